@@ -1,0 +1,39 @@
+/**
+ * @module The one storage interface the monitor reads and writes through. A local folder and an S3 prefix both
+ * implement it, and both pass the shared contract suite in test/contracts/storage.contract.ts.
+ *
+ * Paths are relative to the storage's root, use "/" as the separator, and never start with "/". The empty string
+ * is the root itself.
+ */
+import type { Readable } from 'node:stream';
+
+export interface StorageFile {
+  /** Path relative to the root, e.g. "ep/AllTraffic/2024/01/02/03/00-01-002-uuid.jsonl". */
+  path: string;
+  /** Size in bytes, when the backend knows it. */
+  size?: number;
+}
+
+export interface StorageListing {
+  /** Immediate sub-folders (relative paths, no trailing slash), sorted by code unit order. */
+  dirs: string[];
+  /** Immediate files, sorted by path in code unit order. */
+  files: StorageFile[];
+}
+
+export interface Storage {
+  /** A human-readable location of the root: a local path or an s3:// URI. Used in messages and reports. */
+  readonly location: string;
+  /** Lists the immediate children of a folder. A folder that does not exist lists as empty. */
+  listChildren(dir: string): Promise<StorageListing>;
+  /** Opens a file as a byte stream (no decompression: the caller gunzips .gz files). */
+  openRead(path: string): Promise<Readable>;
+  /** Reads a whole small file (constraints, configs). Throws when it does not exist. */
+  readFile(path: string): Promise<Buffer>;
+  /** Whether a file exists. */
+  exists(path: string): Promise<boolean>;
+  /** Writes a whole file atomically: readers see the old content or the new one, never a part. */
+  writeFile(path: string, body: string | Buffer): Promise<void>;
+  /** A human-readable location of one path (for messages and the run report). */
+  describe(path: string): string;
+}

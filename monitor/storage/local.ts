@@ -1,0 +1,99 @@
+/**
+ * @module Storage on a local folder (the /opt/ml/processing mounts, or any folder for local runs).
+ */
+import { createReadStream } from 'node:fs';
+import { mkdir, readdir, readFile, rename, stat, writeFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import type { Storage, StorageFile, StorageListing } from './storage.ts';
+
+function byCodeUnit(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export class LocalStorage implements Storage {
+  readonly location: string;
+
+  constructor(root: string) {
+    this.location = path.resolve(root);
+  }
+
+  private abs(rel: string): string {
+    return rel === '' ? this.location : path.join(this.location, ...rel.split('/'));
+  }
+
+  describe(rel: string): string {
+    return this.abs(rel);
+  }
+
+  async listChildren(dir: string): Promise<StorageListing> {
+    let entries;
+    try {
+      entries = await readdir(this.abs(dir), { withFileTypes: true });
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return { dirs: [], files: [] };
+      throw error;
+    }
+    const prefix = dir === '' ? '' : `${dir}/`;
+    const dirs: string[] = [];
+    const files: StorageFile[] = [];
+    for (const entry of entries) {
+      let isDir = entry.isDirectory();
+      let isFile = entry.isFile();
+      if (entry.isSymbolicLink()) {
+        // Mounted inputs may be symlinks; follow them.
+        const info = await stat(path.join(this.abs(dir), entry.name)).catch(() => undefined);
+        isDir = info?.isDirectory() ?? false;
+        isFile = info?.isFile() ?? false;
+      }
+      if (isDir) dirs.push(prefix + entry.name);
+      else if (isFile) files.push({ path: prefix + entry.name });
+    }
+    dirs.sort(byCodeUnit);
+    files.sort((a, b) => byCodeUnit(a.path, b.path));
+    await Promise.all(
+      files.map(async (f) => {
+        f.size = (await stat(this.abs(f.path))).size;
+      }),
+    );
+    return { dirs, files };
+  }
+
+  async openRead(rel: string): Promise<Readable> {
+    const file = this.abs(rel);
+    // Fail now (not on first read) when the file is missing.
+    await stat(file);
+    return createReadStream(file, { highWaterMark: 1 << 20 });
+  }
+
+  async readFile(rel: string): Promise<Buffer> {
+    return readFile(this.abs(rel));
+  }
+
+  async exists(rel: string): Promise<boolean> {
+    try {
+      await stat(this.abs(rel));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async writeFile(rel: string, body: string | Buffer): Promise<void> {
+    await writeFileAtomic(this.abs(rel), body);
+  }
+}
+
+/** Writes a file through a temporary sibling and a rename, so readers never see a half-written file. */
+export async function writeFileAtomic(file: string, body: string | Buffer): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+  try {
+    await writeFile(tmp, body);
+    await rename(tmp, file);
+  } catch (error) {
+    await rm(tmp, { force: true });
+    throw error;
+  }
+}

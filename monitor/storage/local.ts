@@ -1,6 +1,7 @@
 /**
  * @module Storage on a local folder (the /opt/ml/processing mounts, or any folder for local runs).
  */
+import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, readdir, readFile, rename, stat, writeFile, rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -88,7 +89,8 @@ export class LocalStorage implements Storage {
 /** Writes a file through a temporary sibling and a rename, so readers never see a half-written file. */
 export async function writeFileAtomic(file: string, body: string | Buffer): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+  // Random part: two writes of one file in the same millisecond must not share (and race on) one temporary file.
+  const tmp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
   try {
     await writeFile(tmp, body);
     await rename(tmp, file);

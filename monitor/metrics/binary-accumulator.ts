@@ -1,0 +1,116 @@
+/**
+ * @module Accumulator of the binary_classification_metrics section: confusion counts by label code plus an exact
+ * score histogram, each kept for the full data and the 5 subsamples.
+ */
+import { checkMergeable, type ResolvedOptions } from './accumulator-options.ts';
+import { binaryScalars, NO_POSITIVES_PR, NO_SCORES, ONE_CLASS_AUC, type BinaryCounts } from './binary-metrics.ts';
+import { ConfusionCounts } from './confusion-counts.ts';
+import { downsampleCurve } from './downsample.ts';
+import { LabelDictionary } from './label-dictionary.ts';
+import { precisionRecallCurve, rocCurve } from './ranking-metrics.ts';
+import { assembleScalars, layoutSection } from './scalar-results.ts';
+import { ScoreHistogram } from './score-histogram.ts';
+import { STATE_COUNT, subsampleMask } from './subsample.ts';
+import type { ModelQualityAccumulator, ModelQualityResult, Observation } from './types.ts';
+
+/** The positive label always has code 0 (it is entered first), which keeps the hot path to integer compares. */
+const POSITIVE = 0;
+
+/** Binary classification: `predicted` is decided upstream; `score` is the positive-class probability when known. */
+export class BinaryAccumulator implements ModelQualityAccumulator {
+  readonly options: ResolvedOptions;
+  readonly #labels = new LabelDictionary();
+  readonly #counts = new ConfusionCounts();
+  readonly #scores = new ScoreHistogram();
+  #itemCount = 0;
+  #scoredCount = 0;
+
+  constructor(options: ResolvedOptions) {
+    this.options = options;
+    this.#labels.codeOf(options.positiveLabel);
+  }
+
+  update(observation: Observation): void {
+    const mask = subsampleMask(observation.keyHash, this.options.seed);
+    const labels = this.#labels;
+    const actual = labels.codeOf(observation.actual);
+    const predicted = labels.codeOf(observation.predicted);
+    this.#counts.ensure(labels.size);
+    this.#counts.add(actual, predicted, mask);
+    const score = observation.score;
+    if (score !== undefined && Number.isFinite(score)) {
+      this.#scores.add(score, actual === POSITIVE, mask);
+      this.#scoredCount++;
+    }
+    this.#itemCount++;
+  }
+
+  merge(other: ModelQualityAccumulator): void {
+    checkMergeable(this, other, other instanceof BinaryAccumulator);
+    const source = other as BinaryAccumulator;
+    const remap = this.#labels.remapFrom(source.#labels);
+    this.#counts.addFrom(source.#counts, remap, this.#labels.size);
+    this.#scores.addFrom(source.#scores);
+    this.#itemCount += source.#itemCount;
+    this.#scoredCount += source.#scoredCount;
+  }
+
+  #countsOf(state: number): BinaryCounts {
+    const { actual, predicted, diagonal, total } = this.#counts.marginals(state, this.#labels.size);
+    const truePositives = diagonal[POSITIVE]!;
+    const falseNegatives = actual[POSITIVE]! - truePositives;
+    const falsePositives = predicted[POSITIVE]! - truePositives;
+    let correct = 0;
+    for (const n of diagonal) correct += n;
+    const trueNegatives = total - truePositives - falseNegatives - falsePositives;
+    return { truePositives, falsePositives, falseNegatives, trueNegatives, correct, total };
+  }
+
+  /** Codes with at least one record (the positive label is pre-entered and may have none), in label order. */
+  #presentCodes(): number[] {
+    const { actual, predicted } = this.#counts.marginals(0, this.#labels.size);
+    return this.#labels.sortedCodes().filter((code) => actual[code]! + predicted[code]! > 0);
+  }
+
+  result(): ModelQualityResult {
+    const scored = this.#scoredCount > 0;
+    const order = scored ? this.#scores.rankSlots() : undefined;
+    const states = [];
+    let fullRanked;
+    for (let state = 0; state < STATE_COUNT; state++) {
+      const ranked = order === undefined ? undefined : this.#scores.rankedCounts(state, order);
+      if (state === 0) fullRanked = ranked;
+      states.push(binaryScalars(this.#countsOf(state), ranked));
+    }
+    const { scalars, notComputed } = assembleScalars(
+      'BinaryClassification',
+      states,
+      this.#itemCount,
+      this.options.minRecordsForStd,
+    );
+    const others: Record<string, unknown> = {
+      confusion_matrix: this.#counts.toMatrix(this.#labels.labels, this.#presentCodes()),
+    };
+    const roc = fullRanked === undefined ? undefined : rocCurve(fullRanked);
+    if (roc === undefined) notComputed.receiver_operating_characteristic_curve = scored ? ONE_CLASS_AUC : NO_SCORES;
+    else others.receiver_operating_characteristic_curve = downsampleCurve(roc, this.options.maxCurvePoints);
+    const pr = fullRanked === undefined ? undefined : precisionRecallCurve(fullRanked);
+    if (pr === undefined) notComputed.precision_recall_curve = scored ? NO_POSITIVES_PR : NO_SCORES;
+    else others.precision_recall_curve = downsampleCurve(pr, this.options.maxCurvePoints);
+
+    const extra: Record<string, unknown> = {
+      positive_label: this.options.positiveLabel,
+      scored_item_count: this.#scoredCount,
+      distinct_score_count: this.#scores.size,
+    };
+    if (Object.keys(notComputed).length > 0) extra.not_computed = notComputed;
+    return {
+      problemType: 'BinaryClassification',
+      itemCount: this.#itemCount,
+      section: 'binary_classification_metrics',
+      metrics: layoutSection('BinaryClassification', scalars, others),
+      scalars,
+      extra,
+    };
+  }
+}

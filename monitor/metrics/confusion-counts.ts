@@ -1,0 +1,109 @@
+/**
+ * @module Confusion counts of the full data and of the 5 subsamples, indexed by integer label codes, in one growable
+ * Float64Array (counts stay exact up to 2^53).
+ */
+import type { ConfusionMatrix } from './types.ts';
+import { STATE_COUNT, SUBSAMPLE_COUNT } from './subsample.ts';
+
+const INITIAL_CAPACITY = 4;
+
+/** Per-label totals of one state, indexed by label code. */
+export interface Marginals {
+  /** Records whose actual label has this code (scikit-learn's support, `true_sum`). */
+  actual: Float64Array;
+  /** Records predicted with this code (`pred_sum`). */
+  predicted: Float64Array;
+  /** Records whose actual and predicted labels both have this code (`tp_sum`). */
+  diagonal: Float64Array;
+  /** All records of the state. */
+  total: number;
+}
+
+/** `count(state, actual, predicted)` for state 0 (all records) and states 1..5 (subsample j = state − 1). */
+export class ConfusionCounts {
+  /** Labels per side the buffer can hold before it grows. */
+  #capacity = INITIAL_CAPACITY;
+  #cells = new Float64Array(STATE_COUNT * INITIAL_CAPACITY * INITIAL_CAPACITY);
+
+  /** Makes room for codes below `size`. */
+  ensure(size: number): void {
+    if (size <= this.#capacity) return;
+    let capacity = this.#capacity;
+    while (capacity < size) capacity *= 2;
+    const old = this.#cells;
+    const oldCapacity = this.#capacity;
+    const cells = new Float64Array(STATE_COUNT * capacity * capacity);
+    for (let state = 0; state < STATE_COUNT; state++) {
+      for (let a = 0; a < oldCapacity; a++) {
+        const from = (state * oldCapacity + a) * oldCapacity;
+        cells.set(old.subarray(from, from + oldCapacity), (state * capacity + a) * capacity);
+      }
+    }
+    this.#cells = cells;
+    this.#capacity = capacity;
+  }
+
+  /** Counts one record in the full state and in the subsamples of `mask`. Codes must be below the ensured size. */
+  add(actual: number, predicted: number, mask: number): void {
+    const capacity = this.#capacity;
+    const area = capacity * capacity;
+    const cell = actual * capacity + predicted;
+    const cells = this.#cells;
+    cells[cell]!++;
+    for (let j = 0; j < SUBSAMPLE_COUNT; j++) {
+      if ((mask >>> j) & 1) cells[(j + 1) * area + cell]!++;
+    }
+  }
+
+  /** Count of records with this actual and predicted code in `state`. */
+  count(state: number, actual: number, predicted: number): number {
+    const capacity = this.#capacity;
+    return this.#cells[(state * capacity + actual) * capacity + predicted]!;
+  }
+
+  /** Row sums (records per actual label), column sums (per predicted label) and the diagonal of `state`. */
+  marginals(state: number, size: number): Marginals {
+    const actual = new Float64Array(size);
+    const predicted = new Float64Array(size);
+    const diagonal = new Float64Array(size);
+    let total = 0;
+    for (let a = 0; a < size; a++) {
+      for (let p = 0; p < size; p++) {
+        const n = this.count(state, a, p);
+        actual[a]! += n;
+        predicted[p]! += n;
+        total += n;
+      }
+      diagonal[a] = this.count(state, a, a);
+    }
+    return { actual, predicted, diagonal, total };
+  }
+
+  /** Adds `other`'s counts, whose code c is code `remap[c]` here. */
+  addFrom(other: ConfusionCounts, remap: Int32Array, size: number): void {
+    this.ensure(size);
+    const size2 = remap.length;
+    for (let state = 0; state < STATE_COUNT; state++) {
+      for (let a = 0; a < size2; a++) {
+        for (let p = 0; p < size2; p++) {
+          const n = other.count(state, a, p);
+          if (n !== 0) this.#cells[(state * this.#capacity + remap[a]!) * this.#capacity + remap[p]!]! += n;
+        }
+      }
+    }
+  }
+
+  /**
+   * The full-data matrix `{actual: {predicted: count}}` over the given codes (every cell, zeros included, as
+   * SageMaker writes it). Keys are inserted in the order of `codes`.
+   */
+  toMatrix(labels: readonly string[], codes: readonly number[]): ConfusionMatrix {
+    const matrix: ConfusionMatrix = {};
+    for (const a of codes) {
+      const row: Record<string, number> = {};
+      for (const p of codes) row[labels[p]!] = this.count(0, a, p);
+      matrix[labels[a]!] = row;
+    }
+    return matrix;
+  }
+}

@@ -41,7 +41,7 @@ describe('the xgboost evaluator', () => {
   for (const c of cases) {
     for (const format of ['json', 'ubj'] as const) {
       it(`matches xgboost on ${c.name} (${format})`, async () => {
-        const { model } = await loadModel(`${c.dir}/model.${format}`);
+        const { model } = await loadModel(c.modelPath(format));
         expect(model.objective.name).toBe(c.objective);
         const result = predictRows(model, toMatrix(c.rows));
         expect(maxDifference(result.margins, c.margins, result.numGroups)).toBeLessThanOrEqual(TOLERANCE);
@@ -54,8 +54,8 @@ describe('the xgboost evaluator', () => {
 
   it('reads the same model from JSON and UBJSON', async () => {
     const c = cases.find((x) => x.name === 'categorical')!;
-    const a = (await loadModel(`${c.dir}/model.json`)).model;
-    const b = (await loadModel(`${c.dir}/model.ubj`)).model;
+    const a = (await loadModel(c.modelPath('json'))).model;
+    const b = (await loadModel(c.modelPath('ubj'))).model;
     expect(b.featureNames).toEqual(a.featureNames);
     expect(Array.from(b.value)).toEqual(Array.from(a.value));
     expect(Array.from(b.catValues)).toEqual(Array.from(a.catValues));

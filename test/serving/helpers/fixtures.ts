@@ -23,6 +23,8 @@ export interface XGBoostCase {
   readonly predictions: (number | number[])[];
   /** xgboost predict(output_margin=True). */
   readonly margins: (number | number[])[];
+  /** Model file of the case in one format: the case's own model.json/.ubj, or the one its input.json names. */
+  modelPath(format: 'json' | 'ubj'): string;
 }
 
 /** Every case folder under test/fixtures/xgboost that holds an expected.json. */
@@ -46,6 +48,7 @@ export function readXGBoostCase(dir: string, name: string): XGBoostCase {
     objective: expected.objective,
     predictions: expected.predictions,
     margins: expected.margins,
+    modelPath: (format) => (input.model ? `${REPO_ROOT}${input.model}.${format}` : `${dir}/model.${format}`),
   };
 }
 

@@ -1,0 +1,157 @@
+#!/usr/bin/env node
+/**
+ * @module The monitor's entry point: argv -> config -> run() -> message file and exit code.
+ *
+ * Exit codes: 0 Completed or CompletedWithViolations; 2 configuration error; 3 input error (errors beyond
+ * MPM_MAX_INPUT_ERROR_RATE, or too few joined records with MPM_ON_INSUFFICIENT_DATA=fail); 4 output error;
+ * 1 internal error. The reason is always in the message file and the log.
+ */
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import yargs, { type Argv } from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import pino, { type Logger } from 'pino';
+import { loadConfig, type MonitorConfig } from './config/load-config.ts';
+import { SETTINGS, type SettingName } from './config/settings.ts';
+import { MonitorError } from './errors.ts';
+import { run, RunFailure, REPORT_FILES } from './run.ts';
+import { failedMessage, writeMessageFile } from './report/status-message.ts';
+import { buildRunReport } from './report/build-run-report.ts';
+import { writeJson } from './report/json-file.ts';
+import { openStorage } from './storage/open-storage.ts';
+
+const GROUP_TITLES: Record<string, string> = {
+  contract: 'SageMaker Model Monitor contract (environment variable in brackets):',
+  'ground truth': 'Ground truth:',
+  mpm: 'Behaviour:',
+  aws: 'AWS outside Model Monitor:',
+  paths: '/opt/ml paths (redirect them for local runs):',
+};
+
+/** Adds one option per setting, described with its environment name and default. */
+export function addSettingOptions<T>(y: Argv<T>): Argv<T> {
+  let out = y;
+  for (const s of SETTINGS) {
+    const def = (s as { default?: string }).default;
+    out = out.option(s.flag, {
+      type: 'string',
+      group: GROUP_TITLES[s.group],
+      description: `${s.description} [${s.env}]${def !== undefined ? ` (default: ${def})` : ''}`,
+    }) as Argv<T>;
+  }
+  return out;
+}
+
+/** Collects the flags given on the command line, keyed by setting name. */
+export function flagsFrom(argv: Record<string, unknown>): Partial<Record<SettingName, string>> {
+  const flags: Partial<Record<SettingName, string>> = {};
+  for (const s of SETTINGS) {
+    const v = argv[s.flag];
+    if (typeof v === 'string') flags[s.env] = v;
+    else if (Array.isArray(v) && v.length > 0) flags[s.env] = String(v[v.length - 1]);
+  }
+  return flags;
+}
+
+function createLogger(level: string): Logger {
+  return pino({ name: 'mpm-monitor', level, base: undefined }, pino.destination(2));
+}
+
+/** Best-effort message file path when the configuration itself failed. */
+function messageFileFallback(flags: Partial<Record<SettingName, string>>, env: NodeJS.ProcessEnv): string {
+  return flags.MPM_MESSAGE_FILE ?? env.MPM_MESSAGE_FILE ?? '/opt/ml/output/message';
+}
+
+async function writeMessage(file: string, message: string, log: Logger): Promise<void> {
+  try {
+    await writeMessageFile(file, message);
+  } catch (error) {
+    log.warn({ file, err: (error as Error).message }, 'the message file could not be written (outside SageMaker, redirect it with --message-file)');
+  }
+}
+
+/** Runs the monitoring job with the given arguments and environment; resolves with the exit code. */
+export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const parsed = await addSettingOptions(
+    yargs(argv)
+      .scriptName('mpm-monitor')
+      .usage(
+        '$0 [options]\n\nJudges the model quality of a SageMaker endpoint whose requests carry many records: streams the data capture, ' +
+          'explodes multi-record payloads, joins ground truth on (inferenceId, payload_index), computes metrics, checks constraints and writes ' +
+          'statistics.json, constraint_violations.json, monitoring_report.json and /opt/ml/output/message.\n\n' +
+          'Each option can also be given as the environment variable in brackets, or in /opt/ml/config/processingjobconfig.json "Environment". ' +
+          'Precedence: flag, environment, job config, default.',
+      )
+      .option('create-violation-tests', { type: 'boolean', default: false, description: 'Add one clearly marked synthetic violation (to test alerting)' })
+      .parserConfiguration({ 'unknown-options-as-args': false })
+      .strict(false)
+      .version(false)
+      .help('help')
+      .alias('help', 'h')
+      .wrap(Math.min(120, process.stdout.columns || 120)),
+  ).parseAsync();
+
+  const flags = flagsFrom(parsed as Record<string, unknown>);
+  const bootLog = createLogger(env.MPM_LOG_LEVEL && ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(env.MPM_LOG_LEVEL) ? env.MPM_LOG_LEVEL : 'info');
+  const unknown = Object.keys(parsed).filter((k) => !['_', '$0', 'help', 'h', 'create-violation-tests', 'createViolationTests'].includes(k) && !SETTINGS.some((s) => s.flag === k || camel(s.flag) === k));
+  if (unknown.length > 0 || (parsed._ as unknown[]).length > 0) bootLog.warn({ unknown, args: parsed._ }, 'ignoring unknown arguments');
+
+  let config: MonitorConfig;
+  try {
+    config = loadConfig({ flags, env, createViolationTests: Boolean(parsed['create-violation-tests']) });
+  } catch (error) {
+    const err = error as Error;
+    bootLog.error(err.message);
+    await writeMessage(messageFileFallback(flags, env), failedMessage(err.message), bootLog);
+    return error instanceof MonitorError ? error.exitCode : 1;
+  }
+
+  const log = createLogger(config.logLevel);
+  log.info({ problemType: config.problemType, datasetSource: config.datasetSource, output: config.outputPath, window: config.window }, 'mpm-monitor starting');
+  try {
+    const outcome = await run(config, { log, now: () => new Date() });
+    await writeMessage(config.paths.messageFile, outcome.message, log);
+    log.info({ status: outcome.status, violations: outcome.report.violations?.length ?? 0 }, outcome.message);
+    return outcome.exitCode;
+  } catch (error) {
+    const failure = error instanceof RunFailure ? error : new RunFailure(error as Error, {});
+    const cause = failure.error;
+    const known = cause instanceof MonitorError;
+    const exitCode = known ? cause.exitCode : 1;
+    const message = failedMessage(known ? cause.message : `internal error: ${cause.message}`);
+    if (!known) log.error({ err: cause }, 'internal error');
+    else log.error(cause.message);
+    await writeMessage(config.paths.messageFile, message, log);
+    // The run report is still written, so the reason and what was read are kept with the outputs.
+    try {
+      const output = await openStorage(config.outputPath, { s3EndpointUrl: config.s3EndpointUrl });
+      const p = failure.partial;
+      await writeJson(
+        output,
+        REPORT_FILES.runReport,
+        buildRunReport({ config, status: 'Failed', message, exitCode, constraints: p.constraints, capture: p.capture, groundTruth: p.groundTruth, tally: p.tally, timings: p.timings ?? {} }),
+      );
+    } catch (reportError) {
+      log.warn({ err: (reportError as Error).message }, 'the run report of the failed run could not be written');
+    }
+    return exitCode;
+  }
+}
+
+function camel(flag: string): string {
+  return flag.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+}
+
+// Run when executed directly (node dist/monitor/cli.js, tsx monitor/cli.ts); bin/mpm-monitor.js calls main() itself.
+const invoked = process.argv[1];
+if (invoked && realpathSync(invoked) === realpathSync(fileURLToPath(import.meta.url))) {
+  main(hideBin(process.argv)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      console.error(error);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,105 @@
+/**
+ * @module Reads a constraints file: SageMaker's model-quality schema
+ * {"version", "<problem>_constraints": {metric: {"threshold", "comparison_operator"}}} or the seed's
+ * {"accuracy": {"threshold": t}} (a violation when the metric falls below t; any metric name). Every constraint is
+ * checked against the problem type's metric names before the first record is read.
+ */
+import { ConfigError, showValue } from '../errors.ts';
+import { metricNames } from '../metrics/metric-names.ts';
+import type { ProblemType } from '../metrics/types.ts';
+import { isOperator, OPERATORS, type ComparisonOperator } from './operators.ts';
+
+export interface Constraint {
+  metric: string;
+  threshold: number;
+  operator: ComparisonOperator;
+}
+
+export interface ConstraintSet {
+  /** Where the file came from (for messages and the report). */
+  source: string;
+  schema: 'sagemaker' | 'seed' | 'none';
+  constraints: Constraint[];
+}
+
+const SECTIONS: Record<string, ProblemType> = {
+  binary_classification_constraints: 'BinaryClassification',
+  multiclass_classification_constraints: 'MulticlassClassification',
+  regression_constraints: 'Regression',
+};
+
+function sectionFor(problemType: ProblemType): string {
+  return Object.entries(SECTIONS).find(([, p]) => p === problemType)![0];
+}
+
+/** Parses and validates constraints for a problem type. Throws one ConfigError listing every problem. */
+export function parseConstraints(text: string, source: string, problemType: ProblemType): ConstraintSet {
+  const where = `baseline_constraints ${showValue(source)}`;
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(`config: ${where} is not valid JSON (${(error as Error).message}); expected a model-quality constraints file`);
+  }
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
+    throw new ConfigError(`config: ${where} is not a JSON object; expected {"version": 0.0, "${sectionFor(problemType)}": {...}} or {"accuracy": {"threshold": 0.8}}`);
+  }
+  const obj = doc as Record<string, unknown>;
+  if ('features' in obj || 'monitoring_config' in obj) {
+    throw new ConfigError(`config: ${where} is a data-quality constraints file (it has "features"); expected model-quality constraints with a "${sectionFor(problemType)}" section`);
+  }
+  const sectionKeys = Object.keys(obj).filter((k) => k in SECTIONS);
+  let entries: Record<string, unknown>;
+  let schema: ConstraintSet['schema'];
+  if (sectionKeys.length > 0) {
+    schema = 'sagemaker';
+    const wanted = sectionFor(problemType);
+    if (!sectionKeys.includes(wanted)) {
+      throw new ConfigError(`config: ${where} has "${sectionKeys.join('", "')}" but problem_type is ${problemType}; expected a "${wanted}" section`);
+    }
+    const section = obj[wanted];
+    if (section === null || typeof section !== 'object' || Array.isArray(section)) {
+      throw new ConfigError(`config: ${where} has "${wanted}" ${showValue(section)}; expected an object of {"threshold", "comparison_operator"}`);
+    }
+    entries = section as Record<string, unknown>;
+  } else {
+    schema = 'seed';
+    entries = Object.fromEntries(Object.entries(obj).filter(([k]) => k !== 'version'));
+  }
+
+  const valid = metricNames(problemType);
+  const problems: string[] = [];
+  const constraints: Constraint[] = [];
+  for (const [metric, spec] of Object.entries(entries)) {
+    if (!valid.includes(metric)) {
+      problems.push(`constraint on ${showValue(metric)}: no such ${problemType} metric; valid names are ${valid.join(', ')}`);
+      continue;
+    }
+    if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) {
+      problems.push(`constraint on ${metric} is ${showValue(spec)}; expected {"threshold": number, "comparison_operator": "LessThanThreshold"}`);
+      continue;
+    }
+    const { threshold, comparison_operator: op } = spec as Record<string, unknown>;
+    // Thresholds may be written as strings, in scientific notation too.
+    const t = typeof threshold === 'number' ? threshold : typeof threshold === 'string' && threshold.trim() !== '' ? Number(threshold) : NaN;
+    if (!Number.isFinite(t)) problems.push(`constraint on ${metric} has threshold ${showValue(threshold)}; expected a finite number`);
+    const operator = op === undefined && schema === 'seed' ? 'LessThanThreshold' : op;
+    if (!isOperator(operator)) {
+      problems.push(`constraint on ${metric} has comparison_operator ${showValue(op)}; expected one of ${Object.keys(OPERATORS).join(', ')}`);
+      continue;
+    }
+    if (Number.isFinite(t)) constraints.push({ metric, threshold: t, operator });
+  }
+  if (problems.length > 0) {
+    throw new ConfigError(`config: ${where} is not valid:\n- ${problems.join('\n- ')}`);
+  }
+  return { source, schema, constraints };
+}
+
+/** The constraints in SageMaker's model-quality schema (what constraints.json holds). */
+export function toSageMakerConstraints(set: ConstraintSet, problemType: ProblemType): Record<string, unknown> {
+  return {
+    version: 0.0,
+    [sectionFor(problemType)]: Object.fromEntries(set.constraints.map((c) => [c.metric, { threshold: c.threshold, comparison_operator: c.operator }])),
+  };
+}

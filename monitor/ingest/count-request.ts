@@ -1,0 +1,48 @@
+/**
+ * @module Counts the records of a request payload, to catch responses that do not match their request.
+ *
+ * Request shapes: a JSON array of objects (the seed's), an array of arrays, a columnar object (pandas to_dict()
+ * with orient=list or the default orient=dict), {"instances": [...]}, {"inputs": ...}, CSV with one record per line
+ * and JSON Lines. A flat array of scalars is ambiguous (one feature vector, or one scalar per record), so it
+ * accepts either count.
+ */
+import { parsePayloadJson, payloadLines, type DecodedPayload } from './decode-payload.ts';
+
+export interface RequestCount {
+  /** The record counts the request is consistent with. */
+  counts: number[];
+}
+
+const WRAPPER_KEYS = ['instances', 'inputs', 'data', 'records', 'rows'];
+
+function countJson(value: unknown): number[] {
+  if (Array.isArray(value)) {
+    if (value.length > 0 && value.every((v) => v === null || typeof v !== 'object')) return [value.length, 1];
+    return [value.length];
+  }
+  if (value !== null && typeof value === 'object') {
+    const obj = value as Record<string, unknown>;
+    for (const k of WRAPPER_KEYS) if (obj[k] !== undefined && (Array.isArray(obj[k]) || typeof obj[k] === 'object')) return countJson(obj[k]);
+    const values = Object.values(obj);
+    if (values.length > 0) {
+      // orient=list: {"col": [v0, v1, ...]}
+      if (values.every(Array.isArray)) {
+        const n = (values[0] as unknown[]).length;
+        if (values.every((v) => (v as unknown[]).length === n)) return [n];
+      }
+      // orient=dict: {"col": {"0": v0, "1": v1}}
+      if (values.every((v) => v !== null && typeof v === 'object' && !Array.isArray(v))) {
+        const n = Object.keys(values[0] as object).length;
+        if (values.every((v) => Object.keys(v as object).length === n)) return [n];
+      }
+    }
+    return [1];
+  }
+  return [1];
+}
+
+/** Counts the records of a decoded request; throws RecordProblem when the payload is not readable. */
+export function countRequestRecords(payload: DecodedPayload): RequestCount {
+  if (payload.kind === 'csv' || payload.kind === 'jsonlines') return { counts: [payloadLines(payload.text).length] };
+  return { counts: countJson(parsePayloadJson(payload.text, 'endpointInput')) };
+}

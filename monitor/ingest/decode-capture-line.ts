@@ -1,0 +1,79 @@
+/**
+ * @module Decodes one capture JSONL line into the record's key and its predictions, or says why it is skipped.
+ */
+import type { DatasetFormat } from '../config/dataset-format.ts';
+import { parseInferenceTime } from '../config/time.ts';
+import { decodePayload, type CapturedPayload } from './decode-payload.ts';
+import { countRequestRecords } from './count-request.ts';
+import { explodeResponse, type Prediction, type ResponseOptions } from './explode-response.ts';
+import { RecordProblem } from './input-errors.ts';
+import { decodeGroundTruthData } from './ground-truth-data.ts';
+
+export interface CaptureLineOptions {
+  response: ResponseOptions;
+  window: { start?: number; end?: number };
+  format: Extract<DatasetFormat, { kind: 'sagemakerCaptureJson' | 'sagemakerMergeJson' }>;
+  /** Whether to decode endpointInput to check that the request and response counts agree. */
+  checkRequestCount: boolean;
+}
+
+export type DecodedLine =
+  | { status: 'ok'; id: string; idSource: 'inferenceId' | 'eventId'; inferenceTime?: number; predictions: Prediction[]; labels?: Map<number, string> }
+  | { status: 'skipped'; reason: 'outside_window' | 'shadow_traffic' };
+
+/** A note about a record that is read all the same. */
+export type LineWarning = 'no_inference_time';
+
+export function decodeCaptureLine(line: string, o: CaptureLineOptions, warn: (w: LineWarning) => void): DecodedLine {
+  let record: unknown;
+  try {
+    record = JSON.parse(line);
+  } catch (error) {
+    throw new RecordProblem('invalid_json', (error as Error).message);
+  }
+  if (record === null || typeof record !== 'object') throw new RecordProblem('not_a_capture_record');
+  const rec = record as { captureData?: Record<string, CapturedPayload>; eventMetadata?: Record<string, unknown>; groundTruthData?: unknown };
+  const captureData = rec.captureData;
+  if (captureData === null || typeof captureData !== 'object') throw new RecordProblem('not_a_capture_record');
+  const meta = rec.eventMetadata && typeof rec.eventMetadata === 'object' ? rec.eventMetadata : {};
+
+  if (meta.invocationSource === 'ShadowExperiment') return { status: 'skipped', reason: 'shadow_traffic' };
+
+  const time = parseInferenceTime(meta.inferenceTime);
+  const { start, end } = o.window;
+  if (start !== undefined || end !== undefined) {
+    if (time === undefined) throw new RecordProblem('invalid_inference_time', `inferenceTime ${JSON.stringify(meta.inferenceTime)}`);
+    if ((start !== undefined && time < start) || (end !== undefined && time >= end)) return { status: 'skipped', reason: 'outside_window' };
+  } else if (time === undefined) {
+    warn('no_inference_time');
+  }
+
+  const inferenceId = meta.inferenceId;
+  const eventId = meta.eventId;
+  let id: string;
+  let idSource: 'inferenceId' | 'eventId';
+  // Ids are strings and never coerced: "007" and "7" are different keys.
+  if (typeof inferenceId === 'string' && inferenceId !== '') ((id = inferenceId), (idSource = 'inferenceId'));
+  else if (typeof inferenceId === 'number') ((id = String(inferenceId)), (idSource = 'inferenceId'));
+  else if (typeof eventId === 'string' && eventId !== '') ((id = eventId), (idSource = 'eventId'));
+  else throw new RecordProblem('missing_event_id');
+
+  const output = captureData.endpointOutput;
+  if (!output || typeof output !== 'object' || output.data === undefined || output.data === null) throw new RecordProblem('missing_endpoint_output');
+  const predictions = explodeResponse(decodePayload(output, 'endpointOutput'), o.response);
+
+  const input = captureData.endpointInput;
+  if (o.checkRequestCount && input && typeof input === 'object' && typeof input.data === 'string') {
+    const { counts } = countRequestRecords(decodePayload(input, 'endpointInput'));
+    if (!counts.includes(predictions.length)) {
+      throw new RecordProblem('count_mismatch', `request has ${counts[0]} records, response has ${predictions.length} predictions`);
+    }
+  }
+
+  let labels: Map<number, string> | undefined;
+  if (o.format.kind === 'sagemakerMergeJson') {
+    labels = decodeGroundTruthData(rec.groundTruthData);
+    if (labels === undefined) throw new RecordProblem('missing_ground_truth_in_record');
+  }
+  return { status: 'ok', id, idSource, inferenceTime: time, predictions, labels };
+}

@@ -1,0 +1,36 @@
+/**
+ * @module Reads SageMaker's groundTruthData {"data", "encoding"} into labels by payload index. `data` holds one
+ * label, or one label per record of the request (CSV lines, or a JSON array): payload indexes 0..n-1.
+ */
+import { payloadLines } from './decode-payload.ts';
+
+/** Labels (raw strings, not yet canonical) by payload index, or undefined when the object is unusable. */
+export function decodeGroundTruthData(value: unknown): Map<number, string> | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  const { data, encoding } = value as { data?: unknown; encoding?: unknown };
+  const enc = typeof encoding === 'string' ? encoding.toUpperCase() : 'CSV';
+  let text: string;
+  if (typeof data === 'number' || typeof data === 'boolean') text = String(data);
+  else if (Array.isArray(data)) return new Map(data.map((v, i) => [i, labelText(v)]));
+  else if (typeof data === 'string') text = enc === 'BASE64' ? Buffer.from(data, 'base64').toString('utf8') : data;
+  else return undefined;
+  const trimmed = text.trim();
+  if (trimmed === '') return undefined;
+  if (enc === 'JSON' || trimmed.startsWith('[')) {
+    try {
+      const parsed: unknown = JSON.parse(trimmed);
+      if (Array.isArray(parsed)) return new Map(parsed.map((v, i) => [i, labelText(v)]));
+      return new Map([[0, labelText(parsed)]]);
+    } catch {
+      if (enc === 'JSON') return undefined;
+    }
+  }
+  const lines = payloadLines(trimmed);
+  // One line holding several comma-separated values is one label per record too ("1,0,2").
+  const cells = lines.length === 1 && lines[0]!.includes(',') ? lines[0]!.split(',') : lines;
+  return new Map(cells.map((c, i) => [i, c.trim().replace(/^"(.*)"$/, '$1')]));
+}
+
+function labelText(v: unknown): string {
+  return v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
+}

@@ -1,0 +1,75 @@
+/**
+ * @module Input problems are data, not exceptions: every stage counts what it drops by reason and keeps a few
+ * sample locations (file and line), which the run report lists.
+ */
+
+export const INPUT_ERROR_REASONS = {
+  invalid_json: 'the line is not valid JSON',
+  not_a_capture_record: 'the line is not a SageMaker capture record (no captureData object)',
+  missing_endpoint_output: 'captureData.endpointOutput is missing or has no data',
+  missing_event_id: 'eventMetadata has neither inferenceId nor eventId',
+  invalid_inference_time: 'eventMetadata.inferenceTime is missing or not a time, so the record cannot be placed in the window',
+  undecodable_payload: 'a payload could not be decoded (bad base64, or not valid JSON/CSV for its content type)',
+  unsupported_content_type: 'a payload has a content type mpm cannot read',
+  unrecognised_response: 'the response has no shape mpm can read predictions from',
+  count_mismatch: 'the request and the response hold different numbers of records',
+  invalid_payload_index: 'a payload_index is not a whole number >= 0, or appears twice in one response',
+  missing_prediction: 'a response item has no predicted label or value',
+  missing_ground_truth_in_record: 'a merged record has no usable groundTruthData',
+  gt_invalid_json: 'a ground-truth line or file is not valid JSON',
+  gt_missing_field: 'a ground-truth row lacks the id, payload index or label field',
+  gt_invalid_payload_index: 'a ground-truth payload_index is not a whole number >= 0',
+  gt_invalid_label: 'a ground-truth label is empty, or not a number for a regression problem',
+  gt_unreadable_file: 'a ground-truth file could not be read (bad CSV or Parquet)',
+  unreadable_file: 'a capture file could not be read to the end (for example a truncated gzip stream)',
+} as const;
+
+export type InputErrorReason = keyof typeof INPUT_ERROR_REASONS;
+
+export interface InputErrorSample {
+  file: string;
+  line?: number;
+  detail?: string;
+}
+
+export interface ReasonTally {
+  count: number;
+  description: string;
+  samples: InputErrorSample[];
+}
+
+/** Counts problems by reason and keeps the first few locations of each. */
+export class InputErrorTally {
+  readonly byReason = new Map<string, ReasonTally>();
+  constructor(private readonly samplesPerReason: number) {}
+
+  add(reason: InputErrorReason, sample: InputErrorSample): void {
+    let entry = this.byReason.get(reason);
+    if (!entry) {
+      entry = { count: 0, description: INPUT_ERROR_REASONS[reason], samples: [] };
+      this.byReason.set(reason, entry);
+    }
+    entry.count++;
+    if (entry.samples.length < this.samplesPerReason) entry.samples.push(sample);
+  }
+
+  total(): number {
+    let n = 0;
+    for (const e of this.byReason.values()) n += e.count;
+    return n;
+  }
+
+  toJSON(): Record<string, ReasonTally> {
+    return Object.fromEntries([...this.byReason.entries()].sort(([a], [b]) => (a < b ? -1 : 1)));
+  }
+}
+
+/** A problem with one record, raised inside a stage and turned into a tally entry by the caller. */
+export class RecordProblem extends Error {
+  constructor(
+    readonly reason: InputErrorReason,
+    readonly detail?: string,
+  ) {
+    super(detail ?? INPUT_ERROR_REASONS[reason]);
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * @module Streams every capture file in the window, line by line, and hands each decoded record to a callback.
+ * Nothing outlives its line but the counters. Bad lines are counted by reason with file and line.
+ */
+import { createGunzip } from 'node:zlib';
+import type { Storage } from '../storage/storage.ts';
+import type { DecodedLine, CaptureLineOptions } from './decode-capture-line.ts';
+import { decodeCaptureLine } from './decode-capture-line.ts';
+import { InputErrorTally, RecordProblem } from './input-errors.ts';
+import { forEachLine } from './read-lines.ts';
+import { walkFiles } from './walk.ts';
+
+export interface CaptureSummary {
+  location: string;
+  files: number;
+  bytes: number;
+  lines: number;
+  /** Capture records (requests) read in the window. */
+  requests: number;
+  /** Predictions (records of those requests). */
+  predictions: number;
+  skipped: { outside_window: number; shadow_traffic: number };
+  pruned_folders: number;
+  ignored_files: number;
+  warnings: { records_without_inference_time: number };
+  /** Records keyed by eventId because they had no inferenceId. */
+  keyed_by_event_id: number;
+}
+
+const CAPTURE_FILE = /\.(jsonl|json|jsonlines|ndjson)(\.gz)?$/i;
+
+export interface ReadCaptureHooks {
+  onRecord(record: Extract<DecodedLine, { status: 'ok' }>, file: string, line: number): void;
+  onFile?(path: string, index: number): void;
+}
+
+export async function readCapture(storage: Storage, o: CaptureLineOptions, tally: InputErrorTally, hooks: ReadCaptureHooks): Promise<CaptureSummary> {
+  const summary: CaptureSummary = {
+    location: storage.location,
+    files: 0,
+    bytes: 0,
+    lines: 0,
+    requests: 0,
+    predictions: 0,
+    skipped: { outside_window: 0, shadow_traffic: 0 },
+    pruned_folders: 0,
+    ignored_files: 0,
+    warnings: { records_without_inference_time: 0 },
+    keyed_by_event_id: 0,
+  };
+  const warn = (): void => void summary.warnings.records_without_inference_time++;
+  const files = walkFiles(storage, '', {
+    range: o.window,
+    accept: (p) => {
+      if (CAPTURE_FILE.test(p)) return true;
+      summary.ignored_files++;
+      return false;
+    },
+    onPruned: () => summary.pruned_folders++,
+  });
+  for await (const file of files) {
+    hooks.onFile?.(file.path, summary.files);
+    summary.files++;
+    summary.bytes += file.size ?? 0;
+    const display = storage.describe(file.path);
+    let stream = await storage.openRead(file.path);
+    if (/\.gz$/i.test(file.path)) stream = stream.pipe(createGunzip());
+    let lastLine = 0;
+    try {
+      await forEachLine(stream, (text, line) => {
+        lastLine = line;
+        summary.lines++;
+        let decoded: DecodedLine;
+        try {
+          decoded = decodeCaptureLine(text, o, warn);
+        } catch (error) {
+          if (!(error instanceof RecordProblem)) throw error;
+          tally.add(error.reason, { file: display, line, detail: error.detail });
+          return;
+        }
+        if (decoded.status === 'skipped') {
+          summary.skipped[decoded.reason]++;
+          return;
+        }
+        summary.requests++;
+        summary.predictions += decoded.predictions.length;
+        if (decoded.idSource === 'eventId') summary.keyed_by_event_id++;
+        hooks.onRecord(decoded, display, line);
+      });
+    } catch (error) {
+      if (error instanceof RecordProblem) throw error;
+      // A truncated gzip stream or a read error: what was read counts, the rest of the file is an input error.
+      if ((error as NodeJS.ErrnoException).code?.startsWith('Z_') || (error as Error).message?.includes('unexpected end of file')) {
+        tally.add('unreadable_file', { file: display, line: lastLine + 1, detail: (error as Error).message });
+      } else {
+        throw error;
+      }
+    }
+  }
+  return summary;
+}

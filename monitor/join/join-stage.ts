@@ -1,0 +1,78 @@
+/**
+ * @module Joins each prediction with its label on (inferenceId, payload_index) and feeds the accumulator.
+ * Counts matched predictions, predictions without a label, labels without a prediction and duplicates.
+ */
+import type { DecodedLine } from '../ingest/decode-capture-line.ts';
+import type { Prediction } from '../ingest/explode-response.ts';
+import type { LabelCodec } from '../ground-truth/label-values.ts';
+import type { ModelQualityAccumulator, Observation, ProblemType } from '../metrics/types.ts';
+import { canonicalLabel } from '../metrics/labels.ts';
+import { hashKey, type KeyHash } from './key-hash.ts';
+import type { LabelStore } from './label-store.ts';
+
+export interface JoinSummary {
+  predictions: number;
+  joined: number;
+  predictions_without_label: number;
+  /** Predictions whose key had already joined a label (an inference id reused across requests). */
+  duplicate_predictions: number;
+  /** Merged records (sagemakerMergeJson) whose label is missing for a payload index. */
+  labels_missing_in_record: number;
+}
+
+export class JoinStage {
+  readonly summary: JoinSummary = { predictions: 0, joined: 0, predictions_without_label: 0, duplicate_predictions: 0, labels_missing_in_record: 0 };
+  private readonly key: KeyHash = { lo: 0, hi: 0 };
+  private readonly obs: Observation = { actual: '', predicted: '', keyHash: 0 };
+  private readonly onReuse = (): void => void this.summary.duplicate_predictions++;
+
+  constructor(
+    private readonly problemType: ProblemType,
+    private readonly accumulator: ModelQualityAccumulator,
+    private readonly store: LabelStore | undefined,
+    private readonly codec: LabelCodec,
+  ) {}
+
+  /** Joins the predictions of one capture record. */
+  add(record: Extract<DecodedLine, { status: 'ok' }>): void {
+    for (const p of record.predictions) {
+      this.summary.predictions++;
+      hashKey(record.id, p.index, this.key);
+      let actual: string | number | undefined;
+      if (record.labels) {
+        const raw = record.labels.get(p.index);
+        actual = raw === undefined ? undefined : this.problemType === 'Regression' ? Number(raw) : canonicalLabel(raw);
+        if (actual === undefined || (typeof actual === 'number' && !Number.isFinite(actual))) {
+          this.summary.labels_missing_in_record++;
+          actual = undefined;
+        }
+      } else if (this.store) {
+        const v = this.store.take(this.key, this.onReuse);
+        if (!Number.isNaN(v)) actual = this.problemType === 'Regression' ? v : this.codec.decode(v);
+      }
+      if (actual === undefined) {
+        this.summary.predictions_without_label++;
+        continue;
+      }
+      this.summary.joined++;
+      this.observe(p, actual);
+    }
+  }
+
+  private observe(p: Prediction, actual: string | number): void {
+    const o = this.obs;
+    o.keyHash = this.key.lo;
+    if (this.problemType === 'Regression') {
+      o.actualValue = actual as number;
+      o.predictedValue = p.value!;
+      o.actual = '';
+      o.predicted = '';
+      o.score = undefined;
+    } else {
+      o.actual = actual as string;
+      o.predicted = p.label!;
+      o.score = p.score;
+    }
+    this.accumulator.update(o);
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * @module Publishes a run's metrics: every scalar statistic plus join health, to the Model Monitor metrics file
+ * (publish_cloudwatch_metrics=Enabled) and/or PutMetricData (MPM_CLOUDWATCH_PUT_METRIC_DATA=Enabled), on every run.
+ * A failure to publish never fails the job: it is reported in the run report and the log.
+ */
+import type { MonitorConfig } from '../config/load-config.ts';
+import type { InputErrorTally } from '../ingest/input-errors.ts';
+import type { CaptureSummary } from '../ingest/read-capture.ts';
+import type { JoinSummary } from '../join/join-stage.ts';
+import type { ModelQualityResult } from '../metrics/types.ts';
+import type { Violation } from '../constraints/evaluate.ts';
+import { SYNTHETIC_METRIC } from '../constraints/synthetic.ts';
+import { writeCloudWatchMetricsFile } from './cloudwatch-file.ts';
+import { publishToCloudWatch, type PublishToCloudWatchResult } from './cloudwatch-api.ts';
+import type { PublishableMetric, PublishContext } from './types.ts';
+import type { Logger } from 'pino';
+
+export interface PublishSummary {
+  timestamp: string;
+  metrics: number;
+  file?: { path: string; lines: number; skipped: number; error?: string };
+  putMetricData?: PublishToCloudWatchResult;
+}
+
+/** Join-health metric names (published beside the statistics keys). */
+export const HEALTH_METRICS = {
+  joined: 'joined_records',
+  coverage: 'ground_truth_coverage',
+  predictions: 'predictions',
+  withoutLabel: 'predictions_without_ground_truth',
+  inputErrors: 'input_errors',
+  violations: 'violations',
+} as const;
+
+export function collectMetrics(result: ModelQualityResult, join: JoinSummary, tally: InputErrorTally, violations: Violation[], synthetic?: string): PublishableMetric[] {
+  const metrics: PublishableMetric[] = Object.entries(result.scalars).map(([name, m]) => ({ name, value: m.value, unit: 'None' }));
+  metrics.push(
+    { name: HEALTH_METRICS.joined, value: join.joined, unit: 'Count' },
+    { name: HEALTH_METRICS.coverage, value: join.predictions === 0 ? 0 : (100 * join.joined) / join.predictions, unit: 'Percent' },
+    { name: HEALTH_METRICS.predictions, value: join.predictions, unit: 'Count' },
+    { name: HEALTH_METRICS.withoutLabel, value: join.predictions_without_label, unit: 'Count' },
+    { name: HEALTH_METRICS.inputErrors, value: tally.total(), unit: 'Count' },
+    { name: HEALTH_METRICS.violations, value: violations.length, unit: 'Count' },
+  );
+  if (synthetic !== undefined) metrics.push({ name: synthetic, value: -1, unit: 'None' });
+  return metrics;
+}
+
+export async function publishMetrics(
+  config: MonitorConfig,
+  result: ModelQualityResult,
+  join: JoinSummary,
+  _capture: CaptureSummary,
+  tally: InputErrorTally,
+  violations: Violation[],
+  deps: { log: Logger; now: () => Date },
+  evaluationTime: Date,
+): Promise<PublishSummary> {
+  const timestamp = new Date(config.metricTime ?? config.window.end ?? evaluationTime.getTime());
+  const ctx: PublishContext = { timestamp, endpointName: config.endpointName, scheduleName: config.scheduleName };
+  const synthetic = config.createViolationTests ? SYNTHETIC_METRIC : undefined;
+  const metrics = collectMetrics(result, join, tally, violations, synthetic);
+  const summary: PublishSummary = { timestamp: timestamp.toISOString(), metrics: metrics.length };
+  if (config.publishCloudWatchMetrics) {
+    try {
+      const written = await writeCloudWatchMetricsFile(config.paths.cloudwatchDir, metrics, ctx);
+      summary.file = { path: written.file, lines: written.lines, skipped: written.skipped.length };
+    } catch (error) {
+      summary.file = { path: config.paths.cloudwatchDir, lines: 0, skipped: 0, error: (error as Error).message };
+      deps.log.error({ err: error }, 'the CloudWatch metrics file could not be written');
+    }
+  }
+  if (config.cloudwatch.putMetricData) {
+    summary.putMetricData = await publishToCloudWatch(metrics, ctx, { namespace: config.cloudwatch.namespace, endpointUrl: config.cloudwatch.endpointUrl });
+    if (summary.putMetricData.error) deps.log.error({ error: summary.putMetricData.error }, 'PutMetricData failed');
+  }
+  return summary;
+}

@@ -1,0 +1,110 @@
+/**
+ * @module The machine-readable run report (monitoring_report.json): what was read, what was dropped and why, how
+ * the join went, the metrics, every constraint's result, where the files went, and how long each stage took.
+ * It carries a version because other programs read it.
+ */
+import type { MonitorConfig } from '../config/load-config.ts';
+import { formatContractTime } from '../config/time.ts';
+import type { ConstraintResult, Violation } from '../constraints/evaluate.ts';
+import type { ConstraintSet } from '../constraints/load-constraints.ts';
+import type { GroundTruthSummary } from '../ground-truth/read-ground-truth.ts';
+import type { InputErrorTally, ReasonTally } from '../ingest/input-errors.ts';
+import type { CaptureSummary } from '../ingest/read-capture.ts';
+import type { JoinSummary } from '../join/join-stage.ts';
+import type { ModelQualityResult, MetricValue } from '../metrics/types.ts';
+import type { PublishSummary } from '../publish/publish-metrics.ts';
+
+export const RUN_REPORT_VERSION = 1;
+
+export interface RunReport {
+  report_version: number;
+  tool: { name: 'mpm'; version: string };
+  status: 'Completed' | 'CompletedWithViolations' | 'Failed';
+  message: string;
+  exit_code: number;
+  evaluation_time?: string;
+  problem_type: string;
+  endpoint?: string;
+  monitoring_schedule?: string;
+  window: { start_time?: string; end_time?: string; metric_time?: string };
+  dataset_format: string;
+  capture?: CaptureSummary;
+  ground_truth?: GroundTruthSummary & { lookahead_hours: number };
+  join?: JoinSummary & { labels_without_prediction?: number; ground_truth_coverage: number };
+  input_errors: { total: number; by_reason: Record<string, ReasonTally>; limit: number };
+  metrics?: { section: string; item_count: number; scalars: Record<string, MetricValue>; not_computed?: Record<string, string> };
+  constraints?: { source: string; schema: string; results: ConstraintResult[] };
+  violations?: Violation[];
+  outputs?: Record<string, string>;
+  publish?: PublishSummary;
+  timings_ms: Record<string, number>;
+  config_sources: Record<string, string>;
+}
+
+export const TOOL_VERSION = '0.1.0';
+
+function windowOf(config: MonitorConfig): RunReport['window'] {
+  const t = (ms: number | undefined): string | undefined => (ms === undefined ? undefined : formatContractTime(ms));
+  return { start_time: t(config.window.start), end_time: t(config.window.end), metric_time: t(config.metricTime) };
+}
+
+export interface RunReportParts {
+  config: MonitorConfig;
+  status: RunReport['status'];
+  message: string;
+  exitCode: number;
+  constraints?: ConstraintSet;
+  constraintResults?: ConstraintResult[];
+  violations?: Violation[];
+  result?: ModelQualityResult;
+  capture?: CaptureSummary;
+  groundTruth?: GroundTruthSummary;
+  join?: JoinSummary;
+  labelsWithoutPrediction?: number;
+  tally?: InputErrorTally;
+  outputs?: Record<string, string>;
+  publish?: PublishSummary;
+  timings: Record<string, number>;
+  evaluationTime?: Date;
+}
+
+export function buildRunReport(p: RunReportParts): RunReport {
+  const { config } = p;
+  return {
+    report_version: RUN_REPORT_VERSION,
+    tool: { name: 'mpm', version: TOOL_VERSION },
+    status: p.status,
+    message: p.message,
+    exit_code: p.exitCode,
+    evaluation_time: p.evaluationTime?.toISOString(),
+    problem_type: config.problemType,
+    endpoint: config.endpointName,
+    monitoring_schedule: config.scheduleName,
+    window: windowOf(config),
+    dataset_format: config.datasetFormat.kind,
+    capture: p.capture,
+    ground_truth: p.groundTruth ? { ...p.groundTruth, lookahead_hours: config.groundTruth.lookaheadHours } : undefined,
+    join: p.join
+      ? {
+          ...p.join,
+          labels_without_prediction: p.labelsWithoutPrediction,
+          ground_truth_coverage: p.join.predictions === 0 ? 0 : p.join.joined / p.join.predictions,
+        }
+      : undefined,
+    input_errors: { total: p.tally?.total() ?? 0, by_reason: p.tally?.toJSON() ?? {}, limit: config.maxInputErrorRate },
+    metrics: p.result
+      ? {
+          section: p.result.section,
+          item_count: p.result.itemCount,
+          scalars: p.result.scalars,
+          not_computed: (p.result.extra as { not_computed?: Record<string, string> }).not_computed,
+        }
+      : undefined,
+    constraints: p.constraints ? { source: p.constraints.source, schema: p.constraints.schema, results: p.constraintResults ?? [] } : undefined,
+    violations: p.violations,
+    outputs: p.outputs,
+    publish: p.publish,
+    timings_ms: p.timings,
+    config_sources: Object.fromEntries(Object.entries(config.sources).filter(([, s]) => s !== 'unset' && s !== 'default')),
+  };
+}

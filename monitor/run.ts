@@ -1,0 +1,265 @@
+/**
+ * @module Wires the stages in order: constraints (validated before any record is read), ground truth into the label
+ * store, the capture streamed through the join into the metric accumulator, then the verdict and the report files.
+ */
+import type { Logger } from 'pino';
+import { formatContractTime } from './config/time.ts';
+import type { MonitorConfig } from './config/load-config.ts';
+import { ConfigError, InputError, OutputError, showValue } from './errors.ts';
+import { parseConstraints, toSageMakerConstraints, type ConstraintSet } from './constraints/load-constraints.ts';
+import { describeViolation, evaluateConstraints, type ConstraintResult, type Violation } from './constraints/evaluate.ts';
+import { readGroundTruth, type GroundTruthSummary } from './ground-truth/read-ground-truth.ts';
+import { LabelCodec } from './ground-truth/label-values.ts';
+import { InputErrorTally } from './ingest/input-errors.ts';
+import { readCapture, type CaptureSummary } from './ingest/read-capture.ts';
+import { compilePath, asColumnIndex } from './ingest/json-path.ts';
+import { negativeLabelFor, type ResponseOptions } from './ingest/explode-response.ts';
+import type { CaptureLineOptions } from './ingest/decode-capture-line.ts';
+import { JoinStage } from './join/join-stage.ts';
+import type { LabelStore } from './join/label-store.ts';
+import { createAccumulator } from './metrics/create-accumulator.ts';
+import { buildStatistics } from './metrics/build-statistics.ts';
+import { canonicalLabel } from './metrics/labels.ts';
+import type { ModelQualityResult } from './metrics/types.ts';
+import { openStorage, isS3Uri } from './storage/open-storage.ts';
+import type { Storage } from './storage/storage.ts';
+import { completedMessage } from './report/status-message.ts';
+import { writeJson } from './report/json-file.ts';
+import { publishMetrics, type PublishSummary } from './publish/publish-metrics.ts';
+import { SYNTHETIC_METRIC, syntheticViolation } from './constraints/synthetic.ts';
+import { buildRunReport, type RunReport } from './report/build-run-report.ts';
+
+export const REPORT_FILES = {
+  statistics: 'statistics.json',
+  violations: 'constraint_violations.json',
+  constraints: 'constraints.json',
+  runReport: 'monitoring_report.json',
+} as const;
+
+
+export type RunStatus = 'Completed' | 'CompletedWithViolations' | 'Failed';
+
+export interface RunOutcome {
+  status: RunStatus;
+  message: string;
+  exitCode: number;
+  report: RunReport;
+}
+
+export interface RunDeps {
+  log: Logger;
+  now: () => Date;
+}
+
+/** What run() learned before it failed: the run report is still written with it. */
+export class RunFailure extends Error {
+  constructor(
+    readonly error: Error,
+    readonly partial: Partial<RunContext>,
+  ) {
+    super(error.message, { cause: error });
+  }
+}
+
+export interface RunContext {
+  constraints: ConstraintSet;
+  capture: CaptureSummary;
+  groundTruth?: GroundTruthSummary;
+  tally: InputErrorTally;
+  timings: Record<string, number>;
+}
+
+function responseOptions(config: MonitorConfig): ResponseOptions {
+  const positive = canonicalLabel(config.positiveLabel) ?? config.positiveLabel;
+  const inferenceColumn = asColumnIndex(config.inferenceAttribute);
+  const probabilityColumn = asColumnIndex(config.probabilityAttribute);
+  return {
+    problemType: config.problemType,
+    inferenceColumn,
+    probabilityColumn,
+    inferencePath: config.inferenceAttribute !== undefined && inferenceColumn === undefined ? compilePath(config.inferenceAttribute, 'inference_attribute') : undefined,
+    probabilityPath:
+      config.probabilityAttribute !== undefined && probabilityColumn === undefined ? compilePath(config.probabilityAttribute, 'probability_attribute') : undefined,
+    threshold: config.probabilityThreshold,
+    positiveLabel: positive,
+    negativeLabel: negativeLabelFor(positive),
+  };
+}
+
+async function loadConstraintSet(config: MonitorConfig): Promise<ConstraintSet> {
+  if (config.baselineConstraints === undefined) return { source: '(none)', schema: 'none', constraints: [] };
+  const location = config.baselineConstraints;
+  let text: string;
+  try {
+    if (isS3Uri(location)) {
+      const slash = location.lastIndexOf('/');
+      const storage = await openStorage(location.slice(0, slash), { s3EndpointUrl: config.s3EndpointUrl });
+      text = (await storage.readFile(location.slice(slash + 1))).toString('utf8');
+    } else {
+      const { readFile } = await import('node:fs/promises');
+      text = await readFile(location, 'utf8');
+    }
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    throw new ConfigError(`config: baseline_constraints ${showValue(location)} cannot be read (${(error as Error).message}); expected a readable constraints.json`);
+  }
+  return parseConstraints(text, location, config.problemType);
+}
+
+/** Runs one monitoring job. Throws RunFailure (wrapping a MonitorError) when the job fails. */
+export async function run(config: MonitorConfig, deps: RunDeps): Promise<RunOutcome> {
+  const { log } = deps;
+  const started = performance.now();
+  const timings: Record<string, number> = {};
+  const lap = (name: string, since: number): number => {
+    const now = performance.now();
+    timings[name] = Math.round(now - since);
+    return now;
+  };
+  const partial: Partial<RunContext> = { timings };
+  const tally = new InputErrorTally(config.samplesPerReason);
+  partial.tally = tally;
+  const storageOptions = { s3EndpointUrl: config.s3EndpointUrl };
+
+  let output: Storage;
+  try {
+    // Everything that can be checked is checked before the first record is read.
+    const response = responseOptions(config);
+    partial.constraints = await loadConstraintSet(config);
+    if (config.datasetFormat.kind !== 'sagemakerCaptureJson' && config.datasetFormat.kind !== 'sagemakerMergeJson') {
+      throw new ConfigError(
+        `config: dataset_format ${showValue(config.datasetFormat.kind)} is not supported for monitoring yet; expected sagemakerCaptureJson or sagemakerMergeJson (csv, json and parquet datasets are read by suggest-baseline)`,
+      );
+    }
+    output = await openStorage(config.outputPath, storageOptions);
+    const capture = await openStorage(config.datasetSource, storageOptions);
+    let t = lap('validate', started);
+
+    const codec = new LabelCodec(config.problemType);
+    let store: LabelStore | undefined;
+    if (config.datasetFormat.kind === 'sagemakerCaptureJson') {
+      const gt = await openStorage(config.groundTruth.location, storageOptions);
+      const { start, end } = config.window;
+      const range = { start, end: end === undefined ? undefined : end + config.groundTruth.lookaheadHours * 3_600_000 };
+      log.info({ location: gt.location, range: { start: start && formatContractTime(start), end: range.end && formatContractTime(range.end) } }, 'reading ground truth');
+      const read = await readGroundTruth(gt, { ...config.groundTruth, range }, codec, tally);
+      store = read.store;
+      partial.groundTruth = read.summary;
+      log.info({ files: read.summary.files, labels: read.summary.labels }, 'ground truth read');
+      t = lap('ground_truth', t);
+    }
+
+    const accumulator = createAccumulator({ problemType: config.problemType, positiveLabel: response.positiveLabel, seed: config.seed });
+    const join = new JoinStage(config.problemType, accumulator, store, codec);
+    const lineOptions: CaptureLineOptions = { response, window: config.window, format: config.datasetFormat, checkRequestCount: true };
+    let lastLog = performance.now();
+    const captureStart = performance.now();
+    log.info({ location: capture.location }, 'reading capture');
+    partial.capture = await readCapture(capture, lineOptions, tally, {
+      onRecord: (record) => join.add(record),
+      onFile: (path, index) => {
+        const now = performance.now();
+        if (now - lastLog > 5000) {
+          lastLog = now;
+          const seconds = (now - captureStart) / 1000;
+          log.info({ files: index, file: path, predictions: join.summary.predictions, predictionsPerSecond: Math.round(join.summary.predictions / seconds) }, 'progress');
+        }
+      },
+    });
+    t = lap('capture_and_join', t);
+    const captureSummary = partial.capture;
+    log.info({ files: captureSummary.files, requests: captureSummary.requests, predictions: captureSummary.predictions, joined: join.summary.joined }, 'capture read');
+
+    // Too many bad lines fails the run: the verdict would rest on an unknown share of the traffic.
+    const errors = tally.total();
+    const errorRate = captureSummary.lines + (partial.groundTruth?.rows ?? 0) === 0 ? 0 : errors / (captureSummary.lines + (partial.groundTruth?.rows ?? 0));
+    if (errorRate > config.maxInputErrorRate) {
+      const top = [...tally.byReason.entries()].sort((a, b) => b[1].count - a[1].count)[0]!;
+      const sample = top[1].samples[0];
+      throw new InputError(
+        `input: ${errors} input errors in ${captureSummary.lines} capture lines and ${partial.groundTruth?.rows ?? 0} ground-truth rows ` +
+          `(${(errorRate * 100).toFixed(2)}%) exceed MPM_MAX_INPUT_ERROR_RATE ${config.maxInputErrorRate}; most are ${top[0]} (${top[1].count})` +
+          (sample ? `, first at ${sample.file}${sample.line ? `:${sample.line}` : ''}${sample.detail ? ` (${sample.detail})` : ''}` : ''),
+      );
+    }
+
+    // The verdict.
+    const result: ModelQualityResult = accumulator.result();
+    const notComputed = ((result.extra as { not_computed?: Record<string, string> }).not_computed ?? {}) as Record<string, string>;
+    const constraintResults: ConstraintResult[] = [];
+    const violations: Violation[] = [];
+    const joined = join.summary.joined;
+    const enough = joined >= Math.max(1, config.minJoinedRecords);
+    if (enough) {
+      constraintResults.push(...evaluateConstraints(partial.constraints.constraints, result.scalars, notComputed));
+      for (const r of constraintResults) if (r.status === 'violated') violations.push(describeViolation(r, joined));
+    } else {
+      const why =
+        `Only ${joined} predictions joined a ground-truth label (minimum ${Math.max(1, config.minJoinedRecords)}): ` +
+        `${join.summary.predictions} predictions in the window, ${partial.groundTruth?.labels ?? 0} labels read, ` +
+        `${join.summary.predictions_without_label} predictions without a label. No metric can be judged.`;
+      for (const c of partial.constraints.constraints) {
+        constraintResults.push({ metric: c.metric, operator: c.operator, threshold: c.threshold, status: 'not_evaluated', why: 'too few joined records' });
+      }
+      if (config.onInsufficientData === 'fail') throw new InputError(`input: ${why}`);
+      violations.push({ metric_name: 'joined_records', constraint_check_type: 'InsufficientDataCheck', description: why, value: joined, threshold: Math.max(1, config.minJoinedRecords) });
+    }
+    if (config.createViolationTests) {
+      violations.push(syntheticViolation());
+    }
+    t = lap('verdict', t);
+
+    // The report files.
+    const evaluationTime = deps.now();
+    const statistics = buildStatistics(result, evaluationTime);
+    if (config.createViolationTests) {
+      (statistics.mpm_extra_metrics ??= {})[SYNTHETIC_METRIC] = { value: -1, note: 'synthetic, from --create-violation-tests' };
+    }
+    const outputs: Record<string, string> = {};
+    try {
+      outputs.statistics = await writeJson(output, REPORT_FILES.statistics, statistics);
+      outputs.constraint_violations = await writeJson(output, REPORT_FILES.violations, { violations });
+      if (partial.constraints.schema !== 'none') {
+        outputs.constraints = await writeJson(output, REPORT_FILES.constraints, toSageMakerConstraints(partial.constraints, config.problemType));
+      }
+    } catch (error) {
+      throw new OutputError(`output: cannot write the report files to ${output.location} (${(error as Error).message})`, { cause: error });
+    }
+    t = lap('write_reports', t);
+
+    const publish: PublishSummary = await publishMetrics(config, result, join.summary, captureSummary, tally, violations, deps, evaluationTime);
+    t = lap('publish', t);
+
+    const status: RunStatus = violations.length === 0 ? 'Completed' : 'CompletedWithViolations';
+    const message = completedMessage(violations.length);
+    timings.total = Math.round(performance.now() - started);
+    const report = buildRunReport({
+      config,
+      status,
+      message,
+      exitCode: 0,
+      constraints: partial.constraints,
+      constraintResults,
+      violations,
+      result,
+      capture: captureSummary,
+      groundTruth: partial.groundTruth,
+      join: join.summary,
+      labelsWithoutPrediction: store ? store.unused() : undefined,
+      tally,
+      outputs,
+      publish,
+      timings,
+      evaluationTime,
+    });
+    try {
+      outputs.run_report = await writeJson(output, REPORT_FILES.runReport, report);
+    } catch (error) {
+      throw new OutputError(`output: cannot write ${REPORT_FILES.runReport} to ${output.location} (${(error as Error).message})`, { cause: error });
+    }
+    return { status, message, exitCode: 0, report };
+  } catch (error) {
+    timings.total = Math.round(performance.now() - started);
+    throw new RunFailure(error as Error, partial);
+  }
+}

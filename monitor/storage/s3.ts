@@ -109,7 +109,8 @@ export class S3Storage implements Storage {
       }
       if (!region) {
         throw new ConfigError(
-          `storage: no AWS region for ${this.location}; set AWS_REGION (or a region in the AWS profile, or the region option)`,
+          `storage: no AWS region for ${this.location}; ` +
+            'set AWS_REGION (or a region in the AWS profile, or the region option)',
         );
       }
       return this.client;

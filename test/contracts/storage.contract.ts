@@ -193,7 +193,8 @@ export function describeStorageContract(
       expect(Buffer.concat(parts).toString('utf8')).toBe(text);
     });
 
-    test('write-read-exists', 'writeFile creates nested paths; readFile and exists see it; missing files fail clearly', async () => {
+    const writeTitle = 'writeFile creates nested paths; readFile and exists see it; missing files fail clearly';
+    test('write-read-exists', writeTitle, async () => {
       const h = harness();
       const s = await h.open();
       const body = '{\n  "version" : 0.0,\n  "note" : "é ✓ 🙂"\n}\n';

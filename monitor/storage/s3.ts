@@ -94,6 +94,9 @@ export class S3Storage implements Storage {
       // The SDK's default CRC32 checksums on every request are rejected by several S3-compatible servers.
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
+      // A black-holed endpoint otherwise waits for the OS TCP timeout (minutes) on each of the SDK's attempts. No
+      // request timeout: it would also cut long streamed reads.
+      requestHandler: { connectionTimeout: 10_000 },
     });
   }
 

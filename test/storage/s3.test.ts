@@ -157,6 +157,8 @@ describe('S3Storage', () => {
     await expect(s.readFile('a.json')).rejects.toThrow(
       'storage: cannot read s3://mpm-no-such-bucket/data/a.json: the bucket does not exist (NoSuchBucket)',
     );
+    // HEAD answers a bare 404 for a missing bucket too, so exists() cannot tell the two apart.
+    expect(await s.exists('a.json')).toBe(false);
     const write = s.writeFile('out/statistics.json', '{}');
     await expect(write).rejects.toThrow(OutputError);
     await expect(write).rejects.toThrow('storage: cannot write s3://mpm-no-such-bucket/data/out/statistics.json');

@@ -26,7 +26,7 @@ export interface AssembledScalars {
 }
 
 /**
- * One MetricValue per defined scalar of the full state (`states[0]`). The standard deviation is the population
+ * One MetricValue per defined, finite scalar of the full state (`states[0]`). The standard deviation is the population
  * standard deviation of the metric over the 5 subsamples (`states[1..5]`) when `itemCount >= minRecordsForStd`, and
  * "NaN" otherwise or when the metric is undefined on any subsample.
  */
@@ -43,6 +43,11 @@ export function assembleScalars(
     const value = full!.values[name];
     if (value === undefined) {
       notComputed[name] = full!.reasons[name] ?? 'not computable';
+      continue;
+    }
+    if (!Number.isFinite(value)) {
+      // JSON has no Infinity or NaN; e.g. r2 when the variance of y underflows, mse when errors exceed 1e154.
+      notComputed[name] = `the value is ${value}: the inputs overflow double precision`;
       continue;
     }
     scalars[name] = { value, standard_deviation: standardDeviation(name, subsamples, itemCount, minRecordsForStd) };

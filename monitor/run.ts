@@ -12,6 +12,7 @@ import { readGroundTruth, type GroundTruthSummary } from './ground-truth/read-gr
 import { LabelCodec } from './ground-truth/label-values.ts';
 import { InputErrorTally } from './ingest/input-errors.ts';
 import { readCapture, type CaptureSummary } from './ingest/read-capture.ts';
+import { readTabular } from './ingest/read-tabular.ts';
 import { compilePath, asColumnIndex } from './ingest/json-path.ts';
 import { negativeLabelFor, type ResponseOptions } from './ingest/explode-response.ts';
 import type { CaptureLineOptions } from './ingest/decode-capture-line.ts';
@@ -106,6 +107,48 @@ async function loadConstraintSet(config: MonitorConfig): Promise<ConstraintSet> 
   return parseConstraints(text, location, config.problemType);
 }
 
+/** Reads a tabular dataset (batch transform output, a labelled validation set) through the join. */
+async function readTabularDataset(
+  storage: Storage,
+  config: MonitorConfig,
+  response: ResponseOptions,
+  tally: InputErrorTally,
+  join: JoinStage,
+): Promise<CaptureSummary> {
+  const format = config.datasetFormat as Parameters<typeof readTabular>[1];
+  let rowNumber = 0;
+  const summary = await readTabular(
+    storage,
+    format,
+    { prediction: config.inferenceAttribute, probability: config.probabilityAttribute, label: config.groundTruthAttribute, id: config.inferenceIdAttribute },
+    response,
+    tally,
+    (row) => {
+      rowNumber++;
+      join.add({
+        status: 'ok',
+        id: row.id ?? `row-${rowNumber}`,
+        idSource: 'inferenceId',
+        predictions: [row.prediction],
+        labels: config.groundTruthAttribute === undefined ? undefined : new Map(row.label === undefined || row.label === null ? [] : [[0, String(row.label)]]),
+      });
+    },
+  );
+  return {
+    location: summary.location,
+    files: summary.files,
+    bytes: 0,
+    lines: summary.rows,
+    requests: summary.rows,
+    predictions: summary.rows,
+    skipped: { outside_window: 0, shadow_traffic: 0 },
+    pruned_folders: 0,
+    ignored_files: 0,
+    warnings: { records_without_inference_time: 0 },
+    keyed_by_event_id: 0,
+  };
+}
+
 /** Runs one monitoring job. Throws RunFailure (wrapping a MonitorError) when the job fails. */
 export async function run(config: MonitorConfig, deps: RunDeps): Promise<RunOutcome> {
   const { log } = deps;
@@ -126,18 +169,16 @@ export async function run(config: MonitorConfig, deps: RunDeps): Promise<RunOutc
     // Everything that can be checked is checked before the first record is read.
     const response = responseOptions(config);
     partial.constraints = await loadConstraintSet(config);
-    if (config.datasetFormat.kind !== 'sagemakerCaptureJson' && config.datasetFormat.kind !== 'sagemakerMergeJson') {
-      throw new ConfigError(
-        `config: dataset_format ${showValue(config.datasetFormat.kind)} is not supported for monitoring yet; expected sagemakerCaptureJson or sagemakerMergeJson (csv, json and parquet datasets are read by suggest-baseline)`,
-      );
-    }
     output = await openStorage(config.outputPath, storageOptions);
     const capture = await openStorage(config.datasetSource, storageOptions);
     let t = lap('validate', started);
 
     const codec = new LabelCodec(config.problemType);
     let store: LabelStore | undefined;
-    if (config.datasetFormat.kind === 'sagemakerCaptureJson') {
+    const format = config.datasetFormat;
+    const tabular = format.kind === 'csv' || format.kind === 'json' || format.kind === 'parquet';
+    // Ground truth is joined unless the records carry their labels (merged capture, or a label column).
+    if (format.kind === 'sagemakerCaptureJson' || (tabular && config.groundTruthAttribute === undefined)) {
       const gt = await openStorage(config.groundTruth.location, storageOptions);
       const { start, end } = config.window;
       const range = { start, end: end === undefined ? undefined : end + config.groundTruth.lookaheadHours * 3_600_000 };
@@ -151,11 +192,13 @@ export async function run(config: MonitorConfig, deps: RunDeps): Promise<RunOutc
 
     const accumulator = createAccumulator({ problemType: config.problemType, positiveLabel: response.positiveLabel, seed: config.seed });
     const join = new JoinStage(config.problemType, accumulator, store, codec);
-    const lineOptions: CaptureLineOptions = { response, window: config.window, format: config.datasetFormat, checkRequestCount: true };
+    const lineOptions = { response, window: config.window, checkRequestCount: true };
     let lastLog = performance.now();
     const captureStart = performance.now();
     log.info({ location: capture.location }, 'reading capture');
-    partial.capture = await readCapture(capture, lineOptions, tally, {
+    partial.capture = tabular
+      ? await readTabularDataset(capture, config, response, tally, join)
+      : await readCapture(capture, { ...lineOptions, format: format as CaptureLineOptions['format'] }, tally, {
       onRecord: (record) => join.add(record),
       onFile: (path, index) => {
         const now = performance.now();

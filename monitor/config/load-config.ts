@@ -30,6 +30,10 @@ export interface MonitorConfig {
   problemType: ProblemType;
   inferenceAttribute?: string;
   probabilityAttribute?: string;
+  /** Tabular datasets: the label column. */
+  groundTruthAttribute?: string;
+  /** Tabular datasets: the inference id column. */
+  inferenceIdAttribute?: string;
   probabilityThreshold?: number;
   positiveLabel: string;
   groundTruth: {
@@ -210,6 +214,8 @@ export function loadConfig(inputs: ConfigInputs): MonitorConfig {
     problemType,
     inferenceAttribute: optional('inference_attribute'),
     probabilityAttribute: optional('probability_attribute'),
+    groundTruthAttribute: optional('ground_truth_attribute'),
+    inferenceIdAttribute: optional('MPM_INFERENCE_ID_ATTRIBUTE'),
     probabilityThreshold,
     positiveLabel,
     groundTruth: {

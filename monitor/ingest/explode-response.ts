@@ -73,8 +73,11 @@ function argmax(v: number[]): number {
   return best;
 }
 
-/** Builds a prediction from a label candidate, a score and a probability vector, by problem type. */
-function finish(index: number, labelRaw: unknown, score: number | undefined, vector: number[] | undefined, o: ResponseOptions): Prediction {
+/**
+ * Builds a prediction from a label candidate, a score and a probability vector, by problem type (also used for
+ * tabular datasets, whose prediction and probability columns are read the same way).
+ */
+export function toPrediction(index: number, labelRaw: unknown, score: number | undefined, vector: number[] | undefined, o: ResponseOptions): Prediction {
   if (o.problemType === 'Regression') {
     const value = asNumber(labelRaw) ?? (vector?.length === 1 ? vector[0] : undefined) ?? score;
     if (value === undefined) throw new RecordProblem('missing_prediction', `item ${index} has no numeric prediction`);
@@ -156,14 +159,14 @@ function fromItem(item: unknown, position: number, o: ResponseOptions): Predicti
       const li = l === undefined ? NaN : Number(l);
       score = Number.isInteger(li) && li >= 0 && li < vector.length ? vector[li] : Math.max(...vector);
     }
-    return finish(index, labelRaw, score, vector, o);
+    return toPrediction(index, labelRaw, score, vector, o);
   }
   const vector = numericVector(item);
   if (vector !== undefined) {
-    if (o.problemType === 'Regression' || vector.length === 1) return finish(position, vector[0], undefined, undefined, o);
-    return finish(position, undefined, undefined, vector, o);
+    if (o.problemType === 'Regression' || vector.length === 1) return toPrediction(position, vector[0], undefined, undefined, o);
+    return toPrediction(position, undefined, undefined, vector, o);
   }
-  return finish(position, item, undefined, undefined, o);
+  return toPrediction(position, item, undefined, undefined, o);
 }
 
 /** The list of per-record items in a parsed JSON response. */
@@ -200,7 +203,7 @@ function fromJson(value: unknown, o: ResponseOptions): Prediction[] {
     for (let i = 0; i < n; i++) {
       const s = scores?.[i];
       const vector = numericVector(s);
-      out[i] = finish(i, labels?.[i], vector ? undefined : asNumber(s), vector, o);
+      out[i] = toPrediction(i, labels?.[i], vector ? undefined : asNumber(s), vector, o);
     }
     return out;
   }
@@ -221,13 +224,13 @@ function fromCsv(text: string, o: ResponseOptions): Prediction[] {
       if ((o.inferenceColumn !== undefined && labelRaw === undefined) || (o.probabilityColumn !== undefined && scoreCell === undefined)) {
         throw new RecordProblem('missing_prediction', `CSV line ${i + 1} has ${cells.length} columns; the attribute column is missing`);
       }
-      out[i] = finish(i, labelRaw, asNumber(scoreCell), undefined, o);
+      out[i] = toPrediction(i, labelRaw, asNumber(scoreCell), undefined, o);
     } else if (cells.length === 1) {
-      out[i] = finish(i, cells[0], undefined, undefined, o);
+      out[i] = toPrediction(i, cells[0], undefined, undefined, o);
     } else {
       const vector = numericVector(cells);
       if (vector === undefined) throw new RecordProblem('unrecognised_response', `CSV line ${i + 1} has several columns that are not all numbers; set inference_attribute`);
-      out[i] = finish(i, undefined, undefined, vector, o);
+      out[i] = toPrediction(i, undefined, undefined, vector, o);
     }
   }
   return out;

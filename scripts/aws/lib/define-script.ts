@@ -1,0 +1,169 @@
+/**
+ * @module The frame every AWS script shares: yargs parsing with the common flags (--region, --profile,
+ * --endpoint-url, --dry-run), --help, error-to-exit-code mapping, and the dry-run printer. A script supplies its own
+ * flags and a `run` function; `defineScript` returns `main(argv, io)`, which tests call in-process.
+ */
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import yargs, { type InferredOptionTypes, type Options } from 'yargs';
+import { operationName, type ApiCall } from './api-call.ts';
+import { connectAws, regionFromFlagsOrEnv, type AwsClients } from './aws-clients.ts';
+import { ScriptError, UsageError } from './errors.ts';
+import { processIo, type ScriptIo } from './script-io.ts';
+
+/** Flags every script accepts. */
+export const COMMON_OPTIONS = {
+  region: {
+    type: 'string',
+    group: 'AWS:',
+    describe: 'AWS region (default: AWS_REGION, then AWS_DEFAULT_REGION, then the profile\'s region)',
+  },
+  profile: { type: 'string', group: 'AWS:', describe: 'Named profile of ~/.aws/config (default: AWS_PROFILE)' },
+  'endpoint-url': {
+    type: 'string',
+    group: 'AWS:',
+    describe: 'Send every request to this URL instead of AWS (tests, emulators); S3 then uses path-style URLs',
+  },
+  'dry-run': {
+    type: 'boolean',
+    default: false,
+    group: 'AWS:',
+    describe: 'Print the exact API requests as JSON and send nothing; needs no credentials',
+  },
+} as const satisfies Record<string, Options>;
+
+type CommonArgs = InferredOptionTypes<typeof COMMON_OPTIONS>;
+
+/** What a script's `run` gets besides its parsed flags. */
+export interface ScriptContext {
+  io: ScriptIo;
+  /** True with --dry-run: build the requests, call `printPlan`, send nothing. */
+  dryRun: boolean;
+  /** Progress line on stderr. */
+  log(message: string): void;
+  /** A value as pretty JSON on stdout. */
+  printJson(value: unknown): void;
+  /** Prints the dry-run document: the requests in order, each as service, operation and input. */
+  printPlan(calls: readonly ApiCall[], notes?: Record<string, unknown>): void;
+  /** Resolves region and credentials (failing clearly when either is missing), then returns the clients. */
+  connect(): Promise<AwsClients>;
+}
+
+export interface ScriptSpec<O extends Record<string, Options>> {
+  /** Script name as shown in usage and messages, e.g. "deploy-endpoint". */
+  name: string;
+  /** One paragraph for --help. */
+  summary: string;
+  options: O;
+  examples?: ReadonlyArray<readonly [command: string, description: string]>;
+  run(args: InferredOptionTypes<O> & CommonArgs, ctx: ScriptContext): Promise<number | void>;
+}
+
+/** Entry function of a script: parses argv, runs, and returns the exit code (0 ok, 2 usage, 3 AWS setup, 4 API). */
+export type ScriptMain = (argv: readonly string[], io?: ScriptIo) => Promise<number>;
+
+/** Builds a script's main function from its flags and its run function. */
+export function defineScript<O extends Record<string, Options>>(spec: ScriptSpec<O>): ScriptMain {
+  return async (argv, io = processIo) => {
+    const parsed = await parseArgs(spec, argv, io);
+    if (typeof parsed === 'number') return parsed;
+    let clients: AwsClients | undefined;
+    const ctx: ScriptContext = {
+      io,
+      dryRun: parsed['dry-run'],
+      log: (message) => io.stderr(`${spec.name}: ${message}\n`),
+      printJson: (value) => io.stdout(`${JSON.stringify(value, null, 2)}\n`),
+      printPlan: (calls, notes) => {
+        const document = {
+          script: spec.name,
+          dryRun: true,
+          region: regionFromFlagsOrEnv({ region: parsed.region }, io.env) ?? null,
+          requests: calls.map((call) => ({
+            service: call.service,
+            operation: operationName(call.command),
+            input: call.command.input,
+          })),
+          ...notes,
+        };
+        io.stdout(`${JSON.stringify(document, null, 2)}\n`);
+      },
+      connect: async () => {
+        clients ??= await connectAws(
+          { region: parsed.region, profile: parsed.profile, endpointUrl: parsed['endpoint-url'] },
+          io.env,
+        );
+        return clients;
+      },
+    };
+    try {
+      return (await spec.run(parsed, ctx)) ?? 0;
+    } catch (err) {
+      if (err instanceof ScriptError) {
+        io.stderr(`${spec.name}: ${err.message}\n`);
+        return err.exitCode;
+      }
+      io.stderr(`${spec.name}: unexpected failure: ${(err as Error)?.stack ?? String(err)}\n`);
+      return 1;
+    } finally {
+      clients?.close();
+    }
+  };
+}
+
+async function parseArgs<O extends Record<string, Options>>(
+  spec: ScriptSpec<O>,
+  argv: readonly string[],
+  io: ScriptIo,
+): Promise<(InferredOptionTypes<O> & CommonArgs) | number> {
+  let parser = yargs()
+    .scriptName(`npx tsx scripts/aws/${spec.name}.ts`)
+    .usage(`$0 [options]\n\n${spec.summary}`)
+    .options({ ...withGroup(spec.options, 'Options:'), ...COMMON_OPTIONS })
+    // Any flag can also come from the environment as MPM_AWS_<FLAG>, e.g. MPM_AWS_ROLE_ARN for --role-arn.
+    .env('MPM_AWS')
+    .strict()
+    .help()
+    .version(false)
+    .exitProcess(false)
+    // A fixed width keeps --help identical everywhere (tests compare it).
+    .wrap(110);
+  for (const [command, description] of spec.examples ?? []) parser = parser.example(command, description);
+  // yargs reads the MPM_AWS_* variables from process.env; the scripts' io.env is the same object in real runs.
+  const result = await new Promise<{ err?: Error; argv: Record<string, unknown>; output: string }>((resolve) => {
+    void parser.parse([...argv], {}, (err, parsedArgv, output) => {
+      resolve({ err: err ?? undefined, argv: parsedArgv as Record<string, unknown>, output });
+    });
+  });
+  if (result.err) {
+    io.stderr(`${spec.name}: ${result.err.message}\nRun with --help to see the flags.\n`);
+    return new UsageError(result.err.message).exitCode;
+  }
+  if (result.argv.help) {
+    io.stdout(`${result.output}\n`);
+    return 0;
+  }
+  return result.argv as InferredOptionTypes<O> & CommonArgs;
+}
+
+// yargs lists ungrouped flags last; giving the script's own flags a group puts them before the common AWS ones.
+function withGroup<O extends Record<string, Options>>(options: O, group: string): O {
+  const out: Record<string, Options> = {};
+  for (const [key, value] of Object.entries(options)) out[key] = { group, ...value };
+  return out as O;
+}
+
+/** Runs `main` with the real process when the module is the entry script (`npx tsx scripts/aws/<name>.ts`). */
+export function runIfEntry(moduleUrl: string, main: ScriptMain): void {
+  const entry = process.argv[1];
+  if (!entry) return;
+  let entryPath: string;
+  try {
+    entryPath = realpathSync(entry);
+  } catch {
+    return;
+  }
+  if (entryPath !== realpathSync(fileURLToPath(moduleUrl))) return;
+  void main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

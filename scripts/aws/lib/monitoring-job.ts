@@ -1,0 +1,150 @@
+/**
+ * @module The monitoring job both ways run (Model Monitor schedule, or processing job from EventBridge Scheduler):
+ * the flags they share and their resolution into one checked MonitoringJobSpec.
+ */
+import type { Options } from 'yargs';
+import { UsageError } from './errors.ts';
+import { parseKeyValues } from './key-values.ts';
+import { buildMonitorEnvironment, PROBLEM_TYPES, type ProblemType } from './monitor-environment.ts';
+import { checkRoleArn, checkSageMakerName } from './names.ts';
+import { resolveLocation } from './s3-layout.ts';
+import { parseS3Uri } from './s3-uri.ts';
+
+/** Hourly, at minute 0 (UTC): the cron the blog post's CronExpressionGenerator().hourly() produces. */
+export const HOURLY_CRON = 'cron(0 * ? * * *)';
+
+/** Flags shared by create-schedule and create-scheduler-job. */
+export const MONITORING_JOB_OPTIONS = {
+  'endpoint-name': { type: 'string', demandOption: true, describe: 'Endpoint whose capture is monitored' },
+  'image-uri': { type: 'string', demandOption: true, describe: 'ECR URI of the monitor image (Dockerfile.monitor)' },
+  'role-arn': {
+    type: 'string',
+    demandOption: true,
+    describe: 'SageMaker execution role of the monitoring job (reads capture, ground truth, baseline; writes reports)',
+  },
+  's3-prefix': { type: 'string', describe: 'Project prefix; the locations below default to paths under it' },
+  'capture-uri': { type: 'string', describe: 'Capture destination of the endpoint (default {s3-prefix}/data-capture)' },
+  'ground-truth-uri': { type: 'string', describe: 'Ground truth, yyyy/mm/dd/hh/*.jsonl below (default {s3-prefix}/ground-truth/{endpoint})' },
+  'constraints-uri': { type: 'string', describe: 'Baseline constraints.json (default {s3-prefix}/baseline/constraints.json)' },
+  baseline: { type: 'boolean', default: true, describe: 'Mount the baseline constraints (--no-baseline: run without)' },
+  'statistics-uri': { type: 'string', describe: 'Baseline statistics.json (optional)' },
+  'output-uri': { type: 'string', describe: 'Report destination (default {s3-prefix}/reports)' },
+  'problem-type': { type: 'string', choices: PROBLEM_TYPES, default: 'MulticlassClassification', describe: 'problem_type' },
+  'inference-attribute': { type: 'string', describe: 'inference_attribute (unset: the monitor\'s default)' },
+  'probability-attribute': { type: 'string', describe: 'probability_attribute (unset: the monitor\'s default)' },
+  'probability-threshold': { type: 'number', describe: 'probability_threshold_attribute (BinaryClassification)' },
+  'create-violation-tests': {
+    type: 'boolean',
+    default: false,
+    describe: 'Pass --create-violation-tests to the monitor: every run reports a fake violation (demo only)',
+  },
+  'container-arg': { type: 'array', string: true, describe: 'More container arguments (repeatable)' },
+  'cloudwatch-metrics': { type: 'boolean', default: true, describe: 'Publish the metrics to CloudWatch' },
+  env: { type: 'array', string: true, describe: 'More container environment KEY=VALUE (repeatable; wins over the defaults)' },
+  'instance-type': { type: 'string', default: 'ml.m5.xlarge', describe: 'Job instance type' },
+  'instance-count': { type: 'number', default: 1, describe: 'Job instance count' },
+  'volume-size': { type: 'number', default: 30, describe: 'Job volume size in GB' },
+  'max-runtime': { type: 'number', default: 3600, describe: 'Job time limit in seconds (at most 3600 for an hourly schedule)' },
+  cron: { type: 'string', default: HOURLY_CRON, describe: 'Schedule expression (UTC)' },
+} as const satisfies Record<string, Options>;
+
+/** The flag values `resolveMonitoringJob` reads (what yargs infers from MONITORING_JOB_OPTIONS). */
+export interface MonitoringJobArgs {
+  'endpoint-name': string;
+  'image-uri': string;
+  'role-arn': string;
+  's3-prefix'?: string;
+  'capture-uri'?: string;
+  'ground-truth-uri'?: string;
+  'constraints-uri'?: string;
+  baseline: boolean;
+  'statistics-uri'?: string;
+  'output-uri'?: string;
+  'problem-type': string;
+  'inference-attribute'?: string;
+  'probability-attribute'?: string;
+  'probability-threshold'?: number;
+  'create-violation-tests': boolean;
+  'container-arg'?: (string | number)[];
+  'cloudwatch-metrics': boolean;
+  env?: (string | number)[];
+  'instance-type': string;
+  'instance-count': number;
+  'volume-size': number;
+  'max-runtime': number;
+  cron: string;
+}
+
+/** Everything a monitoring job needs, checked. */
+export interface MonitoringJobSpec {
+  endpointName: string;
+  imageUri: string;
+  roleArn: string;
+  /** Known when --capture-uri or --s3-prefix is given; only the processing-job way needs it. */
+  captureUri?: string;
+  outputUri: string;
+  /** Absent with --no-baseline. */
+  constraintsUri?: string;
+  statisticsUri?: string;
+  containerArguments: string[];
+  cloudwatchMetrics: boolean;
+  /** analysis_type, problem_type, the attributes and ground_truth_s3_uri_path. */
+  environment: Record<string, string>;
+  /** The --env entries; builders add them last so that they win over every default. */
+  extraEnvironment: Record<string, string>;
+  instanceType: string;
+  instanceCount: number;
+  volumeSizeInGb: number;
+  maxRuntimeSeconds: number;
+  scheduleExpression: string;
+}
+
+/** Checks and resolves the shared flags. */
+export function resolveMonitoringJob(args: MonitoringJobArgs): MonitoringJobSpec {
+  const endpointName = checkSageMakerName(args['endpoint-name'], 'endpoint-name');
+  const prefix = args['s3-prefix'];
+  for (const [flag, value] of [
+    ['instance-count', args['instance-count']],
+    ['volume-size', args['volume-size']],
+    ['max-runtime', args['max-runtime']],
+  ] as const) {
+    if (!Number.isInteger(value) || value < 1) throw new UsageError(`--${flag}: ${value} is not a whole number >= 1`);
+  }
+  if (!/^(cron|rate|at)\(.+\)$/.test(args.cron)) {
+    throw new UsageError(`--cron: ${JSON.stringify(args.cron)} is not a schedule expression; expected e.g. "${HOURLY_CRON}"`);
+  }
+  if (args['statistics-uri']) parseS3Uri(args['statistics-uri'], '--statistics-uri');
+  const extra = parseKeyValues(args.env, 'env');
+  const groundTruthUri = resolveLocation('ground-truth', args['ground-truth-uri'], prefix, endpointName);
+  return {
+    endpointName,
+    imageUri: args['image-uri'],
+    roleArn: checkRoleArn(args['role-arn'], 'role-arn'),
+    ...(args['capture-uri'] || prefix
+      ? { captureUri: resolveLocation('capture', args['capture-uri'], prefix, endpointName) }
+      : {}),
+    outputUri: resolveLocation('reports', args['output-uri'], prefix, endpointName),
+    ...(args.baseline
+      ? { constraintsUri: resolveLocation('constraints', args['constraints-uri'], prefix, endpointName) }
+      : {}),
+    ...(args['statistics-uri'] ? { statisticsUri: args['statistics-uri'] } : {}),
+    containerArguments: [
+      ...(args['create-violation-tests'] ? ['--create-violation-tests'] : []),
+      ...(args['container-arg'] ?? []).map(String),
+    ],
+    cloudwatchMetrics: args['cloudwatch-metrics'],
+    environment: buildMonitorEnvironment({
+      problemType: args['problem-type'] as ProblemType,
+      inferenceAttribute: args['inference-attribute'],
+      probabilityAttribute: args['probability-attribute'],
+      probabilityThreshold: args['probability-threshold'],
+      groundTruthUri,
+    }),
+    extraEnvironment: extra,
+    instanceType: args['instance-type'],
+    instanceCount: args['instance-count'],
+    volumeSizeInGb: args['volume-size'],
+    maxRuntimeSeconds: args['max-runtime'],
+    scheduleExpression: args.cron,
+  };
+}

@@ -46,6 +46,9 @@ export class ModelError extends ServingError {
   override readonly statusCode: number = 500;
 }
 
+/** An environment variable or option is invalid; the server exits before it listens. */
+export class ConfigError extends ServingError {}
+
 /** Formats a value for an error message: strings quoted, everything else as JSON, long values cut. */
 export function showValue(value: unknown, max = 60): string {
   let text: string;

@@ -1,0 +1,122 @@
+/**
+ * @module Builds the HTTP app (fastify): the SageMaker inference routes and the one error handler.
+ *
+ * - GET /ping: 200 once the model is loaded, 503 before.
+ * - POST /invocations: records in (JSON, CSV, JSON Lines), one prediction per record out; captured when a
+ *   CaptureWriter is given.
+ * - GET /execution-parameters: what SageMaker batch transform asks a container for.
+ *
+ * Errors that know their status (ServingError) render as `{"error", "message"}`; fastify's own client errors keep
+ * their status with the same shape; anything else is logged and becomes a plain 500.
+ */
+
+import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { CaptureWriter } from './capture/write-capture.ts';
+import { ModelNotReadyError, PayloadTooLargeError, ServingError } from './errors.ts';
+import { createInvoker, type Invoker } from './invoke.ts';
+import type { LoadedModel } from './model/load-model.ts';
+
+/** SageMaker's InvokeEndpoint request limit: 6 MB. */
+export const MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
+
+/** Where the app finds the model; `current` stays undefined while it loads. */
+export interface ModelSlot {
+  readonly current: LoadedModel | undefined;
+}
+
+/** Options of buildApp. */
+export interface AppOptions {
+  readonly model: ModelSlot;
+  /** Capture writer; no capture when absent. */
+  readonly capture?: CaptureWriter | undefined;
+  /** fastify logger option, or a pino instance through `loggerInstance`. Default: no logging. */
+  readonly logger?: FastifyServerOptions['logger'];
+  readonly loggerInstance?: FastifyServerOptions['loggerInstance'];
+  /** Request body limit in bytes. Default MAX_PAYLOAD_BYTES. */
+  readonly bodyLimit?: number;
+}
+
+const INFERENCE_ID_HEADER = 'x-amzn-sagemaker-inference-id';
+
+/** Builds the app; call `listen()` on it (server.ts) or `inject()` (tests). */
+export function buildApp(options: AppOptions): FastifyInstance {
+  const bodyLimit = options.bodyLimit ?? MAX_PAYLOAD_BYTES;
+  const app = Fastify({
+    bodyLimit,
+    ...(options.loggerInstance ? { loggerInstance: options.loggerInstance } : { logger: options.logger ?? false }),
+    // Long invocations of a few seconds must not be cut; SageMaker itself times out at 60 s.
+    requestTimeout: 0,
+    // fastify's two info lines per request would flood the log at thousands of requests/s; see the onResponse hook.
+    logController: new LogController({ disableRequestLogging: true }),
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    const fields = { method: request.method, url: request.url, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) };
+    if (reply.statusCode >= 400) request.log.info(fields, 'request failed');
+    else request.log.debug(fields, 'request');
+  });
+
+  // Bodies stay raw bytes: the invocation decodes them by Content-Type, and capture records them as received.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit }, (_request, body, done) => done(null, body));
+
+  let invoker: { model: LoadedModel; invoke: Invoker } | undefined;
+  const currentInvoker = (): Invoker => {
+    const loaded = options.model.current;
+    if (!loaded) throw new ModelNotReadyError('model is still loading; retry when GET /ping answers 200');
+    if (invoker?.model !== loaded) invoker = { model: loaded, invoke: createInvoker(loaded) };
+    return invoker.invoke;
+  };
+
+  app.get('/ping', async (_request, reply) => {
+    if (!options.model.current) return reply.code(503).send({ status: 'loading' });
+    return { status: 'healthy' };
+  });
+
+  app.get('/execution-parameters', async () => ({
+    MaxConcurrentTransforms: 1,
+    BatchStrategy: 'MULTI_RECORD',
+    MaxPayloadInMB: 6,
+  }));
+
+  app.post('/invocations', async (request, reply) => {
+    const contentType = request.headers['content-type'];
+    const body = request.body as Buffer | undefined;
+    const result = currentInvoker()({ body, contentType, accept: request.headers.accept });
+    const inferenceId = request.headers[INFERENCE_ID_HEADER];
+    options.capture?.record({
+      input: { contentType: contentType ?? '', body: body ?? Buffer.alloc(0) },
+      output: { contentType: result.contentType, body: result.body },
+      inferenceId: typeof inferenceId === 'string' ? inferenceId : undefined,
+    });
+    request.log.debug({ records: result.records, inferenceId }, 'invocation');
+    // A Buffer, so fastify keeps the Content-Type exactly as set (for a JSON string it would append "; charset=utf-8"),
+    // and the captured observedContentType is what was sent.
+    return reply.code(200).header('content-type', result.contentType).send(Buffer.from(result.body, 'utf8'));
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    reply.code(404).send({
+      error: 'NotFound',
+      message: `${request.method} ${request.url} is not a route; routes are GET /ping, POST /invocations, GET /execution-parameters`,
+    });
+  });
+
+  app.setErrorHandler((error: FastifyError | ServingError, request, reply) => {
+    if (error instanceof ServingError) {
+      if (error.statusCode >= 500) request.log.error({ err: error }, error.message);
+      return reply.code(error.statusCode).send({ error: error.name, message: error.message });
+    }
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      const e = new PayloadTooLargeError(`request body is larger than SageMaker's 6 MB limit (${bodyLimit} bytes)`);
+      return reply.code(e.statusCode).send({ error: e.name, message: e.message });
+    }
+    if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
+      return reply.code(error.statusCode).send({ error: error.code ?? 'BadRequest', message: error.message });
+    }
+    request.log.error({ err: error }, 'unexpected error');
+    return reply.code(500).send({ error: 'InternalServerError', message: 'internal error; see the server log' });
+  });
+
+  return app;
+}

@@ -1,0 +1,94 @@
+/**
+ * @module Content-Type and Accept parsing: the media types the server reads and writes, and content negotiation.
+ */
+
+import { NotAcceptableError, UnsupportedMediaTypeError } from '../errors.ts';
+
+/** The payload formats the server speaks. */
+export type PayloadFormat = 'json' | 'csv' | 'jsonlines';
+
+/** A parsed media type: lower-case `type/subtype` and its parameters (names lower-cased). */
+export interface MediaType {
+  readonly type: string;
+  readonly params: Readonly<Record<string, string>>;
+}
+
+/** What the response will be: its format, the Content-Type header to send, and whether probabilities are wanted. */
+export interface ResponseType {
+  readonly format: PayloadFormat;
+  readonly contentType: string;
+  readonly verbose: boolean;
+}
+
+const FORMAT_BY_TYPE: Readonly<Record<string, PayloadFormat>> = {
+  'application/json': 'json',
+  'text/csv': 'csv',
+  'application/jsonlines': 'jsonlines',
+  'application/jsonl': 'jsonlines',
+  'application/x-jsonlines': 'jsonlines',
+};
+
+/** Canonical Content-Type sent for each format. */
+export const CONTENT_TYPE_OF: Readonly<Record<PayloadFormat, string>> = {
+  json: 'application/json',
+  csv: 'text/csv',
+  jsonlines: 'application/jsonlines',
+};
+
+/** The media types accepted in requests and offered in responses, for messages and docs. */
+export const SUPPORTED_TYPES: readonly string[] = Object.keys(FORMAT_BY_TYPE);
+
+/** Parses one media type such as `application/json; verbose=true`. */
+export function parseMediaType(text: string): MediaType {
+  const [head = '', ...rest] = text.split(';');
+  const params: Record<string, string> = {};
+  for (const part of rest) {
+    const eq = part.indexOf('=');
+    if (eq < 0) continue;
+    params[part.slice(0, eq).trim().toLowerCase()] = part.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1');
+  }
+  return { type: head.trim().toLowerCase(), params };
+}
+
+/** The request format for a Content-Type header; 415 when it is missing or not supported. */
+export function requestFormat(contentType: string | undefined): PayloadFormat {
+  if (!contentType) {
+    throw new UnsupportedMediaTypeError(`request has no Content-Type; supported types are: ${SUPPORTED_TYPES.join(', ')}`);
+  }
+  const format = FORMAT_BY_TYPE[parseMediaType(contentType).type];
+  if (!format) {
+    throw new UnsupportedMediaTypeError(
+      `Content-Type ${JSON.stringify(contentType)} is not supported; supported types are: ${SUPPORTED_TYPES.join(', ')}`,
+    );
+  }
+  return format;
+}
+
+/**
+ * Picks the response type from an Accept header: the highest q among supported types (earliest on ties); `*\/*`,
+ * `application/*` and a missing header mean JSON, `text/*` CSV. A `verbose=true` parameter asks for probabilities.
+ */
+export function negotiateResponse(accept: string | undefined): ResponseType {
+  if (accept === undefined || accept.trim() === '') return { format: 'json', contentType: CONTENT_TYPE_OF.json, verbose: false };
+  let best: { format: PayloadFormat; q: number; verbose: boolean } | undefined;
+  for (const item of accept.split(',')) {
+    if (item.trim() === '') continue;
+    const media = parseMediaType(item);
+    const q = media.params['q'] === undefined ? 1 : Number(media.params['q']);
+    if (!(q > 0)) continue;
+    const format = FORMAT_BY_TYPE[media.type] ?? WILDCARDS[media.type];
+    if (format && (!best || q > best.q)) best = { format, q, verbose: media.params['verbose'] === 'true' };
+  }
+  if (!best) {
+    throw new NotAcceptableError(
+      `Accept ${JSON.stringify(accept)} names no supported type; supported types are: ${SUPPORTED_TYPES.join(', ')}`,
+    );
+  }
+  return { format: best.format, contentType: CONTENT_TYPE_OF[best.format], verbose: best.verbose };
+}
+
+const WILDCARDS: Readonly<Record<string, PayloadFormat>> = {
+  '*/*': 'json',
+  'application/*': 'json',
+  'text/*': 'csv',
+};

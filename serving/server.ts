@@ -1,0 +1,149 @@
+/**
+ * @module The serving entry point: reads the settings, listens, loads the model, and shuts down gracefully on SIGTERM
+ * (in-flight requests finish, capture files are flushed, then the process exits 0).
+ *
+ *   mpm-serve [serve] [--port 8080] [--model-dir /opt/ml/model] [--capture-dir DIR]
+ *
+ * `serve` is what SageMaker passes (`docker run IMAGE serve`); flags override the environment variables of config.ts.
+ */
+
+import { realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import pino, { type Logger } from 'pino';
+import { buildApp, type ModelSlot } from './app.ts';
+import { CaptureWriter } from './capture/write-capture.ts';
+import { loadConfig, type ServingConfig } from './config.ts';
+import { ConfigError } from './errors.ts';
+import { loadModel, type LoadedModel } from './model/load-model.ts';
+
+/** A listening server. */
+export interface RunningServer {
+  /** `http://host:port` it listens on. */
+  readonly url: string;
+  /** Resolves once the model is loaded; rejects (after logging) when it cannot be. */
+  readonly ready: Promise<LoadedModel>;
+  /** Stops accepting connections, lets in-flight requests finish, flushes capture. */
+  close(): Promise<void>;
+}
+
+/** Listens first (so /ping can answer 503 while loading), then loads the model. */
+export async function startServer(config: ServingConfig, logger: Logger): Promise<RunningServer> {
+  const capture = config.capture
+    ? new CaptureWriter({
+        ...config.capture,
+        onError: (err, file) => logger.error({ err, file }, 'capture: append failed; lines dropped'),
+      })
+    : undefined;
+  const slot: { current: LoadedModel | undefined } = { current: undefined };
+  const app = buildApp({ model: slot satisfies ModelSlot, capture, loggerInstance: logger });
+  const url = await app.listen({ port: config.port, host: config.host });
+  logger.info({ url, modelDir: config.modelDir, capture: config.capture?.root ?? 'off' }, 'listening');
+  const ready = loadModel(config.modelDir).then((loaded) => {
+    slot.current = loaded;
+    const { model } = loaded;
+    logger.info(
+      { path: loaded.path, format: loaded.format, objective: model.objective.name, features: model.numFeature, trees: model.treeRoot.length },
+      'model loaded',
+    );
+    return loaded;
+  });
+  return {
+    url,
+    ready,
+    async close() {
+      await app.close();
+      await capture?.close();
+    },
+  };
+}
+
+const USAGE = `usage: mpm-serve [serve] [--port N] [--model-dir DIR] [--capture-dir DIR]
+Serves an XGBoost model on the SageMaker inference contract (GET /ping, POST /invocations).
+Environment: SAGEMAKER_BIND_TO_PORT, SM_MODEL_DIR, MPM_CAPTURE_DIR, MPM_ENDPOINT_NAME, MPM_VARIANT_NAME, ... (docs/serving.md)`;
+
+/** Parses argv over the environment into a config; throws ConfigError for bad arguments. */
+export function configFromArgs(argv: readonly string[], env: Record<string, string | undefined>): ServingConfig | 'help' {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: {
+        port: { type: 'string' },
+        'model-dir': { type: 'string' },
+        'capture-dir': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (cause) {
+    throw new ConfigError(`mpm-serve: ${(cause as Error).message}\n${USAGE}`, { cause });
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return 'help';
+  if (positionals.length > 1 || (positionals.length === 1 && positionals[0] !== 'serve')) {
+    throw new ConfigError(`mpm-serve: unknown command ${JSON.stringify(positionals.join(' '))}; this image only serves ("serve")\n${USAGE}`);
+  }
+  return loadConfig({
+    ...env,
+    ...(values.port !== undefined ? { SAGEMAKER_BIND_TO_PORT: values.port } : {}),
+    ...(values['model-dir'] !== undefined ? { SM_MODEL_DIR: values['model-dir'] } : {}),
+    ...(values['capture-dir'] !== undefined ? { MPM_CAPTURE_DIR: values['capture-dir'] } : {}),
+  });
+}
+
+/** Runs the server until SIGTERM/SIGINT; exits 1 when the config is bad or the model cannot be loaded. */
+export async function main(argv: readonly string[] = process.argv.slice(2), env = process.env): Promise<void> {
+  let config: ServingConfig | 'help';
+  try {
+    config = configFromArgs(argv, env);
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    process.exit(2);
+  }
+  if (config === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  // A synchronous destination: the last lines before process.exit() are not lost.
+  const logger = pino({ level: config.logLevel, name: 'mpm-serve' }, pino.destination({ dest: 1, sync: true }));
+  const server = await startServer(config, logger);
+  let stopping = false;
+  const shutdown = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: finishing in-flight requests');
+    const timer = setTimeout(() => {
+      logger.error({ timeoutMs: config.shutdownTimeoutMs }, 'shutdown timed out; exiting');
+      process.exit(1);
+    }, config.shutdownTimeoutMs);
+    timer.unref();
+    try {
+      await server.close();
+      logger.info('stopped');
+      process.exit(0);
+    } catch (err) {
+      logger.error({ err }, 'shutdown failed');
+      process.exit(1);
+    }
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  server.ready.catch(async (err) => {
+    logger.fatal({ err }, 'model could not be loaded; exiting');
+    await server.close().catch(() => {});
+    process.exit(1);
+  });
+}
+
+function isMainModule(): boolean {
+  const entry = process.argv[1];
+  if (!entry) return false;
+  try {
+    return import.meta.url === pathToFileURL(realpathSync(entry)).href;
+  } catch {
+    return false;
+  }
+}
+
+if (isMainModule()) void main();

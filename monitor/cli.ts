@@ -13,7 +13,8 @@ import { hideBin } from 'yargs/helpers';
 import pino, { type Logger } from 'pino';
 import { loadConfig, type MonitorConfig } from './config/load-config.ts';
 import { SETTINGS, type SettingName } from './config/settings.ts';
-import { MonitorError } from './errors.ts';
+import { ConfigError, MonitorError, showValue } from './errors.ts';
+import { suggestBaseline } from './baseline/suggest-baseline.ts';
 import { run, RunFailure, REPORT_FILES } from './run.ts';
 import { failedMessage, writeMessageFile } from './report/status-message.ts';
 import { buildRunReport } from './report/build-run-report.ts';
@@ -70,13 +71,14 @@ async function writeMessage(file: string, message: string, log: Logger): Promise
   }
 }
 
-/** Runs the monitoring job with the given arguments and environment; resolves with the exit code. */
+/** Runs the monitoring job (or `suggest-baseline`) with the given arguments and environment; resolves with the exit code. */
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  if (argv[0] === 'suggest-baseline') return suggestMain(argv.slice(1), env);
   const parsed = await addSettingOptions(
     yargs(argv)
       .scriptName('mpm-monitor')
       .usage(
-        '$0 [options]\n\nJudges the model quality of a SageMaker endpoint whose requests carry many records: streams the data capture, ' +
+        '$0 [options]\n$0 suggest-baseline [options]   (see suggest-baseline --help)\n\nJudges the model quality of a SageMaker endpoint whose requests carry many records: streams the data capture, ' +
           'explodes multi-record payloads, joins ground truth on (inferenceId, payload_index), computes metrics, checks constraints and writes ' +
           'statistics.json, constraint_violations.json, monitoring_report.json and /opt/ml/output/message.\n\n' +
           'Each option can also be given as the environment variable in brackets, or in /opt/ml/config/processingjobconfig.json "Environment". ' +
@@ -135,6 +137,51 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       log.warn({ err: (reportError as Error).message }, 'the run report of the failed run could not be written');
     }
     return exitCode;
+  }
+}
+
+/** `mpm-monitor suggest-baseline`: statistics.json and constraints.json from a labelled validation set. */
+async function suggestMain(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const parsed = await addSettingOptions(
+    yargs(argv)
+      .scriptName('mpm-monitor suggest-baseline')
+      .usage(
+        '$0 [options]\n\nComputes the metrics of a labelled validation set and writes statistics.json and constraints.json (SageMaker model-quality ' +
+          'schema) into output_path, with thresholds that allow for sampling noise: baseline value -/+ k * noise (see the README). The dataset is a ' +
+          'csv / JSON Lines / parquet file or folder (dataset_format, with inference_attribute, probability_attribute, ground_truth_attribute), or ' +
+          'capture and ground-truth folders.',
+      )
+      .option('k', { type: 'number', default: 3, description: 'Noise units between the baseline value and the threshold' })
+      .option('expected-records', { type: 'number', description: 'Records expected in one monitoring run (default: as many as the baseline)' })
+      .option('from-accuracy', { type: 'number', description: "The seed's path: write one accuracy constraint with this threshold, read no data" })
+      .strict(false)
+      .version(false)
+      .help('help')
+      .alias('help', 'h')
+      .wrap(Math.min(120, process.stdout.columns || 120)),
+  ).parseAsync();
+  const flags = flagsFrom(parsed as Record<string, unknown>);
+  let log = createLogger('info');
+  try {
+    const config = loadConfig({ flags, env });
+    log = createLogger(config.logLevel);
+    const k = Number(parsed.k);
+    const expected = parsed['expected-records'] as number | undefined;
+    const fromAccuracy = parsed['from-accuracy'] as number | undefined;
+    if (!Number.isFinite(k) || k < 0) throw new ConfigError(`config: --k ${showValue(parsed.k)} is not valid; expected a number >= 0, e.g. 3`);
+    if (expected !== undefined && !(Number.isInteger(expected) && expected > 0)) throw new ConfigError(`config: --expected-records ${showValue(expected)} is not valid; expected a whole number > 0`);
+    if (fromAccuracy !== undefined && !(fromAccuracy >= 0 && fromAccuracy <= 1)) throw new ConfigError(`config: --from-accuracy ${showValue(fromAccuracy)} is not valid; expected a number between 0 and 1`);
+    const outcome = await suggestBaseline(config, { k, expectedRecords: expected, fromAccuracy }, { log, now: () => new Date() });
+    process.stdout.write(
+      `Baseline over ${outcome.records} records written to ${outcome.constraintsFile}${outcome.statisticsFile ? ` and ${outcome.statisticsFile}` : ''}\n` +
+        outcome.constraints.map((c) => `  ${c.metric} ${c.comparison_operator} ${c.threshold} (baseline ${c.baseline_value})`).join('\n') +
+        '\n',
+    );
+    return 0;
+  } catch (error) {
+    const err = error as Error;
+    log.error(err.message);
+    return error instanceof MonitorError ? error.exitCode : 1;
   }
 }
 

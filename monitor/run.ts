@@ -190,7 +190,7 @@ export async function run(config: MonitorConfig, deps: RunDeps): Promise<RunOutc
       t = lap('ground_truth', t);
     }
 
-    const accumulator = createAccumulator({ problemType: config.problemType, positiveLabel: response.positiveLabel, seed: config.seed });
+    const accumulator = createAccumulator({ problemType: config.problemType, positiveLabel: response.positiveLabel, seed: config.seed, minRecordsForStd: config.minRecordsForStd });
     const join = new JoinStage(config.problemType, accumulator, store, codec);
     const lineOptions = { response, window: config.window, checkRequestCount: true };
     let lastLog = performance.now();

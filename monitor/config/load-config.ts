@@ -50,6 +50,8 @@ export interface MonitorConfig {
   minJoinedRecords: number;
   onInsufficientData: 'violation' | 'fail';
   seed: number;
+  /** Records needed for a numeric standard_deviation. */
+  minRecordsForStd: number;
   samplesPerReason: number;
   logLevel: string;
   cloudwatch: { putMetricData: boolean; namespace?: string; endpointUrl?: string };
@@ -231,6 +233,7 @@ export function loadConfig(inputs: ConfigInputs): MonitorConfig {
     minJoinedRecords: number('MPM_MIN_JOINED_RECORDS', 'a whole number >= 0, e.g. 1', (n) => Number.isInteger(n) && n >= 0),
     onInsufficientData: oneOf('MPM_ON_INSUFFICIENT_DATA', ['violation', 'fail'] as const),
     seed: number('MPM_SEED', 'a whole number between 0 and 4294967295', (n) => Number.isInteger(n) && n >= 0 && n <= 0xffffffff),
+    minRecordsForStd: number('MPM_MIN_RECORDS_FOR_STD', 'a whole number >= 2, e.g. 200', (n) => Number.isInteger(n) && n >= 2),
     samplesPerReason: number('MPM_SAMPLES_PER_REASON', 'a whole number between 0 and 1000', (n) => Number.isInteger(n) && n >= 0 && n <= 1000),
     logLevel,
     cloudwatch: {

@@ -52,6 +52,7 @@ export const SETTINGS = [
   { env: 'MPM_MAX_INPUT_ERROR_RATE', flag: 'max-input-error-rate', group: 'mpm', default: '0.05', description: 'The run fails (exit 3) when input errors exceed this share of capture lines (0..1)' },
   { env: 'MPM_MIN_JOINED_RECORDS', flag: 'min-joined-records', group: 'mpm', default: '1', description: 'Fewer joined records than this is an insufficient_data violation (or a failure, see next)' },
   { env: 'MPM_ON_INSUFFICIENT_DATA', flag: 'on-insufficient-data', group: 'mpm', default: 'violation', description: 'violation (CompletedWithViolations) or fail (exit 3) when too few records join' },
+  { env: 'MPM_MIN_RECORDS_FOR_STD', flag: 'min-records-for-std', group: 'mpm', default: '200', description: 'Records needed for a numeric standard_deviation (SageMaker: 200; below it the string "NaN")' },
   { env: 'MPM_SEED', flag: 'seed', group: 'mpm', default: '0', description: 'Seed of the standard-deviation subsamples (a rerun gives the same file)' },
   { env: 'MPM_SAMPLES_PER_REASON', flag: 'samples-per-reason', group: 'mpm', default: '5', description: 'Sample locations kept per input-error reason in the run report' },
   { env: 'MPM_LOG_LEVEL', flag: 'log-level', group: 'mpm', default: 'info', description: 'pino log level: fatal, error, warn, info, debug, trace, silent' },

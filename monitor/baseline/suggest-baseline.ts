@@ -1,0 +1,71 @@
+/**
+ * @module The suggest-baseline command, like the SageMaker SDK's ModelQualityMonitor.suggest_baseline: computes the
+ * metrics of a labelled validation set (a csv / JSON Lines / parquet dataset with prediction, probability and label
+ * columns, or capture and ground-truth folders) and writes statistics.json and constraints.json in SageMaker's schema,
+ * with thresholds from the policy in threshold-policy.ts.
+ */
+import type { MonitorConfig } from '../config/load-config.ts';
+import { sectionName } from '../metrics/metric-names.ts';
+import { openStorage } from '../storage/open-storage.ts';
+import { writeJson } from '../report/json-file.ts';
+import { run, RunFailure, REPORT_FILES, type RunDeps } from '../run.ts';
+import { suggestConstraints, type SuggestedConstraint } from './threshold-policy.ts';
+import { InputError } from '../errors.ts';
+
+export interface SuggestOptions {
+  k: number;
+  expectedRecords?: number;
+  /** The seed's simpler path: one accuracy figure becomes the only constraint. */
+  fromAccuracy?: number;
+}
+
+export interface SuggestOutcome {
+  constraintsFile: string;
+  statisticsFile?: string;
+  constraints: SuggestedConstraint[];
+  records: number;
+}
+
+function constraintsSection(problemType: MonitorConfig['problemType']): string {
+  return sectionName(problemType).replace(/_metrics$/, '_constraints');
+}
+
+export async function suggestBaseline(config: MonitorConfig, o: SuggestOptions, deps: RunDeps): Promise<SuggestOutcome> {
+  const output = await openStorage(config.outputPath, { s3EndpointUrl: config.s3EndpointUrl });
+  if (o.fromAccuracy !== undefined) {
+    const constraints: SuggestedConstraint[] = [
+      { metric: 'accuracy', threshold: o.fromAccuracy, comparison_operator: 'LessThanThreshold', baseline_value: o.fromAccuracy, noise: null },
+    ];
+    const file = await writeJson(output, REPORT_FILES.constraints, {
+      version: 0.0,
+      [constraintsSection(config.problemType)]: { accuracy: { threshold: o.fromAccuracy, comparison_operator: 'LessThanThreshold' } },
+    });
+    return { constraintsFile: file, constraints, records: 0 };
+  }
+  // The metrics come from an ordinary run without constraints (it writes statistics.json and the run report).
+  const outcome = await run({ ...config, baselineConstraints: undefined, createViolationTests: false, minJoinedRecords: Math.max(1, config.minJoinedRecords) }, deps).catch(
+    (error: unknown) => {
+      throw error instanceof RunFailure ? error.error : error;
+    },
+  );
+  const metrics = outcome.report.metrics;
+  const records = outcome.report.join?.joined ?? 0;
+  if (!metrics || records < Math.max(1, config.minJoinedRecords)) {
+    throw new InputError(`input: the baseline dataset has ${records} labelled records; suggest-baseline needs at least ${Math.max(1, config.minJoinedRecords)}`);
+  }
+  const constraints = suggestConstraints(metrics.scalars, { k: o.k, baselineRecords: records, expectedRecords: o.expectedRecords });
+  const file = await writeJson(output, REPORT_FILES.constraints, {
+    version: 0.0,
+    [constraintsSection(config.problemType)]: Object.fromEntries(
+      constraints.map((c) => [c.metric, { threshold: c.threshold, comparison_operator: c.comparison_operator }]),
+    ),
+    mpm_suggestion: {
+      policy: 'threshold = baseline value -/+ k * noise, noise = 2 * standard_deviation * sqrt(n / m) (see the README)',
+      k: o.k,
+      baseline_records: records,
+      expected_records_per_run: o.expectedRecords ?? records,
+      metrics: Object.fromEntries(constraints.map((c) => [c.metric, { baseline_value: c.baseline_value, noise: c.noise }])),
+    },
+  });
+  return { constraintsFile: file, statisticsFile: outcome.report.outputs?.statistics, constraints, records };
+}

@@ -112,14 +112,15 @@ function listNames(names: readonly string[]): string {
   return names.length > 10 ? `${shown.join(', ')} and ${names.length - 10} more` : shown.join(', ');
 }
 
-/** The known name within edit distance 2 of `key` (case-insensitive), if any. */
+/** The known name within edit distance 2 of `key` (case-insensitive, at most half the key edited), if any. */
 function closestName(key: string, names: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = 3;
   const k = key.toLowerCase();
   for (const name of names) {
     const d = editDistance(k, name.toLowerCase(), bestDistance);
-    if (d < bestDistance) {
+    // Short keys are "close" to everything; only suggest when most of the key survives.
+    if (d < bestDistance && 2 * d < key.length) {
       best = name;
       bestDistance = d;
     }

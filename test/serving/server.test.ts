@@ -1,0 +1,177 @@
+/**
+ * The real server process, spawned as `mpm-serve serve` would run it: startup, /ping, graceful shutdown on SIGTERM with
+ * a request in flight (it finishes, its capture line is flushed, the exit code is 0), and failures at startup.
+ */
+
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { request } from 'node:http';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { configFromArgs } from '../../serving/server.ts';
+import { loadConfig } from '../../serving/config.ts';
+import { DEMO_MODEL_DIR, REPO_ROOT, readXGBoostCase, XGBOOST_FIXTURES } from './helpers/fixtures.ts';
+
+interface Spawned {
+  child: ChildProcessWithoutNullStreams;
+  logs: Record<string, unknown>[];
+  stderr: string[];
+  exit: Promise<number | null>;
+}
+
+const started: Spawned[] = [];
+const scratch: string[] = [];
+
+afterEach(async () => {
+  for (const s of started.splice(0)) if (s.child.exitCode === null) s.child.kill('SIGKILL');
+  for (const d of scratch.splice(0)) await rm(d, { recursive: true, force: true });
+});
+
+function startServer(env: Record<string, string>, args = ['serve']): Spawned {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'serving/server.ts', ...args], {
+    cwd: REPO_ROOT,
+    env: { PATH: process.env['PATH'] ?? '', MPM_BIND_HOST: '127.0.0.1', SAGEMAKER_BIND_TO_PORT: '0', ...env },
+  });
+  const logs: Record<string, unknown>[] = [];
+  const stderr: string[] = [];
+  let buffered = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    buffered += chunk.toString();
+    const lines = buffered.split('\n');
+    buffered = lines.pop()!;
+    for (const line of lines) if (line.trim()) logs.push(JSON.parse(line));
+  });
+  child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const spawned = { child, logs, stderr, exit };
+  started.push(spawned);
+  return spawned;
+}
+
+async function waitForLog(s: Spawned, msg: string, timeoutMs = 20_000): Promise<Record<string, unknown>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = s.logs.find((l) => l['msg'] === msg);
+    if (found) return found;
+    if (s.child.exitCode !== null) throw new Error(`server exited ${s.child.exitCode}: ${s.stderr.join('')} ${JSON.stringify(s.logs)}`);
+    if (Date.now() > deadline) throw new Error(`no "${msg}" log within ${timeoutMs} ms: ${JSON.stringify(s.logs)}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+const demo = readXGBoostCase(`${XGBOOST_FIXTURES}/demo-covertype`, 'demo-covertype');
+const body = JSON.stringify(demo.rows.slice(0, 5).map((r) => Object.fromEntries(demo.featureNames!.map((n, i) => [n, r[i]]))));
+
+describe('mpm-serve process', () => {
+  it('serves /ping and finishes an in-flight request on SIGTERM, flushing its capture line, then exits 0', async () => {
+    const captureDir = await mkdtemp(join(tmpdir(), 'mpm-serve-'));
+    scratch.push(captureDir);
+    // A long flush interval: only the shutdown flush can put the line on disk.
+    const s = startServer({ SM_MODEL_DIR: DEMO_MODEL_DIR, MPM_CAPTURE_DIR: captureDir, MPM_CAPTURE_FLUSH_MS: '600000' });
+    const url = String((await waitForLog(s, 'listening'))['url']);
+    await waitForLog(s, 'model loaded');
+    const ping = await fetch(`${url}/ping`);
+    expect(ping.status).toBe(200);
+
+    const { port } = new URL(url);
+    const response = new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port: Number(port),
+          method: 'POST',
+          path: '/invocations',
+          headers: {
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(body),
+            'x-amzn-sagemaker-inference-id': 'in-flight-1',
+          },
+        },
+        (res) => {
+          let text = '';
+          res.on('data', (c) => (text += c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+        },
+      );
+      req.on('error', reject);
+      // Half of the body now, SIGTERM, the other half later: the request is in flight during shutdown.
+      req.write(body.slice(0, 100));
+      setTimeout(() => {
+        s.child.kill('SIGTERM');
+        setTimeout(() => req.end(body.slice(100)), 300);
+      }, 200);
+    });
+    const result = await response;
+    const answeredAt = Date.now();
+    expect(result.status).toBe(200);
+    expect(JSON.parse(result.text)).toHaveLength(5);
+    expect(await s.exit).toBe(0);
+    // The in-flight answer closes its keep-alive connection, so shutdown does not wait for the client's idle timeout.
+    expect(Date.now() - answeredAt).toBeLessThan(3000);
+    expect(s.logs.map((l) => l['msg'])).toEqual(expect.arrayContaining(['shutting down: finishing in-flight requests', 'stopped']));
+
+    const hourDirs = await readdir(join(captureDir, 'local-endpoint', 'AllTraffic'), { recursive: true, withFileTypes: true });
+    const files = hourDirs.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+    expect(files).toHaveLength(1);
+    const lines = (await readFile(files[0]!, 'utf8')).trimEnd().split('\n').map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(1);
+    expect(lines[0].eventMetadata.inferenceId).toBe('in-flight-1');
+    expect(lines[0].captureData.endpointOutput.data).toBe(result.text);
+  });
+
+  it('exits 1 with a clear log line when the model cannot be loaded', async () => {
+    const s = startServer({ SM_MODEL_DIR: join(REPO_ROOT, 'does-not-exist') });
+    expect(await s.exit).toBe(1);
+    const fatal = s.logs.find((l) => l['level'] === 60);
+    expect(String((fatal?.['err'] as { message: string }).message)).toMatch(/does not exist; set SM_MODEL_DIR/);
+  });
+
+  it('exits 2 naming the bad variable or argument', async () => {
+    const bad = startServer({ SAGEMAKER_BIND_TO_PORT: 'eighty' });
+    expect(await bad.exit).toBe(2);
+    expect(bad.stderr.join('')).toContain('config: invalid environment: SAGEMAKER_BIND_TO_PORT="eighty"');
+    const train = startServer({}, ['train']);
+    expect(await train.exit).toBe(2);
+    expect(train.stderr.join('')).toContain('mpm-serve: unknown command "train"; this image only serves ("serve")');
+  });
+});
+
+describe('configuration', () => {
+  it('defaults to the SageMaker contract: port 8080, /opt/ml/model, no capture', () => {
+    expect(loadConfig({})).toEqual({ port: 8080, host: '0.0.0.0', modelDir: '/opt/ml/model', logLevel: 'info', shutdownTimeoutMs: 30_000 });
+  });
+
+  it('enables capture with MPM_CAPTURE_DIR and reads its settings', () => {
+    const config = loadConfig({
+      MPM_CAPTURE_DIR: '/data/capture',
+      MPM_ENDPOINT_NAME: 'covertype-prod',
+      MPM_CAPTURE_SAMPLING_PERCENTAGE: '25',
+      MPM_CAPTURE_ROTATE_SECONDS: '300',
+      MPM_CAPTURE_JSON_CONTENT_TYPES: 'application/json, Application/JSONLines',
+    });
+    expect(config.capture).toEqual({
+      root: '/data/capture',
+      endpointName: 'covertype-prod',
+      variantName: 'AllTraffic',
+      samplingPercentage: 25,
+      rotateAgeMs: 300_000,
+      rotateBytes: 16 * 1024 * 1024,
+      flushIntervalMs: 1000,
+      contentTypes: { json: ['application/json', 'application/jsonlines'], csv: ['text/csv'] },
+    });
+  });
+
+  it('reports every bad variable at once', () => {
+    expect(() => loadConfig({ SAGEMAKER_BIND_TO_PORT: '70000', MPM_ENDPOINT_NAME: 'bad name' })).toThrow(
+      /^config: invalid environment: SAGEMAKER_BIND_TO_PORT="70000": .*; MPM_ENDPOINT_NAME="bad name": must be a SageMaker endpoint name/,
+    );
+  });
+
+  it('lets flags override the environment and accepts the "serve" command', () => {
+    const config = configFromArgs(['serve', '--port', '9000', '--model-dir', '/m', '--capture-dir', '/c'], { SAGEMAKER_BIND_TO_PORT: '8081' });
+    expect(config).toMatchObject({ port: 9000, modelDir: '/m', capture: { root: '/c' } });
+    expect(configFromArgs(['--help'], {})).toBe('help');
+    expect(() => configFromArgs(['--nope'], {})).toThrow("mpm-serve: Unknown option '--nope'");
+  });
+});

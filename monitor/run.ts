@@ -29,6 +29,8 @@ import { writeJson } from './report/json-file.ts';
 import { publishMetrics, type PublishSummary } from './publish/publish-metrics.ts';
 import { SYNTHETIC_METRIC, syntheticViolation } from './constraints/synthetic.ts';
 import { buildRunReport, type RunReport } from './report/build-run-report.ts';
+import { RegressionShape } from './report/html/regression-shape.ts';
+import { writeReportPage } from './report/html/write-report-page.ts';
 
 export const REPORT_FILES = {
   statistics: 'statistics.json',
@@ -191,7 +193,8 @@ export async function run(config: MonitorConfig, deps: RunDeps): Promise<RunOutc
     }
 
     const accumulator = createAccumulator({ problemType: config.problemType, positiveLabel: response.positiveLabel, seed: config.seed, minRecordsForStd: config.minRecordsForStd });
-    const join = new JoinStage(config.problemType, accumulator, store, codec);
+    const shape = config.problemType === 'Regression' ? new RegressionShape() : undefined;
+    const join = new JoinStage(config.problemType, accumulator, store, codec, shape && ((actual, predicted) => shape.observe(actual, predicted)));
     const lineOptions = { response, window: config.window, checkRequestCount: true };
     let lastLog = performance.now();
     const captureStart = performance.now();
@@ -295,6 +298,8 @@ export async function run(config: MonitorConfig, deps: RunDeps): Promise<RunOutc
       timings,
       evaluationTime,
     });
+    // The page people read (report.html): its outcome goes into the run report; its failure never fails the job.
+    report.report_html = await writeReportPage(output, { report, statistics, regression: shape?.summary() }, log);
     try {
       outputs.run_report = await writeJson(output, REPORT_FILES.runReport, report);
     } catch (error) {

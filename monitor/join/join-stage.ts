@@ -31,6 +31,8 @@ export class JoinStage {
     private readonly accumulator: ModelQualityAccumulator,
     private readonly store: LabelStore | undefined,
     private readonly codec: LabelCodec,
+    /** Optional: sees each joined regression pair (the report page's histograms). */
+    private readonly onRegression?: (actual: number, predicted: number) => void,
   ) {}
 
   /** Joins the predictions of one capture record. */
@@ -68,6 +70,7 @@ export class JoinStage {
       o.actual = '';
       o.predicted = '';
       o.score = undefined;
+      this.onRegression?.(o.actualValue, o.predictedValue);
     } else {
       o.actual = actual as string;
       o.predicted = p.label!;

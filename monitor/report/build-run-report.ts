@@ -37,6 +37,8 @@ export interface RunReport {
   violations?: Violation[];
   outputs?: Record<string, string>;
   publish?: PublishSummary;
+  /** report.html, the page people read: written (where, how big) or why not. Its failure never fails the job. */
+  report_html?: { status: 'written' | 'failed'; location?: string; bytes?: number; error?: string };
   timings_ms: Record<string, number>;
   config_sources: Record<string, string>;
 }

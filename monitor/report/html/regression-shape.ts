@@ -1,0 +1,43 @@
+/**
+ * @module The shape of a regression run for the report page, without keeping any record: a histogram of residuals
+ * (actual − predicted) and a two-dimensional histogram of (actual, predicted). Both are bounded GridHistograms, so
+ * memory stays fixed and chunked runs merge to the single-pass result.
+ */
+import { GridHistogram, type HistogramSummary } from './grid-histogram.ts';
+
+/** Bins of the residual histogram (the occupied range spans between half of this and this many). */
+export const RESIDUAL_BINS = 64;
+/** Bins per axis of the predicted-versus-actual density. */
+export const DENSITY_BINS = 40;
+
+/** What the page draws. */
+export interface RegressionShapeSummary {
+  /** Residuals actual − predicted, one axis. */
+  residuals: HistogramSummary;
+  /** Axis 0 is the actual value, axis 1 the predicted value; same bin width on both. */
+  actualVsPredicted: HistogramSummary;
+}
+
+/** Accumulates the residual and predicted-versus-actual histograms of joined regression records. */
+export class RegressionShape {
+  readonly #residuals = new GridHistogram(1, RESIDUAL_BINS);
+  readonly #density = new GridHistogram(2, DENSITY_BINS);
+
+  /** Counts one joined record. Non-finite pairs are skipped, as the regression accumulator skips them. */
+  observe(actual: number, predicted: number): void {
+    if (!Number.isFinite(actual) || !Number.isFinite(predicted)) return;
+    this.#residuals.observe(actual - predicted);
+    this.#density.observe(actual, predicted);
+  }
+
+  /** Folds another shape into this one. */
+  merge(other: RegressionShape): void {
+    this.#residuals.merge(other.#residuals);
+    this.#density.merge(other.#density);
+  }
+
+  /** The histograms as plain data. */
+  summary(): RegressionShapeSummary {
+    return { residuals: this.#residuals.summary(), actualVsPredicted: this.#density.summary() };
+  }
+}

@@ -1,0 +1,30 @@
+/**
+ * @module Writes report.html next to the JSON report files, atomically through the Storage like them. Its failure
+ * never fails the job: the outcome (written, or the error) goes into the run report instead.
+ */
+import type { Storage } from '../../storage/storage.ts';
+import type { RunReport } from '../build-run-report.ts';
+import { renderReportPage, type ReportPageInput } from './render-report-page.ts';
+
+/** The page's file name in output_path. */
+export const REPORT_PAGE_FILE = 'report.html';
+
+/** What happened to the page, as the run report records it. */
+export type ReportPageOutcome = NonNullable<RunReport['report_html']>;
+
+/** Renders and writes the page. Never throws or rejects; a failure is logged as a warning and returned. */
+export async function writeReportPage(storage: Storage, input: ReportPageInput, log?: { warn(obj: object, msg: string): void }): Promise<ReportPageOutcome> {
+  try {
+    const html = renderReportPage(input);
+    await storage.writeFile(REPORT_PAGE_FILE, html);
+    return { status: 'written', location: storage.describe(REPORT_PAGE_FILE), bytes: Buffer.byteLength(html) };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    try {
+      log?.warn({ err: message }, `${REPORT_PAGE_FILE} could not be written; the job goes on without it`);
+    } catch {
+      // A failing logger must not fail the job either.
+    }
+    return { status: 'failed', error: message };
+  }
+}

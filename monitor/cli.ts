@@ -19,6 +19,7 @@ import { run, RunFailure, REPORT_FILES } from './run.ts';
 import { failedMessage, writeMessageFile } from './report/status-message.ts';
 import { buildRunReport } from './report/build-run-report.ts';
 import { writeJson } from './report/json-file.ts';
+import { writeReportPage } from './report/html/write-report-page.ts';
 import { openStorage } from './storage/open-storage.ts';
 
 const GROUP_TITLES: Record<string, string> = {
@@ -128,11 +129,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     try {
       const output = await openStorage(config.outputPath, { s3EndpointUrl: config.s3EndpointUrl });
       const p = failure.partial;
-      await writeJson(
-        output,
-        REPORT_FILES.runReport,
-        buildRunReport({ config, status: 'Failed', message, exitCode, constraints: p.constraints, capture: p.capture, groundTruth: p.groundTruth, tally: p.tally, timings: p.timings ?? {} }),
-      );
+      const report = buildRunReport({ config, status: 'Failed', message, exitCode, constraints: p.constraints, capture: p.capture, groundTruth: p.groundTruth, tally: p.tally, timings: p.timings ?? {} });
+      // The page says why the run failed; writeReportPage never throws.
+      report.report_html = await writeReportPage(output, { report }, log);
+      await writeJson(output, REPORT_FILES.runReport, report);
     } catch (reportError) {
       log.warn({ err: (reportError as Error).message }, 'the run report of the failed run could not be written');
     }

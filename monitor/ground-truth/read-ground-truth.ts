@@ -218,7 +218,9 @@ async function readParquetFile(storage: Storage, file: string, sink: Sink, o: Gr
     for (let i = 0; i < table.numRows; i++) {
       const idx = indexCol?.get(i);
       const lab = labelCol.get(i);
-      sink.add(idCol.get(i), typeof idx === 'bigint' ? Number(idx) : idx, typeof lab === 'bigint' ? Number(lab) : lab, { file: display, line: i + 1 });
+      // pandas writes numeric ids as int64, which Arrow hands over as bigints: their decimal text is the id.
+      const rowId = idCol.get(i);
+      sink.add(typeof rowId === 'bigint' ? String(rowId) : rowId, typeof idx === 'bigint' ? Number(idx) : idx, typeof lab === 'bigint' ? Number(lab) : lab, { file: display, line: i + 1 });
     }
   } catch (error) {
     sink.tally.add('gt_unreadable_file', { file: display, detail: (error as Error).message });

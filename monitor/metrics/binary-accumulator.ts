@@ -5,7 +5,6 @@
 import { checkMergeable, type ResolvedOptions } from './accumulator-options.ts';
 import { binaryScalars, NO_POSITIVES_PR, NO_SCORES, ONE_CLASS_AUC, type BinaryCounts } from './binary-metrics.ts';
 import { ConfusionCounts } from './confusion-counts.ts';
-import { downsampleCurve } from './downsample.ts';
 import { LabelDictionary } from './label-dictionary.ts';
 import { precisionRecallCurve, rocCurve } from './ranking-metrics.ts';
 import { assembleScalars, layoutSection } from './scalar-results.ts';
@@ -74,13 +73,10 @@ export class BinaryAccumulator implements ModelQualityAccumulator {
 
   result(): ModelQualityResult {
     const scored = this.#scoredCount > 0;
-    const order = scored ? this.#scores.rankSlots() : undefined;
+    const ranking = scored ? this.#scores.rank() : undefined;
     const states = [];
-    let fullRanked;
     for (let state = 0; state < STATE_COUNT; state++) {
-      const ranked = order === undefined ? undefined : this.#scores.rankedCounts(state, order);
-      if (state === 0) fullRanked = ranked;
-      states.push(binaryScalars(this.#countsOf(state), ranked));
+      states.push(binaryScalars(this.#countsOf(state), ranking?.sums[state]));
     }
     const { scalars, notComputed } = assembleScalars(
       'BinaryClassification',
@@ -91,17 +87,18 @@ export class BinaryAccumulator implements ModelQualityAccumulator {
     const others: Record<string, unknown> = {
       confusion_matrix: this.#counts.toMatrix(this.#labels.labels, this.#presentCodes()),
     };
-    const roc = fullRanked === undefined ? undefined : rocCurve(fullRanked);
+    const maxPoints = this.options.maxCurvePoints;
+    const roc = ranking === undefined ? undefined : rocCurve(ranking.full, maxPoints);
     if (roc === undefined) notComputed.receiver_operating_characteristic_curve = scored ? ONE_CLASS_AUC : NO_SCORES;
-    else others.receiver_operating_characteristic_curve = downsampleCurve(roc, this.options.maxCurvePoints);
-    const pr = fullRanked === undefined ? undefined : precisionRecallCurve(fullRanked);
+    else others.receiver_operating_characteristic_curve = roc;
+    const pr = ranking === undefined ? undefined : precisionRecallCurve(ranking.full, maxPoints);
     if (pr === undefined) notComputed.precision_recall_curve = scored ? NO_POSITIVES_PR : NO_SCORES;
-    else others.precision_recall_curve = downsampleCurve(pr, this.options.maxCurvePoints);
+    else others.precision_recall_curve = pr;
 
     const extra: Record<string, unknown> = {
       positive_label: this.options.positiveLabel,
       scored_item_count: this.#scoredCount,
-      distinct_score_count: this.#scores.size,
+      distinct_score_count: ranking?.distinctCount ?? 0,
     };
     if (Object.keys(notComputed).length > 0) extra.not_computed = notComputed;
     return {

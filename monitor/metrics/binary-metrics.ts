@@ -3,9 +3,8 @@
  * scikit-learn's zero-division convention (0 when a denominator is 0).
  */
 import { fBeta, ratio } from './math.ts';
-import { averagePrecision, rocAuc } from './ranking-metrics.ts';
+import type { RankingSums } from './ranking-metrics.ts';
 import { undefinedScalars, type ScalarSet } from './scalar-results.ts';
-import type { RankedCounts } from './score-histogram.ts';
 
 /** Counts of one state. `correct` is the trace of the full confusion matrix (actual label === predicted label). */
 export interface BinaryCounts {
@@ -31,9 +30,9 @@ function withFScores(values: Record<string, number>, precision: number, recall: 
 
 /**
  * Every binary scalar of one state. The best constant classifier always predicts the positive label.
- * `ranked` is undefined when no record of the accumulator has a score.
+ * `ranking` is undefined when no record of the accumulator has a score.
  */
-export function binaryScalars(counts: BinaryCounts, ranked: RankedCounts | undefined): ScalarSet {
+export function binaryScalars(counts: BinaryCounts, ranking: RankingSums | undefined): ScalarSet {
   const { truePositives: tp, falsePositives: fp, falseNegatives: fn, trueNegatives: tn, total } = counts;
   if (total === 0) return undefinedScalars('BinaryClassification', NO_RECORDS);
   const positives = tp + fn;
@@ -58,11 +57,11 @@ export function binaryScalars(counts: BinaryCounts, ranked: RankedCounts | undef
   withFScores(values, precision, recall, '');
   withFScores(values, positives / total, ratio(positives, positives), '_best_constant_classifier');
   const reasons: Record<string, string> = {};
-  const auc = ranked === undefined ? undefined : rocAuc(ranked);
-  if (auc === undefined) reasons.auc = ranked === undefined ? NO_SCORES : ONE_CLASS_AUC;
+  const auc = ranking?.auc();
+  if (auc === undefined) reasons.auc = ranking === undefined ? NO_SCORES : ONE_CLASS_AUC;
   else values.auc = auc;
-  const auPrc = ranked === undefined ? undefined : averagePrecision(ranked);
-  if (auPrc === undefined) reasons.au_prc = ranked === undefined ? NO_SCORES : NO_POSITIVES_PR;
+  const auPrc = ranking?.averagePrecision();
+  if (auPrc === undefined) reasons.au_prc = ranking === undefined ? NO_SCORES : NO_POSITIVES_PR;
   else values.au_prc = auPrc;
   return { values, reasons };
 }

@@ -1,105 +1,150 @@
 /**
- * @module Exact, mergeable summary of binary scores: for each distinct score, the number of positive and negative
- * records in the full data and in each of the 5 subsamples. ROC, PR, AUC and average precision are computed from it
- * exactly, whatever the chunking.
+ * @module Exact, mergeable summary of binary scores: how many positive and negative records carry each distinct
+ * score, in the full data and in each of the 5 subsamples. ROC, PR, AUC and average precision come from it exactly,
+ * whatever the chunking.
+ *
+ * Records are bucketed by a 6-bit code (positive bit + subsample mask), so the hot path is one typed-array write:
+ * no hash map (a Map with double keys costs about 1 µs per new key). A bucket is compacted into a sorted run of
+ * (score, count) by the native typed-array sort when it fills; a bucket may grow up to its run's length first, so the
+ * merges cost O(1) amortised per record and memory stays within about 32 bytes per distinct (score, code).
  */
+import { EMPTY_RUN, lowerBound, mergeRuns, runOf, type SortedRun } from './sorted-run.ts';
+import { RankingSums, type RankedCounts } from './ranking-metrics.ts';
 import { STATE_COUNT, SUBSAMPLE_COUNT } from './subsample.ts';
 
-/** Counts per distinct score: [positives, negatives] for each of the 6 states. */
-const STRIDE = 2 * STATE_COUNT;
-const INITIAL_SLOTS = 64;
+/** Bit 0: positive record; bits 1..5: subsample mask. */
+const CODES = 2 << SUBSAMPLE_COUNT;
+/** Smallest bucket before compaction: 64 buckets × 8192 × 8 bytes = 4 MB at most. */
+const MIN_PENDING = 8192;
 
-/** Cumulative counts at each distinct score, highest score first (scikit-learn's `_binary_clf_curve`). */
-export interface RankedCounts {
-  /** Distinct scores, descending. */
-  thresholds: Float64Array;
-  /** Positives with score ≥ thresholds[i]. */
-  tps: Float64Array;
-  /** Negatives with score ≥ thresholds[i]. */
-  fps: Float64Array;
+/** What the binary metrics need from the scores, built by ScoreHistogram.rank(). */
+export interface Ranking {
+  /** Distinct scores over all records. */
+  distinctCount: number;
+  /** AUC and average precision sums of each state (0 = full data, j + 1 = subsample j). */
+  sums: RankingSums[];
+  /** Cumulative counts of the full data, for the curves. */
+  full: RankedCounts;
 }
 
-/** Map from distinct score to a slot of counts in a growable Float64Array. */
 export class ScoreHistogram {
-  readonly #slots = new Map<number, number>();
-  #scores = new Float64Array(INITIAL_SLOTS);
-  #counts = new Float64Array(INITIAL_SLOTS * STRIDE);
-
-  /** Number of distinct scores. */
-  get size(): number {
-    return this.#slots.size;
-  }
-
-  #slotOf(score: number): number {
-    let slot = this.#slots.get(score);
-    if (slot === undefined) {
-      slot = this.#slots.size;
-      if (slot === this.#scores.length) this.#grow();
-      this.#slots.set(score, slot);
-      // -0 and +0 are one key of the Map; store +0.
-      this.#scores[slot] = score === 0 ? 0 : score;
-    }
-    return slot;
-  }
-
-  #grow(): void {
-    const scores = new Float64Array(this.#scores.length * 2);
-    scores.set(this.#scores);
-    const counts = new Float64Array(this.#counts.length * 2);
-    counts.set(this.#counts);
-    this.#scores = scores;
-    this.#counts = counts;
-  }
+  readonly #runs: SortedRun[] = new Array<SortedRun>(CODES).fill(EMPTY_RUN);
+  readonly #pending: Float64Array[] = new Array<Float64Array>(CODES).fill(new Float64Array(0));
+  readonly #pendingLength = new Int32Array(CODES);
 
   /** Counts one record with a finite `score`, in the full state and in the subsamples of `mask`. */
   add(score: number, positive: boolean, mask: number): void {
-    const base = this.#slotOf(score) * STRIDE + (positive ? 0 : 1);
-    const counts = this.#counts;
-    counts[base]!++;
-    for (let j = 0; j < SUBSAMPLE_COUNT; j++) {
-      if ((mask >>> j) & 1) counts[base + 2 * (j + 1)]!++;
-    }
+    const code = (mask << 1) | (positive ? 1 : 0);
+    const length = this.#pendingLength[code]!;
+    if (length === this.#pending[code]!.length) this.#makeRoom(code);
+    // + 0 turns -0 into +0: one score, one key.
+    this.#pending[code]![this.#pendingLength[code]!++] = score + 0;
   }
 
-  /** Adds every count of `other`. */
+  #makeRoom(code: number): void {
+    const pending = this.#pending[code]!;
+    const run = this.#runs[code]!;
+    if (pending.length < Math.max(MIN_PENDING, run.scores.length)) {
+      const grown = new Float64Array(Math.max(MIN_PENDING, pending.length * 2));
+      grown.set(pending);
+      this.#pending[code] = grown;
+      return;
+    }
+    this.#runs[code] = mergeRuns(run, runOf(pending.subarray(0, this.#pendingLength[code]).sort()));
+    this.#pendingLength[code] = 0;
+  }
+
+  /** The compacted run of `code` including its pending scores, without changing this histogram. */
+  #view(code: number): SortedRun {
+    const length = this.#pendingLength[code]!;
+    const run = this.#runs[code]!;
+    return length === 0 ? run : mergeRuns(run, runOf(this.#pending[code]!.slice(0, length).sort()));
+  }
+
+  /** Adds every count of `other` (which is left unchanged). */
   addFrom(other: ScoreHistogram): void {
-    for (const [score, from] of other.#slots) {
-      const to = this.#slotOf(score) * STRIDE;
-      const source = other.#counts;
-      for (let k = 0; k < STRIDE; k++) this.#counts[to + k]! += source[from * STRIDE + k]!;
+    for (let code = 0; code < CODES; code++) {
+      const theirs = other.#view(code);
+      if (theirs.scores.length > 0) this.#runs[code] = mergeRuns(this.#runs[code]!, theirs);
     }
   }
 
-  /** Slots ordered by score, highest first (shared by the 6 states). */
-  rankSlots(): Int32Array {
-    const sorted = this.#scores.slice(0, this.size).sort();
-    const order = new Int32Array(sorted.length);
-    for (let i = 0; i < sorted.length; i++) order[i] = this.#slots.get(sorted[sorted.length - 1 - i]!)!;
-    return order;
+  /** Ranks the distinct scores and walks them once, from the highest, for all 6 states. */
+  rank(): Ranking {
+    const views = Array.from({ length: CODES }, (_, code) => this.#view(code));
+    const distinct = runOf(concatenate(views.map((view) => view.scores)).sort()).scores;
+    // Counting sort of every (code, score, count) entry by the rank of its score, so that the walk is sequential.
+    const groupEnd = new Uint32Array(distinct.length + 1);
+    const positions = views.map((view) => {
+      const at = new Uint32Array(view.scores.length);
+      let from = 0;
+      for (let i = 0; i < at.length; i++) {
+        at[i] = from = lowerBound(distinct, view.scores[i]!, from);
+        groupEnd[from + 1]!++;
+      }
+      return at;
+    });
+    for (let d = 0; d < distinct.length; d++) groupEnd[d + 1]! += groupEnd[d]!;
+    const fill = groupEnd.slice(0, distinct.length);
+    const codes = new Uint8Array(groupEnd[distinct.length]!);
+    const counts = new Float64Array(codes.length);
+    views.forEach((view, code) => {
+      const at = positions[code]!;
+      for (let i = 0; i < at.length; i++) {
+        const slot = fill[at[i]!]!++;
+        codes[slot] = code;
+        counts[slot] = view.counts[i]!;
+      }
+    });
+    return walk({ distinct, groupEnd, codes, counts });
   }
+}
 
-  /**
-   * Cumulative positive and negative counts of `state` at each distinct score present in that state, highest score
-   * first. `order` comes from rankSlots().
-   */
-  rankedCounts(state: number, order: Int32Array): RankedCounts {
-    const thresholds = new Float64Array(order.length);
-    const tps = new Float64Array(order.length);
-    const fps = new Float64Array(order.length);
-    let tp = 0;
-    let fp = 0;
-    let k = 0;
-    for (const slot of order) {
-      const positives = this.#counts[slot * STRIDE + 2 * state]!;
-      const negatives = this.#counts[slot * STRIDE + 2 * state + 1]!;
-      if (positives === 0 && negatives === 0) continue;
-      tp += positives;
-      fp += negatives;
-      thresholds[k] = this.#scores[slot]!;
-      tps[k] = tp;
-      fps[k] = fp;
-      k++;
-    }
-    return { thresholds: thresholds.subarray(0, k), tps: tps.subarray(0, k), fps: fps.subarray(0, k) };
+/** Entries grouped by distinct score: group d (scores[d]) holds entries groupEnd[d]..groupEnd[d + 1] − 1. */
+interface Groups {
+  distinct: Float64Array;
+  groupEnd: Uint32Array;
+  codes: Uint8Array;
+  counts: Float64Array;
+}
+
+function concatenate(arrays: Float64Array[]): Float64Array {
+  const out = new Float64Array(arrays.reduce((sum, array) => sum + array.length, 0));
+  let at = 0;
+  for (const array of arrays) {
+    out.set(array, at);
+    at += array.length;
   }
+  return out;
+}
+
+function walk({ distinct, groupEnd, codes, counts }: Groups): Ranking {
+  const sums = Array.from({ length: STATE_COUNT }, () => new RankingSums());
+  const thresholds = new Float64Array(distinct.length);
+  const tps = new Float64Array(distinct.length);
+  const fps = new Float64Array(distinct.length);
+  const positives = new Float64Array(STATE_COUNT);
+  const negatives = new Float64Array(STATE_COUNT);
+  let tp = 0;
+  let fp = 0;
+  for (let d = distinct.length - 1, k = 0; d >= 0; d--, k++) {
+    positives.fill(0);
+    negatives.fill(0);
+    for (let e = groupEnd[d]!; e < groupEnd[d + 1]!; e++) {
+      const code = codes[e]!;
+      const target = code & 1 ? positives : negatives;
+      target[0]! += counts[e]!;
+      // Bit s of the code (s ≥ 1) is subsample s − 1, i.e. state s.
+      for (let state = 1; state < STATE_COUNT; state++) if ((code >>> state) & 1) target[state]! += counts[e]!;
+    }
+    for (let state = 0; state < STATE_COUNT; state++) {
+      if (positives[state] !== 0 || negatives[state] !== 0) sums[state]!.step(positives[state]!, negatives[state]!);
+    }
+    tp += positives[0]!;
+    fp += negatives[0]!;
+    thresholds[k] = distinct[d]!;
+    tps[k] = tp;
+    fps[k] = fp;
+  }
+  return { distinctCount: distinct.length, sums, full: { thresholds, tps, fps } };
 }

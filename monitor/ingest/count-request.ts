@@ -4,7 +4,8 @@
  * Request shapes: a JSON array of objects (the seed's), an array of arrays, a columnar object (pandas to_dict()
  * with orient=list or the default orient=dict), {"instances": [...]}, {"inputs": ...}, CSV with one record per line
  * and JSON Lines. A flat array of scalars is ambiguous (one feature vector, or one scalar per record), so it
- * accepts either count.
+ * accepts either count; so is a columnar object, which may be one record whose fields are arrays or objects
+ * ({"features": [...]}, {"input_ids": [...], "attention_mask": [...]}).
  */
 import { parsePayloadJson, payloadLines, type DecodedPayload } from './decode-payload.ts';
 
@@ -25,15 +26,15 @@ function countJson(value: unknown): number[] {
     for (const k of WRAPPER_KEYS) if (obj[k] !== undefined && (Array.isArray(obj[k]) || typeof obj[k] === 'object')) return countJson(obj[k]);
     const values = Object.values(obj);
     if (values.length > 0) {
-      // orient=list: {"col": [v0, v1, ...]}
+      // orient=list: {"col": [v0, v1, ...]}, or one record with array fields.
       if (values.every(Array.isArray)) {
         const n = (values[0] as unknown[]).length;
-        if (values.every((v) => (v as unknown[]).length === n)) return [n];
+        if (values.every((v) => (v as unknown[]).length === n)) return [n, 1];
       }
-      // orient=dict: {"col": {"0": v0, "1": v1}}
+      // orient=dict: {"col": {"0": v0, "1": v1}}, or one record with object fields.
       if (values.every((v) => v !== null && typeof v === 'object' && !Array.isArray(v))) {
         const n = Object.keys(values[0] as object).length;
-        if (values.every((v) => Object.keys(v as object).length === n)) return [n];
+        if (values.every((v) => Object.keys(v as object).length === n)) return [n, 1];
       }
     }
     return [1];

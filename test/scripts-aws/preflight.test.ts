@@ -129,3 +129,27 @@ describe('--help', () => {
     expect(run.stdout).toContain('--records-per-request');
   });
 });
+
+describe('MPM_AWS_<FLAG> variables', () => {
+  const deploy = scriptCase('deploy-endpoint');
+  const env = {
+    MPM_AWS_S3_PREFIX: 's3://env-bucket/p',
+    MPM_AWS_ROLE_ARN: 'arn:aws:iam::123456789012:role/from-env',
+    // Set for create-scheduler-job; deploy-endpoint has no such flag and must ignore it (not fail on it).
+    MPM_AWS_SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/mpm-scheduler',
+    MPM_AWS_WAIT: 'false',
+  };
+
+  it('fill in flags the command line leaves out, and ignore other scripts\' flags', async () => {
+    const run = await runScript(deploy.main, ['--endpoint-name', 'ep', '--image-uri', 'img', '--dry-run'], env);
+    expect(run.stderr).toBe('');
+    const requests = JSON.parse(run.stdout).requests;
+    expect(requests[0].input.ExecutionRoleArn).toBe('arn:aws:iam::123456789012:role/from-env');
+    expect(requests[1].input.DataCaptureConfig.DestinationS3Uri).toBe('s3://env-bucket/p/data-capture');
+  });
+
+  it('lose to the command line', async () => {
+    const run = await runScript(deploy.main, ['--endpoint-name', 'ep', '--image-uri', 'img', '--role-arn', 'arn:aws:iam::123456789012:role/flag', '--dry-run'], env);
+    expect(JSON.parse(run.stdout).requests[0].input.ExecutionRoleArn).toBe('arn:aws:iam::123456789012:role/flag');
+  });
+});

@@ -49,6 +49,7 @@ export interface ScriptContext {
   connect(): Promise<AwsClients>;
 }
 
+/** What a script declares: its name, help text, flags and the work it does. */
 export interface ScriptSpec<O extends Record<string, Options>> {
   /** Script name as shown in usage and messages, e.g. "deploy-endpoint". */
   name: string;
@@ -119,8 +120,7 @@ async function parseArgs<O extends Record<string, Options>>(
     .scriptName(`npx tsx scripts/aws/${spec.name}.ts`)
     .usage(`$0 [options]\n\n${spec.summary}`)
     .options({ ...withGroup(spec.options, 'Options:'), ...COMMON_OPTIONS })
-    // Any flag can also come from the environment as MPM_AWS_<FLAG>, e.g. MPM_AWS_ROLE_ARN for --role-arn.
-    .env('MPM_AWS')
+    .epilogue('Any flag can also be set in the environment as MPM_AWS_<FLAG>, e.g. MPM_AWS_S3_PREFIX for --s3-prefix.')
     .strict()
     .help()
     .version(false)
@@ -128,9 +128,9 @@ async function parseArgs<O extends Record<string, Options>>(
     // A fixed width keeps --help identical everywhere (tests compare it).
     .wrap(110);
   for (const [command, description] of spec.examples ?? []) parser = parser.example(command, description);
-  // yargs reads the MPM_AWS_* variables from process.env; the scripts' io.env is the same object in real runs.
+  const fullArgv = [...argvFromEnv({ ...spec.options, ...COMMON_OPTIONS }, argv, io.env), ...argv];
   const result = await new Promise<{ err?: Error; argv: Record<string, unknown>; output: string }>((resolve) => {
-    void parser.parse([...argv], {}, (err, parsedArgv, output) => {
+    void parser.parse(fullArgv, {}, (err, parsedArgv, output) => {
       resolve({ err: err ?? undefined, argv: parsedArgv as Record<string, unknown>, output });
     });
   });
@@ -143,6 +143,28 @@ async function parseArgs<O extends Record<string, Options>>(
     return 0;
   }
   return result.argv as InferredOptionTypes<O> & CommonArgs;
+}
+
+/**
+ * Flags taken from MPM_AWS_<FLAG> variables (MPM_AWS_ROLE_ARN for --role-arn), for the script's own flags only and
+ * only when the command line does not give them. yargs' own .env() is not used: it would turn every MPM_AWS_*
+ * variable into a flag, so a variable meant for one script would be an unknown flag for the others.
+ */
+export function argvFromEnv(
+  options: Record<string, Options>,
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): string[] {
+  const out: string[] = [];
+  for (const [flag, option] of Object.entries(options)) {
+    const value = env[`MPM_AWS_${flag.toUpperCase().replace(/-/g, '_')}`];
+    if (value === undefined || value === '') continue;
+    const given = argv.some((a) => a === `--${flag}` || a === `--no-${flag}` || a.startsWith(`--${flag}=`));
+    if (given) continue;
+    if (option.type === 'boolean') out.push(/^(false|0|no)$/i.test(value) ? `--no-${flag}` : `--${flag}`);
+    else out.push(`--${flag}`, value);
+  }
+  return out;
 }
 
 // yargs lists ungrouped flags last; giving the script's own flags a group puts them before the common AWS ones.

@@ -10,6 +10,7 @@ import { MONITORING_JOB_OPTIONS, resolveMonitoringJob } from './lib/monitoring-j
 import { buildCreateMonitoringSchedule } from './lib/monitoring-schedule-request.ts';
 import { checkSageMakerName } from './lib/names.ts';
 
+/** Entry of create-schedule: parses argv and returns the exit code (tests call it in-process). */
 export const main = defineScript({
   name: 'create-schedule',
   summary:

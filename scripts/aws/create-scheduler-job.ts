@@ -12,6 +12,7 @@ import { regionFromFlagsOrEnv } from './lib/aws-clients.ts';
 import { buildCreateSchedule } from './lib/scheduler-request.ts';
 import { NOW_OPTION, resolveNow } from './lib/clock.ts';
 
+/** Entry of create-scheduler-job: parses argv and returns the exit code (tests call it in-process). */
 export const main = defineScript({
   name: 'create-scheduler-job',
   summary:

@@ -10,6 +10,7 @@ import { defaultEndpointNames } from './lib/endpoint-requests.ts';
 import { checkSageMakerName } from './lib/names.ts';
 import { isNotFound } from './lib/not-found.ts';
 
+/** Entry of delete-endpoint: parses argv and returns the exit code (tests call it in-process). */
 export const main = defineScript({
   name: 'delete-endpoint',
   summary:

@@ -11,6 +11,7 @@ import { isNotFound } from './lib/not-found.ts';
 import { pollUntil } from './lib/poll.ts';
 import { SCHEDULE_NAME_OPTIONS, scheduleNameFrom } from './lib/schedule-name.ts';
 
+/** Entry of delete-schedule: parses argv and returns the exit code (tests call it in-process). */
 export const main = defineScript({
   name: 'delete-schedule',
   summary: 'Deletes a Model Monitor schedule (a schedule already gone is not an error). Reports stay in S3.',

@@ -11,6 +11,7 @@ import { isNotFound } from './lib/not-found.ts';
 import { SCHEDULE_NAME_OPTIONS, scheduleNameFrom } from './lib/schedule-name.ts';
 import { clientToken } from './lib/scheduler-request.ts';
 
+/** Entry of delete-scheduler-job: parses argv and returns the exit code (tests call it in-process). */
 export const main = defineScript({
   name: 'delete-scheduler-job',
   summary: 'Deletes an EventBridge Scheduler monitoring schedule (a schedule already gone is not an error).',

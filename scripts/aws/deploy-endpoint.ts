@@ -25,6 +25,7 @@ import { pollUntil } from './lib/poll.ts';
 import { resolveLocation } from './lib/s3-layout.ts';
 import { parseS3Uri } from './lib/s3-uri.ts';
 
+/** Entry of deploy-endpoint: parses argv and returns the exit code (tests call it in-process). */
 export const main = defineScript({
   name: 'deploy-endpoint',
   summary:

@@ -15,6 +15,7 @@ import { checkSageMakerName } from './lib/names.ts';
 import { describeRun, jobNameOfArn } from './lib/processing-job-summary.ts';
 import { SCHEDULE_NAME_OPTIONS, scheduleNameFrom } from './lib/schedule-name.ts';
 
+/** Entry of describe-schedule: parses argv and returns the exit code (tests call it in-process). */
 export const main = defineScript({
   name: 'describe-schedule',
   summary:

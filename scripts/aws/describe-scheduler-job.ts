@@ -11,6 +11,7 @@ import { checkSageMakerName, checkSchedulerName } from './lib/names.ts';
 import { describeRun } from './lib/processing-job-summary.ts';
 import { SCHEDULE_NAME_OPTIONS, scheduleNameFrom } from './lib/schedule-name.ts';
 
+/** Entry of describe-scheduler-job: parses argv and returns the exit code (tests call it in-process). */
 export const main = defineScript({
   name: 'describe-scheduler-job',
   summary:

@@ -36,6 +36,7 @@ function positiveInteger(value: number, flag: string): number {
   return value;
 }
 
+/** Entry of invoke-endpoint: parses argv and returns the exit code (tests call it in-process). */
 export const main = defineScript({
   name: 'invoke-endpoint',
   summary:

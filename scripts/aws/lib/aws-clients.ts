@@ -9,6 +9,7 @@ import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { operationName, type ApiCall, type ServiceId } from './api-call.ts';
 import { ApiCallError, AwsSetupError } from './errors.ts';
 
+/** Where and as whom the clients connect. */
 export interface AwsSettings {
   /** --region; when absent AWS_REGION, then AWS_DEFAULT_REGION, then the profile's region in ~/.aws/config. */
   region?: string;

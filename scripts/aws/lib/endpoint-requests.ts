@@ -20,6 +20,7 @@ export interface EndpointNames {
   variantName: string;
 }
 
+/** Everything deploy-endpoint needs, checked. */
 export interface EndpointSpec extends EndpointNames {
   /** ECR URI of the serving image (Dockerfile.serving). */
   imageUri: string;
@@ -53,6 +54,7 @@ export function defaultEndpointNames(endpointName: string): EndpointNames {
   };
 }
 
+/** CreateModel: the serving image, its model data and the execution role. */
 export function buildCreateModel(spec: EndpointSpec): CreateModelInput {
   return {
     ModelName: spec.modelName,
@@ -66,6 +68,7 @@ export function buildCreateModel(spec: EndpointSpec): CreateModelInput {
   };
 }
 
+/** CreateEndpointConfig: one variant, and data capture of inputs and outputs as text. */
 export function buildCreateEndpointConfig(spec: EndpointSpec): CreateEndpointConfigInput {
   return {
     EndpointConfigName: spec.endpointConfigName,
@@ -89,6 +92,7 @@ export function buildCreateEndpointConfig(spec: EndpointSpec): CreateEndpointCon
   };
 }
 
+/** CreateEndpoint from the endpoint config. */
 export function buildCreateEndpoint(spec: EndpointNames): CreateEndpointInput {
   return { EndpointName: spec.endpointName, EndpointConfigName: spec.endpointConfigName };
 }

@@ -6,6 +6,7 @@
 import { hourPath } from './clock.ts';
 import { joinS3 } from './s3-uri.ts';
 
+/** One label: the seed's ground-truth row. */
 export interface GroundTruthRow {
   InferenceId: string;
   payload_index: number;

@@ -6,9 +6,12 @@
 import { UsageError } from './errors.ts';
 import { parseS3Uri } from './s3-uri.ts';
 
+/** The problem types the monitor supports (problem_type). */
 export const PROBLEM_TYPES = ['MulticlassClassification', 'BinaryClassification', 'Regression'] as const;
+/** One of PROBLEM_TYPES. */
 export type ProblemType = (typeof PROBLEM_TYPES)[number];
 
+/** The model-quality settings both monitoring ways pass to the monitor. */
 export interface MonitorSettings {
   /** Default MulticlassClassification (the covertype model has 7 classes). */
   problemType: ProblemType;

@@ -4,6 +4,7 @@
  */
 import { ApiCallError } from './errors.ts';
 
+/** How long and how often `pollUntil` checks. */
 export interface PollOptions {
   /** What is awaited, for messages: "endpoint mpm-covertype InService". */
   what: string;

@@ -25,6 +25,7 @@ import { EXECUTION_ID, SCHEDULED_TIME } from './scheduler-context.ts';
  */
 export type CaptureAccess = 'mount' | 's3';
 
+/** The parts of the scheduled job that are not in MonitoringJobSpec. */
 export interface ScheduledJobOptions {
   /** Name of the Scheduler schedule; also the monitor's sagemaker_monitoring_schedule_name. */
   scheduleName: string;
@@ -35,6 +36,7 @@ export interface ScheduledJobOptions {
 
 // Scheduler's execution ids look like d32c5kddcf5bb8c3 (16 characters); 22 are kept free for them in the 63 that
 // SageMaker allows, which leaves 40 for the prefix.
+/** Longest --job-name-prefix. */
 export const MAX_JOB_NAME_PREFIX = 40;
 
 function basename(uri: string): string {

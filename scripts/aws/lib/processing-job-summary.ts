@@ -6,6 +6,7 @@ import { DescribeProcessingJobCommand, type DescribeProcessingJobCommandOutput }
 import { apiCall } from './api-call.ts';
 import type { AwsClients } from './aws-clients.ts';
 
+/** One run as a person reads it. */
 export interface RunDetails {
   processingJobStatus?: string;
   exitMessage?: string;

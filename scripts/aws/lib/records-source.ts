@@ -10,12 +10,14 @@ import { UsageError } from './errors.ts';
 /** A record as the serving image takes it: feature name to value. */
 export type FeatureRecord = Record<string, unknown>;
 
+/** Records to send and their labels. */
 export interface LabelledRecords {
   records: FeatureRecord[];
   /** Ground-truth label of each record, same order. */
   labels: unknown[];
 }
 
+/** Options of scripts/covertype/generate.ts: rows, seed, drift (0-1). */
 export interface GeneratorOptions {
   n: number;
   seed: number;

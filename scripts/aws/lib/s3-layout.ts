@@ -10,6 +10,7 @@
 import { UsageError } from './errors.ts';
 import { joinS3, parseS3Uri } from './s3-uri.ts';
 
+/** The S3 locations the scripts derive from --s3-prefix. */
 export type LocationKind = 'capture' | 'ground-truth' | 'constraints' | 'reports';
 
 const FLAG: Record<LocationKind, string> = {

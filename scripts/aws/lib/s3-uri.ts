@@ -3,6 +3,7 @@
  */
 import { UsageError } from './errors.ts';
 
+/** An s3:// URI split into bucket and key. */
 export interface S3Location {
   bucket: string;
   /** Key or prefix without a leading slash; may be empty (the bucket root). */

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import type { CreateProcessingJobRequest } from '@aws-sdk/client-sagemaker';
 import type { CreateScheduleInput } from '@aws-sdk/client-scheduler';
 
+/** The Scheduler side of create-scheduler-job. */
 export interface ScheduleOptions {
   name: string;
   /** Default "default". */
@@ -40,6 +41,7 @@ export function clientToken(content: unknown, now: Date): string {
   return createHash('sha256').update(JSON.stringify(content)).update(now.toISOString()).digest('hex').slice(0, 64);
 }
 
+/** CreateSchedule: hourly in UTC, no flexible window, the processing job request as the universal target's Input. */
 export function buildCreateSchedule(opts: ScheduleOptions, job: CreateProcessingJobRequest): CreateScheduleInput {
   const input: CreateScheduleInput = {
     Name: opts.name,

@@ -4,7 +4,8 @@
  * Shapes read: the seed's [{"payload_index","label","score"}]; {"predictions": [...]} (SageMaker's built-in
  * algorithms); arrays of labels or regression values; arrays of probability vectors (label = argmax, score = max);
  * columnar objects ({"label": [...], "score": [...]}); CSV with one value or one probability row per line; JSON
- * Lines. inference_attribute / probability_attribute (a JSONPath or a column index) pick the fields when given.
+ * Lines. inference_attribute / probability_attribute (a JSONPath or a column index) pick the fields when given; a
+ * column index applies to CSV lines and to the rows of a JSON array of arrays.
  * Where an item carries payload_index, that is the record's index; otherwise its position.
  */
 import { canonicalLabel } from '../metrics/labels.ts';
@@ -160,6 +161,15 @@ function fromItem(item: unknown, position: number, o: ResponseOptions): Predicti
       score = Number.isInteger(li) && li >= 0 && li < vector.length ? vector[li] : Math.max(...vector);
     }
     return toPrediction(index, labelRaw, score, vector, o);
+  }
+  if (Array.isArray(item) && (o.inferenceColumn !== undefined || o.probabilityColumn !== undefined)) {
+    // A JSON row ([id, label, probability]) is read like a CSV line: the attributes are its column indexes.
+    const labelRaw = o.inferenceColumn !== undefined ? item[o.inferenceColumn] : undefined;
+    const scoreRaw = o.probabilityColumn !== undefined ? item[o.probabilityColumn] : undefined;
+    if ((o.inferenceColumn !== undefined && labelRaw === undefined) || (o.probabilityColumn !== undefined && scoreRaw === undefined)) {
+      throw new RecordProblem('missing_prediction', `row ${position + 1} has ${item.length} columns; the attribute column is missing`);
+    }
+    return toPrediction(position, labelRaw, asNumber(scoreRaw), undefined, o);
   }
   const vector = numericVector(item);
   if (vector !== undefined) {

@@ -1,0 +1,223 @@
+/**
+ * @module Exploding a response into one prediction per record: every response shape, per problem type, the
+ * payload_index rule, inference_attribute / probability_attribute as JSONPath or column index, and the problems.
+ */
+import { describe, expect, it } from 'vitest';
+import { explodeResponse, negativeLabelFor, type ResponseOptions } from './explode-response.ts';
+import { RecordProblem } from './input-errors.ts';
+import { compilePath } from './json-path.ts';
+import type { PayloadKind } from './decode-payload.ts';
+import type { ProblemType } from '../metrics/types.ts';
+
+function options(problemType: ProblemType, extra: Partial<ResponseOptions> = {}): ResponseOptions {
+  return { problemType, positiveLabel: '1', negativeLabel: '0', ...extra };
+}
+const explode = (text: unknown, o: ResponseOptions, kind: PayloadKind = 'json') =>
+  explodeResponse({ kind, text: typeof text === 'string' ? text : JSON.stringify(text) }, o);
+const multi = options('MulticlassClassification');
+const binary = options('BinaryClassification');
+const regression = options('Regression');
+
+function problemOf(fn: () => unknown): RecordProblem {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof RecordProblem) return error;
+    throw error;
+  }
+  throw new Error('expected a RecordProblem');
+}
+
+describe('explodeResponse, multiclass', () => {
+  it("reads the seed's [{payload_index, label, score}]", () => {
+    expect(explode([{ payload_index: 0, label: 4, score: 0.91 }, { payload_index: 1, label: 1, score: 0.62 }], multi)).toEqual([
+      { index: 0, label: '4', score: 0.91 },
+      { index: 1, label: '1', score: 0.62 },
+    ]);
+  });
+
+  it('lets the response payload_index win over the position', () => {
+    expect(explode([{ payload_index: 1, label: 0 }, { payload_index: 0, label: 2 }], multi)).toEqual([
+      { index: 1, label: '0' },
+      { index: 0, label: '2' },
+    ]);
+  });
+
+  it('reads {"predictions": [...]} of numbers, of {predicted_label, score}, and of {"score": vector}', () => {
+    expect(explode({ predictions: [2, 0] }, multi).map((p) => p.label)).toEqual(['2', '0']);
+    expect(explode({ predictions: [{ predicted_label: 2, score: 0.7 }] }, multi)).toEqual([{ index: 0, label: '2', score: 0.7 }]);
+    expect(explode({ predictions: [{ score: [0.1, 0.2, 0.7] }, { score: [0.8, 0.1, 0.1] }] }, multi)).toEqual([
+      { index: 0, label: '2', score: 0.7 },
+      { index: 1, label: '0', score: 0.8 },
+    ]);
+  });
+
+  it('reads arrays of labels and arrays of probability vectors (label = argmax, score = max)', () => {
+    expect(explode(['cat', 'dog'], multi).map((p) => p.label)).toEqual(['cat', 'dog']);
+    expect(explode([[0.1, 0.2, 0.7], [0.5, 0.3, 0.2]], multi)).toEqual([
+      { index: 0, label: '2', score: 0.7 },
+      { index: 1, label: '0', score: 0.5 },
+    ]);
+  });
+
+  it('reads columnar {label: [...], score: [...]}', () => {
+    expect(explode({ label: [2, 0], score: [0.7, 0.8] }, multi)).toEqual([
+      { index: 0, label: '2', score: 0.7 },
+      { index: 1, label: '0', score: 0.8 },
+    ]);
+  });
+
+  it('reads CSV single values and CSV probability rows', () => {
+    expect(explode('2\n0\n', multi, 'csv').map((p) => p.label)).toEqual(['2', '0']);
+    expect(explode('0.1,0.2,0.7\r\n0.8,0.1,0.1', multi, 'csv').map((p) => p.label)).toEqual(['2', '0']);
+  });
+
+  it('reads JSON Lines', () => {
+    expect(explode('{"label":2}\n{"label":0}\n', multi, 'jsonlines').map((p) => p.label)).toEqual(['2', '0']);
+  });
+
+  it('scores a labelled vector item with the probability of its label', () => {
+    expect(explode([{ label: 1, probabilities: [0.2, 0.5, 0.3] }], multi)).toEqual([{ index: 0, label: '1', score: 0.5 }]);
+  });
+});
+
+describe('explodeResponse, binary', () => {
+  it('reads numbers in (0,1) as probabilities of the positive label, thresholded at 0.5', () => {
+    expect(explode({ predictions: [0.75, 0.05, 0.5] }, binary)).toEqual([
+      { index: 0, label: '1', score: 0.75 },
+      { index: 1, label: '0', score: 0.05 },
+      { index: 2, label: '1', score: 0.5 },
+    ]);
+  });
+
+  it('reads 0 and 1 as labels, without a score', () => {
+    expect(explode([1, 0], binary)).toEqual([
+      { index: 0, label: '1' },
+      { index: 1, label: '0' },
+    ]);
+  });
+
+  it('keeps a given label beside its score unless probability_threshold_attribute is set', () => {
+    const item = [{ predicted_label: 0, score: 0.7 }];
+    expect(explode(item, binary)).toEqual([{ index: 0, label: '0', score: 0.7 }]);
+    expect(explode(item, options('BinaryClassification', { threshold: 0.6 }))).toEqual([{ index: 0, label: '1', score: 0.7 }]);
+  });
+
+  it('takes the positive label column of a two-probability vector', () => {
+    expect(explode('0.3,0.7\n0.9,0.1', binary, 'csv')).toEqual([
+      { index: 0, label: '1', score: 0.7 },
+      { index: 1, label: '0', score: 0.1 },
+    ]);
+    expect(explode({ predictions: [{ score: [0.12, 0.88] }] }, binary)).toEqual([{ index: 0, label: '1', score: 0.88 }]);
+  });
+
+  it('pairs string positive labels with their negative', () => {
+    expect(negativeLabelFor('yes')).toBe('no');
+    expect(negativeLabelFor('1')).toBe('0');
+    expect(negativeLabelFor('churn')).toBe('not churn');
+  });
+});
+
+describe('explodeResponse, regression', () => {
+  it('reads {"predictions": numbers} (the SDK sample), arrays, CSV, JSON Lines and {"score"} objects', () => {
+    expect(explode('{\n    "predictions": [3.5, 4.0, 5.5\n    ]\n}', regression).map((p) => p.value)).toEqual([3.5, 4, 5.5]);
+    expect(explode([[0.5], [1.5]], regression).map((p) => p.value)).toEqual([0.5, 1.5]);
+    expect(explode('10\n20\n', regression, 'csv').map((p) => p.value)).toEqual([10, 20]);
+    expect(explode('{"prediction":5}\n{"prediction":6}', regression, 'jsonlines').map((p) => p.value)).toEqual([5, 6]);
+    expect(explode({ predictions: [{ score: 1.25 }] }, regression)).toEqual([{ index: 0, value: 1.25 }]);
+  });
+
+  it('orders values by payload_index', () => {
+    expect(explode([{ payload_index: 1, value: 8 }, { payload_index: 0, value: 7 }], regression)).toEqual([
+      { index: 1, value: 8 },
+      { index: 0, value: 7 },
+    ]);
+  });
+});
+
+describe('explodeResponse with inference_attribute / probability_attribute', () => {
+  it('selects one value per record with absolute JSONPaths over the response', () => {
+    const o = options('BinaryClassification', {
+      inferencePath: compilePath('$.result.classes[*]', 'inference_attribute'),
+      probabilityPath: compilePath('$.result.probs[*]', 'probability_attribute'),
+      positiveLabel: 'yes',
+      negativeLabel: 'no',
+    });
+    expect(explode({ result: { classes: ['yes', 'no'], probs: [0.8, 0.3] } }, o)).toEqual([
+      { index: 0, label: 'yes', score: 0.8 },
+      { index: 1, label: 'no', score: 0.3 },
+    ]);
+  });
+
+  it('reads a relative JSONPath inside each item', () => {
+    const o = options('MulticlassClassification', { inferencePath: compilePath('out.klass', 'inference_attribute') });
+    expect(explode([{ out: { klass: 3 } }, { out: { klass: 1 } }], o).map((p) => p.label)).toEqual(['3', '1']);
+  });
+
+  it('reads CSV columns by index', () => {
+    const o = options('BinaryClassification', { inferenceColumn: 1, probabilityColumn: 2 });
+    expect(explode('17,1,0.91\n18,0,0.12\n', o, 'csv')).toEqual([
+      { index: 0, label: '1', score: 0.91 },
+      { index: 1, label: '0', score: 0.12 },
+    ]);
+  });
+
+  // A JSON response of rows ([id, label, probability]) was read as probability vectors whatever the column indexes
+  // said: [19, 0, 0.35] gave label "0" with score 0 (column 1 of the "vector") instead of label 0 with score 0.35.
+  it('reads the rows of a JSON array of arrays by column index, like CSV lines', () => {
+    const o = options('BinaryClassification', { inferenceColumn: 1, probabilityColumn: 2 });
+    expect(explode([[19, 0, 0.35], [20, 1, 0.64]], o)).toEqual([
+      { index: 0, label: '0', score: 0.35 },
+      { index: 1, label: '1', score: 0.64 },
+    ]);
+  });
+
+  it('keeps one value per record for a flat JSON array even with a column index (inference_attribute "0" of a CSV habit)', () => {
+    const o = options('Regression', { inferenceColumn: 0 });
+    expect(explode([3.5, 4.0], o).map((p) => p.value)).toEqual([3.5, 4]);
+  });
+
+  it('counts a missing attribute column as missing_prediction', () => {
+    const o = options('BinaryClassification', { inferenceColumn: 3 });
+    expect(problemOf(() => explode('1,0.2\n', o, 'csv')).reason).toBe('missing_prediction');
+    expect(problemOf(() => explode([[1, 0.2]], o)).reason).toBe('missing_prediction');
+  });
+});
+
+describe('explodeResponse problems', () => {
+  it('rejects a payload_index used twice in one response', () => {
+    const p = problemOf(() => explode([{ payload_index: 0, label: 1 }, { payload_index: 0, label: 2 }], multi));
+    expect(p.reason).toBe('invalid_payload_index');
+    expect(p.detail).toBe('payload_index 0 appears twice in one response');
+  });
+
+  it('rejects a negative or fractional payload_index', () => {
+    expect(problemOf(() => explode([{ payload_index: -1, label: 1 }], multi)).reason).toBe('invalid_payload_index');
+    expect(problemOf(() => explode([{ payload_index: 0.5, label: 1 }], multi)).reason).toBe('invalid_payload_index');
+  });
+
+  it('rejects an empty response', () => {
+    expect(problemOf(() => explode([], multi)).reason).toBe('unrecognised_response');
+  });
+
+  it('rejects a response that is not JSON', () => {
+    expect(problemOf(() => explode('{"predictions": [', multi)).reason).toBe('undecodable_payload');
+  });
+
+  it('rejects an item without a label', () => {
+    expect(problemOf(() => explode([{ other: 1 }], multi)).reason).toBe('missing_prediction');
+    expect(problemOf(() => explode([{ label: 'x' }], regression)).reason).toBe('missing_prediction');
+  });
+
+  it('rejects CSV rows of text without an attribute', () => {
+    expect(problemOf(() => explode('a,b\n', multi, 'csv')).reason).toBe('unrecognised_response');
+  });
+
+  it('rejects JSONPaths that select different numbers of labels and probabilities', () => {
+    const o = options('BinaryClassification', {
+      inferencePath: compilePath('$.l[*]', 'inference_attribute'),
+      probabilityPath: compilePath('$.p[*]', 'probability_attribute'),
+    });
+    expect(problemOf(() => explode({ l: [1, 0], p: [0.9] }, o)).detail).toBe('inference_attribute selects 2 values but probability_attribute 1');
+  });
+});

@@ -4,7 +4,7 @@
  */
 import { fBeta, ratio } from './math.ts';
 import type { RankingSums } from './ranking-metrics.ts';
-import { undefinedScalars, type ScalarSet } from './scalar-results.ts';
+import { NO_RECORDS, undefinedScalars, type ScalarSet } from './scalar-results.ts';
 
 /** Counts of one state. `correct` is the trace of the full confusion matrix (actual label === predicted label). */
 export interface BinaryCounts {
@@ -17,7 +17,6 @@ export interface BinaryCounts {
 }
 
 /** Reasons recorded in `extra.not_computed`. */
-export const NO_RECORDS = 'no records';
 export const NO_SCORES = 'no scores in the responses';
 export const ONE_CLASS_AUC = 'only one class among the scored records: ROC AUC is undefined';
 export const NO_POSITIVES_PR = 'no positive record among the scored records: precision-recall is undefined';

@@ -5,10 +5,8 @@
  */
 import type { Marginals } from './confusion-counts.ts';
 import { fBeta, ratio } from './math.ts';
-import { undefinedScalars, type ScalarSet } from './scalar-results.ts';
+import { NO_RECORDS, undefinedScalars, type ScalarSet } from './scalar-results.ts';
 
-/** Reason recorded in `extra.not_computed` for an empty accumulator. */
-export const NO_RECORDS = 'no records';
 
 /** Per-class metrics, as scikit-learn `precision_recall_fscore_support(average=None)` gives them. */
 export interface ClassMetrics {

@@ -2,10 +2,9 @@
  * @module Regression metrics of one state from its sums: mae, mse, rmse, r2 and mape, as scikit-learn defines them.
  */
 import type { RegressionSums } from './regression-moments.ts';
-import { undefinedScalars, type ScalarSet } from './scalar-results.ts';
+import { NO_RECORDS, undefinedScalars, type ScalarSet } from './scalar-results.ts';
 
 /** Reasons recorded in `extra.not_computed`. */
-export const NO_RECORDS = 'no records';
 export const ONE_RECORD_R2 = 'r2 needs at least two records (scikit-learn returns NaN)';
 
 /**

@@ -6,6 +6,9 @@ import { metricNames, NON_SCALAR_KEYS, sectionKeys } from './metric-names.ts';
 import { populationStd } from './math.ts';
 import type { MetricValue, ProblemType } from './types.ts';
 
+/** Reason recorded in `extra.not_computed` for a state without records. */
+export const NO_RECORDS = 'no records';
+
 /** The scalar metrics of one state: the defined values, and why each undefined one could not be computed. */
 export interface ScalarSet {
   values: Record<string, number>;

@@ -6,7 +6,8 @@
  * Records are bucketed by a 6-bit code (positive bit + subsample mask), so the hot path is one typed-array write:
  * no hash map (a Map with double keys costs about 1 µs per new key). A bucket is compacted into a sorted run of
  * (score, count) by the native typed-array sort when it fills; a bucket may grow up to its run's length first, so the
- * merges cost O(1) amortised per record and memory stays within about 32 bytes per distinct (score, code).
+ * merges cost O(1) amortised per record. Memory: 16 bytes per distinct (score, code) pair in the runs, plus buckets
+ * of at most the same size (at least 64 KB each once used).
  */
 import { EMPTY_RUN, lowerBound, mergeRuns, runOf, type SortedRun } from './sorted-run.ts';
 import { RankingSums, type RankedCounts } from './ranking-metrics.ts';
@@ -14,7 +15,7 @@ import { STATE_COUNT, SUBSAMPLE_COUNT } from './subsample.ts';
 
 /** Bit 0: positive record; bits 1..5: subsample mask. */
 const CODES = 2 << SUBSAMPLE_COUNT;
-/** Smallest bucket before compaction: 64 buckets × 8192 × 8 bytes = 4 MB at most. */
+/** A bucket compacts once it holds max(MIN_PENDING, its run's length) scores: at least 8192 (64 KB) per bucket. */
 const MIN_PENDING = 8192;
 
 /** What the binary metrics need from the scores, built by ScoreHistogram.rank(). */
@@ -27,6 +28,7 @@ export interface Ranking {
   full: RankedCounts;
 }
 
+/** Positive and negative counts per distinct score, for the full data and the 5 subsamples. */
 export class ScoreHistogram {
   readonly #runs: SortedRun[] = new Array<SortedRun>(CODES).fill(EMPTY_RUN);
   readonly #pending: Float64Array[] = new Array<Float64Array>(CODES).fill(new Float64Array(0));

@@ -81,7 +81,7 @@ export function buildScheduledProcessingJob(spec: MonitoringJobSpec, opts: Sched
   }
   return {
     ProcessingJobName: `${opts.jobNamePrefix}-${EXECUTION_ID}`,
-    ProcessingInputs: inputs,
+    ...(inputs.length > 0 ? { ProcessingInputs: inputs } : {}),
     ProcessingOutputConfig: {
       Outputs: [
         {

@@ -1,0 +1,209 @@
+/**
+ * @module Configuration: precedence (flag > environment > processingjobconfig.json "Environment" > default), the
+ * contract's formats, and the exact text of every configuration error (variable, value, what was expected).
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ConfigError } from '../errors.ts';
+import { loadConfig, type ConfigInputs } from './load-config.ts';
+import { parseDatasetFormat } from './dataset-format.ts';
+import type { SettingName } from './settings.ts';
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'mpm-config-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const file = (name: string, text: string): string => {
+  const p = path.join(dir, name);
+  writeFileSync(p, text);
+  return p;
+};
+const EMPTY_JOB = file('empty-job.json', '{}');
+
+function load(env: Record<string, string> = {}, flags: Partial<Record<SettingName, string>> = {}, extra: Partial<ConfigInputs> = {}) {
+  return loadConfig({ flags: { MPM_JOB_CONFIG_FILE: EMPTY_JOB, ...flags }, env, ...extra });
+}
+
+/** The message of the ConfigError that loading throws. */
+function errorOf(env: Record<string, string>, flags: Partial<Record<SettingName, string>> = {}): string {
+  try {
+    load(env, flags);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).exitCode).toBe(2);
+    return (error as Error).message;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig precedence', () => {
+  const job = file(
+    'job.json',
+    JSON.stringify({
+      ProcessingJobName: 'model-quality-monitoring-202405062300-abc',
+      Environment: { sagemaker_endpoint_name: 'job', sagemaker_monitoring_schedule_name: 'job', problem_type: 'Regression', start_time: '2024-05-06T22:00:00Z', MPM_SEED: 7 },
+    }),
+  );
+
+  it('takes a flag over the environment, the environment over the job config, the job config over the default', () => {
+    const config = load(
+      { sagemaker_endpoint_name: 'env', sagemaker_monitoring_schedule_name: 'env' },
+      { MPM_JOB_CONFIG_FILE: job, sagemaker_monitoring_schedule_name: 'flag' },
+    );
+    expect(config.scheduleName).toBe('flag');
+    expect(config.endpointName).toBe('env');
+    expect(config.problemType).toBe('Regression');
+    expect(config.window.start).toBe(Date.UTC(2024, 4, 6, 22));
+    expect(config.seed).toBe(7);
+    expect(config.maxInputErrorRate).toBe(0.05);
+    expect(config.sources).toMatchObject({
+      sagemaker_monitoring_schedule_name: 'flag',
+      sagemaker_endpoint_name: 'environment',
+      problem_type: 'job-config',
+      MPM_SEED: 'job-config',
+      MPM_MAX_INPUT_ERROR_RATE: 'default',
+      MPM_JOB_CONFIG_FILE: 'flag',
+    });
+  });
+
+  it('treats an empty environment variable as unset, so the job config still applies', () => {
+    expect(load({ problem_type: '' }, { MPM_JOB_CONFIG_FILE: job }).problemType).toBe('Regression');
+  });
+
+  it('reads the job config file named by MPM_JOB_CONFIG_FILE in the environment', () => {
+    const config = loadConfig({ flags: {}, env: { MPM_JOB_CONFIG_FILE: job } });
+    expect(config.endpointName).toBe('job');
+    expect(config.sources.MPM_JOB_CONFIG_FILE).toBe('environment');
+  });
+
+  it('uses the documented defaults when nothing is set', () => {
+    const config = load();
+    expect(config).toMatchObject({
+      datasetSource: '/opt/ml/processing/input/endpoint',
+      outputPath: '/opt/ml/processing/output',
+      problemType: 'MulticlassClassification',
+      publishCloudWatchMetrics: false,
+      positiveLabel: '1',
+      window: { start: undefined, end: undefined },
+      groundTruth: { location: '/opt/ml/processing/groundtruth', variable: 'ground_truth_source', format: 'auto', lookaheadHours: 24 },
+      minJoinedRecords: 1,
+      onInsufficientData: 'violation',
+      paths: { messageFile: '/opt/ml/output/message', cloudwatchDir: '/opt/ml/output/metrics/cloudwatch' },
+    });
+    // The default constraints path is used only when it exists.
+    expect(config.baselineConstraints).toBeUndefined();
+  });
+
+  it("takes the seed's ground_truth_s3_uri_path over ground_truth_source", () => {
+    const config = load({ ground_truth_s3_uri_path: 's3://bucket/gt', ground_truth_source: '/opt/ml/processing/groundtruth' });
+    expect(config.groundTruth).toMatchObject({ location: 's3://bucket/gt', variable: 'ground_truth_s3_uri_path' });
+  });
+
+  it("reads the documentation's timestamps with spaces after the colons, and Enabled in any case", () => {
+    const config = load({ start_time: '2019-12-01T15: 20: 00Z', end_time: '2019-12-01T16: 20: 00Z', publish_cloudwatch_metrics: 'enabled' });
+    expect(config.window).toEqual({ start: Date.UTC(2019, 11, 1, 15, 20), end: Date.UTC(2019, 11, 1, 16, 20) });
+    expect(config.publishCloudWatchMetrics).toBe(true);
+  });
+
+  it('carries --create-violation-tests', () => {
+    expect(load({}, {}, { createViolationTests: true }).createViolationTests).toBe(true);
+  });
+});
+
+describe('loadConfig errors name the variable, the value and what was expected', () => {
+  const ISO = 'expected an ISO-8601 UTC time YYYY-MM-DDTHH:MM:SSZ, e.g. 2024-05-06T22:00:00Z';
+  const cases: Array<[string, Record<string, string>, string]> = [
+    ['start_time in another format (the seed failure)', { start_time: '2024-05-06 22:00:00' }, `config: start_time "2024-05-06 22:00:00" is not valid; ${ISO}`],
+    ['start_time with an offset instead of Z', { start_time: '2024-05-06T22:00:00+00:00' }, `config: start_time "2024-05-06T22:00:00+00:00" is not valid; ${ISO}`],
+    ['an impossible end_time', { end_time: '2024-02-30T00:00:00Z' }, `config: end_time "2024-02-30T00:00:00Z" is not valid; ${ISO}`],
+    ['metric_time', { metric_time: 'now' }, `config: metric_time "now" is not valid; ${ISO}`],
+    [
+      'start_time not before end_time',
+      { start_time: '2024-05-06T23:00:00Z', end_time: '2024-05-06T22:00:00Z' },
+      'config: start_time "2024-05-06T23:00:00Z" is not before end_time "2024-05-06T22:00:00Z"; expected start_time < end_time',
+    ],
+    ['problem_type', { problem_type: 'Multiclass' }, 'config: problem_type "Multiclass" is not valid; expected one of BinaryClassification, MulticlassClassification, Regression'],
+    [
+      'analysis_type DATA_QUALITY',
+      { analysis_type: 'DATA_QUALITY' },
+      "config: analysis_type \"DATA_QUALITY\" is not supported; expected MODEL_QUALITY (mpm judges model quality only; use SageMaker's built-in container for DATA_QUALITY)",
+    ],
+    [
+      'dataset_format that is not JSON',
+      { dataset_format: '{"sagemakerCaptureJson":' },
+      'config: dataset_format "{\\"sagemakerCaptureJson\\":" is not valid JSON; expected a JSON object with one key: sagemakerCaptureJson, sagemakerMergeJson, csv, json or parquet, e.g. {"sagemakerCaptureJson":{"captureIndexNames":["endpointInput","endpointOutput"]}}',
+    ],
+    ['MPM_MAX_INPUT_ERROR_RATE above 1', { MPM_MAX_INPUT_ERROR_RATE: '1.5' }, 'config: MPM_MAX_INPUT_ERROR_RATE "1.5" is not valid; expected a share between 0 and 1, e.g. 0.05'],
+    ['MPM_MAX_INPUT_ERROR_RATE not a number', { MPM_MAX_INPUT_ERROR_RATE: 'five percent' }, 'config: MPM_MAX_INPUT_ERROR_RATE "five percent" is not valid; expected a share between 0 and 1, e.g. 0.05'],
+    ['a negative lookahead', { MPM_GROUND_TRUTH_LOOKAHEAD_HOURS: '-1' }, 'config: MPM_GROUND_TRUTH_LOOKAHEAD_HOURS "-1" is not valid; expected a whole number of hours >= 0, e.g. 24'],
+    ['a fractional lookahead', { MPM_GROUND_TRUTH_LOOKAHEAD_HOURS: '1.5' }, 'config: MPM_GROUND_TRUTH_LOOKAHEAD_HOURS "1.5" is not valid; expected a whole number of hours >= 0, e.g. 24'],
+    ['MPM_MIN_JOINED_RECORDS', { MPM_MIN_JOINED_RECORDS: '-3' }, 'config: MPM_MIN_JOINED_RECORDS "-3" is not valid; expected a whole number >= 0, e.g. 1'],
+    ['MPM_ON_INSUFFICIENT_DATA', { MPM_ON_INSUFFICIENT_DATA: 'ignore' }, 'config: MPM_ON_INSUFFICIENT_DATA "ignore" is not valid; expected one of violation, fail'],
+    ['MPM_SEED', { MPM_SEED: '4294967296' }, 'config: MPM_SEED "4294967296" is not valid; expected a whole number between 0 and 4294967295'],
+    ['MPM_SAMPLES_PER_REASON', { MPM_SAMPLES_PER_REASON: '1001' }, 'config: MPM_SAMPLES_PER_REASON "1001" is not valid; expected a whole number between 0 and 1000'],
+    ['MPM_GROUND_TRUTH_FORMAT', { MPM_GROUND_TRUTH_FORMAT: 'xml' }, 'config: MPM_GROUND_TRUTH_FORMAT "xml" is not valid; expected one of auto, records, sagemaker, csv, parquet'],
+    ['publish_cloudwatch_metrics', { publish_cloudwatch_metrics: 'yes' }, 'config: publish_cloudwatch_metrics "yes" is not valid; expected one of Enabled, Disabled'],
+    ['probability_threshold_attribute', { probability_threshold_attribute: '1.2' }, 'config: probability_threshold_attribute "1.2" is not valid; expected a number between 0 and 1, e.g. 0.5'],
+    [
+      'record_preprocessor_script',
+      { record_preprocessor_script: '/opt/ml/processing/code/preprocessing/preprocessor.py' },
+      'config: record_preprocessor_script "/opt/ml/processing/code/preprocessing/preprocessor.py" is not supported; expected it unset (mpm does not run Python scripts of the built-in container: multi-record payloads are exploded natively)',
+    ],
+    ['a baseline_constraints file that does not exist', { baseline_constraints: '/nonexistent/constraints.json' }, 'config: baseline_constraints "/nonexistent/constraints.json" does not exist; expected the path of a constraints.json file'],
+    ['a baseline_statistics file that does not exist', { baseline_statistics: '/nonexistent/statistics.json' }, 'config: baseline_statistics "/nonexistent/statistics.json" does not exist; expected the path of a statistics.json file'],
+    ['a blank positive_label', { positive_label: '  ' }, 'config: positive_label "" is not valid; expected a label such as 1 or true'],
+    ['MPM_LOG_LEVEL', { MPM_LOG_LEVEL: 'verbose' }, 'config: MPM_LOG_LEVEL "verbose" is not valid; expected one of fatal, error, warn, info, debug, trace, silent'],
+  ];
+  it.each(cases)('%s', (_, env, message) => {
+    expect(errorOf(env)).toBe(message);
+  });
+
+  it('lists every problem at once, one per line', () => {
+    expect(errorOf({ problem_type: 'Binary', end_time: 'tomorrow' })).toBe(
+      `2 configuration problems:\n- config: end_time "tomorrow" is not valid; ${ISO}\n- config: problem_type "Binary" is not valid; expected one of BinaryClassification, MulticlassClassification, Regression`,
+    );
+  });
+
+  it('names a job config file that does not exist, is not JSON, or has an Environment that is not an object', () => {
+    expect(errorOf({}, { MPM_JOB_CONFIG_FILE: path.join(dir, 'missing.json') })).toBe(
+      `config: MPM_JOB_CONFIG_FILE "${path.join(dir, 'missing.json')}" does not exist; expected the path of processingjobconfig.json`,
+    );
+    const bad = file('bad-job.json', '{"Environment":');
+    expect(errorOf({}, { MPM_JOB_CONFIG_FILE: bad })).toMatch(new RegExp(`^config: ${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not valid JSON \\(.+\\); expected SageMaker's processingjobconfig.json$`));
+    const list = file('list-job.json', '{"Environment":["a"]}');
+    expect(errorOf({}, { MPM_JOB_CONFIG_FILE: list })).toBe(`config: ${list} has "Environment" ["a"]; expected an object of strings`);
+  });
+
+  it('reports a bad value from the job config like one from the environment', () => {
+    const job = file('bad-value-job.json', JSON.stringify({ Environment: { start_time: '2024-05-06 22:00' } }));
+    expect(errorOf({}, { MPM_JOB_CONFIG_FILE: job })).toBe(`config: start_time "2024-05-06 22:00" is not valid; ${ISO}`);
+  });
+});
+
+describe('parseDatasetFormat', () => {
+  it('reads the contract formats, keys in any case, "line" and "lines"', () => {
+    expect(parseDatasetFormat('{"sagemakerCaptureJson":{"captureIndexNames":["endpointInput","endpointOutput"]}}')).toEqual({
+      kind: 'sagemakerCaptureJson',
+      captureIndexNames: ['endpointInput', 'endpointOutput'],
+    });
+    expect(parseDatasetFormat('{"sagemakerMergeJson":{"captureIndexNames":["endpointOutput"]}}')).toEqual({ kind: 'sagemakerMergeJson', captureIndexNames: ['endpointOutput'] });
+    expect(parseDatasetFormat('{"Csv":{"Header":true}}')).toEqual({ kind: 'csv', header: true, outputColumnsPosition: undefined });
+    expect(parseDatasetFormat('{"csv": {"header": true, "output_columns_position": "START"}}')).toMatchObject({ outputColumnsPosition: 'START' });
+    expect(parseDatasetFormat('{"json":{"line":false}}')).toEqual({ kind: 'json', lines: false });
+    expect(parseDatasetFormat('{"json":{"lines":"true"}}')).toEqual({ kind: 'json', lines: true });
+    expect(parseDatasetFormat('{"parquet":{}}')).toEqual({ kind: 'parquet' });
+  });
+
+  const EXPECTED =
+    'expected a JSON object with one key: sagemakerCaptureJson, sagemakerMergeJson, csv, json or parquet, e.g. {"sagemakerCaptureJson":{"captureIndexNames":["endpointInput","endpointOutput"]}}';
+  it.each([
+    ['[]', 'is not a JSON object'],
+    ['{"csv":{},"json":{}}', 'has 2 keys'],
+    ['{"avro":{}}', 'has the unknown key "avro"'],
+    ['{"sagemakerCaptureJson":{"captureIndexNames":["input"]}}', 'has captureIndexNames ["input"]: only "endpointInput" and "endpointOutput" are valid'],
+    ['{"csv":{"header":"yes"}}', 'has header = "yes", not true or false'],
+    ['{"csv":{"output_columns_position":"MIDDLE"}}', 'has output_columns_position "MIDDLE", not START or END'],
+  ])('rejects %s', (raw, why) => {
+    expect(() => parseDatasetFormat(raw)).toThrow(`config: dataset_format ${JSON.stringify(raw)} ${why}; ${EXPECTED}`);
+  });
+});

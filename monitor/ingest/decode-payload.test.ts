@@ -1,0 +1,91 @@
+/**
+ * @module Decoding captured payloads: content types with parameters, the encoding fallback, BASE64, and the
+ * problems counted for undecodable data.
+ */
+import { describe, expect, it } from 'vitest';
+import { decodePayload, parsePayloadJson, payloadKindOf, payloadLines } from './decode-payload.ts';
+import { RecordProblem } from './input-errors.ts';
+
+const b64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64');
+
+function problemOf(fn: () => unknown): RecordProblem {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof RecordProblem) return error;
+    throw error;
+  }
+  throw new Error('expected a RecordProblem');
+}
+
+describe('payloadKindOf', () => {
+  it('ignores parameters and case: charset, header', () => {
+    expect(payloadKindOf('text/csv; charset=utf-8')).toBe('csv');
+    expect(payloadKindOf('text/csv;header=present')).toBe('csv');
+    expect(payloadKindOf('Application/JSON; charset=UTF-8')).toBe('json');
+    expect(payloadKindOf('application/jsonlines')).toBe('jsonlines');
+    expect(payloadKindOf('application/x-ndjson')).toBe('jsonlines');
+  });
+
+  it('reads vendor +json types as JSON and leaves unknown types undecided', () => {
+    expect(payloadKindOf('application/vnd.api+json')).toBe('json');
+    expect(payloadKindOf('application/x-npy')).toBeUndefined();
+    expect(payloadKindOf('')).toBeUndefined();
+  });
+});
+
+describe('decodePayload', () => {
+  it('uses the content type first', () => {
+    expect(decodePayload({ data: '1,2\n', encoding: 'CSV', observedContentType: 'text/csv; charset=utf-8' }, 'endpointInput')).toEqual({ text: '1,2\n', kind: 'csv' });
+    expect(decodePayload({ data: '{"a":1}\n{"a":2}', encoding: 'JSON', observedContentType: 'application/jsonlines' }, 'endpointInput').kind).toBe('jsonlines');
+  });
+
+  it('falls back to the encoding when the content type is missing or unknown', () => {
+    expect(decodePayload({ data: '0.3', encoding: 'CSV' }, 'endpointOutput').kind).toBe('csv');
+    expect(decodePayload({ data: '[1]', encoding: 'JSON', observedContentType: 'application/x-custom' }, 'endpointOutput').kind).toBe('json');
+    expect(decodePayload({ data: '[1]' }, 'endpointOutput').kind).toBe('json');
+  });
+
+  it('decodes BASE64 JSON and CSV as UTF-8 and reads them by content type', () => {
+    expect(decodePayload({ data: b64('[{"label":"é"}]'), encoding: 'BASE64', observedContentType: 'application/json' }, 'endpointOutput')).toEqual({
+      text: '[{"label":"é"}]',
+      kind: 'json',
+    });
+    expect(decodePayload({ data: b64('1\n0\n'), encoding: 'base64', observedContentType: 'text/csv; charset=utf-8' }, 'endpointOutput')).toEqual({ text: '1\n0\n', kind: 'csv' });
+  });
+
+  it('guesses the kind of BASE64 data without a content type from its text', () => {
+    expect(decodePayload({ data: b64('[1,2]'), encoding: 'BASE64' }, 'x').kind).toBe('json');
+    expect(decodePayload({ data: b64('{"a":1}\n{"a":2}'), encoding: 'BASE64' }, 'x').kind).toBe('jsonlines');
+    expect(decodePayload({ data: b64('{"a":1}'), encoding: 'BASE64' }, 'x').kind).toBe('json');
+    expect(decodePayload({ data: b64('1,2'), encoding: 'BASE64' }, 'x').kind).toBe('csv');
+  });
+
+  it('counts BASE64 data that is not base64, and an unknown binary content type', () => {
+    expect(problemOf(() => decodePayload({ data: 'not base64!', encoding: 'BASE64', observedContentType: 'application/json' }, 'endpointOutput'))).toMatchObject({
+      reason: 'undecodable_payload',
+      detail: 'endpointOutput.data is not valid base64',
+    });
+    expect(problemOf(() => decodePayload({ data: b64('x'), encoding: 'BASE64', observedContentType: 'application/x-npy' }, 'endpointInput'))).toMatchObject({
+      reason: 'unsupported_content_type',
+      detail: 'endpointInput.observedContentType "application/x-npy" is not JSON, JSON Lines or CSV',
+    });
+  });
+
+  it('counts an unknown encoding and data that is not a string', () => {
+    expect(problemOf(() => decodePayload({ data: 'x', encoding: 'UTF16' }, 'endpointOutput')).detail).toBe('endpointOutput.encoding "UTF16" is not JSON, CSV or BASE64');
+    expect(problemOf(() => decodePayload({ data: 3 }, 'endpointOutput')).detail).toBe('endpointOutput.data is not a string');
+  });
+});
+
+describe('payloadLines and parsePayloadJson', () => {
+  it('splits on LF and CRLF and drops blank lines', () => {
+    expect(payloadLines('a\r\nb\n\n  \nc')).toEqual(['a', 'b', 'c']);
+  });
+
+  it('turns a JSON syntax error into undecodable_payload naming the payload', () => {
+    const p = problemOf(() => parsePayloadJson('{', 'endpointOutput'));
+    expect(p.reason).toBe('undecodable_payload');
+    expect(p.detail).toMatch(/^endpointOutput is not valid JSON: /);
+  });
+});

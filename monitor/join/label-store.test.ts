@@ -1,0 +1,73 @@
+/**
+ * @module The label store of the join: lookups across growth, the latest label winning with duplicates counted,
+ * labels no prediction used, and predictions that reuse a label.
+ */
+import { describe, expect, it } from 'vitest';
+import { hashKey } from './key-hash.ts';
+import { LabelStore } from './label-store.ts';
+
+const key = (id: string, index = 0) => hashKey(id, index, { lo: 0, hi: 0 });
+
+describe('LabelStore', () => {
+  it('returns NaN for a key it does not hold', () => {
+    const store = new LabelStore();
+    expect(store.take(key('x'))).toBeNaN();
+    expect(store.size).toBe(0);
+  });
+
+  it('keeps every label through many doublings of its table', () => {
+    const store = new LabelStore(16);
+    const before = store.byteLength;
+    for (let i = 0; i < 50_000; i++) store.set(key(`id-${i}`, i % 3), i);
+    expect(store.size).toBe(50_000);
+    expect(store.byteLength).toBeGreaterThan(before);
+    // Load factor at most 0.7: 50,000 labels need at least 71,429 slots (17 bytes each).
+    expect(store.byteLength / 17).toBeGreaterThanOrEqual(50_000 / 0.7);
+    let wrong = 0;
+    for (let i = 0; i < 50_000; i++) if (store.take(key(`id-${i}`, i % 3)) !== i) wrong++;
+    expect(wrong).toBe(0);
+    expect(store.take(key('id-0', 1))).toBeNaN();
+  });
+
+  it('lets a later label for the same key win and counts it as a duplicate', () => {
+    const store = new LabelStore();
+    store.set(key('retry'), 0);
+    store.set(key('retry'), 1);
+    store.set(key('retry'), 1);
+    expect(store.size).toBe(1);
+    expect(store.duplicates).toBe(2);
+    expect(store.take(key('retry'))).toBe(1);
+  });
+
+  it('counts the labels no prediction took, and reports a label taken twice', () => {
+    const store = new LabelStore();
+    for (const id of ['a', 'b', 'c']) store.set(key(id), 1);
+    let reuse = 0;
+    store.take(key('a'), () => reuse++);
+    expect(store.unused()).toBe(2);
+    store.take(key('a'), () => reuse++);
+    expect(reuse).toBe(1);
+    expect(store.unused()).toBe(2);
+    store.take(key('b'));
+    expect(store.unused()).toBe(1);
+  });
+
+  it('keeps used marks and values when it grows after lookups', () => {
+    const store = new LabelStore(16);
+    store.set(key('early'), 7);
+    store.take(key('early'));
+    for (let i = 0; i < 1000; i++) store.set(key(`later-${i}`), i);
+    expect(store.unused()).toBe(1000);
+    let reused = false;
+    expect(store.take(key('early'), () => (reused = true))).toBe(7);
+    expect(reused).toBe(true);
+  });
+
+  it('stores label value 0 and negative regression values', () => {
+    const store = new LabelStore();
+    store.set(key('zero'), 0);
+    store.set(key('neg'), -2.5);
+    expect(store.take(key('zero'))).toBe(0);
+    expect(store.take(key('neg'))).toBe(-2.5);
+  });
+});

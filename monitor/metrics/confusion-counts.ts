@@ -79,13 +79,13 @@ export class ConfusionCounts {
     return { actual, predicted, diagonal, total };
   }
 
-  /** Adds `other`'s counts, whose code c is code `remap[c]` here. */
+  /** Adds `other`'s counts; its code c is code `remap[c]` here, and `size` is this dictionary's size. */
   addFrom(other: ConfusionCounts, remap: Int32Array, size: number): void {
     this.ensure(size);
-    const size2 = remap.length;
+    const otherSize = remap.length;
     for (let state = 0; state < STATE_COUNT; state++) {
-      for (let a = 0; a < size2; a++) {
-        for (let p = 0; p < size2; p++) {
+      for (let a = 0; a < otherSize; a++) {
+        for (let p = 0; p < otherSize; p++) {
           const n = other.count(state, a, p);
           if (n !== 0) this.#cells[(state * this.#capacity + remap[a]!) * this.#capacity + remap[p]!]! += n;
         }

@@ -10,8 +10,11 @@
  * standard_deviation s is the spread over 80% subsamples of its n records; for a mean-like metric that spread is
  * sigma * sqrt(0.2 / (0.8 n)), while a fresh sample of m records spreads by sigma / sqrt(m), so
  *   noise = s * sqrt(0.8 n / (0.2 m)) = 2 s sqrt(n / m).
- * m defaults to n (runs as large as the baseline). Metrics bounded to [0, 1] keep their thresholds in [0, 1].
- * Without a standard deviation (fewer records than MPM_MIN_RECORDS_FOR_STD) the threshold is the value itself.
+ * m defaults to n (runs as large as the baseline). Five subsamples give a rough estimate of s (it is often low by half),
+ * so for metrics that are shares of records (bounded to [0, 1]: accuracy, precision, recall, f-scores, rates, auc)
+ * the noise is at least the binomial standard deviation sqrt(v (1 - v) / m) of a share v over m records.
+ * Metrics bounded to [0, 1] keep their thresholds in [0, 1]. Without any noise estimate (an unbounded metric with
+ * fewer records than MPM_MIN_RECORDS_FOR_STD) the threshold is the value itself.
  */
 import type { ComparisonOperator } from '../constraints/operators.ts';
 import type { MetricValue } from '../metrics/types.ts';
@@ -42,7 +45,9 @@ export function suggestConstraints(scalars: Record<string, MetricValue>, o: Poli
   const out: SuggestedConstraint[] = [];
   for (const [metric, { value, standard_deviation: s }] of Object.entries(scalars)) {
     if (metric.endsWith('_best_constant_classifier') || !Number.isFinite(value)) continue;
-    const noise = typeof s === 'number' && Number.isFinite(s) && n > 0 && m > 0 ? 2 * s * Math.sqrt(n / m) : null;
+    const bootstrap = typeof s === 'number' && Number.isFinite(s) && n > 0 && m > 0 ? 2 * s * Math.sqrt(n / m) : null;
+    const binomial = !UNBOUNDED.has(metric) && m > 0 ? Math.sqrt((Math.min(1, Math.max(0, value)) * (1 - Math.min(1, Math.max(0, value)))) / m) : null;
+    const noise = bootstrap === null && binomial === null ? null : Math.max(bootstrap ?? 0, binomial ?? 0);
     const lower = LOWER_IS_BETTER.has(metric);
     let threshold = noise === null ? value : lower ? value + o.k * noise : value - o.k * noise;
     if (!UNBOUNDED.has(metric)) threshold = Math.min(1, Math.max(0, threshold));

@@ -1,0 +1,235 @@
+/**
+ * @module `npm run demo`: the whole loop on this machine, with no AWS account and no Docker.
+ *
+ * 1. Starts the serving app (the real fastify app and XGBoost evaluator) on a free loopback port with SageMaker-style
+ *    data capture on, its clock set to a simulated day so that traffic spans several hours.
+ * 2. Suggests a baseline from a labelled validation set (the real `mpm-monitor suggest-baseline`).
+ * 3. Sends multi-record requests with inference ids: two healthy hours, then two hours of drifted data.
+ * 4. Writes the ground truth the way an application learns it: late (5 to 90 minutes after the request, into the hour
+ *    partition it arrives in), and not for every record.
+ * 5. Runs the real monitor CLI once per hour, as an hourly schedule would, and prints a short summary.
+ *
+ * Everything is written under .demo/ in the repository (git-ignored); nothing else on the machine is touched.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildApp } from '../serving/app.ts';
+import { CaptureWriter } from '../serving/capture/write-capture.ts';
+import { createInvoker } from '../serving/invoke.ts';
+import { loadModel } from '../serving/model/load-model.ts';
+import { FEATURE_NAMES, generateCovertype } from './covertype/generate.ts';
+import { createRandom } from './covertype/random.ts';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const WORK = path.join(ROOT, '.demo');
+const ENDPOINT = 'covertype-demo';
+const SCHEDULE = 'covertype-demo-hourly';
+/** The simulated day: traffic starts here (UTC). */
+const DAY_START = Date.UTC(2026, 0, 15, 8, 0, 0);
+const HOUR = 3_600_000;
+/** Drift per simulated hour: 0 = the training distribution. */
+const HOURS = [
+  { drift: 0, label: 'healthy' },
+  { drift: 0, label: 'healthy' },
+  { drift: 0.8, label: 'drifted' },
+  { drift: 1, label: 'drifted' },
+];
+const REQUESTS_PER_HOUR = 40;
+const LABEL_LOSS = 0.03;
+
+const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+const pad = (n: number): string => String(n).padStart(2, '0');
+const hourFolder = (ms: number): string => {
+  const d = new Date(ms);
+  return `${d.getUTCFullYear()}/${pad(d.getUTCMonth() + 1)}/${pad(d.getUTCDate())}/${pad(d.getUTCHours())}`;
+};
+
+function toRecords(rows: number[][]): Array<Record<string, number>> {
+  return rows.map((row) => Object.fromEntries(FEATURE_NAMES.map((name, i) => [name, row[i]!])));
+}
+
+/** Runs the real monitor CLI; resolves with its exit code and output. */
+function runMonitor(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'monitor/cli.ts'), ...args], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', MPM_LOG_LEVEL: 'warn', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+  });
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  await rm(WORK, { recursive: true, force: true });
+  const dirs = {
+    capture: path.join(WORK, 'capture'),
+    groundTruth: path.join(WORK, 'groundtruth'),
+    baseline: path.join(WORK, 'baseline'),
+    runs: path.join(WORK, 'runs'),
+  };
+  for (const d of Object.values(dirs)) await mkdir(d, { recursive: true });
+
+  // --- 1. Serving, with capture on a simulated clock -------------------------------------------------------------
+  const loaded = await loadModel(path.join(ROOT, 'demo/model'));
+  let simulatedNow = DAY_START;
+  const capture = new CaptureWriter({ root: dirs.capture, endpointName: ENDPOINT, variantName: 'AllTraffic', clock: () => new Date(simulatedNow), flushIntervalMs: 0 });
+  const app = buildApp({ model: { current: loaded }, capture });
+  const address = await app.listen({ host: '127.0.0.1', port: 0 });
+  let serving = true;
+  const stopServing = async (): Promise<void> => {
+    if (!serving) return;
+    serving = false;
+    await app.close();
+    await capture.close();
+  };
+  try {
+    await demo();
+  } finally {
+    await stopServing();
+  }
+
+  async function demo(): Promise<void> {
+  console.log(`serving: ${address} (model ${path.relative(ROOT, loaded.path)}, capture into ${path.relative(ROOT, dirs.capture)}/)`);
+
+  // --- 2. Baseline from a labelled validation set ----------------------------------------------------------------
+  const validation = generateCovertype({ n: 5000, seed: 2, drift: 0 });
+  const invoke = createInvoker(loaded);
+  const scored = JSON.parse(
+    invoke({ body: Buffer.from(JSON.stringify(toRecords(validation.rows))), contentType: 'application/json', accept: 'application/json' }).body,
+  ) as Array<{ label: number; score: number }>;
+  const csv = ['prediction,probability,label', ...scored.map((p, i) => `${p.label},${p.score},${validation.labels[i]}`)].join('\n');
+  await writeFile(path.join(dirs.baseline, 'validation.csv'), `${csv}\n`);
+  const baseline = await runMonitor(
+    [
+      'suggest-baseline',
+      '--dataset-source', dirs.baseline,
+      '--dataset-format', '{"csv":{"header":true}}',
+      '--ground-truth-attribute', 'label',
+      '--problem-type', 'MulticlassClassification',
+      '--output-path', path.join(dirs.baseline, 'result'),
+      '--expected-records', String(REQUESTS_PER_HOUR * 25),
+    ],
+    {},
+  );
+  if (baseline.code !== 0) throw new Error(`suggest-baseline failed (exit ${baseline.code}):\n${baseline.stderr}`);
+  const constraintsFile = path.join(dirs.baseline, 'result', 'constraints.json');
+  const constraints = JSON.parse(await readFile(constraintsFile, 'utf8')) as { multiclass_classification_constraints: Record<string, { threshold: number }> };
+  const accuracyThreshold = constraints.multiclass_classification_constraints.accuracy?.threshold;
+  console.log(`baseline: validation accuracy and thresholds from 5000 labelled records -> ${path.relative(ROOT, constraintsFile)} (accuracy threshold ${accuracyThreshold?.toFixed(4)})`);
+
+  // --- 3 and 4. Traffic, and labels that arrive late ------------------------------------------------------------
+  const rng = createRandom(7);
+  const random = (): number => rng.next();
+  const labelsByHour = new Map<string, string[]>();
+  let sent = 0;
+  let requestNumber = 0;
+  for (const [h, hour] of HOURS.entries()) {
+    for (let r = 0; r < REQUESTS_PER_HOUR; r++) {
+      simulatedNow = DAY_START + h * HOUR + Math.floor(((r + random()) / REQUESTS_PER_HOUR) * HOUR);
+      const size = 1 + Math.floor(random() * 50);
+      const data = generateCovertype({ n: size, seed: 1000 + requestNumber, drift: hour.drift });
+      const inferenceId = `req-${String(requestNumber).padStart(5, '0')}`;
+      requestNumber++;
+      const response = await fetch(`${address}/invocations`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json', 'x-amzn-sagemaker-inference-id': inferenceId },
+        body: JSON.stringify(toRecords(data.rows)),
+      });
+      if (!response.ok) throw new Error(`POST /invocations answered ${response.status}: ${await response.text()}`);
+      const predictions = (await response.json()) as Array<{ payload_index: number }>;
+      if (predictions.length !== size) throw new Error(`the server answered ${predictions.length} predictions for ${size} records`);
+      sent += size;
+      for (let i = 0; i < size; i++) {
+        if (random() < LABEL_LOSS) continue; // some labels never arrive
+        const arrives = simulatedNow + Math.floor((5 + random() * 85) * 60_000);
+        const key = hourFolder(arrives);
+        const row = JSON.stringify({ InferenceId: inferenceId, payload_index: i, groundTruthLabel: data.labels[i] });
+        (labelsByHour.get(key) ?? labelsByHour.set(key, []).get(key)!).push(row);
+      }
+    }
+  }
+  await stopServing();
+  for (const [hour, rows] of labelsByHour) {
+    const dir = path.join(dirs.groundTruth, hour);
+    await mkdir(dir, { recursive: true });
+    await writeFile(path.join(dir, 'labels.jsonl'), `${rows.join('\n')}\n`);
+  }
+  console.log(`traffic: ${requestNumber} requests, ${sent} records over ${HOURS.length} hours; labels written late into ${labelsByHour.size} hourly partitions`);
+
+  // --- 5. The monitor, once per hour ------------------------------------------------------------------------------
+  console.log('\nhour (UTC)            data      records  joined  accuracy          verdict');
+  const results: Array<{ hour: string; code: number; message: string; out: string }> = [];
+  for (const [h, hour] of HOURS.entries()) {
+    const start = DAY_START + h * HOUR;
+    const out = path.join(dirs.runs, hourFolder(start).replaceAll('/', '-'));
+    const env = {
+      dataset_format: '{"sagemakerCaptureJson":{"captureIndexNames":["endpointInput","endpointOutput"]}}',
+      dataset_source: dirs.capture,
+      ground_truth_source: dirs.groundTruth,
+      output_path: out,
+      baseline_constraints: constraintsFile,
+      problem_type: 'MulticlassClassification',
+      analysis_type: 'MODEL_QUALITY',
+      sagemaker_endpoint_name: ENDPOINT,
+      sagemaker_monitoring_schedule_name: SCHEDULE,
+      start_time: iso(start),
+      end_time: iso(start + HOUR),
+      metric_time: iso(start),
+      publish_cloudwatch_metrics: 'Enabled',
+      MPM_MESSAGE_FILE: path.join(out, 'message'),
+      CLOUDWATCH_METRICS_DIRECTORY: path.join(out, 'cloudwatch'),
+      MPM_JOB_CONFIG_FILE: path.join(out, 'no-processingjobconfig.json'),
+    };
+    await mkdir(out, { recursive: true });
+    await writeFile(env.MPM_JOB_CONFIG_FILE, '{}\n');
+    const run = await runMonitor([], env);
+    const message = existsSync(env.MPM_MESSAGE_FILE) ? (await readFile(env.MPM_MESSAGE_FILE, 'utf8')).trim() : `(no message; exit ${run.code})`;
+    results.push({ hour: iso(start), code: run.code, message, out });
+    const reportFile = path.join(out, 'monitoring_report.json');
+    if (!existsSync(reportFile)) {
+      console.log(`${iso(start)}  ${hour.label.padEnd(8)}  monitor failed (exit ${run.code}): ${message}\n${run.stderr}`);
+      continue;
+    }
+    const report = JSON.parse(await readFile(reportFile, 'utf8')) as {
+      join?: { predictions: number; joined: number };
+      metrics?: { scalars: Record<string, { value: number; standard_deviation: number | string }> };
+      violations?: Array<{ metric_name: string }>;
+    };
+    const acc = report.metrics?.scalars.accuracy;
+    const accText = acc ? `${acc.value.toFixed(4)} ± ${typeof acc.standard_deviation === 'number' ? acc.standard_deviation.toFixed(4) : 'NaN'}` : 'n/a';
+    const verdict = message.startsWith('CompletedWithViolations') ? `VIOLATIONS (${report.violations?.map((v) => v.metric_name).join(', ')})` : message.split(':')[0];
+    console.log(
+      `${iso(start)}  ${hour.label.padEnd(8)}  ${String(report.join?.predictions ?? 0).padStart(7)}  ${String(report.join?.joined ?? 0).padStart(6)}  ${accText.padEnd(16)}  ${verdict}`,
+    );
+  }
+
+  const drifted = results.filter((_, i) => HOURS[i]!.drift > 0);
+  const healthy = results.filter((_, i) => HOURS[i]!.drift === 0);
+  const last = results[results.length - 1]!;
+  console.log(`\nfiles of the last hour: ${path.relative(ROOT, last.out)}/`);
+  for (const f of ['statistics.json', 'constraint_violations.json', 'monitoring_report.json', 'report.html', 'message', 'cloudwatch/cloudwatch_metrics.jsonl']) {
+    if (existsSync(path.join(last.out, f))) console.log(`  ${path.relative(ROOT, path.join(last.out, f))}`);
+  }
+  if (existsSync(path.join(last.out, 'report.html'))) console.log(`open the page: file://${path.join(last.out, 'report.html')}`);
+  const ok = healthy.every((r) => r.message.startsWith('Completed:')) && drifted.every((r) => r.message.startsWith('CompletedWithViolations'));
+  console.log(
+    `\nverdict: ${ok ? 'as expected, the healthy hours pass and the drifted hours violate their constraints' : 'UNEXPECTED: see the messages above'} (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+  );
+  if (results.some((r) => r.code !== 0) || !ok) process.exitCode = 1;
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -3,7 +3,7 @@
  * payloads under autocannon on loopback, with the server's memory before and after; then rows/s of the TypeScript
  * evaluator against xgboost's own predictor (Debian's python3-xgboost, when installed) on the same rows.
  *
- *   npx tsx scripts/bench-serving.ts [--duration 10] [--connections 8] [--sizes 1,5,50,500] [--rows 100000] [--capture]
+ *   npx tsx scripts/bench-serving.ts [--duration 10] [--connections 8] [--sizes 1,5,50,500] [--rows 100000] [--soak 3] [--capture]
  *
  * Every load phase is bounded by --duration seconds. The figures go into docs/serving.md by hand, with the machine.
  */
@@ -31,12 +31,14 @@ const { values: args } = parseArgs({
     sizes: { type: 'string', default: '1,5,50,500' },
     rows: { type: 'string', default: '100000' },
     capture: { type: 'boolean', default: false },
+    soak: { type: 'string', default: '3' },
   },
 });
 const duration = Number(args.duration);
 const connections = Number(args.connections);
 const sizes = args.sizes.split(',').map(Number);
 const evaluatorRows = Number(args.rows);
+const soakRounds = Number(args.soak);
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -110,8 +112,22 @@ async function benchServer(): Promise<string[]> {
       );
       process.stderr.write(`  ${size} records/request: done\n`);
     }
+    // Memory check: the largest payload again, several times; RSS after each round should level off, not climb.
+    const largest = Math.max(...sizes);
+    const soak: string[] = [];
+    let soakFailures = 0;
+    for (let i = 0; i < soakRounds; i++) {
+      const r = await load(url, payload(largest, 5000 + i), duration);
+      soakFailures += r.errors + r.timeouts + r.non2xx;
+      soak.push((await rssMiB(child.pid!)).rss.toFixed(0));
+      process.stderr.write(`  soak round ${i + 1}: done\n`);
+    }
     const end = await rssMiB(child.pid!);
-    lines.push('', `Server peak RSS (VmHWM): ${end.hwm.toFixed(0)} MiB; capture ${captureDir ? 'on' : 'off'}.`);
+    lines.push(
+      '',
+      `Capture ${captureDir ? 'on' : 'off'}. Server RSS after ${soakRounds} more ${duration} s rounds of ${largest}-record requests: ` +
+        `${soak.join(' → ')} MiB (errors + non-2xx: ${soakFailures}); peak RSS (VmHWM) ${end.hwm.toFixed(0)} MiB.`,
+    );
     return lines;
   } finally {
     child.kill('SIGTERM');

@@ -100,6 +100,9 @@ export function buildApp(options: AppOptions): FastifyInstance {
       output: { contentType: result.contentType, body: result.body },
       inferenceId: typeof inferenceId === 'string' ? inferenceId : undefined,
     });
+    // Backpressure: when the disk falls behind, the answer waits for capture to catch up.
+    const backlog = options.capture?.whenWritable();
+    if (backlog) await backlog;
     request.log.debug({ records: result.records, inferenceId }, 'invocation');
     // A Buffer, so fastify keeps the Content-Type exactly as set (for a JSON string it would append "; charset=utf-8"),
     // and the captured observedContentType is what was sent.

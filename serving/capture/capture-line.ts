@@ -44,13 +44,11 @@ export function formatInferenceTime(time: Date): string {
 function encodePayload(payload: CapturedPayload, mode: 'INPUT' | 'OUTPUT', types: CaptureContentTypes) {
   const media = (payload.contentType.split(';')[0] ?? '').trim().toLowerCase();
   const encoding = types.json.includes(media) ? 'JSON' : types.csv.includes(media) ? 'CSV' : 'BASE64';
-  const bytes = typeof payload.body === 'string' ? Buffer.from(payload.body, 'utf8') : payload.body;
-  const data =
-    encoding === 'BASE64'
-      ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64')
-      : typeof payload.body === 'string'
-        ? payload.body
-        : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  const { body } = payload;
+  const bytes = typeof body === 'string' ? undefined : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  let data: string;
+  if (encoding === 'BASE64') data = (bytes ?? Buffer.from(body as string, 'utf8')).toString('base64');
+  else data = bytes ? bytes.toString('utf8') : (body as string);
   return { observedContentType: payload.contentType, mode, data, encoding };
 }
 

@@ -6,7 +6,8 @@
  * Lines are buffered in memory and appended to the file when the buffer passes `flushBytes`, every `flushIntervalMs`,
  * on rotation and on close, always whole lines. A new file starts when the hour changes, when the current one holds
  * `rotateBytes`, or when it is `rotateAgeMs` old. `close()` flushes everything: the server calls it on SIGTERM after the
- * in-flight requests finish, so no recorded line is lost.
+ * in-flight requests finish, so no recorded line is lost. When the disk falls behind, `whenWritable()` holds the
+ * responses back (backpressure) instead of letting unwritten lines pile up in memory.
  */
 
 import { randomUUID } from 'node:crypto';
@@ -32,6 +33,11 @@ export interface CaptureWriterOptions {
   readonly flushBytes?: number;
   /** Append the buffer at least this often. Default 1000 ms; 0 disables the timer (tests). */
   readonly flushIntervalMs?: number;
+  /**
+   * Backpressure: above this many bytes recorded but not yet on disk, `whenWritable()` makes the caller wait until
+   * half of it is written. Default 32 MiB. Without it a disk slower than the traffic grows the heap without bound.
+   */
+  readonly maxQueuedBytes?: number;
   /** Content types captured as JSON/CSV text; others as BASE64. Default: application/json, text/csv. */
   readonly contentTypes?: CaptureContentTypes;
   /** Default `() => new Date()`. */
@@ -67,12 +73,15 @@ export class CaptureWriter {
   recordedLines = 0;
   /** Lines lost to failed appends. */
   droppedLines = 0;
+  /** Bytes recorded and not yet appended (buffered or being written). */
+  queuedBytes = 0;
 
   private current: OpenFile | undefined;
   private chain: Promise<void> = Promise.resolve();
   private readonly createdDirs = new Set<string>();
   private readonly timer: NodeJS.Timeout | undefined;
   private closed = false;
+  private waiters: (() => void)[] = [];
   private readonly o: Required<Omit<CaptureWriterOptions, 'onError'>> & Pick<CaptureWriterOptions, 'onError'>;
 
   constructor(options: CaptureWriterOptions) {
@@ -84,6 +93,7 @@ export class CaptureWriter {
       rotateAgeMs: 60_000,
       flushBytes: 64 * 1024,
       flushIntervalMs: 1000,
+      maxQueuedBytes: 32 * 1024 * 1024,
       contentTypes: DEFAULT_CAPTURE_CONTENT_TYPES,
       clock: () => new Date(),
       uuid: randomUUID,
@@ -112,9 +122,20 @@ export class CaptureWriter {
     file.pendingBytes += size;
     file.pendingLines++;
     file.bytes += size;
+    this.queuedBytes += size;
     this.recordedLines++;
     if (file.pendingBytes >= this.o.flushBytes) this.flushFile(file);
     return true;
+  }
+
+  /**
+   * undefined while the backlog is below `maxQueuedBytes`; otherwise a promise that resolves once half of it is on
+   * disk. The app awaits it before answering, so clients slow down to what the disk can take.
+   */
+  whenWritable(): Promise<void> | undefined {
+    if (this.queuedBytes <= this.o.maxQueuedBytes) return undefined;
+    if (this.current) this.flushFile(this.current);
+    return new Promise((resolve) => this.waiters.push(resolve));
   }
 
   /** Appends every buffered line; resolves when they are on disk. */
@@ -128,6 +149,7 @@ export class CaptureWriter {
     this.closed = true;
     if (this.timer) clearInterval(this.timer);
     await this.flush();
+    for (const wake of this.waiters.splice(0)) wake();
   }
 
   private fileFor(now: Date): OpenFile {
@@ -145,6 +167,7 @@ export class CaptureWriter {
     if (file.pending.length === 0) return;
     const chunk = file.pending.join('');
     const lines = file.pendingLines;
+    const bytes = file.pendingBytes;
     file.pending = [];
     file.pendingBytes = 0;
     file.pendingLines = 0;
@@ -159,6 +182,10 @@ export class CaptureWriter {
       } catch (error) {
         this.droppedLines += lines;
         this.o.onError?.(error, file.path);
+      }
+      this.queuedBytes -= bytes;
+      if (this.waiters.length > 0 && this.queuedBytes <= this.o.maxQueuedBytes / 2) {
+        for (const wake of this.waiters.splice(0)) wake();
       }
     });
   }

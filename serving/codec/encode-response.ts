@@ -3,7 +3,8 @@
  *
  * JSON (the seed's shape): `[{"payload_index": i, "label": k, "score": s}, ...]`.
  * - multiclass: label = the most probable class (argmax), score = its probability; verbose adds "probabilities".
- * - binary:logistic: label = 1 when P(1) > 0.5 (as XGBClassifier.predict), score = the probability of that label;
+ * - binary:logistic: label = 1 when P(1) > 0.5 (as XGBClassifier.predict), score = P(1), what xgboost's predict()
+ *   returns and what a monitor's probability attribute expects (AUC needs the positive class's probability);
  *   verbose adds "probabilities": [P(0), P(1)]. binary:logitraw: score is the raw margin, label = margin > 0.
  * - regression: `{"payload_index": i, "score": value}`.
  * JSON Lines: the same objects, one per line. CSV: one line per record, `label,score` (regression: `score`), verbose
@@ -43,7 +44,7 @@ export function toRecordResults(objective: Objective, predictions: Predictions, 
         const p1 = outputs[base]!;
         const p0 = Math.fround(1 - p1);
         const label = p1 > 0.5 ? 1 : 0;
-        const result: RecordResult = { payload_index: r, label, score: label === 1 ? p1 : p0 };
+        const result: RecordResult = { payload_index: r, label, score: p1 };
         if (verbose) result.probabilities = [p0, p1];
         results[r] = result;
       }

@@ -193,13 +193,14 @@ describe('POST /invocations: response shapes per objective', () => {
     return { c, target: buildApp({ model: { current: await loadModel(c.modelPath('ubj')) } }) };
   }
 
-  it('binary:logistic: label is P(1) > 0.5, score the probability of that label, verbose [P(0), P(1)]', async () => {
+  it('binary:logistic: label is P(1) > 0.5, score is P(1), verbose [P(0), P(1)]', async () => {
     const { c, target } = await appFor('binary-logistic');
     const res = await invoke(JSON.stringify(c.rows), { 'content-type': 'application/json', accept: 'application/json; verbose=true' }, target);
     res.json().forEach((item: { label: number; score: number; probabilities: number[] }, i: number) => {
       const p1 = c.predictions[i] as number;
       expect(item.label).toBe(p1 > 0.5 ? 1 : 0);
-      expect(Math.abs(item.score - (item.label ? p1 : 1 - p1))).toBeLessThanOrEqual(1e-6);
+      expect(Math.abs(item.score - p1)).toBeLessThanOrEqual(1e-6);
+      expect(Math.abs(item.probabilities[0]! - (1 - p1))).toBeLessThanOrEqual(1e-6);
       expect(Math.abs(item.probabilities[1]! - p1)).toBeLessThanOrEqual(1e-6);
     });
     await target.close();

@@ -152,6 +152,20 @@ describe('CaptureWriter', () => {
     expect(w.droppedLines).toBe(2);
   });
 
+  it('holds callers back while more than maxQueuedBytes wait for the disk, and lets them go once half is written', async () => {
+    const w = writer({ maxQueuedBytes: 100, flushBytes: 10_000_000 });
+    expect(w.whenWritable()).toBeUndefined();
+    w.record(sample('1'));
+    expect(w.queuedBytes).toBeGreaterThan(100);
+    const wait = w.whenWritable();
+    expect(wait).toBeInstanceOf(Promise);
+    await wait;
+    expect(w.queuedBytes).toBe(0);
+    expect(await listFiles()).toHaveLength(1);
+    expect(w.whenWritable()).toBeUndefined();
+    await w.close();
+  });
+
   it('refuses records after close', async () => {
     const w = writer();
     await w.close();

@@ -5,7 +5,6 @@ export { createAccumulator } from './create-accumulator.ts';
 export { buildStatistics } from './build-statistics.ts';
 export { canonicalLabel } from './labels.ts';
 export { metricNames, sectionKeys, sectionName } from './metric-names.ts';
-export { hashRecordKey } from './record-key-hash.ts';
 export { PROBLEM_TYPES } from './types.ts';
 export type {
   AccumulatorOptions,

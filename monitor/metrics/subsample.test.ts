@@ -1,8 +1,7 @@
 /**
- * @module Subsample membership and the record key hash: deterministic, about 80% per subsample, pinned values.
+ * @module Subsample membership: deterministic, about 80% per subsample, pinned values.
  */
 import { describe, expect, it } from 'vitest';
-import { hashRecordKey } from './record-key-hash.ts';
 import { fmix32, SUBSAMPLE_COUNT, subsampleMask } from './subsample.ts';
 
 describe('subsampleMask', () => {
@@ -11,7 +10,7 @@ describe('subsampleMask', () => {
     const counts = new Array<number>(SUBSAMPLE_COUNT).fill(0);
     let inAll = 0;
     for (let i = 0; i < n; i++) {
-      const mask = subsampleMask(hashRecordKey(`id-${i}`, i % 7), 0);
+      const mask = subsampleMask(Math.imul(i, 0x9e3779b1) >>> 0, 0);
       for (let j = 0; j < SUBSAMPLE_COUNT; j++) counts[j]! += (mask >>> j) & 1;
       if (mask === 0b11111) inAll++;
     }
@@ -26,19 +25,5 @@ describe('subsampleMask', () => {
     expect([0, 1, 2, 0xffffffff].map((key) => subsampleMask(key, 0))).toEqual([31, 31, 31, 11]);
     expect(subsampleMask(12345, 42)).toBe(22);
     expect(subsampleMask(12345, 42)).toBe(subsampleMask(12345 ^ 42, 0));
-  });
-});
-
-describe('hashRecordKey', () => {
-  it('is an unsigned 32-bit value that depends on both parts of the key', () => {
-    const h = hashRecordKey('abc', 0);
-    expect(Number.isInteger(h) && h >= 0 && h < 2 ** 32).toBe(true);
-    expect(hashRecordKey('abc', 1)).not.toBe(h);
-    expect(hashRecordKey('abd', 0)).not.toBe(h);
-    expect(hashRecordKey('abc', 2 ** 32)).not.toBe(h);
-  });
-
-  it('is pinned across versions', () => {
-    expect([hashRecordKey('', 0), hashRecordKey('1', 0), hashRecordKey('inference-42', 3)]).toEqual([414626237, 19056686, 1050638239]);
   });
 });

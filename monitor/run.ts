@@ -211,7 +211,7 @@ export async function run(config: MonitorConfig, deps: RunDeps): Promise<RunOutc
           log.info({ files: index, file: path, predictions: join.summary.predictions, predictionsPerSecond: Math.round(join.summary.predictions / seconds) }, 'progress');
         }
       },
-    });
+    }, config.endpointName);
     t = lap('capture_and_join', t);
     const captureSummary = partial.capture;
     log.info({ files: captureSummary.files, requests: captureSummary.requests, predictions: captureSummary.predictions, joined: join.summary.joined }, 'capture read');

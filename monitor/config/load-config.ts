@@ -153,12 +153,18 @@ export function loadConfig(inputs: ConfigInputs): MonitorConfig {
 
   const enabled = (name: SettingName): boolean => oneOf(name, ['Enabled', 'Disabled'] as const, true) === 'Enabled';
 
-  const start = time('start_time');
-  const end = time('end_time');
+  let start = time('start_time');
+  let end = time('end_time');
+  const scheduled = time('MPM_SCHEDULED_TIME');
+  if (scheduled !== undefined && start === undefined && end === undefined) {
+    // A scheduler fires just after the hour it should judge: the window is the last full hour before it.
+    end = Math.floor(scheduled / 3_600_000) * 3_600_000;
+    start = end - 3_600_000;
+  }
   if (start !== undefined && end !== undefined && !(start < end)) {
     problems.push(`config: start_time ${showValue(raw('start_time'))} is not before end_time ${showValue(raw('end_time'))}; expected start_time < end_time`);
   }
-  const metricTime = time('metric_time');
+  const metricTime = time('metric_time') ?? (scheduled !== undefined ? start : undefined);
 
   const analysisType = raw('analysis_type')!;
   if (analysisType !== 'MODEL_QUALITY') {

@@ -34,9 +34,24 @@ export interface ReadCaptureHooks {
   onFile?(path: string, index: number): void;
 }
 
-export async function readCapture(storage: Storage, o: CaptureLineOptions, tally: InputErrorTally, hooks: ReadCaptureHooks): Promise<CaptureSummary> {
+/**
+ * Reads the capture below `root` (default the storage root). With an endpoint name and a folder of that name at the
+ * root, only that folder is read: dataset_source may hold other endpoints' capture.
+ */
+export async function readCapture(
+  storage: Storage,
+  o: CaptureLineOptions,
+  tally: InputErrorTally,
+  hooks: ReadCaptureHooks,
+  endpointName?: string,
+): Promise<CaptureSummary> {
+  let root = '';
+  if (endpointName !== undefined) {
+    const top = await storage.listChildren('');
+    if (top.dirs.includes(endpointName)) root = endpointName;
+  }
   const summary: CaptureSummary = {
-    location: storage.location,
+    location: root === '' ? storage.location : storage.describe(root),
     files: 0,
     bytes: 0,
     lines: 0,
@@ -49,7 +64,7 @@ export async function readCapture(storage: Storage, o: CaptureLineOptions, tally
     keyed_by_event_id: 0,
   };
   const warn = (): void => void summary.warnings.records_without_inference_time++;
-  const files = walkFiles(storage, '', {
+  const files = walkFiles(storage, root, {
     range: o.window,
     accept: (p) => {
       if (CAPTURE_FILE.test(p)) return true;

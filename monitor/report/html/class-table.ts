@@ -4,6 +4,7 @@
  */
 import type { ClassMetrics } from '../../metrics/multiclass-metrics.ts';
 import { escapeHtml, shorten } from './escape.ts';
+import { MAX_LABEL_CHARS } from './heat-map.ts';
 import { formatCount, formatMetric } from './format.ts';
 import { px } from './svg.ts';
 
@@ -22,7 +23,7 @@ export function renderClassTable(perClass: Record<string, ClassMetrics>, shown: 
       const m = perClass[c]!;
       const cell = (field: string, v: number): string => `<td class="num" data-field="${field}">${formatMetric(v)}${miniBar(v)}</td>`;
       return (
-        `<tr data-class="${escapeHtml(c)}"><th scope="row" class="mono" title="${escapeHtml(c)}">${escapeHtml(shorten(c, 40))}</th>` +
+        `<tr data-class="${escapeHtml(shorten(c, MAX_LABEL_CHARS))}"><th scope="row" class="mono" title="${escapeHtml(shorten(c, MAX_LABEL_CHARS))}">${escapeHtml(shorten(c, 40))}</th>` +
         `${cell('precision', m.precision)}${cell('recall', m.recall)}${cell('f1', m.f1)}` +
         `<td class="num" data-field="support">${formatCount(m.support)}${miniBar(m.support / maxSupport)}</td></tr>`
       );

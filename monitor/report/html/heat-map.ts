@@ -1,13 +1,18 @@
 /**
  * @module The confusion-matrix heat map: one cell per (actual, predicted) pair with its count, shaded by the
- * row-normalised share (the share of that actual class predicted as each label). Correct cells and errors use two
- * colour classes. Hidden classes (see cap-classes.ts) are summed into "other".
+ * row-normalised share (the share of that actual class predicted as each label), which the cell also prints (up to
+ * 12 classes) or its tooltip gives (more). Correct cells and errors use two colour classes. Hidden classes (see
+ * cap-classes.ts) are summed into "other". Labels appear once per row and column, so a dense 31×31 map with long
+ * labels stays under 150 KB.
  */
 import type { ConfusionMatrix } from '../../metrics/types.ts';
 import { capClasses, matrixLabels, MAX_CLASSES } from './cap-classes.ts';
 import { escapeHtml, shorten } from './escape.ts';
 import { formatCount, formatShare } from './format.ts';
-import { px, svgElement } from './svg.ts';
+import { svgElement } from './svg.ts';
+
+/** Longest label kept anywhere on the page (titles, data attributes); shown text is shorter still. */
+export const MAX_LABEL_CHARS = 200;
 
 /** Options of renderHeatMap. */
 export interface HeatMapOptions {
@@ -38,52 +43,63 @@ export function renderHeatMap(matrix: ConfusionMatrix, options: HeatMapOptions):
   const cell = n <= 4 ? 64 : n <= 8 ? 54 : n <= 16 ? 40 : 32;
   const withShare = n <= 12;
   const labelChars = n <= 8 ? 14 : 12;
-  const left = 28 + labelChars * 7;
-  const top = 22 + (n <= 8 ? 20 : labelChars * 5.5);
-  const totalWidth = 64;
-  const width = left + n * cell + totalWidth;
+  const name = (k: Key): string => (k === OTHER ? `other (${hidden.length} classes)` : shorten(k, MAX_LABEL_CHARS));
+  // Column labels run across when every one fits its cell, else at 45°.
+  const longest = Math.min(labelChars, Math.max(...keys.map((k) => Array.from(name(k)).length)));
+  const across = keys.every((k) => Array.from(name(k)).length * 7 <= cell - 4);
+  // At least the width of the "Actual ↓" title, which sits above the row labels.
+  const left = Math.max(72, 28 + longest * 7);
+  const top = Math.round(22 + (across ? 20 : longest * 5.5 + 10));
+  const width = left + n * cell + 64;
   const height = top + n * cell + 10;
-  const name = (k: Key): string => (k === OTHER ? `other (${hidden.length} classes)` : k);
-  const attr = (k: Key): string => (k === OTHER ? '' : escapeHtml(k));
+  const data = (attr: string, k: Key): string => (k === OTHER ? ' data-other=""' : ` ${attr}="${escapeHtml(name(k))}"`);
+  const tipName = (k: Key): string => shorten(name(k), 24);
 
   const parts: string[] = [];
-  parts.push(`<text class="axis-title" x="${px(left + (n * cell) / 2)}" y="12" text-anchor="middle">Predicted →</text>`);
-  parts.push(`<text class="axis-title" x="4" y="${px(top - 6)}">Actual ↓</text>`);
-  parts.push(`<text class="tick" x="${px(left + n * cell + 6)}" y="${px(top - 6)}">Total</text>`);
+  parts.push(`<text class="axis-title" x="${left + (n * cell) / 2}" y="12" text-anchor="middle">Predicted →</text>`);
+  parts.push(`<text class="axis-title" x="4" y="${top - 6}">Actual ↓</text>`);
+  parts.push(`<text class="tick" x="${left + n * cell + 6}" y="${top - 6}">Total</text>`);
   keys.forEach((k, j) => {
     const x = left + j * cell + cell / 2;
-    const text = escapeHtml(shorten(name(k), labelChars));
+    const text = `<title>${escapeHtml(name(k))}</title>${escapeHtml(shorten(name(k), labelChars))}`;
     parts.push(
-      n <= 8
-        ? `<text class="tick" x="${px(x)}" y="${px(top - 8)}" text-anchor="middle"><title>${escapeHtml(name(k))}</title>${text}</text>`
-        : `<text class="tick" x="${px(x + 4)}" y="${px(top - 6)}" transform="rotate(-45 ${px(x + 4)} ${px(top - 6)})"><title>${escapeHtml(name(k))}</title>${text}</text>`,
+      across
+        ? `<text class="tick col"${data('data-predicted', k)} x="${x}" y="${top - 8}" text-anchor="middle">${text}</text>`
+        : `<text class="tick col"${data('data-predicted', k)} x="${x + 4}" y="${top - 6}" transform="rotate(-45 ${x + 4} ${top - 6})">${text}</text>`,
     );
   });
   keys.forEach((actual, i) => {
     const y = top + i * cell;
-    parts.push(`<text class="tick" x="${left - 6}" y="${px(y + cell / 2 + 4)}" text-anchor="end"><title>${escapeHtml(name(actual))}</title>${escapeHtml(shorten(name(actual), labelChars))}</text>`);
+    const cells: string[] = [];
     keys.forEach((predicted, j) => {
       const count = counts[i]![j]!;
-      const share = rowTotals[i] === 0 ? 0 : count / rowTotals[i]!;
       const x = left + j * cell;
+      const cx = x + cell / 2;
+      if (count === 0) {
+        cells.push(`<text class="count zero" x="${cx}" y="${y + cell / 2 + 4}">0</text>`);
+        return;
+      }
+      const share = count / rowTotals[i]!;
       const tone = i === j && actual !== OTHER ? 'hit' : 'miss';
-      const strong = share >= 0.5 ? ' on' : '';
-      const tip = `actual ${name(actual)}, predicted ${name(predicted)}: ${formatCount(count)} of ${formatCount(rowTotals[i]!)} (${formatShare(share)})`;
-      const opacity = count === 0 ? 0 : Math.max(0.06, share);
-      parts.push(
-        `<g class="cell" data-actual="${attr(actual)}" data-predicted="${attr(predicted)}"${actual === OTHER || predicted === OTHER ? ' data-other=""' : ''}><title>${escapeHtml(tip)}</title>` +
-          `<rect class="${tone}" x="${px(x + 1)}" y="${px(y + 1)}" width="${cell - 2}" height="${cell - 2}" fill-opacity="${Math.round(opacity * 100) / 100}"/>` +
-          `<text class="count${strong}" x="${px(x + cell / 2)}" y="${px(y + cell / 2 + (withShare ? -1 : 4))}" text-anchor="middle">${formatCount(count)}</text>` +
-          (withShare ? `<text class="share${strong}" x="${px(x + cell / 2)}" y="${px(y + cell / 2 + 13)}" text-anchor="middle">${formatShare(share)}</text>` : '') +
-          '</g>',
+      const on = share >= 0.5 ? ' on' : '';
+      // Up to 12 classes the tooltip names the pair; beyond, the headers do, and the tooltip stays short.
+      const pair = withShare ? `${tipName(actual)} → ${tipName(predicted)}: ` : '';
+      const tip = `${pair}${formatCount(count)} of ${formatCount(rowTotals[i]!)} (${formatShare(share)})`;
+      cells.push(
+        `<rect class="${tone}" x="${x + 1}" y="${y + 1}" width="${cell - 2}" height="${cell - 2}" fill-opacity="${Math.round(Math.max(0.06, share) * 100) / 100}"><title>${escapeHtml(tip)}</title></rect>` +
+          `<text class="count${on}" x="${cx}" y="${y + cell / 2 + (withShare ? -1 : 4)}">${formatCount(count)}</text>` +
+          (withShare ? `<text class="share${on}" x="${cx}" y="${y + cell / 2 + 13}">${formatShare(share)}</text>` : ''),
       );
     });
-    parts.push(`<text class="tick row-total" x="${px(left + n * cell + 6)}" y="${px(y + cell / 2 + 4)}">${formatCount(rowTotals[i]!)}</text>`);
+    parts.push(
+      `<g class="row"${data('data-actual', actual)}><text class="tick" x="${left - 6}" y="${y + cell / 2 + 4}" text-anchor="end"><title>${escapeHtml(name(actual))}</title>${escapeHtml(shorten(name(actual), labelChars))}</text>` +
+        `${cells.join('')}<text class="tick row-total" x="${left + n * cell + 6}" y="${y + cell / 2 + 4}">${formatCount(rowTotals[i]!)}</text></g>`,
+    );
   });
   const wide = width > 720 ? ' wide' : '';
   const note =
     hidden.length > 0
-      ? `<p class="note">Showing the ${shown.length} most frequent of ${labels.length} classes; the other ${hidden.length} are summed in “other”. statistics.json has the full matrix.</p>`
+      ? `<p class="note">Showing the ${shown.length} most frequent of ${formatCount(labels.length)} classes; the other ${formatCount(hidden.length)} are summed in “other”. statistics.json has the full matrix.</p>`
       : '';
   const legend = withShare ? 'Each cell: count and share of its actual class (row).' : 'Each cell: count; shade and tooltip: share of its actual class (row).';
   return `<figure class="scroll${wide}">${svgElement(width, height, options.title, parts.join(''), `chart heat${n > 16 ? ' dense' : ''}`)}<figcaption>${escapeHtml(legend)}</figcaption></figure>${note}`;

@@ -14,7 +14,7 @@ export const MAX_SAMPLES = 5;
 function factsTable(rows: Array<[string, number | undefined, string?]>): string {
   const body = rows
     .filter(([, v]) => v !== undefined)
-    .map(([k, v, note]) => `<tr data-fact="${escapeHtml(k)}"><th scope="row">${escapeHtml(k)}</th><td class="num">${formatCount(v!)}</td><td class="why">${escapeHtml(note ?? '')}</td></tr>`);
+    .map(([k, v, note]) => `<tr data-fact="${escapeHtml(k)}"><th scope="row">${escapeHtml(k)}${note ? `<span class="why">${escapeHtml(note)}</span>` : ''}</th><td class="num">${formatCount(v!)}</td></tr>`);
   return `<div class="table-scroll"><table class="facts"><tbody>${body.join('')}</tbody></table></div>`;
 }
 

@@ -32,7 +32,7 @@ export function margin(r: ConstraintResult): number | undefined {
 }
 
 function constraintCells(results: ConstraintResult[]): string {
-  if (results.length === 0) return '<td class="why">none</td><td class="num"></td><td></td>';
+  if (results.length === 0) return '<td class="num">–</td><td class="num"></td><td></td>';
   const threshold = results.map((r) => `alert if ${OPERATORS[r.operator].symbol} ${formatMetric(r.threshold)}`);
   const margins = results.map((r) => {
     const m = margin(r);
@@ -63,6 +63,8 @@ export function renderMetrics(report: RunReport, statistics: ModelQualityStatist
   for (const name of [...Object.keys(notComputed), ...results.map((r) => r.metric)]) {
     if (!names.includes(name) && !name.endsWith(CONSTANT) && !CURVES.has(name)) names.push(name);
   }
+  // Without any constraint, the three constraint columns are left out rather than shown empty.
+  const constrained = results.length > 0;
   const hasConstant = names.some((n) => isMetricValue(section[`${n}${CONSTANT}`]));
   const rows = names.map((name) => {
     const m = section[name];
@@ -72,14 +74,14 @@ export function renderMetrics(report: RunReport, statistics: ModelQualityStatist
       ? `<td class="num" data-field="value">${formatMetric(m.value)}</td><td class="num" data-field="std">${std(m)}</td>`
       : `<td class="why" colspan="2">not computed: ${escapeHtml(notComputed[name] ?? 'no value')}</td>`;
     const constantCell = hasConstant ? `<td class="num" data-field="constant">${isMetricValue(constant) ? formatMetric(constant.value) : ''}</td>` : '';
-    return `<tr data-metric="${escapeHtml(name)}"><th scope="row" class="mono">${escapeHtml(name)}</th>${value}${constantCell}${constraintCells(mine)}</tr>`;
+    return `<tr data-metric="${escapeHtml(name)}"><th scope="row" class="mono">${escapeHtml(name)}</th>${value}${constantCell}${constrained ? constraintCells(mine) : ''}</tr>`;
   });
   const head =
     `<tr><th>Metric</th><th class="num">Value</th><th class="num">Std dev</th>${hasConstant ? '<th class="num">Constant classifier</th>' : ''}` +
-    '<th class="num">Constraint</th><th class="num">Margin</th><th>Result</th></tr>';
+    `${constrained ? '<th class="num">Constraint</th><th class="num">Margin</th><th>Result</th>' : ''}</tr>`;
   const notes =
     'Std dev: standard deviation of the metric over 5 deterministic subsamples; “–” below 200 records. ' +
     (hasConstant ? 'Constant classifier: the same metric for a model that always predicts the most frequent class (binary: the positive label). ' : '') +
-    'Margin: how far the value is from alerting (negative: past the threshold), also in standard deviations.';
+    (constrained ? 'Margin: how far the value is from alerting (negative: past the threshold), also in standard deviations.' : 'No constraint was given, so nothing was checked.');
   return `<h2 id="metrics">Metrics</h2><div class="table-scroll"><table class="metrics"><thead>${head}</thead><tbody>${rows.join('')}</tbody></table></div><p class="note">${escapeHtml(notes)}</p>`;
 }

@@ -5,7 +5,7 @@
 import { escapeHtml } from './escape.ts';
 import { formatCount, formatTick } from './format.ts';
 import type { HistogramSummary } from './grid-histogram.ts';
-import { px, renderAxes, scale, svgElement, type PlotBox } from './svg.ts';
+import { niceTicks, px, renderAxes, scale, svgElement, type PlotBox } from './svg.ts';
 
 const BOX: PlotBox = { left: 56, top: 12, width: 300, height: 220 };
 
@@ -15,7 +15,8 @@ export function renderResidualHistogram(h: HistogramSummary): string {
   if (h.total === 0 || axis === undefined) return '<p class="note">No residuals to draw.</p>';
   const counts = h.counts as number[];
   const end = axis.start + axis.bins * axis.width;
-  const max = Math.max(...counts);
+  // Headroom: the y axis ends at the first round tick at or above the tallest bar.
+  const max = niceTicks(0, Math.max(...counts) * 1.05).at(-1)!;
   const sx = scale([axis.start, end], [BOX.left, BOX.left + BOX.width]);
   const sy = scale([0, max], [BOX.top + BOX.height, BOX.top]);
   const parts = [renderAxes(BOX, { domain: [axis.start, end], title: 'Residual (actual − predicted)' }, { domain: [0, max], title: 'Records' })];
@@ -43,6 +44,9 @@ export function renderPredictedVersusActual(h: HistogramSummary): string {
   const sx = scale([lo, hi], [box.left, box.left + box.width]);
   const sy = scale([lo, hi], [box.top + box.height, box.top]);
   const max = Math.max(...counts.map((row) => Math.max(...row)));
+  // Tooltips only while there are few cells: a scattered 32×32 density stays under ~100 KB without them.
+  const occupied = counts.reduce((sum, row) => sum + row.filter((c) => c > 0).length, 0);
+  const tips = occupied <= 300;
   const parts = [renderAxes(box, { domain: [lo, hi], title: 'Actual' }, { domain: [lo, hi], title: 'Predicted' })];
   counts.forEach((row, i) => {
     row.forEach((count, j) => {
@@ -52,7 +56,7 @@ export function renderPredictedVersusActual(h: HistogramSummary): string {
       const opacity = Math.round((0.15 + (0.85 * Math.log1p(count)) / Math.log1p(max)) * 100) / 100;
       const tip = `actual ${formatTick(a)} to ${formatTick(a + width)}, predicted ${formatTick(p)} to ${formatTick(p + width)}: ${formatCount(count)} records`;
       parts.push(
-        `<rect class="dot" x="${px(sx(a))}" y="${px(sy(p + width))}" width="${px(Math.max(0.5, sx(a + width) - sx(a)))}" height="${px(Math.max(0.5, sy(p) - sy(p + width)))}" fill-opacity="${opacity}"><title>${escapeHtml(tip)}</title></rect>`,
+        `<rect class="dot" x="${px(sx(a))}" y="${px(sy(p + width))}" width="${px(Math.max(0.5, sx(a + width) - sx(a)))}" height="${px(Math.max(0.5, sy(p) - sy(p + width)))}" fill-opacity="${opacity}">${tips ? `<title>${escapeHtml(tip)}</title>` : ''}</rect>`,
       );
     });
   });

@@ -8,7 +8,7 @@ import { GridHistogram, type HistogramSummary } from './grid-histogram.ts';
 /** Bins of the residual histogram (the occupied range spans between half of this and this many). */
 export const RESIDUAL_BINS = 64;
 /** Bins per axis of the predicted-versus-actual density. */
-export const DENSITY_BINS = 40;
+export const DENSITY_BINS = 32;
 
 /** What the page draws. */
 export interface RegressionShapeSummary {

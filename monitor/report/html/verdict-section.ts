@@ -7,7 +7,7 @@ import { OPERATORS, isOperator } from '../../constraints/operators.ts';
 import { SYNTHETIC_METRIC } from '../../constraints/synthetic.ts';
 import type { Violation } from '../../constraints/evaluate.ts';
 import type { RunReport } from '../build-run-report.ts';
-import { escapeHtml } from './escape.ts';
+import { escapeHtml, shorten } from './escape.ts';
 import { formatCount, formatMetric } from './format.ts';
 
 /** At most this many violations are listed; constraint_violations.json has them all. */
@@ -43,7 +43,7 @@ function describe(v: Violation, report: RunReport): string {
     );
   }
   if (!isOperator(v.constraint_check_type) || v.value === undefined || v.threshold === undefined) {
-    return `<li data-violation="${escapeHtml(v.metric_name)}"><strong>${escapeHtml(v.metric_name)}</strong> <span class="mono">${escapeHtml(v.constraint_check_type)}</span><p>${escapeHtml(v.description)}</p></li>`;
+    return `<li data-violation="${escapeHtml(v.metric_name)}"><strong>${escapeHtml(v.metric_name)}</strong> <span class="mono">${escapeHtml(v.constraint_check_type)}</span><p>${escapeHtml(shorten(v.description, 1000))}</p></li>`;
   }
   const op = OPERATORS[v.constraint_check_type];
   const result = report.constraints?.results.find((r) => r.metric === v.metric_name && r.operator === v.constraint_check_type);
@@ -75,7 +75,7 @@ export function renderVerdict(report: RunReport): string {
   const list = violations.length === 0 ? '' : `<h2 id="violations">Violations</h2><ul class="violations">${shown.map((v) => describe(v, report)).join('')}</ul>${more}`;
   return (
     `<header class="verdict ${tone}" data-status="${escapeHtml(report.status)}"><h1 class="status">${escapeHtml(heading)}</h1>` +
-    `<p>${escapeHtml(report.message)}</p>` +
-    `<dl class="facts">${facts.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join('')}</dl></header>${list}`
+    `<p>${escapeHtml(shorten(report.message, 2000))}</p>` +
+    `<dl class="facts">${facts.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(shorten(v, 300))}</dd>`).join('')}</dl></header>${list}`
   );
 }

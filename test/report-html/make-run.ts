@@ -1,0 +1,121 @@
+/**
+ * @module Test helper: writes a small seeded capture (5 records per request) and its ground truth for one problem
+ * type into a temporary folder, then runs the real monitor CLI (main) on it. Class labels include hostile HTML, and
+ * a few lines are broken on purpose, so the page has input errors and unjoined records to show.
+ */
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { main } from '../../monitor/cli.ts';
+
+/** A class name that would run script if it reached the page as markup. */
+export const HOSTILE_LABEL = '<img src=x onerror=alert(1)>';
+/** Another one aimed at the SVG and attribute contexts. */
+export const HOSTILE_LABEL_2 = '"></text></svg><script>alert(2)</script>&amp;';
+
+export type Problem = 'MulticlassClassification' | 'BinaryClassification' | 'Regression';
+
+export interface RunCase {
+  problem: Problem;
+  requests?: number;
+  /** Multiclass: number of classes (the first two are the hostile labels). Default 7. */
+  classes?: number;
+  /** Write no ground truth: an insufficient-data run. */
+  noGroundTruth?: boolean;
+  /** Share of broken capture lines; above the 5% limit the run fails. Default: 2 lines. */
+  brokenShare?: number;
+  constraints?: Record<string, { threshold: number; comparison_operator?: string }>;
+  createViolationTests?: boolean;
+  window?: { start: string; end: string };
+}
+
+export interface RunDone {
+  dir: string;
+  out: string;
+  exitCode: number;
+}
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function classNames(count: number): string[] {
+  return [HOSTILE_LABEL, HOSTILE_LABEL_2, ...Array.from({ length: Math.max(0, count - 2) }, (_, i) => `class-${String(i + 1).padStart(3, '0')}`)];
+}
+
+/** Writes the inputs of `c` and runs the monitor; resolves with the output folder and the exit code. */
+export async function makeRun(c: RunCase, seed = 1): Promise<RunDone> {
+  const rnd = mulberry32(seed);
+  const dir = await mkdtemp(path.join(tmpdir(), 'mpm-report-html-'));
+  const hour = path.join(dir, 'capture/ep/AllTraffic/2024/01/02/03');
+  await mkdir(hour, { recursive: true });
+  await mkdir(path.join(dir, 'gt/2024/01/02/03'), { recursive: true });
+  const labels = classNames(c.classes ?? 7);
+  const lines: string[] = [];
+  const gt: string[] = [];
+  const requests = c.requests ?? 300;
+  for (let r = 0; r < requests; r++) {
+    const id = `req-${r}`;
+    const input: number[][] = [];
+    const output: Array<Record<string, unknown>> = [];
+    for (let i = 0; i < 5; i++) {
+      input.push([rnd(), rnd()]);
+      let actual: string | number;
+      if (c.problem === 'MulticlassClassification') {
+        // Skewed class frequencies, so capping keeps the frequent ones.
+        actual = labels[Math.floor(rnd() ** 2 * labels.length)]!;
+        output.push({ payload_index: i, label: rnd() < 0.7 ? actual : labels[Math.floor(rnd() * labels.length)]!, score: 0.5 + rnd() / 2 });
+      } else if (c.problem === 'BinaryClassification') {
+        actual = rnd() < 0.4 ? '1' : '0';
+        const score = Math.min(1, Math.max(0, (actual === '1' ? 0.65 : 0.35) + (rnd() - 0.5) * 0.8));
+        output.push({ payload_index: i, label: score >= 0.5 ? '1' : '0', score });
+      } else {
+        actual = 10 + rnd() * 50;
+        output.push({ payload_index: i, value: actual + (rnd() - 0.5) * 8 + (rnd() < 0.05 ? 20 : 0) });
+      }
+      // Some predictions never get a label.
+      if (r % 17 !== 0 || i !== 2) gt.push(JSON.stringify({ InferenceId: id, payload_index: i, groundTruthLabel: actual }));
+    }
+    const payload = (data: unknown, mode: string): Record<string, unknown> => ({ observedContentType: 'application/json', mode, data: JSON.stringify(data), encoding: 'JSON' });
+    lines.push(
+      JSON.stringify({
+        captureData: { endpointInput: payload(input, 'INPUT'), endpointOutput: payload(output, 'OUTPUT') },
+        eventMetadata: { eventId: `e-${r}`, inferenceId: id, inferenceTime: '2024-01-02T03:10:00Z' },
+        eventVersion: '0',
+      }),
+    );
+  }
+  const broken = c.brokenShare === undefined ? 2 : Math.ceil((c.brokenShare * requests) / (1 - c.brokenShare));
+  for (let b = 0; b < broken; b++) lines.push(b % 2 === 0 ? '{not json' : '{"captureData": 1}');
+  await writeFile(path.join(hour, 'capture.jsonl'), `${lines.join('\n')}\n`);
+  gt.push(JSON.stringify({ InferenceId: 'no-such-request', payload_index: 0, groundTruthLabel: c.problem === 'Regression' ? 3 : '1' }));
+  if (!c.noGroundTruth) await writeFile(path.join(dir, 'gt/2024/01/02/03/labels.jsonl'), `${gt.join('\n')}\n`);
+
+  const out = path.join(dir, 'out');
+  const argv = [
+    '--problem-type', c.problem,
+    '--dataset-source', path.join(dir, 'capture'),
+    '--ground-truth-source', path.join(dir, 'gt'),
+    '--output-path', out,
+    '--message-file', path.join(dir, 'message'),
+    '--sagemaker-endpoint-name', 'demo-endpoint',
+    '--sagemaker-monitoring-schedule-name', 'hourly-quality',
+    '--log-level', 'silent',
+  ];
+  if (c.window) argv.push('--start-time', c.window.start, '--end-time', c.window.end);
+  if (c.constraints) {
+    await writeFile(path.join(dir, 'constraints.json'), JSON.stringify(c.constraints));
+    argv.push('--baseline-constraints', path.join(dir, 'constraints.json'));
+  }
+  if (c.createViolationTests) argv.push('--create-violation-tests');
+  // A minimal environment: nothing from the machine's environment leaks into the run.
+  const exitCode = await main(argv, { PATH: process.env.PATH });
+  return { dir, out, exitCode };
+}

@@ -216,17 +216,25 @@ export async function run(config: MonitorConfig, deps: RunDeps): Promise<RunOutc
     const captureSummary = partial.capture;
     log.info({ files: captureSummary.files, requests: captureSummary.requests, predictions: captureSummary.predictions, joined: join.summary.joined }, 'capture read');
 
-    // Too many bad lines fails the run: the verdict would rest on an unknown share of the traffic.
-    const errors = tally.total();
-    const errorRate = captureSummary.lines + (partial.groundTruth?.rows ?? 0) === 0 ? 0 : errors / (captureSummary.lines + (partial.groundTruth?.rows ?? 0));
-    if (errorRate > config.maxInputErrorRate) {
-      const top = [...tally.byReason.entries()].sort((a, b) => b[1].count - a[1].count)[0]!;
-      const sample = top[1].samples[0];
-      throw new InputError(
-        `input: ${errors} input errors in ${captureSummary.lines} capture lines and ${partial.groundTruth?.rows ?? 0} ground-truth rows ` +
-          `(${(errorRate * 100).toFixed(2)}%) exceed MPM_MAX_INPUT_ERROR_RATE ${config.maxInputErrorRate}; most are ${top[0]} (${top[1].count})` +
-          (sample ? `, first at ${sample.file}${sample.line ? `:${sample.line}` : ''}${sample.detail ? ` (${sample.detail})` : ''}` : ''),
-      );
+    // Too many bad lines fails the run: the verdict would rest on an unknown share of the traffic. Capture lines and
+    // ground-truth rows are judged apart: the lookahead reads many more label rows than capture lines, and mixed
+    // into one share they hid a broken capture. A file that yields no row at all counts as fully broken.
+    const reasons = [...tally.byReason.entries()];
+    for (const source of [
+      { what: 'capture lines', total: captureSummary.lines, reasons: reasons.filter(([r]) => !r.startsWith('gt_')) },
+      { what: 'ground-truth rows', total: partial.groundTruth?.rows ?? 0, reasons: reasons.filter(([r]) => r.startsWith('gt_')) },
+    ]) {
+      const errors = source.reasons.reduce((n, [, e]) => n + e.count, 0);
+      const errorRate = source.total === 0 ? (errors > 0 ? 1 : 0) : errors / source.total;
+      if (errorRate > config.maxInputErrorRate) {
+        const top = source.reasons.sort((a, b) => b[1].count - a[1].count)[0]!;
+        const sample = top[1].samples[0];
+        throw new InputError(
+          `input: ${errors} of ${source.total} ${source.what} (${(errorRate * 100).toFixed(2)}%) are input errors, above ` +
+            `MPM_MAX_INPUT_ERROR_RATE ${config.maxInputErrorRate}; most are ${top[0]} (${top[1].count})` +
+            (sample ? `, first at ${sample.file}${sample.line ? `:${sample.line}` : ''}${sample.detail ? ` (${sample.detail})` : ''}` : ''),
+        );
+      }
     }
 
     // The verdict.

@@ -24,7 +24,8 @@ import { FEATURE_NAMES, generateCovertype } from './covertype/generate.ts';
 import { createRandom } from './covertype/random.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const WORK = path.join(ROOT, '.demo');
+/** Where the demo writes (MPM_DEMO_DIR for tests; .demo/ in the repository by default, git-ignored). */
+const WORK = path.resolve(process.env.MPM_DEMO_DIR ?? path.join(ROOT, '.demo'));
 const ENDPOINT = 'covertype-demo';
 const SCHEDULE = 'covertype-demo-hourly';
 /** The simulated day: traffic starts here (UTC). */

@@ -1,0 +1,42 @@
+/**
+ * @module `npm run demo` works as the README says: serving, capture, a suggested baseline, late labels and the
+ * monitor per hour; the baseline suggested from the demo's validation set lets the healthy hours pass and makes
+ * the drifted hours violate (issue 7), and the summary prints a verdict and where the files are (issue 6).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+
+describe('npm run demo', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'mpm-demo-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('passes the healthy hours and flags the drifted ones with the suggested baseline', () => {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/demo.ts'], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', MPM_DEMO_DIR: dir },
+      encoding: 'utf8',
+      timeout: 240_000,
+    });
+    expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
+    expect(run.stdout).toContain('as expected, the healthy hours pass and the drifted hours violate their constraints');
+    const rows = run.stdout.split('\n').filter((l) => /^\d{4}-\d{2}-\d{2}T/.test(l));
+    expect(rows).toHaveLength(4);
+    expect(rows.filter((r) => r.includes('healthy')).every((r) => r.trim().endsWith('Completed'))).toBe(true);
+    expect(rows.filter((r) => r.includes('drifted')).every((r) => r.includes('VIOLATIONS (accuracy'))).toBe(true);
+
+    // The constraints came from suggest-baseline, in SageMaker's schema, and the hours' files exist.
+    const constraints = JSON.parse(readFileSync(path.join(dir, 'baseline/result/constraints.json'), 'utf8'));
+    expect(constraints.multiclass_classification_constraints.accuracy.comparison_operator).toBe('LessThanThreshold');
+    const last = path.join(dir, 'runs/2026-01-15-11');
+    for (const f of ['statistics.json', 'constraint_violations.json', 'monitoring_report.json', 'message', 'cloudwatch/cloudwatch_metrics.jsonl']) {
+      expect(existsSync(path.join(last, f)), f).toBe(true);
+    }
+    expect(readFileSync(path.join(last, 'message'), 'utf8')).toMatch(/^CompletedWithViolations: /);
+    expect(run.stdout).toContain(path.join(last, 'report.html'));
+  }, 300_000);
+});

@@ -5,7 +5,7 @@
  * .ci/run installs it) and skips locally with the reason.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -79,6 +79,7 @@ describe.skipIf(!haveChromium && !inCi)('report.html in headless Chromium', () =
 
   afterAll(async () => {
     await browser?.close();
+    await Promise.all(Object.values(runs).map((r) => rm(r.dir, { recursive: true, force: true })));
   });
 
   async function load(name: CaseName, options: { colorScheme?: 'light' | 'dark'; width?: number } = {}): Promise<Loaded> {

@@ -68,6 +68,16 @@ function numericVector(v: unknown): number[] | undefined {
   return out;
 }
 
+/** Several numbers in [0, 1] that sum to 1 are class probabilities. */
+function isProbabilityVector(v: number[]): boolean {
+  let sum = 0;
+  for (const x of v) {
+    if (x < 0 || x > 1) return false;
+    sum += x;
+  }
+  return Math.abs(sum - 1) < 1e-3;
+}
+
 function argmax(v: number[]): number {
   let best = 0;
   for (let i = 1; i < v.length; i++) if (v[i]! > v[best]!) best = i;
@@ -239,8 +249,16 @@ function fromCsv(text: string, o: ResponseOptions): Prediction[] {
       out[i] = toPrediction(i, cells[0], undefined, undefined, o);
     } else {
       const vector = numericVector(cells);
-      if (vector === undefined) throw new RecordProblem('unrecognised_response', `CSV line ${i + 1} has several columns that are not all numbers; set inference_attribute`);
-      out[i] = toPrediction(i, undefined, undefined, vector, o);
+      if (vector !== undefined && isProbabilityVector(vector)) {
+        out[i] = toPrediction(i, undefined, undefined, vector, o);
+      } else if (cells.length >= 2 && asNumber(cells[1]) !== undefined) {
+        // "label,score" (the serving container's CSV, SageMaker's linear learner): a label, then its score; any
+        // further columns are the class probabilities.
+        const rest = numericVector(cells.slice(2));
+        out[i] = toPrediction(i, cells[0], o.problemType === 'BinaryClassification' && rest ? undefined : asNumber(cells[1]), rest, o);
+      } else {
+        throw new RecordProblem('unrecognised_response', `CSV line ${i + 1} has several columns that are neither probabilities nor label,score; set inference_attribute`);
+      }
     }
   }
   return out;

@@ -6,7 +6,7 @@
  * MPM_MAX_INPUT_ERROR_RATE, or too few joined records with MPM_ON_INSUFFICIENT_DATA=fail); 4 output error;
  * 1 internal error. The reason is always in the message file and the log.
  */
-import { realpathSync } from 'node:fs';
+import { realpathSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
@@ -110,6 +110,16 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   }
 
   const log = createLogger(config.logLevel);
+  // A stopped job (StopProcessingJob, docker stop) gets SIGTERM, then SIGKILL 30 s later: say why in the message.
+  const onTerm = (): void => {
+    try {
+      writeFileSync(config.paths.messageFile, failedMessage('stopped by SIGTERM before the job completed'));
+    } catch {
+      // Outside SageMaker the message file may not be writable; the exit code still says it.
+    }
+    process.exit(143);
+  };
+  process.once('SIGTERM', onTerm);
   log.info({ problemType: config.problemType, datasetSource: config.datasetSource, output: config.outputPath, window: config.window }, 'mpm-monitor starting');
   try {
     const outcome = await run(config, { log, now: () => new Date() });
@@ -137,6 +147,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       log.warn({ err: (reportError as Error).message }, 'the run report of the failed run could not be written');
     }
     return exitCode;
+  } finally {
+    process.off('SIGTERM', onTerm);
   }
 }
 

@@ -204,7 +204,7 @@ export class S3Storage implements Storage {
       // at all (a failed multipart upload is aborted), so no temporary key is needed.
       const upload = new Upload({
         client,
-        params: { Bucket: this.bucket, Key: this.key(rel), Body: body },
+        params: { Bucket: this.bucket, Key: this.key(rel), Body: body, ContentType: contentTypeOf(rel) },
         partSize: this.partSize,
         leavePartsOnError: false,
       });
@@ -213,6 +213,14 @@ export class S3Storage implements Storage {
       throw storageError(error, 'write', this.describe(rel));
     }
   }
+}
+
+/** Content type by extension, so report.html opens in a browser from the S3 console instead of downloading. */
+export function contentTypeOf(path: string): string {
+  if (/\.html?$/i.test(path)) return 'text/html; charset=utf-8';
+  if (/\.jsonl$/i.test(path)) return 'application/jsonlines';
+  if (/\.json$/i.test(path)) return 'application/json';
+  return 'application/octet-stream';
 }
 
 type Operation = 'list' | 'read' | 'write';

@@ -1,0 +1,91 @@
+/**
+ * @module The parse floor: the least work any reader of capture does with JSON.parse, measured in its own Node
+ * process on the same files as the monitor: read (1 MB chunks, as the monitor's local storage), split lines with
+ * Buffer.indexOf, JSON.parse each line, JSON.parse the endpointOutput payload and count its items. Nothing else: no
+ * join, no metrics, no endpointInput decoding.
+ *
+ *   npx tsx scripts/bench/parse-floor.ts <capture folder>   -> prints one JSON line
+ */
+import { createReadStream, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+
+function listFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    const p = path.join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...listFiles(p));
+    else if (name.endsWith('.jsonl')) out.push(p);
+  }
+  return out;
+}
+
+interface FloorResult {
+  bytes: number;
+  lines: number;
+  invalid: number;
+  predictions: number;
+  wallSeconds: number;
+  cpuSeconds: number;
+  maxRssMb: number;
+}
+
+async function measure(dir: string): Promise<FloorResult> {
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  let bytes = 0;
+  let lines = 0;
+  let invalid = 0;
+  let predictions = 0;
+  const onLine = (text: string): void => {
+    lines++;
+    let record: { captureData?: { endpointOutput?: { data?: string } } };
+    try {
+      record = JSON.parse(text);
+    } catch {
+      invalid++;
+      return;
+    }
+    const data = record.captureData?.endpointOutput?.data;
+    if (typeof data === 'string') predictions += (JSON.parse(data) as unknown[]).length;
+  };
+  for (const file of listFiles(dir)) {
+    let carry: Buffer | undefined;
+    for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+      bytes += chunk.length;
+      let start = 0;
+      let nl = chunk.indexOf(0x0a);
+      if (carry !== undefined) {
+        if (nl === -1) {
+          carry = Buffer.concat([carry, chunk]);
+          continue;
+        }
+        const joined = Buffer.concat([carry, chunk.subarray(0, nl)]);
+        carry = undefined;
+        if (joined.length > 0) onLine(joined.toString('utf8'));
+        start = nl + 1;
+        nl = chunk.indexOf(0x0a, start);
+      }
+      while (nl !== -1) {
+        if (nl > start) onLine(chunk.toString('utf8', start, nl));
+        start = nl + 1;
+        nl = chunk.indexOf(0x0a, start);
+      }
+      if (start < chunk.length) carry = Buffer.from(chunk.subarray(start));
+    }
+    if (carry !== undefined && carry.length > 0) onLine(carry.toString('utf8'));
+  }
+  const cpu = process.cpuUsage(cpu0);
+  return {
+    bytes,
+    lines,
+    invalid,
+    predictions,
+    wallSeconds: (performance.now() - t0) / 1000,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    maxRssMb: process.resourceUsage().maxRSS / 1024,
+  };
+}
+
+const dir = process.argv[2];
+if (!dir) throw new Error('parse-floor: usage: parse-floor.ts <capture folder>');
+console.log(JSON.stringify(await measure(dir)));

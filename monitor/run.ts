@@ -7,7 +7,7 @@ import { formatContractTime } from './config/time.ts';
 import type { MonitorConfig } from './config/load-config.ts';
 import { ConfigError, InputError, OutputError, showValue } from './errors.ts';
 import { parseConstraints, toSageMakerConstraints, type ConstraintSet } from './constraints/load-constraints.ts';
-import { describeViolation, evaluateConstraints, type ConstraintResult, type Violation } from './constraints/evaluate.ts';
+import { describeNotEvaluated, describeViolation, evaluateConstraints, type ConstraintResult, type Violation } from './constraints/evaluate.ts';
 import { readGroundTruth, type GroundTruthSummary } from './ground-truth/read-ground-truth.ts';
 import { LabelCodec } from './ground-truth/label-values.ts';
 import { InputErrorTally } from './ingest/input-errors.ts';
@@ -246,7 +246,10 @@ export async function run(config: MonitorConfig, deps: RunDeps): Promise<RunOutc
     const enough = joined >= Math.max(1, config.minJoinedRecords);
     if (enough) {
       constraintResults.push(...evaluateConstraints(partial.constraints.constraints, result.scalars, notComputed));
-      for (const r of constraintResults) if (r.status === 'violated') violations.push(describeViolation(r, joined));
+      for (const r of constraintResults) {
+        if (r.status === 'violated') violations.push(describeViolation(r, joined));
+        else if (r.status === 'not_evaluated') violations.push(describeNotEvaluated(r, joined));
+      }
     } else {
       const why =
         `Only ${joined} predictions joined a ground-truth label (minimum ${Math.max(1, config.minJoinedRecords)}): ` +

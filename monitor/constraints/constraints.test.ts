@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../errors.ts';
 import { metricNames } from '../metrics/metric-names.ts';
 import type { MetricValue } from '../metrics/types.ts';
-import { describeViolation, evaluateConstraints } from './evaluate.ts';
+import { describeNotEvaluated, describeViolation, evaluateConstraints } from './evaluate.ts';
 import { parseConstraints, toSageMakerConstraints } from './load-constraints.ts';
 import { OPERATORS, isOperator, type ComparisonOperator } from './operators.ts';
 import { SYNTHETIC_METRIC, syntheticViolation } from './synthetic.ts';
@@ -180,6 +180,20 @@ describe('describeViolation', () => {
   it('leaves the deviation out when it is "NaN" (fewer than 200 records)', () => {
     const [r] = evaluateConstraints([{ metric: 'mae', threshold: 0.3, operator: 'GreaterThanThreshold' }], { mae: scalar(5 / 14) }, {});
     expect(describeViolation(r!, 14).description).toBe('Metric mae with 0.357143 was GreaterThanThreshold 0.3: mae is greater than the threshold 0.3, over 14 records.');
+  });
+});
+
+describe('describeNotEvaluated', () => {
+  // The seed's silent pass ("nothing joins": NaN < threshold is false) at the level of one metric: a constraint that
+  // could not be checked (auc without scores) must be listed, or the run would say "no violations".
+  it('lists a constraint that could not be evaluated as a NotEvaluatedCheck with the reason, without a value', () => {
+    const [r] = evaluateConstraints([{ metric: 'auc', threshold: 0.75, operator: 'LessThanThreshold' }], {}, { auc: 'no scores in the responses' });
+    expect(describeNotEvaluated(r!, 4)).toEqual({
+      metric_name: 'auc',
+      constraint_check_type: 'NotEvaluatedCheck',
+      description: 'Metric auc could not be evaluated over 4 records (no scores in the responses), so the constraint LessThanThreshold 0.75 was not checked.',
+      threshold: 0.75,
+    });
   });
 });
 

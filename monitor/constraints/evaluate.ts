@@ -58,3 +58,18 @@ export function describeViolation(r: ConstraintResult, records: number): Violati
     threshold: r.threshold,
   };
 }
+
+/**
+ * The violation entry for a constraint that could not be evaluated (a metric that could not be computed). It is
+ * listed, never passed: the seed turned such a NaN into a silent pass (NaN < threshold is false).
+ */
+export function describeNotEvaluated(r: ConstraintResult, records: number): Violation {
+  return {
+    metric_name: r.metric,
+    constraint_check_type: 'NotEvaluatedCheck',
+    description:
+      `Metric ${r.metric} could not be evaluated over ${records} records (${r.why ?? 'not computed'}), ` +
+      `so the constraint ${r.operator} ${show(r.threshold)} was not checked.`,
+    threshold: r.threshold,
+  };
+}

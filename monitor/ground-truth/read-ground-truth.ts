@@ -8,11 +8,9 @@
  * name, so that for a key read twice the latest label wins (and the duplicate is counted).
  */
 import { createGunzip } from 'node:zlib';
-import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { Readable } from 'node:stream';
 import { parse as parseCsv } from 'csv-parse';
-import { tableFromIPC } from 'apache-arrow';
+import { readParquetTable } from '../ingest/parquet.ts';
 import type { GroundTruthFormat } from '../config/load-config.ts';
 import type { Storage, StorageFile } from '../storage/storage.ts';
 import { forEachLine } from '../ingest/read-lines.ts';
@@ -182,27 +180,10 @@ async function readCsvFile(storage: Storage, file: string, sink: Sink, o: Ground
   }
 }
 
-const require = createRequire(import.meta.url);
-
-let parquetWasm: Promise<typeof import('parquet-wasm/esm')> | undefined;
-/**
- * parquet-wasm's ESM build, initialised from its wasm bytes. Its node/ build is CommonJS inside a "type": "module"
- * package (parquet-wasm 0.7.1, issue kylebarron/parquet-wasm#798): plain Node and vitest fail to load it, only tsx did.
- */
-function loadParquetWasm(): Promise<typeof import('parquet-wasm/esm')> {
-  parquetWasm ??= import('parquet-wasm/esm').then(async (pw) => {
-    await pw.default({ module_or_path: await readFile(require.resolve('parquet-wasm/esm/parquet_wasm_bg.wasm')) });
-    return pw;
-  });
-  return parquetWasm;
-}
-
 async function readParquetFile(storage: Storage, file: string, sink: Sink, o: GroundTruthOptions, formats: Record<string, number>): Promise<void> {
   const display = storage.describe(file);
   try {
-    const pw = await loadParquetWasm();
-    const bytes = await storage.readFile(file);
-    const table = tableFromIPC(pw.readParquet(new Uint8Array(bytes)).intoIPCStream());
+    const table = await readParquetTable(new Uint8Array(await storage.readFile(file)));
     const names = table.schema.fields.map((f) => f.name);
     const id = pickColumn(names, o.idField, ID_FALLBACKS);
     const index = pickColumn(names, o.indexField, INDEX_FALLBACKS);

@@ -5,10 +5,8 @@
  * runs over batch-transform output.
  */
 import { createGunzip } from 'node:zlib';
-import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { parse as parseCsv } from 'csv-parse';
-import { tableFromIPC } from 'apache-arrow';
+import { readParquetTable } from './parquet.ts';
 import type { DatasetFormat } from '../config/dataset-format.ts';
 import { ConfigError, showValue } from '../errors.ts';
 import type { Storage } from '../storage/storage.ts';
@@ -46,21 +44,6 @@ type TabularFormat = Extract<DatasetFormat, { kind: 'csv' | 'json' | 'parquet' }
 const PREDICTION_FALLBACKS = ['prediction', 'predicted_label', 'label_predicted', 'predictions', 'y_pred', 'output'];
 const PROBABILITY_FALLBACKS = ['probability', 'score', 'probabilities', 'scores', 'y_score'];
 const ID_FALLBACKS = ['SageMakerInferenceId', 'inference_id', 'InferenceId', 'inferenceId'];
-
-const require = createRequire(import.meta.url);
-
-let parquetWasm: Promise<typeof import('parquet-wasm/esm')> | undefined;
-/**
- * parquet-wasm's ESM build, initialised from its wasm bytes. Its node/ build is CommonJS inside a "type": "module"
- * package (parquet-wasm 0.7.1, issue kylebarron/parquet-wasm#798): plain Node and vitest fail to load it, only tsx did.
- */
-function loadParquetWasm(): Promise<typeof import('parquet-wasm/esm')> {
-  parquetWasm ??= import('parquet-wasm/esm').then(async (pw) => {
-    await pw.default({ module_or_path: await readFile(require.resolve('parquet-wasm/esm/parquet_wasm_bg.wasm')) });
-    return pw;
-  });
-  return parquetWasm;
-}
 
 function pickName(names: string[], attr: string | undefined, fallbacks: string[], variable: string, required: boolean): string | number | undefined {
   if (attr !== undefined) {
@@ -107,8 +90,7 @@ export async function readTabular(
     summary.files++;
     const display = storage.describe(file.path);
     if (format.kind === 'parquet') {
-      const pw = await loadParquetWasm();
-      const table = tableFromIPC(pw.readParquet(new Uint8Array(await storage.readFile(file.path))).intoIPCStream());
+      const table = await readParquetTable(new Uint8Array(await storage.readFile(file.path)));
       const names = table.schema.fields.map((f) => f.name);
       const col = (c: string | number | undefined) => (c === undefined ? null : typeof c === 'number' ? table.getChildAt(c) : table.getChild(c));
       const pred = col(pickName(names, columns.prediction, PREDICTION_FALLBACKS, 'inference_attribute', columns.probability === undefined));

@@ -44,6 +44,20 @@ export function addSettingOptions<T>(y: Argv<T>): Argv<T> {
   return out;
 }
 
+/** A yargs parser with the settings' options and the common behaviour (help, no version, lenient). */
+function commandParser(argv: string[], name: string, usage: string): Argv {
+  return addSettingOptions(
+    yargs(argv)
+      .scriptName(name)
+      .usage(usage)
+      .strict(false)
+      .version(false)
+      .help('help')
+      .alias('help', 'h')
+      .wrap(Math.min(120, process.stdout.columns || 120)),
+  );
+}
+
 /** Collects the flags given on the command line, keyed by setting name. */
 export function flagsFrom(argv: Record<string, unknown>): Partial<Record<SettingName, string>> {
   const flags: Partial<Record<SettingName, string>> = {};
@@ -75,24 +89,18 @@ async function writeMessage(file: string, message: string, log: Logger): Promise
 /** Runs the monitoring job (or `suggest-baseline`) with the given arguments and environment; resolves with the exit code. */
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   if (argv[0] === 'suggest-baseline') return suggestMain(argv.slice(1), env);
-  const parsed = await addSettingOptions(
-    yargs(argv)
-      .scriptName('mpm-monitor')
-      .usage(
-        '$0 [options]\n$0 suggest-baseline [options]   (see suggest-baseline --help)\n\nJudges the model quality of a SageMaker endpoint whose requests carry many records: streams the data capture, ' +
+  const parsed = await commandParser(
+    argv,
+    'mpm-monitor',
+    '$0 [options]\n$0 suggest-baseline [options]   (see suggest-baseline --help)\n\nJudges the model quality of a SageMaker endpoint whose requests carry many records: streams the data capture, ' +
           'explodes multi-record payloads, joins ground truth on (inferenceId, payload_index), computes metrics, checks constraints and writes ' +
           'statistics.json, constraint_violations.json, monitoring_report.json and /opt/ml/output/message.\n\n' +
           'Each option can also be given as the environment variable in brackets, or in /opt/ml/config/processingjobconfig.json "Environment". ' +
           'Precedence: flag, environment, job config, default.',
-      )
-      .option('create-violation-tests', { type: 'boolean', default: false, description: 'Add one clearly marked synthetic violation (to test alerting)' })
-      .parserConfiguration({ 'unknown-options-as-args': false })
-      .strict(false)
-      .version(false)
-      .help('help')
-      .alias('help', 'h')
-      .wrap(Math.min(120, process.stdout.columns || 120)),
-  ).parseAsync();
+  )
+    .option('create-violation-tests', { type: 'boolean', default: false, description: 'Add one clearly marked synthetic violation (to test alerting)' })
+    .parserConfiguration({ 'unknown-options-as-args': false })
+    .parseAsync();
 
   const flags = flagsFrom(parsed as Record<string, unknown>);
   const bootLog = createLogger(env.MPM_LOG_LEVEL && ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(env.MPM_LOG_LEVEL) ? env.MPM_LOG_LEVEL : 'info');
@@ -154,24 +162,18 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
 
 /** `mpm-monitor suggest-baseline`: statistics.json and constraints.json from a labelled validation set. */
 async function suggestMain(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const parsed = await addSettingOptions(
-    yargs(argv)
-      .scriptName('mpm-monitor suggest-baseline')
-      .usage(
-        '$0 [options]\n\nComputes the metrics of a labelled validation set and writes statistics.json and constraints.json (SageMaker model-quality ' +
+  const parsed = await commandParser(
+    argv,
+    'mpm-monitor suggest-baseline',
+    '$0 [options]\n\nComputes the metrics of a labelled validation set and writes statistics.json and constraints.json (SageMaker model-quality ' +
           'schema) into output_path, with thresholds that allow for sampling noise: baseline value -/+ k * noise (see the README). The dataset is a ' +
           'csv / JSON Lines / parquet file or folder (dataset_format, with inference_attribute, probability_attribute, ground_truth_attribute), or ' +
           'capture and ground-truth folders.',
-      )
-      .option('k', { type: 'number', default: 3, description: 'Noise units between the baseline value and the threshold' })
-      .option('expected-records', { type: 'number', description: 'Records expected in one monitoring run (default: as many as the baseline)' })
-      .option('from-accuracy', { type: 'number', description: "The seed's path: write one accuracy constraint with this threshold, read no data" })
-      .strict(false)
-      .version(false)
-      .help('help')
-      .alias('help', 'h')
-      .wrap(Math.min(120, process.stdout.columns || 120)),
-  ).parseAsync();
+  )
+    .option('k', { type: 'number', default: 3, description: 'Noise units between the baseline value and the threshold' })
+    .option('expected-records', { type: 'number', description: 'Records expected in one monitoring run (default: as many as the baseline)' })
+    .option('from-accuracy', { type: 'number', description: "The seed's path: write one accuracy constraint with this threshold, read no data" })
+    .parseAsync();
   const flags = flagsFrom(parsed as Record<string, unknown>);
   let log = createLogger('info');
   try {

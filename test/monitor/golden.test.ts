@@ -48,7 +48,7 @@ function checkInvariants(run: MonitorRun, spec: CaseSpec): void {
   const firstLine = (run.message ?? '').split('\n')[0]!;
   const violations = (run.outputs['constraint_violations.json'] as { violations?: unknown[] } | undefined)?.violations;
   const report = run.outputs['monitoring_report.json'] as
-    | { status: string; exit_code: number; message: string; violations?: unknown[]; join?: { joined: number } }
+    | { status: string; exit_code: number; message: string; violations?: unknown[]; join?: { joined: number }; endpoint?: string; monitoring_schedule?: string }
     | undefined;
   if (run.exitCode === 0) {
     // The status line in the built-in analyzer's exact words, with the count of constraint_violations.json.
@@ -70,8 +70,14 @@ function checkInvariants(run: MonitorRun, spec: CaseSpec): void {
   }
   if (report) expect(report.message).toBe(run.message);
   if (run.exitCode !== 1) expect(run.message ?? '').not.toContain('internal error');
+  // Model Monitor's dimensions: Endpoint + MonitoringSchedule for an endpoint, MonitoringSchedule alone for batch.
+  const dimensions = [
+    ...(report?.endpoint ? [{ Name: 'Endpoint', Value: report.endpoint }] : []),
+    ...(report?.monitoring_schedule ? [{ Name: 'MonitoringSchedule', Value: report.monitoring_schedule }] : []),
+  ];
   for (const line of run.cloudwatch ?? []) {
     const l = line as Record<string, unknown>;
+    expect(l.Dimensions ?? [], `${String(l.MetricName)} Dimensions`).toEqual(dimensions);
     expect(typeof l.MetricName).toBe('string');
     expect(l.Timestamp).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
     expect(Number.isFinite(l.Value), `${String(l.MetricName)} Value`).toBe(true);

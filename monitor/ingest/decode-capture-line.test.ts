@@ -1,0 +1,121 @@
+/**
+ * @module Decoding one capture line: the window [start, end), shadow traffic, the join key (inferenceId, else
+ * eventId, never coerced), the request/response count check and merged records' labels.
+ */
+import { describe, expect, it } from 'vitest';
+import { decodeCaptureLine, type CaptureLineOptions, type LineWarning } from './decode-capture-line.ts';
+import { RecordProblem } from './input-errors.ts';
+
+const START = Date.UTC(2024, 4, 6, 22);
+const END = Date.UTC(2024, 4, 6, 23);
+const CAPTURE: CaptureLineOptions['format'] = { kind: 'sagemakerCaptureJson', captureIndexNames: ['endpointInput', 'endpointOutput'] };
+const options = (extra: Partial<CaptureLineOptions> = {}): CaptureLineOptions => ({
+  response: { problemType: 'MulticlassClassification', positiveLabel: '1', negativeLabel: '0' },
+  window: { start: START, end: END },
+  format: CAPTURE,
+  checkRequestCount: true,
+  ...extra,
+});
+
+function line(meta: Record<string, unknown>, extra: { request?: unknown[]; response?: unknown[]; groundTruthData?: unknown } = {}): string {
+  const request = extra.request ?? [{ a: 1 }, { a: 2 }];
+  const response = extra.response ?? [
+    { payload_index: 0, label: 1 },
+    { payload_index: 1, label: 0 },
+  ];
+  return JSON.stringify({
+    captureData: {
+      endpointInput: { observedContentType: 'application/json', mode: 'INPUT', data: JSON.stringify(request), encoding: 'JSON' },
+      endpointOutput: { observedContentType: 'application/json', mode: 'OUTPUT', data: JSON.stringify(response), encoding: 'JSON' },
+    },
+    eventMetadata: { eventId: 'e-1', inferenceTime: '2024-05-06T22:10:00Z', ...meta },
+    eventVersion: '0',
+    ...(extra.groundTruthData !== undefined ? { groundTruthData: extra.groundTruthData } : {}),
+  });
+}
+
+function decode(text: string, o = options()) {
+  const warnings: LineWarning[] = [];
+  return { decoded: decodeCaptureLine(text, o, (w) => warnings.push(w)), warnings };
+}
+function problemOf(text: string, o = options()): RecordProblem {
+  try {
+    decode(text, o);
+  } catch (error) {
+    if (error instanceof RecordProblem) return error;
+    throw error;
+  }
+  throw new Error('expected a RecordProblem');
+}
+
+describe('decodeCaptureLine window', () => {
+  it('reads a record at start_time (inclusive) and skips one at end_time (exclusive) or before start', () => {
+    expect(decode(line({ inferenceId: '0', inferenceTime: '2024-05-06T22:00:00Z' })).decoded.status).toBe('ok');
+    expect(decode(line({ inferenceId: '0', inferenceTime: '2024-05-06T23:00:00Z' })).decoded).toEqual({ status: 'skipped', reason: 'outside_window' });
+    expect(decode(line({ inferenceId: '0', inferenceTime: '2024-05-06T21:59:59Z' })).decoded).toEqual({ status: 'skipped', reason: 'outside_window' });
+  });
+
+  it('counts a record whose inferenceTime cannot be read when there is a window', () => {
+    expect(problemOf(line({ inferenceTime: '{%s}' }))).toMatchObject({ reason: 'invalid_inference_time', detail: 'inferenceTime "{%s}"' });
+  });
+
+  it('reads it with a warning when there is no window', () => {
+    const { decoded, warnings } = decode(line({ inferenceTime: '{%s}' }), options({ window: {} }));
+    expect(decoded.status).toBe('ok');
+    expect(warnings).toEqual(['no_inference_time']);
+  });
+
+  it('skips shadow-variant traffic', () => {
+    expect(decode(line({ invocationSource: 'ShadowExperiment' })).decoded).toEqual({ status: 'skipped', reason: 'shadow_traffic' });
+  });
+});
+
+describe('decodeCaptureLine key', () => {
+  it('keys by inferenceId as written: "007" stays "007"', () => {
+    expect(decode(line({ inferenceId: '007' })).decoded).toMatchObject({ status: 'ok', id: '007', idSource: 'inferenceId' });
+    expect(decode(line({ inferenceId: 7 })).decoded).toMatchObject({ id: '7', idSource: 'inferenceId' });
+  });
+
+  it('falls back to eventId without an inferenceId (or with an empty one)', () => {
+    expect(decode(line({})).decoded).toMatchObject({ id: 'e-1', idSource: 'eventId' });
+    expect(decode(line({ inferenceId: '' })).decoded).toMatchObject({ id: 'e-1', idSource: 'eventId' });
+  });
+
+  it('counts a record with neither id', () => {
+    expect(problemOf(line({ eventId: undefined })).reason).toBe('missing_event_id');
+  });
+});
+
+describe('decodeCaptureLine records', () => {
+  it('explodes the response into one prediction per record', () => {
+    expect(decode(line({ inferenceId: 'r' })).decoded).toMatchObject({
+      predictions: [
+        { index: 0, label: '1' },
+        { index: 1, label: '0' },
+      ],
+    });
+  });
+
+  it('counts a response whose length differs from the request', () => {
+    expect(problemOf(line({ inferenceId: 'r' }, { request: [{ a: 1 }, { a: 2 }, { a: 3 }] }))).toMatchObject({
+      reason: 'count_mismatch',
+      detail: 'request has 3 records, response has 2 predictions',
+    });
+  });
+
+  it('counts lines that are not JSON or not capture records', () => {
+    expect(problemOf('{"captureData":').reason).toBe('invalid_json');
+    expect(problemOf('[]').reason).toBe('not_a_capture_record');
+    expect(problemOf('{"eventMetadata":{}}').reason).toBe('not_a_capture_record');
+  });
+
+  it('reads groundTruthData of merged records, and counts a merged record without it', () => {
+    const merge = options({ format: { kind: 'sagemakerMergeJson', captureIndexNames: ['endpointOutput'] } });
+    const { decoded } = decode(line({ inferenceId: 'm' }, { groundTruthData: { data: '1\n1', encoding: 'CSV' } }), merge);
+    expect(decoded.status === 'ok' && [...decoded.labels!.entries()]).toEqual([
+      [0, '1'],
+      [1, '1'],
+    ]);
+    expect(problemOf(line({ inferenceId: 'm' }), merge).reason).toBe('missing_ground_truth_in_record');
+  });
+});

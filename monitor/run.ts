@@ -86,6 +86,7 @@ function responseOptions(config: MonitorConfig): ResponseOptions {
     threshold: config.probabilityThreshold,
     positiveLabel: positive,
     negativeLabel: negativeLabelFor(positive),
+    binaryScore: config.binaryScore,
   };
 }
 

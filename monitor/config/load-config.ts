@@ -36,6 +36,8 @@ export interface MonitorConfig {
   inferenceIdAttribute?: string;
   probabilityThreshold?: number;
   positiveLabel: string;
+  /** Binary: what a response score means. */
+  binaryScore: 'positive' | 'predicted';
   groundTruth: {
     location: string;
     /** Which variable named the location. */
@@ -226,6 +228,7 @@ export function loadConfig(inputs: ConfigInputs): MonitorConfig {
     inferenceIdAttribute: optional('MPM_INFERENCE_ID_ATTRIBUTE'),
     probabilityThreshold,
     positiveLabel,
+    binaryScore: oneOf('MPM_BINARY_SCORE', ['positive', 'predicted'] as const),
     groundTruth: {
       location: gtLocation,
       variable: s3Uri !== undefined ? 'ground_truth_s3_uri_path' : 'ground_truth_source',

@@ -38,6 +38,7 @@ export const SETTINGS = [
   { env: 'probability_threshold_attribute', flag: 'probability-threshold-attribute', group: 'contract', description: 'Binary: a score >= this threshold is the positive label (used when the response has no label, or always when set)' },
   { env: 'ground_truth_attribute', flag: 'ground-truth-attribute', group: 'contract', description: 'Tabular datasets (csv, json, parquet): the label column, when the dataset carries labels (else ground truth is joined)' },
   { env: 'MPM_INFERENCE_ID_ATTRIBUTE', flag: 'inference-id-attribute', group: 'contract', description: 'Tabular datasets: the inference id column joined with ground truth (default SageMakerInferenceId when present)' },
+  { env: 'MPM_BINARY_SCORE', flag: 'binary-score', group: 'contract', default: 'positive', description: 'Binary: a response score is the probability of the positive label (positive) or the confidence of the predicted label (predicted, the seed\'s shape)' },
   { env: 'positive_label', flag: 'positive-label', group: 'contract', default: '1', description: 'Binary: the label counted as positive' },
   { env: 'record_preprocessor_script', flag: 'record-preprocessor-script', group: 'contract', description: 'Python preprocessor of the built-in container: not supported by mpm (an error when set)' },
   { env: 'post_analytics_processor_script', flag: 'post-analytics-processor-script', group: 'contract', description: 'Python postprocessor of the built-in container: not supported by mpm (an error when set)' },

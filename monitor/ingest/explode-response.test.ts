@@ -221,3 +221,14 @@ describe('explodeResponse problems', () => {
     expect(problemOf(() => explode({ l: [1, 0], p: [0.9] }, o)).detail).toBe('inference_attribute selects 2 values but probability_attribute 1');
   });
 });
+
+describe('binary scores that mean the confidence of the predicted label (MPM_BINARY_SCORE=predicted)', () => {
+  it('turns the score of a negative prediction into the probability of the positive label', () => {
+    const o = { problemType: 'BinaryClassification' as const, positiveLabel: '1', negativeLabel: '0', binaryScore: 'predicted' as const };
+    const payload = { kind: 'json' as const, text: '[{"payload_index":0,"label":1,"score":0.9},{"payload_index":1,"label":0,"score":0.8}]' };
+    const [a, b] = explodeResponse(payload, o);
+    expect(a).toEqual({ index: 0, label: '1', score: 0.9 });
+    expect(b!.label).toBe('0');
+    expect(b!.score).toBeCloseTo(0.2, 15);
+  });
+});

@@ -35,6 +35,12 @@ export interface ResponseOptions {
   threshold?: number;
   positiveLabel: string;
   negativeLabel: string;
+  /**
+   * Binary: what a response's score is. "positive" (default): the probability of the positive label (xgboost
+   * binary:logistic, linear learner, the serving container). "predicted": the confidence of the predicted label (the
+   * seed's max-probability score), turned into P(positive) as 1 - score for negative predictions.
+   */
+  binaryScore?: 'positive' | 'predicted';
 }
 
 const LABEL_KEYS = ['label', 'predicted_label', 'prediction', 'predicted_class', 'class', 'predicted_value', 'value', 'output'];
@@ -103,6 +109,9 @@ export function toPrediction(index: number, labelRaw: unknown, score: number | u
       if (labelRaw === undefined) labelRaw = argmax(vector) === col ? o.positiveLabel : o.negativeLabel;
     }
     let label = canonicalLabel(labelRaw);
+    if (o.binaryScore === 'predicted' && score !== undefined && label !== undefined && vector === undefined) {
+      score = label === o.positiveLabel ? score : 1 - score;
+    }
     // A lone number in (0,1) is a probability (binary:logistic, linear-learner scores), not a label.
     if (score === undefined && label !== undefined && typeof labelRaw !== 'boolean') {
       const n = Number(label);

@@ -23,6 +23,7 @@ import { buildStatistics } from './metrics/build-statistics.ts';
 import { canonicalLabel } from './metrics/labels.ts';
 import type { ModelQualityResult } from './metrics/types.ts';
 import { openStorage, isS3Uri } from './storage/open-storage.ts';
+import { assertWritableFolder } from './storage/local.ts';
 import type { Storage } from './storage/storage.ts';
 import { completedMessage } from './report/status-message.ts';
 import { writeJson } from './report/json-file.ts';
@@ -173,6 +174,8 @@ export async function run(config: MonitorConfig, deps: RunDeps): Promise<RunOutc
     const response = responseOptions(config);
     partial.constraints = await loadConstraintSet(config);
     output = await openStorage(config.outputPath, storageOptions);
+    // An output folder that cannot be written is found now, not after an hour of reading.
+    if (!isS3Uri(config.outputPath)) await assertWritableFolder(config.outputPath, 'output_path');
     const capture = await openStorage(config.datasetSource, storageOptions);
     let t = lap('validate', started);
 

@@ -2,8 +2,9 @@
  * @module Storage on a local folder (the /opt/ml/processing mounts, or any folder for local runs).
  */
 import { randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { mkdir, readdir, readFile, rename, stat, writeFile, rm } from 'node:fs/promises';
+import { constants, createReadStream } from 'node:fs';
+import { OutputError } from '../errors.ts';
+import { access, mkdir, readdir, readFile, rename, stat, writeFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Storage, StorageFile, StorageListing } from './storage.ts';
@@ -97,5 +98,18 @@ export async function writeFileAtomic(file: string, body: string | Buffer): Prom
   } catch (error) {
     await rm(tmp, { force: true });
     throw error;
+  }
+}
+
+/**
+ * Checks that a folder exists (creating it) and can be written, before any input is read. Throws an OutputError
+ * naming the variable and the path.
+ */
+export async function assertWritableFolder(folder: string, variable: string): Promise<void> {
+  try {
+    await mkdir(folder, { recursive: true });
+    await access(folder, constants.W_OK);
+  } catch (error) {
+    throw new OutputError(`output: ${variable} ${JSON.stringify(folder)} is not a writable folder (${(error as Error).message}); expected a folder the job can write to`, { cause: error });
   }
 }

@@ -21,8 +21,9 @@ describe('LabelStore', () => {
     for (let i = 0; i < 50_000; i++) store.set(key(`id-${i}`, i % 3), i);
     expect(store.size).toBe(50_000);
     expect(store.byteLength).toBeGreaterThan(before);
-    // Load factor at most 0.7: 50,000 labels need at least 71,429 slots (17 bytes each).
-    expect(store.byteLength / 17).toBeGreaterThanOrEqual(50_000 / 0.7);
+    // Load factor at most 0.7: 50,000 labels need at least 71,429 slots (11 bytes each: label codes fit 16 bits).
+    expect(store.slots).toBeGreaterThanOrEqual(50_000 / 0.7);
+    expect(store.byteLength).toBe(store.slots * 11);
     let wrong = 0;
     for (let i = 0; i < 50_000; i++) if (store.take(key(`id-${i}`, i % 3)) !== i) wrong++;
     expect(wrong).toBe(0);
@@ -69,5 +70,30 @@ describe('LabelStore', () => {
     store.set(key('neg'), -2.5);
     expect(store.take(key('zero'))).toBe(0);
     expect(store.take(key('neg'))).toBe(-2.5);
+  });
+
+  it('widens its 16-bit value column when a value is not a label code, keeping the values stored before', () => {
+    const store = new LabelStore(16);
+    for (let i = 0; i < 100; i++) store.set(key(`c-${i}`), i);
+    expect(store.byteLength).toBe(store.slots * 11);
+    store.set(key('big'), 70_000);
+    store.set(key('fraction'), 0.25);
+    expect(store.byteLength).toBe(store.slots * 17);
+    for (let i = 0; i < 100; i++) expect(store.take(key(`c-${i}`))).toBe(i);
+    expect(store.take(key('big'))).toBe(70_000);
+    expect(store.take(key('fraction'))).toBe(0.25);
+  });
+
+  it('shares its table with another store (a worker thread): lookups see the labels, and one reuse is counted across both', () => {
+    const store = new LabelStore(16);
+    for (let i = 0; i < 1000; i++) store.set(key(`s-${i}`), i % 7);
+    const other = LabelStore.fromShared(structuredClone(store.share()));
+    expect(other.size).toBe(1000);
+    expect(other.take(key('s-5'))).toBe(5);
+    let reuse = 0;
+    expect(store.take(key('s-5'), () => reuse++)).toBe(5);
+    expect(reuse).toBe(1);
+    expect(store.unused()).toBe(999);
+    expect(other.take(key('absent'))).toBeNaN();
   });
 });

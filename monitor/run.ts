@@ -12,6 +12,7 @@ import { readGroundTruth, type GroundTruthSummary } from './ground-truth/read-gr
 import { LabelCodec } from './ground-truth/label-values.ts';
 import { InputErrorTally } from './ingest/input-errors.ts';
 import { readCapture, type CaptureSummary } from './ingest/read-capture.ts';
+import { readCaptureParallel } from './ingest/read-capture-parallel.ts';
 import { readTabular } from './ingest/read-tabular.ts';
 import { compilePath, asColumnIndex } from './ingest/json-path.ts';
 import { negativeLabelFor, type ResponseOptions } from './ingest/explode-response.ts';
@@ -203,19 +204,29 @@ export async function run(config: MonitorConfig, deps: RunDeps): Promise<RunOutc
     let lastLog = performance.now();
     const captureStart = performance.now();
     log.info({ location: capture.location }, 'reading capture');
+    const onFile = (path: string, index: number): void => {
+      const now = performance.now();
+      if (now - lastLog > 5000) {
+        lastLog = now;
+        const seconds = (now - captureStart) / 1000;
+        log.info({ files: index, file: path, predictions: join.summary.predictions, predictionsPerSecond: Math.round(join.summary.predictions / seconds) }, 'progress');
+      }
+    };
+    const captureOptions = { ...lineOptions, format: format as CaptureLineOptions['format'] };
     partial.capture = tabular
       ? await readTabularDataset(capture, config, response, tally, join)
-      : await readCapture(capture, { ...lineOptions, format: format as CaptureLineOptions['format'] }, tally, {
-      onRecord: (record) => join.add(record),
-      onFile: (path, index) => {
-        const now = performance.now();
-        if (now - lastLog > 5000) {
-          lastLog = now;
-          const seconds = (now - captureStart) / 1000;
-          log.info({ files: index, file: path, predictions: join.summary.predictions, predictionsPerSecond: Math.round(join.summary.predictions / seconds) }, 'progress');
-        }
-      },
-    }, config.endpointName);
+      : config.workers > 1
+        ? await readCaptureParallel(capture, captureOptions, tally, join, {
+            workers: config.workers,
+            datasetSource: config.datasetSource,
+            s3EndpointUrl: config.s3EndpointUrl,
+            problemType: config.problemType,
+            codec,
+            store,
+            samplesPerReason: config.samplesPerReason,
+            onFile,
+          }, config.endpointName)
+        : await readCapture(capture, captureOptions, tally, { onRecord: (record) => join.add(record), onFile }, config.endpointName);
     t = lap('capture_and_join', t);
     const captureSummary = partial.capture;
     log.info({ files: captureSummary.files, requests: captureSummary.requests, predictions: captureSummary.predictions, joined: join.summary.joined }, 'capture read');

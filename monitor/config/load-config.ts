@@ -4,6 +4,7 @@
  * reported at once, each naming the variable, the bad value and what was expected.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { ConfigError, showValue } from '../errors.ts';
 import { PROBLEM_TYPES, type ProblemType } from '../metrics/types.ts';
 import { parseDatasetFormat, type DatasetFormat } from './dataset-format.ts';
@@ -55,6 +56,8 @@ export interface MonitorConfig {
   /** Records needed for a numeric standard_deviation. */
   minRecordsForStd: number;
   samplesPerReason: number;
+  /** Worker threads reading capture files (1: the main thread reads them). */
+  workers: number;
   logLevel: string;
   cloudwatch: { putMetricData: boolean; namespace?: string; endpointUrl?: string };
   s3EndpointUrl?: string;
@@ -243,6 +246,7 @@ export function loadConfig(inputs: ConfigInputs): MonitorConfig {
     onInsufficientData: oneOf('MPM_ON_INSUFFICIENT_DATA', ['violation', 'fail'] as const),
     seed: number('MPM_SEED', 'a whole number between 0 and 4294967295', (n) => Number.isInteger(n) && n >= 0 && n <= 0xffffffff),
     minRecordsForStd: number('MPM_MIN_RECORDS_FOR_STD', 'a whole number >= 2, e.g. 200', (n) => Number.isInteger(n) && n >= 2),
+    workers: raw('MPM_WORKERS')!.trim().toLowerCase() === 'auto' ? availableParallelism() : number('MPM_WORKERS', 'a whole number between 1 and 256, or auto', (n) => Number.isInteger(n) && n >= 1 && n <= 256),
     samplesPerReason: number('MPM_SAMPLES_PER_REASON', 'a whole number between 0 and 1000', (n) => Number.isInteger(n) && n >= 0 && n <= 1000),
     logLevel,
     cloudwatch: {

@@ -55,6 +55,7 @@ export const SETTINGS = [
   { env: 'MPM_MIN_JOINED_RECORDS', flag: 'min-joined-records', group: 'mpm', default: '1', description: 'Fewer joined records than this is an insufficient_data violation (or a failure, see next)' },
   { env: 'MPM_ON_INSUFFICIENT_DATA', flag: 'on-insufficient-data', group: 'mpm', default: 'violation', description: 'violation (CompletedWithViolations) or fail (exit 3) when too few records join' },
   { env: 'MPM_MIN_RECORDS_FOR_STD', flag: 'min-records-for-std', group: 'mpm', default: '200', description: 'Records needed for a numeric standard_deviation (SageMaker: 200; below it the string "NaN")' },
+  { env: 'MPM_WORKERS', flag: 'workers', group: 'mpm', default: '1', description: 'Worker threads reading capture files in parallel: a number, or auto (one per available core); the results are identical to one thread\'s' },
   { env: 'MPM_SEED', flag: 'seed', group: 'mpm', default: '0', description: 'Seed of the standard-deviation subsamples (a rerun gives the same file)' },
   { env: 'MPM_SAMPLES_PER_REASON', flag: 'samples-per-reason', group: 'mpm', default: '5', description: 'Sample locations kept per input-error reason in the run report' },
   { env: 'MPM_LOG_LEVEL', flag: 'log-level', group: 'mpm', default: 'info', description: 'pino log level: fatal, error, warn, info, debug, trace, silent' },

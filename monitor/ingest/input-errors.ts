@@ -53,6 +53,22 @@ export class InputErrorTally {
     if (entry.samples.length < this.samplesPerReason) entry.samples.push(sample);
   }
 
+  /**
+   * Adds the counts and samples of another tally (another file's, read by a worker thread) as if its problems came
+   * after this tally's: the samples kept are the same as when one tally saw them all in order.
+   */
+  addFrom(other: Iterable<[string, ReasonTally]>): void {
+    for (const [reason, theirs] of other) {
+      let entry = this.byReason.get(reason);
+      if (!entry) {
+        entry = { count: 0, description: theirs.description, samples: [] };
+        this.byReason.set(reason, entry);
+      }
+      entry.count += theirs.count;
+      for (const sample of theirs.samples) if (entry.samples.length < this.samplesPerReason) entry.samples.push(sample);
+    }
+  }
+
   total(): number {
     let n = 0;
     for (const e of this.byReason.values()) n += e.count;

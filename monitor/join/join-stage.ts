@@ -9,6 +9,7 @@ import type { ModelQualityAccumulator, Observation, ProblemType } from '../metri
 import { canonicalLabel } from '../metrics/labels.ts';
 import { hashKey, type KeyHash } from './key-hash.ts';
 import type { LabelStore } from './label-store.ts';
+import type { ObservationBatch } from './observation-batch.ts';
 
 export interface JoinSummary {
   predictions: number;
@@ -58,6 +59,32 @@ export class JoinStage {
       }
       this.summary.joined++;
       this.observe(p, actual);
+    }
+  }
+
+  /**
+   * Feeds the observations a worker thread joined (one capture file's, see observation-batch.ts) to the accumulator,
+   * exactly as add() would have, and adds that worker's counts for the file. `labels` is the worker's label table.
+   */
+  replay(batch: ObservationBatch, labels: readonly string[], counts: JoinSummary): void {
+    for (const k of Object.keys(counts) as Array<keyof JoinSummary>) this.summary[k] += counts[k];
+    const o = this.obs;
+    for (let i = 0; i < batch.length; i++) {
+      o.keyHash = batch.keyHash[i]!;
+      if (this.problemType === 'Regression') {
+        o.actualValue = batch.actualValue[i]!;
+        o.predictedValue = batch.predictedValue[i]!;
+        o.actual = '';
+        o.predicted = '';
+        o.score = undefined;
+        this.onRegression?.(o.actualValue, o.predictedValue);
+      } else {
+        o.actual = labels[batch.actual[i]!]!;
+        o.predicted = labels[batch.predicted[i]!]!;
+        const score = batch.score[i]!;
+        o.score = Number.isNaN(score) ? undefined : score;
+      }
+      this.accumulator.update(o);
     }
   }
 

@@ -72,6 +72,22 @@ describe('LabelStore', () => {
     expect(store.take(key('neg'))).toBe(-2.5);
   });
 
+  it('keeps every label when it grows in place through long runs of colliding slots', () => {
+    // Keys whose hashes share their low bits crowd into one run of slots (and its overflow area) at every size.
+    const store = new LabelStore(16);
+    const keys: Array<{ lo: number; hi: number }> = [];
+    for (let i = 0; i < 3000; i++) keys.push({ lo: (i << 12) >>> 0, hi: 0 });
+    for (let i = 0; i < 20_000; i++) keys.push(key(`spread-${i}`));
+    keys.forEach((k, i) => store.set(k, i % 1000));
+    expect(store.size).toBe(keys.length);
+    let wrong = 0;
+    keys.forEach((k, i) => {
+      if (store.take(k) !== i % 1000) wrong++;
+    });
+    expect(wrong).toBe(0);
+    expect(store.unused()).toBe(0);
+  });
+
   it('widens its 16-bit value column when a value is not a label code, keeping the values stored before', () => {
     const store = new LabelStore(16);
     for (let i = 0; i < 100; i++) store.set(key(`c-${i}`), i);

@@ -6,11 +6,18 @@
  *
  * Memory: a slot holds the two hash halves (8 bytes), a flag byte and the value. Values are label codes (0, 1, 2 ...)
  * for classification, kept as 16-bit integers until a value that is not one arrives (a regression value), when the
- * column widens to 64-bit floats: 11 bytes per slot for classification (16 to 31 bytes per label), 17 for regression.
+ * column widens to 64-bit floats: 11 bytes per slot for classification (16 to 32 bytes per label), 17 for regression.
+ * The table grows in place: its columns are growable SharedArrayBuffers and doubling rehashes within them, so a
+ * growth never holds the old and the new table at once (which took the peak to 47 bytes per label).
  *
- * The arrays live in SharedArrayBuffers, so worker threads look labels up in the same table without a copy
- * (share() / fromShared()). The used flags are set with Atomics, so two threads taking the same label still count
- * one reuse, exactly as one thread would.
+ * Probing is linear and never wraps: keys past the end of the table go to an overflow area of PAD slots, whose last
+ * slot stays empty (it ends every probe). Doubling can then rehash in place, processing slots in order: an element
+ * moves either left within the processed part or into the new upper half, so it never crosses an element still to
+ * be moved.
+ *
+ * The columns are shared, so worker threads look labels up in the same table without a copy (share() /
+ * fromShared()). The used flags are set with Atomics, so two threads taking the same label still count one reuse,
+ * exactly as one thread would.
  */
 import type { KeyHash } from './key-hash.ts';
 
@@ -20,6 +27,10 @@ const USED = 2; // a prediction has joined this label
 const REUSED = 4; // more than one prediction joined it
 /** Values below this that are whole numbers >= 0 fit the 16-bit column. */
 const CODE_LIMIT = 0xffff;
+/** Overflow slots after the table (the last one is never filled). */
+const PAD = 1024;
+/** Slots the growable columns reserve address space for (~1.5 GB per 64-bit column; beyond it growth copies). */
+const MAX_GROWABLE_SLOTS = 2 ** 27 + PAD;
 
 /** A store's table as worker threads receive it (structured-cloneable; the buffers are shared, not copied). */
 export interface SharedLabelStore {
@@ -34,8 +45,33 @@ export interface SharedLabelStore {
   flags: SharedArrayBuffer;
 }
 
-function sharedArray<T>(Type: new (buffer: SharedArrayBuffer) => T, bytesPerElement: number, length: number): T {
-  return new Type(new SharedArrayBuffer(length * bytesPerElement));
+/** lo, hi, value, flags of one entry. */
+type Entry = [number, number, number, number];
+
+type Column = Uint32Array | Uint16Array | Float64Array | Uint8Array;
+type ColumnType<T extends Column> = { new (buffer: SharedArrayBuffer, offset: number, length: number): T; BYTES_PER_ELEMENT: number };
+
+/** ES2024's growable SharedArrayBuffer (Node >= 20), which the ES2023 library types do not describe. */
+interface GrowableBuffer extends SharedArrayBuffer {
+  readonly growable: boolean;
+  readonly maxByteLength: number;
+  grow(byteLength: number): void;
+}
+const GrowableSharedArrayBuffer = SharedArrayBuffer as unknown as new (byteLength: number, options?: { maxByteLength: number }) => GrowableBuffer;
+
+/** A column of `length` slots in a growable SharedArrayBuffer (a plain one when it would exceed the reservation). */
+function column<T extends Column>(Type: ColumnType<T>, length: number): T {
+  const bytes = Type.BYTES_PER_ELEMENT;
+  const buffer = length <= MAX_GROWABLE_SLOTS ? new GrowableSharedArrayBuffer(length * bytes, { maxByteLength: MAX_GROWABLE_SLOTS * bytes }) : new SharedArrayBuffer(length * bytes);
+  return new Type(buffer, 0, length);
+}
+
+/** The column grown in place to `length` slots (a fixed-length view again: length-tracking views are slow), or undefined. */
+function grownColumn<T extends Column>(Type: ColumnType<T>, old: T, length: number): T | undefined {
+  const buffer = old.buffer as GrowableBuffer;
+  if (!buffer.growable || length * Type.BYTES_PER_ELEMENT > buffer.maxByteLength) return undefined;
+  buffer.grow(length * Type.BYTES_PER_ELEMENT);
+  return new Type(buffer, 0, length);
 }
 
 export class LabelStore {
@@ -50,22 +86,24 @@ export class LabelStore {
 
   constructor(initialCapacity = 1024) {
     this.capacity = 1 << Math.ceil(Math.log2(Math.max(16, initialCapacity)));
-    this.lo = sharedArray(Uint32Array, 4, this.capacity);
-    this.hi = sharedArray(Uint32Array, 4, this.capacity);
-    this.values = sharedArray(Uint16Array, 2, this.capacity);
-    this.flags = sharedArray(Uint8Array, 1, this.capacity);
+    const length = this.capacity + PAD;
+    this.lo = column(Uint32Array, length);
+    this.hi = column(Uint32Array, length);
+    this.values = column(Uint16Array, length);
+    this.flags = column(Uint8Array, length);
   }
 
   /** A store over the shared table of another thread's store (see share()). */
   static fromShared(shared: SharedLabelStore): LabelStore {
     const store = new LabelStore(16);
+    const length = shared.capacity + PAD;
     store.capacity = shared.capacity;
     store.count = shared.count;
     store.duplicates = shared.duplicates;
-    store.lo = new Uint32Array(shared.lo);
-    store.hi = new Uint32Array(shared.hi);
-    store.values = shared.wide ? new Float64Array(shared.values) : new Uint16Array(shared.values);
-    store.flags = new Uint8Array(shared.flags);
+    store.lo = new Uint32Array(shared.lo, 0, length);
+    store.hi = new Uint32Array(shared.hi, 0, length);
+    store.values = shared.wide ? new Float64Array(shared.values, 0, length) : new Uint16Array(shared.values, 0, length);
+    store.flags = new Uint8Array(shared.flags, 0, length);
     return store;
   }
 
@@ -87,20 +125,21 @@ export class LabelStore {
     return this.count;
   }
 
-  /** Slots of the table (at least size / 0.7). */
+  /** Slots of the table, overflow area included (at least size / 0.7). */
   get slots(): number {
-    return this.capacity;
+    return this.capacity + PAD;
   }
 
   /** Bytes held by the table (for the benchmark's memory figure). */
   get byteLength(): number {
-    return this.capacity * (4 + 4 + 1 + this.values.BYTES_PER_ELEMENT);
+    return this.slots * (4 + 4 + 1 + this.values.BYTES_PER_ELEMENT);
   }
 
-  private slot(key: KeyHash): number {
-    const mask = this.capacity - 1;
-    let i = (key.lo ^ Math.imul(key.hi, 0x9e3779b1)) & mask;
-    while (this.flags[i] !== EMPTY && (this.lo[i] !== key.lo || this.hi[i] !== key.hi)) i = (i + 1) & mask;
+  /** The slot holding `key`, or the empty slot where it would go (the last slot when the overflow area is full). */
+  private slot(lo: number, hi: number): number {
+    const flags = this.flags;
+    let i = (lo ^ Math.imul(hi, 0x9e3779b1)) & (this.capacity - 1);
+    while (flags[i] !== EMPTY && (this.lo[i] !== lo || this.hi[i] !== hi)) i++;
     return i;
   }
 
@@ -108,7 +147,12 @@ export class LabelStore {
   set(key: KeyHash, value: number): void {
     if ((this.count + 1) * 10 > this.capacity * 7) this.grow();
     if (this.values instanceof Uint16Array && !(Number.isInteger(value) && value >= 0 && value < CODE_LIMIT)) this.widen();
-    const i = this.slot(key);
+    let i = this.slot(key.lo, key.hi);
+    while (i === this.capacity + PAD - 1) {
+      // The overflow area is full (a long run of colliding keys): a larger table spreads them.
+      this.grow();
+      i = this.slot(key.lo, key.hi);
+    }
     if (this.flags[i] === EMPTY) {
       this.count++;
       this.lo[i] = key.lo;
@@ -125,7 +169,7 @@ export class LabelStore {
    * `onReuse` is called when the label had already joined another prediction (in this thread or another).
    */
   take(key: KeyHash, onReuse?: () => void): number {
-    const i = this.slot(key);
+    const i = this.slot(key.lo, key.hi);
     if (this.flags[i] === EMPTY) return NaN;
     // Atomic: of several threads taking one label, exactly one sees it unused.
     if (Atomics.or(this.flags, i, USED) & USED) {
@@ -138,34 +182,93 @@ export class LabelStore {
   /** Labels that no prediction has joined. */
   unused(): number {
     let n = 0;
-    for (let i = 0; i < this.capacity; i++) if (this.flags[i] === FILLED) n++;
+    const flags = this.flags;
+    for (let i = 0; i < flags.length; i++) if (flags[i] === FILLED) n++;
     return n;
   }
 
   /** Turns the 16-bit value column into 64-bit floats (a value that is not a small label code arrived). */
   private widen(): void {
-    const wide = sharedArray(Float64Array, 8, this.capacity);
+    const wide = column(Float64Array, this.values.length);
     wide.set(this.values);
     this.values = wide;
   }
 
+  /** Doubles the table, in place when the columns can grow, else by copying into new columns. */
   private grow(): void {
-    const { lo, hi, values, flags } = this;
-    this.capacity *= 2;
-    this.lo = sharedArray(Uint32Array, 4, this.capacity);
-    this.hi = sharedArray(Uint32Array, 4, this.capacity);
-    this.values = values instanceof Float64Array ? sharedArray(Float64Array, 8, this.capacity) : sharedArray(Uint16Array, 2, this.capacity);
-    this.flags = sharedArray(Uint8Array, 1, this.capacity);
-    const key = { lo: 0, hi: 0 };
-    for (let j = 0; j < flags.length; j++) {
-      if (flags[j] === EMPTY) continue;
-      key.lo = lo[j]!;
-      key.hi = hi[j]!;
-      const i = this.slot(key);
-      this.lo[i] = key.lo;
-      this.hi[i] = key.hi;
-      this.values[i] = values[j]!;
-      this.flags[i] = flags[j]!;
+    const capacity = this.capacity * 2;
+    const length = capacity + PAD;
+    const lo = grownColumn(Uint32Array, this.lo, length);
+    const hi = lo && grownColumn(Uint32Array, this.hi, length);
+    const values = hi && (this.values instanceof Float64Array ? grownColumn(Float64Array, this.values, length) : grownColumn(Uint16Array, this.values, length));
+    const flags = values && grownColumn(Uint8Array, this.flags, length);
+    if (!lo || !hi || !values || !flags) {
+      this.rebuild(capacity, this.entries());
+      return;
+    }
+    const old = this.capacity;
+    // The old overflow area lies inside the new table: lift its entries out first, so that only moved entries are there.
+    const lifted: Entry[] = [];
+    for (let i = old; i < old + PAD; i++) {
+      if (flags[i] === EMPTY) continue;
+      lifted.push([lo[i]!, hi[i]!, values[i]!, flags[i]!]);
+      flags[i] = EMPTY;
+    }
+    this.capacity = capacity;
+    this.lo = lo;
+    this.hi = hi;
+    this.values = values;
+    this.flags = flags;
+    for (let i = 0; i < old; i++) {
+      const f = flags[i]!;
+      if (f === EMPTY) continue;
+      const entry: Entry = [lo[i]!, hi[i]!, values[i]!, f];
+      flags[i] = EMPTY;
+      if (!this.place(entry)) {
+        // A probe reached the end of the overflow area (very unlikely at this load): copy into a larger table.
+        this.rebuild(capacity * 2, [...this.entries(), entry, ...lifted]);
+        return;
+      }
+    }
+    for (let k = 0; k < lifted.length; k++) {
+      if (!this.place(lifted[k]!)) {
+        this.rebuild(capacity * 2, [...this.entries(), ...lifted.slice(k)]);
+        return;
+      }
+    }
+  }
+
+  /** Puts an entry in its slot; false when its probe reaches the last slot. */
+  private place([l, h, v, f]: Entry): boolean {
+    const j = this.slot(l, h);
+    if (j === this.capacity + PAD - 1) return false;
+    this.lo[j] = l;
+    this.hi[j] = h;
+    this.values[j] = v;
+    this.flags[j] = f;
+    return true;
+  }
+
+  /** Every entry of the table. */
+  private entries(): Entry[] {
+    const out: Entry[] = [];
+    const flags = this.flags;
+    for (let j = 0; j < flags.length; j++) if (flags[j] !== EMPTY) out.push([this.lo[j]!, this.hi[j]!, this.values[j]!, flags[j]!]);
+    return out;
+  }
+
+  /** Copies `entries` into new columns of at least `capacity` slots (more when a probe still overflows). */
+  private rebuild(capacity: number, entries: Entry[]): void {
+    const wide = this.values instanceof Float64Array;
+    for (;;) {
+      this.capacity = capacity;
+      const length = capacity + PAD;
+      this.lo = column(Uint32Array, length);
+      this.hi = column(Uint32Array, length);
+      this.values = wide ? column(Float64Array, length) : column(Uint16Array, length);
+      this.flags = column(Uint8Array, length);
+      if (entries.every((entry) => this.place(entry))) return;
+      capacity *= 2;
     }
   }
 }

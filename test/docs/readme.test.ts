@@ -9,7 +9,7 @@ import { settingsTable } from '../../scripts/settings-table.ts';
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 
 describe('README', () => {
-  it('holds the contract table generated from monitor/config/settings.ts (run: npx tsx scripts/settings-table.ts)', () => {
+  it('holds the contract table generated from monitor/config/settings.ts (run: bash scripts/update-readme-table.sh)', () => {
     const between = readme.split('<!-- settings-table:start -->')[1]?.split('<!-- settings-table:end -->')[0]?.trim();
     expect(between).toBe(settingsTable());
   });

@@ -200,7 +200,7 @@ export async function run(config: MonitorConfig, deps: RunDeps): Promise<RunOutc
     const accumulator = createAccumulator({ problemType: config.problemType, positiveLabel: response.positiveLabel, seed: config.seed, minRecordsForStd: config.minRecordsForStd });
     const shape = config.problemType === 'Regression' ? new RegressionShape() : undefined;
     const join = new JoinStage(config.problemType, accumulator, store, codec, shape && ((actual, predicted) => shape.observe(actual, predicted)));
-    const lineOptions = { response, window: config.window, checkRequestCount: true };
+    const lineOptions = { response, window: config.window, checkRequestCount: config.checkRequestCount };
     let lastLog = performance.now();
     const captureStart = performance.now();
     log.info({ location: capture.location }, 'reading capture');

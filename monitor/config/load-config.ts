@@ -58,6 +58,8 @@ export interface MonitorConfig {
   samplesPerReason: number;
   /** Worker threads reading capture files (1: the main thread reads them). */
   workers: number;
+  /** Whether endpointInput is decoded to check that request and response counts agree. */
+  checkRequestCount: boolean;
   logLevel: string;
   cloudwatch: { putMetricData: boolean; namespace?: string; endpointUrl?: string };
   s3EndpointUrl?: string;
@@ -247,6 +249,7 @@ export function loadConfig(inputs: ConfigInputs): MonitorConfig {
     seed: number('MPM_SEED', 'a whole number between 0 and 4294967295', (n) => Number.isInteger(n) && n >= 0 && n <= 0xffffffff),
     minRecordsForStd: number('MPM_MIN_RECORDS_FOR_STD', 'a whole number >= 2, e.g. 200', (n) => Number.isInteger(n) && n >= 2),
     workers: raw('MPM_WORKERS')!.trim().toLowerCase() === 'auto' ? availableParallelism() : number('MPM_WORKERS', 'a whole number between 1 and 256, or auto', (n) => Number.isInteger(n) && n >= 1 && n <= 256),
+    checkRequestCount: enabled('MPM_CHECK_REQUEST_COUNT'),
     samplesPerReason: number('MPM_SAMPLES_PER_REASON', 'a whole number between 0 and 1000', (n) => Number.isInteger(n) && n >= 0 && n <= 1000),
     logLevel,
     cloudwatch: {

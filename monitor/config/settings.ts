@@ -56,6 +56,7 @@ export const SETTINGS = [
   { env: 'MPM_ON_INSUFFICIENT_DATA', flag: 'on-insufficient-data', group: 'mpm', default: 'violation', description: 'violation (CompletedWithViolations) or fail (exit 3) when too few records join' },
   { env: 'MPM_MIN_RECORDS_FOR_STD', flag: 'min-records-for-std', group: 'mpm', default: '200', description: 'Records needed for a numeric standard_deviation (SageMaker: 200; below it the string "NaN")' },
   { env: 'MPM_WORKERS', flag: 'workers', group: 'mpm', default: '1', description: 'Worker threads reading capture files in parallel: a number, or auto (one per available core); the results are identical to one thread\'s' },
+  { env: 'MPM_CHECK_REQUEST_COUNT', flag: 'check-request-count', group: 'mpm', default: 'Enabled', description: 'Enabled: decode each request (endpointInput) to check it has as many records as its response (count_mismatch). Disabled: never decode endpointInput, about twice as fast on large requests (docs/benchmarks.md)' },
   { env: 'MPM_SEED', flag: 'seed', group: 'mpm', default: '0', description: 'Seed of the standard-deviation subsamples (a rerun gives the same file)' },
   { env: 'MPM_SAMPLES_PER_REASON', flag: 'samples-per-reason', group: 'mpm', default: '5', description: 'Sample locations kept per input-error reason in the run report' },
   { env: 'MPM_LOG_LEVEL', flag: 'log-level', group: 'mpm', default: 'info', description: 'pino log level: fatal, error, warn, info, debug, trace, silent' },

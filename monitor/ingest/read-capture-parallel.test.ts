@@ -2,6 +2,7 @@
  * @module MPM_WORKERS > 1 gives the same files as one thread: the golden cases with several capture files run with two
  * workers against their expected outputs, and generated multi-file capture of each problem type (malformed lines,
  * labels missing and reused included) runs with one and two workers and must write identical statistics and reports.
+ * Also MPM_CHECK_REQUEST_COUNT=Disabled, the other switch of the capture reader's speed.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -124,4 +125,16 @@ describe('MPM_WORKERS=2 (worker threads over capture files)', () => {
       }
     });
   }
+});
+
+describe('MPM_CHECK_REQUEST_COUNT=Disabled (endpointInput never decoded)', () => {
+  it('seed-count-mismatch: the short response is no longer caught, its 2 predictions join', async () => {
+    const c = loadCase('seed-count-mismatch');
+    const run = await runCase({ ...c, spec: { ...c.spec, env: { ...c.spec.env, MPM_CHECK_REQUEST_COUNT: 'Disabled' } } });
+    expect(run.exitCode, run.stderr.slice(-2000)).toBe(0);
+    const report = run.outputs['monitoring_report.json'] as { join: { predictions: number; joined: number }; input_errors: { total: number } };
+    expect(report.input_errors.total).toBe(0);
+    expect(report.join.predictions).toBe(6);
+    expect(report.join.joined).toBe(6);
+  });
 });

@@ -9,8 +9,11 @@
  * from the generator's fails the benchmark (exit 1) and prints no speed.
  *
  *   npm run bench -- [--sizes 100,1000,4000 | --size-mb 1000] [--workers 1,2] [--repeat 1] [--records-per-request 50]
- *     [--malformed-share 0.001] [--label-coverage 0.9] [--seed 1] [--memory-labels 10000000] [--pandas-max-mb 1000]
- *     [--dir /tmp/mpm-bench] [--runner dist|tsx] [--keep]
+ *     [--malformed-share 0.001] [--label-coverage 0.9] [--seed 1] [--memory-labels 10000000] [--pandas-max-mb 4000]
+ *     [--dir /tmp/mpm-bench] [--runner dist|tsx] [--keep] [--no-pandas] [--count-check-off yes|no]
+ *
+ * Each worker count also runs with MPM_CHECK_REQUEST_COUNT=Disabled (endpointInput never decoded) unless
+ * --no-count-check-off. Generated data is deleted after each size unless --keep (it is reused when kept).
  *
  * Figures go into docs/benchmarks.md by hand, with the machine and the load average printed here.
  */
@@ -36,16 +39,23 @@ const { values: args } = parseArgs({
     'label-coverage': { type: 'string', default: String(DEFAULT_OPTIONS.labelCoverage) },
     seed: { type: 'string', default: String(DEFAULT_OPTIONS.seed) },
     'memory-labels': { type: 'string', default: '0' },
-    'pandas-max-mb': { type: 'string', default: '1000' },
+    'pandas-max-mb': { type: 'string', default: '4000' },
     dir: { type: 'string', default: '/tmp/mpm-bench' },
     runner: { type: 'string', default: 'dist' },
     keep: { type: 'boolean', default: false },
     'no-pandas': { type: 'boolean', default: false },
+    'count-check-off': { type: 'string', default: 'yes' },
   },
 });
 
 const sizes = (args['size-mb'] ?? args.sizes).split(',').map(Number);
 const workerCounts = args.workers.split(',').map(Number);
+/** The monitor runs of each size: every worker count, with the request count check and (--count-check-off) without. */
+const variants: Array<{ workers: number; check: boolean }> = [
+  ...workerCounts.map((workers) => ({ workers, check: true })),
+  ...(args['count-check-off'] !== 'no' ? workerCounts.map((workers) => ({ workers, check: false })) : []),
+];
+const variantName = (v: { workers: number; check: boolean }): string => `monitor, ${v.workers} worker${v.workers > 1 ? 's' : ''}${v.check ? '' : ', count check off'}`;
 const repeat = Number(args.repeat);
 const dir = path.resolve(args.dir);
 const genBase = {
@@ -63,6 +73,8 @@ interface Timed {
 }
 interface MonitorRun extends Timed {
   workers: number;
+  /** MPM_CHECK_REQUEST_COUNT: whether endpointInput is decoded. */
+  checkRequestCount: boolean;
   exitCode: number | null;
   captureSeconds: number;
   groundTruthSeconds: number;
@@ -149,7 +161,7 @@ function checkStatistics(outDir: string, manifest: Manifest): string[] {
   return problems;
 }
 
-async function runMonitor(data: string, manifest: Manifest, workers: number): Promise<MonitorRun> {
+async function runMonitor(data: string, manifest: Manifest, workers: number, checkRequestCount = true): Promise<MonitorRun> {
   const out = path.join(dir, 'out');
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
@@ -162,6 +174,7 @@ async function runMonitor(data: string, manifest: Manifest, workers: number): Pr
     HOME: process.env.HOME,
     MPM_BENCH_RUSAGE_FILE: rusageFile,
     MPM_WORKERS: String(workers),
+    MPM_CHECK_REQUEST_COUNT: checkRequestCount ? 'Enabled' : 'Disabled',
     MPM_LOG_LEVEL: 'warn',
     problem_type: 'MulticlassClassification',
     dataset_source: manifest.captureDir,
@@ -184,6 +197,7 @@ async function runMonitor(data: string, manifest: Manifest, workers: number): Pr
   void data;
   return {
     workers,
+    checkRequestCount,
     exitCode: r.code,
     wallSeconds: r.wallSeconds,
     cpuSeconds: usage ? usage.userSeconds + usage.systemSeconds : NaN,
@@ -245,15 +259,16 @@ async function main(): Promise<void> {
     const manifest = prepare(sizeMb);
     const load: number[] = [loadavg()[0]!];
     const floors: Array<Timed & { predictions: number }> = [];
-    const runs = new Map<number, MonitorRun[]>();
+    const runs = new Map<string, MonitorRun[]>();
     for (let i = 0; i < repeat; i++) {
       floors.push(await runFloor(manifest.captureDir));
       log(`  floor: ${fmt(floors.at(-1)!.wallSeconds, 2)} s wall, ${fmt(floors.at(-1)!.cpuSeconds, 2)} s CPU`);
-      for (const w of workerCounts) {
-        const run = await runMonitor(dir, manifest, w);
-        (runs.get(w) ?? runs.set(w, []).get(w)!).push(run);
-        if (run.ok) log(`  monitor, ${w} worker(s): ${fmt(run.wallSeconds, 2)} s wall, ${fmt(run.cpuSeconds, 2)} s CPU, capture stage ${fmt(run.captureSeconds, 2)} s, ${fmt(run.maxRssMb, 0)} MB peak RSS`);
-        else log(`  monitor, ${w} worker(s): FAILED the correctness check (no speed reported):\n    ${run.problems.join('\n    ')}`);
+      for (const v of variants) {
+        const run = await runMonitor(dir, manifest, v.workers, v.check);
+        const key = variantName(v);
+        (runs.get(key) ?? runs.set(key, []).get(key)!).push(run);
+        if (run.ok) log(`  ${key}: ${fmt(run.wallSeconds, 2)} s wall, ${fmt(run.cpuSeconds, 2)} s CPU, capture stage ${fmt(run.captureSeconds, 2)} s, ${fmt(run.maxRssMb, 0)} MB peak RSS`);
+        else log(`  ${key}: FAILED the correctness check (no speed reported):\n    ${run.problems.join('\n    ')}`);
       }
       load.push(loadavg()[0]!);
     }
@@ -261,8 +276,8 @@ async function main(): Promise<void> {
       sizeMb,
       manifest: { ...manifest, confusion: undefined } as unknown as SizeResult['manifest'],
       floor: best(floors),
-      monitor: workerCounts.map((w) => {
-        const all = runs.get(w)!;
+      monitor: variants.map((v) => {
+        const all = runs.get(variantName(v))!;
         const bad = all.find((r) => !r.ok);
         return bad ?? best(all);
       }),
@@ -313,49 +328,49 @@ async function main(): Promise<void> {
 
 function printReport(memory: { labels: number; baseRssMb: number; rssMb: number; bytesPerLabel: number } | undefined): void {
   const out: string[] = [];
-  out.push('| capture MB | lines | predictions | run | wall s | CPU s | MB/s | MB/CPU-s | predictions/s | capture stage MB/s | peak RSS MB | ratio to floor (wall) | ratio to floor (CPU) |');
-  out.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+  out.push('| capture MB | lines | predictions | run | wall s | CPU s | MB/s | MB/CPU-s | predictions/s | capture stage s | capture stage MB/s | peak RSS MB | ratio to floor (wall) | ratio to floor (capture stage) | ratio to floor (CPU) |');
+  out.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) {
     const m = r.manifest;
     const size = mb(m.bytes);
     const f = r.floor;
-    out.push(`| ${fmt(size, 0)} | ${m.lines} | ${m.predictions} | parse floor | ${fmt(f.wallSeconds, 2)} | ${fmt(f.cpuSeconds, 2)} | ${fmt(size / f.wallSeconds, 0)} | ${fmt(size / f.cpuSeconds, 0)} | ${fmt(m.predictions / f.wallSeconds / 1e6, 2)} M | - | ${fmt(f.maxRssMb, 0)} | 1 | 1 |`);
+    out.push(`| ${fmt(size, 0)} | ${m.lines} | ${m.predictions} | parse floor | ${fmt(f.wallSeconds, 2)} | ${fmt(f.cpuSeconds, 2)} | ${fmt(size / f.wallSeconds, 0)} | ${fmt(size / f.cpuSeconds, 0)} | ${fmt(m.predictions / f.wallSeconds / 1e6, 2)} M | - | - | ${fmt(f.maxRssMb, 0)} | 1 | 1 | 1 |`);
     for (const run of r.monitor) {
-      const name = `monitor, ${run.workers} worker${run.workers > 1 ? 's' : ''}`;
+      const name = variantName({ workers: run.workers, check: run.checkRequestCount });
       if (!run.ok) {
-        out.push(`| ${fmt(size, 0)} | ${m.lines} | ${m.predictions} | ${name} | FAILED: statistics differ from the generator's | | | | | | | | |`);
+        out.push(`| ${fmt(size, 0)} | ${m.lines} | ${m.predictions} | ${name} | FAILED: statistics differ from the generator's | | | | | | | | | | |`);
         continue;
       }
       out.push(
         `| ${fmt(size, 0)} | ${m.lines} | ${m.predictions} | ${name} | ${fmt(run.wallSeconds, 2)} | ${fmt(run.cpuSeconds, 2)} | ${fmt(size / run.wallSeconds, 0)} | ${fmt(size / run.cpuSeconds, 0)} | ` +
-          `${fmt(m.predictions / run.wallSeconds / 1e6, 2)} M | ${fmt(size / run.captureSeconds, 0)} | ${fmt(run.maxRssMb, 0)} | ${fmt(f.wallSeconds / run.wallSeconds, 2)} | ${fmt(f.cpuSeconds / run.cpuSeconds, 2)} |`,
+          `${fmt(m.predictions / run.wallSeconds / 1e6, 2)} M | ${fmt(run.captureSeconds, 2)} | ${fmt(size / run.captureSeconds, 0)} | ${fmt(run.maxRssMb, 0)} | ${fmt(f.wallSeconds / run.wallSeconds, 2)} | ${fmt(f.wallSeconds / run.captureSeconds, 2)} | ${fmt(f.cpuSeconds / run.cpuSeconds, 2)} |`,
       );
     }
     if (r.pandas) {
       const p = r.pandas;
-      const one = r.monitor.find((x) => x.workers === 1 && x.ok);
+      const one = r.monitor.find((x) => x.workers === 1 && x.checkRequestCount && x.ok);
       out.push(
         `| ${fmt(size, 0)} | ${m.lines} | ${m.predictions} | pandas (seed's algorithm) | ${fmt(p.wallSeconds, 2)} | ${fmt(p.cpuSeconds, 2)} | ${fmt(size / p.wallSeconds, 0)} | ${fmt(size / p.cpuSeconds, 0)} | ` +
-          `${fmt(m.predictions / p.wallSeconds / 1e6, 2)} M | - | ${fmt(p.maxRssMb, 0)} | ${fmt(f.wallSeconds / p.wallSeconds, 2)} | ${fmt(f.cpuSeconds / p.cpuSeconds, 2)} |` +
+          `${fmt(m.predictions / p.wallSeconds / 1e6, 2)} M | - | - | ${fmt(p.maxRssMb, 0)} | ${fmt(f.wallSeconds / p.wallSeconds, 2)} | - | ${fmt(f.cpuSeconds / p.cpuSeconds, 2)} |` +
           (one ? ` monitor (1 worker) is ${fmt(p.wallSeconds / one.wallSeconds, 1)}x faster |` : ''),
       );
-    } else out.push(`| ${fmt(size, 0)} | | | pandas | ${r.pandasSkipped} | | | | | | | | |`);
+    } else out.push(`| ${fmt(size, 0)} | | | pandas | ${r.pandasSkipped} | | | | | | | | | | |`);
   }
   out.push('');
   out.push('Growth (monitor, 1 worker): seconds per GB and peak RSS by size');
   for (const r of rows) {
-    const run = r.monitor.find((x) => x.workers === 1);
+    const run = r.monitor.find((x) => x.workers === 1 && x.checkRequestCount);
     if (!run?.ok) continue;
     const gb = r.manifest.bytes / 1e9;
     out.push(`  ${fmt(mb(r.manifest.bytes), 0)} MB: ${fmt(run.wallSeconds / gb, 2)} s/GB wall, ${fmt(run.cpuSeconds / gb, 2)} CPU-s/GB, peak RSS ${fmt(run.maxRssMb, 0)} MB, ${r.manifest.joined} joined; load ${r.load.map((l) => fmt(l, 2)).join(' -> ')}`);
   }
-  const two = rows.map((r) => [r.monitor.find((x) => x.workers === 1), r.monitor.find((x) => x.workers === 2)] as const).filter(([a, b]) => a?.ok && b?.ok);
-  if (two.length > 0) {
-    out.push('Two workers against one (wall time ratio):');
-    rows.forEach((r, i) => {
-      const [a, b] = two[i] ?? [];
-      if (a && b) out.push(`  ${fmt(mb(r.manifest.bytes), 0)} MB: ${fmt(a.wallSeconds / b.wallSeconds, 2)}x (capture stage ${fmt(a.captureSeconds / b.captureSeconds, 2)}x)`);
-    });
+  out.push('Two workers against one (wall time ratio):');
+  for (const r of rows) {
+    for (const check of [true, false]) {
+      const a = r.monitor.find((x) => x.workers === 1 && x.checkRequestCount === check);
+      const b = r.monitor.find((x) => x.workers === 2 && x.checkRequestCount === check);
+      if (a?.ok && b?.ok) out.push(`  ${fmt(mb(r.manifest.bytes), 0)} MB${check ? '' : ', count check off'}: ${fmt(a.wallSeconds / b.wallSeconds, 2)}x (capture stage ${fmt(a.captureSeconds / b.captureSeconds, 2)}x)`);
+    }
   }
   if (memory) {
     out.push(`Join state: ${memory.labels} extra labels add ${fmt(memory.rssMb - memory.baseRssMb, 0)} MB of peak RSS (${fmt(memory.bytesPerLabel, 1)} bytes per label); peak RSS ${fmt(memory.rssMb, 0)} MB with them`);

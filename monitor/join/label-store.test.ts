@@ -77,6 +77,8 @@ describe('LabelStore', () => {
     const store = new LabelStore(16);
     const keys: Array<{ lo: number; hi: number }> = [];
     for (let i = 0; i < 3000; i++) keys.push({ lo: (i << 12) >>> 0, hi: 0 });
+    // And at the top of the table, where a long run fills the overflow area and forces a growth.
+    for (let i = 0; i < 1500; i++) keys.push({ lo: (0xfff | (i << 12)) >>> 0, hi: 1 });
     for (let i = 0; i < 20_000; i++) keys.push(key(`spread-${i}`));
     keys.forEach((k, i) => store.set(k, i % 1000));
     expect(store.size).toBe(keys.length);

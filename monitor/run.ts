@@ -11,7 +11,7 @@ import { describeNotEvaluated, describeViolation, evaluateConstraints, type Cons
 import { readGroundTruth, type GroundTruthSummary } from './ground-truth/read-ground-truth.ts';
 import { LabelCodec } from './ground-truth/label-values.ts';
 import { InputErrorTally } from './ingest/input-errors.ts';
-import { readCapture, type CaptureSummary } from './ingest/read-capture.ts';
+import { emptyCaptureSummary, readCapture, type CaptureSummary } from './ingest/read-capture.ts';
 import { readCaptureParallel } from './ingest/read-capture-parallel.ts';
 import { readTabular } from './ingest/read-tabular.ts';
 import { compilePath, asColumnIndex } from './ingest/json-path.ts';
@@ -139,19 +139,7 @@ async function readTabularDataset(
       });
     },
   );
-  return {
-    location: summary.location,
-    files: summary.files,
-    bytes: 0,
-    lines: summary.rows,
-    requests: summary.rows,
-    predictions: summary.rows,
-    skipped: { outside_window: 0, shadow_traffic: 0 },
-    pruned_folders: 0,
-    ignored_files: 0,
-    warnings: { records_without_inference_time: 0 },
-    keyed_by_event_id: 0,
-  };
+  return { ...emptyCaptureSummary(summary.location), files: summary.files, lines: summary.rows, requests: summary.rows, predictions: summary.rows };
 }
 
 /** Runs one monitoring job. Throws RunFailure (wrapping a MonitorError) when the job fails. */

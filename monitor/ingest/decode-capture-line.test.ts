@@ -3,8 +3,9 @@
  * eventId, never coerced), the request/response count check and merged records' labels.
  */
 import { describe, expect, it } from 'vitest';
+import { problemOf as problemOfCall } from '../../test/helpers/record-problem.ts';
 import { decodeCaptureLine, type CaptureLineOptions, type LineWarning } from './decode-capture-line.ts';
-import { RecordProblem } from './input-errors.ts';
+import type { RecordProblem } from './input-errors.ts';
 
 const START = Date.UTC(2024, 4, 6, 22);
 const END = Date.UTC(2024, 4, 6, 23);
@@ -39,13 +40,7 @@ function decode(text: string, o = options()) {
   return { decoded: decodeCaptureLine(text, o, (w) => warnings.push(w)), warnings };
 }
 function problemOf(text: string, o = options()): RecordProblem {
-  try {
-    decode(text, o);
-  } catch (error) {
-    if (error instanceof RecordProblem) return error;
-    throw error;
-  }
-  throw new Error('expected a RecordProblem');
+  return problemOfCall(() => decode(text, o));
 }
 
 describe('decodeCaptureLine window', () => {

@@ -3,20 +3,10 @@
  * problems counted for undecodable data.
  */
 import { describe, expect, it } from 'vitest';
+import { problemOf } from '../../test/helpers/record-problem.ts';
 import { decodePayload, parsePayloadJson, payloadKindOf, payloadLines } from './decode-payload.ts';
-import { RecordProblem } from './input-errors.ts';
 
 const b64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64');
-
-function problemOf(fn: () => unknown): RecordProblem {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof RecordProblem) return error;
-    throw error;
-  }
-  throw new Error('expected a RecordProblem');
-}
 
 describe('payloadKindOf', () => {
   it('ignores parameters and case: charset, header', () => {

@@ -3,8 +3,8 @@
  * payload_index rule, inference_attribute / probability_attribute as JSONPath or column index, and the problems.
  */
 import { describe, expect, it } from 'vitest';
+import { problemOf } from '../../test/helpers/record-problem.ts';
 import { explodeResponse, negativeLabelFor, type ResponseOptions } from './explode-response.ts';
-import { RecordProblem } from './input-errors.ts';
 import { compilePath } from './json-path.ts';
 import type { PayloadKind } from './decode-payload.ts';
 import type { ProblemType } from '../metrics/types.ts';
@@ -17,16 +17,6 @@ const explode = (text: unknown, o: ResponseOptions, kind: PayloadKind = 'json') 
 const multi = options('MulticlassClassification');
 const binary = options('BinaryClassification');
 const regression = options('Regression');
-
-function problemOf(fn: () => unknown): RecordProblem {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof RecordProblem) return error;
-    throw error;
-  }
-  throw new Error('expected a RecordProblem');
-}
 
 describe('explodeResponse, multiclass', () => {
   it("reads the seed's [{payload_index, label, score}]", () => {

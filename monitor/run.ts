@@ -287,7 +287,7 @@ export async function run(config: MonitorConfig, deps: RunDeps): Promise<RunOutc
     }
     t = lap('write_reports', t);
 
-    const publish: PublishSummary = await publishMetrics(config, result, join.summary, captureSummary, tally, violations, deps, evaluationTime);
+    const publish: PublishSummary = await publishMetrics(config, result, join.summary, tally, violations, deps, evaluationTime);
     t = lap('publish', t);
 
     const status: RunStatus = violations.length === 0 ? 'Completed' : 'CompletedWithViolations';

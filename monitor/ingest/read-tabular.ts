@@ -123,7 +123,6 @@ export async function readTabular(
             ];
             continue;
           }
-          const names = cells.map((_, i) => String(i));
           const need = (attr: string | undefined, variable: string): number | undefined => {
             if (attr === undefined) return undefined;
             const i = asColumnIndex(attr);
@@ -131,7 +130,6 @@ export async function readTabular(
             return i;
           };
           picks = [need(columns.prediction ?? (columns.probability === undefined ? '0' : undefined), 'inference_attribute'), need(columns.probability, 'probability_attribute'), need(columns.label, 'ground_truth_attribute'), need(columns.id, 'MPM_INFERENCE_ID_ATTRIBUTE')];
-          void names;
         }
         const at = (p: string | number | undefined): string | undefined => (p === undefined ? undefined : cells[typeof p === 'number' ? p : header!.indexOf(p)]);
         emit(at(picks[3]), at(picks[0]), at(picks[1]), at(picks[2]), { file: display, line });

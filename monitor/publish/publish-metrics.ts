@@ -5,7 +5,6 @@
  */
 import type { MonitorConfig } from '../config/load-config.ts';
 import type { InputErrorTally } from '../ingest/input-errors.ts';
-import type { CaptureSummary } from '../ingest/read-capture.ts';
 import type { JoinSummary } from '../join/join-stage.ts';
 import type { ModelQualityResult } from '../metrics/types.ts';
 import type { Violation } from '../constraints/evaluate.ts';
@@ -50,7 +49,6 @@ export async function publishMetrics(
   config: MonitorConfig,
   result: ModelQualityResult,
   join: JoinSummary,
-  _capture: CaptureSummary,
   tally: InputErrorTally,
   violations: Violation[],
   deps: { log: Logger; now: () => Date },

@@ -1,0 +1,155 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { centralMoment, ExactSum, roundQuotient, roundScaled } from './exact-sum.ts';
+
+/** Reference: the exact value of a double as (integer, exponent) with BigInt, summed and rounded by roundScaled. */
+function referenceSum(values: number[]): number {
+  let total = 0n;
+  const LOW = 1074 * 2 + 10;
+  for (const v of values) {
+    if (v === 0) continue;
+    const buf = new DataView(new ArrayBuffer(8));
+    buf.setFloat64(0, v);
+    const hi = buf.getUint32(0);
+    const lo = buf.getUint32(4);
+    let e = (hi >>> 20) & 0x7ff;
+    let m = BigInt(hi & 0xfffff) * 4294967296n + BigInt(lo);
+    if (e === 0) e = 1;
+    else m += 1n << 52n;
+    const shifted = m << BigInt(e - 1075 + LOW);
+    total += v < 0 ? -shifted : shifted;
+  }
+  return roundScaled(total, -LOW);
+}
+
+const doubles = fc.double({ noNaN: true, noDefaultInfinity: true });
+
+describe('ExactSum', () => {
+  it('equals the correctly rounded exact sum, whatever the order and split', () => {
+    fc.assert(
+      fc.property(fc.array(doubles, { maxLength: 60 }), fc.nat(), (values, cut) => {
+        const expected = referenceSum(values);
+        const whole = new ExactSum();
+        for (const v of values) whole.add(v);
+        const at = values.length === 0 ? 0 : cut % (values.length + 1);
+        const a = new ExactSum();
+        const b = new ExactSum();
+        for (const v of values.slice(0, at).reverse()) a.add(v);
+        for (const v of values.slice(at)) b.add(v);
+        b.merge(a);
+        expect(Object.is(whole.value(), expected) || (whole.value() === 0 && expected === 0)).toBe(true);
+        expect(b.value()).toBe(whole.value());
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('cancels exactly where floating-point addition loses everything', () => {
+    const s = new ExactSum();
+    for (const v of [1e308, 1, -1e308, 1e-300, 1e308, -1e308]) s.add(v);
+    expect(s.value()).toBe(1 + 1e-300);
+    const naive = [1e308, 1e308, -1e308].reduce((x, y) => x + y, 0);
+    expect(naive).toBe(Infinity);
+    const t = new ExactSum();
+    for (const v of [1e308, 1e308, -1e308]) t.add(v);
+    expect(t.value()).toBe(1e308);
+  });
+
+  it('adds squares without rounding the products', () => {
+    fc.assert(
+      fc.property(fc.array(fc.double({ min: -1e200, max: 1e200, noNaN: true }), { maxLength: 20 }), (values) => {
+        const s = new ExactSum();
+        for (const v of values) s.addSquare(v);
+        // Reference: Σ m²·2^(2e) with BigInt.
+        let total = 0n;
+        const LOW = 2400;
+        for (const v of values) {
+          if (v === 0) continue;
+          const buf = new DataView(new ArrayBuffer(8));
+          buf.setFloat64(0, Math.abs(v));
+          const hi = buf.getUint32(0);
+          let e = (hi >>> 20) & 0x7ff;
+          let m = BigInt(hi & 0xfffff) * 4294967296n + BigInt(buf.getUint32(4));
+          if (e === 0) e = 1;
+          else m += 1n << 52n;
+          total += (m * m) << BigInt(2 * (e - 1075) + LOW);
+        }
+        expect(s.value()).toBe(roundScaled(total, -LOW));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('folds its columns every 2^20 terms without losing any', () => {
+    const s = new ExactSum();
+    const n = (1 << 20) * 2 + 17;
+    for (let i = 0; i < n; i++) s.add(0.1);
+    // 0.1 is 3602879701896397·2^-55 exactly: n copies, rounded once.
+    expect(s.value()).toBe(roundScaled(3602879701896397n * BigInt(n), -55));
+  });
+
+  it('keeps NaN and infinities apart', () => {
+    const s = new ExactSum();
+    s.add(1);
+    s.add(Infinity);
+    expect(s.value()).toBe(Infinity);
+    s.add(-Infinity);
+    expect(s.value()).toBeNaN();
+    const t = new ExactSum();
+    t.add(NaN);
+    expect(t.value()).toBeNaN();
+  });
+
+  it('saves and loads to the same value, and merges after loading', () => {
+    const s = new ExactSum();
+    for (const v of [0.1, 0.2, 0.3, -5e-324, 1e300]) s.add(v);
+    const loaded = ExactSum.load(JSON.parse(JSON.stringify(s.save())));
+    expect(loaded.value()).toBe(s.value());
+    loaded.merge(s);
+    const twice = new ExactSum();
+    for (const v of [0.1, 0.2, 0.3, -5e-324, 1e300, 0.1, 0.2, 0.3, -5e-324, 1e300]) twice.add(v);
+    expect(loaded.value()).toBe(twice.value());
+  });
+
+  it('rejects a state of another kind', () => {
+    expect(() => ExactSum.load({ kind: 'kll', version: 1, meta: {}, arrays: {} })).toThrow(/expected a exact-sum state/);
+  });
+});
+
+describe('roundScaled and roundQuotient', () => {
+  it('round ties to even and reach subnormals', () => {
+    expect(roundScaled((1n << 53n) + 1n, 0)).toBe(2 ** 53); // tie, even stays
+    expect(roundScaled((1n << 53n) + 3n, 0)).toBe(2 ** 53 + 4); // tie, rounds to even
+    expect(roundScaled(1n, -1074)).toBe(5e-324);
+    expect(roundScaled(1n, -1075)).toBe(0); // exactly half the smallest subnormal: ties to even (0)
+    expect(roundScaled(3n, -1076)).toBe(5e-324);
+    expect(roundScaled(1n, 1024)).toBe(Infinity);
+    expect(roundScaled(-5n, -1)).toBe(-2.5);
+  });
+
+  it('divides with one rounding', () => {
+    expect(roundQuotient(1n, 3n, 0)).toBe(1 / 3);
+    expect(roundQuotient(-2n, 3n, 0)).toBe(-2 / 3);
+    expect(roundQuotient(10n, 4n, 0)).toBe(2.5);
+  });
+});
+
+describe('centralMoment', () => {
+  it('matches Σ(x − mean)² computed exactly with rationals', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: -1_000_000, max: 1_000_000 }), { minLength: 1, maxLength: 50 }), (ints) => {
+        const values = ints.map((i) => 1e8 + i / 1024); // large mean, small spread: the naive formula cancels
+        const s = new ExactSum();
+        const q = new ExactSum();
+        for (const v of values) (s.add(v), q.addSquare(v));
+        // Exact: values are (1e8·1024 + i)/1024.
+        const n = BigInt(values.length);
+        const k = ints.map((i) => 102_400_000_000n + BigInt(i));
+        const sum = k.reduce((a, b) => a + b, 0n);
+        const sq = k.reduce((a, b) => a + b * b, 0n);
+        // M2 = (n·Σk² − (Σk)²) / n / 1024²
+        expect(centralMoment(values.length, s, q)).toBe(roundQuotient(n * sq - sum * sum, n, -20));
+      }),
+    );
+  });
+});

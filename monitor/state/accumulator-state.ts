@@ -1,0 +1,53 @@
+/**
+ * @module The one shape every mergeable accumulator saves itself as, so that worker threads, several hosts and
+ * roll-ups over stored hours all combine results the same way: a small JSON part (options, label lists) plus named
+ * typed arrays for the bulk numbers, each tagged with a kind and a layout version. The run-state file packs these
+ * (monitor/state/state-file.ts); nothing here touches bytes on disk.
+ */
+import { InputError } from '../errors.ts';
+
+/** A typed array kept in a state. */
+export type StateArray = Float64Array | Float32Array | Int32Array | Uint32Array | Uint16Array | Uint8Array | Int8Array | BigInt64Array;
+
+/** JSON data. Objects in a state's meta are plain data: keys that come from input (labels, feature names) go in arrays. */
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+
+/** What an accumulator saves. */
+export interface AccumulatorState {
+  /** What wrote it, e.g. "mq.binary", "dq.profile", "kll", "exact-sum". */
+  kind: string;
+  /** Version of this kind's layout; a reader refuses a version it does not know. */
+  version: number;
+  /** Small data: options, label lists, counts. */
+  meta: JsonValue;
+  /** Bulk numbers by name. */
+  arrays: Record<string, StateArray>;
+  /** Nested accumulators by name. */
+  parts?: Record<string, AccumulatorState>;
+}
+
+/**
+ * An accumulator that merges and saves. `merge` folds in another accumulator made with the same options, and merging
+ * the accumulators of the parts of a window, in any split, gives the accumulator of the whole (exactly, except where
+ * a kind documents a bounded error, as sketches do).
+ */
+export interface MergeableAccumulator<Self> {
+  merge(other: Self): void;
+  save(): AccumulatorState;
+}
+
+/** Throws unless `state` is of `kind` at `version` (a state file from another mpm, or corrupt). */
+export function expectState(state: AccumulatorState, kind: string, version: number): void {
+  if (state.kind !== kind || state.version !== version) {
+    throw new InputError(`state: expected a ${kind} state of version ${version}, found ${JSON.stringify(state.kind)} version ${JSON.stringify(state.version)}`);
+  }
+}
+
+/** The array `name` of `state`, of the expected constructor; throws when it is missing or of another type. */
+export function stateArray<T extends StateArray>(state: AccumulatorState, name: string, type: { new (length: number): T; name: string }): T {
+  const array = state.arrays[name];
+  if (!(array instanceof type)) {
+    throw new InputError(`state: ${state.kind} state lacks the ${type.name} array ${JSON.stringify(name)}`);
+  }
+  return array as T;
+}

@@ -67,6 +67,8 @@ export interface MonitorConfig {
   createViolationTests: boolean;
   /** Where each setting's value came from (for the run report). */
   sources: Record<string, SettingSource>;
+  /** The resolved string of every setting that has a value (after precedence and defaults). */
+  resolved: Partial<Record<SettingName, string>>;
 }
 
 export interface ConfigInputs {
@@ -110,7 +112,7 @@ export function loadConfig(inputs: ConfigInputs): MonitorConfig {
   const jobFile = jobFileFlag ?? '/opt/ml/config/processingjobconfig.json';
   const jobEnv = readJobConfigEnvironment(jobFile, jobFileFlag !== undefined, problems);
 
-  const raw = (name: SettingName): string | undefined => {
+  const resolve = (name: SettingName): string | undefined => {
     const spec = SETTINGS.find((s) => s.env === name)!;
     const fromFlag = inputs.flags[name];
     if (fromFlag !== undefined) return ((sources[name] = 'flag'), fromFlag);
@@ -122,6 +124,12 @@ export function loadConfig(inputs: ConfigInputs): MonitorConfig {
     sources[name] = fallback === undefined ? 'unset' : 'default';
     return fallback;
   };
+  const resolved: Partial<Record<SettingName, string>> = {};
+  for (const spec of SETTINGS) {
+    const value = resolve(spec.env);
+    if (value !== undefined) resolved[spec.env] = value;
+  }
+  const raw = (name: SettingName): string | undefined => resolved[name];
   const given = (name: SettingName): boolean => sources[name] !== 'default' && sources[name] !== 'unset';
 
   const oneOf = <T extends string>(name: SettingName, choices: readonly T[], ci = false): T => {
@@ -265,6 +273,7 @@ export function loadConfig(inputs: ConfigInputs): MonitorConfig {
     },
     createViolationTests: inputs.createViolationTests ?? false,
     sources,
+    resolved,
   };
   sources.MPM_JOB_CONFIG_FILE = jobFileFlag !== undefined ? (inputs.flags.MPM_JOB_CONFIG_FILE !== undefined ? 'flag' : 'environment') : 'default';
 

@@ -14,13 +14,18 @@ export interface SettingSpec {
   description: string;
   /** Group in --help. */
   group: 'contract' | 'ground truth' | 'mpm' | 'paths' | 'aws';
+  /**
+   * A location the run writes: a folder, or a file (whose folder is written). The registry of written locations:
+   * the image's privilege drop makes exactly these writable, and nothing else.
+   */
+  writes?: 'folder' | 'file';
 }
 
 export const SETTINGS = [
   // --- The SageMaker Model Monitor BYOC contract ---
   { env: 'dataset_format', flag: 'dataset-format', group: 'contract', default: '{"sagemakerCaptureJson":{"captureIndexNames":["endpointInput","endpointOutput"]}}', description: 'Format of dataset_source as a JSON string: sagemakerCaptureJson, sagemakerMergeJson, csv {header}, json {lines}, parquet' },
   { env: 'dataset_source', flag: 'dataset-source', group: 'contract', default: '/opt/ml/processing/input/endpoint', description: 'Folder (or s3:// URI) holding the capture: {endpoint}/{variant}/yyyy/mm/dd/hh/*.jsonl[.gz]' },
-  { env: 'output_path', flag: 'output-path', group: 'contract', default: '/opt/ml/processing/output', description: 'Folder (or s3:// URI) the report files are written to' },
+  { env: 'output_path', flag: 'output-path', group: 'contract', writes: 'folder', default: '/opt/ml/processing/output', description: 'Folder (or s3:// URI) the report files are written to' },
   { env: 'publish_cloudwatch_metrics', flag: 'publish-cloudwatch-metrics', group: 'contract', default: 'Disabled', description: 'Enabled: write the CloudWatch metrics file (JSON Lines) into the CloudWatch metrics folder' },
   { env: 'sagemaker_endpoint_name', flag: 'sagemaker-endpoint-name', group: 'contract', description: 'Endpoint name: the Endpoint metric dimension; when dataset_source has a folder of this name, only that folder is read' },
   { env: 'sagemaker_monitoring_schedule_name', flag: 'sagemaker-monitoring-schedule-name', group: 'contract', description: 'Monitoring schedule name: the MonitoringSchedule metric dimension' },
@@ -66,8 +71,8 @@ export const SETTINGS = [
   { env: 'AWS_ENDPOINT_URL_CLOUDWATCH', flag: 'cloudwatch-endpoint-url', group: 'aws', description: 'Endpoint override for CloudWatch PutMetricData' },
   // --- Redirectable /opt/ml paths ---
   { env: 'MPM_JOB_CONFIG_FILE', flag: 'job-config-file', group: 'paths', default: '/opt/ml/config/processingjobconfig.json', description: 'Processing job config whose "Environment" is read after the process environment' },
-  { env: 'MPM_MESSAGE_FILE', flag: 'message-file', group: 'paths', default: '/opt/ml/output/message', description: 'Status message file (its first 1 KB becomes the job\'s ExitMessage)' },
-  { env: 'CLOUDWATCH_METRICS_DIRECTORY', flag: 'cloudwatch-metrics-dir', group: 'paths', default: '/opt/ml/output/metrics/cloudwatch', description: 'Folder of the CloudWatch metrics file' },
+  { env: 'MPM_MESSAGE_FILE', flag: 'message-file', group: 'paths', writes: 'file', default: '/opt/ml/output/message', description: 'Status message file (its first 1 KB becomes the job\'s ExitMessage)' },
+  { env: 'CLOUDWATCH_METRICS_DIRECTORY', flag: 'cloudwatch-metrics-dir', group: 'paths', writes: 'folder', default: '/opt/ml/output/metrics/cloudwatch', description: 'Folder of the CloudWatch metrics file' },
 ] as const satisfies readonly SettingSpec[];
 
 export type SettingName = (typeof SETTINGS)[number]['env'];

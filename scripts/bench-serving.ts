@@ -71,6 +71,15 @@ async function rssMiB(pid: number): Promise<{ rss: number; hwm: number }> {
   return { rss: kb('VmRSS') / 1024, hwm: kb('VmHWM') / 1024 };
 }
 
+/** CPU seconds (user + system, all threads) the process has used so far, from /proc/{pid}/stat. */
+async function cpuSeconds(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces) start at its closing parenthesis; utime and stime are 14 and 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+
 function payload(size: number, seed: number): string {
   const { rows } = generateCovertype({ n: size, seed });
   return JSON.stringify(rows.map((r) => Object.fromEntries(FEATURE_NAMES.map((n, i) => [n, r[i]]))));
@@ -105,6 +114,8 @@ interface SizeResult {
   readonly p50: number;
   readonly p99: number;
   readonly failures: number;
+  /** Server CPU milliseconds per answered request: less sensitive to other load on the machine than requests/s. */
+  readonly cpuMsPerRequest: number;
   readonly rssBefore: number;
   readonly rssAfter: number;
   readonly load: number;
@@ -152,7 +163,9 @@ async function benchServer(capture: boolean): Promise<ServerRun> {
       const body = payload(size, 1000 + size);
       const before = await rssMiB(child.pid!);
       const loadBefore = loadavg()[0]!;
+      const cpuBefore = await cpuSeconds(child.pid!);
       const r = await load(url, body, duration);
+      const cpu = (await cpuSeconds(child.pid!)) - cpuBefore;
       answers += r['2xx'];
       const after = await rssMiB(child.pid!);
       results.push({
@@ -161,6 +174,7 @@ async function benchServer(capture: boolean): Promise<ServerRun> {
         p50: r.latency.p50,
         p99: r.latency.p99,
         failures: r.errors + r.timeouts + r.non2xx,
+        cpuMsPerRequest: (cpu * 1000) / Math.max(1, r['2xx']),
         rssBefore: before.rss,
         rssAfter: after.rss,
         load: Math.max(loadBefore, loadavg()[0]!),
@@ -196,27 +210,36 @@ function serverTable(runs: ServerRun[]): string[] {
   const lines: string[] = [];
   const modes = [...new Set(runs.map((r) => r.capture))];
   const best = new Map<string, SizeResult>();
+  const leastCpu = new Map<string, number>();
   for (const run of runs) {
     for (const s of run.sizes) {
       const key = `${run.capture}:${s.size}`;
       const seen = best.get(key);
       if (!seen || s.requestsPerSecond > seen.requestsPerSecond) best.set(key, s);
+      leastCpu.set(key, Math.min(leastCpu.get(key) ?? Infinity, s.cpuMsPerRequest));
     }
   }
   lines.push(
-    `Best of ${repeat} run${repeat === 1 ? '' : 's'} per capture mode${modes.length > 1 ? ' (runs alternate off, on)' : ''}; load = 1-minute load average (the higher of before and after the phase).`,
+    `Best of ${repeat} run${repeat === 1 ? '' : 's'} per capture mode${modes.length > 1 ? ' (runs alternate off, on)' : ''}: the row of the run with the most ` +
+      'requests/s, except server CPU ms/request, the least of any run (CPU time of the server process, all threads, over the ' +
+      'answered requests). load = 1-minute load average (the higher of before and after the phase).',
     '',
-    '| capture | records/request | requests/s | records/s | p50 ms | p99 ms | errors + non-2xx | server RSS before → after (MiB) | load |' +
-      (modes.length > 1 ? ' on/off requests/s |' : ''),
-    '|---|---:|---:|---:|---:|---:|---:|---|---:|' + (modes.length > 1 ? '---:|' : ''),
+    '| capture | records/request | requests/s | records/s | p50 ms | p99 ms | errors + non-2xx | server CPU ms/request | server RSS before → after (MiB) | load |' +
+      (modes.length > 1 ? ' on/off requests/s | on/off CPU ms/request |' : ''),
+    '|---|---:|---:|---:|---:|---:|---:|---:|---|---:|' + (modes.length > 1 ? '---:|---:|' : ''),
   );
   for (const capture of modes) {
     for (const size of sizes) {
       const s = best.get(`${capture}:${size}`)!;
       const off = best.get(`false:${size}`);
-      const ratio = modes.length > 1 ? ` ${capture && off ? (s.requestsPerSecond / off.requestsPerSecond).toFixed(2) : ''} |` : '';
+      const cpu = leastCpu.get(`${capture}:${size}`)!;
+      const offCpu = leastCpu.get(`false:${size}`)!;
+      const ratio =
+        modes.length > 1
+          ? ` ${capture && off ? (s.requestsPerSecond / off.requestsPerSecond).toFixed(2) : ''} | ${capture && off ? (cpu / offCpu).toFixed(2) : ''} |`
+          : '';
       lines.push(
-        `| ${capture ? 'on' : 'off'} | ${size} | ${s.requestsPerSecond.toFixed(0)} | ${(s.requestsPerSecond * size).toFixed(0)} | ${s.p50} | ${s.p99} | ${s.failures} | ` +
+        `| ${capture ? 'on' : 'off'} | ${size} | ${s.requestsPerSecond.toFixed(0)} | ${(s.requestsPerSecond * size).toFixed(0)} | ${s.p50} | ${s.p99} | ${s.failures} | ${cpu.toFixed(3)} | ` +
           `${s.rssBefore.toFixed(0)} → ${s.rssAfter.toFixed(0)} | ${s.load.toFixed(1)} |${ratio}`,
       );
     }

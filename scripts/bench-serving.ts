@@ -7,13 +7,18 @@
  *   npx tsx scripts/bench-serving.ts [--duration 10] [--connections 8] [--sizes 1,5,50,500] [--rows 100000] [--soak 3]
  *                                    [--capture off|on|both] [--repeat 1] [--skip-evaluator]
  *
+ * With `--capture both`, two servers run side by side (capture off, capture on) and each size's phases alternate
+ * between them, --repeat times each: the on/off ratio is then taken round by round, so a load that changes on a
+ * shared machine hits both sides alike.
+ *
  * Every load phase is bounded by --duration seconds. With capture on, the lines on disk after the server's SIGTERM must
  * cover the 2xx answers autocannon counted, plus at most one request per connection and phase (those in flight when a
  * phase ends are answered and captured but not counted by autocannon); else the run fails: the benchmark checks that
- * capture loses nothing under load. The figures go into docs/serving.md and docs/benchmarks.md by hand, with the machine and its load.
+ * capture loses nothing under load. The figures go into docs/serving.md and docs/benchmarks.md by hand, with the
+ * machine and its load.
  */
 
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createReadStream } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -121,17 +126,18 @@ interface SizeResult {
   readonly load: number;
 }
 
-interface ServerRun {
+/** A spawned server and what was sent to it. */
+interface BenchServer {
   readonly capture: boolean;
-  readonly sizes: SizeResult[];
-  readonly soak: string[];
-  readonly soakFailures: number;
-  readonly peakRss: number;
-  /** With capture on: lines on disk after shutdown, 2xx answers counted, load phases run. */
-  readonly captured?: { readonly lines: number; readonly answers: number; readonly phases: number };
+  readonly child: ChildProcess;
+  readonly url: string;
+  readonly captureDir: string | undefined;
+  readonly exited: Promise<number | null>;
+  answers: number;
+  phases: number;
 }
 
-async function benchServer(capture: boolean): Promise<ServerRun> {
+async function startBenchServer(capture: boolean): Promise<BenchServer> {
   const port = await freePort();
   const captureDir = capture ? await mkdtemp(join(tmpdir(), 'mpm-bench-capture-')) : undefined;
   const child = spawn(process.execPath, ['--import', 'tsx', 'serving/server.ts', 'serve'], {
@@ -147,116 +153,146 @@ async function benchServer(capture: boolean): Promise<ServerRun> {
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const url = `http://127.0.0.1:${port}`;
-  let answers = 0;
+  const server: BenchServer = { capture, child, url: `http://127.0.0.1:${port}`, captureDir, exited, answers: 0, phases: 0 };
+  for (let i = 0; ; i++) {
+    const ok = await fetch(`${server.url}/ping`).then((r) => r.status === 200, () => false);
+    if (ok) break;
+    if (i > 200 || child.exitCode !== null) throw new Error('server did not become healthy in 20 s');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return server;
+}
+
+/** One load phase of `seconds` against a server. */
+async function phase(server: BenchServer, size: number, body: string, seconds: number): Promise<SizeResult> {
+  const pid = server.child.pid!;
+  const before = await rssMiB(pid);
+  const loadBefore = loadavg()[0]!;
+  const cpuBefore = await cpuSeconds(pid);
+  const r = await load(server.url, body, seconds);
+  const cpu = (await cpuSeconds(pid)) - cpuBefore;
+  server.answers += r['2xx'];
+  server.phases++;
+  const after = await rssMiB(pid);
+  return {
+    size,
+    requestsPerSecond: r.requests.average,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    failures: r.errors + r.timeouts + r.non2xx,
+    cpuMsPerRequest: (cpu * 1000) / Math.max(1, r['2xx']),
+    rssBefore: before.rss,
+    rssAfter: after.rss,
+    load: Math.max(loadBefore, loadavg()[0]!),
+  };
+}
+
+/** SIGTERM, exit 0 expected; with capture, the lines on disk against the answers counted. */
+async function stopBenchServer(server: BenchServer): Promise<{ peakRss: number; captured?: { lines: number; answers: number; phases: number } }> {
   try {
-    for (let i = 0; ; i++) {
-      const ok = await fetch(`${url}/ping`).then((r) => r.status === 200, () => false);
-      if (ok) break;
-      if (i > 200) throw new Error('server did not become healthy in 20 s');
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    // Warm-up: JIT and heap settle before anything is measured.
-    answers += (await load(url, payload(50, 1), Math.min(3, duration)))['2xx'];
-    const results: SizeResult[] = [];
-    for (const size of sizes) {
-      const body = payload(size, 1000 + size);
-      const before = await rssMiB(child.pid!);
-      const loadBefore = loadavg()[0]!;
-      const cpuBefore = await cpuSeconds(child.pid!);
-      const r = await load(url, body, duration);
-      const cpu = (await cpuSeconds(child.pid!)) - cpuBefore;
-      answers += r['2xx'];
-      const after = await rssMiB(child.pid!);
-      results.push({
-        size,
-        requestsPerSecond: r.requests.average,
-        p50: r.latency.p50,
-        p99: r.latency.p99,
-        failures: r.errors + r.timeouts + r.non2xx,
-        cpuMsPerRequest: (cpu * 1000) / Math.max(1, r['2xx']),
-        rssBefore: before.rss,
-        rssAfter: after.rss,
-        load: Math.max(loadBefore, loadavg()[0]!),
-      });
-      process.stderr.write(`  capture ${capture ? 'on' : 'off'}, ${size} records/request: ${r.requests.average.toFixed(0)} requests/s\n`);
-    }
-    // Memory check: the largest payload again, several times; RSS after each round should level off, not climb.
-    const largest = Math.max(...sizes);
-    const soak: string[] = [];
-    let soakFailures = 0;
-    for (let i = 0; i < soakRounds; i++) {
-      const r = await load(url, payload(largest, 5000 + i), duration);
-      answers += r['2xx'];
-      soakFailures += r.errors + r.timeouts + r.non2xx;
-      soak.push((await rssMiB(child.pid!)).rss.toFixed(0));
-      process.stderr.write(`  soak round ${i + 1}: done\n`);
-    }
-    const end = await rssMiB(child.pid!);
-    child.kill('SIGTERM');
-    const code = await exited;
+    const { hwm } = await rssMiB(server.child.pid!);
+    server.child.kill('SIGTERM');
+    const code = await server.exited;
     if (code !== 0) throw new Error(`server exited ${code} after SIGTERM`);
-    const phases = 1 + sizes.length + soakRounds;
-    const captured = captureDir ? { lines: await countLines(captureDir), answers, phases } : undefined;
-    return { capture, sizes: results, soak, soakFailures, peakRss: end.hwm, ...(captured ? { captured } : {}) };
+    if (!server.captureDir) return { peakRss: hwm };
+    return { peakRss: hwm, captured: { lines: await countLines(server.captureDir), answers: server.answers, phases: server.phases } };
   } finally {
-    if (child.exitCode === null) child.kill('SIGTERM');
-    await exited;
-    if (captureDir) await rm(captureDir, { recursive: true, force: true });
+    if (server.child.exitCode === null) server.child.kill('SIGKILL');
+    if (server.captureDir) await rm(server.captureDir, { recursive: true, force: true });
   }
 }
 
-function serverTable(runs: ServerRun[]): string[] {
-  const lines: string[] = [];
-  const modes = [...new Set(runs.map((r) => r.capture))];
-  const best = new Map<string, SizeResult>();
-  const leastCpu = new Map<string, number>();
-  for (const run of runs) {
-    for (const s of run.sizes) {
-      const key = `${run.capture}:${s.size}`;
-      const seen = best.get(key);
-      if (!seen || s.requestsPerSecond > seen.requestsPerSecond) best.set(key, s);
-      leastCpu.set(key, Math.min(leastCpu.get(key) ?? Infinity, s.cpuMsPerRequest));
-    }
-  }
-  lines.push(
-    `Best of ${repeat} run${repeat === 1 ? '' : 's'} per capture mode${modes.length > 1 ? ' (runs alternate off, on)' : ''}: the row of the run with the most ` +
-      'requests/s, except server CPU ms/request, the least of any run (CPU time of the server process, all threads, over the ' +
-      'answered requests). load = 1-minute load average (the higher of before and after the phase).',
-    '',
-    '| capture | records/request | requests/s | records/s | p50 ms | p99 ms | errors + non-2xx | server CPU ms/request | server RSS before → after (MiB) | load |' +
-      (modes.length > 1 ? ' on/off requests/s | on/off CPU ms/request |' : ''),
-    '|---|---:|---:|---:|---:|---:|---:|---:|---|---:|' + (modes.length > 1 ? '---:|---:|' : ''),
-  );
-  for (const capture of modes) {
+const median = (xs: readonly number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+/**
+ * Both capture modes run at once (one server each, started together); for each size the phases alternate between
+ * them (off, on, then on, off, ...), so a change in the machine's load hits both alike. Returns the table's lines.
+ */
+async function benchServers(): Promise<{ lines: string[]; lost: string[] }> {
+  const servers = await Promise.all(captureModes.map((capture) => startBenchServer(capture)));
+  const results = new Map<BenchServer, SizeResult[]>(servers.map((s) => [s, []]));
+  const soak = new Map<BenchServer, string[]>(servers.map((s) => [s, []]));
+  const stops: Awaited<ReturnType<typeof stopBenchServer>>[] = [];
+  const name = (s: BenchServer) => `capture ${s.capture ? 'on' : 'off'}`;
+  try {
+    // Warm-up: JIT and heap settle before anything is measured.
+    for (const s of servers) await phase(s, 50, payload(50, 1), Math.min(3, duration));
     for (const size of sizes) {
-      const s = best.get(`${capture}:${size}`)!;
-      const off = best.get(`false:${size}`);
-      const cpu = leastCpu.get(`${capture}:${size}`)!;
-      const offCpu = leastCpu.get(`false:${size}`)!;
-      const ratio =
-        modes.length > 1
-          ? ` ${capture && off ? (s.requestsPerSecond / off.requestsPerSecond).toFixed(2) : ''} | ${capture && off ? (cpu / offCpu).toFixed(2) : ''} |`
-          : '';
+      const body = payload(size, 1000 + size);
+      for (let r = 0; r < repeat; r++) {
+        for (const s of r % 2 === 0 ? servers : [...servers].reverse()) {
+          const result = await phase(s, size, body, duration);
+          results.get(s)!.push(result);
+          process.stderr.write(`  ${name(s)}, ${size} records/request, round ${r + 1}: ${result.requestsPerSecond.toFixed(0)} requests/s, load ${result.load.toFixed(1)}\n`);
+        }
+      }
+    }
+    // Memory check: the largest payload again, several times; RSS after each round should level off, not climb.
+    const largest = Math.max(...sizes);
+    for (let i = 0; i < soakRounds; i++) {
+      for (const s of servers) {
+        const r = await phase(s, largest, payload(largest, 5000 + i), duration);
+        soak.get(s)!.push(`${r.rssAfter.toFixed(0)}${r.failures ? ` (${r.failures} failed)` : ''}`);
+      }
+    }
+  } finally {
+    for (const s of servers) stops.push(await stopBenchServer(s));
+  }
+
+  const off = servers.find((s) => !s.capture);
+  const both = servers.length > 1;
+  const lines = [
+    `${repeat} phase${repeat === 1 ? '' : 's'} of ${duration} s per size and capture mode${both ? ', alternating between a server with capture off and one with capture on, both running' : ''}. ` +
+      'requests/s: best and median of the phases (p50/p99, failures and RSS from the best phase); server CPU ms/request: the least ' +
+      '(CPU time of the server process, all threads, over the answered requests)' +
+      (both ? '; on/off: the median over rounds of (on / off) in the same round, and best on / best off' : '') +
+      '; load: the highest 1-minute load average seen during those phases.',
+    '',
+    '| capture | records/request | requests/s best | requests/s median | records/s (best) | p50 ms | p99 ms | errors + non-2xx | server CPU ms/request | RSS before → after (MiB) | load |' +
+      (both ? ' on/off requests/s, paired median | on/off best | on/off CPU ms/request |' : ''),
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|' + (both ? '---:|---:|---:|' : ''),
+  ];
+  for (const s of servers) {
+    for (const size of sizes) {
+      const rs = results.get(s)!.filter((r) => r.size === size);
+      const best = rs.reduce((a, b) => (b.requestsPerSecond > a.requestsPerSecond ? b : a));
+      const cpu = Math.min(...rs.map((r) => r.cpuMsPerRequest));
+      const failures = rs.reduce((n, r) => n + r.failures, 0);
+      let ratios = '';
+      if (both) {
+        const offs = results.get(off!)!.filter((r) => r.size === size);
+        const offBest = Math.max(...offs.map((r) => r.requestsPerSecond));
+        const offCpu = Math.min(...offs.map((r) => r.cpuMsPerRequest));
+        ratios = s.capture
+          ? ` ${median(rs.map((r, i) => r.requestsPerSecond / offs[i]!.requestsPerSecond)).toFixed(2)} | ${(best.requestsPerSecond / offBest).toFixed(2)} | ${(cpu / offCpu).toFixed(2)} |`
+          : ' | | |';
+      }
       lines.push(
-        `| ${capture ? 'on' : 'off'} | ${size} | ${s.requestsPerSecond.toFixed(0)} | ${(s.requestsPerSecond * size).toFixed(0)} | ${s.p50} | ${s.p99} | ${s.failures} | ${cpu.toFixed(3)} | ` +
-          `${s.rssBefore.toFixed(0)} → ${s.rssAfter.toFixed(0)} | ${s.load.toFixed(1)} |${ratio}`,
+        `| ${s.capture ? 'on' : 'off'} | ${size} | ${best.requestsPerSecond.toFixed(0)} | ${median(rs.map((r) => r.requestsPerSecond)).toFixed(0)} | ` +
+          `${(best.requestsPerSecond * size).toFixed(0)} | ${best.p50} | ${best.p99} | ${failures} | ${cpu.toFixed(3)} | ` +
+          `${best.rssBefore.toFixed(0)} → ${best.rssAfter.toFixed(0)} | ${Math.max(...rs.map((r) => r.load)).toFixed(1)} |${ratios}`,
       );
     }
   }
   lines.push('');
-  const largest = Math.max(...sizes);
-  for (const [i, run] of runs.entries()) {
-    const c = run.captured;
+  const lost: string[] = [];
+  for (const [i, s] of servers.entries()) {
+    const stop = stops[i]!;
+    const c = stop.captured;
     lines.push(
-      `- run ${i + 1}, capture ${run.capture ? 'on' : 'off'}: requests/s ${run.sizes.map((s) => `${s.size}: ${s.requestsPerSecond.toFixed(0)}`).join(', ')}; ` +
-        `RSS after ${run.soak.length} more ${duration} s rounds of ${largest}-record requests ${run.soak.join(' → ') || 'n/a'} MiB ` +
-        `(errors + non-2xx ${run.soakFailures}), peak RSS (VmHWM) ${run.peakRss.toFixed(0)} MiB` +
-        (c ? `; ${c.lines} lines captured for ${c.answers} answers` : '') +
+      `- ${name(s)}: RSS after each of ${soakRounds} more ${duration} s rounds of ${Math.max(...sizes)}-record requests: ` +
+        `${soak.get(s)!.join(' → ') || 'n/a'} MiB; peak RSS (VmHWM) ${stop.peakRss.toFixed(0)} MiB` +
+        (c ? `; ${c.lines} lines captured for ${c.answers} answers counted in ${c.phases} phases` : '') +
         '.',
     );
+    if (c && (c.lines < c.answers || c.lines > c.answers + c.phases * connections)) {
+      lost.push(`${c.lines} lines for ${c.answers} answers in ${c.phases} phases`);
+    }
   }
-  return lines;
+  return { lines, lost };
 }
 
 async function benchEvaluator(): Promise<string[]> {
@@ -331,13 +367,10 @@ print(json.dumps({"version": xgb.__version__, "rows_per_s": out}))
 const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, Node ${process.version}, load average at start ${loadavg()[0]!.toFixed(1)}`;
 console.log(`# mpm serving benchmark\n\n${machine}; demo model (7 classes, 350 trees, depth 5).\n`);
 console.log(`## HTTP: POST /invocations, JSON records in and out, ${connections} connections, ${duration} s per size\n`);
-const runs: ServerRun[] = [];
-for (let i = 0; i < repeat; i++) for (const capture of captureModes) runs.push(await benchServer(capture));
-console.log(serverTable(runs).join('\n'));
-const lost = runs.filter(({ captured: c }) => c && (c.lines < c.answers || c.lines > c.answers + c.phases * connections));
+const { lines, lost } = await benchServers();
+console.log(lines.join('\n'));
 if (lost.length > 0) {
-  const what = lost.map(({ captured: c }) => `${c!.lines} lines for ${c!.answers} answers in ${c!.phases} phases`);
-  console.error(`capture lost or duplicated lines: ${what.join('; ')}`);
+  console.error(`capture lost or duplicated lines: ${lost.join('; ')}`);
   process.exitCode = 1;
 }
 if (!args['skip-evaluator']) {

@@ -38,9 +38,9 @@ export interface CaptureWriterOptions {
   readonly rotateBytes?: number;
   /** Start a new file once the current one is this old. Default 60 000 ms. */
   readonly rotateAgeMs?: number;
-  /** Append the buffer once it holds this many bytes. Default 64 KiB. */
+  /** Write the batch once it holds this many bytes. Default 256 KiB. */
   readonly flushBytes?: number;
-  /** Append the buffer at least this often. Default 1000 ms; 0 disables the timer (tests). */
+  /** Write the batch at least this often (and close a file due for rotation). Default 1000 ms; 0 disables the timer (tests). */
   readonly flushIntervalMs?: number;
   /**
    * Backpressure: above this many bytes recorded but not yet on disk, `whenWritable()` makes the caller wait until
@@ -55,7 +55,7 @@ export interface CaptureWriterOptions {
   readonly uuid?: () => string;
   /** Uniform [0, 1) for sampling. Default Math.random. */
   readonly random?: () => number;
-  /** Called when an append fails (the lines of that append are counted in `droppedLines`). */
+  /** Called when a write fails (its lines are counted in `droppedLines`), or closing a file fails. */
   readonly onError?: (error: unknown, file: string) => void;
 }
 
@@ -116,7 +116,7 @@ export class CaptureWriter {
       samplingPercentage: 100,
       rotateBytes: 16 * 1024 * 1024,
       rotateAgeMs: 60_000,
-      flushBytes: 64 * 1024,
+      flushBytes: 256 * 1024,
       flushIntervalMs: 1000,
       maxQueuedBytes: 32 * 1024 * 1024,
       contentTypes: DEFAULT_CAPTURE_CONTENT_TYPES,

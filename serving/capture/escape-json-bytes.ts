@@ -21,14 +21,19 @@ export const ESCAPE_SLICE_BYTES = 32 * 1024;
  * for tests (small slices put many cuts in one body).
  */
 export function appendJsonStringOfBytes(out: LineBuffer, body: Uint8Array, sliceBytes = ESCAPE_SLICE_BYTES): void {
+  out.latin1('"');
+  appendJsonStringContentOfBytes(out, body, sliceBytes);
+  out.latin1('"');
+}
+
+/** Appends what goes between the quotes of `appendJsonStringOfBytes`. */
+export function appendJsonStringContentOfBytes(out: LineBuffer, body: Uint8Array, sliceBytes = ESCAPE_SLICE_BYTES): void {
   const bytes = Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
   if (!isUtf8(bytes)) {
-    out.utf8(JSON.stringify(bytes.toString('utf8')));
+    out.utf8(JSON.stringify(bytes.toString('utf8')).slice(1, -1));
     return;
   }
-  out.latin1('"');
   for (let from = 0; from < bytes.length; from += sliceBytes) {
     out.jsonStringContent(JSON.stringify(bytes.toString('latin1', from, Math.min(bytes.length, from + sliceBytes))));
   }
-  out.latin1('"');
 }

@@ -274,13 +274,15 @@ export class CaptureWriter {
   private async write(job: Extract<Job, { kind: 'write' }>): Promise<void> {
     const { file } = job;
     try {
+      // A failed write could not be cut back: the file may end in part of a line, so nothing more is appended to it.
+      if (file.broken) throw new Error(`capture: ${file.path} may end in part of a line after a failed write; lines for it are dropped`);
       file.handle ??= await this.openFile(file.path);
       await writeAll(file.handle, job.views, job.bytes);
       file.written += job.bytes;
     } catch (error) {
       this.droppedLines += job.lines;
       this.o.onError?.(error, file.path);
-      await this.cutBack(file);
+      if (!file.broken) await this.cutBack(file);
     }
     this.pool.give(job.chunks);
     this.queuedBytes -= job.bytes;

@@ -10,7 +10,7 @@
 import type { MonitorConfig } from '../config/load-config.ts';
 import type { Storage, StorageFile } from '../storage/storage.ts';
 import { decodeGroundTruthData } from '../ingest/ground-truth-data.ts';
-import { InputErrorTally, type InputErrorReason } from '../ingest/input-errors.ts';
+import { type InputErrorTally, type InputErrorReason } from '../ingest/input-errors.ts';
 import { partitionSpan, walkFiles, type TimeRange } from '../ingest/walk.ts';
 import { cellOf, findColumn, ID_COLUMN_FALLBACKS, openRows, type Row, type RowLayout } from '../ingest/table-rows.ts';
 import { hashKey, type KeyHash } from '../join/key-hash.ts';

@@ -12,7 +12,8 @@
  * 4. points whose fitted value equals both neighbours' are dropped: linear interpolation between the rest gives the
  *    same function.
  * Predict: clip the score to [first, last] threshold, then interpolate linearly between the two thresholds around it
- * (the left one at or below the score, as scipy's `interp1d` does; one threshold: a constant).
+ * (scipy's linear `interp1d`, which is numpy's `interp`: the value at a threshold is its fitted value exactly; one
+ * threshold: a constant).
  */
 
 /** A fitted map: strictly increasing thresholds `x` and their non-decreasing fitted values `y` (same length >= 1). */
@@ -123,20 +124,19 @@ export function poolAdjacentViolators(values: readonly number[], weights: readon
 export function predictIsotonic(map: IsotonicMap, score: number): number {
   const { x, y } = map;
   const last = x.length - 1;
-  if (last === 0) return Number.isNaN(score) ? NaN : y[0]!;
-  const t = score < x[0]! ? x[0]! : score > x[last]! ? x[last]! : score;
-  if (Number.isNaN(t)) return NaN;
-  // hi = the first threshold >= t (searchsorted, side "left"), kept within 1..last.
+  if (Number.isNaN(score)) return NaN;
+  if (score <= x[0]!) return y[0]!;
+  if (score >= x[last]!) return y[last]!;
+  // lo = the last threshold <= score (score is strictly inside the range here), as numpy's interp finds it.
   let lo = 0;
   let hi = last;
-  while (lo < hi) {
+  while (hi - lo > 1) {
     const mid = (lo + hi) >>> 1;
-    if (x[mid]! < t) lo = mid + 1;
+    if (x[mid]! <= score) lo = mid;
     else hi = mid;
   }
-  if (hi === 0) hi = 1;
-  const slope = (y[hi]! - y[hi - 1]!) / (x[hi]! - x[hi - 1]!);
-  return slope * (t - x[hi - 1]!) + y[hi - 1]!;
+  const slope = (y[lo + 1]! - y[lo]!) / (x[lo + 1]! - x[lo]!);
+  return slope * (score - x[lo]!) + y[lo]!;
 }
 
 /**

@@ -11,7 +11,7 @@
  * calibrate" decision with its reason, where NannyML raises an error.
  */
 import { RankingSums } from '../metrics/ranking-metrics.ts';
-import { fitIsotonic, predictIsotonic } from './isotonic-regression.ts';
+import { fitIsotonicOrdered, orderByScoreThenTarget, predictIsotonic } from './isotonic-regression.ts';
 import { createSeededRandom } from './seeded-random.ts';
 import { SplitImpossible, stratifiedShuffleSplits } from './stratified-shuffle-split.ts';
 
@@ -82,10 +82,16 @@ export function decideCalibration(scores: ArrayLike<number>, targets: ArrayLike<
   const before = new Float64Array(pooled);
   const after = new Float64Array(pooled);
   let at = 0;
+  // One sort; each training fold is then the sorted order filtered by membership.
+  const order = orderByScoreThenTarget(scores, targets);
+  const inTrain = new Uint8Array(scores.length);
   for (const { train, test } of splits) {
-    const map = fitIsotonic(
-      Array.from(train, (i) => scores[i]!),
-      Array.from(train, (i) => targets[i]!),
+    inTrain.fill(0);
+    for (const i of train) inTrain[i] = 1;
+    const map = fitIsotonicOrdered(
+      order.filter((i) => inTrain[i] === 1),
+      scores,
+      targets,
     );
     for (const i of test) {
       y[at] = targets[i]!;

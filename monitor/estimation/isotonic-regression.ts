@@ -42,9 +42,21 @@ export function fitIsotonic(scores: ArrayLike<number>, targets: ArrayLike<number
     }
     if (w > 0) kept.push(i);
   }
-  if (kept.length === 0) throw new RangeError('isotonic: no record with a positive weight to fit');
-  const order = Uint32Array.from(kept).sort((i, j) => scores[i]! - scores[j]! || targets[i]! - targets[j]!);
+  return fitIsotonicOrdered(orderByScoreThenTarget(scores, targets, kept), scores, targets, weights);
+}
 
+/** The indexes `among` (default: all), ordered by score, then by target. */
+export function orderByScoreThenTarget(scores: ArrayLike<number>, targets: ArrayLike<number>, among?: readonly number[]): Uint32Array {
+  const order = among === undefined ? Uint32Array.from({ length: scores.length }, (_, i) => i) : Uint32Array.from(among);
+  return order.sort((i, j) => scores[i]! - scores[j]! || targets[i]! - targets[j]!);
+}
+
+/**
+ * Fits on the records `order` lists, already ordered by score then target (so that the calibrate-or-not decision
+ * sorts once and fits each fold in linear time). Weights, when given, must be positive for the listed records.
+ */
+export function fitIsotonicOrdered(order: ArrayLike<number>, scores: ArrayLike<number>, targets: ArrayLike<number>, weights?: ArrayLike<number>): IsotonicMap {
+  if (order.length === 0) throw new RangeError('isotonic: no record with a positive weight to fit');
   // Unique points: the weighted mean target of each group of (nearly) equal scores.
   const px: number[] = [];
   const py: number[] = [];
@@ -52,7 +64,8 @@ export function fitIsotonic(scores: ArrayLike<number>, targets: ArrayLike<number
   let groupX = scores[order[0]!]!;
   let sumWY = 0;
   let sumW = 0;
-  for (const i of order) {
+  for (let k = 0; k < order.length; k++) {
+    const i = order[k]!;
     const x = scores[i]!;
     const w = weights === undefined ? 1 : weights[i]!;
     if (x - groupX >= UNIQUE_TOLERANCE) {

@@ -21,7 +21,6 @@ import { TopScoreEstimator } from './top-score-estimator.ts';
 const FIXTURES = fileURLToPath(new URL('../../test/fixtures/estimation/', import.meta.url));
 const TOLERANCE = 1e-9;
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
 
 function load(name: string): Json {

@@ -13,7 +13,7 @@ import { RankingSums } from '../metrics/ranking-metrics.ts';
 import { InputError } from '../errors.ts';
 import { expectState, stateArray, type AccumulatorState, type MergeableAccumulator } from '../state/accumulator-state.ts';
 import type { CalibrationArtefact } from './calibration-artefact.ts';
-import { calibrationFingerprint, dataKeyed, SkipCounts, type EstimationInput, type EstimationResult } from './estimation-result.ts';
+import { calibrationFingerprint, dataKeyed, isCountArray, SkipCounts, type EstimationInput, type EstimationResult } from './estimation-result.ts';
 import { predictIsotonic, type IsotonicMap } from './isotonic-regression.ts';
 import { binomialStandardError, estimatedMetric, hanleyMcNeilStandardError, standardError, type EstimatedMetric } from './sampling-error.ts';
 import { ScoreCounts } from './score-counts.ts';
@@ -102,7 +102,7 @@ export class BinaryEstimator implements MergeableAccumulator<BinaryEstimator> {
       throw new InputError('state: the binary estimate was made with another calibration or positive label');
     }
     const predicted = stateArray(state, 'predicted', Float64Array);
-    if (predicted.length !== 2 || state.parts?.sums === undefined || state.parts.scores === undefined) {
+    if (!isCountArray(predicted) || predicted.length !== 2 || state.parts?.sums === undefined || state.parts.scores === undefined) {
       throw new InputError('state: binary estimate state lacks its counts, sums or scores');
     }
     out.#predicted.set(predicted);

@@ -4,6 +4,7 @@
  * calibration).
  */
 import type { ConfusionMatrix } from '../metrics/types.ts';
+import { InputError } from '../errors.ts';
 import type { CalibrationArtefact, EstimationMode } from './calibration-artefact.ts';
 import type { EstimatedMetric } from './sampling-error.ts';
 
@@ -75,10 +76,17 @@ export class SkipCounts {
 
   static fromArray(array: Float64Array): SkipCounts {
     const out = new SkipCounts();
-    if (array.length !== SKIP_REASONS.length) throw new RangeError(`estimation state: ${array.length} skip counts, expected ${SKIP_REASONS.length}`);
+    if (array.length !== SKIP_REASONS.length || !isCountArray(array)) {
+      throw new InputError(`state: an estimate has ${array.length} skip counts, expected ${SKIP_REASONS.length} non-negative integers`);
+    }
     out.counts.set(array);
     return out;
   }
+}
+
+/** Whether every entry is a non-negative safe integer (a count read from a state). */
+export function isCountArray(array: Float64Array): boolean {
+  return array.every((x) => Number.isSafeInteger(x) && x >= 0);
 }
 
 /**

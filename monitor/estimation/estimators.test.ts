@@ -164,6 +164,19 @@ describe('multiclass estimate', () => {
     expect(topOnly.result().mode).toBe('multiclass_vectors');
   });
 
+  it('without a baseline keeps the vector length that covers the most predictions, counting the others as skipped', () => {
+    const options: EstimatorOptions = { problemType: 'MulticlassClassification', positiveLabel: '1', negativeLabel: '0' };
+    const estimator = createEstimator(options)!;
+    estimator.add({ label: '0', probabilities: [0.9, 0.1] });
+    for (let i = 0; i < 3; i++) estimator.add({ label: '2', probabilities: [0.1, 0.2, 0.7] });
+    estimator.add({ label: '1' });
+    const result = estimator.result();
+    expect(Object.keys(result.expected_confusion_matrix!)).toEqual(['0', '1', '2']);
+    expect(result.estimated_records).toBe(3);
+    expect(result.predictions).toBe(5);
+    expect(result.skipped).toEqual({ no_probabilities: 1, probabilities_length_mismatch: 1 });
+  });
+
   it('keeps labels that are object keys elsewhere as plain data', () => {
     const estimator = createEstimator({ problemType: 'MulticlassClassification', positiveLabel: '1', negativeLabel: '0', classes: ['__proto__', 'constructor'] })!;
     estimator.add({ label: '__proto__', probabilities: [0.8, 0.2] });
@@ -180,6 +193,16 @@ describe('estimates of different calibrations', () => {
     expect(() => createEstimator(calibrated)!.merge(createEstimator(plain)!)).toThrow(/cannot merge binary estimators made with different calibrations/);
     expect(() => loadEstimator(createEstimator(calibrated)!.save(), plain)).toThrow(/made with another calibration/);
     expect(() => createEstimator(calibrated)!.merge(createEstimator({ ...calibrated, problemType: 'MulticlassClassification', calibration: topScoreArtefact() })!)).toThrow(/different kinds/);
+  });
+
+  it('refuses a saved state with corrupt counts', () => {
+    const options: EstimatorOptions = { problemType: 'BinaryClassification', positiveLabel: '1', negativeLabel: '0' };
+    const state = createEstimator(options)!.save();
+    state.arrays.predicted = new Float64Array([1.5, 0]);
+    expect(() => loadEstimator(state, options)).toThrow(/lacks its counts, sums or scores/);
+    const skipped = createEstimator(options)!.save();
+    skipped.arrays.skipped = new Float64Array(3);
+    expect(() => loadEstimator(skipped, options)).toThrow(/has 3 skip counts, expected 8 non-negative integers/);
   });
 
   it('regression has no estimator, and an unknown state is refused', () => {

@@ -11,7 +11,7 @@ import { multiclassScalars, perClassMetrics } from '../metrics/multiclass-metric
 import { InputError } from '../errors.ts';
 import { expectState, stateArray, type AccumulatorState, type MergeableAccumulator } from '../state/accumulator-state.ts';
 import type { CalibrationArtefact, SamplingErrorComponents } from './calibration-artefact.ts';
-import { calibrationFingerprint, dataKeyed, SkipCounts, type EstimationInput, type EstimationResult } from './estimation-result.ts';
+import { calibrationFingerprint, dataKeyed, isCountArray, SkipCounts, type EstimationInput, type EstimationResult } from './estimation-result.ts';
 import { predictIsotonic, type IsotonicMap } from './isotonic-regression.ts';
 import { binomialStandardError, estimatedMetric, standardError, type EstimatedMetric } from './sampling-error.ts';
 import { UnitIntervalSums } from './unit-interval-sums.ts';
@@ -112,7 +112,7 @@ export class MulticlassEstimator implements MergeableAccumulator<MulticlassEstim
       throw new InputError('state: the vector estimate was made with another calibration or other classes');
     }
     const predicted = stateArray(state, 'predicted', Float64Array);
-    if (predicted.length !== out.classes.length || state.parts?.cells === undefined) throw new InputError('state: vector estimate state lacks its counts or cells');
+    if (!isCountArray(predicted) || predicted.length !== out.classes.length || state.parts?.cells === undefined) throw new InputError('state: vector estimate state lacks its counts or cells');
     out.#predicted.set(predicted);
     out.#skipped.merge(SkipCounts.fromArray(stateArray(state, 'skipped', Float64Array)));
     out.#cells.merge(UnitIntervalSums.load(state.parts.cells));

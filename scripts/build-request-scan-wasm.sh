@@ -2,11 +2,12 @@
 # Builds monitor/ingest/wasm/request-scan.c into WebAssembly (SIMD) and writes it, base64-encoded, into
 # monitor/ingest/wasm/request-scan-wasm.ts, so the module loads the same way under tsx, from dist/ and in the image.
 # Needs clang and wasm-ld (Debian: apt-get install --no-install-recommends clang lld). The generated file is
-# committed: building the monitor does not need clang.
+# committed: building the monitor does not need clang. An argument writes the module elsewhere (the test that checks
+# the committed file is the build of the source).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 src=monitor/ingest/wasm/request-scan.c
-out=monitor/ingest/wasm/request-scan-wasm.ts
+out=${1:-monitor/ingest/wasm/request-scan-wasm.ts}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 clang --target=wasm32 -O3 -msimd128 -nostdlib -fno-builtin -ffreestanding \

@@ -125,9 +125,17 @@ export function setRequestScanEngine(engine: 'wasm' | 'js'): void {
   requestScanEngine = engine;
 }
 
+/**
+ * Lines longer than this are scanned in JavaScript: the module's memory (twice the line) never shrinks, so it stays
+ * bounded by this, whatever the maximum line size.
+ */
+export const WASM_MAX_BYTES = 16 << 20;
+
+const useWasm = (start: number, end: number): boolean => requestScanEngine === 'wasm' && end - start <= WASM_MAX_BYTES;
+
 /** The scans of the engine in use. */
 export const requestScans = {
-  skip: (bytes: Uint8Array, start: number, end: number): number => (requestScanEngine === 'wasm' ? wasmSkipJsonString(bytes, start, end) : skipJsonStringJs(bytes, start, end)),
-  json: (bytes: Uint8Array, start: number, end: number): RequestScan => (requestScanEngine === 'wasm' ? wasmScanJsonRequest(bytes, start, end) : scanJsonRequest(bytes, start, end)),
-  lines: (bytes: Uint8Array, start: number, end: number): LinesScan => (requestScanEngine === 'wasm' ? wasmCountRequestLines(bytes, start, end) : countRequestLines(bytes, start, end)),
+  skip: (bytes: Uint8Array, start: number, end: number): number => (useWasm(start, end) ? wasmSkipJsonString(bytes, start, end) : skipJsonStringJs(bytes, start, end)),
+  json: (bytes: Uint8Array, start: number, end: number): RequestScan => (useWasm(start, end) ? wasmScanJsonRequest(bytes, start, end) : scanJsonRequest(bytes, start, end)),
+  lines: (bytes: Uint8Array, start: number, end: number): LinesScan => (useWasm(start, end) ? wasmCountRequestLines(bytes, start, end) : countRequestLines(bytes, start, end)),
 };

@@ -240,8 +240,15 @@ describe('countRequestLines (JavaScript and WebAssembly) against payloadLines', 
   });
 });
 
+/** JSON number text of every form (signs, zero, fractions, e/E exponents with and without signs), and near misses. */
+const numberText = fc
+  .tuple(fc.constantFrom('', '-', '+'), fc.constantFrom('0', '7', '10', '01', '123456789', ''), fc.constantFrom('', '.5', '.', '.000'), fc.constantFrom('', 'e5', 'E5', 'e+5', 'E-05', 'e', 'E+', 'e-0'))
+  .map((parts) => parts.join(''));
+
 /** Random JSON text of a request, in one of the shapes the monitor reads. */
 const jsonRequest = fc.oneof(
+  fc.array(fc.dictionary(fc.string({ maxLength: 3 }), numberText, { maxKeys: 3 }), { maxLength: 4 }).map((rows) => `[${rows.map((r) => `{${Object.entries(r).map(([k, v]) => `${JSON.stringify(k)}:${v}`).join(',')}}`).join(',')}]`),
+  fc.array(numberText, { maxLength: 6 }).map((v) => `[${v.join(', ')}]`),
   fc.array(fc.dictionary(fc.string(), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 5 }), { maxLength: 8 }).map((v) => JSON.stringify(v)),
   fc.array(fc.array(fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.integer(), fc.string())), { maxLength: 8 }).map((v) => JSON.stringify(v)),
   fc.array(fc.jsonValue({ maxDepth: 1 }), { maxLength: 8 }).map((v) => JSON.stringify(v)),

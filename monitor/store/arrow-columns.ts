@@ -2,7 +2,7 @@
  * @module Column builders that fill Arrow buffers row by row and hand out one record batch's columns at a time, then
  * start over in the same buffers: the Parquet writers stay at one row group of memory however many rows pass.
  */
-import { Data, Float64, Int64, List, makeData, Timestamp, Utf8, type DataType } from 'apache-arrow';
+import { Data, Float64, Int64, List, makeData, makeVector, Timestamp, Utf8, type DataType, type Dictionary, type Int32 } from 'apache-arrow';
 
 const encoder = new TextEncoder();
 
@@ -104,6 +104,65 @@ export class Utf8Column implements ColumnBuilder {
     this.previous = undefined;
     this.previousStart = 0;
     this.offsets[0] = 0;
+  }
+}
+
+/**
+ * A nullable dictionary-encoded UTF-8 column (Arrow Dictionary<Utf8, Int32>): each distinct value is encoded once
+ * per batch, rows hold indices. Ids repeat for every record of a request and labels are few, so a reader decodes a
+ * small dictionary instead of a string per row, and the Parquet file is dictionary-encoded as well.
+ */
+export class DictionaryUtf8Column implements ColumnBuilder {
+  length = 0;
+  private indices = new Int32Array(1024);
+  private readonly validity = new Validity();
+  private readonly entries = new Utf8Column();
+  private readonly lookup = new Map<string, number>();
+  private previous: string | undefined;
+  private previousIndex = -1;
+
+  constructor(private readonly type: Dictionary<Utf8, Int32>) {}
+
+  append(value: string | null | undefined): void {
+    const row = this.length++;
+    this.indices = grow(this.indices, row + 1);
+    if (value === null || value === undefined) {
+      this.validity.set(row, false);
+      this.indices[row] = 0;
+      return;
+    }
+    this.validity.set(row, true);
+    if (value !== this.previous) {
+      let index = this.lookup.get(value);
+      if (index === undefined) {
+        index = this.entries.length;
+        this.entries.append(value);
+        this.lookup.set(value, index);
+      }
+      this.previous = value;
+      this.previousIndex = index;
+    }
+    this.indices[row] = this.previousIndex;
+  }
+
+  finish(): Data<Dictionary<Utf8, Int32>> {
+    return makeData({
+      type: this.type,
+      length: this.length,
+      nullCount: this.validity.nulls,
+      nullBitmap: this.validity.take(this.length),
+      data: this.indices.subarray(0, this.length),
+      dictionary: makeVector(this.entries.finish()),
+    });
+  }
+
+  reset(): void {
+    this.length = 0;
+    this.validity.reset();
+    this.entries.reset();
+    this.lookup.clear();
+    this.previous = undefined;
+    this.previousIndex = -1;
   }
 }
 

@@ -21,6 +21,8 @@ export interface ParquetRangeFile {
   readonly metadata: ReadonlyMap<string, string>;
   /** Rows in row group `i`. */
   rowGroupRows(i: number): number;
+  /** Compressed bytes per column (leaf path, e.g. "probabilities.list.item"), summed over the row groups. */
+  columnBytes(): Record<string, number>;
   /** Decodes row group `i` (all columns) into an Arrow table. */
   readRowGroup(i: number): Promise<Table>;
   /** Frees the WebAssembly side. */
@@ -78,6 +80,16 @@ export async function openParquetRange(storage: Storage, path: string): Promise<
       numRowGroups: groups,
       metadata: kv,
       rowGroupRows: (i) => rows[i]!,
+      columnBytes: () => {
+        const out: Record<string, number> = {};
+        for (let g = 0; g < groups; g++) {
+          for (const c of meta.rowGroup(g).columns()) {
+            const name = c.columnPath().join('.');
+            out[name] = (out[name] ?? 0) + c.compressedSize();
+          }
+        }
+        return out;
+      },
       async readRowGroup(i: number): Promise<Table> {
         try {
           const wasmTable = await handle.read({ rowGroups: [i], batchSize: Math.max(1, rows[i]!) });

@@ -6,9 +6,10 @@ import { Int64, makeData, RecordBatch, Struct } from 'apache-arrow';
 import type { RawPrediction } from '../ingest/extract-response.ts';
 import type { DecodedLine } from '../ingest/decode-capture-line.ts';
 import type { Storage } from '../storage/storage.ts';
-import { Float64Column, Float64ListColumn, Int64Column, Utf8Column, type ColumnBuilder } from './arrow-columns.ts';
-import { ParquetStreamWriter, type ParquetWriteResult } from './parquet-stream-writer.ts';
+import { DictionaryUtf8Column, Float64Column, Float64ListColumn, Int64Column, type ColumnBuilder } from './arrow-columns.ts';
+import { ParquetStreamWriter, type ParquetColumnSetting, type ParquetWriteResult } from './parquet-stream-writer.ts';
 import {
+  dictionaryUtf8,
   INFERENCE_TIME_TYPE,
   PREDICTION_COLUMN_SETTINGS,
   PREDICTION_SCHEMA,
@@ -53,12 +54,12 @@ export interface PartWriteResult extends ParquetWriteResult {
 /** Writes one part file. Use {@link PredictionPartWriter.create}. */
 export class PredictionPartWriter {
   requests = 0;
-  private readonly inferenceId = new Utf8Column();
-  private readonly eventId = new Utf8Column();
+  private readonly inferenceId = new DictionaryUtf8Column(dictionaryUtf8(0));
+  private readonly eventId = new DictionaryUtf8Column(dictionaryUtf8(1));
   private readonly payloadIndex = new Int64Column(new Int64());
   private readonly inferenceTime = new Int64Column(INFERENCE_TIME_TYPE);
-  private readonly label = new Utf8Column();
-  private readonly labelType = new Utf8Column();
+  private readonly label = new DictionaryUtf8Column(dictionaryUtf8(2));
+  private readonly labelType = new DictionaryUtf8Column(dictionaryUtf8(3));
   private readonly score = new Float64Column();
   private readonly probabilities = new Float64ListColumn(PROBABILITIES_TYPE);
   private readonly columns: ColumnBuilder[] = [this.inferenceId, this.eventId, this.payloadIndex, this.inferenceTime, this.label, this.labelType, this.score, this.probabilities];
@@ -68,12 +69,15 @@ export class PredictionPartWriter {
     private readonly rowGroupRows: number,
   ) {}
 
-  /** Starts the part at `path` (invisible until {@link close}). */
-  static async create(storage: Storage, path: string, rowGroupRows = DEFAULT_ROW_GROUP_ROWS): Promise<PredictionPartWriter> {
+  /**
+   * Starts the part at `path` (invisible until {@link close}). `columns` overrides the column encodings (for
+   * measurements: any choice reads back the same).
+   */
+  static async create(storage: Storage, path: string, rowGroupRows = DEFAULT_ROW_GROUP_ROWS, columns: Record<string, ParquetColumnSetting> = PREDICTION_COLUMN_SETTINGS): Promise<PredictionPartWriter> {
     const out = await ParquetStreamWriter.create(storage, path, PREDICTION_SCHEMA, {
       rowGroupRows,
       metadata: { [SCHEMA_VERSION_KEY]: String(STORE_SCHEMA_VERSION) },
-      columns: PREDICTION_COLUMN_SETTINGS,
+      columns,
     });
     return new PredictionPartWriter(out, rowGroupRows);
   }

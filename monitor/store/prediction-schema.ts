@@ -5,16 +5,16 @@
  *
  * | column          | type                      | null when                                                  |
  * | --------------- | ------------------------- | ---------------------------------------------------------- |
- * | inference_id    | utf8                      | the record had no inferenceId (it is keyed by event_id)    |
- * | event_id        | utf8                      | the record had no eventId                                  |
+ * | inference_id    | utf8 (dictionary)         | the record had no inferenceId (it is keyed by event_id)    |
+ * | event_id        | utf8 (dictionary)         | the record had no eventId                                  |
  * | payload_index   | int64                     | never                                                      |
  * | inference_time  | timestamp[ms, UTC]        | never (a record without one cannot be placed in an hour)   |
- * | label           | utf8                      | the response gave no label (label_type null too)           |
- * | label_type      | utf8: string, number, boolean, other | as label                                        |
+ * | label           | utf8 (dictionary)         | the response gave no label (label_type null too)           |
+ * | label_type      | utf8 (dictionary): string, number, boolean, other | as label                                |
  * | score           | float64                   | the response gave no score                                 |
  * | probabilities   | list<float64>             | the response gave no probability vector                    |
  */
-import { Field, Float64, Int64, List, Schema, TimeUnit, Timestamp, Utf8 } from 'apache-arrow';
+import { Dictionary, Field, Float64, Int32, Int64, List, Schema, TimeUnit, Timestamp, Utf8 } from 'apache-arrow';
 import type { ParquetColumnSetting } from './parquet-stream-writer.ts';
 
 /** Version of the layout of stored hours (manifest and Parquet columns). A reader refuses versions it does not know. */
@@ -26,14 +26,20 @@ export const SCHEMA_VERSION_KEY = 'mpm.prediction_store.schema_version';
 export const PROBABILITIES_TYPE = new List(new Field('item', new Float64(), false));
 export const INFERENCE_TIME_TYPE = new Timestamp(TimeUnit.MILLISECOND, 'UTC');
 
-/** The Arrow schema of a stored part. */
+/** A dictionary-encoded string column's type; each dictionary column of a schema has its own id. */
+export const dictionaryUtf8 = (id: number): Dictionary<Utf8, Int32> => new Dictionary(new Utf8(), new Int32(), id);
+
+/**
+ * The Arrow schema of a stored part. The string columns are dictionary-encoded in Arrow as in Parquet, so they
+ * read back as small dictionaries (pyarrow gives pandas categoricals; DuckDB and Athena read VARCHAR).
+ */
 export const PREDICTION_SCHEMA = new Schema([
-  new Field('inference_id', new Utf8(), true),
-  new Field('event_id', new Utf8(), true),
+  new Field('inference_id', dictionaryUtf8(0), true),
+  new Field('event_id', dictionaryUtf8(1), true),
   new Field('payload_index', new Int64(), false),
   new Field('inference_time', INFERENCE_TIME_TYPE, false),
-  new Field('label', new Utf8(), true),
-  new Field('label_type', new Utf8(), true),
+  new Field('label', dictionaryUtf8(2), true),
+  new Field('label_type', dictionaryUtf8(3), true),
   new Field('score', new Float64(), true),
   new Field('probabilities', PROBABILITIES_TYPE, true),
 ]);

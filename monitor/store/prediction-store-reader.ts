@@ -6,7 +6,7 @@
  * hour); a corrupt manifest or part, or a part that disagrees with its manifest, is an InputError naming its path.
  */
 import { createHash } from 'node:crypto';
-import { tableFromIPC, type Data, type Table } from 'apache-arrow';
+import { DataType, tableFromIPC, type Data, type Table } from 'apache-arrow';
 import { InputError } from '../errors.ts';
 import type { RawPrediction } from '../ingest/extract-response.ts';
 import type { Storage } from '../storage/storage.ts';
@@ -107,8 +107,34 @@ function isValid(data: Data, i: number): boolean {
   return bitmap !== undefined && bitmap.length > 0 ? ((bitmap[i >> 3]! >> (i & 7)) & 1) === 1 : data.nullCount === 0;
 }
 
-/** Reads row i of a UTF-8 column, reusing the previous row's string when the bytes are the same (ids repeat). */
-function utf8Reader(data: Data): (i: number) => string | null {
+/** Decodes every string of a Utf8 Data (a dictionary). */
+function decodeAll(data: Data): Array<string | null> {
+  const offsets = data.valueOffsets as Int32Array;
+  const bytes = data.values as Uint8Array;
+  const out: Array<string | null> = new Array(data.length);
+  for (let i = 0; i < data.length; i++) out[i] = isValid(data, i) ? decoder.decode(bytes.subarray(offsets[i]!, offsets[i + 1]!)) : null;
+  return out;
+}
+
+/**
+ * Reads row i of a string column: a dictionary column (as the store writes) looks its index up in the decoded
+ * dictionary; a plain UTF-8 column (a part rewritten by another tool) reuses the previous row's string when the
+ * bytes are the same (ids repeat for every record of a request).
+ */
+function stringReader(data: Data, location: string, name: string): (i: number) => string | null {
+  if (DataType.isDictionary(data.type)) {
+    const dictionary = data.dictionary?.data;
+    if (dictionary === undefined || dictionary.length !== 1 || !DataType.isUtf8(dictionary[0]!.type)) throw new InputError(`store: ${location}: column ${name} is not a dictionary of strings`);
+    const entries = decodeAll(dictionary[0]!);
+    const indices = data.values as Int32Array;
+    return (i) => {
+      if (!isValid(data, i)) return null;
+      const value = entries[indices[i]!];
+      if (value === undefined) throw new InputError(`store: ${location}: column ${name} row ${i} has a dictionary index out of range`);
+      return value;
+    };
+  }
+  if (!DataType.isUtf8(data.type)) throw new InputError(`store: ${location}: column ${name} is ${data.type}, not strings`);
   const offsets = data.valueOffsets as Int32Array;
   const bytes = data.values as Uint8Array;
   let prev: string | null = null;
@@ -136,18 +162,22 @@ function utf8Reader(data: Data): (i: number) => string | null {
 }
 
 /** Reads row i of an Int64 or Timestamp column as a number (exact below 2^53, as it was written). */
-function int64Reader(data: Data): (i: number) => number {
+function int64Reader(data: Data, location: string, name: string): (i: number) => number {
+  if (!DataType.isInt(data.type) && !DataType.isTimestamp(data.type)) throw new InputError(`store: ${location}: column ${name} is ${data.type}, not 64-bit integers`);
+  if (data.nullCount > 0) throw new InputError(`store: ${location}: column ${name} has ${data.nullCount} nulls`);
   const values = data.values as BigInt64Array | Int32Array;
   const halves = values instanceof BigInt64Array ? new Int32Array(values.buffer, values.byteOffset, values.length * 2) : values;
   return (i) => halves[2 * i + 1]! * 4294967296 + (halves[2 * i]! >>> 0);
 }
 
-function float64Reader(data: Data): (i: number) => number | undefined {
+function float64Reader(data: Data, location: string, name: string): (i: number) => number | undefined {
+  if (!DataType.isFloat(data.type)) throw new InputError(`store: ${location}: column ${name} is ${data.type}, not float64`);
   const values = data.values as Float64Array;
   return (i) => (isValid(data, i) ? values[i] : undefined);
 }
 
-function listReader(data: Data): (i: number) => number[] | undefined {
+function listReader(data: Data, location: string, name: string): (i: number) => number[] | undefined {
+  if (!DataType.isList(data.type) || !DataType.isFloat(data.children[0]?.type)) throw new InputError(`store: ${location}: column ${name} is ${data.type}, not a list of float64`);
   const offsets = data.valueOffsets as Int32Array;
   const child = data.children[0]!;
   const values = child.values as Float64Array;
@@ -203,20 +233,18 @@ async function* readPart(storage: Storage, path: string, entry: PartEntry): Asyn
       }
     }
     for (const field of PREDICTION_SCHEMA.fields) {
-      if (!table.schema.fields.some((f) => f.name === field.name && f.type.typeId === field.type.typeId)) {
-        throw new InputError(`store: ${location} lacks the column ${field.name} of type ${field.type}`);
-      }
+      if (!table.schema.fields.some((f) => f.name === field.name)) throw new InputError(`store: ${location} lacks the column ${field.name}`);
     }
     for (let b = 0; b < table.batches.length; b++) {
       const n = table.batches[b]!.numRows;
-      const inferenceId = utf8Reader(columnData(table, b, 'inference_id', location));
-      const eventId = utf8Reader(columnData(table, b, 'event_id', location));
-      const index = int64Reader(columnData(table, b, 'payload_index', location));
-      const time = int64Reader(columnData(table, b, 'inference_time', location));
-      const label = utf8Reader(columnData(table, b, 'label', location));
-      const labelType = utf8Reader(columnData(table, b, 'label_type', location));
-      const score = float64Reader(columnData(table, b, 'score', location));
-      const vector = listReader(columnData(table, b, 'probabilities', location));
+      const inferenceId = stringReader(columnData(table, b, 'inference_id', location), location, 'inference_id');
+      const eventId = stringReader(columnData(table, b, 'event_id', location), location, 'event_id');
+      const index = int64Reader(columnData(table, b, 'payload_index', location), location, 'payload_index');
+      const time = int64Reader(columnData(table, b, 'inference_time', location), location, 'inference_time');
+      const label = stringReader(columnData(table, b, 'label', location), location, 'label');
+      const labelType = stringReader(columnData(table, b, 'label_type', location), location, 'label_type');
+      const score = float64Reader(columnData(table, b, 'score', location), location, 'score');
+      const vector = listReader(columnData(table, b, 'probabilities', location), location, 'probabilities');
       for (let i = 0; i < n; i++) {
         row++;
         const iid = inferenceId(i);

@@ -26,6 +26,11 @@ const { values } = parseArgs({ options: { 'size-mb': { type: 'string' }, out: { 
 const sizeMb = Number(values['size-mb'] ?? 200);
 const out = values.out ?? '/tmp/mpm-store-size';
 const load = () => loadavg().map((x) => x.toFixed(1)).join(' ');
+/** CPU seconds (user + system) since `since`: steadier than wall time on a loaded machine. */
+const cpu = (since: NodeJS.CpuUsage): number => {
+  const d = process.cpuUsage(since);
+  return (d.user + d.system) / 1e6;
+};
 
 const manifest = generateCapture({ ...DEFAULT_OPTIONS, out: path.join(out, 'bench'), sizeMb });
 const hour = Date.parse(manifest.startTime);
@@ -38,13 +43,16 @@ const extraction = { problem_type: response.problemType, inference_attribute: nu
 
 // 1. Capture read alone (the parse the store saves on a delayed judgement).
 let t = performance.now();
+let c = process.cpuUsage();
 let predictions = 0;
 await readCapture(capture, lineOptions, new InputErrorTally(5), { onRecord: (r) => void (predictions += r.predictions.length) }, DEFAULT_OPTIONS.endpoint);
 const captureSeconds = (performance.now() - t) / 1000;
-console.log(`capture read: ${predictions} predictions in ${captureSeconds.toFixed(2)} s (load ${load()})`);
+const captureCpu = cpu(c);
+console.log(`capture read: ${predictions} predictions in ${captureSeconds.toFixed(2)} s, ${captureCpu.toFixed(2)} CPU s (load ${load()})`);
 
 // 2. Capture read while storing the hour (the live run with MPM_PREDICTION_STORE).
 t = performance.now();
+c = process.cpuUsage();
 const writer = PredictionStoreWriter.open(store, { endpoint: DEFAULT_OPTIONS.endpoint, window, extraction });
 const records: StoreRecord[] = [];
 await readCapture(
@@ -63,7 +71,8 @@ await readCapture(
 const [stored] = await writer.finish();
 const storeSeconds = (performance.now() - t) / 1000;
 const part = stored!.parts[0]!;
-console.log(`capture read + store written: ${storeSeconds.toFixed(2)} s (load ${load()})`);
+const storeCpu = cpu(c);
+console.log(`capture read + store written: ${storeSeconds.toFixed(2)} s, ${storeCpu.toFixed(2)} CPU s: the store adds ${((storeCpu - captureCpu) / predictions * 1e6).toFixed(2)} CPU µs per prediction (load ${load()})`);
 console.log(`store: ${stored!.records} predictions, ${part.bytes} bytes, ${(part.bytes / stored!.records).toFixed(2)} bytes per prediction, ${part.row_groups} row groups`);
 const file = await openParquetRange(store, `${DEFAULT_OPTIONS.endpoint}/AllTraffic/${manifest.startTime.slice(0, 4)}/${manifest.startTime.slice(5, 7)}/${manifest.startTime.slice(8, 10)}/${manifest.startTime.slice(11, 13)}/${part.file}`);
 for (const [column, bytes] of Object.entries(file.columnBytes())) console.log(`  ${column.padEnd(24)} ${(bytes / stored!.records).toFixed(3)} bytes per prediction`);
@@ -71,11 +80,16 @@ file.close();
 
 // 3. The stored hour read back and interpreted (judging from the store, without the join).
 t = performance.now();
+c = process.cpuUsage();
 const opened = (await openStoredHour(store, { endpoint: DEFAULT_OPTIONS.endpoint, hour }))!;
 let back = 0;
 for await (const line of storedJoinRecords(opened, response, new InputErrorTally(5))) back += line.predictions.length;
 const readSeconds = (performance.now() - t) / 1000;
-console.log(`stored hour read + interpreted: ${back} predictions in ${readSeconds.toFixed(2)} s, ${(captureSeconds / readSeconds).toFixed(1)}x faster than the capture read (load ${load()})`);
+const readCpu = cpu(c);
+console.log(
+  `stored hour read + interpreted: ${back} predictions in ${readSeconds.toFixed(2)} s, ${readCpu.toFixed(2)} CPU s; ` +
+    `${(captureSeconds / readSeconds).toFixed(1)}x (wall), ${(captureCpu / readCpu).toFixed(1)}x (CPU) less than the capture read (load ${load()})`,
+);
 
 // 4. Variants on the first 20,000 requests: the score plain, and a probability vector per prediction.
 async function measure(name: string, recs: StoreRecord[], columns?: Parameters<typeof PredictionPartWriter.create>[3]): Promise<void> {

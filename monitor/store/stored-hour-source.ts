@@ -5,16 +5,16 @@
  * so the report and the input-error gate describe the judged hour. No capture is parsed.
  */
 import { ConfigError } from '../errors.ts';
-import type { DecodedLine } from '../ingest/decode-capture-line.ts';
+import type { CaptureRecord } from '../ingest/decode-capture-line.ts';
 import { InputErrorTally, RecordProblem } from '../ingest/input-errors.ts';
 import { interpretPrediction, type InterpretOptions, type Prediction } from '../ingest/interpret-prediction.ts';
-import { emptyCaptureSummary, type CaptureSummary } from '../ingest/read-capture.ts';
+import { emptyCaptureSummary, type CaptureSummary } from '../scan/capture-summary.ts';
 import type { ExtractionSettings } from './hour-manifest.ts';
 import type { StoredHour, StoredRecord } from './prediction-store-reader.ts';
 import { formatHour } from './store-layout.ts';
 
-/** A decoded capture record, as the join takes it. */
-export type JoinRecord = Extract<DecodedLine, { status: 'ok' }>;
+/** A decoded capture record, as the join (a scan plan's add) takes it. */
+export type JoinRecord = CaptureRecord;
 
 /**
  * Checks that the stored predictions were extracted as this run would: the same problem type (else ConfigError,

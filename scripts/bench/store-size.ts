@@ -12,7 +12,11 @@ import { loadavg } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { InputErrorTally } from '../../monitor/ingest/input-errors.ts';
-import { readCapture } from '../../monitor/ingest/read-capture.ts';
+import type { CaptureLineOptions, CaptureRecord } from '../../monitor/ingest/decode-capture-line.ts';
+import { captureRoot, walkCaptureFiles } from '../../monitor/scan/capture-files.ts';
+import { emptyCaptureSummary } from '../../monitor/scan/capture-summary.ts';
+import { readCaptureFile } from '../../monitor/scan/read-capture-file.ts';
+import type { Storage } from '../../monitor/storage/storage.ts';
 import type { ResponseOptions } from '../../monitor/ingest/explode-response.ts';
 import { LocalStorage } from '../../monitor/storage/local.ts';
 import { openParquetRange } from '../../monitor/store/parquet-range-file.ts';
@@ -38,6 +42,15 @@ const window = { start: hour, end: hour + 3_600_000 };
 const response: ResponseOptions = { problemType: 'MulticlassClassification', positiveLabel: '1', negativeLabel: '0' };
 const lineOptions = { response, window, checkRequestCount: false, format: { kind: 'sagemakerCaptureJson' as const, captureIndexNames: ['endpointInput', 'endpointOutput'] } };
 const capture = new LocalStorage(manifest.captureDir);
+
+/** Reads the window's capture files in path order on this thread, handing each record and its file on. */
+async function readCapture(storage: Storage, o: CaptureLineOptions, tally: InputErrorTally, onRecord: (record: CaptureRecord, file: string) => void): Promise<void> {
+  const root = await captureRoot(storage, DEFAULT_OPTIONS.endpoint);
+  const summary = emptyCaptureSummary(storage.location);
+  const files = [];
+  for await (const file of walkCaptureFiles(storage, root, o.window, summary)) files.push(file);
+  for (const file of files) await readCaptureFile(storage, file.path, o, tally, summary, (record) => onRecord(record, file.path));
+}
 const store = new LocalStorage(path.join(out, 'store'));
 const extraction = { problem_type: response.problemType, inference_attribute: null, probability_attribute: null };
 
@@ -45,7 +58,7 @@ const extraction = { problem_type: response.problemType, inference_attribute: nu
 let t = performance.now();
 let c = process.cpuUsage();
 let predictions = 0;
-await readCapture(capture, lineOptions, new InputErrorTally(5), { onRecord: (r) => void (predictions += r.predictions.length) }, DEFAULT_OPTIONS.endpoint);
+await readCapture(capture, lineOptions, new InputErrorTally(5), (r) => void (predictions += r.predictions.length));
 const captureSeconds = (performance.now() - t) / 1000;
 const captureCpu = cpu(c);
 console.log(`capture read: ${predictions} predictions in ${captureSeconds.toFixed(2)} s, ${captureCpu.toFixed(2)} CPU s (load ${load()})`);
@@ -59,14 +72,11 @@ await readCapture(
   capture,
   { ...lineOptions, keepRaw: true },
   new InputErrorTally(5),
-  {
-    onRecord: (line, file) => {
-      const record = storeRecordOf(line)!;
-      writer.add(record, writer.variantOfFile(file));
-      if (records.length < 20_000) records.push(record);
-    },
+  (line, file) => {
+    const record = storeRecordOf(line)!;
+    writer.add(record, writer.variantOfFile(file));
+    if (records.length < 20_000) records.push(record);
   },
-  DEFAULT_OPTIONS.endpoint,
 );
 const [stored] = await writer.finish();
 const storeSeconds = (performance.now() - t) / 1000;

@@ -4,7 +4,7 @@
  * reader uses this; a judgement from the prediction store interprets stored readings with the same function.
  */
 import type { DecodedPayload } from './decode-payload.ts';
-import { extractResponse, rawPrediction, type ExtractOptions, type RawPrediction } from './extract-response.ts';
+import { checkPayloadIndexes, extractResponse, rawPrediction, type ExtractOptions, type RawPrediction } from './extract-response.ts';
 import { interpretPrediction, type InterpretOptions, type Prediction } from './interpret-prediction.ts';
 
 export { negativeLabelFor, interpretPrediction as toPrediction, type Prediction } from './interpret-prediction.ts';
@@ -30,5 +30,6 @@ export function explodeResponse(payload: DecodedPayload, o: ResponseOptions, raw
           raw.push(rawPrediction(index, label, score, vector));
         },
   );
+  checkPayloadIndexes(predictions);
   return predictions;
 }

@@ -209,33 +209,35 @@ function fromCsv(text: string, o: ExtractOptions, visit: RawVisitor): void {
 }
 
 /**
- * Reads a decoded response, calling `visit` for each record in order, then checks that it held at least one record
- * and no payload index twice. Returns the number of distinct payload indexes (the number of records).
+ * Reads a decoded response, calling `visit` for each record in order. The caller then checks the payload indexes
+ * with {@link checkPayloadIndexes} (after every record, so a record that cannot be read is reported first, as one
+ * pass always did).
  *
  * @throws RecordProblem for a response it cannot read (and whatever `visit` throws).
  */
-export function extractResponse(payload: DecodedPayload, o: ExtractOptions, visit: RawVisitor): number {
-  const seen = new Set<number>();
-  let duplicate: number | undefined;
-  const tally: RawVisitor = (index, label, score, vector) => {
-    visit(index, label, score, vector);
-    if (seen.has(index)) duplicate ??= index;
-    seen.add(index);
-  };
-  if (payload.kind === 'csv') fromCsv(payload.text, o, tally);
+export function extractResponse(payload: DecodedPayload, o: ExtractOptions, visit: RawVisitor): void {
+  if (payload.kind === 'csv') fromCsv(payload.text, o, visit);
   else if (payload.kind === 'jsonlines') {
     const lines = payloadLines(payload.text);
-    lines.forEach((line, i) => fromItem(parsePayloadJson(line, `endpointOutput line ${i + 1}`), i, o, tally));
-  } else fromJson(parsePayloadJson(payload.text, 'endpointOutput'), o, tally);
-  if (seen.size === 0) throw new RecordProblem('unrecognised_response', 'the response holds no predictions');
-  if (duplicate !== undefined) throw new RecordProblem('invalid_payload_index', `payload_index ${duplicate} appears twice in one response`);
-  return seen.size;
+    for (let i = 0; i < lines.length; i++) fromItem(parsePayloadJson(lines[i]!, `endpointOutput line ${i + 1}`), i, o, visit);
+  } else fromJson(parsePayloadJson(payload.text, 'endpointOutput'), o, visit);
 }
 
-/** Reads a decoded response into one RawPrediction per record (see {@link extractResponse}). */
+/** Throws unless a response held at least one record and no payload index twice. */
+export function checkPayloadIndexes(records: ReadonlyArray<{ index: number }>): void {
+  if (records.length === 0) throw new RecordProblem('unrecognised_response', 'the response holds no predictions');
+  const seen = new Set<number>();
+  for (const r of records) {
+    if (seen.has(r.index)) throw new RecordProblem('invalid_payload_index', `payload_index ${r.index} appears twice in one response`);
+    seen.add(r.index);
+  }
+}
+
+/** Reads a decoded response into one RawPrediction per record, its payload indexes checked. */
 export function extractRawPredictions(payload: DecodedPayload, o: ExtractOptions): RawPrediction[] {
   const out: RawPrediction[] = [];
   extractResponse(payload, o, (index, label, score, vector) => void out.push(rawPrediction(index, label, score, vector)));
+  checkPayloadIndexes(out);
   return out;
 }
 

@@ -85,3 +85,21 @@ describe('ParquetStreamWriter', () => {
     expect((await w.close()).rows).toBe(50_000);
   });
 });
+
+describe('ParquetStreamWriter when the storage fails', () => {
+  it('reports the failure from drain(), write() and close() instead of queueing or waiting forever', async () => {
+    const root = await mkdtemp(path.join(tmpdir(), 'mpm-pq-'));
+    roots.push(root);
+    class Failing extends LocalStorage {
+      override async writeStream(_rel: string, body: AsyncIterable<Uint8Array>): Promise<number> {
+        for await (const _chunk of body) throw Object.assign(new Error('AccessDenied: no s3:PutObject'), { name: 'AccessDenied' });
+        return 0;
+      }
+    }
+    const w = await ParquetStreamWriter.create(new Failing(root), 'h.parquet', schema, { rowGroupRows: 10_000, highWaterBytes: 50_000 });
+    for (let g = 0; g < 5; g++) w.write(batch(10_000));
+    await expect(w.drain()).rejects.toThrow('AccessDenied: no s3:PutObject');
+    expect(() => w.write(batch(10))).toThrow('AccessDenied');
+    await expect(w.close()).rejects.toThrow('AccessDenied');
+  });
+});

@@ -56,6 +56,7 @@ export class ParquetStreamWriter {
   private closed = false;
   private aborted = false;
   private failure: unknown;
+  private storageFailure: unknown;
   private wake: (() => void) | undefined;
   private drained: Array<() => void> = [];
   private done!: Promise<number>;
@@ -117,14 +118,21 @@ export class ParquetStreamWriter {
       if (writer.failure !== undefined) throw writer.failure;
     };
     writer.done = storage.writeStream(path, output());
-    // Settled by close() or abort(); until then a failure must not go unhandled.
-    writer.done.catch(() => undefined);
+    // A storage failure (access denied, a full disk) stops the pulls: it is kept, the queue dropped, and a producer
+    // waiting in drain() released, so write() and drain() report it instead of queueing or waiting forever.
+    writer.done.catch((error: unknown) => {
+      writer.storageFailure ??= error;
+      writer.queue.length = 0;
+      writer.queuedBytes = 0;
+      for (const resolve of writer.drained.splice(0)) resolve();
+    });
     return writer;
   }
 
   /** Queues one batch (at most rowGroupRows rows; it becomes one row group). */
   write(batch: RecordBatch): void {
     if (this.closed || this.aborted) throw new Error(`write after close: ${this.storage.describe(this.path)}`);
+    this.throwIfFailed();
     if (batch.numRows === 0) return;
     this.enqueue(batch);
   }
@@ -143,10 +151,16 @@ export class ParquetStreamWriter {
     return this.queuedBytes > this.highWaterBytes;
   }
 
-  /** Resolves once the queued batches are below the high-water mark. */
-  drain(): Promise<void> {
-    if (!this.needsDrain) return Promise.resolve();
-    return new Promise((resolve) => this.drained.push(resolve));
+  /** Resolves once the queued batches are below the high-water mark; rejects when the storage write failed. */
+  async drain(): Promise<void> {
+    if (this.needsDrain) await new Promise<void>((resolve) => this.drained.push(resolve));
+    this.throwIfFailed();
+  }
+
+  private throwIfFailed(): void {
+    if (this.storageFailure === undefined) return;
+    const why = this.storageFailure instanceof Error ? this.storageFailure.message : String(this.storageFailure);
+    throw new OutputError(`output: cannot write ${this.storage.describe(this.path)} (${why})`, { cause: this.storageFailure });
   }
 
   /**

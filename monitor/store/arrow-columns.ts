@@ -2,7 +2,7 @@
  * @module Column builders that fill Arrow buffers row by row and hand out one record batch's columns at a time, then
  * start over in the same buffers: the Parquet writers stay at one row group of memory however many rows pass.
  */
-import { Data, Float64, Int64, List, makeData, makeVector, Timestamp, Utf8, type DataType, type Dictionary, type Int32 } from 'apache-arrow';
+import { type Data, Float64, type Int64, type List, makeData, makeVector, type Timestamp, Utf8, type DataType, type Dictionary, type Int32 } from 'apache-arrow';
 
 const encoder = new TextEncoder();
 

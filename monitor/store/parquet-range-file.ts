@@ -7,8 +7,8 @@ import { tableFromIPC, type Table } from 'apache-arrow';
 import { InputError, MonitorError } from '../errors.ts';
 import { loadParquetWasm } from '../ingest/parquet.ts';
 import type { Storage } from '../storage/storage.ts';
+import type { ParquetFile } from 'parquet-wasm/esm';
 
-type ParquetFileHandle = Awaited<ReturnType<(typeof import('parquet-wasm/esm'))['ParquetFile']['fromFile']>>;
 
 /** One Parquet file opened for reading by ranges. */
 export interface ParquetRangeFile {
@@ -41,26 +41,31 @@ function unreadable(location: string, error: unknown): MonitorError {
   return new InputError(`store: ${location} is not a readable Parquet file (${describeError(error)})`, { cause: error });
 }
 
+/** A Blob-like view of a stored file whose slices are ranged reads (all parquet-wasm asks of a Blob). */
+function rangeBlob(storage: Storage, path: string, size: number): Blob {
+  const blob = {
+    size,
+    slice: (start: number, end: number) => ({
+      arrayBuffer: async (): Promise<ArrayBuffer> => {
+        const bytes = await storage.readRange(path, start, end);
+        return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length) as ArrayBuffer;
+      },
+    }),
+  };
+  return blob as unknown as Blob;
+}
+
 /** Opens `path` of `storage`, reading only its footer. */
 export async function openParquetRange(storage: Storage, path: string): Promise<ParquetRangeFile> {
   const location = storage.describe(path);
-  let handle: ParquetFileHandle;
+  let handle: ParquetFile;
   let size: number;
   try {
     const pw = await loadParquetWasm();
     size = await storage.size(path);
     // The smallest Parquet file is 12 bytes ("PAR1", a 4-byte footer length, "PAR1"); parquet-wasm panics on less.
     if (size < 12) throw new Error(`${size} bytes is too short for a Parquet file`);
-    const blob = {
-      size,
-      slice: (start: number, end: number) => ({
-        arrayBuffer: async (): Promise<ArrayBuffer> => {
-          const bytes = await storage.readRange(path, start, end);
-          return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length) as ArrayBuffer;
-        },
-      }),
-    };
-    handle = await pw.ParquetFile.fromFile(blob as unknown as Blob);
+    handle = await pw.ParquetFile.fromFile(rangeBlob(storage, path, size));
   } catch (error) {
     throw unreadable(location, error);
   }

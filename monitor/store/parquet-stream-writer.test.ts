@@ -23,13 +23,15 @@ class Recording extends LocalStorage {
   chunks = 0;
   bytes = 0;
   override writeStream(rel: string, body: AsyncIterable<Uint8Array>): Promise<number> {
-    const self = this;
+    const seen = (chunk: Uint8Array): void => {
+      this.chunks++;
+      this.bytes += chunk.length;
+    };
     return super.writeStream(
       rel,
       (async function* () {
         for await (const chunk of body) {
-          self.chunks++;
-          self.bytes += chunk.length;
+          seen(chunk);
           yield chunk;
         }
       })(),

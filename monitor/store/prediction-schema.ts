@@ -85,11 +85,11 @@ export function storeLabel(raw: unknown): StoredLabel {
     case 'boolean':
       return { text: raw ? 'true' : 'false', type: 'boolean' };
     default: {
-      let text: string | null = null;
+      let text: string | null;
       try {
         text = JSON.stringify(raw) ?? null;
       } catch {
-        text = null;
+        text = null; // a cycle or a bigint inside
       }
       return { text, type: 'other' };
     }

@@ -205,6 +205,21 @@ async function decodeRowGroup(bytes: Uint8Array, g: number, rows: number, locati
   }
 }
 
+/** The column readers of batch `b` of a decoded row group. */
+function batchReaders(table: Table, b: number, location: string) {
+  const column = (name: string): Data => columnData(table, b, name, location);
+  return {
+    inferenceId: stringReader(column('inference_id'), location, 'inference_id'),
+    eventId: stringReader(column('event_id'), location, 'event_id'),
+    index: int64Reader(column('payload_index'), location, 'payload_index'),
+    time: int64Reader(column('inference_time'), location, 'inference_time'),
+    label: stringReader(column('label'), location, 'label'),
+    labelType: stringReader(column('label_type'), location, 'label_type'),
+    score: float64Reader(column('score'), location, 'score'),
+    vector: listReader(column('probabilities'), location, 'probabilities'),
+  };
+}
+
 /**
  * Reads one part: its bytes (the compressed part, at most the hour) are checked against the manifest's size and
  * SHA-256 before anything is decoded, then decoded one row group at a time.
@@ -237,14 +252,7 @@ async function* readPart(storage: Storage, path: string, entry: PartEntry): Asyn
     }
     for (let b = 0; b < table.batches.length; b++) {
       const n = table.batches[b]!.numRows;
-      const inferenceId = stringReader(columnData(table, b, 'inference_id', location), location, 'inference_id');
-      const eventId = stringReader(columnData(table, b, 'event_id', location), location, 'event_id');
-      const index = int64Reader(columnData(table, b, 'payload_index', location), location, 'payload_index');
-      const time = int64Reader(columnData(table, b, 'inference_time', location), location, 'inference_time');
-      const label = stringReader(columnData(table, b, 'label', location), location, 'label');
-      const labelType = stringReader(columnData(table, b, 'label_type', location), location, 'label_type');
-      const score = float64Reader(columnData(table, b, 'score', location), location, 'score');
-      const vector = listReader(columnData(table, b, 'probabilities', location), location, 'probabilities');
+      const { inferenceId, eventId, index, time, label, labelType, score, vector } = batchReaders(table, b, location);
       for (let i = 0; i < n; i++) {
         row++;
         const iid = inferenceId(i);

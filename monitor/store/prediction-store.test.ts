@@ -16,7 +16,7 @@ import { InputErrorTally } from '../ingest/input-errors.ts';
 import { LocalStorage } from '../storage/local.ts';
 import type { ExtractionSettings } from './hour-manifest.ts';
 import type { StoreRecord } from './prediction-part-writer.ts';
-import { openStoredHour, readHourManifest, type StoredHour, type StoredRecord } from './prediction-store-reader.ts';
+import { missingHourMessage, openStoredHour, readHourManifest, type StoredHour, type StoredRecord } from './prediction-store-reader.ts';
 import { commitHours, PredictionStoreWriter } from './prediction-store-writer.ts';
 import { checkExtraction, restoreInputErrors, storedCaptureSummary, storedJoinRecords } from './stored-hour-source.ts';
 import { hoursOfWindow } from './store-layout.ts';
@@ -144,6 +144,10 @@ describe('prediction store: hours and windows', () => {
     expect(empty?.records).toBe(0);
     expect(await readAll(empty)).toEqual([]);
     expect(await openStoredHour(storage, { endpoint: 'churn-ep', hour: H + 5 * HOUR })).toBeUndefined();
+    // A missing hour is told apart from an empty one, with a message naming the hour for the insufficient-data violation.
+    expect(missingHourMessage(storage, 'churn-ep', H + 5 * HOUR)).toBe(
+      `the hour 2024-05-07T02:00:00Z of endpoint churn-ep is not in the prediction store ${storage.describe('churn-ep')} (no manifest.json for it): no run stored it, or its run failed before writing it`,
+    );
   });
 
   it('routes records to the hour of their inference time and to their variant', async () => {

@@ -6,7 +6,7 @@
  */
 import { ConfigError } from '../errors.ts';
 import type { CaptureRecord } from '../ingest/decode-capture-line.ts';
-import { InputErrorTally, RecordProblem } from '../ingest/input-errors.ts';
+import { type InputErrorTally, RecordProblem } from '../ingest/input-errors.ts';
 import { interpretPrediction, type InterpretOptions, type Prediction } from '../ingest/interpret-prediction.ts';
 import { emptyCaptureSummary, type CaptureSummary } from '../scan/capture-summary.ts';
 import type { ExtractionSettings } from './hour-manifest.ts';

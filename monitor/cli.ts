@@ -12,10 +12,12 @@ import { fileURLToPath } from 'node:url';
 import { hideBin } from 'yargs/helpers';
 import { jobCommand } from './cli/job-command.ts';
 import { suggestCommand } from './cli/suggest-command.ts';
+import { evaluateCommand } from './cli/evaluate-command.ts';
 
 /** Runs the command named by argv[0] (or the monitoring job) with the given arguments and environment. */
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   if (argv[0] === 'suggest-baseline') return suggestCommand(argv.slice(1), env);
+  if (argv[0] === 'evaluate') return evaluateCommand(argv.slice(1), env);
   return jobCommand(argv, env);
 }
 

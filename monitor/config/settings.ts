@@ -10,7 +10,7 @@ import { datasetFormat, enabled, fail, integer, labelList, number, oneOf, text, 
 import { z } from 'zod';
 
 /** The commands of mpm-monitor: the monitoring job (the default) and the others. */
-export const COMMANDS = ['job', 'suggest-baseline'] as const;
+export const COMMANDS = ['job', 'suggest-baseline', 'evaluate'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 export type SettingGroup = 'contract' | 'ground truth' | 'mpm' | 'paths' | 'aws' | 'baseline';
@@ -42,6 +42,7 @@ export interface SettingSpec<Key extends string = string, Value = unknown> {
 const BOTH = ['job', 'suggest-baseline'] as const satisfies readonly Command[];
 const JOB = ['job'] as const satisfies readonly Command[];
 const SUGGEST = ['suggest-baseline'] as const satisfies readonly Command[];
+const EVALUATE = ['evaluate'] as const satisfies readonly Command[];
 
 /** Declares one setting, keeping its key and value types for the config type. */
 function setting<const Key extends string, Value, const Spec extends Omit<SettingSpec<Key, Value>, 'rule' | 'key'>>(
@@ -126,6 +127,12 @@ export const SETTING_TABLE = [
   setting({ env: 'MPM_WORKERS', flag: 'workers', key: 'workers', group: 'mpm', commands: BOTH, rule: workers(), default: '1', description: 'Worker threads reading capture files in parallel: a number, or auto (one per available core); the results are identical to one thread\'s' }),
   setting({ env: 'MPM_CHECK_REQUEST_COUNT', flag: 'check-request-count', key: 'checkRequestCount', group: 'mpm', commands: BOTH, rule: enabled(), default: 'Enabled', description: 'Enabled: decode each request (endpointInput) to check it has as many records as its response (count_mismatch). Disabled: never decode endpointInput, about twice as fast on large requests (docs/benchmarks.md)' }),
   setting({ env: 'MPM_SAMPLES_PER_REASON', flag: 'samples-per-reason', key: 'samplesPerReason', group: 'mpm', commands: BOTH, rule: integer('a whole number between 0 and 1000', 0, 1000), default: '5', description: 'Sample locations kept per input-error reason in the run report' }),
+  setting({ env: 'MPM_PREDICTION_STORE', flag: 'prediction-store', key: 'predictionStore', group: 'mpm', commands: JOB, rule: text(), writes: 'folder', description: 'Folder (or s3:// URI) of the prediction store: every run writes its window\'s exploded predictions there as Parquet, {endpoint}/{variant}/yyyy/mm/dd/hh/ (hour-aligned windows; docs/prediction-store.md)' }),
+  setting({ env: 'MPM_EVALUATE_FROM', flag: 'from', key: 'evaluateFrom', group: 'mpm', commands: EVALUATE, rule: time(), description: 'evaluate: the first hour judged from the prediction store (a whole UTC hour, inclusive)' }),
+  setting({ env: 'MPM_EVALUATE_TO', flag: 'to', key: 'evaluateTo', group: 'mpm', commands: EVALUATE, rule: time(), description: 'evaluate: the end of the hours judged (a whole UTC hour, exclusive)' }),
+  setting({ env: 'MPM_EVALUATION_DELAY_HOURS', flag: 'evaluation-delay-hours', key: 'evaluationDelayHours', group: 'mpm', commands: JOB, rule: integer('a whole number of hours between 0 and 8784, e.g. 24', 0, 8784), default: '0', description: 'Labels arrive late: store the fresh window, then judge the window this many hours earlier from the prediction store with the labels present now (0: judge the fresh window)' }),
+  setting({ env: 'MPM_DELAYED_METRIC_TIME', flag: 'delayed-metric-time', key: 'delayedMetricTime', group: 'mpm', commands: JOB, rule: oneOf(['judged', 'run'] as const), default: 'judged', description: 'With an evaluation delay: stamp the CloudWatch metrics with the judged window (judged) or with this run\'s window (run, for alarms that look at recent periods only)' }),
+  setting({ env: 'MPM_JOINED_RECORDS_OUTPUT', flag: 'joined-records-output', key: 'joinedRecordsOutput', group: 'mpm', commands: JOB, rule: enabled(), default: 'Disabled', description: 'Enabled: write the judged window\'s joined records (keys, time, prediction, label) as joined_records.parquet beside the reports' }),
   setting({ env: 'MPM_CLOUDWATCH_PUT_METRIC_DATA', flag: 'cloudwatch-put-metric-data', key: 'putMetricData', section: 'cloudwatch', group: 'aws', commands: JOB, rule: enabled(), default: 'Disabled', description: 'Enabled: also publish the metrics with CloudWatch PutMetricData (for runs outside Model Monitor)' }),
   setting({ env: 'MPM_CLOUDWATCH_NAMESPACE', flag: 'cloudwatch-namespace', key: 'namespace', section: 'cloudwatch', group: 'aws', commands: JOB, rule: text(), description: 'Namespace for PutMetricData (default aws/sagemaker/Endpoints/model-metrics, or aws/sagemaker/ModelMonitoring/model-metrics without an endpoint)' }),
   setting({ env: 'AWS_ENDPOINT_URL_CLOUDWATCH', flag: 'cloudwatch-endpoint-url', key: 'endpointUrl', section: 'cloudwatch', group: 'aws', commands: JOB, rule: text(), description: 'Endpoint override for CloudWatch PutMetricData' }),
@@ -147,7 +154,9 @@ export type SettingName = Extract<SettingEntry, { env: string }>['env'];
 
 /** The settings a command takes, in table order. */
 export function settingsOf(command: Command): SettingEntry[] {
-  return SETTING_TABLE.filter((s) => (s.commands as readonly Command[]).includes(command));
+  // evaluate judges stored hours as the job judges its window: it takes the job's settings and its own.
+  const wanted: readonly Command[] = command === 'evaluate' ? ['job', 'evaluate'] : [command];
+  return SETTING_TABLE.filter((s) => (s.commands as readonly Command[]).some((c) => wanted.includes(c)));
 }
 
 /** The settings of the monitoring job (the default command), each with its variable: what `mpm-monitor --help` lists. */

@@ -43,10 +43,13 @@ const LABEL_FALLBACKS = ['groundTruthLabel', 'ground_truth_label', 'label', 'gro
 class Sink {
   private readonly key: KeyHash = { lo: 0, hi: 0 };
   rows = 0;
+  /** The last hour (epoch hours) of the partition of the file being read; -1 when it is in no dated folder. */
+  partitionHour = -1;
   constructor(
     readonly store: LabelStore,
     readonly codec: LabelCodec,
     readonly tally: InputErrorTally,
+    readonly partitions?: LabelStore,
   ) {}
 
   add(id: unknown, index: unknown, label: unknown, where: { file: string; line?: number }): void {
@@ -64,6 +67,7 @@ class Sink {
     const value = this.codec.encode(typeof label === 'bigint' ? Number(label) : label);
     if (value === undefined) return fail('gt_invalid_label', `label ${JSON.stringify(label)}`);
     this.store.set(hashKey(String(key), idx, this.key), value);
+    this.partitions?.set(this.key, this.partitionHour);
   }
 }
 
@@ -149,9 +153,10 @@ export async function readGroundTruth(
   codec: LabelCodec,
   tally: InputErrorTally,
   onFile?: (file: StorageFile) => void,
+  partitions?: LabelStore,
 ): Promise<{ store: LabelStore; summary: GroundTruthSummary }> {
   const store = new LabelStore();
-  const sink = new Sink(store, codec, tally);
+  const sink = new Sink(store, codec, tally, partitions);
   const formats: Record<string, number> = {};
   let pruned = 0;
   const files: StorageFile[] = [];
@@ -161,6 +166,9 @@ export async function readGroundTruth(
   files.sort((a, b) => when(a.path) - when(b.path) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   for (const file of files) {
     onFile?.(file);
+    const span = partitionSpan(file.path.split('/').slice(0, -1).join('/'));
+    // Label arrival (prediction store): each label's partition, as the last hour it covers.
+    sink.partitionHour = span === undefined ? -1 : Math.floor((span.end - 1) / 3_600_000);
     await readFile(storage, file.path, sink, gt, formats);
   }
   return {

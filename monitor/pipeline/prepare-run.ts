@@ -11,6 +11,7 @@ import { openStorage } from '../storage/open-storage.ts';
 import { isS3Uri } from '../storage/s3-uri.ts';
 import type { Storage } from '../storage/storage.ts';
 import type { RunContext } from './run-context.ts';
+import { openPredictionStore, type PredictionStore } from './store-predictions.ts';
 
 export interface PreparedRun {
   constraints: ConstraintSet;
@@ -19,6 +20,8 @@ export interface PreparedRun {
   capture: Storage;
   /** suggest-baseline: keep the labelled records to fit the calibration of the label-free estimate on. */
   collectReference?: boolean;
+  /** MPM_PREDICTION_STORE, opened and checked. */
+  store?: PredictionStore;
 }
 
 export async function prepareRun(ctx: RunContext): Promise<PreparedRun> {
@@ -31,5 +34,6 @@ export async function prepareRun(ctx: RunContext): Promise<PreparedRun> {
   // An output folder that cannot be written is found now, not after an hour of reading.
   if (!isS3Uri(config.outputPath)) await assertWritableFolder(config.outputPath, 'output_path');
   const capture = await openStorage(config.datasetSource, options);
-  return { constraints, response, output, capture };
+  const store = await openPredictionStore(config, ctx.deps.now());
+  return { constraints, response, output, capture, store };
 }

@@ -6,7 +6,7 @@ import type { MonitorConfig } from '../config/load-config.ts';
 import { formatContractTime } from '../config/time.ts';
 import { readGroundTruth } from '../ground-truth/read-ground-truth.ts';
 import { LabelCodec } from '../join/label-codec.ts';
-import type { LabelStore } from '../join/label-store.ts';
+import { LabelStore } from '../join/label-store.ts';
 import { openStorage } from '../storage/open-storage.ts';
 import type { RunContext } from './run-context.ts';
 
@@ -14,6 +14,8 @@ export interface Labels {
   codec: LabelCodec;
   /** Undefined when the records carry their own labels. */
   store?: LabelStore;
+  /** With the prediction store: each label's ground-truth partition (its last hour), for the label arrival. */
+  partitions?: LabelStore;
 }
 
 /** Whether the run joins ground truth (else each record carries its label). */
@@ -31,8 +33,9 @@ export async function readLabels(ctx: RunContext): Promise<Labels> {
   const { start, end } = config.window;
   const range = { start, end: end === undefined ? undefined : end + config.groundTruth.lookaheadHours * 3_600_000 };
   log.info({ location: storage.location, range: { start: start && formatContractTime(start), end: range.end && formatContractTime(range.end) } }, 'reading ground truth');
-  const read = await readGroundTruth(storage, { ...config.groundTruth, range }, codec, ctx.tally);
+  const partitions = config.predictionStore !== undefined ? new LabelStore() : undefined;
+  const read = await readGroundTruth(storage, { ...config.groundTruth, range }, codec, ctx.tally, undefined, partitions);
   ctx.facts.groundTruth = read.summary;
   log.info({ files: read.summary.files, labels: read.summary.labels }, 'ground truth read');
-  return { codec, store: read.store };
+  return { codec, store: read.store, partitions };
 }

@@ -15,10 +15,13 @@ import type { Storage } from '../storage/storage.ts';
 import type { PreparedRun } from './prepare-run.ts';
 import type { Labels } from './read-labels.ts';
 import type { RunContext } from './run-context.ts';
+import type { PredictionSinkInit, PredictionSinkResult } from '../store/prediction-sink.ts';
 
 export interface ScanOutcome {
   capture: CaptureSummary;
   results: JoinResults;
+  /** What each thread's sink gave back (with a sink). */
+  sinks?: PredictionSinkResult[];
 }
 
 type TabularFormat = Extract<MonitorConfig['datasetFormat'], { kind: 'csv' | 'json' | 'parquet' }>;
@@ -56,7 +59,7 @@ async function scanTabular(storage: Storage, format: TabularFormat, ctx: RunCont
 }
 
 /** What the join part holds besides the metrics: the estimate of every prediction, the reference for suggest-baseline. */
-function joinExtras(ctx: RunContext, prepared: PreparedRun): JoinExtras {
+export function joinExtras(ctx: RunContext, prepared: PreparedRun): JoinExtras {
   const { config } = ctx;
   const estimator: EstimatorOptions = {
     problemType: config.problemType,
@@ -68,7 +71,8 @@ function joinExtras(ctx: RunContext, prepared: PreparedRun): JoinExtras {
   return { estimator, collectReference: prepared.collectReference };
 }
 
-export async function scanStage(ctx: RunContext, prepared: PreparedRun, labels: Labels): Promise<ScanOutcome> {
+/** Scans the window; with `sink` every thread also hands its records to a sink (the prediction store, the label arrival). */
+export async function scanStage(ctx: RunContext, prepared: PreparedRun, labels: Labels, sink?: PredictionSinkInit): Promise<ScanOutcome> {
   const { config, log } = ctx;
   const accumulator = { problemType: config.problemType, positiveLabel: prepared.response.positiveLabel, seed: config.seed, minRecordsForStd: config.minRecordsForStd };
   const plan = joinPlan(accumulator, labels.codec, labels.store, joinExtras(ctx, prepared));
@@ -77,14 +81,15 @@ export async function scanStage(ctx: RunContext, prepared: PreparedRun, labels: 
   const outcome = isTabular(format)
     ? await scanTabular(prepared.capture, format, ctx, prepared, plan)
     : await scanCapture(prepared.capture, plan, ctx.tally, {
-        lineOptions: { response: prepared.response, window: config.window, checkRequestCount: config.checkRequestCount, format } satisfies CaptureLineOptions,
+        lineOptions: { response: prepared.response, window: config.window, checkRequestCount: config.checkRequestCount, format, ...(sink?.store ? { keepRaw: true } : {}) } satisfies CaptureLineOptions,
+        sink,
         endpointName: config.endpointName,
         workers: config.workers,
         datasetSource: config.datasetSource,
         s3EndpointUrl: config.s3EndpointUrl,
         samplesPerReason: config.samplesPerReason,
         onFile: progressLogger(ctx),
-      }).then(({ summary, part }) => ({ capture: summary, results: part }));
+      }).then(({ summary, part, sinks }) => ({ capture: summary, results: part, sinks }));
   ctx.facts.capture = outcome.capture;
   const { capture, results } = outcome;
   log.info({ files: capture.files, requests: capture.requests, predictions: capture.predictions, joined: results.summary.joined }, 'capture read');

@@ -15,6 +15,8 @@ import type { ModelQualityResult, MetricValue } from '../metrics/types.ts';
 import type { PublishSummary } from '../publish/publish-metrics.ts';
 import type { EstimatedCheck } from '../estimation/estimated-constraints.ts';
 import type { EstimationResult } from '../estimation/estimation-result.ts';
+import type { StoreReport } from '../store/store-report.ts';
+import type { LabelLagSummary } from '../store/label-lag.ts';
 
 export const RUN_REPORT_VERSION = 1;
 
@@ -45,6 +47,27 @@ export interface RunReport {
   report_html?: { status: 'written' | 'failed'; location?: string; bytes?: number; error?: string };
   timings_ms: Record<string, number>;
   config_sources: Record<string, string>;
+  /** MPM_PREDICTION_STORE: what this run stored (the fresh window, also when an earlier one is judged). */
+  prediction_store?: StoreReport;
+  /** The judged window's label coverage and label lag per hour (with the prediction store). */
+  label_arrival?: LabelLagSummary;
+  /** A judgement from the store (MPM_EVALUATION_DELAY_HOURS, evaluate): which window was judged, which stored. */
+  evaluation?: EvaluationReport;
+}
+
+/** How a window was judged from the prediction store. */
+export interface EvaluationReport {
+  source: 'prediction_store';
+  delay_hours: number;
+  judged_window: { start_time?: string; end_time?: string };
+  /** The window this run stored (a delayed run); absent for evaluate. */
+  stored_window?: { start_time?: string; end_time?: string };
+  stored_hours: string[];
+  missing_hours: string[];
+  /** Notes on the stored hours (extracted with other attributes than this run's). */
+  notes?: string[];
+  /** The label-free estimate of the fresh window (statistics.json mpm_estimated_metrics shape), when feasible. */
+  fresh_window_estimate?: unknown;
 }
 
 export const TOOL_VERSION = '0.1.0';
@@ -98,6 +121,9 @@ export interface RunReportParts {
   publish?: PublishSummary;
   timings: Record<string, number>;
   evaluationTime?: Date;
+  store?: StoreReport;
+  labelArrival?: LabelLagSummary;
+  evaluation?: EvaluationReport;
 }
 
 export function buildRunReport(p: RunReportParts): RunReport {
@@ -155,5 +181,8 @@ export function buildRunReport(p: RunReportParts): RunReport {
     publish: p.publish,
     timings_ms: p.timings,
     config_sources: Object.fromEntries(Object.entries(config.sources).filter(([, s]) => s !== 'unset' && s !== 'default')),
+    prediction_store: p.store,
+    label_arrival: p.labelArrival,
+    evaluation: p.evaluation,
   };
 }

@@ -11,10 +11,14 @@ import { emptyCaptureSummary, type CaptureSummary } from './capture-summary.ts';
 import { readCaptureFile } from './read-capture-file.ts';
 import type { ScanOptions, ScanPlan } from './scan-plan.ts';
 import { scanParallel } from './scan-parallel.ts';
+import { scanWithSink } from './scan-with-sink.ts';
+import type { PredictionSinkResult } from '../store/prediction-sink.ts';
 
 export interface ScanResult<Part> {
   summary: CaptureSummary;
   part: Part;
+  /** What each thread's sink gave back (with ScanOptions.sink). */
+  sinks?: PredictionSinkResult[];
 }
 
 /** Reads every capture file of the window through `plan`. */
@@ -30,9 +34,10 @@ export async function scanCapture<Part extends MergeableAccumulator<Part>>(
   for await (const file of walkCaptureFiles(storage, root, options.lineOptions.window, summary)) files.push(file);
   const run = plan.startPart();
   if (Math.min(options.workers, files.length) >= 2) {
-    await scanParallel(files, plan, run, summary, tally, options);
-    return { summary, part: run };
+    const sinks = await scanParallel(files, plan, run, summary, tally, options);
+    return { summary, part: run, sinks };
   }
+  if (options.sink !== undefined) return scanWithSink(storage, files, plan, run, summary, tally, options);
   for (const file of files) {
     options.onFile?.(file.path, summary.files, summary);
     summary.files++;

@@ -10,6 +10,7 @@ import type { InputErrorTally, ReasonTally } from '../ingest/input-errors.ts';
 import type { CaptureLineOptions } from '../ingest/decode-capture-line.ts';
 import type { AccumulatorState, MergeableAccumulator } from '../state/accumulator-state.ts';
 import { addFileCounts, type CaptureSummary } from './capture-summary.ts';
+import type { PredictionSinkInit, PredictionSinkResult } from '../store/prediction-sink.ts';
 import type { ScanOptions, ScanPlan } from './scan-plan.ts';
 
 /** What a worker needs to read files as the main thread would (structured-cloneable). */
@@ -19,6 +20,20 @@ export interface ScanWorkerInit {
   lineOptions: CaptureLineOptions;
   samplesPerReason: number;
   plan: { name: string; init: unknown };
+  /** The sink each worker builds (the prediction store, the label arrival), and the name of its store parts. */
+  sink?: PredictionSinkInit;
+  writerId?: string;
+}
+
+/** Asks a worker to close its sink once every file is merged; it answers with a ScanSinkClosed. */
+export interface ScanWorkerClose {
+  close: true;
+}
+
+/** A worker's sink, closed. */
+export interface ScanSinkClosed {
+  type: 'closed';
+  result: PredictionSinkResult;
 }
 
 export interface ScanWorkerRequest {
@@ -121,16 +136,18 @@ export async function scanParallel<Part extends MergeableAccumulator<Part>>(
   summary: CaptureSummary,
   tally: InputErrorTally,
   options: ScanOptions,
-): Promise<void> {
+): Promise<PredictionSinkResult[] | undefined> {
   const init: ScanWorkerInit = {
     datasetSource: options.datasetSource,
     s3EndpointUrl: options.s3EndpointUrl,
     lineOptions: options.lineOptions,
     samplesPerReason: options.samplesPerReason,
     plan: { name: plan.name, init: plan.workerInit },
+    sink: options.sink,
   };
   const workers: Worker[] = [];
   const merge = new InOrderMerge(files, workers, { plan, run, summary, tally, onFile: options.onFile });
+  const sinks: PredictionSinkResult[] = [];
   try {
     await new Promise<void>((resolve, reject) => {
       let failed = false;
@@ -140,26 +157,34 @@ export async function scanParallel<Part extends MergeableAccumulator<Part>>(
         reject(error);
       };
       for (let w = 0; w < Math.min(options.workers, files.length); w++) {
-        const worker = startWorker(init);
+        const worker = startWorker({ ...init, writerId: `w${w + 1}` });
         workers.push(worker);
-        worker.on('message', (message: { type: 'ready' } | ScanFileResult | WorkerError) => {
+        worker.on('message', (message: { type: 'ready' } | ScanFileResult | ScanSinkClosed | WorkerError) => {
           if (failed) return;
           if (message.type === 'ready') return merge.send(w);
           if (message.type === 'error') return fail(errorFrom(message));
+          if (message.type === 'closed') {
+            sinks[w] = message.result;
+            if (sinks.filter(Boolean).length === workers.length) resolve();
+            return;
+          }
           try {
             merge.receive(w, message);
-            if (merge.done) resolve();
+            if (!merge.done) return;
+            if (init.sink === undefined) return resolve();
+            for (const each of workers) each.postMessage({ close: true } satisfies ScanWorkerClose);
           } catch (error) {
             fail(error as Error);
           }
         });
         worker.on('error', fail);
         worker.on('exit', (code) => {
-          if (!merge.done) fail(new Error(`capture worker ${w} stopped (exit code ${code}) before the capture was read`));
+          if (!merge.done || (init.sink !== undefined && sinks[w] === undefined)) fail(new Error(`capture worker ${w} stopped (exit code ${code}) before the capture was read`));
         });
       }
     });
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }
+  return init.sink === undefined ? undefined : sinks;
 }

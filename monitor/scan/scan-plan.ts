@@ -6,6 +6,7 @@
 import type { CaptureLineOptions, CaptureRecord } from '../ingest/decode-capture-line.ts';
 import type { CaptureSummary } from './capture-summary.ts';
 import type { AccumulatorState, MergeableAccumulator } from '../state/accumulator-state.ts';
+import type { PredictionSinkInit } from '../store/prediction-sink.ts';
 
 export interface ScanPlan<Part extends MergeableAccumulator<Part>> {
   /** The plan's name in the worker registry (scan/plans.ts). */
@@ -31,6 +32,8 @@ export interface ScanOptions {
   datasetSource: string;
   s3EndpointUrl?: string;
   samplesPerReason: number;
+  /** Where each thread also hands its records (the prediction store, the label arrival); none by default. */
+  sink?: PredictionSinkInit;
   /** Called before each file is merged (progress), with what was counted so far. */
   onFile?(path: string, index: number, summary: CaptureSummary): void;
 }

@@ -10,11 +10,13 @@ import type { StateArray, AccumulatorState } from '../state/accumulator-state.ts
 import { emptyCaptureSummary } from './capture-summary.ts';
 import { readCaptureFile } from './read-capture-file.ts';
 import { planFromInit } from './plans.ts';
-import type { ScanFileResult, ScanWorkerInit, ScanWorkerRequest } from './scan-parallel.ts';
+import type { ScanFileResult, ScanSinkClosed, ScanWorkerClose, ScanWorkerInit, ScanWorkerRequest } from './scan-parallel.ts';
+import { PredictionSink } from '../store/prediction-sink.ts';
 
 const init = workerData as ScanWorkerInit;
 const storage = await openStorage(init.datasetSource, { s3EndpointUrl: init.s3EndpointUrl });
 const plan = planFromInit(init.plan.name, init.plan.init);
+const sink = init.sink === undefined ? undefined : await PredictionSink.open(init.sink, init.writerId ?? 'w1');
 
 /** The buffers of a state's arrays, to transfer rather than copy (shared memory is never transferred). */
 function transferables(state: AccumulatorState, into: ArrayBuffer[] = []): ArrayBuffer[] {
@@ -29,20 +31,30 @@ async function readOne(request: ScanWorkerRequest): Promise<void> {
   const tally = new InputErrorTally(init.samplesPerReason);
   const summary = emptyCaptureSummary('');
   const part = plan.startPart();
-  await readCaptureFile(storage, request.path, init.lineOptions, tally, summary, (record) => plan.add(part, record));
+  await readCaptureFile(storage, request.path, init.lineOptions, tally, summary, (record) => {
+    plan.add(part, record);
+    sink?.add(request.path, record);
+  });
+  await sink?.fileDone(request.path, summary, tally);
   const saved = part.save();
   const result: ScanFileResult = { type: 'file', index: request.index, summary, tally: [...tally.byReason.entries()], part: saved };
   parentPort!.postMessage(result, transferables(saved));
 }
 
+/** Closes this worker's sink once every file is merged and posts its result. */
+async function closeSink(): Promise<void> {
+  const result = await sink!.close();
+  parentPort!.postMessage({ type: 'closed', result } satisfies ScanSinkClosed);
+}
+
 // One file at a time, in the order sent.
 let queue = Promise.resolve();
-parentPort!.on('message', (request: ScanWorkerRequest) => {
+parentPort!.on('message', (request: ScanWorkerRequest | ScanWorkerClose) => {
   queue = queue
-    .then(() => readOne(request))
+    .then(() => ('close' in request ? closeSink() : readOne(request)))
     .catch((error: unknown) => {
       const e = error as Error & { code?: string };
-      parentPort!.postMessage({ type: 'error', index: request.index, message: e.message, name: e.name, code: e.code, stack: e.stack });
+      parentPort!.postMessage({ type: 'error', index: 'close' in request ? -1 : request.index, message: e.message, name: e.name, code: e.code, stack: e.stack });
     });
 });
 parentPort!.postMessage({ type: 'ready' });

@@ -4,7 +4,7 @@
  * test/monitor/golden.test.ts (which checks) and scripts/update-golden.ts (which rewrites expected/).
  *
  * Normalization replaces only what varies between runs: the clock (evaluation_time and the metric timestamp taken
- * from it), the stage timings (and the size of report.html, which shows them), and the absolute paths of the case
+ * from it), the stage timings (and the size of report.html, which shows them), the prediction store's run id, and the absolute paths of the case
  * folder, the temporary folder and the repository, which become "{case}", "{out}", "{tmp}" and "{repo}".
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -107,6 +107,8 @@ const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/;
 /** Replaces what varies between runs; everything else is kept as written. */
 function normalizeValue(value: unknown, ctx: { paths: Array<[string, string]>; clock: Set<string> }, key?: string): unknown {
   if (key === 'evaluation_time' && typeof value === 'string' && ISO_TIME.test(value)) return '{evaluation_time}';
+  // The prediction store names each write by its time and a random part.
+  if (key === 'run_id' && typeof value === 'string') return '{run_id}';
   if (key === 'timings_ms' && value !== null && typeof value === 'object') return '{timings_ms}';
   // report.html shows the timings too, so its size varies from run to run (its content is not a golden file).
   if (key === 'report_html' && value !== null && typeof value === 'object' && typeof (value as { bytes?: unknown }).bytes === 'number') {

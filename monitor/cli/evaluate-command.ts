@@ -1,0 +1,81 @@
+/**
+ * @module `mpm-monitor evaluate --from T1 --to T2`: re-judges every stored hour in [T1, T2) from the prediction store
+ * with the labels present now (after a label backfill, or to see how an hour's verdict changed), one hour at a
+ * time (memory bounded by one hour), each hour's reports in Model Monitor's layout
+ * {output_path}/{endpoint}/{schedule}/yyyy/mm/dd/hh/. No capture is read.
+ */
+import type { MonitorConfig } from '../config/load-config.ts';
+import { loadConfig } from '../config/load-config.ts';
+import { formatContractTime } from '../config/time.ts';
+import { ConfigError, MonitorError, showValue } from '../errors.ts';
+import { evaluateStoredWindow } from '../pipeline/run-delayed.ts';
+import { HOUR_MS, hoursOfWindow } from '../store/store-layout.ts';
+import { commandParser, flagsFrom, unknownOptions } from './command-options.ts';
+import { writeMessage } from './job-command.ts';
+import { createLogger } from './logger.ts';
+import { failedMessage } from '../report/status-message.ts';
+
+const USAGE =
+  '$0 --from T1 --to T2 [options]\n\nJudges every hour in [T1, T2) from the prediction store (MPM_PREDICTION_STORE) with the ground truth present now, ' +
+  'one report folder per hour: {output_path}/{endpoint}/{schedule}/yyyy/mm/dd/hh/ (statistics.json, constraint_violations.json, ' +
+  'monitoring_report.json, report.html). Takes the settings of the monitoring job; labels are read up to --ground-truth-lookahead-hours ' +
+  'after each hour. Exit code: the worst of the hours.';
+
+/** At most a year and a day of hours in one call. */
+const MAX_HOURS = 8_784;
+
+/** The hours to judge, checked: the store set, from and to whole hours, from before to. */
+function hoursToJudge(config: MonitorConfig): number[] {
+  if (config.predictionStore === undefined) throw new ConfigError('config: evaluate reads the prediction store, but MPM_PREDICTION_STORE is unset; expected a folder or s3:// URI');
+  if (config.endpointName === undefined) throw new ConfigError('config: evaluate reads the store of one endpoint, but sagemaker_endpoint_name is unset; expected the endpoint name');
+  const { evaluateFrom: from, evaluateTo: to } = config;
+  if (from === undefined || to === undefined) throw new ConfigError('config: evaluate needs --from and --to (MPM_EVALUATE_FROM, MPM_EVALUATE_TO); expected whole UTC hours, e.g. --from 2024-05-06T00:00:00Z --to 2024-05-07T00:00:00Z');
+  const hours = hoursOfWindow({ start: from, end: to });
+  if (hours.length > MAX_HOURS) throw new ConfigError(`config: --to ${showValue(formatContractTime(to))} is ${hours.length} hours after --from; expected at most ${MAX_HOURS} hours per call`);
+  return hours;
+}
+
+/** The report folder of an hour: Model Monitor's {endpoint}/{schedule}/yyyy/mm/dd/hh below output_path. */
+export function hourOutputPath(config: MonitorConfig, hour: number): string {
+  const stamp = new Date(hour).toISOString();
+  const folder = `${config.endpointName}/${config.scheduleName ?? 'evaluate'}/${stamp.slice(0, 4)}/${stamp.slice(5, 7)}/${stamp.slice(8, 10)}/${stamp.slice(11, 13)}`;
+  return `${config.outputPath.replace(/\/+$/, '')}/${folder}`;
+}
+
+/** The configuration of one hour: its window, its report folder, its metric time (the hour's end, unless set). */
+function hourConfig(config: MonitorConfig, hour: number): MonitorConfig {
+  const userTime = ['flag', 'environment', 'job-config'].includes(config.sources.metric_time ?? 'unset');
+  return { ...config, window: { start: hour, end: hour + HOUR_MS }, metricTime: userTime ? config.metricTime : undefined, evaluationDelayHours: 0, outputPath: hourOutputPath(config, hour) };
+}
+
+export async function evaluateCommand(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const parsed = (await commandParser(argv, 'evaluate', 'mpm-monitor evaluate', USAGE).parseAsync()) as Record<string, unknown>;
+  let log = createLogger(env.MPM_LOG_LEVEL);
+  const unknown = unknownOptions('evaluate', parsed);
+  if (unknown.length > 0 || (parsed._ as unknown[]).length > 0) log.warn({ unknown, args: parsed._ }, 'ignoring unknown arguments');
+  let config: MonitorConfig;
+  let hours: number[];
+  const flags = flagsFrom('evaluate', parsed);
+  try {
+    config = loadConfig({ flags, env });
+    hours = hoursToJudge(config);
+  } catch (error) {
+    log.error((error as Error).message);
+    await writeMessage(flags.MPM_MESSAGE_FILE ?? env.MPM_MESSAGE_FILE ?? '/opt/ml/output/message', failedMessage((error as Error).message), log);
+    return error instanceof MonitorError ? error.exitCode : 1;
+  }
+  log = createLogger(config.logLevel);
+  const counts = { Completed: 0, CompletedWithViolations: 0, Failed: 0 };
+  let exitCode = 0;
+  for (const hour of hours) {
+    const outcome = await evaluateStoredWindow(hourConfig(config, hour), { log, now: () => new Date() });
+    counts[outcome.status]++;
+    if (outcome.exitCode !== 0 && exitCode === 0) exitCode = outcome.exitCode;
+    const judged = outcome.report.evaluation;
+    process.stdout.write(`${formatContractTime(hour)} ${outcome.status}${judged?.missing_hours.length ? ' (not in the store)' : ''} ${outcome.report.violations?.length ?? 0} violations -> ${hourOutputPath(config, hour)}\n`);
+  }
+  const message = `${hours.length} hours judged from the prediction store: ${counts.Completed} Completed, ${counts.CompletedWithViolations} CompletedWithViolations, ${counts.Failed} Failed`;
+  log.info(counts, message);
+  await writeMessage(config.paths.messageFile, message, log);
+  return exitCode;
+}

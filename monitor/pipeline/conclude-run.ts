@@ -1,0 +1,95 @@
+/**
+ * @module The end of every model-quality run once its records are joined (from capture or from the prediction
+ * store): the error gate, the judge, the report files, the metrics and the run report; and the outcome of a run that
+ * failed, which still writes its run report with what it learned.
+ */
+import type { Violation } from '../constraints/evaluate.ts';
+import { publishMetrics } from '../publish/publish-metrics.ts';
+import { buildRunReport, type RunReportParts } from '../report/build-run-report.ts';
+import { writeRunReport } from '../report/write-run-report.ts';
+import { openStorage } from '../storage/open-storage.ts';
+import type { Storage } from '../storage/storage.ts';
+import type { JoinResults } from '../join/join-results.ts';
+import { gateInputErrors } from './gate-input-errors.ts';
+import { judgeModelQuality, type Verdict } from './judge.ts';
+import { completed, failed, type RunOutcome } from './outcome.ts';
+import type { PreparedRun } from './prepare-run.ts';
+import type { RunContext } from './run-context.ts';
+import type { ScanOutcome } from './scan-stage.ts';
+import { statisticsOf, writeReportFiles } from './write-outputs.ts';
+
+/** What a caller composing its own command on a run may ask for (suggest-baseline fits the estimate's calibration). */
+export interface RunHooks {
+  /** Keep the labelled records (JoinResults.reference) to fit the label-free estimate's calibration on. */
+  collectReference?: boolean;
+  /** Sees the joined results and the verdict before the files are written. */
+  onResults?(results: JoinResults, verdict: Verdict): void;
+}
+
+/** What a run reports besides the verdict: the store, the label arrival, the judged window of a delayed run. */
+export type RunExtras = Pick<RunReportParts, 'store' | 'labelArrival' | 'evaluation' | 'labelsWithoutPrediction'> & {
+  /** Violations found before the judge (a judged hour missing from the store). */
+  violations?: Violation[];
+};
+
+/**
+ * The end of a model-quality run once its records are joined: the error gate, the judge, the report files, the
+ * metrics and the run report. A delayed run and `evaluate` call it with the context of the judged window.
+ */
+export async function concludeRun(ctx: RunContext, prepared: PreparedRun, scan: ScanOutcome, extras: RunExtras, hooks: RunHooks = {}): Promise<RunOutcome> {
+  const { config, deps } = ctx;
+  const { capture, results } = scan;
+  const { violations: early, ...reported } = extras;
+  const verdict = await ctx.stage('verdict', () => {
+    gateInputErrors({ tally: ctx.tally, captureLines: capture.lines, groundTruthRows: ctx.facts.groundTruth?.rows ?? 0, limit: config.maxInputErrorRate });
+    const judged = judgeModelQuality(ctx, prepared.constraints, results);
+    if (early !== undefined) judged.violations.unshift(...early);
+    return judged;
+  });
+  hooks.onResults?.(results, verdict);
+  const evaluationTime = deps.now();
+  const statistics = statisticsOf(config, verdict, evaluationTime);
+  const files = { statistics, violations: verdict.violations, constraints: prepared.constraints };
+  const outputs = await ctx.stage('write_reports', () => writeReportFiles(prepared.output, config, files));
+  const publish = await ctx.stage('publish', () => publishMetrics(config, verdict, results.summary, ctx.tally, deps, evaluationTime));
+  const end = completed(verdict.violations.length);
+  ctx.finish();
+  const report = buildRunReport({
+    config,
+    ...end,
+    constraints: prepared.constraints,
+    constraintResults: verdict.constraintResults,
+    estimatedChecks: verdict.estimatedChecks,
+    estimate: verdict.estimate,
+    violations: verdict.violations,
+    result: verdict.result,
+    capture,
+    groundTruth: ctx.facts.groundTruth,
+    join: results.summary,
+    tally: ctx.tally,
+    outputs,
+    publish,
+    timings: ctx.timings,
+    evaluationTime,
+    ...reported,
+  });
+  await writeRunReport(prepared.output, report, { statistics, regression: results.shape?.summary() }, deps.log);
+  return { ...end, report };
+}
+
+/** The outcome of a run that failed: logged, and its run report and page written when the output can be. */
+export async function failedRun(ctx: RunContext, error: unknown, output: Storage | undefined): Promise<RunOutcome> {
+  const { config, log } = ctx;
+  ctx.finish();
+  const end = failed(error);
+  if (end.known) log.error((error as Error).message);
+  else log.error({ err: error }, 'internal error');
+  const facts = ctx.facts;
+  const report = buildRunReport({ config, ...end, constraints: facts.constraints, capture: facts.capture, groundTruth: facts.groundTruth, tally: ctx.tally, timings: ctx.timings });
+  try {
+    await writeRunReport(output ?? (await openStorage(config.outputPath, { s3EndpointUrl: config.s3EndpointUrl })), report, {}, log);
+  } catch (reportError) {
+    log.warn({ err: (reportError as Error).message }, 'the run report of the failed run could not be written');
+  }
+  return { status: end.status, message: end.message, exitCode: end.exitCode, report };
+}

@@ -1,0 +1,103 @@
+/**
+ * @module A model-quality run that judges a matured window (MPM_EVALUATION_DELAY_HOURS > 0): the fresh window's
+ * capture is scanned once into the prediction store (with its label-free estimate), then the window that many hours
+ * earlier is judged from the store with the labels present now. statistics.json, the violations, the CloudWatch
+ * timestamp and the run report describe the judged window; the report says which window was stored. `evaluate`
+ * judges stored hours the same way, without a fresh window.
+ */
+import type { MonitorConfig } from '../config/load-config.ts';
+import { estimatedMetricsSection } from '../estimation/estimated-statistics.ts';
+import { LabelCodec } from '../join/label-codec.ts';
+import type { EvaluationReport } from '../report/build-run-report.ts';
+import type { Storage } from '../storage/storage.ts';
+import { HOUR_MS } from '../store/store-layout.ts';
+import type { StoreReport } from '../store/store-report.ts';
+import { judgeFromStore } from './judge-from-store.ts';
+import type { RunOutcome } from './outcome.ts';
+import { prepareRun, type PreparedRun } from './prepare-run.ts';
+import { readLabels } from './read-labels.ts';
+import { RunContext, type RunDeps } from './run-context.ts';
+import { concludeRun, failedRun } from './conclude-run.ts';
+import { scanStage } from './scan-stage.ts';
+import { commitStore, contractWindow, sinkInit } from './store-predictions.ts';
+
+const SET_BY_USER = new Set(['flag', 'environment', 'job-config']);
+
+/**
+ * The configuration of the judged window: the window moved `delay` hours back, the labels read up to this run's
+ * lookahead (every label present now), and the metric time of the judged window (or of this run with
+ * MPM_DELAYED_METRIC_TIME=run; a metric_time the user set is kept).
+ */
+export function judgedConfigOf(config: MonitorConfig, delay: number): MonitorConfig {
+  const shift = delay * HOUR_MS;
+  const { start, end } = config.window;
+  const window = { start: start === undefined ? undefined : start - shift, end: end === undefined ? undefined : end - shift };
+  let metricTime = config.metricTime;
+  if (config.delayedMetricTime === 'run') metricTime = config.metricTime ?? config.window.end;
+  else if (!SET_BY_USER.has(config.sources.metric_time ?? 'unset') && metricTime !== undefined) metricTime -= shift;
+  return { ...config, window, metricTime, groundTruth: { ...config.groundTruth, lookaheadHours: config.groundTruth.lookaheadHours + delay } };
+}
+
+/** What a judgement from the store reports about the run around it. */
+export interface StoredRunContext {
+  delay: number;
+  stored?: StoreReport;
+  freshEstimate?: unknown;
+  /** Timings of the stages before the judgement (the fresh window's scan). */
+  timings?: Record<string, number>;
+}
+
+/** Judges `config.window` from the store with the labels present now, and writes its reports into prepared.output. */
+export async function judgeStoredWindow(config: MonitorConfig, deps: RunDeps, prepared: PreparedRun, around: StoredRunContext): Promise<RunOutcome> {
+  const ctx = new RunContext(config, deps);
+  Object.assign(ctx.timings, around.timings ?? {});
+  try {
+    const labels = await ctx.stage('ground_truth', () => readLabels(ctx));
+    const judged = await ctx.stage('judge_from_store', () => judgeFromStore(ctx, prepared, prepared.store!, labels));
+    const evaluation: EvaluationReport = {
+      source: 'prediction_store',
+      delay_hours: around.delay,
+      judged_window: contractWindow(config.window),
+      ...(around.stored ? { stored_window: around.stored.stored_window } : {}),
+      stored_hours: judged.storedHours,
+      missing_hours: judged.missingHours,
+      ...(judged.notes.length > 0 ? { notes: judged.notes } : {}),
+      ...(around.freshEstimate === undefined ? {} : { fresh_window_estimate: around.freshEstimate }),
+    };
+    const extras = { store: around.stored, labelArrival: judged.labelArrival, evaluation, violations: judged.violations, labelsWithoutPrediction: labels.store?.unused() };
+    return await concludeRun(ctx, prepared, judged.scan, extras);
+  } catch (error) {
+    return failedRun(ctx, error, prepared.output);
+  }
+}
+
+/** The delayed run: store the fresh window, then judge the window `MPM_EVALUATION_DELAY_HOURS` earlier. */
+export async function runDelayedModelQuality(config: MonitorConfig, deps: RunDeps): Promise<RunOutcome> {
+  const ctx = new RunContext(config, deps);
+  let output: Storage | undefined;
+  try {
+    const prepared = await ctx.stage('validate', () => prepareRun(ctx));
+    output = prepared.output;
+    // The fresh window: read once into the store; its labels mostly have not arrived, so it is not joined.
+    const unlabelled = { codec: new LabelCodec(config.problemType) };
+    const scan = await ctx.stage('capture_and_store', () => scanStage(ctx, prepared, unlabelled, sinkInit(ctx, prepared.store, unlabelled)));
+    const stored = await ctx.stage('store_predictions', () => commitStore(ctx, prepared.store!, scan.sinks ?? []));
+    const estimate = scan.results.estimate?.result();
+    const freshEstimate = estimate === undefined ? undefined : estimatedMetricsSection(estimate, contractWindow(config.window));
+    const judged = judgedConfigOf(config, config.evaluationDelayHours);
+    return await judgeStoredWindow(judged, deps, prepared, { delay: config.evaluationDelayHours, stored, freshEstimate, timings: ctx.timings });
+  } catch (error) {
+    return failedRun(ctx, error, output);
+  }
+}
+
+/** `evaluate`: one hour (config.window) judged from the store, its reports written into config.outputPath. */
+export async function evaluateStoredWindow(config: MonitorConfig, deps: RunDeps): Promise<RunOutcome> {
+  const ctx = new RunContext(config, deps);
+  try {
+    const prepared = await ctx.stage('validate', () => prepareRun(ctx));
+    return await judgeStoredWindow(config, deps, prepared, { delay: 0, timings: ctx.timings });
+  } catch (error) {
+    return failedRun(ctx, error, undefined);
+  }
+}

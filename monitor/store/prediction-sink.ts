@@ -1,0 +1,113 @@
+/**
+ * @module What a capture scan hands on besides the join, in whichever thread reads a file: each record's raw
+ * readings to the prediction store (a writer per thread, its parts committed by the main thread), and the label
+ * arrival (the lag of each prediction's label, from the ground-truth partitions). One sink per thread; the main
+ * thread gathers every sink's result.
+ */
+import type { CaptureRecord } from '../ingest/decode-capture-line.ts';
+import type { InputErrorReason, InputErrorTally } from '../ingest/input-errors.ts';
+import { hashKey, type KeyHash } from '../join/key-hash.ts';
+import { LabelStore, type SharedLabelStore } from '../join/label-store.ts';
+import type { CaptureSummary } from '../scan/capture-summary.ts';
+import type { AccumulatorState } from '../state/accumulator-state.ts';
+import { openStorage } from '../storage/open-storage.ts';
+import type { ExtractionSettings } from './hour-manifest.ts';
+import { LabelLagAccumulator } from './label-lag.ts';
+import { storeRecordOf } from './prediction-part-writer.ts';
+import { PredictionStoreWriter, type WrittenHour } from './prediction-store-writer.ts';
+import { HOUR_MS } from './store-layout.ts';
+
+/** Where and how a thread's sink writes (structured-cloneable, so worker threads build the same sink). */
+export interface PredictionSinkInit {
+  store?: {
+    location: string;
+    s3EndpointUrl?: string;
+    endpoint: string;
+    window: { start?: number; end?: number };
+    extraction: ExtractionSettings;
+    runId: string;
+    samplesPerReason: number;
+  };
+  /** Per label key, the last hour (epoch hours) of its ground-truth partition; -1 for a label in no dated folder. */
+  partitions?: SharedLabelStore;
+}
+
+/** What one thread's sink gives back. */
+export interface PredictionSinkResult {
+  written: WrittenHour[];
+  /** Records that could not be stored: no inference time (no hour), or beyond the store's ranges. */
+  unstored: number;
+  lag?: AccumulatorState;
+}
+
+/** A scan's sink in one thread. Use {@link PredictionSink.open}. */
+export class PredictionSink {
+  private unstored = 0;
+  private readonly key: KeyHash = { lo: 0, hi: 0 };
+
+  private constructor(
+    private readonly writer: PredictionStoreWriter | undefined,
+    private readonly partitions: LabelStore | undefined,
+    private readonly lag: LabelLagAccumulator | undefined,
+  ) {}
+
+  /** The sink of one thread; `writerId` names its store parts (w0 for the main thread, w1.. for workers). */
+  static async open(init: PredictionSinkInit, writerId: string): Promise<PredictionSink> {
+    let writer: PredictionStoreWriter | undefined;
+    if (init.store !== undefined) {
+      const s = init.store;
+      const storage = await openStorage(s.location, { s3EndpointUrl: s.s3EndpointUrl });
+      writer = PredictionStoreWriter.open(storage, { endpoint: s.endpoint, window: s.window, extraction: s.extraction, runId: s.runId, writerId, samplesPerReason: s.samplesPerReason });
+    }
+    const partitions = init.partitions === undefined ? undefined : LabelStore.fromShared(init.partitions);
+    return new PredictionSink(writer, partitions, partitions === undefined ? undefined : new LabelLagAccumulator());
+  }
+
+  /** One decoded record of capture file `path`. */
+  add(path: string, record: CaptureRecord): void {
+    if (this.writer !== undefined) {
+      const stored = storeRecordOf(record);
+      if (stored === undefined || !this.writer.add(stored, this.writer.variantOfFile(path))) this.unstored++;
+    }
+    if (this.lag !== undefined) addLabelLag(this.lag, this.partitions!, record, this.key);
+  }
+
+  /**
+   * A file is read: its lines, skips and input errors are counted into the hour its path names (they have no
+   * inference time of their own), and the writer's queued row groups are sent on before the next file.
+   */
+  async fileDone(path: string, summary: CaptureSummary, tally: InputErrorTally): Promise<void> {
+    const writer = this.writer;
+    if (writer === undefined) return;
+    const place = writer.placeOfFile(path);
+    if (place !== undefined) {
+      const facts = writer.facts(place.variant, place.hour);
+      facts.lines += summary.lines;
+      facts.skipped.outside_window += summary.skipped.outside_window;
+      facts.skipped.shadow_traffic += summary.skipped.shadow_traffic;
+      for (const [reason, t] of tally.byReason) for (let i = 0; i < t.count; i++) writer.addInputError(place, reason as InputErrorReason, t.samples[i] ?? { file: path });
+    }
+    if (writer.needsDrain) await writer.drain();
+  }
+
+  /** Closes this thread's parts (nothing is visible until the main thread commits them). */
+  async close(): Promise<PredictionSinkResult> {
+    const written = this.writer === undefined ? [] : await this.writer.closeParts();
+    return { written, unstored: this.unstored, lag: this.lag?.save() };
+  }
+
+  /** Gives up: parts under way are abandoned, nothing becomes visible. */
+  async abort(): Promise<void> {
+    await this.writer?.abort();
+  }
+}
+
+/** Counts the label lag of each prediction of `record`: its label's partition hour (from `partitions`), or no label. */
+export function addLabelLag(lag: LabelLagAccumulator, partitions: LabelStore, record: CaptureRecord, key: KeyHash): void {
+  for (const p of record.predictions) {
+    const hour = partitions.take(hashKey(record.id, p.index, key));
+    if (Number.isNaN(hour)) lag.addUnlabelled();
+    else if (hour < 0 || record.inferenceTime === undefined) lag.addLabelled(0, undefined);
+    else lag.addLabelled(record.inferenceTime, { start: hour * HOUR_MS, end: (hour + 1) * HOUR_MS });
+  }
+}

@@ -1,0 +1,234 @@
+/**
+ * @module The prediction store wired into the monitoring job, end to end through the real CLI and real storage (a
+ * local folder, and S3 through fauxqs): a run stores its window (one worker or two: the same records), reports the
+ * label arrival, a rerun replaces the hour, a delayed run judges the stored hour with the labels present now and
+ * writes the same statistics.json as the undelayed run over the same capture and labels, and a missing stored hour
+ * is an insufficient-data violation naming it.
+ */
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runMonitor, slowdown, type MonitorRun } from '../helpers/run-monitor.ts';
+import { startS3Server, TEST_CREDENTIALS, TEST_REGION, type S3TestServer } from '../helpers/s3-server.ts';
+import { LocalStorage } from '../../monitor/storage/local.ts';
+import { openStoredHour } from '../../monitor/store/prediction-store-reader.ts';
+
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'mpm-store-run-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+const H = Date.UTC(2024, 4, 6, 21);
+const HOUR = 3_600_000;
+const iso = (ms: number): string => new Date(ms).toISOString().replace('.000Z', 'Z');
+const folder = (ms: number): string => new Date(ms).toISOString().slice(0, 13).replace(/[-T]/g, '/');
+
+/**
+ * Capture of hours H and H+1 (3 files per hour, 12 requests of 2-4 binary predictions each, one malformed line), and
+ * ground truth arriving late: most labels of an hour in the same hour's partition, some 1 and 2 hours later, 10%
+ * never. Returns the number of predictions of hour H and how many of them have a label.
+ */
+function writeInputs(root: string): { predictions: number; labelled: number } {
+  let seed = 7;
+  const random = (): number => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  const labels = new Map<number, string[]>();
+  let predictions = 0;
+  let labelled = 0;
+  for (const hour of [H, H + HOUR]) {
+    const dir = path.join(root, 'capture/ep/AllTraffic', folder(hour));
+    mkdirSync(dir, { recursive: true });
+    for (let f = 0; f < 3; f++) {
+      const lines: string[] = [];
+      for (let r = 0; r < 12; r++) {
+        const n = 2 + Math.floor(random() * 3);
+        const id = `${hour === H ? 'a' : 'b'}${String(f * 12 + r).padStart(3, '0')}`;
+        const response = Array.from({ length: n }, (_, i) => ({ payload_index: i, score: Math.round(random() * 1000) / 1000 }));
+        const time = hour + (f * 20 + Math.floor(r * 1.5)) * 60_000;
+        const line = JSON.stringify({
+          captureData: { endpointOutput: { observedContentType: 'application/json', mode: 'OUTPUT', data: JSON.stringify(response), encoding: 'JSON' } },
+          eventMetadata: { eventId: `e-${id}`, inferenceId: id, inferenceTime: iso(time) },
+          eventVersion: '0',
+        });
+        lines.push(r === 5 && f === 1 ? line.slice(0, 60) : line);
+        if (r === 5 && f === 1) continue;
+        for (let i = 0; i < n; i++) {
+          if (hour === H) predictions++;
+          const u = random();
+          if (u < 0.1) continue;
+          if (hour === H) labelled++;
+          const lag = u < 0.7 ? 0 : u < 0.9 ? 1 : 2;
+          const row = JSON.stringify({ InferenceId: id, payload_index: i, groundTruthLabel: random() < 0.5 + response[i]!.score / 3 ? 1 : 0 });
+          const at = hour + lag * HOUR;
+          labels.set(at, [...(labels.get(at) ?? []), row]);
+        }
+      }
+      writeFileSync(path.join(dir, `${String(f * 20).padStart(2, '0')}-00-000-f${f}.jsonl`), `${lines.join('\n')}\n`);
+    }
+  }
+  for (const [at, rows] of labels) {
+    const dir = path.join(root, 'groundtruth', folder(at));
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, 'labels.jsonl'), `${rows.join('\n')}\n`);
+  }
+  return { predictions, labelled };
+}
+
+const root = path.join(tmp, 'inputs');
+let facts: { predictions: number; labelled: number };
+beforeAll(() => {
+  facts = writeInputs(root);
+});
+
+function run(store: string, window: number, env: Record<string, string> = {}): Promise<MonitorRun> {
+  return runMonitor({
+    env: {
+      problem_type: 'BinaryClassification',
+      dataset_source: path.join(root, 'capture'),
+      ground_truth_source: path.join(root, 'groundtruth'),
+      output_path: '{out}',
+      start_time: iso(window),
+      end_time: iso(window + HOUR),
+      sagemaker_endpoint_name: 'ep',
+      publish_cloudwatch_metrics: 'Enabled',
+      MPM_MAX_INPUT_ERROR_RATE: '0.2',
+      MPM_MIN_RECORDS_FOR_STD: '20',
+      MPM_PREDICTION_STORE: store,
+      ...env,
+    },
+    timeoutMs: 60_000 * slowdown(),
+  });
+}
+
+type Report = {
+  window: { start_time: string; end_time: string };
+  capture: { requests: number; predictions: number; lines: number };
+  join: { predictions: number; joined: number };
+  input_errors: { total: number };
+  prediction_store: { records: number; bytes: number; bytes_per_record: number; hours: Array<{ hour: string; records: number; parts: number }>; stored_window: { start_time: string }; input_errors: number };
+  label_arrival: { predictions: number; labelled: number; lag_hours: Array<{ lag: number; labels: number }>; delay_for_share: Record<string, number | null> };
+  evaluation?: { judged_window: { start_time: string }; stored_window: { start_time: string }; stored_hours: string[]; missing_hours: string[]; fresh_window_estimate?: { method: string } };
+  violations: Array<{ metric_name: string; constraint_check_type: string; description: string }>;
+};
+
+/** statistics.json without the evaluation time (the clock). */
+function statistics(r: MonitorRun): unknown {
+  const s = structuredClone(r.outputs['statistics.json']) as { dataset: Record<string, unknown> };
+  delete s.dataset.evaluation_time;
+  return s;
+}
+
+const hourFolder = (store: string, hour: number): string => path.join(store, 'ep/AllTraffic', folder(hour));
+const parquetFiles = (dir: string): string[] => readdirSync(dir).filter((f) => f.endsWith('.parquet'));
+
+describe('MPM_PREDICTION_STORE in the monitoring job (local folder)', () => {
+  const store = path.join(tmp, 'store');
+  let undelayed: MonitorRun;
+
+  it('stores the window, reports the label arrival, and reads back exactly what was read', async () => {
+    undelayed = await run(store, H);
+    expect(undelayed.exitCode, undelayed.stderr.slice(-3000)).toBe(0);
+    const report = undelayed.outputs['monitoring_report.json'] as Report;
+    expect(report.capture.predictions).toBe(facts.predictions);
+    expect(report.prediction_store.records).toBe(facts.predictions);
+    expect(report.prediction_store.hours).toEqual([{ hour: iso(H), variant: 'AllTraffic', requests: 35, records: facts.predictions, parts: 1, bytes: report.prediction_store.bytes }]);
+    expect(report.prediction_store.input_errors).toBe(1);
+    expect(report.label_arrival.predictions).toBe(facts.predictions);
+    expect(report.label_arrival.labelled).toBe(facts.labelled);
+    expect(report.join.joined).toBe(facts.labelled);
+    const lags = report.label_arrival.lag_hours.map((l) => l.lag);
+    expect(lags).toEqual([0, 1, 2]);
+    expect(report.label_arrival.lag_hours.reduce((n, l) => n + l.labels, 0)).toBe(facts.labelled);
+    const hour = (await openStoredHour(new LocalStorage(store), { endpoint: 'ep', hour: H }))!;
+    expect(hour.records).toBe(facts.predictions);
+    expect(hour.capture.lines).toBe(report.capture.lines);
+    expect(Object.values(hour.capture.input_errors).reduce((n, e) => n + e.count, 0)).toBe(1);
+    let ids = 0;
+    for await (const r of hour.read()) ids += r.inferenceId!.startsWith('a') ? 1 : 0;
+    expect(ids).toBe(35);
+  });
+
+  it('a rerun of the hour replaces it (one part, the new one), and two workers store the same records', async () => {
+    const before = parquetFiles(hourFolder(store, H));
+    const again = await run(store, H, { MPM_WORKERS: '2' });
+    expect(again.exitCode, again.stderr.slice(-3000)).toBe(0);
+    const after = parquetFiles(hourFolder(store, H));
+    expect(after.length).toBe(2); // two writers (worker threads) of one run
+    expect(after.some((f) => before.includes(f))).toBe(false);
+    const report = again.outputs['monitoring_report.json'] as Report;
+    expect(report.prediction_store.records).toBe(facts.predictions);
+    expect(report.label_arrival).toEqual((undelayed.outputs['monitoring_report.json'] as Report).label_arrival);
+    expect(statistics(again)).toEqual(statistics(undelayed));
+    const manifest = JSON.parse(readFileSync(path.join(hourFolder(store, H), 'manifest.json'), 'utf8')) as { parts: Array<{ file: string }> };
+    expect(manifest.parts.map((p) => p.file).sort()).toEqual(after.sort());
+  });
+
+  it('a delayed run stores the fresh hour and judges the stored one: the same statistics.json as the undelayed run', async () => {
+    const delayed = await run(store, H + HOUR, { MPM_EVALUATION_DELAY_HOURS: '1' });
+    expect(delayed.exitCode, delayed.stderr.slice(-3000)).toBe(0);
+    expect(statistics(delayed)).toEqual(statistics(undelayed));
+    expect(delayed.outputs['constraint_violations.json']).toEqual(undelayed.outputs['constraint_violations.json']);
+    const report = delayed.outputs['monitoring_report.json'] as Report;
+    const first = undelayed.outputs['monitoring_report.json'] as Report;
+    expect(report.window).toEqual(first.window);
+    expect(report.join).toMatchObject({ predictions: first.join.predictions, joined: first.join.joined });
+    expect(report.capture).toMatchObject({ requests: first.capture.requests, predictions: first.capture.predictions, lines: first.capture.lines });
+    expect(report.input_errors.total).toBe(first.input_errors.total);
+    expect(report.evaluation).toMatchObject({ judged_window: { start_time: iso(H) }, stored_window: { start_time: iso(H + HOUR) }, stored_hours: [iso(H)], missing_hours: [] });
+    expect(report.evaluation!.fresh_window_estimate).toMatchObject({ method: 'CBPE' });
+    expect(report.prediction_store.stored_window.start_time).toBe(iso(H + HOUR));
+    expect(report.label_arrival).toEqual(first.label_arrival);
+    // The CloudWatch points are stamped with the judged hour's end, as the undelayed run's.
+    const stamps = new Set((delayed.cloudwatch as Array<{ Timestamp: number }>).map((m) => m.Timestamp));
+    expect(stamps).toEqual(new Set((undelayed.cloudwatch as Array<{ Timestamp: number }>).map((m) => m.Timestamp)));
+    expect(parquetFiles(hourFolder(store, H + HOUR)).length).toBe(1);
+  });
+
+  it('MPM_DELAYED_METRIC_TIME=run stamps the metrics with the run\'s window instead', async () => {
+    const [judged, now] = [await run(store, H + HOUR, { MPM_EVALUATION_DELAY_HOURS: '1' }), await run(store, H + HOUR, { MPM_EVALUATION_DELAY_HOURS: '1', MPM_DELAYED_METRIC_TIME: 'run' })];
+    const stamp = (r: MonitorRun): unknown => (r.cloudwatch as Array<{ Timestamp: unknown }>)[0]!.Timestamp;
+    expect(stamp(now)).not.toEqual(stamp(judged));
+    expect(stamp(now)).toBe(iso(H + 2 * HOUR));
+    expect(stamp(judged)).toBe(iso(H + HOUR));
+  });
+
+  it('a stored hour that is missing is an insufficient-data violation naming the hour', async () => {
+    const delayed = await run(path.join(tmp, 'empty-store'), H + HOUR, { MPM_EVALUATION_DELAY_HOURS: '1' });
+    expect(delayed.exitCode, delayed.stderr.slice(-3000)).toBe(0);
+    const report = delayed.outputs['monitoring_report.json'] as Report;
+    expect(report.evaluation!.missing_hours).toEqual([iso(H)]);
+    const missing = report.violations.find((v) => v.metric_name === 'stored_hours')!;
+    expect(missing.constraint_check_type).toBe('InsufficientDataCheck');
+    expect(missing.description).toContain(`the hour ${iso(H)} of endpoint ep is not in the prediction store`);
+    expect(report.violations.some((v) => v.metric_name === 'joined_records')).toBe(true);
+  });
+
+  it('refuses a window that is not whole hours, and a delay without a store, as configuration errors', async () => {
+    const half = await runMonitor({ env: { problem_type: 'BinaryClassification', dataset_source: path.join(root, 'capture'), ground_truth_source: path.join(root, 'groundtruth'), output_path: '{out}', start_time: iso(H + 1_800_000), end_time: iso(H + HOUR), sagemaker_endpoint_name: 'ep', MPM_PREDICTION_STORE: store } });
+    expect(half.exitCode).toBe(2);
+    expect(half.message).toContain('not a whole UTC hour');
+    const noStore = await run('', H, { MPM_EVALUATION_DELAY_HOURS: '2' });
+    expect(noStore.exitCode).toBe(2);
+    expect(noStore.message).toContain('MPM_PREDICTION_STORE is unset');
+  });
+});
+
+describe('MPM_PREDICTION_STORE on S3 (fauxqs)', () => {
+  let s3: S3TestServer;
+  beforeAll(async () => {
+    s3 = await startS3Server();
+    await s3.createBucket('store-bucket');
+  });
+  afterAll(async () => s3?.close());
+
+  it('stores an hour in S3 and a delayed run judges it from there', async () => {
+    const aws = { AWS_ENDPOINT_URL_S3: s3.endpoint, AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey, AWS_REGION: TEST_REGION };
+    const first = await run('s3://store-bucket/mpm/store', H, aws);
+    expect(first.exitCode, first.stderr.slice(-3000)).toBe(0);
+    const report = first.outputs['monitoring_report.json'] as Report & { prediction_store: { location: string } };
+    expect(report.prediction_store.location).toBe('s3://store-bucket/mpm/store/ep');
+    expect(report.prediction_store.records).toBe(facts.predictions);
+    const delayed = await run('s3://store-bucket/mpm/store', H + HOUR, { ...aws, MPM_EVALUATION_DELAY_HOURS: '1' });
+    expect(delayed.exitCode, delayed.stderr.slice(-3000)).toBe(0);
+    expect(statistics(delayed)).toEqual(statistics(first));
+    expect((delayed.outputs['monitoring_report.json'] as Report).evaluation!.stored_hours).toEqual([iso(H)]);
+  });
+});

@@ -21,8 +21,11 @@ export interface JoinPlanInit {
   extras: JoinExtras;
 }
 
-/** The join plan over `store` (undefined when records carry their labels) with labels coded by `codec`. */
-export function joinPlan(accumulator: AccumulatorOptions, codec: LabelCodec, store: LabelStore | undefined, extras: JoinExtras = {}): ScanPlan<JoinResults> {
+/**
+ * The join plan over `store` (undefined when records carry their labels) with labels coded by `codec`; `onJoined`
+ * sees each joined prediction on this thread (it does not travel to worker threads).
+ */
+export function joinPlan(accumulator: AccumulatorOptions, codec: LabelCodec, store: LabelStore | undefined, extras: JoinExtras = {}, onJoined?: JoinStage['onJoined']): ScanPlan<JoinResults> {
   let stage: JoinStage | undefined;
   let current: JoinResults | undefined;
   return {
@@ -32,7 +35,10 @@ export function joinPlan(accumulator: AccumulatorOptions, codec: LabelCodec, sto
     },
     startPart: () => JoinResults.create(accumulator, extras),
     add(part, record) {
-      stage ??= new JoinStage(accumulator.problemType, part, store, codec);
+      if (stage === undefined) {
+        stage = new JoinStage(accumulator.problemType, part, store, codec);
+        stage.onJoined = onJoined;
+      }
       if (part !== current) {
         current = part;
         stage.into(part);

@@ -16,6 +16,8 @@ export class JoinStage {
   private readonly key: KeyHash = { lo: 0, hi: 0 };
   private readonly obs: Observation = { actual: '', predicted: '', keyHash: 0 };
   private readonly onReuse = (): void => void this.results.summary.duplicate_predictions++;
+  /** Sees every prediction that joined a label (MPM_JOINED_RECORDS_OUTPUT). */
+  onJoined?: (record: CaptureRecord, prediction: Prediction, actual: string | number) => void;
 
   constructor(
     private readonly problemType: ProblemType,
@@ -57,6 +59,7 @@ export class JoinStage {
         continue;
       }
       summary.joined++;
+      this.onJoined?.(record, p, actual);
       this.observe(p, actual);
     }
   }

@@ -27,7 +27,7 @@ export interface RunHooks {
 }
 
 /** What a run reports besides the verdict: the store, the label arrival, the judged window of a delayed run. */
-export type RunExtras = Pick<RunReportParts, 'store' | 'labelArrival' | 'evaluation' | 'labelsWithoutPrediction'> & {
+export type RunExtras = Pick<RunReportParts, 'store' | 'labelArrival' | 'evaluation' | 'labelsWithoutPrediction' | 'joinedRecords'> & {
   /** Violations found before the judge (a judged hour missing from the store). */
   violations?: Violation[];
 };

@@ -7,6 +7,7 @@
 import { InputError } from '../errors.ts';
 import type { Violation } from '../constraints/evaluate.ts';
 import { joinPlan } from '../join/join-plan.ts';
+import type { JoinStage } from '../join/join-stage.ts';
 import { emptyCaptureSummary, addFileCounts, type CaptureSummary } from '../scan/capture-summary.ts';
 import { LabelLagAccumulator, type LabelLagSummary } from '../store/label-lag.ts';
 import { addLabelLag } from '../store/prediction-sink.ts';
@@ -38,10 +39,10 @@ function addStored(into: CaptureSummary, hour: CaptureSummary): void {
 }
 
 /** Judges ctx.config.window (whole hours) from `store` with `labels`. */
-export async function judgeFromStore(ctx: RunContext, prepared: PreparedRun, store: PredictionStore, labels: Labels): Promise<StoredJudgement> {
+export async function judgeFromStore(ctx: RunContext, prepared: PreparedRun, store: PredictionStore, labels: Labels, onJoined?: JoinStage['onJoined']): Promise<StoredJudgement> {
   const { config, log } = ctx;
   const accumulator = { problemType: config.problemType, positiveLabel: prepared.response.positiveLabel, seed: config.seed, minRecordsForStd: config.minRecordsForStd };
-  const plan = joinPlan(accumulator, labels.codec, labels.store, joinExtras(ctx, prepared));
+  const plan = joinPlan(accumulator, labels.codec, labels.store, joinExtras(ctx, prepared), onJoined);
   const results = plan.startPart();
   const lag = labels.partitions === undefined ? undefined : new LabelLagAccumulator();
   const key = { lo: 0, hi: 0 };

@@ -13,6 +13,7 @@ import type { Storage } from '../storage/storage.ts';
 import { HOUR_MS } from '../store/store-layout.ts';
 import type { StoreReport } from '../store/store-report.ts';
 import { judgeFromStore } from './judge-from-store.ts';
+import { closeJoinedRecords, openJoinedRecords, type JoinedRecordsOutput } from './joined-records.ts';
 import type { RunOutcome } from './outcome.ts';
 import { prepareRun, type PreparedRun } from './prepare-run.ts';
 import { readLabels } from './read-labels.ts';
@@ -51,9 +52,12 @@ export interface StoredRunContext {
 export async function judgeStoredWindow(config: MonitorConfig, deps: RunDeps, prepared: PreparedRun, around: StoredRunContext): Promise<RunOutcome> {
   const ctx = new RunContext(config, deps);
   Object.assign(ctx.timings, around.timings ?? {});
+  let joined: JoinedRecordsOutput | undefined;
   try {
     const labels = await ctx.stage('ground_truth', () => readLabels(ctx));
-    const judged = await ctx.stage('judge_from_store', () => judgeFromStore(ctx, prepared, prepared.store!, labels));
+    joined = await openJoinedRecords(ctx, prepared.output);
+    const judged = await ctx.stage('judge_from_store', () => judgeFromStore(ctx, prepared, prepared.store!, labels, joined?.onJoined));
+    const joinedRecords = joined && (await ctx.stage('joined_records', () => closeJoinedRecords(prepared.output, joined!)));
     const evaluation: EvaluationReport = {
       source: 'prediction_store',
       delay_hours: around.delay,
@@ -64,9 +68,10 @@ export async function judgeStoredWindow(config: MonitorConfig, deps: RunDeps, pr
       ...(judged.notes.length > 0 ? { notes: judged.notes } : {}),
       ...(around.freshEstimate === undefined ? {} : { fresh_window_estimate: around.freshEstimate }),
     };
-    const extras = { store: around.stored, labelArrival: judged.labelArrival, evaluation, violations: judged.violations, labelsWithoutPrediction: labels.store?.unused() };
+    const extras = { store: around.stored, labelArrival: judged.labelArrival, evaluation, violations: judged.violations, labelsWithoutPrediction: labels.store?.unused(), joinedRecords };
     return await concludeRun(ctx, prepared, judged.scan, extras);
   } catch (error) {
+    await joined?.writer.abort().catch(() => undefined);
     return failedRun(ctx, error, prepared.output);
   }
 }

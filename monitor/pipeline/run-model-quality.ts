@@ -15,6 +15,7 @@ import { runDelayedModelQuality } from './run-delayed.ts';
 import { RunContext, type RunDeps } from './run-context.ts';
 import { scanStage } from './scan-stage.ts';
 import { commitStore, labelArrival, sinkInit } from './store-predictions.ts';
+import { closeJoinedRecords, openJoinedRecords, type JoinedRecordsOutput } from './joined-records.ts';
 
 export type { RunHooks } from './conclude-run.ts';
 
@@ -22,16 +23,20 @@ export async function runModelQuality(config: MonitorConfig, deps: RunDeps, hook
   if (config.evaluationDelayHours > 0) return runDelayedModelQuality(config, deps);
   const ctx = new RunContext(config, deps);
   let output: Storage | undefined;
+  let joined: JoinedRecordsOutput | undefined;
   try {
     const prepared = await ctx.stage('validate', () => prepareRun(ctx));
     prepared.collectReference = hooks.collectReference;
     output = prepared.output;
     const labels = joinsGroundTruth(config) ? await ctx.stage('ground_truth', () => readLabels(ctx)) : await readLabels(ctx);
-    const scan = await ctx.stage('capture_and_join', () => scanStage(ctx, prepared, labels, sinkInit(ctx, prepared.store, labels)));
+    joined = await openJoinedRecords(ctx, prepared.output);
+    const scan = await ctx.stage('capture_and_join', () => scanStage(ctx, prepared, labels, sinkInit(ctx, prepared.store, labels), joined?.onJoined));
     const store = prepared.store && (await ctx.stage('store_predictions', () => commitStore(ctx, prepared.store!, scan.sinks ?? [])));
-    const extras = { store, labelArrival: labelArrival(scan.sinks), labelsWithoutPrediction: labels.store?.unused() };
+    const joinedRecords = joined && (await ctx.stage('joined_records', () => closeJoinedRecords(prepared.output, joined!)));
+    const extras = { store, labelArrival: labelArrival(scan.sinks), labelsWithoutPrediction: labels.store?.unused(), joinedRecords };
     return await concludeRun(ctx, prepared, scan, extras, hooks);
   } catch (error) {
+    await joined?.writer.abort().catch(() => undefined);
     return failedRun(ctx, error, output);
   }
 }

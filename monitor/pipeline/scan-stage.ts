@@ -16,6 +16,7 @@ import type { PreparedRun } from './prepare-run.ts';
 import type { Labels } from './read-labels.ts';
 import type { RunContext } from './run-context.ts';
 import type { PredictionSinkInit, PredictionSinkResult } from '../store/prediction-sink.ts';
+import type { JoinStage } from '../join/join-stage.ts';
 
 export interface ScanOutcome {
   capture: CaptureSummary;
@@ -72,19 +73,20 @@ export function joinExtras(ctx: RunContext, prepared: PreparedRun): JoinExtras {
 }
 
 /** Scans the window; with `sink` every thread also hands its records to a sink (the prediction store, the label arrival). */
-export async function scanStage(ctx: RunContext, prepared: PreparedRun, labels: Labels, sink?: PredictionSinkInit): Promise<ScanOutcome> {
+export async function scanStage(ctx: RunContext, prepared: PreparedRun, labels: Labels, sink?: PredictionSinkInit, onJoined?: JoinStage['onJoined']): Promise<ScanOutcome> {
   const { config, log } = ctx;
   const accumulator = { problemType: config.problemType, positiveLabel: prepared.response.positiveLabel, seed: config.seed, minRecordsForStd: config.minRecordsForStd };
-  const plan = joinPlan(accumulator, labels.codec, labels.store, joinExtras(ctx, prepared));
+  const plan = joinPlan(accumulator, labels.codec, labels.store, joinExtras(ctx, prepared), onJoined);
   const format = config.datasetFormat;
   log.info({ location: prepared.capture.location }, 'reading capture');
   const outcome = isTabular(format)
     ? await scanTabular(prepared.capture, format, ctx, prepared, plan)
     : await scanCapture(prepared.capture, plan, ctx.tally, {
-        lineOptions: { response: prepared.response, window: config.window, checkRequestCount: config.checkRequestCount, format, ...(sink?.store ? { keepRaw: true } : {}) } satisfies CaptureLineOptions,
+        lineOptions: { response: prepared.response, window: config.window, checkRequestCount: config.checkRequestCount, format, ...(sink?.store || onJoined ? { keepRaw: true } : {}) } satisfies CaptureLineOptions,
         sink,
         endpointName: config.endpointName,
-        workers: config.workers,
+        // The joined records are written by the main thread's join: their scan reads on it.
+        workers: onJoined === undefined ? config.workers : 1,
         datasetSource: config.datasetSource,
         s3EndpointUrl: config.s3EndpointUrl,
         samplesPerReason: config.samplesPerReason,

@@ -17,6 +17,7 @@ import type { EstimatedCheck } from '../estimation/estimated-constraints.ts';
 import type { EstimationResult } from '../estimation/estimation-result.ts';
 import type { StoreReport } from '../store/store-report.ts';
 import type { LabelLagSummary } from '../store/label-lag.ts';
+import type { JoinedRecordsReport } from '../pipeline/joined-records.ts';
 
 export const RUN_REPORT_VERSION = 1;
 
@@ -53,6 +54,8 @@ export interface RunReport {
   label_arrival?: LabelLagSummary;
   /** A judgement from the store (MPM_EVALUATION_DELAY_HOURS, evaluate): which window was judged, which stored. */
   evaluation?: EvaluationReport;
+  /** MPM_JOINED_RECORDS_OUTPUT: the judged window's joined records file. */
+  joined_records?: JoinedRecordsReport;
 }
 
 /** How a window was judged from the prediction store. */
@@ -124,6 +127,7 @@ export interface RunReportParts {
   store?: StoreReport;
   labelArrival?: LabelLagSummary;
   evaluation?: EvaluationReport;
+  joinedRecords?: JoinedRecordsReport;
 }
 
 export function buildRunReport(p: RunReportParts): RunReport {
@@ -184,5 +188,6 @@ export function buildRunReport(p: RunReportParts): RunReport {
     prediction_store: p.store,
     label_arrival: p.labelArrival,
     evaluation: p.evaluation,
+    joined_records: p.joinedRecords,
   };
 }

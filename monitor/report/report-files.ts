@@ -10,4 +10,6 @@ export const REPORT_FILES = {
   constraints: 'constraints.json',
   runReport: 'monitoring_report.json',
   page: 'report.html',
+  /** MPM_JOINED_RECORDS_OUTPUT=Enabled. */
+  joinedRecords: 'joined_records.parquet',
 } as const;

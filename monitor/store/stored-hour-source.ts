@@ -53,7 +53,10 @@ export function interpretStoredRecord(record: StoredRecord, o: InterpretOptions,
     return undefined;
   }
   const id = record.inferenceId ?? record.eventId!;
-  return { status: 'ok', id, idSource: record.inferenceId !== undefined ? 'inferenceId' : 'eventId', inferenceTime: record.inferenceTime, predictions };
+  const line: JoinRecord = { status: 'ok', id, idSource: record.inferenceId !== undefined ? 'inferenceId' : 'eventId', inferenceTime: record.inferenceTime, predictions };
+  // The eventId travels on for the joined records (as a live decode with keepRaw gives it).
+  if (record.eventId !== undefined) line.eventId = record.eventId;
+  return line;
 }
 
 /**

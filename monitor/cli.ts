@@ -21,6 +21,7 @@ import { buildRunReport } from './report/build-run-report.ts';
 import { writeJson } from './report/json-file.ts';
 import { writeReportPage } from './report/html/write-report-page.ts';
 import { openStorage } from './storage/open-storage.ts';
+import { dropPrivileges } from './runtime/drop-privileges.ts';
 
 const GROUP_TITLES: Record<string, string> = {
   contract: 'SageMaker Model Monitor contract (environment variable in brackets):',
@@ -130,6 +131,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   process.once('SIGTERM', onTerm);
   log.info({ problemType: config.problemType, datasetSource: config.datasetSource, output: config.outputPath, window: config.window }, 'mpm-monitor starting');
   try {
+    await dropPrivileges(config, { log, env });
     const outcome = await run(config, { log, now: () => new Date() });
     await writeMessage(config.paths.messageFile, outcome.message, log);
     log.info({ status: outcome.status, violations: outcome.report.violations?.length ?? 0 }, outcome.message);
@@ -179,6 +181,7 @@ async function suggestMain(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
   try {
     const config = loadConfig({ flags, env });
     log = createLogger(config.logLevel);
+    await dropPrivileges(config, { log, env });
     const k = Number(parsed.k);
     const expected = parsed['expected-records'] as number | undefined;
     const fromAccuracy = parsed['from-accuracy'] as number | undefined;

@@ -4,7 +4,8 @@
 import { randomBytes } from 'node:crypto';
 import { constants, createReadStream } from 'node:fs';
 import { OutputError } from '../errors.ts';
-import { access, mkdir, readdir, readFile, rename, stat, writeFile, rm } from 'node:fs/promises';
+import { makeFolder } from '../../common/make-folder.ts';
+import { access, readdir, readFile, rename, stat, writeFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Storage, StorageFile, StorageListing } from './storage.ts';
@@ -89,7 +90,7 @@ export class LocalStorage implements Storage {
 
 /** Writes a file through a temporary sibling and a rename, so readers never see a half-written file. */
 export async function writeFileAtomic(file: string, body: string | Buffer): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
+  await makeFolder(path.dirname(file));
   // Random part: two writes of one file in the same millisecond must not share (and race on) one temporary file.
   const tmp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
   try {
@@ -107,7 +108,8 @@ export async function writeFileAtomic(file: string, body: string | Buffer): Prom
  */
 export async function assertWritableFolder(folder: string, variable: string): Promise<void> {
   try {
-    await mkdir(folder, { recursive: true });
+    // Bounded: Node's recursive mkdir never returns on a path below /proc.
+    await makeFolder(folder);
     await access(folder, constants.W_OK);
   } catch (error) {
     throw new OutputError(`output: ${variable} ${JSON.stringify(folder)} is not a writable folder (${(error as Error).message}); expected a folder the job can write to`, { cause: error });

@@ -155,6 +155,8 @@ describe.skipIf(!isRoot)(`applyLeastPrivilege in a child process (needs root${is
     const p = await platform();
     const r = await runChild(p.request({ runAsRoot: true }), [], { uid: 10001, gid: 10002 });
     expect(r.outcome).toBeUndefined();
+    // The decision is reported before the check fails, so the log says it.
+    expect(r.reported).toBe('running as uid 10001 gid 10002 as started (not root): no privilege drop, the written folders must be writable by this user; MPM_RUN_AS_ROOT=true has no effect');
     expect(r.error).toMatchObject({ name: 'LeastPrivilegeError', kind: 'output' });
     expect(r.error!.message).toMatch(new RegExp(`^output: output_path folder "${p.out}" cannot be written by uid 10001 gid 10002 \\(EACCES`));
     expect(r.status.Uid).toBe('10001 10001 10001 10001');

@@ -151,14 +151,17 @@ const describe = (r: OwnFolderResult): string =>
       : `${r.folder} (${r.action}: ${r.reason})`;
 
 /**
- * Decides and applies least privilege (see the module comment), then checks that every written folder can be
+ * Decides and applies least privilege (see the module comment), hands the outcome to `report` (the caller logs its
+ * one line, so the decision is said even when the check then fails), then checks that every written folder can be
  * written by the user the process now runs as. Throws LeastPrivilegeError (config: bad MPM_IMAGE_USER; output: a
  * written folder that cannot be written, naming the setting and the path). Outside the images (no MPM_IMAGE_USER)
- * it does nothing at all.
+ * it changes and checks nothing.
  */
-export async function applyLeastPrivilege(request: LeastPrivilegeRequest): Promise<LeastPrivilegeOutcome> {
+export async function applyLeastPrivilege(request: LeastPrivilegeRequest, report: (outcome: LeastPrivilegeOutcome) => void = () => {}): Promise<LeastPrivilegeOutcome> {
   if (request.imageUser === undefined || request.imageUser === '') {
-    return { action: 'outside-image', summary: `no ${IMAGE_USER_VARIABLE}: not in an mpm image, running as started`, folders: [] };
+    const outcome: LeastPrivilegeOutcome = { action: 'outside-image', summary: `no ${IMAGE_USER_VARIABLE}: not in an mpm image, running as started`, folders: [] };
+    report(outcome);
+    return outcome;
   }
   const target = parseImageUser(request.imageUser);
   const folders = writtenFolders(request.written);
@@ -166,6 +169,7 @@ export async function applyLeastPrivilege(request: LeastPrivilegeRequest): Promi
   const uid = process.getuid?.() ?? 0;
   const gid = process.getgid?.() ?? 0;
   const finish = async (outcome: LeastPrivilegeOutcome): Promise<LeastPrivilegeOutcome> => {
+    report(outcome);
     await checkWritable(folders, outcome.folders, `uid ${process.getuid?.()} gid ${process.getgid?.()}`);
     return outcome;
   };

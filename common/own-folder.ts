@@ -65,6 +65,7 @@ export async function ownFolder(folder: string, options: OwnFolderOptions): Prom
   const parts = target.split('/').filter(Boolean);
   let created = false;
   let current = '/';
+  let walked: { dev: number; ino: number } | undefined;
   for (const part of parts) {
     current = path.join(current, part);
     let info = await lstat(current).catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? undefined : error));
@@ -80,6 +81,7 @@ export async function ownFolder(folder: string, options: OwnFolderOptions): Prom
     if (info instanceof Error) return { action: 'failed', folder: target, reason: `cannot inspect ${current}: ${info.message}` };
     if (info.isSymbolicLink()) return { action: 'refused', folder: target, reason: `${current} is a symbolic link (never followed)` };
     if (!info.isDirectory()) return { action: 'failed', folder: target, reason: `${current} is not a folder` };
+    walked = { dev: info.dev, ino: info.ino };
   }
   if (!created && !isWithin(target, root)) {
     return { action: 'refused', folder: target, reason: `it is not below ${root} and was not created here` };
@@ -95,6 +97,8 @@ export async function ownFolder(folder: string, options: OwnFolderOptions): Prom
   }
   try {
     const info = await handle.stat();
+    // A parent swapped for a link since the walk would lead elsewhere: the opened folder must be the walked one.
+    if (walked && (info.dev !== walked.dev || info.ino !== walked.ino)) return { action: 'refused', folder: target, reason: 'it changed while it was checked' };
     const writable = (info.mode & 0o700) === 0o700;
     if (info.uid === options.uid && info.gid === options.gid && writable) return { action: 'already', folder: target };
     await handle.chown(options.uid, options.gid);

@@ -12,15 +12,16 @@ import type { ServingConfig } from './config.ts';
  * (see {@link startupExitCode}) when MPM_IMAGE_USER is malformed or the capture folder cannot be written.
  */
 export async function dropPrivileges(config: ServingConfig, logger: Logger, env: NodeJS.ProcessEnv = process.env): Promise<LeastPrivilegeOutcome> {
-  const outcome = await applyLeastPrivilege({
-    written: config.capture ? [{ variable: 'MPM_CAPTURE_DIR', value: config.capture.root, kind: 'folder' }] : [],
+  const request = {
+    written: config.capture ? [{ variable: 'MPM_CAPTURE_DIR', value: config.capture.root, kind: 'folder' as const }] : [],
     inputs: [config.modelDir],
     runAsRoot: config.runAsRoot,
     imageUser: env[IMAGE_USER_VARIABLE],
+  };
+  return applyLeastPrivilege(request, (outcome) => {
+    if (outcome.action === 'outside-image') logger.debug(outcome.summary);
+    else logger.info({ uid: outcome.uid, gid: outcome.gid, action: outcome.action }, outcome.summary);
   });
-  if (outcome.action === 'outside-image') logger.debug(outcome.summary);
-  else logger.info({ uid: outcome.uid, gid: outcome.gid, action: outcome.action }, outcome.summary);
-  return outcome;
 }
 
 /** The exit code of a failed start: 2 for a bad image setting, 4 for a capture folder that cannot be written, else 1. */

@@ -57,15 +57,11 @@ export function runAsRoot(config: Pick<MonitorConfig, 'resolved' | 'sources'>): 
 export async function dropPrivileges(config: MonitorConfig, deps: { log: Logger; env?: NodeJS.ProcessEnv }): Promise<LeastPrivilegeOutcome> {
   const env = deps.env ?? process.env;
   try {
-    const outcome = await applyLeastPrivilege({
-      written: writtenLocations(config.resolved),
-      inputs: inputLocations(config.resolved),
-      runAsRoot: runAsRoot(config),
-      imageUser: env[IMAGE_USER_VARIABLE],
+    const request = { written: writtenLocations(config.resolved), inputs: inputLocations(config.resolved), runAsRoot: runAsRoot(config), imageUser: env[IMAGE_USER_VARIABLE] };
+    return await applyLeastPrivilege(request, (outcome) => {
+      if (outcome.action === 'outside-image') deps.log.debug(outcome.summary);
+      else deps.log.info({ uid: outcome.uid, gid: outcome.gid, action: outcome.action }, outcome.summary);
     });
-    if (outcome.action === 'outside-image') deps.log.debug(outcome.summary);
-    else deps.log.info({ uid: outcome.uid, gid: outcome.gid, action: outcome.action }, outcome.summary);
-    return outcome;
   } catch (error) {
     if (!(error instanceof LeastPrivilegeError)) throw error;
     throw error.kind === 'config' ? new ConfigError(error.message, { cause: error }) : new OutputError(error.message, { cause: error });

@@ -220,7 +220,7 @@ if (optedOut) {
     it('starts as root with its unprivileged user as an image property, the SageMaker entrypoints, and ships only the runtime', async () => {
       const inspect = async (image: string) =>
         JSON.parse((await docker(['image', 'inspect', '-f', '{{json .Config}}', image])).stdout) as {
-          User: string;
+          User?: string;
           Entrypoint: string[];
           Cmd: string[] | null;
           Env: string[];
@@ -229,8 +229,8 @@ if (optedOut) {
       const monitor = await inspect(MONITOR_IMAGE);
       const serving = await inspect(SERVING_IMAGE);
       // No USER: the platform's root-owned mounts are made writable first, then the process drops to MPM_IMAGE_USER.
-      expect(monitor.User).toBe('');
-      expect(serving.User).toBe('');
+      expect(monitor.User ?? '').toBe('');
+      expect(serving.User ?? '').toBe('');
       expect(imageUser).toBe('10001:10001');
       expect(serving.Env).toContain(`MPM_IMAGE_USER=${imageUser}`);
       expect(monitor.Entrypoint).toEqual(['node', '/app/dist/monitor/cli.js']);

@@ -13,6 +13,8 @@ import { applyLeastPrivilege, LeastPrivilegeError, type LeastPrivilegeRequest } 
 /** What the child prints. */
 export interface ChildReport {
   outcome?: Awaited<ReturnType<typeof applyLeastPrivilege>>;
+  /** The summary handed to the report callback (before the check, so also when the check fails). */
+  reported?: string;
   error?: { name: string; kind?: string; message: string };
   /** Uid, Gid, Groups and CapEff lines of /proc/self/status after the step. */
   status: Record<string, string>;
@@ -23,7 +25,7 @@ export interface ChildReport {
 const input = JSON.parse(process.argv[2]!) as { request: LeastPrivilegeRequest; probe?: string[] };
 const report: ChildReport = { status: {}, probes: {} };
 try {
-  report.outcome = await applyLeastPrivilege(input.request);
+  await applyLeastPrivilege(input.request, (outcome) => (report.reported = outcome.summary)).then((outcome) => (report.outcome = outcome));
 } catch (error) {
   const e = error as Error;
   report.error = { name: e.name, message: e.message, ...(error instanceof LeastPrivilegeError ? { kind: error.kind } : {}) };

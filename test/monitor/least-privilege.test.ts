@@ -103,6 +103,10 @@ describe.skipIf(!isRoot)(`the monitor in image mode (needs root${isRoot ? '' : '
       await chmod(out, 0o755);
     });
     expect(r.code, r.stderr).toBe(4);
+    // The one line says what was done, and why output_path was left alone, before the check fails.
+    expect(logLine(r.stderr, /dropped root|running as/).map((l) => JSON.parse(l).msg)).toEqual([
+      `dropped root: running as uid 10001 gid 10002; written folders: ${r.out} (refused: it is not below /opt/ml and was not created here), ${r.mlOutput} (created), ${path.join(r.mlOutput, 'metrics/cloudwatch')} (created)`,
+    ]);
     const message = await readFile(path.join(r.mlOutput, 'message'), 'utf8');
     expect(message).toContain(`Failed: output: output_path folder "${r.out}" cannot be written by uid 10001 gid 10002 (EACCES`);
     expect(message).toContain('it was not made writable: it is not below /opt/ml and was not created here');

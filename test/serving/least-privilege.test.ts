@@ -85,6 +85,7 @@ describe.skipIf(!isRoot)(`mpm-serve in image mode (needs root${isRoot ? '' : ': 
     await mkdir(capture, { mode: 0o755 });
     const s = startImageMode({ MPM_CAPTURE_DIR: capture });
     expect(await s.exit).toBe(4);
+    expect(privilegeLines(s.logs)).toEqual([`dropped root: running as uid 10001 gid 10002; written folders: ${capture} (refused: it is not below /opt/ml and was not created here)`]);
     const fatal = s.logs.find((l) => l.level === 60);
     expect(String(fatal?.msg)).toMatch(new RegExp(`^output: MPM_CAPTURE_DIR folder "${capture}" cannot be written by uid 10001 gid 10002 \\(EACCES`));
     expect(String(fatal?.msg)).toContain('it was not made writable: it is not below /opt/ml and was not created here');

@@ -125,11 +125,14 @@ export function loadConfig(inputs: ConfigInputs): MonitorConfig {
     return fallback;
   };
   const resolved: Partial<Record<SettingName, string>> = {};
-  for (const spec of SETTINGS) {
-    const value = resolve(spec.env);
-    if (value !== undefined) resolved[spec.env] = value;
-  }
-  const raw = (name: SettingName): string | undefined => resolved[name];
+  // Sources are recorded in the order settings are first read (the run report lists them in that order).
+  const raw = (name: SettingName): string | undefined => {
+    if (!(name in resolved)) {
+      const value = resolve(name);
+      if (value !== undefined) resolved[name] = value;
+    }
+    return resolved[name];
+  };
   const given = (name: SettingName): boolean => sources[name] !== 'default' && sources[name] !== 'unset';
 
   const oneOf = <T extends string>(name: SettingName, choices: readonly T[], ci = false): T => {
@@ -275,6 +278,15 @@ export function loadConfig(inputs: ConfigInputs): MonitorConfig {
     sources,
     resolved,
   };
+  // Every setting's resolved value, also those this run does not read (for the registry of written locations).
+  for (const spec of SETTINGS) {
+    if (spec.env in resolved || spec.env === 'MPM_JOB_CONFIG_FILE') continue;
+    const before = sources[spec.env];
+    const value = resolve(spec.env);
+    if (before === undefined) delete sources[spec.env];
+    else sources[spec.env] = before;
+    if (value !== undefined) resolved[spec.env] = value;
+  }
   sources.MPM_JOB_CONFIG_FILE = jobFileFlag !== undefined ? (inputs.flags.MPM_JOB_CONFIG_FILE !== undefined ? 'flag' : 'environment') : 'default';
 
   if (problems.length > 0) {

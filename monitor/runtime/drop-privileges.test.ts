@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../errors.ts';
 import { loadConfig } from '../config/load-config.ts';
 import { SETTINGS, type SettingSpec } from '../config/settings.ts';
-import { inputLocations, runAsRoot, writtenLocations } from './drop-privileges.ts';
+import { inputLocations, leastPrivilegeRequest, runAsRoot, writtenLocations } from './drop-privileges.ts';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'mpm-drop-config-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -41,7 +41,7 @@ describe('the input locations', () => {
       flags: { MPM_JOB_CONFIG_FILE: JOB },
       env: { ground_truth_s3_uri_path: 's3://bucket/labels', inference_attribute: '$.predictions[*].label', sagemaker_endpoint_name: 'ep', baseline_statistics: '' },
     });
-    expect(inputLocations(config.resolved)).toEqual([
+    expect(leastPrivilegeRequest(config, { MPM_IMAGE_USER: '10001:10001' }).inputs).toEqual([
       '/opt/ml/processing/input/endpoint',
       '/opt/ml/processing/baseline/constraints/constraints.json',
       '/opt/ml/processing/groundtruth',
@@ -51,17 +51,14 @@ describe('the input locations', () => {
 });
 
 describe('MPM_RUN_AS_ROOT', () => {
-  const withValue = (value: string | undefined, source: 'flag' | 'environment' = 'environment') => ({
-    resolved: value === undefined ? {} : { MPM_RUN_AS_ROOT: value },
-    sources: { MPM_RUN_AS_ROOT: source },
-  });
+  const withValue = (value: string | undefined) => ({ resolved: value === undefined ? {} : { MPM_RUN_AS_ROOT: value } });
 
   it('is false by default, true or false in any case, and true for a bare --run-as-root', () => {
     expect(runAsRoot(defaults())).toBe(false);
     expect(runAsRoot(withValue('true'))).toBe(true);
     expect(runAsRoot(withValue(' TRUE '))).toBe(true);
     expect(runAsRoot(withValue('False'))).toBe(false);
-    expect(runAsRoot(withValue('', 'flag'))).toBe(true);
+    expect(runAsRoot(withValue(''))).toBe(true);
     expect(runAsRoot(loadConfig({ flags: { MPM_JOB_CONFIG_FILE: JOB, MPM_RUN_AS_ROOT: '' }, env: {} }))).toBe(true);
   });
 

@@ -5,7 +5,7 @@
  * and before any input is read.
  */
 import type { Logger } from 'pino';
-import { applyLeastPrivilege, IMAGE_USER_VARIABLE, LeastPrivilegeError, type LeastPrivilegeOutcome, type WrittenLocation } from '../../common/least-privilege.ts';
+import { applyLeastPrivilege, IMAGE_USER_VARIABLE, LeastPrivilegeError, type LeastPrivilegeOutcome, type LeastPrivilegeRequest, type WrittenLocation } from '../../common/least-privilege.ts';
 import type { MonitorConfig } from '../config/load-config.ts';
 import { SETTINGS, type SettingName, type SettingSpec } from '../config/settings.ts';
 import { ConfigError, OutputError, showValue } from '../errors.ts';
@@ -38,14 +38,28 @@ export function inputLocations(resolved: Resolved): string[] {
   return out;
 }
 
-/** MPM_RUN_AS_ROOT as a boolean: true/false (any case); a bare `--run-as-root` flag means true. */
-export function runAsRoot(config: Pick<MonitorConfig, 'resolved' | 'sources'>): boolean {
+/**
+ * MPM_RUN_AS_ROOT as a boolean: true/false (any case); a bare `--run-as-root` flag means true (an empty value can only
+ * come from a flag: the loader takes an empty variable or job-config entry as unset).
+ */
+export function runAsRoot(config: Pick<MonitorConfig, 'resolved'>): boolean {
   const value = config.resolved.MPM_RUN_AS_ROOT;
   if (value === undefined) return false;
-  if (value.trim() === '' && config.sources.MPM_RUN_AS_ROOT === 'flag') return true;
+  if (value.trim() === '') return true;
   const v = value.trim().toLowerCase();
   if (v !== 'true' && v !== 'false') throw new ConfigError(`config: MPM_RUN_AS_ROOT ${showValue(value)} is not valid; expected true or false`);
   return v === 'true';
+}
+
+/** What the shared step needs, from the resolved configuration. Throws ConfigError for a bad MPM_RUN_AS_ROOT. */
+export function leastPrivilegeRequest(config: MonitorConfig, env: NodeJS.ProcessEnv): LeastPrivilegeRequest {
+  return {
+    written: writtenLocations(config.resolved),
+    // The job config file is read before any setting is resolved, so it is named in config.paths, not in resolved.
+    inputs: inputLocations({ ...config.resolved, MPM_JOB_CONFIG_FILE: config.paths.jobConfigFile }),
+    runAsRoot: runAsRoot(config),
+    imageUser: env[IMAGE_USER_VARIABLE],
+  };
 }
 
 /**
@@ -55,10 +69,8 @@ export function runAsRoot(config: Pick<MonitorConfig, 'resolved' | 'sources'>): 
  * cannot write, named with its setting), so cli.ts maps it to exit 2 or 4 like any other failure.
  */
 export async function dropPrivileges(config: MonitorConfig, deps: { log: Logger; env?: NodeJS.ProcessEnv }): Promise<LeastPrivilegeOutcome> {
-  const env = deps.env ?? process.env;
   try {
-    const request = { written: writtenLocations(config.resolved), inputs: inputLocations(config.resolved), runAsRoot: runAsRoot(config), imageUser: env[IMAGE_USER_VARIABLE] };
-    return await applyLeastPrivilege(request, (outcome) => {
+    return await applyLeastPrivilege(leastPrivilegeRequest(config, deps.env ?? process.env), (outcome) => {
       if (outcome.action === 'outside-image') deps.log.debug(outcome.summary);
       else deps.log.info({ uid: outcome.uid, gid: outcome.gid, action: outcome.action }, outcome.summary);
     });

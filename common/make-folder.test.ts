@@ -22,10 +22,11 @@ describe('makeFolder', () => {
     expect(await makeFolder(path.join(d, 'a/b/c'))).toEqual([]);
   });
 
-  it('rejects with ENOTDIR when a file is in the way', async () => {
+  it("rejects with the system's error when a file is in the way, as Node's recursive mkdir does", async () => {
     const d = await tmp();
     await writeFile(path.join(d, 'file'), 'x');
-    await expect(makeFolder(path.join(d, 'file/sub'))).rejects.toMatchObject({ code: 'ENOTDIR' });
+    await expect(makeFolder(path.join(d, 'file/sub'))).rejects.toThrow(`ENOTDIR: not a directory, mkdir '${path.join(d, 'file/sub')}'`);
+    await expect(makeFolder(path.join(d, 'file'))).rejects.toThrow(`EEXIST: file already exists, mkdir '${path.join(d, 'file')}'`);
   });
 
   // Node's own mkdir(..., { recursive: true }) never settles on these paths (procfs answers ENOENT, the parent then

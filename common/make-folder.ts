@@ -18,10 +18,15 @@ export async function makeFolder(folder: string, mode = 0o777): Promise<string[]
   for (let p = target; ; p = path.dirname(p)) {
     const kind = await stat(p).then(
       (s) => (s.isDirectory() ? 'folder' : 'other'),
-      (error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? 'missing' : Promise.reject(error)),
+      (error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? 'missing' : 'other'),
     );
     if (kind === 'folder') break;
-    if (kind === 'other') throw Object.assign(new Error(`ENOTDIR: not a folder, mkdir '${p}'`), { code: 'ENOTDIR', path: p });
+    if (kind === 'other') {
+      // A file in the way, or a folder that cannot be searched: the system's own error for the target (EEXIST, ENOTDIR,
+      // EACCES ...), the one Node's recursive mkdir gives.
+      await mkdir(target, { mode });
+      return [target];
+    }
     missing.unshift(p);
     if (path.dirname(p) === p) break; // the root itself is missing: mkdir below reports why
   }

@@ -7,57 +7,49 @@
 import type { Logger } from 'pino';
 import { applyLeastPrivilege, IMAGE_USER_VARIABLE, LeastPrivilegeError, type LeastPrivilegeOutcome, type LeastPrivilegeRequest, type WrittenLocation } from '../../common/least-privilege.ts';
 import type { MonitorConfig } from '../config/load-config.ts';
-import { SETTINGS, type SettingName, type SettingSpec } from '../config/settings.ts';
-import { ConfigError, OutputError, showValue } from '../errors.ts';
+import { SETTING_TABLE, settingsOf, type Command, type SettingEntry } from '../config/settings.ts';
+import { ConfigError, OutputError } from '../errors.ts';
 
-type Resolved = Partial<Record<SettingName, string>>;
+type Resolved = Partial<Record<string, string>>;
 
 const URI = /^[a-z][a-z0-9+.-]*:\/\//i;
 
-/** Every location the run writes: the resolved value of each setting marked `writes`, in table order. */
-export function writtenLocations(resolved: Resolved): WrittenLocation[] {
+const hasVariable = (s: SettingEntry): s is Extract<SettingEntry, { env: string }> => 'env' in s;
+const writes = (s: SettingEntry): 'folder' | 'file' | undefined => ('writes' in s ? s.writes : undefined);
+
+/** Every location `command` writes: the resolved value of each of its settings marked `writes`, in table order. */
+export function writtenLocations(resolved: Resolved, command: Command = 'job'): WrittenLocation[] {
   const out: WrittenLocation[] = [];
-  for (const spec of SETTINGS as readonly SettingSpec[]) {
-    const value = resolved[spec.env as SettingName];
-    if (spec.writes !== undefined && value !== undefined) out.push({ variable: spec.env, value, kind: spec.writes });
+  for (const spec of settingsOf(command)) {
+    const kind = writes(spec);
+    const value = hasVariable(spec) ? resolved[spec.env] : undefined;
+    if (kind !== undefined && value !== undefined && hasVariable(spec)) out.push({ variable: spec.env, value, kind });
   }
   return out;
 }
 
 /**
- * The locations to keep out of reach: the value of every setting not marked `writes` that is a path (holds a `/` and
- * is not a URI). Names, JSON and JSONPath values have no leading or inner `/` that could match a written folder.
+ * The locations to keep out of reach: the value of every setting not marked `writes` (of any command) that is a path
+ * (holds a `/`, is not a URI, JSON or a JSONPath). Names and numbers have no `/` that could match a written folder.
  */
 export function inputLocations(resolved: Resolved): string[] {
   const out: string[] = [];
-  for (const spec of SETTINGS as readonly SettingSpec[]) {
-    const value = resolved[spec.env as SettingName]?.trim();
-    if (spec.writes !== undefined || value === undefined || !value.includes('/') || URI.test(value) || /^[[{$]/.test(value)) continue;
+  for (const spec of SETTING_TABLE) {
+    if (!hasVariable(spec) || writes(spec) !== undefined) continue;
+    const value = resolved[spec.env]?.trim();
+    if (value === undefined || !value.includes('/') || URI.test(value) || /^[[{$]/.test(value)) continue;
     out.push(value);
   }
   return out;
 }
 
-/**
- * MPM_RUN_AS_ROOT as a boolean: true/false (any case); a bare `--run-as-root` flag means true (an empty value can only
- * come from a flag: the loader takes an empty variable or job-config entry as unset).
- */
-export function runAsRoot(config: Pick<MonitorConfig, 'resolved'>): boolean {
-  const value = config.resolved.MPM_RUN_AS_ROOT;
-  if (value === undefined) return false;
-  if (value.trim() === '') return true;
-  const v = value.trim().toLowerCase();
-  if (v !== 'true' && v !== 'false') throw new ConfigError(`config: MPM_RUN_AS_ROOT ${showValue(value)} is not valid; expected true or false`);
-  return v === 'true';
-}
-
-/** What the shared step needs, from the resolved configuration. Throws ConfigError for a bad MPM_RUN_AS_ROOT. */
-export function leastPrivilegeRequest(config: MonitorConfig, env: NodeJS.ProcessEnv): LeastPrivilegeRequest {
+/** What the shared step needs, from the resolved configuration of `command`. */
+export function leastPrivilegeRequest(config: MonitorConfig, env: NodeJS.ProcessEnv, command: Command = 'job'): LeastPrivilegeRequest {
   return {
-    written: writtenLocations(config.resolved),
-    // The job config file is read before any setting is resolved, so it is named in config.paths, not in resolved.
+    written: writtenLocations(config.resolved, command),
+    // The job config file is read before the other settings; name it from config.paths as well.
     inputs: inputLocations({ ...config.resolved, MPM_JOB_CONFIG_FILE: config.paths.jobConfigFile }),
-    runAsRoot: runAsRoot(config),
+    runAsRoot: config.runAsRoot,
     imageUser: env[IMAGE_USER_VARIABLE],
   };
 }
@@ -65,12 +57,12 @@ export function leastPrivilegeRequest(config: MonitorConfig, env: NodeJS.Process
 /**
  * In the image (MPM_IMAGE_USER set): makes the written folders writable for the image user and drops root, unless
  * MPM_RUN_AS_ROOT=true or the process did not start as root; logs one line saying which. Outside the image it does
- * nothing. Throws ConfigError (bad MPM_RUN_AS_ROOT or MPM_IMAGE_USER) or OutputError (a written folder the process
- * cannot write, named with its setting), so cli.ts maps it to exit 2 or 4 like any other failure.
+ * nothing. Throws ConfigError (a bad MPM_IMAGE_USER) or OutputError (a written folder the process cannot write, named
+ * with its setting), so the caller maps it to exit 2 or 4 like any other failure.
  */
-export async function dropPrivileges(config: MonitorConfig, deps: { log: Logger; env?: NodeJS.ProcessEnv }): Promise<LeastPrivilegeOutcome> {
+export async function dropPrivileges(config: MonitorConfig, deps: { log: Logger; env?: NodeJS.ProcessEnv; command?: Command }): Promise<LeastPrivilegeOutcome> {
   try {
-    return await applyLeastPrivilege(leastPrivilegeRequest(config, deps.env ?? process.env), (outcome) => {
+    return await applyLeastPrivilege(leastPrivilegeRequest(config, deps.env ?? process.env, deps.command), (outcome) => {
       if (outcome.action === 'outside-image') deps.log.debug(outcome.summary);
       else deps.log.info({ uid: outcome.uid, gid: outcome.gid, action: outcome.action }, outcome.summary);
     });

@@ -656,17 +656,28 @@ if (optedOut) {
       expectWrittenBy(r, imageUser);
     });
 
-    it('serving: --user 10001 with a root-owned capture folder exits 4 naming it; MPM_RUN_AS_ROOT=true serves as root', async () => {
+    it('serving: --user 10001 with a root-owned capture folder serves and logs the folder it cannot write; MPM_RUN_AS_ROOT=true serves as root', async () => {
       const capture = await rootOwnedDir('capture-user');
       const model = join(work, 'model');
-      const refused = await docker(
-        ['run', '--rm', '--network', 'none', '--user', imageUser, '-e', 'MPM_CAPTURE_DIR=/opt/ml/capture', '-v', `${model}:/opt/ml/model:ro`, '-v', `${capture}:/opt/ml/capture`, SERVING_IMAGE, 'serve'],
-        { allowFailure: true, timeoutMs: 2 * MIN },
-      );
-      expect(refused.code, refused.stdout).toBe(4);
-      expect(refused.stdout).toContain('output: MPM_CAPTURE_DIR folder \\"/opt/ml/capture\\" cannot be written by uid 10001 gid 10001 (EACCES');
-      expect(privilegeLines(refused.stdout)).toEqual([expect.stringMatching(/^running as uid 10001 gid 10001 as started/)]);
-      expect(await ownerOf(capture)).toBe('0:0 755');
+      {
+        const port = await freePort();
+        const name = `mpm-e2e-serving-user-${RUN_ID}`;
+        containers.push(name);
+        await docker([
+          'run', '-d', '--name', name, '--network', 'host', '--user', imageUser, '-e', `SAGEMAKER_BIND_TO_PORT=${port}`, '-e', 'MPM_BIND_HOST=127.0.0.1',
+          '-e', 'MPM_CAPTURE_DIR=/opt/ml/capture', '-v', `${model}:/opt/ml/model:ro`, '-v', `${capture}:/opt/ml/capture`, SERVING_IMAGE, 'serve',
+        ]);
+        await waitForPing(`http://127.0.0.1:${port}`, name);
+        expect((await pid1(name)).Uid).toBe('10001 10001 10001 10001');
+        await docker(['stop', '-t', '30', name]);
+        expect((await docker(['inspect', '-f', '{{.State.ExitCode}}', name])).stdout.trim()).toBe('0');
+        const log = (await docker(['logs', name])).stdout;
+        await docker(['rm', name]);
+        containers.splice(containers.indexOf(name), 1);
+        expect(privilegeLines(log)).toEqual([expect.stringMatching(/^running as uid 10001 gid 10001 as started/)]);
+        expect(log).toContain('capture: output: MPM_CAPTURE_DIR folder \\"/opt/ml/capture\\" cannot be written by uid 10001 gid 10001 (EACCES');
+        expect(await ownerOf(capture)).toBe('0:0 755');
+      }
 
       const port = await freePort();
       const name = `mpm-e2e-serving-root-${RUN_ID}`;

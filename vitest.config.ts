@@ -5,7 +5,7 @@ const slowdown = Math.max(1, Number(process.env.MPM_TEST_SLOWDOWN) || 1);
 
 export default defineConfig({
   test: {
-    include: ['common/**/*.test.ts', 'monitor/**/*.test.ts', 'serving/**/*.test.ts', 'scripts/**/*.test.ts', 'test/**/*.test.ts'],
+    include: ['monitor/**/*.test.ts', 'serving/**/*.test.ts', 'scripts/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 60_000 * slowdown,
     hookTimeout: 120_000 * slowdown,
     // The machine has 2 cores; end-to-end tests spawn processes and servers of their own.

@@ -1,10 +1,10 @@
 /**
  * @module The server's least privilege in the images: the capture folder (when capture is on) is the one folder it
- * writes and the model folder the one it reads; the shared step (common/least-privilege.ts) re-owns the first, never
+ * writes and the model folder the one it reads; the shared step (monitor/runtime/least-privilege.ts) re-owns the first, never
  * the second, and drops root before the server listens or reads the model. Serving never stops for capture.
  */
 import type { Logger } from 'pino';
-import { applyLeastPrivilege, IMAGE_USER_VARIABLE, LeastPrivilegeError, type LeastPrivilegeOutcome } from '../common/least-privilege.ts';
+import { applyLeastPrivilege, IMAGE_USER_VARIABLE, LeastPrivilegeError, type LeastPrivilegeOutcome } from '../monitor/runtime/least-privilege.ts';
 import type { ServingConfig } from './config.ts';
 
 /**

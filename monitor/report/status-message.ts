@@ -5,7 +5,7 @@
  */
 import { rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { makeFolder } from '../../common/make-folder.ts';
+import { makeFolder } from '../runtime/make-folder.ts';
 
 /**
  * The analyzer's exact words, "violations" even for one: Amazon's MonitoringCustomMetrics container reproduces them

@@ -1,11 +1,11 @@
 /**
  * @module The monitor's least privilege in its image: the folders it writes come from the settings' written-location
  * marker (so a setting added later is covered without an edit here), every other path-valued setting is an input the
- * shared step (common/least-privilege.ts) never re-owns, and the drop happens after the configuration is resolved
+ * shared step (least-privilege.ts) never re-owns, and the drop happens after the configuration is resolved
  * and before any input is read.
  */
 import type { Logger } from 'pino';
-import { applyLeastPrivilege, IMAGE_USER_VARIABLE, LeastPrivilegeError, type LeastPrivilegeOutcome, type LeastPrivilegeRequest, type WrittenLocation } from '../../common/least-privilege.ts';
+import { applyLeastPrivilege, IMAGE_USER_VARIABLE, LeastPrivilegeError, type LeastPrivilegeOutcome, type LeastPrivilegeRequest, type WrittenLocation } from './least-privilege.ts';
 import type { MonitorConfig } from '../config/load-config.ts';
 import { SETTING_TABLE, settingsOf, type Command, type SettingEntry } from '../config/settings.ts';
 import { ConfigError, OutputError } from '../errors.ts';

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { constants, createReadStream } from 'node:fs';
 import { OutputError } from '../errors.ts';
-import { makeFolder } from '../../common/make-folder.ts';
+import { makeFolder } from '../runtime/make-folder.ts';
 import { access, open, readdir, readFile, rename, stat, writeFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';

@@ -20,7 +20,7 @@ import { randomUUID } from 'node:crypto';
 import { constants } from 'node:fs';
 import { access, open, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { makeFolder } from '../../common/make-folder.ts';
+import { makeFolder } from '../../monitor/runtime/make-folder.ts';
 import { DEFAULT_CAPTURE_CONTENT_TYPES, type CaptureContentTypes, type CapturedPayload } from './capture-line.ts';
 import { appendCaptureLine } from './encode-capture-line.ts';
 import { ChunkPool, LineBuffer } from './line-buffer.ts';

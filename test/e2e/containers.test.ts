@@ -249,7 +249,7 @@ if (optedOut) {
         'ls -A /app/dist | tr "\\n" " "; echo',
         'node --version',
         // No compiler, no sources, no CA bundle from the build stage; no setuid helper.
-        'for p in /app/node_modules/typescript /app/node_modules/vitest /app/monitor /app/serving /app/common /tmp/mpm-certs /tmp/mpm-extra-ca.pem; do test ! -e $p || echo "present: $p"; done',
+        'for p in /app/node_modules/typescript /app/node_modules/vitest /app/monitor /app/serving /tmp/mpm-certs /tmp/mpm-extra-ca.pem; do test ! -e $p || echo "present: $p"; done',
         'stat -c "%u:%g %a %n" /opt/ml/output /opt/ml/output/metrics/cloudwatch /opt/ml/processing/output /opt/ml/config 2>/dev/null || true',
         'ls -A /opt/ml/model 2>/dev/null | wc -l',
       ].join('; ');
@@ -259,7 +259,7 @@ if (optedOut) {
       expect(m[0]).toBe('0');
       expect(m[1]).toBe(`mpm:${u}:${g}`);
       expect(m[2]!.trim().split(' ').sort()).toEqual(['dist', 'node_modules', 'package.json']);
-      expect(m[3]!.trim().split(' ').sort()).toEqual(['common', 'monitor']);
+      expect(m[3]!.trim().split(' ').sort()).toEqual(['monitor']);
       expect(m[4]).toMatch(/^v(22|24)\./);
       expect(m.filter((l) => l.startsWith('present:'))).toEqual([]);
       // Without mounts (and for `docker run --user 10001`), the folders the job writes are the user's already; the
@@ -274,9 +274,12 @@ if (optedOut) {
       expect(s[0]).toBe('0');
       expect(s[1]).toBe(`mpm:${u}:${g}`);
       expect(s[2]!.trim().split(' ').sort()).toEqual(['dist', 'node_modules', 'package.json']);
-      expect(s[3]!.trim().split(' ').sort()).toEqual(['common', 'serving']);
+      expect(s[3]!.trim().split(' ').sort()).toEqual(['monitor', 'serving']);
       expect(s.filter((l) => l.startsWith('present:'))).toEqual([]);
       expect(s.at(-1)).toBe('0'); // no model baked in
+      // Of the monitor, the server image holds only the privilege step both share (it depends on Node alone).
+      const shared = await docker(['run', '--rm', '--network', 'none', '--entrypoint', 'sh', SERVING_IMAGE, '-c', 'cd /app/dist && find monitor -type f | sort']);
+      expect(shared.stdout.trim().split('\n')).toEqual(['monitor/runtime/least-privilege.js', 'monitor/runtime/make-folder.js', 'monitor/runtime/own-folder.js']);
     });
 
     it('serving: answers /ping and multi-record /invocations from a root-owned read-only model as the image user, and captures every request into a root-owned folder', async () => {

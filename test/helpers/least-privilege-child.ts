@@ -8,7 +8,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { applyLeastPrivilege, LeastPrivilegeError, type LeastPrivilegeRequest } from '../../common/least-privilege.ts';
+import { applyLeastPrivilege, LeastPrivilegeError, type LeastPrivilegeRequest } from '../../monitor/runtime/least-privilege.ts';
 
 /** What the child prints. */
 export interface ChildReport {

@@ -2,7 +2,8 @@
  * @module Least privilege for the container images: started as root (SageMaker mounts root-owned folders), the
  * process makes exactly the folders it writes writable for the image's unprivileged user, then drops to that user
  * in-process (setgroups, setgid, setuid) before it reads any input. Node stays PID 1, so signals still reach it.
- * Shared by the monitor and the server (neither imports the other); each passes its own written and input locations.
+ * Shared by the monitor and the server (which imports this folder and nothing else of the monitor: it depends on Node
+ * alone); each passes its own written and input locations.
  */
 import { readFileSync } from 'node:fs';
 import { access, constants } from 'node:fs/promises';

@@ -6,9 +6,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { applyLeastPrivilege, LeastPrivilegeError, missingCapabilities, parseImageUser, writtenFolders, type LeastPrivilegeRequest } from './least-privilege.ts';
-import type { ChildReport } from '../test/helpers/least-privilege-child.ts';
+import type { ChildReport } from '../../test/helpers/least-privilege-child.ts';
 
-const REPO = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
+const REPO = path.resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const isRoot = process.getuid?.() === 0;
 const USER = '10001:10002';
 const scratch: string[] = [];

@@ -55,17 +55,28 @@ export function leastPrivilegeRequest(config: MonitorConfig, env: NodeJS.Process
 }
 
 /**
+ * The decision taken in this process, once taken in an image: setuid is for the whole process and for good, so a
+ * later call (suggest-baseline runs the model-quality pipeline, whose prepare stage opens with the drop) neither
+ * decides again nor checks another command's written locations.
+ */
+let decided: LeastPrivilegeOutcome | undefined;
+
+/**
  * In the image (MPM_IMAGE_USER set): makes the written folders writable for the image user and drops root, unless
- * MPM_RUN_AS_ROOT=true or the process did not start as root; logs one line saying which. Outside the image it does
- * nothing. Throws ConfigError (a bad MPM_IMAGE_USER) or OutputError (a written folder the process cannot write, named
- * with its setting), so the caller maps it to exit 2 or 4 like any other failure.
+ * MPM_RUN_AS_ROOT=true or the process did not start as root; logs one line saying which. Once per process: a later
+ * call returns the first outcome. Outside the image it does nothing. Throws ConfigError (a bad MPM_IMAGE_USER) or
+ * OutputError (a written folder the process cannot write, named with its setting), so the caller maps it to exit 2
+ * or 4 like any other failure.
  */
 export async function dropPrivileges(config: MonitorConfig, deps: { log: Logger; env?: NodeJS.ProcessEnv; command?: Command }): Promise<LeastPrivilegeOutcome> {
+  if (decided) return decided;
   try {
-    return await applyLeastPrivilege(leastPrivilegeRequest(config, deps.env ?? process.env, deps.command), (outcome) => {
+    const outcome = await applyLeastPrivilege(leastPrivilegeRequest(config, deps.env ?? process.env, deps.command), (outcome) => {
       if (outcome.action === 'outside-image') deps.log.debug(outcome.summary);
       else deps.log.info({ uid: outcome.uid, gid: outcome.gid, action: outcome.action }, outcome.summary);
     });
+    if (outcome.action !== 'outside-image') decided = outcome;
+    return outcome;
   } catch (error) {
     if (!(error instanceof LeastPrivilegeError)) throw error;
     throw error.kind === 'config' ? new ConfigError(error.message, { cause: error }) : new OutputError(error.message, { cause: error });

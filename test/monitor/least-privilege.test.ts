@@ -48,6 +48,11 @@ async function runImageMode(extraArgs: string[] = [], env: Record<string, string
     '--sagemaker-endpoint-name', 'covertype-ep', '--sagemaker-monitoring-schedule-name', 's',
     ...extraArgs,
   ];
+  return { ...(await spawnImageMode(args, env)), root, out, mlOutput };
+}
+
+/** Runs node with `args` as root with the image's MPM_IMAGE_USER (10001:10002); resolves with its exit code and log. */
+async function spawnImageMode(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stderr: string }> {
   const child = spawn(process.execPath, args, {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: '/nonexistent', MPM_IMAGE_USER: '10001:10002', ...env },
@@ -58,7 +63,7 @@ async function runImageMode(extraArgs: string[] = [], env: Record<string, string
   const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   clearTimeout(timer);
-  return { code, stderr, root, out, mlOutput };
+  return { code, stderr };
 }
 
 const ownerOf = async (p: string) => {
@@ -111,6 +116,28 @@ describe.skipIf(!isRoot)(`the monitor in image mode (needs root${isRoot ? '' : '
     expect(message).toContain(`Failed: output: output_path folder "${r.out}" cannot be written by uid 10001 gid 10002 (EACCES`);
     expect(message).toContain('it was not made writable: it is not below /opt/ml and was not created here');
     expect(await ownerOf(r.out)).toBe('0:0');
+  });
+
+  it('suggest-baseline drops once, re-owning only its own written folder (not the job\'s message or metrics folders)', async () => {
+    const root = await mkdtemp(path.join(tmpdir(), 'mpm-image-mode-'));
+    scratch.push(root);
+    await chmod(root, 0o755);
+    const out = path.join(root, 'baseline-output');
+    // suggest-baseline runs the model-quality pipeline, whose prepare stage opens with the drop too: already the image
+    // user then, it must not check the job's written locations (the message file's folder, /opt/ml/output, is not
+    // suggest-baseline's and on SageMaker is root's) nor log a second line.
+    const r = await spawnImageMode([
+      '--import', 'tsx', 'monitor/cli.ts', 'suggest-baseline',
+      '--dataset-source', path.join(CASE, 'capture'),
+      '--ground-truth-source', path.join(CASE, 'groundtruth'),
+      '--job-config-file', path.join(CASE, 'case.json'),
+      '--start-time', '2024-05-06T22:00:00Z', '--end-time', '2024-05-06T23:00:00Z',
+      '--output-path', out,
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(logLine(r.stderr, /dropped root|running as/).map((l) => JSON.parse(l).msg)).toEqual([`dropped root: running as uid 10001 gid 10002; written folders: ${out} (created)`]);
+    expect(await ownerOf(path.join(out, 'constraints.json'))).toBe('10001:10002');
+    expect(await ownerOf(path.join(out, 'statistics.json'))).toBe('10001:10002');
   });
 
   it('MPM_RUN_AS_ROOT must be true or false (exit 2, before anything is re-owned)', async () => {

@@ -40,6 +40,14 @@ describe('the written locations', () => {
   });
 });
 
+describe('the input locations', () => {
+  it('take a value without a slash only when it names something that exists (a relative input folder, not a name)', () => {
+    const resolved = { dataset_source: 'capture', problem_type: 'Regression', sagemaker_endpoint_name: 'capture-ep', ground_truth_source: './labels' };
+    expect(inputLocations(resolved, (p) => p === 'capture').sort()).toEqual(['./labels', 'capture']);
+    expect(inputLocations(resolved, () => false)).toEqual(['./labels']);
+  });
+});
+
 describe('the request', () => {
   it('names every other path-valued setting as an input, and never a URI, a name, JSON or a JSONPath', () => {
     const config = load({}, { ground_truth_s3_uri_path: 's3://bucket/labels', inference_attribute: '$.predictions[*].label', sagemaker_endpoint_name: 'ep' });

@@ -4,6 +4,7 @@
  * shared step (least-privilege.ts) never re-owns, and the drop happens after the configuration is resolved
  * and before any input is read.
  */
+import { existsSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { applyLeastPrivilege, IMAGE_USER_VARIABLE, LeastPrivilegeError, type LeastPrivilegeOutcome, type LeastPrivilegeRequest, type WrittenLocation } from './least-privilege.ts';
 import type { MonitorConfig } from '../config/load-config.ts';
@@ -29,16 +30,17 @@ export function writtenLocations(resolved: Resolved, command: Command = 'job'): 
 }
 
 /**
- * The locations to keep out of reach: the value of every setting not marked `writes` (of any command) that is a path
- * (holds a `/`, is not a URI, JSON or a JSONPath). Names and numbers have no `/` that could match a written folder.
+ * The locations to keep out of reach: the value of every setting not marked `writes` (of any command) that is a path:
+ * not a URI, JSON or a JSONPath, and either holding a `/` or naming something that exists (a relative `capture`).
+ * Names and numbers (`Regression`, `ep`) are neither, so they never match a written folder by accident.
  */
-export function inputLocations(resolved: Resolved): string[] {
+export function inputLocations(resolved: Resolved, exists: (p: string) => boolean = existsSync): string[] {
   const out: string[] = [];
   for (const spec of SETTING_TABLE) {
     if (!hasVariable(spec) || writes(spec) !== undefined) continue;
     const value = resolved[spec.env]?.trim();
-    if (value === undefined || !value.includes('/') || URI.test(value) || /^[[{$]/.test(value)) continue;
-    out.push(value);
+    if (value === undefined || value === '' || URI.test(value) || /^[[{$]/.test(value)) continue;
+    if (value.includes('/') || exists(value)) out.push(value);
   }
   return out;
 }

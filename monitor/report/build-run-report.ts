@@ -185,9 +185,11 @@ export function buildRunReport(p: RunReportParts): RunReport {
     publish: p.publish,
     timings_ms: p.timings,
     config_sources: Object.fromEntries(Object.entries(config.sources).filter(([, s]) => s !== 'unset' && s !== 'default')),
-    prediction_store: p.store,
-    label_arrival: p.labelArrival,
-    evaluation: p.evaluation,
-    joined_records: p.joinedRecords,
+    ...storeSections(p),
   };
+}
+
+/** The sections of the prediction store (absent unless its settings are set). */
+function storeSections(p: RunReportParts): Pick<RunReport, 'prediction_store' | 'label_arrival' | 'evaluation' | 'joined_records'> {
+  return { prediction_store: p.store, label_arrival: p.labelArrival, evaluation: p.evaluation, joined_records: p.joinedRecords };
 }

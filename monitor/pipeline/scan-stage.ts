@@ -69,7 +69,7 @@ export function joinExtras(ctx: RunContext, prepared: PreparedRun): JoinExtras {
     calibration: prepared.constraints.calibration,
     classes: config.classLabels,
   };
-  return { estimator, collectReference: prepared.collectReference };
+  return { estimator: config.estimate ? estimator : undefined, collectReference: prepared.collectReference };
 }
 
 /** Scans the window; with `sink` every thread also hands its records to a sink (the prediction store, the label arrival). */

@@ -6,7 +6,7 @@
  * MPM_MAX_INPUT_ERROR_RATE, or too few joined records with MPM_ON_INSUFFICIENT_DATA=fail); 4 output error;
  * 1 internal error. The reason is always in the message file and the log.
  */
-import { realpathSync, writeFileSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
@@ -16,7 +16,9 @@ import { SETTINGS, type SettingName } from './config/settings.ts';
 import { ConfigError, MonitorError, showValue } from './errors.ts';
 import { suggestBaseline } from './baseline/suggest-baseline.ts';
 import { run, RunFailure, REPORT_FILES } from './run.ts';
-import { failedMessage, writeMessageFile } from './report/status-message.ts';
+import { failedMessage, writeMessageFile, writeMessageFileSync } from './report/status-message.ts';
+import { removeStaleOutputs } from './report/owned-outputs.ts';
+import { REPORT_PAGE_FILE } from './report/html/write-report-page.ts';
 import { buildRunReport } from './report/build-run-report.ts';
 import { writeJson } from './report/json-file.ts';
 import { writeReportPage } from './report/html/write-report-page.ts';
@@ -121,7 +123,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   // A stopped job (StopProcessingJob, docker stop) gets SIGTERM, then SIGKILL 30 s later: say why in the message.
   const onTerm = (): void => {
     try {
-      writeFileSync(config.paths.messageFile, failedMessage('stopped by SIGTERM before the job completed'));
+      // Written through a link, device or pipe, never blocking on a pipe nobody reads (issue 14, item 10).
+      writeMessageFileSync(config.paths.messageFile, failedMessage('stopped by SIGTERM before the job completed'));
     } catch {
       // Outside SageMaker the message file may not be writable; the exit code still says it.
     }
@@ -153,6 +156,13 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       await writeJson(output, REPORT_FILES.runReport, report);
     } catch (reportError) {
       log.warn({ err: (reportError as Error).message }, 'the run report of the failed run could not be written');
+    }
+    // Beside a failed report, no result of an earlier run may remain (issue 14, item 5).
+    try {
+      const output = await openStorage(config.outputPath, { s3EndpointUrl: config.s3EndpointUrl });
+      await removeStaleOutputs(output, { written: [REPORT_FILES.runReport, REPORT_PAGE_FILE], inputs: [config.baselineConstraints, config.baselineStatistics] });
+    } catch (cleanupError) {
+      log.error({ err: (cleanupError as Error).message }, 'files of an earlier run could not be removed from output_path');
     }
     return exitCode;
   } finally {

@@ -31,6 +31,12 @@ import { writeJson } from './report/json-file.ts';
 import { publishMetrics, type PublishSummary } from './publish/publish-metrics.ts';
 import { SYNTHETIC_METRIC, syntheticViolation } from './constraints/synthetic.ts';
 import { buildRunReport, type RunReport } from './report/build-run-report.ts';
+// issue 14 (hostile input): the error gate, stale outputs, capped reads, binary classes, read limits.
+import { checkInputErrorGate, lostFilesViolation } from './report/error-gate.ts';
+import { removeStaleOutputs } from './report/owned-outputs.ts';
+import { readCappedFile } from './storage/read-capped-file.ts';
+import { BinaryClasses } from './metrics/binary-classes.ts';
+import { MAX_CONFIG_FILE_BYTES, readLimitsOf } from './ingest/read-limits.ts';
 import { RegressionShape } from './report/html/regression-shape.ts';
 import { writeReportPage } from './report/html/write-report-page.ts';
 
@@ -100,10 +106,9 @@ async function loadConstraintSet(config: MonitorConfig): Promise<ConstraintSet> 
     if (isS3Uri(location)) {
       const slash = location.lastIndexOf('/');
       const storage = await openStorage(location.slice(0, slash), { s3EndpointUrl: config.s3EndpointUrl });
-      text = (await storage.readFile(location.slice(slash + 1))).toString('utf8');
+      text = (await storage.readFile(location.slice(slash + 1), MAX_CONFIG_FILE_BYTES)).toString('utf8');
     } else {
-      const { readFile } = await import('node:fs/promises');
-      text = await readFile(location, 'utf8');
+      text = await readCappedFile(location, MAX_CONFIG_FILE_BYTES);
     }
   } catch (error) {
     if (error instanceof ConfigError) throw error;
@@ -165,11 +170,16 @@ export async function run(config: MonitorConfig, deps: RunDeps): Promise<RunOutc
     output = await openStorage(config.outputPath, storageOptions);
     // An output folder that cannot be written is found now, not after an hour of reading.
     if (!isS3Uri(config.outputPath)) await assertWritableFolder(config.outputPath, 'output_path');
+    // A previous run's results must not outlive this run, whatever becomes of it (issue 14, item 5).
+    await removeStaleOutputs(output, { inputs: [config.baselineConstraints, config.baselineStatistics] });
     const capture = await openStorage(config.datasetSource, storageOptions);
+    const limits = readLimitsOf(config);
+    const binary = config.problemType === 'BinaryClassification' ? new BinaryClasses(response.positiveLabel) : undefined;
     let t = lap('validate', started);
 
     const codec = new LabelCodec(config.problemType);
     let store: LabelStore | undefined;
+    let groundTruthBytes = 0;
     const format = config.datasetFormat;
     const tabular = format.kind === 'csv' || format.kind === 'json' || format.kind === 'parquet';
     // Ground truth is joined unless the records carry their labels (merged capture, or a label column).
@@ -178,9 +188,10 @@ export async function run(config: MonitorConfig, deps: RunDeps): Promise<RunOutc
       const { start, end } = config.window;
       const range = { start, end: end === undefined ? undefined : end + config.groundTruth.lookaheadHours * 3_600_000 };
       log.info({ location: gt.location, range: { start: start && formatContractTime(start), end: range.end && formatContractTime(range.end) } }, 'reading ground truth');
-      const read = await readGroundTruth(gt, { ...config.groundTruth, range }, codec, tally);
+      const read = await readGroundTruth(gt, { ...config.groundTruth, range, limits, binary }, codec, tally);
       store = read.store;
       partial.groundTruth = read.summary;
+      groundTruthBytes = read.bytes;
       log.info({ files: read.summary.files, labels: read.summary.labels }, 'ground truth read');
       t = lap('ground_truth', t);
     }
@@ -188,7 +199,9 @@ export async function run(config: MonitorConfig, deps: RunDeps): Promise<RunOutc
     const accumulator = createAccumulator({ problemType: config.problemType, positiveLabel: response.positiveLabel, seed: config.seed, minRecordsForStd: config.minRecordsForStd });
     const shape = config.problemType === 'Regression' ? new RegressionShape() : undefined;
     const join = new JoinStage(config.problemType, accumulator, store, codec, shape && ((actual, predicted) => shape.observe(actual, predicted)));
-    const lineOptions = { response, window: config.window, checkRequestCount: config.checkRequestCount };
+    // The two binary classes are known once the ground truth is read: a third predicted label is an input error.
+    binary?.settle(response);
+    const lineOptions = { response, window: config.window, checkRequestCount: config.checkRequestCount, limits };
     let lastLog = performance.now();
     const captureStart = performance.now();
     log.info({ location: capture.location }, 'reading capture');
@@ -219,26 +232,23 @@ export async function run(config: MonitorConfig, deps: RunDeps): Promise<RunOutc
     const captureSummary = partial.capture;
     log.info({ files: captureSummary.files, requests: captureSummary.requests, predictions: captureSummary.predictions, joined: join.summary.joined }, 'capture read');
 
-    // Too many bad lines fails the run: the verdict would rest on an unknown share of the traffic. Capture lines and
-    // ground-truth rows are judged apart: the lookahead reads many more label rows than capture lines, and mixed
-    // into one share they hid a broken capture. A file that yields no row at all counts as fully broken.
+    // Too many bad lines, or too many unreadable bytes, fails the run: the verdict would rest on an unknown share of
+    // the traffic. Capture lines and ground-truth rows are judged apart: the lookahead reads many more label rows than
+    // capture lines, and mixed into one share they hid a broken capture (see report/error-gate.ts).
     const reasons = [...tally.byReason.entries()];
-    for (const source of [
-      { what: 'capture lines', total: captureSummary.lines, reasons: reasons.filter(([r]) => !r.startsWith('gt_')) },
-      { what: 'ground-truth rows', total: partial.groundTruth?.rows ?? 0, reasons: reasons.filter(([r]) => r.startsWith('gt_')) },
-    ]) {
-      const errors = source.reasons.reduce((n, [, e]) => n + e.count, 0);
-      const errorRate = source.total === 0 ? (errors > 0 ? 1 : 0) : errors / source.total;
-      if (errorRate > config.maxInputErrorRate) {
-        const top = source.reasons.sort((a, b) => b[1].count - a[1].count)[0]!;
-        const sample = top[1].samples[0];
-        throw new InputError(
-          `input: ${errors} of ${source.total} ${source.what} (${(errorRate * 100).toFixed(2)}%) are input errors, above ` +
-            `MPM_MAX_INPUT_ERROR_RATE ${config.maxInputErrorRate}; most are ${top[0]} (${top[1].count})` +
-            (sample ? `, first at ${sample.file}${sample.line ? `:${sample.line}` : ''}${sample.detail ? ` (${sample.detail})` : ''}` : ''),
-        );
-      }
-    }
+    const gateSources = [
+      { what: 'capture lines', filesWhat: 'capture files', total: captureSummary.lines, reasons: reasons.filter(([r]) => !r.startsWith('gt_')), files: captureSummary.files, bytes: captureSummary.bytes, unreadable: captureSummary.unreadable_files },
+      {
+        what: 'ground-truth rows',
+        filesWhat: 'ground-truth files',
+        total: partial.groundTruth?.rows ?? 0,
+        reasons: reasons.filter(([r]) => r.startsWith('gt_')),
+        files: partial.groundTruth?.files ?? 0,
+        bytes: groundTruthBytes,
+        unreadable: partial.groundTruth?.unreadable_files,
+      },
+    ];
+    checkInputErrorGate(gateSources, config.maxInputErrorRate);
 
     // The verdict.
     const result: ModelQualityResult = accumulator.result();
@@ -264,6 +274,9 @@ export async function run(config: MonitorConfig, deps: RunDeps): Promise<RunOutc
       if (config.onInsufficientData === 'fail') throw new InputError(`input: ${why}`);
       violations.push({ metric_name: 'joined_records', constraint_check_type: 'InsufficientDataCheck', description: why, value: joined, threshold: Math.max(1, config.minJoinedRecords) });
     }
+    // A file of which nothing could be read is named in the verdict, never a silent "no violations".
+    const lost = lostFilesViolation(gateSources);
+    if (lost !== undefined) violations.push(lost);
     if (config.createViolationTests) {
       violations.push(syntheticViolation());
     }

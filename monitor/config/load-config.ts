@@ -3,12 +3,14 @@
  * then the documented default) and validates it all before the first record is read. Every problem found is
  * reported at once, each naming the variable, the bad value and what was expected.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { ConfigError, showValue } from '../errors.ts';
 import { PROBLEM_TYPES, type ProblemType } from '../metrics/types.ts';
 import { parseDatasetFormat, type DatasetFormat } from './dataset-format.ts';
 import { SETTINGS, type SettingName } from './settings.ts';
+import { readJobConfigEnvironment } from './job-config-environment.ts';
+import { MAX_STRING_BYTES } from '../ingest/read-limits.ts';
 import { parseContractTime } from './time.ts';
 
 export type SettingSource = 'flag' | 'environment' | 'job-config' | 'default' | 'unset';
@@ -60,6 +62,12 @@ export interface MonitorConfig {
   workers: number;
   /** Whether endpointInput is decoded to check that request and response counts agree. */
   checkRequestCount: boolean;
+  /** The longest line read, in bytes; a longer one is an input error. */
+  maxLineBytes: number;
+  /** The largest file read whole (a JSON-array ground-truth file, Parquet), in bytes. */
+  maxFileBytes: number;
+  /** How many times its compressed size a .gz file may decompress to. */
+  maxGzipRatio: number;
   logLevel: string;
   cloudwatch: { putMetricData: boolean; namespace?: string; endpointUrl?: string };
   s3EndpointUrl?: string;
@@ -80,29 +88,6 @@ export interface ConfigInputs {
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
-/** Reads the "Environment" map of processingjobconfig.json; a missing file is an empty map unless named explicitly. */
-function readJobConfigEnvironment(file: string, explicit: boolean, problems: string[]): Record<string, string> {
-  if (!existsSync(file)) {
-    if (explicit) problems.push(`config: MPM_JOB_CONFIG_FILE ${showValue(file)} does not exist; expected the path of processingjobconfig.json`);
-    return {};
-  }
-  try {
-    const parsed = JSON.parse(readFileSync(file, 'utf8')) as { Environment?: unknown };
-    const envMap = parsed?.Environment;
-    if (envMap === undefined || envMap === null) return {};
-    if (typeof envMap !== 'object' || Array.isArray(envMap)) {
-      problems.push(`config: ${file} has "Environment" ${showValue(envMap)}; expected an object of strings`);
-      return {};
-    }
-    const out: Record<string, string> = {};
-    for (const [k, v] of Object.entries(envMap)) if (v !== null && v !== undefined) out[k] = String(v);
-    return out;
-  } catch (error) {
-    problems.push(`config: ${file} is not valid JSON (${(error as Error).message}); expected SageMaker's processingjobconfig.json`);
-    return {};
-  }
-}
-
 /** Resolves and validates the whole configuration. Throws one ConfigError listing every problem. */
 export function loadConfig(inputs: ConfigInputs): MonitorConfig {
   const problems: string[] = [];
@@ -110,7 +95,7 @@ export function loadConfig(inputs: ConfigInputs): MonitorConfig {
 
   const jobFileFlag = inputs.flags.MPM_JOB_CONFIG_FILE ?? inputs.env.MPM_JOB_CONFIG_FILE;
   const jobFile = jobFileFlag ?? '/opt/ml/config/processingjobconfig.json';
-  const jobEnv = readJobConfigEnvironment(jobFile, jobFileFlag !== undefined, problems);
+  const jobEnv = readJobConfigEnvironment(jobFile, jobFileFlag !== undefined, problems, new Set(SETTINGS.map((s) => s.env)));
 
   const resolve = (name: SettingName): string | undefined => {
     const spec = SETTINGS.find((s) => s.env === name)!;
@@ -258,6 +243,9 @@ export function loadConfig(inputs: ConfigInputs): MonitorConfig {
     minRecordsForStd: number('MPM_MIN_RECORDS_FOR_STD', 'a whole number >= 2, e.g. 200', (n) => Number.isInteger(n) && n >= 2),
     workers: raw('MPM_WORKERS')!.trim().toLowerCase() === 'auto' ? availableParallelism() : number('MPM_WORKERS', 'a whole number between 1 and 256, or auto', (n) => Number.isInteger(n) && n >= 1 && n <= 256),
     checkRequestCount: enabled('MPM_CHECK_REQUEST_COUNT'),
+    maxLineBytes: number('MPM_MAX_LINE_BYTES', `a whole number of bytes between 1024 and ${MAX_STRING_BYTES}, e.g. 67108864 (64 MiB)`, (n) => Number.isInteger(n) && n >= 1024 && n <= MAX_STRING_BYTES),
+    maxFileBytes: number('MPM_MAX_FILE_BYTES', `a whole number of bytes between 1024 and ${MAX_STRING_BYTES}, e.g. 268435456 (256 MiB)`, (n) => Number.isInteger(n) && n >= 1024 && n <= MAX_STRING_BYTES),
+    maxGzipRatio: number('MPM_MAX_GZIP_RATIO', 'a number >= 2, e.g. 200', (n) => n >= 2),
     samplesPerReason: number('MPM_SAMPLES_PER_REASON', 'a whole number between 0 and 1000', (n) => Number.isInteger(n) && n >= 0 && n <= 1000),
     logLevel,
     cloudwatch: {

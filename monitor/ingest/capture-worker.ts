@@ -26,7 +26,7 @@ async function readOne(request: CaptureWorkerRequest): Promise<void> {
   const tally = new InputErrorTally(init.samplesPerReason);
   const summary = emptyCaptureSummary('');
   const before: JoinSummary = { ...join.summary };
-  await readCaptureFile(storage, request.path, init.lineOptions, tally, summary, (record) => join.add(record));
+  await readCaptureFile(storage, { path: request.path, size: request.size }, init.lineOptions, tally, summary, (record) => join.add(record));
   const counts = { ...join.summary };
   for (const k of Object.keys(counts) as Array<keyof JoinSummary>) counts[k] -= before[k];
   const batch = recorder.take();

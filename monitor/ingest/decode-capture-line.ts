@@ -8,6 +8,9 @@ import { countRequestRecords } from './count-request.ts';
 import { explodeResponse, type Prediction, type ResponseOptions } from './explode-response.ts';
 import { RecordProblem } from './input-errors.ts';
 import { decodeGroundTruthData } from './ground-truth-data.ts';
+import { describeValue } from './describe-value.ts';
+import { canonicalLabel } from '../metrics/labels.ts';
+import type { ReadLimits } from './read-limits.ts';
 
 export interface CaptureLineOptions {
   response: ResponseOptions;
@@ -15,10 +18,12 @@ export interface CaptureLineOptions {
   format: Extract<DatasetFormat, { kind: 'sagemakerCaptureJson' | 'sagemakerMergeJson' }>;
   /** Whether to decode endpointInput to check that the request and response counts agree. */
   checkRequestCount: boolean;
+  /** Limits on lines, files and gzip streams (default DEFAULT_READ_LIMITS). */
+  limits?: ReadLimits;
 }
 
 export type DecodedLine =
-  | { status: 'ok'; id: string; idSource: 'inferenceId' | 'eventId'; inferenceTime?: number; predictions: Prediction[]; labels?: Map<number, string> }
+  | { status: 'ok'; id: string; idSource: 'inferenceId' | 'eventId'; inferenceTime?: number; predictions: Prediction[]; labels?: Map<number, unknown> }
   | { status: 'skipped'; reason: 'outside_window' | 'shadow_traffic' };
 
 /** A note about a record that is read all the same. */
@@ -42,7 +47,7 @@ export function decodeCaptureLine(line: string, o: CaptureLineOptions, warn: (w:
   const time = parseInferenceTime(meta.inferenceTime);
   const { start, end } = o.window;
   if (start !== undefined || end !== undefined) {
-    if (time === undefined) throw new RecordProblem('invalid_inference_time', `inferenceTime ${JSON.stringify(meta.inferenceTime)}`);
+    if (time === undefined) throw new RecordProblem('invalid_inference_time', `inferenceTime ${describeValue(meta.inferenceTime)}`);
     if ((start !== undefined && time < start) || (end !== undefined && time >= end)) return { status: 'skipped', reason: 'outside_window' };
   } else if (time === undefined) {
     warn('no_inference_time');
@@ -70,10 +75,21 @@ export function decodeCaptureLine(line: string, o: CaptureLineOptions, warn: (w:
     }
   }
 
-  let labels: Map<number, string> | undefined;
+  let labels: Map<number, unknown> | undefined;
   if (o.format.kind === 'sagemakerMergeJson') {
     labels = decodeGroundTruthData(rec.groundTruthData);
     if (labels === undefined) throw new RecordProblem('missing_ground_truth_in_record');
+    if (o.response.binaryStrict) {
+      for (const raw of labels.values()) {
+        const label = canonicalLabel(raw);
+        if (label !== undefined && label !== o.response.positiveLabel && label !== o.response.negativeLabel) {
+          throw new RecordProblem(
+            'label_not_binary',
+            `label ${describeValue(label)} is neither positive_label ${describeValue(o.response.positiveLabel)} nor the negative class ${describeValue(o.response.negativeLabel)}`,
+          );
+        }
+      }
+    }
   }
   return { status: 'ok', id, idSource, inferenceTime: time, predictions, labels };
 }

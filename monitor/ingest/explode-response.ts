@@ -8,8 +8,10 @@
  * column index applies to CSV lines and to the rows of a JSON array of arrays.
  * Where an item carries payload_index, that is the record's index; otherwise its position.
  */
+import { conventionalNegative } from '../metrics/binary-classes.ts';
 import { canonicalLabel } from '../metrics/labels.ts';
 import type { ProblemType } from '../metrics/types.ts';
+import { describeValue } from './describe-value.ts';
 import { parsePayloadJson, payloadLines, type DecodedPayload } from './decode-payload.ts';
 import { RecordProblem } from './input-errors.ts';
 import { getPath, queryPath, type CompiledPath } from './json-path.ts';
@@ -41,6 +43,11 @@ export interface ResponseOptions {
    * seed's max-probability score), turned into P(positive) as 1 - score for negative predictions.
    */
   binaryScore?: 'positive' | 'predicted';
+  /**
+   * Binary: whether a predicted label other than positiveLabel and negativeLabel is an input error
+   * (prediction_not_binary). Set once the classes are known (metrics/binary-classes.ts).
+   */
+  binaryStrict?: boolean;
 }
 
 const LABEL_KEYS = ['label', 'predicted_label', 'prediction', 'predicted_class', 'class', 'predicted_value', 'value', 'output'];
@@ -50,8 +57,8 @@ const LIST_KEYS = ['predictions', 'outputs', 'results', 'instances'];
 
 /** The negative label paired with a positive one in binary problems. */
 export function negativeLabelFor(positive: string): string {
-  const pairs: Record<string, string> = { '1': '0', true: 'false', yes: 'no', Yes: 'No', YES: 'NO', positive: 'negative', pos: 'neg', True: 'False' };
-  return pairs[positive] ?? `not ${positive}`;
+  // Looked up as data: a positive label "__proto__" or "constructor" must not find Object's own properties.
+  return conventionalNegative(positive) ?? `not ${positive}`;
 }
 
 function asNumber(v: unknown): number | undefined {
@@ -97,7 +104,11 @@ function argmax(v: number[]): number {
 export function toPrediction(index: number, labelRaw: unknown, score: number | undefined, vector: number[] | undefined, o: ResponseOptions): Prediction {
   if (o.problemType === 'Regression') {
     const value = asNumber(labelRaw) ?? (vector?.length === 1 ? vector[0] : undefined) ?? score;
-    if (value === undefined) throw new RecordProblem('missing_prediction', `item ${index} has no numeric prediction`);
+    if (value === undefined) {
+      // 1e400 parses as Infinity: say so rather than "no prediction".
+      const overflow = typeof labelRaw === 'number' || (typeof labelRaw === 'string' && labelRaw.trim() !== '' && !Number.isNaN(Number(labelRaw)));
+      throw new RecordProblem('missing_prediction', overflow ? `item ${index} predicts ${describeValue(labelRaw)}, not a finite number (beyond double precision)` : `item ${index} has no numeric prediction`);
+    }
     return { index, value };
   }
   if (o.problemType === 'BinaryClassification') {
@@ -124,6 +135,12 @@ export function toPrediction(index: number, labelRaw: unknown, score: number | u
       label = score >= (o.threshold ?? 0.5) ? o.positiveLabel : o.negativeLabel;
     }
     if (label === undefined) throw new RecordProblem('missing_prediction', `item ${index} has no predicted label or score`);
+    if (o.binaryStrict && label !== o.positiveLabel && label !== o.negativeLabel) {
+      throw new RecordProblem(
+        'prediction_not_binary',
+        `item ${index} predicts ${describeValue(label)}, neither positive_label ${describeValue(o.positiveLabel)} nor the negative class ${describeValue(o.negativeLabel)}`,
+      );
+    }
     return score === undefined ? { index, label } : { index, label, score };
   }
   if (vector !== undefined) {
@@ -140,7 +157,7 @@ function payloadIndexOf(item: Record<string, unknown>, position: number): number
   if (raw === undefined) return position;
   const n = asNumber(raw);
   if (n === undefined || !Number.isInteger(n) || n < 0) {
-    throw new RecordProblem('invalid_payload_index', `payload_index ${JSON.stringify(raw)} at position ${position}`);
+    throw new RecordProblem('invalid_payload_index', `payload_index ${describeValue(raw)} at position ${position}`);
   }
   return n;
 }
@@ -177,7 +194,7 @@ function fromItem(item: unknown, position: number, o: ResponseOptions): Predicti
     if (vector !== undefined && o.problemType === 'MulticlassClassification' && score === undefined && labelRaw !== undefined) {
       const l = canonicalLabel(labelRaw);
       const li = l === undefined ? NaN : Number(l);
-      score = Number.isInteger(li) && li >= 0 && li < vector.length ? vector[li] : Math.max(...vector);
+      score = Number.isInteger(li) && li >= 0 && li < vector.length ? vector[li] : vector[argmax(vector)];
     }
     return toPrediction(index, labelRaw, score, vector, o);
   }
@@ -282,10 +299,14 @@ export function explodeResponse(payload: DecodedPayload, o: ResponseOptions): Pr
     predictions = lines.map((line, i) => fromItem(parsePayloadJson(line, `endpointOutput line ${i + 1}`), i, o));
   } else predictions = fromJson(parsePayloadJson(payload.text, 'endpointOutput'), o);
   if (predictions.length === 0) throw new RecordProblem('unrecognised_response', 'the response holds no predictions');
-  const seen = new Set<number>();
+  // Each index names one record of the request: 0..n-1, each once. An index past the records (5 in a 2-record
+  // response, 1e20) used to be accepted and could join a label of another key.
+  const n = predictions.length;
+  const seen = new Uint8Array(n);
   for (const p of predictions) {
-    if (seen.has(p.index)) throw new RecordProblem('invalid_payload_index', `payload_index ${p.index} appears twice in one response`);
-    seen.add(p.index);
+    if (p.index >= n) throw new RecordProblem('payload_index_out_of_range', `payload_index ${p.index} in a response of ${n} records (expected 0..${n - 1})`);
+    if (seen[p.index] === 1) throw new RecordProblem('invalid_payload_index', `payload_index ${p.index} appears twice in one response`);
+    seen[p.index] = 1;
   }
   return predictions;
 }

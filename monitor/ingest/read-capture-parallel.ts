@@ -17,6 +17,7 @@ import type { Storage, StorageFile } from '../storage/storage.ts';
 import type { CaptureLineOptions } from './decode-capture-line.ts';
 import type { InputErrorTally, ReasonTally } from './input-errors.ts';
 import { captureRoot, emptyCaptureSummary, readCapture, walkCaptureFiles, type CaptureSummary } from './read-capture.ts';
+import { mergeUnreadable } from './unreadable-files.ts';
 
 /** What a worker needs to read files as the main thread would (structured-cloneable). */
 export interface CaptureWorkerInit {
@@ -33,6 +34,8 @@ export interface CaptureWorkerInit {
 export interface CaptureWorkerRequest {
   index: number;
   path: string;
+  /** The listed size: the bytes an unreadable file loses are counted against it (issue 14). */
+  size?: number;
 }
 
 /** What a worker posts back for one file. */
@@ -83,6 +86,7 @@ function addSummary(into: CaptureSummary, from: CaptureSummary): void {
   into.skipped.shadow_traffic += from.skipped.shadow_traffic;
   into.warnings.records_without_inference_time += from.warnings.records_without_inference_time;
   into.keyed_by_event_id += from.keyed_by_event_id;
+  mergeUnreadable(into, from);
 }
 
 /**
@@ -133,7 +137,7 @@ export async function readCaptureParallel(
         while (inFlight[w]! < 2 && nextToSend < files.length) {
           const index = nextToSend++;
           inFlight[w]!++;
-          workers[w]!.postMessage({ index, path: files[index]!.path } satisfies CaptureWorkerRequest);
+          workers[w]!.postMessage({ index, path: files[index]!.path, size: files[index]!.size } satisfies CaptureWorkerRequest);
         }
       };
       const merge = (): void => {

@@ -14,6 +14,7 @@ import { toPrediction, type Prediction, type ResponseOptions } from './explode-r
 import { InputErrorTally, RecordProblem } from './input-errors.ts';
 import { compilePath, getPath, asColumnIndex } from './json-path.ts';
 import { forEachLine } from './read-lines.ts';
+import { DEFAULT_READ_LIMITS } from './read-limits.ts';
 import { walkFiles } from './walk.ts';
 
 export interface TabularColumns {
@@ -172,17 +173,27 @@ export async function readTabular(
       rows.forEach((r, i) => rowOf(r, { file: display, line: i + 1 }));
       continue;
     }
-    await forEachLine(stream, (text, line) => {
-      let value: unknown;
-      try {
-        value = JSON.parse(text);
-      } catch (error) {
-        summary.rows++;
-        tally.add('invalid_json', { file: display, line, detail: (error as Error).message });
-        return;
-      }
-      rowOf(value, { file: display, line });
-    });
+    await forEachLine(
+      stream,
+      (bytes, line) => {
+        let value: unknown;
+        try {
+          value = JSON.parse(bytes.toString('utf8'));
+        } catch (error) {
+          summary.rows++;
+          tally.add('invalid_json', { file: display, line, detail: (error as Error).message });
+          return;
+        }
+        rowOf(value, { file: display, line });
+      },
+      {
+        maxLineBytes: DEFAULT_READ_LIMITS.maxLineBytes,
+        onTooLong: (line, bytes) => {
+          summary.rows++;
+          tally.add('line_too_long', { file: display, line, detail: `${bytes} bytes, above MPM_MAX_LINE_BYTES ${DEFAULT_READ_LIMITS.maxLineBytes}` });
+        },
+      },
+    );
   }
   return summary;
 }

@@ -53,6 +53,9 @@ const BASE64 = /^[A-Za-z0-9+/\r\n]*={0,2}[\r\n]*$/;
 export function decodePayload(payload: CapturedPayload, which: string): DecodedPayload {
   const { data, encoding } = payload;
   if (typeof data !== 'string') throw new RecordProblem('undecodable_payload', `${which}.data is not a string`);
+  if (encoding !== undefined && encoding !== null && typeof encoding !== 'string') {
+    throw new RecordProblem('undecodable_payload', `${which}.encoding ${describeValue(encoding)} is not JSON, CSV or BASE64`);
+  }
   const enc = typeof encoding === 'string' ? encoding.toUpperCase() : 'JSON';
   const contentType = typeof payload.observedContentType === 'string' ? payload.observedContentType : '';
   let kind = payloadKindOf(contentType);

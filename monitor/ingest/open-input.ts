@@ -3,10 +3,10 @@
  * read (it vanished, a read breaks, it is not gzip, it is cut short, it is a gzip bomb) reaches the reader as one
  * error class with how far the file was read, and a gzip with trailing garbage keeps its data as `gzip -d` does.
  */
-import { createGunzip, type Gunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { ConfigError } from '../errors.ts';
 import type { Storage } from '../storage/storage.ts';
+import { GzipError, gunzipMembers } from './gunzip-members.ts';
 
 /** A file could not be read to its end. `message` says why, without any of the file's content. */
 export class UnreadableInput extends Error {
@@ -41,11 +41,6 @@ export interface OpenedInput {
   progress: InputProgress;
 }
 
-/** Output of the gunzip kept ahead of the reader, at most; the decompressor waits beyond it. */
-const READ_AHEAD = 4 << 20;
-/** Compressed bytes written to the decompressor at a time, so one write cannot produce more than ratio × this. */
-const SLICE = 64 << 10;
-
 /** Whether a path names a gzip file (by its extension, as the capture and ground-truth layouts do). */
 export function isGzipPath(path: string): boolean {
   return /\.gz$/i.test(path);
@@ -68,6 +63,17 @@ export async function openInput(storage: Storage, path: string, limits: InputLim
   return { chunks, progress };
 }
 
+/** The gunzipped bytes, with every way of failing turned into UnreadableInput. */
+async function* gunzipChunks(raw: Readable, progress: InputProgress, limits: InputLimits): AsyncGenerator<Buffer> {
+  const source = (error: unknown): Error => new UnreadableInput(reasonOf(error), { cause: error });
+  try {
+    yield* gunzipMembers(raw, progress, { maxRatio: limits.maxGzipRatio, ratioAllowance: GZIP_RATIO_ALLOWANCE, sourceError: source });
+  } catch (error) {
+    if (error instanceof GzipError) throw new UnreadableInput(error.message, { cause: error });
+    throw error;
+  }
+}
+
 /** The message of a read error, with its code: never the file's content (read errors do not carry any). */
 function reasonOf(error: unknown): string {
   const e = error as NodeJS.ErrnoException;
@@ -86,119 +92,5 @@ async function* rawChunks(raw: Readable, progress: InputProgress): AsyncGenerato
     throw new UnreadableInput(reasonOf(error), { cause: error });
   } finally {
     raw.destroy();
-  }
-}
-
-/** zlib's errors for bytes that do not start a gzip member: after a complete member, that is trailing garbage. */
-function isHeaderError(error: NodeJS.ErrnoException): boolean {
-  return error.code === 'Z_DATA_ERROR' && /incorrect header check|unknown compression method/.test(error.message);
-}
-
-/**
- * Gunzips `raw` without losing what zlib produced before an error (a plain pipe drops the last chunk when zlib fails
- * on trailing garbage), ahead of the reader by at most READ_AHEAD bytes, and within the ratio bound.
- */
-async function* gunzipChunks(raw: Readable, progress: InputProgress, limits: InputLimits): AsyncGenerator<Buffer> {
-  const gunzip: Gunzip = createGunzip();
-  const queue: Buffer[] = [];
-  let queued = 0;
-  let produced = 0;
-  let ended = false;
-  let stopped = false;
-  let failure: UnreadableInput | undefined;
-  let wakeReader: (() => void) | undefined;
-  let wakeFeeder: (() => void) | undefined;
-  const wake = (): void => {
-    const r = wakeReader;
-    const f = wakeFeeder;
-    wakeReader = undefined;
-    wakeFeeder = undefined;
-    r?.();
-    f?.();
-  };
-  const fail = (error: UnreadableInput): void => {
-    failure ??= error;
-    stopped = true;
-    gunzip.destroy();
-    raw.destroy();
-    wake();
-  };
-
-  // The readable side is never paused: every chunk zlib makes before an error is seen here.
-  gunzip.on('data', (chunk: Buffer) => {
-    if (stopped) return;
-    produced += chunk.length;
-    if (produced > limits.maxGzipRatio * progress.rawBytes + GZIP_RATIO_ALLOWANCE) {
-      fail(new UnreadableInput(`it decompresses to more than ${limits.maxGzipRatio} times its compressed size (MPM_MAX_GZIP_RATIO), like a gzip bomb`));
-      return;
-    }
-    queue.push(chunk);
-    queued += chunk.length;
-    wake();
-  });
-  gunzip.on('end', () => {
-    ended = true;
-    wake();
-  });
-  gunzip.on('error', (error: NodeJS.ErrnoException) => {
-    if (stopped) return;
-    if (produced > 0 && isHeaderError(error)) {
-      // Only complete members come before a header error: keep them, as gzip -d does ("trailing garbage ignored").
-      progress.trailingGarbage = 'the bytes after the last complete gzip member are not gzip and were ignored, as gzip -d does';
-      stopped = true;
-      ended = true;
-      raw.destroy();
-      wake();
-      return;
-    }
-    fail(new UnreadableInput(error.message === 'unexpected end of file' ? 'the gzip stream is cut short (unexpected end of file)' : `it is not valid gzip (${error.message})`, { cause: error }));
-  });
-
-  const feeder = (async (): Promise<void> => {
-    try {
-      for await (const chunk of raw as AsyncIterable<Buffer>) {
-        for (let at = 0; at < chunk.length; at += SLICE) {
-          while (queued > READ_AHEAD && !stopped) await new Promise<void>((resolve) => (wakeFeeder = resolve));
-          if (stopped) return;
-          const slice = chunk.subarray(at, at + SLICE);
-          progress.rawBytes += slice.length;
-          if (!gunzip.write(slice)) {
-            await new Promise<void>((resolve) => {
-              const done = (): void => {
-                gunzip.off('drain', done);
-                gunzip.off('close', done);
-                resolve();
-              };
-              gunzip.on('drain', done);
-              gunzip.on('close', done);
-            });
-          }
-        }
-      }
-      if (!stopped) gunzip.end();
-    } catch (error) {
-      if (!stopped) fail(new UnreadableInput(reasonOf(error), { cause: error }));
-    }
-  })();
-
-  try {
-    for (;;) {
-      if (queue.length > 0) {
-        const chunk = queue.shift()!;
-        queued -= chunk.length;
-        if (queued <= READ_AHEAD) wake();
-        yield chunk;
-        continue;
-      }
-      if (failure !== undefined) throw failure;
-      if (ended) break;
-      await new Promise<void>((resolve) => (wakeReader = resolve));
-    }
-  } finally {
-    stopped = true;
-    gunzip.destroy();
-    raw.destroy();
-    wake();
-    await feeder;
   }
 }

@@ -16,6 +16,8 @@ import { InputError } from '../errors.ts';
 
 /** The BigInt total holds the sum times 2^SCALE: enough for the low half of a product of two subnormals. */
 const SCALE = 2200;
+/** The power of two ExactSum#scaled() is scaled by (even). */
+export const EXACT_SUM_SCALE = SCALE;
 /** Terms added between folds: |low column| stays below 2^32 · 2^20 = 2^52, exact in a double. */
 const FOLD_EVERY = 1 << 20;
 const TWO_32 = 4294967296;

@@ -21,12 +21,12 @@ export function rSquared(squaredErrors: number, totalSquares: number): number {
 export function regressionScalars(sums: RegressionSums): ScalarSet {
   const n = sums.count;
   if (n === 0) return undefinedScalars('Regression', NO_RECORDS);
-  const mse = sums.squaredErrors / n;
+  // Means from the exact sums: finite whenever the mean is, however large one error (issue 14, item 11).
   const values: Record<string, number> = {
-    mae: sums.absoluteErrors / n,
-    mse,
-    rmse: Math.sqrt(mse),
-    mape: sums.percentageErrors / n,
+    mae: sums.meanAbsoluteError,
+    mse: sums.meanSquaredError,
+    rmse: sums.rootMeanSquaredError,
+    mape: sums.meanPercentageError,
   };
   const reasons: Record<string, string> = {};
   if (n < 2) reasons.r2 = ONE_RECORD_R2;

@@ -116,6 +116,8 @@ function fileFormatOf(path: string, forced: GroundTruthFormat): FileFormat | 'js
 
 function addJsonRow(row: unknown, sink: Sink, o: GroundTruthOptions, where: { file: string; line?: number }, formats: Record<string, number>): void {
   if (row === null || typeof row !== 'object' || Array.isArray(row)) {
+    // A row all the same: every row read is a label or one input error (the counts add up).
+    sink.rows++;
     sink.tally.add('gt_missing_field', { ...where, detail: 'the row is not an object' });
     return;
   }

@@ -56,6 +56,9 @@ export interface WalkOptions {
  */
 export async function* walkFiles(storage: Storage, dir: string, options: WalkOptions, seen = new Set<string>()): AsyncGenerator<StorageFile> {
   const listing = await storage.listChildren(dir);
+  // The folder being listed (the walk's start has no parent listing to say who it is).
+  const own = listing.identities?.get(dir);
+  if (own !== undefined) seen.add(own);
   for (const skipped of listing.skipped ?? []) options.onSkipped?.(skipped.path, skipped.why);
   const once = (p: string): boolean => {
     const identity = listing.identities?.get(p);

@@ -56,6 +56,9 @@ export class LocalStorage implements Storage {
     const files: StorageFile[] = [];
     const skipped: Array<{ path: string; why: SkipReason }> = [];
     const identities = new Map<string, string>();
+    // The folder itself too, so a link back to the starting folder of a walk is seen as met.
+    const own = await stat(this.abs(dir)).catch(() => undefined);
+    if (own !== undefined) identities.set(dir, `${own.dev}:${own.ino}`);
     await Promise.all(
       entries.map(async (entry) => {
         const rel = prefix + entry.name;
@@ -89,7 +92,8 @@ export class LocalStorage implements Storage {
     skipped.sort((a, b) => byCodeUnit(a.path, b.path));
     const listing: StorageListing = { dirs, files };
     if (skipped.length > 0) listing.skipped = skipped;
-    if (identities.size > 0) listing.identities = identities;
+    // An empty folder needs no identities (nothing below it can be met twice).
+    if (dirs.length + files.length > 0) listing.identities = identities;
     return listing;
   }
 

@@ -29,8 +29,9 @@ export interface StorageListing {
   /** Entries left out of dirs and files, with why (local folders only). */
   skipped?: Array<{ path: string; why: SkipReason }>;
   /**
-   * The identity of each listed folder and file ("device:inode" on a local disk), when the backend has one: the same
-   * identity under two paths is the same file (a link, a hard link), read once.
+   * The identity of each listed folder and file, and of the listed folder itself under its own path ("device:inode"
+   * on a local disk), when the backend has one: the same identity under two paths is the same file (a link, a hard
+   * link), read once.
    */
   identities?: Map<string, string>;
 }

@@ -21,6 +21,8 @@ export type StorageCase =
   | 'write-read-exists'
   | 'atomic-overwrite'
   | 'concurrent-writes'
+  | 'delete'
+  | 'capped-read'
   | 'describe';
 
 /** How the contract reaches one backend. Called inside tests, so it may depend on servers started in beforeAll. */
@@ -244,6 +246,27 @@ export function describeStorageContract(
       const final = await s.readFile('out/constraint_violations.json');
       expect(versions.some((v) => v.equals(final))).toBe(true);
       expect((await s.listChildren('out')).files.map((f) => f.path)).toEqual(['out/constraint_violations.json']);
+    });
+
+    test('delete', 'deleteFile removes a file, and removing one that is not there is no error', async () => {
+      const h = harness();
+      const s = await h.open();
+      await s.writeFile('out/statistics.json', '{}');
+      await s.writeFile('out/monitoring_report.json', '{}');
+      await s.deleteFile('out/statistics.json');
+      await s.deleteFile('out/statistics.json');
+      await s.deleteFile('out/never-there.json');
+      expect(await s.exists('out/statistics.json')).toBe(false);
+      expect((await s.listChildren('out')).files.map((f) => f.path)).toEqual(['out/monitoring_report.json']);
+    });
+
+    test('capped-read', 'readFile with a cap reads a file within it and refuses a larger one, naming it', async () => {
+      const h = harness();
+      const s = await h.open();
+      await h.seed(s, 'config/constraints.json', '{"a":1}');
+      await h.seed(s, 'config/huge.json', 'x'.repeat(5000));
+      expect((await s.readFile('config/constraints.json', 1000)).toString()).toBe('{"a":1}');
+      await expect(s.readFile('config/huge.json', 1000)).rejects.toThrow(/5000 bytes, more than the 1000 read whole at most/);
     });
 
     test('describe', 'describe() names the root for "" and a path under the root otherwise', async () => {

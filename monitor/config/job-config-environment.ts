@@ -5,6 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { showValue } from '../errors.ts';
+import { describeValue } from '../ingest/describe-value.ts';
 import { jsonErrorDetail } from '../ingest/json-error.ts';
 import { MAX_CONFIG_FILE_BYTES } from '../ingest/read-limits.ts';
 import { readCappedFileSync } from '../storage/read-capped-file.ts';
@@ -43,7 +44,7 @@ export function readJobConfigEnvironment(file: string, explicit: boolean, proble
   const envMap = parsed?.Environment;
   if (envMap === undefined || envMap === null) return {};
   if (typeof envMap !== 'object' || Array.isArray(envMap)) {
-    problems.push(`config: ${file} has "Environment" ${jsonType(envMap)}; expected an object of strings`);
+    problems.push(`config: ${file} has "Environment" ${describeValue(envMap)}; expected an object of strings`);
     return {};
   }
   // No prototype: the keys come from the file.

@@ -7,29 +7,24 @@
  * per record of the request; (3) CSV with a header; (4) Parquet. Files are read oldest partition first, then by
  * name, so that for a key read twice the latest label wins (and the duplicate is counted).
  */
-import { Readable } from 'node:stream';
-import { parse as parseCsv } from 'csv-parse';
-import { ConfigError } from '../errors.ts';
-import { readParquetTable } from '../ingest/parquet.ts';
-import type { GroundTruthFormat } from '../config/load-config.ts';
+import type { MonitorConfig } from '../config/load-config.ts';
 import type { Storage, StorageFile } from '../storage/storage.ts';
 import { describeValue } from '../ingest/describe-value.ts';
-import { forEachLine } from '../ingest/read-lines.ts';
 import { decodeGroundTruthData } from '../ingest/ground-truth-data.ts';
-import { InputErrorTally, type InputErrorReason } from '../ingest/input-errors.ts';
-import { jsonErrorDetail } from '../ingest/json-error.ts';
-import { openInput, UnreadableInput, type InputProgress } from '../ingest/open-input.ts';
-import { DEFAULT_READ_LIMITS, MAX_STRING_BYTES, type ReadLimits } from '../ingest/read-limits.ts';
+import { type InputErrorTally, type InputErrorReason } from '../ingest/input-errors.ts';
+import { UnreadableInput } from '../ingest/open-input.ts';
+import { DEFAULT_READ_LIMITS, type ReadLimits } from '../ingest/read-limits.ts';
 import { noteUnreadable, type UnreadableFiles } from '../ingest/unreadable-files.ts';
 import { partitionSpan, walkFiles, type SkippedFiles, type TimeRange } from '../ingest/walk.ts';
+import { cellOf, findColumn, ID_COLUMN_FALLBACKS, openRows, type Row, type RowFile, type RowLayout } from '../ingest/table-rows.ts';
 import { hashKey, type KeyHash } from '../join/key-hash.ts';
 import { LabelStore } from '../join/label-store.ts';
+import type { LabelCodec } from '../join/label-codec.ts';
 import type { BinaryClasses } from '../metrics/binary-classes.ts';
 import { canonicalLabel } from '../metrics/labels.ts';
-import type { LabelCodec } from './label-values.ts';
 
 export interface GroundTruthOptions {
-  format: GroundTruthFormat;
+  format: MonitorConfig['groundTruth']['format'];
   idField: string;
   indexField: string;
   labelField: string;
@@ -40,8 +35,8 @@ export interface GroundTruthOptions {
   binary?: BinaryClasses;
 }
 
-/** The largest payload_index a label may have: the join key hashes it as a 32-bit integer. */
-export const MAX_PAYLOAD_INDEX = 2_147_483_647;
+/** The largest payload_index a label may have: the join key hashes it as a 32-bit integer (2^32 would be 0). */
+const MAX_PAYLOAD_INDEX = 2_147_483_647;
 
 export interface GroundTruthSummary {
   location: string;
@@ -59,6 +54,8 @@ export interface GroundTruthSummary {
 }
 
 const ACCEPT = /\.(jsonl|json|jsonlines|ndjson|csv)(\.gz)?$|\.parquet$/i;
+const INDEX_FALLBACKS = ['payload_index', 'payloadIndex'];
+const LABEL_FALLBACKS = ['groundTruthLabel', 'ground_truth_label', 'label', 'ground_truth', 'y_true', 'actual'];
 
 class Sink {
   private readonly key: KeyHash = { lo: 0, hi: 0 };
@@ -72,49 +69,57 @@ class Sink {
     readonly binary: BinaryClasses | undefined,
   ) {}
 
+  /** A file that could not be read (or used) to its end: one input error, and its unread bytes. */
+  unreadableFile(reason: InputErrorReason, where: { file: string; line?: number }, detail: string, lostBytes: number, entirely: boolean): void {
+    noteUnreadable(this.unreadable, this.tally, reason, { ...where, detail }, lostBytes, entirely);
+  }
+
   add(id: unknown, index: unknown, label: unknown, where: { file: string; line?: number }): void {
     this.rows++;
     const fail = (reason: InputErrorReason, detail: string): void => this.tally.add(reason, { ...where, detail });
-    if (id === undefined || id === null || id === '' || (typeof id !== 'string' && typeof id !== 'number')) return fail('gt_missing_field', 'no inference id');
+    // 64-bit integer ids (Parquet int64) keep every digit as text.
+    const key = typeof id === 'bigint' ? String(id) : id;
+    if (key === undefined || key === null || key === '' || (typeof key !== 'string' && typeof key !== 'number')) return fail('gt_missing_field', 'no inference id');
     if (label === undefined || label === null) return fail('gt_missing_field', 'no label');
     let idx = 0;
     if (index !== undefined && index !== null && index !== '') {
-      idx = typeof index === 'number' ? index : typeof index === 'string' && /^\s*\d+\s*$/.test(index) ? Number(index) : NaN;
-      if (!Number.isInteger(idx) || idx < 0) return fail('gt_invalid_payload_index', `payload_index ${describeValue(index)}`);
-      if (idx > MAX_PAYLOAD_INDEX) return fail('gt_invalid_payload_index', `payload_index ${describeValue(index)} is above ${MAX_PAYLOAD_INDEX}`);
+      idx = typeof index === 'number' || typeof index === 'bigint' ? Number(index) : typeof index === 'string' && /^\s*\d+\s*$/.test(index) ? Number(index) : NaN;
+      const shown = describeValue(typeof index === 'bigint' ? String(index) : index);
+      if (!Number.isInteger(idx) || idx < 0) return fail('gt_invalid_payload_index', `payload_index ${shown}`);
+      if (idx > MAX_PAYLOAD_INDEX) return fail('gt_invalid_payload_index', `payload_index ${shown} is above ${MAX_PAYLOAD_INDEX}`);
     }
+    const plain = typeof label === 'bigint' ? Number(label) : label;
     if (this.binary !== undefined) {
-      const canonical = canonicalLabel(label);
+      const canonical = canonicalLabel(plain);
       if (canonical !== undefined && !this.binary.accept(canonical)) return fail('gt_label_not_binary', this.binary.describeOutsider(canonical));
     }
-    const value = this.codec.encode(label);
-    if (value === undefined) return fail('gt_invalid_label', labelDetail(label));
-    this.store.set(hashKey(String(id), idx, this.key), value);
-  }
-
-  /** A file that could not be read to its end: one gt_unreadable_file, and its unread bytes. */
-  unreadableFile(where: { file: string; line?: number }, detail: string, lostBytes: number, entirely: boolean): void {
-    noteUnreadable(this.unreadable, this.tally, 'gt_unreadable_file', { ...where, detail }, lostBytes, entirely);
+    const value = this.codec.encode(plain);
+    if (value === undefined) return fail('gt_invalid_label', labelDetail(plain));
+    this.store.set(hashKey(String(key), idx, this.key), value);
   }
 }
 
-/** Why a label is unusable, without repeating it at length. */
+/** Why a label is unusable, without repeating it at length (a label nested 5,000 deep was stringified into a stack overflow). */
 function labelDetail(label: unknown): string {
   if (typeof label === 'number' && !Number.isFinite(label)) return `label ${describeValue(label)}: not a finite number (beyond double precision)`;
-  if (typeof label === 'object') return `label ${describeValue(label)}: an array or object is not a label`;
+  if (label !== null && typeof label === 'object') return `label ${describeValue(label)}: an array or object is not a label`;
   return `label ${describeValue(label)}`;
 }
 
-type FileFormat = 'records' | 'sagemaker' | 'csv' | 'parquet';
+type FileFormat = 'records' | 'sagemaker' | 'csv' | 'parquet' | 'json-auto';
 
-function fileFormatOf(path: string, forced: GroundTruthFormat): FileFormat | 'json-auto' {
+function fileFormatOf(path: string, forced: GroundTruthOptions['format']): FileFormat {
   if (forced !== 'auto') return forced;
   if (/\.parquet$/i.test(path)) return 'parquet';
   if (/\.csv(\.gz)?$/i.test(path)) return 'csv';
   return 'json-auto';
 }
 
-function addJsonRow(row: unknown, sink: Sink, o: GroundTruthOptions, where: { file: string; line?: number }, formats: Record<string, number>): void {
+function layoutOf(format: FileFormat): RowLayout {
+  return format === 'csv' ? 'csv-header' : format === 'parquet' ? 'parquet' : 'json-auto';
+}
+
+function addJsonRow(row: unknown, sink: Sink, gt: GroundTruthOptions, where: { file: string; line?: number }, formats: Record<string, number>): void {
   if (row === null || typeof row !== 'object' || Array.isArray(row)) {
     // A row all the same: every row read is a label or one input error (the counts add up).
     sink.rows++;
@@ -122,7 +127,7 @@ function addJsonRow(row: unknown, sink: Sink, o: GroundTruthOptions, where: { fi
     return;
   }
   const obj = row as Record<string, unknown>;
-  if (o.format === 'sagemaker' || (o.format === 'auto' && 'groundTruthData' in obj)) {
+  if (gt.format === 'sagemaker' || (gt.format === 'auto' && Object.hasOwn(obj, 'groundTruthData'))) {
     formats.sagemaker = (formats.sagemaker ?? 0) + 1;
     const meta = (obj.eventMetadata ?? {}) as Record<string, unknown>;
     const id = meta.eventId ?? meta.inferenceId;
@@ -136,198 +141,65 @@ function addJsonRow(row: unknown, sink: Sink, o: GroundTruthOptions, where: { fi
     return;
   }
   formats.records = (formats.records ?? 0) + 1;
-  sink.add(obj[o.idField], obj[o.indexField], obj[o.labelField], where);
+  sink.add(cellOf(obj, gt.idField), cellOf(obj, gt.indexField), cellOf(obj, gt.labelField), where);
 }
 
-/** The first non-blank byte of a chunk after a byte-order mark, or -1. */
-function firstByte(chunk: Buffer): number {
-  let i = chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf ? 3 : 0;
-  while (i < chunk.length && (chunk[i] === 0x20 || chunk[i] === 0x0a || chunk[i] === 0x0d || chunk[i] === 0x09)) i++;
-  return i < chunk.length ? chunk[i]! : -1;
-}
-
-/** Reads a JSON file: a JSON array (the seed's files), read whole up to MPM_MAX_FILE_BYTES, or JSON Lines. */
-async function readJsonFile(storage: Storage, file: StorageFile, sink: Sink, o: GroundTruthOptions, formats: Record<string, number>, limits: ReadLimits): Promise<void> {
-  const display = storage.describe(file.path);
-  const size = file.size ?? 0;
+/**
+ * Reads one ground-truth file into the sink. A file that cannot be read or used to its end (not gzip, cut short, a
+ * broken read, a JSON array that does not parse or is too large, a CSV that breaks, no id or label column) is one
+ * input error, and the bytes after its last row weigh in the error limit.
+ */
+async function readFile(storage: Storage, entry: StorageFile, sink: Sink, gt: GroundTruthOptions, formats: Record<string, number>): Promise<void> {
+  const path = entry.path;
+  const size = entry.size ?? 0;
+  const display = storage.describe(path);
+  const format = fileFormatOf(path, gt.format);
+  const tabular = format === 'csv' || format === 'parquet';
+  let file: RowFile | undefined;
   let lastLine = 0;
-  let readAtLastLine = 0;
-  let progress: InputProgress | undefined;
+  // Bytes of the file read when the last row ended (compressed bytes for .gz, a little ahead).
+  let readAtLastRow = 0;
+  let columns: { id?: string; index?: string; label?: string } | undefined;
+  let missing = false;
   try {
-    const opened = await openInput(storage, file.path, limits);
-    progress = opened.progress;
-    const iterator = opened.chunks[Symbol.asyncIterator]();
-    // Peek at the first bytes: a JSON array is parsed whole; anything else is JSON Lines.
-    const head: Buffer[] = [];
-    let kind = -1;
-    while (kind === -1) {
-      const r = await iterator.next();
-      if (r.done) break;
-      head.push(r.value);
-      kind = firstByte(head.length === 1 ? r.value : Buffer.concat(head));
-    }
-    if (head.length === 0) return;
-    if (kind === 0x5b) {
-      await readJsonArray(head, iterator, display, size, sink, o, formats, limits);
-      return;
-    }
-    const rest = (async function* (): AsyncGenerator<Buffer> {
-      yield* head;
-      for (let r = await iterator.next(); !r.done; r = await iterator.next()) yield r.value;
-    })();
-    const onLine = (bytes: Buffer, lineNumber: number): void => {
-      lastLine = lineNumber;
-      readAtLastLine = progress!.rawBytes;
-      let row: unknown;
-      try {
-        row = JSON.parse(bytes.toString('utf8'));
-      } catch (error) {
+    file = await openRows(storage, path, layoutOf(format), gt.limits ?? DEFAULT_READ_LIMITS);
+    const rows = file;
+    await rows.forEach((row: Row) => {
+      const where = { file: display, line: row.line === 0 ? undefined : row.line };
+      if ('problem' in row) {
+        if (row.line === 0 || row.problem === 'unreadable') {
+          // A JSON array that does not parse, or a CSV that breaks: the rest of the file is lost.
+          const detail = row.line === 0 ? `the JSON array is not valid JSON (${row.detail})` : row.detail;
+          return sink.unreadableFile('gt_unreadable_file', where, detail, size - readAtLastRow, lastLine === 0);
+        }
+        lastLine = row.line;
+        readAtLastRow = rows.progress.rawBytes;
         sink.rows++;
-        sink.tally.add('gt_invalid_json', { file: display, line: lineNumber, detail: jsonErrorDetail(error) });
-        return;
+        return sink.tally.add(row.problem === 'too_long' ? 'gt_line_too_long' : 'gt_invalid_json', { ...where, detail: row.detail });
       }
-      addJsonRow(row, sink, o, { file: display, line: lineNumber }, formats);
-    };
-    await forEachLine(rest, onLine, {
-      maxLineBytes: limits.maxLineBytes,
-      onTooLong: (lineNumber, bytes) => {
-        lastLine = lineNumber;
-        readAtLastLine = progress!.rawBytes;
-        sink.rows++;
-        sink.tally.add('gt_line_too_long', { file: display, line: lineNumber, detail: `${bytes} bytes, above MPM_MAX_LINE_BYTES ${limits.maxLineBytes}` });
-      },
+      lastLine = row.line;
+      readAtLastRow = rows.progress.rawBytes;
+      if (!tabular) return addJsonRow(row.value, sink, gt, where, formats);
+      if (missing) return;
+      if (columns === undefined) {
+        const names = rows.columns ?? [];
+        columns = { id: findColumn(names, [gt.idField, ...ID_COLUMN_FALLBACKS]), index: findColumn(names, [gt.indexField, ...INDEX_FALLBACKS]), label: findColumn(names, [gt.labelField, ...LABEL_FALLBACKS]) };
+        if (!columns.id || !columns.label) {
+          missing = true;
+          const what = !columns.id ? `id column (${gt.idField})` : `label column (${gt.labelField})`;
+          const shown = names.length > 20 ? `${names.slice(0, 20).join(', ')}, …` : names.join(', ');
+          // Nothing of the file can be used: it weighs by its bytes, as an unreadable one.
+          return sink.unreadableFile('gt_missing_field', format === 'csv' ? { file: display, line: 1 } : { file: display }, format === 'csv' ? `the header has no ${what}` : `no ${what}; columns: ${shown}`, size, true);
+        }
+      }
+      formats[format] = (formats[format] ?? 0) + 1;
+      sink.add(cellOf(row.value, columns.id, rows.columns), cellOf(row.value, columns.index, rows.columns), cellOf(row.value, columns.label, rows.columns), where);
     });
   } catch (error) {
     if (!(error instanceof UnreadableInput)) throw error;
-    sink.unreadableFile({ file: display, line: lastLine + 1 }, error.message, size - readAtLastLine, lastLine === 0);
+    sink.unreadableFile('gt_unreadable_file', { file: display, line: lastLine + 1 }, error.message, size - readAtLastRow, lastLine === 0);
   } finally {
-    if (progress?.trailingGarbage !== undefined) sink.tally.add('gt_gzip_trailing_garbage', { file: display, detail: progress.trailingGarbage });
-  }
-}
-
-/** Parses a JSON-array file whole, refusing one larger than MPM_MAX_FILE_BYTES before it is all in memory. */
-async function readJsonArray(
-  head: Buffer[],
-  iterator: AsyncIterator<Buffer>,
-  display: string,
-  size: number,
-  sink: Sink,
-  o: GroundTruthOptions,
-  formats: Record<string, number>,
-  limits: ReadLimits,
-): Promise<void> {
-  const max = Math.min(limits.maxFileBytes, MAX_STRING_BYTES);
-  const chunks = [...head];
-  let bytes = chunks.reduce((n, c) => n + c.length, 0);
-  for (let r = await iterator.next(); !r.done; r = await iterator.next()) {
-    bytes += r.value.length;
-    if (bytes > max) {
-      await iterator.return?.();
-      sink.unreadableFile(
-        { file: display },
-        `the JSON array holds more than ${max} bytes (MPM_MAX_FILE_BYTES), too many to read whole; write it as JSON Lines, which has no such limit`,
-        size,
-        true,
-      );
-      return;
-    }
-    chunks.push(r.value);
-  }
-  let text = Buffer.concat(chunks, bytes).toString('utf8');
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    sink.unreadableFile({ file: display }, `the JSON array is not valid JSON (${jsonErrorDetail(error)})`, size, true);
-    return;
-  }
-  if (!Array.isArray(parsed)) {
-    sink.unreadableFile({ file: display }, 'the file starts with "[" but is not a JSON array', size, true);
-    return;
-  }
-  for (let i = 0; i < parsed.length; i++) addJsonRow(parsed[i], sink, o, { file: display, line: i + 1 }, formats);
-}
-
-function pickColumn(columns: string[], preferred: string, fallbacks: string[]): string | undefined {
-  return [preferred, ...fallbacks].find((c) => columns.includes(c));
-}
-const ID_FALLBACKS = ['InferenceId', 'inferenceId', 'inference_id', 'eventId', 'event_id', 'SageMakerInferenceId'];
-const INDEX_FALLBACKS = ['payload_index', 'payloadIndex'];
-const LABEL_FALLBACKS = ['groundTruthLabel', 'ground_truth_label', 'label', 'ground_truth', 'y_true', 'actual'];
-
-async function readCsvFile(storage: Storage, file: StorageFile, sink: Sink, o: GroundTruthOptions, formats: Record<string, number>, limits: ReadLimits): Promise<void> {
-  const display = storage.describe(file.path);
-  const size = file.size ?? 0;
-  let cols: { id?: string; index?: string; label?: string } | undefined;
-  let line = 1;
-  let readAtLastRow = 0;
-  let progress: InputProgress | undefined;
-  try {
-    const opened = await openInput(storage, file.path, limits);
-    progress = opened.progress;
-    const source = Readable.from(opened.chunks);
-    const parser = parseCsv({ columns: true, skip_empty_lines: true, trim: true, bom: true, max_record_size: Math.min(limits.maxLineBytes, MAX_STRING_BYTES) });
-    // pipe() does not pass a source's error on: without this a broken read would be an unhandled error.
-    source.on('error', (error) => parser.destroy(error));
-    source.pipe(parser);
-    for await (const row of parser as AsyncIterable<Record<string, string>>) {
-      line++;
-      readAtLastRow = progress.rawBytes;
-      if (!cols) {
-        const names = Object.keys(row);
-        cols = { id: pickColumn(names, o.idField, ID_FALLBACKS), index: pickColumn(names, o.indexField, INDEX_FALLBACKS), label: pickColumn(names, o.labelField, LABEL_FALLBACKS) };
-        if (!cols.id || !cols.label) {
-          source.destroy();
-          const detail = `the header has no ${!cols.id ? `id column (${o.idField})` : `label column (${o.labelField})`}`;
-          noteUnreadable(sink.unreadable, sink.tally, 'gt_missing_field', { file: display, line: 1, detail }, size, true);
-          return;
-        }
-      }
-      sink.add(row[cols.id!], cols.index ? row[cols.index] : undefined, row[cols.label!], { file: display, line });
-      formats.csv = (formats.csv ?? 0) + 1;
-    }
-  } catch (error) {
-    if (error instanceof ConfigError) throw error;
-    const detail = error instanceof UnreadableInput ? error.message : (error as Error).message;
-    sink.unreadableFile({ file: display, line }, detail, size - readAtLastRow, line === 1);
-  } finally {
-    if (progress?.trailingGarbage !== undefined) sink.tally.add('gt_gzip_trailing_garbage', { file: display, detail: progress.trailingGarbage });
-  }
-}
-
-async function readParquetFile(storage: Storage, file: StorageFile, sink: Sink, o: GroundTruthOptions, formats: Record<string, number>, limits: ReadLimits): Promise<void> {
-  const display = storage.describe(file.path);
-  const size = file.size ?? 0;
-  if (size > limits.maxFileBytes) {
-    sink.unreadableFile({ file: display }, `the Parquet file holds ${size} bytes, more than MPM_MAX_FILE_BYTES ${limits.maxFileBytes} (Parquet is read whole)`, size, true);
-    return;
-  }
-  try {
-    const table = await readParquetTable(new Uint8Array(await storage.readFile(file.path, limits.maxFileBytes)));
-    const names = table.schema.fields.map((f) => f.name);
-    const id = pickColumn(names, o.idField, ID_FALLBACKS);
-    const index = pickColumn(names, o.indexField, INDEX_FALLBACKS);
-    const label = pickColumn(names, o.labelField, LABEL_FALLBACKS);
-    if (!id || !label) {
-      const detail = `no ${!id ? `id column (${o.idField})` : `label column (${o.labelField})`}; columns: ${names.slice(0, 20).join(', ')}${names.length > 20 ? ', …' : ''}`;
-      noteUnreadable(sink.unreadable, sink.tally, 'gt_missing_field', { file: display, detail }, size, true);
-      return;
-    }
-    const idCol = table.getChild(id)!;
-    const indexCol = index ? table.getChild(index) : null;
-    const labelCol = table.getChild(label)!;
-    formats.parquet = (formats.parquet ?? 0) + table.numRows;
-    for (let i = 0; i < table.numRows; i++) {
-      const idx = indexCol?.get(i);
-      const lab = labelCol.get(i);
-      // pandas writes numeric ids as int64, which Arrow hands over as bigints: their decimal text is the id.
-      const rowId = idCol.get(i);
-      sink.add(typeof rowId === 'bigint' ? String(rowId) : rowId, typeof idx === 'bigint' ? Number(idx) : idx, typeof lab === 'bigint' ? Number(lab) : lab, { file: display, line: i + 1 });
-    }
-  } catch (error) {
-    if (error instanceof ConfigError) throw error;
-    sink.unreadableFile({ file: display }, (error as Error).message, size, true);
+    if (file?.progress.trailingGarbage !== undefined) sink.tally.add('gt_gzip_trailing_garbage', { file: display, detail: file.progress.trailingGarbage });
   }
 }
 
@@ -337,20 +209,19 @@ async function readParquetFile(storage: Storage, file: StorageFile, sink: Sink, 
  */
 export async function readGroundTruth(
   storage: Storage,
-  o: GroundTruthOptions,
+  gt: GroundTruthOptions,
   codec: LabelCodec,
   tally: InputErrorTally,
   onFile?: (file: StorageFile) => void,
 ): Promise<{ store: LabelStore; summary: GroundTruthSummary; bytes: number }> {
   const store = new LabelStore();
-  const sink = new Sink(store, codec, tally, o.binary);
-  const limits = o.limits ?? DEFAULT_READ_LIMITS;
+  const sink = new Sink(store, codec, tally, gt.binary);
   const formats: Record<string, number> = {};
   let pruned = 0;
   let skipped: SkippedFiles | undefined;
   const files: StorageFile[] = [];
   const walk = walkFiles(storage, '', {
-    range: o.range,
+    range: gt.range,
     accept: (p) => ACCEPT.test(p),
     onPruned: () => pruned++,
     onSkipped: (_, why) => {
@@ -364,14 +235,7 @@ export async function readGroundTruth(
   files.sort((a, b) => when(a.path) - when(b.path) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   for (const file of files) {
     onFile?.(file);
-    const kind = fileFormatOf(file.path, o.format);
-    if (kind === 'csv') {
-      await readCsvFile(storage, file, sink, o, formats, limits);
-    } else if (kind === 'parquet') {
-      await readParquetFile(storage, file, sink, o, formats, limits);
-    } else {
-      await readJsonFile(storage, file, sink, o, formats, limits);
-    }
+    await readFile(storage, file, sink, gt, formats);
   }
   const summary: GroundTruthSummary = {
     location: storage.location,

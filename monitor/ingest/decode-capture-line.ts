@@ -26,6 +26,9 @@ export type DecodedLine =
   | { status: 'ok'; id: string; idSource: 'inferenceId' | 'eventId'; inferenceTime?: number; predictions: Prediction[]; labels?: Map<number, unknown> }
   | { status: 'skipped'; reason: 'outside_window' | 'shadow_traffic' };
 
+/** One capture record read in the window: its key, its predictions and, in merged capture, its labels. */
+export type CaptureRecord = Extract<DecodedLine, { status: 'ok' }>;
+
 /** A note about a record that is read all the same. */
 export type LineWarning = 'no_inference_time';
 
@@ -58,10 +61,16 @@ export function decodeCaptureLine(line: string, o: CaptureLineOptions, warn: (w:
   let id: string;
   let idSource: 'inferenceId' | 'eventId';
   // Ids are strings and never coerced: "007" and "7" are different keys.
-  if (typeof inferenceId === 'string' && inferenceId !== '') ((id = inferenceId), (idSource = 'inferenceId'));
-  else if (typeof inferenceId === 'number') ((id = String(inferenceId)), (idSource = 'inferenceId'));
-  else if (typeof eventId === 'string' && eventId !== '') ((id = eventId), (idSource = 'eventId'));
-  else throw new RecordProblem('missing_event_id');
+  if (typeof inferenceId === 'string' && inferenceId !== '') {
+    id = inferenceId;
+    idSource = 'inferenceId';
+  } else if (typeof inferenceId === 'number') {
+    id = String(inferenceId);
+    idSource = 'inferenceId';
+  } else if (typeof eventId === 'string' && eventId !== '') {
+    id = eventId;
+    idSource = 'eventId';
+  } else throw new RecordProblem('missing_event_id');
 
   const output = captureData.endpointOutput;
   if (!output || typeof output !== 'object' || output.data === undefined || output.data === null) throw new RecordProblem('missing_endpoint_output');

@@ -1,126 +1,160 @@
 /**
- * @module Mergeable sums behind the regression metrics, for the full data and the 5 subsamples: the count, the mean
- * and sum of squared deviations of y (Welford, merged with Chan et al.), and exact sums (ExactSum) of |e|, e² and the
- * absolute percentage error. Exact sums cannot overflow: one prediction of ±1e308 used to turn Σe² (and so mae, mse,
- * rmse and r2) into Infinity for the whole window (issue 14, item 11); now each metric is finite whenever its own
- * value is within double range.
+ * @module Mergeable sums behind the regression metrics, for the full data and the 5 subsamples: the count, and exact
+ * sums (ExactSum) of y, y², |e|, e² and the absolute percentage error. Exact sums make every metric independent of
+ * how the records were split into chunks, threads or hosts and of the merge order, to the last bit, and they cannot
+ * overflow: a prediction of 1e308 leaves mae and r2 computable.
  */
-import { EXACT_SUM_SCALE, ExactSum, roundQuotient, roundScaled } from './exact-sum.ts';
-import { addMoment, mergeMoment } from './math.ts';
+import type { AccumulatorState } from '../state/accumulator-state.ts';
+import { expectState } from '../state/accumulator-state.ts';
+import { InputError } from '../errors.ts';
+import { centralMoment, ExactSum, roundQuotient, roundScaled, SCALE } from './exact-sum.ts';
 import { STATE_COUNT, SUBSAMPLE_COUNT } from './subsample.ts';
-
-/** Offsets inside one state's block of (n, mean, M2) of y, the triple of math.ts. */
-const COUNT = 0;
-const M2 = 2;
-const STRIDE = 3;
 
 /** scikit-learn's ε in mean_absolute_percentage_error: `np.finfo(np.float64).eps`. */
 export const MAPE_EPSILON = Number.EPSILON;
 
-/** The sums of one state. */
+/** The sums of one state, each rounded once from its exact value. */
 export interface RegressionSums {
   count: number;
   /** Σ (y − ȳ)², the total sum of squares of r2. */
   totalSquares: number;
-  /** Σ|e|, Σe², Σ|e|/max(|y|, ε), each the exact sum rounded once (±Infinity only beyond double range). */
   absoluteErrors: number;
   squaredErrors: number;
   percentageErrors: number;
-  /** The means of those sums over count, from the exact sums: finite whenever the mean itself is. */
-  meanAbsoluteError: number;
-  meanSquaredError: number;
-  /** √(Σe²/n), from the exact sum when Σe²/n itself is beyond double range. */
-  rootMeanSquaredError: number;
-  meanPercentageError: number;
+  /** Exact quotients for sums beyond the double range (mae, mse and r2 stay computable). */
+  exact: { meanAbsoluteError(): number; meanSquaredError(): number; rootMeanSquaredError(): number; residualRatio(): number };
 }
 
-/** Σ/n rounded once: Σ's double divided by n when Σ is finite (as before), else from the exact sum. */
-function meanOf(sum: ExactSum, count: number): number {
-  const value = sum.value();
-  if (Number.isFinite(value) || Number.isNaN(value)) return value / count;
-  const scaled = sum.scaled();
-  return scaled === undefined ? value : roundQuotient(scaled, BigInt(count), -EXACT_SUM_SCALE);
-}
+/** The exact sums of one state. */
+class StateSums {
+  count = 0;
+  readonly y = new ExactSum();
+  readonly ySquares = new ExactSum();
+  readonly absolute = new ExactSum();
+  readonly squares = new ExactSum();
+  readonly percentage = new ExactSum();
 
-/** ⌊√n⌋ of a BigInt (Newton's method). */
-function isqrt(n: bigint): bigint {
-  if (n < 2n) return n;
-  // Start above the root (2^⌈bits/2⌉): Newton's steps then decrease to ⌊√n⌋.
-  let x = 1n << BigInt(Math.ceil(n.toString(2).length / 2));
-  for (;;) {
-    const y = (x + n / x) >> 1n;
-    if (y >= x) return x;
-    x = y;
+  add(actual: number, error: number, absolute: number, percentage: number): void {
+    this.count++;
+    this.y.add(actual);
+    this.ySquares.addSquare(actual);
+    this.absolute.add(absolute);
+    this.squares.addSquare(error);
+    this.percentage.add(percentage);
+  }
+
+  merge(other: StateSums): void {
+    this.count += other.count;
+    this.y.merge(other.y);
+    this.ySquares.merge(other.ySquares);
+    this.absolute.merge(other.absolute);
+    this.squares.merge(other.squares);
+    this.percentage.merge(other.percentage);
   }
 }
 
-/** √(Σ/n) from an exact sum of squares, for when Σ/n is beyond double range but its root is not. */
-function rootMeanOf(sum: ExactSum, count: number, mean: number): number {
-  if (Number.isFinite(mean) || Number.isNaN(mean)) return Math.sqrt(mean);
-  const scaled = sum.scaled();
-  if (scaled === undefined || scaled < 0n) return Math.sqrt(mean);
-  // Σ/n = scaled·2^-S / n; with 2k extra bits, √(scaled·2^2k / n) · 2^-(k + S/2), S even.
-  const k = 64;
-  const radicand = (scaled << BigInt(2 * k)) / BigInt(count);
-  const root = isqrt(radicand);
-  const exact = root * root === radicand && radicand * BigInt(count) === scaled << BigInt(2 * k);
-  // A sticky bit below the root's last place breaks ties when the root is not exact.
-  return exact ? roundScaled(root, -(k + EXACT_SUM_SCALE / 2)) : roundScaled((root << 1n) | 1n, -(k + EXACT_SUM_SCALE / 2) - 1);
-}
+const SUMS = ['y', 'ySquares', 'absolute', 'squares', 'percentage'] as const;
 
-/** Six states: Welford's triple of y in one Float64Array, and three exact sums each. */
 export class RegressionMoments {
-  readonly #data = new Float64Array(STATE_COUNT * STRIDE);
-  readonly #absolute = Array.from({ length: STATE_COUNT }, () => new ExactSum());
-  readonly #squared = Array.from({ length: STATE_COUNT }, () => new ExactSum());
-  readonly #percentage = Array.from({ length: STATE_COUNT }, () => new ExactSum());
-
-  #addTo(state: number, actual: number, error: number, absolute: number, percentage: number): void {
-    addMoment(this.#data, state * STRIDE + COUNT, actual);
-    this.#absolute[state]!.add(absolute);
-    this.#squared[state]!.addSquare(error);
-    this.#percentage[state]!.add(percentage);
-  }
+  readonly #states = Array.from({ length: STATE_COUNT }, () => new StateSums());
 
   /** Counts one pair of finite numbers in the full state and in the subsamples of `mask`. */
   add(actual: number, predicted: number, mask: number): void {
     const error = predicted - actual;
     const absolute = Math.abs(error);
     const percentage = absolute / Math.max(Math.abs(actual), MAPE_EPSILON);
-    this.#addTo(0, actual, error, absolute, percentage);
+    this.#states[0]!.add(actual, error, absolute, percentage);
     for (let j = 0; j < SUBSAMPLE_COUNT; j++) {
-      if ((mask >>> j) & 1) this.#addTo(j + 1, actual, error, absolute, percentage);
+      if ((mask >>> j) & 1) this.#states[j + 1]!.add(actual, error, absolute, percentage);
     }
   }
 
   /** Folds in every state of `other`. */
   addFrom(other: RegressionMoments): void {
-    for (let state = 0; state < STATE_COUNT; state++) {
-      const at = state * STRIDE;
-      mergeMoment(this.#data, at + COUNT, other.#data, at + COUNT);
-      this.#absolute[state]!.merge(other.#absolute[state]!);
-      this.#squared[state]!.merge(other.#squared[state]!);
-      this.#percentage[state]!.merge(other.#percentage[state]!);
-    }
+    for (let state = 0; state < STATE_COUNT; state++) this.#states[state]!.merge(other.#states[state]!);
   }
 
   /** The sums of `state` (0 = full data, j + 1 = subsample j). */
   sums(state: number): RegressionSums {
-    const data = this.#data;
-    const at = state * STRIDE;
-    const count = data[at + COUNT]!;
-    const squared = this.#squared[state]!;
-    const meanSquaredError = meanOf(squared, count);
+    const s = this.#states[state]!;
+    const n = BigInt(s.count);
     return {
-      count,
-      totalSquares: data[at + M2]!,
-      absoluteErrors: this.#absolute[state]!.value(),
-      squaredErrors: squared.value(),
-      percentageErrors: this.#percentage[state]!.value(),
-      meanAbsoluteError: meanOf(this.#absolute[state]!, count),
-      meanSquaredError,
-      rootMeanSquaredError: count === 0 ? NaN : rootMeanOf(squared, count, meanSquaredError),
-      meanPercentageError: meanOf(this.#percentage[state]!, count),
+      count: s.count,
+      totalSquares: centralMoment(s.count, s.y, s.ySquares),
+      absoluteErrors: s.absolute.value(),
+      squaredErrors: s.squares.value(),
+      percentageErrors: s.percentage.value(),
+      exact: {
+        meanAbsoluteError: () => quotient(s.absolute, n),
+        meanSquaredError: () => quotient(s.squares, n),
+        rootMeanSquaredError: () => rootOfQuotient(s.squares, n),
+        // SS_res / SS_tot = n·E·2^S / (n·Q·2^S − Y²) with E, Q, Y the scaled sums of e², y², y.
+        residualRatio: () => {
+          const e = s.squares.scaled();
+          const q = s.ySquares.scaled();
+          const y = s.y.scaled();
+          if (e === undefined || q === undefined || y === undefined) return NaN;
+          const total = n * q * (1n << BigInt(SCALE)) - y * y;
+          return total === 0n ? NaN : roundQuotient(n * e * (1n << BigInt(SCALE)), total, 0);
+        },
+      },
     };
+  }
+
+  save(): AccumulatorState {
+    return {
+      kind: 'regression-moments',
+      version: 1,
+      meta: { counts: this.#states.map((s) => s.count) },
+      arrays: {},
+      parts: Object.fromEntries(this.#states.flatMap((s, state) => SUMS.map((name) => [`${state}.${name}`, s[name].save()]))),
+    };
+  }
+
+  static load(state: AccumulatorState): RegressionMoments {
+    expectState(state, 'regression-moments', 1);
+    const counts = (state.meta as { counts?: unknown } | null)?.counts;
+    if (!Array.isArray(counts) || counts.length !== STATE_COUNT || counts.some((c) => !Number.isSafeInteger(c) || (c as number) < 0)) {
+      throw new InputError('state: a regression-moments state has no valid counts');
+    }
+    const moments = new RegressionMoments();
+    moments.#states.forEach((s, i) => {
+      const loaded = new StateSums();
+      loaded.count = counts[i] as number;
+      for (const name of SUMS) {
+        const part = state.parts?.[`${i}.${name}`];
+        if (part === undefined) throw new InputError(`state: a regression-moments state lacks the sum ${i}.${name}`);
+        loaded[name].merge(ExactSum.load(part));
+      }
+      s.merge(loaded);
+    });
+    return moments;
+  }
+}
+
+/** An exact sum divided by n, rounded once. */
+function quotient(sum: ExactSum, n: bigint): number {
+  const scaled = sum.scaled();
+  if (scaled === undefined || n === 0n) return NaN;
+  return roundQuotient(scaled, n, -SCALE);
+}
+
+/** √(sum / n), within one unit in the last place: the integer square root of the exact quotient, 64 bits wide. */
+function rootOfQuotient(sum: ExactSum, n: bigint): number {
+  const scaled = sum.scaled();
+  if (scaled === undefined || n === 0n || scaled < 0n) return NaN;
+  // sum/n = scaled·2^-S/n; with 2k extra bits, √ = isqrt(scaled·2^2k / n)·2^(-(S/2) − k).
+  const k = Math.max(0, 70 - Math.floor((scaled.toString(2).length - n.toString(2).length) / 2));
+  return roundScaled(isqrt((scaled << BigInt(2 * k)) / n), -(SCALE / 2) - k);
+}
+
+/** ⌊√x⌋ for x ≥ 0 (Newton's method on BigInt). */
+function isqrt(x: bigint): bigint {
+  if (x < 2n) return x;
+  let r = 1n << BigInt(Math.ceil(x.toString(2).length / 2));
+  for (;;) {
+    const next = (r + x / r) >> 1n;
+    if (next >= r) return r;
+    r = next;
   }
 }

@@ -1,42 +1,18 @@
 /**
- * @module The registry of the files mpm owns in output_path, and their removal when a run does not write them: after
- * a failed run in a reused folder, the previous run's statistics.json and constraint_violations.json used to stay
- * beside the new failed report (issue 14, item 5). Only files in this registry are ever removed.
+ * @module Removes the files mpm owns in output_path (the registry report/report-files.ts) that a run does not write,
+ * so a reused folder holds one run's consistent set: after a failed run, the previous run's statistics.json and
+ * constraint_violations.json used to stay beside the new failed report (issue 14, item 5). Only registered files are
+ * ever removed, and never one this run reads.
  */
 import path from 'node:path';
 import { OutputError } from '../errors.ts';
 import type { Storage } from '../storage/storage.ts';
-
-/** One file a monitoring run writes into output_path. */
-export interface OwnedOutput {
-  /** Its name in output_path. */
-  file: string;
-  /** What it holds (for messages). */
-  what: string;
-}
-
-/**
- * Every file a monitoring run may write into output_path, in the order they are written. A feature that writes a new
- * file there adds it with {@link registerOwnedOutput} (or to this list), so a run that does not write it removes the
- * previous run's copy.
- */
-export const OWNED_OUTPUTS: OwnedOutput[] = [
-  { file: 'statistics.json', what: 'the metrics' },
-  { file: 'constraint_violations.json', what: 'the violations' },
-  { file: 'constraints.json', what: 'the constraints checked' },
-  { file: 'report.html', what: 'the report page' },
-  { file: 'monitoring_report.json', what: 'the run report' },
-];
-
-/** Adds a file to the registry (once). */
-export function registerOwnedOutput(output: OwnedOutput): void {
-  if (!OWNED_OUTPUTS.some((o) => o.file === output.file)) OWNED_OUTPUTS.push(output);
-}
+import { REPORT_FILES } from './report-files.ts';
 
 export interface RemoveStaleOptions {
   /** Files this run wrote (or is about to write): kept. */
   written?: Iterable<string>;
-  /** Locations this run reads (baseline constraints or statistics): never removed, even when they carry an owned name. */
+  /** Locations this run reads (baseline constraints or statistics): never removed, even under an owned name. */
   inputs?: ReadonlyArray<string | undefined>;
 }
 
@@ -46,8 +22,7 @@ function sameLocation(location: string, input: string): boolean {
 }
 
 /**
- * Removes the owned files in `output` that this run did not write, so the folder holds one run's consistent set.
- * Resolves with the names removed.
+ * Removes the registered files in `output` this run did not write. Resolves with the names removed.
  *
  * @throws OutputError naming the file when one cannot be removed (on S3 the role needs s3:DeleteObject).
  */
@@ -55,7 +30,7 @@ export async function removeStaleOutputs(output: Storage, options: RemoveStaleOp
   const written = new Set(options.written ?? []);
   const inputs = (options.inputs ?? []).filter((i): i is string => i !== undefined);
   const removed: string[] = [];
-  for (const { file, what } of OWNED_OUTPUTS) {
+  for (const file of Object.values(REPORT_FILES)) {
     if (written.has(file)) continue;
     const location = output.describe(file);
     if (inputs.some((input) => sameLocation(location, input))) continue;
@@ -70,8 +45,8 @@ export async function removeStaleOutputs(output: Storage, options: RemoveStaleOp
       await output.deleteFile(file);
     } catch (error) {
       throw new OutputError(
-        `output: cannot remove the previous run's ${file} (${what}) from ${output.location}, which this run does not replace (${(error as Error).message}); ` +
-          'a stale file would be read as this run\'s result (on S3 the role needs s3:DeleteObject)',
+        `output: cannot remove the previous run's ${file} from ${output.location}, which this run does not replace (${(error as Error).message}); ` +
+          "a stale file would be read as this run's result (on S3 the role needs s3:DeleteObject)",
         { cause: error },
       );
     }

@@ -32,5 +32,3 @@ export function truncateUtf8(text: string, max = 1024): string {
   return buf.toString('utf8', 0, end);
 }
 
-/** Writes the message file: atomically for a regular file, through a link, a device or a pipe (write-message.ts). */
-export { writeMessageFile, writeMessageFileSync } from './write-message.ts';

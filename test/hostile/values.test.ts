@@ -5,7 +5,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { runMonitor } from '../helpers/run-monitor.ts';
-import { CAPTURE_DIR, HOUR, captureLine, goodTraffic, labelRow, reasonCount, removeFolders, reportOf, runArgs, tempFolder, writeTree } from './inputs.ts';
+import { CAPTURE_DIR, HOUR, captureLine, goodTraffic, labelRow, removeFolders, reportOf, runArgs, tempFolder, writeTree } from './inputs.ts';
 
 afterAll(removeFolders);
 

@@ -1,16 +1,51 @@
 /**
- * @module The input error limit (MPM_MAX_INPUT_ERROR_RATE), judged per source (capture lines, ground-truth rows) as
- * the larger of two shares: bad lines among the lines read, and unreadable bytes among the bytes the files were
- * listed with. An unreadable file used to count as one error among thousands of lines, so losing half the capture
- * still said "Completed ... no violations" (issue 14, item 3). A file lost entirely is also a violation naming it.
+ * @module The error gate: too many bad inputs fail the run (exit 3), since the verdict would rest on an unknown share
+ * of the traffic. Capture lines and ground-truth rows are judged apart: the lookahead reads many more label rows than
+ * capture lines, and mixed into one share they hid a broken capture. Each source is judged by the larger of two
+ * shares: bad lines among the lines read, and unreadable bytes among the bytes its files were listed with. An
+ * unreadable file used to count as one error among thousands of lines, so losing half the capture still said
+ * "Completed ... no violations" (issue 14, item 3); a file lost entirely is also a violation that names it.
  */
 import type { Violation } from '../constraints/evaluate.ts';
 import { InputError } from '../errors.ts';
-import type { ReasonTally } from '../ingest/input-errors.ts';
+import type { GroundTruthSummary } from '../ground-truth/read-ground-truth.ts';
+import type { InputErrorTally, ReasonTally } from '../ingest/input-errors.ts';
 import { MAX_NAMED_FILES, type UnreadableFiles } from '../ingest/unreadable-files.ts';
+import type { CaptureSummary } from '../scan/capture-summary.ts';
+
+export interface GateInputs {
+  tally: InputErrorTally;
+  capture: CaptureSummary;
+  groundTruth?: GroundTruthSummary;
+  /** The bytes the ground-truth files were listed with. */
+  groundTruthBytes?: number;
+  limit: number;
+}
+
+/** The capture and ground-truth sources of a run, as the gate sees them. */
+export function gateSources({ tally, capture, groundTruth, groundTruthBytes }: Omit<GateInputs, 'limit'>): GateSource[] {
+  const reasons = [...tally.byReason.entries()];
+  return [
+    { what: 'capture lines', filesWhat: 'capture files', total: capture.lines, reasons: reasons.filter(([r]) => !r.startsWith('gt_')), files: capture.files, bytes: capture.bytes, unreadable: capture.unreadable_files },
+    {
+      what: 'ground-truth rows',
+      filesWhat: 'ground-truth files',
+      total: groundTruth?.rows ?? 0,
+      reasons: reasons.filter(([r]) => r.startsWith('gt_')),
+      files: groundTruth?.files ?? 0,
+      bytes: groundTruthBytes ?? 0,
+      unreadable: groundTruth?.unreadable_files,
+    },
+  ];
+}
+
+/** Throws an InputError when a source's errors pass the limit (MPM_MAX_INPUT_ERROR_RATE). */
+export function gateInputErrors(inputs: GateInputs): void {
+  checkInputErrorGate(gateSources(inputs), inputs.limit);
+}
 
 /** Reasons that concern a whole file, not a line: they are weighed by bytes, never counted as bad lines. */
-export const FILE_LEVEL_REASONS: ReadonlySet<string> = new Set(['gzip_trailing_garbage', 'gt_gzip_trailing_garbage']);
+const FILE_LEVEL_REASONS: ReadonlySet<string> = new Set(['gzip_trailing_garbage', 'gt_gzip_trailing_garbage']);
 
 /** One source of input, as the gate sees it. */
 export interface GateSource {

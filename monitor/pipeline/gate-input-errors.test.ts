@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../errors.ts';
 import type { ReasonTally } from '../ingest/input-errors.ts';
-import { checkInputErrorGate, gateShares, lostFilesViolation, type GateSource } from './error-gate.ts';
+import { checkInputErrorGate, gateShares, lostFilesViolation, type GateSource } from './gate-input-errors.ts';
 
 const tally = (count: number, samples: ReasonTally['samples'] = []): ReasonTally => ({ count, description: '', samples });
 

@@ -9,6 +9,7 @@ import { explodeResponse, type Prediction, type ResponseOptions } from './explod
 import { RecordProblem } from './input-errors.ts';
 import { decodeGroundTruthData } from './ground-truth-data.ts';
 import { describeValue } from './describe-value.ts';
+import { jsonErrorDetail } from './json-error.ts';
 import { canonicalLabel } from '../metrics/labels.ts';
 import type { ReadLimits } from './read-limits.ts';
 
@@ -32,13 +33,28 @@ export type CaptureRecord = Extract<DecodedLine, { status: 'ok' }>;
 /** A note about a record that is read all the same. */
 export type LineWarning = 'no_inference_time';
 
+/** The record counts a request is consistent with (count-request.ts over the decoded payload); throws RecordProblem. */
+export type RequestCounter = (input: CapturedPayload) => number[];
+
+/** Today's request count: decode the request's text and parse it (count-request.ts). */
+export const parseRequestCounts: RequestCounter = (input) => countRequestRecords(decodePayload(input, 'endpointInput')).counts;
+
 export function decodeCaptureLine(line: string, o: CaptureLineOptions, warn: (w: LineWarning) => void): DecodedLine {
   let record: unknown;
   try {
     record = JSON.parse(line);
   } catch (error) {
-    throw new RecordProblem('invalid_json', (error as Error).message);
+    // Never V8's quote of the line: a file that is not capture must not be echoed into reports (issue 14, item 6).
+    throw new RecordProblem('invalid_json', jsonErrorDetail(error));
   }
+  return decodeCaptureRecord(record, o, warn, parseRequestCounts);
+}
+
+/**
+ * Decodes a capture record already parsed from its line. `countRequest` gives the request's record counts when the
+ * count check is on (capture-line-bytes.ts passes one that reads the request from the line's bytes).
+ */
+export function decodeCaptureRecord(record: unknown, o: CaptureLineOptions, warn: (w: LineWarning) => void, countRequest: RequestCounter): DecodedLine {
   if (record === null || typeof record !== 'object') throw new RecordProblem('not_a_capture_record');
   const rec = record as { captureData?: Record<string, CapturedPayload>; eventMetadata?: Record<string, unknown>; groundTruthData?: unknown };
   const captureData = rec.captureData;
@@ -78,7 +94,7 @@ export function decodeCaptureLine(line: string, o: CaptureLineOptions, warn: (w:
 
   const input = captureData.endpointInput;
   if (o.checkRequestCount && input && typeof input === 'object' && typeof input.data === 'string') {
-    const { counts } = countRequestRecords(decodePayload(input, 'endpointInput'));
+    const counts = countRequest(input);
     if (!counts.includes(predictions.length)) {
       throw new RecordProblem('count_mismatch', `request has ${counts[0]} records, response has ${predictions.length} predictions`);
     }

@@ -15,7 +15,7 @@ import { isOperator, OPERATORS, type ComparisonOperator } from './operators.ts';
  * Problems listed in one error, at most, and unknown metric names quoted: a file of 100,000 unknown names used to
  * build a message repeating the list of valid names 100,000 times (1.2 GB of memory, a 41 MB run report).
  */
-export const MAX_LISTED_PROBLEMS = 20;
+const MAX_LISTED_PROBLEMS = 20;
 const MAX_QUOTED_NAMES = 10;
 
 export interface Constraint {
@@ -41,6 +41,21 @@ function sectionFor(problemType: ProblemType): string {
   return Object.entries(SECTIONS).find(([, p]) => p === problemType)![0];
 }
 
+/** The constraint entries of a file: its problem type's section (SageMaker's schema), or its top level (the seed's). */
+function entriesOf(obj: Record<string, unknown>, where: string, problemType: ProblemType): { entries: Record<string, unknown>; schema: ConstraintSet['schema'] } {
+  const sectionKeys = Object.keys(obj).filter((k) => Object.hasOwn(SECTIONS, k));
+  if (sectionKeys.length === 0) return { schema: 'seed', entries: Object.fromEntries(Object.entries(obj).filter(([k]) => k !== 'version')) };
+  const wanted = sectionFor(problemType);
+  if (!sectionKeys.includes(wanted)) {
+    throw new ConfigError(`config: ${where} has "${sectionKeys.join('", "')}" but problem_type is ${problemType}; expected a "${wanted}" section`);
+  }
+  const section = obj[wanted];
+  if (section === null || typeof section !== 'object' || Array.isArray(section)) {
+    throw new ConfigError(`config: ${where} has "${wanted}" ${describeValue(section)}; expected an object of {"threshold", "comparison_operator"}`);
+  }
+  return { schema: 'sagemaker', entries: section as Record<string, unknown> };
+}
+
 /** Parses and validates constraints for a problem type. Throws one ConfigError listing every problem. */
 export function parseConstraints(text: string, source: string, problemType: ProblemType): ConstraintSet {
   const where = `baseline_constraints ${showValue(source)}`;
@@ -58,24 +73,7 @@ export function parseConstraints(text: string, source: string, problemType: Prob
   if ('features' in obj || 'monitoring_config' in obj) {
     throw new ConfigError(`config: ${where} is a data-quality constraints file (it has "features"); expected model-quality constraints with a "${sectionFor(problemType)}" section`);
   }
-  const sectionKeys = Object.keys(obj).filter((k) => k in SECTIONS);
-  let entries: Record<string, unknown>;
-  let schema: ConstraintSet['schema'];
-  if (sectionKeys.length > 0) {
-    schema = 'sagemaker';
-    const wanted = sectionFor(problemType);
-    if (!sectionKeys.includes(wanted)) {
-      throw new ConfigError(`config: ${where} has "${sectionKeys.join('", "')}" but problem_type is ${problemType}; expected a "${wanted}" section`);
-    }
-    const section = obj[wanted];
-    if (section === null || typeof section !== 'object' || Array.isArray(section)) {
-      throw new ConfigError(`config: ${where} has "${wanted}" ${describeValue(section)}; expected an object of {"threshold", "comparison_operator"}`);
-    }
-    entries = section as Record<string, unknown>;
-  } else {
-    schema = 'seed';
-    entries = Object.fromEntries(Object.entries(obj).filter(([k]) => k !== 'version'));
-  }
+  const { entries, schema } = entriesOf(obj, where, problemType);
 
   const valid = metricNames(problemType);
   const problems: string[] = [];
@@ -101,18 +99,21 @@ export function parseConstraints(text: string, source: string, problemType: Prob
     }
     if (Number.isFinite(t)) constraints.push({ metric, threshold: t, operator });
   }
-  if (unknown.length > 0) {
-    // The valid names are listed once, however many unknown names there are.
-    const quoted = unknown.slice(0, MAX_QUOTED_NAMES).map((m) => describeValue(m)).join(', ');
-    const subject = unknown.length === 1 ? `constraint on ${quoted}` : `constraints on ${quoted}${unknown.length > MAX_QUOTED_NAMES ? ` and ${unknown.length - MAX_QUOTED_NAMES} more (${unknown.length} in all)` : ''}`;
-    problems.unshift(`${subject}: no such ${problemType} metric; valid names are ${valid.join(', ')}`);
-  }
+  if (unknown.length > 0) problems.unshift(unknownMetrics(unknown, problemType, valid));
   if (problems.length > 0) {
     const listed = problems.slice(0, MAX_LISTED_PROBLEMS);
     if (problems.length > MAX_LISTED_PROBLEMS) listed.push(`… and ${problems.length - MAX_LISTED_PROBLEMS} more problems`);
     throw new ConfigError(`config: ${where} is not valid:\n- ${listed.join('\n- ')}`);
   }
   return { source, schema, constraints };
+}
+
+/** One problem for every unknown metric name: ten of them quoted, the valid names said once. */
+function unknownMetrics(unknown: readonly string[], problemType: ProblemType, valid: readonly string[]): string {
+  const quoted = unknown.slice(0, MAX_QUOTED_NAMES).map((m) => describeValue(m)).join(', ');
+  const more = unknown.length > MAX_QUOTED_NAMES ? ` and ${unknown.length - MAX_QUOTED_NAMES} more (${unknown.length} in all)` : '';
+  const subject = unknown.length === 1 ? `constraint on ${quoted}` : `constraints on ${quoted}${more}`;
+  return `${subject}: no such ${problemType} metric; valid names are ${valid.join(', ')}`;
 }
 
 /** The constraints in SageMaker's model-quality schema (what constraints.json holds). */

@@ -22,6 +22,105 @@ export interface LineOptions {
 }
 
 /**
+ * Splits chunks pushed in order into lines (see forEachLine). A line that spans chunks is kept as a list of views of
+ * them and concatenated once; a line past the maximum is dropped as soon as it passes it.
+ */
+class LineSplitter {
+  /** Lines seen so far, empty and too long ones included. */
+  lineNumber = 0;
+  // The start of a line that began in an earlier chunk: its pieces (views of the chunks), and their total length.
+  #parts: Buffer[] = [];
+  #partsBytes = 0;
+  // Inside a line already longer than max (+1 for a possible "\r"): its length so far and its last byte.
+  #skipping = false;
+  #skippedBytes = 0;
+  #skippedLast = 0;
+  // The first bytes of the stream, held until a byte-order mark can be told from the start of a line.
+  #head: Buffer | undefined = EMPTY;
+
+  constructor(
+    private readonly onLine: (line: Buffer, lineNumber: number) => void,
+    private readonly options: LineOptions,
+  ) {}
+
+  /** Takes the next chunk of the stream. */
+  push(chunk: Buffer): void {
+    let buf = chunk;
+    if (this.#head !== undefined) {
+      // Until three bytes have arrived, a byte-order mark cannot be told apart (tiny chunks happen).
+      buf = this.#head.length === 0 ? buf : Buffer.concat([this.#head, buf]);
+      if (buf.length < BOM.length && BOM.subarray(0, buf.length).equals(buf)) {
+        this.#head = buf;
+        return;
+      }
+      this.#head = undefined;
+      if (buf[0] === BOM[0] && buf[1] === BOM[1] && buf[2] === BOM[2]) buf = buf.subarray(BOM.length);
+    }
+    if (buf.length > 0) this.#scan(buf);
+  }
+
+  /** Ends the stream: the last line, when it has no newline. */
+  end(): void {
+    // A stream shorter than a byte-order mark that began like one ("\xEF\xBB" alone) is a line after all.
+    if (this.#head !== undefined && this.#head.length > 0) this.#scan(this.#head);
+    this.#head = undefined;
+    if (this.#skipping || this.#partsBytes > 0) this.#finish(EMPTY, 0, 0);
+  }
+
+  #scan(buf: Buffer): void {
+    let start = 0;
+    let nl = buf.indexOf(NEWLINE, 0);
+    while (nl !== -1) {
+      this.#finish(buf, start, nl);
+      start = nl + 1;
+      nl = buf.indexOf(NEWLINE, start);
+    }
+    const rest = buf.length - start;
+    if (rest === 0) return;
+    if (!this.#skipping && this.#partsBytes + rest > this.options.maxLineBytes + 1) {
+      // Past the limit even if the line ends with "\r": drop what was kept and skip to the newline.
+      this.#skipping = true;
+      this.#skippedBytes = this.#partsBytes;
+      this.#parts = [];
+      this.#partsBytes = 0;
+    }
+    if (this.#skipping) {
+      this.#skippedBytes += rest;
+      this.#skippedLast = buf[buf.length - 1]!;
+    } else {
+      this.#parts.push(start === 0 ? buf : buf.subarray(start));
+      this.#partsBytes += rest;
+    }
+  }
+
+  /** Ends the current line with buf[start, end). */
+  #finish(buf: Buffer, start: number, end: number): void {
+    const lineNumber = ++this.lineNumber;
+    if (this.#skipping) {
+      const last = end > start ? buf[end - 1]! : this.#skippedLast;
+      const bytes = this.#skippedBytes + (end - start);
+      this.#skipping = false;
+      this.#skippedBytes = 0;
+      this.options.onTooLong?.(lineNumber, last === CR ? bytes - 1 : bytes);
+      return;
+    }
+    let line = buf;
+    if (this.#partsBytes > 0) {
+      // The one copy of a line that spans chunks.
+      this.#parts.push(buf.subarray(start, end));
+      line = Buffer.concat(this.#parts, this.#partsBytes + (end - start));
+      this.#parts = [];
+      this.#partsBytes = 0;
+      start = 0;
+      end = line.length;
+    }
+    if (end > start && line[end - 1] === CR) end--;
+    if (end - start > this.options.maxLineBytes) this.options.onTooLong?.(lineNumber, end - start);
+    else if (end > start) this.onLine(line.subarray(start, end), lineNumber);
+  }
+}
+
+/**
  * Calls onLine(line, lineNumber) for every non-empty line of the stream, in order. Line numbers start at 1 and count
  * empty lines too, so they match what an editor shows. A UTF-8 byte-order mark at the start of the stream and a
  * trailing "\r" on each line are dropped.
@@ -38,88 +137,8 @@ export async function forEachLine(
   onLine: (line: Buffer, lineNumber: number) => void,
   options: LineOptions,
 ): Promise<number> {
-  const max = options.maxLineBytes;
-  const onTooLong = options.onTooLong;
-  // The start of a line that began in an earlier chunk: its pieces (views of the chunks), and their total length.
-  let parts: Buffer[] = [];
-  let partsBytes = 0;
-  // Inside a line already longer than max (+1 for a possible "\r"): its length so far and its last byte; nothing of
-  // it is kept.
-  let skipping = false;
-  let skippedBytes = 0;
-  let skippedLast = 0;
-  let lineNumber = 0;
-  // The first bytes of the stream, held until a byte-order mark can be told from the start of a line.
-  let head: Buffer | undefined = Buffer.alloc(0);
-
-  /** Ends the current line with buf[start, end). */
-  const finish = (buf: Buffer, start: number, end: number): void => {
-    lineNumber++;
-    if (skipping) {
-      const last = end > start ? buf[end - 1]! : skippedLast;
-      const bytes = skippedBytes + (end - start);
-      skipping = false;
-      skippedBytes = 0;
-      onTooLong?.(lineNumber, last === CR ? bytes - 1 : bytes);
-      return;
-    }
-    let line = buf;
-    if (partsBytes > 0) {
-      // The one copy of a line that spans chunks.
-      parts.push(buf.subarray(start, end));
-      line = Buffer.concat(parts, partsBytes + (end - start));
-      parts = [];
-      partsBytes = 0;
-      start = 0;
-      end = line.length;
-    }
-    if (end > start && line[end - 1] === CR) end--;
-    if (end - start > max) onTooLong?.(lineNumber, end - start);
-    else if (end > start) onLine(line.subarray(start, end), lineNumber);
-  };
-
-  const scan = (buf: Buffer): void => {
-    let start = 0;
-    let nl = buf.indexOf(NEWLINE, 0);
-    while (nl !== -1) {
-      finish(buf, start, nl);
-      start = nl + 1;
-      nl = buf.indexOf(NEWLINE, start);
-    }
-    const rest = buf.length - start;
-    if (rest === 0) return;
-    if (!skipping && partsBytes + rest > max + 1) {
-      // Past the limit even if the line ends with "\r": drop what was kept and skip to the newline.
-      skipping = true;
-      skippedBytes = partsBytes;
-      parts = [];
-      partsBytes = 0;
-    }
-    if (skipping) {
-      skippedBytes += rest;
-      skippedLast = buf[buf.length - 1]!;
-    } else {
-      parts.push(start === 0 ? buf : buf.subarray(start));
-      partsBytes += rest;
-    }
-  };
-
-  for await (const chunk of stream as AsyncIterable<Buffer | string>) {
-    let buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-    if (head !== undefined) {
-      // Until three bytes have arrived, a byte-order mark cannot be told apart (tiny chunks happen).
-      buf = head.length === 0 ? buf : Buffer.concat([head, buf]);
-      if (buf.length < BOM.length && BOM.subarray(0, buf.length).equals(buf)) {
-        head = buf;
-        continue;
-      }
-      head = undefined;
-      if (buf[0] === BOM[0] && buf[1] === BOM[1] && buf[2] === BOM[2]) buf = buf.subarray(BOM.length);
-    }
-    if (buf.length > 0) scan(buf);
-  }
-  // A stream shorter than a byte-order mark that began like one ("\xEF\xBB" alone) is a line after all.
-  if (head !== undefined && head.length > 0) scan(head);
-  if (skipping || partsBytes > 0) finish(EMPTY, 0, 0);
-  return lineNumber;
+  const splitter = new LineSplitter(onLine, options);
+  for await (const chunk of stream as AsyncIterable<Buffer | string>) splitter.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  splitter.end();
+  return splitter.lineNumber;
 }

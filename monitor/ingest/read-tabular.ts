@@ -6,7 +6,7 @@
  */
 import type { DatasetFormat } from '../config/dataset-format.ts';
 import { ConfigError, showValue } from '../errors.ts';
-import type { Storage } from '../storage/storage.ts';
+import type { Storage, StorageFile } from '../storage/storage.ts';
 import { toPrediction, type Prediction, type ResponseOptions } from './explode-response.ts';
 import { type InputErrorTally, RecordProblem } from './input-errors.ts';
 import { compilePath, getPath, asColumnIndex, type CompiledPath } from './json-path.ts';
@@ -139,16 +139,34 @@ export async function readTabular(
   for await (const entry of walkFiles(storage, '', { accept: (p) => accept.test(p) })) {
     summary.files++;
     summary.bytes += entry.size ?? 0;
-    const display = storage.describe(entry.path);
-    let cells: Cells | undefined;
-    // Issue 14: a file that cannot be read to its end weighs by its unread bytes; a line past the limit is skipped.
-    let lastLine = 0;
-    let readAtLastRow = 0;
-    let file: RowFile | undefined;
-    try {
-      file = await openRows(storage, entry.path, layoutOf(format), limits);
-      const rows = file;
-      await rows.forEach((row) => {
+    await readTabularFile(storage, entry, format, columns, limits, tally, summary, emit);
+  }
+  return summary;
+}
+
+/**
+ * Reads the rows of one file into `emit`. A file that cannot be read to its end weighs by its unread bytes; a line
+ * past MPM_MAX_LINE_BYTES is skipped (issue 14).
+ */
+async function readTabularFile(
+  storage: Storage,
+  entry: StorageFile,
+  format: TabularFormat,
+  columns: TabularColumns,
+  limits: ReadLimits,
+  tally: InputErrorTally,
+  summary: TabularSummary,
+  emit: (cells: ReturnType<Cells>, where: { file: string; line: number }) => void,
+): Promise<void> {
+  const display = storage.describe(entry.path);
+  let cells: Cells | undefined;
+  let lastLine = 0;
+  let readAtLastRow = 0;
+  let file: RowFile | undefined;
+  try {
+    file = await openRows(storage, entry.path, layoutOf(format), limits);
+    const rows = file;
+    await rows.forEach((row) => {
       const where = { file: display, line: row.line };
       if (row.line > 0) {
         lastLine = row.line;
@@ -167,12 +185,10 @@ export async function readTabular(
       }
       cells ??= format.kind === 'json' ? objectCells(columns) : columnCells(rows, columns);
       emit(cells(row.value), where);
-      });
-    } catch (error) {
-      if (!(error instanceof UnreadableInput)) throw error;
-      noteUnreadable(summary, tally, 'unreadable_file', { file: display, line: lastLine + 1, detail: error.message }, (entry.size ?? 0) - readAtLastRow, lastLine === 0);
-    }
-    if (file?.progress.trailingGarbage !== undefined) tally.add('gzip_trailing_garbage', { file: display, detail: file.progress.trailingGarbage });
+    });
+  } catch (error) {
+    if (!(error instanceof UnreadableInput)) throw error;
+    noteUnreadable(summary, tally, 'unreadable_file', { file: display, line: lastLine + 1, detail: error.message }, (entry.size ?? 0) - readAtLastRow, lastLine === 0);
   }
-  return summary;
+  if (file?.progress.trailingGarbage !== undefined) tally.add('gzip_trailing_garbage', { file: display, detail: file.progress.trailingGarbage });
 }

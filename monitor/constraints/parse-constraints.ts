@@ -9,7 +9,9 @@ import { describeValue } from '../ingest/describe-value.ts';
 import { jsonErrorDetail } from '../ingest/json-error.ts';
 import { metricNames } from '../metrics/metric-names.ts';
 import type { ProblemType } from '../metrics/types.ts';
-import { isOperator, OPERATORS, type ComparisonOperator } from './operators.ts';
+import { isOperator, OPERATORS, type Constraint } from './operators.ts';
+import { isEstimatedMetricName, readEstimatedConstraints, type EstimatedConstraint } from '../estimation/estimated-constraints.ts';
+import { CALIBRATION_KEY, parseCalibrationArtefact, type CalibrationArtefact } from '../estimation/calibration-artefact.ts';
 
 /**
  * Problems listed in one error, at most, and unknown metric names quoted: a file of 100,000 unknown names used to
@@ -18,17 +20,15 @@ import { isOperator, OPERATORS, type ComparisonOperator } from './operators.ts';
 const MAX_LISTED_PROBLEMS = 20;
 const MAX_QUOTED_NAMES = 10;
 
-export interface Constraint {
-  metric: string;
-  threshold: number;
-  operator: ComparisonOperator;
-}
-
 export interface ConstraintSet {
   /** Where the file came from (for messages and the report). */
   source: string;
   schema: 'sagemaker' | 'seed' | 'none';
   constraints: Constraint[];
+  /** Constraints on label-free estimates (`estimated_<metric>`), checked against the window's estimate. */
+  estimated: EstimatedConstraint[];
+  /** The calibration of the label-free estimate, fitted by suggest-baseline (constraints.json `mpm_calibration`). */
+  calibration?: CalibrationArtefact;
 }
 
 const SECTIONS: Record<string, ProblemType> = {
@@ -41,10 +41,15 @@ function sectionFor(problemType: ProblemType): string {
   return Object.entries(SECTIONS).find(([, p]) => p === problemType)![0];
 }
 
-/** The constraint entries of a file: its problem type's section (SageMaker's schema), or its top level (the seed's). */
-function entriesOf(obj: Record<string, unknown>, where: string, problemType: ProblemType): { entries: Record<string, unknown>; schema: ConstraintSet['schema'] } {
+/** The metric entries of a constraints document: its SageMaker section, or the seed's flat map. */
+function constraintEntries(obj: Record<string, unknown>, where: string, problemType: ProblemType): { entries: Record<string, unknown>; schema: ConstraintSet['schema'] } {
+  if ('features' in obj || 'monitoring_config' in obj) {
+    throw new ConfigError(`config: ${where} is a data-quality constraints file (it has "features"); expected model-quality constraints with a "${sectionFor(problemType)}" section`);
+  }
   const sectionKeys = Object.keys(obj).filter((k) => Object.hasOwn(SECTIONS, k));
-  if (sectionKeys.length === 0) return { schema: 'seed', entries: Object.fromEntries(Object.entries(obj).filter(([k]) => k !== 'version')) };
+  if (sectionKeys.length === 0) {
+    return { schema: 'seed', entries: Object.fromEntries(Object.entries(obj).filter(([k]) => k !== 'version')) };
+  }
   const wanted = sectionFor(problemType);
   if (!sectionKeys.includes(wanted)) {
     throw new ConfigError(`config: ${where} has "${sectionKeys.join('", "')}" but problem_type is ${problemType}; expected a "${wanted}" section`);
@@ -70,16 +75,15 @@ export function parseConstraints(text: string, source: string, problemType: Prob
     throw new ConfigError(`config: ${where} is not a JSON object; expected {"version": 0.0, "${sectionFor(problemType)}": {...}} or {"accuracy": {"threshold": 0.8}}`);
   }
   const obj = doc as Record<string, unknown>;
-  if ('features' in obj || 'monitoring_config' in obj) {
-    throw new ConfigError(`config: ${where} is a data-quality constraints file (it has "features"); expected model-quality constraints with a "${sectionFor(problemType)}" section`);
-  }
-  const { entries, schema } = entriesOf(obj, where, problemType);
+  const { entries, schema } = constraintEntries(obj, where, problemType);
 
   const valid = metricNames(problemType);
-  const problems: string[] = [];
+  const estimatedRead = readEstimatedConstraints(entries, problemType);
+  const problems: string[] = [...estimatedRead.problems];
   const unknown: string[] = [];
   const constraints: Constraint[] = [];
   for (const [metric, spec] of Object.entries(entries)) {
+    if (isEstimatedMetricName(metric)) continue;
     if (!valid.includes(metric)) {
       unknown.push(metric);
       continue;
@@ -105,7 +109,8 @@ export function parseConstraints(text: string, source: string, problemType: Prob
     if (problems.length > MAX_LISTED_PROBLEMS) listed.push(`… and ${problems.length - MAX_LISTED_PROBLEMS} more problems`);
     throw new ConfigError(`config: ${where} is not valid:\n- ${listed.join('\n- ')}`);
   }
-  return { source, schema, constraints };
+  const calibration = schema === 'sagemaker' && Object.hasOwn(obj, CALIBRATION_KEY) ? parseCalibrationArtefact(obj[CALIBRATION_KEY], source, problemType) : undefined;
+  return { source, schema, constraints, estimated: estimatedRead.constraints, ...(calibration ? { calibration } : {}) };
 }
 
 /** One problem for every unknown metric name: ten of them quoted, the valid names said once. */
@@ -118,8 +123,7 @@ function unknownMetrics(unknown: readonly string[], problemType: ProblemType, va
 
 /** The constraints in SageMaker's model-quality schema (what constraints.json holds). */
 export function toSageMakerConstraints(set: ConstraintSet, problemType: ProblemType): Record<string, unknown> {
-  return {
-    version: 0.0,
-    [sectionFor(problemType)]: Object.fromEntries(set.constraints.map((c) => [c.metric, { threshold: c.threshold, comparison_operator: c.operator }])),
-  };
+  const realized = set.constraints.map((c) => [c.metric, { threshold: c.threshold, comparison_operator: c.operator }]);
+  const estimated = set.estimated.map((c) => [c.metric, { threshold: c.threshold, comparison_operator: c.operator, ...(c.upperThreshold === undefined ? {} : { upper_threshold: c.upperThreshold }) }]);
+  return { version: 0.0, [sectionFor(problemType)]: Object.fromEntries([...realized, ...estimated]) };
 }

@@ -5,7 +5,7 @@ import type { DatasetFormat } from '../config/dataset-format.ts';
 import { parseInferenceTime } from '../config/time.ts';
 import { decodePayload, type CapturedPayload } from './decode-payload.ts';
 import { countRequestRecords } from './count-request.ts';
-import { explodeResponse, type Prediction, type ResponseOptions } from './explode-response.ts';
+import { explodeResponse, type Prediction, type RawPrediction, type ResponseOptions } from './explode-response.ts';
 import { RecordProblem } from './input-errors.ts';
 import { decodeGroundTruthData } from './ground-truth-data.ts';
 import { describeValue } from './describe-value.ts';
@@ -21,10 +21,23 @@ export interface CaptureLineOptions {
   checkRequestCount: boolean;
   /** Limits on lines, files and gzip streams (default DEFAULT_READ_LIMITS). */
   limits?: ReadLimits;
+  /** Whether to keep what the response said (`raw`) and the eventId, for the prediction store. Default false. */
+  keepRaw?: boolean;
 }
 
 export type DecodedLine =
-  | { status: 'ok'; id: string; idSource: 'inferenceId' | 'eventId'; inferenceTime?: number; predictions: Prediction[]; labels?: Map<number, unknown> }
+  | {
+      status: 'ok';
+      id: string;
+      idSource: 'inferenceId' | 'eventId';
+      inferenceTime?: number;
+      predictions: Prediction[];
+      labels?: Map<number, unknown>;
+      /** With keepRaw: what the response said about each record, in the order of `predictions`. */
+      raw?: RawPrediction[];
+      /** With keepRaw: eventMetadata.eventId when it is a non-empty string. */
+      eventId?: string;
+    }
   | { status: 'skipped'; reason: 'outside_window' | 'shadow_traffic' };
 
 /** One capture record read in the window: its key, its predictions and, in merged capture, its labels. */
@@ -90,7 +103,8 @@ export function decodeCaptureRecord(record: unknown, o: CaptureLineOptions, warn
 
   const output = captureData.endpointOutput;
   if (!output || typeof output !== 'object' || output.data === undefined || output.data === null) throw new RecordProblem('missing_endpoint_output');
-  const predictions = explodeResponse(decodePayload(output, 'endpointOutput'), o.response);
+  const raw = o.keepRaw ? ([] as RawPrediction[]) : undefined;
+  const predictions = explodeResponse(decodePayload(output, 'endpointOutput'), o.response, raw);
 
   const input = captureData.endpointInput;
   if (o.checkRequestCount && input && typeof input === 'object' && typeof input.data === 'string') {
@@ -100,21 +114,27 @@ export function decodeCaptureRecord(record: unknown, o: CaptureLineOptions, warn
     }
   }
 
-  let labels: Map<number, unknown> | undefined;
-  if (o.format.kind === 'sagemakerMergeJson') {
-    labels = decodeGroundTruthData(rec.groundTruthData);
-    if (labels === undefined) throw new RecordProblem('missing_ground_truth_in_record');
-    if (o.response.binaryStrict) {
-      for (const raw of labels.values()) {
-        const label = canonicalLabel(raw);
-        if (label !== undefined && label !== o.response.positiveLabel && label !== o.response.negativeLabel) {
-          throw new RecordProblem(
-            'label_not_binary',
-            `label ${describeValue(label)} is neither positive_label ${describeValue(o.response.positiveLabel)} nor the negative class ${describeValue(o.response.negativeLabel)}`,
-          );
-        }
+  const labels = o.format.kind === 'sagemakerMergeJson' ? mergedLabels(rec.groundTruthData, o.response) : undefined;
+  if (raw !== undefined) {
+    return { status: 'ok', id, idSource, inferenceTime: time, predictions, labels, raw, ...(typeof eventId === 'string' && eventId !== '' ? { eventId } : {}) };
+  }
+  return { status: 'ok', id, idSource, inferenceTime: time, predictions, labels };
+}
+
+/** The labels a merged capture record carries; with the binary classes settled, a third label is an input error. */
+function mergedLabels(groundTruthData: unknown, response: ResponseOptions): Map<number, unknown> {
+  const labels = decodeGroundTruthData(groundTruthData);
+  if (labels === undefined) throw new RecordProblem('missing_ground_truth_in_record');
+  if (response.binaryStrict) {
+    for (const value of labels.values()) {
+      const label = canonicalLabel(value);
+      if (label !== undefined && label !== response.positiveLabel && label !== response.negativeLabel) {
+        throw new RecordProblem(
+          'label_not_binary',
+          `label ${describeValue(label)} is neither positive_label ${describeValue(response.positiveLabel)} nor the negative class ${describeValue(response.negativeLabel)}`,
+        );
       }
     }
   }
-  return { status: 'ok', id, idSource, inferenceTime: time, predictions, labels };
+  return labels;
 }

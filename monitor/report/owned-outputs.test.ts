@@ -39,7 +39,7 @@ describe('removeStaleOutputs', () => {
 
   it('throws an OutputError naming the file and the permission when one cannot be removed', async () => {
     const denied: Storage = Object.assign(new LocalStorage(folder(['statistics.json'])), {
-      deleteFile: async () => {
+      remove: async () => {
         throw new Error('storage: cannot delete s3://b/out/statistics.json: access denied (AccessDenied); the role needs s3:DeleteObject on it');
       },
     });

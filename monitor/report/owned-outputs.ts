@@ -42,7 +42,7 @@ export async function removeStaleOutputs(output: Storage, options: RemoveStaleOp
     }
     if (!present) continue;
     try {
-      await output.deleteFile(file);
+      await output.remove(file);
     } catch (error) {
       throw new OutputError(
         `output: cannot remove the previous run's ${file} from ${output.location}, which this run does not replace (${(error as Error).message}); ` +

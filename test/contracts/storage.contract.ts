@@ -21,8 +21,11 @@ export type StorageCase =
   | 'write-read-exists'
   | 'atomic-overwrite'
   | 'concurrent-writes'
-  | 'delete'
   | 'capped-read'
+  | 'stream-write'
+  | 'stream-write-atomic'
+  | 'range-read'
+  | 'remove'
   | 'describe';
 
 /** How the contract reaches one backend. Called inside tests, so it may depend on servers started in beforeAll. */
@@ -248,18 +251,6 @@ export function describeStorageContract(
       expect((await s.listChildren('out')).files.map((f) => f.path)).toEqual(['out/constraint_violations.json']);
     });
 
-    test('delete', 'deleteFile removes a file, and removing one that is not there is no error', async () => {
-      const h = harness();
-      const s = await h.open();
-      await s.writeFile('out/statistics.json', '{}');
-      await s.writeFile('out/monitoring_report.json', '{}');
-      await s.deleteFile('out/statistics.json');
-      await s.deleteFile('out/statistics.json');
-      await s.deleteFile('out/never-there.json');
-      expect(await s.exists('out/statistics.json')).toBe(false);
-      expect((await s.listChildren('out')).files.map((f) => f.path)).toEqual(['out/monitoring_report.json']);
-    });
-
     test('capped-read', 'readFile with a cap reads a file within it and refuses a larger one, naming it', async () => {
       const h = harness();
       const s = await h.open();
@@ -267,6 +258,85 @@ export function describeStorageContract(
       await h.seed(s, 'config/huge.json', 'x'.repeat(5000));
       expect((await s.readFile('config/constraints.json', 1000)).toString()).toBe('{"a":1}');
       await expect(s.readFile('config/huge.json', 1000)).rejects.toThrow(/5000 bytes, more than the 1000 read whole at most/);
+    });
+
+    test('stream-write', 'writeStream writes a file from many chunks, larger than a part, and returns its size', async () => {
+      const h = harness();
+      const s = await h.open();
+      const big = pseudoRandomBytes(12 * 1024 * 1024 + 3, 7);
+      const chunks = async function* (): AsyncGenerator<Uint8Array> {
+        for (let at = 0; at < big.length; at += 64 * 1024) yield big.subarray(at, Math.min(big.length, at + 64 * 1024));
+      };
+      expect(await s.writeStream('store/ep/part-1.parquet', chunks())).toBe(big.length);
+      expect(sha256(await s.readFile('store/ep/part-1.parquet'))).toBe(sha256(big));
+      expect(await s.size('store/ep/part-1.parquet')).toBe(big.length);
+      // A small body and an empty one (no chunk at all) are files too.
+      expect(await s.writeStream('store/ep/small.json', (async function* () { yield Buffer.from('{"a":1}'); })())).toBe(7);
+      expect((await s.readFile('store/ep/small.json')).toString('utf8')).toBe('{"a":1}');
+      expect(await s.writeStream('store/ep/empty.bin', (async function* () {})())).toBe(0);
+      expect(await s.size('store/ep/empty.bin')).toBe(0);
+      expect((await s.listChildren('store/ep')).files.map((f) => f.path)).toEqual(['store/ep/empty.bin', 'store/ep/part-1.parquet', 'store/ep/small.json']);
+    });
+
+    const atomicTitle = 'writeStream is atomic: nothing new is visible while it runs, and a body that throws leaves the old file only';
+    test('stream-write-atomic', atomicTitle, async () => {
+      const h = harness();
+      const s = await h.open();
+      await s.writeFile('hour/manifest.json', 'old');
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      // Both writers must be mid-way (past their first part) before anything is checked.
+      let writersMidway = 0;
+      let reached!: () => void;
+      const midway = new Promise<void>((resolve) => (reached = resolve));
+      const crash = new Error('writer crashed');
+      const failing = async function* (): AsyncGenerator<Uint8Array> {
+        yield pseudoRandomBytes(6 * 1024 * 1024, 3); // more than one part, so a multipart upload is under way
+        yield pseudoRandomBytes(1024, 4);
+        if (++writersMidway === 2) reached();
+        await gate;
+        throw crash;
+      };
+      // Each outcome is captured at once, so neither rejection is ever unhandled while the other is awaited.
+      const outcome = (p: Promise<number>): Promise<unknown> => p.then((n) => ({ wrote: n }), (error: unknown) => error);
+      const writing = outcome(s.writeStream('hour/manifest.json', failing()));
+      const writingNew = outcome(s.writeStream('hour/part-2.parquet', failing()));
+      await midway;
+      // Mid-way, the old file is whole and the new one is not visible at all.
+      expect((await s.readFile('hour/manifest.json')).toString('utf8')).toBe('old');
+      expect(await s.exists('hour/part-2.parquet')).toBe(false);
+      release();
+      expect(await writing).toBe(crash);
+      expect(await writingNew).toBe(crash);
+      expect((await s.readFile('hour/manifest.json')).toString('utf8')).toBe('old');
+      expect(await s.exists('hour/part-2.parquet')).toBe(false);
+      expect((await s.listChildren('hour')).files.map((f) => f.path)).toEqual(['hour/manifest.json']);
+    });
+
+    test('range-read', 'readRange reads [start, end) of a file, clamps the end, and names a missing file', async () => {
+      const h = harness();
+      const s = await h.open();
+      const bytes = pseudoRandomBytes(100_000, 11);
+      await h.seed(s, 'p/part.parquet', bytes);
+      expect((await s.readRange('p/part.parquet', 0, 4)).equals(bytes.subarray(0, 4))).toBe(true);
+      expect((await s.readRange('p/part.parquet', 99_992, 100_000)).equals(bytes.subarray(99_992))).toBe(true);
+      expect((await s.readRange('p/part.parquet', 12_345, 67_890)).equals(bytes.subarray(12_345, 67_890))).toBe(true);
+      expect((await s.readRange('p/part.parquet', 99_000, 200_000)).equals(bytes.subarray(99_000))).toBe(true);
+      expect((await s.readRange('p/part.parquet', 10, 10)).length).toBe(0);
+      expect(await s.size('p/part.parquet')).toBe(bytes.length);
+      await expect(s.readRange('p/absent.parquet', 0, 8)).rejects.toThrow(s.describe('p/absent.parquet'));
+      await expect(s.size('p/absent.parquet')).rejects.toThrow(s.describe('p/absent.parquet'));
+    });
+
+    test('remove', 'remove deletes a file, and removing a missing file is not an error', async () => {
+      const h = harness();
+      const s = await h.open();
+      await h.seed(s, 'r/a.parquet', 'a');
+      await h.seed(s, 'r/b.parquet', 'b');
+      await s.remove('r/a.parquet');
+      await s.remove('r/never-there.parquet');
+      expect(await s.exists('r/a.parquet')).toBe(false);
+      expect((await s.listChildren('r')).files.map((f) => f.path)).toEqual(['r/b.parquet']);
     });
 
     test('describe', 'describe() names the root for "" and a path under the root otherwise', async () => {

@@ -141,24 +141,34 @@ describe('item 3: files that cannot be read to the end', () => {
 });
 
 describe('item 4: byte-order marks', () => {
-  it('reads a JSON-array ground-truth file, a JSON Lines ground-truth file, a capture file and constraints that start with a BOM', async () => {
+  it('reads ground truth as a JSON array, JSON Lines and CSV, capture plain and gzipped, constraints and the job config, each starting with a BOM', async () => {
     const root = tempFolder();
     const a = goodTraffic(10, 'a');
     const b = goodTraffic(10, 'b');
+    const c = goodTraffic(10, 'c');
+    const d = goodTraffic(10, 'd');
     const rows = (lines: string[]): string => `[${lines.join(',')}]`;
+    const csv = (lines: string[]): string =>
+      ['InferenceId,payload_index,groundTruthLabel', ...lines.map((l) => JSON.parse(l) as { InferenceId: string; payload_index: number; groundTruthLabel: number }).map((r) => `${r.InferenceId},${r.payload_index},${r.groundTruthLabel}`)].join('\n');
     writeTree(root, {
-      [`capture/${CAPTURE_DIR}/1.jsonl`]: BOM + [...a.capture, ...b.capture].join('\n'),
+      [`capture/${CAPTURE_DIR}/1.jsonl`]: BOM + [...a.capture, ...b.capture, ...c.capture].join('\n'),
+      [`capture/${CAPTURE_DIR}/2.jsonl.gz`]: gzipSync(BOM + d.capture.join('\n')),
       [`groundtruth/${HOUR}/a.json`]: BOM + rows(a.labels),
       [`groundtruth/${HOUR}/b.jsonl`]: BOM + b.labels.join('\n'),
+      [`groundtruth/${HOUR}/c.csv`]: BOM + csv(c.labels),
+      [`groundtruth/${HOUR}/d.jsonl`]: d.labels.join('\n'),
       'constraints.json': `${BOM}{"version": 0.0, "binary_classification_constraints": {"accuracy": {"threshold": 0.5, "comparison_operator": "LessThanThreshold"}}}`,
     });
-    const run = await runMonitor({ env: runArgs(root, 'BinaryClassification', { baseline_constraints: `${root}/constraints.json` }) });
+    // The job config holds the problem type: a BOM there must not lose it (nor fail the run).
+    const { problem_type: problemType, ...env } = runArgs(root, 'BinaryClassification', { baseline_constraints: `${root}/constraints.json` });
+    const jobConfig = `${BOM}${JSON.stringify({ Environment: { problem_type: problemType } })}`;
+    const run = await runMonitor({ env, jobConfig });
     expect(run.exitCode, run.stderr.slice(-2000)).toBe(0);
     const report = reportOf(run);
     expect(report.input_errors.total).toBe(0);
-    expect(report.capture?.requests).toBe(20);
-    expect(report.ground_truth?.labels).toBe(40);
-    expect(report.join?.joined).toBe(40);
+    expect(report.capture?.requests).toBe(40);
+    expect(report.ground_truth?.labels).toBe(80);
+    expect(report.join?.joined).toBe(80);
     expect(run.message).toBe('Completed: Job completed successfully with no violations.');
   });
 

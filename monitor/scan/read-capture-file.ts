@@ -5,7 +5,8 @@
  * and a line longer than MPM_MAX_LINE_BYTES is skipped unread (issue 14).
  */
 import type { Storage, StorageFile } from '../storage/storage.ts';
-import { decodeCaptureLine, type CaptureLineOptions, type CaptureRecord, type DecodedLine } from '../ingest/decode-capture-line.ts';
+import type { CaptureLineOptions, CaptureRecord, DecodedLine } from '../ingest/decode-capture-line.ts';
+import { decodeCaptureLineBytes } from '../ingest/decode-capture-bytes.ts';
 import { type InputErrorTally, RecordProblem } from '../ingest/input-errors.ts';
 import { openInput, UnreadableInput, type OpenedInput } from '../ingest/open-input.ts';
 import { DEFAULT_READ_LIMITS } from '../ingest/read-limits.ts';
@@ -43,7 +44,8 @@ export async function readCaptureFile(
         summary.lines++;
         let decoded: DecodedLine;
         try {
-          decoded = decodeCaptureLine(bytes.toString('utf8'), lineOptions, warn);
+          // From the line's bytes: the request is counted where it lies, never built as a string (issue 15).
+          decoded = decodeCaptureLineBytes(bytes, lineOptions, warn);
         } catch (error) {
           if (error instanceof RecordProblem) tally.add(error.reason, { file: display, line, detail: error.detail });
           // A hostile record must not end an hour's run: a runtime limit hit while decoding it (an array too long to

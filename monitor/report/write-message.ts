@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, constants, lstatSync, openSync, renameSync, rmSync, statSync, writeFileSync, writeSync, type Stats } from 'node:fs';
 import { lstat, open, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { makeFolder } from '../storage/make-folder.ts';
+import { makeFolder } from '../runtime/make-folder.ts';
 import { truncateUtf8 } from './status-message.ts';
 
 /** How a path is written: replaced atomically, or written through (with the flags to open it with). */

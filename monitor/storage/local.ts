@@ -8,10 +8,10 @@
 import { randomBytes } from 'node:crypto';
 import { constants, createReadStream, type Stats } from 'node:fs';
 import { OutputError } from '../errors.ts';
+import { makeFolder } from '../runtime/make-folder.ts';
 import { access, open, readdir, realpath, rename, stat, writeFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { makeFolder } from './make-folder.ts';
 import type { SkipReason, Storage, StorageFile, StorageListing } from './storage.ts';
 
 function byCodeUnit(a: string, b: string): number {
@@ -226,6 +226,7 @@ export async function writeFileAtomic(file: string, body: string | Buffer): Prom
  */
 export async function assertWritableFolder(folder: string, variable: string): Promise<void> {
   try {
+    // Bounded: Node's recursive mkdir never returns on a path below /proc.
     await makeFolder(folder);
     await access(folder, constants.W_OK);
   } catch (error) {

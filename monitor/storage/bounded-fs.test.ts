@@ -1,12 +1,13 @@
 /**
- * @module Folder creation one level at a time (issue 14, item 9): Node's recursive mkdir spun forever under /proc;
- * this ends with mkdir's own error, and says EEXIST for a file in the way as before.
+ * @module Filesystem operations that end (issue 14, item 9): folder creation (runtime/make-folder.ts) one level at a
+ * time, where Node's recursive mkdir spun forever under /proc, ending with mkdir's own error; capped reads of files
+ * read whole, which refuse a FIFO instead of blocking on it.
  */
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeFolder } from './make-folder.ts';
+import { makeFolder } from '../runtime/make-folder.ts';
 import { readCappedFile, readCappedFileSync } from './read-capped-file.ts';
 import { execFileSync } from 'node:child_process';
 

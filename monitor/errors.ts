@@ -35,6 +35,7 @@ export function showValue(value: unknown): string {
   try {
     return JSON.stringify(value);
   } catch {
-    return String(value);
+    // Too deep to stringify (String() would recurse as deep), or a cycle.
+    return `(${Array.isArray(value) ? 'an array' : typeof value} that cannot be shown)`;
   }
 }

@@ -2,11 +2,11 @@
  * @module `mpm-monitor` (the monitoring job): argv -> config -> the pipeline -> the message file and the exit code.
  * A stopped job (StopProcessingJob, docker stop) gets SIGTERM, then SIGKILL 30 s later: it says why in the message.
  */
-import { writeFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { loadConfig, type MonitorConfig } from '../config/load-config.ts';
 import { runModelQuality } from '../pipeline/run-model-quality.ts';
-import { failedMessage, writeMessageFile } from '../report/status-message.ts';
+import { failedMessage } from '../report/status-message.ts';
+import { writeMessageFile, writeMessageFileSync } from '../report/write-message.ts';
 import { commandParser, flagsFrom, unknownOptions } from './command-options.ts';
 import { createLogger } from './logger.ts';
 import { MonitorError } from '../errors.ts';
@@ -47,7 +47,8 @@ export async function jobCommand(argv: string[], env: NodeJS.ProcessEnv): Promis
   const log = createLogger(config.logLevel);
   const onTerm = (): void => {
     try {
-      writeFileSync(config.paths.messageFile, failedMessage('stopped by SIGTERM before the job completed'));
+      // Written through a link, device or pipe, never blocking on a pipe nobody reads (issue 14, item 10).
+      writeMessageFileSync(config.paths.messageFile, failedMessage('stopped by SIGTERM before the job completed'));
     } catch {
       // Outside SageMaker the message file may not be writable; the exit code still says it.
     }

@@ -41,7 +41,7 @@ describe('loadConfig precedence', () => {
     'job.json',
     JSON.stringify({
       ProcessingJobName: 'model-quality-monitoring-202405062300-abc',
-      Environment: { sagemaker_endpoint_name: 'job', sagemaker_monitoring_schedule_name: 'job', problem_type: 'Regression', start_time: '2024-05-06T22:00:00Z', MPM_SEED: 7 },
+      Environment: { sagemaker_endpoint_name: 'job', sagemaker_monitoring_schedule_name: 'job', problem_type: 'Regression', start_time: '2024-05-06T22:00:00Z', MPM_SEED: '7' },
     }),
   );
 

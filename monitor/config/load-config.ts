@@ -4,11 +4,13 @@
  * several settings (the window, the ground-truth location). Every problem is reported at once, each naming the
  * variable, the bad value and what was expected. The config type comes from the table.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { ConfigError, showValue } from '../errors.ts';
 import type { Rule } from './rules.ts';
 import { describeIssue } from './rules.ts';
 import { SETTING_TABLE, type SettingEntry, type SettingName } from './settings.ts';
+// Issue 14: strings only in "Environment", read with a size cap and never through a FIFO or device.
+import { readJobConfigEnvironment } from './job-config-environment.ts';
 
 export type SettingSource = 'flag' | 'environment' | 'job-config' | 'default' | 'unset';
 
@@ -53,29 +55,6 @@ export interface ConfigInputs {
 }
 
 const JOB_CONFIG_FILE = '/opt/ml/config/processingjobconfig.json';
-
-/** Reads the "Environment" map of processingjobconfig.json; a missing file is an empty map unless named explicitly. */
-function readJobConfigEnvironment(file: string, explicit: boolean, problems: string[]): Record<string, string> {
-  if (!existsSync(file)) {
-    if (explicit) problems.push(`config: MPM_JOB_CONFIG_FILE ${showValue(file)} does not exist; expected the path of processingjobconfig.json`);
-    return {};
-  }
-  try {
-    const parsed = JSON.parse(readFileSync(file, 'utf8')) as { Environment?: unknown };
-    const envMap = parsed?.Environment;
-    if (envMap === undefined || envMap === null) return {};
-    if (typeof envMap !== 'object' || Array.isArray(envMap)) {
-      problems.push(`config: ${file} has "Environment" ${showValue(envMap)}; expected an object of strings`);
-      return {};
-    }
-    const out: Record<string, string> = Object.create(null) as Record<string, string>;
-    for (const [k, v] of Object.entries(envMap)) if (v !== null && v !== undefined) out[k] = String(v);
-    return out;
-  } catch (error) {
-    problems.push(`config: ${file} is not valid JSON (${(error as Error).message}); expected SageMaker's processingjobconfig.json`);
-    return {};
-  }
-}
 
 /** How a setting is named in messages: its variable, or its flag when it has none. */
 function nameOf(spec: SettingEntry): string {
@@ -186,7 +165,8 @@ export function loadConfig(inputs: ConfigInputs): MonitorConfig {
   const problems: string[] = [];
   const sources: Record<string, SettingSource> = {};
   const jobFileGiven = inputs.flags.MPM_JOB_CONFIG_FILE ?? inputs.env.MPM_JOB_CONFIG_FILE;
-  const jobEnv = readJobConfigEnvironment(jobFileGiven ?? JOB_CONFIG_FILE, jobFileGiven !== undefined, problems);
+  const variables = new Set(SETTING_TABLE.flatMap((s) => ('env' in s ? [s.env] : [])));
+  const jobEnv = readJobConfigEnvironment(jobFileGiven ?? JOB_CONFIG_FILE, jobFileGiven !== undefined, problems, variables);
   const resolved: Record<string, string> = {};
   const values = applyRules(resolver(inputs, jobEnv, sources), problems, resolved) as SettingValues;
   const derived = derive(values, sources, resolved, problems);

@@ -5,11 +5,20 @@
  * checked against the problem type's metric names before the first record is read.
  */
 import { ConfigError, showValue } from '../errors.ts';
+import { describeValue } from '../ingest/describe-value.ts';
+import { jsonErrorDetail } from '../ingest/json-error.ts';
 import { metricNames } from '../metrics/metric-names.ts';
 import type { ProblemType } from '../metrics/types.ts';
 import { isOperator, OPERATORS, type Constraint } from './operators.ts';
 import { isEstimatedMetricName, readEstimatedConstraints, type EstimatedConstraint } from '../estimation/estimated-constraints.ts';
 import { CALIBRATION_KEY, parseCalibrationArtefact, type CalibrationArtefact } from '../estimation/calibration-artefact.ts';
+
+/**
+ * Problems listed in one error, at most, and unknown metric names quoted: a file of 100,000 unknown names used to
+ * build a message repeating the list of valid names 100,000 times (1.2 GB of memory, a 41 MB run report).
+ */
+const MAX_LISTED_PROBLEMS = 20;
+const MAX_QUOTED_NAMES = 10;
 
 export interface ConstraintSet {
   /** Where the file came from (for messages and the report). */
@@ -37,7 +46,7 @@ function constraintEntries(obj: Record<string, unknown>, where: string, problemT
   if ('features' in obj || 'monitoring_config' in obj) {
     throw new ConfigError(`config: ${where} is a data-quality constraints file (it has "features"); expected model-quality constraints with a "${sectionFor(problemType)}" section`);
   }
-  const sectionKeys = Object.keys(obj).filter((k) => k in SECTIONS);
+  const sectionKeys = Object.keys(obj).filter((k) => Object.hasOwn(SECTIONS, k));
   if (sectionKeys.length === 0) {
     return { schema: 'seed', entries: Object.fromEntries(Object.entries(obj).filter(([k]) => k !== 'version')) };
   }
@@ -47,7 +56,7 @@ function constraintEntries(obj: Record<string, unknown>, where: string, problemT
   }
   const section = obj[wanted];
   if (section === null || typeof section !== 'object' || Array.isArray(section)) {
-    throw new ConfigError(`config: ${where} has "${wanted}" ${showValue(section)}; expected an object of {"threshold", "comparison_operator"}`);
+    throw new ConfigError(`config: ${where} has "${wanted}" ${describeValue(section)}; expected an object of {"threshold", "comparison_operator"}`);
   }
   return { schema: 'sagemaker', entries: section as Record<string, unknown> };
 }
@@ -57,9 +66,10 @@ export function parseConstraints(text: string, source: string, problemType: Prob
   const where = `baseline_constraints ${showValue(source)}`;
   let doc: unknown;
   try {
-    doc = JSON.parse(text);
+    // A byte-order mark at the start is no part of the JSON (editors on Windows write one).
+    doc = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (error) {
-    throw new ConfigError(`config: ${where} is not valid JSON (${(error as Error).message}); expected a model-quality constraints file`);
+    throw new ConfigError(`config: ${where} is not valid JSON (${jsonErrorDetail(error)}); expected a model-quality constraints file`);
   }
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
     throw new ConfigError(`config: ${where} is not a JSON object; expected {"version": 0.0, "${sectionFor(problemType)}": {...}} or {"accuracy": {"threshold": 0.8}}`);
@@ -70,33 +80,45 @@ export function parseConstraints(text: string, source: string, problemType: Prob
   const valid = metricNames(problemType);
   const estimatedRead = readEstimatedConstraints(entries, problemType);
   const problems: string[] = [...estimatedRead.problems];
+  const unknown: string[] = [];
   const constraints: Constraint[] = [];
   for (const [metric, spec] of Object.entries(entries)) {
     if (isEstimatedMetricName(metric)) continue;
     if (!valid.includes(metric)) {
-      problems.push(`constraint on ${showValue(metric)}: no such ${problemType} metric; valid names are ${valid.join(', ')}`);
+      unknown.push(metric);
       continue;
     }
     if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) {
-      problems.push(`constraint on ${metric} is ${showValue(spec)}; expected {"threshold": number, "comparison_operator": "LessThanThreshold"}`);
+      problems.push(`constraint on ${metric} is ${describeValue(spec)}; expected {"threshold": number, "comparison_operator": "LessThanThreshold"}`);
       continue;
     }
     const { threshold, comparison_operator: op } = spec as Record<string, unknown>;
     // Thresholds may be written as strings, in scientific notation too.
     const t = typeof threshold === 'number' ? threshold : typeof threshold === 'string' && threshold.trim() !== '' ? Number(threshold) : NaN;
-    if (!Number.isFinite(t)) problems.push(`constraint on ${metric} has threshold ${showValue(threshold)}; expected a finite number`);
+    if (!Number.isFinite(t)) problems.push(`constraint on ${metric} has threshold ${describeValue(threshold)}; expected a finite number`);
     const operator = op === undefined && schema === 'seed' ? 'LessThanThreshold' : op;
     if (!isOperator(operator)) {
-      problems.push(`constraint on ${metric} has comparison_operator ${showValue(op)}; expected one of ${Object.keys(OPERATORS).join(', ')}`);
+      problems.push(`constraint on ${metric} has comparison_operator ${describeValue(op)}; expected one of ${Object.keys(OPERATORS).join(', ')}`);
       continue;
     }
     if (Number.isFinite(t)) constraints.push({ metric, threshold: t, operator });
   }
+  if (unknown.length > 0) problems.unshift(unknownMetrics(unknown, problemType, valid));
   if (problems.length > 0) {
-    throw new ConfigError(`config: ${where} is not valid:\n- ${problems.join('\n- ')}`);
+    const listed = problems.slice(0, MAX_LISTED_PROBLEMS);
+    if (problems.length > MAX_LISTED_PROBLEMS) listed.push(`… and ${problems.length - MAX_LISTED_PROBLEMS} more problems`);
+    throw new ConfigError(`config: ${where} is not valid:\n- ${listed.join('\n- ')}`);
   }
   const calibration = schema === 'sagemaker' && Object.hasOwn(obj, CALIBRATION_KEY) ? parseCalibrationArtefact(obj[CALIBRATION_KEY], source, problemType) : undefined;
   return { source, schema, constraints, estimated: estimatedRead.constraints, ...(calibration ? { calibration } : {}) };
+}
+
+/** One problem for every unknown metric name: ten of them quoted, the valid names said once. */
+function unknownMetrics(unknown: readonly string[], problemType: ProblemType, valid: readonly string[]): string {
+  const quoted = unknown.slice(0, MAX_QUOTED_NAMES).map((m) => describeValue(m)).join(', ');
+  const more = unknown.length > MAX_QUOTED_NAMES ? ` and ${unknown.length - MAX_QUOTED_NAMES} more (${unknown.length} in all)` : '';
+  const subject = unknown.length === 1 ? `constraint on ${quoted}` : `constraints on ${quoted}${more}`;
+  return `${subject}: no such ${problemType} metric; valid names are ${valid.join(', ')}`;
 }
 
 /** The constraints in SageMaker's model-quality schema (what constraints.json holds). */

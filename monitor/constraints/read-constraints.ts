@@ -2,8 +2,9 @@
  * @module Reads baseline_constraints (a local path or an s3:// URI) and validates it for the problem type, before the
  * first record is read. No file configured gives an empty set.
  */
-import { readFile } from 'node:fs/promises';
 import type { MonitorConfig } from '../config/load-config.ts';
+import { MAX_CONFIG_FILE_BYTES } from '../ingest/read-limits.ts';
+import { readCappedFile } from '../storage/read-capped-file.ts';
 import { ConfigError, showValue } from '../errors.ts';
 import { isS3Uri } from '../storage/s3-uri.ts';
 import { openStorage } from '../storage/open-storage.ts';
@@ -17,9 +18,10 @@ export async function readConstraints(config: Pick<MonitorConfig, 'baselineConst
     if (isS3Uri(location)) {
       const slash = location.lastIndexOf('/');
       const storage = await openStorage(location.slice(0, slash), { s3EndpointUrl: config.s3EndpointUrl });
-      text = (await storage.readFile(location.slice(slash + 1))).toString('utf8');
+      text = (await storage.readFile(location.slice(slash + 1), MAX_CONFIG_FILE_BYTES)).toString('utf8');
     } else {
-      text = await readFile(location, 'utf8');
+      // At most 16 MiB, and never a FIFO or a device (issue 14).
+      text = await readCappedFile(location, MAX_CONFIG_FILE_BYTES);
     }
   } catch (error) {
     if (error instanceof ConfigError) throw error;

@@ -9,13 +9,19 @@
  */
 import type { MonitorConfig } from '../config/load-config.ts';
 import type { Storage, StorageFile } from '../storage/storage.ts';
+import { describeValue } from '../ingest/describe-value.ts';
 import { decodeGroundTruthData } from '../ingest/ground-truth-data.ts';
 import { type InputErrorTally, type InputErrorReason } from '../ingest/input-errors.ts';
-import { partitionSpan, walkFiles, type TimeRange } from '../ingest/walk.ts';
-import { cellOf, findColumn, ID_COLUMN_FALLBACKS, openRows, type Row, type RowLayout } from '../ingest/table-rows.ts';
+import { UnreadableInput } from '../ingest/open-input.ts';
+import { DEFAULT_READ_LIMITS, type ReadLimits } from '../ingest/read-limits.ts';
+import { noteUnreadable, type UnreadableFiles } from '../ingest/unreadable-files.ts';
+import { partitionSpan, walkFiles, type SkippedFiles, type TimeRange } from '../ingest/walk.ts';
+import { cellOf, findColumn, ID_COLUMN_FALLBACKS, openRows, type Row, type RowFile, type RowLayout } from '../ingest/table-rows.ts';
 import { hashKey, type KeyHash } from '../join/key-hash.ts';
 import { LabelStore } from '../join/label-store.ts';
 import type { LabelCodec } from '../join/label-codec.ts';
+import type { BinaryClasses } from '../metrics/binary-classes.ts';
+import { canonicalLabel } from '../metrics/labels.ts';
 
 export interface GroundTruthOptions {
   format: MonitorConfig['groundTruth']['format'];
@@ -23,7 +29,14 @@ export interface GroundTruthOptions {
   indexField: string;
   labelField: string;
   range: TimeRange;
+  /** Limits on lines and files (default DEFAULT_READ_LIMITS). */
+  limits?: ReadLimits;
+  /** BinaryClassification: the two classes; a third label is gt_label_not_binary. */
+  binary?: BinaryClasses;
 }
+
+/** The largest payload_index a label may have: the join key hashes it as a 32-bit integer (2^32 would be 0). */
+const MAX_PAYLOAD_INDEX = 2_147_483_647;
 
 export interface GroundTruthSummary {
   location: string;
@@ -34,6 +47,10 @@ export interface GroundTruthSummary {
   pruned_folders: number;
   /** Rows read by format: records (the seed's), sagemaker, csv, parquet. */
   rows_by_format: Record<string, number>;
+  /** Files not read to their end and the bytes lost (absent when every file was read whole). */
+  unreadable_files?: UnreadableFiles;
+  /** Entries of the tree that were not read: links out of it, files met twice, FIFOs and devices (absent when none). */
+  skipped_files?: SkippedFiles;
 }
 
 const ACCEPT = /\.(jsonl|json|jsonlines|ndjson|csv)(\.gz)?$|\.parquet$/i;
@@ -45,12 +62,20 @@ class Sink {
   rows = 0;
   /** The last hour (epoch hours) of the partition of the file being read; -1 when it is in no dated folder. */
   partitionHour = -1;
+  /** Where files that could not be read to their end are noted (the summary's unreadable_files). */
+  readonly unreadable: { unreadable_files?: UnreadableFiles } = {};
   constructor(
     readonly store: LabelStore,
     readonly codec: LabelCodec,
     readonly tally: InputErrorTally,
+    readonly binary: BinaryClasses | undefined,
     readonly partitions?: LabelStore,
   ) {}
+
+  /** A file that could not be read (or used) to its end: one input error, and its unread bytes. */
+  unreadableFile(reason: InputErrorReason, where: { file: string; line?: number }, detail: string, lostBytes: number, entirely: boolean): void {
+    noteUnreadable(this.unreadable, this.tally, reason, { ...where, detail }, lostBytes, entirely);
+  }
 
   add(id: unknown, index: unknown, label: unknown, where: { file: string; line?: number }): void {
     this.rows++;
@@ -62,13 +87,27 @@ class Sink {
     let idx = 0;
     if (index !== undefined && index !== null && index !== '') {
       idx = typeof index === 'number' || typeof index === 'bigint' ? Number(index) : typeof index === 'string' && /^\s*\d+\s*$/.test(index) ? Number(index) : NaN;
-      if (!Number.isInteger(idx) || idx < 0) return fail('gt_invalid_payload_index', `payload_index ${JSON.stringify(typeof index === 'bigint' ? String(index) : index)}`);
+      const shown = describeValue(typeof index === 'bigint' ? String(index) : index);
+      if (!Number.isInteger(idx) || idx < 0) return fail('gt_invalid_payload_index', `payload_index ${shown}`);
+      if (idx > MAX_PAYLOAD_INDEX) return fail('gt_invalid_payload_index', `payload_index ${shown} is above ${MAX_PAYLOAD_INDEX}`);
     }
-    const value = this.codec.encode(typeof label === 'bigint' ? Number(label) : label);
-    if (value === undefined) return fail('gt_invalid_label', `label ${JSON.stringify(label)}`);
+    const plain = typeof label === 'bigint' ? Number(label) : label;
+    if (this.binary !== undefined) {
+      const canonical = canonicalLabel(plain);
+      if (canonical !== undefined && !this.binary.accept(canonical)) return fail('gt_label_not_binary', this.binary.describeOutsider(canonical));
+    }
+    const value = this.codec.encode(plain);
+    if (value === undefined) return fail('gt_invalid_label', labelDetail(plain));
     this.store.set(hashKey(String(key), idx, this.key), value);
     this.partitions?.set(this.key, this.partitionHour);
   }
+}
+
+/** Why a label is unusable, without repeating it at length (a label nested 5,000 deep was stringified into a stack overflow). */
+function labelDetail(label: unknown): string {
+  if (typeof label === 'number' && !Number.isFinite(label)) return `label ${describeValue(label)}: not a finite number (beyond double precision)`;
+  if (label !== null && typeof label === 'object') return `label ${describeValue(label)}: an array or object is not a label`;
+  return `label ${describeValue(label)}`;
 }
 
 type FileFormat = 'records' | 'sagemaker' | 'csv' | 'parquet' | 'json-auto';
@@ -86,6 +125,8 @@ function layoutOf(format: FileFormat): RowLayout {
 
 function addJsonRow(row: unknown, sink: Sink, gt: GroundTruthOptions, where: { file: string; line?: number }, formats: Record<string, number>): void {
   if (row === null || typeof row !== 'object' || Array.isArray(row)) {
+    // A row all the same: every row read is a label or one input error (the counts add up).
+    sink.rows++;
     sink.tally.add('gt_missing_field', { ...where, detail: 'the row is not an object' });
     return;
   }
@@ -107,46 +148,69 @@ function addJsonRow(row: unknown, sink: Sink, gt: GroundTruthOptions, where: { f
   sink.add(cellOf(obj, gt.idField), cellOf(obj, gt.indexField), cellOf(obj, gt.labelField), where);
 }
 
-/** Reads one ground-truth file into the sink. */
-async function readFile(storage: Storage, path: string, sink: Sink, gt: GroundTruthOptions, formats: Record<string, number>): Promise<void> {
+/**
+ * Reads one ground-truth file into the sink. A file that cannot be read or used to its end (not gzip, cut short, a
+ * broken read, a JSON array that does not parse or is too large, a CSV that breaks, no id or label column) is one
+ * input error, and the bytes after its last row weigh in the error limit.
+ */
+async function readFile(storage: Storage, entry: StorageFile, sink: Sink, gt: GroundTruthOptions, formats: Record<string, number>): Promise<void> {
+  const path = entry.path;
+  const size = entry.size ?? 0;
   const display = storage.describe(path);
   const format = fileFormatOf(path, gt.format);
   const tabular = format === 'csv' || format === 'parquet';
-  let file;
-  try {
-    file = await openRows(storage, path, layoutOf(format));
-  } catch (error) {
-    sink.tally.add('gt_unreadable_file', { file: display, detail: (error as Error).message });
-    return;
-  }
+  let file: RowFile | undefined;
+  let lastLine = 0;
+  // Bytes of the file read when the last row ended (compressed bytes for .gz, a little ahead).
+  let readAtLastRow = 0;
   let columns: { id?: string; index?: string; label?: string } | undefined;
   let missing = false;
-  await file.forEach((row: Row) => {
-    const where = { file: display, line: row.line === 0 ? undefined : row.line };
-    if ('problem' in row) {
-      if (row.problem === 'unreadable') return sink.tally.add('gt_unreadable_file', { ...where, detail: row.detail });
-      // A JSON Lines line counts as a row; a JSON array that does not parse is one error for the file.
-      if (row.line > 0) sink.rows++;
-      return sink.tally.add('gt_invalid_json', { ...where, detail: row.detail });
-    }
-    if (!tabular) return addJsonRow(row.value, sink, gt, where, formats);
-    if (missing) return;
-    if (columns === undefined) {
-      const names = file.columns ?? [];
-      columns = { id: findColumn(names, [gt.idField, ...ID_COLUMN_FALLBACKS]), index: findColumn(names, [gt.indexField, ...INDEX_FALLBACKS]), label: findColumn(names, [gt.labelField, ...LABEL_FALLBACKS]) };
-      if (!columns.id || !columns.label) {
-        missing = true;
-        const what = !columns.id ? `id column (${gt.idField})` : `label column (${gt.labelField})`;
-        sink.tally.add('gt_missing_field', format === 'csv' ? { file: display, line: 1, detail: `the header has no ${what}` } : { file: display, detail: `no ${what}; columns: ${names.join(', ')}` });
-        return;
+  try {
+    file = await openRows(storage, path, layoutOf(format), gt.limits ?? DEFAULT_READ_LIMITS);
+    const rows = file;
+    await rows.forEach((row: Row) => {
+      const where = { file: display, line: row.line === 0 ? undefined : row.line };
+      if ('problem' in row) {
+        if (row.line === 0 || row.problem === 'unreadable') {
+          // A JSON array that does not parse, or a CSV that breaks: the rest of the file is lost.
+          const detail = row.line === 0 ? `the JSON array is not valid JSON (${row.detail})` : row.detail;
+          return sink.unreadableFile('gt_unreadable_file', where, detail, size - readAtLastRow, lastLine === 0);
+        }
+        lastLine = row.line;
+        readAtLastRow = rows.progress.rawBytes;
+        sink.rows++;
+        return sink.tally.add(row.problem === 'too_long' ? 'gt_line_too_long' : 'gt_invalid_json', { ...where, detail: row.detail });
       }
-    }
-    formats[format] = (formats[format] ?? 0) + 1;
-    sink.add(cellOf(row.value, columns.id, file.columns), cellOf(row.value, columns.index, file.columns), cellOf(row.value, columns.label, file.columns), where);
-  });
+      lastLine = row.line;
+      readAtLastRow = rows.progress.rawBytes;
+      if (!tabular) return addJsonRow(row.value, sink, gt, where, formats);
+      if (missing) return;
+      if (columns === undefined) {
+        const names = rows.columns ?? [];
+        columns = { id: findColumn(names, [gt.idField, ...ID_COLUMN_FALLBACKS]), index: findColumn(names, [gt.indexField, ...INDEX_FALLBACKS]), label: findColumn(names, [gt.labelField, ...LABEL_FALLBACKS]) };
+        if (!columns.id || !columns.label) {
+          missing = true;
+          const what = !columns.id ? `id column (${gt.idField})` : `label column (${gt.labelField})`;
+          const shown = names.length > 20 ? `${names.slice(0, 20).join(', ')}, …` : names.join(', ');
+          // Nothing of the file can be used: it weighs by its bytes, as an unreadable one.
+          return sink.unreadableFile('gt_missing_field', format === 'csv' ? { file: display, line: 1 } : { file: display }, format === 'csv' ? `the header has no ${what}` : `no ${what}; columns: ${shown}`, size, true);
+        }
+      }
+      formats[format] = (formats[format] ?? 0) + 1;
+      sink.add(cellOf(row.value, columns.id, rows.columns), cellOf(row.value, columns.index, rows.columns), cellOf(row.value, columns.label, rows.columns), where);
+    });
+  } catch (error) {
+    if (!(error instanceof UnreadableInput)) throw error;
+    sink.unreadableFile('gt_unreadable_file', { file: display, line: lastLine + 1 }, error.message, size - readAtLastRow, lastLine === 0);
+  } finally {
+    if (file?.progress.trailingGarbage !== undefined) sink.tally.add('gt_gzip_trailing_garbage', { file: display, detail: file.progress.trailingGarbage });
+  }
 }
 
-/** Reads every ground-truth file in range into a label store. */
+/**
+ * Reads every ground-truth file in range into a label store. Also gives the bytes the files were listed with, which
+ * the error gate weighs the unreadable bytes against.
+ */
 export async function readGroundTruth(
   storage: Storage,
   gt: GroundTruthOptions,
@@ -154,13 +218,23 @@ export async function readGroundTruth(
   tally: InputErrorTally,
   onFile?: (file: StorageFile) => void,
   partitions?: LabelStore,
-): Promise<{ store: LabelStore; summary: GroundTruthSummary }> {
+): Promise<{ store: LabelStore; summary: GroundTruthSummary; bytes: number }> {
   const store = new LabelStore();
-  const sink = new Sink(store, codec, tally, partitions);
+  const sink = new Sink(store, codec, tally, gt.binary, partitions);
   const formats: Record<string, number> = {};
   let pruned = 0;
+  let skipped: SkippedFiles | undefined;
   const files: StorageFile[] = [];
-  for await (const f of walkFiles(storage, '', { range: gt.range, accept: (p) => ACCEPT.test(p), onPruned: () => pruned++ })) files.push(f);
+  const walk = walkFiles(storage, '', {
+    range: gt.range,
+    accept: (p) => ACCEPT.test(p),
+    onPruned: () => pruned++,
+    onSkipped: (_, why) => {
+      skipped ??= {};
+      skipped[why] = (skipped[why] ?? 0) + 1;
+    },
+  });
+  for await (const f of walk) files.push(f);
   // Oldest partition first (unpadded hour folders sort wrongly as text), then by path, so the latest label wins.
   const when = (p: string): number => partitionSpan(p.split('/').slice(0, -1).join('/'))?.start ?? -Infinity;
   files.sort((a, b) => when(a.path) - when(b.path) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
@@ -169,18 +243,19 @@ export async function readGroundTruth(
     const span = partitionSpan(file.path.split('/').slice(0, -1).join('/'));
     // Label arrival (prediction store): each label's partition, as the last hour it covers.
     sink.partitionHour = span === undefined ? -1 : Math.floor((span.end - 1) / 3_600_000);
-    await readFile(storage, file.path, sink, gt, formats);
+    await readFile(storage, file, sink, gt, formats);
   }
-  return {
-    store,
-    summary: {
-      location: storage.location,
-      files: files.length,
-      rows: sink.rows,
-      labels: store.size,
-      duplicate_labels: store.duplicates,
-      pruned_folders: pruned,
-      rows_by_format: formats,
-    },
+  const summary: GroundTruthSummary = {
+    location: storage.location,
+    files: files.length,
+    rows: sink.rows,
+    labels: store.size,
+    duplicate_labels: store.duplicates,
+    pruned_folders: pruned,
+    rows_by_format: formats,
   };
+  // Present only when something happened, so the report of a clean run keeps its shape.
+  if (sink.unreadable.unreadable_files !== undefined) summary.unreadable_files = sink.unreadable.unreadable_files;
+  if (skipped !== undefined) summary.skipped_files = skipped;
+  return { store, summary, bytes: files.reduce((n, f) => n + (f.size ?? 0), 0) };
 }

@@ -20,14 +20,22 @@ const WRAPPER_KEYS = ['instances', 'inputs', 'data', 'records', 'rows'];
  * The record counts of a request already parsed (the full decode of data quality parses it anyway: count from the
  * value instead of parsing twice).
  */
-export function countJson(value: unknown): number[] {
+export function countJson(top: unknown): number[] {
+  // A loop, not a recursion, through wrappers: {"instances": {"instances": ...}} 20,000 deep overflowed the stack.
+  let value = top;
+  for (;;) {
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) break;
+    const obj = value as Record<string, unknown>;
+    const k = WRAPPER_KEYS.find((key) => obj[key] !== undefined && obj[key] !== null && typeof obj[key] === 'object');
+    if (k === undefined) break;
+    value = obj[k];
+  }
   if (Array.isArray(value)) {
     if (value.length > 0 && value.every((v) => v === null || typeof v !== 'object')) return [value.length, 1];
     return [value.length];
   }
   if (value !== null && typeof value === 'object') {
     const obj = value as Record<string, unknown>;
-    for (const k of WRAPPER_KEYS) if (obj[k] !== undefined && (Array.isArray(obj[k]) || typeof obj[k] === 'object')) return countJson(obj[k]);
     const values = Object.values(obj);
     if (values.length > 0) {
       // orient=list: {"col": [v0, v1, ...]}, or one record with array fields.

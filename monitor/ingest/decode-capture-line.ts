@@ -8,6 +8,10 @@ import { countRequestRecords } from './count-request.ts';
 import { explodeResponse, type Prediction, type RawPrediction, type ResponseOptions } from './explode-response.ts';
 import { RecordProblem } from './input-errors.ts';
 import { decodeGroundTruthData } from './ground-truth-data.ts';
+import { describeValue } from './describe-value.ts';
+import { jsonErrorDetail } from './json-error.ts';
+import { canonicalLabel } from '../metrics/labels.ts';
+import type { ReadLimits } from './read-limits.ts';
 
 export interface CaptureLineOptions {
   response: ResponseOptions;
@@ -15,6 +19,8 @@ export interface CaptureLineOptions {
   format: Extract<DatasetFormat, { kind: 'sagemakerCaptureJson' | 'sagemakerMergeJson' }>;
   /** Whether to decode endpointInput to check that the request and response counts agree. */
   checkRequestCount: boolean;
+  /** Limits on lines, files and gzip streams (default DEFAULT_READ_LIMITS). */
+  limits?: ReadLimits;
   /** Whether to keep what the response said (`raw`) and the eventId, for the prediction store. Default false. */
   keepRaw?: boolean;
 }
@@ -26,7 +32,7 @@ export type DecodedLine =
       idSource: 'inferenceId' | 'eventId';
       inferenceTime?: number;
       predictions: Prediction[];
-      labels?: Map<number, string>;
+      labels?: Map<number, unknown>;
       /** With keepRaw: what the response said about each record, in the order of `predictions`. */
       raw?: RawPrediction[];
       /** With keepRaw: eventMetadata.eventId when it is a non-empty string. */
@@ -51,7 +57,8 @@ export function decodeCaptureLine(line: string, o: CaptureLineOptions, warn: (w:
   try {
     record = JSON.parse(line);
   } catch (error) {
-    throw new RecordProblem('invalid_json', (error as Error).message);
+    // Never V8's quote of the line: a file that is not capture must not be echoed into reports (issue 14, item 6).
+    throw new RecordProblem('invalid_json', jsonErrorDetail(error));
   }
   return decodeCaptureRecord(record, o, warn, parseRequestCounts);
 }
@@ -72,7 +79,7 @@ export function decodeCaptureRecord(record: unknown, o: CaptureLineOptions, warn
   const time = parseInferenceTime(meta.inferenceTime);
   const { start, end } = o.window;
   if (start !== undefined || end !== undefined) {
-    if (time === undefined) throw new RecordProblem('invalid_inference_time', `inferenceTime ${JSON.stringify(meta.inferenceTime)}`);
+    if (time === undefined) throw new RecordProblem('invalid_inference_time', `inferenceTime ${describeValue(meta.inferenceTime)}`);
     if ((start !== undefined && time < start) || (end !== undefined && time >= end)) return { status: 'skipped', reason: 'outside_window' };
   } else if (time === undefined) {
     warn('no_inference_time');
@@ -107,13 +114,27 @@ export function decodeCaptureRecord(record: unknown, o: CaptureLineOptions, warn
     }
   }
 
-  let labels: Map<number, string> | undefined;
-  if (o.format.kind === 'sagemakerMergeJson') {
-    labels = decodeGroundTruthData(rec.groundTruthData);
-    if (labels === undefined) throw new RecordProblem('missing_ground_truth_in_record');
-  }
+  const labels = o.format.kind === 'sagemakerMergeJson' ? mergedLabels(rec.groundTruthData, o.response) : undefined;
   if (raw !== undefined) {
     return { status: 'ok', id, idSource, inferenceTime: time, predictions, labels, raw, ...(typeof eventId === 'string' && eventId !== '' ? { eventId } : {}) };
   }
   return { status: 'ok', id, idSource, inferenceTime: time, predictions, labels };
+}
+
+/** The labels a merged capture record carries; with the binary classes settled, a third label is an input error. */
+function mergedLabels(groundTruthData: unknown, response: ResponseOptions): Map<number, unknown> {
+  const labels = decodeGroundTruthData(groundTruthData);
+  if (labels === undefined) throw new RecordProblem('missing_ground_truth_in_record');
+  if (response.binaryStrict) {
+    for (const value of labels.values()) {
+      const label = canonicalLabel(value);
+      if (label !== undefined && label !== response.positiveLabel && label !== response.negativeLabel) {
+        throw new RecordProblem(
+          'label_not_binary',
+          `label ${describeValue(label)} is neither positive_label ${describeValue(response.positiveLabel)} nor the negative class ${describeValue(response.negativeLabel)}`,
+        );
+      }
+    }
+  }
+  return labels;
 }

@@ -2,7 +2,9 @@
  * @module Decodes one captured payload (captureData.endpointInput or .endpointOutput) into text and a payload kind,
  * by its `encoding` (JSON, CSV, BASE64) and `observedContentType` (with or without parameters such as charset).
  */
+import { describeValue } from './describe-value.ts';
 import { RecordProblem } from './input-errors.ts';
+import { jsonErrorDetail } from './json-error.ts';
 
 export type PayloadKind = 'json' | 'csv' | 'jsonlines';
 
@@ -51,6 +53,9 @@ const BASE64 = /^[A-Za-z0-9+/\r\n]*={0,2}[\r\n]*$/;
 export function decodePayload(payload: CapturedPayload, which: string): DecodedPayload {
   const { data, encoding } = payload;
   if (typeof data !== 'string') throw new RecordProblem('undecodable_payload', `${which}.data is not a string`);
+  if (encoding !== undefined && encoding !== null && typeof encoding !== 'string') {
+    throw new RecordProblem('undecodable_payload', `${which}.encoding ${describeValue(encoding)} is not JSON, CSV or BASE64`);
+  }
   const enc = typeof encoding === 'string' ? encoding.toUpperCase() : 'JSON';
   const contentType = typeof payload.observedContentType === 'string' ? payload.observedContentType : '';
   let kind = payloadKindOf(contentType);
@@ -59,11 +64,11 @@ export function decodePayload(payload: CapturedPayload, which: string): DecodedP
     if (!BASE64.test(data)) throw new RecordProblem('undecodable_payload', `${which}.data is not valid base64`);
     text = Buffer.from(data, 'base64').toString('utf8');
   } else if (enc !== 'JSON' && enc !== 'CSV') {
-    throw new RecordProblem('undecodable_payload', `${which}.encoding ${JSON.stringify(encoding)} is not JSON, CSV or BASE64`);
+    throw new RecordProblem('undecodable_payload', `${which}.encoding ${describeValue(encoding)} is not JSON, CSV or BASE64`);
   }
   if (kind === undefined) {
     if (contentType !== '' && enc === 'BASE64') {
-      throw new RecordProblem('unsupported_content_type', `${which}.observedContentType ${JSON.stringify(contentType)} is not JSON, JSON Lines or CSV`);
+      throw new RecordProblem('unsupported_content_type', `${which}.observedContentType ${describeValue(contentType)} is not JSON, JSON Lines or CSV`);
     }
     kind = enc === 'CSV' ? 'csv' : enc === 'JSON' ? 'json' : sniffKind(text);
   }
@@ -93,6 +98,6 @@ export function parsePayloadJson(text: string, which: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new RecordProblem('undecodable_payload', `${which} is not valid JSON: ${(error as Error).message}`);
+    throw new RecordProblem('undecodable_payload', `${which} is not valid JSON: ${jsonErrorDetail(error)}`);
   }
 }

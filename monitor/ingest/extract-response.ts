@@ -16,7 +16,8 @@ import { canonicalLabel } from '../metrics/labels.ts';
 import type { ProblemType } from '../metrics/types.ts';
 import { parsePayloadJson, payloadLines, type DecodedPayload } from './decode-payload.ts';
 import { RecordProblem } from './input-errors.ts';
-import { asNumber } from './interpret-prediction.ts';
+import { describeValue } from './describe-value.ts';
+import { argmax, asNumber } from './interpret-prediction.ts';
 import { getPath, queryPath, type CompiledPath } from './json-path.ts';
 
 /** The settings that say where a response's predictions are (fixed for a model; recorded with stored hours). */
@@ -77,7 +78,7 @@ function payloadIndexOf(item: Record<string, unknown>, position: number): number
   if (raw === undefined) return position;
   const n = asNumber(raw);
   if (n === undefined || !Number.isInteger(n) || n < 0) {
-    throw new RecordProblem('invalid_payload_index', `payload_index ${JSON.stringify(raw)} at position ${position}`);
+    throw new RecordProblem('invalid_payload_index', `payload_index ${describeValue(raw)} at position ${position}`);
   }
   return n;
 }
@@ -117,7 +118,7 @@ function fromItem(item: unknown, position: number, o: ExtractOptions, visit: Raw
     if (vector !== undefined && o.problemType === 'MulticlassClassification' && score === undefined && labelRaw !== undefined) {
       const l = canonicalLabel(labelRaw);
       const li = l === undefined ? NaN : Number(l);
-      score = Number.isInteger(li) && li >= 0 && li < vector.length ? vector[li] : Math.max(...vector);
+      score = Number.isInteger(li) && li >= 0 && li < vector.length ? vector[li] : vector[argmax(vector)];
     }
     visit(index, labelRaw, score, vector);
     return;
@@ -226,13 +227,19 @@ export function extractResponse(payload: DecodedPayload, o: ExtractOptions, visi
   } else fromJson(parsePayloadJson(payload.text, 'endpointOutput'), o, visit);
 }
 
-/** Throws unless a response held at least one record and no payload index twice. */
+/**
+ * Throws unless a response held at least one record and each payload index names one of its records, 0..n-1, once.
+ * An index past the records (5 in a 2-record response, 1e20) used to be accepted and could join a label of another
+ * key (issue 14, item 11).
+ */
 export function checkPayloadIndexes(records: ReadonlyArray<{ index: number }>): void {
   if (records.length === 0) throw new RecordProblem('unrecognised_response', 'the response holds no predictions');
-  const seen = new Set<number>();
+  const n = records.length;
+  const seen = new Uint8Array(n);
   for (const r of records) {
-    if (seen.has(r.index)) throw new RecordProblem('invalid_payload_index', `payload_index ${r.index} appears twice in one response`);
-    seen.add(r.index);
+    if (r.index >= n) throw new RecordProblem('payload_index_out_of_range', `payload_index ${r.index} in a response of ${n} records (expected 0..${n - 1})`);
+    if (seen[r.index] === 1) throw new RecordProblem('invalid_payload_index', `payload_index ${r.index} appears twice in one response`);
+    seen[r.index] = 1;
   }
 }
 

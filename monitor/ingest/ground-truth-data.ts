@@ -4,8 +4,11 @@
  */
 import { payloadLines } from './decode-payload.ts';
 
-/** Labels (raw strings, not yet canonical) by payload index, or undefined when the object is unusable. */
-export function decodeGroundTruthData(value: unknown): Map<number, string> | undefined {
+/**
+ * Labels by payload index (raw: strings not yet canonical, or the JSON values; an array or object stays one, an
+ * unusable label, never turned into text), or undefined when the object is unusable.
+ */
+export function decodeGroundTruthData(value: unknown): Map<number, unknown> | undefined {
   if (value === null || typeof value !== 'object') return undefined;
   const { data, encoding } = value as { data?: unknown; encoding?: unknown };
   const enc = typeof encoding === 'string' ? encoding.toUpperCase() : 'CSV';
@@ -31,6 +34,7 @@ export function decodeGroundTruthData(value: unknown): Map<number, string> | und
   return new Map(cells.map((c, i) => [i, c.trim().replace(/^"(.*)"$/, '$1')]));
 }
 
-function labelText(v: unknown): string {
-  return v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
+/** Scalars as text; arrays and objects as they are (a label nested 5,000 deep was stringified into a stack overflow). */
+function labelText(v: unknown): unknown {
+  return v === null || v === undefined ? '' : typeof v === 'object' ? v : String(v);
 }

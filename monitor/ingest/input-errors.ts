@@ -14,17 +14,29 @@ export const INPUT_ERROR_REASONS = {
   unrecognised_response: 'the response has no shape mpm can read predictions from',
   count_mismatch: 'the request and the response hold different numbers of records',
   invalid_payload_index: 'a payload_index is not a whole number >= 0, or appears twice in one response',
+  payload_index_out_of_range: 'a payload_index is not below the number of records in its response (0..n-1)',
+  prediction_not_binary: 'BinaryClassification: a predicted label is neither positive_label nor the negative class',
+  label_not_binary: 'BinaryClassification: a label in a merged record is neither positive_label nor the negative class',
+  line_too_long: 'a line is longer than MPM_MAX_LINE_BYTES: it was skipped without being read',
+  record_too_complex: 'decoding the record exceeded a resource limit of the runtime (an array too long to spread, a string too long)',
   missing_prediction: 'a response item has no predicted label or value',
   missing_ground_truth_in_record: 'a merged record has no usable groundTruthData',
   gt_invalid_json: 'a ground-truth line or file is not valid JSON',
   gt_missing_field: 'a ground-truth row lacks the id, payload index or label field',
   gt_invalid_payload_index: 'a ground-truth payload_index is not a whole number >= 0',
-  gt_invalid_label: 'a ground-truth label is empty, or not a number for a regression problem',
-  gt_unreadable_file: 'a ground-truth file could not be read (bad CSV or Parquet)',
-  unreadable_file: 'a capture file could not be read to the end (for example a truncated gzip stream)',
+  gt_invalid_label: 'a ground-truth label is empty, not a finite number for a regression problem, or an array or object',
+  gt_label_not_binary: 'BinaryClassification: a ground-truth label is neither positive_label nor the negative class',
+  gt_line_too_long: 'a ground-truth line is longer than MPM_MAX_LINE_BYTES: it was skipped without being read',
+  gt_unreadable_file: 'a ground-truth file could not be read to the end (not gzip, cut short, a read that failed, bad CSV or Parquet, larger than MPM_MAX_FILE_BYTES)',
+  gt_gzip_trailing_garbage: 'a ground-truth .gz file has bytes after its last gzip member that are not gzip: ignored, as gzip -d does',
+  unreadable_file: 'a capture file could not be read to the end (not gzip, cut short, a read that failed): its unread bytes weigh in the error limit',
+  gzip_trailing_garbage: 'a capture .gz file has bytes after its last gzip member that are not gzip: ignored, as gzip -d does',
 } as const;
 
 export type InputErrorReason = keyof typeof INPUT_ERROR_REASONS;
+
+/** Characters of a sample's detail kept: a detail quotes input, which must not be repeated at length. */
+export const MAX_DETAIL_CHARS = 300;
 
 export interface InputErrorSample {
   file: string;
@@ -50,7 +62,10 @@ export class InputErrorTally {
       this.byReason.set(reason, entry);
     }
     entry.count++;
-    if (entry.samples.length < this.samplesPerReason) entry.samples.push(sample);
+    if (entry.samples.length < this.samplesPerReason) {
+      const detail = sample.detail;
+      entry.samples.push(detail !== undefined && detail.length > MAX_DETAIL_CHARS ? { ...sample, detail: `${detail.slice(0, MAX_DETAIL_CHARS - 1)}…` } : sample);
+    }
   }
 
   /**

@@ -4,8 +4,10 @@
  * mode. The live run and a judgement from the prediction store (monitor/store/) both go through this one function,
  * so an hour judged later with the same settings gives the same predictions as the run that read its capture.
  */
+import { conventionalNegative } from '../metrics/binary-classes.ts';
 import { canonicalLabel } from '../metrics/labels.ts';
 import type { ProblemType } from '../metrics/types.ts';
+import { describeValue } from './describe-value.ts';
 import { RecordProblem } from './input-errors.ts';
 
 export interface Prediction {
@@ -36,12 +38,17 @@ export interface InterpretOptions {
   binaryScore?: 'positive' | 'predicted';
   /** Multiclass (and binary two-probability vectors): the class of each vector position (MPM_CLASS_LABELS). */
   classLabels?: readonly string[];
+  /**
+   * Binary: whether a predicted label other than positiveLabel and negativeLabel is an input error
+   * (prediction_not_binary). Set once the classes are known (metrics/binary-classes.ts).
+   */
+  binaryStrict?: boolean;
 }
 
 /** The negative label paired with a positive one in binary problems. */
 export function negativeLabelFor(positive: string): string {
-  const pairs: Record<string, string> = { '1': '0', true: 'false', yes: 'no', Yes: 'No', YES: 'NO', positive: 'negative', pos: 'neg', True: 'False' };
-  return pairs[positive] ?? `not ${positive}`;
+  // Looked up as data: a positive label "__proto__" or "constructor" must not find Object's own properties.
+  return conventionalNegative(positive) ?? `not ${positive}`;
 }
 
 /** A finite number, or a string holding one; undefined otherwise. */
@@ -69,12 +76,17 @@ export function argmax(v: number[]): number {
  * none, or anything else (null, an object) when it had one that is no label.
  *
  * @throws RecordProblem (missing_prediction) when nothing usable remains. Whether it throws depends on the problem
- * type and the arguments only, never on the threshold, the positive label or the binary-score mode.
+ * type and the arguments only, never on the threshold, the positive label or the binary-score mode; except that with
+ * binaryStrict a binary label outside the two classes throws prediction_not_binary.
  */
 export function interpretPrediction(index: number, labelRaw: unknown, score: number | undefined, vector: number[] | undefined, o: InterpretOptions): Prediction {
   if (o.problemType === 'Regression') {
     const value = asNumber(labelRaw) ?? (vector?.length === 1 ? vector[0] : undefined) ?? score;
-    if (value === undefined) throw new RecordProblem('missing_prediction', `item ${index} has no numeric prediction`);
+    if (value === undefined) {
+      // 1e400 parses as Infinity: say so rather than "no prediction".
+      const overflow = typeof labelRaw === 'number' ? !Number.isNaN(labelRaw) : typeof labelRaw === 'string' && labelRaw.trim() !== '' && !Number.isNaN(Number(labelRaw));
+      throw new RecordProblem('missing_prediction', overflow ? `item ${index} predicts ${describeValue(labelRaw)}, not a finite number (beyond double precision)` : `item ${index} has no numeric prediction`);
+    }
     return { index, value };
   }
   if (o.problemType === 'BinaryClassification') {
@@ -103,6 +115,12 @@ export function interpretPrediction(index: number, labelRaw: unknown, score: num
       label = score >= (o.threshold ?? 0.5) ? o.positiveLabel : o.negativeLabel;
     }
     if (label === undefined) throw new RecordProblem('missing_prediction', `item ${index} has no predicted label or score`);
+    if (o.binaryStrict && label !== o.positiveLabel && label !== o.negativeLabel) {
+      throw new RecordProblem(
+        'prediction_not_binary',
+        `item ${index} predicts ${describeValue(label)}, neither positive_label ${describeValue(o.positiveLabel)} nor the negative class ${describeValue(o.negativeLabel)}`,
+      );
+    }
     return score === undefined ? { index, label } : { index, label, score };
   }
   if (vector !== undefined) {

@@ -70,7 +70,8 @@ export function queryPath(value: unknown, path: CompiledPath): unknown[] {
       } else if ('index' in step) {
         if (Array.isArray(cur) && step.index < cur.length) next.push(cur[step.index]);
       } else {
-        next.push(...(Array.isArray(cur) ? cur : Object.values(cur)));
+        // A loop, not push(...items): spreading 200,000 items overflows the call stack.
+        for (const item of Array.isArray(cur) ? cur : Object.values(cur)) next.push(item);
       }
     }
     current = next;

@@ -6,11 +6,14 @@
  */
 import type { DatasetFormat } from '../config/dataset-format.ts';
 import { ConfigError, showValue } from '../errors.ts';
-import type { Storage } from '../storage/storage.ts';
+import type { Storage, StorageFile } from '../storage/storage.ts';
 import { toPrediction, type Prediction, type ResponseOptions } from './explode-response.ts';
 import { type InputErrorTally, RecordProblem } from './input-errors.ts';
 import { compilePath, getPath, asColumnIndex, type CompiledPath } from './json-path.ts';
 import { cellOf, ID_COLUMN_FALLBACKS, openRows, pickColumn, type RowFile, type RowLayout } from './table-rows.ts';
+import { UnreadableInput } from './open-input.ts';
+import { DEFAULT_READ_LIMITS, type ReadLimits } from './read-limits.ts';
+import { noteUnreadable, type UnreadableFiles } from './unreadable-files.ts';
 import { walkFiles } from './walk.ts';
 
 export interface TabularColumns {
@@ -34,6 +37,10 @@ export interface TabularSummary {
   location: string;
   files: number;
   rows: number;
+  /** Bytes the files were listed with. */
+  bytes: number;
+  /** Files not read to their end and the bytes lost (absent when none: issue 14). */
+  unreadable_files?: UnreadableFiles;
 }
 
 type TabularFormat = Extract<DatasetFormat, { kind: 'csv' | 'json' | 'parquet' }>;
@@ -110,8 +117,9 @@ export async function readTabular(
   response: ResponseOptions,
   tally: InputErrorTally,
   onRow: (row: TabularRow) => void,
+  limits: ReadLimits = DEFAULT_READ_LIMITS,
 ): Promise<TabularSummary> {
-  const summary: TabularSummary = { location: storage.location, files: 0, rows: 0 };
+  const summary: TabularSummary = { location: storage.location, files: 0, rows: 0, bytes: 0 };
   const accept =
     format.kind === 'csv' ? /\.csv(\.gz)?$|\.out$/i : format.kind === 'parquet' ? /\.parquet$/i : /\.(jsonl|json|jsonlines|ndjson|out)(\.gz)?$/i;
   const emit = (cells: ReturnType<Cells>, where: { file: string; line: number }): void => {
@@ -130,14 +138,44 @@ export async function readTabular(
   };
   for await (const entry of walkFiles(storage, '', { accept: (p) => accept.test(p) })) {
     summary.files++;
-    const display = storage.describe(entry.path);
-    const file = await openRows(storage, entry.path, layoutOf(format));
-    let cells: Cells | undefined;
-    await file.forEach((row) => {
+    summary.bytes += entry.size ?? 0;
+    await readTabularFile(storage, entry, format, columns, limits, tally, summary, emit);
+  }
+  return summary;
+}
+
+/**
+ * Reads the rows of one file into `emit`. A file that cannot be read to its end weighs by its unread bytes; a line
+ * past MPM_MAX_LINE_BYTES is skipped (issue 14).
+ */
+async function readTabularFile(
+  storage: Storage,
+  entry: StorageFile,
+  format: TabularFormat,
+  columns: TabularColumns,
+  limits: ReadLimits,
+  tally: InputErrorTally,
+  summary: TabularSummary,
+  emit: (cells: ReturnType<Cells>, where: { file: string; line: number }) => void,
+): Promise<void> {
+  const display = storage.describe(entry.path);
+  let cells: Cells | undefined;
+  let lastLine = 0;
+  let readAtLastRow = 0;
+  let file: RowFile | undefined;
+  try {
+    file = await openRows(storage, entry.path, layoutOf(format), limits);
+    const rows = file;
+    await rows.forEach((row) => {
       const where = { file: display, line: row.line };
+      if (row.line > 0) {
+        lastLine = row.line;
+        readAtLastRow = rows.progress.rawBytes;
+      }
       if ('problem' in row) {
         if (row.line > 0) summary.rows++;
-        tally.add(row.problem === 'invalid_json' ? 'invalid_json' : 'unreadable_file', row.line > 0 ? { ...where, detail: row.detail } : { file: display, detail: row.detail });
+        const reason = row.problem === 'invalid_json' ? 'invalid_json' : row.problem === 'too_long' ? 'line_too_long' : 'unreadable_file';
+        tally.add(reason, row.line > 0 ? { ...where, detail: row.detail } : { file: display, detail: row.detail });
         return;
       }
       if (format.kind === 'json' && (row.value === null || typeof row.value !== 'object' || Array.isArray(row.value))) {
@@ -145,9 +183,12 @@ export async function readTabular(
         tally.add('not_a_capture_record', { ...where, detail: 'the row is not a JSON object' });
         return;
       }
-      cells ??= format.kind === 'json' ? objectCells(columns) : columnCells(file, columns);
+      cells ??= format.kind === 'json' ? objectCells(columns) : columnCells(rows, columns);
       emit(cells(row.value), where);
     });
+  } catch (error) {
+    if (!(error instanceof UnreadableInput)) throw error;
+    noteUnreadable(summary, tally, 'unreadable_file', { file: display, line: lastLine + 1, detail: error.message }, (entry.size ?? 0) - readAtLastRow, lastLine === 0);
   }
-  return summary;
+  if (file?.progress.trailingGarbage !== undefined) tally.add('gzip_trailing_garbage', { file: display, detail: file.progress.trailingGarbage });
 }

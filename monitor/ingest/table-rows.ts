@@ -1,47 +1,59 @@
 /**
  * @module The one tabular row layer of the ground-truth and tabular-dataset readers: opens a file (gunzipped by its
- * extension), yields its rows (CSV with or without a header, a JSON array, JSON Lines, Parquet) with their line or
- * row numbers, and picks columns by name, index or fallback list. Rows that cannot be read are yielded as problems
- * for the caller to count under its own reason.
+ * extension, a byte-order mark dropped), yields its rows (CSV with or without a header, a JSON array, JSON Lines,
+ * Parquet) with their line or row numbers, and picks columns by name, index or fallback list. Rows that cannot be read
+ * are yielded as problems for the caller to count under its own reason; a file that cannot be read to its end rejects
+ * with UnreadableInput, and `progress` says how far it was read (issue 14: lines and files read whole are bounded).
  */
 import { Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
 import { parse as parseCsv } from 'csv-parse';
 import { ConfigError, showValue } from '../errors.ts';
 import type { Storage } from '../storage/storage.ts';
+import { jsonErrorDetail } from './json-error.ts';
+import { openInput, UnreadableInput, type InputProgress } from './open-input.ts';
 import { readParquetTable } from './parquet.ts';
+import { DEFAULT_READ_LIMITS, MAX_STRING_BYTES, type ReadLimits } from './read-limits.ts';
 import { forEachLine } from './read-lines.ts';
 import { asColumnIndex } from './json-path.ts';
 
 /** How a file's rows are laid out. `json-auto`: a JSON array when the file starts with "[", else JSON Lines. */
 export type RowLayout = 'csv-header' | 'csv' | 'json-array' | 'json-lines' | 'json-auto' | 'parquet';
 
-/** One row: its value (cells of a CSV line, a Parquet row as an object, any JSON value), or why it is unreadable. */
-export type Row = { line: number; value: unknown } | { line: number; problem: 'invalid_json' | 'unreadable'; detail: string };
+/**
+ * One row: its value (cells of a CSV line, a Parquet row as an object, any JSON value), or why it is unreadable.
+ * `too_long`: a line past MPM_MAX_LINE_BYTES, skipped unread. Line 0 is the whole file (a JSON array that does not
+ * parse, or is too large to read whole).
+ */
+export type Row = { line: number; value: unknown } | { line: number; problem: 'invalid_json' | 'unreadable' | 'too_long'; detail: string };
 
 export interface RowFile {
   /** Column names, when the file has a header or a schema (CSV with a header, Parquet); known by the first row. */
   columns?: string[];
   /** Which layout `json-auto` resolved to, or the layout asked for. */
   layout: Exclude<RowLayout, 'json-auto'>;
-  /** Streams the rows in order (once). */
+  /** Streams the rows in order (once). Rejects with UnreadableInput when the file cannot be read to its end. */
   forEach(onRow: (row: Row) => void): Promise<void>;
+  /** Bytes of the file read so far (compressed for .gz), and trailing garbage after its last gzip member. */
+  progress: InputProgress;
 }
 
 /** The id columns tried when none is named: batch transform's, the seed's, and the usual spellings. */
 export const ID_COLUMN_FALLBACKS = ['SageMakerInferenceId', 'InferenceId', 'inferenceId', 'inference_id', 'eventId', 'event_id'];
 
-/** Opens a file as bytes, gunzipped when its name ends in .gz. */
-export async function openMaybeGzip(storage: Storage, path: string): Promise<Readable> {
-  const raw = await storage.openRead(path);
-  return /\.gz$/i.test(path) ? raw.pipe(createGunzip()) : raw;
-}
-
-/** The whole stream as text. */
-export async function readAllText(stream: Readable): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of stream) chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(c as string));
-  return Buffer.concat(chunks).toString('utf8');
+/** The whole stream as text, refusing (UnreadableInput) more than `max` bytes before they are all in memory. */
+async function readAllText(chunks: AsyncIterable<Buffer>, max: number): Promise<string> {
+  const parts: Buffer[] = [];
+  let bytes = 0;
+  for await (const c of chunks) {
+    bytes += c.length;
+    if (bytes > max) {
+      throw new UnreadableInput(`the JSON array holds more than ${max} bytes (MPM_MAX_FILE_BYTES), too many to read whole; write it as JSON Lines, which has no such limit`);
+    }
+    parts.push(c);
+  }
+  const text = Buffer.concat(parts, bytes).toString('utf8');
+  // A byte-order mark at the start is no part of the JSON.
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 /**
@@ -78,8 +90,12 @@ export function cellOf(row: unknown, column: string | number | undefined, column
   return typeof column === 'number' ? obj[(columns ?? Object.keys(obj))[column]!] : Object.hasOwn(obj, column) ? obj[column] : undefined;
 }
 
-async function forEachCsvRow(stream: Readable, file: RowFile, header: boolean, onRow: (row: Row) => void): Promise<void> {
-  const parser = stream.pipe(parseCsv({ columns: false, skip_empty_lines: true, trim: true, bom: true, relax_column_count: true }));
+async function forEachCsvRow(chunks: AsyncIterable<Buffer>, file: RowFile, header: boolean, limits: ReadLimits, onRow: (row: Row) => void): Promise<void> {
+  const source = Readable.from(chunks);
+  const parser = parseCsv({ columns: false, skip_empty_lines: true, trim: true, bom: true, relax_column_count: true, max_record_size: Math.min(limits.maxLineBytes, MAX_STRING_BYTES) });
+  // pipe() does not pass a source's error on: the parser gets it, so a broken read rejects instead of going unhandled.
+  source.on('error', (error) => parser.destroy(error));
+  source.pipe(parser);
   let line = 0;
   let fromCaller: unknown;
   try {
@@ -96,30 +112,39 @@ async function forEachCsvRow(stream: Readable, file: RowFile, header: boolean, o
       }
     }
   } catch (error) {
-    // The caller's own errors (a ConfigError for a missing column) go through; a CSV that cannot be parsed is a row problem.
-    if (error === fromCaller) throw error;
+    // The caller's own errors (a ConfigError for a missing column) and a broken read go through; a CSV that cannot be
+    // parsed is a row problem.
+    if (error === fromCaller || error instanceof UnreadableInput) throw error;
     onRow({ line: line + 1, problem: 'unreadable', detail: (error as Error).message });
   }
 }
 
-async function forEachJsonLine(stream: Readable, onRow: (row: Row) => void): Promise<void> {
-  await forEachLine(stream, (text, line) => {
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (error) {
-      return onRow({ line, problem: 'invalid_json', detail: (error as Error).message });
-    }
-    onRow({ line, value });
-  });
+async function forEachJsonLine(chunks: AsyncIterable<Buffer>, limits: ReadLimits, onRow: (row: Row) => void): Promise<void> {
+  await forEachLine(
+    chunks,
+    (bytes, line) => {
+      let value: unknown;
+      try {
+        value = JSON.parse(bytes.toString('utf8'));
+      } catch (error) {
+        return onRow({ line, problem: 'invalid_json', detail: jsonErrorDetail(error) });
+      }
+      onRow({ line, value });
+    },
+    {
+      maxLineBytes: limits.maxLineBytes,
+      onTooLong: (line, bytes) => onRow({ line, problem: 'too_long', detail: `${bytes} bytes, above MPM_MAX_LINE_BYTES ${limits.maxLineBytes}` }),
+    },
+  );
 }
 
-async function forEachArrayItem(stream: Readable, onRow: (row: Row) => void): Promise<void> {
+async function forEachArrayItem(chunks: AsyncIterable<Buffer>, limits: ReadLimits, onRow: (row: Row) => void): Promise<void> {
+  const text = await readAllText(chunks, Math.min(limits.maxFileBytes, MAX_STRING_BYTES));
   let doc: unknown;
   try {
-    doc = JSON.parse(await readAllText(stream));
+    doc = JSON.parse(text);
   } catch (error) {
-    return onRow({ line: 0, problem: 'invalid_json', detail: (error as Error).message });
+    return onRow({ line: 0, problem: 'invalid_json', detail: jsonErrorDetail(error) });
   }
   const rows = Array.isArray(doc) ? doc : [doc];
   for (let i = 0; i < rows.length; i++) onRow({ line: i + 1, value: rows[i] });
@@ -131,30 +156,56 @@ function plain(value: unknown): unknown {
   return value;
 }
 
-/** Resolves `json-auto` by peeking at the first bytes: "[" is a JSON array (the seed's files), else JSON Lines. */
-async function peekJsonLayout(stream: Readable): Promise<{ layout: 'json-array' | 'json-lines'; stream: Readable }> {
-  const iterator = stream[Symbol.asyncIterator]();
-  const first = await iterator.next();
-  const head = first.done ? Buffer.alloc(0) : Buffer.isBuffer(first.value) ? first.value : Buffer.from(first.value as string);
-  const layout = head.toString('utf8', 0, Math.min(head.length, 64)).trimStart().startsWith('[') ? 'json-array' : 'json-lines';
-  const replay = Readable.from(
-    (async function* () {
-      if (!first.done) yield head;
-      for (let r = await iterator.next(); !r.done; r = await iterator.next()) yield r.value as Buffer;
-    })(),
-  );
-  return { layout, stream: replay };
+/** The first byte that is not blank (after a byte-order mark), or -1 while there is none yet. */
+function firstByte(bytes: Buffer): number {
+  let i = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  while (i < bytes.length && (bytes[i] === 0x20 || bytes[i] === 0x0a || bytes[i] === 0x0d || bytes[i] === 0x09)) i++;
+  return i < bytes.length ? bytes[i]! : -1;
 }
 
-/** Opens a file's rows in `layout`. */
-export async function openRows(storage: Storage, path: string, layout: RowLayout): Promise<RowFile> {
+/**
+ * Resolves `json-auto` by peeking at the first bytes: "[" is a JSON array (the seed's files), else JSON Lines. A
+ * byte-order mark used to hide the "[" (the file was then rejected whole).
+ */
+async function peekJsonLayout(chunks: AsyncIterable<Buffer>): Promise<{ layout: 'json-array' | 'json-lines'; chunks: AsyncIterable<Buffer> }> {
+  const iterator = chunks[Symbol.asyncIterator]();
+  const head: Buffer[] = [];
+  let first = -1;
+  while (first === -1) {
+    const r = await iterator.next();
+    if (r.done) break;
+    head.push(r.value);
+    first = firstByte(head.length === 1 ? r.value : Buffer.concat(head));
+  }
+  const replay = (async function* (): AsyncGenerator<Buffer> {
+    yield* head;
+    for (let r = await iterator.next(); !r.done; r = await iterator.next()) yield r.value;
+  })();
+  return { layout: first === 0x5b ? 'json-array' : 'json-lines', chunks: replay };
+}
+
+/**
+ * Opens a file's rows in `layout`. A file that cannot be opened or read (not gzip, cut short, a broken read, a
+ * Parquet file larger than MPM_MAX_FILE_BYTES) rejects with UnreadableInput.
+ */
+export async function openRows(storage: Storage, path: string, layout: RowLayout, limits: ReadLimits = DEFAULT_READ_LIMITS): Promise<RowFile> {
   if (layout === 'parquet') {
-    const table = await readParquetTable(new Uint8Array(await storage.readFile(path)));
+    let bytes: Buffer;
+    try {
+      bytes = await storage.readFile(path, limits.maxFileBytes);
+    } catch (error) {
+      if (error instanceof ConfigError) throw error;
+      throw new UnreadableInput(`the Parquet file cannot be read whole (${(error as Error).message})`, { cause: error });
+    }
+    const table = await readParquetTable(new Uint8Array(bytes)).catch((error: unknown) => {
+      throw new UnreadableInput((error as Error).message, { cause: error });
+    });
     const columns = table.schema.fields.map((f) => f.name);
     const vectors = columns.map((_, i) => table.getChildAt(i)!);
     return {
       layout,
       columns,
+      progress: { rawBytes: bytes.length },
       async forEach(onRow) {
         for (let i = 0; i < table.numRows; i++) {
           const value: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
@@ -164,14 +215,15 @@ export async function openRows(storage: Storage, path: string, layout: RowLayout
       },
     };
   }
-  const stream = await openMaybeGzip(storage, path);
+  const { chunks, progress } = await openInput(storage, path, limits);
   if (layout === 'csv' || layout === 'csv-header') {
-    const file: RowFile = { layout, forEach: (onRow) => forEachCsvRow(stream, file, layout === 'csv-header', onRow) };
+    const file: RowFile = { layout, progress, forEach: (onRow) => forEachCsvRow(chunks, file, layout === 'csv-header', limits, onRow) };
     return file;
   }
-  const json = layout === 'json-auto' ? await peekJsonLayout(stream) : { layout, stream };
+  const json = layout === 'json-auto' ? await peekJsonLayout(chunks) : { layout, chunks };
   return {
     layout: json.layout,
-    forEach: (onRow) => (json.layout === 'json-array' ? forEachArrayItem(json.stream, onRow) : forEachJsonLine(json.stream, onRow)),
+    progress,
+    forEach: (onRow) => (json.layout === 'json-array' ? forEachArrayItem(json.chunks, limits, onRow) : forEachJsonLine(json.chunks, limits, onRow)),
   };
 }

@@ -1,9 +1,13 @@
 /**
  * @module Walks a storage tree in a deterministic order (code-unit order of paths), pruning day and hour folders
  * (the .../yyyy/mm/dd/hh layout of capture and ground truth) that lie outside a time range. Unpadded and
- * zero-padded folder names are both understood, and hour "1" is never taken for "10".."19".
+ * zero-padded folder names are both understood, and hour "1" is never taken for "10".."19". A file or folder met
+ * twice (through a link, a hard link or a link loop) is walked once: a loop used to make the walk run forever.
  */
-import type { Storage, StorageFile } from '../storage/storage.ts';
+import type { SkipReason, Storage, StorageFile } from '../storage/storage.ts';
+
+/** Entries of a tree that were not read, by why (only reasons that occurred appear). */
+export type SkippedFiles = Partial<Record<SkipReason, number>>;
 
 export interface TimeRange {
   start?: number;
@@ -42,11 +46,30 @@ export interface WalkOptions {
   accept: (path: string) => boolean;
   /** Called for every pruned folder (for the run report). */
   onPruned?: (path: string) => void;
+  /** Called for every entry not walked: a link out of the tree, a file or folder met before, a FIFO or device. */
+  onSkipped?: (path: string, why: SkipReason) => void;
 }
 
-/** Yields the accepted files below `dir`, depth first, in code-unit order of their paths. */
-export async function* walkFiles(storage: Storage, dir: string, options: WalkOptions): AsyncGenerator<StorageFile> {
+/**
+ * Yields the accepted files below `dir`, depth first, in code-unit order of their paths, each file and folder once
+ * (by the identity the storage gives, the device and inode of a local file): the first path in that order wins.
+ */
+export async function* walkFiles(storage: Storage, dir: string, options: WalkOptions, seen = new Set<string>()): AsyncGenerator<StorageFile> {
   const listing = await storage.listChildren(dir);
+  // The folder being listed (the walk's start has no parent listing to say who it is).
+  const own = listing.identities?.get(dir);
+  if (own !== undefined) seen.add(own);
+  for (const skipped of listing.skipped ?? []) options.onSkipped?.(skipped.path, skipped.why);
+  const once = (p: string): boolean => {
+    const identity = listing.identities?.get(p);
+    if (identity === undefined) return true;
+    if (seen.has(identity)) {
+      options.onSkipped?.(p, 'already_read');
+      return false;
+    }
+    seen.add(identity);
+    return true;
+  };
   // Files and folders are merged in one order so that the sequence is the sorted order of full paths.
   const items: Array<{ path: string; file?: StorageFile }> = [
     ...listing.files.map((f) => ({ path: f.path, file: f })),
@@ -54,7 +77,7 @@ export async function* walkFiles(storage: Storage, dir: string, options: WalkOpt
   ].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   for (const item of items) {
     if (item.file) {
-      if (options.accept(item.file.path)) yield item.file;
+      if (options.accept(item.file.path) && once(item.file.path)) yield item.file;
       continue;
     }
     const span = options.range ? partitionSpan(item.path) : undefined;
@@ -62,6 +85,6 @@ export async function* walkFiles(storage: Storage, dir: string, options: WalkOpt
       options.onPruned?.(item.path);
       continue;
     }
-    yield* walkFiles(storage, item.path, options);
+    if (once(item.path)) yield* walkFiles(storage, item.path, options, seen);
   }
 }

@@ -45,7 +45,8 @@ export class JoinStage {
       let actual: string | number | undefined;
       if (record.labels) {
         const raw = record.labels.get(p.index);
-        actual = raw === undefined ? undefined : this.problemType === 'Regression' ? Number(raw) : canonicalLabel(raw);
+        // Never Number() of an array or object: that stringifies it, recursively (a stack overflow 5,000 deep).
+        actual = raw === undefined ? undefined : this.problemType === 'Regression' ? numberOf(raw) : canonicalLabel(raw);
         if (actual === undefined || (typeof actual === 'number' && !Number.isFinite(actual))) {
           summary.labels_missing_in_record++;
           actual = undefined;
@@ -82,4 +83,11 @@ export class JoinStage {
     }
     this.results.metrics.update(o);
   }
+}
+
+/** A regression label from a merged record: a number, or a numeric string; NaN for anything else (blank included). */
+function numberOf(raw: unknown): number {
+  if (typeof raw === 'number') return raw;
+  if (typeof raw === 'string' && raw.trim() !== '') return Number(raw);
+  return NaN;
 }

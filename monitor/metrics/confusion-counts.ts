@@ -98,12 +98,13 @@ export class ConfusionCounts {
 
   /**
    * The full-data matrix `{actual: {predicted: count}}` over the given codes (every cell, zeros included, as
-   * SageMaker writes it). Keys are inserted in the order of `codes`.
+   * SageMaker writes it). Keys are inserted in the order of `codes`. The objects have no prototype: a label is data,
+   * and a class named "__proto__" must be a key like any other (it used to replace the row's prototype and vanish).
    */
   toMatrix(labels: readonly string[], codes: readonly number[]): ConfusionMatrix {
-    const matrix: ConfusionMatrix = {};
+    const matrix: ConfusionMatrix = Object.create(null) as ConfusionMatrix;
     for (const a of codes) {
-      const row: Record<string, number> = {};
+      const row = Object.create(null) as Record<string, number>;
       for (const p of codes) row[labels[p]!] = this.count(0, a, p);
       matrix[labels[a]!] = row;
     }

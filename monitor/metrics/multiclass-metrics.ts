@@ -80,7 +80,8 @@ export function perClassMetrics(
   labels: readonly string[],
   codes: readonly number[],
 ): { perClass: Record<string, ClassMetrics>; macro: { precision: number; recall: number; f1: number } } {
-  const perClass: Record<string, ClassMetrics> = {};
+  // No prototype: a class named "__proto__" is a key like any other.
+  const perClass = Object.create(null) as Record<string, ClassMetrics>;
   let precisionSum = 0;
   let recallSum = 0;
   let f1Sum = 0;

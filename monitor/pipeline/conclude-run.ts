@@ -7,6 +7,8 @@ import type { Violation } from '../constraints/evaluate.ts';
 import { publishMetrics } from '../publish/publish-metrics.ts';
 import { buildRunReport, type RunReportParts } from '../report/build-run-report.ts';
 import { writeRunReport } from '../report/write-run-report.ts';
+import { removeStaleOutputs } from '../report/owned-outputs.ts';
+import { REPORT_FILES } from '../report/report-files.ts';
 import { openStorage } from '../storage/open-storage.ts';
 import type { Storage } from '../storage/storage.ts';
 import type { JoinResults } from '../join/join-results.ts';
@@ -41,7 +43,7 @@ export async function concludeRun(ctx: RunContext, prepared: PreparedRun, scan: 
   const { capture, results } = scan;
   const { violations: early, ...reported } = extras;
   const verdict = await ctx.stage('verdict', () => {
-    gateInputErrors({ tally: ctx.tally, captureLines: capture.lines, groundTruthRows: ctx.facts.groundTruth?.rows ?? 0, limit: config.maxInputErrorRate });
+    gateInputErrors({ tally: ctx.tally, capture, groundTruth: ctx.facts.groundTruth, groundTruthBytes: ctx.facts.groundTruthBytes, limit: config.maxInputErrorRate });
     const judged = judgeModelQuality(ctx, prepared.constraints, results);
     if (early !== undefined) judged.violations.unshift(...early);
     return judged;
@@ -86,10 +88,18 @@ export async function failedRun(ctx: RunContext, error: unknown, output: Storage
   else log.error({ err: error }, 'internal error');
   const facts = ctx.facts;
   const report = buildRunReport({ config, ...end, constraints: facts.constraints, capture: facts.capture, groundTruth: facts.groundTruth, tally: ctx.tally, timings: ctx.timings });
+  let storage = output;
   try {
-    await writeRunReport(output ?? (await openStorage(config.outputPath, { s3EndpointUrl: config.s3EndpointUrl })), report, {}, log);
+    storage ??= await openStorage(config.outputPath, { s3EndpointUrl: config.s3EndpointUrl });
+    await writeRunReport(storage, report, {}, log);
   } catch (reportError) {
     log.warn({ err: (reportError as Error).message }, 'the run report of the failed run could not be written');
+  }
+  // Beside a failed report, no result of an earlier run may remain (issue 14, item 5).
+  try {
+    if (storage !== undefined) await removeStaleOutputs(storage, { written: [REPORT_FILES.runReport, REPORT_FILES.page], inputs: [config.baselineConstraints, config.baselineStatistics] });
+  } catch (cleanupError) {
+    log.error({ err: (cleanupError as Error).message }, 'files of an earlier run could not be removed from output_path');
   }
   return { status: end.status, message: end.message, exitCode: end.exitCode, report };
 }

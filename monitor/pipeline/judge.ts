@@ -12,6 +12,7 @@ import type { ModelQualityResult } from '../metrics/types.ts';
 import { checkEstimatedConstraints, describeEstimatedCheck, type EstimatedCheck } from '../estimation/estimated-constraints.ts';
 import type { EstimationResult } from '../estimation/estimation-result.ts';
 import type { RunContext } from './run-context.ts';
+import { lostFilesViolation } from './gate-input-errors.ts';
 
 export interface Verdict {
   result: ModelQualityResult;
@@ -47,6 +48,12 @@ export function judgeModelQuality(ctx: RunContext, constraints: ConstraintSet, r
     if (config.onInsufficientData === 'fail') throw new InputError(`input: ${why}`);
     violations.push({ metric_name: 'joined_records', constraint_check_type: 'InsufficientDataCheck', description: why, value: joined, threshold: minimum });
   }
+  // A file of which nothing could be read is named in the verdict, never a silent "no violations" (issue 14).
+  const lost = lostFilesViolation([
+    { filesWhat: 'capture files', unreadable: ctx.facts.capture?.unreadable_files },
+    { filesWhat: 'ground-truth files', unreadable: ctx.facts.groundTruth?.unreadable_files },
+  ]);
+  if (lost !== undefined) violations.push(lost);
   // Estimates need no label: they are checked even when too few records joined.
   const estimate = results.estimate?.result();
   const estimatedChecks = checkEstimatedConstraints(constraints.estimated, estimate);

@@ -6,6 +6,7 @@ import { readConstraints } from '../constraints/read-constraints.ts';
 import type { ConstraintSet } from '../constraints/parse-constraints.ts';
 import type { ResponseOptions } from '../ingest/explode-response.ts';
 import { responseOptionsOf } from '../ingest/response-options.ts';
+import { removeStaleOutputs } from '../report/owned-outputs.ts';
 import { dropPrivileges } from '../runtime/drop-privileges.ts';
 import { assertWritableFolder } from '../storage/local.ts';
 import { openStorage } from '../storage/open-storage.ts';
@@ -36,6 +37,8 @@ export async function prepareRun(ctx: RunContext): Promise<PreparedRun> {
   const output = await openStorage(config.outputPath, options);
   // An output folder that cannot be written is found now, not after an hour of reading.
   if (!isS3Uri(config.outputPath)) await assertWritableFolder(config.outputPath, 'output_path');
+  // A previous run's results must not outlive this run, whatever becomes of it (issue 14, item 5).
+  await removeStaleOutputs(output, { inputs: [config.baselineConstraints, config.baselineStatistics] });
   const capture = await openStorage(config.datasetSource, options);
   const store = await openPredictionStore(config, ctx.deps.now());
   return { constraints, response, output, capture, store };

@@ -9,6 +9,9 @@ import { LabelCodec } from '../join/label-codec.ts';
 import { LabelStore } from '../join/label-store.ts';
 import { openStorage } from '../storage/open-storage.ts';
 import type { RunContext } from './run-context.ts';
+import { readLimitsOf } from '../ingest/read-limits.ts';
+import { BinaryClasses } from '../metrics/binary-classes.ts';
+import { canonicalLabel } from '../metrics/labels.ts';
 
 export interface Labels {
   codec: LabelCodec;
@@ -16,6 +19,8 @@ export interface Labels {
   store?: LabelStore;
   /** With the prediction store: each label's ground-truth partition (its last hour), for the label arrival. */
   partitions?: LabelStore;
+  /** BinaryClassification: the two classes, the negative one learnt from the ground truth (issue 14, item 11). */
+  binary?: BinaryClasses;
 }
 
 /** Whether the run joins ground truth (else each record carries its label). */
@@ -28,14 +33,16 @@ export function joinsGroundTruth(config: MonitorConfig): boolean {
 export async function readLabels(ctx: RunContext): Promise<Labels> {
   const { config, log } = ctx;
   const codec = new LabelCodec(config.problemType);
-  if (!joinsGroundTruth(config)) return { codec };
+  const binary = config.problemType === 'BinaryClassification' ? new BinaryClasses(canonicalLabel(config.positiveLabel) ?? config.positiveLabel) : undefined;
+  if (!joinsGroundTruth(config)) return { codec, binary };
   const storage = await openStorage(config.groundTruth.location, { s3EndpointUrl: config.s3EndpointUrl });
   const { start, end } = config.window;
   const range = { start, end: end === undefined ? undefined : end + config.groundTruth.lookaheadHours * 3_600_000 };
   log.info({ location: storage.location, range: { start: start && formatContractTime(start), end: range.end && formatContractTime(range.end) } }, 'reading ground truth');
   const partitions = config.predictionStore !== undefined ? new LabelStore() : undefined;
-  const read = await readGroundTruth(storage, { ...config.groundTruth, range }, codec, ctx.tally, undefined, partitions);
+  const read = await readGroundTruth(storage, { ...config.groundTruth, range, limits: readLimitsOf(config), binary }, codec, ctx.tally, undefined, partitions);
   ctx.facts.groundTruth = read.summary;
+  ctx.facts.groundTruthBytes = read.bytes;
   log.info({ files: read.summary.files, labels: read.summary.labels }, 'ground truth read');
-  return { codec, store: read.store, partitions };
+  return { codec, store: read.store, partitions, binary };
 }

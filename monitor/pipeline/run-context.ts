@@ -19,6 +19,8 @@ export interface RunFacts {
   constraints?: ConstraintSet;
   capture?: CaptureSummary;
   groundTruth?: GroundTruthSummary;
+  /** The bytes the ground-truth files were listed with (the error gate weighs unreadable bytes against them). */
+  groundTruthBytes?: number;
 }
 
 export class RunContext {

@@ -17,6 +17,7 @@ import type { Labels } from './read-labels.ts';
 import type { RunContext } from './run-context.ts';
 import type { PredictionSinkInit, PredictionSinkResult } from '../store/prediction-sink.ts';
 import type { JoinStage } from '../join/join-stage.ts';
+import { readLimitsOf } from '../ingest/read-limits.ts';
 
 export interface ScanOutcome {
   capture: CaptureSummary;
@@ -50,12 +51,23 @@ async function scanTabular(storage: Storage, format: TabularFormat, ctx: RunCont
   const results = plan.startPart();
   const columns = { prediction: config.inferenceAttribute, probability: config.probabilityAttribute, label: config.groundTruthAttribute, id: config.inferenceIdAttribute };
   let rowNumber = 0;
-  const summary = await readTabular(storage, format, columns, prepared.response, ctx.tally, (row) => {
-    rowNumber++;
-    const labels = config.groundTruthAttribute === undefined ? undefined : new Map(row.label === undefined || row.label === null ? [] : [[0, String(row.label)]]);
-    plan.add(results, { status: 'ok', id: row.id ?? `row-${rowNumber}`, idSource: 'inferenceId', predictions: [row.prediction], labels });
-  });
-  const capture = { ...emptyCaptureSummary(summary.location), files: summary.files, lines: summary.rows, requests: summary.rows, predictions: summary.rows };
+  const summary = await readTabular(
+    storage,
+    format,
+    columns,
+    prepared.response,
+    ctx.tally,
+    (row) => {
+      rowNumber++;
+      // An array or object stays one (an unusable label): String() of one nested deep would recurse as deep.
+      const label = row.label !== null && typeof row.label === 'object' ? row.label : String(row.label);
+      const labels = config.groundTruthAttribute === undefined ? undefined : new Map(row.label === undefined || row.label === null ? [] : [[0, label]]);
+      plan.add(results, { status: 'ok', id: row.id ?? `row-${rowNumber}`, idSource: 'inferenceId', predictions: [row.prediction], labels });
+    },
+    readLimitsOf(config),
+  );
+  const capture: CaptureSummary = { ...emptyCaptureSummary(summary.location), files: summary.files, bytes: summary.bytes, lines: summary.rows, requests: summary.rows, predictions: summary.rows };
+  if (summary.unreadable_files !== undefined) capture.unreadable_files = summary.unreadable_files;
   return { capture, results };
 }
 
@@ -76,13 +88,23 @@ export function joinExtras(ctx: RunContext, prepared: PreparedRun): JoinExtras {
 export async function scanStage(ctx: RunContext, prepared: PreparedRun, labels: Labels, sink?: PredictionSinkInit, onJoined?: JoinStage['onJoined']): Promise<ScanOutcome> {
   const { config, log } = ctx;
   const accumulator = { problemType: config.problemType, positiveLabel: prepared.response.positiveLabel, seed: config.seed, minRecordsForStd: config.minRecordsForStd };
+  // The two binary classes are known once the ground truth is read: a third predicted label is an input error (and
+  // the estimator sees the settled negative class).
+  labels.binary?.settle(prepared.response);
   const plan = joinPlan(accumulator, labels.codec, labels.store, joinExtras(ctx, prepared), onJoined);
   const format = config.datasetFormat;
   log.info({ location: prepared.capture.location }, 'reading capture');
   const outcome = isTabular(format)
     ? await scanTabular(prepared.capture, format, ctx, prepared, plan)
     : await scanCapture(prepared.capture, plan, ctx.tally, {
-        lineOptions: { response: prepared.response, window: config.window, checkRequestCount: config.checkRequestCount, format, ...(sink?.store || onJoined ? { keepRaw: true } : {}) } satisfies CaptureLineOptions,
+        lineOptions: {
+          response: prepared.response,
+          window: config.window,
+          checkRequestCount: config.checkRequestCount,
+          format,
+          limits: readLimitsOf(config),
+          ...(sink?.store || onJoined ? { keepRaw: true } : {}),
+        } satisfies CaptureLineOptions,
         sink,
         endpointName: config.endpointName,
         // The joined records are written by the main thread's join: their scan reads on it.

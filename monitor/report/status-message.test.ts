@@ -6,7 +6,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { completedMessage, failedMessage, truncateUtf8, writeMessageFile } from './status-message.ts';
+import { completedMessage, failedMessage, truncateUtf8 } from './status-message.ts';
+import { writeMessageFile } from './write-message.ts';
 
 describe('completedMessage', () => {
   it('says Completed with no violations in the analyzer words', () => {

@@ -3,9 +3,6 @@
  * "CompletedWithViolations" prefix as that execution status). Its first 1 KB becomes the job's ExitMessage, so a
  * failure message is kept to one line and cut to 1024 bytes.
  */
-import { rename, writeFile } from 'node:fs/promises';
-import path from 'node:path';
-import { makeFolder } from '../runtime/make-folder.ts';
 
 /**
  * The analyzer's exact words, "violations" even for one: Amazon's MonitoringCustomMetrics container reproduces them
@@ -18,8 +15,12 @@ export function completedMessage(violations: number): string {
     : `CompletedWithViolations: Job completed successfully with ${violations} violations.`;
 }
 
+/** Characters of a failure reason kept in the run report (the message file keeps 1 KiB of it). */
+export const MAX_REASON_CHARS = 16_384;
+
 export function failedMessage(reason: string): string {
-  return `Failed: ${reason.replace(/\s*\n\s*/g, ' ').trim()}`;
+  const text = reason.length > MAX_REASON_CHARS ? `${reason.slice(0, MAX_REASON_CHARS - 1)}…` : reason;
+  return `Failed: ${text.replace(/\s*\n\s*/g, ' ').trim()}`;
 }
 
 /** Cuts a message to at most `max` UTF-8 bytes without splitting a character. */
@@ -31,10 +32,3 @@ export function truncateUtf8(text: string, max = 1024): string {
   return buf.toString('utf8', 0, end);
 }
 
-/** Writes the message file atomically. */
-export async function writeMessageFile(file: string, message: string): Promise<void> {
-  await makeFolder(path.dirname(file));
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, truncateUtf8(message), 'utf8');
-  await rename(tmp, file);
-}

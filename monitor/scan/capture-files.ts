@@ -27,5 +27,9 @@ export function walkCaptureFiles(storage: Storage, root: string, window: TimeRan
       return false;
     },
     onPruned: () => summary.pruned_folders++,
+    onSkipped: (_, why) => {
+      const skipped = (summary.skipped_files ??= {});
+      skipped[why] = (skipped[why] ?? 0) + 1;
+    },
   });
 }

@@ -2,6 +2,8 @@
  * @module The counts of a capture scan: files, bytes, lines, requests, predictions, what was skipped and why. Parts of
  * a scan (files read by worker threads) add up to the whole.
  */
+import { mergeUnreadable, type UnreadableFiles } from '../ingest/unreadable-files.ts';
+import type { SkippedFiles } from '../ingest/walk.ts';
 
 export interface CaptureSummary {
   location: string;
@@ -18,6 +20,10 @@ export interface CaptureSummary {
   warnings: { records_without_inference_time: number };
   /** Records keyed by eventId because they had no inferenceId. */
   keyed_by_event_id: number;
+  /** Files not read to their end and the bytes lost (absent when every file was read whole: issue 14). */
+  unreadable_files?: UnreadableFiles;
+  /** Entries of the tree that were not read: links out of it, files met twice, FIFOs and devices (absent when none). */
+  skipped_files?: SkippedFiles;
 }
 
 /** A summary with nothing read yet. */
@@ -46,4 +52,5 @@ export function addFileCounts(into: CaptureSummary, from: CaptureSummary): void 
   into.skipped.shadow_traffic += from.skipped.shadow_traffic;
   into.warnings.records_without_inference_time += from.warnings.records_without_inference_time;
   into.keyed_by_event_id += from.keyed_by_event_id;
+  mergeUnreadable(into, from);
 }

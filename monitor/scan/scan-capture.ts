@@ -43,7 +43,7 @@ export async function scanCapture<Part extends MergeableAccumulator<Part>>(
     summary.files++;
     summary.bytes += file.size ?? 0;
     const part = plan.startPart();
-    await readCaptureFile(storage, file.path, options.lineOptions, tally, summary, (record) => plan.add(part, record));
+    await readCaptureFile(storage, file, options.lineOptions, tally, summary, (record) => plan.add(part, record));
     run.merge(part);
   }
   return { summary, part: run };

@@ -39,6 +39,8 @@ export interface ScanSinkClosed {
 export interface ScanWorkerRequest {
   index: number;
   path: string;
+  /** The listed size: the bytes an unreadable file loses are counted against it (issue 14). */
+  size?: number;
 }
 
 /** What a worker posts back for one file. */
@@ -104,7 +106,7 @@ class InOrderMerge<Part extends MergeableAccumulator<Part>> {
     while (this.#inFlight[w]! < 2 && this.#nextToSend < this.files.length) {
       const index = this.#nextToSend++;
       this.#inFlight[w]!++;
-      this.workers[w]!.postMessage({ index, path: this.files[index]!.path } satisfies ScanWorkerRequest);
+      this.workers[w]!.postMessage({ index, path: this.files[index]!.path, size: this.files[index]!.size } satisfies ScanWorkerRequest);
     }
   }
 

@@ -31,7 +31,7 @@ export async function scanWithSink<Part extends MergeableAccumulator<Part>>(
       const part = plan.startPart();
       const fileSummary = emptyCaptureSummary('');
       const fileTally = new InputErrorTally(options.samplesPerReason);
-      await readCaptureFile(storage, file.path, options.lineOptions, fileTally, fileSummary, (record) => {
+      await readCaptureFile(storage, file, options.lineOptions, fileTally, fileSummary, (record) => {
         plan.add(part, record);
         sink.add(file.path, record);
       });

@@ -31,7 +31,7 @@ async function readOne(request: ScanWorkerRequest): Promise<void> {
   const tally = new InputErrorTally(init.samplesPerReason);
   const summary = emptyCaptureSummary('');
   const part = plan.startPart();
-  await readCaptureFile(storage, request.path, init.lineOptions, tally, summary, (record) => {
+  await readCaptureFile(storage, { path: request.path, size: request.size }, init.lineOptions, tally, summary, (record) => {
     plan.add(part, record);
     sink?.add(request.path, record);
   });

@@ -1,14 +1,18 @@
 /**
- * @module Storage on a local folder (the /opt/ml/processing mounts, or any folder for local runs).
+ * @module Storage on a local folder (the /opt/ml/processing mounts, or any folder for local runs). Links are followed
+ * only while they stay inside the root (resolved with realpath, so a linked dataset_source is fine), only regular
+ * files are listed (a FIFO would block the read forever, a device never end it), and each listed file and folder
+ * carries its device and inode so the walk meets it once: a link loop read one file 41 times, two loops walked
+ * forever, and a link to /etc/passwd was read as capture (issue 14, item 6).
  */
 import { randomBytes } from 'node:crypto';
-import { constants, createReadStream } from 'node:fs';
+import { constants, createReadStream, type Stats } from 'node:fs';
 import { OutputError } from '../errors.ts';
 import { makeFolder } from '../runtime/make-folder.ts';
-import { access, open, readdir, readFile, rename, stat, writeFile, rm } from 'node:fs/promises';
+import { access, open, readdir, realpath, rename, stat, writeFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import type { Storage, StorageFile, StorageListing } from './storage.ts';
+import type { SkipReason, Storage, StorageFile, StorageListing } from './storage.ts';
 
 function byCodeUnit(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -29,6 +33,14 @@ export class LocalStorage implements Storage {
     return this.abs(rel);
   }
 
+  /** The root resolved through links (once): what "inside the tree" means. */
+  private rootReal?: Promise<string>;
+
+  private realRoot(): Promise<string> {
+    this.rootReal ??= realpath(this.location).catch(() => this.location);
+    return this.rootReal;
+  }
+
   async listChildren(dir: string): Promise<StorageListing> {
     let entries;
     try {
@@ -38,40 +50,80 @@ export class LocalStorage implements Storage {
       if (code === 'ENOENT' || code === 'ENOTDIR') return { dirs: [], files: [] };
       throw error;
     }
+    const root = await this.realRoot();
     const prefix = dir === '' ? '' : `${dir}/`;
     const dirs: string[] = [];
     const files: StorageFile[] = [];
-    for (const entry of entries) {
-      let isDir = entry.isDirectory();
-      let isFile = entry.isFile();
-      if (entry.isSymbolicLink()) {
-        // Mounted inputs may be symlinks; follow them.
-        const info = await stat(path.join(this.abs(dir), entry.name)).catch(() => undefined);
-        isDir = info?.isDirectory() ?? false;
-        isFile = info?.isFile() ?? false;
-      }
-      if (isDir) dirs.push(prefix + entry.name);
-      else if (isFile) files.push({ path: prefix + entry.name });
-    }
-    dirs.sort(byCodeUnit);
-    files.sort((a, b) => byCodeUnit(a.path, b.path));
+    const skipped: Array<{ path: string; why: SkipReason }> = [];
+    const identities = new Map<string, string>();
+    // The folder itself too, so a link back to the starting folder of a walk is seen as met.
+    const own = await stat(this.abs(dir)).catch(() => undefined);
+    if (own !== undefined) identities.set(dir, `${own.dev}:${own.ino}`);
     await Promise.all(
-      files.map(async (f) => {
-        f.size = (await stat(this.abs(f.path))).size;
+      entries.map(async (entry) => {
+        const rel = prefix + entry.name;
+        const full = path.join(this.abs(dir), entry.name);
+        if (!entry.isDirectory() && !entry.isFile() && !entry.isSymbolicLink()) {
+          skipped.push({ path: rel, why: 'not_a_regular_file' });
+          return;
+        }
+        if (entry.isSymbolicLink()) {
+          // Mounted inputs may be links; follow one only while it stays inside the tree.
+          const target = await realpath(full).catch(() => undefined);
+          if (target === undefined) return void skipped.push({ path: rel, why: 'broken_link' });
+          if (target !== root && !target.startsWith(root.endsWith(path.sep) ? root : root + path.sep)) {
+            return void skipped.push({ path: rel, why: 'link_outside_tree' });
+          }
+        }
+        let info: Stats;
+        try {
+          info = await stat(full);
+        } catch {
+          return void skipped.push({ path: rel, why: 'broken_link' });
+        }
+        if (info.isDirectory()) dirs.push(rel);
+        else if (info.isFile()) files.push({ path: rel, size: info.size });
+        else return void skipped.push({ path: rel, why: 'not_a_regular_file' });
+        identities.set(rel, `${info.dev}:${info.ino}`);
       }),
     );
-    return { dirs, files };
+    dirs.sort(byCodeUnit);
+    files.sort((a, b) => byCodeUnit(a.path, b.path));
+    skipped.sort((a, b) => byCodeUnit(a.path, b.path));
+    const listing: StorageListing = { dirs, files };
+    if (skipped.length > 0) listing.skipped = skipped;
+    // An empty folder needs no identities (nothing below it can be met twice).
+    if (dirs.length + files.length > 0) listing.identities = identities;
+    return listing;
   }
 
   async openRead(rel: string): Promise<Readable> {
     const file = this.abs(rel);
-    // Fail now (not on first read) when the file is missing.
-    await stat(file);
+    // Fail now (not on first read) when the file is missing, and never open a FIFO (it blocks) or a device.
+    await regularFile(file);
     return createReadStream(file, { highWaterMark: 1 << 20 });
   }
 
-  async readFile(rel: string): Promise<Buffer> {
-    return readFile(this.abs(rel));
+  async readFile(rel: string, maxBytes?: number): Promise<Buffer> {
+    const file = this.abs(rel);
+    const info = await regularFile(file);
+    if (maxBytes !== undefined && info.size > maxBytes) throw new Error(`${file} holds ${info.size} bytes, more than the ${maxBytes} read whole at most`);
+    const handle = await open(file, 'r');
+    try {
+      // Read at most maxBytes + 1, in case the file grew since it was measured.
+      const limit = maxBytes === undefined ? info.size : Math.min(info.size, maxBytes) + 1;
+      const buffer = Buffer.alloc(limit);
+      let length = 0;
+      while (length < limit) {
+        const { bytesRead } = await handle.read(buffer, length, limit - length, length);
+        if (bytesRead === 0) break;
+        length += bytesRead;
+      }
+      if (maxBytes !== undefined && length > maxBytes) throw new Error(`${file} holds more than the ${maxBytes} bytes read whole at most`);
+      return buffer.subarray(0, length);
+    } finally {
+      await handle.close();
+    }
   }
 
   async exists(rel: string): Promise<boolean> {
@@ -136,6 +188,17 @@ export class LocalStorage implements Storage {
   async remove(rel: string): Promise<void> {
     await rm(this.abs(rel), { force: true });
   }
+}
+
+/** Stats a path and throws unless it is a regular file (reading a FIFO blocks until a writer comes; a device never ends). */
+async function regularFile(file: string): Promise<Stats> {
+  const info = await stat(file);
+  if (!info.isFile()) {
+    const error = new Error(`${file} is not a regular file (a folder, FIFO, socket or device); only regular files are read`) as NodeJS.ErrnoException;
+    error.code = 'ENOTREGULAR';
+    throw error;
+  }
+  return info;
 }
 
 /** A temporary sibling of `file`, unique per process and call, so concurrent writes never share one. */

@@ -1,5 +1,7 @@
 /**
- * @module Storage on an S3 prefix (or an S3-compatible server): listings by folder, streamed reads, atomic writes.
+ * @module Storage on an S3 prefix (or an S3-compatible server): listings by folder, streamed reads that resume with
+ * a ranged GET where a body breaks mid-read, atomic writes. Every request is bounded in time: a connection, a
+ * response and a silence on the socket each have a timeout, so a black-holed or stalled server ends the run.
  */
 import { Readable } from 'node:stream';
 import {
@@ -24,7 +26,17 @@ export interface S3StorageOptions extends StorageOptions {
   client?: S3Client;
   /** Multipart part size in bytes for writeFile. Default 8 MiB (S3's minimum is 5 MiB). */
   partSize?: number;
+  /**
+   * Milliseconds a request may wait for its response, and a socket may stay silent (also while a body streams),
+   * before the request fails (the SDK then retries it). Default S3_TIMEOUT_MS.
+   */
+  timeoutMs?: number;
+  /** Ranged GETs tried, at most, to resume a body that breaks mid-read without any byte read since. Default 3. */
+  maxResumes?: number;
 }
+
+/** Default of {@link S3StorageOptions.timeoutMs}: a minute without a response or a byte. */
+export const S3_TIMEOUT_MS = 60_000;
 
 function byCodeUnit(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -67,6 +79,7 @@ export class S3Storage implements Storage {
   private readonly client: S3Client;
   private readonly explicitRegion: boolean;
   private readonly partSize: number;
+  private readonly maxResumes: number;
   private ready?: Promise<S3Client>;
 
   /**
@@ -79,6 +92,7 @@ export class S3Storage implements Storage {
     this.prefix = prefix;
     this.location = `s3://${bucket}/${prefix}`;
     this.partSize = options.partSize ?? 8 * 1024 * 1024;
+    this.maxResumes = options.maxResumes ?? 3;
     this.explicitRegion = options.client !== undefined || (options.region ?? '') !== '';
     if (options.client !== undefined) {
       this.client = options.client;
@@ -94,9 +108,15 @@ export class S3Storage implements Storage {
       // The SDK's default CRC32 checksums on every request are rejected by several S3-compatible servers.
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
-      // A black-holed endpoint otherwise waits for the OS TCP timeout (minutes) on each of the SDK's attempts. No
-      // request timeout: it would also cut long streamed reads.
-      requestHandler: { connectionTimeout: 10_000 },
+      // A black-holed endpoint otherwise waits for the OS TCP timeout (minutes) on each of the SDK's attempts, and a
+      // server that accepts but never answers (or stops mid-body) would wait forever. requestTimeout runs until the
+      // response headers; socketTimeout is a silence on the socket, so long streamed reads that progress are fine.
+      requestHandler: {
+        connectionTimeout: 10_000,
+        requestTimeout: options.timeoutMs ?? S3_TIMEOUT_MS,
+        socketTimeout: options.timeoutMs ?? S3_TIMEOUT_MS,
+        throwOnRequestTimeout: true,
+      },
     });
   }
 
@@ -162,22 +182,80 @@ export class S3Storage implements Storage {
   }
 
   async openRead(rel: string): Promise<Readable> {
+    let first;
     try {
       const client = await this.send();
-      const out = await client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.key(rel) }));
+      first = await client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.key(rel) }));
       // In Node the body is the HTTP response itself: bytes flow as they arrive, nothing is buffered whole.
-      if (!(out.Body instanceof Readable)) throw new InputError('S3 returned no readable body');
-      return out.Body;
+      if (!(first.Body instanceof Readable)) throw new InputError('S3 returned no readable body');
     } catch (error) {
       throw storageError(error, 'read', this.describe(rel));
     }
+    return Readable.from(this.resumingBody(rel, first.Body as Readable, first.ETag, first.ContentLength), { objectMode: false });
   }
 
-  async readFile(rel: string): Promise<Buffer> {
+  /**
+   * The bytes of an object, resuming with a ranged GET (If-Match its ETag, so a replaced object is not spliced) where
+   * the body breaks or ends short of its Content-Length, up to maxResumes times without progress.
+   */
+  private async *resumingBody(rel: string, body: Readable, etag: string | undefined, length: number | undefined): AsyncGenerator<Buffer> {
+    let offset = 0;
+    // Breaks in a row without a byte read in between.
+    let stalls = 0;
+    let current: Readable | undefined = body;
+    let lastError: unknown;
+    for (;;) {
+      if (current === undefined) {
+        try {
+          const client = await this.send();
+          const range = `bytes=${offset}-`;
+          const out = await client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.key(rel), Range: range, ...(etag !== undefined ? { IfMatch: etag } : {}) }));
+          if (!(out.Body instanceof Readable)) throw new InputError('S3 returned no readable body');
+          current = out.Body;
+        } catch (error) {
+          if (error instanceof ConfigError) throw error;
+          if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 412) {
+            throw new InputError(`storage: cannot read ${this.describe(rel)}: the object changed while it was read (its ETag no longer matches)`, { cause: error });
+          }
+          lastError = error;
+          if (++stalls > this.maxResumes) throw this.resumeFailed(rel, offset, lastError);
+          continue;
+        }
+      }
+      const before = offset;
+      let broke: unknown;
+      try {
+        for await (const chunk of current as AsyncIterable<Buffer>) {
+          offset += chunk.length;
+          yield chunk;
+        }
+      } catch (error) {
+        broke = error;
+      } finally {
+        current.destroy();
+        current = undefined;
+      }
+      if (broke === undefined && (length === undefined || offset >= length)) return;
+      lastError = broke ?? new Error(`the body ended after ${offset} of ${length} bytes`);
+      stalls = offset > before ? 1 : stalls + 1;
+      if (stalls > this.maxResumes) throw this.resumeFailed(rel, offset, lastError);
+    }
+  }
+
+  private resumeFailed(rel: string, offset: number, cause: unknown): InputError {
+    const why = cause instanceof Error ? cause.message : String(cause);
+    return new InputError(`storage: cannot read ${this.describe(rel)}: the body broke at byte ${offset} and ${this.maxResumes} ranged GETs did not resume it (${why})`, { cause });
+  }
+
+  async readFile(rel: string, maxBytes?: number): Promise<Buffer> {
     try {
       const client = await this.send();
       const out = await client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.key(rel) }));
       if (out.Body === undefined) throw new InputError('S3 returned no body');
+      if (maxBytes !== undefined && (out.ContentLength ?? 0) > maxBytes) {
+        (out.Body as Readable).destroy?.();
+        throw new InputError(`it holds ${out.ContentLength} bytes, more than the ${maxBytes} read whole at most`);
+      }
       return Buffer.from(await out.Body.transformToByteArray());
     } catch (error) {
       throw storageError(error, 'read', this.describe(rel));

@@ -14,11 +14,26 @@ export interface StorageFile {
   size?: number;
 }
 
+/**
+ * Why an entry of a folder is not read: a link leading out of the storage's root, a link to nothing, an entry that is
+ * neither a regular file nor a folder (FIFO, socket, device: reading one may block forever or never end), or a file or
+ * folder already met through another path (the walk decides that one).
+ */
+export type SkipReason = 'link_outside_tree' | 'broken_link' | 'not_a_regular_file' | 'already_read';
+
 export interface StorageListing {
   /** Immediate sub-folders (relative paths, no trailing slash), sorted by code unit order. */
   dirs: string[];
-  /** Immediate files, sorted by path in code unit order. */
+  /** Immediate files, sorted by path in code unit order. Only regular files (or objects). */
   files: StorageFile[];
+  /** Entries left out of dirs and files, with why (local folders only). */
+  skipped?: Array<{ path: string; why: SkipReason }>;
+  /**
+   * The identity of each listed folder and file, and of the listed folder itself under its own path ("device:inode"
+   * on a local disk), when the backend has one: the same identity under two paths is the same file (a link, a hard
+   * link), read once.
+   */
+  identities?: Map<string, string>;
 }
 
 export interface Storage {
@@ -28,8 +43,11 @@ export interface Storage {
   listChildren(dir: string): Promise<StorageListing>;
   /** Opens a file as a byte stream (no decompression: the caller gunzips .gz files). */
   openRead(path: string): Promise<Readable>;
-  /** Reads a whole small file (constraints, configs). Throws when it does not exist. */
-  readFile(path: string): Promise<Buffer>;
+  /**
+   * Reads a whole small file (constraints, configs, Parquet). Throws when it does not exist, and, when `maxBytes` is
+   * given, when it is larger (without reading it).
+   */
+  readFile(path: string, maxBytes?: number): Promise<Buffer>;
   /** Whether a file exists. */
   exists(path: string): Promise<boolean>;
   /** Writes a whole file atomically: readers see the old content or the new one, never a part. */

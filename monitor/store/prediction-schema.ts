@@ -68,7 +68,8 @@ const ABSENT: StoredLabel = { text: null, type: null };
  * The stored form of a label candidate (RawPrediction.label). Strings are kept as they are (not trimmed, not
  * canonicalised); numbers as the shortest text that reads back to the same double ("-0" for negative zero);
  * booleans as "true"/"false"; any other value (null, an object, a non-finite number) as type "other" with its JSON
- * text, for people reading the store (it reads back as null, which interpretation treats alike).
+ * text, for people reading the store (it reads back as null, which interpretation treats alike, except a non-finite
+ * number, which reads back as itself: a regression prediction of 1e400 is reported as beyond double precision).
  */
 export function storeLabel(raw: unknown): StoredLabel {
   switch (typeof raw) {
@@ -108,9 +109,12 @@ export function loadLabel(text: string | null, type: string | null): unknown {
     case 'boolean':
       return text === 'true';
     default:
-      return null;
+      return text !== null && NON_FINITE.has(text) ? Number(text) : null;
   }
 }
+
+/** The texts of the non-finite numbers (no JSON text of a value reads so: JSON writes them as null). */
+const NON_FINITE: ReadonlySet<string> = new Set(['Infinity', '-Infinity', 'NaN']);
 
 /** The label types a reader accepts. */
 export const LABEL_TYPES: ReadonlySet<string> = new Set<LabelType>(['string', 'number', 'boolean', 'other']);

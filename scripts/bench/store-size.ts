@@ -49,7 +49,7 @@ async function readCapture(storage: Storage, o: CaptureLineOptions, tally: Input
   const summary = emptyCaptureSummary(storage.location);
   const files = [];
   for await (const file of walkCaptureFiles(storage, root, o.window, summary)) files.push(file);
-  for (const file of files) await readCaptureFile(storage, file.path, o, tally, summary, (record) => onRecord(record, file.path));
+  for (const file of files) await readCaptureFile(storage, file, o, tally, summary, (record) => onRecord(record, file.path));
 }
 const store = new LocalStorage(path.join(out, 'store'));
 const extraction = { problem_type: response.problemType, inference_attribute: null, probability_attribute: null };

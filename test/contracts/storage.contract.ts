@@ -21,6 +21,7 @@ export type StorageCase =
   | 'write-read-exists'
   | 'atomic-overwrite'
   | 'concurrent-writes'
+  | 'capped-read'
   | 'stream-write'
   | 'stream-write-atomic'
   | 'range-read'
@@ -248,6 +249,15 @@ export function describeStorageContract(
       const final = await s.readFile('out/constraint_violations.json');
       expect(versions.some((v) => v.equals(final))).toBe(true);
       expect((await s.listChildren('out')).files.map((f) => f.path)).toEqual(['out/constraint_violations.json']);
+    });
+
+    test('capped-read', 'readFile with a cap reads a file within it and refuses a larger one, naming it', async () => {
+      const h = harness();
+      const s = await h.open();
+      await h.seed(s, 'config/constraints.json', '{"a":1}');
+      await h.seed(s, 'config/huge.json', 'x'.repeat(5000));
+      expect((await s.readFile('config/constraints.json', 1000)).toString()).toBe('{"a":1}');
+      await expect(s.readFile('config/huge.json', 1000)).rejects.toThrow(/5000 bytes, more than the 1000 read whole at most/);
     });
 
     test('stream-write', 'writeStream writes a file from many chunks, larger than a part, and returns its size', async () => {

@@ -43,6 +43,15 @@ export interface RunMonitorOptions {
   timeoutMs?: number;
   /** Keeps the temporary folder (for debugging); default false. */
   keep?: boolean;
+  /**
+   * Another message file than {tmp}/opt/ml/output/message (placeholders substituted): a link, a FIFO, /proc. It is not
+   * read back (MonitorRun.message stays undefined): reading a FIFO could block.
+   */
+  messageFile?: string;
+  /** Another CloudWatch metrics folder than {tmp}/opt/ml/output/metrics/cloudwatch (placeholders substituted). */
+  cloudwatchDir?: string;
+  /** Called with the placeholders before the monitor starts (to lay out inputs that need {tmp}). */
+  prepare?: (placeholders: Record<string, string>) => void | Promise<void>;
 }
 
 export interface MonitorRun {
@@ -93,8 +102,8 @@ function readIfExists(file: string): string | undefined {
 export async function runMonitor(options: RunMonitorOptions = {}): Promise<MonitorRun> {
   const tmp = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'mpm-run-')));
   const placeholders: Record<string, string> = { ...options.placeholders, tmp, out: path.join(tmp, 'output'), repo: REPO_ROOT };
-  const messageFile = path.join(tmp, 'opt/ml/output/message');
-  const cloudwatchDir = path.join(tmp, 'opt/ml/output/metrics/cloudwatch');
+  const messageFile = options.messageFile !== undefined ? substitute(options.messageFile, placeholders) : path.join(tmp, 'opt/ml/output/message');
+  const cloudwatchDir = options.cloudwatchDir !== undefined ? substitute(options.cloudwatchDir, placeholders) : path.join(tmp, 'opt/ml/output/metrics/cloudwatch');
   const jobConfigFile = path.join(tmp, 'opt/ml/config/processingjobconfig.json');
   mkdirSync(path.dirname(jobConfigFile), { recursive: true });
   const jobConfig = options.jobConfig ?? {};
@@ -119,6 +128,7 @@ export async function runMonitor(options: RunMonitorOptions = {}): Promise<Monit
     jobConfigFile,
   ];
 
+  await options.prepare?.(placeholders);
   // MPM_TEST_SLOWDOWN multiplies every child timeout on a machine shared with other work (default 1).
   const timeoutMs = (options.timeoutMs ?? 30_000) * slowdown();
   const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -143,13 +153,13 @@ export async function runMonitor(options: RunMonitorOptions = {}): Promise<Monit
     const text = readIfExists(path.join(out, name));
     if (text !== undefined) outputs[name] = JSON.parse(text);
   }
-  const cloudwatchText = readIfExists(path.join(cloudwatchDir, CLOUDWATCH_FILE));
+  const cloudwatchText = options.cloudwatchDir !== undefined ? undefined : readIfExists(path.join(cloudwatchDir, CLOUDWATCH_FILE));
   const run: MonitorRun = {
     exitCode,
     timedOut,
     stdout,
     stderr,
-    message: readIfExists(messageFile),
+    message: options.messageFile !== undefined ? undefined : readIfExists(messageFile),
     outputs,
     outputNames,
     cloudwatchText,

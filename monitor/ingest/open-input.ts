@@ -1,0 +1,96 @@
+/**
+ * @module Opens one input file as a stream of bytes, gunzipping `.gz` files, so that every way a file can fail to
+ * read (it vanished, a read breaks, it is not gzip, it is cut short, it is a gzip bomb) reaches the reader as one
+ * error class with how far the file was read, and a gzip with trailing garbage keeps its data as `gzip -d` does.
+ */
+import type { Readable } from 'node:stream';
+import { ConfigError } from '../errors.ts';
+import type { Storage } from '../storage/storage.ts';
+import { GzipError, gunzipMembers } from './gunzip-members.ts';
+
+/** A file could not be read to its end. `message` says why, without any of the file's content. */
+export class UnreadableInput extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'UnreadableInput';
+  }
+}
+
+/** Limits on one input file. */
+export interface InputLimits {
+  /**
+   * The most a `.gz` file may decompress to, as a multiple of the compressed bytes read so far (plus
+   * GZIP_RATIO_ALLOWANCE): past it the rest of the file is unreadable (a gzip bomb).
+   */
+  maxGzipRatio: number;
+}
+
+/** Decompressed bytes every gzip file may produce before the ratio applies, so small files of repeated text pass. */
+export const GZIP_RATIO_ALLOWANCE = 16 << 20;
+
+/** What was read of one file so far, and what was found at its end. */
+export interface InputProgress {
+  /** Bytes of the file (compressed, for .gz) handed to the decompressor or the reader so far. */
+  rawBytes: number;
+  /** Set when bytes after the last complete gzip member were not gzip and were ignored (as gzip -d does). */
+  trailingGarbage?: string;
+}
+
+export interface OpenedInput {
+  chunks: AsyncIterable<Buffer>;
+  progress: InputProgress;
+}
+
+/** Whether a path names a gzip file (by its extension, as the capture and ground-truth layouts do). */
+export function isGzipPath(path: string): boolean {
+  return /\.gz$/i.test(path);
+}
+
+/**
+ * Opens `path` for reading. The returned chunks raise UnreadableInput for anything that stops the file from being
+ * read to its end; a ConfigError (no credentials, no region) passes through unchanged.
+ */
+export async function openInput(storage: Storage, path: string, limits: InputLimits): Promise<OpenedInput> {
+  let raw: Readable;
+  try {
+    raw = await storage.openRead(path);
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    throw new UnreadableInput(reasonOf(error), { cause: error });
+  }
+  const progress: InputProgress = { rawBytes: 0 };
+  const chunks = isGzipPath(path) ? gunzipChunks(raw, progress, limits) : rawChunks(raw, progress);
+  return { chunks, progress };
+}
+
+/** The gunzipped bytes, with every way of failing turned into UnreadableInput. */
+async function* gunzipChunks(raw: Readable, progress: InputProgress, limits: InputLimits): AsyncGenerator<Buffer> {
+  const source = (error: unknown): Error => new UnreadableInput(reasonOf(error), { cause: error });
+  try {
+    yield* gunzipMembers(raw, progress, { maxRatio: limits.maxGzipRatio, ratioAllowance: GZIP_RATIO_ALLOWANCE, sourceError: source });
+  } catch (error) {
+    if (error instanceof GzipError) throw new UnreadableInput(error.message, { cause: error });
+    throw error;
+  }
+}
+
+/** The message of a read error, with its code: never the file's content (read errors do not carry any). */
+function reasonOf(error: unknown): string {
+  const e = error as NodeJS.ErrnoException;
+  const message = e?.message ?? String(error);
+  return e?.code && !message.includes(e.code) ? `${message} (${e.code})` : message;
+}
+
+async function* rawChunks(raw: Readable, progress: InputProgress): AsyncGenerator<Buffer> {
+  try {
+    for await (const chunk of raw as AsyncIterable<Buffer | string>) {
+      const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      progress.rawBytes += buf.length;
+      yield buf;
+    }
+  } catch (error) {
+    throw new UnreadableInput(reasonOf(error), { cause: error });
+  } finally {
+    raw.destroy();
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * @module The two classes of a BinaryClassification problem: positive_label and one negative class. A third label
+ * used to give a 3x3 "binary" confusion matrix without an error (issue 14, item 11); it is now an input error of the
+ * record that carries it (gt_label_not_binary, prediction_not_binary, label_not_binary).
+ *
+ * The negative class is learnt from the ground truth, which is read first, in a fixed order: the first label other
+ * than positive_label. So labels 1/2 with positive_label 1 work, and a model's scores turn into that label below the
+ * threshold. Before any ground truth (merged capture, tabular datasets) it is the conventional partner of the
+ * positive label (0 for 1, false for true, no for yes, ...); a positive label without one leaves the check off.
+ */
+import { describeValue } from '../ingest/describe-value.ts';
+
+/** Conventional pairs, both ways: the negative class of a positive label when nothing else says. */
+const PARTNERS: Readonly<Record<string, string>> = Object.freeze(
+  Object.assign(Object.create(null) as Record<string, string>, {
+    '1': '0',
+    '0': '1',
+    true: 'false',
+    false: 'true',
+    True: 'False',
+    False: 'True',
+    yes: 'no',
+    no: 'yes',
+    Yes: 'No',
+    No: 'Yes',
+    YES: 'NO',
+    NO: 'YES',
+    positive: 'negative',
+    negative: 'positive',
+    pos: 'neg',
+    neg: 'pos',
+  }),
+);
+
+/** The conventional negative class of a canonical positive label, if it has one. */
+export function conventionalNegative(positive: string): string | undefined {
+  return Object.prototype.hasOwnProperty.call(PARTNERS, positive) ? PARTNERS[positive] : undefined;
+}
+
+/** The options a response is decoded with that this class settles (see explode-response.ts). */
+export interface BinaryResponseOptions {
+  negativeLabel: string;
+  /** Whether a predicted label outside the two classes is an input error. */
+  binaryStrict?: boolean;
+}
+
+export class BinaryClasses {
+  /** The negative class, once known. */
+  negative: string | undefined;
+
+  /** @param positive the canonical positive label. */
+  constructor(readonly positive: string) {}
+
+  /**
+   * Whether a canonical ground-truth label is one of the two classes; the first label other than the positive one
+   * becomes the negative class.
+   */
+  accept(label: string): boolean {
+    if (label === this.positive || label === this.negative) return true;
+    if (this.negative !== undefined) return false;
+    this.negative = label;
+    return true;
+  }
+
+  /** The message of a label outside the classes. */
+  describeOutsider(label: string): string {
+    return `label ${describeValue(label)} is neither positive_label ${describeValue(this.positive)} nor the negative class ${describeValue(this.negative ?? '')}`;
+  }
+
+  /**
+   * Settles the classes predictions are judged by, once the ground truth is read: the learnt negative class, else
+   * the conventional partner; with either, a third predicted label is an error.
+   */
+  settle(response: BinaryResponseOptions): void {
+    const negative = this.negative ?? conventionalNegative(this.positive);
+    if (negative === undefined) return;
+    this.negative = negative;
+    response.negativeLabel = negative;
+    response.binaryStrict = true;
+  }
+}

@@ -36,7 +36,7 @@ export interface NumericSummary {
   sketch: KllSketch;
 }
 
-/** The categorical statistics of a feature whose type is String (or Boolean). */
+/** The categories of a feature's values (text; numbers by their shortest text). */
 export interface CategoricalSummary {
   /** By count descending, then value. */
   buckets: CategoryCount[];
@@ -59,7 +59,9 @@ export interface FeatureSummary {
   /** Distinct present values: exact up to 1,000 per kind, then HyperLogLog estimates. */
   distinct: number;
   distinctExact: boolean;
+  /** Set for Integral and Fractional features. */
   numeric?: NumericSummary;
+  /** Set whenever a value is present (for numeric features too: their values as text). */
   categorical?: CategoricalSummary;
 }
 
@@ -214,7 +216,10 @@ export class FeatureProfile {
       const n = this.counts.integral + this.counts.fractional;
       const sum = this.#sum.value();
       out.numeric = { count: n, sum, mean: sum / n, stdDev: Math.sqrt(centralMoment(n, this.#sum, this.#squares!) / n), min: this.#min, max: this.#max, sketch: this.#sketch! };
-    } else if (deequType === 'String' || deequType === 'Boolean') {
+    }
+    if (this.present > 0) {
+      // Categories of every value, whatever the type: statistics.json writes them for String features, and the
+      // categorical checks compare them with a String baseline even when the current values look numeric.
       const merged = new Map<string, number>();
       for (const { value, count } of this.#text?.entries() ?? []) merged.set(value, count);
       for (const [x, c] of this.#numbers ?? []) merged.set(String(x), (merged.get(String(x)) ?? 0) + c);

@@ -98,7 +98,7 @@ function featureFacts(f: FeatureSummary, c: FeatureCheck | undefined, itemCount:
   if (c?.domainShare !== undefined) rows.push(['In baseline domain', formatShare(c.domainShare)]);
   if (c?.nonNegative !== undefined && !c.nonNegative.holds) rows.push(['Non-negative', `expected, but the minimum is ${formatMetric(c.nonNegative.min)}`]);
   if (f.numeric) rows.push(['Mean, std dev', `${formatMetric(f.numeric.mean)}, ${formatMetric(f.numeric.stdDev)} (min ${formatMetric(f.numeric.min)}, max ${formatMetric(f.numeric.max)})`]);
-  if (f.categorical?.approximate) rows.push(['Categories', 'approximate: more than 1,000 distinct values; counts are lower bounds']);
+  if (f.numeric === undefined && f.categorical?.approximate) rows.push(['Categories', 'approximate: more than 1,000 distinct values; counts are lower bounds']);
   return `<dl class="facts">${rows.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(shorten(v, 400))}</dd>`).join('')}</dl>`;
 }
 

@@ -77,7 +77,9 @@ export function categoricalShares(baseline: readonly CategoryCount[], current: r
 /** Paired bars of the shares, or a note when there is nothing to draw. */
 export function renderPairedBars(shares: readonly PairedShare[], title: string, numeric: boolean): string {
   if (shares.length === 0) return '<p class="note">Nothing to draw.</p>';
-  const top = niceTicks(0, Math.max(...shares.map((s) => Math.max(s.baseline, s.current))) * 1.05).at(-1) || 1;
+  const tallest = Math.max(...shares.map((s) => Math.max(s.baseline, s.current)));
+  // The y axis ends at the first round tick at or above the tallest bar.
+  const top = niceTicks(0, tallest * 1.25).find((t) => t >= tallest * 1.02) || 1;
   const sy = scale([0, top], [BOX.top + BOX.height, BOX.top]);
   const slot = BOX.width / shares.length;
   const bar = Math.max(0.5, slot / 2 - 1);

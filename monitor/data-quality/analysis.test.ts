@@ -1,0 +1,123 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../errors.ts';
+import { RecordProblem } from '../ingest/input-errors.ts';
+import { DataQualityAnalysis } from './analysis.ts';
+import { DatasetProfile } from './dataset-profile.ts';
+import { parseDataQualityConstraints } from './load-constraints.ts';
+import { parseDataQualityStatistics } from './load-statistics.ts';
+import { DATA_QUALITY_SETTINGS, resolveDataQualitySettings } from './settings.ts';
+
+let seed = 42;
+const rand = (): number => ((seed = (seed * 16807) % 2147483647), seed / 2147483647);
+
+/** A capture line whose request carries `n` JSON records and whose response carries their scores. */
+function line(n: number, minute: number, shift = 0): string {
+  const records = Array.from({ length: n }, () => ({ age: Math.round(20 + rand() * 50 + shift), plan: rand() < 0.3 ? 'gold' : 'basic', nested: { score: rand() } }));
+  const predictions = records.map((_, i) => ({ payload_index: i, label: rand() < 0.5 ? 1 : 0, score: Math.round(rand() * 1000) / 1000 }));
+  return JSON.stringify({
+    captureData: {
+      endpointInput: { observedContentType: 'application/json', mode: 'INPUT', data: JSON.stringify(records), encoding: 'JSON' },
+      endpointOutput: { observedContentType: 'application/json', mode: 'OUTPUT', data: JSON.stringify(predictions), encoding: 'JSON' },
+    },
+    eventMetadata: { eventId: `e${minute}`, inferenceTime: `2024-05-01T10:${String(minute).padStart(2, '0')}:00Z` },
+    eventVersion: '0',
+  });
+}
+
+/** Three capture files of 20 requests of 50 records each. */
+function files(shift = 0): string[][] {
+  return [0, 1, 2].map((f) => Array.from({ length: 20 }, (_, i) => line(50, f * 20 + i, shift)));
+}
+
+const window = { start: Date.parse('2024-05-01T10:00:00Z'), end: Date.parse('2024-05-01T11:00:00Z') };
+
+/** The analysis as run.ts would drive it, with files read by `workers` workers whose profiles travel as states. */
+function run(input: string[][], workers: number, baseline?: { statistics?: string; constraints?: string }) {
+  const analysis = new DataQualityAnalysis({
+    window,
+    rows: { outputColumnsPosition: 'END' },
+    statistics: baseline?.statistics ? parseDataQualityStatistics(baseline.statistics, 'statistics.json') : undefined,
+    constraints: baseline?.constraints ? parseDataQualityConstraints(baseline.constraints, 'constraints.json') : undefined,
+  });
+  const states = input.map((lines) => {
+    const reader = analysis.fileReader();
+    for (const l of lines) reader.readLine(l);
+    return workers > 1 ? reader.profile.save() : reader.profile;
+  });
+  for (const s of states) analysis.addFile(s instanceof DatasetProfile ? s : DatasetProfile.load(s));
+  return analysis.finish();
+}
+
+describe('the data-quality analysis stage', () => {
+  it('profiles every record of every request: 3 files × 20 requests × 50 records', () => {
+    seed = 42;
+    const result = run(files(), 1);
+    expect(result.statistics.dataset.item_count).toBe(3000);
+    expect(result.statistics.features.map((f) => [f.name, f.inferred_type])).toEqual([
+      ['age', 'Integral'],
+      ['plan', 'String'],
+      ['nested.score', 'Fractional'],
+      ['label', 'Integral'],
+      ['score', 'Fractional'],
+    ]);
+    expect(result.checks.violations).toEqual([]);
+  });
+
+  it('writes the same statistics.json whatever the worker count', () => {
+    seed = 42;
+    const input = files();
+    expect(JSON.stringify(run(input, 3).statistics)).toBe(JSON.stringify(run(input, 1).statistics));
+  });
+
+  it('a baseline suggested from one window flags the drifted window and not a healthy one', () => {
+    seed = 42;
+    const baselineRun = run(files(), 1);
+    const baseline = { statistics: JSON.stringify(baselineRun.statistics), constraints: JSON.stringify(baselineRun.suggestion) };
+    const healthy = run(files(), 2, baseline);
+    expect(healthy.checks.violations).toEqual([]);
+    const drifted = run(files(15), 2, baseline);
+    expect(drifted.checks.violations.map((v) => [v.feature_name, v.constraint_check_type])).toEqual([['age', 'baseline_drift_check']]);
+    expect(drifted.metrics.find((m) => m.name === 'feature_baseline_drift_age')!.value).toBeGreaterThan(0.1);
+  });
+
+  it('reads nothing outside the window and throws RecordProblem for a bad line', () => {
+    const analysis = new DataQualityAnalysis({ window });
+    const reader = analysis.fileReader();
+    expect(reader.readLine(line(3, 0).replace('2024-05-01T10:00:00Z', '2024-05-01T12:00:00Z'))).toEqual({ status: 'skipped', reason: 'outside_window' });
+    expect(() => reader.readLine('not json')).toThrow(RecordProblem);
+    expect(reader.profile.itemCount).toBe(0);
+  });
+});
+
+describe('data-quality settings', () => {
+  const resolve = (values: Record<string, string>) => resolveDataQualitySettings((name) => values[name]);
+
+  it('reads exclusions, the drift method, column names, the output position and the feature cap', () => {
+    expect(resolve({ exclude_features_attribute: 'id, 3', categorical_drift_method: 'chisquared', MPM_DATA_QUALITY_COLUMNS: '["label","a,b"]', MPM_OUTPUT_COLUMNS_POSITION: 'end', MPM_MAX_FEATURES: '50' })).toEqual({
+      excludeFeatures: ['id', '3'],
+      categoricalDriftMethod: 'ChiSquared',
+      columnNames: ['label', 'a,b'],
+      outputColumnsPosition: 'END',
+      maxFeatures: 50,
+    });
+    expect(resolve({})).toEqual({ excludeFeatures: [], outputColumnsPosition: 'START', maxFeatures: 1000 });
+  });
+
+  it('names every bad value and what is expected', () => {
+    expect(() => resolve({ categorical_drift_method: 'KL', MPM_OUTPUT_COLUMNS_POSITION: 'MIDDLE', MPM_MAX_FEATURES: '0', MPM_DATA_QUALITY_COLUMNS: '[1,' })).toThrow(ConfigError);
+    try {
+      resolve({ categorical_drift_method: 'KL', MPM_OUTPUT_COLUMNS_POSITION: 'MIDDLE', MPM_MAX_FEATURES: '0', MPM_DATA_QUALITY_COLUMNS: '[1,' });
+    } catch (error) {
+      expect((error as Error).message.split('\n')).toEqual([
+        'config: categorical_drift_method "KL" is not valid; expected LInfinity or ChiSquared',
+        'config: MPM_DATA_QUALITY_COLUMNS "[1," is not a JSON array of names; expected ["a","b"] or a,b',
+        'config: MPM_OUTPUT_COLUMNS_POSITION "MIDDLE" is not valid; expected START or END',
+        'config: MPM_MAX_FEATURES "0" is not valid; expected a whole number from 1 to 100000',
+      ]);
+    }
+  });
+
+  it('declares each setting with a flag and a description, as the settings table does', () => {
+    for (const s of DATA_QUALITY_SETTINGS) expect(s.flag).toMatch(/^[a-z][a-z-]+$/);
+  });
+});

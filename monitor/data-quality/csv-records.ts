@@ -21,6 +21,15 @@ function cell(text: string): string | null {
   return t === '' ? null : t;
 }
 
+/** True when a line holds only white space. */
+function blank(line: string): boolean {
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (c !== SPACE && c !== TAB && c !== 13) return false;
+  }
+  return true;
+}
+
 /** Splits a CSV payload into records. */
 export function parseCsvRecords(text: string): CsvRecord[] {
   const records: CsvRecord[] = [];
@@ -30,7 +39,11 @@ export function parseCsvRecords(text: string): CsvRecord[] {
       let end = text.indexOf('\n', start);
       if (end < 0) end = text.length;
       const line = text.charCodeAt(end - 1) === 13 ? text.slice(start, end - 1) : text.slice(start, end);
-      if (line.trim() !== '') records.push(line.split(',').map(cell));
+      if (!blank(line)) {
+        const cells: Array<string | null> = line.split(',');
+        for (let i = 0; i < cells.length; i++) cells[i] = cell(cells[i]!);
+        records.push(cells);
+      }
       start = end + 1;
     }
     return records;

@@ -19,7 +19,7 @@ import { DistinctCounter } from './distinct-counter.ts';
 import { HyperLogLog } from './hyperloglog.ts';
 import { KllSketch } from './kll-sketch.ts';
 import { hashNumber, hashText } from './value-hash.ts';
-import { KIND, determineType, fileType, numberKind, textKind, textNumber, type DeequType, type InferredType, type TypeCounts } from './value-type.ts';
+import { KIND, determineType, fileType, numberKind, parsedNumber, textKindAndNumber, type DeequType, type InferredType, type TypeCounts } from './value-type.ts';
 
 export const FEATURE_KIND = 'dq.feature';
 export const FEATURE_VERSION = 1;
@@ -107,9 +107,9 @@ export class FeatureProfile {
         return;
       }
       case 'string': {
-        const kind = textKind(value);
+        const kind = textKindAndNumber(value);
         if (kind === KIND.integral || kind === KIND.fractional) {
-          const x = textNumber(value);
+          const x = parsedNumber;
           if (Number.isFinite(x)) this.#addNumber(x, kind);
           else this.#addText(value);
         } else if (kind === KIND.boolean) this.#addBoolean(value as 'true' | 'false');

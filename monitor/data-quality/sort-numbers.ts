@@ -1,16 +1,80 @@
 /**
  * @module Sorts a prefix of a Float64Array of finite numbers in increasing order, in place: the KLL compaction's hot
- * step. V8's built-in TypedArray sort is generic and about 20 times slower on the 2,050-item level-0 buffer. This is
+ * step (about 1.7 items sorted per value added). V8's built-in TypedArray sort is generic and slower. Long prefixes
+ * go through an LSD radix sort on the doubles' bit patterns (8 passes of 8 bits over keys made order-preserving by
+ * flipping the sign bit, or every bit of negatives; a pass whose byte is the same for all items is skipped): linear
+ * time, no comparisons to mispredict, about 1.5 times faster than the quicksort on 2,050 items. Short ones use
  * introsort (median-of-three quicksort, insertion sort for short runs, heapsort when the recursion gets deep), so
- * no input is quadratic. Values, not identities, are sorted, so the result is unique; callers normalise -0 to +0.
+ * no input is quadratic. Values, not identities, are sorted, so the result is unique; callers normalise -0 to +0
+ * (the radix order would put -0 first).
  */
 
 const INSERTION_MAX = 16;
+/** From this many items the radix sort is used. */
+const RADIX_MIN = 128;
 
 /** Sorts a[0..n) ascending. */
 export function sortNumbers(a: Float64Array, n: number): void {
   if (n < 2) return;
-  introsort(a, 0, n - 1, 2 * Math.floor(Math.log2(n)) + 2);
+  if (n >= RADIX_MIN) radixSort(a, n);
+  else introsort(a, 0, n - 1, 2 * Math.floor(Math.log2(n)) + 2);
+}
+
+let keysA = new Uint32Array(0);
+let keysB = new Uint32Array(0);
+const counts = new Uint32Array(256);
+/** Index of a double's high word in a Uint32Array view (little-endian hosts: 1). */
+const HIGH = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
+const LOW = 1 - HIGH;
+
+function radixSort(a: Float64Array, n: number): void {
+  if (keysA.length < 2 * n) {
+    keysA = new Uint32Array(2 * n);
+    keysB = new Uint32Array(2 * n);
+  }
+  const view = new Uint32Array(a.buffer, a.byteOffset, 2 * n);
+  let src = keysA;
+  let dst = keysB;
+  // Keys as (low, high) pairs whose unsigned order is the doubles' order.
+  for (let i = 0; i < n; i++) {
+    let h = view[2 * i + HIGH]!;
+    let l = view[2 * i + LOW]!;
+    if (h >>> 31) ((h = ~h >>> 0), (l = ~l >>> 0));
+    else h = (h | 0x80000000) >>> 0;
+    src[2 * i] = l;
+    src[2 * i + 1] = h;
+  }
+  for (let pass = 0; pass < 8; pass++) {
+    const word = pass >> 2;
+    const shift = (pass & 3) * 8;
+    counts.fill(0);
+    for (let i = 0; i < n; i++) counts[(src[2 * i + word]! >>> shift) & 255]!++;
+    if (counts[(src[word]! >>> shift) & 255] === n) continue;
+    let sum = 0;
+    for (let d = 0; d < 256; d++) {
+      const c = counts[d]!;
+      counts[d] = sum;
+      sum += c;
+    }
+    for (let i = 0; i < n; i++) {
+      const l = src[2 * i]!;
+      const h = src[2 * i + 1]!;
+      const p = counts[((word === 0 ? l : h) >>> shift) & 255]!++;
+      dst[2 * p] = l;
+      dst[2 * p + 1] = h;
+    }
+    const t = src;
+    src = dst;
+    dst = t;
+  }
+  for (let i = 0; i < n; i++) {
+    let h = src[2 * i + 1]!;
+    let l = src[2 * i]!;
+    if (h >>> 31) h = (h & 0x7fffffff) >>> 0;
+    else ((h = ~h >>> 0), (l = ~l >>> 0));
+    view[2 * i + HIGH] = h;
+    view[2 * i + LOW] = l;
+  }
 }
 
 function introsort(a: Float64Array, lo: number, hi: number, depth: number): void {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { determineType, fileType, KIND, numberKind, textKind, textNumber, typeMatchShare, type TypeCounts } from './value-type.ts';
+import { determineType, fileType, KIND, numberKind, parsedNumber, textKind, textKindAndNumber, textNumber, typeMatchShare, type TypeCounts } from './value-type.ts';
 
 // Deequ's StatefulDataType patterns, verbatim.
 const FRACTIONAL = /^(-|\+)? ?\d+((\.\d+)|((?:\.\d+)?[Ee][-+]?\d+))$/;
@@ -95,5 +95,31 @@ describe("Deequ's value types", () => {
     expect(typeMatchShare('String', c)).toBe(1);
     expect(typeMatchShare('Unknown', c)).toBeNaN();
     expect(typeMatchShare('Integral', counts({}))).toBeNaN();
+  });
+});
+
+describe('the one-pass kind and number', () => {
+  it('gives the kind of textKind and exactly the number Number() gives', () => {
+    const check = (s: string): void => {
+      const kind = textKindAndNumber(s);
+      expect(kind).toBe(textKind(s));
+      // parsedNumber is a live binding: it holds the number of the text just read.
+      if (kind === KIND.integral || kind === KIND.fractional) expect(parsedNumber === textNumber(s) || (Number.isNaN(parsedNumber) && Number.isNaN(textNumber(s)))).toBe(true);
+    };
+    for (const s of ['0', '-0', '12', '- 12', '+3.25', '0.1', '123456789012345', '1234567890123456789', '9007199254740993', '0.000000000000000000000001', '1.7976931348623157e308', '1e400', '12.50', '007.0100', 'x1', '']) check(s);
+    fc.assert(
+      fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.nat(20), (x, k) => {
+        check(String(x));
+        check(Math.abs(x) < 1e21 ? x.toFixed(k) : String(x));
+      }),
+      { numRuns: 3000 },
+    );
+    fc.assert(
+      fc.property(fc.bigInt({ min: -(10n ** 20n), max: 10n ** 20n }), fc.nat(25), (m, k) => {
+        const digits = (m < 0n ? -m : m).toString().padStart(k + 1, '0');
+        check(`${m < 0n ? '-' : ''}${digits.slice(0, digits.length - k)}${k > 0 ? `.${digits.slice(digits.length - k)}` : ''}`);
+      }),
+      { numRuns: 3000 },
+    );
   });
 });

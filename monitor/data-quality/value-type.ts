@@ -93,6 +93,62 @@ export function textNumber(s: string): number {
   return space < 0 ? Number(s) : Number(s.slice(0, space) + s.slice(space + 1));
 }
 
+/** Exact powers of ten: 10^k is a double exactly for k <= 22. */
+const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
+/** Digits that always fit a double's 53-bit integer range. */
+const MAX_FAST_DIGITS = 15;
+
+/** The number textKind's last numeric answer stands for (set by textKindAndNumber). */
+export let parsedNumber = 0;
+
+/**
+ * textKind and, for Integral and Fractional text, its number (in `parsedNumber`), in one pass. Plain decimals of up
+ * to 15 significant digits are computed as mantissa / 10^k, one correctly rounded division of exact operands
+ * (Clinger's fast path), so the result equals Number(text); other numbers go through textNumber.
+ */
+export function textKindAndNumber(s: string): ValueKind {
+  const n = s.length;
+  let i = 0;
+  const first = s.charCodeAt(0);
+  const negative = first === 45;
+  if (negative || first === 43) i = 1;
+  if (s.charCodeAt(i) === 32) i++;
+  let mantissa = 0;
+  let digits = 0;
+  const start = i;
+  while (i < n) {
+    const c = s.charCodeAt(i);
+    if (c < ZERO || c > NINE) break;
+    mantissa = mantissa * 10 + (c - ZERO);
+    if (mantissa !== 0) digits++;
+    i++;
+  }
+  if (i === start) return wordKind(s);
+  if (i === n) {
+    parsedNumber = digits <= MAX_FAST_DIGITS ? (negative ? -mantissa : mantissa) : textNumber(s);
+    return KIND.integral;
+  }
+  if (s.charCodeAt(i) === 46) {
+    const fracStart = ++i;
+    while (i < n) {
+      const c = s.charCodeAt(i);
+      if (c < ZERO || c > NINE) break;
+      mantissa = mantissa * 10 + (c - ZERO);
+      if (mantissa !== 0) digits++;
+      i++;
+    }
+    if (i === fracStart) return wordKind(s);
+    if (i === n) {
+      const scale = i - fracStart;
+      parsedNumber = digits <= MAX_FAST_DIGITS && scale <= 22 ? (negative ? -mantissa : mantissa) / POW10[scale]! : textNumber(s);
+      return KIND.fractional;
+    }
+  }
+  const kind = textKind(s);
+  if (kind === KIND.fractional || kind === KIND.integral) parsedNumber = textNumber(s);
+  return kind;
+}
+
 /** The kind of a JSON number. */
 export function numberKind(x: number): ValueKind {
   if (!Number.isFinite(x)) return KIND.string;

@@ -61,6 +61,10 @@ export class CaptureRowBuilder {
   /** Names of positional rows, by width. */
   readonly #positional = new Map<number, { names: string[]; keep: number[] | undefined }>();
   readonly #predictionNames = new Map<number, string[]>();
+  /** The last mixed layout: the names arrays it was built from and the row's names (reused while they repeat). */
+  #lastParts: Array<readonly string[] | number | undefined> = [];
+  #lastNames: string[] = [];
+  #lastKeep: number[] = [];
 
   constructor(options: CaptureRowOptions = {}) {
     const sides = options.captureIndexNames ?? ['endpointInput', 'endpointOutput'];
@@ -112,36 +116,52 @@ export class CaptureRowBuilder {
       this.#positionalRow(values, sink);
       return;
     }
-    const names: string[] = [];
-    const values: unknown[] = [];
     const parts = this.outputFirst ? [output, input] : [input, output];
+    // A layout is the two parts' names arrays (shared by the flattener between records of one shape) or widths.
+    const layout = parts.map((p) => (p === undefined ? undefined : (p.names ?? p.values.length)));
+    if (layout.length !== this.#lastParts.length || layout.some((l, i) => l !== this.#lastParts[i])) this.#layout(parts, layout);
+    const keep = this.#lastKeep;
+    const values = new Array<unknown>(keep.length);
+    let k = 0;
+    let offset = 0;
+    for (const p of parts) {
+      if (p === undefined) continue;
+      const end = offset + p.values.length;
+      while (k < keep.length && keep[k]! < end) {
+        values[k] = p.values[keep[k]! - offset];
+        k++;
+      }
+      offset = end;
+    }
+    sink.addRow(this.#lastNames, values, keep.length);
+  }
+
+  /** Builds the names of a mixed row layout and which of its values are kept (exclusions dropped). */
+  #layout(parts: ReadonlyArray<PayloadRecord | undefined>, layout: Array<readonly string[] | number | undefined>): void {
+    const names: string[] = [];
+    const keep: number[] = [];
+    let offset = 0;
     let position = 0;
     for (const part of parts) {
       if (part === undefined) continue;
-      if (part.names !== undefined) {
-        for (let i = 0; i < part.names.length; i++) {
-          if (this.#excludedNames.has(part.names[i]!)) continue;
-          names.push(part.names[i]!);
-          values.push(part.values[i]);
+      for (let i = 0; i < part.values.length; i++) {
+        let name: string;
+        if (part.names !== undefined) name = part.names[i]!;
+        else if (part === parts[this.outputFirst ? 0 : 1]) name = this.#predictionNamesFor(part.values.length)[i]!;
+        else {
+          // Positional features beside named predictions: numbered from 0 among themselves.
+          name = this.positionalName(position);
+          if (this.#excludedIndices.has(position++)) continue;
         }
-      } else if (part === output) {
-        const predictionNames = this.#predictionNamesFor(part.values.length);
-        for (let i = 0; i < part.values.length; i++) {
-          if (this.#excludedNames.has(predictionNames[i]!)) continue;
-          names.push(predictionNames[i]!);
-          values.push(part.values[i]);
-        }
-      } else {
-        // Positional features beside named predictions: numbered from 0 among themselves.
-        for (let i = 0; i < part.values.length; i++, position++) {
-          const name = this.positionalName(position);
-          if (this.#excludedIndices.has(position) || this.#excludedNames.has(name)) continue;
-          names.push(name);
-          values.push(part.values[i]);
-        }
+        if (this.#excludedNames.has(name)) continue;
+        names.push(name);
+        keep.push(offset + i);
       }
+      offset += part.values.length;
     }
-    sink.addRow(names, values, names.length);
+    this.#lastParts = layout;
+    this.#lastNames = names;
+    this.#lastKeep = keep;
   }
 
   #positionalRow(values: readonly unknown[], sink: RowSink): void {

@@ -19,6 +19,23 @@ export class RecordFlattener {
 
   /** The columns of one record (an object, or an array as a record whose columns are its indices). */
   flatten(record: object, skip?: (key: string) => boolean): FlatRecord {
+    if (!Array.isArray(record)) {
+      // The common case, an object of scalars: its keys are the names, no concatenation.
+      const keys = Object.keys(record);
+      const values = new Array<unknown>(keys.length);
+      let flat = true;
+      let skipped = false;
+      for (let i = 0; i < keys.length; i++) {
+        const v = (record as Record<string, unknown>)[keys[i]!];
+        if (v !== null && typeof v === 'object') {
+          flat = false;
+          break;
+        }
+        if (skip?.(keys[i]!)) skipped = true;
+        values[i] = v;
+      }
+      if (flat && !skipped) return { names: this.#share(keys), values };
+    }
     const names: string[] = [];
     const values: unknown[] = [];
     walk(record, '', 0, names, values, skip);

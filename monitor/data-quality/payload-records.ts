@@ -49,13 +49,17 @@ export function parsePayload(payload: DecodedPayload, which: 'endpointInput' | '
 
 /** Decodes payload records, one flattener per stream so that records of one layout share their names array. */
 export class PayloadDecoder {
-  readonly #flattener = new RecordFlattener();
+  // One flattener per side, so that consecutive requests (and responses) of one layout share a names array.
+  readonly #requests = new RecordFlattener();
+  readonly #responses = new RecordFlattener();
+  #flattener = this.#requests;
 
   /**
    * The records of a request. `expected`, the response's item count when the response is captured, settles the
    * ambiguous shapes.
    */
   requestRecords(payload: ParsedPayload, expected?: number): PayloadRecord[] {
+    this.#flattener = this.#requests;
     if (payload.kind === 'csv') return payload.records.map((values) => ({ values }));
     if (payload.kind === 'jsonlines') return payload.items.map((item) => this.#record(item));
     return this.#requestJson(payload.value, expected, false);
@@ -63,6 +67,7 @@ export class PayloadDecoder {
 
   /** The prediction items of a response; `expected`, the request's record count when known, settles ambiguities. */
   responseItems(payload: ParsedPayload, expected?: number): PayloadRecord[] {
+    this.#flattener = this.#responses;
     if (payload.kind === 'csv') return payload.records.map((values) => ({ values }));
     return this.#placeItems(payload.kind === 'jsonlines' ? payload.items : responseList(payload.value, expected));
   }

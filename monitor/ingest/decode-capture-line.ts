@@ -21,6 +21,9 @@ export type DecodedLine =
   | { status: 'ok'; id: string; idSource: 'inferenceId' | 'eventId'; inferenceTime?: number; predictions: Prediction[]; labels?: Map<number, string> }
   | { status: 'skipped'; reason: 'outside_window' | 'shadow_traffic' };
 
+/** One capture record read in the window: its key, its predictions and, in merged capture, its labels. */
+export type CaptureRecord = Extract<DecodedLine, { status: 'ok' }>;
+
 /** A note about a record that is read all the same. */
 export type LineWarning = 'no_inference_time';
 

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../errors.ts';
 import { RecordProblem } from '../ingest/input-errors.ts';
 import { DataQualityAnalysis } from './analysis.ts';
+import { dataQualityPlanFromInit } from './data-quality-plan.ts';
 import { DatasetProfile } from './dataset-profile.ts';
 import { parseDataQualityConstraints } from './load-constraints.ts';
 import { parseDataQualityStatistics } from './load-statistics.ts';
-import { DATA_QUALITY_SETTINGS, resolveDataQualitySettings } from './settings.ts';
+import { z } from 'zod';
+import { DATA_QUALITY_SETTINGS } from './settings.ts';
 
 let seed = 42;
 const rand = (): number => ((seed = (seed * 16807) % 2147483647), seed / 2147483647);
@@ -39,12 +40,14 @@ function run(input: string[][], workers: number, baseline?: { statistics?: strin
     statistics: baseline?.statistics ? parseDataQualityStatistics(baseline.statistics, 'statistics.json') : undefined,
     constraints: baseline?.constraints ? parseDataQualityConstraints(baseline.constraints, 'constraints.json') : undefined,
   });
+  // Worker threads rebuild the plan from its structured-cloned init and post each file's profile back as a state.
+  const workerPlan = workers > 1 ? dataQualityPlanFromInit(structuredClone(analysis.plan.workerInit)) : analysis.plan;
   const states = input.map((lines) => {
-    const reader = analysis.fileReader();
-    for (const l of lines) reader.readLine(l);
-    return workers > 1 ? reader.profile.save() : reader.profile;
+    const part = workerPlan.startPart();
+    for (const l of lines) workerPlan.addLine(part, l);
+    return workers > 1 ? structuredClone(part.save()) : part;
   });
-  for (const s of states) analysis.addFile(s instanceof DatasetProfile ? s : DatasetProfile.load(s));
+  for (const s of states) analysis.addFile(s instanceof DatasetProfile ? s : analysis.plan.load(s));
   return analysis.finish();
 }
 
@@ -90,34 +93,34 @@ describe('the data-quality analysis stage', () => {
 });
 
 describe('data-quality settings', () => {
-  const resolve = (values: Record<string, string>) => resolveDataQualitySettings((name) => values[name]);
+  /** Runs a setting's rule the way load-config.ts does: the value, or the message tail. */
+  const apply = (env: string, text: string): unknown => {
+    const spec = DATA_QUALITY_SETTINGS.find((s) => s.env === env)!;
+    const parsed = (spec.rule as z.ZodType<unknown, string>).safeParse(text);
+    return parsed.success ? parsed.data : `${env} ${JSON.stringify(text)} ${parsed.error.issues[0]!.message}`;
+  };
 
   it('reads exclusions, the drift method, column names, the output position and the feature cap', () => {
-    expect(resolve({ exclude_features_attribute: 'id, 3', categorical_drift_method: 'chisquared', MPM_DATA_QUALITY_COLUMNS: '["label","a,b"]', MPM_OUTPUT_COLUMNS_POSITION: 'end', MPM_MAX_FEATURES: '50' })).toEqual({
-      excludeFeatures: ['id', '3'],
-      categoricalDriftMethod: 'ChiSquared',
-      columnNames: ['label', 'a,b'],
-      outputColumnsPosition: 'END',
-      maxFeatures: 50,
-    });
-    expect(resolve({})).toEqual({ excludeFeatures: [], outputColumnsPosition: 'START', maxFeatures: 1000 });
+    expect(apply('exclude_features_attribute', 'id, 3,')).toEqual(['id', '3']);
+    expect(apply('categorical_drift_method', 'chisquared')).toBe('ChiSquared');
+    expect(apply('MPM_DATA_QUALITY_COLUMNS', '["label","a,b"]')).toEqual(['label', 'a,b']);
+    expect(apply('MPM_DATA_QUALITY_COLUMNS', 'label, f1')).toEqual(['label', 'f1']);
+    expect(apply('MPM_OUTPUT_COLUMNS_POSITION', 'end')).toBe('END');
+    expect(apply('MPM_MAX_FEATURES', '50')).toBe(50);
   });
 
   it('names every bad value and what is expected', () => {
-    expect(() => resolve({ categorical_drift_method: 'KL', MPM_OUTPUT_COLUMNS_POSITION: 'MIDDLE', MPM_MAX_FEATURES: '0', MPM_DATA_QUALITY_COLUMNS: '[1,' })).toThrow(ConfigError);
-    try {
-      resolve({ categorical_drift_method: 'KL', MPM_OUTPUT_COLUMNS_POSITION: 'MIDDLE', MPM_MAX_FEATURES: '0', MPM_DATA_QUALITY_COLUMNS: '[1,' });
-    } catch (error) {
-      expect((error as Error).message.split('\n')).toEqual([
-        'config: categorical_drift_method "KL" is not valid; expected LInfinity or ChiSquared',
-        'config: MPM_DATA_QUALITY_COLUMNS "[1," is not a JSON array of names; expected ["a","b"] or a,b',
-        'config: MPM_OUTPUT_COLUMNS_POSITION "MIDDLE" is not valid; expected START or END',
-        'config: MPM_MAX_FEATURES "0" is not valid; expected a whole number from 1 to 100000',
-      ]);
-    }
+    expect(apply('categorical_drift_method', 'KL')).toBe('categorical_drift_method "KL" is not valid; expected LInfinity or ChiSquared');
+    expect(apply('MPM_DATA_QUALITY_COLUMNS', '[1,')).toBe('MPM_DATA_QUALITY_COLUMNS "[1," is not valid; expected a JSON array of names, e.g. ["a","b"], or names separated by commas');
+    expect(apply('MPM_DATA_QUALITY_COLUMNS', 'a,,b')).toBe('MPM_DATA_QUALITY_COLUMNS "a,,b" is not valid; expected names separated by commas, none empty');
+    expect(apply('MPM_OUTPUT_COLUMNS_POSITION', 'MIDDLE')).toBe('MPM_OUTPUT_COLUMNS_POSITION "MIDDLE" is not valid; expected one of START, END');
+    expect(apply('MPM_MAX_FEATURES', '0')).toBe('MPM_MAX_FEATURES "0" is not valid; expected a whole number from 1 to 100000');
   });
 
-  it('declares each setting with a flag and a description, as the settings table does', () => {
-    for (const s of DATA_QUALITY_SETTINGS) expect(s.flag).toMatch(/^[a-z][a-z-]+$/);
+  it('declares each setting with a flag, a key and both commands, as the settings table does', () => {
+    for (const s of DATA_QUALITY_SETTINGS) {
+      expect(s.flag).toMatch(/^[a-z][a-z-]+$/);
+      expect(s.commands).toEqual(['job', 'suggest-baseline']);
+    }
   });
 });

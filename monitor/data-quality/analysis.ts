@@ -1,20 +1,20 @@
 /**
- * @module The data-quality analysis as one stage, ready for run.ts: a reader per capture file (its own profile and
- * decoder, so files can go to worker threads), the files' profiles merged in path order (the result does not
- * depend on the worker count), then the window's outputs: the summary, statistics.json, the checks and
- * constraint_violations.json, the CloudWatch metrics. The trunk keeps the walk, the window, the error tally and the
- * output writing.
+ * @module The data-quality analysis from baseline to outputs, for the pipeline's stages: it builds the scan plan
+ * (data-quality-plan.ts: a profile per capture file, merged in path order, so the result does not depend on the
+ * worker count), then turns the run's profile into the window's outputs: the summary, statistics.json, the checks
+ * (constraint_violations.json), the suggested constraints and the CloudWatch metrics. The trunk keeps the walk, the
+ * window, the error tally and the writing of files.
  */
 import type { PublishableMetric } from '../publish/types.ts';
 import { buildDataQualityStatistics } from './build-statistics.ts';
-import { CaptureRowBuilder, type CaptureRowOptions } from './capture-rows.ts';
+import type { CaptureRowOptions } from './capture-rows.ts';
 import { checkDataQuality, type DataQualityCheckResult } from './check-features.ts';
 import { dataQualityMetrics } from './cloudwatch-metrics.ts';
 import { DatasetProfile, type DatasetSummary } from './dataset-profile.ts';
-import { decodeDataQualityLine, type DataQualityLine, type DataQualityLineWarning } from './decode-capture-rows.ts';
+import { DataQualityPlan } from './data-quality-plan.ts';
+import type { DataQualityLine, DataQualityLineWarning } from './decode-capture-rows.ts';
 import { ANALYZER_FALLBACKS, type DataQualityConstraints, type MonitoringConfig } from './load-constraints.ts';
 import type { BaselineStatistics } from './load-statistics.ts';
-import { PayloadDecoder } from './payload-records.ts';
 import type { DataQualityStatistics } from './statistics-schema.ts';
 import { suggestDataQualityConstraints, type SuggestedConstraints } from './suggest-constraints.ts';
 
@@ -30,20 +30,19 @@ export interface DataQualityAnalysisOptions {
   maxFeatures?: number;
 }
 
-/** Reads the lines of one capture file into its own profile. */
+/** Reads the lines of one capture file into its own profile (the plan's part). */
 export class DataQualityFileReader {
   readonly profile: DatasetProfile;
-  readonly #decoder = new PayloadDecoder();
-  readonly #options: { window: { start?: number; end?: number }; rows: CaptureRowBuilder };
+  readonly #plan: DataQualityPlan;
 
-  constructor(options: { window: { start?: number; end?: number }; rows: CaptureRowBuilder }, profile: DatasetProfile) {
-    this.#options = options;
-    this.profile = profile;
+  constructor(plan: DataQualityPlan) {
+    this.#plan = plan;
+    this.profile = plan.startPart();
   }
 
   /** One capture line; throws RecordProblem when it cannot be read (count it by reason, file and line). */
   readLine(line: string, warn: (w: DataQualityLineWarning) => void = () => {}): DataQualityLine {
-    return decodeDataQualityLine(line, this.#options, this.#decoder, this.profile, warn);
+    return this.#plan.addLine(this.profile, line, warn);
   }
 }
 
@@ -60,50 +59,60 @@ export interface DataQualityResult {
 
 export class DataQualityAnalysis {
   readonly #options: DataQualityAnalysisOptions;
-  readonly #rows: CaptureRowBuilder;
-  readonly #columns: string[];
+  readonly plan: DataQualityPlan;
   readonly #total: DatasetProfile;
 
   constructor(options: DataQualityAnalysisOptions) {
     this.#options = options;
     const baselineNames = options.rows?.baselineNames ?? options.statistics?.features.map((f) => f.name) ?? options.constraints?.features.map((f) => f.name);
-    this.#rows = new CaptureRowBuilder({ ...options.rows, ...(baselineNames ? { baselineNames } : {}) });
+    const excluded = options.rows?.excludeFeatures ?? [];
     // The baseline's columns come first and are always profiled, whatever keys the window brings.
-    this.#columns = (options.constraints?.features.map((f) => f.name) ?? options.statistics?.features.map((f) => f.name) ?? []).filter((n) => !(options.rows?.excludeFeatures ?? []).includes(n));
-    this.#total = this.newProfile();
+    const columns = (options.constraints?.features.map((f) => f.name) ?? options.statistics?.features.map((f) => f.name) ?? []).filter((n) => !excluded.includes(n));
+    this.plan = new DataQualityPlan({
+      window: options.window,
+      rows: { ...options.rows, ...(baselineNames ? { baselineNames } : {}) },
+      columns,
+      ...(options.maxFeatures !== undefined ? { maxFeatures: options.maxFeatures } : {}),
+    });
+    this.#total = this.plan.startPart();
   }
 
-  /** An empty profile with the analysis's columns and cap (for a file, a worker or a tabular reader). */
-  newProfile(): DatasetProfile {
-    return new DatasetProfile({ columns: this.#columns, maxFeatures: this.#options.maxFeatures });
-  }
-
-  /** A reader for one capture file. */
+  /** A reader for one capture file, on this thread. */
   fileReader(): DataQualityFileReader {
-    return new DataQualityFileReader({ window: this.#options.window, rows: this.#rows }, this.newProfile());
+    return new DataQualityFileReader(this.plan);
   }
 
-  /** Folds in a file's profile; call in path order (a worker's saved profile: DatasetProfile.load(state)). */
+  /** Folds in a file's profile; call in path order (a worker's saved profile: this.plan.load(state)). */
   addFile(profile: DatasetProfile): void {
     this.#total.merge(profile);
   }
 
+  /** The run's profile so far. */
+  get profile(): DatasetProfile {
+    return this.#total;
+  }
+
   /** The window's outputs. */
   finish(): DataQualityResult {
-    const summary = this.#total.summary();
-    const config = this.#options.constraints?.config ?? this.#options.config ?? ANALYZER_FALLBACKS;
-    const checks = checkDataQuality(summary, {
-      constraints: this.#options.constraints,
-      statistics: this.#options.statistics,
-      config,
-      excludeFeatures: this.#options.rows?.excludeFeatures,
-    });
-    return {
-      summary,
-      statistics: buildDataQualityStatistics(summary),
-      checks,
-      suggestion: suggestDataQualityConstraints(summary, config),
-      metrics: dataQualityMetrics(summary, checks.features, config.emitMetrics),
-    };
+    return dataQualityResult(this.#total, this.#options);
   }
+}
+
+/** The outputs of a profile against a baseline (also for a tabular dataset read outside the capture scan). */
+export function dataQualityResult(profile: DatasetProfile, options: Pick<DataQualityAnalysisOptions, 'statistics' | 'constraints' | 'config' | 'rows'>): DataQualityResult {
+  const summary = profile.summary();
+  const config = options.constraints?.config ?? options.config ?? ANALYZER_FALLBACKS;
+  const checks = checkDataQuality(summary, {
+    constraints: options.constraints,
+    statistics: options.statistics,
+    config,
+    excludeFeatures: options.rows?.excludeFeatures,
+  });
+  return {
+    summary,
+    statistics: buildDataQualityStatistics(summary),
+    checks,
+    suggestion: suggestDataQualityConstraints(summary, config),
+    metrics: dataQualityMetrics(summary, checks.features, config.emitMetrics),
+  };
 }

@@ -1,7 +1,7 @@
 /**
- * @module The settings data quality reads, declared in the style of monitor/config/settings.ts (for the integrator
- * to add to that table), and their resolution from resolved strings into typed options. Every problem is reported
- * at once, each naming the variable, the bad value and what was expected (ConfigError, exit 2).
+ * @module The settings data quality reads, declared as entries of monitor/config/settings.ts's table (variable,
+ * flag, key, commands, default, help and rule), for the integrator to append to SETTING_TABLE. A failed rule ends
+ * "is not valid; expected …", which load-config.ts prefixes with the variable and the value.
  *
  * - exclude_features_attribute (contract, EndpointInput.ExcludeFeaturesAttribute): comma-separated column names or
  *   positions left out of the analysis.
@@ -11,80 +11,60 @@
  * - MPM_OUTPUT_COLUMNS_POSITION: START (default) or END, where prediction columns go among positional columns of
  *   captured records (dataset_format csv's own output_columns_position decides for CSV datasets).
  * - MPM_MAX_FEATURES: columns profiled at most (default 1000); values of further columns are counted.
- * analysis_type DATA_QUALITY selects the analysis (the contract's variable; the table entry already exists).
+ * analysis_type must also accept DATA_QUALITY (its rule in the table).
  */
-import type { SettingSpec } from '../config/settings.ts';
-import { ConfigError, showValue } from '../errors.ts';
+import { z } from 'zod';
+import { integer, oneOf, type Rule } from '../config/rules.ts';
+import type { Command, SettingSpec } from '../config/settings.ts';
 import type { OutputColumnsPosition } from './capture-rows.ts';
 import { MAX_FEATURES } from './dataset-profile.ts';
 import { parseCategoricalDriftMethod, type CategoricalDriftMethod } from './load-constraints.ts';
 
-/** The entries for monitor/config/settings.ts. */
+const BOTH = ['job', 'suggest-baseline'] as const satisfies readonly Command[];
+
+function invalid(ctx: z.RefinementCtx<string>, expected: string): typeof z.NEVER {
+  ctx.addIssue({ code: 'custom', message: `is not valid; expected ${expected}` });
+  return z.NEVER;
+}
+
+/** A list of names: a JSON array of strings (or numbers), or comma-separated with spaces around items trimmed. */
+export const nameList = (allowEmpty: boolean): Rule<string[]> =>
+  z.string().transform((value, ctx) => {
+    const text = value.trim();
+    let names: string[] | undefined;
+    if (text.startsWith('[')) {
+      try {
+        const parsed: unknown = JSON.parse(text);
+        if (Array.isArray(parsed) && parsed.every((x) => typeof x === 'string' || typeof x === 'number')) names = parsed.map(String);
+      } catch {
+        names = undefined;
+      }
+    } else names = text === '' ? [] : text.split(',').map((s) => s.trim());
+    if (names === undefined) return invalid(ctx, 'a JSON array of names, e.g. ["a","b"], or names separated by commas');
+    if (!allowEmpty && names.some((n) => n === '')) return invalid(ctx, 'names separated by commas, none empty');
+    return allowEmpty ? names.filter((n) => n !== '') : names;
+  });
+
+/** categorical_drift_method: LInfinity or ChiSquared, in any case. */
+export const driftMethod = (): Rule<CategoricalDriftMethod> =>
+  z.string().transform((value, ctx) => parseCategoricalDriftMethod(value.trim()) ?? invalid(ctx, 'LInfinity or ChiSquared'));
+
+/** The entries for SETTING_TABLE. */
 export const DATA_QUALITY_SETTINGS = [
-  { env: 'exclude_features_attribute', flag: 'exclude-features-attribute', group: 'contract', description: 'Data quality: comma-separated column names or positions left out of the analysis (EndpointInput.ExcludeFeaturesAttribute)' },
-  { env: 'categorical_drift_method', flag: 'categorical-drift-method', group: 'contract', description: 'Data quality: LInfinity or ChiSquared for categorical drift; replaces the constraints file\'s global categorical_drift_method' },
-  { env: 'MPM_DATA_QUALITY_COLUMNS', flag: 'data-quality-columns', group: 'mpm', description: 'Data quality: names of positional columns (CSV cells, array values) in row order, predictions first with START; a JSON array or comma-separated. The baseline\'s names win; else _c0, _c1...' },
-  { env: 'MPM_OUTPUT_COLUMNS_POSITION', flag: 'output-columns-position', group: 'mpm', default: 'START', description: 'Data quality: START or END, where prediction columns go among the positional columns of captured records' },
-  { env: 'MPM_MAX_FEATURES', flag: 'max-features', group: 'mpm', default: String(MAX_FEATURES), description: 'Data quality: columns profiled at most; values of further columns are counted, not profiled' },
+  { env: 'exclude_features_attribute', flag: 'exclude-features-attribute', key: 'excludeFeatures', group: 'contract', commands: BOTH, rule: nameList(true), description: 'Data quality: column names or positions left out of the analysis, comma-separated (EndpointInput.ExcludeFeaturesAttribute)' },
+  { env: 'categorical_drift_method', flag: 'categorical-drift-method', key: 'categoricalDriftMethod', group: 'contract', commands: BOTH, rule: driftMethod(), description: 'Data quality: LInfinity or ChiSquared for categorical drift; replaces the constraints file\'s global categorical_drift_method' },
+  { env: 'MPM_DATA_QUALITY_COLUMNS', flag: 'data-quality-columns', key: 'dataQualityColumns', group: 'mpm', commands: BOTH, rule: nameList(false), description: 'Data quality: names of positional columns (CSV cells, array values) in row order, predictions first with START; a JSON array or comma-separated. The baseline\'s names win; else _c0, _c1...' },
+  { env: 'MPM_OUTPUT_COLUMNS_POSITION', flag: 'output-columns-position', key: 'outputColumnsPosition', group: 'mpm', commands: BOTH, rule: oneOf(['START', 'END'] as const satisfies readonly OutputColumnsPosition[], true), default: 'START', description: 'Data quality: START or END, where prediction columns go among the positional columns of captured records' },
+  { env: 'MPM_MAX_FEATURES', flag: 'max-features', key: 'maxFeatures', group: 'mpm', commands: BOTH, rule: integer('a whole number from 1 to 100000', 1, 100_000), default: String(MAX_FEATURES), description: 'Data quality: columns profiled at most; values of further columns are counted, not profiled' },
 ] as const satisfies readonly SettingSpec[];
 
 export type DataQualitySettingName = (typeof DATA_QUALITY_SETTINGS)[number]['env'];
 
-/** The data-quality options, resolved. */
+/** The data-quality options as the settings give them. */
 export interface DataQualitySettings {
   excludeFeatures: string[];
   categoricalDriftMethod?: CategoricalDriftMethod;
-  columnNames?: string[];
+  dataQualityColumns?: string[];
   outputColumnsPosition: OutputColumnsPosition;
   maxFeatures: number;
-}
-
-/** Splits a list setting: a JSON array of strings, or comma-separated (spaces around items trimmed). */
-function listOf(raw: string, variable: string, problems: string[]): string[] | undefined {
-  const text = raw.trim();
-  if (text.startsWith('[')) {
-    try {
-      const parsed: unknown = JSON.parse(text);
-      if (Array.isArray(parsed) && parsed.every((x) => typeof x === 'string' || typeof x === 'number')) return parsed.map(String);
-    } catch {
-      // reported below
-    }
-    problems.push(`config: ${variable} ${showValue(raw)} is not a JSON array of names; expected ["a","b"] or a,b`);
-    return undefined;
-  }
-  return text === '' ? [] : text.split(',').map((s) => s.trim());
-}
-
-/**
- * Resolves the data-quality settings from their resolved strings (`get` returns the value after flag, environment,
- * job config and default). Throws one ConfigError listing every problem.
- */
-export function resolveDataQualitySettings(get: (name: DataQualitySettingName) => string | undefined): DataQualitySettings {
-  const problems: string[] = [];
-  const excludeRaw = get('exclude_features_attribute');
-  const exclude = excludeRaw === undefined ? [] : (listOf(excludeRaw, 'exclude_features_attribute', problems) ?? []).filter((s) => s !== '');
-  let categoricalDriftMethod: CategoricalDriftMethod | undefined;
-  const drift = get('categorical_drift_method');
-  if (drift !== undefined && drift !== '') {
-    categoricalDriftMethod = parseCategoricalDriftMethod(drift);
-    if (categoricalDriftMethod === undefined) problems.push(`config: categorical_drift_method ${showValue(drift)} is not valid; expected LInfinity or ChiSquared`);
-  }
-  const columnsRaw = get('MPM_DATA_QUALITY_COLUMNS');
-  const columnNames = columnsRaw === undefined ? undefined : listOf(columnsRaw, 'MPM_DATA_QUALITY_COLUMNS', problems);
-  if (columnNames?.some((n) => n === '')) problems.push(`config: MPM_DATA_QUALITY_COLUMNS ${showValue(columnsRaw)} has an empty name; expected names separated by commas`);
-  const position = (get('MPM_OUTPUT_COLUMNS_POSITION') ?? 'START').toUpperCase();
-  if (position !== 'START' && position !== 'END') problems.push(`config: MPM_OUTPUT_COLUMNS_POSITION ${showValue(get('MPM_OUTPUT_COLUMNS_POSITION'))} is not valid; expected START or END`);
-  const maxRaw = get('MPM_MAX_FEATURES') ?? String(MAX_FEATURES);
-  const maxFeatures = Number(maxRaw);
-  if (!/^\d+$/.test(maxRaw.trim()) || !Number.isSafeInteger(maxFeatures) || maxFeatures < 1 || maxFeatures > 100_000) {
-    problems.push(`config: MPM_MAX_FEATURES ${showValue(maxRaw)} is not valid; expected a whole number from 1 to 100000`);
-  }
-  if (problems.length > 0) throw new ConfigError(problems.join('\n'));
-  return {
-    excludeFeatures: exclude,
-    ...(categoricalDriftMethod ? { categoricalDriftMethod } : {}),
-    ...(columnNames ? { columnNames } : {}),
-    outputColumnsPosition: position as OutputColumnsPosition,
-    maxFeatures,
-  };
 }

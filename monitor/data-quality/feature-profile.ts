@@ -95,7 +95,8 @@ export class FeatureProfile {
 
   /**
    * Adds one value of a row: null or undefined is missing; a number, a boolean or text is typed as Deequ types it
-   * (value-type.ts). Anything else (an object or array that was not flattened) counts as text, its JSON.
+   * (value-type.ts); a BigInt (Parquet int64) by its digits. Anything else (an object or array that was not
+   * flattened) counts as text, its JSON.
    */
   add(value: unknown): void {
     this.occurrences++;
@@ -106,16 +107,13 @@ export class FeatureProfile {
         else this.#addNumber(value, kind);
         return;
       }
-      case 'string': {
-        const kind = textKindAndNumber(value);
-        if (kind === KIND.integral || kind === KIND.fractional) {
-          const x = parsedNumber;
-          if (Number.isFinite(x)) this.#addNumber(x, kind);
-          else this.#addText(value);
-        } else if (kind === KIND.boolean) this.#addBoolean(value as 'true' | 'false');
-        else this.#addText(value);
+      case 'string':
+        this.#addString(value);
         return;
-      }
+      case 'bigint':
+        // Parquet int64: typed by its digits, as Spark's long column would be.
+        this.#addString(String(value));
+        return;
       case 'boolean':
         this.#addBoolean(value ? 'true' : 'false');
         return;
@@ -123,8 +121,18 @@ export class FeatureProfile {
         return;
       default:
         if (value === null) return;
-        this.#addText(typeof value === 'bigint' ? String(value) : JSON.stringify(value) ?? String(value));
+        this.#addText(JSON.stringify(value) ?? String(value));
     }
+  }
+
+  #addString(value: string): void {
+    const kind = textKindAndNumber(value);
+    if (kind === KIND.integral || kind === KIND.fractional) {
+      const x = parsedNumber;
+      if (Number.isFinite(x)) this.#addNumber(x, kind);
+      else this.#addText(value);
+    } else if (kind === KIND.boolean) this.#addBoolean(value as 'true' | 'false');
+    else this.#addText(value);
   }
 
   #addNumber(x: number, kind: number): void {

@@ -11,7 +11,6 @@ import { describeIssue } from './rules.ts';
 import { SETTING_TABLE, type SettingEntry, type SettingName } from './settings.ts';
 
 export type SettingSource = 'flag' | 'environment' | 'job-config' | 'default' | 'unset';
-export type GroundTruthFormat = MonitorConfig['groundTruth']['format'];
 
 type ValueOf<S> = S extends { rule: Rule<infer V> } ? (S extends { default: string } ? V : V | undefined) : never;
 type TopLevel = { [S in SettingEntry as S extends { section: string } ? never : S['key']]: ValueOf<S> };

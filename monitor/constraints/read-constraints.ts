@@ -7,7 +7,7 @@ import type { MonitorConfig } from '../config/load-config.ts';
 import { ConfigError, showValue } from '../errors.ts';
 import { isS3Uri } from '../storage/s3-uri.ts';
 import { openStorage } from '../storage/open-storage.ts';
-import { parseConstraints, type ConstraintSet } from './load-constraints.ts';
+import { parseConstraints, type ConstraintSet } from './parse-constraints.ts';
 
 export async function readConstraints(config: Pick<MonitorConfig, 'baselineConstraints' | 'problemType' | 's3EndpointUrl'>): Promise<ConstraintSet> {
   const location = config.baselineConstraints;

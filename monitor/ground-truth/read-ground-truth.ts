@@ -10,7 +10,7 @@
 import type { MonitorConfig } from '../config/load-config.ts';
 import type { Storage, StorageFile } from '../storage/storage.ts';
 import { decodeGroundTruthData } from '../ingest/ground-truth-data.ts';
-import { InputErrorTally, type InputErrorReason } from '../ingest/input-errors.ts';
+import { type InputErrorTally, type InputErrorReason } from '../ingest/input-errors.ts';
 import { partitionSpan, walkFiles, type TimeRange } from '../ingest/walk.ts';
 import { cellOf, findColumn, ID_COLUMN_FALLBACKS, openRows, type Row, type RowLayout } from '../ingest/table-rows.ts';
 import { hashKey, type KeyHash } from '../join/key-hash.ts';
@@ -80,13 +80,13 @@ function layoutOf(format: FileFormat): RowLayout {
   return format === 'csv' ? 'csv-header' : format === 'parquet' ? 'parquet' : 'json-auto';
 }
 
-function addJsonRow(row: unknown, sink: Sink, o: GroundTruthOptions, where: { file: string; line?: number }, formats: Record<string, number>): void {
+function addJsonRow(row: unknown, sink: Sink, gt: GroundTruthOptions, where: { file: string; line?: number }, formats: Record<string, number>): void {
   if (row === null || typeof row !== 'object' || Array.isArray(row)) {
     sink.tally.add('gt_missing_field', { ...where, detail: 'the row is not an object' });
     return;
   }
   const obj = row as Record<string, unknown>;
-  if (o.format === 'sagemaker' || (o.format === 'auto' && Object.hasOwn(obj, 'groundTruthData'))) {
+  if (gt.format === 'sagemaker' || (gt.format === 'auto' && Object.hasOwn(obj, 'groundTruthData'))) {
     formats.sagemaker = (formats.sagemaker ?? 0) + 1;
     const meta = (obj.eventMetadata ?? {}) as Record<string, unknown>;
     const id = meta.eventId ?? meta.inferenceId;
@@ -100,13 +100,13 @@ function addJsonRow(row: unknown, sink: Sink, o: GroundTruthOptions, where: { fi
     return;
   }
   formats.records = (formats.records ?? 0) + 1;
-  sink.add(cellOf(obj, o.idField), cellOf(obj, o.indexField), cellOf(obj, o.labelField), where);
+  sink.add(cellOf(obj, gt.idField), cellOf(obj, gt.indexField), cellOf(obj, gt.labelField), where);
 }
 
 /** Reads one ground-truth file into the sink. */
-async function readFile(storage: Storage, path: string, sink: Sink, o: GroundTruthOptions, formats: Record<string, number>): Promise<void> {
+async function readFile(storage: Storage, path: string, sink: Sink, gt: GroundTruthOptions, formats: Record<string, number>): Promise<void> {
   const display = storage.describe(path);
-  const format = fileFormatOf(path, o.format);
+  const format = fileFormatOf(path, gt.format);
   const tabular = format === 'csv' || format === 'parquet';
   let file;
   try {
@@ -125,14 +125,14 @@ async function readFile(storage: Storage, path: string, sink: Sink, o: GroundTru
       if (row.line > 0) sink.rows++;
       return sink.tally.add('gt_invalid_json', { ...where, detail: row.detail });
     }
-    if (!tabular) return addJsonRow(row.value, sink, o, where, formats);
+    if (!tabular) return addJsonRow(row.value, sink, gt, where, formats);
     if (missing) return;
     if (columns === undefined) {
       const names = file.columns ?? [];
-      columns = { id: findColumn(names, [o.idField, ...ID_COLUMN_FALLBACKS]), index: findColumn(names, [o.indexField, ...INDEX_FALLBACKS]), label: findColumn(names, [o.labelField, ...LABEL_FALLBACKS]) };
+      columns = { id: findColumn(names, [gt.idField, ...ID_COLUMN_FALLBACKS]), index: findColumn(names, [gt.indexField, ...INDEX_FALLBACKS]), label: findColumn(names, [gt.labelField, ...LABEL_FALLBACKS]) };
       if (!columns.id || !columns.label) {
         missing = true;
-        const what = !columns.id ? `id column (${o.idField})` : `label column (${o.labelField})`;
+        const what = !columns.id ? `id column (${gt.idField})` : `label column (${gt.labelField})`;
         sink.tally.add('gt_missing_field', format === 'csv' ? { file: display, line: 1, detail: `the header has no ${what}` } : { file: display, detail: `no ${what}; columns: ${names.join(', ')}` });
         return;
       }
@@ -145,7 +145,7 @@ async function readFile(storage: Storage, path: string, sink: Sink, o: GroundTru
 /** Reads every ground-truth file in range into a label store. */
 export async function readGroundTruth(
   storage: Storage,
-  o: GroundTruthOptions,
+  gt: GroundTruthOptions,
   codec: LabelCodec,
   tally: InputErrorTally,
   onFile?: (file: StorageFile) => void,
@@ -155,13 +155,13 @@ export async function readGroundTruth(
   const formats: Record<string, number> = {};
   let pruned = 0;
   const files: StorageFile[] = [];
-  for await (const f of walkFiles(storage, '', { range: o.range, accept: (p) => ACCEPT.test(p), onPruned: () => pruned++ })) files.push(f);
+  for await (const f of walkFiles(storage, '', { range: gt.range, accept: (p) => ACCEPT.test(p), onPruned: () => pruned++ })) files.push(f);
   // Oldest partition first (unpadded hour folders sort wrongly as text), then by path, so the latest label wins.
   const when = (p: string): number => partitionSpan(p.split('/').slice(0, -1).join('/'))?.start ?? -Infinity;
   files.sort((a, b) => when(a.path) - when(b.path) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   for (const file of files) {
     onFile?.(file);
-    await readFile(storage, file.path, sink, o, formats);
+    await readFile(storage, file.path, sink, gt, formats);
   }
   return {
     store,

@@ -56,10 +56,16 @@ export function decodeCaptureLine(line: string, o: CaptureLineOptions, warn: (w:
   let id: string;
   let idSource: 'inferenceId' | 'eventId';
   // Ids are strings and never coerced: "007" and "7" are different keys.
-  if (typeof inferenceId === 'string' && inferenceId !== '') ((id = inferenceId), (idSource = 'inferenceId'));
-  else if (typeof inferenceId === 'number') ((id = String(inferenceId)), (idSource = 'inferenceId'));
-  else if (typeof eventId === 'string' && eventId !== '') ((id = eventId), (idSource = 'eventId'));
-  else throw new RecordProblem('missing_event_id');
+  if (typeof inferenceId === 'string' && inferenceId !== '') {
+    id = inferenceId;
+    idSource = 'inferenceId';
+  } else if (typeof inferenceId === 'number') {
+    id = String(inferenceId);
+    idSource = 'inferenceId';
+  } else if (typeof eventId === 'string' && eventId !== '') {
+    id = eventId;
+    idSource = 'eventId';
+  } else throw new RecordProblem('missing_event_id');
 
   const output = captureData.endpointOutput;
   if (!output || typeof output !== 'object' || output.data === undefined || output.data === null) throw new RecordProblem('missing_endpoint_output');

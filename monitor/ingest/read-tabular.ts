@@ -8,7 +8,7 @@ import type { DatasetFormat } from '../config/dataset-format.ts';
 import { ConfigError, showValue } from '../errors.ts';
 import type { Storage } from '../storage/storage.ts';
 import { toPrediction, type Prediction, type ResponseOptions } from './explode-response.ts';
-import { InputErrorTally, RecordProblem } from './input-errors.ts';
+import { type InputErrorTally, RecordProblem } from './input-errors.ts';
 import { compilePath, getPath, asColumnIndex, type CompiledPath } from './json-path.ts';
 import { cellOf, ID_COLUMN_FALLBACKS, openRows, pickColumn, type RowFile, type RowLayout } from './table-rows.ts';
 import { walkFiles } from './walk.ts';

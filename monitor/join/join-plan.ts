@@ -32,7 +32,10 @@ export function joinPlan(accumulator: AccumulatorOptions, codec: LabelCodec, sto
     startPart: () => JoinResults.create(accumulator),
     add(part, record) {
       stage ??= new JoinStage(accumulator.problemType, part, store, codec);
-      if (part !== current) ((current = part), stage.into(part));
+      if (part !== current) {
+        current = part;
+        stage.into(part);
+      }
       stage.add(record);
     },
     load: (state: AccumulatorState) => JoinResults.load(state),

@@ -198,8 +198,8 @@ function bitLength(n: bigint): number {
 function scaleByPowerOfTwo(x: number, n: number): number {
   let result = x;
   let rest = n;
-  while (rest > 1000) ((result *= 2 ** 1000), (rest -= 1000));
-  while (rest < -1000) ((result *= 2 ** -1000), (rest += 1000));
+  for (; rest > 1000; rest -= 1000) result *= 2 ** 1000;
+  for (; rest < -1000; rest += 1000) result *= 2 ** -1000;
   return result * 2 ** rest;
 }
 

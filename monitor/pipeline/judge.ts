@@ -4,7 +4,7 @@
  * and the synthetic violation of --create-violation-tests.
  */
 import { describeNotEvaluated, describeViolation, evaluateConstraints, type ConstraintResult, type Violation } from '../constraints/evaluate.ts';
-import type { ConstraintSet } from '../constraints/load-constraints.ts';
+import type { ConstraintSet } from '../constraints/parse-constraints.ts';
 import { syntheticViolation } from '../constraints/synthetic.ts';
 import { InputError } from '../errors.ts';
 import type { JoinResults } from '../join/join-results.ts';

@@ -3,7 +3,7 @@
  * constraints file is read and validated, the output folder must be writable, the storages are opened.
  */
 import { readConstraints } from '../constraints/read-constraints.ts';
-import type { ConstraintSet } from '../constraints/load-constraints.ts';
+import type { ConstraintSet } from '../constraints/parse-constraints.ts';
 import type { ResponseOptions } from '../ingest/explode-response.ts';
 import { responseOptionsOf } from '../ingest/response-options.ts';
 import { assertWritableFolder } from '../storage/local.ts';

@@ -4,7 +4,7 @@
  */
 import type { Logger } from 'pino';
 import type { MonitorConfig } from '../config/load-config.ts';
-import type { ConstraintSet } from '../constraints/load-constraints.ts';
+import type { ConstraintSet } from '../constraints/parse-constraints.ts';
 import type { GroundTruthSummary } from '../ground-truth/read-ground-truth.ts';
 import { InputErrorTally } from '../ingest/input-errors.ts';
 import type { CaptureSummary } from '../scan/capture-summary.ts';

@@ -4,7 +4,7 @@
  */
 import type { MonitorConfig } from '../config/load-config.ts';
 import type { Violation } from '../constraints/evaluate.ts';
-import { toSageMakerConstraints, type ConstraintSet } from '../constraints/load-constraints.ts';
+import { toSageMakerConstraints, type ConstraintSet } from '../constraints/parse-constraints.ts';
 import { SYNTHETIC_METRIC } from '../constraints/synthetic.ts';
 import { OutputError } from '../errors.ts';
 import { buildStatistics } from '../metrics/build-statistics.ts';

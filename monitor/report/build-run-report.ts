@@ -6,7 +6,7 @@
 import type { MonitorConfig } from '../config/load-config.ts';
 import { formatContractTime } from '../config/time.ts';
 import type { ConstraintResult, Violation } from '../constraints/evaluate.ts';
-import type { ConstraintSet } from '../constraints/load-constraints.ts';
+import type { ConstraintSet } from '../constraints/parse-constraints.ts';
 import type { GroundTruthSummary } from '../ground-truth/read-ground-truth.ts';
 import type { InputErrorTally, ReasonTally } from '../ingest/input-errors.ts';
 import type { CaptureSummary } from '../scan/capture-summary.ts';

@@ -11,6 +11,3 @@ export const REPORT_FILES = {
   runReport: 'monitoring_report.json',
   page: 'report.html',
 } as const;
-
-/** Every file name mpm may write into output_path. */
-export const OWNED_OUTPUT_FILES: readonly string[] = Object.values(REPORT_FILES);

@@ -5,7 +5,7 @@
 import { createGunzip } from 'node:zlib';
 import type { Storage } from '../storage/storage.ts';
 import { decodeCaptureLine, type CaptureLineOptions, type CaptureRecord, type DecodedLine } from '../ingest/decode-capture-line.ts';
-import { InputErrorTally, RecordProblem } from '../ingest/input-errors.ts';
+import { type InputErrorTally, RecordProblem } from '../ingest/input-errors.ts';
 import { forEachLine } from '../ingest/read-lines.ts';
 import type { CaptureSummary } from './capture-summary.ts';
 

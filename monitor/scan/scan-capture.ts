@@ -4,28 +4,13 @@
  * run's part. The result does not depend on the number of threads.
  */
 import type { Storage } from '../storage/storage.ts';
-import type { CaptureLineOptions } from '../ingest/decode-capture-line.ts';
 import type { InputErrorTally } from '../ingest/input-errors.ts';
 import type { MergeableAccumulator } from '../state/accumulator-state.ts';
 import { captureRoot, walkCaptureFiles } from './capture-files.ts';
 import { emptyCaptureSummary, type CaptureSummary } from './capture-summary.ts';
 import { readCaptureFile } from './read-capture-file.ts';
-import type { ScanPlan } from './scan-plan.ts';
+import type { ScanOptions, ScanPlan } from './scan-plan.ts';
 import { scanParallel } from './scan-parallel.ts';
-
-export interface ScanOptions {
-  lineOptions: CaptureLineOptions;
-  /** With a folder of this name at the root of dataset_source, only that folder is read. */
-  endpointName?: string;
-  /** Worker threads (1: the main thread reads every file). */
-  workers: number;
-  /** How worker threads open dataset_source. */
-  datasetSource: string;
-  s3EndpointUrl?: string;
-  samplesPerReason: number;
-  /** Called before each file is merged (progress), with what was counted so far. */
-  onFile?(path: string, index: number, summary: CaptureSummary): void;
-}
 
 export interface ScanResult<Part> {
   summary: CaptureSummary;

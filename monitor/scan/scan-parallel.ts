@@ -10,8 +10,7 @@ import type { InputErrorTally, ReasonTally } from '../ingest/input-errors.ts';
 import type { CaptureLineOptions } from '../ingest/decode-capture-line.ts';
 import type { AccumulatorState, MergeableAccumulator } from '../state/accumulator-state.ts';
 import { addFileCounts, type CaptureSummary } from './capture-summary.ts';
-import type { ScanPlan } from './scan-plan.ts';
-import type { ScanOptions } from './scan-capture.ts';
+import type { ScanOptions, ScanPlan } from './scan-plan.ts';
 
 /** What a worker needs to read files as the main thread would (structured-cloneable). */
 export interface ScanWorkerInit {
@@ -63,6 +62,57 @@ function errorFrom(message: WorkerError): Error {
   return error;
 }
 
+/**
+ * Hands files to workers (at most two in flight each) and merges the results strictly in path order, whatever order
+ * they arrive in: the counts, the input errors (the samples kept are the first ones, as with one thread) and each
+ * file's saved part.
+ */
+class InOrderMerge<Part extends MergeableAccumulator<Part>> {
+  readonly #results = new Map<number, ScanFileResult>();
+  readonly #inFlight: number[] = [];
+  #nextToSend = 0;
+  #nextToMerge = 0;
+
+  constructor(
+    private readonly files: StorageFile[],
+    private readonly workers: Worker[],
+    private readonly into: { plan: ScanPlan<Part>; run: Part; summary: CaptureSummary; tally: InputErrorTally; onFile: ScanOptions['onFile'] },
+  ) {}
+
+  get done(): boolean {
+    return this.#nextToMerge === this.files.length;
+  }
+
+  /** Sends worker `w` files until it has two in flight. */
+  send(w: number): void {
+    this.#inFlight[w] ??= 0;
+    while (this.#inFlight[w]! < 2 && this.#nextToSend < this.files.length) {
+      const index = this.#nextToSend++;
+      this.#inFlight[w]!++;
+      this.workers[w]!.postMessage({ index, path: this.files[index]!.path } satisfies ScanWorkerRequest);
+    }
+  }
+
+  /** Takes worker `w`'s result for a file, sends it the next file, and merges what is now in order. */
+  receive(w: number, result: ScanFileResult): void {
+    this.#results.set(result.index, result);
+    this.#inFlight[w]!--;
+    this.send(w);
+    const { plan, run, summary, tally, onFile } = this.into;
+    for (let next = this.#results.get(this.#nextToMerge); next !== undefined; next = this.#results.get(this.#nextToMerge)) {
+      this.#results.delete(this.#nextToMerge);
+      const file = this.files[this.#nextToMerge]!;
+      onFile?.(file.path, summary.files, summary);
+      summary.files++;
+      summary.bytes += file.size ?? 0;
+      addFileCounts(summary, next.summary);
+      tally.addFrom(next.tally);
+      run.merge(plan.load(next.part));
+      this.#nextToMerge++;
+    }
+  }
+}
+
 /** Reads `files` on min(workers, files) threads into `run`, merging file parts in path order. */
 export async function scanParallel<Part extends MergeableAccumulator<Part>>(
   files: StorageFile[],
@@ -79,59 +129,33 @@ export async function scanParallel<Part extends MergeableAccumulator<Part>>(
     samplesPerReason: options.samplesPerReason,
     plan: { name: plan.name, init: plan.workerInit },
   };
-  const count = Math.min(options.workers, files.length);
   const workers: Worker[] = [];
+  const merge = new InOrderMerge(files, workers, { plan, run, summary, tally, onFile: options.onFile });
   try {
     await new Promise<void>((resolve, reject) => {
-      const results = new Map<number, ScanFileResult>();
-      const inFlight: number[] = [];
-      let nextToSend = 0;
-      let nextToMerge = 0;
       let failed = false;
       const fail = (error: Error): void => {
-        if (!failed) ((failed = true), reject(error));
+        if (failed) return;
+        failed = true;
+        reject(error);
       };
-      const send = (w: number): void => {
-        while (inFlight[w]! < 2 && nextToSend < files.length) {
-          const index = nextToSend++;
-          inFlight[w]!++;
-          workers[w]!.postMessage({ index, path: files[index]!.path } satisfies ScanWorkerRequest);
-        }
-      };
-      const merge = (): void => {
-        for (let result = results.get(nextToMerge); result !== undefined; result = results.get(nextToMerge)) {
-          results.delete(nextToMerge);
-          const file = files[nextToMerge]!;
-          options.onFile?.(file.path, summary.files, summary);
-          summary.files++;
-          summary.bytes += file.size ?? 0;
-          addFileCounts(summary, result.summary);
-          tally.addFrom(result.tally);
-          run.merge(plan.load(result.part));
-          nextToMerge++;
-        }
-        if (nextToMerge === files.length) resolve();
-      };
-      for (let w = 0; w < count; w++) {
+      for (let w = 0; w < Math.min(options.workers, files.length); w++) {
         const worker = startWorker(init);
         workers.push(worker);
-        inFlight.push(0);
         worker.on('message', (message: { type: 'ready' } | ScanFileResult | WorkerError) => {
           if (failed) return;
-          if (message.type === 'ready') return send(w);
+          if (message.type === 'ready') return merge.send(w);
           if (message.type === 'error') return fail(errorFrom(message));
-          results.set(message.index, message);
-          inFlight[w]!--;
-          send(w);
           try {
-            merge();
+            merge.receive(w, message);
+            if (merge.done) resolve();
           } catch (error) {
             fail(error as Error);
           }
         });
         worker.on('error', fail);
         worker.on('exit', (code) => {
-          if (nextToMerge < files.length) fail(new Error(`capture worker ${w} stopped (exit code ${code}) before the capture was read`));
+          if (!merge.done) fail(new Error(`capture worker ${w} stopped (exit code ${code}) before the capture was read`));
         });
       }
     });

@@ -3,7 +3,8 @@
  * file: each file builds its own part (an accumulator), and the parts merge in path order into the run's. Model
  * quality's plan joins labels (join/join-plan.ts); another analysis brings its own plan and part.
  */
-import type { CaptureRecord } from '../ingest/decode-capture-line.ts';
+import type { CaptureLineOptions, CaptureRecord } from '../ingest/decode-capture-line.ts';
+import type { CaptureSummary } from './capture-summary.ts';
 import type { AccumulatorState, MergeableAccumulator } from '../state/accumulator-state.ts';
 
 export interface ScanPlan<Part extends MergeableAccumulator<Part>> {
@@ -18,3 +19,19 @@ export interface ScanPlan<Part extends MergeableAccumulator<Part>> {
   /** The part a worker saved. */
   load(state: AccumulatorState): Part;
 }
+
+/** How a scan reads the capture. */
+export interface ScanOptions {
+  lineOptions: CaptureLineOptions;
+  /** With a folder of this name at the root of dataset_source, only that folder is read. */
+  endpointName?: string;
+  /** Worker threads (1: the main thread reads every file). */
+  workers: number;
+  /** How worker threads open dataset_source. */
+  datasetSource: string;
+  s3EndpointUrl?: string;
+  samplesPerReason: number;
+  /** Called before each file is merged (progress), with what was counted so far. */
+  onFile?(path: string, index: number, summary: CaptureSummary): void;
+}
+

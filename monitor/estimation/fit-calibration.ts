@@ -4,7 +4,7 @@
  * artefact written under `mpm_calibration` (calibration-artefact.ts).
  */
 import { InputError } from '../errors.ts';
-import type { CalibrationArtefact, CalibrationPolicy, EstimationMode, ReferenceThresholds, SamplingErrorComponents, ScoreCalibration } from './calibration-artefact.ts';
+import type { CalibrationArtefact, CalibrationPolicy, EstimationMode, SamplingErrorComponents, ScoreCalibration } from './calibration-artefact.ts';
 import { CALIBRATION_VERSION } from './calibration-artefact.ts';
 import { DECISION_DEFAULTS, decideCalibration, type CalibrationDecision, type DecisionOptions } from './calibration-decision.ts';
 import { fitIsotonic } from './isotonic-regression.ts';
@@ -38,6 +38,106 @@ export interface FitOptions {
 /** The generator the decision's splits and the bootstrap draw from (documented in the artefact). */
 export const GENERATOR = 'sfc32 seeded by splitmix32 (monitor/estimation/seeded-random.ts)';
 
+/** What fitting one estimation mode gives: the maps, the standard-error inputs and the reference chunk metrics. */
+interface ModeFit {
+  calibrations: ScoreCalibration[];
+  samplingError: Record<string, SamplingErrorComponents>;
+  chunkMetrics: (start: number, end: number) => Record<string, number | undefined>;
+  metrics: readonly string[];
+  kept: number;
+  extra: Partial<CalibrationArtefact>;
+}
+
+type Calibrate = (scores: Float64Array, targets: Uint8Array, label?: string) => ScoreCalibration;
+
+function fitBinary(sample: ReferenceSample, options: FitOptions, calibrate: Calibrate): ModeFit {
+  const n = sample.length;
+  const positive = options.positiveLabel;
+  if (positive === undefined) throw new RangeError('estimation: fitting a binary calibration needs the positive label');
+  const code = sample.labels.find(positive);
+  const ref: BinaryReference = { actual: new Uint8Array(n), predicted: new Uint8Array(n), scores: sample.scores.slice(0, n) };
+  for (let i = 0; i < n; i++) {
+    ref.actual[i] = sample.actual[i] === code ? 1 : 0;
+    ref.predicted[i] = sample.predicted[i] === code ? 1 : 0;
+  }
+  return {
+    calibrations: [calibrate(ref.scores, ref.actual, positive)],
+    samplingError: binarySamplingError(ref),
+    chunkMetrics: (start, end) => binaryChunkMetrics(ref, start, end),
+    metrics: BINARY_METRICS,
+    kept: n,
+    extra: { positive_label: positive },
+  };
+}
+
+function fitMulticlassVectors(sample: ReferenceSample, options: FitOptions, calibrate: Calibrate, skipped: Record<string, number>): ModeFit {
+  const width = sample.width;
+  const classes = options.classes ?? Array.from({ length: width }, (_, k) => String(k));
+  if (classes.length !== width) {
+    throw new InputError(`input: the reference's probability vectors have ${width} entries but ${classes.length} classes are named (${classes.join(', ')})`);
+  }
+  if (new Set(classes).size !== classes.length) throw new InputError(`input: the class list ${classes.join(', ')} names a class twice`);
+  // Codes: the classes in vector order, then actual labels outside the class list (counted by the realized metrics).
+  const labels = [...classes];
+  const codeOf = new Map(classes.map((label, k) => [label, k]));
+  const rows: number[] = [];
+  const actual: number[] = [];
+  const predicted: number[] = [];
+  for (let i = 0; i < sample.length; i++) {
+    const p = codeOf.get(sample.labels.labels[sample.predicted[i]!]!);
+    if (p === undefined) {
+      skipped.unknown_predicted_class = (skipped.unknown_predicted_class ?? 0) + 1;
+      continue;
+    }
+    const label = sample.labels.labels[sample.actual[i]!]!;
+    let a = codeOf.get(label);
+    if (a === undefined) codeOf.set(label, (a = labels.push(label) - 1));
+    rows.push(i);
+    actual.push(a);
+    predicted.push(p);
+  }
+  if (rows.length === 0) throw new InputError(`input: no reference record predicts one of the classes ${classes.join(', ')}; set the class order of the probability vectors`);
+  const calibrations = classes.map((label, k) =>
+    calibrate(
+      Float64Array.from(rows, (i) => sample.probability(i, k)),
+      Uint8Array.from(actual, (a) => (a === k ? 1 : 0)),
+      label,
+    ),
+  );
+  const ref: MulticlassReference = { actual: Int32Array.from(actual), predicted: Int32Array.from(predicted), classes: labels.length };
+  const codes = labels.map((_, c) => c).sort((a, b) => (labels[a]! < labels[b]! ? -1 : labels[a]! > labels[b]! ? 1 : 0));
+  return {
+    calibrations,
+    samplingError: multiclassSamplingError(ref, codes),
+    chunkMetrics: (start, end) => multiclassChunkMetrics(ref, labels, codes, start, end),
+    metrics: MULTICLASS_METRICS,
+    kept: rows.length,
+    extra: { classes: [...classes] },
+  };
+}
+
+function fitTopScore(sample: ReferenceSample, calibrate: Calibrate): ModeFit {
+  const n = sample.length;
+  const correct = new Uint8Array(n);
+  for (let i = 0; i < n; i++) correct[i] = sample.actual[i] === sample.predicted[i] ? 1 : 0;
+  return {
+    calibrations: [calibrate(sample.scores.slice(0, n), correct)],
+    samplingError: topScoreSamplingError(correct),
+    chunkMetrics: (start, end) => accuracyChunkMetrics(correct, start, end),
+    metrics: ['accuracy'],
+    kept: n,
+    extra: {},
+  };
+}
+
+/** The reference-chunk thresholds, or why there are none. */
+function thresholdsOf(fit: ModeFit, options: FitOptions): Pick<CalibrationArtefact, 'thresholds' | 'thresholds_not_computed'> {
+  if (options.thresholds === false) return { thresholds_not_computed: 'not asked for' };
+  const chunks = referenceChunks(fit.kept, options.chunkSize);
+  if (typeof chunks === 'string') return { thresholds_not_computed: chunks };
+  return { thresholds: thresholdsFrom(chunks.map(([start, end]) => fit.chunkMetrics(start, end)), fit.metrics, chunks[0]![1] - chunks[0]![0]) };
+}
+
 /** Fits the artefact on a reference sample. Throws an InputError when no record is usable. */
 export function fitCalibration(sample: ReferenceSample, options: FitOptions = {}): CalibrationArtefact {
   if (sample.length === 0) {
@@ -51,100 +151,24 @@ export function fitCalibration(sample: ReferenceSample, options: FitOptions = {}
     if (policy === 'never') return { calibrate: false, reason: 'forced_off', detail: 'calibration forced off (policy "never")' };
     return decideCalibration(scores, targets, decisionOptions);
   };
-  const calibrate = (scores: Float64Array, targets: Uint8Array, label?: string): ScoreCalibration => {
+  const calibrate: Calibrate = (scores, targets, label) => {
     const decision = decide(scores, targets);
     const entry: ScoreCalibration = label === undefined ? { ...decision } : { class: label, ...decision };
     if (decision.calibrate) entry.map = fitIsotonic(scores, targets);
     return entry;
   };
   const skipped: Record<string, number> = { ...sample.skipped };
-  const n = sample.length;
   const mode: EstimationMode = sample.mode;
-  let calibrations: ScoreCalibration[];
-  let samplingError: Record<string, SamplingErrorComponents>;
-  let chunkMetrics: (start: number, end: number) => Record<string, number | undefined>;
-  let metrics: readonly string[];
-  let kept = n;
-  const extra: Partial<CalibrationArtefact> = {};
-
-  if (mode === 'binary') {
-    const positive = options.positiveLabel;
-    if (positive === undefined) throw new RangeError('estimation: fitting a binary calibration needs the positive label');
-    const code = sample.labels.find(positive);
-    const ref: BinaryReference = { actual: new Uint8Array(n), predicted: new Uint8Array(n), scores: sample.scores.slice(0, n) };
-    for (let i = 0; i < n; i++) {
-      ref.actual[i] = sample.actual[i] === code ? 1 : 0;
-      ref.predicted[i] = sample.predicted[i] === code ? 1 : 0;
-    }
-    calibrations = [calibrate(ref.scores, ref.actual, positive)];
-    samplingError = binarySamplingError(ref);
-    chunkMetrics = (start, end) => binaryChunkMetrics(ref, start, end);
-    metrics = BINARY_METRICS;
-    extra.positive_label = positive;
-  } else if (mode === 'multiclass_vectors') {
-    const width = sample.width;
-    const classes = options.classes ?? Array.from({ length: width }, (_, k) => String(k));
-    if (classes.length !== width) {
-      throw new InputError(`input: the reference's probability vectors have ${width} entries but ${classes.length} classes are named (${classes.join(', ')})`);
-    }
-    if (new Set(classes).size !== classes.length) throw new InputError(`input: the class list ${classes.join(', ')} names a class twice`);
-    // Codes: the classes in vector order, then actual labels outside the class list (counted by the realized metrics).
-    const labels = [...classes];
-    const codeOf = new Map(classes.map((label, k) => [label, k]));
-    const rows: number[] = [];
-    const actual: number[] = [];
-    const predicted: number[] = [];
-    for (let i = 0; i < n; i++) {
-      const p = codeOf.get(sample.labels.labels[sample.predicted[i]!]!);
-      if (p === undefined) {
-        skipped.unknown_predicted_class = (skipped.unknown_predicted_class ?? 0) + 1;
-        continue;
-      }
-      const label = sample.labels.labels[sample.actual[i]!]!;
-      let a = codeOf.get(label);
-      if (a === undefined) codeOf.set(label, (a = labels.push(label) - 1));
-      rows.push(i);
-      actual.push(a);
-      predicted.push(p);
-    }
-    kept = rows.length;
-    if (kept === 0) throw new InputError(`input: no reference record predicts one of the classes ${classes.join(', ')}; set the class order of the probability vectors`);
-    calibrations = classes.map((label, k) => {
-      const scores = Float64Array.from(rows, (i) => sample.probability(i, k));
-      const targets = Uint8Array.from(actual, (a) => (a === k ? 1 : 0));
-      return calibrate(scores, targets, label);
-    });
-    const ref: MulticlassReference = { actual: Int32Array.from(actual), predicted: Int32Array.from(predicted), classes: labels.length };
-    const codes = labels.map((_, c) => c).sort((a, b) => (labels[a]! < labels[b]! ? -1 : labels[a]! > labels[b]! ? 1 : 0));
-    samplingError = multiclassSamplingError(ref, codes);
-    chunkMetrics = (start, end) => multiclassChunkMetrics(ref, labels, codes, start, end);
-    metrics = MULTICLASS_METRICS;
-    extra.classes = [...classes];
-  } else {
-    const correct = new Uint8Array(n);
-    for (let i = 0; i < n; i++) correct[i] = sample.actual[i] === sample.predicted[i] ? 1 : 0;
-    calibrations = [calibrate(sample.scores.slice(0, n), correct)];
-    samplingError = topScoreSamplingError(correct);
-    chunkMetrics = (start, end) => accuracyChunkMetrics(correct, start, end);
-    metrics = ['accuracy'];
-  }
-
-  let thresholds: ReferenceThresholds | undefined;
-  let thresholdsNotComputed: string | undefined;
-  if (options.thresholds === false) thresholdsNotComputed = 'not asked for';
-  else {
-    const chunks = referenceChunks(kept, options.chunkSize);
-    if (typeof chunks === 'string') thresholdsNotComputed = chunks;
-    else thresholds = thresholdsFrom(chunks.map(([start, end]) => chunkMetrics(start, end)), metrics, chunks[0]![1] - chunks[0]![0]);
-  }
+  const fit = mode === 'binary' ? fitBinary(sample, options, calibrate) : mode === 'multiclass_vectors' ? fitMulticlassVectors(sample, options, calibrate, skipped) : fitTopScore(sample, calibrate);
+  const { thresholds, thresholds_not_computed } = thresholdsOf(fit, options);
   const artefact: CalibrationArtefact = {
     version: CALIBRATION_VERSION,
     method: 'CBPE',
     problem_type: mode === 'binary' ? 'BinaryClassification' : 'MulticlassClassification',
     mode,
-    reference_records: kept,
+    reference_records: fit.kept,
     reference_skipped: skipped,
-    ...extra,
+    ...fit.extra,
     policy,
     decision_procedure: {
       splits: decisionOptions.splits,
@@ -154,10 +178,10 @@ export function fitCalibration(sample: ReferenceSample, options: FitOptions = {}
       seed: decisionOptions.seed,
       generator: GENERATOR,
     },
-    calibrations,
-    sampling_error: samplingError,
+    calibrations: fit.calibrations,
+    sampling_error: fit.samplingError,
   };
   if (thresholds !== undefined) artefact.thresholds = thresholds;
-  if (thresholdsNotComputed !== undefined) artefact.thresholds_not_computed = thresholdsNotComputed;
+  if (thresholds_not_computed !== undefined) artefact.thresholds_not_computed = thresholds_not_computed;
   return artefact;
 }

@@ -54,8 +54,11 @@ export function binarySamplingError(ref: BinaryReference): Record<string, Sampli
   let fn = 0;
   let tn = 0;
   for (let i = 0; i < n; i++) {
-    if (ref.predicted[i]) ref.actual[i] ? tp++ : fp++;
-    else ref.actual[i] ? fn++ : tn++;
+    if (ref.predicted[i]) {
+      if (ref.actual[i]) tp++;
+      else fp++;
+    } else if (ref.actual[i]) fn++;
+    else tn++;
   }
   const relevantF1 = tp + fp + fn;
   // NannyML's f1: a true positive counts len / (TP + (FP + FN) / 2), a false one 0, so that their mean is the f1.

@@ -55,8 +55,11 @@ export function binaryChunkMetrics(ref: BinaryReference, start: number, end: num
   let fn = 0;
   let tn = 0;
   for (let i = start; i < end; i++) {
-    if (ref.predicted[i]) ref.actual[i] ? tp++ : fp++;
-    else ref.actual[i] ? fn++ : tn++;
+    if (ref.predicted[i]) {
+      if (ref.actual[i]) tp++;
+      else fp++;
+    } else if (ref.actual[i]) fn++;
+    else tn++;
   }
   const order = Array.from({ length: end - start }, (_, i) => start + i).sort((a, b) => ref.scores[b]! - ref.scores[a]!);
   const ranking = new RankingSums();
@@ -64,7 +67,10 @@ export function binaryChunkMetrics(ref: BinaryReference, start: number, end: num
     const score = ref.scores[order[k]!]!;
     let positives = 0;
     let negatives = 0;
-    for (; k < order.length && ref.scores[order[k]!] === score; k++) ref.actual[order[k]!] ? positives++ : negatives++;
+    for (; k < order.length && ref.scores[order[k]!] === score; k++) {
+      if (ref.actual[order[k]!]) positives++;
+      else negatives++;
+    }
     ranking.step(positives, negatives);
   }
   const { values } = binaryScalars({ truePositives: tp, falsePositives: fp, falseNegatives: fn, trueNegatives: tn, correct: tp + tn, total: end - start }, ranking);

@@ -1,12 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { RecordProblem } from '../ingest/input-errors.ts';
-import { DataQualityAnalysis } from './analysis.ts';
+import { dataQualityPlan, dataQualityResult } from './analysis.ts';
 import { dataQualityPlanFromInit } from './data-quality-plan.ts';
 import { DatasetProfile } from './dataset-profile.ts';
 import { parseDataQualityConstraints } from './load-constraints.ts';
 import { parseDataQualityStatistics } from './load-statistics.ts';
-import { z } from 'zod';
-import { DATA_QUALITY_SETTINGS } from './settings.ts';
 
 let seed = 42;
 const rand = (): number => ((seed = (seed * 16807) % 2147483647), seed / 2147483647);
@@ -32,23 +30,25 @@ function files(shift = 0): string[][] {
 
 const window = { start: Date.parse('2024-05-01T10:00:00Z'), end: Date.parse('2024-05-01T11:00:00Z') };
 
-/** The analysis as run.ts would drive it, with files read by `workers` workers whose profiles travel as states. */
+/** The analysis as the scan drives it, with files read by `workers` workers whose profiles travel as states. */
 function run(input: string[][], workers: number, baseline?: { statistics?: string; constraints?: string }) {
-  const analysis = new DataQualityAnalysis({
+  const options = {
     window,
-    rows: { outputColumnsPosition: 'END' },
+    rows: { outputColumnsPosition: 'END' as const },
     statistics: baseline?.statistics ? parseDataQualityStatistics(baseline.statistics, 'statistics.json') : undefined,
     constraints: baseline?.constraints ? parseDataQualityConstraints(baseline.constraints, 'constraints.json') : undefined,
-  });
+  };
+  const plan = dataQualityPlan(options);
   // Worker threads rebuild the plan from its structured-cloned init and post each file's profile back as a state.
-  const workerPlan = workers > 1 ? dataQualityPlanFromInit(structuredClone(analysis.plan.workerInit)) : analysis.plan;
+  const workerPlan = workers > 1 ? dataQualityPlanFromInit(structuredClone(plan.workerInit)) : plan;
   const states = input.map((lines) => {
     const part = workerPlan.startPart();
-    for (const l of lines) workerPlan.addLine(part, l);
+    for (const l of lines) workerPlan.readLine(part, l);
     return workers > 1 ? structuredClone(part.save()) : part;
   });
-  for (const s of states) analysis.addFile(s instanceof DatasetProfile ? s : analysis.plan.load(s));
-  return analysis.finish();
+  const total = plan.startPart();
+  for (const s of states) total.merge(s instanceof DatasetProfile ? s : plan.load(s));
+  return dataQualityResult(total, options);
 }
 
 describe('the data-quality analysis stage', () => {
@@ -84,43 +84,11 @@ describe('the data-quality analysis stage', () => {
   });
 
   it('reads nothing outside the window and throws RecordProblem for a bad line', () => {
-    const analysis = new DataQualityAnalysis({ window });
-    const reader = analysis.fileReader();
-    expect(reader.readLine(line(3, 0).replace('2024-05-01T10:00:00Z', '2024-05-01T12:00:00Z'))).toEqual({ status: 'skipped', reason: 'outside_window' });
-    expect(() => reader.readLine('not json')).toThrow(RecordProblem);
-    expect(reader.profile.itemCount).toBe(0);
-  });
-});
-
-describe('data-quality settings', () => {
-  /** Runs a setting's rule the way load-config.ts does: the value, or the message tail. */
-  const apply = (env: string, text: string): unknown => {
-    const spec = DATA_QUALITY_SETTINGS.find((s) => s.env === env)!;
-    const parsed = (spec.rule as z.ZodType<unknown, string>).safeParse(text);
-    return parsed.success ? parsed.data : `${env} ${JSON.stringify(text)} ${parsed.error.issues[0]!.message}`;
-  };
-
-  it('reads exclusions, the drift method, column names, the output position and the feature cap', () => {
-    expect(apply('exclude_features_attribute', 'id, 3,')).toEqual(['id', '3']);
-    expect(apply('categorical_drift_method', 'chisquared')).toBe('ChiSquared');
-    expect(apply('MPM_DATA_QUALITY_COLUMNS', '["label","a,b"]')).toEqual(['label', 'a,b']);
-    expect(apply('MPM_DATA_QUALITY_COLUMNS', 'label, f1')).toEqual(['label', 'f1']);
-    expect(apply('MPM_OUTPUT_COLUMNS_POSITION', 'end')).toBe('END');
-    expect(apply('MPM_MAX_FEATURES', '50')).toBe(50);
-  });
-
-  it('names every bad value and what is expected', () => {
-    expect(apply('categorical_drift_method', 'KL')).toBe('categorical_drift_method "KL" is not valid; expected LInfinity or ChiSquared');
-    expect(apply('MPM_DATA_QUALITY_COLUMNS', '[1,')).toBe('MPM_DATA_QUALITY_COLUMNS "[1," is not valid; expected a JSON array of names, e.g. ["a","b"], or names separated by commas');
-    expect(apply('MPM_DATA_QUALITY_COLUMNS', 'a,,b')).toBe('MPM_DATA_QUALITY_COLUMNS "a,,b" is not valid; expected names separated by commas, none empty');
-    expect(apply('MPM_OUTPUT_COLUMNS_POSITION', 'MIDDLE')).toBe('MPM_OUTPUT_COLUMNS_POSITION "MIDDLE" is not valid; expected one of START, END');
-    expect(apply('MPM_MAX_FEATURES', '0')).toBe('MPM_MAX_FEATURES "0" is not valid; expected a whole number from 1 to 100000');
-  });
-
-  it('declares each setting with a flag, a key and both commands, as the settings table does', () => {
-    for (const s of DATA_QUALITY_SETTINGS) {
-      expect(s.flag).toMatch(/^[a-z][a-z-]+$/);
-      expect(s.commands).toEqual(['job', 'suggest-baseline']);
-    }
+    const plan = dataQualityPlan({ window });
+    const part = plan.startPart();
+    expect(plan.readLine(part, line(3, 0).replace('2024-05-01T10:00:00Z', '2024-05-01T12:00:00Z'))).toEqual({ status: 'skipped', reason: 'outside_window' });
+    expect(() => plan.readLine(part, 'not json')).toThrow(RecordProblem);
+    expect(part.itemCount).toBe(0);
+    expect(plan.readLine(part, line(3, 1))).toEqual({ status: 'ok', records: 3 });
   });
 });

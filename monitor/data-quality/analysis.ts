@@ -1,7 +1,7 @@
 /**
  * @module The data-quality analysis from baseline to outputs, for the pipeline's stages: it builds the scan plan
  * (data-quality-plan.ts: a profile per capture file, merged in path order, so the result does not depend on the
- * worker count), then turns the run's profile into the window's outputs: the summary, statistics.json, the checks
+ * worker count), and turns the run's profile into the window's outputs: the summary, statistics.json, the checks
  * (constraint_violations.json), the suggested constraints and the CloudWatch metrics. The trunk keeps the walk, the
  * window, the error tally and the writing of files.
  */
@@ -10,9 +10,8 @@ import { buildDataQualityStatistics } from './build-statistics.ts';
 import type { CaptureRowOptions } from './capture-rows.ts';
 import { checkDataQuality, type DataQualityCheckResult } from './check-features.ts';
 import { dataQualityMetrics } from './cloudwatch-metrics.ts';
-import { DatasetProfile, type DatasetSummary } from './dataset-profile.ts';
+import type { DatasetProfile, DatasetSummary } from './dataset-profile.ts';
 import { DataQualityPlan } from './data-quality-plan.ts';
-import type { DataQualityLine, DataQualityLineWarning } from './decode-capture-rows.ts';
 import { ANALYZER_FALLBACKS, type DataQualityConstraints, type MonitoringConfig } from './load-constraints.ts';
 import type { BaselineStatistics } from './load-statistics.ts';
 import type { DataQualityStatistics } from './statistics-schema.ts';
@@ -30,72 +29,32 @@ export interface DataQualityAnalysisOptions {
   maxFeatures?: number;
 }
 
-/** Reads the lines of one capture file into its own profile (the plan's part). */
-export class DataQualityFileReader {
-  readonly profile: DatasetProfile;
-  readonly #plan: DataQualityPlan;
-
-  constructor(plan: DataQualityPlan) {
-    this.#plan = plan;
-    this.profile = plan.startPart();
-  }
-
-  /** One capture line; throws RecordProblem when it cannot be read (count it by reason, file and line). */
-  readLine(line: string, warn: (w: DataQualityLineWarning) => void = () => {}): DataQualityLine {
-    return this.#plan.addLine(this.profile, line, warn);
-  }
-}
-
 /** What a window gives. */
 export interface DataQualityResult {
   summary: DatasetSummary;
   statistics: DataQualityStatistics;
   checks: DataQualityCheckResult;
-  /** The baseline suggestion of this window (suggest-baseline from capture). */
+  /** The baseline suggestion of this window (suggest-baseline). */
   suggestion: SuggestedConstraints;
   /** CloudWatch metrics (emit_metrics honoured). */
   metrics: PublishableMetric[];
 }
 
-export class DataQualityAnalysis {
-  readonly #options: DataQualityAnalysisOptions;
-  readonly plan: DataQualityPlan;
-  readonly #total: DatasetProfile;
-
-  constructor(options: DataQualityAnalysisOptions) {
-    this.#options = options;
-    const baselineNames = options.rows?.baselineNames ?? options.statistics?.features.map((f) => f.name) ?? options.constraints?.features.map((f) => f.name);
-    const excluded = options.rows?.excludeFeatures ?? [];
-    // The baseline's columns come first and are always profiled, whatever keys the window brings.
-    const columns = (options.constraints?.features.map((f) => f.name) ?? options.statistics?.features.map((f) => f.name) ?? []).filter((n) => !excluded.includes(n));
-    this.plan = new DataQualityPlan({
-      window: options.window,
-      rows: { ...options.rows, ...(baselineNames ? { baselineNames } : {}) },
-      columns,
-      ...(options.maxFeatures !== undefined ? { maxFeatures: options.maxFeatures } : {}),
-    });
-    this.#total = this.plan.startPart();
-  }
-
-  /** A reader for one capture file, on this thread. */
-  fileReader(): DataQualityFileReader {
-    return new DataQualityFileReader(this.plan);
-  }
-
-  /** Folds in a file's profile; call in path order (a worker's saved profile: this.plan.load(state)). */
-  addFile(profile: DatasetProfile): void {
-    this.#total.merge(profile);
-  }
-
-  /** The run's profile so far. */
-  get profile(): DatasetProfile {
-    return this.#total;
-  }
-
-  /** The window's outputs. */
-  finish(): DataQualityResult {
-    return dataQualityResult(this.#total, this.#options);
-  }
+/**
+ * The scan plan of a window against its baseline: positional columns are named by the baseline (the statistics',
+ * else the constraints' feature names) unless the options name them, and the baseline's columns come first and are
+ * always profiled, whatever keys the window brings.
+ */
+export function dataQualityPlan(options: DataQualityAnalysisOptions): DataQualityPlan {
+  const baselineNames = options.rows?.baselineNames ?? options.statistics?.features.map((f) => f.name) ?? options.constraints?.features.map((f) => f.name);
+  const excluded = options.rows?.excludeFeatures ?? [];
+  const columns = (options.constraints?.features.map((f) => f.name) ?? options.statistics?.features.map((f) => f.name) ?? []).filter((n) => !excluded.includes(n));
+  return new DataQualityPlan({
+    window: options.window,
+    rows: { ...options.rows, ...(baselineNames ? { baselineNames } : {}) },
+    columns,
+    ...(options.maxFeatures !== undefined ? { maxFeatures: options.maxFeatures } : {}),
+  });
 }
 
 /** The outputs of a profile against a baseline (also for a tabular dataset read outside the capture scan). */

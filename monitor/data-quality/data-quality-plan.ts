@@ -2,12 +2,13 @@
  * @module Data quality as a capture scan plan (monitor/scan/scan-plan.ts): a part is a DatasetProfile, one per capture
  * file, merged in path order into the run's; a worker thread rebuilds the plan from `workerInit` (plain data) and
  * posts its file's profile back as an AccumulatorState. Unlike model quality's plan, this one decodes the capture
- * line itself (addLine: the full decode of every request), so the scan hands it lines, not decoded records.
+ * line itself (readLine: the full decode of every request), so the scan hands it lines, not decoded records.
  */
+import type { LineRead, LineScanPlan } from '../scan/scan-plan.ts';
 import type { AccumulatorState } from '../state/accumulator-state.ts';
 import { CaptureRowBuilder, type CaptureRowOptions } from './capture-rows.ts';
 import { DatasetProfile } from './dataset-profile.ts';
-import { decodeDataQualityLine, type DataQualityLine, type DataQualityLineWarning } from './decode-capture-rows.ts';
+import { decodeDataQualityLine } from './decode-capture-rows.ts';
 import { PayloadDecoder } from './payload-records.ts';
 
 /** The plan's name in the worker registry (scan/plans.ts). */
@@ -22,7 +23,7 @@ export interface DataQualityPlanInit {
   maxFeatures?: number;
 }
 
-export class DataQualityPlan {
+export class DataQualityPlan implements LineScanPlan<DatasetProfile> {
   readonly name = DATA_QUALITY_PLAN;
   readonly workerInit: DataQualityPlanInit;
   readonly #rows: CaptureRowBuilder;
@@ -41,10 +42,12 @@ export class DataQualityPlan {
 
   /**
    * Decodes one capture line into `part`: every record of its request becomes a row. Throws RecordProblem when the
-   * line cannot be read (the scan counts it by reason with file and line); the status says what to count otherwise.
+   * line cannot be read (the scan counts it by reason with file and line); a line without inferenceTime (read when
+   * the window is open) calls `warn`.
    */
-  addLine(part: DatasetProfile, line: string, warn: (w: DataQualityLineWarning) => void = () => {}): DataQualityLine {
-    return decodeDataQualityLine(line, { window: this.workerInit.window, rows: this.#rows }, this.#decoder, part, warn);
+  readLine(part: DatasetProfile, line: string, warn: () => void = () => {}): LineRead {
+    const read = decodeDataQualityLine(line, { window: this.workerInit.window, rows: this.#rows }, this.#decoder, part, warn);
+    return read.status === 'ok' ? { status: 'ok', records: read.rows } : read;
   }
 
   /** A part a worker saved. */

@@ -7,12 +7,12 @@ import type { MonitorConfig } from '../config/load-config.ts';
 import { publishMetrics } from '../publish/publish-metrics.ts';
 import { buildRunReport } from '../report/build-run-report.ts';
 import { writeRunReport } from '../report/write-run-report.ts';
-import { openStorage } from '../storage/open-storage.ts';
 import type { Storage } from '../storage/storage.ts';
 import { gateInputErrors } from './gate-input-errors.ts';
 import { judgeModelQuality, type Verdict } from './judge.ts';
 import type { JoinResults } from '../join/join-results.ts';
-import { completed, failed, type RunOutcome } from './outcome.ts';
+import { completed, type RunOutcome } from './outcome.ts';
+import { failedRun } from './failed-run.ts';
 import { prepareRun } from './prepare-run.ts';
 import { joinsGroundTruth, readLabels } from './read-labels.ts';
 import { RunContext, type RunDeps } from './run-context.ts';
@@ -72,21 +72,4 @@ export async function runModelQuality(config: MonitorConfig, deps: RunDeps, hook
   } catch (error) {
     return failedRun(ctx, error, output);
   }
-}
-
-/** The outcome of a run that failed: logged, and its run report and page written when the output can be. */
-async function failedRun(ctx: RunContext, error: unknown, output: Storage | undefined): Promise<RunOutcome> {
-  const { config, log } = ctx;
-  ctx.finish();
-  const end = failed(error);
-  if (end.known) log.error((error as Error).message);
-  else log.error({ err: error }, 'internal error');
-  const facts = ctx.facts;
-  const report = buildRunReport({ config, ...end, constraints: facts.constraints, capture: facts.capture, groundTruth: facts.groundTruth, tally: ctx.tally, timings: ctx.timings });
-  try {
-    await writeRunReport(output ?? (await openStorage(config.outputPath, { s3EndpointUrl: config.s3EndpointUrl })), report, {}, log);
-  } catch (reportError) {
-    log.warn({ err: (reportError as Error).message }, 'the run report of the failed run could not be written');
-  }
-  return { status: end.status, message: end.message, exitCode: end.exitCode, report };
 }

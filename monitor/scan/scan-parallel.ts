@@ -16,7 +16,7 @@ import type { ScanOptions, ScanPlan } from './scan-plan.ts';
 export interface ScanWorkerInit {
   datasetSource: string;
   s3EndpointUrl?: string;
-  lineOptions: CaptureLineOptions;
+  lineOptions?: CaptureLineOptions;
   samplesPerReason: number;
   plan: { name: string; init: unknown };
 }

@@ -8,7 +8,7 @@ import { openStorage } from '../storage/open-storage.ts';
 import { InputErrorTally } from '../ingest/input-errors.ts';
 import type { StateArray, AccumulatorState } from '../state/accumulator-state.ts';
 import { emptyCaptureSummary } from './capture-summary.ts';
-import { readCaptureFile } from './read-capture-file.ts';
+import { lineHandler, readCaptureFile } from './read-capture-file.ts';
 import { planFromInit } from './plans.ts';
 import type { ScanFileResult, ScanWorkerInit, ScanWorkerRequest } from './scan-parallel.ts';
 
@@ -29,7 +29,7 @@ async function readOne(request: ScanWorkerRequest): Promise<void> {
   const tally = new InputErrorTally(init.samplesPerReason);
   const summary = emptyCaptureSummary('');
   const part = plan.startPart();
-  await readCaptureFile(storage, request.path, init.lineOptions, tally, summary, (record) => plan.add(part, record));
+  await readCaptureFile(storage, request.path, tally, summary, lineHandler(plan, part, init.lineOptions));
   const saved = part.save();
   const result: ScanFileResult = { type: 'file', index: request.index, summary, tally: [...tally.byReason.entries()], part: saved };
   parentPort!.postMessage(result, transferables(saved));

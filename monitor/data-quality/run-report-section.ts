@@ -25,7 +25,8 @@ export interface FeatureCheckReport {
 
 export interface DataQualityRunSection {
   baseline: { statistics?: string; constraints?: string; warnings?: string[] };
-  monitoring_config: MonitoringConfig;
+  /** The monitoring_config applied (the constraints file's, else the analyzer's fallbacks), in the file's spelling. */
+  monitoring_config: Record<string, string | number | boolean>;
   item_count: number;
   features: number;
   /** Values dropped because their row already had a value for the column. */
@@ -60,6 +61,21 @@ function checkReport(c: FeatureCheck): FeatureCheckReport {
   };
 }
 
+/** A monitoring_config as constraints.json spells its keys. */
+function monitoringConfigReport(c: MonitoringConfig): Record<string, string | number | boolean> {
+  return {
+    evaluate_constraints: c.evaluateConstraints,
+    emit_metrics: c.emitMetrics,
+    datatype_check_threshold: c.datatypeCheckThreshold,
+    domain_content_threshold: c.domainContentThreshold,
+    perform_comparison: c.performComparison,
+    comparison_threshold: c.comparisonThreshold,
+    comparison_method: c.comparisonMethod,
+    ...(c.categoricalComparisonThreshold === undefined ? {} : { categorical_comparison_threshold: c.categoricalComparisonThreshold }),
+    categorical_drift_method: c.categoricalDriftMethod,
+  };
+}
+
 export interface DataQualitySectionParts {
   summary: DatasetSummary;
   checks: DataQualityCheckResult;
@@ -78,7 +94,7 @@ export function dataQualitySection(p: DataQualitySectionParts): DataQualityRunSe
       ...(p.constraints ? { constraints: p.constraints.source } : {}),
       ...(warnings.length > 0 ? { warnings } : {}),
     },
-    monitoring_config: p.config,
+    monitoring_config: monitoringConfigReport(p.config),
     item_count: p.summary.itemCount,
     features: p.summary.features.length,
     duplicate_values: p.summary.duplicateValues,

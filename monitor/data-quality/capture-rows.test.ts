@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { RecordProblem } from '../ingest/input-errors.ts';
+import type { RecordProblem } from '../ingest/input-errors.ts';
 import { CaptureRowBuilder, type CaptureRowOptions, type RowSink } from './capture-rows.ts';
 import { parseCsvRecords } from './csv-records.ts';
 import { decodeDataQualityLine } from './decode-capture-rows.ts';

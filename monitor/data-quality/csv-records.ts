@@ -73,9 +73,18 @@ function parseQuoted(text: string): CsvRecord[] {
     const c = text[i]!;
     if (quoted) {
       if (c === '"') {
-        if (text[i + 1] === '"') ((field += '"'), (i += 2));
-        else ((quoted = false), i++);
-      } else ((field += c), i++);
+        if (text[i + 1] === '"') {
+          field += '"';
+          i += 2;
+        }
+        else {
+          quoted = false;
+          i++;
+        }
+      } else {
+        field += c;
+        i++;
+      }
       continue;
     }
     if (c === '"' && field.trim() === '') {
@@ -83,9 +92,18 @@ function parseQuoted(text: string): CsvRecord[] {
       wasQuoted = true;
       field = '';
       i++;
-    } else if (c === ',') (endField(), i++);
-    else if (c === '\n') (endRecord(), i++);
-    else if (c === '\r' && text[i + 1] === '\n') (endRecord(), (i += 2));
+    } else if (c === ',') {
+      endField();
+      i++;
+    }
+    else if (c === '\n') {
+      endRecord();
+      i++;
+    }
+    else if (c === '\r' && text[i + 1] === '\n') {
+      endRecord();
+      i += 2;
+    }
     else {
       // Text after a closing quote (`"a"b`) is kept, as most readers do.
       field += c;

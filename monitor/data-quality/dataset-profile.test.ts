@@ -35,7 +35,10 @@ const row = fc.record({
   const names: string[] = [];
   const vals: unknown[] = [];
   NAMES.forEach((n, i) => {
-    if (pick[i]) (names.push(n), vals.push(values[i]));
+    if (pick[i]) {
+      names.push(n);
+      vals.push(values[i]);
+    }
   });
   return { names, values: vals };
 });

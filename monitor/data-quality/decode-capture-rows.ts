@@ -8,7 +8,7 @@ import { parseInferenceTime } from '../config/time.ts';
 import { decodePayload, type CapturedPayload } from '../ingest/decode-payload.ts';
 import { RecordProblem } from '../ingest/input-errors.ts';
 import type { CaptureRowBuilder, RowSink } from './capture-rows.ts';
-import { PayloadDecoder, parsePayload } from './payload-records.ts';
+import { parsePayload, type PayloadDecoder } from './payload-records.ts';
 
 export interface DataQualityLineOptions {
   window: { start?: number; end?: number };

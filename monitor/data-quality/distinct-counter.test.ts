@@ -49,7 +49,10 @@ describe('HyperLogLog (p = 12)', () => {
 describe('DistinctCounter', () => {
   it(`is exact up to ${DISTINCT_EXACT_CAP} distinct values, then estimates`, () => {
     const c = new DistinctCounter();
-    for (let i = 0; i < DISTINCT_EXACT_CAP; i++) (c.add(hashNumber(i)), c.add(hashNumber(i)));
+    for (let i = 0; i < DISTINCT_EXACT_CAP; i++) {
+      c.add(hashNumber(i));
+      c.add(hashNumber(i));
+    }
     expect(c.exact).toBe(true);
     expect(c.count()).toBe(DISTINCT_EXACT_CAP);
     for (let i = 0; i < 30_000; i++) c.add(hashNumber(i));

@@ -140,7 +140,10 @@ export function chiSquareTest(baseline: Counts, current: Counts): ChiSquareResul
   // Spark mllib's Statistics.chiSqTest(observed, expected), Pearson.
   let obsSum = 0;
   let expSum = 0;
-  for (const [k, e] of expected) ((obsSum += sample.get(k) ?? 0), (expSum += e));
+  for (const [k, e] of expected) {
+    obsSum += sample.get(k) ?? 0;
+    expSum += e;
+  }
   const scale = Math.abs(obsSum - expSum) < 1e-7 ? 1 : obsSum / expSum;
   const df = expected.size - 1;
   let statistic = 0;

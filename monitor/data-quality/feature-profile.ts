@@ -125,6 +125,17 @@ export class FeatureProfile {
     }
   }
 
+  #startNumbers(): void {
+    this.#sum = new ExactSum();
+    this.#squares = new ExactSum();
+    this.#sketch = new KllSketch();
+  }
+
+  #startText(): void {
+    this.#text = new CategoryTable();
+    this.#textDistinct = new DistinctCounter();
+  }
+
   #addString(value: string): void {
     const kind = textKindAndNumber(value);
     if (kind === KIND.integral || kind === KIND.fractional) {
@@ -138,8 +149,8 @@ export class FeatureProfile {
   #addNumber(x: number, kind: number): void {
     if (kind === KIND.integral) this.counts.integral++;
     else this.counts.fractional++;
-    if (this.#sum === undefined) ((this.#sum = new ExactSum()), (this.#squares = new ExactSum()), (this.#sketch = new KllSketch()));
-    this.#sum.add(x);
+    if (this.#sum === undefined) this.#startNumbers();
+    this.#sum!.add(x);
     this.#squares!.addSquare(x);
     if (x < this.#min) this.#min = x;
     if (x > this.#max) this.#max = x;
@@ -163,8 +174,8 @@ export class FeatureProfile {
   }
 
   #textValue(text: string): void {
-    if (this.#text === undefined) ((this.#text = new CategoryTable()), (this.#textDistinct = new DistinctCounter()));
-    this.#text.add(text);
+    if (this.#text === undefined) this.#startText();
+    this.#text!.add(text);
     this.#textDistinct!.add(hashText(text));
   }
 
@@ -183,8 +194,8 @@ export class FeatureProfile {
     this.counts.boolean += other.counts.boolean;
     this.counts.string += other.counts.string;
     if (other.#sum !== undefined) {
-      if (this.#sum === undefined) ((this.#sum = new ExactSum()), (this.#squares = new ExactSum()), (this.#sketch = new KllSketch()));
-      this.#sum.merge(other.#sum);
+      if (this.#sum === undefined) this.#startNumbers();
+      this.#sum!.merge(other.#sum);
       this.#squares!.merge(other.#squares!);
       this.#sketch!.merge(other.#sketch!);
       this.#min = Math.min(this.#min, other.#min);
@@ -200,8 +211,8 @@ export class FeatureProfile {
       this.#numberSketch!.merge(other.#numberSketch!);
     }
     if (other.#text !== undefined) {
-      if (this.#text === undefined) ((this.#text = new CategoryTable()), (this.#textDistinct = new DistinctCounter()));
-      this.#text.merge(other.#text);
+      if (this.#text === undefined) this.#startText();
+      this.#text!.merge(other.#text);
       this.#textDistinct!.merge(other.#textDistinct!);
     }
   }
@@ -240,12 +251,22 @@ export class FeatureProfile {
 
   save(): AccumulatorState {
     const parts: Record<string, AccumulatorState> = {};
-    if (this.#sum !== undefined) ((parts.sum = this.#sum.save()), (parts.squares = this.#squares!.save()), (parts.sketch = this.#sketch!.save()));
+    if (this.#sum !== undefined) {
+      parts.sum = this.#sum.save();
+      parts.squares = this.#squares!.save();
+      parts.sketch = this.#sketch!.save();
+    }
     if (this.#numberSketch !== undefined) parts.numberSketch = this.#numberSketch.save();
-    if (this.#text !== undefined) ((parts.text = this.#text.save()), (parts.textDistinct = this.#textDistinct!.save()));
+    if (this.#text !== undefined) {
+      parts.text = this.#text.save();
+      parts.textDistinct = this.#textDistinct!.save();
+    }
     const numbers = this.#numbers === undefined ? undefined : [...this.#numbers].sort(([a], [b]) => a - b);
     const arrays: AccumulatorState['arrays'] = { counts: Float64Array.of(this.occurrences, this.counts.fractional, this.counts.integral, this.counts.boolean, this.counts.string) };
-    if (numbers !== undefined) ((arrays.numberValues = Float64Array.from(numbers, ([x]) => x)), (arrays.numberCounts = Float64Array.from(numbers, ([, c]) => c)));
+    if (numbers !== undefined) {
+      arrays.numberValues = Float64Array.from(numbers, ([x]) => x);
+      arrays.numberCounts = Float64Array.from(numbers, ([, c]) => c);
+    }
     return {
       kind: FEATURE_KIND,
       version: FEATURE_VERSION,

@@ -152,7 +152,10 @@ export class KllSketch {
     let k = 0;
     for (let h = 0; h < this.#buffers.length; h++) {
       const buffer = this.#buffers[h]!;
-      for (let i = 0; i < this.#lengths[h]!; i++) ((items[k] = buffer[i]!), (weights[k++] = 2 ** h));
+      for (let i = 0; i < this.#lengths[h]!; i++) {
+        items[k] = buffer[i]!;
+        weights[k++] = 2 ** h;
+      }
     }
     const order = Array.from({ length: k }, (_, i) => i).sort((a, b) => items[a]! - items[b]!);
     const values: number[] = [];
@@ -162,7 +165,10 @@ export class KllSketch {
       running += weights[i]!;
       const v = items[i]! === 0 ? 0 : items[i]!;
       if (values.length > 0 && values[values.length - 1] === v) ranks[ranks.length - 1] = running;
-      else (values.push(v), ranks.push(running));
+      else {
+        values.push(v);
+        ranks.push(running);
+      }
     }
     return { values: Float64Array.from(values), ranks: Float64Array.from(ranks) };
   }

@@ -39,7 +39,10 @@ function radixSort(a: Float64Array, n: number): void {
   for (let i = 0; i < n; i++) {
     let h = view[2 * i + HIGH]!;
     let l = view[2 * i + LOW]!;
-    if (h >>> 31) ((h = ~h >>> 0), (l = ~l >>> 0));
+    if (h >>> 31) {
+      h = ~h >>> 0;
+      l = ~l >>> 0;
+    }
     else h = (h | 0x80000000) >>> 0;
     src[2 * i] = l;
     src[2 * i + 1] = h;
@@ -71,7 +74,10 @@ function radixSort(a: Float64Array, n: number): void {
     let h = src[2 * i + 1]!;
     let l = src[2 * i]!;
     if (h >>> 31) h = (h & 0x7fffffff) >>> 0;
-    else ((h = ~h >>> 0), (l = ~l >>> 0));
+    else {
+      h = ~h >>> 0;
+      l = ~l >>> 0;
+    }
     view[2 * i + HIGH] = h;
     view[2 * i + LOW] = l;
   }

@@ -7,6 +7,7 @@ import { suggestDataQualityBaseline, type DataQualitySuggestion } from '../basel
 import { MonitorError } from '../errors.ts';
 import { commandParser, flagsFrom } from './command-options.ts';
 import { createLogger } from './logger.ts';
+import { dropPrivileges } from '../runtime/drop-privileges.ts';
 
 const USAGE =
   '$0 [options]\n\nComputes the metrics of a labelled validation set and writes statistics.json and constraints.json (SageMaker model-quality ' +
@@ -27,6 +28,7 @@ export async function suggestCommand(argv: string[], env: NodeJS.ProcessEnv): Pr
   try {
     const config = loadConfig({ flags: flagsFrom('suggest-baseline', parsed), env });
     log = createLogger(config.logLevel);
+    await dropPrivileges(config, { log, env, command: 'suggest-baseline' });
     if (config.analysisType === 'DATA_QUALITY') {
       const suggestion = await suggestDataQualityBaseline(config, { log, now: () => new Date() });
       if ('failed' in suggestion) return suggestion.failed.exitCode;

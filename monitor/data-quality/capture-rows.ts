@@ -45,10 +45,8 @@ export interface CaptureRowOptions {
   excludeFeatures?: readonly string[];
 }
 
-/** Problem reasons counted in the profile. */
-export const ROW_PROBLEMS = {
-  row_width_mismatch: 'a positional record has more or fewer values than the baseline or the column-names setting names',
-} as const;
+// The row problem counted in the profile (the run report's data_quality.row_problems): row_width_mismatch, a
+// positional record with more or fewer values than the baseline or the column-names setting names.
 
 export class CaptureRowBuilder {
   readonly readInput: boolean;

@@ -114,6 +114,11 @@ async function main(): Promise<void> {
   ) as Array<{ label: number; score: number }>;
   const csv = ['prediction,probability,label', ...scored.map((p, i) => `${p.label},${p.score},${validation.labels[i]}`)].join('\n');
   await writeFile(path.join(dirs.baseline, 'validation.csv'), `${csv}\n`);
+  // The data-quality baseline's validation set: each record with the model's answer first, as capture rows are laid out.
+  const dqValidation = path.join(dirs.baseline, 'data-quality-validation');
+  await mkdir(dqValidation, { recursive: true });
+  const records = toRecords(validation.rows);
+  await writeFile(path.join(dqValidation, 'validation.jsonl'), `${scored.map((p, i) => JSON.stringify({ label: p.label, score: p.score, ...records[i] })).join('\n')}\n`);
   const baseline = await runMonitor(
     [
       'suggest-baseline',
@@ -236,12 +241,65 @@ async function main(): Promise<void> {
     if (existsSync(path.join(last.out, f))) console.log(`  ${path.relative(ROOT, path.join(last.out, f))}`);
   }
   if (existsSync(path.join(last.out, 'report.html'))) console.log(`open the page: file://${path.join(last.out, 'report.html')}`);
-  const ok = fell && healthy.every((r) => r.message.startsWith('Completed:')) && drifted.every((r) => r.message.startsWith('CompletedWithViolations'));
+  const modelOk = fell && healthy.every((r) => r.message.startsWith('Completed:')) && drifted.every((r) => r.message.startsWith('CompletedWithViolations'));
+  const dataOk = await dataQualityDemo(dirs, dqValidation);
+  const ok = modelOk && dataOk;
   console.log(
-    `\nverdict: ${ok ? 'as expected, the healthy hours pass and the drifted hours violate their constraints' : 'UNEXPECTED: see the messages above'} (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+    `\nverdict: ${ok ? 'as expected, the healthy hours pass and the drifted hours violate their constraints (model and data quality)' : 'UNEXPECTED: see the messages above'} (${((Date.now() - started) / 1000).toFixed(1)} s)`,
   );
   if (results.some((r) => r.code !== 0) || !ok) process.exitCode = 1;
   }
+}
+
+/**
+ * Data quality of every record: a baseline suggested from the validation set (the records with the model's answers),
+ * then one data-quality run per hour of capture. Needs no labels. True when the healthy hours pass and the drifted
+ * hours flag drifted features.
+ */
+async function dataQualityDemo(dirs: { capture: string; baseline: string; runs: string }, validation: string): Promise<boolean> {
+  const baselineDir = path.join(dirs.baseline, 'data-quality');
+  const suggest = await runMonitor(
+    ['suggest-baseline', '--analysis-type', 'DATA_QUALITY', '--dataset-source', validation, '--dataset-format', '{"json":{"lines":true}}', '--output-path', baselineDir],
+    {},
+  );
+  if (suggest.code !== 0) throw new Error(`suggest-baseline --analysis-type DATA_QUALITY failed (exit ${suggest.code}):\n${suggest.stderr}`);
+  console.log(`\ndata quality: baseline of 5000 records (features, label, score) -> ${path.relative(ROOT, baselineDir)}/statistics.json, constraints.json`);
+  console.log('hour (UTC)            data      records  verdict');
+  let ok = true;
+  for (const [h, hour] of HOURS.entries()) {
+    const start = DAY_START + h * HOUR;
+    const out = path.join(dirs.runs, `data-quality-${hourFolder(start).replaceAll('/', '-')}`);
+    await mkdir(out, { recursive: true });
+    const env = {
+      analysis_type: 'DATA_QUALITY',
+      dataset_source: dirs.capture,
+      output_path: out,
+      baseline_statistics: path.join(baselineDir, 'statistics.json'),
+      baseline_constraints: path.join(baselineDir, 'constraints.json'),
+      sagemaker_endpoint_name: ENDPOINT,
+      sagemaker_monitoring_schedule_name: `${SCHEDULE}-data`,
+      start_time: iso(start),
+      end_time: iso(start + HOUR),
+      publish_cloudwatch_metrics: 'Enabled',
+      MPM_MESSAGE_FILE: path.join(out, 'message'),
+      CLOUDWATCH_METRICS_DIRECTORY: path.join(out, 'cloudwatch'),
+      MPM_JOB_CONFIG_FILE: path.join(out, 'no-processingjobconfig.json'),
+    };
+    await writeFile(env.MPM_JOB_CONFIG_FILE, '{}\n');
+    const run = await runMonitor([], env);
+    const message = existsSync(env.MPM_MESSAGE_FILE) ? (await readFile(env.MPM_MESSAGE_FILE, 'utf8')).trim() : `(no message; exit ${run.code})`;
+    const reportFile = path.join(out, 'monitoring_report.json');
+    const report = existsSync(reportFile)
+      ? (JSON.parse(await readFile(reportFile, 'utf8')) as { data_quality?: { item_count: number; violations: Array<{ feature_name: string; constraint_check_type: string }> } })
+      : {};
+    const violations = report.data_quality?.violations ?? [];
+    const drifted = [...new Set(violations.map((v) => v.feature_name))];
+    const verdict = violations.length > 0 ? `VIOLATIONS (${violations.length}: ${drifted.slice(0, 6).join(', ')}${drifted.length > 6 ? ', ...' : ''})` : message.split(':')[0];
+    console.log(`${iso(start)}  ${hour.label.padEnd(8)}  ${String(report.data_quality?.item_count ?? 0).padStart(7)}  ${verdict}`);
+    if (run.code !== 0 || (hour.drift > 0 ? violations.length === 0 : violations.length > 0)) ok = false;
+    if (h === HOURS.length - 1 && existsSync(path.join(out, 'report.html'))) console.log(`open the data-quality page: file://${path.join(out, 'report.html')}`);
+  }
+  return ok;
 }
 
 /**

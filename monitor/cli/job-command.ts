@@ -5,6 +5,7 @@
 import type { Logger } from 'pino';
 import { loadConfig, type MonitorConfig } from '../config/load-config.ts';
 import { runModelQuality } from '../pipeline/run-model-quality.ts';
+import { runDataQuality } from '../pipeline/run-data-quality.ts';
 import { failedMessage } from '../report/status-message.ts';
 import { writeMessageFile, writeMessageFileSync } from '../report/write-message.ts';
 import { commandParser, flagsFrom, unknownOptions } from './command-options.ts';
@@ -14,7 +15,8 @@ import { MonitorError } from '../errors.ts';
 const USAGE =
   '$0 [options]\n$0 suggest-baseline [options]   (see suggest-baseline --help)\n\nJudges the model quality of a SageMaker endpoint whose requests carry many records: streams the data capture, ' +
   'explodes multi-record payloads, joins ground truth on (inferenceId, payload_index), computes metrics, checks constraints and writes ' +
-  'statistics.json, constraint_violations.json, monitoring_report.json and /opt/ml/output/message.\n\n' +
+  'statistics.json, constraint_violations.json, monitoring_report.json and /opt/ml/output/message. With --analysis-type DATA_QUALITY it ' +
+  'profiles every record of every request instead and checks it against the baseline statistics and constraints (no ground truth).\n\n' +
   'Each option can also be given as the environment variable in brackets, or in /opt/ml/config/processingjobconfig.json "Environment". ' +
   'Precedence: flag, environment, job config, default.';
 
@@ -56,10 +58,13 @@ export async function jobCommand(argv: string[], env: NodeJS.ProcessEnv): Promis
   };
   process.once('SIGTERM', onTerm);
   try {
-    log.info({ problemType: config.problemType, datasetSource: config.datasetSource, output: config.outputPath, window: config.window }, 'mpm-monitor starting');
-    const outcome = await runModelQuality(config, { log, now: () => new Date() });
+    const dataQuality = config.analysisType === 'DATA_QUALITY';
+    const what = dataQuality ? { analysisType: config.analysisType } : { problemType: config.problemType };
+    log.info({ ...what, datasetSource: config.datasetSource, output: config.outputPath, window: config.window }, 'mpm-monitor starting');
+    const deps = { log, now: () => new Date() };
+    const outcome = dataQuality ? await runDataQuality(config, deps) : await runModelQuality(config, deps);
     await writeMessage(config.paths.messageFile, outcome.message, log);
-    if (outcome.exitCode === 0) log.info({ status: outcome.status, violations: outcome.report.violations?.length ?? 0 }, outcome.message);
+    if (outcome.exitCode === 0) log.info({ status: outcome.status, violations: outcome.report.violations?.length ?? outcome.report.data_quality?.violations.length ?? 0 }, outcome.message);
     return outcome.exitCode;
   } finally {
     process.off('SIGTERM', onTerm);

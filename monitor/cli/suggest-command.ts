@@ -3,6 +3,7 @@
  */
 import { loadConfig } from '../config/load-config.ts';
 import { suggestBaseline } from '../baseline/suggest-baseline.ts';
+import { suggestDataQualityBaseline, type DataQualitySuggestion } from '../baseline/suggest-data-quality-baseline.ts';
 import { MonitorError } from '../errors.ts';
 import { commandParser, flagsFrom } from './command-options.ts';
 import { createLogger } from './logger.ts';
@@ -12,7 +13,14 @@ const USAGE =
   '$0 [options]\n\nComputes the metrics of a labelled validation set and writes statistics.json and constraints.json (SageMaker model-quality ' +
   'schema) into output_path, with thresholds that allow for sampling noise: baseline value -/+ k * noise (see the README). The dataset is a ' +
   'csv / JSON Lines / parquet file or folder (dataset_format, with inference_attribute, probability_attribute, ground_truth_attribute), or ' +
-  'capture and ground-truth folders.';
+  'capture and ground-truth folders. With --analysis-type DATA_QUALITY: statistics.json and constraints.json in SageMaker\'s data-quality ' +
+  'schema from a csv / JSON Lines / parquet validation set or from capture (no labels needed).';
+
+/** What suggest-baseline prints for a data-quality baseline. */
+function dataQualityLines(outcome: DataQualitySuggestion): string {
+  const features = outcome.constraints.features.map((f) => `  ${f.name}: ${f.inferred_type}, completeness ${f.completeness}${f.string_constraints ? `, ${f.string_constraints.domains.length} values in its domain` : ''}`);
+  return `Baseline over ${outcome.records} records written to ${outcome.constraintsFile}${outcome.statisticsFile ? ` and ${outcome.statisticsFile}` : ''}\n${features.join('\n')}\n`;
+}
 
 export async function suggestCommand(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const parsed = (await commandParser(argv, 'suggest-baseline', 'mpm-monitor suggest-baseline', USAGE).parseAsync()) as Record<string, unknown>;
@@ -21,6 +29,12 @@ export async function suggestCommand(argv: string[], env: NodeJS.ProcessEnv): Pr
     const config = loadConfig({ flags: flagsFrom('suggest-baseline', parsed), env });
     log = createLogger(config.logLevel);
     await dropPrivileges(config, { log, env, command: 'suggest-baseline' });
+    if (config.analysisType === 'DATA_QUALITY') {
+      const suggestion = await suggestDataQualityBaseline(config, { log, now: () => new Date() });
+      if ('failed' in suggestion) return suggestion.failed.exitCode;
+      process.stdout.write(dataQualityLines(suggestion));
+      return 0;
+    }
     const outcome = await suggestBaseline(config, { log, now: () => new Date() });
     if ('failed' in outcome) return outcome.failed.exitCode;
     process.stdout.write(

@@ -105,6 +105,26 @@ describe('loadConfig precedence', () => {
     expect(config.publishCloudWatchMetrics).toBe(true);
   });
 
+  it('reads the data-quality settings: exclusions, the drift method, column names, the output position, the feature cap', () => {
+    const config = load({
+      analysis_type: 'DATA_QUALITY',
+      exclude_features_attribute: 'id, 3,',
+      categorical_drift_method: 'chisquared',
+      MPM_DATA_QUALITY_COLUMNS: '["label","a,b"]',
+      MPM_OUTPUT_COLUMNS_POSITION: 'end',
+      MPM_MAX_FEATURES: '50',
+    });
+    expect(config.analysisType).toBe('DATA_QUALITY');
+    expect(config.excludeFeatures).toEqual(['id', '3']);
+    expect(config.categoricalDriftMethod).toBe('ChiSquared');
+    expect(config.dataQualityColumns).toEqual(['label', 'a,b']);
+    expect(config.outputColumnsPosition).toBe('END');
+    expect(config.maxFeatures).toBe(50);
+    expect(load({ MPM_DATA_QUALITY_COLUMNS: 'label, f1' }).dataQualityColumns).toEqual(['label', 'f1']);
+    // The default baseline_statistics path is used only when it exists.
+    expect(load({}).baselineStatistics).toBeUndefined();
+  });
+
   it('carries --create-violation-tests', () => {
     expect(load({}, {}, { createViolationTests: true }).createViolationTests).toBe(true);
   });
@@ -124,10 +144,19 @@ describe('loadConfig errors name the variable, the value and what was expected',
     ],
     ['problem_type', { problem_type: 'Multiclass' }, 'config: problem_type "Multiclass" is not valid; expected one of BinaryClassification, MulticlassClassification, Regression'],
     [
-      'analysis_type DATA_QUALITY',
-      { analysis_type: 'DATA_QUALITY' },
-      "config: analysis_type \"DATA_QUALITY\" is not supported; expected MODEL_QUALITY (mpm judges model quality only; use SageMaker's built-in container for DATA_QUALITY)",
+      'analysis_type MODEL_BIAS',
+      { analysis_type: 'MODEL_BIAS' },
+      'config: analysis_type "MODEL_BIAS" is not supported; expected MODEL_QUALITY or DATA_QUALITY (mpm judges model quality and data quality; use SageMaker Clarify for MODEL_BIAS)',
     ],
+    ['categorical_drift_method', { categorical_drift_method: 'KL' }, 'config: categorical_drift_method "KL" is not valid; expected LInfinity or ChiSquared'],
+    [
+      'MPM_DATA_QUALITY_COLUMNS not a JSON array',
+      { MPM_DATA_QUALITY_COLUMNS: '[1,' },
+      'config: MPM_DATA_QUALITY_COLUMNS "[1," is not valid; expected a JSON array of names, e.g. ["a","b"], or names separated by commas',
+    ],
+    ['MPM_DATA_QUALITY_COLUMNS with an empty name', { MPM_DATA_QUALITY_COLUMNS: 'a,,b' }, 'config: MPM_DATA_QUALITY_COLUMNS "a,,b" is not valid; expected names separated by commas, none empty'],
+    ['MPM_OUTPUT_COLUMNS_POSITION', { MPM_OUTPUT_COLUMNS_POSITION: 'MIDDLE' }, 'config: MPM_OUTPUT_COLUMNS_POSITION "MIDDLE" is not valid; expected one of START, END'],
+    ['MPM_MAX_FEATURES', { MPM_MAX_FEATURES: '0' }, 'config: MPM_MAX_FEATURES "0" is not valid; expected a whole number from 1 to 100000'],
     [
       'dataset_format that is not JSON',
       { dataset_format: '{"sagemakerCaptureJson":' },

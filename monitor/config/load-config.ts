@@ -28,9 +28,11 @@ export type SettingValues = TopLevel & {
 };
 
 /** The resolved configuration: the settings' values plus what is derived from several of them. */
-export type MonitorConfig = Omit<SettingValues, 'createViolationTests' | 'groundTruth' | 'baselineConstraints'> & {
+export type MonitorConfig = Omit<SettingValues, 'createViolationTests' | 'groundTruth' | 'baselineConstraints' | 'baselineStatistics'> & {
   /** The constraints file; the default path only when it exists. */
   baselineConstraints: string | undefined;
+  /** The baseline statistics file; the default path only when it exists. */
+  baselineStatistics: string | undefined;
   /** Window [start, end) in epoch ms; either side may be open (MPM_SCHEDULED_TIME makes it the hour before). */
   window: { start?: number; end?: number };
   groundTruth: Section<'groundTruth'> & {
@@ -121,7 +123,12 @@ function applyRules(read: (spec: SettingEntry) => string | undefined, problems: 
 }
 
 /** The values that depend on several settings, and the checks across settings. */
-function derive(values: SettingValues, sources: Record<string, SettingSource>, resolved: Record<string, string>, problems: string[]): Pick<MonitorConfig, 'window' | 'groundTruth' | 'metricTime' | 'baselineConstraints'> {
+function derive(
+  values: SettingValues,
+  sources: Record<string, SettingSource>,
+  resolved: Record<string, string>,
+  problems: string[],
+): Pick<MonitorConfig, 'window' | 'groundTruth' | 'metricTime' | 'baselineConstraints' | 'baselineStatistics'> {
   let { start, end } = values.window;
   const scheduled = values.scheduledTime;
   if (scheduled !== undefined && start === undefined && end === undefined) {
@@ -141,9 +148,14 @@ function derive(values: SettingValues, sources: Record<string, SettingSource>, r
       sources.baseline_constraints = 'unset';
     }
   }
-  const statistics = values.baselineStatistics;
-  if (statistics !== undefined && !statistics.startsWith('s3://') && !existsSync(statistics)) {
-    problems.push(`config: baseline_statistics ${showValue(statistics)} does not exist; expected the path of a statistics.json file`);
+  let baselineStatistics: string | undefined = values.baselineStatistics;
+  if (baselineStatistics !== undefined && !baselineStatistics.startsWith('s3://') && !existsSync(baselineStatistics)) {
+    if (sources.baseline_statistics !== 'default') {
+      problems.push(`config: baseline_statistics ${showValue(baselineStatistics)} does not exist; expected the path of a statistics.json file`);
+    } else {
+      baselineStatistics = undefined; // the default path is used only when it exists
+      sources.baseline_statistics = 'unset';
+    }
   }
   const s3UriPath = values.groundTruth.s3UriPath;
   // The seed's variable wins; the other is then not read at all.
@@ -152,6 +164,7 @@ function derive(values: SettingValues, sources: Record<string, SettingSource>, r
     window: { start, end },
     metricTime: values.metricTime ?? (scheduled !== undefined ? start : undefined),
     baselineConstraints,
+    baselineStatistics,
     groundTruth: {
       ...values.groundTruth,
       location: s3UriPath ?? values.groundTruth.source,

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { parseDatasetFormat, type DatasetFormat } from './dataset-format.ts';
 import { parseContractTime } from './time.ts';
 import { canonicalLabel } from '../metrics/labels.ts';
+import { parseCategoricalDriftMethod, type CategoricalDriftMethod } from '../data-quality/load-constraints.ts';
 
 /** A setting's rule: its text in, its value out, with the phrase a failure message ends with. */
 export type Rule<T> = z.ZodType<T, string>;
@@ -86,6 +87,28 @@ export const labelList = (): Rule<string[]> =>
     }
     return labels;
   });
+
+/** A list of names: a JSON array of strings (or numbers), or comma-separated with spaces around items trimmed. */
+export const nameList = (allowEmpty: boolean): Rule<string[]> =>
+  z.string().transform((value, ctx) => {
+    const text = value.trim();
+    let names: string[] | undefined;
+    if (text.startsWith('[')) {
+      try {
+        const parsed: unknown = JSON.parse(text);
+        if (Array.isArray(parsed) && parsed.every((x) => typeof x === 'string' || typeof x === 'number')) names = parsed.map(String);
+      } catch {
+        names = undefined;
+      }
+    } else names = text === '' ? [] : text.split(',').map((s) => s.trim());
+    if (names === undefined) return invalid(ctx, 'a JSON array of names, e.g. ["a","b"], or names separated by commas');
+    if (!allowEmpty && names.some((n) => n === '')) return invalid(ctx, 'names separated by commas, none empty');
+    return allowEmpty ? names.filter((n) => n !== '') : names;
+  });
+
+/** categorical_drift_method: LInfinity or ChiSquared, in any case. */
+export const driftMethod = (): Rule<CategoricalDriftMethod> =>
+  z.string().transform((value, ctx) => parseCategoricalDriftMethod(value.trim()) ?? invalid(ctx, 'LInfinity or ChiSquared'));
 
 /** A setting that must stay unset (a feature of the built-in container mpm does not offer). */
 export const unsupported = (why: string): Rule<never> => z.string().transform((_, ctx) => fail(ctx, `is not supported; expected it unset (${why})`));

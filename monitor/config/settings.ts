@@ -7,7 +7,8 @@
 import { PROBLEM_TYPES } from '../metrics/types.ts';
 import { compilePath, asColumnIndex } from '../ingest/json-path.ts';
 import { DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_GZIP_RATIO, DEFAULT_MAX_LINE_BYTES, MAX_STRING_BYTES } from '../ingest/read-limits.ts';
-import { datasetFormat, enabled, fail, integer, labelList, number, oneOf, text, time, unsupported, workers, type Rule } from './rules.ts';
+import { datasetFormat, driftMethod, enabled, fail, integer, labelList, nameList, number, oneOf, text, time, unsupported, workers, type Rule } from './rules.ts';
+import { MAX_FEATURES } from '../data-quality/dataset-profile.ts';
 import { z } from 'zod';
 
 /** The commands of mpm-monitor: the monitoring job (the default) and the others. */
@@ -73,12 +74,15 @@ const label = (): Rule<string> =>
     return z.NEVER;
   });
 
-/** analysis_type: the analyses mpm performs. */
-const analysisType = (): Rule<'MODEL_QUALITY'> =>
+/** The analyses mpm performs. */
+export const ANALYSIS_TYPES = ['MODEL_QUALITY', 'DATA_QUALITY'] as const;
+
+/** analysis_type: the analyses mpm performs (bias and explainability are SageMaker Clarify's). */
+const analysisType = (): Rule<(typeof ANALYSIS_TYPES)[number]> =>
   z.string().transform((value, ctx) =>
-    value === 'MODEL_QUALITY'
+    value === 'MODEL_QUALITY' || value === 'DATA_QUALITY'
       ? value
-      : fail(ctx, `is not supported; expected MODEL_QUALITY (mpm judges model quality only; use SageMaker's built-in container for ${value})`),
+      : fail(ctx, `is not supported; expected MODEL_QUALITY or DATA_QUALITY (mpm judges model quality and data quality; use SageMaker Clarify for ${value})`),
   );
 
 /** MPM_RUN_AS_ROOT: true or false in any case; a bare --run-as-root (empty text, which only a flag can give) is true. */
@@ -102,13 +106,18 @@ export const SETTING_TABLE = [
   setting({ env: 'end_time', flag: 'end-time', key: 'end', section: 'window', group: 'contract', commands: BOTH, rule: time(), description: 'Window end, exclusive, YYYY-MM-DDTHH:MM:SSZ (UTC)' }),
   setting({ env: 'MPM_SCHEDULED_TIME', flag: 'scheduled-time', key: 'scheduledTime', group: 'contract', commands: JOB, rule: time(), description: 'Runs started by a scheduler without a window (EventBridge Scheduler\'s <aws.scheduler.scheduled-time>): the window is the full hour before it' }),
   setting({ env: 'metric_time', flag: 'metric-time', key: 'metricTime', group: 'contract', commands: JOB, rule: time(), description: 'Timestamp of the CloudWatch metrics, YYYY-MM-DDTHH:MM:SSZ (default end_time, else now)' }),
-  setting({ env: 'analysis_type', flag: 'analysis-type', key: 'analysisType', group: 'contract', commands: BOTH, rule: analysisType(), default: 'MODEL_QUALITY', description: 'MODEL_QUALITY (the only analysis mpm performs)' }),
+  setting({ env: 'analysis_type', flag: 'analysis-type', key: 'analysisType', group: 'contract', commands: BOTH, rule: analysisType(), default: 'MODEL_QUALITY', description: 'MODEL_QUALITY (metrics against ground truth) or DATA_QUALITY (a profile of every record of every request against the baseline statistics and constraints; docs/data-quality.md)' }),
   setting({ env: 'problem_type', flag: 'problem-type', key: 'problemType', group: 'contract', commands: BOTH, rule: oneOf(PROBLEM_TYPES), default: 'MulticlassClassification', description: 'MulticlassClassification, BinaryClassification or Regression' }),
   setting({ env: 'probability_threshold_attribute', flag: 'probability-threshold-attribute', key: 'probabilityThreshold', group: 'contract', commands: BOTH, rule: number('a number between 0 and 1, e.g. 0.5', (n) => n >= 0 && n <= 1), description: 'Binary: a score >= this threshold is the positive label (used when the response has no label, or always when set)' }),
   setting({ env: 'record_preprocessor_script', flag: 'record-preprocessor-script', key: 'recordPreprocessorScript', group: 'contract', commands: BOTH, rule: unsupported(SCRIPTS), description: 'Python preprocessor of the built-in container: not supported by mpm (an error when set)' }),
   setting({ env: 'post_analytics_processor_script', flag: 'post-analytics-processor-script', key: 'postAnalyticsProcessorScript', group: 'contract', commands: BOTH, rule: unsupported(SCRIPTS), description: 'Python postprocessor of the built-in container: not supported by mpm (an error when set)' }),
   setting({ env: 'baseline_constraints', flag: 'baseline-constraints', key: 'baselineConstraints', group: 'contract', commands: JOB, rule: text(), default: '/opt/ml/processing/baseline/constraints/constraints.json', description: 'Constraints file (SageMaker model-quality schema, or the seed\'s {"accuracy":{"threshold":t}}). The default is used only when it exists' }),
-  setting({ env: 'baseline_statistics', flag: 'baseline-statistics', key: 'baselineStatistics', group: 'contract', commands: JOB, rule: text(), description: 'Baseline statistics.json (optional; shown beside the current values in the run report)' }),
+  setting({ env: 'baseline_statistics', flag: 'baseline-statistics', key: 'baselineStatistics', group: 'contract', commands: JOB, rule: text(), default: '/opt/ml/processing/baseline/stats/statistics.json', description: 'Baseline statistics.json (used only when it exists at the default path). Data quality: the distributions drift is measured against; model quality: shown beside the current values in the run report' }),
+  setting({ env: 'exclude_features_attribute', flag: 'exclude-features-attribute', key: 'excludeFeatures', group: 'contract', commands: BOTH, rule: nameList(true), description: 'Data quality: column names or positions left out of the analysis, comma-separated (EndpointInput.ExcludeFeaturesAttribute)' }),
+  setting({ env: 'categorical_drift_method', flag: 'categorical-drift-method', key: 'categoricalDriftMethod', group: 'contract', commands: BOTH, rule: driftMethod(), description: 'Data quality: LInfinity or ChiSquared for categorical drift; replaces the constraints file\'s global categorical_drift_method' }),
+  setting({ env: 'MPM_DATA_QUALITY_COLUMNS', flag: 'data-quality-columns', key: 'dataQualityColumns', group: 'mpm', commands: BOTH, rule: nameList(false), description: 'Data quality: names of positional columns (CSV cells, array values) in row order, predictions first with START; a JSON array or comma-separated. The baseline\'s names win; else _c0, _c1...' }),
+  setting({ env: 'MPM_OUTPUT_COLUMNS_POSITION', flag: 'output-columns-position', key: 'outputColumnsPosition', group: 'mpm', commands: BOTH, rule: oneOf(['START', 'END'] as const, true), default: 'START', description: 'Data quality: START or END, where prediction columns go among the positional columns of captured records (a csv dataset_format\'s output_columns_position wins for csv datasets)' }),
+  setting({ env: 'MPM_MAX_FEATURES', flag: 'max-features', key: 'maxFeatures', group: 'mpm', commands: BOTH, rule: integer('a whole number from 1 to 100000', 1, 100_000), default: String(MAX_FEATURES), description: 'Data quality: columns profiled at most; values of further columns are counted, not profiled' }),
   setting({ env: 'ground_truth_s3_uri_path', flag: 'ground-truth-s3-uri-path', key: 's3UriPath', section: 'groundTruth', group: 'ground truth', commands: BOTH, rule: text(), description: 'The seed\'s variable: an s3:// URI (or folder) of ground truth; wins over ground_truth_source' }),
   setting({ env: 'ground_truth_source', flag: 'ground-truth-source', key: 'source', section: 'groundTruth', group: 'ground truth', commands: BOTH, rule: text(), default: '/opt/ml/processing/groundtruth', description: 'Folder (or s3:// URI) of ground-truth labels, partitioned yyyy/mm/dd/hh by collection time' }),
   setting({ env: 'positive_label', flag: 'positive-label', key: 'positiveLabel', group: 'contract', commands: BOTH, rule: label(), default: '1', description: 'Binary: the label counted as positive' }),

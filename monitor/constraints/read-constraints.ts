@@ -3,29 +3,12 @@
  * first record is read. No file configured gives an empty set.
  */
 import type { MonitorConfig } from '../config/load-config.ts';
-import { MAX_CONFIG_FILE_BYTES } from '../ingest/read-limits.ts';
-import { readCappedFile } from '../storage/read-capped-file.ts';
-import { ConfigError, showValue } from '../errors.ts';
-import { isS3Uri } from '../storage/s3-uri.ts';
-import { openStorage } from '../storage/open-storage.ts';
+import { readLocationText } from '../storage/read-location-text.ts';
 import { parseConstraints, type ConstraintSet } from './parse-constraints.ts';
 
 export async function readConstraints(config: Pick<MonitorConfig, 'baselineConstraints' | 'problemType' | 's3EndpointUrl'>): Promise<ConstraintSet> {
   const location = config.baselineConstraints;
   if (location === undefined) return { source: '(none)', schema: 'none', constraints: [], estimated: [] };
-  let text: string;
-  try {
-    if (isS3Uri(location)) {
-      const slash = location.lastIndexOf('/');
-      const storage = await openStorage(location.slice(0, slash), { s3EndpointUrl: config.s3EndpointUrl });
-      text = (await storage.readFile(location.slice(slash + 1), MAX_CONFIG_FILE_BYTES)).toString('utf8');
-    } else {
-      // At most 16 MiB, and never a FIFO or a device (issue 14).
-      text = await readCappedFile(location, MAX_CONFIG_FILE_BYTES);
-    }
-  } catch (error) {
-    if (error instanceof ConfigError) throw error;
-    throw new ConfigError(`config: baseline_constraints ${showValue(location)} cannot be read (${(error as Error).message}); expected a readable constraints.json`);
-  }
+  const text = await readLocationText(location, 'baseline_constraints', 'constraints.json', config.s3EndpointUrl);
   return parseConstraints(text, location, config.problemType);
 }

@@ -7,6 +7,7 @@ export const INPUT_ERROR_REASONS = {
   invalid_json: 'the line is not valid JSON',
   not_a_capture_record: 'the line is not a SageMaker capture record (no captureData object)',
   missing_endpoint_output: 'captureData.endpointOutput is missing or has no data',
+  missing_endpoint_input: 'captureData.endpointInput is missing or has no data (data quality reads the request)',
   missing_event_id: 'eventMetadata has neither inferenceId nor eventId',
   invalid_inference_time: 'eventMetadata.inferenceTime is missing or not a time, so the record cannot be placed in the window',
   undecodable_payload: 'a payload could not be decoded (bad base64, or not valid JSON/CSV for its content type)',

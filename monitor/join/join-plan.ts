@@ -4,7 +4,7 @@
  */
 import type { AccumulatorState } from '../state/accumulator-state.ts';
 import type { AccumulatorOptions } from '../metrics/types.ts';
-import type { ScanPlan } from '../scan/scan-plan.ts';
+import type { RecordScanPlan } from '../scan/scan-plan.ts';
 import { JoinResults, type JoinExtras } from './join-results.ts';
 import { JoinStage } from './join-stage.ts';
 import { LabelCodec } from './label-codec.ts';
@@ -25,7 +25,7 @@ export interface JoinPlanInit {
  * The join plan over `store` (undefined when records carry their labels) with labels coded by `codec`; `onJoined`
  * sees each joined prediction on this thread (it does not travel to worker threads).
  */
-export function joinPlan(accumulator: AccumulatorOptions, codec: LabelCodec, store: LabelStore | undefined, extras: JoinExtras = {}, onJoined?: JoinStage['onJoined']): ScanPlan<JoinResults> {
+export function joinPlan(accumulator: AccumulatorOptions, codec: LabelCodec, store: LabelStore | undefined, extras: JoinExtras = {}, onJoined?: JoinStage['onJoined']): RecordScanPlan<JoinResults> {
   let stage: JoinStage | undefined;
   let current: JoinResults | undefined;
   return {
@@ -50,7 +50,7 @@ export function joinPlan(accumulator: AccumulatorOptions, codec: LabelCodec, sto
 }
 
 /** The join plan a worker thread builds from the main thread's JoinPlanInit. */
-export function joinPlanFromInit(init: JoinPlanInit): ScanPlan<JoinResults> {
+export function joinPlanFromInit(init: JoinPlanInit): RecordScanPlan<JoinResults> {
   const codec = LabelCodec.withLabels(init.accumulator.problemType, init.labels);
   return joinPlan(init.accumulator, codec, init.store === undefined ? undefined : LabelStore.fromShared(init.store), init.extras);
 }

@@ -1,20 +1,15 @@
 /**
  * @module The end of every model-quality run once its records are joined (from capture or from the prediction
- * store): the error gate, the judge, the report files, the metrics and the run report; and the outcome of a run that
- * failed, which still writes its run report with what it learned.
+ * store): the error gate, the judge, the report files, the metrics and the run report (a failed run ends in failed-run.ts).
  */
 import type { Violation } from '../constraints/evaluate.ts';
 import { publishMetrics } from '../publish/publish-metrics.ts';
 import { buildRunReport, type RunReportParts } from '../report/build-run-report.ts';
 import { writeRunReport } from '../report/write-run-report.ts';
-import { removeStaleOutputs } from '../report/owned-outputs.ts';
-import { REPORT_FILES } from '../report/report-files.ts';
-import { openStorage } from '../storage/open-storage.ts';
-import type { Storage } from '../storage/storage.ts';
 import type { JoinResults } from '../join/join-results.ts';
 import { gateInputErrors } from './gate-input-errors.ts';
 import { judgeModelQuality, type Verdict } from './judge.ts';
-import { completed, failed, type RunOutcome } from './outcome.ts';
+import { completed, type RunOutcome } from './outcome.ts';
 import type { PreparedRun } from './prepare-run.ts';
 import type { RunContext } from './run-context.ts';
 import type { ScanOutcome } from './scan-stage.ts';
@@ -77,29 +72,4 @@ export async function concludeRun(ctx: RunContext, prepared: PreparedRun, scan: 
   });
   await writeRunReport(prepared.output, report, { statistics, regression: results.shape?.summary() }, deps.log);
   return { ...end, report };
-}
-
-/** The outcome of a run that failed: logged, and its run report and page written when the output can be. */
-export async function failedRun(ctx: RunContext, error: unknown, output: Storage | undefined): Promise<RunOutcome> {
-  const { config, log } = ctx;
-  ctx.finish();
-  const end = failed(error);
-  if (end.known) log.error((error as Error).message);
-  else log.error({ err: error }, 'internal error');
-  const facts = ctx.facts;
-  const report = buildRunReport({ config, ...end, constraints: facts.constraints, capture: facts.capture, groundTruth: facts.groundTruth, tally: ctx.tally, timings: ctx.timings });
-  let storage = output;
-  try {
-    storage ??= await openStorage(config.outputPath, { s3EndpointUrl: config.s3EndpointUrl });
-    await writeRunReport(storage, report, {}, log);
-  } catch (reportError) {
-    log.warn({ err: (reportError as Error).message }, 'the run report of the failed run could not be written');
-  }
-  // Beside a failed report, no result of an earlier run may remain (issue 14, item 5).
-  try {
-    if (storage !== undefined) await removeStaleOutputs(storage, { written: [REPORT_FILES.runReport, REPORT_FILES.page], inputs: [config.baselineConstraints, config.baselineStatistics] });
-  } catch (cleanupError) {
-    log.error({ err: (cleanupError as Error).message }, 'files of an earlier run could not be removed from output_path');
-  }
-  return { status: end.status, message: end.message, exitCode: end.exitCode, report };
 }

@@ -18,7 +18,8 @@ import type { RunOutcome } from './outcome.ts';
 import { prepareRun, type PreparedRun } from './prepare-run.ts';
 import { readLabels } from './read-labels.ts';
 import { RunContext, type RunDeps } from './run-context.ts';
-import { concludeRun, failedRun } from './conclude-run.ts';
+import { concludeRun } from './conclude-run.ts';
+import { failedRun } from './failed-run.ts';
 import { scanStage } from './scan-stage.ts';
 import { commitStore, contractWindow, sinkInit } from './store-predictions.ts';
 

@@ -7,7 +7,8 @@
  */
 import type { MonitorConfig } from '../config/load-config.ts';
 import type { Storage } from '../storage/storage.ts';
-import { concludeRun, failedRun, type RunHooks } from './conclude-run.ts';
+import { concludeRun, type RunHooks } from './conclude-run.ts';
+import { failedRun } from './failed-run.ts';
 import type { RunOutcome } from './outcome.ts';
 import { prepareRun } from './prepare-run.ts';
 import { joinsGroundTruth, readLabels } from './read-labels.ts';

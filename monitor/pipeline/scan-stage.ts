@@ -9,7 +9,7 @@ import { joinPlan } from '../join/join-plan.ts';
 import type { JoinExtras, JoinResults } from '../join/join-results.ts';
 import type { EstimatorOptions } from '../estimation/create-estimator.ts';
 import { emptyCaptureSummary, type CaptureSummary } from '../scan/capture-summary.ts';
-import type { ScanPlan } from '../scan/scan-plan.ts';
+import type { RecordScanPlan } from '../scan/scan-plan.ts';
 import { scanCapture } from '../scan/scan-capture.ts';
 import type { Storage } from '../storage/storage.ts';
 import type { PreparedRun } from './prepare-run.ts';
@@ -46,7 +46,7 @@ function progressLogger(ctx: RunContext): (path: string, index: number, summary:
 }
 
 /** Reads a tabular dataset (batch transform output, a labelled validation set) through the plan: one record per row. */
-async function scanTabular(storage: Storage, format: TabularFormat, ctx: RunContext, prepared: PreparedRun, plan: ScanPlan<JoinResults>): Promise<ScanOutcome> {
+async function scanTabular(storage: Storage, format: TabularFormat, ctx: RunContext, prepared: PreparedRun, plan: RecordScanPlan<JoinResults>): Promise<ScanOutcome> {
   const { config } = ctx;
   const results = plan.startPart();
   const columns = { prediction: config.inferenceAttribute, probability: config.probabilityAttribute, label: config.groundTruthAttribute, id: config.inferenceIdAttribute };
@@ -97,6 +97,7 @@ export async function scanStage(ctx: RunContext, prepared: PreparedRun, labels: 
   const outcome = isTabular(format)
     ? await scanTabular(prepared.capture, format, ctx, prepared, plan)
     : await scanCapture(prepared.capture, plan, ctx.tally, {
+        window: config.window,
         lineOptions: {
           response: prepared.response,
           window: config.window,

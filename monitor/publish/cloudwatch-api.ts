@@ -15,6 +15,16 @@ import type { PublishableMetric, PublishContext } from './types.ts';
 export const ENDPOINT_NAMESPACE = 'aws/sagemaker/Endpoints/model-metrics';
 /** Namespace Model Monitor uses for model-quality metrics of batch transform jobs (no endpoint). */
 export const BATCH_NAMESPACE = 'aws/sagemaker/ModelMonitoring/model-metrics';
+/** Namespace of the built-in data-quality metrics of a real-time endpoint (the SDK's data-quality dashboard). */
+export const DATA_ENDPOINT_NAMESPACE = 'aws/sagemaker/Endpoints/data-metrics';
+/** Namespace of the built-in data-quality metrics of batch transform jobs. */
+export const DATA_BATCH_NAMESPACE = 'aws/sagemaker/ModelMonitoring/data-metrics';
+
+/** The default PutMetricData namespace of an analysis: model-metrics or data-metrics, endpoint or batch. */
+export function defaultNamespace(analysis: 'MODEL_QUALITY' | 'DATA_QUALITY', endpointName?: string): string {
+  if (analysis === 'DATA_QUALITY') return endpointName ? DATA_ENDPOINT_NAMESPACE : DATA_BATCH_NAMESPACE;
+  return endpointName ? ENDPOINT_NAMESPACE : BATCH_NAMESPACE;
+}
 
 /**
  * PutMetricData limits (API reference, checked 2026): at most 1000 metric data per request and 1 MB per HTTP POST.
@@ -110,16 +120,16 @@ export async function publishToCloudWatch(
     if (publishable.length === 0) return result;
     if (Number.isNaN(ctx.timestamp.getTime())) throw new Error('the metric timestamp is not a valid date');
     const timestamp = wholeSeconds(ctx.timestamp);
-    const dims = metricDimensions(ctx);
-    const data = publishable.map(
-      (m): MetricDatum => ({
+    const data = publishable.map((m): MetricDatum => {
+      const dims = metricDimensions(ctx, m);
+      return {
         MetricName: m.name,
         ...(dims.length > 0 ? { Dimensions: dims } : {}),
         Timestamp: timestamp,
-        Value: m.value,
+        ...(m.statisticValues ? { StatisticValues: { ...m.statisticValues } } : { Value: m.value }),
         Unit: m.unit ?? 'None',
-      }),
-    );
+      };
+    });
     client = options.client ?? createClient(options);
     if (!options.client && !options.region) {
       const region = await client.config.region().catch(() => undefined);

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { OutputError } from '../errors.ts';
 import { writeFileAtomic } from '../storage/local.ts';
 import { formatMetricTimestamp, metricDimensions, partitionMetrics, type SkippedMetric } from './metric-datum.ts';
-import type { PublishableMetric, PublishContext } from './types.ts';
+import type { PublishableMetric, PublishContext, StatisticSet } from './types.ts';
 
 /** The file name AWS's BYOC samples use. */
 export const CLOUDWATCH_METRICS_FILE = 'cloudwatch_metrics.jsonl';
@@ -15,7 +15,8 @@ export interface CloudWatchMetricsLine {
   MetricName: string;
   Timestamp: string;
   Dimensions?: Array<{ Name: string; Value: string }>;
-  Value: number;
+  Value?: number;
+  StatisticValues?: StatisticSet;
   Unit: string;
 }
 
@@ -41,16 +42,16 @@ export function buildCloudWatchMetricsLines(
   }
   const { publishable, skipped } = partitionMetrics(metrics);
   const timestamp = formatMetricTimestamp(ctx.timestamp);
-  const dims = metricDimensions(ctx);
-  const lines = publishable.map(
-    (m): CloudWatchMetricsLine => ({
+  const lines = publishable.map((m): CloudWatchMetricsLine => {
+    const dims = metricDimensions(ctx, m);
+    return {
       MetricName: m.name,
       Timestamp: timestamp,
       ...(dims.length > 0 ? { Dimensions: dims } : {}),
-      Value: m.value,
+      ...(m.statisticValues ? { StatisticValues: { ...m.statisticValues } } : { Value: m.value }),
       Unit: m.unit ?? 'None',
-    }),
-  );
+    };
+  });
   return { lines, skipped };
 }
 

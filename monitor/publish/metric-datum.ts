@@ -20,15 +20,20 @@ export interface SkippedMetric {
 const MAX_MAGNITUDE = 2 ** 360;
 /** MetricName is 1..255 characters (API reference, MetricDatum). */
 const MAX_NAME_LENGTH = 255;
+/** Dimension names are 1..255 characters, values 1..1024 (API reference, Dimension); at most 30 per metric. */
+const MAX_DIMENSION_NAME = 255;
+const MAX_DIMENSION_VALUE = 1024;
+const MAX_DIMENSIONS = 30;
 
 /**
  * The dimensions Model Monitor uses: Endpoint + MonitoringSchedule for a real-time endpoint, MonitoringSchedule
- * alone for batch, none when neither name is known (a local run).
+ * alone for batch, none when neither name is known (a local run); then the metric's own (Feature for data quality).
  */
-export function metricDimensions(ctx: PublishContext): MetricDimension[] {
+export function metricDimensions(ctx: PublishContext, metric?: PublishableMetric): MetricDimension[] {
   const dims: MetricDimension[] = [];
   if (ctx.endpointName) dims.push({ Name: 'Endpoint', Value: ctx.endpointName });
   if (ctx.scheduleName) dims.push({ Name: 'MonitoringSchedule', Value: ctx.scheduleName });
+  if (metric?.dimensions) dims.push(...metric.dimensions);
   return dims;
 }
 
@@ -58,10 +63,20 @@ export function partitionMetrics(metrics: readonly PublishableMetric[]): {
 }
 
 function rejectReason(metric: PublishableMetric): string | undefined {
-  if (typeof metric.value !== 'number' || !Number.isFinite(metric.value)) {
+  const stats = metric.statisticValues;
+  const numbers = stats ? [stats.SampleCount, stats.Sum, stats.Minimum, stats.Maximum] : [metric.value];
+  if (numbers.some((v) => typeof v !== 'number' || !Number.isFinite(v))) {
     return 'value is not a finite number (CloudWatch does not accept NaN or Infinity)';
   }
-  if (Math.abs(metric.value) > MAX_MAGNITUDE) return 'value is outside the range CloudWatch accepts (±2^360)';
+  if (numbers.some((v) => Math.abs(v) > MAX_MAGNITUDE)) return 'value is outside the range CloudWatch accepts (±2^360)';
+  if (stats && !(stats.SampleCount > 0 && stats.Minimum <= stats.Maximum)) return 'statistic values need SampleCount > 0 and Minimum <= Maximum';
+  const dims = metric.dimensions ?? [];
+  if (dims.length > MAX_DIMENSIONS - 2) return `a metric has at most ${MAX_DIMENSIONS} dimensions`;
+  for (const d of dims) {
+    if (d.Name.length === 0 || d.Name.length > MAX_DIMENSION_NAME || d.Value.length === 0 || d.Value.length > MAX_DIMENSION_VALUE) {
+      return `dimension ${d.Name} must have a name of 1 to ${MAX_DIMENSION_NAME} characters and a value of 1 to ${MAX_DIMENSION_VALUE}`;
+    }
+  }
   if (metric.name.length === 0 || metric.name.length > MAX_NAME_LENGTH) {
     return `metric name must be 1 to ${MAX_NAME_LENGTH} characters`;
   }

@@ -57,11 +57,24 @@ export async function publishMetrics(
   deps: { log: Logger; now: () => Date },
   evaluationTime: Date,
 ): Promise<PublishSummary> {
-  const { result, violations } = verdict;
+  const synthetic = config.createViolationTests ? SYNTHETIC_METRIC : undefined;
+  const metrics = collectMetrics(verdict.result, join, tally, verdict.violations, synthetic, verdict.estimate);
+  return publishMetricList(config, metrics, config.cloudwatch.namespace, deps, evaluationTime);
+}
+
+/**
+ * Publishes `metrics` to the metrics file and/or PutMetricData (in `namespace`, else the model-metrics default),
+ * stamped with metric_time, else end_time, else the evaluation time. Never throws: failures go into the summary.
+ */
+export async function publishMetricList(
+  config: MonitorConfig,
+  metrics: PublishableMetric[],
+  namespace: string | undefined,
+  deps: { log: Logger },
+  evaluationTime: Date,
+): Promise<PublishSummary> {
   const timestamp = new Date(config.metricTime ?? config.window.end ?? evaluationTime.getTime());
   const ctx: PublishContext = { timestamp, endpointName: config.endpointName, scheduleName: config.scheduleName };
-  const synthetic = config.createViolationTests ? SYNTHETIC_METRIC : undefined;
-  const metrics = collectMetrics(result, join, tally, violations, synthetic, verdict.estimate);
   const summary: PublishSummary = { timestamp: timestamp.toISOString(), metrics: metrics.length };
   if (config.publishCloudWatchMetrics) {
     try {
@@ -73,7 +86,7 @@ export async function publishMetrics(
     }
   }
   if (config.cloudwatch.putMetricData) {
-    summary.putMetricData = await publishToCloudWatch(metrics, ctx, { namespace: config.cloudwatch.namespace, endpointUrl: config.cloudwatch.endpointUrl });
+    summary.putMetricData = await publishToCloudWatch(metrics, ctx, { namespace, endpointUrl: config.cloudwatch.endpointUrl });
     if (summary.putMetricData.error) deps.log.error({ error: summary.putMetricData.error }, 'PutMetricData failed');
   }
   return summary;

@@ -18,6 +18,7 @@ import type { EstimationResult } from '../estimation/estimation-result.ts';
 import type { StoreReport } from '../store/store-report.ts';
 import type { LabelLagSummary } from '../store/label-lag.ts';
 import type { JoinedRecordsReport } from '../pipeline/joined-records.ts';
+import type { DataQualityRunSection } from '../data-quality/run-report-section.ts';
 
 export const RUN_REPORT_VERSION = 1;
 
@@ -28,7 +29,10 @@ export interface RunReport {
   message: string;
   exit_code: number;
   evaluation_time?: string;
-  problem_type: string;
+  /** Present for a data-quality run only (a model-quality run's report has no such key, as before). */
+  analysis_type?: 'DATA_QUALITY';
+  /** Model quality only. */
+  problem_type?: string;
   endpoint?: string;
   monitoring_schedule?: string;
   window: { start_time?: string; end_time?: string; metric_time?: string };
@@ -42,6 +46,8 @@ export interface RunReport {
   /** The label-free estimate of the window: how it was made (statistics.json mpm_estimated_metrics has the values). */
   estimate?: { mode: string; calibration_source: string; calibrated: boolean; predictions: number; estimated_records: number; skipped: Record<string, number>; not_estimated?: Record<string, string> };
   violations?: Violation[];
+  /** A data-quality run: its profile, checks and violations (constraint_violations.json has the violations too). */
+  data_quality?: DataQualityRunSection;
   outputs?: Record<string, string>;
   publish?: PublishSummary;
   /** report.html, the page people read: written (where, how big) or why not. Its failure never fails the job. */
@@ -106,6 +112,9 @@ export interface EstimatedConstraintResult {
 
 export interface RunReportParts {
   config: MonitorConfig;
+  /** DATA_QUALITY: the report of a data-quality run (no problem_type, no join). */
+  analysisType?: 'DATA_QUALITY';
+  dataQuality?: DataQualityRunSection;
   status: RunReport['status'];
   message: string;
   exitCode: number;
@@ -139,7 +148,7 @@ export function buildRunReport(p: RunReportParts): RunReport {
     message: p.message,
     exit_code: p.exitCode,
     evaluation_time: p.evaluationTime?.toISOString(),
-    problem_type: config.problemType,
+    ...(p.analysisType === 'DATA_QUALITY' ? { analysis_type: p.analysisType } : { problem_type: config.problemType }),
     endpoint: config.endpointName,
     monitoring_schedule: config.scheduleName,
     window: windowOf(config),
@@ -182,6 +191,7 @@ export function buildRunReport(p: RunReportParts): RunReport {
         }
       : undefined,
     violations: p.violations,
+    data_quality: p.dataQuality,
     outputs: p.outputs,
     publish: p.publish,
     timings_ms: p.timings,

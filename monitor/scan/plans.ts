@@ -5,9 +5,11 @@
 import type { MergeableAccumulator } from '../state/accumulator-state.ts';
 import { JOIN_PLAN, joinPlanFromInit, type JoinPlanInit } from '../join/join-plan.ts';
 import type { ScanPlan } from './scan-plan.ts';
+import { DATA_QUALITY_PLAN, dataQualityPlanFromInit, type DataQualityPlanInit } from '../data-quality/data-quality-plan.ts';
 
 const PLANS: Record<string, (init: never) => ScanPlan<MergeableAccumulator<unknown>>> = {
   [JOIN_PLAN]: (init: JoinPlanInit) => joinPlanFromInit(init) as unknown as ScanPlan<MergeableAccumulator<unknown>>,
+  [DATA_QUALITY_PLAN]: (init: DataQualityPlanInit) => dataQualityPlanFromInit(init) as unknown as ScanPlan<MergeableAccumulator<unknown>>,
 };
 
 /** The plan named `name`, rebuilt from `init` in a worker thread. */

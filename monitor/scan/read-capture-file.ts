@@ -1,5 +1,6 @@
 /**
- * @module Reads one capture file line by line: each line is decoded, counted, and its record handed on; a bad line
+ * @module Reads one capture file line by line: each line is decoded (by the shared decoder, or by a plan that decodes
+ * whole lines), counted, and its record handed on; a bad line
  * is counted by reason with file and line. Nothing outlives its line but the counters. A file that cannot be read to
  * its end (not gzip, cut short, a read that broke) is one input error whose unread bytes weigh in the error limit,
  * and a line longer than MPM_MAX_LINE_BYTES is skipped unread (issue 14).
@@ -7,6 +8,9 @@
 import type { Storage, StorageFile } from '../storage/storage.ts';
 import type { CaptureLineOptions, CaptureRecord, DecodedLine } from '../ingest/decode-capture-line.ts';
 import { decodeCaptureLineBytes } from '../ingest/decode-capture-bytes.ts';
+import type { MergeableAccumulator } from '../state/accumulator-state.ts';
+import type { ReadLimits } from '../ingest/read-limits.ts';
+import type { LineRead, ScanPlan } from './scan-plan.ts';
 import { type InputErrorTally, RecordProblem } from '../ingest/input-errors.ts';
 import { openInput, UnreadableInput, type OpenedInput } from '../ingest/open-input.ts';
 import { DEFAULT_READ_LIMITS } from '../ingest/read-limits.ts';
@@ -14,19 +18,61 @@ import { forEachLine } from '../ingest/read-lines.ts';
 import { noteUnreadable } from '../ingest/unreadable-files.ts';
 import type { CaptureSummary } from './capture-summary.ts';
 
+/** What reads one line of a file: the shared decoder and a record plan's add, or a line plan's own decode. */
+type LineHandler = (bytes: Buffer, warn: () => void) => LineRead | DecodedLine;
+
+/** The shared decoder's line handler: each record read goes to `onRecord`. */
+export function recordLines(lineOptions: CaptureLineOptions, onRecord: (record: CaptureRecord) => void): LineHandler {
+  return (bytes, warn) => {
+    // From the line's bytes: the request is counted where it lies, never built as a string (issue 15).
+    const decoded = decodeCaptureLineBytes(bytes, lineOptions, warn);
+    if (decoded.status === 'ok') onRecord(decoded);
+    return decoded;
+  };
+}
+
+/** The line handler of `plan` for one file whose part is `part`; `onRecord` also sees each decoded record. */
+export function lineHandler<Part extends MergeableAccumulator<Part>>(
+  plan: ScanPlan<Part>,
+  part: Part,
+  lineOptions: CaptureLineOptions | undefined,
+  onRecord?: (record: CaptureRecord) => void,
+): LineHandler {
+  if ('readLine' in plan) return (bytes, warn) => plan.readLine(part, bytes.toString('utf8'), warn);
+  if (lineOptions === undefined) throw new Error(`scan: the plan ${plan.name} reads decoded records and needs lineOptions`);
+  return recordLines(lineOptions, (record) => {
+    plan.add(part, record);
+    onRecord?.(record);
+  });
+}
+
+/** Counts one line that was read (requests, their records, records keyed by eventId). */
+function countLine(summary: CaptureSummary, read: LineRead | DecodedLine): void {
+  if (read.status === 'skipped') {
+    summary.skipped[read.reason]++;
+    return;
+  }
+  summary.requests++;
+  if ('records' in read) {
+    summary.predictions += read.records;
+    return;
+  }
+  summary.predictions += read.predictions.length;
+  if (read.idSource === 'eventId') summary.keyed_by_event_id++;
+}
+
 /**
- * Reads one capture file into `summary` and `tally`, handing each record to `onRecord`. `file` carries the size it
+ * Reads one capture file into `summary` and `tally`, handing each line to `handle` (lineHandler). `file` carries the size it
  * was listed with, which the bytes an unreadable file loses are counted against.
  */
 export async function readCaptureFile(
   storage: Storage,
   file: StorageFile,
-  lineOptions: CaptureLineOptions,
   tally: InputErrorTally,
   summary: CaptureSummary,
-  onRecord: (record: CaptureRecord) => void,
+  handle: LineHandler,
+  limits: ReadLimits = DEFAULT_READ_LIMITS,
 ): Promise<void> {
-  const limits = lineOptions.limits ?? DEFAULT_READ_LIMITS;
   const warn = (): void => void summary.warnings.records_without_inference_time++;
   const display = storage.describe(file.path);
   let lastLine = 0;
@@ -42,10 +88,9 @@ export async function readCaptureFile(
         lastLine = line;
         readAtLastLine = progress.rawBytes;
         summary.lines++;
-        let decoded: DecodedLine;
+        let read: LineRead | DecodedLine;
         try {
-          // From the line's bytes: the request is counted where it lies, never built as a string (issue 15).
-          decoded = decodeCaptureLineBytes(bytes, lineOptions, warn);
+          read = handle(bytes, warn);
         } catch (error) {
           if (error instanceof RecordProblem) tally.add(error.reason, { file: display, line, detail: error.detail });
           // A hostile record must not end an hour's run: a runtime limit hit while decoding it (an array too long to
@@ -54,14 +99,7 @@ export async function readCaptureFile(
           else throw error;
           return;
         }
-        if (decoded.status === 'skipped') {
-          summary.skipped[decoded.reason]++;
-          return;
-        }
-        summary.requests++;
-        summary.predictions += decoded.predictions.length;
-        if (decoded.idSource === 'eventId') summary.keyed_by_event_id++;
-        onRecord(decoded);
+        countLine(summary, read);
       },
       {
         maxLineBytes: limits.maxLineBytes,

@@ -8,7 +8,7 @@ import type { InputErrorTally } from '../ingest/input-errors.ts';
 import type { MergeableAccumulator } from '../state/accumulator-state.ts';
 import { captureRoot, walkCaptureFiles } from './capture-files.ts';
 import { emptyCaptureSummary, type CaptureSummary } from './capture-summary.ts';
-import { readCaptureFile } from './read-capture-file.ts';
+import { lineHandler, readCaptureFile } from './read-capture-file.ts';
 import type { ScanOptions, ScanPlan } from './scan-plan.ts';
 import { scanParallel } from './scan-parallel.ts';
 import { scanWithSink } from './scan-with-sink.ts';
@@ -31,7 +31,7 @@ export async function scanCapture<Part extends MergeableAccumulator<Part>>(
   const root = await captureRoot(storage, options.endpointName);
   const summary = emptyCaptureSummary(root === '' ? storage.location : storage.describe(root));
   const files = [];
-  for await (const file of walkCaptureFiles(storage, root, options.lineOptions.window, summary)) files.push(file);
+  for await (const file of walkCaptureFiles(storage, root, options.window, summary)) files.push(file);
   const run = plan.startPart();
   if (Math.min(options.workers, files.length) >= 2) {
     const sinks = await scanParallel(files, plan, run, summary, tally, options);
@@ -43,7 +43,7 @@ export async function scanCapture<Part extends MergeableAccumulator<Part>>(
     summary.files++;
     summary.bytes += file.size ?? 0;
     const part = plan.startPart();
-    await readCaptureFile(storage, file, options.lineOptions, tally, summary, (record) => plan.add(part, record));
+    await readCaptureFile(storage, file, tally, summary, lineHandler(plan, part, options.lineOptions), options.lineOptions?.limits);
     run.merge(part);
   }
   return { summary, part: run };

@@ -17,7 +17,7 @@ import type { ScanOptions, ScanPlan } from './scan-plan.ts';
 export interface ScanWorkerInit {
   datasetSource: string;
   s3EndpointUrl?: string;
-  lineOptions: CaptureLineOptions;
+  lineOptions?: CaptureLineOptions;
   samplesPerReason: number;
   plan: { name: string; init: unknown };
   /** The sink each worker builds (the prediction store, the label arrival), and the name of its store parts. */

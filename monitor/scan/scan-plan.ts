@@ -8,22 +8,43 @@ import type { CaptureSummary } from './capture-summary.ts';
 import type { AccumulatorState, MergeableAccumulator } from '../state/accumulator-state.ts';
 import type { PredictionSinkInit } from '../store/prediction-sink.ts';
 
-export interface ScanPlan<Part extends MergeableAccumulator<Part>> {
+interface ScanPlanBase<Part extends MergeableAccumulator<Part>> {
   /** The plan's name in the worker registry (scan/plans.ts). */
   readonly name: string;
   /** What a worker thread needs to build the same plan (structured-cloneable). */
   readonly workerInit: unknown;
   /** An empty part, for one file or for the whole run. */
   startPart(): Part;
-  /** Feeds one record to `part`. */
-  add(part: Part, record: CaptureRecord): void;
   /** The part a worker saved. */
   load(state: AccumulatorState): Part;
 }
 
+/** A plan fed the records the shared decoder gives (the response's predictions, model quality's join). */
+export interface RecordScanPlan<Part extends MergeableAccumulator<Part>> extends ScanPlanBase<Part> {
+  /** Feeds one record to `part`. */
+  add(part: Part, record: CaptureRecord): void;
+}
+
+/** What a line plan made of one capture line (a line it cannot read throws a RecordProblem). */
+export type LineRead = { status: 'ok'; records: number; inferenceTime?: number } | { status: 'skipped'; reason: 'outside_window' | 'shadow_traffic' };
+
+/**
+ * A plan that decodes each capture line itself (data quality decodes every request in full): the scan keeps the
+ * walk, the counts and the error accounting, and hands it the line's text.
+ */
+export interface LineScanPlan<Part extends MergeableAccumulator<Part>> extends ScanPlanBase<Part> {
+  /** Reads one line into `part`; `warn` counts a record without inferenceTime. Throws RecordProblem on a bad line. */
+  readLine(part: Part, line: string, warn: () => void): LineRead;
+}
+
+export type ScanPlan<Part extends MergeableAccumulator<Part>> = RecordScanPlan<Part> | LineScanPlan<Part>;
+
 /** How a scan reads the capture. */
 export interface ScanOptions {
-  lineOptions: CaptureLineOptions;
+  /** The window [start, end): hour folders outside it are pruned. */
+  window: { start?: number; end?: number };
+  /** How the shared decoder reads a line, for record plans (a line plan decodes lines itself). */
+  lineOptions?: CaptureLineOptions;
   /** With a folder of this name at the root of dataset_source, only that folder is read. */
   endpointName?: string;
   /** Worker threads (1: the main thread reads every file). */

@@ -8,7 +8,7 @@ import type { MergeableAccumulator } from '../state/accumulator-state.ts';
 import type { Storage, StorageFile } from '../storage/storage.ts';
 import { PredictionSink } from '../store/prediction-sink.ts';
 import { addFileCounts, emptyCaptureSummary, type CaptureSummary } from './capture-summary.ts';
-import { readCaptureFile } from './read-capture-file.ts';
+import { lineHandler, readCaptureFile } from './read-capture-file.ts';
 import type { PredictionSinkResult } from '../store/prediction-sink.ts';
 import type { ScanOptions, ScanPlan } from './scan-plan.ts';
 
@@ -31,10 +31,7 @@ export async function scanWithSink<Part extends MergeableAccumulator<Part>>(
       const part = plan.startPart();
       const fileSummary = emptyCaptureSummary('');
       const fileTally = new InputErrorTally(options.samplesPerReason);
-      await readCaptureFile(storage, file, options.lineOptions, fileTally, fileSummary, (record) => {
-        plan.add(part, record);
-        sink.add(file.path, record);
-      });
+      await readCaptureFile(storage, file, fileTally, fileSummary, lineHandler(plan, part, options.lineOptions, (record) => sink.add(file.path, record)), options.lineOptions?.limits);
       addFileCounts(summary, fileSummary);
       tally.addFrom(fileTally.byReason);
       run.merge(part);

@@ -8,7 +8,8 @@ import { openStorage } from '../storage/open-storage.ts';
 import { InputErrorTally } from '../ingest/input-errors.ts';
 import type { StateArray, AccumulatorState } from '../state/accumulator-state.ts';
 import { emptyCaptureSummary } from './capture-summary.ts';
-import { readCaptureFile } from './read-capture-file.ts';
+import { lineHandler, readCaptureFile } from './read-capture-file.ts';
+import type { CaptureRecord } from '../ingest/decode-capture-line.ts';
 import { planFromInit } from './plans.ts';
 import type { ScanFileResult, ScanSinkClosed, ScanWorkerClose, ScanWorkerInit, ScanWorkerRequest } from './scan-parallel.ts';
 import { PredictionSink } from '../store/prediction-sink.ts';
@@ -31,10 +32,8 @@ async function readOne(request: ScanWorkerRequest): Promise<void> {
   const tally = new InputErrorTally(init.samplesPerReason);
   const summary = emptyCaptureSummary('');
   const part = plan.startPart();
-  await readCaptureFile(storage, { path: request.path, size: request.size }, init.lineOptions, tally, summary, (record) => {
-    plan.add(part, record);
-    sink?.add(request.path, record);
-  });
+  const onRecord = sink === undefined ? undefined : (record: CaptureRecord): void => sink!.add(request.path, record);
+  await readCaptureFile(storage, { path: request.path, size: request.size }, tally, summary, lineHandler(plan, part, init.lineOptions, onRecord), init.lineOptions?.limits);
   await sink?.fileDone(request.path, summary, tally);
   const saved = part.save();
   const result: ScanFileResult = { type: 'file', index: request.index, summary, tally: [...tally.byReason.entries()], part: saved };

@@ -15,7 +15,7 @@ import { InputErrorTally } from '../../monitor/ingest/input-errors.ts';
 import type { CaptureLineOptions, CaptureRecord } from '../../monitor/ingest/decode-capture-line.ts';
 import { captureRoot, walkCaptureFiles } from '../../monitor/scan/capture-files.ts';
 import { emptyCaptureSummary } from '../../monitor/scan/capture-summary.ts';
-import { readCaptureFile } from '../../monitor/scan/read-capture-file.ts';
+import { readCaptureFile, recordLines } from '../../monitor/scan/read-capture-file.ts';
 import type { Storage } from '../../monitor/storage/storage.ts';
 import type { ResponseOptions } from '../../monitor/ingest/explode-response.ts';
 import { LocalStorage } from '../../monitor/storage/local.ts';
@@ -49,7 +49,7 @@ async function readCapture(storage: Storage, o: CaptureLineOptions, tally: Input
   const summary = emptyCaptureSummary(storage.location);
   const files = [];
   for await (const file of walkCaptureFiles(storage, root, o.window, summary)) files.push(file);
-  for (const file of files) await readCaptureFile(storage, file, o, tally, summary, (record) => onRecord(record, file.path));
+  for (const file of files) await readCaptureFile(storage, file, tally, summary, recordLines(o, (record) => onRecord(record, file.path)), o.limits);
 }
 const store = new LocalStorage(path.join(out, 'store'));
 const extraction = { problem_type: response.problemType, inference_attribute: null, probability_attribute: null };

@@ -48,20 +48,40 @@ function checkInvariants(run: MonitorRun, spec: CaseSpec): void {
   const firstLine = (run.message ?? '').split('\n')[0]!;
   const violations = (run.outputs['constraint_violations.json'] as { violations?: unknown[] } | undefined)?.violations;
   const report = run.outputs['monitoring_report.json'] as
-    | { status: string; exit_code: number; message: string; violations?: unknown[]; join?: { joined: number }; endpoint?: string; monitoring_schedule?: string }
+    | {
+        status: string;
+        exit_code: number;
+        message: string;
+        violations?: unknown[];
+        join?: { joined: number };
+        endpoint?: string;
+        monitoring_schedule?: string;
+        analysis_type?: string;
+        data_quality?: { violations: unknown[]; item_count: number };
+      }
     | undefined;
+  const dataQuality = report?.analysis_type === 'DATA_QUALITY';
+  // suggest-baseline prints its result instead of writing the message file.
+  const suggest = spec.args?.[0] === 'suggest-baseline';
   if (run.exitCode === 0) {
     // The status line in the built-in analyzer's exact words, with the count of constraint_violations.json.
     expect(violations, 'constraint_violations.json').toBeDefined();
-    if (violations!.length === 0) expect(firstLine).toBe(COMPLETED);
+    if (suggest) expect(run.message, 'suggest-baseline writes no message file').toBeUndefined();
+    else if (violations!.length === 0) expect(firstLine).toBe(COMPLETED);
     else {
       expect(firstLine).toMatch(WITH_VIOLATIONS);
       expect(Number(WITH_VIOLATIONS.exec(firstLine)![1])).toBe(violations!.length);
     }
     expect(report?.status).toBe(violations!.length === 0 ? 'Completed' : 'CompletedWithViolations');
-    expect(report?.violations).toEqual(violations);
-    const stats = run.outputs['statistics.json'] as { dataset: { item_count: number } };
-    expect(stats.dataset.item_count, 'statistics item_count = joined records').toBe(report?.join?.joined);
+    const stats = run.outputs['statistics.json'] as { dataset?: { item_count: number } } | undefined;
+    if (dataQuality) {
+      // Data quality: the violations and the records profiled are in the report's data_quality section.
+      expect(report?.data_quality?.violations).toEqual(violations);
+      if (stats?.dataset) expect(stats.dataset.item_count, 'statistics item_count = records profiled').toBe(report?.data_quality?.item_count);
+    } else {
+      expect(report?.violations).toEqual(violations);
+      expect(stats?.dataset?.item_count, 'statistics item_count = joined records').toBe(report?.join?.joined);
+    }
   } else {
     expect(firstLine).toMatch(/^Failed: \S/);
     expect(run.outputs['statistics.json'], 'a failed run writes no statistics').toBeUndefined();
@@ -71,7 +91,7 @@ function checkInvariants(run: MonitorRun, spec: CaseSpec): void {
       expect(report?.exit_code).toBe(run.exitCode);
     }
   }
-  if (report) expect(report.message).toBe(run.message);
+  if (report && !suggest) expect(report.message).toBe(run.message);
   if (run.exitCode !== 1) expect(run.message ?? '').not.toContain('internal error');
   // Model Monitor's dimensions: Endpoint + MonitoringSchedule for an endpoint, MonitoringSchedule alone for batch.
   const dimensions = [
@@ -80,12 +100,20 @@ function checkInvariants(run: MonitorRun, spec: CaseSpec): void {
   ];
   for (const line of run.cloudwatch ?? []) {
     const l = line as Record<string, unknown>;
-    expect(l.Dimensions ?? [], `${String(l.MetricName)} Dimensions`).toEqual(dimensions);
     expect(typeof l.MetricName).toBe('string');
     expect(l.Timestamp).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
+    expect(l).not.toHaveProperty('Namespace');
+    if (dataQuality) {
+      // The built-in data-quality metrics: the Feature dimension after the run's; feature_data_* as StatisticValues only.
+      expect((l.Dimensions as unknown[]).slice(0, dimensions.length), `${String(l.MetricName)} Dimensions`).toEqual(dimensions);
+      expect((l.Dimensions as Array<{ Name: string }>)[dimensions.length]?.Name).toBe('Feature');
+      if (String(l.MetricName).startsWith('feature_data_')) expect(l).not.toHaveProperty('Value');
+      else expect(Number.isFinite(l.Value), `${String(l.MetricName)} Value`).toBe(true);
+      continue;
+    }
+    expect(l.Dimensions ?? [], `${String(l.MetricName)} Dimensions`).toEqual(dimensions);
     expect(Number.isFinite(l.Value), `${String(l.MetricName)} Value`).toBe(true);
     expect(l).not.toHaveProperty('StatisticValues');
-    expect(l).not.toHaveProperty('Namespace');
   }
 }
 

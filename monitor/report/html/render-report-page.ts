@@ -13,6 +13,7 @@ import { renderMetrics } from './metrics-section.ts';
 import { PAGE_CSP, PAGE_CSS } from './page-style.ts';
 import type { RegressionShapeSummary } from '../../metrics/regression-shape.ts';
 import { renderVerdict, statusHeading } from './verdict-section.ts';
+import { renderDataQualityReport, type DataQualityPageData } from './data-quality-report-page.ts';
 
 /** What the page is made of. */
 export interface ReportPageInput {
@@ -23,11 +24,14 @@ export interface ReportPageInput {
   regression?: RegressionShapeSummary;
   /** Most classes drawn in the heat map and the per-class table. Default 30. */
   maxClasses?: number;
+  /** A completed data-quality run: its profile and checks (the page of a DATA_QUALITY run report). */
+  dataQuality?: DataQualityPageData;
 }
 
 /** The page's HTML. */
 export function renderReportPage(input: ReportPageInput): string {
   const { report } = input;
+  if (report.analysis_type === 'DATA_QUALITY') return renderDataQualityReport(report, input.dataQuality);
   const { heading } = statusHeading(report);
   const title = `mpm ${heading}${report.endpoint ? ` — ${report.endpoint}` : ''}${report.window.end_time ? ` — ${report.window.end_time}` : ''}`;
   const files = Object.values(report.outputs ?? {}).map((f) => `<li class="mono">${escapeHtml(f)}</li>`);

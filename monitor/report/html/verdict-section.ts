@@ -30,7 +30,8 @@ export function statusHeading(report: RunReport): { tone: string; heading: strin
   }
 }
 
-function windowText(w: RunReport['window']): string {
+/** The window as the page states it. */
+export function windowText(w: RunReport['window']): string {
   if (w.start_time === undefined && w.end_time === undefined) return 'every record read (no window set)';
   return `${w.start_time ?? 'the first record'} to ${w.end_time ?? 'the last record'} (UTC, end excluded)`;
 }
@@ -64,7 +65,7 @@ export function renderVerdict(report: RunReport): string {
     ['Endpoint', report.endpoint ?? '(not given)'],
     ['Monitoring schedule', report.monitoring_schedule ?? '(not given)'],
     ['Window', windowText(report.window)],
-    ['Problem type', report.problem_type],
+    ['Problem type', report.problem_type ?? '(not given)'],
   ];
   if (report.metrics) facts.push(['Records judged', formatCount(report.metrics.item_count)]);
   if (report.evaluation_time) facts.push(['Evaluated at', report.evaluation_time]);

@@ -1,0 +1,180 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { DatasetProfile, type DatasetSummary } from './dataset-profile.ts';
+import type { FeatureSummary } from './feature-profile.ts';
+
+type Row = { names: string[]; values: unknown[] };
+
+function profileOf(rows: Row[], options?: ConstructorParameters<typeof DatasetProfile>[0]): DatasetProfile {
+  const p = new DatasetProfile(options);
+  for (const r of rows) p.addRow(r.names, r.values);
+  return p;
+}
+
+/** Everything exact in a summary; the sketch compared separately. */
+function exactPart(s: DatasetSummary): unknown {
+  return {
+    ...s,
+    features: s.features.map((f: FeatureSummary) => ({ ...f, numeric: f.numeric && { ...f.numeric, sketch: f.numeric.sketch.count() } })),
+  };
+}
+
+const NAMES = ['age', 'city', 'score', 'flag', 'mixed'];
+
+const value = fc.oneof(
+  fc.constant(null),
+  fc.integer({ min: -1000, max: 1000 }),
+  fc.double({ min: -1e6, max: 1e6, noNaN: true }),
+  fc.constantFrom('Paris', 'Oslo', 'Lima', '42', '-3.5', 'true', 'false', '', 'N/A', '1e3'),
+  fc.boolean(),
+);
+const row = fc.record({
+  pick: fc.array(fc.boolean(), { minLength: NAMES.length, maxLength: NAMES.length }),
+  values: fc.array(value, { minLength: NAMES.length, maxLength: NAMES.length }),
+}).map(({ pick, values }): Row => {
+  const names: string[] = [];
+  const vals: unknown[] = [];
+  NAMES.forEach((n, i) => {
+    if (pick[i]) {
+      names.push(n);
+      vals.push(values[i]);
+    }
+  });
+  return { names, values: vals };
+});
+
+describe('DatasetProfile', () => {
+  it('counts present and missing values and types each one as Deequ does', () => {
+    const p = profileOf([
+      { names: ['a', 'b', 'c'], values: [1, 'x', true] },
+      { names: ['a', 'b', 'c'], values: ['2', null, 'false'] },
+      { names: ['a', 'b'], values: [2.5, 'y'] },
+      { names: ['b', 'c'], values: ['3', 5] },
+    ]);
+    const s = p.summary();
+    expect(s.itemCount).toBe(4);
+    const [a, b, c] = s.features;
+    expect(a).toMatchObject({ name: 'a', deequType: 'Fractional', inferredType: 'Fractional', present: 3, occurrences: 3, counts: { integral: 2, fractional: 1, boolean: 0, string: 0 } });
+    expect(a!.numeric).toMatchObject({ count: 3, sum: 5.5, min: 1, max: 2.5 });
+    // "3" is Integral text, mixed with strings: String.
+    expect(b).toMatchObject({ deequType: 'String', present: 3, counts: { string: 2, integral: 1 } });
+    expect(b!.categorical!.buckets).toEqual([
+      { value: '3', count: 1 },
+      { value: 'x', count: 1 },
+      { value: 'y', count: 1 },
+    ]);
+    // Booleans mixed with a number: String; the booleans are categories "true" and "false".
+    expect(c).toMatchObject({ deequType: 'String', inferredType: 'String', counts: { boolean: 2, integral: 1 } });
+    expect(b!.distinct).toBe(3);
+  });
+
+  it('types a feature of JSON booleans as Boolean, written as String', () => {
+    const s = profileOf([{ names: ['ok'], values: [true] }, { names: ['ok'], values: ['false'] }]).summary();
+    expect(s.features[0]).toMatchObject({ deequType: 'Boolean', inferredType: 'String', categorical: { buckets: [{ value: 'false', count: 1 }, { value: 'true', count: 1 }], approximate: false } });
+  });
+
+  it('computes population std_dev and exact sums', () => {
+    const s = profileOf([1, 2, 3, 4].map((v) => ({ names: ['x'], values: [v] }))).summary();
+    expect(s.features[0]!.numeric).toMatchObject({ count: 4, sum: 10, mean: 2.5, stdDev: Math.sqrt(1.25), min: 1, max: 4 });
+    // 0.1 + 0.2 + 0.3 summed exactly, then rounded once.
+    const t = profileOf([0.1, 0.2, 0.3].map((v) => ({ names: ['x'], values: [v] }))).summary();
+    expect(t.features[0]!.numeric!.sum).toBe(0.6);
+  });
+
+  it('treats bad values as data: wrong types, non-numeric text, a column twice, objects', () => {
+    const p = profileOf([
+      { names: ['n', 'n'], values: [1, 2] },
+      { names: ['n'], values: ['abc'] },
+      { names: ['n'], values: [{ nested: 1 }] },
+      { names: ['n'], values: [Infinity] },
+    ]);
+    p.countProblem('row_width_mismatch');
+    const s = p.summary();
+    expect(s.duplicateValues).toBe(1);
+    expect(s.features[0]).toMatchObject({ deequType: 'String', present: 4, counts: { integral: 1, string: 3 } });
+    expect(s.features[0]!.categorical!.buckets.map((b) => b.value)).toEqual(['1', 'Infinity', 'abc', '{"nested":1}']);
+    expect(s.problems).toEqual({ row_width_mismatch: 1 });
+  });
+
+  it('profiles at most maxFeatures columns; values of further columns are counted, not profiled', () => {
+    const p = new DatasetProfile({ maxFeatures: 3, columns: ['keep'] });
+    for (let i = 0; i < 50; i++) p.addRow([`k${i}`, 'keep', `k${i + 1}`], [i, i, null]);
+    const s = p.summary();
+    expect(s.features.map((f) => f.name)).toEqual(['keep', 'k0', 'k1']);
+    expect(s.unprofiled.columns).toBe(49);
+    expect(s.unprofiled.values).toBe(48);
+    expect(s.unprofiled.examples.length).toBe(10);
+  });
+
+  it('lists preset (baseline) columns first and leaves out columns never seen', () => {
+    const s = profileOf([{ names: ['b', 'z'], values: [1, 2] }], { columns: ['a', 'b'] }).summary();
+    expect(s.features.map((f) => f.name)).toEqual(['b', 'z']);
+  });
+
+  it('merging the profiles of two halves equals the profile of the whole (counts, sums, min, max exact; quantiles within error)', () => {
+    fc.assert(
+      fc.property(fc.array(row, { maxLength: 120 }), fc.nat(), (rows, cut) => {
+        const k = rows.length === 0 ? 0 : cut % (rows.length + 1);
+        const whole = profileOf(rows);
+        const merged = profileOf(rows.slice(0, k));
+        merged.merge(profileOf(rows.slice(k)));
+        const w = whole.summary();
+        const m = merged.summary();
+        expect(exactPart(m)).toEqual(exactPart(w));
+        // Below 2,051 values the sketch holds every value: the ranks agree exactly.
+        for (const f of w.features) {
+          if (!f.numeric) continue;
+          const other = m.features.find((g) => g.name === f.name)!.numeric!.sketch;
+          for (const q of [f.numeric.min, f.numeric.mean, f.numeric.max]) expect(other.rank(q)).toBe(f.numeric.sketch.rank(q));
+        }
+        // And a saved and loaded profile is the same profile.
+        expect(exactPart(DatasetProfile.load(merged.save()).summary())).toEqual(exactPart(m));
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('merges large halves with quantiles within the sketch error and exact moments', () => {
+    let seed = 7;
+    const next = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed / 2 ** 31);
+    const values = Array.from({ length: 60_000 }, () => next() * 100 - 20);
+    const names = ['x'];
+    const whole = new DatasetProfile();
+    const a = new DatasetProfile();
+    const b = new DatasetProfile();
+    values.forEach((v, i) => {
+      whole.addRow(names, [v]);
+      (i < 25_000 ? a : b).addRow(names, [v]);
+    });
+    a.merge(b);
+    const w = whole.summary().features[0]!.numeric!;
+    const m = a.summary().features[0]!.numeric!;
+    expect({ ...m, sketch: 0 }).toEqual({ ...w, sketch: 0 });
+    const sorted = [...values].sort((x, y) => x - y);
+    for (const q of [0.01, 0.1, 0.5, 0.9, 0.99]) {
+      const x = sorted[Math.floor(q * sorted.length)]!;
+      expect(Math.abs(m.sketch.rank(x) - w.sketch.rank(x)) / values.length).toBeLessThan(0.01);
+    }
+  });
+
+  it('is deterministic: the same rows give the same saved state', () => {
+    const rows = Array.from({ length: 3000 }, (_, i): Row => ({ names: ['a', 'b'], values: [i % 17, `c${i % 5}`] }));
+    const save = (): string => JSON.stringify(profileOf(rows).save(), (_k, v) => (ArrayBuffer.isView(v) ? Array.from(v as Float64Array) : v));
+    expect(save()).toBe(save());
+  });
+
+  it('keeps memory flat in the number of records', () => {
+    const p = new DatasetProfile();
+    const names = ['u', 'id'];
+    const sizes: number[] = [];
+    for (let i = 0; i < 200_000; i++) {
+      p.addRow(names, [i * 0.5, `user-${i}`]);
+      if (i === 50_000 || i === 199_999) sizes.push(JSON.stringify(p.save(), (_k, v) => (ArrayBuffer.isView(v) ? Array.from(v as Float64Array) : v)).length);
+    }
+    // Four times the records, about the same state (sketch levels and the category table are bounded).
+    expect(sizes[1]! / sizes[0]!).toBeLessThan(1.3);
+    const f = p.summary().features[1]!;
+    expect(f.categorical!.approximate).toBe(true);
+    expect(Math.abs(f.distinct - 200_000) / 200_000).toBeLessThan(0.05);
+  });
+});

@@ -1,0 +1,225 @@
+/**
+ * @module The data-quality profile of a window: one row per record, one FeatureProfile per column, in column order
+ * (the baseline's columns first, then the order they were first seen). Rows are (names, values) pairs, so positional
+ * records (CSV, arrays) share one names array and skip the name lookups. Bad input is data: a column given twice in
+ * one row, values under keys past the feature cap and problems the row builder reports (a record with the wrong
+ * number of values) are counted, never thrown. Profiles merge in any split (per file, in path order, gives the same
+ * result whatever the worker count) and save as an AccumulatorState.
+ */
+import type { AccumulatorState } from '../state/accumulator-state.ts';
+import { expectState } from '../state/accumulator-state.ts';
+import { InputError } from '../errors.ts';
+import { DistinctCounter } from './distinct-counter.ts';
+import { FeatureProfile, type FeatureSummary } from './feature-profile.ts';
+import { hashText } from './value-hash.ts';
+
+/** Columns profiled at most; values of further columns are counted, not profiled (hostile or sparse keys). */
+export const MAX_FEATURES = 1000;
+/** Names of unprofiled columns kept as examples for the report. */
+const UNPROFILED_SAMPLE = 10;
+
+export const DATASET_KIND = 'dq.profile';
+export const DATASET_VERSION = 1;
+
+export interface DatasetProfileOptions {
+  /** Columns profiled first, in this order (the baseline's features), whether or not they appear. */
+  columns?: readonly string[];
+  /** Default MAX_FEATURES. */
+  maxFeatures?: number;
+}
+
+/** Columns past the feature cap. */
+export interface UnprofiledColumns {
+  /** Distinct column names (exact to 1,000, then estimated). */
+  columns: number;
+  /** Present values under those columns. */
+  values: number;
+  /** The first few names seen. */
+  examples: string[];
+}
+
+/** The profile at the end of a window. */
+export interface DatasetSummary {
+  /** Rows (records). */
+  itemCount: number;
+  /** Every column that appeared in at least one row, in column order. */
+  features: FeatureSummary[];
+  /** Values dropped because their row already had a value for the column. */
+  duplicateValues: number;
+  unprofiled: UnprofiledColumns;
+  /** Row problems by reason (from the row builder), e.g. row_width_mismatch. */
+  problems: Record<string, number>;
+  maxFeatures: number;
+}
+
+export class DatasetProfile {
+  readonly maxFeatures: number;
+  #features = new Map<string, FeatureProfile>();
+  #itemCount = 0;
+  #duplicateValues = 0;
+  #unprofiledValues = 0;
+  #unprofiledNames = new DistinctCounter();
+  #unprofiledExamples: string[] = [];
+  #problems = new Map<string, number>();
+  #lastNames: readonly string[] | undefined;
+  #lastSlots: Array<FeatureProfile | undefined> = [];
+
+  constructor(options: DatasetProfileOptions = {}) {
+    this.maxFeatures = options.maxFeatures ?? MAX_FEATURES;
+    if (!Number.isInteger(this.maxFeatures) || this.maxFeatures < 1) throw new RangeError(`data quality: maxFeatures ${this.maxFeatures} is not a whole number >= 1`);
+    for (const name of options.columns ?? []) this.#slot(name);
+  }
+
+  /** Rows added. */
+  get itemCount(): number {
+    return this.#itemCount;
+  }
+
+  /** Column names in order (including preset columns not seen yet). */
+  get columns(): string[] {
+    return [...this.#features.keys()];
+  }
+
+  /**
+   * Adds one row: values[i] is the value of column names[i], for i < length. A missing value is null or undefined;
+   * a column absent from the row is simply not named. Pass the same names array for rows of the same layout.
+   */
+  addRow(names: readonly string[], values: ArrayLike<unknown>, length = Math.min(names.length, values.length)): void {
+    const row = ++this.#itemCount;
+    let slots = this.#lastSlots;
+    if (names !== this.#lastNames || slots.length < length) {
+      slots = new Array<FeatureProfile | undefined>(names.length);
+      for (let i = 0; i < names.length; i++) slots[i] = this.#slot(names[i]!);
+      this.#lastNames = names;
+      this.#lastSlots = slots;
+    }
+    for (let i = 0; i < length; i++) {
+      const slot = slots[i];
+      const value = values[i];
+      if (slot === undefined) {
+        if (value !== null && value !== undefined) this.#unprofiledValues++;
+        continue;
+      }
+      if (slot.lastRow === row) {
+        this.#duplicateValues++;
+        continue;
+      }
+      slot.lastRow = row;
+      slot.add(value);
+    }
+  }
+
+  /** Counts a problem of the current row's construction (row_width_mismatch, ...). */
+  countProblem(reason: string, times = 1): void {
+    this.#problems.set(reason, (this.#problems.get(reason) ?? 0) + times);
+  }
+
+  /** The profile of column `name`, if it is profiled. */
+  feature(name: string): FeatureProfile | undefined {
+    return this.#features.get(name);
+  }
+
+  /** Folds in the profile of later rows (another file, worker or host). */
+  merge(other: DatasetProfile): void {
+    this.#itemCount += other.#itemCount;
+    this.#duplicateValues += other.#duplicateValues;
+    this.#unprofiledValues += other.#unprofiledValues;
+    this.#unprofiledNames.merge(other.#unprofiledNames);
+    for (const name of other.#unprofiledExamples) this.#example(name);
+    for (const [reason, n] of other.#problems) this.countProblem(reason, n);
+    for (const [name, theirs] of other.#features) {
+      const mine = this.#features.get(name);
+      if (mine !== undefined) mine.merge(theirs);
+      else if (this.#features.size < this.maxFeatures) this.#features.set(name, FeatureProfile.load(theirs.save()));
+      else if (theirs.occurrences > 0) {
+        this.#unprofiledValues += theirs.present;
+        this.#unprofiledNames.add(hashText(name));
+        this.#example(name);
+      }
+    }
+    this.#lastNames = undefined;
+  }
+
+  /** The summary at the end of the window. */
+  summary(): DatasetSummary {
+    const features: FeatureSummary[] = [];
+    for (const f of this.#features.values()) if (f.occurrences > 0) features.push(f.summary());
+    return {
+      itemCount: this.#itemCount,
+      features,
+      duplicateValues: this.#duplicateValues,
+      unprofiled: { columns: this.#unprofiledNames.count(), values: this.#unprofiledValues, examples: [...this.#unprofiledExamples] },
+      problems: Object.fromEntries([...this.#problems].sort(([a], [b]) => (a < b ? -1 : 1))),
+      maxFeatures: this.maxFeatures,
+    };
+  }
+
+  save(): AccumulatorState {
+    const parts: Record<string, AccumulatorState> = { unprofiledNames: this.#unprofiledNames.save() };
+    [...this.#features.values()].forEach((f, i) => (parts[`f${i}`] = f.save()));
+    return {
+      kind: DATASET_KIND,
+      version: DATASET_VERSION,
+      meta: {
+        maxFeatures: this.maxFeatures,
+        features: this.#features.size,
+        itemCount: this.#itemCount,
+        duplicateValues: this.#duplicateValues,
+        unprofiledValues: this.#unprofiledValues,
+        unprofiledExamples: [...this.#unprofiledExamples],
+        problems: [...this.#problems].map(([reason, n]) => [reason, n]),
+      },
+      arrays: {},
+      parts,
+    };
+  }
+
+  static load(state: AccumulatorState): DatasetProfile {
+    expectState(state, DATASET_KIND, DATASET_VERSION);
+    const meta = state.meta as Record<string, unknown> | null;
+    const count = (key: string): number => {
+      const v = meta?.[key];
+      if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) throw new InputError(`state: data-quality profile has an invalid ${key}`);
+      return v;
+    };
+    const profile = new DatasetProfile({ maxFeatures: count('maxFeatures') });
+    profile.#itemCount = count('itemCount');
+    profile.#duplicateValues = count('duplicateValues');
+    profile.#unprofiledValues = count('unprofiledValues');
+    const examples = meta?.unprofiledExamples;
+    const problems = meta?.problems;
+    if (!Array.isArray(examples) || !examples.every((e) => typeof e === 'string')) throw new InputError('state: data-quality profile has invalid unprofiled examples');
+    if (!Array.isArray(problems) || !problems.every((p) => Array.isArray(p) && typeof p[0] === 'string' && typeof p[1] === 'number')) throw new InputError('state: data-quality profile has invalid problems');
+    profile.#unprofiledExamples = examples as string[];
+    for (const [reason, n] of problems as Array<[string, number]>) profile.#problems.set(reason, n);
+    const parts = state.parts ?? {};
+    if (!parts.unprofiledNames) throw new InputError('state: data-quality profile lacks its unprofiled names');
+    profile.#unprofiledNames = DistinctCounter.load(parts.unprofiledNames);
+    const features = count('features');
+    for (let i = 0; i < features; i++) {
+      const part = parts[`f${i}`];
+      if (!part) throw new InputError(`state: data-quality profile lacks feature ${i}`);
+      const f = FeatureProfile.load(part);
+      profile.#features.set(f.name, f);
+    }
+    return profile;
+  }
+
+  /** The slot of a column, created while under the cap; undefined past it (and the name is counted). */
+  #slot(name: string): FeatureProfile | undefined {
+    const existing = this.#features.get(name);
+    if (existing !== undefined) return existing;
+    if (this.#features.size < this.maxFeatures) {
+      const slot = new FeatureProfile(name);
+      this.#features.set(name, slot);
+      return slot;
+    }
+    this.#unprofiledNames.add(hashText(name));
+    this.#example(name);
+    return undefined;
+  }
+
+  #example(name: string): void {
+    if (this.#unprofiledExamples.length < UNPROFILED_SAMPLE && !this.#unprofiledExamples.includes(name)) this.#unprofiledExamples.push(name);
+  }
+}

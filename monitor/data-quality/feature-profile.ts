@@ -1,0 +1,315 @@
+/**
+ * @module One feature's data-quality profile, built in one pass and merged across files, workers and hosts: Deequ's
+ * type counts, the numeric statistics SageMaker writes (exact sum, mean, population std_dev, min, max, KLL sketch)
+ * and the string statistics (distinct count, categorical buckets). Deequ decides the type first and computes the
+ * rest in later passes; a single pass cannot know the type until the end, so numeric values feed both the numeric
+ * accumulators and a small exact value table, and text values feed the category table; the summary picks what the
+ * final type needs.
+ *
+ * Memory per feature is bounded whatever the number of records: the KLL sketch (about 6,000 numbers), two exact sums
+ * (32 KB each once used), the numeric value table (at most CATEGORY_CAP entries, dropped for a HyperLogLog past it),
+ * the category table (CATEGORY_CAP keys of at most 257 characters) and a distinct counter (exact set or 4 KB).
+ */
+import type { AccumulatorState } from '../state/accumulator-state.ts';
+import { expectState, stateArray } from '../state/accumulator-state.ts';
+import { InputError } from '../errors.ts';
+import { ExactSum, centralMoment } from '../metrics/exact-sum.ts';
+import { CATEGORY_CAP, CategoryTable, type CategoryCount } from './category-table.ts';
+import { DistinctCounter } from './distinct-counter.ts';
+import { HyperLogLog } from './hyperloglog.ts';
+import { KllSketch } from './kll-sketch.ts';
+import { hashNumber, hashText } from './value-hash.ts';
+import { KIND, determineType, fileType, numberKind, parsedNumber, textKindAndNumber, type DeequType, type InferredType, type TypeCounts } from './value-type.ts';
+
+export const FEATURE_KIND = 'dq.feature';
+export const FEATURE_VERSION = 1;
+
+/** The numeric statistics of a feature whose type is Integral or Fractional. */
+export interface NumericSummary {
+  count: number;
+  sum: number;
+  mean: number;
+  /** Population standard deviation, as Deequ's StandardDeviation (sqrt(Σ(x − mean)² / n)). */
+  stdDev: number;
+  min: number;
+  max: number;
+  sketch: KllSketch;
+}
+
+/** The categories of a feature's values (text; numbers by their shortest text). */
+export interface CategoricalSummary {
+  /** By count descending, then value. */
+  buckets: CategoryCount[];
+  /** True when some counts are lower bounds (more than CATEGORY_CAP distinct values were seen). */
+  approximate: boolean;
+}
+
+/** What a feature's profile says at the end of a window. */
+export interface FeatureSummary {
+  name: string;
+  /** Deequ's type, Boolean included. */
+  deequType: DeequType;
+  /** The type statistics.json writes. */
+  inferredType: InferredType;
+  /** Values present (not missing). */
+  present: number;
+  /** Rows where the feature's column appeared at all (with a value or null). */
+  occurrences: number;
+  counts: TypeCounts;
+  /** Distinct present values: exact up to 1,000 per kind, then HyperLogLog estimates. */
+  distinct: number;
+  distinctExact: boolean;
+  /** Set for Integral and Fractional features. */
+  numeric?: NumericSummary;
+  /** Set whenever a value is present (for numeric features too: their values as text). */
+  categorical?: CategoricalSummary;
+}
+
+export class FeatureProfile {
+  readonly name: string;
+  occurrences = 0;
+  /** The dataset profile's row counter when this feature last got a value (duplicate detection; not saved). */
+  lastRow = 0;
+  readonly counts: TypeCounts = { fractional: 0, integral: 0, boolean: 0, string: 0 };
+  #sum: ExactSum | undefined;
+  #squares: ExactSum | undefined;
+  #min = Infinity;
+  #max = -Infinity;
+  #sketch: KllSketch | undefined;
+  /** Exact counts of numeric values while there are at most CATEGORY_CAP of them; then a HyperLogLog of them. */
+  #numbers: Map<number, number> | undefined = new Map();
+  #numberSketch: HyperLogLog | undefined;
+  /** Text and boolean values. */
+  #text: CategoryTable | undefined;
+  #textDistinct: DistinctCounter | undefined;
+
+  constructor(name: string) {
+    this.name = name;
+  }
+
+  /** Values present. */
+  get present(): number {
+    const c = this.counts;
+    return c.fractional + c.integral + c.boolean + c.string;
+  }
+
+  /**
+   * Adds one value of a row: null or undefined is missing; a number, a boolean or text is typed as Deequ types it
+   * (value-type.ts); a BigInt (Parquet int64) by its digits. Anything else (an object or array that was not
+   * flattened) counts as text, its JSON.
+   */
+  add(value: unknown): void {
+    this.occurrences++;
+    switch (typeof value) {
+      case 'number': {
+        const kind = numberKind(value);
+        if (kind === KIND.string) this.#addText(String(value));
+        else this.#addNumber(value, kind);
+        return;
+      }
+      case 'string':
+        this.#addString(value);
+        return;
+      case 'bigint':
+        // Parquet int64: typed by its digits, as Spark's long column would be.
+        this.#addString(String(value));
+        return;
+      case 'boolean':
+        this.#addBoolean(value ? 'true' : 'false');
+        return;
+      case 'undefined':
+        return;
+      default:
+        if (value === null) return;
+        this.#addText(JSON.stringify(value) ?? String(value));
+    }
+  }
+
+  #startNumbers(): void {
+    this.#sum = new ExactSum();
+    this.#squares = new ExactSum();
+    this.#sketch = new KllSketch();
+  }
+
+  #startText(): void {
+    this.#text = new CategoryTable();
+    this.#textDistinct = new DistinctCounter();
+  }
+
+  #addString(value: string): void {
+    const kind = textKindAndNumber(value);
+    if (kind === KIND.integral || kind === KIND.fractional) {
+      const x = parsedNumber;
+      if (Number.isFinite(x)) this.#addNumber(x, kind);
+      else this.#addText(value);
+    } else if (kind === KIND.boolean) this.#addBoolean(value as 'true' | 'false');
+    else this.#addText(value);
+  }
+
+  #addNumber(x: number, kind: number): void {
+    if (kind === KIND.integral) this.counts.integral++;
+    else this.counts.fractional++;
+    if (this.#sum === undefined) this.#startNumbers();
+    this.#sum!.add(x);
+    this.#squares!.addSquare(x);
+    if (x < this.#min) this.#min = x;
+    if (x > this.#max) this.#max = x;
+    this.#sketch!.update(x);
+    const numbers = this.#numbers;
+    if (numbers !== undefined) {
+      const key = x + 0;
+      numbers.set(key, (numbers.get(key) ?? 0) + 1);
+      if (numbers.size > CATEGORY_CAP) this.#numbersToSketch();
+    } else this.#numberSketch!.add(hashNumber(x));
+  }
+
+  #addBoolean(text: 'true' | 'false'): void {
+    this.counts.boolean++;
+    this.#textValue(text);
+  }
+
+  #addText(text: string): void {
+    this.counts.string++;
+    this.#textValue(text);
+  }
+
+  #textValue(text: string): void {
+    if (this.#text === undefined) this.#startText();
+    this.#text!.add(text);
+    this.#textDistinct!.add(hashText(text));
+  }
+
+  #numbersToSketch(): void {
+    const sketch = new HyperLogLog();
+    for (const x of this.#numbers!.keys()) sketch.add(hashNumber(x));
+    this.#numbers = undefined;
+    this.#numberSketch = sketch;
+  }
+
+  /** Folds in the profile of the same feature over other rows. */
+  merge(other: FeatureProfile): void {
+    this.occurrences += other.occurrences;
+    this.counts.fractional += other.counts.fractional;
+    this.counts.integral += other.counts.integral;
+    this.counts.boolean += other.counts.boolean;
+    this.counts.string += other.counts.string;
+    if (other.#sum !== undefined) {
+      if (this.#sum === undefined) this.#startNumbers();
+      this.#sum!.merge(other.#sum);
+      this.#squares!.merge(other.#squares!);
+      this.#sketch!.merge(other.#sketch!);
+      this.#min = Math.min(this.#min, other.#min);
+      this.#max = Math.max(this.#max, other.#max);
+    }
+    if (other.#numbers !== undefined) {
+      if (this.#numbers !== undefined) {
+        for (const [x, c] of other.#numbers) this.#numbers.set(x, (this.#numbers.get(x) ?? 0) + c);
+        if (this.#numbers.size > CATEGORY_CAP) this.#numbersToSketch();
+      } else for (const x of other.#numbers.keys()) this.#numberSketch!.add(hashNumber(x));
+    } else {
+      if (this.#numbers !== undefined) this.#numbersToSketch();
+      this.#numberSketch!.merge(other.#numberSketch!);
+    }
+    if (other.#text !== undefined) {
+      if (this.#text === undefined) this.#startText();
+      this.#text!.merge(other.#text);
+      this.#textDistinct!.merge(other.#textDistinct!);
+    }
+  }
+
+  /** The distinct present values (numbers by value, text by characters; the two kinds never coincide). */
+  distinct(): { count: number; exact: boolean } {
+    const textExact = this.#textDistinct?.exact ?? true;
+    if (this.#numbers !== undefined && textExact) return { count: this.#numbers.size + (this.#textDistinct?.count() ?? 0), exact: true };
+    if (this.#numbers !== undefined) return { count: this.#numbers.size + this.#textDistinct!.count(), exact: false };
+    return { count: Math.round(this.#numberSketch!.estimate()) + (this.#textDistinct?.count() ?? 0), exact: false };
+  }
+
+  /** The summary at the end of a window. */
+  summary(): FeatureSummary {
+    const deequType = determineType(this.counts);
+    const inferredType = fileType(deequType);
+    const { count: distinct, exact: distinctExact } = this.distinct();
+    const out: FeatureSummary = { name: this.name, deequType, inferredType, present: this.present, occurrences: this.occurrences, counts: { ...this.counts }, distinct, distinctExact };
+    if ((deequType === 'Integral' || deequType === 'Fractional') && this.#sum !== undefined) {
+      const n = this.counts.integral + this.counts.fractional;
+      const sum = this.#sum.value();
+      out.numeric = { count: n, sum, mean: sum / n, stdDev: Math.sqrt(centralMoment(n, this.#sum, this.#squares!) / n), min: this.#min, max: this.#max, sketch: this.#sketch! };
+    }
+    if (this.present > 0) {
+      // Categories of every value, whatever the type: statistics.json writes them for String features, and the
+      // categorical checks compare them with a String baseline even when the current values look numeric.
+      const merged = new Map<string, number>();
+      for (const { value, count } of this.#text?.entries() ?? []) merged.set(value, count);
+      for (const [x, c] of this.#numbers ?? []) merged.set(String(x), (merged.get(String(x)) ?? 0) + c);
+      const buckets = [...merged].map(([value, count]) => ({ value, count })).sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+      const numbersLost = this.#numbers === undefined && this.counts.integral + this.counts.fractional > 0;
+      out.categorical = { buckets: buckets.slice(0, CATEGORY_CAP), approximate: (this.#text?.approximate ?? false) || numbersLost || buckets.length > CATEGORY_CAP };
+    }
+    return out;
+  }
+
+  save(): AccumulatorState {
+    const parts: Record<string, AccumulatorState> = {};
+    if (this.#sum !== undefined) {
+      parts.sum = this.#sum.save();
+      parts.squares = this.#squares!.save();
+      parts.sketch = this.#sketch!.save();
+    }
+    if (this.#numberSketch !== undefined) parts.numberSketch = this.#numberSketch.save();
+    if (this.#text !== undefined) {
+      parts.text = this.#text.save();
+      parts.textDistinct = this.#textDistinct!.save();
+    }
+    const numbers = this.#numbers === undefined ? undefined : [...this.#numbers].sort(([a], [b]) => a - b);
+    const arrays: AccumulatorState['arrays'] = { counts: Float64Array.of(this.occurrences, this.counts.fractional, this.counts.integral, this.counts.boolean, this.counts.string) };
+    if (numbers !== undefined) {
+      arrays.numberValues = Float64Array.from(numbers, ([x]) => x);
+      arrays.numberCounts = Float64Array.from(numbers, ([, c]) => c);
+    }
+    return {
+      kind: FEATURE_KIND,
+      version: FEATURE_VERSION,
+      meta: { name: this.name, min: this.#sum === undefined ? null : this.#min, max: this.#sum === undefined ? null : this.#max },
+      arrays,
+      parts,
+    };
+  }
+
+  static load(state: AccumulatorState): FeatureProfile {
+    expectState(state, FEATURE_KIND, FEATURE_VERSION);
+    const meta = state.meta as { name?: unknown; min?: unknown; max?: unknown } | null;
+    if (typeof meta?.name !== 'string') throw new InputError('state: a feature profile has no name');
+    const profile = new FeatureProfile(meta.name);
+    const counts = stateArray(state, 'counts', Float64Array);
+    if (counts.length !== 5) throw new InputError('state: a feature profile has no type counts');
+    profile.occurrences = counts[0]!;
+    profile.counts.fractional = counts[1]!;
+    profile.counts.integral = counts[2]!;
+    profile.counts.boolean = counts[3]!;
+    profile.counts.string = counts[4]!;
+    const parts = state.parts ?? {};
+    if (parts.sum && parts.squares && parts.sketch) {
+      if (typeof meta.min !== 'number' || typeof meta.max !== 'number') throw new InputError('state: a numeric feature profile lacks min or max');
+      profile.#sum = ExactSum.load(parts.sum);
+      profile.#squares = ExactSum.load(parts.squares);
+      profile.#sketch = KllSketch.load(parts.sketch);
+      profile.#min = meta.min;
+      profile.#max = meta.max;
+    }
+    if (parts.numberSketch) {
+      profile.#numbers = undefined;
+      profile.#numberSketch = HyperLogLog.load(parts.numberSketch);
+    } else {
+      const values = stateArray(state, 'numberValues', Float64Array);
+      const numberCounts = stateArray(state, 'numberCounts', Float64Array);
+      if (values.length !== numberCounts.length || values.length > CATEGORY_CAP) throw new InputError('state: a feature profile has a bad numeric value table');
+      values.forEach((x, i) => profile.#numbers!.set(x, numberCounts[i]!));
+    }
+    if (parts.text && parts.textDistinct) {
+      profile.#text = CategoryTable.load(parts.text);
+      profile.#textDistinct = DistinctCounter.load(parts.textDistinct);
+    }
+    return profile;
+  }
+}

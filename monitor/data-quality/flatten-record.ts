@@ -1,0 +1,85 @@
+/**
+ * @module Flattens a JSON record into columns: nested objects with dotted names ({"a": {"b": 1}} gives "a.b"),
+ * arrays with their indices ({"v": [1, 2]} gives "v.0" and "v.1"). Empty objects and arrays give no column. Depth is
+ * capped (MAX_DEPTH): a value nested deeper stays one column holding its JSON text. Consecutive records with the
+ * same columns share one names array, so the profile resolves them once.
+ */
+
+/** Levels of nesting flattened; deeper values are kept as their JSON text. */
+export const MAX_DEPTH = 16;
+
+/** A flattened record. */
+export interface FlatRecord {
+  names: readonly string[];
+  values: unknown[];
+}
+
+export class RecordFlattener {
+  #last: string[] = [];
+
+  /** The columns of one record (an object, or an array as a record whose columns are its indices). */
+  flatten(record: object, skip?: (key: string) => boolean): FlatRecord {
+    if (!Array.isArray(record)) {
+      // The common case, an object of scalars: its keys are the names, no concatenation.
+      const keys = Object.keys(record);
+      const values = new Array<unknown>(keys.length);
+      let flat = true;
+      let skipped = false;
+      for (let i = 0; i < keys.length; i++) {
+        const v = (record as Record<string, unknown>)[keys[i]!];
+        if (v !== null && typeof v === 'object') {
+          flat = false;
+          break;
+        }
+        if (skip?.(keys[i]!)) skipped = true;
+        values[i] = v;
+      }
+      if (flat && !skipped) return { names: this.#share(keys), values };
+    }
+    const names: string[] = [];
+    const values: unknown[] = [];
+    walk(record, '', 0, names, values, skip);
+    return { names: this.#share(names), values };
+  }
+
+  #share(names: string[]): readonly string[] {
+    const last = this.#last;
+    if (last.length === names.length) {
+      let same = true;
+      for (let i = 0; i < names.length; i++) {
+        if (last[i] !== names[i]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return last;
+    }
+    this.#last = names;
+    return names;
+  }
+}
+
+function walk(value: object, prefix: string, depth: number, names: string[], values: unknown[], skip?: (key: string) => boolean): void {
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) visit(value[i], prefix === '' ? String(i) : `${prefix}.${i}`, depth, names, values);
+    return;
+  }
+  for (const key of Object.keys(value)) {
+    if (depth === 0 && skip?.(key)) continue;
+    visit((value as Record<string, unknown>)[key], prefix === '' ? key : `${prefix}.${key}`, depth, names, values);
+  }
+}
+
+function visit(v: unknown, name: string, depth: number, names: string[], values: unknown[]): void {
+  if (v !== null && typeof v === 'object') {
+    if (depth + 1 >= MAX_DEPTH) {
+      names.push(name);
+      values.push(JSON.stringify(v));
+      return;
+    }
+    walk(v, name, depth + 1, names, values);
+    return;
+  }
+  names.push(name);
+  values.push(v);
+}

@@ -1,0 +1,324 @@
+/**
+ * @module Deequ's deterministic KLL quantile sketch (`QuantileNonSample` with `NonSampleCompactor`s), the sketch the
+ * SageMaker data-quality analyzer stores in statistics.json, reproduced operation for operation so that a sketch read
+ * from a SageMaker baseline and one built here answer rank queries the same way.
+ *
+ * Semantics (awslabs/deequ, src/main/scala/com/amazon/deequ/analyzers/, commit 0b8cea54):
+ * - Levels ("compactors") 0, 1, 2...; an item kept at level h stands for 2^h values.
+ * - Capacity of level h (h counted from the bottom, as `QuantileNonSample.capacity` is called):
+ *   `2 * (ceil(k * c^h / 2) + 1)`: 2050, 1314, 842... for k = 2048, c = 0.64, never below 4.
+ * - update(x) appends x to level 0; when the items held exceed the summed capacity, the lowest level at or over its
+ *   capacity is compacted once (and a level is added on top when needed).
+ * - Compaction of a level: of its n items, the first n − (n mod 2) (in insertion order) are sorted, and every other
+ *   one from `offset` (0 or 1) moves up one level; an odd last item stays. The offset of a level flips before its
+ *   2nd, 4th, 6th... compaction (offsets 0, 1, 1, 0, 0, 1, 1, ...): there is no randomness.
+ * - merge appends the other sketch's levels to this one's, level by level, then compacts while the items held are at
+ *   least the summed capacity. Compactors keep their own offset state; a sketch rebuilt from statistics.json `data`
+ *   starts every compactor afresh (Deequ's `reconstruct`).
+ * - rank(x) is the weight of items <= x, rankExclusive(x) of items < x (IEEE comparisons). Values are stored with
+ *   -0 turned into +0: Deequ sorts -0 first (Java's Double.compare) but no rank, bucket or JSON output can tell the
+ *   two apart, so the sketches answer identically.
+ * Deequ publishes no error bound; kll-sketch.test.ts measures it (docs/data-quality.md quotes the figures).
+ */
+import type { AccumulatorState } from '../state/accumulator-state.ts';
+import { expectState, stateArray } from '../state/accumulator-state.ts';
+import { InputError } from '../errors.ts';
+import { sortNumbers } from './sort-numbers.ts';
+
+/** Deequ's KLLSketch.DEFAULT_SKETCH_SIZE: the `k` SageMaker writes. */
+export const KLL_SKETCH_SIZE = 2048;
+/** Deequ's KLLSketch.DEFAULT_SHRINKING_FACTOR: the `c` SageMaker writes. */
+export const KLL_SHRINKING_FACTOR = 0.64;
+/** SageMaker materialises the distribution in 10 buckets ("You can't change this"). */
+export const KLL_BUCKET_COUNT = 10;
+
+export const KLL_KIND = 'kll';
+export const KLL_VERSION = 1;
+
+/** One equal-width bucket of the distribution, as statistics.json writes it. */
+export interface KllBucket {
+  lower_bound: number;
+  upper_bound: number;
+  count: number;
+}
+
+/** The `sketch` object of statistics.json. */
+export interface KllSketchJson {
+  parameters: { c: number; k: number };
+  data: number[][];
+}
+
+const INITIAL_LEVEL_SIZE = 64;
+
+export class KllSketch {
+  readonly sketchSize: number;
+  readonly shrinkingFactor: number;
+  /** Level buffers (grown by doubling); only the first #lengths[h] slots are items. */
+  #buffers: Float64Array[] = [];
+  #lengths: number[] = [];
+  /** NonSampleCompactor.numOfCompress and .offset per level. */
+  #compressions: number[] = [];
+  #offsets: number[] = [];
+  /** QuantileNonSample.compactorActualSize and .compactorTotalSize. */
+  #itemCount = 0;
+  #capacityTotal = 0;
+
+  constructor(sketchSize = KLL_SKETCH_SIZE, shrinkingFactor = KLL_SHRINKING_FACTOR) {
+    if (!Number.isInteger(sketchSize) || sketchSize < 2) throw new RangeError(`kll: sketch size ${sketchSize} is not an integer >= 2`);
+    if (!(shrinkingFactor > 0 && shrinkingFactor <= 1)) throw new RangeError(`kll: shrinking factor ${shrinkingFactor} is not in (0, 1]`);
+    this.sketchSize = sketchSize;
+    this.shrinkingFactor = shrinkingFactor;
+    this.#expand();
+  }
+
+  /** Level h's capacity, exactly as QuantileNonSample.capacity computes it. */
+  capacity(height: number): number {
+    return 2 * (Math.ceil((this.sketchSize * Math.pow(this.shrinkingFactor, height)) / 2) + 1);
+  }
+
+  /** Number of levels (compactors). */
+  get levelCount(): number {
+    return this.#buffers.length;
+  }
+
+  /** Items held over all levels. */
+  get itemCount(): number {
+    return this.#itemCount;
+  }
+
+  /** Values summarised: the total weight, Σ items of level h × 2^h. */
+  count(): number {
+    let n = 0;
+    for (let h = 0; h < this.#lengths.length; h++) n += this.#lengths[h]! * 2 ** h;
+    return n;
+  }
+
+  /** Adds one value (callers pass finite numbers; the profile never feeds NaN). */
+  update(value: number): void {
+    // -0 becomes +0: the two are one value to every rank query and in JSON, and the sort needs no tie rule.
+    this.#push(0, value + 0);
+    this.#itemCount++;
+    if (this.#itemCount > this.#capacityTotal) this.#condense();
+  }
+
+  /** Folds another sketch (same k and c) into this one; `other` is not changed. */
+  merge(other: KllSketch): void {
+    if (other.sketchSize !== this.sketchSize || other.shrinkingFactor !== this.shrinkingFactor) {
+      throw new RangeError(`kll: cannot merge a sketch with k=${other.sketchSize}, c=${other.shrinkingFactor} into one with k=${this.sketchSize}, c=${this.shrinkingFactor}`);
+    }
+    while (this.#buffers.length < other.#buffers.length) this.#expand();
+    for (let h = 0; h < other.#buffers.length; h++) {
+      const theirs = other.#buffers[h]!;
+      const n = other.#lengths[h]!;
+      for (let i = 0; i < n; i++) this.#push(h, theirs[i]!);
+    }
+    this.#itemCount = this.#countItems();
+    while (this.#itemCount >= this.#capacityTotal) this.#condense();
+  }
+
+  /** Weight of the items <= x (Deequ's getRank). */
+  rank(x: number): number {
+    let rank = 0;
+    for (let h = 0; h < this.#buffers.length; h++) {
+      const buffer = this.#buffers[h]!;
+      const n = this.#lengths[h]!;
+      let hits = 0;
+      for (let i = 0; i < n; i++) if (!(buffer[i]! > x)) hits++;
+      rank += hits * 2 ** h;
+    }
+    return rank;
+  }
+
+  /** Weight of the items < x (Deequ's getRankExclusive). */
+  rankExclusive(x: number): number {
+    let rank = 0;
+    for (let h = 0; h < this.#buffers.length; h++) {
+      const buffer = this.#buffers[h]!;
+      const n = this.#lengths[h]!;
+      let hits = 0;
+      for (let i = 0; i < n; i++) if (buffer[i]! < x) hits++;
+      rank += hits * 2 ** h;
+    }
+    return rank;
+  }
+
+  /**
+   * The sketch's step CDF: its distinct item values in increasing order, each with the weight of the items <= it
+   * (Deequ's getRankMap; -0 and +0 are one value). The last weight is count().
+   */
+  cdf(): { values: Float64Array; ranks: Float64Array } {
+    const items = new Float64Array(this.#itemCount);
+    const weights = new Float64Array(this.#itemCount);
+    let k = 0;
+    for (let h = 0; h < this.#buffers.length; h++) {
+      const buffer = this.#buffers[h]!;
+      for (let i = 0; i < this.#lengths[h]!; i++) {
+        items[k] = buffer[i]!;
+        weights[k++] = 2 ** h;
+      }
+    }
+    const order = Array.from({ length: k }, (_, i) => i).sort((a, b) => items[a]! - items[b]!);
+    const values: number[] = [];
+    const ranks: number[] = [];
+    let running = 0;
+    for (const i of order) {
+      running += weights[i]!;
+      const v = items[i]! === 0 ? 0 : items[i]!;
+      if (values.length > 0 && values[values.length - 1] === v) ranks[ranks.length - 1] = running;
+      else {
+        values.push(v);
+        ranks.push(running);
+      }
+    }
+    return { values: Float64Array.from(values), ranks: Float64Array.from(ranks) };
+  }
+
+  /** The value at normalised rank q in [0, 1]: the smallest item whose inclusive rank reaches q · count(). */
+  quantile(q: number): number {
+    const { values, ranks } = this.cdf();
+    if (values.length === 0) return NaN;
+    const target = Math.min(1, Math.max(0, q)) * ranks[ranks.length - 1]!;
+    for (let i = 0; i < values.length; i++) if (ranks[i]! >= target) return values[i]!;
+    return values[values.length - 1]!;
+  }
+
+  /**
+   * `count` equal-width buckets over [min, max] as KLLSketch.computeMetricFrom makes them: bounds
+   * `min + (max − min) · i / count`; a bucket's count is rankExclusive(upper) − rankExclusive(lower), the last one's
+   * rank(upper) − rankExclusive(lower), so only the last bucket includes its upper bound.
+   */
+  buckets(min: number, max: number, count = KLL_BUCKET_COUNT): KllBucket[] {
+    const out: KllBucket[] = [];
+    for (let i = 0; i < count; i++) {
+      const lower = min + ((max - min) * i) / count;
+      const upper = min + ((max - min) * (i + 1)) / count;
+      const below = this.rankExclusive(lower);
+      out.push({ lower_bound: lower, upper_bound: upper, count: (i === count - 1 ? this.rank(upper) : this.rankExclusive(upper)) - below });
+    }
+    return out;
+  }
+
+  /** The levels' items, level 0 first, in their stored order (Deequ's getCompactorItems: statistics.json `data`). */
+  levels(): number[][] {
+    return this.#buffers.map((b, h) => Array.from(b.subarray(0, this.#lengths[h])));
+  }
+
+  /** The `sketch` object of statistics.json. */
+  toJson(): KllSketchJson {
+    return { parameters: { c: this.shrinkingFactor, k: this.sketchSize }, data: this.levels() };
+  }
+
+  /**
+   * Rebuilds a sketch from statistics.json `data` (levels of finite numbers) the way Deequ's `reconstruct` does:
+   * same items per level, every compactor's offset state fresh.
+   */
+  static fromLevels(data: readonly (readonly number[])[], sketchSize = KLL_SKETCH_SIZE, shrinkingFactor = KLL_SHRINKING_FACTOR): KllSketch {
+    const sketch = new KllSketch(sketchSize, shrinkingFactor);
+    while (sketch.#buffers.length < data.length) sketch.#expand();
+    data.forEach((level, h) => {
+      for (const v of level) sketch.#push(h, v + 0);
+    });
+    sketch.#itemCount = sketch.#countItems();
+    return sketch;
+  }
+
+  /** A copy with the same items and compactor state. */
+  clone(): KllSketch {
+    return KllSketch.load(this.save());
+  }
+
+  save(): AccumulatorState {
+    const lengths = Int32Array.from(this.#lengths);
+    const items = new Float64Array(this.#itemCount);
+    let k = 0;
+    this.#buffers.forEach((b, h) => {
+      items.set(b.subarray(0, this.#lengths[h]), k);
+      k += this.#lengths[h]!;
+    });
+    return {
+      kind: KLL_KIND,
+      version: KLL_VERSION,
+      meta: { k: this.sketchSize, c: this.shrinkingFactor },
+      arrays: { lengths, items, compressions: Int32Array.from(this.#compressions), offsets: Int32Array.from(this.#offsets) },
+    };
+  }
+
+  static load(state: AccumulatorState): KllSketch {
+    expectState(state, KLL_KIND, KLL_VERSION);
+    const meta = state.meta as { k?: unknown; c?: unknown } | null;
+    if (typeof meta?.k !== 'number' || typeof meta.c !== 'number') throw new InputError('state: kll state has no numeric k and c');
+    const lengths = stateArray(state, 'lengths', Int32Array);
+    const items = stateArray(state, 'items', Float64Array);
+    const compressions = stateArray(state, 'compressions', Int32Array);
+    const offsets = stateArray(state, 'offsets', Int32Array);
+    const levels = lengths.length;
+    if (levels < 1 || compressions.length !== levels || offsets.length !== levels || lengths.reduce((a, b) => a + b, 0) !== items.length || lengths.some((n) => n < 0)) {
+      throw new InputError('state: kll state arrays do not agree in size');
+    }
+    const sketch = new KllSketch(meta.k, meta.c);
+    while (sketch.#buffers.length < levels) sketch.#expand();
+    let k = 0;
+    for (let h = 0; h < levels; h++) {
+      for (let i = 0; i < lengths[h]!; i++) sketch.#push(h, items[k++]!);
+      sketch.#compressions[h] = compressions[h]!;
+      sketch.#offsets[h] = offsets[h]! === 1 ? 1 : 0;
+    }
+    sketch.#itemCount = items.length;
+    return sketch;
+  }
+
+  #expand(): void {
+    const h = this.#buffers.length;
+    this.#buffers.push(new Float64Array(Math.min(INITIAL_LEVEL_SIZE, this.capacity(h) + 1)));
+    this.#lengths.push(0);
+    this.#compressions.push(0);
+    this.#offsets.push(0);
+    this.#capacityTotal += this.capacity(h);
+  }
+
+  #push(h: number, value: number): void {
+    let buffer = this.#buffers[h]!;
+    const n = this.#lengths[h]!;
+    if (n === buffer.length) {
+      const grown = new Float64Array(buffer.length * 2);
+      grown.set(buffer);
+      this.#buffers[h] = buffer = grown;
+    }
+    buffer[n] = value;
+    this.#lengths[h] = n + 1;
+  }
+
+  #countItems(): number {
+    let n = 0;
+    for (const length of this.#lengths) n += length;
+    return n;
+  }
+
+  /** QuantileNonSample.condense: compact the lowest level at or over its capacity, once. */
+  #condense(): void {
+    for (let h = 0; h < this.#buffers.length; h++) {
+      if (this.#lengths[h]! >= this.capacity(h)) {
+        if (h + 1 >= this.#buffers.length) this.#expand();
+        this.#compact(h);
+        this.#itemCount = this.#countItems();
+        return;
+      }
+    }
+  }
+
+  /** NonSampleCompactor.compact, with its output appended to level h + 1. */
+  #compact(h: number): void {
+    const buffer = this.#buffers[h]!;
+    const items = this.#lengths[h]!;
+    const even = items - (items % 2);
+    if (this.#compressions[h]! % 2 === 1) this.#offsets[h] = 1 - this.#offsets[h]!;
+    sortNumbers(buffer, even);
+    for (let i = this.#offsets[h]!; i < even; i += 2) this.#push(h + 1, buffer[i]!);
+    // The odd last item (in insertion order; the sort left index `even` alone) stays.
+    if (items % 2 === 1) {
+      buffer[0] = buffer[even]!;
+      this.#lengths[h] = 1;
+    } else this.#lengths[h] = 0;
+    this.#compressions[h]!++;
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * @module A data-quality run as a list of named stages: prepare (the baseline statistics and constraints read and
+ * checked before the first record), scan (every record of every request a row of the profile, on one thread or
+ * many), the shared error gate, judge (the profile against the baseline: types, completeness, drift, columns,
+ * domains), the report files in SageMaker's data-quality schema, the built-in analyzer's CloudWatch metrics, and the
+ * one run-report writer. A failed run still writes its run report and page.
+ */
+import type { MonitorConfig } from '../config/load-config.ts';
+import { dataQualityResult, type DataQualityResult } from '../data-quality/analysis.ts';
+import { dataQualitySection } from '../data-quality/run-report-section.ts';
+import { OutputError } from '../errors.ts';
+import { defaultNamespace } from '../publish/cloudwatch-api.ts';
+import { publishMetricList } from '../publish/publish-metrics.ts';
+import { buildRunReport } from '../report/build-run-report.ts';
+import { writeJson } from '../report/json-file.ts';
+import { REPORT_FILES } from '../report/report-files.ts';
+import { writeRunReport } from '../report/write-run-report.ts';
+import type { Storage } from '../storage/storage.ts';
+import { failedRun } from './failed-run.ts';
+import { gateInputErrors } from './gate-input-errors.ts';
+import { completed, type RunOutcome } from './outcome.ts';
+import { ignoredSettings, prepareDataQuality, type PreparedDataQualityRun } from './prepare-data-quality.ts';
+import { RunContext, type RunDeps } from './run-context.ts';
+import { scanDataQuality, type DataQualityScan } from './scan-data-quality.ts';
+
+/** What a caller composing its own command on a run may ask for (suggest-baseline writes the suggestion). */
+export interface DataQualityHooks {
+  /** Sees the window's result before the files are written. */
+  onResult?(result: DataQualityResult): void;
+}
+
+/** Writes statistics.json and constraint_violations.json; returns where each went. */
+async function writeDataQualityFiles(output: Storage, result: DataQualityResult): Promise<Record<string, string>> {
+  try {
+    return {
+      statistics: await writeJson(output, REPORT_FILES.statistics, result.statistics),
+      constraint_violations: await writeJson(output, REPORT_FILES.violations, { violations: result.checks.violations }),
+    };
+  } catch (error) {
+    throw new OutputError(`output: cannot write the report files to ${output.location} (${(error as Error).message})`, { cause: error });
+  }
+}
+
+/** The profile against the baseline, after the error gate. */
+function judgeDataQuality(ctx: RunContext, prepared: PreparedDataQualityRun, scan: DataQualityScan): DataQualityResult {
+  const { config } = ctx;
+  gateInputErrors({ tally: ctx.tally, capture: scan.capture, limit: config.maxInputErrorRate });
+  return dataQualityResult(scan.profile, { statistics: prepared.statistics, constraints: prepared.constraints, config: prepared.config, rows: prepared.rows });
+}
+
+export async function runDataQuality(config: MonitorConfig, deps: RunDeps, hooks: DataQualityHooks = {}): Promise<RunOutcome> {
+  const ctx = new RunContext(config, deps);
+  let output: Storage | undefined;
+  try {
+    const prepared = await ctx.stage('validate', () => prepareDataQuality(ctx));
+    output = prepared.output;
+    const scan = await ctx.stage('capture', () => scanDataQuality(ctx, prepared));
+    const result = await ctx.stage('verdict', () => judgeDataQuality(ctx, prepared, scan));
+    hooks.onResult?.(result);
+    const evaluationTime = deps.now();
+    const outputs = await ctx.stage('write_reports', () => writeDataQualityFiles(prepared.output, result));
+    const namespace = config.cloudwatch.namespace ?? defaultNamespace('DATA_QUALITY', config.endpointName);
+    const publish = await ctx.stage('publish', () => publishMetricList(config, result.metrics, namespace, deps, evaluationTime));
+    const violations = result.checks.violations;
+    const end = completed(violations.length);
+    ctx.finish();
+    const dataQuality = dataQualitySection({
+      summary: result.summary,
+      checks: result.checks,
+      config: prepared.config,
+      statistics: prepared.statistics,
+      constraints: prepared.constraints,
+      ignoredSettings: ignoredSettings(config),
+    });
+    const report = buildRunReport({ config, analysisType: 'DATA_QUALITY', ...end, capture: scan.capture, tally: ctx.tally, dataQuality, outputs, publish, timings: ctx.timings, evaluationTime });
+    const page = { summary: result.summary, checks: result.checks.features, baseline: prepared.statistics };
+    await writeRunReport(prepared.output, report, { dataQuality: page }, deps.log);
+    return { ...end, report };
+  } catch (error) {
+    return failedRun(ctx, error, output, { analysisType: 'DATA_QUALITY' });
+  }
+}

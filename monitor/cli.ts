@@ -89,6 +89,7 @@ async function writeMessage(file: string, message: string, log: Logger): Promise
 /** Runs the monitoring job (or `suggest-baseline`) with the given arguments and environment; resolves with the exit code. */
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   if (argv[0] === 'suggest-baseline') return suggestMain(argv.slice(1), env);
+  if (argv[0] === 'history') return (await import('./history/history-main.ts')).historyMain(argv.slice(1), env);
   const parsed = await commandParser(
     argv,
     'mpm-monitor',

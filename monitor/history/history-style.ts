@@ -18,7 +18,7 @@ const HISTORY_RULES = [
   `ul.legend i.dot{width:8px;height:8px;border:0;border-radius:50%;background:var(--fail)}ul.legend i.cell{width:10px;height:10px;border:0;background:var(--ok)}`,
   `ul.legend i.cell.violations{background:var(--warn)}ul.legend i.cell.failed{background:var(--fail)}ul.legend i.cell.missing{background:var(--track)}`,
   `nav.series ul{margin:6px 0;padding-left:18px}section.series{margin-top:28px}section.series>h2{font-size:1.3rem}svg.strip{display:block;width:160px;max-width:100%;height:12px}`,
-  `tr.superseded td,tr.superseded th{color:var(--muted)}table.runs .badge{white-space:nowrap;margin-left:0}table.runs th span.why{display:block;font-weight:400}`,
+  `tr.superseded td,tr.superseded th{color:var(--muted)}table.runs .badge{white-space:nowrap;margin-left:0}table.runs th span.why{display:block;font-weight:400}table.features td span.why{display:block}`,
   `ul.violations ul{margin:4px 0 0;padding-left:18px;font-size:.9rem}ul.violations ul li{border:0;padding:1px 0;margin:0}`,
 ].join('\n');
 

@@ -70,10 +70,11 @@ export function renderFeatureTable(data: SeriesData): string {
   features.sort((a, b) => b.driftViolations - a.driftViolations || others(b) - others(a) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const rows = features.slice(0, TABLE_CAPS.features).map((f) => {
     const checks = [...f.checks.entries()].filter(([c]) => c !== 'baseline_drift_check').map(([c, n]) => `${c} ${formatCount(n)}`);
+    const driftRun = f.lastDriftRun === null ? undefined : data.runs[f.lastDriftRun];
     const drift =
-      f.lastDrift === null
+      f.lastDrift === null || !driftRun
         ? ''
-        : ` <span class="why">last distance ${formatMetric(f.lastDrift)}${f.lastDriftThreshold === null ? '' : ` > ${formatMetric(f.lastDriftThreshold)}`} (${escapeHtml(formatWindow(data.runs[f.lastDriftRun!]!.start, data.runs[f.lastDriftRun!]!.end))})</span>`;
+        : `<span class="why" title="${escapeHtml(`${formatWindow(driftRun.start, driftRun.end)} UTC`)}">last ${formatMetric(f.lastDrift)}${f.lastDriftThreshold === null ? '' : ` &gt; ${formatMetric(f.lastDriftThreshold)}`}</span>`;
     return (
       `<tr data-feature="${escapeHtml(f.name)}"><th scope="row" class="mono">${escapeHtml(shorten(f.name, 60))}</th><td>${escapeHtml(f.type ?? '–')}</td>` +
       `<td class="num" data-field="runs">${formatCount(f.runs)}</td>` +
@@ -135,7 +136,7 @@ export function renderViolations(data: SeriesData): string {
   return (
     `<h3>Violations</h3><div class="table-scroll"><table class="violation-counts"><thead><tr><th>Metric or feature</th><th>Check</th><th class="num">Runs</th><th class="num">Last window (UTC)</th></tr></thead>` +
     `<tbody>${counts.join('')}</tbody></table></div>${moreCounts}<h3>Latest violations</h3><ul class="violations">${items.join('')}</ul>` +
-    `<p class="note">The latest ${byRun.size} runs with violations (newest first); each run's constraint_violations.json and the Parquet table have them all.</p>`
+    `<p class="note">${byRun.size === 1 ? 'The latest run with violations' : `The latest ${byRun.size} runs with violations (newest first)`}; each run's constraint_violations.json and the Parquet table have them all.</p>`
   );
 }
 

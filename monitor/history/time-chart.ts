@@ -102,10 +102,18 @@ function segments<T extends { start: number }>(points: T[], cadence: number): T[
 function yDomain(chart: TimeChart, points: ChartPoint[], estimates: ChartPoint[]): { domain: [number, number]; ticks: number[] } {
   if (chart.yRange) return { domain: [chart.yRange[0], chart.yRange[1]], ticks: niceTicks(chart.yRange[0], chart.yRange[1], 4) };
   const values: number[] = [];
-  for (const p of [...points, ...estimates]) for (const v of [p.value, p.lo, p.hi, p.threshold]) if (v !== null && Number.isFinite(v)) values.push(v);
-  for (const r of chart.reference ?? []) if (Number.isFinite(r.value)) values.push(r.value);
+  const centres: number[] = [];
+  for (const p of [...points, ...estimates]) {
+    for (const v of [p.value, p.threshold]) if (v !== null && Number.isFinite(v)) centres.push(v);
+    for (const v of [p.lo, p.hi]) if (v !== null && Number.isFinite(v)) values.push(v);
+  }
+  for (const r of chart.reference ?? []) if (Number.isFinite(r.value)) centres.push(r.value);
+  values.push(...centres);
+  // A metric whose values all lie in [0, 1] (a rate, a share) keeps that range: its bands are cut at 0 and 1.
+  const unit = centres.length > 0 && centres.every((v) => v >= 0 && v <= 1);
   let min = values.length ? Math.min(...values) : 0;
   let max = values.length ? Math.max(...values) : 1;
+  if (unit) ((min = Math.max(0, min)), (max = Math.min(1, max)));
   if (min === max) {
     const pad = Math.abs(min) > 0 ? Math.abs(min) * 0.05 : 0.5;
     min -= pad;
@@ -114,8 +122,9 @@ function yDomain(chart: TimeChart, points: ChartPoint[], estimates: ChartPoint[]
   const rough = niceTicks(min, max, 4);
   const step = rough.length > 1 ? rough[1]! - rough[0]! : max - min;
   // Round the ends out to the tick step, so the outermost points do not sit on the frame, and tick every step.
-  const low = Math.floor(min / step) * step;
-  const high = Math.ceil(max / step) * step;
+  let low = Math.floor(min / step) * step;
+  let high = Math.ceil(max / step) * step;
+  if (unit) ((low = Math.max(0, low)), (high = Math.min(1, high)));
   const ticks: number[] = [];
   for (let i = 0; low + i * step <= high + step * 1e-9; i++) ticks.push(Number((low + i * step).toPrecision(12)));
   return { domain: [low, high], ticks };
@@ -132,7 +141,9 @@ export function renderTimeChart(chart: TimeChart): { svg: string; legend: string
   const { domain, ticks: yTicks } = yDomain(chart, main.points, est.points);
   const [t0, t1] = chart.domain[1] > chart.domain[0] ? chart.domain : [chart.domain[0] - 1_800_000, chart.domain[0] + 1_800_000];
   const sx = scale([t0, t1], [BOX.left, BOX.left + BOX.width]);
-  const sy = scale(domain, [BOX.top + BOX.height, BOX.top]);
+  const sy0 = scale(domain, [BOX.top + BOX.height, BOX.top]);
+  // Bands may reach past the range (a share's value ± std beyond 1): they are cut at the frame.
+  const sy = (v: number): number => sy0(Math.min(domain[1], Math.max(domain[0], v)));
   const bottom = BOX.top + BOX.height;
   const parts: string[] = [];
 

@@ -10,7 +10,7 @@ const NUMBER = '([-+]?(?:\\d+\\.?\\d*|\\.\\d+)(?:[eE][-+]?\\d+)?)';
 const DISTANCE = new RegExp(`distance:\\s*${NUMBER}\\s+exceeds\\s+[a-z ]*threshold:\\s*${NUMBER}`, 'i');
 const VALUE = new RegExp(`^\\s*Value:\\s*${NUMBER}\\s+does not meet`, 'i');
 const TYPE_MATCH = new RegExp(`Expected match:\\s*${NUMBER}%.*Observed:\\s*Only\\s+${NUMBER}%`, 'is');
-const METRIC_WITH = new RegExp(`^Metric \\S+ with ${NUMBER}(?: \\(± ${NUMBER}\\))? was \\S+ ${NUMBER}`);
+const METRIC_WITH = new RegExp(`^Metric \\S+ with ${NUMBER}(?: \\(± ${NUMBER}\\)| \\+/- ${NUMBER})? was \\S+ ${NUMBER}`);
 
 /** The value and threshold a description states, or nulls. Reads at most the first 2,000 characters. */
 export function numbersInDescription(description: string): { value: number | null; threshold: number | null } {
@@ -22,6 +22,6 @@ export function numbersInDescription(description: string): { value: number | nul
   const value = VALUE.exec(text);
   if (value) return { value: Number(value[1]), threshold: null };
   const metric = METRIC_WITH.exec(text);
-  if (metric) return { value: Number(metric[1]), threshold: Number(metric[3]) };
+  if (metric) return { value: Number(metric[1]), threshold: Number(metric[4]) };
   return { value: null, threshold: null };
 }

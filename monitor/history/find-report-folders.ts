@@ -5,6 +5,7 @@
  * concurrently. Day and hour folders that end before `from` are not listed at all: a run judges a window before the
  * time it runs, so nothing in them can be at or after `from`.
  */
+import { ConfigError } from '../errors.ts';
 import { partitionSpan } from '../ingest/walk.ts';
 import type { Storage, StorageListing } from '../storage/storage.ts';
 import type { HistoryIssues } from './history-issues.ts';
@@ -28,6 +29,8 @@ export async function* findReportFolders(storage: Storage, options: FindOptions)
   try {
     root = await storage.listChildren('');
   } catch (error) {
+    // A configuration problem (no region, a bad endpoint) is the user's to fix, not a folder to skip.
+    if (error instanceof ConfigError) throw error;
     options.issues.add('not_listable', '(the source itself)', (error as Error).message);
     return;
   }

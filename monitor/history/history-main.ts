@@ -33,9 +33,19 @@ function stringFlag(flag: string, value: unknown): string | undefined {
   return value;
 }
 
+/** Where the command writes: the summary to `stdout`, the log and errors to `stderr` (default: the process's). */
+export interface HistoryIo {
+  stdout?: NodeJS.WritableStream;
+  stderr?: NodeJS.WritableStream;
+}
+
 /** Runs `mpm-monitor history` with the arguments after "history"; resolves with the exit code. */
-export async function historyMain(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const parsed = await yargs(argv)
+export async function historyMain(argv: string[], env: NodeJS.ProcessEnv = process.env, io: HistoryIo = {}): Promise<number> {
+  const stdout = io.stdout ?? process.stdout;
+  const stderr = io.stderr;
+  let parsed;
+  try {
+    parsed = await yargs(argv)
     .scriptName('mpm-monitor history')
     .usage(
       '$0 --source <folder or s3://prefix> --output-path <folder or s3://prefix> [options]\n\n' +
@@ -65,19 +75,19 @@ export async function historyMain(argv: string[], env: NodeJS.ProcessEnv = proce
     .alias('help', 'h')
     .exitProcess(false)
     .fail((message, error) => {
-      throw error ?? new ConfigError(`config: ${message}`);
+      throw error ?? new ConfigError(`config: ${message}; see mpm-monitor history --help`);
     })
     .wrap(Math.min(120, process.stdout.columns || 120))
-    .parseAsync()
-    .catch((error: unknown) => error as Error);
-  if (parsed instanceof Error) {
-    process.stderr.write(`${parsed.message}\n`);
-    return parsed instanceof MonitorError ? parsed.exitCode : 2;
+    .parseAsync();
+  } catch (error) {
+    // yargs reports a bad command line by throwing, synchronously or not.
+    (stderr ?? process.stderr).write(`${(error as Error).message}\n`);
+    return error instanceof MonitorError ? error.exitCode : 2;
   }
   if (parsed.help) return 0;
 
   const levelText = (parsed['log-level'] as string | undefined) ?? env.MPM_LOG_LEVEL ?? 'info';
-  const log = pino({ name: 'mpm-monitor history', level: LOG_LEVELS.includes(levelText) ? levelText : 'info', base: undefined }, pino.destination(2));
+  const log = pino({ name: 'mpm-monitor history', level: LOG_LEVELS.includes(levelText) ? levelText : 'info', base: undefined }, stderr ?? pino.destination(2));
   try {
     if (!LOG_LEVELS.includes(levelText)) throw new ConfigError(`config: --log-level ${showValue(levelText)} is not valid; expected one of ${LOG_LEVELS.join(', ')}`);
     const source = stringFlag('source', parsed.source);
@@ -103,7 +113,7 @@ export async function historyMain(argv: string[], env: NodeJS.ProcessEnv = proce
       throw new ConfigError(`config: --from ${showValue(parsed.from)} is not before --to ${showValue(parsed.to)}; expected an earlier --from`);
     }
     const result = await buildHistory(options, log);
-    process.stdout.write(
+    stdout.write(
       `history: ${result.runs} runs in ${result.series} series from ${result.folders} report folders` +
         `${result.filtered ? ` (${result.filtered} left out by the filters)` : ''}${result.problems ? `, ${result.problems} problems (listed on the page)` : ''}\n` +
         `  ${result.page.location} (${result.page.bytes} bytes)\n  ${result.table.location} (${result.rows} rows, ${result.table.bytes} bytes)\n`,

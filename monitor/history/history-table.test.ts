@@ -51,14 +51,16 @@ describe('rowsOfRun', () => {
       }),
     );
     expect(rows.map((r) => [r.kind, r.metric, r.window_start, r.value, r.status, r.synthetic])).toEqual([
+      ['run', 'violation_count', H(1), 2, null, false],
       ['metric', 'accuracy', H(1), 0.9, 'violated', false],
       ['estimate', 'accuracy', H(5), 0.88, 'pass', false],
       ['violation', 'accuracy', H(1), 0.9, 'violated', false],
       ['violation', 'mpm_synthetic_violation_test', H(1), -1, 'violated', true],
     ]);
-    expect(rows[0]).toMatchObject({ standard_deviation: 0.01, threshold: 0.91, comparison_operator: 'LessThanThreshold', run_status: 'CompletedWithViolations', item_count: 1000, ground_truth_coverage: 1000 / 1100 });
-    expect(rows[1]).toMatchObject({ standard_error: 0.006, lower: 0.862, upper: 0.898, window_end: H(6), run_path: 'ep/sched/2026/01/15/02' });
-    expect(rows[2]).toMatchObject({ check_type: 'LessThanThreshold', description: 'd', feature: null });
+    expect(rows[0]).toMatchObject({ description: 'm', feature: null });
+    expect(rows[1]).toMatchObject({ standard_deviation: 0.01, threshold: 0.91, comparison_operator: 'LessThanThreshold', run_status: 'CompletedWithViolations', item_count: 1000, ground_truth_coverage: 1000 / 1100 });
+    expect(rows[2]).toMatchObject({ standard_error: 0.006, lower: 0.862, upper: 0.898, window_end: H(6), run_path: 'ep/sched/2026/01/15/02' });
+    expect(rows[3]).toMatchObject({ check_type: 'LessThanThreshold', description: 'd', feature: null });
   });
 
   it('data quality: feature statistics, the drift a violation states, violations by feature', () => {
@@ -77,6 +79,7 @@ describe('rowsOfRun', () => {
       }),
     );
     expect(rows.map((r) => [r.kind, r.feature, r.metric, r.value, r.threshold, r.status])).toEqual([
+      ['run', null, 'violation_count', 2, null, null],
       ['feature', '__proto__', 'completeness', 0.9, null, 'violated'],
       ['feature', '__proto__', 'num_present', 9, null, null],
       ['feature', '__proto__', 'num_missing', 1, null, null],
@@ -102,15 +105,16 @@ describe('HistoryTableWriter', () => {
     const runs = 800;
     for (let i = 0; i < runs; i++) await writer.addRun(run({ path: `p/${i}`, window: { start: H(0) + i * 3_600_000, end: H(1) + i * 3_600_000 }, metrics, itemCount: i, evaluationTime: i % 2 ? null : H(0) }));
     const bytes = await writer.finish();
-    expect(writer.rowCount).toBe(runs * 50);
-    expect(runs * 50).toBeGreaterThan(2 * BATCH_ROWS);
+    expect(writer.rowCount).toBe(runs * 51);
+    expect(runs * 51).toBeGreaterThan(2 * BATCH_ROWS);
     const table = await readParquetTable(bytes);
-    expect(table.numRows).toBe(runs * 50);
+    expect(table.numRows).toBe(runs * 51);
     expect(table.schema.fields.map((f) => f.name)).toEqual(HISTORY_COLUMNS.map(([n]) => n));
     expect(table.schema.fields.map((f) => f.nullable)).toEqual(HISTORY_COLUMNS.map(([, , nullable]) => nullable));
-    const row = table.get(777 * 50 + 13)!.toJSON();
+    const row = table.get(777 * 51 + 14)!.toJSON();
     expect(row).toMatchObject({ run_path: 'p/777', metric: 'm13', value: 13 / 7, standard_deviation: 0.13, item_count: 777n, window_start: H(0) + 777 * 3_600_000, evaluation_time: null, status: null, synthetic: false });
-    expect(table.get(0)!.toJSON()).toMatchObject({ standard_deviation: null, evaluation_time: H(0) });
+    expect(table.get(0)!.toJSON()).toMatchObject({ kind: 'run', value: 0, description: 'm', evaluation_time: H(0) });
+    expect(table.get(1)!.toJSON()).toMatchObject({ kind: 'metric', standard_deviation: null });
   });
 
   it('an empty history still writes a table with every column', async () => {

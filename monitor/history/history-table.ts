@@ -75,8 +75,12 @@ interface RowFields {
 
 type Emit = (kind: string, metric: string, fields: RowFields) => void;
 
-/** Emits the rows of one run, in a fixed order: metrics, estimates, features, violations. */
+/**
+ * Emits the rows of one run, in a fixed order: the run's own row (kind "run": its violation count, its message),
+ * then metrics, estimates, features and violations. Every run has its run row, so a failed run is in the table too.
+ */
 function emitRows(run: RunRecord, emit: Emit): void {
+  emit('run', 'violation_count', { value: run.violations.length + run.violationsDropped, description: run.message });
   for (const m of run.metrics) {
     emit('metric', m.metric, { value: m.value, standard_deviation: m.standardDeviation, threshold: m.threshold, comparison_operator: m.operator, status: m.status });
   }

@@ -117,9 +117,15 @@ describe('renderHistoryPage', () => {
     const late = run(3, { path: 'ep/sched/late', evaluationTime: T0 + 9 * HOUR });
     // The later evaluation is read first (path order differs from evaluation order).
     const html = page([run(2), late, early, run(4)]);
-    expect(html).toMatch(/data-run="ep\/sched\/late" data-value="0\.83/);
-    expect(html).not.toContain('data-run="ep/sched/early" data-value');
-    expect(html).toMatch(/<tr data-run="ep\/sched\/early" class="superseded">/);
+    // Sorted by window then evaluation: run(2) is 0, early 1, late 2, run(4) 3. Markers exist for 0, 2 and 3 only.
+    expect(html).toMatch(/<tr data-run="ep\/sched\/early" data-i="1" class="superseded">/);
+    expect(html).toMatch(/<tr data-run="ep\/sched\/late" data-i="2">/);
+    const markers = [...html.matchAll(/<circle class="pt[^"]*"[^>]* data-i="(\d+)"><title>([^<]*)</g)].map((m) => [m[1], m[2]]);
+    expect(markers.filter(([, t]) => t!.includes('accuracy'))).toEqual([
+      ['0', '2026-01-01 02:00–03:00 UTC: accuracy 0.8200 ± 0.0100; alert if &lt; 0.7500 (pass)'],
+      ['2', '2026-01-01 03:00–04:00 UTC: accuracy 0.8300 ± 0.0100; alert if &lt; 0.7500 (pass)'],
+      ['3', '2026-01-01 04:00–05:00 UTC: accuracy 0.8400 ± 0.0100; alert if &lt; 0.7500 (pass)'],
+    ]);
     expect(html).toContain('3 (plus 1 earlier evaluations of the same windows, superseded)');
   });
 

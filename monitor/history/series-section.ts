@@ -60,7 +60,7 @@ function metricChart(data: SeriesData, name: string, id: string, domain: readonl
       hi: p.std === null ? null : p.value + p.std,
       threshold: p.threshold,
       status: p.status,
-      run: r.path,
+      run: p.run,
       tooltip: `${formatWindow(r.start, r.end)} UTC: ${name} ${formatMetric(p.value)}${p.std === null ? '' : ` ± ${formatMetric(p.std)}`}${judged(p.operator, p.threshold, p.status)}`,
     });
   }
@@ -74,7 +74,7 @@ function metricChart(data: SeriesData, name: string, id: string, domain: readonl
       hi: e.upper,
       threshold: null,
       status: e.status,
-      run: runs[e.run]!.path,
+      run: e.run,
       tooltip:
         `${formatWindow(e.start, e.end)} UTC: estimated ${name} ${formatMetric(e.value)}` +
         `${e.standardError === null ? '' : ` (standard error ${formatMetric(e.standardError)})`}` +
@@ -119,7 +119,7 @@ function coverageChart(data: SeriesData, domain: readonly [number, number], cade
       hi: null,
       threshold: null,
       status: null,
-      run: r.path,
+      run: r.index,
       tooltip: `${formatWindow(r.start, r.end)} UTC: coverage ${formatShare(r.coverage!)}${r.joined !== null && r.predictions !== null ? `, ${formatCount(r.joined)} of ${formatCount(r.predictions)} predictions joined a label` : ''}`,
     }));
   if (points.length === 0) return '';

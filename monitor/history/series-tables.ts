@@ -123,8 +123,8 @@ export function renderViolations(data: SeriesData): string {
       const compact = isOperator(v.checkType) && v.value !== null && v.threshold !== null;
       const text = compact ? `${formatMetric(v.value!)} ${OPERATORS[v.checkType as keyof typeof OPERATORS].symbol} ${formatMetric(v.threshold!)}` : shorten(v.description, 300);
       return (
-        `<li data-violation="${escapeHtml(v.subject ?? '')}"><span class="mono">${escapeHtml(shorten(v.subject ?? '(none)', 80))}</span> ${synthetic}${escapeHtml(text)} ` +
-        `<span class="mono why">${escapeHtml(shorten(v.checkType, 60))}</span></li>`
+        `<li data-violation="${escapeHtml(v.subject ?? '')}"><span class="mono">${escapeHtml(shorten(v.subject ?? '(none)', 80))}</span> ${synthetic}${escapeHtml(text)}` +
+        `${compact ? '' : ` <span class="mono why">${escapeHtml(shorten(v.checkType, 60))}</span>`}</li>`
       );
     });
     const more = list.length > shown.length ? `<li class="why">${formatCount(list.length - shown.length)} more in this run's constraint_violations.json</li>` : '';
@@ -150,7 +150,7 @@ export function renderRuns(runs: SeriesRun[]): string {
     const coverage = r.coverage === null ? '–' : `${formatShare(r.coverage)}${r.joined !== null && r.predictions !== null ? ` <span class="why">(${formatCount(r.joined)} of ${formatCount(r.predictions)})</span>` : ''}`;
     const note = [r.superseded ? 'superseded by a later evaluation of this window' : '', r.windowSource === 'folder' ? 'window from the folder path' : r.windowSource === 'evaluation_time' ? 'window from the evaluation time' : ''].filter(Boolean).join('; ');
     return (
-      `<tr data-run="${escapeHtml(r.path)}"${r.superseded ? ' class="superseded"' : ''}><th scope="row" class="num">${escapeHtml(formatWindow(r.start, r.end))}${note ? `<span class="why">${escapeHtml(note)}</span>` : ''}</th>` +
+      `<tr data-run="${escapeHtml(r.path)}" data-i="${r.index}"${r.superseded ? ' class="superseded"' : ''}><th scope="row" class="num">${escapeHtml(formatWindow(r.start, r.end))}${note ? `<span class="why">${escapeHtml(note)}</span>` : ''}</th>` +
       `<td><span class="badge ${tone}" data-field="status">${escapeHtml(words)}</span></td><td class="num" data-field="records">${r.itemCount === null ? '–' : formatCount(r.itemCount)}</td>` +
       `<td class="num" data-field="coverage">${coverage}</td><td class="num" data-field="violations">${formatCount(r.violationCount)}</td><td class="mono">${escapeHtml(shorten(r.path === '' ? '.' : r.path, 160))}</td></tr>`
     );

@@ -51,7 +51,7 @@ export function renderStatusTimeline(runs: SeriesRun[], missing: MissingWindow[]
         : `${formatWindow(first.start, last.end)} UTC: ${group.length} runs, ${group.filter((r) => r.status === 'CompletedWithViolations').length} with violations, ${group.filter((r) => r.status === 'Failed').length} failed`;
     parts.push(
       `<rect class="cell ${TONE[worst]}" x="${px(x0)}" y="${TOP}" width="${px(Math.max(1, x1 - x0 - (size === 1 ? 0.5 : 0)))}" height="${CELL_HEIGHT}"` +
-        `${group.length === 1 ? ` data-run="${escapeHtml(first.path)}"` : ''} data-status="${worst}"><title>${escapeHtml(tooltip)}</title></rect>`,
+        `${group.length === 1 ? ` data-i="${first.index}"` : ''} data-status="${worst}"><title>${escapeHtml(tooltip)}</title></rect>`,
     );
   }
   for (const m of missing.slice(0, MAX_CELLS)) {

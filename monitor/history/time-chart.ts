@@ -23,8 +23,8 @@ export interface ChartPoint {
   hi: number | null;
   threshold: number | null;
   status: CheckStatus;
-  /** The report folder, as data-run on the marker. */
-  run: string | null;
+  /** The run's position in its series (data-i on the marker; the runs table's rows carry the same data-i). */
+  run: number | null;
   tooltip: string;
 }
 
@@ -215,7 +215,7 @@ export function renderTimeChart(chart: TimeChart): { svg: string; legend: string
 
   const marker = (p: ChartPoint, className: string, r: number): string =>
     `<circle class="${className}${p.status === 'violated' ? ' violated' : p.status === 'not_evaluated' ? ' not-evaluated' : ''}" cx="${px(sx(mid(p)))}" cy="${px(sy(p.value))}" r="${r}"` +
-    `${p.run === null ? '' : ` data-run="${escapeHtml(p.run)}"`} data-value="${p.value}"><title>${escapeHtml(p.tooltip)}</title></circle>`;
+    `${p.run === null ? '' : ` data-i="${p.run}"`}><title>${escapeHtml(p.tooltip)}</title></circle>`;
   for (const p of est.points) parts.push(marker(p, 'est', 2.2));
   for (const p of main.points) parts.push(marker(p, 'pt', p.status === 'violated' ? 3.6 : 2.6));
   if (main.points.some((p) => p.status === 'violated') || est.points.some((p) => p.status === 'violated')) legend.push('<li><i class="dot"></i>violated</li>');

@@ -42,6 +42,11 @@ describe('time axis', () => {
     // Weeks start on Mondays (2026-01-05 is a Monday).
     expect(new Date(week.ticks[0]!).getUTCDay()).toBe(1);
     expect(timeTicks(H(15, 0, 0), H(15, 0, 40), 8).step).toBe(5 * 60_000);
+    // Months and years tick at the first of a month.
+    const year = timeTicks(Date.UTC(2025, 0, 1, 5), Date.UTC(2026, 0, 1), 8);
+    expect(year.ticks).toEqual([Date.UTC(2025, 3, 1), Date.UTC(2025, 6, 1), Date.UTC(2025, 9, 1), Date.UTC(2026, 0, 1)]);
+    expect(formatTick(year.ticks[0]!, year.step)).toBe('2025-04');
+    expect(timeTicks(Date.UTC(2025, 0, 20), Date.UTC(2025, 4, 2), 5).ticks).toEqual([1, 2, 3, 4].map((m) => Date.UTC(2025, m, 1)));
   });
 
   it('labels ticks and windows in UTC', () => {

@@ -140,10 +140,10 @@ describe('renderHistoryPage', () => {
     expect(charts).toHaveLength(3);
     for (const chart of charts) {
       expect(count(chart, /<circle class="pt/g)).toBeLessThanOrEqual(MAX_DRAWN_POINTS);
-      expect(chart).toContain('range of the 13 runs merged into each point');
+      expect(chart).toContain(`range of the ${Math.ceil(3000 / MAX_DRAWN_POINTS)} runs merged into each point`);
     }
     expect(count(html, /<rect class="cell /g)).toBeLessThanOrEqual(MAX_CELLS);
-    expect(html).toContain('Each cell covers 3 consecutive runs');
+    expect(html).toContain(`Each cell covers ${Math.ceil(3000 / MAX_CELLS)} consecutive runs`);
     expect(count(html, /<tr data-run=/g)).toBe(TABLE_CAPS.runs);
     expect(html).toContain(`The ${TABLE_CAPS.runs} latest of 3,000 runs`);
     expect(html.length).toBeLessThan(600_000);

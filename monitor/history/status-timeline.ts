@@ -8,11 +8,11 @@ import { px, scale, svgElement } from '../report/html/svg.ts';
 import type { SeriesRun } from './history-collector.ts';
 import { formatTick, formatWindow, timeTicks } from './time-axis.ts';
 
-export const MAX_CELLS = 1200;
+export const MAX_CELLS = 500;
 
 const WIDTH = 960;
 const LEFT = 62;
-const INNER = 880;
+const INNER = 868;
 const TOP = 6;
 const CELL_HEIGHT = 22;
 

@@ -12,7 +12,7 @@ import type { CheckStatus } from './run-record.ts';
 import { formatTick, formatWindow, timeTicks } from './time-axis.ts';
 
 /** Most points drawn per line; beyond, runs are merged. */
-export const MAX_DRAWN_POINTS = 240;
+export const MAX_DRAWN_POINTS = 200;
 
 export interface ChartPoint {
   start: number;
@@ -50,7 +50,7 @@ export interface TimeChart {
 
 const WIDTH = 960;
 const HEIGHT = 210;
-const BOX: PlotBox = { left: 62, top: 10, width: 880, height: 160 };
+const BOX: PlotBox = { left: 62, top: 10, width: 868, height: 160 };
 
 const mid = (p: { start: number; end: number }): number => (p.start + p.end) / 2;
 
@@ -161,12 +161,14 @@ export function renderTimeChart(chart: TimeChart): { svg: string; legend: string
   parts.push(`<text class="axis-title" x="${px(BOX.left + BOX.width / 2)}" y="${px(bottom + 32)}" text-anchor="middle">window (UTC)</text>`);
 
   const legend: string[] = [];
-  const band = (points: ChartPoint[], className: string): boolean => {
+  // Merged points stand for `merged` windows each: their usual distance grows with it.
+  const cadenceOf = (merged: number): number => chart.cadence * merged;
+  const band = (points: ChartPoint[], className: string, cadence: number): boolean => {
     let drawn = false;
-    for (const seg of segments(points, chart.cadence)) {
+    for (const seg of segments(points, cadence)) {
       const run = seg.filter((p) => p.lo !== null && p.hi !== null);
       // A band needs its neighbours: consecutive points with a band form one polygon; a single one a short bar.
-      for (const part of segments(run, chart.cadence)) {
+      for (const part of segments(run, cadence)) {
         const upper = part.map((p) => [sx(mid(p)), sy(p.hi!)] as [number, number]);
         const lower = part.map((p) => [sx(mid(p)), sy(p.lo!)] as [number, number]).reverse();
         if (part.length === 1) {
@@ -180,8 +182,8 @@ export function renderTimeChart(chart: TimeChart): { svg: string; legend: string
     }
     return drawn;
   };
-  if (band(main.points, main.merged > 1 ? 'range' : 'band')) legend.push(`<li><i class="band"></i>${escapeHtml(main.merged > 1 ? `range of the ${main.merged} runs merged into each point` : chart.bandLabel)}</li>`);
-  if (est.points.length > 0 && band(est.points, 'est-band')) legend.push('<li><i class="est-band"></i>estimate band (lower to upper)</li>');
+  if (band(main.points, main.merged > 1 ? 'range' : 'band', cadenceOf(main.merged))) legend.push(`<li><i class="band"></i>${escapeHtml(main.merged > 1 ? `range of the ${main.merged} runs merged into each point` : chart.bandLabel)}</li>`);
+  if (est.points.length > 0 && band(est.points, 'est-band', cadenceOf(est.merged))) legend.push('<li><i class="est-band"></i>estimate band (lower to upper)</li>');
 
   // The threshold: a step line over each window that had one, joined across neighbouring windows.
   let thresholdPath = '';
@@ -204,12 +206,19 @@ export function renderTimeChart(chart: TimeChart): { svg: string; legend: string
   }
 
   if (chart.reference && chart.reference.length > 0) {
-    for (const seg of segments(chart.reference, chart.cadence)) parts.push(`<path class="constant" d="${pathOf(seg.map((r) => [sx(mid(r)), sy(r.value)]))}"/>`);
+    // Merged like the values: the mean of each group of runs.
+    const size = Math.ceil(chart.reference.length / MAX_DRAWN_POINTS);
+    const reference: Array<{ start: number; end: number; value: number }> = [];
+    for (let i = 0; i < chart.reference.length; i += size) {
+      const group = chart.reference.slice(i, i + size);
+      reference.push({ start: group[0]!.start, end: group[group.length - 1]!.end, value: group.reduce((a, r) => a + r.value, 0) / group.length });
+    }
+    for (const seg of segments(reference, cadenceOf(size))) parts.push(`<path class="constant" d="${pathOf(seg.map((r) => [sx(mid(r)), sy(r.value)]))}"/>`);
     legend.push('<li><i class="constant"></i>best constant classifier</li>');
   }
 
-  for (const seg of segments(main.points, chart.cadence)) if (seg.length > 1) parts.push(`<path class="line" d="${pathOf(seg.map((p) => [sx(mid(p)), sy(p.value)]))}"/>`);
-  for (const seg of segments(est.points, chart.cadence)) if (seg.length > 1) parts.push(`<path class="est-line" d="${pathOf(seg.map((p) => [sx(mid(p)), sy(p.value)]))}"/>`);
+  for (const seg of segments(main.points, cadenceOf(main.merged))) if (seg.length > 1) parts.push(`<path class="line" d="${pathOf(seg.map((p) => [sx(mid(p)), sy(p.value)]))}"/>`);
+  for (const seg of segments(est.points, cadenceOf(est.merged))) if (seg.length > 1) parts.push(`<path class="est-line" d="${pathOf(seg.map((p) => [sx(mid(p)), sy(p.value)]))}"/>`);
   if (main.points.length > 0) legend.unshift(`<li><i></i>${main.merged > 1 ? `value (mean of ${main.merged} runs per point)` : 'value per run'}</li>`);
   if (est.points.length > 0) legend.push(`<li><i class="est"></i>${escapeHtml(chart.estimateLabel ?? 'estimate')}</li>`);
 

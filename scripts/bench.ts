@@ -5,12 +5,16 @@
  * For each size: generates capture and ground truth (scripts/bench/generate-capture.ts), measures the parse floor in
  * its own Node process (scripts/bench/parse-floor.ts), runs the monitor as a user would (its compiled entry point,
  * node dist/monitor/cli.js, a whole process, with 1 and 2 worker threads), and times the seed's algorithm in pandas
- * where /usr/bin/python3 has it (scripts/bench/pandas_seed.py). A run whose item_count or confusion matrix differs
- * from the generator's fails the benchmark (exit 1) and prints no speed.
+ * where /usr/bin/python3 has it (scripts/bench/pandas_seed.py), runs the same job in DuckDB with 1 and 2 threads,
+ * with and without the request count check (scripts/bench/duckdb-run.ts, the SQL in scripts/bench/duckdb-*.sql), and
+ * measures the machine's raw read ceiling (scripts/bench/raw-read.ts: the same files read, nothing else). A run
+ * (monitor or DuckDB) whose item count or confusion matrix differs from the generator's fails the benchmark (exit 1)
+ * and prints no speed. Before each size it records how much of the capture is in the page cache (fincore).
  *
  *   npm run bench -- [--sizes 100,1000,4000 | --size-mb 1000] [--workers 1,2] [--repeat 1] [--records-per-request 50]
  *     [--malformed-share 0.001] [--label-coverage 0.9] [--seed 1] [--memory-labels 10000000] [--pandas-max-mb 4000]
  *     [--dir /tmp/mpm-bench] [--runner dist|tsx] [--keep] [--no-pandas] [--count-check-off yes|no]
+ *     [--duckdb-threads 1,2] [--no-duckdb] [--no-raw-read]
  *
  * Each worker count also runs with MPM_CHECK_REQUEST_COUNT=Disabled (endpointInput never decoded) unless
  * --no-count-check-off. Generated data is deleted after each size unless --keep (it is reused when kept).
@@ -18,7 +22,7 @@
  * Figures go into docs/benchmarks.md by hand, with the machine and the load average printed here.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,6 +49,9 @@ const { values: args } = parseArgs({
     keep: { type: 'boolean', default: false },
     'no-pandas': { type: 'boolean', default: false },
     'count-check-off': { type: 'string', default: 'yes' },
+    'duckdb-threads': { type: 'string', default: '1,2' },
+    'no-duckdb': { type: 'boolean', default: false },
+    'no-raw-read': { type: 'boolean', default: false },
   },
 });
 
@@ -55,6 +62,11 @@ const variants: Array<{ workers: number; check: boolean }> = [
   ...workerCounts.map((workers) => ({ workers, check: true })),
   ...(args['count-check-off'] !== 'no' ? workerCounts.map((workers) => ({ workers, check: false })) : []),
 ];
+/** The DuckDB runs of each size: every thread count, with the count check and (--count-check-off) without. */
+const duckdbVariants: Array<{ threads: number; check: boolean }> = args['no-duckdb']
+  ? []
+  : args['duckdb-threads'].split(',').map(Number).flatMap((threads) => [{ threads, check: true }, ...(args['count-check-off'] !== 'no' ? [{ threads, check: false }] : [])]);
+const duckdbName = (v: { threads: number; check: boolean }): string => `DuckDB, ${v.threads} thread${v.threads > 1 ? 's' : ''}${v.check ? '' : ', count check off'}`;
 const variantName = (v: { workers: number; check: boolean }): string => `monitor, ${v.workers} worker${v.workers > 1 ? 's' : ''}${v.check ? '' : ', count check off'}`;
 const repeat = Number(args.repeat);
 const dir = path.resolve(args.dir);
@@ -81,11 +93,25 @@ interface MonitorRun extends Timed {
   ok: boolean;
   problems: string[];
 }
+interface DuckdbRun extends Timed {
+  /** The whole process's wall time (Node and tsx start-up included); wallSeconds is DuckDB's own work. */
+  processWallSeconds: number;
+  threads: number;
+  checkRequestCount: boolean;
+  version: string;
+  ok: boolean;
+  problems: string[];
+}
 interface SizeResult {
   sizeMb: number;
   manifest: Omit<Manifest, 'confusion'>;
   floor: Timed & { predictions: number };
+  /** The same files read in 1 MB chunks, nothing else. */
+  rawRead?: Timed;
+  /** Share of the capture's bytes in the page cache before the size's runs (fincore), or why it is unknown. */
+  pageCache: number | string;
   monitor: MonitorRun[];
+  duckdb: DuckdbRun[];
   pandas?: Timed & { accuracy: number; joined: number };
   pandasSkipped?: string;
   load: number[];
@@ -144,6 +170,53 @@ async function runFloor(captureDir: string): Promise<Timed & { predictions: numb
   return JSON.parse(r.stdout) as Timed & { predictions: number };
 }
 
+async function runRawRead(captureDir: string): Promise<Timed> {
+  const r = await runProcess(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/bench/raw-read.ts'), captureDir]);
+  if (r.code !== 0) throw new Error(`bench: the raw read failed:\n${r.stderr}`);
+  // Wall time as the process measured it: the read itself, without Node's start-up.
+  return JSON.parse(r.stdout) as Timed;
+}
+
+/** The same canonical form of a confusion matrix for every comparison with the manifest. */
+const canonConfusion = (m: Record<string, Record<string, number>> | undefined): string =>
+  JSON.stringify(Object.keys(m ?? {}).sort().map((a) => [a, Object.keys(m![a]!).sort().map((p) => [p, m![a]![p]])]));
+
+async function runDuckdb(manifest: Manifest, threads: number, check: boolean): Promise<DuckdbRun> {
+  const r = await runProcess(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/bench/duckdb-run.ts'), manifest.captureDir, manifest.groundTruthDir, '--threads', String(threads), '--count-check', check ? 'on' : 'off']);
+  if (r.code !== 0) return { threads, checkRequestCount: check, version: '', wallSeconds: NaN, processWallSeconds: NaN, cpuSeconds: NaN, maxRssMb: NaN, ok: false, problems: [`exit code ${r.code}: ${r.stderr.slice(-2000)}`] };
+  const out = JSON.parse(r.stdout) as { version: string; threads: number; wallSeconds: number; cpuSeconds: number; maxRssMb: number; joined: number; confusion: Record<string, Record<string, number>> };
+  const problems: string[] = [];
+  if (out.threads !== threads) problems.push(`DuckDB ran with ${out.threads} threads, not ${threads}`);
+  if (out.joined !== manifest.joined) problems.push(`joined ${out.joined}, generator ${manifest.joined}`);
+  if (canonConfusion(out.confusion) !== canonConfusion(manifest.confusion)) problems.push(`confusion matrix ${JSON.stringify(out.confusion)} differs from the generator's`);
+  // Wall time of the DuckDB work alone (instance, query, result), without Node's and tsx's start-up: what the duckdb
+  // command-line tool would take. The monitor's wall time includes its start-up, so the comparison favours DuckDB.
+  return { threads, checkRequestCount: check, version: out.version, wallSeconds: out.wallSeconds, processWallSeconds: r.wallSeconds, cpuSeconds: out.cpuSeconds, maxRssMb: out.maxRssMb, ok: problems.length === 0, problems };
+}
+
+/** Share of the files' bytes resident in the page cache (util-linux fincore), or why it is unknown. */
+function pageCacheShare(captureDir: string): number | string {
+  const files: string[] = [];
+  const walk = (d: string): void => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('.jsonl')) files.push(p);
+    }
+  };
+  walk(captureDir);
+  const r = spawnSync('fincore', ['--bytes', '--noheadings', '--raw', '--output', 'RES,SIZE', ...files], { encoding: 'utf8' });
+  if (r.error || r.status !== 0) return 'unknown (fincore from util-linux is not available)';
+  let resident = 0;
+  let size = 0;
+  for (const line of r.stdout.trim().split('\n')) {
+    const [res, total] = line.trim().split(/\s+/).map(Number);
+    resident += res ?? 0;
+    size += total ?? 0;
+  }
+  return size === 0 ? 'unknown (no files)' : resident / size;
+}
+
 /** Compares the monitor's statistics with the generator's manifest; returns the differences. */
 function checkStatistics(outDir: string, manifest: Manifest): string[] {
   const problems: string[] = [];
@@ -152,9 +225,7 @@ function checkStatistics(outDir: string, manifest: Manifest): string[] {
   const stats = JSON.parse(readFileSync(statsFile, 'utf8')) as { dataset: { item_count: number }; multiclass_classification_metrics?: { confusion_matrix?: unknown } };
   if (stats.dataset.item_count !== manifest.joined) problems.push(`item_count ${stats.dataset.item_count}, generator ${manifest.joined}`);
   const got = stats.multiclass_classification_metrics?.confusion_matrix as Record<string, Record<string, number>> | undefined;
-  const canon = (m: Record<string, Record<string, number>> | undefined): string =>
-    JSON.stringify(Object.keys(m ?? {}).sort().map((a) => [a, Object.keys(m![a]!).sort().map((p) => [p, m![a]![p]])]));
-  if (canon(got) !== canon(manifest.confusion)) problems.push(`confusion_matrix ${JSON.stringify(got)} differs from the generator's ${JSON.stringify(manifest.confusion)}`);
+  if (canonConfusion(got) !== canonConfusion(manifest.confusion)) problems.push(`confusion_matrix ${JSON.stringify(got)} differs from the generator's ${JSON.stringify(manifest.confusion)}`);
   const report = JSON.parse(readFileSync(path.join(outDir, 'monitoring_report.json'), 'utf8')) as { capture: { lines: number; predictions: number } };
   if (report.capture.lines !== manifest.lines) problems.push(`capture lines ${report.capture.lines}, generator ${manifest.lines}`);
   if (report.capture.predictions !== manifest.predictions) problems.push(`capture predictions ${report.capture.predictions}, generator ${manifest.predictions}`);
@@ -257,12 +328,27 @@ async function main(): Promise<void> {
       continue;
     }
     const manifest = prepare(sizeMb);
+    const pageCache = pageCacheShare(manifest.captureDir);
+    log(`  page cache: ${typeof pageCache === 'number' ? `${fmt(pageCache * 100, 1)}% of the capture's bytes resident` : pageCache}`);
     const load: number[] = [loadavg()[0]!];
     const floors: Array<Timed & { predictions: number }> = [];
+    const rawReads: Timed[] = [];
     const runs = new Map<string, MonitorRun[]>();
+    const duckRuns = new Map<string, DuckdbRun[]>();
     for (let i = 0; i < repeat; i++) {
+      if (!args['no-raw-read']) {
+        rawReads.push(await runRawRead(manifest.captureDir));
+        log(`  raw read: ${fmt(rawReads.at(-1)!.wallSeconds, 2)} s wall, ${fmt(rawReads.at(-1)!.cpuSeconds, 2)} s CPU`);
+      }
       floors.push(await runFloor(manifest.captureDir));
       log(`  floor: ${fmt(floors.at(-1)!.wallSeconds, 2)} s wall, ${fmt(floors.at(-1)!.cpuSeconds, 2)} s CPU`);
+      for (const v of duckdbVariants) {
+        const run = await runDuckdb(manifest, v.threads, v.check);
+        const key = duckdbName(v);
+        (duckRuns.get(key) ?? duckRuns.set(key, []).get(key)!).push(run);
+        if (run.ok) log(`  ${key} (${run.version}): ${fmt(run.wallSeconds, 2)} s wall, ${fmt(run.cpuSeconds, 2)} s CPU, ${fmt(run.maxRssMb, 0)} MB peak RSS`);
+        else log(`  ${key}: FAILED the correctness check (no speed reported):\n    ${run.problems.join('\n    ')}`);
+      }
       for (const v of variants) {
         const run = await runMonitor(dir, manifest, v.workers, v.check);
         const key = variantName(v);
@@ -276,10 +362,16 @@ async function main(): Promise<void> {
       sizeMb,
       manifest: { ...manifest, confusion: undefined } as unknown as SizeResult['manifest'],
       floor: best(floors),
+      ...(rawReads.length > 0 ? { rawRead: best(rawReads) } : {}),
+      pageCache,
       monitor: variants.map((v) => {
         const all = runs.get(variantName(v))!;
         const bad = all.find((r) => !r.ok);
         return bad ?? best(all);
+      }),
+      duckdb: duckdbVariants.map((v) => {
+        const all = duckRuns.get(duckdbName(v))!;
+        return all.find((r) => !r.ok) ?? best(all);
       }),
       load,
     };
@@ -293,7 +385,7 @@ async function main(): Promise<void> {
       log(`  pandas: ${fmt(result.pandas.wallSeconds, 1)} s wall, ${fmt(result.pandas.maxRssMb, 0)} MB peak RSS`);
     }
     rows.push(result);
-    if (result.monitor.some((r) => !r.ok)) failed = true;
+    if (result.monitor.some((r) => !r.ok) || result.duckdb.some((r) => !r.ok)) failed = true;
     if (!args.keep) rmSync(path.dirname(manifest.captureDir), { recursive: true, force: true });
   }
 
@@ -335,6 +427,21 @@ function printReport(memory: { labels: number; baseRssMb: number; rssMb: number;
     const size = mb(m.bytes);
     const f = r.floor;
     out.push(`| ${fmt(size, 0)} | ${m.lines} | ${m.predictions} | parse floor | ${fmt(f.wallSeconds, 2)} | ${fmt(f.cpuSeconds, 2)} | ${fmt(size / f.wallSeconds, 0)} | ${fmt(size / f.cpuSeconds, 0)} | ${fmt(m.predictions / f.wallSeconds / 1e6, 2)} M | - | - | ${fmt(f.maxRssMb, 0)} | 1 | 1 | 1 |`);
+    if (r.rawRead) {
+      const x = r.rawRead;
+      out.push(`| ${fmt(size, 0)} | ${m.lines} | ${m.predictions} | raw read (ceiling) | ${fmt(x.wallSeconds, 2)} | ${fmt(x.cpuSeconds, 2)} | ${fmt(size / x.wallSeconds, 0)} | ${fmt(size / x.cpuSeconds, 0)} | - | - | - | ${fmt(x.maxRssMb, 0)} | ${fmt(f.wallSeconds / x.wallSeconds, 2)} | - | ${fmt(f.cpuSeconds / x.cpuSeconds, 2)} |`);
+    }
+    for (const run of r.duckdb) {
+      const name = `${duckdbName({ threads: run.threads, check: run.checkRequestCount })}${run.version ? ` (${run.version})` : ''}`;
+      if (!run.ok) {
+        out.push(`| ${fmt(size, 0)} | ${m.lines} | ${m.predictions} | ${name} | FAILED: confusion matrix differs from the generator's | | | | | | | | | | |`);
+        continue;
+      }
+      out.push(
+        `| ${fmt(size, 0)} | ${m.lines} | ${m.predictions} | ${name} | ${fmt(run.wallSeconds, 2)} | ${fmt(run.cpuSeconds, 2)} | ${fmt(size / run.wallSeconds, 0)} | ${fmt(size / run.cpuSeconds, 0)} | ` +
+          `${fmt(m.predictions / run.wallSeconds / 1e6, 2)} M | - | - | ${fmt(run.maxRssMb, 0)} | ${fmt(f.wallSeconds / run.wallSeconds, 2)} | - | ${fmt(f.cpuSeconds / run.cpuSeconds, 2)} |`,
+      );
+    }
     for (const run of r.monitor) {
       const name = variantName({ workers: run.workers, check: run.checkRequestCount });
       if (!run.ok) {
@@ -370,6 +477,14 @@ function printReport(memory: { labels: number; baseRssMb: number; rssMb: number;
       const a = r.monitor.find((x) => x.workers === 1 && x.checkRequestCount === check);
       const b = r.monitor.find((x) => x.workers === 2 && x.checkRequestCount === check);
       if (a?.ok && b?.ok) out.push(`  ${fmt(mb(r.manifest.bytes), 0)} MB${check ? '' : ', count check off'}: ${fmt(a.wallSeconds / b.wallSeconds, 2)}x (capture stage ${fmt(a.captureSeconds / b.captureSeconds, 2)}x)`);
+    }
+  }
+  out.push('Page cache before each size, and the monitor against DuckDB (wall time ratio, DuckDB / monitor: above 1, the monitor is faster):');
+  for (const r of rows) {
+    out.push(`  ${fmt(mb(r.manifest.bytes), 0)} MB: page cache ${typeof r.pageCache === 'number' ? `${fmt(r.pageCache * 100, 1)}%` : r.pageCache}; load ${r.load.map((l) => fmt(l, 2)).join(' -> ')}`);
+    for (const d of r.duckdb) {
+      const m = r.monitor.find((x) => x.workers === d.threads && x.checkRequestCount === d.checkRequestCount);
+      if (d.ok && m?.ok) out.push(`    ${duckdbName({ threads: d.threads, check: d.checkRequestCount })} ${fmt(d.wallSeconds, 2)} s / monitor with ${d.threads} worker${d.threads > 1 ? 's' : ''} ${fmt(m.wallSeconds, 2)} s = ${fmt(d.wallSeconds / m.wallSeconds, 2)}`);
     }
   }
   if (memory) {

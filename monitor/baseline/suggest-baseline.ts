@@ -8,16 +8,12 @@ import type { MonitorConfig } from '../config/load-config.ts';
 import { sectionName } from '../metrics/metric-names.ts';
 import { openStorage } from '../storage/open-storage.ts';
 import { writeJson } from '../report/json-file.ts';
-import { run, RunFailure, REPORT_FILES, type RunDeps } from '../run.ts';
+import { REPORT_FILES } from '../report/report-files.ts';
+import { runModelQuality } from '../pipeline/run-model-quality.ts';
+import type { RunDeps } from '../pipeline/run-context.ts';
 import { suggestConstraints, type SuggestedConstraint } from './threshold-policy.ts';
 import { InputError } from '../errors.ts';
-
-export interface SuggestOptions {
-  k: number;
-  expectedRecords?: number;
-  /** The seed's simpler path: one accuracy figure becomes the only constraint. */
-  fromAccuracy?: number;
-}
+import type { RunOutcome } from '../pipeline/outcome.ts';
 
 export interface SuggestOutcome {
   constraintsFile: string;
@@ -30,7 +26,9 @@ function constraintsSection(problemType: MonitorConfig['problemType']): string {
   return sectionName(problemType).replace(/_metrics$/, '_constraints');
 }
 
-export async function suggestBaseline(config: MonitorConfig, o: SuggestOptions, deps: RunDeps): Promise<SuggestOutcome> {
+/** Writes constraints.json (and, from data, statistics.json and the run report) into output_path. */
+export async function suggestBaseline(config: MonitorConfig, deps: RunDeps): Promise<SuggestOutcome | { failed: RunOutcome }> {
+  const o = config.suggest;
   const output = await openStorage(config.outputPath, { s3EndpointUrl: config.s3EndpointUrl });
   if (o.fromAccuracy !== undefined) {
     const constraints: SuggestedConstraint[] = [
@@ -42,12 +40,9 @@ export async function suggestBaseline(config: MonitorConfig, o: SuggestOptions, 
     });
     return { constraintsFile: file, constraints, records: 0 };
   }
-  // The metrics come from an ordinary run without constraints (it writes statistics.json and the run report).
-  const outcome = await run({ ...config, baselineConstraints: undefined, createViolationTests: false, minJoinedRecords: Math.max(1, config.minJoinedRecords) }, deps).catch(
-    (error: unknown) => {
-      throw error instanceof RunFailure ? error.error : error;
-    },
-  );
+  // The metrics come from an ordinary model-quality run without constraints (it writes statistics.json and the run report).
+  const outcome = await runModelQuality({ ...config, baselineConstraints: undefined, createViolationTests: false, minJoinedRecords: Math.max(1, config.minJoinedRecords) }, deps);
+  if (outcome.exitCode !== 0) return { failed: outcome };
   const metrics = outcome.report.metrics;
   const records = outcome.report.join?.joined ?? 0;
   if (!metrics || records < Math.max(1, config.minJoinedRecords)) {

@@ -39,9 +39,9 @@ export interface SuggestedConstraint {
   noise: number | null;
 }
 
-export function suggestConstraints(scalars: Record<string, MetricValue>, o: PolicyOptions): SuggestedConstraint[] {
-  const n = o.baselineRecords;
-  const m = o.expectedRecords ?? n;
+export function suggestConstraints(scalars: Record<string, MetricValue>, policy: PolicyOptions): SuggestedConstraint[] {
+  const n = policy.baselineRecords;
+  const m = policy.expectedRecords ?? n;
   const out: SuggestedConstraint[] = [];
   for (const [metric, { value, standard_deviation: s }] of Object.entries(scalars)) {
     if (metric.endsWith('_best_constant_classifier') || !Number.isFinite(value)) continue;
@@ -49,7 +49,7 @@ export function suggestConstraints(scalars: Record<string, MetricValue>, o: Poli
     const binomial = !UNBOUNDED.has(metric) && m > 0 ? Math.sqrt((Math.min(1, Math.max(0, value)) * (1 - Math.min(1, Math.max(0, value)))) / m) : null;
     const noise = bootstrap === null && binomial === null ? null : Math.max(bootstrap ?? 0, binomial ?? 0);
     const lower = LOWER_IS_BETTER.has(metric);
-    let threshold = noise === null ? value : lower ? value + o.k * noise : value - o.k * noise;
+    let threshold = noise === null ? value : lower ? value + policy.k * noise : value - policy.k * noise;
     if (!UNBOUNDED.has(metric)) threshold = Math.min(1, Math.max(0, threshold));
     if (lower && UNBOUNDED.has(metric)) threshold = Math.max(0, threshold);
     out.push({ metric, threshold, comparison_operator: lower ? 'GreaterThanThreshold' : 'LessThanThreshold', baseline_value: value, noise });

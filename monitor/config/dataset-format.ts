@@ -10,8 +10,6 @@ export type DatasetFormat =
   | { kind: 'json'; lines: boolean }
   | { kind: 'parquet' };
 
-export const DEFAULT_DATASET_FORMAT = '{"sagemakerCaptureJson":{"captureIndexNames":["endpointInput","endpointOutput"]}}';
-
 const EXPECTED =
   'a JSON object with one key: sagemakerCaptureJson, sagemakerMergeJson, csv, json or parquet, ' +
   'e.g. {"sagemakerCaptureJson":{"captureIndexNames":["endpointInput","endpointOutput"]}}';

@@ -1,84 +1,58 @@
 /**
- * @module Resolves every setting (flag, then process environment, then processingjobconfig.json "Environment",
- * then the documented default) and validates it all before the first record is read. Every problem found is
- * reported at once, each naming the variable, the bad value and what was expected.
+ * @module Resolves every setting of the table (flag, then process environment, then processingjobconfig.json
+ * "Environment", then the documented default), runs each one's rule, and derives the few values that depend on
+ * several settings (the window, the ground-truth location). Every problem is reported at once, each naming the
+ * variable, the bad value and what was expected. The config type comes from the table.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { ConfigError, showValue } from '../errors.ts';
-import { PROBLEM_TYPES, type ProblemType } from '../metrics/types.ts';
-import { parseDatasetFormat, type DatasetFormat } from './dataset-format.ts';
-import { SETTINGS, type SettingName } from './settings.ts';
-import { parseContractTime } from './time.ts';
+import type { Rule } from './rules.ts';
+import { describeIssue } from './rules.ts';
+import { SETTING_TABLE, type SettingEntry, type SettingName } from './settings.ts';
 
 export type SettingSource = 'flag' | 'environment' | 'job-config' | 'default' | 'unset';
 
-export type GroundTruthFormat = 'auto' | 'records' | 'sagemaker' | 'csv' | 'parquet';
+type ValueOf<S> = S extends { rule: Rule<infer V> } ? (S extends { default: string } ? V : V | undefined) : never;
+type TopLevel = { [S in SettingEntry as S extends { section: string } ? never : S['key']]: ValueOf<S> };
+type Section<Name extends string> = { [S in SettingEntry as S extends { section: Name } ? S['key'] : never]: ValueOf<S> };
 
-export interface MonitorConfig {
-  datasetFormat: DatasetFormat;
-  datasetSource: string;
-  outputPath: string;
-  publishCloudWatchMetrics: boolean;
-  endpointName?: string;
-  scheduleName?: string;
-  datacapturePrefix?: string;
-  /** Window [start, end) in epoch ms; either side may be open. */
+/** The settings' values, typed by their rules, with sections as nested objects. */
+export type SettingValues = TopLevel & {
+  window: Section<'window'>;
+  groundTruth: Section<'groundTruth'>;
+  cloudwatch: Section<'cloudwatch'>;
+  paths: Section<'paths'>;
+  suggest: Section<'suggest'>;
+};
+
+/** The resolved configuration: the settings' values plus what is derived from several of them. */
+export type MonitorConfig = Omit<SettingValues, 'createViolationTests' | 'groundTruth' | 'baselineConstraints'> & {
+  /** The constraints file; the default path only when it exists. */
+  baselineConstraints: string | undefined;
+  /** Window [start, end) in epoch ms; either side may be open (MPM_SCHEDULED_TIME makes it the hour before). */
   window: { start?: number; end?: number };
-  metricTime?: number;
-  baselineConstraints?: string;
-  baselineStatistics?: string;
-  problemType: ProblemType;
-  inferenceAttribute?: string;
-  probabilityAttribute?: string;
-  /** Tabular datasets: the label column. */
-  groundTruthAttribute?: string;
-  /** Tabular datasets: the inference id column. */
-  inferenceIdAttribute?: string;
-  probabilityThreshold?: number;
-  positiveLabel: string;
-  /** Binary: what a response score means. */
-  binaryScore: 'positive' | 'predicted';
-  groundTruth: {
+  groundTruth: Section<'groundTruth'> & {
     location: string;
     /** Which variable named the location. */
     variable: 'ground_truth_s3_uri_path' | 'ground_truth_source';
-    format: GroundTruthFormat;
-    idField: string;
-    indexField: string;
-    labelField: string;
-    lookaheadHours: number;
   };
-  maxInputErrorRate: number;
-  minJoinedRecords: number;
-  onInsufficientData: 'violation' | 'fail';
-  seed: number;
-  /** Records needed for a numeric standard_deviation. */
-  minRecordsForStd: number;
-  samplesPerReason: number;
-  /** Worker threads reading capture files (1: the main thread reads them). */
-  workers: number;
-  /** Whether endpointInput is decoded to check that request and response counts agree. */
-  checkRequestCount: boolean;
-  logLevel: string;
-  cloudwatch: { putMetricData: boolean; namespace?: string; endpointUrl?: string };
-  s3EndpointUrl?: string;
-  paths: { jobConfigFile: string; messageFile: string; cloudwatchDir: string };
   createViolationTests: boolean;
-  /** Where each setting's value came from (for the run report). */
+  /** Where each setting's value came from (for the run report), in the order they were read. */
   sources: Record<string, SettingSource>;
   /** The resolved string of every setting that has a value (after precedence and defaults). */
   resolved: Partial<Record<SettingName, string>>;
-}
+};
+
+/** A flag's value by the setting's variable name, or by its flag for command-line-only settings (e.g. "k"). */
+export type FlagValues = Partial<Record<SettingName | Extract<SettingEntry, { switch: true } | { section: 'suggest' }>['flag'], string>>;
 
 export interface ConfigInputs {
-  /** Flag values by setting env name (only those given on the command line). */
-  flags: Partial<Record<SettingName, string>>;
+  flags: FlagValues;
   env: NodeJS.ProcessEnv;
   createViolationTests?: boolean;
 }
 
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const JOB_CONFIG_FILE = '/opt/ml/config/processingjobconfig.json';
 
 /** Reads the "Environment" map of processingjobconfig.json; a missing file is an empty map unless named explicitly. */
 function readJobConfigEnvironment(file: string, explicit: boolean, problems: string[]): Record<string, string> {
@@ -94,7 +68,7 @@ function readJobConfigEnvironment(file: string, explicit: boolean, problems: str
       problems.push(`config: ${file} has "Environment" ${showValue(envMap)}; expected an object of strings`);
       return {};
     }
-    const out: Record<string, string> = {};
+    const out: Record<string, string> = Object.create(null) as Record<string, string>;
     for (const [k, v] of Object.entries(envMap)) if (v !== null && v !== undefined) out[k] = String(v);
     return out;
   } catch (error) {
@@ -103,182 +77,121 @@ function readJobConfigEnvironment(file: string, explicit: boolean, problems: str
   }
 }
 
-/** Resolves and validates the whole configuration. Throws one ConfigError listing every problem. */
-export function loadConfig(inputs: ConfigInputs): MonitorConfig {
-  const problems: string[] = [];
-  const sources: Record<string, SettingSource> = {};
+/** How a setting is named in messages: its variable, or its flag when it has none. */
+function nameOf(spec: SettingEntry): string {
+  return 'env' in spec ? spec.env : `--${spec.flag}`;
+}
 
-  const jobFileFlag = inputs.flags.MPM_JOB_CONFIG_FILE ?? inputs.env.MPM_JOB_CONFIG_FILE;
-  const jobFile = jobFileFlag ?? '/opt/ml/config/processingjobconfig.json';
-  const jobEnv = readJobConfigEnvironment(jobFile, jobFileFlag !== undefined, problems);
+/** A value as a message shows it: quoted for a variable, as typed for a command-line option. */
+function shown(spec: SettingEntry, text: string): string {
+  return 'env' in spec ? showValue(text) : text;
+}
 
-  const resolve = (name: SettingName): string | undefined => {
-    const spec = SETTINGS.find((s) => s.env === name)!;
-    const fromFlag = inputs.flags[name];
-    if (fromFlag !== undefined) return ((sources[name] = 'flag'), fromFlag);
-    const fromEnv = inputs.env[name];
-    if (fromEnv !== undefined && fromEnv !== '') return ((sources[name] = 'environment'), fromEnv);
-    const fromJob = jobEnv[name];
-    if (fromJob !== undefined && fromJob !== '') return ((sources[name] = 'job-config'), fromJob);
-    const fallback = (spec as { default?: string }).default;
-    sources[name] = fallback === undefined ? 'unset' : 'default';
+/** Where the settings' text comes from, in precedence order; records each setting's source. */
+function resolver(inputs: ConfigInputs, jobEnv: Record<string, string>, sources: Record<string, SettingSource>) {
+  return (spec: SettingEntry): string | undefined => {
+    const env = 'env' in spec ? spec.env : undefined;
+    const flagKey = (env ?? spec.flag) as keyof FlagValues;
+    const fromFlag = inputs.flags[flagKey] ?? (spec.flag === 'create-violation-tests' && inputs.createViolationTests ? 'true' : undefined);
+    const record = (source: SettingSource): void => {
+      if (env !== undefined) sources[env] = source;
+    };
+    if (fromFlag !== undefined) return (record('flag'), fromFlag);
+    if (env !== undefined) {
+      const fromEnv = inputs.env[env];
+      if (fromEnv !== undefined && fromEnv !== '') return (record('environment'), fromEnv);
+      const fromJob = jobEnv[env];
+      if (fromJob !== undefined && fromJob !== '') return (record('job-config'), fromJob);
+    }
+    const fallback = 'default' in spec ? spec.default : undefined;
+    record(fallback === undefined ? 'unset' : 'default');
     return fallback;
   };
-  const resolved: Partial<Record<SettingName, string>> = {};
-  for (const spec of SETTINGS) {
-    const value = resolve(spec.env);
-    if (value !== undefined) resolved[spec.env] = value;
-  }
-  const raw = (name: SettingName): string | undefined => resolved[name];
-  const given = (name: SettingName): boolean => sources[name] !== 'default' && sources[name] !== 'unset';
+}
 
-  const oneOf = <T extends string>(name: SettingName, choices: readonly T[], ci = false): T => {
-    const value = raw(name)!;
-    const hit = choices.find((c) => (ci ? c.toLowerCase() === value.toLowerCase() : c === value));
-    if (hit === undefined) problems.push(`config: ${name} ${showValue(value)} is not valid; expected one of ${choices.join(', ')}`);
-    return hit ?? choices[0]!;
-  };
-  const number = (name: SettingName, what: string, ok: (n: number) => boolean): number => {
-    const value = raw(name)!;
-    const n = Number(value.trim());
-    if (value.trim() === '' || !Number.isFinite(n) || !ok(n)) {
-      problems.push(`config: ${name} ${showValue(value)} is not valid; expected ${what}`);
-      return NaN;
+/** Sets `value` at the setting's key (inside its section). */
+function place(target: Record<string, unknown>, spec: SettingEntry, value: unknown): void {
+  const section = 'section' in spec ? spec.section : undefined;
+  if (section === undefined) target[spec.key] = value;
+  else ((target[section] ??= {}) as Record<string, unknown>)[spec.key] = value;
+}
+
+/** Runs every setting's rule; problems are collected in table order. */
+function applyRules(read: (spec: SettingEntry) => string | undefined, problems: string[], resolved: Record<string, string>): Record<string, unknown> {
+  const values: Record<string, unknown> = { window: {}, groundTruth: {}, cloudwatch: {}, paths: {}, suggest: {} };
+  for (const spec of SETTING_TABLE) {
+    const text = read(spec);
+    if (text !== undefined && 'env' in spec) resolved[spec.env] = text;
+    // An optional setting given as blank is unset.
+    if (text === undefined || (!('default' in spec) && text.trim() === '')) {
+      place(values, spec, undefined);
+      continue;
     }
-    return n;
-  };
-  const time = (name: SettingName): number | undefined => {
-    const value = raw(name);
-    if (value === undefined) return undefined;
-    const ms = parseContractTime(value);
-    if (ms === undefined) problems.push(`config: ${name} ${showValue(value)} is not valid; expected an ISO-8601 UTC time YYYY-MM-DDTHH:MM:SSZ, e.g. 2024-05-06T22:00:00Z`);
-    return ms;
-  };
-  const optional = (name: SettingName): string | undefined => {
-    const value = raw(name);
-    return value === undefined || value.trim() === '' ? undefined : value;
-  };
-
-  let datasetFormat: DatasetFormat = { kind: 'sagemakerCaptureJson', captureIndexNames: ['endpointInput', 'endpointOutput'] };
-  try {
-    datasetFormat = parseDatasetFormat(raw('dataset_format')!);
-  } catch (error) {
-    problems.push((error as Error).message);
+    const parsed = (spec.rule as Rule<unknown>).safeParse(text);
+    if (parsed.success) {
+      place(values, spec, parsed.data);
+      continue;
+    }
+    const issue = parsed.error.issues[0]!;
+    const described = describeIssue(issue);
+    const value = (issue as { params?: { shown?: string } }).params?.shown;
+    problems.push('whole' in described ? described.whole : `config: ${nameOf(spec)} ${value !== undefined ? showValue(value) : shown(spec, text)} ${described.tail}`);
+    place(values, spec, undefined);
   }
+  return values;
+}
 
-  const enabled = (name: SettingName): boolean => oneOf(name, ['Enabled', 'Disabled'] as const, true) === 'Enabled';
-
-  let start = time('start_time');
-  let end = time('end_time');
-  const scheduled = time('MPM_SCHEDULED_TIME');
+/** The values that depend on several settings, and the checks across settings. */
+function derive(values: SettingValues, sources: Record<string, SettingSource>, resolved: Record<string, string>, problems: string[]): Pick<MonitorConfig, 'window' | 'groundTruth' | 'metricTime' | 'baselineConstraints'> {
+  let { start, end } = values.window;
+  const scheduled = values.scheduledTime;
   if (scheduled !== undefined && start === undefined && end === undefined) {
     // A scheduler fires just after the hour it should judge: the window is the last full hour before it.
     end = Math.floor(scheduled / 3_600_000) * 3_600_000;
     start = end - 3_600_000;
   }
   if (start !== undefined && end !== undefined && !(start < end)) {
-    problems.push(`config: start_time ${showValue(raw('start_time'))} is not before end_time ${showValue(raw('end_time'))}; expected start_time < end_time`);
+    problems.push(`config: start_time ${showValue(resolved.start_time)} is not before end_time ${showValue(resolved.end_time)}; expected start_time < end_time`);
   }
-  const metricTime = time('metric_time') ?? (scheduled !== undefined ? start : undefined);
-
-  const analysisType = raw('analysis_type')!;
-  if (analysisType !== 'MODEL_QUALITY') {
-    problems.push(`config: analysis_type ${showValue(analysisType)} is not supported; expected MODEL_QUALITY (mpm judges model quality only; use SageMaker's built-in container for ${analysisType})`);
-  }
-  const problemType = oneOf('problem_type', PROBLEM_TYPES);
-
-  let probabilityThreshold: number | undefined;
-  if (optional('probability_threshold_attribute') !== undefined) {
-    probabilityThreshold = number('probability_threshold_attribute', 'a number between 0 and 1, e.g. 0.5', (n) => n >= 0 && n <= 1);
-  }
-
-  for (const name of ['record_preprocessor_script', 'post_analytics_processor_script'] as const) {
-    const value = optional(name);
-    if (value !== undefined) {
-      problems.push(`config: ${name} ${showValue(value)} is not supported; expected it unset (mpm does not run Python scripts of the built-in container: multi-record payloads are exploded natively)`);
-    }
-  }
-
-  let baselineConstraints = optional('baseline_constraints');
+  let baselineConstraints: string | undefined = values.baselineConstraints;
   if (baselineConstraints !== undefined && !baselineConstraints.startsWith('s3://') && !existsSync(baselineConstraints)) {
-    if (given('baseline_constraints')) {
+    if (sources.baseline_constraints !== 'default') {
       problems.push(`config: baseline_constraints ${showValue(baselineConstraints)} does not exist; expected the path of a constraints.json file`);
     } else {
       baselineConstraints = undefined; // the default path is used only when it exists
       sources.baseline_constraints = 'unset';
     }
   }
-  const baselineStatistics = optional('baseline_statistics');
-  if (baselineStatistics !== undefined && !baselineStatistics.startsWith('s3://') && !existsSync(baselineStatistics)) {
-    problems.push(`config: baseline_statistics ${showValue(baselineStatistics)} does not exist; expected the path of a statistics.json file`);
+  const statistics = values.baselineStatistics;
+  if (statistics !== undefined && !statistics.startsWith('s3://') && !existsSync(statistics)) {
+    problems.push(`config: baseline_statistics ${showValue(statistics)} does not exist; expected the path of a statistics.json file`);
   }
-
-  const s3Uri = optional('ground_truth_s3_uri_path');
-  const gtLocation = s3Uri ?? raw('ground_truth_source')!;
-
-  const positiveLabel = raw('positive_label')!.trim();
-  if (positiveLabel === '') problems.push('config: positive_label "" is not valid; expected a label such as 1 or true');
-
-  const logLevel = raw('MPM_LOG_LEVEL')!;
-  if (!LOG_LEVELS.includes(logLevel)) problems.push(`config: MPM_LOG_LEVEL ${showValue(logLevel)} is not valid; expected one of ${LOG_LEVELS.join(', ')}`);
-
-  const config: MonitorConfig = {
-    datasetFormat,
-    datasetSource: raw('dataset_source')!,
-    outputPath: raw('output_path')!,
-    publishCloudWatchMetrics: enabled('publish_cloudwatch_metrics'),
-    endpointName: optional('sagemaker_endpoint_name'),
-    scheduleName: optional('sagemaker_monitoring_schedule_name'),
-    datacapturePrefix: optional('sagemaker_endpoint_datacapture_prefix'),
+  const s3UriPath = values.groundTruth.s3UriPath;
+  // The seed's variable wins; the other is then not read at all.
+  if (s3UriPath !== undefined) delete sources.ground_truth_source;
+  return {
     window: { start, end },
-    metricTime,
+    metricTime: values.metricTime ?? (scheduled !== undefined ? start : undefined),
     baselineConstraints,
-    baselineStatistics,
-    problemType,
-    inferenceAttribute: optional('inference_attribute'),
-    probabilityAttribute: optional('probability_attribute'),
-    groundTruthAttribute: optional('ground_truth_attribute'),
-    inferenceIdAttribute: optional('MPM_INFERENCE_ID_ATTRIBUTE'),
-    probabilityThreshold,
-    positiveLabel,
-    binaryScore: oneOf('MPM_BINARY_SCORE', ['positive', 'predicted'] as const),
     groundTruth: {
-      location: gtLocation,
-      variable: s3Uri !== undefined ? 'ground_truth_s3_uri_path' : 'ground_truth_source',
-      format: oneOf('MPM_GROUND_TRUTH_FORMAT', ['auto', 'records', 'sagemaker', 'csv', 'parquet'] as const),
-      idField: raw('MPM_GROUND_TRUTH_ID_FIELD')!,
-      indexField: raw('MPM_GROUND_TRUTH_INDEX_FIELD')!,
-      labelField: raw('MPM_GROUND_TRUTH_LABEL_FIELD')!,
-      lookaheadHours: number('MPM_GROUND_TRUTH_LOOKAHEAD_HOURS', 'a whole number of hours >= 0, e.g. 24', (n) => Number.isInteger(n) && n >= 0),
+      ...values.groundTruth,
+      location: s3UriPath ?? values.groundTruth.source,
+      variable: s3UriPath !== undefined ? 'ground_truth_s3_uri_path' : 'ground_truth_source',
     },
-    maxInputErrorRate: number('MPM_MAX_INPUT_ERROR_RATE', 'a share between 0 and 1, e.g. 0.05', (n) => n >= 0 && n <= 1),
-    minJoinedRecords: number('MPM_MIN_JOINED_RECORDS', 'a whole number >= 0, e.g. 1', (n) => Number.isInteger(n) && n >= 0),
-    onInsufficientData: oneOf('MPM_ON_INSUFFICIENT_DATA', ['violation', 'fail'] as const),
-    seed: number('MPM_SEED', 'a whole number between 0 and 4294967295', (n) => Number.isInteger(n) && n >= 0 && n <= 0xffffffff),
-    minRecordsForStd: number('MPM_MIN_RECORDS_FOR_STD', 'a whole number >= 2, e.g. 200', (n) => Number.isInteger(n) && n >= 2),
-    workers: raw('MPM_WORKERS')!.trim().toLowerCase() === 'auto' ? availableParallelism() : number('MPM_WORKERS', 'a whole number between 1 and 256, or auto', (n) => Number.isInteger(n) && n >= 1 && n <= 256),
-    checkRequestCount: enabled('MPM_CHECK_REQUEST_COUNT'),
-    samplesPerReason: number('MPM_SAMPLES_PER_REASON', 'a whole number between 0 and 1000', (n) => Number.isInteger(n) && n >= 0 && n <= 1000),
-    logLevel,
-    cloudwatch: {
-      putMetricData: enabled('MPM_CLOUDWATCH_PUT_METRIC_DATA'),
-      namespace: optional('MPM_CLOUDWATCH_NAMESPACE'),
-      endpointUrl: optional('AWS_ENDPOINT_URL_CLOUDWATCH'),
-    },
-    s3EndpointUrl: optional('AWS_ENDPOINT_URL_S3'),
-    paths: {
-      jobConfigFile: jobFile,
-      messageFile: raw('MPM_MESSAGE_FILE')!,
-      cloudwatchDir: raw('CLOUDWATCH_METRICS_DIRECTORY')!,
-    },
-    createViolationTests: inputs.createViolationTests ?? false,
-    sources,
-    resolved,
   };
-  sources.MPM_JOB_CONFIG_FILE = jobFileFlag !== undefined ? (inputs.flags.MPM_JOB_CONFIG_FILE !== undefined ? 'flag' : 'environment') : 'default';
+}
 
+/** Resolves and validates the whole configuration. Throws one ConfigError listing every problem. */
+export function loadConfig(inputs: ConfigInputs): MonitorConfig {
+  const problems: string[] = [];
+  const sources: Record<string, SettingSource> = {};
+  const jobFileGiven = inputs.flags.MPM_JOB_CONFIG_FILE ?? inputs.env.MPM_JOB_CONFIG_FILE;
+  const jobEnv = readJobConfigEnvironment(jobFileGiven ?? JOB_CONFIG_FILE, jobFileGiven !== undefined, problems);
+  const resolved: Record<string, string> = {};
+  const values = applyRules(resolver(inputs, jobEnv, sources), problems, resolved) as SettingValues;
+  const derived = derive(values, sources, resolved, problems);
   if (problems.length > 0) {
     throw new ConfigError(problems.length === 1 ? problems[0]! : `${problems.length} configuration problems:\n- ${problems.join('\n- ')}`);
   }
-  return config;
+  return { ...values, ...derived, createViolationTests: values.createViolationTests ?? false, sources, resolved };
 }

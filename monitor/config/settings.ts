@@ -1,19 +1,37 @@
 /**
- * @module The table of every setting the monitor reads: the SageMaker Model Monitor contract's variables and mpm's
- * own. One entry gives the environment name, the CLI flag, the default and the help text; load-config.ts resolves
- * and validates them all before the first record is read, and cli.ts builds --help from the same table.
+ * @module The table of every setting mpm reads, each declared once: its variable (in the environment and in
+ * processingjobconfig.json "Environment"), its flag, the commands that take it, its default, its help, whether it is a
+ * location the run writes, and its validation rule. The config type, the checks (load-config.ts), --help (cli/) and
+ * the README's contract table (scripts/settings-table.ts) all come from it.
  */
+import { PROBLEM_TYPES } from '../metrics/types.ts';
+import { compilePath, asColumnIndex } from '../ingest/json-path.ts';
+import { datasetFormat, enabled, fail, integer, number, oneOf, text, time, unsupported, workers, type Rule } from './rules.ts';
+import { z } from 'zod';
 
-export interface SettingSpec {
-  /** Name in the environment and in processingjobconfig.json "Environment". */
-  env: string;
+/** The commands of mpm-monitor: the monitoring job (the default) and the others. */
+export const COMMANDS = ['job', 'suggest-baseline'] as const;
+export type Command = (typeof COMMANDS)[number];
+
+export type SettingGroup = 'contract' | 'ground truth' | 'mpm' | 'paths' | 'aws' | 'baseline';
+
+export interface SettingSpec<Key extends string = string, Value = unknown> {
+  /** Name in the environment and in processingjobconfig.json "Environment"; none for command-line-only options. */
+  env?: string;
   /** Long CLI flag without the leading dashes. */
   flag: string;
+  /** Property of the configuration object (inside `section` when given). */
+  key: Key;
+  section?: 'window' | 'groundTruth' | 'cloudwatch' | 'paths' | 'suggest';
+  group: SettingGroup;
+  commands: readonly Command[];
   /** Documented default, as the string a user would write; undefined when the setting is optional. */
   default?: string;
   description: string;
-  /** Group in --help. */
-  group: 'contract' | 'ground truth' | 'mpm' | 'paths' | 'aws';
+  /** The text in, the typed value out; a failure says what was expected. */
+  rule: Rule<Value>;
+  /** A command-line switch without a value (true when present). */
+  switch?: true;
   /**
    * A location the run writes: a folder, or a file (whose folder is written). The registry of written locations:
    * the image's privilege drop makes exactly these writable, and nothing else.
@@ -21,58 +39,113 @@ export interface SettingSpec {
   writes?: 'folder' | 'file';
 }
 
-export const SETTINGS = [
-  // --- The SageMaker Model Monitor BYOC contract ---
-  { env: 'dataset_format', flag: 'dataset-format', group: 'contract', default: '{"sagemakerCaptureJson":{"captureIndexNames":["endpointInput","endpointOutput"]}}', description: 'Format of dataset_source as a JSON string: sagemakerCaptureJson, sagemakerMergeJson, csv {header}, json {lines}, parquet' },
-  { env: 'dataset_source', flag: 'dataset-source', group: 'contract', default: '/opt/ml/processing/input/endpoint', description: 'Folder (or s3:// URI) holding the capture: {endpoint}/{variant}/yyyy/mm/dd/hh/*.jsonl[.gz]' },
-  { env: 'output_path', flag: 'output-path', group: 'contract', writes: 'folder', default: '/opt/ml/processing/output', description: 'Folder (or s3:// URI) the report files are written to' },
-  { env: 'publish_cloudwatch_metrics', flag: 'publish-cloudwatch-metrics', group: 'contract', default: 'Disabled', description: 'Enabled: write the CloudWatch metrics file (JSON Lines) into the CloudWatch metrics folder' },
-  { env: 'sagemaker_endpoint_name', flag: 'sagemaker-endpoint-name', group: 'contract', description: 'Endpoint name: the Endpoint metric dimension; when dataset_source has a folder of this name, only that folder is read' },
-  { env: 'sagemaker_monitoring_schedule_name', flag: 'sagemaker-monitoring-schedule-name', group: 'contract', description: 'Monitoring schedule name: the MonitoringSchedule metric dimension' },
-  { env: 'sagemaker_endpoint_datacapture_prefix', flag: 'sagemaker-endpoint-datacapture-prefix', group: 'contract', description: 'The endpoint DataCaptureConfig prefix (recorded in the run report; not read)' },
-  { env: 'start_time', flag: 'start-time', group: 'contract', description: 'Window start, inclusive, YYYY-MM-DDTHH:MM:SSZ (UTC). Without a window every record is read' },
-  { env: 'end_time', flag: 'end-time', group: 'contract', description: 'Window end, exclusive, YYYY-MM-DDTHH:MM:SSZ (UTC)' },
-  { env: 'MPM_SCHEDULED_TIME', flag: 'scheduled-time', group: 'contract', description: 'Runs started by a scheduler without a window (EventBridge Scheduler\'s <aws.scheduler.scheduled-time>): the window is the full hour before it' },
-  { env: 'metric_time', flag: 'metric-time', group: 'contract', description: 'Timestamp of the CloudWatch metrics, YYYY-MM-DDTHH:MM:SSZ (default end_time, else now)' },
-  { env: 'baseline_constraints', flag: 'baseline-constraints', group: 'contract', default: '/opt/ml/processing/baseline/constraints/constraints.json', description: 'Constraints file (SageMaker model-quality schema, or the seed\'s {"accuracy":{"threshold":t}}). The default is used only when it exists' },
-  { env: 'baseline_statistics', flag: 'baseline-statistics', group: 'contract', description: 'Baseline statistics.json (optional; shown beside the current values in the run report)' },
-  { env: 'analysis_type', flag: 'analysis-type', group: 'contract', default: 'MODEL_QUALITY', description: 'MODEL_QUALITY (the only analysis mpm performs)' },
-  { env: 'problem_type', flag: 'problem-type', group: 'contract', default: 'MulticlassClassification', description: 'MulticlassClassification, BinaryClassification or Regression' },
-  { env: 'inference_attribute', flag: 'inference-attribute', group: 'contract', description: 'JSONPath (per prediction item, or $..[*] over the response) or column index of the predicted label/value' },
-  { env: 'probability_attribute', flag: 'probability-attribute', group: 'contract', description: 'JSONPath or column index of the probability (binary: of the positive class; multiclass: the vector or the max)' },
-  { env: 'probability_threshold_attribute', flag: 'probability-threshold-attribute', group: 'contract', description: 'Binary: a score >= this threshold is the positive label (used when the response has no label, or always when set)' },
-  { env: 'ground_truth_attribute', flag: 'ground-truth-attribute', group: 'contract', description: 'Tabular datasets (csv, json, parquet): the label column, when the dataset carries labels (else ground truth is joined)' },
-  { env: 'MPM_INFERENCE_ID_ATTRIBUTE', flag: 'inference-id-attribute', group: 'contract', description: 'Tabular datasets: the inference id column joined with ground truth (default SageMakerInferenceId when present)' },
-  { env: 'MPM_BINARY_SCORE', flag: 'binary-score', group: 'contract', default: 'positive', description: 'Binary: a response score is the probability of the positive label (positive) or the confidence of the predicted label (predicted, the seed\'s shape)' },
-  { env: 'positive_label', flag: 'positive-label', group: 'contract', default: '1', description: 'Binary: the label counted as positive' },
-  { env: 'record_preprocessor_script', flag: 'record-preprocessor-script', group: 'contract', description: 'Python preprocessor of the built-in container: not supported by mpm (an error when set)' },
-  { env: 'post_analytics_processor_script', flag: 'post-analytics-processor-script', group: 'contract', description: 'Python postprocessor of the built-in container: not supported by mpm (an error when set)' },
-  // --- Ground truth ---
-  { env: 'ground_truth_source', flag: 'ground-truth-source', group: 'ground truth', default: '/opt/ml/processing/groundtruth', description: 'Folder (or s3:// URI) of ground-truth labels, partitioned yyyy/mm/dd/hh by collection time' },
-  { env: 'ground_truth_s3_uri_path', flag: 'ground-truth-s3-uri-path', group: 'ground truth', description: 'The seed\'s variable: an s3:// URI (or folder) of ground truth; wins over ground_truth_source' },
-  { env: 'MPM_GROUND_TRUTH_FORMAT', flag: 'ground-truth-format', group: 'ground truth', default: 'auto', description: 'auto (detected per file), records (the seed\'s rows), sagemaker (groundTruthData), csv or parquet' },
-  { env: 'MPM_GROUND_TRUTH_ID_FIELD', flag: 'ground-truth-id-field', group: 'ground truth', default: 'InferenceId', description: 'Field (or CSV/Parquet column) of the inference id in ground-truth rows' },
-  { env: 'MPM_GROUND_TRUTH_INDEX_FIELD', flag: 'ground-truth-index-field', group: 'ground truth', default: 'payload_index', description: 'Field of the payload index in ground-truth rows' },
-  { env: 'MPM_GROUND_TRUTH_LABEL_FIELD', flag: 'ground-truth-label-field', group: 'ground truth', default: 'groundTruthLabel', description: 'Field of the label in ground-truth rows' },
-  { env: 'MPM_GROUND_TRUTH_LOOKAHEAD_HOURS', flag: 'ground-truth-lookahead-hours', group: 'ground truth', default: '24', description: 'Labels arrive late: ground-truth hours read after end_time' },
-  // --- mpm's own behaviour ---
-  { env: 'MPM_MAX_INPUT_ERROR_RATE', flag: 'max-input-error-rate', group: 'mpm', default: '0.05', description: 'The run fails (exit 3) when input errors exceed this share of capture lines (0..1)' },
-  { env: 'MPM_MIN_JOINED_RECORDS', flag: 'min-joined-records', group: 'mpm', default: '1', description: 'Fewer joined records than this is an insufficient_data violation (or a failure, see next)' },
-  { env: 'MPM_ON_INSUFFICIENT_DATA', flag: 'on-insufficient-data', group: 'mpm', default: 'violation', description: 'violation (CompletedWithViolations) or fail (exit 3) when too few records join' },
-  { env: 'MPM_MIN_RECORDS_FOR_STD', flag: 'min-records-for-std', group: 'mpm', default: '200', description: 'Records needed for a numeric standard_deviation (SageMaker: 200; below it the string "NaN")' },
-  { env: 'MPM_WORKERS', flag: 'workers', group: 'mpm', default: '1', description: 'Worker threads reading capture files in parallel: a number, or auto (one per available core); the results are identical to one thread\'s' },
-  { env: 'MPM_CHECK_REQUEST_COUNT', flag: 'check-request-count', group: 'mpm', default: 'Enabled', description: 'Enabled: decode each request (endpointInput) to check it has as many records as its response (count_mismatch). Disabled: never decode endpointInput, about twice as fast on large requests (docs/benchmarks.md)' },
-  { env: 'MPM_SEED', flag: 'seed', group: 'mpm', default: '0', description: 'Seed of the standard-deviation subsamples (a rerun gives the same file)' },
-  { env: 'MPM_SAMPLES_PER_REASON', flag: 'samples-per-reason', group: 'mpm', default: '5', description: 'Sample locations kept per input-error reason in the run report' },
-  { env: 'MPM_LOG_LEVEL', flag: 'log-level', group: 'mpm', default: 'info', description: 'pino log level: fatal, error, warn, info, debug, trace, silent' },
-  { env: 'MPM_CLOUDWATCH_PUT_METRIC_DATA', flag: 'cloudwatch-put-metric-data', group: 'aws', default: 'Disabled', description: 'Enabled: also publish the metrics with CloudWatch PutMetricData (for runs outside Model Monitor)' },
-  { env: 'MPM_CLOUDWATCH_NAMESPACE', flag: 'cloudwatch-namespace', group: 'aws', description: 'Namespace for PutMetricData (default aws/sagemaker/Endpoints/model-metrics, or aws/sagemaker/ModelMonitoring/model-metrics without an endpoint)' },
-  { env: 'AWS_ENDPOINT_URL_S3', flag: 's3-endpoint-url', group: 'aws', description: 'Endpoint of an S3-compatible server for s3:// locations' },
-  { env: 'AWS_ENDPOINT_URL_CLOUDWATCH', flag: 'cloudwatch-endpoint-url', group: 'aws', description: 'Endpoint override for CloudWatch PutMetricData' },
-  // --- Redirectable /opt/ml paths ---
-  { env: 'MPM_JOB_CONFIG_FILE', flag: 'job-config-file', group: 'paths', default: '/opt/ml/config/processingjobconfig.json', description: 'Processing job config whose "Environment" is read after the process environment' },
-  { env: 'MPM_MESSAGE_FILE', flag: 'message-file', group: 'paths', writes: 'file', default: '/opt/ml/output/message', description: 'Status message file (its first 1 KB becomes the job\'s ExitMessage)' },
-  { env: 'CLOUDWATCH_METRICS_DIRECTORY', flag: 'cloudwatch-metrics-dir', group: 'paths', writes: 'folder', default: '/opt/ml/output/metrics/cloudwatch', description: 'Folder of the CloudWatch metrics file' },
-] as const satisfies readonly SettingSpec[];
+const BOTH = ['job', 'suggest-baseline'] as const satisfies readonly Command[];
+const JOB = ['job'] as const satisfies readonly Command[];
+const SUGGEST = ['suggest-baseline'] as const satisfies readonly Command[];
 
-export type SettingName = (typeof SETTINGS)[number]['env'];
+/** Declares one setting, keeping its key and value types for the config type. */
+function setting<const Key extends string, Value, const Spec extends Omit<SettingSpec<Key, Value>, 'rule' | 'key'>>(
+  spec: Spec & { key: Key; rule: Rule<Value> },
+): Spec & { key: Key; rule: Rule<Value> } {
+  return spec;
+}
+
+/** inference_attribute / probability_attribute: a column index or a JSONPath mpm can compile. */
+const attribute = (variable: string): Rule<string> =>
+  z.string().transform((value, ctx) => {
+    if (asColumnIndex(value) !== undefined) return value;
+    try {
+      compilePath(value, variable);
+      return value;
+    } catch (error) {
+      return fail(ctx, (error as Error).message.replace(/^config: \S+ "(?:[^"\\]|\\.)*" /, ''));
+    }
+  });
+
+/** positive_label: a label, trimmed. */
+const label = (): Rule<string> =>
+  z.string().transform((value, ctx) => {
+    const trimmed = value.trim();
+    if (trimmed !== '') return trimmed;
+    ctx.addIssue({ code: 'custom', message: 'is not valid; expected a label such as 1 or true', params: { shown: trimmed } });
+    return z.NEVER;
+  });
+
+/** analysis_type: the analyses mpm performs. */
+const analysisType = (): Rule<'MODEL_QUALITY'> =>
+  z.string().transform((value, ctx) =>
+    value === 'MODEL_QUALITY'
+      ? value
+      : fail(ctx, `is not supported; expected MODEL_QUALITY (mpm judges model quality only; use SageMaker's built-in container for ${value})`),
+  );
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const SCRIPTS = 'mpm does not run Python scripts of the built-in container: multi-record payloads are exploded natively';
+
+export const SETTING_TABLE = [
+  // Table order is the order settings are read, checked and listed in the run report (config_sources): the
+  // window first, then what the run reads, then paths. --help groups them by `group`.
+  setting({ env: 'dataset_format', flag: 'dataset-format', key: 'datasetFormat', group: 'contract', commands: BOTH, rule: datasetFormat(), default: '{"sagemakerCaptureJson":{"captureIndexNames":["endpointInput","endpointOutput"]}}', description: 'Format of dataset_source as a JSON string: sagemakerCaptureJson, sagemakerMergeJson, csv {header}, json {lines}, parquet' }),
+  setting({ env: 'start_time', flag: 'start-time', key: 'start', section: 'window', group: 'contract', commands: BOTH, rule: time(), description: 'Window start, inclusive, YYYY-MM-DDTHH:MM:SSZ (UTC). Without a window every record is read' }),
+  setting({ env: 'end_time', flag: 'end-time', key: 'end', section: 'window', group: 'contract', commands: BOTH, rule: time(), description: 'Window end, exclusive, YYYY-MM-DDTHH:MM:SSZ (UTC)' }),
+  setting({ env: 'MPM_SCHEDULED_TIME', flag: 'scheduled-time', key: 'scheduledTime', group: 'contract', commands: JOB, rule: time(), description: 'Runs started by a scheduler without a window (EventBridge Scheduler\'s <aws.scheduler.scheduled-time>): the window is the full hour before it' }),
+  setting({ env: 'metric_time', flag: 'metric-time', key: 'metricTime', group: 'contract', commands: JOB, rule: time(), description: 'Timestamp of the CloudWatch metrics, YYYY-MM-DDTHH:MM:SSZ (default end_time, else now)' }),
+  setting({ env: 'analysis_type', flag: 'analysis-type', key: 'analysisType', group: 'contract', commands: BOTH, rule: analysisType(), default: 'MODEL_QUALITY', description: 'MODEL_QUALITY (the only analysis mpm performs)' }),
+  setting({ env: 'problem_type', flag: 'problem-type', key: 'problemType', group: 'contract', commands: BOTH, rule: oneOf(PROBLEM_TYPES), default: 'MulticlassClassification', description: 'MulticlassClassification, BinaryClassification or Regression' }),
+  setting({ env: 'probability_threshold_attribute', flag: 'probability-threshold-attribute', key: 'probabilityThreshold', group: 'contract', commands: BOTH, rule: number('a number between 0 and 1, e.g. 0.5', (n) => n >= 0 && n <= 1), description: 'Binary: a score >= this threshold is the positive label (used when the response has no label, or always when set)' }),
+  setting({ env: 'record_preprocessor_script', flag: 'record-preprocessor-script', key: 'recordPreprocessorScript', group: 'contract', commands: BOTH, rule: unsupported(SCRIPTS), description: 'Python preprocessor of the built-in container: not supported by mpm (an error when set)' }),
+  setting({ env: 'post_analytics_processor_script', flag: 'post-analytics-processor-script', key: 'postAnalyticsProcessorScript', group: 'contract', commands: BOTH, rule: unsupported(SCRIPTS), description: 'Python postprocessor of the built-in container: not supported by mpm (an error when set)' }),
+  setting({ env: 'baseline_constraints', flag: 'baseline-constraints', key: 'baselineConstraints', group: 'contract', commands: JOB, rule: text(), default: '/opt/ml/processing/baseline/constraints/constraints.json', description: 'Constraints file (SageMaker model-quality schema, or the seed\'s {"accuracy":{"threshold":t}}). The default is used only when it exists' }),
+  setting({ env: 'baseline_statistics', flag: 'baseline-statistics', key: 'baselineStatistics', group: 'contract', commands: JOB, rule: text(), description: 'Baseline statistics.json (optional; shown beside the current values in the run report)' }),
+  setting({ env: 'ground_truth_s3_uri_path', flag: 'ground-truth-s3-uri-path', key: 's3UriPath', section: 'groundTruth', group: 'ground truth', commands: BOTH, rule: text(), description: 'The seed\'s variable: an s3:// URI (or folder) of ground truth; wins over ground_truth_source' }),
+  setting({ env: 'ground_truth_source', flag: 'ground-truth-source', key: 'source', section: 'groundTruth', group: 'ground truth', commands: BOTH, rule: text(), default: '/opt/ml/processing/groundtruth', description: 'Folder (or s3:// URI) of ground-truth labels, partitioned yyyy/mm/dd/hh by collection time' }),
+  setting({ env: 'positive_label', flag: 'positive-label', key: 'positiveLabel', group: 'contract', commands: BOTH, rule: label(), default: '1', description: 'Binary: the label counted as positive' }),
+  setting({ env: 'MPM_LOG_LEVEL', flag: 'log-level', key: 'logLevel', group: 'mpm', commands: BOTH, rule: oneOf(LOG_LEVELS), default: 'info', description: 'pino log level: fatal, error, warn, info, debug, trace, silent' }),
+  setting({ env: 'dataset_source', flag: 'dataset-source', key: 'datasetSource', group: 'contract', commands: BOTH, rule: text(), default: '/opt/ml/processing/input/endpoint', description: 'Folder (or s3:// URI) holding the capture: {endpoint}/{variant}/yyyy/mm/dd/hh/*.jsonl[.gz]' }),
+  setting({ env: 'output_path', flag: 'output-path', key: 'outputPath', group: 'contract', commands: BOTH, rule: text(), writes: 'folder', default: '/opt/ml/processing/output', description: 'Folder (or s3:// URI) the report files are written to' }),
+  setting({ env: 'publish_cloudwatch_metrics', flag: 'publish-cloudwatch-metrics', key: 'publishCloudWatchMetrics', group: 'contract', commands: JOB, rule: enabled(), default: 'Disabled', description: 'Enabled: write the CloudWatch metrics file (JSON Lines) into the CloudWatch metrics folder' }),
+  setting({ env: 'sagemaker_endpoint_name', flag: 'sagemaker-endpoint-name', key: 'endpointName', group: 'contract', commands: BOTH, rule: text(), description: 'Endpoint name: the Endpoint metric dimension; when dataset_source has a folder of this name, only that folder is read' }),
+  setting({ env: 'sagemaker_monitoring_schedule_name', flag: 'sagemaker-monitoring-schedule-name', key: 'scheduleName', group: 'contract', commands: JOB, rule: text(), description: 'Monitoring schedule name: the MonitoringSchedule metric dimension' }),
+  setting({ env: 'sagemaker_endpoint_datacapture_prefix', flag: 'sagemaker-endpoint-datacapture-prefix', key: 'datacapturePrefix', group: 'contract', commands: JOB, rule: text(), description: 'The endpoint DataCaptureConfig prefix (recorded in the run report; not read)' }),
+  setting({ env: 'inference_attribute', flag: 'inference-attribute', key: 'inferenceAttribute', group: 'contract', commands: BOTH, rule: attribute('inference_attribute'), description: 'JSONPath (per prediction item, or $..[*] over the response) or column index of the predicted label/value' }),
+  setting({ env: 'probability_attribute', flag: 'probability-attribute', key: 'probabilityAttribute', group: 'contract', commands: BOTH, rule: attribute('probability_attribute'), description: 'JSONPath or column index of the probability (binary: of the positive class; multiclass: the vector or the max)' }),
+  setting({ env: 'ground_truth_attribute', flag: 'ground-truth-attribute', key: 'groundTruthAttribute', group: 'contract', commands: BOTH, rule: text(), description: 'Tabular datasets (csv, json, parquet): the label column, when the dataset carries labels (else ground truth is joined)' }),
+  setting({ env: 'MPM_INFERENCE_ID_ATTRIBUTE', flag: 'inference-id-attribute', key: 'inferenceIdAttribute', group: 'contract', commands: BOTH, rule: text(), description: 'Tabular datasets: the inference id column joined with ground truth (default SageMakerInferenceId when present)' }),
+  setting({ env: 'MPM_BINARY_SCORE', flag: 'binary-score', key: 'binaryScore', group: 'contract', commands: BOTH, rule: oneOf(['positive', 'predicted'] as const), default: 'positive', description: 'Binary: a response score is the probability of the positive label (positive) or the confidence of the predicted label (predicted, the seed\'s shape)' }),
+  setting({ env: 'MPM_GROUND_TRUTH_FORMAT', flag: 'ground-truth-format', key: 'format', section: 'groundTruth', group: 'ground truth', commands: BOTH, rule: oneOf(['auto', 'records', 'sagemaker', 'csv', 'parquet'] as const), default: 'auto', description: 'auto (detected per file), records (the seed\'s rows), sagemaker (groundTruthData), csv or parquet' }),
+  setting({ env: 'MPM_GROUND_TRUTH_ID_FIELD', flag: 'ground-truth-id-field', key: 'idField', section: 'groundTruth', group: 'ground truth', commands: BOTH, rule: text(), default: 'InferenceId', description: 'Field (or CSV/Parquet column) of the inference id in ground-truth rows' }),
+  setting({ env: 'MPM_GROUND_TRUTH_INDEX_FIELD', flag: 'ground-truth-index-field', key: 'indexField', section: 'groundTruth', group: 'ground truth', commands: BOTH, rule: text(), default: 'payload_index', description: 'Field of the payload index in ground-truth rows' }),
+  setting({ env: 'MPM_GROUND_TRUTH_LABEL_FIELD', flag: 'ground-truth-label-field', key: 'labelField', section: 'groundTruth', group: 'ground truth', commands: BOTH, rule: text(), default: 'groundTruthLabel', description: 'Field of the label in ground-truth rows' }),
+  setting({ env: 'MPM_GROUND_TRUTH_LOOKAHEAD_HOURS', flag: 'ground-truth-lookahead-hours', key: 'lookaheadHours', section: 'groundTruth', group: 'ground truth', commands: BOTH, rule: integer('a whole number of hours >= 0, e.g. 24', 0), default: '24', description: 'Labels arrive late: ground-truth hours read after end_time' }),
+  setting({ env: 'MPM_MAX_INPUT_ERROR_RATE', flag: 'max-input-error-rate', key: 'maxInputErrorRate', group: 'mpm', commands: BOTH, rule: number('a share between 0 and 1, e.g. 0.05', (n) => n >= 0 && n <= 1), default: '0.05', description: 'The run fails (exit 3) when input errors exceed this share of capture lines (0..1)' }),
+  setting({ env: 'MPM_MIN_JOINED_RECORDS', flag: 'min-joined-records', key: 'minJoinedRecords', group: 'mpm', commands: BOTH, rule: integer('a whole number >= 0, e.g. 1', 0), default: '1', description: 'Fewer joined records than this is an insufficient_data violation (or a failure, see next)' }),
+  setting({ env: 'MPM_ON_INSUFFICIENT_DATA', flag: 'on-insufficient-data', key: 'onInsufficientData', group: 'mpm', commands: JOB, rule: oneOf(['violation', 'fail'] as const), default: 'violation', description: 'violation (CompletedWithViolations) or fail (exit 3) when too few records join' }),
+  setting({ env: 'MPM_SEED', flag: 'seed', key: 'seed', group: 'mpm', commands: BOTH, rule: integer('a whole number between 0 and 4294967295', 0, 0xffffffff), default: '0', description: 'Seed of the standard-deviation subsamples (a rerun gives the same file)' }),
+  setting({ env: 'MPM_MIN_RECORDS_FOR_STD', flag: 'min-records-for-std', key: 'minRecordsForStd', group: 'mpm', commands: BOTH, rule: integer('a whole number >= 2, e.g. 200', 2), default: '200', description: 'Records needed for a numeric standard_deviation (SageMaker: 200; below it the string "NaN")' }),
+  setting({ env: 'MPM_WORKERS', flag: 'workers', key: 'workers', group: 'mpm', commands: BOTH, rule: workers(), default: '1', description: 'Worker threads reading capture files in parallel: a number, or auto (one per available core); the results are identical to one thread\'s' }),
+  setting({ env: 'MPM_CHECK_REQUEST_COUNT', flag: 'check-request-count', key: 'checkRequestCount', group: 'mpm', commands: BOTH, rule: enabled(), default: 'Enabled', description: 'Enabled: decode each request (endpointInput) to check it has as many records as its response (count_mismatch). Disabled: never decode endpointInput, about twice as fast on large requests (docs/benchmarks.md)' }),
+  setting({ env: 'MPM_SAMPLES_PER_REASON', flag: 'samples-per-reason', key: 'samplesPerReason', group: 'mpm', commands: BOTH, rule: integer('a whole number between 0 and 1000', 0, 1000), default: '5', description: 'Sample locations kept per input-error reason in the run report' }),
+  setting({ env: 'MPM_CLOUDWATCH_PUT_METRIC_DATA', flag: 'cloudwatch-put-metric-data', key: 'putMetricData', section: 'cloudwatch', group: 'aws', commands: JOB, rule: enabled(), default: 'Disabled', description: 'Enabled: also publish the metrics with CloudWatch PutMetricData (for runs outside Model Monitor)' }),
+  setting({ env: 'MPM_CLOUDWATCH_NAMESPACE', flag: 'cloudwatch-namespace', key: 'namespace', section: 'cloudwatch', group: 'aws', commands: JOB, rule: text(), description: 'Namespace for PutMetricData (default aws/sagemaker/Endpoints/model-metrics, or aws/sagemaker/ModelMonitoring/model-metrics without an endpoint)' }),
+  setting({ env: 'AWS_ENDPOINT_URL_CLOUDWATCH', flag: 'cloudwatch-endpoint-url', key: 'endpointUrl', section: 'cloudwatch', group: 'aws', commands: JOB, rule: text(), description: 'Endpoint override for CloudWatch PutMetricData' }),
+  setting({ env: 'AWS_ENDPOINT_URL_S3', flag: 's3-endpoint-url', key: 's3EndpointUrl', group: 'aws', commands: BOTH, rule: text(), description: 'Endpoint of an S3-compatible server for s3:// locations' }),
+  setting({ env: 'MPM_MESSAGE_FILE', flag: 'message-file', key: 'messageFile', section: 'paths', group: 'paths', commands: JOB, rule: text(), writes: 'file', default: '/opt/ml/output/message', description: 'Status message file (its first 1 KB becomes the job\'s ExitMessage)' }),
+  setting({ env: 'CLOUDWATCH_METRICS_DIRECTORY', flag: 'cloudwatch-metrics-dir', key: 'cloudwatchDir', section: 'paths', group: 'paths', commands: JOB, rule: text(), writes: 'folder', default: '/opt/ml/output/metrics/cloudwatch', description: 'Folder of the CloudWatch metrics file' }),
+  setting({ env: 'MPM_JOB_CONFIG_FILE', flag: 'job-config-file', key: 'jobConfigFile', section: 'paths', group: 'paths', commands: BOTH, rule: text(), default: '/opt/ml/config/processingjobconfig.json', description: 'Processing job config whose "Environment" is read after the process environment' }),
+  setting({ flag: 'create-violation-tests', key: 'createViolationTests', group: 'mpm', commands: JOB, rule: z.string().transform(() => true), switch: true, description: 'Add one clearly marked synthetic violation (to test alerting); Model Monitor passes it as a container argument' }),
+  setting({ flag: 'k', key: 'k', section: 'suggest', group: 'baseline', commands: SUGGEST, rule: number('a number >= 0, e.g. 3', (n) => n >= 0), default: '3', description: 'Noise units between the baseline value and the threshold' }),
+  setting({ flag: 'expected-records', key: 'expectedRecords', section: 'suggest', group: 'baseline', commands: SUGGEST, rule: integer('a whole number > 0', 1), description: 'Records expected in one monitoring run (default: as many as the baseline)' }),
+  setting({ flag: 'from-accuracy', key: 'fromAccuracy', section: 'suggest', group: 'baseline', commands: SUGGEST, rule: number('a number between 0 and 1', (n) => n >= 0 && n <= 1), description: "The seed's path: write one accuracy constraint with this threshold, read no data" }),
+] as const;
+
+export type SettingEntry = (typeof SETTING_TABLE)[number];
+/** The variable name of a setting that has one. */
+export type SettingName = Extract<SettingEntry, { env: string }>['env'];
+
+/** The settings a command takes, in table order. */
+export function settingsOf(command: Command): SettingEntry[] {
+  return SETTING_TABLE.filter((s) => (s.commands as readonly Command[]).includes(command));
+}
+
+/** The settings of the monitoring job (the default command), each with its variable: what `mpm-monitor --help` lists. */
+export const SETTINGS = SETTING_TABLE.filter((s): s is Extract<SettingEntry, { env: string }> => 'env' in s && (s.commands as readonly Command[]).includes('job'));

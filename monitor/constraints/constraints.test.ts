@@ -7,7 +7,7 @@ import { ConfigError } from '../errors.ts';
 import { metricNames } from '../metrics/metric-names.ts';
 import type { MetricValue } from '../metrics/types.ts';
 import { describeNotEvaluated, describeViolation, evaluateConstraints } from './evaluate.ts';
-import { parseConstraints, toSageMakerConstraints } from './load-constraints.ts';
+import { parseConstraints, toSageMakerConstraints } from './parse-constraints.ts';
 import { OPERATORS, isOperator, type ComparisonOperator } from './operators.ts';
 import { SYNTHETIC_METRIC, syntheticViolation } from './synthetic.ts';
 

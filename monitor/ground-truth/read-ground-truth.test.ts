@@ -12,7 +12,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { LocalStorage } from '../storage/local.ts';
 import { InputErrorTally } from '../ingest/input-errors.ts';
 import { hashKey } from '../join/key-hash.ts';
-import { LabelCodec } from './label-values.ts';
+import { LabelCodec } from '../join/label-codec.ts';
 import { readGroundTruth, type GroundTruthOptions } from './read-ground-truth.ts';
 
 const require = createRequire(import.meta.url);

@@ -7,22 +7,18 @@
  * per record of the request; (3) CSV with a header; (4) Parquet. Files are read oldest partition first, then by
  * name, so that for a key read twice the latest label wins (and the duplicate is counted).
  */
-import { createGunzip } from 'node:zlib';
-import { Readable } from 'node:stream';
-import { parse as parseCsv } from 'csv-parse';
-import { readParquetTable } from '../ingest/parquet.ts';
-import type { GroundTruthFormat } from '../config/load-config.ts';
+import type { MonitorConfig } from '../config/load-config.ts';
 import type { Storage, StorageFile } from '../storage/storage.ts';
-import { forEachLine } from '../ingest/read-lines.ts';
 import { decodeGroundTruthData } from '../ingest/ground-truth-data.ts';
-import { InputErrorTally, type InputErrorReason } from '../ingest/input-errors.ts';
+import { type InputErrorTally, type InputErrorReason } from '../ingest/input-errors.ts';
 import { partitionSpan, walkFiles, type TimeRange } from '../ingest/walk.ts';
+import { cellOf, findColumn, ID_COLUMN_FALLBACKS, openRows, type Row, type RowLayout } from '../ingest/table-rows.ts';
 import { hashKey, type KeyHash } from '../join/key-hash.ts';
 import { LabelStore } from '../join/label-store.ts';
-import type { LabelCodec } from './label-values.ts';
+import type { LabelCodec } from '../join/label-codec.ts';
 
 export interface GroundTruthOptions {
-  format: GroundTruthFormat;
+  format: MonitorConfig['groundTruth']['format'];
   idField: string;
   indexField: string;
   labelField: string;
@@ -41,6 +37,8 @@ export interface GroundTruthSummary {
 }
 
 const ACCEPT = /\.(jsonl|json|jsonlines|ndjson|csv)(\.gz)?$|\.parquet$/i;
+const INDEX_FALLBACKS = ['payload_index', 'payloadIndex'];
+const LABEL_FALLBACKS = ['groundTruthLabel', 'ground_truth_label', 'label', 'ground_truth', 'y_true', 'actual'];
 
 class Sink {
   private readonly key: KeyHash = { lo: 0, hi: 0 };
@@ -54,46 +52,41 @@ class Sink {
   add(id: unknown, index: unknown, label: unknown, where: { file: string; line?: number }): void {
     this.rows++;
     const fail = (reason: InputErrorReason, detail: string): void => this.tally.add(reason, { ...where, detail });
-    if (id === undefined || id === null || id === '' || (typeof id !== 'string' && typeof id !== 'number')) return fail('gt_missing_field', 'no inference id');
+    // 64-bit integer ids (Parquet int64) keep every digit as text.
+    const key = typeof id === 'bigint' ? String(id) : id;
+    if (key === undefined || key === null || key === '' || (typeof key !== 'string' && typeof key !== 'number')) return fail('gt_missing_field', 'no inference id');
     if (label === undefined || label === null) return fail('gt_missing_field', 'no label');
     let idx = 0;
     if (index !== undefined && index !== null && index !== '') {
-      idx = typeof index === 'number' ? index : typeof index === 'string' && /^\s*\d+\s*$/.test(index) ? Number(index) : NaN;
-      if (!Number.isInteger(idx) || idx < 0) return fail('gt_invalid_payload_index', `payload_index ${JSON.stringify(index)}`);
+      idx = typeof index === 'number' || typeof index === 'bigint' ? Number(index) : typeof index === 'string' && /^\s*\d+\s*$/.test(index) ? Number(index) : NaN;
+      if (!Number.isInteger(idx) || idx < 0) return fail('gt_invalid_payload_index', `payload_index ${JSON.stringify(typeof index === 'bigint' ? String(index) : index)}`);
     }
-    const value = this.codec.encode(label);
+    const value = this.codec.encode(typeof label === 'bigint' ? Number(label) : label);
     if (value === undefined) return fail('gt_invalid_label', `label ${JSON.stringify(label)}`);
-    this.store.set(hashKey(String(id), idx, this.key), value);
+    this.store.set(hashKey(String(key), idx, this.key), value);
   }
 }
 
-type FileFormat = 'records' | 'sagemaker' | 'csv' | 'parquet';
+type FileFormat = 'records' | 'sagemaker' | 'csv' | 'parquet' | 'json-auto';
 
-function fileFormatOf(path: string, forced: GroundTruthFormat): FileFormat | 'json-auto' {
+function fileFormatOf(path: string, forced: GroundTruthOptions['format']): FileFormat {
   if (forced !== 'auto') return forced;
   if (/\.parquet$/i.test(path)) return 'parquet';
   if (/\.csv(\.gz)?$/i.test(path)) return 'csv';
   return 'json-auto';
 }
 
-async function open(storage: Storage, path: string): Promise<Readable> {
-  const raw = await storage.openRead(path);
-  return /\.gz$/i.test(path) ? raw.pipe(createGunzip()) : raw;
+function layoutOf(format: FileFormat): RowLayout {
+  return format === 'csv' ? 'csv-header' : format === 'parquet' ? 'parquet' : 'json-auto';
 }
 
-async function readAll(stream: Readable): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of stream) chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(c as string));
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-function addJsonRow(row: unknown, sink: Sink, o: GroundTruthOptions, where: { file: string; line?: number }, formats: Record<string, number>): void {
+function addJsonRow(row: unknown, sink: Sink, gt: GroundTruthOptions, where: { file: string; line?: number }, formats: Record<string, number>): void {
   if (row === null || typeof row !== 'object' || Array.isArray(row)) {
     sink.tally.add('gt_missing_field', { ...where, detail: 'the row is not an object' });
     return;
   }
   const obj = row as Record<string, unknown>;
-  if (o.format === 'sagemaker' || (o.format === 'auto' && 'groundTruthData' in obj)) {
+  if (gt.format === 'sagemaker' || (gt.format === 'auto' && Object.hasOwn(obj, 'groundTruthData'))) {
     formats.sagemaker = (formats.sagemaker ?? 0) + 1;
     const meta = (obj.eventMetadata ?? {}) as Record<string, unknown>;
     const id = meta.eventId ?? meta.inferenceId;
@@ -107,111 +100,52 @@ function addJsonRow(row: unknown, sink: Sink, o: GroundTruthOptions, where: { fi
     return;
   }
   formats.records = (formats.records ?? 0) + 1;
-  sink.add(obj[o.idField], obj[o.indexField], obj[o.labelField], where);
+  sink.add(cellOf(obj, gt.idField), cellOf(obj, gt.indexField), cellOf(obj, gt.labelField), where);
 }
 
-async function readJsonFile(storage: Storage, file: string, sink: Sink, o: GroundTruthOptions, formats: Record<string, number>): Promise<void> {
-  const display = storage.describe(file);
-  const stream = await open(storage, file);
-  // Peek at the first byte: a JSON array (the seed's files) is parsed whole; anything else is JSON Lines.
-  const iterator = stream[Symbol.asyncIterator]();
-  const first = await iterator.next();
-  if (first.done) return;
-  const head = Buffer.isBuffer(first.value) ? first.value : Buffer.from(first.value as string);
-  const rest = (async function* () {
-    yield head;
-    for (let r = await iterator.next(); !r.done; r = await iterator.next()) yield r.value as Buffer;
-  })();
-  const replay = Readable.from(rest);
-  if (head.toString('utf8', 0, Math.min(head.length, 64)).trimStart().startsWith('[')) {
-    const text = await readAll(replay);
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch (error) {
-      sink.tally.add('gt_invalid_json', { file: display, detail: (error as Error).message });
-      return;
-    }
-    const rows = parsed as unknown[];
-    rows.forEach((row, i) => addJsonRow(row, sink, o, { file: display, line: i + 1 }, formats));
-    return;
-  }
-  await forEachLine(replay, (line, lineNumber) => {
-    let row: unknown;
-    try {
-      row = JSON.parse(line);
-    } catch (error) {
-      sink.rows++;
-      sink.tally.add('gt_invalid_json', { file: display, line: lineNumber, detail: (error as Error).message });
-      return;
-    }
-    addJsonRow(row, sink, o, { file: display, line: lineNumber }, formats);
-  });
-}
-
-function pickColumn(columns: string[], preferred: string, fallbacks: string[]): string | undefined {
-  return [preferred, ...fallbacks].find((c) => columns.includes(c));
-}
-const ID_FALLBACKS = ['InferenceId', 'inferenceId', 'inference_id', 'eventId', 'event_id', 'SageMakerInferenceId'];
-const INDEX_FALLBACKS = ['payload_index', 'payloadIndex'];
-const LABEL_FALLBACKS = ['groundTruthLabel', 'ground_truth_label', 'label', 'ground_truth', 'y_true', 'actual'];
-
-async function readCsvFile(storage: Storage, file: string, sink: Sink, o: GroundTruthOptions, formats: Record<string, number>): Promise<void> {
-  const display = storage.describe(file);
-  const parser = (await open(storage, file)).pipe(parseCsv({ columns: true, skip_empty_lines: true, trim: true, bom: true }));
-  let cols: { id?: string; index?: string; label?: string } | undefined;
-  let line = 1;
+/** Reads one ground-truth file into the sink. */
+async function readFile(storage: Storage, path: string, sink: Sink, gt: GroundTruthOptions, formats: Record<string, number>): Promise<void> {
+  const display = storage.describe(path);
+  const format = fileFormatOf(path, gt.format);
+  const tabular = format === 'csv' || format === 'parquet';
+  let file;
   try {
-    for await (const row of parser as AsyncIterable<Record<string, string>>) {
-      line++;
-      if (!cols) {
-        const names = Object.keys(row);
-        cols = { id: pickColumn(names, o.idField, ID_FALLBACKS), index: pickColumn(names, o.indexField, INDEX_FALLBACKS), label: pickColumn(names, o.labelField, LABEL_FALLBACKS) };
-        if (!cols.id || !cols.label) {
-          sink.tally.add('gt_missing_field', { file: display, line: 1, detail: `the header has no ${!cols.id ? `id column (${o.idField})` : `label column (${o.labelField})`}` });
-          return;
-        }
-      }
-      sink.add(row[cols.id!], cols.index ? row[cols.index] : undefined, row[cols.label!], { file: display, line });
-      formats.csv = (formats.csv ?? 0) + 1;
-    }
-  } catch (error) {
-    sink.tally.add('gt_unreadable_file', { file: display, line, detail: (error as Error).message });
-  }
-}
-
-async function readParquetFile(storage: Storage, file: string, sink: Sink, o: GroundTruthOptions, formats: Record<string, number>): Promise<void> {
-  const display = storage.describe(file);
-  try {
-    const table = await readParquetTable(new Uint8Array(await storage.readFile(file)));
-    const names = table.schema.fields.map((f) => f.name);
-    const id = pickColumn(names, o.idField, ID_FALLBACKS);
-    const index = pickColumn(names, o.indexField, INDEX_FALLBACKS);
-    const label = pickColumn(names, o.labelField, LABEL_FALLBACKS);
-    if (!id || !label) {
-      sink.tally.add('gt_missing_field', { file: display, detail: `no ${!id ? `id column (${o.idField})` : `label column (${o.labelField})`}; columns: ${names.join(', ')}` });
-      return;
-    }
-    const idCol = table.getChild(id)!;
-    const indexCol = index ? table.getChild(index) : null;
-    const labelCol = table.getChild(label)!;
-    formats.parquet = (formats.parquet ?? 0) + table.numRows;
-    for (let i = 0; i < table.numRows; i++) {
-      const idx = indexCol?.get(i);
-      const lab = labelCol.get(i);
-      // pandas writes numeric ids as int64, which Arrow hands over as bigints: their decimal text is the id.
-      const rowId = idCol.get(i);
-      sink.add(typeof rowId === 'bigint' ? String(rowId) : rowId, typeof idx === 'bigint' ? Number(idx) : idx, typeof lab === 'bigint' ? Number(lab) : lab, { file: display, line: i + 1 });
-    }
+    file = await openRows(storage, path, layoutOf(format));
   } catch (error) {
     sink.tally.add('gt_unreadable_file', { file: display, detail: (error as Error).message });
+    return;
   }
+  let columns: { id?: string; index?: string; label?: string } | undefined;
+  let missing = false;
+  await file.forEach((row: Row) => {
+    const where = { file: display, line: row.line === 0 ? undefined : row.line };
+    if ('problem' in row) {
+      if (row.problem === 'unreadable') return sink.tally.add('gt_unreadable_file', { ...where, detail: row.detail });
+      // A JSON Lines line counts as a row; a JSON array that does not parse is one error for the file.
+      if (row.line > 0) sink.rows++;
+      return sink.tally.add('gt_invalid_json', { ...where, detail: row.detail });
+    }
+    if (!tabular) return addJsonRow(row.value, sink, gt, where, formats);
+    if (missing) return;
+    if (columns === undefined) {
+      const names = file.columns ?? [];
+      columns = { id: findColumn(names, [gt.idField, ...ID_COLUMN_FALLBACKS]), index: findColumn(names, [gt.indexField, ...INDEX_FALLBACKS]), label: findColumn(names, [gt.labelField, ...LABEL_FALLBACKS]) };
+      if (!columns.id || !columns.label) {
+        missing = true;
+        const what = !columns.id ? `id column (${gt.idField})` : `label column (${gt.labelField})`;
+        sink.tally.add('gt_missing_field', format === 'csv' ? { file: display, line: 1, detail: `the header has no ${what}` } : { file: display, detail: `no ${what}; columns: ${names.join(', ')}` });
+        return;
+      }
+    }
+    formats[format] = (formats[format] ?? 0) + 1;
+    sink.add(cellOf(row.value, columns.id, file.columns), cellOf(row.value, columns.index, file.columns), cellOf(row.value, columns.label, file.columns), where);
+  });
 }
 
 /** Reads every ground-truth file in range into a label store. */
 export async function readGroundTruth(
   storage: Storage,
-  o: GroundTruthOptions,
+  gt: GroundTruthOptions,
   codec: LabelCodec,
   tally: InputErrorTally,
   onFile?: (file: StorageFile) => void,
@@ -221,20 +155,13 @@ export async function readGroundTruth(
   const formats: Record<string, number> = {};
   let pruned = 0;
   const files: StorageFile[] = [];
-  for await (const f of walkFiles(storage, '', { range: o.range, accept: (p) => ACCEPT.test(p), onPruned: () => pruned++ })) files.push(f);
+  for await (const f of walkFiles(storage, '', { range: gt.range, accept: (p) => ACCEPT.test(p), onPruned: () => pruned++ })) files.push(f);
   // Oldest partition first (unpadded hour folders sort wrongly as text), then by path, so the latest label wins.
   const when = (p: string): number => partitionSpan(p.split('/').slice(0, -1).join('/'))?.start ?? -Infinity;
   files.sort((a, b) => when(a.path) - when(b.path) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   for (const file of files) {
     onFile?.(file);
-    const kind = fileFormatOf(file.path, o.format);
-    if (kind === 'csv') {
-      await readCsvFile(storage, file.path, sink, o, formats);
-    } else if (kind === 'parquet') {
-      await readParquetFile(storage, file.path, sink, o, formats);
-    } else {
-      await readJsonFile(storage, file.path, sink, o, formats);
-    }
+    await readFile(storage, file.path, sink, gt, formats);
   }
   return {
     store,

@@ -7,12 +7,13 @@
 import type { Logger } from 'pino';
 import { InputError, OutputError } from '../errors.ts';
 import { openStorage } from '../storage/open-storage.ts';
+import type { Storage } from '../storage/storage.ts';
 import { HistoryCollector } from './history-collector.ts';
 import { HistoryIssues } from './history-issues.ts';
 import { HistoryTableWriter } from './history-table.ts';
 import { findReportFolders } from './find-report-folders.ts';
 import { orderedMap } from './ordered-map.ts';
-import { readReportFolder, type ReadFolderContext } from './read-report-folder.ts';
+import { readReportFolder, type ReadFolderContext, type ReportFolder } from './read-report-folder.ts';
 import { renderHistoryPage } from './render-history-page.ts';
 import { DEFAULT_FOLDER_WINDOW, locationSegments, type FolderWindowRule } from './report-path.ts';
 import type { RunRecord } from './run-record.ts';
@@ -60,12 +61,17 @@ function keep(run: RunRecord, o: HistoryOptions): boolean {
   return true;
 }
 
-/** Builds and writes the history. Throws InputError when no report folder is found, OutputError when writing fails. */
-export async function buildHistory(options: HistoryOptions, log: Pick<Logger, 'info' | 'warn'>): Promise<HistoryResult> {
-  const storageOptions = { s3EndpointUrl: options.s3EndpointUrl };
-  const source = await openStorage(options.source, storageOptions);
-  const output = await openStorage(options.outputPath, storageOptions);
-  const issues = new HistoryIssues();
+/** Everything read from the source: runs into the table and the page's collector, with the counts. */
+interface Gathered {
+  folders: number;
+  runs: number;
+  filtered: number;
+  table: HistoryTableWriter;
+  collector: HistoryCollector;
+}
+
+/** Reads the report folders a few at a time, in path order, and streams each run into the table and the collector. */
+async function gather(source: Storage, options: HistoryOptions, issues: HistoryIssues, log: Pick<Logger, 'info'>): Promise<Gathered> {
   const ctx: ReadFolderContext = {
     storage: source,
     rootSegments: locationSegments(source.location),
@@ -73,36 +79,45 @@ export async function buildHistory(options: HistoryOptions, log: Pick<Logger, 'i
     folderWindow: options.folderWindow ?? DEFAULT_FOLDER_WINDOW,
     issues,
   };
-  const table = new HistoryTableWriter();
-  const collector = new HistoryCollector();
-  let folders = 0;
-  let runs = 0;
-  let filtered = 0;
+  const gathered: Gathered = { folders: 0, runs: 0, filtered: 0, table: new HistoryTableWriter(), collector: new HistoryCollector() };
   let lastLog = performance.now();
   const found = findReportFolders(source, { from: options.from, issues });
-  for await (const run of orderedMap(found, (folder) => ((folders++), readReportFolder(ctx, folder)), READ_AHEAD)) {
+  const read = (folder: ReportFolder): Promise<RunRecord | undefined> => {
+    gathered.folders++;
+    return readReportFolder(ctx, folder);
+  };
+  for await (const run of orderedMap(found, read, READ_AHEAD)) {
     if (!run) continue;
     if (!keep(run, options)) {
-      filtered++;
+      gathered.filtered++;
       continue;
     }
-    runs++;
-    collector.add(run);
-    await table.addRun(run);
+    gathered.runs++;
+    gathered.collector.add(run);
+    await gathered.table.addRun(run);
     if (performance.now() - lastLog > 5000) {
       lastLog = performance.now();
-      log.info({ folders, runs, last: run.path }, 'reading report folders');
+      log.info({ folders: gathered.folders, runs: gathered.runs, last: run.path }, 'reading report folders');
     }
   }
+  return gathered;
+}
+
+/** Builds and writes the history. Throws InputError when no report folder is found, OutputError when writing fails. */
+export async function buildHistory(options: HistoryOptions, log: Pick<Logger, 'info' | 'warn'>): Promise<HistoryResult> {
+  const storageOptions = { s3EndpointUrl: options.s3EndpointUrl };
+  const source = await openStorage(options.source, storageOptions);
+  const output = await openStorage(options.outputPath, storageOptions);
+  const issues = new HistoryIssues();
+  const { folders, runs, filtered, table, collector } = await gather(source, options, issues, log);
+  const tableBytes = await table.finish();
   if (folders === 0) {
-    await table.finish().catch(() => undefined);
     const listed = issues.list().find((i) => i.reason === 'not_listable');
     throw new InputError(
       `history: no report folder (statistics.json, constraint_violations.json, constraints.json or monitoring_report.json) under ${source.location}` +
         (listed ? ` (it could not be listed: ${listed.samples[0]?.detail ?? 'unknown error'})` : '; expected Model Monitor\'s {endpoint}/{schedule}/yyyy/mm/dd/hh/ layout or report folders anywhere below it'),
     );
   }
-  const tableBytes = await table.finish();
   const series = collector.finish();
   const html = renderHistoryPage({
     title: options.title,

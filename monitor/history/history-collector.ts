@@ -112,122 +112,51 @@ export class HistoryCollector {
   seriesDropped = 0;
   runsDroppedWithSeries = 0;
 
+  /** Adds one run to its series (a new series past the cap is counted, not kept). */
   add(run: RunRecord): void {
-    const key = JSON.stringify([run.endpoint, run.schedule, run.analysis]);
-    let building = this.#series.get(key);
-    if (!building) {
-      if (this.#series.size >= COLLECT_CAPS.series) {
-        this.seriesDropped++;
-        this.runsDroppedWithSeries++;
-        return;
-      }
-      building = {
-        data: {
-          key,
-          endpoint: run.endpoint,
-          schedule: run.schedule,
-          analysis: run.analysis,
-          problemTypes: [],
-          runs: [],
-          metrics: new Map(),
-          metricsDropped: 0,
-          estimates: new Map(),
-          features: new Map(),
-          featuresDropped: 0,
-          violationCounts: [],
-          recentViolations: [],
-          windowSources: {},
-        },
-        violationKeys: new Map(),
-      };
-      this.#series.set(key, building);
-    }
+    const building = this.#seriesOf(run);
+    if (!building) return;
     const data = building.data;
     const index = data.runs.length;
     if (run.problemType !== null && !data.problemTypes.includes(run.problemType)) data.problemTypes.push(run.problemType);
     data.windowSources[run.windowSource] = (data.windowSources[run.windowSource] ?? 0) + 1;
-    data.runs.push({
-      index,
-      path: run.path,
-      start: run.window.start,
-      end: run.window.end,
-      windowSource: run.windowSource,
-      evaluationTime: run.evaluationTime,
-      status: run.status,
-      message: run.message === null ? null : run.message.slice(0, 300),
-      violationCount: run.violations.length + run.violationsDropped,
-      violated: run.violations.slice(0, 5).map((v) => v.subject ?? v.checkType),
-      itemCount: run.itemCount,
-      predictions: run.predictions,
-      joined: run.joined,
-      coverage: run.coverage,
-      superseded: false,
-    });
-    for (const m of run.metrics) {
-      let points = data.metrics.get(m.metric);
-      if (!points) {
-        if (data.metrics.size >= COLLECT_CAPS.metricsPerSeries) {
-          data.metricsDropped++;
-          continue;
-        }
-        data.metrics.set(m.metric, (points = []));
-      }
-      points.push({ run: index, value: m.value, std: m.standardDeviation, threshold: m.threshold, operator: m.operator, status: m.status });
+    data.runs.push(seriesRun(run, index));
+    addMetrics(data, run, index);
+    addEstimates(data, run, index);
+    addFeatures(data, run);
+    addViolations(building, run, index);
+  }
+
+  #seriesOf(run: RunRecord): Building | undefined {
+    const key = JSON.stringify([run.endpoint, run.schedule, run.analysis]);
+    const known = this.#series.get(key);
+    if (known) return known;
+    if (this.#series.size >= COLLECT_CAPS.series) {
+      this.seriesDropped++;
+      this.runsDroppedWithSeries++;
+      return undefined;
     }
-    const estimated = run.estimateWindow ?? run.window;
-    for (const e of run.estimates) {
-      let points = data.estimates.get(e.metric);
-      if (!points) {
-        if (data.estimates.size >= COLLECT_CAPS.metricsPerSeries) continue;
-        data.estimates.set(e.metric, (points = []));
-      }
-      points.push({ run: index, start: estimated.start, end: estimated.end, value: e.value, standardError: e.standardError, lower: e.lower, upper: e.upper, threshold: e.threshold, operator: e.operator, status: e.status });
-    }
-    for (const f of run.features) {
-      let summary = data.features.get(f.feature);
-      if (!summary) {
-        if (data.features.size >= COLLECT_CAPS.featuresPerSeries) {
-          data.featuresDropped++;
-          continue;
-        }
-        summary = { name: f.feature, runs: 0, type: null, lastCompleteness: null, minCompleteness: null, driftViolations: 0, lastDrift: null, lastDriftThreshold: null, lastDriftRun: null, checks: new Map(), events: [] };
-        data.features.set(f.feature, summary);
-      }
-      summary.runs++;
-      summary.type = f.inferredType ?? summary.type;
-      if (f.completeness !== null) {
-        summary.lastCompleteness = f.completeness;
-        summary.minCompleteness = summary.minCompleteness === null ? f.completeness : Math.min(summary.minCompleteness, f.completeness);
-      }
-    }
-    let kept = 0;
-    for (const v of run.violations) {
-      const vKey = JSON.stringify([v.subject, v.feature, v.checkType]);
-      let counted = building.violationKeys.get(vKey);
-      if (!counted && building.violationKeys.size < COLLECT_CAPS.violationKeys) {
-        building.violationKeys.set(vKey, (counted = { subject: v.subject, feature: v.feature, checkType: v.checkType, count: 0, lastRun: index }));
-      }
-      if (counted) {
-        counted.count++;
-        counted.lastRun = index;
-      }
-      // At most 10 per run (the page lists 10 per run), so the kept ones span at least 20 runs.
-      if (kept++ < 10) data.recentViolations.push({ run: index, subject: v.subject, feature: v.feature, checkType: v.checkType, description: v.description.slice(0, 500), value: v.value, threshold: v.threshold });
-      if (data.recentViolations.length > 2 * COLLECT_CAPS.recentViolations) data.recentViolations.splice(0, COLLECT_CAPS.recentViolations);
-      if (v.feature && v.subject !== null) {
-        const summary = data.features.get(v.subject);
-        if (!summary) continue;
-        summary.checks.set(v.checkType, (summary.checks.get(v.checkType) ?? 0) + 1);
-        const drift = v.checkType === 'baseline_drift_check';
-        const last = summary.events[summary.events.length - 1];
-        if (last && last[0] === index) last[1] ||= drift;
-        else summary.events.push([index, drift]);
-        if (drift) {
-          summary.driftViolations++;
-          if (v.value !== null) ((summary.lastDrift = v.value), (summary.lastDriftThreshold = v.threshold), (summary.lastDriftRun = index));
-        }
-      }
-    }
+    const building: Building = {
+      data: {
+        key,
+        endpoint: run.endpoint,
+        schedule: run.schedule,
+        analysis: run.analysis,
+        problemTypes: [],
+        runs: [],
+        metrics: new Map(),
+        metricsDropped: 0,
+        estimates: new Map(),
+        features: new Map(),
+        featuresDropped: 0,
+        violationCounts: [],
+        recentViolations: [],
+        windowSources: {},
+      },
+      violationKeys: new Map(),
+    };
+    this.#series.set(key, building);
+    return building;
   }
 
   /** The series in a fixed order (endpoint, schedule, analysis), each with its runs sorted by window. */
@@ -262,6 +191,107 @@ export class HistoryCollector {
     }
     return out;
   }
+}
+
+function seriesRun(run: RunRecord, index: number): SeriesRun {
+  return {
+    index,
+    path: run.path,
+    start: run.window.start,
+    end: run.window.end,
+    windowSource: run.windowSource,
+    evaluationTime: run.evaluationTime,
+    status: run.status,
+    message: run.message === null ? null : run.message.slice(0, 300),
+    violationCount: run.violations.length + run.violationsDropped,
+    violated: run.violations.slice(0, 5).map((v) => v.subject ?? v.checkType),
+    itemCount: run.itemCount,
+    predictions: run.predictions,
+    joined: run.joined,
+    coverage: run.coverage,
+    superseded: false,
+  };
+}
+
+function addMetrics(data: SeriesData, run: RunRecord, index: number): void {
+  for (const m of run.metrics) {
+    let points = data.metrics.get(m.metric);
+    if (!points) {
+      if (data.metrics.size >= COLLECT_CAPS.metricsPerSeries) {
+        data.metricsDropped++;
+        continue;
+      }
+      data.metrics.set(m.metric, (points = []));
+    }
+    points.push({ run: index, value: m.value, std: m.standardDeviation, threshold: m.threshold, operator: m.operator, status: m.status });
+  }
+}
+
+function addEstimates(data: SeriesData, run: RunRecord, index: number): void {
+  const estimated = run.estimateWindow ?? run.window;
+  for (const e of run.estimates) {
+    let points = data.estimates.get(e.metric);
+    if (!points) {
+      if (data.estimates.size >= COLLECT_CAPS.metricsPerSeries) continue;
+      data.estimates.set(e.metric, (points = []));
+    }
+    points.push({ run: index, start: estimated.start, end: estimated.end, value: e.value, standardError: e.standardError, lower: e.lower, upper: e.upper, threshold: e.threshold, operator: e.operator, status: e.status });
+  }
+}
+
+function addFeatures(data: SeriesData, run: RunRecord): void {
+  for (const f of run.features) {
+    let summary = data.features.get(f.feature);
+    if (!summary) {
+      if (data.features.size >= COLLECT_CAPS.featuresPerSeries) {
+        data.featuresDropped++;
+        continue;
+      }
+      summary = { name: f.feature, runs: 0, type: null, lastCompleteness: null, minCompleteness: null, driftViolations: 0, lastDrift: null, lastDriftThreshold: null, lastDriftRun: null, checks: new Map(), events: [] };
+      data.features.set(f.feature, summary);
+    }
+    summary.runs++;
+    summary.type = f.inferredType ?? summary.type;
+    if (f.completeness !== null) {
+      summary.lastCompleteness = f.completeness;
+      summary.minCompleteness = summary.minCompleteness === null ? f.completeness : Math.min(summary.minCompleteness, f.completeness);
+    }
+  }
+}
+
+function addViolations(building: Building, run: RunRecord, index: number): void {
+  const data = building.data;
+  let kept = 0;
+  for (const v of run.violations) {
+    const vKey = JSON.stringify([v.subject, v.feature, v.checkType]);
+    let counted = building.violationKeys.get(vKey);
+    if (!counted && building.violationKeys.size < COLLECT_CAPS.violationKeys) {
+      building.violationKeys.set(vKey, (counted = { subject: v.subject, feature: v.feature, checkType: v.checkType, count: 0, lastRun: index }));
+    }
+    if (counted) {
+      counted.count++;
+      counted.lastRun = index;
+    }
+    // At most 10 per run (the page lists 10 per run), so the kept ones span at least 20 runs.
+    if (kept++ < 10) data.recentViolations.push({ run: index, subject: v.subject, feature: v.feature, checkType: v.checkType, description: v.description.slice(0, 500), value: v.value, threshold: v.threshold });
+    if (data.recentViolations.length > 2 * COLLECT_CAPS.recentViolations) data.recentViolations.splice(0, COLLECT_CAPS.recentViolations);
+    const summary = v.feature && v.subject !== null ? data.features.get(v.subject) : undefined;
+    if (summary) noteFeatureViolation(summary, v, index);
+  }
+}
+
+function noteFeatureViolation(summary: FeatureSummary, v: RunRecord['violations'][number], index: number): void {
+  summary.checks.set(v.checkType, (summary.checks.get(v.checkType) ?? 0) + 1);
+  const drift = v.checkType === 'baseline_drift_check';
+  const last = summary.events[summary.events.length - 1];
+  if (last && last[0] === index) last[1] ||= drift;
+  else summary.events.push([index, drift]);
+  if (!drift) return;
+  summary.driftViolations++;
+  if (v.value === null) return;
+  summary.lastDrift = v.value;
+  summary.lastDriftThreshold = v.threshold;
+  summary.lastDriftRun = index;
 }
 
 /** Whether a violation is the synthetic one of --create-violation-tests (not a finding). */

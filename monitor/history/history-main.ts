@@ -39,13 +39,11 @@ export interface HistoryIo {
   stderr?: NodeJS.WritableStream;
 }
 
-/** Runs `mpm-monitor history` with the arguments after "history"; resolves with the exit code. */
-export async function historyMain(argv: string[], env: NodeJS.ProcessEnv = process.env, io: HistoryIo = {}): Promise<number> {
-  const stdout = io.stdout ?? process.stdout;
-  const stderr = io.stderr;
-  let parsed;
-  try {
-    parsed = await yargs(argv)
+type Parsed = Record<string, unknown> & { help?: boolean };
+
+/** The command line, parsed strictly (an unknown flag is a ConfigError). */
+async function parseArgs(argv: string[]): Promise<Parsed> {
+  return (await yargs(argv)
     .scriptName('mpm-monitor history')
     .usage(
       '$0 --source <folder or s3://prefix> --output-path <folder or s3://prefix> [options]\n\n' +
@@ -78,41 +76,53 @@ export async function historyMain(argv: string[], env: NodeJS.ProcessEnv = proce
       throw error ?? new ConfigError(`config: ${message}; see mpm-monitor history --help`);
     })
     .wrap(Math.min(120, process.stdout.columns || 120))
-    .parseAsync();
+    .parseAsync()) as Parsed;
+}
+
+/** The options of buildHistory from the parsed flags; every bad value is a ConfigError naming the flag. */
+function optionsFrom(parsed: Parsed, env: NodeJS.ProcessEnv): HistoryOptions {
+  const source = stringFlag('source', parsed.source);
+  const outputPath = stringFlag('output-path', parsed['output-path']);
+  if (source === undefined) throw new ConfigError('config: --source is required; expected the folder or s3:// prefix holding the report folders');
+  if (outputPath === undefined) throw new ConfigError(`config: --output-path is required; expected a folder or s3:// prefix for ${HISTORY_PAGE_FILE} and ${HISTORY_TABLE_FILE}`);
+  const options: HistoryOptions = {
+    source,
+    outputPath,
+    from: parseTimeFlag('from', parsed.from),
+    to: parseTimeFlag('to', parsed.to),
+    endpoint: stringFlag('endpoint', parsed.endpoint),
+    schedule: stringFlag('schedule', parsed.schedule),
+    title: stringFlag('title', parsed.title),
+    s3EndpointUrl: stringFlag('s3-endpoint-url', parsed['s3-endpoint-url']) ?? env.AWS_ENDPOINT_URL_S3,
+    maxFileBytes: parseNumberFlag('max-file-mb', parsed['max-file-mb'], (n) => n > 0 && n <= 4096, 'a size in MB between 0 and 4096') * 1024 * 1024,
+    folderWindow: {
+      offsetHours: parseNumberFlag('folder-window-offset-hours', parsed['folder-window-offset-hours'], (n) => Number.isInteger(n) && Math.abs(n) <= 24 * 366, 'a whole number of hours, e.g. -1'),
+      hours: parseNumberFlag('folder-window-hours', parsed['folder-window-hours'], (n) => Number.isInteger(n) && n >= 1 && n <= 24 * 366, 'a whole number of hours >= 1'),
+    },
+  };
+  if (options.from !== undefined && options.to !== undefined && options.from >= options.to) {
+    throw new ConfigError(`config: --from ${showValue(parsed.from)} is not before --to ${showValue(parsed.to)}; expected an earlier --from`);
+  }
+  return options;
+}
+
+/** Runs `mpm-monitor history` with the arguments after "history"; resolves with the exit code. */
+export async function historyMain(argv: string[], env: NodeJS.ProcessEnv = process.env, io: HistoryIo = {}): Promise<number> {
+  const stdout = io.stdout ?? process.stdout;
+  let parsed: Parsed;
+  try {
+    parsed = await parseArgs(argv);
   } catch (error) {
     // yargs reports a bad command line by throwing, synchronously or not.
-    (stderr ?? process.stderr).write(`${(error as Error).message}\n`);
+    (io.stderr ?? process.stderr).write(`${(error as Error).message}\n`);
     return error instanceof MonitorError ? error.exitCode : 2;
   }
   if (parsed.help) return 0;
-
   const levelText = (parsed['log-level'] as string | undefined) ?? env.MPM_LOG_LEVEL ?? 'info';
-  const log = pino({ name: 'mpm-monitor history', level: LOG_LEVELS.includes(levelText) ? levelText : 'info', base: undefined }, stderr ?? pino.destination(2));
+  const log = pino({ name: 'mpm-monitor history', level: LOG_LEVELS.includes(levelText) ? levelText : 'info', base: undefined }, io.stderr ?? pino.destination(2));
   try {
     if (!LOG_LEVELS.includes(levelText)) throw new ConfigError(`config: --log-level ${showValue(levelText)} is not valid; expected one of ${LOG_LEVELS.join(', ')}`);
-    const source = stringFlag('source', parsed.source);
-    const outputPath = stringFlag('output-path', parsed['output-path']);
-    if (source === undefined) throw new ConfigError('config: --source is required; expected the folder or s3:// prefix holding the report folders');
-    if (outputPath === undefined) throw new ConfigError(`config: --output-path is required; expected a folder or s3:// prefix for ${HISTORY_PAGE_FILE} and ${HISTORY_TABLE_FILE}`);
-    const options: HistoryOptions = {
-      source,
-      outputPath,
-      from: parseTimeFlag('from', parsed.from),
-      to: parseTimeFlag('to', parsed.to),
-      endpoint: stringFlag('endpoint', parsed.endpoint),
-      schedule: stringFlag('schedule', parsed.schedule),
-      title: stringFlag('title', parsed.title),
-      s3EndpointUrl: stringFlag('s3-endpoint-url', parsed['s3-endpoint-url']) ?? env.AWS_ENDPOINT_URL_S3,
-      maxFileBytes: parseNumberFlag('max-file-mb', parsed['max-file-mb'], (n) => n > 0 && n <= 4096, 'a size in MB between 0 and 4096') * 1024 * 1024,
-      folderWindow: {
-        offsetHours: parseNumberFlag('folder-window-offset-hours', parsed['folder-window-offset-hours'], (n) => Number.isInteger(n) && Math.abs(n) <= 24 * 366, 'a whole number of hours, e.g. -1'),
-        hours: parseNumberFlag('folder-window-hours', parsed['folder-window-hours'], (n) => Number.isInteger(n) && n >= 1 && n <= 24 * 366, 'a whole number of hours >= 1'),
-      },
-    };
-    if (options.from !== undefined && options.to !== undefined && options.from >= options.to) {
-      throw new ConfigError(`config: --from ${showValue(parsed.from)} is not before --to ${showValue(parsed.to)}; expected an earlier --from`);
-    }
-    const result = await buildHistory(options, log);
+    const result = await buildHistory(optionsFrom(parsed, env), log);
     stdout.write(
       `history: ${result.runs} runs in ${result.series} series from ${result.folders} report folders` +
         `${result.filtered ? ` (${result.filtered} left out by the filters)` : ''}${result.problems ? `, ${result.problems} problems (listed on the page)` : ''}\n` +

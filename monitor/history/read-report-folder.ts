@@ -7,6 +7,7 @@
  */
 import { parseContractTime } from '../config/time.ts';
 import { isOperator, OPERATORS } from '../constraints/operators.ts';
+import { ESTIMATED_PREFIX } from '../estimation/estimated-constraints.ts';
 import type { Storage, StorageFile } from '../storage/storage.ts';
 import type { HistoryIssues } from './history-issues.ts';
 import {
@@ -21,8 +22,8 @@ import {
   stringOrNull,
   violationPoints,
 } from './read-statistics.ts';
-import { parseReportPath, type FolderWindowRule } from './report-path.ts';
-import type { RunRecord, RunStatus, Span, WindowSource } from './run-record.ts';
+import { parseReportPath, type FolderWindowRule, type ReportPath } from './report-path.ts';
+import type { EstimatePoint, MetricPoint, RunRecord, RunStatus, Span, WindowSource } from './run-record.ts';
 
 /** The files that make a folder a report folder. */
 export const REPORT_FILES = {
@@ -104,6 +105,61 @@ function timeOf(value: unknown): number | null {
 
 const STATUSES = new Set<string>(['Completed', 'CompletedWithViolations', 'Failed']);
 
+interface FolderFiles {
+  statistics?: Json;
+  violations?: Json;
+  constraints?: Json;
+  report?: Json;
+}
+
+/** The run's window: the run report's, else the folder's hour moved by the rule, else the hour before the evaluation. */
+function windowOf(files: FolderFiles, layout: ReportPath, evaluationTime: number | null): { window: Span; windowSource: WindowSource } | undefined {
+  const reportWindow = isObject(files.report?.window) ? files.report.window : undefined;
+  const start = timeOf(reportWindow?.start_time);
+  const end = timeOf(reportWindow?.end_time);
+  if (start !== null && end !== null && start < end) return { window: { start, end }, windowSource: 'monitoring_report' };
+  if (layout.window) return { window: layout.window, windowSource: 'folder' };
+  if (evaluationTime === null) return undefined;
+  const hour = Math.floor(evaluationTime / HOUR) * HOUR;
+  return { window: { start: hour - HOUR, end: hour }, windowSource: 'evaluation_time' };
+}
+
+/**
+ * A constraint on estimated_<metric> judges the estimate, not a realized metric: its threshold and result move onto
+ * the estimate (worked out on the estimate's value when the constraint came from a constraints.json), and it leaves
+ * the metrics.
+ */
+function judgeEstimates(metrics: MetricPoint[], estimates: EstimatePoint[], fromRunReport: boolean): MetricPoint[] {
+  let left = metrics;
+  for (const estimate of estimates) {
+    const judged = left.find((m) => m.metric === `${ESTIMATED_PREFIX}${estimate.metric}` && m.value === null);
+    if (!judged) continue;
+    let status = judged.status;
+    if (status === 'not_evaluated' && !fromRunReport && isOperator(judged.operator) && judged.threshold !== null) {
+      status = OPERATORS[judged.operator].test(estimate.value, judged.threshold) ? 'violated' : 'pass';
+    }
+    Object.assign(estimate, { threshold: judged.threshold, operator: judged.operator, status });
+    left = left.filter((m) => m !== judged);
+  }
+  return left;
+}
+
+/** What the files say about the run's analysis, metrics, estimates, features and violations. */
+function contentOf(files: FolderFiles): Pick<RunRecord, 'analysis' | 'metrics' | 'estimates' | 'estimateWindow' | 'features' | 'featuresDropped' | 'violations' | 'violationsDropped'> & { problemType: string | null } {
+  const { statistics, report } = files;
+  const { violations, dropped: violationsDropped } = files.violations ? violationPoints(files.violations) : { violations: [], dropped: 0 };
+  const section = statistics ? modelQualitySection(statistics) : undefined;
+  const reportConstraints = isObject(report?.constraints) ? report.constraints.results : undefined;
+  const constraints = Array.isArray(reportConstraints) ? constraintsFromRunReport(reportConstraints) : files.constraints ? constraintsFromFile(files.constraints) : new Map();
+  const { features, dropped: featuresDropped } = statistics ? featurePoints(statistics) : { features: [], dropped: 0 };
+  const reportAnalysis = stringOrNull(report?.analysis_type ?? report?.analysis, 50);
+  const dataQuality = Array.isArray(statistics?.features) || (reportAnalysis !== null && /data/i.test(reportAnalysis)) || (violations.length > 0 && violations.every((v) => v.feature));
+  const { estimates, window: estimateWindow } = statistics ? estimatePoints(statistics, (t) => timeOf(t) ?? undefined) : { estimates: [], window: null };
+  const metrics = dataQuality ? [] : judgeEstimates(metricPoints(section?.section, constraints, violations), estimates, Array.isArray(reportConstraints));
+  const problemType = stringOrNull(report?.problem_type, 100) ?? section?.problemType ?? null;
+  return { analysis: dataQuality ? 'data_quality' : 'model_quality', problemType, metrics, estimates, estimateWindow, features, featuresDropped, violations, violationsDropped };
+}
+
 /** Reads a report folder into a RunRecord, or undefined (counted in ctx.issues) when it cannot be placed in time. */
 export async function readReportFolder(ctx: ReadFolderContext, folder: ReportFolder): Promise<RunRecord | undefined> {
   const byName = new Map(folder.files.map((f) => [baseName(f.path), f]));
@@ -111,89 +167,40 @@ export async function readReportFolder(ctx: ReadFolderContext, folder: ReportFol
     const file = byName.get(name);
     return file ? readJson(ctx, file) : undefined;
   };
-  const [statistics, violationsFile, constraintsFile, report] = await Promise.all([
+  const [statistics, violations, constraints, report] = await Promise.all([
     load(REPORT_FILES.statistics),
     load(REPORT_FILES.violations),
     load(REPORT_FILES.constraints),
     load(REPORT_FILES.runReport),
   ]);
+  const files: FolderFiles = { statistics, violations, constraints, report };
   const layout = parseReportPath([...ctx.rootSegments, ...folder.path.split('/').filter((s) => s !== '')], ctx.folderWindow);
-
-  // When: the run report's window, else the folder's hour, else the hour before the evaluation time.
-  const reportWindow = isObject(report?.window) ? report.window : undefined;
-  const start = timeOf(reportWindow?.start_time);
-  const end = timeOf(reportWindow?.end_time);
   const dataset = isObject(statistics?.dataset) ? statistics.dataset : undefined;
   const evaluationTime = timeOf(report?.evaluation_time) ?? timeOf(dataset?.evaluation_time);
-  let window: Span;
-  let windowSource: WindowSource;
-  if (start !== null && end !== null && start < end) {
-    window = { start, end };
-    windowSource = 'monitoring_report';
-  } else if (layout.window) {
-    window = layout.window;
-    windowSource = 'folder';
-  } else if (evaluationTime !== null) {
-    const hour = Math.floor(evaluationTime / HOUR) * HOUR;
-    window = { start: hour - HOUR, end: hour };
-    windowSource = 'evaluation_time';
-  } else {
+  const when = windowOf(files, layout, evaluationTime);
+  if (!when) {
     ctx.issues.add('no_window', folder.path === '' ? '(the source itself)' : folder.path);
     return undefined;
   }
-
-  const { violations, dropped: violationsDropped } = violationsFile ? violationPoints(violationsFile) : { violations: [], dropped: 0 };
-  const section = statistics ? modelQualitySection(statistics) : undefined;
-  const reportConstraints = isObject(report?.constraints) ? report.constraints.results : undefined;
-  const constraints = Array.isArray(reportConstraints) ? constraintsFromRunReport(reportConstraints) : constraintsFile ? constraintsFromFile(constraintsFile) : new Map();
-  const { features, dropped: featuresDropped } = statistics ? featurePoints(statistics) : { features: [], dropped: 0 };
-  const reportAnalysis = stringOrNull(report?.analysis_type ?? report?.analysis, 50);
-  const dataQuality =
-    Array.isArray(statistics?.features) ||
-    (reportAnalysis !== null && /data/i.test(reportAnalysis)) ||
-    (violations.length > 0 && violations.every((v) => v.feature));
-  const { estimates, window: estimateWindow } = statistics ? estimatePoints(statistics, (t) => timeOf(t) ?? undefined) : { estimates: [], window: null };
+  const content = contentOf(files);
   const join = isObject(report?.join) ? report.join : undefined;
   const reportMetrics = isObject(report?.metrics) ? report.metrics : undefined;
   const reportStatus = typeof report?.status === 'string' && STATUSES.has(report.status) ? (report.status as RunStatus) : undefined;
-  // A constraint on estimated_<metric> judges the estimate, not a realized metric: move it onto the estimate.
-  let metrics = dataQuality ? [] : metricPoints(section?.section, constraints, violations);
-  for (const estimate of estimates) {
-    const judged = metrics.find((m) => m.metric === `estimated_${estimate.metric}` && m.value === null);
-    if (!judged) continue;
-    let status = judged.status;
-    // From a constraints.json the verdict is worked out here, on the estimate's value.
-    if (status === 'not_evaluated' && !Array.isArray(reportConstraints) && isOperator(judged.operator) && judged.threshold !== null) {
-      status = OPERATORS[judged.operator].test(estimate.value, judged.threshold) ? 'violated' : 'pass';
-    }
-    Object.assign(estimate, { threshold: judged.threshold, operator: judged.operator, status });
-    metrics = metrics.filter((m) => m !== judged);
-  }
   const predictions = numberOrNull(join?.predictions);
   const joined = numberOrNull(join?.joined);
-
   return {
     path: folder.path,
     endpoint: stringOrNull(report?.endpoint, 500) ?? layout.endpoint,
     schedule: stringOrNull(report?.monitoring_schedule, 500) ?? layout.schedule,
-    analysis: dataQuality ? 'data_quality' : 'model_quality',
-    problemType: stringOrNull(report?.problem_type, 100) ?? section?.problemType ?? null,
-    window,
-    windowSource,
+    ...content,
+    ...when,
     evaluationTime,
-    status: reportStatus ?? (violations.length > 0 ? 'CompletedWithViolations' : 'Completed'),
+    status: reportStatus ?? (content.violations.length > 0 ? 'CompletedWithViolations' : 'Completed'),
     message: stringOrNull(report?.message),
     itemCount: numberOrNull(dataset?.item_count) ?? numberOrNull(reportMetrics?.item_count),
     predictions,
     joined,
     coverage: numberOrNull(join?.ground_truth_coverage) ?? (predictions !== null && joined !== null && predictions > 0 ? joined / predictions : null),
-    metrics,
-    estimates,
-    estimateWindow,
-    features,
-    featuresDropped,
-    violations,
-    violationsDropped,
     files: [...byName.keys()].filter((n) => NAMES.has(n)).sort(),
   };
 }

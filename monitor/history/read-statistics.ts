@@ -5,6 +5,7 @@
  * costs nothing extra.
  */
 import { OPERATORS, isOperator } from '../constraints/operators.ts';
+import { ESTIMATED_METRICS_KEY } from '../estimation/estimated-statistics.ts';
 import { RUN_CAPS, type EstimatePoint, type FeaturePoint, type MetricPoint, type Span, type ViolationPoint } from './run-record.ts';
 import { numbersInDescription } from './violation-numbers.ts';
 
@@ -140,25 +141,21 @@ export function metricPoints(section: Json | undefined, constraints: Map<string,
 }
 
 /**
- * Label-free estimates: statistics.json `mpm_estimated_metrics` (issue 18). Every entry whose value is an object with
- * a numeric `value` is an estimate (`standard_error`, `lower`, `upper` optional); entries of a nested `metrics`
- * object count too. `window` (or `estimated_window`) `{start_time, end_time}` says which window was estimated when
- * it is not the run's.
+ * Label-free estimates: statistics.json `mpm_estimated_metrics` as monitor/estimation writes it (`metrics`: per
+ * metric `value`, `standard_error`, `lower`, `upper`; `window`: the window estimated). Without a `metrics` object,
+ * the section's own entries with a numeric `value` are read (an older or hand-written shape). A section that says
+ * why nothing was estimated (`not_estimated_reason`) has no estimate.
  */
 export function estimatePoints(statistics: Json, parseTime: (text: string) => number | undefined): { estimates: EstimatePoint[]; window: Span | null } {
-  const block = Object.hasOwn(statistics, 'mpm_estimated_metrics') ? statistics.mpm_estimated_metrics : undefined;
+  const block = Object.hasOwn(statistics, ESTIMATED_METRICS_KEY) ? statistics[ESTIMATED_METRICS_KEY] : undefined;
   if (!isObject(block)) return { estimates: [], window: null };
   const estimates: EstimatePoint[] = [];
-  const visit = (object: Json): void => {
-    for (const [metric, e] of own(object)) {
-      if (estimates.length >= RUN_CAPS.estimates) return;
-      if (!isObject(e) || numberOrNull(e.value) === null) continue;
-      estimates.push({ metric, value: e.value as number, standardError: numberOrNull(e.standard_error), lower: numberOrNull(e.lower), upper: numberOrNull(e.upper), threshold: null, operator: null, status: null });
-    }
-  };
-  visit(block);
-  if (isObject(block.metrics)) visit(block.metrics);
-  const w = isObject(block.window) ? block.window : isObject(block.estimated_window) ? block.estimated_window : undefined;
+  for (const [metric, e] of own(isObject(block.metrics) ? block.metrics : block)) {
+    if (estimates.length >= RUN_CAPS.estimates) break;
+    if (!isObject(e) || numberOrNull(e.value) === null) continue;
+    estimates.push({ metric, value: e.value as number, standardError: numberOrNull(e.standard_error), lower: numberOrNull(e.lower), upper: numberOrNull(e.upper), threshold: null, operator: null, status: null });
+  }
+  const w = isObject(block.window) ? block.window : undefined;
   const start = typeof w?.start_time === 'string' ? parseTime(w.start_time) : undefined;
   const end = typeof w?.end_time === 'string' ? parseTime(w.end_time) : undefined;
   return { estimates, window: start !== undefined && end !== undefined && start < end ? { start, end } : null };

@@ -41,13 +41,13 @@ export function chartedMetrics(data: SeriesData): { charted: string[]; all: stri
   return { charted: ordered.slice(0, MAX_METRIC_CHARTS), all: ordered };
 }
 
-function metricChart(data: SeriesData, name: string, id: string, domain: readonly [number, number], cadence: number, visible: (run: number) => boolean): string {
-  const runs = data.runs;
+/** The realized points of a metric (superseded evaluations left out) and how many runs had no value. */
+function realizedPoints(data: SeriesData, name: string, visible: (run: number) => boolean): { points: ChartPoint[]; withoutValue: number } {
   const points: ChartPoint[] = [];
   let withoutValue = 0;
   for (const p of data.metrics.get(name) ?? []) {
     if (!visible(p.run)) continue;
-    const r = runs[p.run]!;
+    const r = data.runs[p.run]!;
     if (p.value === null) {
       withoutValue++;
       continue;
@@ -64,7 +64,12 @@ function metricChart(data: SeriesData, name: string, id: string, domain: readonl
       tooltip: `${formatWindow(r.start, r.end)} UTC: ${name} ${formatMetric(p.value)}${p.std === null ? '' : ` ± ${formatMetric(p.std)}`}${judged(p.operator, p.threshold, p.status)}`,
     });
   }
-  const estimates: ChartPoint[] = (data.estimates.get(name) ?? [])
+  return { points, withoutValue };
+}
+
+/** The label-free estimates of a metric, at the windows they estimate. */
+function estimatedPoints(data: SeriesData, name: string, visible: (run: number) => boolean): ChartPoint[] {
+  return (data.estimates.get(name) ?? [])
     .filter((e) => visible(e.run))
     .map((e) => ({
       start: e.start,
@@ -81,9 +86,14 @@ function metricChart(data: SeriesData, name: string, id: string, domain: readonl
         `${e.lower !== null && e.upper !== null ? `, band ${formatMetric(e.lower)} to ${formatMetric(e.upper)}` : ''}${judged(e.operator, e.threshold, e.status)}`,
     }))
     .sort((a, b) => a.start - b.start);
+}
+
+function metricChart(data: SeriesData, name: string, id: string, domain: readonly [number, number], cadence: number, visible: (run: number) => boolean): string {
+  const { points, withoutValue } = realizedPoints(data, name, visible);
+  const estimates = estimatedPoints(data, name, visible);
   const reference = (data.metrics.get(`${name}${CONSTANT}`) ?? [])
     .filter((p) => visible(p.run) && p.value !== null)
-    .map((p) => ({ start: runs[p.run]!.start, end: runs[p.run]!.end, value: p.value! }));
+    .map((p) => ({ start: data.runs[p.run]!.start, end: data.runs[p.run]!.end, value: p.value! }));
   const chart = renderTimeChart({
     label: `${name} over time`,
     domain,
@@ -137,7 +147,13 @@ export function renderSeries(data: SeriesData, n: number): string {
   const visible = (run: number): boolean => !data.runs[run]!.superseded;
   const starts = visibleRuns.map((r) => r.start);
   const ends = visibleRuns.map((r) => r.end);
-  for (const points of data.estimates.values()) for (const e of points) if (visible(e.run)) (starts.push(e.start), ends.push(e.end));
+  for (const points of data.estimates.values()) {
+    for (const e of points) {
+      if (!visible(e.run)) continue;
+      starts.push(e.start);
+      ends.push(e.end);
+    }
+  }
   const domain: [number, number] = [Math.min(...starts), Math.max(...ends)];
   const { cadence, missing, missingCount } = findMissingWindows(visibleRuns);
   const count = (status: SeriesRun['status']): number => visibleRuns.filter((r) => r.status === status).length;

@@ -83,7 +83,11 @@ export function findMissingWindows(runs: SeriesRun[]): { cadence: number; missin
   }
   let cadence = 3_600_000;
   let best = 0;
-  for (const [d, n] of counts) if (n > best || (n === best && d < cadence)) ((cadence = d), (best = n));
+  for (const [d, n] of counts) {
+    if (n < best || (n === best && d >= cadence)) continue;
+    cadence = d;
+    best = n;
+  }
   if (runs.length > 1 && best === 0) cadence = Math.max(1, runs[1]!.start - runs[0]!.start);
   const missing: MissingWindow[] = [];
   let missingCount = 0;

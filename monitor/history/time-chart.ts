@@ -113,7 +113,10 @@ function yDomain(chart: TimeChart, points: ChartPoint[], estimates: ChartPoint[]
   const unit = centres.length > 0 && centres.every((v) => v >= 0 && v <= 1);
   let min = values.length ? Math.min(...values) : 0;
   let max = values.length ? Math.max(...values) : 1;
-  if (unit) ((min = Math.max(0, min)), (max = Math.min(1, max)));
+  if (unit) {
+    min = Math.max(0, min);
+    max = Math.min(1, max);
+  }
   if (min === max) {
     const pad = Math.abs(min) > 0 ? Math.abs(min) * 0.05 : 0.5;
     min -= pad;
@@ -124,7 +127,10 @@ function yDomain(chart: TimeChart, points: ChartPoint[], estimates: ChartPoint[]
   // Round the ends out to the tick step, so the outermost points do not sit on the frame, and tick every step.
   let low = Math.floor(min / step) * step;
   let high = Math.ceil(max / step) * step;
-  if (unit) ((low = Math.max(0, low)), (high = Math.min(1, high)));
+  if (unit) {
+    low = Math.max(0, low);
+    high = Math.min(1, high);
+  }
   const ticks: number[] = [];
   for (let i = 0; low + i * step <= high + step * 1e-9; i++) ticks.push(Number((low + i * step).toPrecision(12)));
   return { domain: [low, high], ticks };
@@ -134,100 +140,127 @@ function pathOf(points: Array<[number, number]>): string {
   return points.map(([x, y], i) => `${i === 0 ? 'M' : 'L'}${px(x)} ${px(y)}`).join('');
 }
 
+/** Data to pixels: x is time, y the value (cut at the frame, so a band past the range stops at its edge). */
+interface Frame {
+  sx: (t: number) => number;
+  sy: (v: number) => number;
+}
+
+/** Grid, UTC ticks below, value ticks at the left, the frame and the axis title. */
+function renderFrame(frame: Frame, t0: number, t1: number, yTicks: number[]): string {
+  const bottom = BOX.top + BOX.height;
+  const parts: string[] = [];
+  const { ticks, step } = timeTicks(t0, t1, 9);
+  for (const t of ticks) {
+    const at = px(frame.sx(t));
+    parts.push(`<line class="grid" x1="${at}" x2="${at}" y1="${BOX.top}" y2="${bottom}"/>`, `<text class="tick" x="${at}" y="${px(bottom + 14)}" text-anchor="middle">${escapeHtml(formatTick(t, step))}</text>`);
+  }
+  for (const t of yTicks) {
+    const at = px(frame.sy(t));
+    parts.push(`<line class="grid" x1="${BOX.left}" x2="${BOX.left + BOX.width}" y1="${at}" y2="${at}"/>`, `<text class="tick" x="${BOX.left - 5}" y="${px(frame.sy(t) + 4)}" text-anchor="end">${escapeHtml(formatNumberTick(t))}</text>`);
+  }
+  parts.push(`<rect class="frame" x="${BOX.left}" y="${BOX.top}" width="${BOX.width}" height="${BOX.height}"/>`);
+  parts.push(`<text class="axis-title" x="${px(BOX.left + BOX.width / 2)}" y="${px(bottom + 32)}" text-anchor="middle">window (UTC)</text>`);
+  return parts.join('');
+}
+
+/** A band (lo to hi) per run of neighbouring points: a polygon, or a short bar for a point alone. */
+function renderBand(points: ChartPoint[], className: string, cadence: number, frame: Frame): string {
+  const parts: string[] = [];
+  for (const seg of segments(points, cadence)) {
+    for (const part of segments(seg.filter((p) => p.lo !== null && p.hi !== null), cadence)) {
+      if (part.length === 1) {
+        const p = part[0]!;
+        const x0 = frame.sx(p.start);
+        parts.push(`<rect class="${className}" x="${px(x0)}" y="${px(frame.sy(p.hi!))}" width="${px(Math.max(1, frame.sx(p.end) - x0))}" height="${px(Math.max(0.5, frame.sy(p.lo!) - frame.sy(p.hi!)))}"/>`);
+        continue;
+      }
+      const upper = part.map((p) => [frame.sx(mid(p)), frame.sy(p.hi!)] as [number, number]);
+      const lower = part.map((p) => [frame.sx(mid(p)), frame.sy(p.lo!)] as [number, number]).reverse();
+      parts.push(`<path class="${className}" d="${pathOf([...upper, ...lower])}Z"/>`);
+    }
+  }
+  return parts.join('');
+}
+
+/** The threshold: a step line over each window that had one, joined across neighbouring windows. */
+function thresholdPath(points: ChartPoint[], frame: Frame): string {
+  let path = '';
+  let previous: { x: number; y: number } | undefined;
+  for (const p of points) {
+    if (p.threshold === null) {
+      previous = undefined;
+      continue;
+    }
+    const x0 = frame.sx(p.start);
+    const x1 = frame.sx(p.end);
+    const y = frame.sy(p.threshold);
+    if (previous && Math.abs(previous.x - x0) < 0.5) path += `${Math.abs(previous.y - y) < 0.05 ? '' : `V${px(y)}`}H${px(x1)}`;
+    else path += `M${px(x0)} ${px(y)}H${px(x1)}`;
+    previous = { x: x1, y };
+  }
+  return path;
+}
+
+/** The reference line, merged like the values (the mean of each group of runs). */
+function referencePaths(reference: Array<{ start: number; end: number; value: number }>, cadence: number, frame: Frame): string {
+  const size = Math.ceil(reference.length / MAX_DRAWN_POINTS);
+  const merged: Array<{ start: number; end: number; value: number }> = [];
+  for (let i = 0; i < reference.length; i += size) {
+    const group = reference.slice(i, i + size);
+    merged.push({ start: group[0]!.start, end: group[group.length - 1]!.end, value: group.reduce((a, r) => a + r.value, 0) / group.length });
+  }
+  return segments(merged, cadence * size)
+    .map((seg) => `<path class="constant" d="${pathOf(seg.map((r) => [frame.sx(mid(r)), frame.sy(r.value)]))}"/>`)
+    .join('');
+}
+
+/** A line through the points of each run of neighbours. */
+function linePaths(points: ChartPoint[], className: string, cadence: number, frame: Frame): string {
+  return segments(points, cadence)
+    .filter((seg) => seg.length > 1)
+    .map((seg) => `<path class="${className}" d="${pathOf(seg.map((p) => [frame.sx(mid(p)), frame.sy(p.value)]))}"/>`)
+    .join('');
+}
+
+function marker(p: ChartPoint, className: string, r: number, frame: Frame): string {
+  const tone = p.status === 'violated' ? ' violated' : p.status === 'not_evaluated' ? ' not-evaluated' : '';
+  return (
+    `<circle class="${className}${tone}" cx="${px(frame.sx(mid(p)))}" cy="${px(frame.sy(p.value))}" r="${r}"` +
+    `${p.run === null ? '' : ` data-i="${p.run}"`}><title>${escapeHtml(p.tooltip)}</title></circle>`
+  );
+}
+
 /** The chart's <svg> and its legend (<ul class="legend">), listing only what is drawn. */
 export function renderTimeChart(chart: TimeChart): { svg: string; legend: string; merged: number } {
   const main = mergePoints(chart.points, chart.format, 'value');
   const est = mergePoints(chart.estimates ?? [], chart.format, 'estimate');
   const { domain, ticks: yTicks } = yDomain(chart, main.points, est.points);
   const [t0, t1] = chart.domain[1] > chart.domain[0] ? chart.domain : [chart.domain[0] - 1_800_000, chart.domain[0] + 1_800_000];
-  const sx = scale([t0, t1], [BOX.left, BOX.left + BOX.width]);
-  const sy0 = scale(domain, [BOX.top + BOX.height, BOX.top]);
-  // Bands may reach past the range (a share's value ± std beyond 1): they are cut at the frame.
-  const sy = (v: number): number => sy0(Math.min(domain[1], Math.max(domain[0], v)));
-  const bottom = BOX.top + BOX.height;
-  const parts: string[] = [];
-
-  // Axes: UTC time below, values at the left.
-  const { ticks: xTicks, step } = timeTicks(t0, t1, 9);
-  for (const t of xTicks) {
-    const at = px(sx(t));
-    parts.push(`<line class="grid" x1="${at}" x2="${at}" y1="${BOX.top}" y2="${bottom}"/>`, `<text class="tick" x="${at}" y="${px(bottom + 14)}" text-anchor="middle">${escapeHtml(formatTick(t, step))}</text>`);
-  }
-  for (const t of yTicks) {
-    const at = px(sy(t));
-    parts.push(`<line class="grid" x1="${BOX.left}" x2="${BOX.left + BOX.width}" y1="${at}" y2="${at}"/>`, `<text class="tick" x="${BOX.left - 5}" y="${px(sy(t) + 4)}" text-anchor="end">${escapeHtml(formatNumberTick(t))}</text>`);
-  }
-  parts.push(`<rect class="frame" x="${BOX.left}" y="${BOX.top}" width="${BOX.width}" height="${BOX.height}"/>`);
-  parts.push(`<text class="axis-title" x="${px(BOX.left + BOX.width / 2)}" y="${px(bottom + 32)}" text-anchor="middle">window (UTC)</text>`);
-
-  const legend: string[] = [];
+  const sy = scale(domain, [BOX.top + BOX.height, BOX.top]);
+  const frame: Frame = { sx: scale([t0, t1], [BOX.left, BOX.left + BOX.width]), sy: (v) => sy(Math.min(domain[1], Math.max(domain[0], v))) };
   // Merged points stand for `merged` windows each: their usual distance grows with it.
-  const cadenceOf = (merged: number): number => chart.cadence * merged;
-  const band = (points: ChartPoint[], className: string, cadence: number): boolean => {
-    let drawn = false;
-    for (const seg of segments(points, cadence)) {
-      const run = seg.filter((p) => p.lo !== null && p.hi !== null);
-      // A band needs its neighbours: consecutive points with a band form one polygon; a single one a short bar.
-      for (const part of segments(run, cadence)) {
-        const upper = part.map((p) => [sx(mid(p)), sy(p.hi!)] as [number, number]);
-        const lower = part.map((p) => [sx(mid(p)), sy(p.lo!)] as [number, number]).reverse();
-        if (part.length === 1) {
-          const p = part[0]!;
-          const x0 = sx(p.start);
-          const x1 = sx(p.end);
-          parts.push(`<rect class="${className}" x="${px(x0)}" y="${px(sy(p.hi!))}" width="${px(Math.max(1, x1 - x0))}" height="${px(Math.max(0.5, sy(p.lo!) - sy(p.hi!)))}"/>`);
-        } else parts.push(`<path class="${className}" d="${pathOf([...upper, ...lower])}Z"/>`);
-        drawn = true;
-      }
-    }
-    return drawn;
-  };
-  if (band(main.points, main.merged > 1 ? 'range' : 'band', cadenceOf(main.merged))) legend.push(`<li><i class="band"></i>${escapeHtml(main.merged > 1 ? `range of the ${main.merged} runs merged into each point` : chart.bandLabel)}</li>`);
-  if (est.points.length > 0 && band(est.points, 'est-band', cadenceOf(est.merged))) legend.push('<li><i class="est-band"></i>estimate band (lower to upper)</li>');
-
-  // The threshold: a step line over each window that had one, joined across neighbouring windows.
-  let thresholdPath = '';
-  let previous: { x: number; y: number } | undefined;
-  for (const p of main.points) {
-    if (p.threshold === null) {
-      previous = undefined;
-      continue;
-    }
-    const x0 = sx(p.start);
-    const x1 = sx(p.end);
-    const y = sy(p.threshold);
-    if (previous && Math.abs(previous.x - x0) < 0.5) thresholdPath += `${Math.abs(previous.y - y) < 0.05 ? '' : `V${px(y)}`}H${px(x1)}`;
-    else thresholdPath += `M${px(x0)} ${px(y)}H${px(x1)}`;
-    previous = { x: x1, y };
+  const mainCadence = chart.cadence * main.merged;
+  const estCadence = chart.cadence * est.merged;
+  const parts = [renderFrame(frame, t0, t1, yTicks)];
+  const legend: string[] = [];
+  if (main.points.length > 0) legend.push(`<li><i></i>${main.merged > 1 ? `value (mean of ${main.merged} runs per point)` : 'value per run'}</li>`);
+  const threshold = thresholdPath(main.points, frame);
+  const drawn: Array<[string, string]> = [
+    [renderBand(main.points, main.merged > 1 ? 'range' : 'band', mainCadence, frame), `<li><i class="band"></i>${escapeHtml(main.merged > 1 ? `range of the ${main.merged} runs merged into each point` : chart.bandLabel)}</li>`],
+    [renderBand(est.points, 'est-band', estCadence, frame), '<li><i class="est-band"></i>estimate band (lower to upper)</li>'],
+    [threshold ? `<path class="threshold" d="${threshold}"/>` : '', '<li><i class="threshold"></i>threshold (a violation beyond it)</li>'],
+    [chart.reference && chart.reference.length > 0 ? referencePaths(chart.reference, chart.cadence, frame) : '', '<li><i class="constant"></i>best constant classifier</li>'],
+  ];
+  for (const [svg, item] of drawn) {
+    if (!svg) continue;
+    parts.push(svg);
+    legend.push(item);
   }
-  if (thresholdPath) {
-    parts.push(`<path class="threshold" d="${thresholdPath}"/>`);
-    legend.push('<li><i class="threshold"></i>threshold (a violation beyond it)</li>');
-  }
-
-  if (chart.reference && chart.reference.length > 0) {
-    // Merged like the values: the mean of each group of runs.
-    const size = Math.ceil(chart.reference.length / MAX_DRAWN_POINTS);
-    const reference: Array<{ start: number; end: number; value: number }> = [];
-    for (let i = 0; i < chart.reference.length; i += size) {
-      const group = chart.reference.slice(i, i + size);
-      reference.push({ start: group[0]!.start, end: group[group.length - 1]!.end, value: group.reduce((a, r) => a + r.value, 0) / group.length });
-    }
-    for (const seg of segments(reference, cadenceOf(size))) parts.push(`<path class="constant" d="${pathOf(seg.map((r) => [sx(mid(r)), sy(r.value)]))}"/>`);
-    legend.push('<li><i class="constant"></i>best constant classifier</li>');
-  }
-
-  for (const seg of segments(main.points, cadenceOf(main.merged))) if (seg.length > 1) parts.push(`<path class="line" d="${pathOf(seg.map((p) => [sx(mid(p)), sy(p.value)]))}"/>`);
-  for (const seg of segments(est.points, cadenceOf(est.merged))) if (seg.length > 1) parts.push(`<path class="est-line" d="${pathOf(seg.map((p) => [sx(mid(p)), sy(p.value)]))}"/>`);
-  if (main.points.length > 0) legend.unshift(`<li><i></i>${main.merged > 1 ? `value (mean of ${main.merged} runs per point)` : 'value per run'}</li>`);
+  parts.push(linePaths(main.points, 'line', mainCadence, frame), linePaths(est.points, 'est-line', estCadence, frame));
   if (est.points.length > 0) legend.push(`<li><i class="est"></i>${escapeHtml(chart.estimateLabel ?? 'estimate')}</li>`);
-
-  const marker = (p: ChartPoint, className: string, r: number): string =>
-    `<circle class="${className}${p.status === 'violated' ? ' violated' : p.status === 'not_evaluated' ? ' not-evaluated' : ''}" cx="${px(sx(mid(p)))}" cy="${px(sy(p.value))}" r="${r}"` +
-    `${p.run === null ? '' : ` data-i="${p.run}"`}><title>${escapeHtml(p.tooltip)}</title></circle>`;
-  for (const p of est.points) parts.push(marker(p, 'est', 2.2));
-  for (const p of main.points) parts.push(marker(p, 'pt', p.status === 'violated' ? 3.6 : 2.6));
-  if (main.points.some((p) => p.status === 'violated') || est.points.some((p) => p.status === 'violated')) legend.push('<li><i class="dot"></i>violated</li>');
-
+  for (const p of est.points) parts.push(marker(p, 'est', 2.2, frame));
+  for (const p of main.points) parts.push(marker(p, 'pt', p.status === 'violated' ? 3.6 : 2.6, frame));
+  if ([...main.points, ...est.points].some((p) => p.status === 'violated')) legend.push('<li><i class="dot"></i>violated</li>');
   return { svg: svgElement(WIDTH, HEIGHT, chart.label, parts.join('')), legend: `<ul class="legend">${legend.join('')}</ul>`, merged: main.merged };
 }

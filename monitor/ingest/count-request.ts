@@ -16,7 +16,11 @@ export interface RequestCount {
 
 const WRAPPER_KEYS = ['instances', 'inputs', 'data', 'records', 'rows'];
 
-function countJson(value: unknown): number[] {
+/**
+ * The record counts of a request already parsed (the full decode of data quality parses it anyway: count from the
+ * value instead of parsing twice).
+ */
+export function countJson(value: unknown): number[] {
   if (Array.isArray(value)) {
     if (value.length > 0 && value.every((v) => v === null || typeof v !== 'object')) return [value.length, 1];
     return [value.length];

@@ -21,8 +21,17 @@ export type DecodedLine =
   | { status: 'ok'; id: string; idSource: 'inferenceId' | 'eventId'; inferenceTime?: number; predictions: Prediction[]; labels?: Map<number, string> }
   | { status: 'skipped'; reason: 'outside_window' | 'shadow_traffic' };
 
+/** One capture record read in the window: its key, its predictions and, in merged capture, its labels. */
+export type CaptureRecord = Extract<DecodedLine, { status: 'ok' }>;
+
 /** A note about a record that is read all the same. */
 export type LineWarning = 'no_inference_time';
+
+/** The record counts a request is consistent with (count-request.ts over the decoded payload); throws RecordProblem. */
+export type RequestCounter = (input: CapturedPayload) => number[];
+
+/** Today's request count: decode the request's text and parse it (count-request.ts). */
+export const parseRequestCounts: RequestCounter = (input) => countRequestRecords(decodePayload(input, 'endpointInput')).counts;
 
 export function decodeCaptureLine(line: string, o: CaptureLineOptions, warn: (w: LineWarning) => void): DecodedLine {
   let record: unknown;
@@ -31,6 +40,14 @@ export function decodeCaptureLine(line: string, o: CaptureLineOptions, warn: (w:
   } catch (error) {
     throw new RecordProblem('invalid_json', (error as Error).message);
   }
+  return decodeCaptureRecord(record, o, warn, parseRequestCounts);
+}
+
+/**
+ * Decodes a capture record already parsed from its line. `countRequest` gives the request's record counts when the
+ * count check is on (capture-line-bytes.ts passes one that reads the request from the line's bytes).
+ */
+export function decodeCaptureRecord(record: unknown, o: CaptureLineOptions, warn: (w: LineWarning) => void, countRequest: RequestCounter): DecodedLine {
   if (record === null || typeof record !== 'object') throw new RecordProblem('not_a_capture_record');
   const rec = record as { captureData?: Record<string, CapturedPayload>; eventMetadata?: Record<string, unknown>; groundTruthData?: unknown };
   const captureData = rec.captureData;
@@ -53,10 +70,16 @@ export function decodeCaptureLine(line: string, o: CaptureLineOptions, warn: (w:
   let id: string;
   let idSource: 'inferenceId' | 'eventId';
   // Ids are strings and never coerced: "007" and "7" are different keys.
-  if (typeof inferenceId === 'string' && inferenceId !== '') ((id = inferenceId), (idSource = 'inferenceId'));
-  else if (typeof inferenceId === 'number') ((id = String(inferenceId)), (idSource = 'inferenceId'));
-  else if (typeof eventId === 'string' && eventId !== '') ((id = eventId), (idSource = 'eventId'));
-  else throw new RecordProblem('missing_event_id');
+  if (typeof inferenceId === 'string' && inferenceId !== '') {
+    id = inferenceId;
+    idSource = 'inferenceId';
+  } else if (typeof inferenceId === 'number') {
+    id = String(inferenceId);
+    idSource = 'inferenceId';
+  } else if (typeof eventId === 'string' && eventId !== '') {
+    id = eventId;
+    idSource = 'eventId';
+  } else throw new RecordProblem('missing_event_id');
 
   const output = captureData.endpointOutput;
   if (!output || typeof output !== 'object' || output.data === undefined || output.data === null) throw new RecordProblem('missing_endpoint_output');
@@ -64,7 +87,7 @@ export function decodeCaptureLine(line: string, o: CaptureLineOptions, warn: (w:
 
   const input = captureData.endpointInput;
   if (o.checkRequestCount && input && typeof input === 'object' && typeof input.data === 'string') {
-    const { counts } = countRequestRecords(decodePayload(input, 'endpointInput'));
+    const counts = countRequest(input);
     if (!counts.includes(predictions.length)) {
       throw new RecordProblem('count_mismatch', `request has ${counts[0]} records, response has ${predictions.length} predictions`);
     }

@@ -172,7 +172,10 @@ function fromItem(item: unknown, position: number, o: ResponseOptions): Predicti
       // {"label": [2]} or a vector where a label was expected.
       const v = numericVector(labelRaw);
       if (v?.length === 1) labelRaw = v[0];
-      else if (v) ((vector ??= v), (labelRaw = undefined));
+      else if (v) {
+        vector ??= v;
+        labelRaw = undefined;
+      }
     }
     if (vector !== undefined && o.problemType === 'MulticlassClassification' && score === undefined && labelRaw !== undefined) {
       const l = canonicalLabel(labelRaw);

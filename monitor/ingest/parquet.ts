@@ -6,8 +6,10 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tableFromIPC, type Table } from 'apache-arrow';
+import type * as ParquetWasmModule from 'parquet-wasm/esm';
 
-type ParquetWasm = typeof import('parquet-wasm/esm');
+/** The module type only: parquet-wasm itself is imported lazily, when a Parquet file is first read. */
+type ParquetWasm = typeof ParquetWasmModule;
 
 let loading: Promise<ParquetWasm> | undefined;
 

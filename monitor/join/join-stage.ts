@@ -1,52 +1,48 @@
 /**
- * @module Joins each prediction with its label on (inferenceId, payload_index) and feeds the accumulator.
- * Counts matched predictions, predictions without a label, labels without a prediction and duplicates.
+ * @module Joins each prediction with its label on (inferenceId, payload_index) and feeds the results: the
+ * model-quality accumulator, the regression shape, and the counts of matched predictions, predictions without a
+ * label, duplicates and labels missing in merged records.
  */
-import type { DecodedLine } from '../ingest/decode-capture-line.ts';
+import type { CaptureRecord } from '../ingest/decode-capture-line.ts';
 import type { Prediction } from '../ingest/explode-response.ts';
-import type { LabelCodec } from '../ground-truth/label-values.ts';
-import type { ModelQualityAccumulator, Observation, ProblemType } from '../metrics/types.ts';
+import type { Observation, ProblemType } from '../metrics/types.ts';
 import { canonicalLabel } from '../metrics/labels.ts';
 import { hashKey, type KeyHash } from './key-hash.ts';
+import type { LabelCodec } from './label-codec.ts';
 import type { LabelStore } from './label-store.ts';
-import type { ObservationBatch } from './observation-batch.ts';
-
-export interface JoinSummary {
-  predictions: number;
-  joined: number;
-  predictions_without_label: number;
-  /** Predictions whose key had already joined a label (an inference id reused across requests). */
-  duplicate_predictions: number;
-  /** Merged records (sagemakerMergeJson) whose label is missing for a payload index. */
-  labels_missing_in_record: number;
-}
+import type { JoinResults } from './join-results.ts';
 
 export class JoinStage {
-  readonly summary: JoinSummary = { predictions: 0, joined: 0, predictions_without_label: 0, duplicate_predictions: 0, labels_missing_in_record: 0 };
   private readonly key: KeyHash = { lo: 0, hi: 0 };
   private readonly obs: Observation = { actual: '', predicted: '', keyHash: 0 };
-  private readonly onReuse = (): void => void this.summary.duplicate_predictions++;
+  private readonly onReuse = (): void => void this.results.summary.duplicate_predictions++;
 
   constructor(
     private readonly problemType: ProblemType,
-    private readonly accumulator: ModelQualityAccumulator,
+    /** Where joined records go; swap it with into() to start another part (another file). */
+    private results: JoinResults,
+    /** The labels; undefined when the records carry their own (merged capture, a label column). */
     private readonly store: LabelStore | undefined,
     private readonly codec: LabelCodec,
-    /** Optional: sees each joined regression pair (the report page's histograms). */
-    private readonly onRegression?: (actual: number, predicted: number) => void,
   ) {}
 
+  /** Sends the records joined from now on into `results`. */
+  into(results: JoinResults): void {
+    this.results = results;
+  }
+
   /** Joins the predictions of one capture record. */
-  add(record: Extract<DecodedLine, { status: 'ok' }>): void {
+  add(record: CaptureRecord): void {
+    const summary = this.results.summary;
     for (const p of record.predictions) {
-      this.summary.predictions++;
+      summary.predictions++;
       hashKey(record.id, p.index, this.key);
       let actual: string | number | undefined;
       if (record.labels) {
         const raw = record.labels.get(p.index);
         actual = raw === undefined ? undefined : this.problemType === 'Regression' ? Number(raw) : canonicalLabel(raw);
         if (actual === undefined || (typeof actual === 'number' && !Number.isFinite(actual))) {
-          this.summary.labels_missing_in_record++;
+          summary.labels_missing_in_record++;
           actual = undefined;
         }
       } else if (this.store) {
@@ -54,37 +50,11 @@ export class JoinStage {
         if (!Number.isNaN(v)) actual = this.problemType === 'Regression' ? v : this.codec.decode(v);
       }
       if (actual === undefined) {
-        this.summary.predictions_without_label++;
+        summary.predictions_without_label++;
         continue;
       }
-      this.summary.joined++;
+      summary.joined++;
       this.observe(p, actual);
-    }
-  }
-
-  /**
-   * Feeds the observations a worker thread joined (one capture file's, see observation-batch.ts) to the accumulator,
-   * exactly as add() would have, and adds that worker's counts for the file. `labels` is the worker's label table.
-   */
-  replay(batch: ObservationBatch, labels: readonly string[], counts: JoinSummary): void {
-    for (const k of Object.keys(counts) as Array<keyof JoinSummary>) this.summary[k] += counts[k];
-    const o = this.obs;
-    for (let i = 0; i < batch.length; i++) {
-      o.keyHash = batch.keyHash[i]!;
-      if (this.problemType === 'Regression') {
-        o.actualValue = batch.actualValue[i]!;
-        o.predictedValue = batch.predictedValue[i]!;
-        o.actual = '';
-        o.predicted = '';
-        o.score = undefined;
-        this.onRegression?.(o.actualValue, o.predictedValue);
-      } else {
-        o.actual = labels[batch.actual[i]!]!;
-        o.predicted = labels[batch.predicted[i]!]!;
-        const score = batch.score[i]!;
-        o.score = Number.isNaN(score) ? undefined : score;
-      }
-      this.accumulator.update(o);
     }
   }
 
@@ -97,12 +67,12 @@ export class JoinStage {
       o.actual = '';
       o.predicted = '';
       o.score = undefined;
-      this.onRegression?.(o.actualValue, o.predictedValue);
+      this.results.shape?.observe(o.actualValue, o.predictedValue);
     } else {
       o.actual = actual as string;
       o.predicted = p.label!;
       o.score = p.score;
     }
-    this.accumulator.update(o);
+    this.results.metrics.update(o);
   }
 }

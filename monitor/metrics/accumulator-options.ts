@@ -64,3 +64,10 @@ export function checkMergeable(target: { options: ResolvedOptions }, other: unkn
       `${showValue(target.options)}; merge only accumulators made by createAccumulator with equal options`,
   );
 }
+
+/** The options saved in an accumulator state, checked as a fresh AccumulatorOptions would be. */
+export function optionsFromState(meta: unknown): ResolvedOptions {
+  const options = (meta as { options?: AccumulatorOptions } | null)?.options;
+  if (options === null || typeof options !== 'object') throw new MonitorError('state: an accumulator state has no options');
+  return resolveOptions(options);
+}

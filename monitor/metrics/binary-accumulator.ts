@@ -2,7 +2,10 @@
  * @module Accumulator of the binary_classification_metrics section: confusion counts by label code plus an exact
  * score histogram, each kept for the full data and the 5 subsamples.
  */
-import { checkMergeable, type ResolvedOptions } from './accumulator-options.ts';
+import { checkMergeable, optionsFromState, type ResolvedOptions } from './accumulator-options.ts';
+import type { AccumulatorState } from '../state/accumulator-state.ts';
+import { expectState, stateCount as countOf } from '../state/accumulator-state.ts';
+import { InputError } from '../errors.ts';
 import { binaryScalars, NO_POSITIVES_PR, NO_SCORES, ONE_CLASS_AUC, type BinaryCounts } from './binary-metrics.ts';
 import { ConfusionCounts } from './confusion-counts.ts';
 import { LabelDictionary } from './label-dictionary.ts';
@@ -52,6 +55,30 @@ export class BinaryAccumulator implements ModelQualityAccumulator {
     this.#scores.addFrom(source.#scores);
     this.#itemCount += source.#itemCount;
     this.#scoredCount += source.#scoredCount;
+  }
+
+  save(): AccumulatorState {
+    return {
+      kind: 'mq.binary',
+      version: 1,
+      meta: { options: { ...this.options }, item_count: this.#itemCount, scored_count: this.#scoredCount },
+      arrays: {},
+      parts: { labels: this.#labels.save(), counts: this.#counts.save(this.#labels.size), scores: this.#scores.save() },
+    };
+  }
+
+  static load(state: AccumulatorState): BinaryAccumulator {
+    expectState(state, 'mq.binary', 1);
+    const meta = state.meta as { item_count?: unknown; scored_count?: unknown };
+    const accumulator = new BinaryAccumulator(optionsFromState(state.meta));
+    const { labels, counts, scores } = state.parts ?? {};
+    if (!labels || !counts || !scores) throw new InputError('state: a binary accumulator state lacks labels, counts or scores');
+    const saved = LabelDictionary.load(labels);
+    accumulator.#counts.addFrom(ConfusionCounts.load(counts), accumulator.#labels.remapFrom(saved), accumulator.#labels.size);
+    accumulator.#scores.addFrom(ScoreHistogram.load(scores));
+    accumulator.#itemCount = countOf(meta.item_count);
+    accumulator.#scoredCount = countOf(meta.scored_count);
+    return accumulator;
   }
 
   #countsOf(state: number): BinaryCounts {
@@ -111,3 +138,4 @@ export class BinaryAccumulator implements ModelQualityAccumulator {
     };
   }
 }
+

@@ -3,6 +3,9 @@
  * Float64Array (counts stay exact up to 2^53).
  */
 import type { ConfusionMatrix } from './types.ts';
+import type { AccumulatorState } from '../state/accumulator-state.ts';
+import { expectState, stateArray } from '../state/accumulator-state.ts';
+import { InputError } from '../errors.ts';
 import { STATE_COUNT, SUBSAMPLE_COUNT } from './subsample.ts';
 
 const INITIAL_CAPACITY = 4;
@@ -105,5 +108,31 @@ export class ConfusionCounts {
       matrix[labels[a]!] = row;
     }
     return matrix;
+  }
+
+  /** The counts of codes below `size`, every state, as a state. */
+  save(size: number): AccumulatorState {
+    const cells = new Float64Array(STATE_COUNT * size * size);
+    for (let state = 0; state < STATE_COUNT; state++) {
+      for (let a = 0; a < size; a++) for (let p = 0; p < size; p++) cells[(state * size + a) * size + p] = this.count(state, a, p);
+    }
+    return { kind: 'confusion-counts', version: 1, meta: { size }, arrays: { cells } };
+  }
+
+  static load(state: AccumulatorState): ConfusionCounts {
+    expectState(state, 'confusion-counts', 1);
+    const size = (state.meta as { size?: unknown } | null)?.size;
+    const cells = stateArray(state, 'cells', Float64Array);
+    if (typeof size !== 'number' || !Number.isInteger(size) || size < 0 || cells.length !== STATE_COUNT * size * size) {
+      throw new InputError(`state: confusion counts of size ${JSON.stringify(size)} do not match ${cells.length} cells`);
+    }
+    const counts = new ConfusionCounts();
+    counts.ensure(size);
+    for (let state = 0; state < STATE_COUNT; state++) {
+      for (let a = 0; a < size; a++) {
+        for (let p = 0; p < size; p++) counts.#cells[(state * counts.#capacity + a) * counts.#capacity + p] = cells[(state * size + a) * size + p]!;
+      }
+    }
+    return counts;
   }
 }

@@ -141,7 +141,10 @@ describe('centralMoment', () => {
         const values = ints.map((i) => 1e8 + i / 1024); // large mean, small spread: the naive formula cancels
         const s = new ExactSum();
         const q = new ExactSum();
-        for (const v of values) (s.add(v), q.addSquare(v));
+        for (const v of values) {
+          s.add(v);
+          q.addSquare(v);
+        }
         // Exact: values are (1e8·1024 + i)/1024.
         const n = BigInt(values.length);
         const k = ints.map((i) => 102_400_000_000n + BigInt(i));

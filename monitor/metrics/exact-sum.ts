@@ -11,11 +11,11 @@
  * exact sum rounded once to the nearest double (ties to even).
  */
 import type { AccumulatorState } from '../state/accumulator-state.ts';
-import { expectState } from '../state/accumulator-state.ts';
+import { expectState, stateCount } from '../state/accumulator-state.ts';
 import { InputError } from '../errors.ts';
 
 /** The BigInt total holds the sum times 2^SCALE: enough for the low half of a product of two subnormals. */
-const SCALE = 2200;
+export const SCALE = 2200;
 /** Terms added between folds: |low column| stays below 2^32 · 2^20 = 2^52, exact in a double. */
 const FOLD_EVERY = 1 << 20;
 const TWO_32 = 4294967296;
@@ -134,9 +134,9 @@ export class ExactSum {
     if (typeof scaled !== 'string' || !/^-?[0-9a-f]+$/.test(scaled)) throw new InputError('state: exact-sum state has no valid "scaled" value');
     const sum = new ExactSum();
     sum.#total = scaled.startsWith('-') ? -BigInt(`0x${scaled.slice(1)}`) : BigInt(`0x${scaled}`);
-    sum.#nan = countOf(meta!.nan);
-    sum.#positiveInfinity = countOf(meta!.positive_infinity);
-    sum.#negativeInfinity = countOf(meta!.negative_infinity);
+    sum.#nan = stateCount(meta!.nan);
+    sum.#positiveInfinity = stateCount(meta!.positive_infinity);
+    sum.#negativeInfinity = stateCount(meta!.negative_infinity);
     return sum;
   }
 
@@ -178,11 +178,6 @@ export class ExactSum {
   }
 }
 
-function countOf(value: unknown): number {
-  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return value;
-  throw new InputError(`state: exact-sum state has an invalid count ${JSON.stringify(value)}`);
-}
-
 /** A finite nonzero double as integer mantissa · 2^exponent. */
 function decompose(x: number): { mantissa: bigint; exponent: number } {
   bits[0] = x;
@@ -203,8 +198,8 @@ function bitLength(n: bigint): number {
 function scaleByPowerOfTwo(x: number, n: number): number {
   let result = x;
   let rest = n;
-  while (rest > 1000) ((result *= 2 ** 1000), (rest -= 1000));
-  while (rest < -1000) ((result *= 2 ** -1000), (rest += 1000));
+  for (; rest > 1000; rest -= 1000) result *= 2 ** 1000;
+  for (; rest < -1000; rest += 1000) result *= 2 ** -1000;
   return result * 2 ** rest;
 }
 

@@ -1,7 +1,11 @@
 /**
- * @module Integer codes for label strings, so the hot path counts into arrays instead of string-keyed maps.
- * Each accumulator owns one dictionary; merge() remaps codes by label string.
+ * @module The one map of label strings to integer codes, so hot paths count into arrays instead of string-keyed
+ * maps. Each accumulator owns one dictionary (merge() remaps codes by label string), and the join's LabelCodec
+ * (join/label-codec.ts) builds the label store's codes on it.
  */
+import type { AccumulatorState } from '../state/accumulator-state.ts';
+import { expectState } from '../state/accumulator-state.ts';
+import { InputError } from '../errors.ts';
 
 /** Assigns codes 0, 1, 2, … to labels in order of first appearance. */
 export class LabelDictionary {
@@ -41,5 +45,20 @@ export class LabelDictionary {
     const remap = new Int32Array(other.size);
     for (let code = 0; code < other.size; code++) remap[code] = this.codeOf(other.labels[code]!);
     return remap;
+  }
+
+  save(): AccumulatorState {
+    return { kind: 'labels', version: 1, meta: { labels: [...this.labels] }, arrays: {} };
+  }
+
+  /** A dictionary with the saved labels under the same codes. */
+  static load(state: AccumulatorState): LabelDictionary {
+    expectState(state, 'labels', 1);
+    const labels = (state.meta as { labels?: unknown } | null)?.labels;
+    if (!Array.isArray(labels) || labels.some((l) => typeof l !== 'string')) throw new InputError('state: a labels state has no list of label strings');
+    const dictionary = new LabelDictionary();
+    for (const label of labels as string[]) dictionary.codeOf(label);
+    if (dictionary.size !== labels.length) throw new InputError('state: a labels state lists a label twice');
+    return dictionary;
   }
 }

@@ -2,7 +2,10 @@
  * @module Accumulator of the multiclass_classification_metrics section: confusion counts by label code for the full
  * data and the 5 subsamples.
  */
-import { checkMergeable, type ResolvedOptions } from './accumulator-options.ts';
+import { checkMergeable, optionsFromState, type ResolvedOptions } from './accumulator-options.ts';
+import type { AccumulatorState } from '../state/accumulator-state.ts';
+import { expectState, stateCount as countOf } from '../state/accumulator-state.ts';
+import { InputError } from '../errors.ts';
 import { ConfusionCounts } from './confusion-counts.ts';
 import { LabelDictionary } from './label-dictionary.ts';
 import { mostFrequentCode, multiclassScalars, perClassMetrics } from './multiclass-metrics.ts';
@@ -37,6 +40,27 @@ export class MulticlassAccumulator implements ModelQualityAccumulator {
     const remap = this.#labels.remapFrom(source.#labels);
     this.#counts.addFrom(source.#counts, remap, this.#labels.size);
     this.#itemCount += source.#itemCount;
+  }
+
+  save(): AccumulatorState {
+    return {
+      kind: 'mq.multiclass',
+      version: 1,
+      meta: { options: { ...this.options }, item_count: this.#itemCount },
+      arrays: {},
+      parts: { labels: this.#labels.save(), counts: this.#counts.save(this.#labels.size) },
+    };
+  }
+
+  static load(state: AccumulatorState): MulticlassAccumulator {
+    expectState(state, 'mq.multiclass', 1);
+    const accumulator = new MulticlassAccumulator(optionsFromState(state.meta));
+    const { labels, counts } = state.parts ?? {};
+    if (!labels || !counts) throw new InputError('state: a multiclass accumulator state lacks labels or counts');
+    const saved = LabelDictionary.load(labels);
+    accumulator.#counts.addFrom(ConfusionCounts.load(counts), accumulator.#labels.remapFrom(saved), accumulator.#labels.size);
+    accumulator.#itemCount = countOf((state.meta as { item_count?: unknown }).item_count);
+    return accumulator;
   }
 
   result(): ModelQualityResult {

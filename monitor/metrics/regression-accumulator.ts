@@ -1,7 +1,10 @@
 /**
  * @module Accumulator of the regression_metrics section.
  */
-import { checkMergeable, type ResolvedOptions } from './accumulator-options.ts';
+import { checkMergeable, optionsFromState, type ResolvedOptions } from './accumulator-options.ts';
+import type { AccumulatorState } from '../state/accumulator-state.ts';
+import { expectState, stateCount as countOf } from '../state/accumulator-state.ts';
+import { InputError } from '../errors.ts';
 import { regressionScalars } from './regression-metrics.ts';
 import { MAPE_EPSILON, RegressionMoments } from './regression-moments.ts';
 import { assembleScalars, layoutSection } from './scalar-results.ts';
@@ -42,6 +45,34 @@ export class RegressionAccumulator implements ModelQualityAccumulator {
     this.#itemCount += source.#itemCount;
     this.#droppedNonFinite += source.#droppedNonFinite;
     this.#actualsBelowEpsilon += source.#actualsBelowEpsilon;
+  }
+
+  save(): AccumulatorState {
+    return {
+      kind: 'mq.regression',
+      version: 1,
+      meta: {
+        options: { ...this.options },
+        item_count: this.#itemCount,
+        dropped_non_finite: this.#droppedNonFinite,
+        actuals_below_epsilon: this.#actualsBelowEpsilon,
+      },
+      arrays: {},
+      parts: { moments: this.#moments.save() },
+    };
+  }
+
+  static load(state: AccumulatorState): RegressionAccumulator {
+    expectState(state, 'mq.regression', 1);
+    const meta = state.meta as { item_count?: unknown; dropped_non_finite?: unknown; actuals_below_epsilon?: unknown };
+    const accumulator = new RegressionAccumulator(optionsFromState(state.meta));
+    const moments = state.parts?.moments;
+    if (!moments) throw new InputError('state: a regression accumulator state lacks its moments');
+    accumulator.#moments.addFrom(RegressionMoments.load(moments));
+    accumulator.#itemCount = countOf(meta.item_count);
+    accumulator.#droppedNonFinite = countOf(meta.dropped_non_finite);
+    accumulator.#actualsBelowEpsilon = countOf(meta.actuals_below_epsilon);
+    return accumulator;
   }
 
   result(): ModelQualityResult {

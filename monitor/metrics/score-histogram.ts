@@ -12,6 +12,9 @@
 import { EMPTY_RUN, lowerBound, mergeRuns, runOf, type SortedRun } from './sorted-run.ts';
 import { RankingSums, type RankedCounts } from './ranking-metrics.ts';
 import { STATE_COUNT, SUBSAMPLE_COUNT } from './subsample.ts';
+import type { AccumulatorState } from '../state/accumulator-state.ts';
+import { expectState, stateArray } from '../state/accumulator-state.ts';
+import { InputError } from '../errors.ts';
 
 /** Bit 0: positive record; bits 1..5: subsample mask. */
 const CODES = 2 << SUBSAMPLE_COUNT;
@@ -69,6 +72,41 @@ export class ScoreHistogram {
       const theirs = other.#view(code);
       if (theirs.scores.length > 0) this.#runs[code] = mergeRuns(this.#runs[code]!, theirs);
     }
+  }
+
+  /** The runs of every code, compacted, as a state: 16 bytes per distinct (score, code) pair. */
+  save(): AccumulatorState {
+    const views = Array.from({ length: CODES }, (_, code) => this.#view(code));
+    const offsets = new Uint32Array(CODES + 1);
+    views.forEach((view, code) => (offsets[code + 1] = offsets[code]! + view.scores.length));
+    return {
+      kind: 'score-histogram',
+      version: 1,
+      meta: null,
+      arrays: { offsets, scores: concatenate(views.map((v) => v.scores)), counts: concatenate(views.map((v) => v.counts)) },
+    };
+  }
+
+  static load(state: AccumulatorState): ScoreHistogram {
+    expectState(state, 'score-histogram', 1);
+    const offsets = stateArray(state, 'offsets', Uint32Array);
+    const scores = stateArray(state, 'scores', Float64Array);
+    const counts = stateArray(state, 'counts', Float64Array);
+    if (offsets.length !== CODES + 1 || offsets[CODES] !== scores.length || counts.length !== scores.length || offsets[0] !== 0) {
+      throw new InputError('state: a score histogram state has offsets that do not match its scores');
+    }
+    const histogram = new ScoreHistogram();
+    for (let code = 0; code < CODES; code++) {
+      const from = offsets[code]!;
+      const to = offsets[code + 1]!;
+      if (to < from) throw new InputError('state: a score histogram state has decreasing offsets');
+      const run = { scores: scores.slice(from, to), counts: counts.slice(from, to) };
+      for (let i = 1; i < run.scores.length; i++) {
+        if (!(run.scores[i - 1]! < run.scores[i]!)) throw new InputError('state: a score histogram run is not strictly ascending');
+      }
+      histogram.#runs[code] = run.scores.length === 0 ? EMPTY_RUN : run;
+    }
+    return histogram;
   }
 
   /** Ranks the distinct scores and walks them once, from the highest, for all 6 states. */

@@ -10,8 +10,6 @@
 export const SUBSAMPLE_COUNT = 5;
 /** Inner states of an accumulator: state 0 is the full data, state j + 1 is subsample j. */
 export const STATE_COUNT = SUBSAMPLE_COUNT + 1;
-/** Share of the records each subsample keeps. */
-export const SUBSAMPLE_FRACTION = 0.8;
 /** `mix < MEMBERSHIP_LIMIT` ⇔ `mix / 2^32 < 0.8` for a 32-bit unsigned mix (0.8·2^32 = 3435973836.8). */
 const MEMBERSHIP_LIMIT = 3435973837;
 /** The golden-ratio constant that separates the 5 subsample streams. */

@@ -1,3 +1,5 @@
+import type { MergeableAccumulator } from '../state/accumulator-state.ts';
+
 /**
  * @module Shapes shared by the metric accumulators and the stages around them.
  *
@@ -71,7 +73,7 @@ export interface ModelQualityResult {
   extra: Record<string, unknown>;
 }
 
-export interface ModelQualityAccumulator {
+export interface ModelQualityAccumulator extends MergeableAccumulator<ModelQualityAccumulator> {
   update(observation: Observation): void;
   /** Folds another accumulator of the same options into this one. */
   merge(other: ModelQualityAccumulator): void;

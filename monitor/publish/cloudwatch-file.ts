@@ -7,8 +7,6 @@ import { writeFileAtomic } from '../storage/local.ts';
 import { formatMetricTimestamp, metricDimensions, partitionMetrics, type SkippedMetric } from './metric-datum.ts';
 import type { PublishableMetric, PublishContext } from './types.ts';
 
-/** The folder the service reads metrics from (`CLOUDWATCH_METRICS_DIRECTORY` overrides it in the analyzer). */
-export const DEFAULT_CLOUDWATCH_METRICS_DIR = '/opt/ml/output/metrics/cloudwatch';
 /** The file name AWS's BYOC samples use. */
 export const CLOUDWATCH_METRICS_FILE = 'cloudwatch_metrics.jsonl';
 

@@ -5,7 +5,7 @@
  */
 import type { MonitorConfig } from '../config/load-config.ts';
 import type { InputErrorTally } from '../ingest/input-errors.ts';
-import type { JoinSummary } from '../join/join-stage.ts';
+import type { JoinSummary } from '../join/join-results.ts';
 import type { ModelQualityResult } from '../metrics/types.ts';
 import type { Violation } from '../constraints/evaluate.ts';
 import { SYNTHETIC_METRIC } from '../constraints/synthetic.ts';

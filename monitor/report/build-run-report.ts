@@ -6,11 +6,11 @@
 import type { MonitorConfig } from '../config/load-config.ts';
 import { formatContractTime } from '../config/time.ts';
 import type { ConstraintResult, Violation } from '../constraints/evaluate.ts';
-import type { ConstraintSet } from '../constraints/load-constraints.ts';
+import type { ConstraintSet } from '../constraints/parse-constraints.ts';
 import type { GroundTruthSummary } from '../ground-truth/read-ground-truth.ts';
 import type { InputErrorTally, ReasonTally } from '../ingest/input-errors.ts';
-import type { CaptureSummary } from '../ingest/read-capture.ts';
-import type { JoinSummary } from '../join/join-stage.ts';
+import type { CaptureSummary } from '../scan/capture-summary.ts';
+import type { JoinSummary } from '../join/join-results.ts';
 import type { ModelQualityResult, MetricValue } from '../metrics/types.ts';
 import type { PublishSummary } from '../publish/publish-metrics.ts';
 

@@ -51,3 +51,9 @@ export function stateArray<T extends StateArray>(state: AccumulatorState, name: 
   }
   return array as T;
 }
+
+/** A non-negative whole count read from a state's meta; throws when it is anything else. */
+export function stateCount(value: unknown, what = 'record count'): number {
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return value;
+  throw new InputError(`state: ${JSON.stringify(value)} is not a valid ${what}`);
+}

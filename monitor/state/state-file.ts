@@ -18,8 +18,6 @@ export const STATE_MAGIC: Readonly<Uint8Array> = Uint8Array.of(0x89, 0x4d, 0x50,
 export const STATE_FORMAT = 'mpm-state';
 /** The container version this code writes and reads. */
 export const STATE_CONTAINER_VERSION = 1;
-/** The conventional file name suffix. */
-export const STATE_FILE_SUFFIX = '.mpmstate';
 /** Largest header accepted (a label dictionary of a million 15-character labels fits). */
 export const MAX_HEADER_BYTES = 16 * 1024 * 1024;
 /** Deepest nesting of parts (a state inside a state inside …). */
@@ -84,23 +82,24 @@ export function swapElementBytes(bytes: Uint8Array, elementSize: number): void {
   for (let i = 0; i + elementSize <= bytes.length; i += elementSize) bytes.subarray(i, i + elementSize).reverse();
 }
 
-/**
- * The bytes of a state file holding `states` (named top-level accumulators) under `header`. The same input always
- * gives the same bytes.
- *
- * @throws OutputError when a state cannot be stored: meta that is not JSON data (NaN, a cycle, a class instance),
- *   nesting past MAX_STATE_DEPTH or MAX_META_DEPTH, an array type the format does not know, a header past its cap.
- */
-export function pack(states: Record<string, AccumulatorState>, header: StateHeaderInput): Uint8Array {
-  const fail = (why: string): never => {
-    throw new OutputError(`state: cannot pack the run state: ${why}`);
-  };
-  const run = canonicalHeaderInput(header);
-  const problem = headerProblem(run as unknown as Record<string, unknown>);
-  if (problem !== undefined) fail(problem);
+type Fail = (why: string) => never;
 
+/** The descriptors of a tree of states, with the arrays in layout order and the data section's length. */
+function describeTree(states: Record<string, AccumulatorState>, fail: Fail): { entries: StateEntry[]; arrays: StateArray[]; dataLength: number } {
   const arrays: StateArray[] = [];
   let cursor = 0;
+  const describeArrays = (state: AccumulatorState, at: string): ArrayEntry[] => {
+    if (typeof state.arrays !== 'object' || state.arrays === null) fail(`${at}.arrays must be an object of typed arrays`);
+    return Object.keys(state.arrays).map((key) => {
+      const array = state.arrays[key];
+      const tag = tagOf(array);
+      if (tag === undefined) fail(`${at}.arrays${propertyPath(key)} is a ${describeType(array)}; the format stores ${ARRAY_TYPES.map(([, t]) => t.name).join(', ')}`);
+      const entry = { name: key, type: tag![0], offset: cursor, length: array!.length };
+      arrays.push(array!);
+      cursor = align(cursor + array!.byteLength);
+      return entry;
+    });
+  };
   const describeState = (name: string, state: AccumulatorState, at: string, depth: number): StateEntry => {
     if (depth > MAX_STATE_DEPTH) fail(`${at} is nested deeper than ${MAX_STATE_DEPTH} levels of parts`);
     if (typeof state !== 'object' || state === null) fail(`${at} is not an accumulator state`);
@@ -112,17 +111,7 @@ export function pack(states: Record<string, AccumulatorState>, header: StateHead
       if (error instanceof StateJsonError) fail(error.message);
       throw error;
     }
-    if (typeof state.arrays !== 'object' || state.arrays === null) fail(`${at}.arrays must be an object of typed arrays`);
-    const entries: ArrayEntry[] = [];
-    for (const key of Object.keys(state.arrays)) {
-      const array = state.arrays[key];
-      const tag = tagOf(array);
-      if (tag === undefined) fail(`${at}.arrays${propertyPath(key)} is a ${describeType(array)}; the format stores ${ARRAY_TYPES.map(([, t]) => t.name).join(', ')}`);
-      entries.push({ name: key, type: tag![0], offset: cursor, length: array!.length });
-      arrays.push(array!);
-      cursor = align(cursor + array!.byteLength);
-    }
-    const entry: StateEntry = { name, kind: state.kind, version: state.version, meta: state.meta, arrays: entries };
+    const entry: StateEntry = { name, kind: state.kind, version: state.version, meta: state.meta, arrays: describeArrays(state, at) };
     if (state.parts !== undefined) {
       if (typeof state.parts !== 'object' || state.parts === null) fail(`${at}.parts must be an object of states`);
       entry.parts = Object.keys(state.parts).map((key) => describeState(key, state.parts![key]!, `${at}.parts${propertyPath(key)}`, depth + 1));
@@ -130,8 +119,11 @@ export function pack(states: Record<string, AccumulatorState>, header: StateHead
     return entry;
   };
   const entries = Object.keys(states).map((key) => describeState(key, states[key]!, `states${propertyPath(key)}`, 1));
+  return { entries, arrays, dataLength: cursor };
+}
 
-  const document = { format: STATE_FORMAT, container_version: STATE_CONTAINER_VERSION, byte_order: 'little-endian', ...run, states: entries };
+/** The header's UTF-8 bytes, refused past MAX_HEADER_BYTES (the encoder stops there, so a huge one costs no more). */
+function encodeHeader(document: object, fail: Fail): Buffer {
   let text = '';
   try {
     // A UTF-8 byte per character at least: past MAX_HEADER_BYTES characters the header is too long anyway.
@@ -139,12 +131,15 @@ export function pack(states: Record<string, AccumulatorState>, header: StateHead
   } catch (error) {
     if (!(error instanceof StateJsonError)) throw error;
   }
-  const headerBytes = Buffer.from(text, 'utf8');
   if (text === '') fail(`the header is longer than ${MAX_HEADER_BYTES} characters, above the ${MAX_HEADER_BYTES}-byte limit (a label dictionary or meta too large)`);
-  if (headerBytes.length > MAX_HEADER_BYTES) fail(`the header is ${headerBytes.length} bytes, above the ${MAX_HEADER_BYTES}-byte limit (a label dictionary or meta too large)`);
+  const bytes = Buffer.from(text, 'utf8');
+  if (bytes.length > MAX_HEADER_BYTES) fail(`the header is ${bytes.length} bytes, above the ${MAX_HEADER_BYTES}-byte limit (a label dictionary or meta too large)`);
+  return bytes;
+}
 
+/** Preamble, header, padding, the arrays at their offsets, and the SHA-256 of all that. */
+function assemble(headerBytes: Uint8Array, arrays: StateArray[], dataLength: number): Uint8Array {
   const dataStart = align(PREAMBLE_BYTES + headerBytes.length);
-  const dataLength = cursor;
   const file = new Uint8Array(dataStart + dataLength + CHECKSUM_BYTES);
   file.set(STATE_MAGIC, 0);
   const view = new DataView(file.buffer);
@@ -166,26 +161,34 @@ export function pack(states: Record<string, AccumulatorState>, header: StateHead
   return file;
 }
 
+/**
+ * The bytes of a state file holding `states` (named top-level accumulators) under `header`. The same input always
+ * gives the same bytes.
+ *
+ * @throws OutputError when a state cannot be stored: meta that is not JSON data (NaN, a cycle, a class instance),
+ *   nesting past MAX_STATE_DEPTH or MAX_META_DEPTH, an array type the format does not know, a header past its cap.
+ */
+export function pack(states: Record<string, AccumulatorState>, header: StateHeaderInput): Uint8Array {
+  const fail: Fail = (why) => {
+    throw new OutputError(`state: cannot pack the run state: ${why}`);
+  };
+  const run = canonicalHeaderInput(header);
+  const problem = headerProblem(run as unknown as Record<string, unknown>);
+  if (problem !== undefined) fail(problem);
+  const { entries, arrays, dataLength } = describeTree(states, fail);
+  const document = { format: STATE_FORMAT, container_version: STATE_CONTAINER_VERSION, byte_order: 'little-endian', ...run, states: entries };
+  return assemble(encodeHeader(document, fail), arrays, dataLength);
+}
+
 function describeType(value: unknown): string {
   if (value === null || typeof value !== 'object') return typeof value;
   return (value as object).constructor?.name ?? 'object';
 }
 
-/**
- * Reads a state file. Every check runs before the data is trusted, and each failure is an InputError that names
- * `file`: too short, wrong magic, unknown container version or flags, a header past MAX_HEADER_BYTES, lengths that
- * do not add up to the file's size, a checksum mismatch, a header that is not UTF-8 JSON or nests too deep, header
- * fields of the wrong type, arrays that overlap, leave gaps or run past the data. Time and memory are linear in
- * the file's size; the arrays returned are copies (they do not keep `bytes` alive).
- */
-export function unpack(bytes: Uint8Array, file = 'state file'): UnpackedState {
-  const fail = (why: string): never => {
-    throw new InputError(`state: ${file}: ${why}`);
-  };
+/** The preamble's fields, after checking the magic, version, flags, the lengths against the file and the checksum. */
+function readPreamble(bytes: Uint8Array, fail: Fail): { version: number; headerLength: number; dataStart: number; dataLength: number } {
   if (bytes.length < PREAMBLE_BYTES + CHECKSUM_BYTES) fail(`truncated: ${bytes.length} bytes, a state file has at least ${PREAMBLE_BYTES + CHECKSUM_BYTES}`);
-  if (!STATE_MAGIC.every((b, i) => bytes[i] === b)) {
-    fail(`not an mpm state file: it starts with ${hex(bytes.subarray(0, 8))}, expected ${hex(STATE_MAGIC)}`);
-  }
+  if (!STATE_MAGIC.every((b, i) => bytes[i] === b)) fail(`not an mpm state file: it starts with ${hex(bytes.subarray(0, 8))}, expected ${hex(STATE_MAGIC)}`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const version = view.getUint32(8, true);
   if (version !== STATE_CONTAINER_VERSION) fail(`container version ${version} is not supported; this mpm reads version ${STATE_CONTAINER_VERSION}`);
@@ -204,22 +207,26 @@ export function unpack(bytes: Uint8Array, file = 'state file'): UnpackedState {
   if (bytes.length > expected) fail(`the file has ${bytes.length} bytes but its lengths add up to ${expected} (data after the end)`);
   const digest = createHash('sha256').update(bytes.subarray(0, dataStart + dataLength)).digest();
   if (!digest.equals(bytes.subarray(dataStart + dataLength))) fail('checksum mismatch: the file is corrupt or was changed after it was written');
+  return { version, headerLength, dataStart, dataLength };
+}
 
+/** The header as a checked object: UTF-8, bounded nesting, JSON, the container fields, the run fields, a states list. */
+function readHeader(bytes: Uint8Array, headerLength: number, dataStart: number, version: number, fail: Fail): Record<string, unknown> & { states: unknown[] } {
   for (let i = PREAMBLE_BYTES + headerLength; i < dataStart; i++) if (bytes[i] !== 0x20) fail('the header padding is not spaces');
-  let text: string;
+  let text = '';
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(PREAMBLE_BYTES, PREAMBLE_BYTES + headerLength));
   } catch {
-    return fail('its header is not valid UTF-8');
+    fail('its header is not valid UTF-8');
   }
   if (jsonNestingDepth(text, HEADER_JSON_DEPTH) > HEADER_JSON_DEPTH) fail(`its header nests deeper than ${HEADER_JSON_DEPTH} levels`);
   let document: unknown;
   try {
     document = JSON.parse(text);
   } catch (error) {
-    return fail(`its header is not valid JSON (${(error as Error).message})`);
+    fail(`its header is not valid JSON (${(error as Error).message})`);
   }
-  if (document === null || typeof document !== 'object' || Array.isArray(document)) return fail('its header is not a JSON object');
+  if (document === null || typeof document !== 'object' || Array.isArray(document)) fail('its header is not a JSON object');
   const head = document as Record<string, unknown>;
   if (head.format !== STATE_FORMAT) fail(`its header format is ${JSON.stringify(head.format)}, expected "${STATE_FORMAT}"`);
   if (head.container_version !== version) fail(`its header says container version ${JSON.stringify(head.container_version)}, its preamble ${version}`);
@@ -227,9 +234,35 @@ export function unpack(bytes: Uint8Array, file = 'state file'): UnpackedState {
   const problem = headerProblem(head);
   if (problem !== undefined) fail(problem);
   if (!Array.isArray(head.states)) fail('its header has no "states" list');
+  return head as Record<string, unknown> & { states: unknown[] };
+}
 
-  let cursor = 0;
-  const readState = (entry: unknown, at: string, depth: number): [string, AccumulatorState] => {
+/** Rebuilds the tree of states from the descriptors, copying each array from the data section where the layout says. */
+class StateReader {
+  #cursor = 0;
+  constructor(
+    private readonly data: Uint8Array,
+    private readonly fail: Fail,
+  ) {}
+
+  /** The states of a descriptor list (top level or parts), by name. */
+  collect(list: unknown[], at: string, depth: number): Record<string, AccumulatorState> {
+    const out = {} as Record<string, AccumulatorState>;
+    for (const [i, entry] of list.entries()) {
+      const [name, state] = this.#state(entry, `${at}[${i}]`, depth);
+      if (Object.hasOwn(out, name)) this.fail(`${at} has two states named ${JSON.stringify(name)}`);
+      define(out, name, state);
+    }
+    return out;
+  }
+
+  /** Every byte of the data section must belong to an array (no gap at the end). */
+  finish(): void {
+    if (this.#cursor !== this.data.length) this.fail(`lengths do not add up: the arrays end at ${this.#cursor}, the data section is ${this.data.length} bytes`);
+  }
+
+  #state(entry: unknown, at: string, depth: number): [string, AccumulatorState] {
+    const fail = this.fail;
     if (depth > MAX_STATE_DEPTH) fail(`${at} is nested deeper than ${MAX_STATE_DEPTH} levels of parts`);
     if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) fail(`${at} is not a state descriptor`);
     const e = entry as Record<string, unknown>;
@@ -240,44 +273,55 @@ export function unpack(bytes: Uint8Array, file = 'state file'): UnpackedState {
     if (!Object.hasOwn(e, 'meta')) fail(`${where} has no meta`);
     if (valueDepth(e.meta, MAX_META_DEPTH) > MAX_META_DEPTH) fail(`${where}.meta nests deeper than ${MAX_META_DEPTH} levels`);
     if (!Array.isArray(e.arrays)) fail(`${where}.arrays must be a list`);
-    const arrays = {} as Record<string, StateArray>;
-    for (const [i, raw] of (e.arrays as unknown[]).entries()) {
-      const a = raw as Partial<ArrayEntry> | null;
-      const name = a?.name;
-      if (a === null || typeof a !== 'object' || typeof name !== 'string') return fail(`${where}.arrays[${i}] has no name`);
-      const type = TYPE_BY_TAG.get(a.type as string);
-      if (type === undefined) fail(`${where}.arrays[${i}] (${JSON.stringify(name)}) has type ${JSON.stringify(a.type)}; known types are ${[...TYPE_BY_TAG.keys()].join(', ')}`);
-      if (!Number.isSafeInteger(a.offset) || !Number.isSafeInteger(a.length) || a.length! < 0) fail(`${where}.arrays[${i}] (${JSON.stringify(name)}) needs whole-number offset and length`);
-      if (a.offset !== cursor) fail(`lengths do not add up: array ${JSON.stringify(name)} of ${where} starts at ${a.offset}, the previous one ends at ${cursor}`);
-      const byteLength = a.length! * type!.BYTES_PER_ELEMENT;
-      if (cursor + byteLength > dataLength) fail(`lengths do not add up: array ${JSON.stringify(name)} of ${where} ends at ${cursor + byteLength}, past the ${dataLength}-byte data section`);
-      if (Object.hasOwn(arrays, name)) fail(`${where} has two arrays named ${JSON.stringify(name)}`);
-      const array = new type!(a.length!);
-      const target = new Uint8Array(array.buffer);
-      target.set(bytes.subarray(dataStart + cursor, dataStart + cursor + byteLength));
-      if (!LITTLE_ENDIAN_HOST) swapElementBytes(target, type!.BYTES_PER_ELEMENT);
-      define(arrays, name, array);
-      cursor = align(cursor + byteLength);
-    }
-    const state: AccumulatorState = { kind: e.kind as string, version: e.version as number, meta: e.meta as JsonValue, arrays };
+    const state: AccumulatorState = { kind: e.kind as string, version: e.version as number, meta: e.meta as JsonValue, arrays: this.#arrays(e.arrays as unknown[], where) };
     if (Object.hasOwn(e, 'parts')) {
       if (!Array.isArray(e.parts)) fail(`${where}.parts must be a list`);
-      state.parts = collect(e.parts as unknown[], `${where}.parts`, depth + 1);
+      state.parts = this.collect(e.parts as unknown[], `${where}.parts`, depth + 1);
     }
     return [e.name as string, state];
-  };
-  const collect = (list: unknown[], at: string, depth: number): Record<string, AccumulatorState> => {
-    const out = {} as Record<string, AccumulatorState>;
-    for (const [i, entry] of list.entries()) {
-      const [name, state] = readState(entry, `${at}[${i}]`, depth);
-      if (Object.hasOwn(out, name)) fail(`${at} has two states named ${JSON.stringify(name)}`);
-      define(out, name, state);
-    }
-    return out;
-  };
-  const states = collect(head.states as unknown[], 'states', 1);
-  if (cursor !== dataLength) fail(`lengths do not add up: the arrays end at ${cursor}, the data section is ${dataLength} bytes`);
+  }
 
+  #arrays(list: unknown[], where: string): Record<string, StateArray> {
+    const fail = this.fail;
+    const arrays = {} as Record<string, StateArray>;
+    for (const [i, raw] of list.entries()) {
+      const a = raw as Partial<ArrayEntry> | null;
+      if (a === null || typeof a !== 'object' || typeof a.name !== 'string') return fail(`${where}.arrays[${i}] has no name`);
+      const name = JSON.stringify(a.name);
+      const type = TYPE_BY_TAG.get(a.type as string);
+      if (type === undefined) fail(`${where}.arrays[${i}] (${name}) has type ${JSON.stringify(a.type)}; known types are ${[...TYPE_BY_TAG.keys()].join(', ')}`);
+      if (!Number.isSafeInteger(a.offset) || !Number.isSafeInteger(a.length) || a.length! < 0) fail(`${where}.arrays[${i}] (${name}) needs whole-number offset and length`);
+      if (a.offset !== this.#cursor) fail(`lengths do not add up: array ${name} of ${where} starts at ${a.offset}, the previous one ends at ${this.#cursor}`);
+      const byteLength = a.length! * type!.BYTES_PER_ELEMENT;
+      if (this.#cursor + byteLength > this.data.length) fail(`lengths do not add up: array ${name} of ${where} ends at ${this.#cursor + byteLength}, past the ${this.data.length}-byte data section`);
+      if (Object.hasOwn(arrays, a.name)) fail(`${where} has two arrays named ${name}`);
+      const array = new type!(a.length!);
+      const target = new Uint8Array(array.buffer);
+      target.set(this.data.subarray(this.#cursor, this.#cursor + byteLength));
+      if (!LITTLE_ENDIAN_HOST) swapElementBytes(target, type!.BYTES_PER_ELEMENT);
+      define(arrays, a.name, array);
+      this.#cursor = align(this.#cursor + byteLength);
+    }
+    return arrays;
+  }
+}
+
+/**
+ * Reads a state file. Every check runs before the data is trusted, and each failure is an InputError that names
+ * `file`: too short, wrong magic, unknown container version or flags, a header past MAX_HEADER_BYTES, lengths that
+ * do not add up to the file's size, a checksum mismatch, a header that is not UTF-8 JSON or nests too deep, header
+ * fields of the wrong type, arrays that overlap, leave gaps or run past the data. Time and memory are linear in
+ * the file's size; the arrays returned are copies (they do not keep `bytes` alive).
+ */
+export function unpack(bytes: Uint8Array, file = 'state file'): UnpackedState {
+  const fail: Fail = (why) => {
+    throw new InputError(`state: ${file}: ${why}`);
+  };
+  const { version, headerLength, dataStart, dataLength } = readPreamble(bytes, fail);
+  const head = readHeader(bytes, headerLength, dataStart, version, fail);
+  const reader = new StateReader(bytes.subarray(dataStart, dataStart + dataLength), fail);
+  const states = reader.collect(head.states, 'states', 1);
+  reader.finish();
   const header: StateHeader = {
     format: STATE_FORMAT,
     container_version: version,

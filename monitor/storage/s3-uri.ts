@@ -3,6 +3,11 @@
  */
 import { ConfigError, showValue } from '../errors.ts';
 
+/** Whether a location is an s3:// URI (else a local path). */
+export function isS3Uri(location: string): boolean {
+  return location.startsWith('s3://');
+}
+
 /** An s3:// location split into its parts. */
 export interface S3Location {
   bucket: string;

@@ -12,9 +12,8 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { ConfigError, InputError, MonitorError, OutputError, showValue } from '../errors.ts';
-import type { StorageOptions } from './open-storage.ts';
 import { parseS3Uri } from './s3-uri.ts';
-import type { Storage, StorageFile, StorageListing } from './storage.ts';
+import type { Storage, StorageFile, StorageListing, StorageOptions } from './storage.ts';
 
 /** Options of {@link S3Storage}: the shared {@link StorageOptions} plus what tests and embedders may inject. */
 export interface S3StorageOptions extends StorageOptions {

@@ -37,3 +37,13 @@ export interface Storage {
   /** A human-readable location of one path (for messages and the run report). */
   describe(path: string): string;
 }
+
+/** How a storage is opened (open-storage.ts); S3Storage takes these and more. */
+export interface StorageOptions {
+  /** Endpoint override for S3-compatible servers (flag --s3-endpoint-url, env AWS_ENDPOINT_URL_S3). */
+  s3EndpointUrl?: string;
+  /** Path-style addressing, needed by most S3-compatible servers. Default: true when s3EndpointUrl is set. */
+  s3ForcePathStyle?: boolean;
+  /** Region; default from the standard AWS SDK chain. */
+  region?: string;
+}

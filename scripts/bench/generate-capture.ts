@@ -147,7 +147,10 @@ export function generateCapture(options: GenerateOptions): Manifest {
 
   while (bytes < target) {
     if (fd === -1 || fileBytes >= fileTarget) {
-      if (fd !== -1) (flush(), closeSync(fd));
+      if (fd !== -1) {
+        flush();
+        closeSync(fd);
+      }
       const at = new Date(hourStart + Math.min(3_599_000, Math.floor((lines / expectedLines) * 3_600_000)));
       const name = `${pad(at.getUTCMinutes())}-${pad(at.getUTCSeconds())}-${pad(at.getUTCMilliseconds(), 3)}-${uuid(next)}.jsonl`;
       fd = openSync(path.join(hourDir, name), 'w');
@@ -194,13 +197,19 @@ export function generateCapture(options: GenerateOptions): Manifest {
     fileBytes += line.length;
     lines++;
     if (pendingLength > 4 << 20) flush();
-    if (gtBuffer.length > 4 << 20) ((writeSync(gtFd, gtBuffer), (gtBuffer = '')));
+    if (gtBuffer.length > 4 << 20) {
+      writeSync(gtFd, gtBuffer);
+      gtBuffer = '';
+    }
   }
   flush();
   closeSync(fd);
   for (let i = 0; i < o.extraLabels; i++) {
     gtBuffer += `{"InferenceId":"x${i >> 6}","payload_index":${i & 63},"groundTruthLabel":${i % CLASSES}}\n`;
-    if (gtBuffer.length > 4 << 20) ((writeSync(gtFd, gtBuffer), (gtBuffer = '')));
+    if (gtBuffer.length > 4 << 20) {
+      writeSync(gtFd, gtBuffer);
+      gtBuffer = '';
+    }
   }
   labelsWritten += o.extraLabels;
   writeSync(gtFd, gtBuffer);

@@ -21,6 +21,12 @@ export type OutputFile = (typeof OUTPUT_FILES)[number];
 /** The CloudWatch metrics file the monitor writes into the CloudWatch folder. */
 export const CLOUDWATCH_FILE = 'cloudwatch_metrics.jsonl';
 
+/** The factor MPM_TEST_SLOWDOWN gives to child timeouts (1 when unset or not a number >= 1). */
+export function slowdown(): number {
+  const factor = Number(process.env.MPM_TEST_SLOWDOWN);
+  return Number.isFinite(factor) && factor >= 1 ? factor : 1;
+}
+
 export interface RunMonitorOptions {
   /** Command-line arguments after `monitor/cli.ts`. Placeholders ({tmp}, {out}, ...) are substituted. */
   args?: string[];
@@ -113,7 +119,8 @@ export async function runMonitor(options: RunMonitorOptions = {}): Promise<Monit
     jobConfigFile,
   ];
 
-  const timeoutMs = options.timeoutMs ?? 30_000;
+  // MPM_TEST_SLOWDOWN multiplies every child timeout on a machine shared with other work (default 1).
+  const timeoutMs = (options.timeoutMs ?? 30_000) * slowdown();
   const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';

@@ -23,7 +23,7 @@ const BACKGROUND = 'getComputedStyle(document.body).backgroundColor';
 const SCROLL_WIDTH = 'document.documentElement.scrollWidth';
 const MIXED = path.resolve('test/fixtures/history/mixed/reports');
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 
 /** Numbers as the page prints them ("1,976", "0.8123", "98.8%"), with the tolerance of the digits shown. */
 function expectShown(text: string | undefined, actual: number, what: string): void {

@@ -54,7 +54,10 @@ function checkInvariants(run: MonitorRun, spec: CaseSpec): void {
     // The status line in the built-in analyzer's exact words, with the count of constraint_violations.json.
     expect(violations, 'constraint_violations.json').toBeDefined();
     if (violations!.length === 0) expect(firstLine).toBe(COMPLETED);
-    else expect(firstLine).toMatch(WITH_VIOLATIONS), expect(Number(WITH_VIOLATIONS.exec(firstLine)![1])).toBe(violations!.length);
+    else {
+      expect(firstLine).toMatch(WITH_VIOLATIONS);
+      expect(Number(WITH_VIOLATIONS.exec(firstLine)![1])).toBe(violations!.length);
+    }
     expect(report?.status).toBe(violations!.length === 0 ? 'Completed' : 'CompletedWithViolations');
     expect(report?.violations).toEqual(violations);
     const stats = run.outputs['statistics.json'] as { dataset: { item_count: number } };

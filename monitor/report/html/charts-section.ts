@@ -14,7 +14,7 @@ import { formatCount, formatMetric } from './format.ts';
 import { renderHeatMap } from './heat-map.ts';
 import { metricSection } from './metrics-section.ts';
 import { renderPredictedVersusActual, renderResidualHistogram } from './regression-charts.ts';
-import type { RegressionShapeSummary } from './regression-shape.ts';
+import type { RegressionShapeSummary } from '../../metrics/regression-shape.ts';
 
 /** What the charts are drawn from. */
 export interface ChartInputs {

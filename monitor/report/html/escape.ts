@@ -10,6 +10,7 @@ export function escapeHtml(value: unknown): string {
   // Lone surrogates and C0 controls other than tab/newline are not valid in HTML text; they become U+FFFD.
   return String(value)
     .replace(/[&<>"']/g, (c) => ENTITIES[c]!)
+    // eslint-disable-next-line no-control-regex -- matching control characters is the point
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
 }
 

@@ -44,7 +44,7 @@ export const PAGE_CSS = [
 ].join('\n');
 
 /** The CSP source expression that allows exactly the stylesheet `css`: 'sha256-<base64>'. */
-export function styleHash(css: string): string {
+function styleHash(css: string): string {
   return `'sha256-${createHash('sha256').update(css, 'utf8').digest('base64')}'`;
 }
 
@@ -52,9 +52,6 @@ export function styleHash(css: string): string {
 export function contentSecurityPolicy(css: string): string {
   return `default-src 'none'; style-src ${styleHash(css)}; img-src 'none'; script-src 'none'; base-uri 'none'; form-action 'none'`;
 }
-
-/** The CSP source expression that allows PAGE_CSS: 'sha256-<base64>'. */
-export const PAGE_CSS_HASH = styleHash(PAGE_CSS);
 
 /** The page's Content-Security-Policy: nothing may load; only the hashed stylesheet applies. */
 export const PAGE_CSP = contentSecurityPolicy(PAGE_CSS);

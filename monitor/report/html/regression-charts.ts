@@ -4,7 +4,7 @@
  */
 import { escapeHtml } from './escape.ts';
 import { formatCount, formatTick } from './format.ts';
-import type { HistogramSummary } from './grid-histogram.ts';
+import type { HistogramSummary } from '../../metrics/grid-histogram.ts';
 import { niceTicks, px, renderAxes, scale, svgElement, type PlotBox } from './svg.ts';
 
 const BOX: PlotBox = { left: 56, top: 12, width: 300, height: 220 };

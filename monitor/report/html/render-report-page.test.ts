@@ -6,7 +6,7 @@ import type { Storage } from '../../storage/storage.ts';
 import { escapeHtml, shorten } from './escape.ts';
 import { formatMetric, formatShare } from './format.ts';
 import { renderReportPage } from './render-report-page.ts';
-import { RegressionShape } from './regression-shape.ts';
+import { RegressionShape } from '../../metrics/regression-shape.ts';
 import { writeReportPage, REPORT_PAGE_FILE } from './write-report-page.ts';
 
 const HOSTILE = '<img src=x onerror=alert(1)>';

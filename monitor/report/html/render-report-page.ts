@@ -10,7 +10,7 @@ import { escapeHtml } from './escape.ts';
 import { renderJoinHealth } from './join-section.ts';
 import { renderMetrics } from './metrics-section.ts';
 import { contentSecurityPolicy, PAGE_CSP, PAGE_CSS } from './page-style.ts';
-import type { RegressionShapeSummary } from './regression-shape.ts';
+import type { RegressionShapeSummary } from '../../metrics/regression-shape.ts';
 import { renderVerdict, statusHeading } from './verdict-section.ts';
 
 /** What the page is made of. */

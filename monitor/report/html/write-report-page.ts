@@ -5,9 +5,10 @@
 import type { Storage } from '../../storage/storage.ts';
 import type { RunReport } from '../build-run-report.ts';
 import { renderReportPage, type ReportPageInput } from './render-report-page.ts';
+import { REPORT_FILES } from '../report-files.ts';
 
 /** The page's file name in output_path. */
-export const REPORT_PAGE_FILE = 'report.html';
+export const REPORT_PAGE_FILE = REPORT_FILES.page;
 
 /** What happened to the page, as the run report records it. */
 export type ReportPageOutcome = NonNullable<RunReport['report_html']>;

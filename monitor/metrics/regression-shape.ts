@@ -4,6 +4,9 @@
  * memory stays fixed and chunked runs merge to the single-pass result.
  */
 import { GridHistogram, type HistogramSummary } from './grid-histogram.ts';
+import type { AccumulatorState } from '../state/accumulator-state.ts';
+import { expectState } from '../state/accumulator-state.ts';
+import { InputError } from '../errors.ts';
 
 /** Bins of the residual histogram (the occupied range spans between half of this and this many). */
 export const RESIDUAL_BINS = 64;
@@ -34,6 +37,20 @@ export class RegressionShape {
   merge(other: RegressionShape): void {
     this.#residuals.merge(other.#residuals);
     this.#density.merge(other.#density);
+  }
+
+  save(): AccumulatorState {
+    return { kind: 'regression-shape', version: 1, meta: null, arrays: {}, parts: { residuals: this.#residuals.save(), density: this.#density.save() } };
+  }
+
+  static load(state: AccumulatorState): RegressionShape {
+    expectState(state, 'regression-shape', 1);
+    const { residuals, density } = state.parts ?? {};
+    if (!residuals || !density) throw new InputError('state: a regression-shape state lacks its histograms');
+    const shape = new RegressionShape();
+    shape.#residuals.merge(GridHistogram.load(residuals));
+    shape.#density.merge(GridHistogram.load(density));
+    return shape;
   }
 
   /** The histograms as plain data. */

@@ -10,6 +10,10 @@
  * range.
  */
 
+import type { AccumulatorState } from '../state/accumulator-state.ts';
+import { expectState, stateArray } from '../state/accumulator-state.ts';
+import { InputError } from '../errors.ts';
+
 /** Smallest bin width exponent: 2^-30 ≈ 9.3e-10. */
 export const MIN_EXPONENT = -30;
 /** Indices stay below 2^52, so index arithmetic is exact. */
@@ -85,6 +89,40 @@ export class GridHistogram {
     // Each occupied bin of `other` is placed through its lower edge, which lands in the matching bin here (k >= k').
     const w = 2 ** other.#k;
     other.#forEach((idx, count) => this.#place(idx[0]! * w, this.dims === 2 ? idx[1]! * w : 0, count));
+  }
+
+  save(): AccumulatorState {
+    return {
+      kind: 'grid-histogram',
+      version: 1,
+      meta: { dims: this.dims, bins: this.bins, k: this.#k, lo: [...this.#lo], hi: [...this.#hi], total: this.#total, out_of_range: this.#outOfRange },
+      arrays: { counts: this.#counts.slice() },
+    };
+  }
+
+  static load(state: AccumulatorState): GridHistogram {
+    expectState(state, 'grid-histogram', 1);
+    const meta = state.meta as { dims?: unknown; bins?: unknown; k?: unknown; lo?: unknown; hi?: unknown; total?: unknown; out_of_range?: unknown };
+    const counts = stateArray(state, 'counts', Float64Array);
+    const dims = meta.dims;
+    const bins = meta.bins;
+    const bounds = (b: unknown): b is Array<number | null> => Array.isArray(b) && b.length === dims && b.every((x) => x === null || typeof x === 'number');
+    if ((dims !== 1 && dims !== 2) || typeof bins !== 'number' || !Number.isInteger(bins) || bins < 2 || counts.length !== bins ** dims) {
+      throw new InputError('state: a grid-histogram state has an invalid shape');
+    }
+    if (typeof meta.k !== 'number' || !Number.isInteger(meta.k) || !bounds(meta.lo) || !bounds(meta.hi) || typeof meta.total !== 'number' || typeof meta.out_of_range !== 'number') {
+      throw new InputError('state: a grid-histogram state has invalid bounds or totals');
+    }
+    const histogram = new GridHistogram(dims, bins);
+    histogram.#k = meta.k;
+    histogram.#scale = 2 ** -meta.k;
+    histogram.#counts = counts.slice();
+    // JSON writes ±Infinity (an empty axis) as null.
+    meta.lo.forEach((v, d) => (histogram.#lo[d] = v ?? Infinity));
+    meta.hi.forEach((v, d) => (histogram.#hi[d] = v ?? -Infinity));
+    histogram.#total = meta.total;
+    histogram.#outOfRange = meta.out_of_range;
+    return histogram;
   }
 
   /** The occupied range and counts. */

@@ -1,0 +1,65 @@
+/**
+ * @module The command line of each mpm-monitor command, from the settings table: one option per setting the command
+ * takes (described with its variable and default, grouped as the table groups them), and the flags a run was given,
+ * keyed as load-config.ts reads them.
+ */
+import yargs, { type Argv } from 'yargs';
+import { settingsOf, type Command, type SettingEntry, type SettingGroup } from '../config/settings.ts';
+import type { FlagValues } from '../config/load-config.ts';
+
+const GROUP_TITLES: Record<SettingGroup, string> = {
+  contract: 'SageMaker Model Monitor contract (environment variable in brackets):',
+  'ground truth': 'Ground truth:',
+  mpm: 'Behaviour:',
+  baseline: 'Baseline:',
+  aws: 'AWS outside Model Monitor:',
+  paths: '/opt/ml paths (redirect them for local runs):',
+};
+
+/** The help text of one setting: its description, variable and default. */
+function describe(s: SettingEntry): string {
+  const env = 'env' in s ? ` [${s.env}]` : '';
+  const def = 'default' in s ? ` (default: ${s.default})` : '';
+  return `${s.description}${env}${def}`;
+}
+
+/** A yargs parser for `command` with its settings' options, help, and no version. Unknown options are kept. */
+export function commandParser(argv: string[], command: Command, name: string, usage: string): Argv {
+  let parser = yargs(argv)
+    .scriptName(name)
+    .usage(usage)
+    .strict(false)
+    .version(false)
+    .help('help')
+    .alias('help', 'h')
+    .wrap(Math.min(120, process.stdout.columns || 120))
+    .parserConfiguration({ 'unknown-options-as-args': false });
+  for (const s of settingsOf(command)) {
+    parser = parser.option(s.flag, { type: 'switch' in s ? 'boolean' : 'string', group: GROUP_TITLES[s.group], description: describe(s) });
+  }
+  return parser;
+}
+
+/** The flags given on the command line, keyed by variable (or by flag for command-line-only settings). */
+export function flagsFrom(command: Command, argv: Record<string, unknown>): FlagValues {
+  const flags: Record<string, string> = {};
+  for (const s of settingsOf(command)) {
+    const v = argv[s.flag];
+    const key = 'env' in s ? s.env : s.flag;
+    if ('switch' in s) {
+      if (v === true) flags[key] = 'true';
+    } else if (typeof v === 'string') flags[key] = v;
+    else if (Array.isArray(v) && v.length > 0) flags[key] = String(v[v.length - 1]);
+  }
+  return flags as FlagValues;
+}
+
+/** Options on the command line that no setting of `command` declares (and stray arguments). */
+export function unknownOptions(command: Command, argv: Record<string, unknown>): string[] {
+  const known = new Set(['_', '$0', 'help', 'h']);
+  for (const s of settingsOf(command)) {
+    known.add(s.flag);
+    known.add(s.flag.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase()));
+  }
+  return Object.keys(argv).filter((k) => !known.has(k));
+}

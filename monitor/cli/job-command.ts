@@ -1,0 +1,66 @@
+/**
+ * @module `mpm-monitor` (the monitoring job): argv -> config -> the pipeline -> the message file and the exit code.
+ * A stopped job (StopProcessingJob, docker stop) gets SIGTERM, then SIGKILL 30 s later: it says why in the message.
+ */
+import { writeFileSync } from 'node:fs';
+import type { Logger } from 'pino';
+import { loadConfig, type MonitorConfig } from '../config/load-config.ts';
+import { runModelQuality } from '../pipeline/run-model-quality.ts';
+import { failedMessage, writeMessageFile } from '../report/status-message.ts';
+import { commandParser, flagsFrom, unknownOptions } from './command-options.ts';
+import { createLogger } from './logger.ts';
+import { MonitorError } from '../errors.ts';
+
+const USAGE =
+  '$0 [options]\n$0 suggest-baseline [options]   (see suggest-baseline --help)\n\nJudges the model quality of a SageMaker endpoint whose requests carry many records: streams the data capture, ' +
+  'explodes multi-record payloads, joins ground truth on (inferenceId, payload_index), computes metrics, checks constraints and writes ' +
+  'statistics.json, constraint_violations.json, monitoring_report.json and /opt/ml/output/message.\n\n' +
+  'Each option can also be given as the environment variable in brackets, or in /opt/ml/config/processingjobconfig.json "Environment". ' +
+  'Precedence: flag, environment, job config, default.';
+
+/** Writes the message file; outside SageMaker its default folder may not be writable, which only warns. */
+export async function writeMessage(file: string, message: string, log: Logger): Promise<void> {
+  try {
+    await writeMessageFile(file, message);
+  } catch (error) {
+    log.warn({ file, err: (error as Error).message }, 'the message file could not be written (outside SageMaker, redirect it with --message-file)');
+  }
+}
+
+export async function jobCommand(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const parsed = (await commandParser(argv, 'job', 'mpm-monitor', USAGE).parseAsync()) as Record<string, unknown>;
+  const flags = flagsFrom('job', parsed);
+  const bootLog = createLogger(env.MPM_LOG_LEVEL);
+  const unknown = unknownOptions('job', parsed);
+  if (unknown.length > 0 || (parsed._ as unknown[]).length > 0) bootLog.warn({ unknown, args: parsed._ }, 'ignoring unknown arguments');
+
+  let config: MonitorConfig;
+  try {
+    config = loadConfig({ flags, env });
+  } catch (error) {
+    const err = error as Error;
+    bootLog.error(err.message);
+    await writeMessage(flags.MPM_MESSAGE_FILE ?? env.MPM_MESSAGE_FILE ?? '/opt/ml/output/message', failedMessage(err.message), bootLog);
+    return error instanceof MonitorError ? error.exitCode : 1;
+  }
+
+  const log = createLogger(config.logLevel);
+  const onTerm = (): void => {
+    try {
+      writeFileSync(config.paths.messageFile, failedMessage('stopped by SIGTERM before the job completed'));
+    } catch {
+      // Outside SageMaker the message file may not be writable; the exit code still says it.
+    }
+    process.exit(143);
+  };
+  process.once('SIGTERM', onTerm);
+  try {
+    log.info({ problemType: config.problemType, datasetSource: config.datasetSource, output: config.outputPath, window: config.window }, 'mpm-monitor starting');
+    const outcome = await runModelQuality(config, { log, now: () => new Date() });
+    await writeMessage(config.paths.messageFile, outcome.message, log);
+    if (outcome.exitCode === 0) log.info({ status: outcome.status, violations: outcome.report.violations?.length ?? 0 }, outcome.message);
+    return outcome.exitCode;
+  } finally {
+    process.off('SIGTERM', onTerm);
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * @module `mpm-monitor suggest-baseline`: statistics.json and constraints.json from a labelled validation set.
+ */
+import { loadConfig } from '../config/load-config.ts';
+import { suggestBaseline } from '../baseline/suggest-baseline.ts';
+import { MonitorError } from '../errors.ts';
+import { commandParser, flagsFrom } from './command-options.ts';
+import { createLogger } from './logger.ts';
+
+const USAGE =
+  '$0 [options]\n\nComputes the metrics of a labelled validation set and writes statistics.json and constraints.json (SageMaker model-quality ' +
+  'schema) into output_path, with thresholds that allow for sampling noise: baseline value -/+ k * noise (see the README). The dataset is a ' +
+  'csv / JSON Lines / parquet file or folder (dataset_format, with inference_attribute, probability_attribute, ground_truth_attribute), or ' +
+  'capture and ground-truth folders.';
+
+export async function suggestCommand(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const parsed = (await commandParser(argv, 'suggest-baseline', 'mpm-monitor suggest-baseline', USAGE).parseAsync()) as Record<string, unknown>;
+  let log = createLogger(env.MPM_LOG_LEVEL);
+  try {
+    const config = loadConfig({ flags: flagsFrom('suggest-baseline', parsed), env });
+    log = createLogger(config.logLevel);
+    const outcome = await suggestBaseline(config, { log, now: () => new Date() });
+    if ('failed' in outcome) return outcome.failed.exitCode;
+    process.stdout.write(
+      `Baseline over ${outcome.records} records written to ${outcome.constraintsFile}${outcome.statisticsFile ? ` and ${outcome.statisticsFile}` : ''}\n` +
+        outcome.constraints.map((c) => `  ${c.metric} ${c.comparison_operator} ${c.threshold} (baseline ${c.baseline_value})`).join('\n') +
+        '\n',
+    );
+    return 0;
+  } catch (error) {
+    log.error((error as Error).message);
+    return error instanceof MonitorError ? error.exitCode : 1;
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * @module The judge stage of model quality: the metrics of the joined records, each constraint checked (violated and
+ * not evaluable are different results), too few joined records an InsufficientDataCheck violation (or a failure),
+ * and the synthetic violation of --create-violation-tests.
+ */
+import { describeNotEvaluated, describeViolation, evaluateConstraints, type ConstraintResult, type Violation } from '../constraints/evaluate.ts';
+import type { ConstraintSet } from '../constraints/parse-constraints.ts';
+import { syntheticViolation } from '../constraints/synthetic.ts';
+import { InputError } from '../errors.ts';
+import type { JoinResults } from '../join/join-results.ts';
+import type { ModelQualityResult } from '../metrics/types.ts';
+import type { RunContext } from './run-context.ts';
+
+export interface Verdict {
+  result: ModelQualityResult;
+  constraintResults: ConstraintResult[];
+  violations: Violation[];
+}
+
+export function judgeModelQuality(ctx: RunContext, constraints: ConstraintSet, results: JoinResults): Verdict {
+  const { config } = ctx;
+  const result = results.metrics.result();
+  const notComputed = ((result.extra as { not_computed?: Record<string, string> }).not_computed ?? {}) as Record<string, string>;
+  const constraintResults: ConstraintResult[] = [];
+  const violations: Violation[] = [];
+  const { joined, predictions, predictions_without_label: withoutLabel } = results.summary;
+  const minimum = Math.max(1, config.minJoinedRecords);
+  if (joined >= minimum) {
+    constraintResults.push(...evaluateConstraints(constraints.constraints, result.scalars, notComputed));
+    for (const r of constraintResults) {
+      if (r.status === 'violated') violations.push(describeViolation(r, joined));
+      else if (r.status === 'not_evaluated') violations.push(describeNotEvaluated(r, joined));
+    }
+  } else {
+    const why =
+      `Only ${joined} predictions joined a ground-truth label (minimum ${minimum}): ` +
+      `${predictions} predictions in the window, ${ctx.facts.groundTruth?.labels ?? 0} labels read, ` +
+      `${withoutLabel} predictions without a label. No metric can be judged.`;
+    for (const c of constraints.constraints) {
+      constraintResults.push({ metric: c.metric, operator: c.operator, threshold: c.threshold, status: 'not_evaluated', why: 'too few joined records' });
+    }
+    if (config.onInsufficientData === 'fail') throw new InputError(`input: ${why}`);
+    violations.push({ metric_name: 'joined_records', constraint_check_type: 'InsufficientDataCheck', description: why, value: joined, threshold: minimum });
+  }
+  if (config.createViolationTests) violations.push(syntheticViolation());
+  return { result, constraintResults, violations };
+}

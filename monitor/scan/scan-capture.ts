@@ -1,0 +1,45 @@
+/**
+ * @module Scans the capture of a window with a plan: lists the files in path order, reads each (on the main thread,
+ * or on worker threads with MPM_WORKERS > 1) into a part of its own, and merges the parts in path order into the
+ * run's part. The result does not depend on the number of threads.
+ */
+import type { Storage } from '../storage/storage.ts';
+import type { InputErrorTally } from '../ingest/input-errors.ts';
+import type { MergeableAccumulator } from '../state/accumulator-state.ts';
+import { captureRoot, walkCaptureFiles } from './capture-files.ts';
+import { emptyCaptureSummary, type CaptureSummary } from './capture-summary.ts';
+import { readCaptureFile } from './read-capture-file.ts';
+import type { ScanOptions, ScanPlan } from './scan-plan.ts';
+import { scanParallel } from './scan-parallel.ts';
+
+export interface ScanResult<Part> {
+  summary: CaptureSummary;
+  part: Part;
+}
+
+/** Reads every capture file of the window through `plan`. */
+export async function scanCapture<Part extends MergeableAccumulator<Part>>(
+  storage: Storage,
+  plan: ScanPlan<Part>,
+  tally: InputErrorTally,
+  options: ScanOptions,
+): Promise<ScanResult<Part>> {
+  const root = await captureRoot(storage, options.endpointName);
+  const summary = emptyCaptureSummary(root === '' ? storage.location : storage.describe(root));
+  const files = [];
+  for await (const file of walkCaptureFiles(storage, root, options.lineOptions.window, summary)) files.push(file);
+  const run = plan.startPart();
+  if (Math.min(options.workers, files.length) >= 2) {
+    await scanParallel(files, plan, run, summary, tally, options);
+    return { summary, part: run };
+  }
+  for (const file of files) {
+    options.onFile?.(file.path, summary.files, summary);
+    summary.files++;
+    summary.bytes += file.size ?? 0;
+    const part = plan.startPart();
+    await readCaptureFile(storage, file.path, options.lineOptions, tally, summary, (record) => plan.add(part, record));
+    run.merge(part);
+  }
+  return { summary, part: run };
+}

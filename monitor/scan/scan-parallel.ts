@@ -1,0 +1,165 @@
+/**
+ * @module Worker threads over capture files. The main thread sends the files (at most two in flight per worker) and
+ * merges what each gave back strictly in path order: the counts, the input errors (so the samples kept are the first
+ * ones, as with one thread) and the file's part, saved by the worker and loaded here. Labels stay in the main
+ * thread's label store, which the workers read through shared memory.
+ */
+import { Worker } from 'node:worker_threads';
+import type { StorageFile } from '../storage/storage.ts';
+import type { InputErrorTally, ReasonTally } from '../ingest/input-errors.ts';
+import type { CaptureLineOptions } from '../ingest/decode-capture-line.ts';
+import type { AccumulatorState, MergeableAccumulator } from '../state/accumulator-state.ts';
+import { addFileCounts, type CaptureSummary } from './capture-summary.ts';
+import type { ScanOptions, ScanPlan } from './scan-plan.ts';
+
+/** What a worker needs to read files as the main thread would (structured-cloneable). */
+export interface ScanWorkerInit {
+  datasetSource: string;
+  s3EndpointUrl?: string;
+  lineOptions: CaptureLineOptions;
+  samplesPerReason: number;
+  plan: { name: string; init: unknown };
+}
+
+export interface ScanWorkerRequest {
+  index: number;
+  path: string;
+}
+
+/** What a worker posts back for one file. */
+export interface ScanFileResult {
+  type: 'file';
+  index: number;
+  summary: CaptureSummary;
+  tally: Array<[string, ReasonTally]>;
+  part: AccumulatorState;
+}
+
+interface WorkerError {
+  type: 'error';
+  index: number;
+  message: string;
+  name: string;
+  code?: string;
+  stack?: string;
+}
+
+/** Starts a worker; under tsx (the .ts sources) the worker registers tsx's loader before it imports its module. */
+function startWorker(init: ScanWorkerInit): Worker {
+  const source = import.meta.url.endsWith('.ts');
+  const url = new URL(`./scan-worker.${source ? 'ts' : 'js'}`, import.meta.url);
+  if (!source) return new Worker(url, { workerData: init });
+  const api = import.meta.resolve('tsx/esm/api');
+  const boot = `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); })`;
+  return new Worker(boot, { eval: true, workerData: init });
+}
+
+function errorFrom(message: WorkerError): Error {
+  const error = new Error(message.message);
+  error.name = message.name;
+  if (message.code !== undefined) (error as NodeJS.ErrnoException).code = message.code;
+  if (message.stack !== undefined) error.stack = message.stack;
+  return error;
+}
+
+/**
+ * Hands files to workers (at most two in flight each) and merges the results strictly in path order, whatever order
+ * they arrive in: the counts, the input errors (the samples kept are the first ones, as with one thread) and each
+ * file's saved part.
+ */
+class InOrderMerge<Part extends MergeableAccumulator<Part>> {
+  readonly #results = new Map<number, ScanFileResult>();
+  readonly #inFlight: number[] = [];
+  #nextToSend = 0;
+  #nextToMerge = 0;
+
+  constructor(
+    private readonly files: StorageFile[],
+    private readonly workers: Worker[],
+    private readonly into: { plan: ScanPlan<Part>; run: Part; summary: CaptureSummary; tally: InputErrorTally; onFile: ScanOptions['onFile'] },
+  ) {}
+
+  get done(): boolean {
+    return this.#nextToMerge === this.files.length;
+  }
+
+  /** Sends worker `w` files until it has two in flight. */
+  send(w: number): void {
+    this.#inFlight[w] ??= 0;
+    while (this.#inFlight[w]! < 2 && this.#nextToSend < this.files.length) {
+      const index = this.#nextToSend++;
+      this.#inFlight[w]!++;
+      this.workers[w]!.postMessage({ index, path: this.files[index]!.path } satisfies ScanWorkerRequest);
+    }
+  }
+
+  /** Takes worker `w`'s result for a file, sends it the next file, and merges what is now in order. */
+  receive(w: number, result: ScanFileResult): void {
+    this.#results.set(result.index, result);
+    this.#inFlight[w]!--;
+    this.send(w);
+    const { plan, run, summary, tally, onFile } = this.into;
+    for (let next = this.#results.get(this.#nextToMerge); next !== undefined; next = this.#results.get(this.#nextToMerge)) {
+      this.#results.delete(this.#nextToMerge);
+      const file = this.files[this.#nextToMerge]!;
+      onFile?.(file.path, summary.files, summary);
+      summary.files++;
+      summary.bytes += file.size ?? 0;
+      addFileCounts(summary, next.summary);
+      tally.addFrom(next.tally);
+      run.merge(plan.load(next.part));
+      this.#nextToMerge++;
+    }
+  }
+}
+
+/** Reads `files` on min(workers, files) threads into `run`, merging file parts in path order. */
+export async function scanParallel<Part extends MergeableAccumulator<Part>>(
+  files: StorageFile[],
+  plan: ScanPlan<Part>,
+  run: Part,
+  summary: CaptureSummary,
+  tally: InputErrorTally,
+  options: ScanOptions,
+): Promise<void> {
+  const init: ScanWorkerInit = {
+    datasetSource: options.datasetSource,
+    s3EndpointUrl: options.s3EndpointUrl,
+    lineOptions: options.lineOptions,
+    samplesPerReason: options.samplesPerReason,
+    plan: { name: plan.name, init: plan.workerInit },
+  };
+  const workers: Worker[] = [];
+  const merge = new InOrderMerge(files, workers, { plan, run, summary, tally, onFile: options.onFile });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let failed = false;
+      const fail = (error: Error): void => {
+        if (failed) return;
+        failed = true;
+        reject(error);
+      };
+      for (let w = 0; w < Math.min(options.workers, files.length); w++) {
+        const worker = startWorker(init);
+        workers.push(worker);
+        worker.on('message', (message: { type: 'ready' } | ScanFileResult | WorkerError) => {
+          if (failed) return;
+          if (message.type === 'ready') return merge.send(w);
+          if (message.type === 'error') return fail(errorFrom(message));
+          try {
+            merge.receive(w, message);
+            if (merge.done) resolve();
+          } catch (error) {
+            fail(error as Error);
+          }
+        });
+        worker.on('error', fail);
+        worker.on('exit', (code) => {
+          if (!merge.done) fail(new Error(`capture worker ${w} stopped (exit code ${code}) before the capture was read`));
+        });
+      }
+    });
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+}

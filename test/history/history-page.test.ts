@@ -194,7 +194,7 @@ describe.skipIf(!haveChromium && !inCi)('history.html in headless Chromium', () 
     expect(estimates).toHaveLength(3);
     for (const [i, title] of estimates) {
       const folder = byIndex.get(i!)!;
-      const e = (await readJson(path.join(MIXED, folder, 'statistics.json')))!.mpm_estimated_metrics.accuracy;
+      const e = (await readJson(path.join(MIXED, folder, 'statistics.json')))!.mpm_estimated_metrics.metrics.accuracy;
       const m = /estimated accuracy ([-\d.]+) \(standard error ([-\d.]+)\), band ([-\d.]+) to ([-\d.]+)/.exec(title!)!;
       expectShown(m[1], e.value, 'estimate');
       expectShown(m[2], e.standard_error, 'standard error');

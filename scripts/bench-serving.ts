@@ -1,15 +1,26 @@
 /**
  * @module Serving benchmark (not a test): requests/s and p50/p99 latency of POST /invocations for 1, 5, 50 and 500-record
- * payloads under autocannon on loopback, with the server's memory before and after; then rows/s of the TypeScript
- * evaluator against xgboost's own predictor (Debian's python3-xgboost, when installed) on the same rows.
+ * payloads under autocannon on loopback, with the server's memory before and after, with capture off, on, or both
+ * (alternating, best of --repeat, with the on/off ratio); then rows/s of the TypeScript evaluator against xgboost's own
+ * predictor (Debian's python3-xgboost, when installed) on the same rows.
  *
- *   npx tsx scripts/bench-serving.ts [--duration 10] [--connections 8] [--sizes 1,5,50,500] [--rows 100000] [--soak 3] [--capture]
+ *   npx tsx scripts/bench-serving.ts [--duration 10] [--connections 8] [--sizes 1,5,50,500] [--rows 100000] [--soak 3]
+ *                                    [--capture off|on|both] [--repeat 1] [--skip-evaluator]
  *
- * Every load phase is bounded by --duration seconds. The figures go into docs/serving.md by hand, with the machine.
+ * With `--capture both`, two servers run side by side (capture off, capture on) and each size's phases alternate
+ * between them, --repeat times each: the on/off ratio is then taken round by round, so a load that changes on a
+ * shared machine hits both sides alike.
+ *
+ * Every load phase is bounded by --duration seconds. With capture on, the lines on disk after the server's SIGTERM must
+ * cover the 2xx answers autocannon counted, plus at most one request per connection and phase (those in flight when a
+ * phase ends are answered and captured but not counted by autocannon); else the run fails: the benchmark checks that
+ * capture loses nothing under load. The figures go into docs/serving.md and docs/benchmarks.md by hand, with the
+ * machine and its load.
  */
 
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createReadStream } from 'node:fs';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,8 +41,10 @@ const { values: args } = parseArgs({
     connections: { type: 'string', default: '8' },
     sizes: { type: 'string', default: '1,5,50,500' },
     rows: { type: 'string', default: '100000' },
-    capture: { type: 'boolean', default: false },
+    capture: { type: 'string', default: 'off' },
+    repeat: { type: 'string', default: '1' },
     soak: { type: 'string', default: '3' },
+    'skip-evaluator': { type: 'boolean', default: false },
   },
 });
 const duration = Number(args.duration);
@@ -39,6 +52,13 @@ const connections = Number(args.connections);
 const sizes = args.sizes.split(',').map(Number);
 const evaluatorRows = Number(args.rows);
 const soakRounds = Number(args.soak);
+const repeat = Number(args.repeat);
+const CAPTURE_MODES = { off: [false], on: [true], both: [false, true] } as const;
+if (!(args.capture in CAPTURE_MODES)) throw new Error(`--capture must be off, on or both, not ${JSON.stringify(args.capture)}`);
+const captureModes = CAPTURE_MODES[args.capture as keyof typeof CAPTURE_MODES];
+if (![duration, connections, evaluatorRows, soakRounds, repeat].every((n) => Number.isFinite(n) && n >= 0) || sizes.some((n) => !(n > 0))) {
+  throw new Error('--duration, --connections, --rows, --soak, --repeat must be numbers >= 0 and --sizes positive numbers');
+}
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -56,6 +76,15 @@ async function rssMiB(pid: number): Promise<{ rss: number; hwm: number }> {
   return { rss: kb('VmRSS') / 1024, hwm: kb('VmHWM') / 1024 };
 }
 
+/** CPU seconds (user + system, all threads) the process has used so far, from /proc/{pid}/stat. */
+async function cpuSeconds(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces) start at its closing parenthesis; utime and stime are 14 and 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+
 function payload(size: number, seed: number): string {
   const { rows } = generateCovertype({ n: size, seed });
   return JSON.stringify(rows.map((r) => Object.fromEntries(FEATURE_NAMES.map((n, i) => [n, r[i]]))));
@@ -72,9 +101,45 @@ async function load(url: string, body: string, seconds: number) {
   });
 }
 
-async function benchServer(): Promise<string[]> {
+/** Newlines in every file under dir (streamed). */
+async function countLines(dir: string): Promise<number> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  let lines = 0;
+  for (const e of entries.filter((x) => x.isFile())) {
+    for await (const chunk of createReadStream(join(e.parentPath, e.name)) as AsyncIterable<Buffer>) {
+      for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines++;
+    }
+  }
+  return lines;
+}
+
+interface SizeResult {
+  readonly size: number;
+  readonly requestsPerSecond: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly failures: number;
+  /** Server CPU milliseconds per answered request: less sensitive to other load on the machine than requests/s. */
+  readonly cpuMsPerRequest: number;
+  readonly rssBefore: number;
+  readonly rssAfter: number;
+  readonly load: number;
+}
+
+/** A spawned server and what was sent to it. */
+interface BenchServer {
+  readonly capture: boolean;
+  readonly child: ChildProcess;
+  readonly url: string;
+  readonly captureDir: string | undefined;
+  readonly exited: Promise<number | null>;
+  answers: number;
+  phases: number;
+}
+
+async function startBenchServer(capture: boolean): Promise<BenchServer> {
   const port = await freePort();
-  const captureDir = args.capture ? await mkdtemp(join(tmpdir(), 'mpm-bench-capture-')) : undefined;
+  const captureDir = capture ? await mkdtemp(join(tmpdir(), 'mpm-bench-capture-')) : undefined;
   const child = spawn(process.execPath, ['--import', 'tsx', 'serving/server.ts', 'serve'], {
     cwd: ROOT,
     env: {
@@ -87,53 +152,147 @@ async function benchServer(): Promise<string[]> {
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
-  const url = `http://127.0.0.1:${port}`;
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const server: BenchServer = { capture, child, url: `http://127.0.0.1:${port}`, captureDir, exited, answers: 0, phases: 0 };
+  for (let i = 0; ; i++) {
+    const ok = await fetch(`${server.url}/ping`).then((r) => r.status === 200, () => false);
+    if (ok) break;
+    if (i > 200 || child.exitCode !== null) throw new Error('server did not become healthy in 20 s');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return server;
+}
+
+/** One load phase of `seconds` against a server. */
+async function phase(server: BenchServer, size: number, body: string, seconds: number): Promise<SizeResult> {
+  const pid = server.child.pid!;
+  const before = await rssMiB(pid);
+  const loadBefore = loadavg()[0]!;
+  const cpuBefore = await cpuSeconds(pid);
+  const r = await load(server.url, body, seconds);
+  const cpu = (await cpuSeconds(pid)) - cpuBefore;
+  server.answers += r['2xx'];
+  server.phases++;
+  const after = await rssMiB(pid);
+  return {
+    size,
+    requestsPerSecond: r.requests.average,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    failures: r.errors + r.timeouts + r.non2xx,
+    cpuMsPerRequest: (cpu * 1000) / Math.max(1, r['2xx']),
+    rssBefore: before.rss,
+    rssAfter: after.rss,
+    load: Math.max(loadBefore, loadavg()[0]!),
+  };
+}
+
+/** SIGTERM, exit 0 expected; with capture, the lines on disk against the answers counted. */
+async function stopBenchServer(server: BenchServer): Promise<{ peakRss: number; captured?: { lines: number; answers: number; phases: number } }> {
   try {
-    for (let i = 0; ; i++) {
-      const ok = await fetch(`${url}/ping`).then((r) => r.status === 200, () => false);
-      if (ok) break;
-      if (i > 200) throw new Error('server did not become healthy in 20 s');
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    const { hwm } = await rssMiB(server.child.pid!);
+    server.child.kill('SIGTERM');
+    const code = await server.exited;
+    if (code !== 0) throw new Error(`server exited ${code} after SIGTERM`);
+    if (!server.captureDir) return { peakRss: hwm };
+    return { peakRss: hwm, captured: { lines: await countLines(server.captureDir), answers: server.answers, phases: server.phases } };
+  } finally {
+    if (server.child.exitCode === null) server.child.kill('SIGKILL');
+    if (server.captureDir) await rm(server.captureDir, { recursive: true, force: true });
+  }
+}
+
+const median = (xs: readonly number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+/**
+ * Both capture modes run at once (one server each, started together); for each size the phases alternate between
+ * them (off, on, then on, off, ...), so a change in the machine's load hits both alike. Returns the table's lines.
+ */
+async function benchServers(): Promise<{ lines: string[]; lost: string[] }> {
+  const servers = await Promise.all(captureModes.map((capture) => startBenchServer(capture)));
+  const results = new Map<BenchServer, SizeResult[]>(servers.map((s) => [s, []]));
+  const soak = new Map<BenchServer, string[]>(servers.map((s) => [s, []]));
+  const stops: Awaited<ReturnType<typeof stopBenchServer>>[] = [];
+  const name = (s: BenchServer) => `capture ${s.capture ? 'on' : 'off'}`;
+  try {
     // Warm-up: JIT and heap settle before anything is measured.
-    await load(url, payload(50, 1), Math.min(3, duration));
-    const lines = [
-      '| records/request | requests/s | records/s | p50 ms | p99 ms | errors + non-2xx | server RSS before → after (MiB) |',
-      '|---:|---:|---:|---:|---:|---:|---|',
-    ];
+    for (const s of servers) await phase(s, 50, payload(50, 1), Math.min(3, duration));
     for (const size of sizes) {
       const body = payload(size, 1000 + size);
-      const before = await rssMiB(child.pid!);
-      const r = await load(url, body, duration);
-      const after = await rssMiB(child.pid!);
-      const failures = r.errors + r.timeouts + r.non2xx;
-      lines.push(
-        `| ${size} | ${r.requests.average.toFixed(0)} | ${(r.requests.average * size).toFixed(0)} | ${r.latency.p50} | ${r.latency.p99} | ${failures} | ${before.rss.toFixed(0)} → ${after.rss.toFixed(0)} |`,
-      );
-      process.stderr.write(`  ${size} records/request: done\n`);
+      for (let r = 0; r < repeat; r++) {
+        for (const s of r % 2 === 0 ? servers : [...servers].reverse()) {
+          const result = await phase(s, size, body, duration);
+          results.get(s)!.push(result);
+          process.stderr.write(`  ${name(s)}, ${size} records/request, round ${r + 1}: ${result.requestsPerSecond.toFixed(0)} requests/s, load ${result.load.toFixed(1)}\n`);
+        }
+      }
     }
     // Memory check: the largest payload again, several times; RSS after each round should level off, not climb.
     const largest = Math.max(...sizes);
-    const soak: string[] = [];
-    let soakFailures = 0;
     for (let i = 0; i < soakRounds; i++) {
-      const r = await load(url, payload(largest, 5000 + i), duration);
-      soakFailures += r.errors + r.timeouts + r.non2xx;
-      soak.push((await rssMiB(child.pid!)).rss.toFixed(0));
-      process.stderr.write(`  soak round ${i + 1}: done\n`);
+      for (const s of servers) {
+        const r = await phase(s, largest, payload(largest, 5000 + i), duration);
+        soak.get(s)!.push(`${r.rssAfter.toFixed(0)}${r.failures ? ` (${r.failures} failed)` : ''}`);
+      }
     }
-    const end = await rssMiB(child.pid!);
-    lines.push(
-      '',
-      `Capture ${captureDir ? 'on' : 'off'}. Server RSS after ${soakRounds} more ${duration} s rounds of ${largest}-record requests: ` +
-        `${soak.join(' → ')} MiB (errors + non-2xx: ${soakFailures}); peak RSS (VmHWM) ${end.hwm.toFixed(0)} MiB.`,
-    );
-    return lines;
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
-    if (captureDir) await rm(captureDir, { recursive: true, force: true });
+    for (const s of servers) stops.push(await stopBenchServer(s));
   }
+
+  const off = servers.find((s) => !s.capture);
+  const both = servers.length > 1;
+  const lines = [
+    `${repeat} phase${repeat === 1 ? '' : 's'} of ${duration} s per size and capture mode${both ? ', alternating between a server with capture off and one with capture on, both running' : ''}. ` +
+      'requests/s: best and median of the phases (p50/p99, failures and RSS from the best phase); server CPU ms/request: the least ' +
+      '(CPU time of the server process, all threads, over the answered requests)' +
+      (both ? '; on/off: the median over rounds of (on / off) in the same round, and best on / best off' : '') +
+      '; load: the highest 1-minute load average seen during those phases.',
+    '',
+    '| capture | records/request | requests/s best | requests/s median | records/s (best) | p50 ms | p99 ms | errors + non-2xx | server CPU ms/request | RSS before → after (MiB) | load |' +
+      (both ? ' on/off requests/s, paired median | on/off best | on/off CPU ms/request |' : ''),
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|' + (both ? '---:|---:|---:|' : ''),
+  ];
+  for (const s of servers) {
+    for (const size of sizes) {
+      const rs = results.get(s)!.filter((r) => r.size === size);
+      const best = rs.reduce((a, b) => (b.requestsPerSecond > a.requestsPerSecond ? b : a));
+      const cpu = Math.min(...rs.map((r) => r.cpuMsPerRequest));
+      const failures = rs.reduce((n, r) => n + r.failures, 0);
+      let ratios = '';
+      if (both) {
+        const offs = results.get(off!)!.filter((r) => r.size === size);
+        const offBest = Math.max(...offs.map((r) => r.requestsPerSecond));
+        const offCpu = Math.min(...offs.map((r) => r.cpuMsPerRequest));
+        ratios = s.capture
+          ? ` ${median(rs.map((r, i) => r.requestsPerSecond / offs[i]!.requestsPerSecond)).toFixed(2)} | ${(best.requestsPerSecond / offBest).toFixed(2)} | ${(cpu / offCpu).toFixed(2)} |`
+          : ' | | |';
+      }
+      lines.push(
+        `| ${s.capture ? 'on' : 'off'} | ${size} | ${best.requestsPerSecond.toFixed(0)} | ${median(rs.map((r) => r.requestsPerSecond)).toFixed(0)} | ` +
+          `${(best.requestsPerSecond * size).toFixed(0)} | ${best.p50} | ${best.p99} | ${failures} | ${cpu.toFixed(3)} | ` +
+          `${best.rssBefore.toFixed(0)} → ${best.rssAfter.toFixed(0)} | ${Math.max(...rs.map((r) => r.load)).toFixed(1)} |${ratios}`,
+      );
+    }
+  }
+  lines.push('');
+  const lost: string[] = [];
+  for (const [i, s] of servers.entries()) {
+    const stop = stops[i]!;
+    const c = stop.captured;
+    lines.push(
+      `- ${name(s)}: RSS after each of ${soakRounds} more ${duration} s rounds of ${Math.max(...sizes)}-record requests: ` +
+        `${soak.get(s)!.join(' → ') || 'n/a'} MiB; peak RSS (VmHWM) ${stop.peakRss.toFixed(0)} MiB` +
+        (c ? `; ${c.lines} lines captured for ${c.answers} answers counted in ${c.phases} phases` : '') +
+        '.',
+    );
+    if (c && (c.lines < c.answers || c.lines > c.answers + c.phases * connections)) {
+      lost.push(`${c.lines} lines for ${c.answers} answers in ${c.phases} phases`);
+    }
+  }
+  return { lines, lost };
 }
 
 async function benchEvaluator(): Promise<string[]> {
@@ -208,6 +367,13 @@ print(json.dumps({"version": xgb.__version__, "rows_per_s": out}))
 const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, Node ${process.version}, load average at start ${loadavg()[0]!.toFixed(1)}`;
 console.log(`# mpm serving benchmark\n\n${machine}; demo model (7 classes, 350 trees, depth 5).\n`);
 console.log(`## HTTP: POST /invocations, JSON records in and out, ${connections} connections, ${duration} s per size\n`);
-console.log((await benchServer()).join('\n'));
-console.log(`\n## Evaluator: ${evaluatorRows.toLocaleString('en-US')} rows, best of 5\n`);
-console.log((await benchEvaluator()).join('\n'));
+const { lines, lost } = await benchServers();
+console.log(lines.join('\n'));
+if (lost.length > 0) {
+  console.error(`capture lost or duplicated lines: ${lost.join('; ')}`);
+  process.exitCode = 1;
+}
+if (!args['skip-evaluator']) {
+  console.log(`\n## Evaluator: ${evaluatorRows.toLocaleString('en-US')} rows, best of 5\n`);
+  console.log((await benchEvaluator()).join('\n'));
+}

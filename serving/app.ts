@@ -37,6 +37,7 @@ export interface AppOptions {
 }
 
 const INFERENCE_ID_HEADER = 'x-amzn-sagemaker-inference-id';
+const EMPTY_BODY = Buffer.alloc(0);
 
 /** Builds the app; call `listen()` on it (server.ts) or `inject()` (tests). */
 export function buildApp(options: AppOptions): FastifyInstance {
@@ -95,18 +96,19 @@ export function buildApp(options: AppOptions): FastifyInstance {
     const body = request.body as Buffer | undefined;
     const result = currentInvoker()({ body, contentType, accept: request.headers.accept });
     const inferenceId = request.headers[INFERENCE_ID_HEADER];
+    // A Buffer, so fastify keeps the Content-Type exactly as set (for a JSON string it would append "; charset=utf-8"),
+    // and the captured observedContentType is what was sent. Capture records these very bytes.
+    const answer = Buffer.from(result.body, 'utf8');
     options.capture?.record({
-      input: { contentType: contentType ?? '', body: body ?? Buffer.alloc(0) },
-      output: { contentType: result.contentType, body: result.body },
+      input: { contentType: contentType ?? '', body: body ?? EMPTY_BODY },
+      output: { contentType: result.contentType, body: answer },
       inferenceId: typeof inferenceId === 'string' ? inferenceId : undefined,
     });
     // Backpressure: when the disk falls behind, the answer waits for capture to catch up.
     const backlog = options.capture?.whenWritable();
     if (backlog) await backlog;
     request.log.debug({ records: result.records, inferenceId }, 'invocation');
-    // A Buffer, so fastify keeps the Content-Type exactly as set (for a JSON string it would append "; charset=utf-8"),
-    // and the captured observedContentType is what was sent.
-    return reply.code(200).header('content-type', result.contentType).send(Buffer.from(result.body, 'utf8'));
+    return reply.code(200).header('content-type', result.contentType).send(answer);
   });
 
   app.setNotFoundHandler((request, reply) => {

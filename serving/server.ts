@@ -32,13 +32,18 @@ export async function startServer(config: ServingConfig, logger: Logger): Promis
   const capture = config.capture
     ? new CaptureWriter({
         ...config.capture,
-        onError: (err, file) => logger.error({ err, file }, 'capture: append failed; lines dropped'),
+        onError: (err, file) => logger.error({ err, file }, 'capture: write failed; lines dropped'),
       })
     : undefined;
   const slot: { current: LoadedModel | undefined } = { current: undefined };
   const app = buildApp({ model: slot satisfies ModelSlot, capture, loggerInstance: logger });
   const url = await app.listen({ port: config.port, host: config.host });
   logger.info({ url, modelDir: config.modelDir, capture: config.capture?.root ?? 'off' }, 'listening');
+  // Say now, not at the first flush, when capture cannot write (the folder is created here when missing). Serving goes
+  // on: each failed write is logged and its lines counted as dropped, and writes succeed once the folder is writable.
+  capture?.checkWritable().catch((err: unknown) => {
+    logger.error({ err, folder: capture.folder }, 'capture: the capture folder is not writable; captured lines will be dropped until it is');
+  });
   const ready = loadModel(config.modelDir).then((loaded) => {
     slot.current = loaded;
     const { model } = loaded;

@@ -5,7 +5,7 @@ import type { DatasetFormat } from '../config/dataset-format.ts';
 import { parseInferenceTime } from '../config/time.ts';
 import { decodePayload, type CapturedPayload } from './decode-payload.ts';
 import { countRequestRecords } from './count-request.ts';
-import { explodeResponse, type Prediction, type ResponseOptions } from './explode-response.ts';
+import { explodeResponse, type Prediction, type RawPrediction, type ResponseOptions } from './explode-response.ts';
 import { RecordProblem } from './input-errors.ts';
 import { decodeGroundTruthData } from './ground-truth-data.ts';
 
@@ -15,10 +15,23 @@ export interface CaptureLineOptions {
   format: Extract<DatasetFormat, { kind: 'sagemakerCaptureJson' | 'sagemakerMergeJson' }>;
   /** Whether to decode endpointInput to check that the request and response counts agree. */
   checkRequestCount: boolean;
+  /** Whether to keep what the response said (`raw`) and the eventId, for the prediction store. Default false. */
+  keepRaw?: boolean;
 }
 
 export type DecodedLine =
-  | { status: 'ok'; id: string; idSource: 'inferenceId' | 'eventId'; inferenceTime?: number; predictions: Prediction[]; labels?: Map<number, string> }
+  | {
+      status: 'ok';
+      id: string;
+      idSource: 'inferenceId' | 'eventId';
+      inferenceTime?: number;
+      predictions: Prediction[];
+      labels?: Map<number, string>;
+      /** With keepRaw: what the response said about each record, in the order of `predictions`. */
+      raw?: RawPrediction[];
+      /** With keepRaw: eventMetadata.eventId when it is a non-empty string. */
+      eventId?: string;
+    }
   | { status: 'skipped'; reason: 'outside_window' | 'shadow_traffic' };
 
 /** One capture record read in the window: its key, its predictions and, in merged capture, its labels. */
@@ -83,7 +96,8 @@ export function decodeCaptureRecord(record: unknown, o: CaptureLineOptions, warn
 
   const output = captureData.endpointOutput;
   if (!output || typeof output !== 'object' || output.data === undefined || output.data === null) throw new RecordProblem('missing_endpoint_output');
-  const predictions = explodeResponse(decodePayload(output, 'endpointOutput'), o.response);
+  const raw = o.keepRaw ? ([] as RawPrediction[]) : undefined;
+  const predictions = explodeResponse(decodePayload(output, 'endpointOutput'), o.response, raw);
 
   const input = captureData.endpointInput;
   if (o.checkRequestCount && input && typeof input === 'object' && typeof input.data === 'string') {
@@ -97,6 +111,9 @@ export function decodeCaptureRecord(record: unknown, o: CaptureLineOptions, warn
   if (o.format.kind === 'sagemakerMergeJson') {
     labels = decodeGroundTruthData(rec.groundTruthData);
     if (labels === undefined) throw new RecordProblem('missing_ground_truth_in_record');
+  }
+  if (raw !== undefined) {
+    return { status: 'ok', id, idSource, inferenceTime: time, predictions, labels, raw, ...(typeof eventId === 'string' && eventId !== '' ? { eventId } : {}) };
   }
   return { status: 'ok', id, idSource, inferenceTime: time, predictions, labels };
 }

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { constants, createReadStream } from 'node:fs';
 import { OutputError } from '../errors.ts';
-import { access, mkdir, readdir, readFile, rename, stat, writeFile, rm } from 'node:fs/promises';
+import { access, mkdir, open, readdir, readFile, rename, stat, writeFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Storage, StorageFile, StorageListing } from './storage.ts';
@@ -85,13 +85,68 @@ export class LocalStorage implements Storage {
   async writeFile(rel: string, body: string | Buffer): Promise<void> {
     await writeFileAtomic(this.abs(rel), body);
   }
+
+  async writeStream(rel: string, body: AsyncIterable<Uint8Array>): Promise<number> {
+    const file = this.abs(rel);
+    await mkdir(path.dirname(file), { recursive: true });
+    const tmp = temporaryName(file);
+    const handle = await open(tmp, 'wx');
+    let bytes = 0;
+    try {
+      try {
+        // Each chunk is written before the next is pulled: memory holds one chunk, whatever the file's size.
+        for await (const chunk of body) {
+          let done = 0;
+          while (done < chunk.length) done += (await handle.write(chunk, done, chunk.length - done)).bytesWritten;
+          bytes += chunk.length;
+        }
+      } finally {
+        await handle.close();
+      }
+      await rename(tmp, file);
+      return bytes;
+    } catch (error) {
+      await rm(tmp, { force: true });
+      throw error;
+    }
+  }
+
+  async size(rel: string): Promise<number> {
+    return (await stat(this.abs(rel))).size;
+  }
+
+  async readRange(rel: string, start: number, end: number): Promise<Buffer> {
+    const handle = await open(this.abs(rel), 'r');
+    try {
+      const length = Math.max(0, end - start);
+      const out = Buffer.allocUnsafe(length);
+      let done = 0;
+      while (done < length) {
+        const { bytesRead } = await handle.read(out, done, length - done, start + done);
+        if (bytesRead === 0) break; // end of file: the range is clamped
+        done += bytesRead;
+      }
+      return out.subarray(0, done);
+    } finally {
+      await handle.close();
+    }
+  }
+
+  async remove(rel: string): Promise<void> {
+    await rm(this.abs(rel), { force: true });
+  }
+}
+
+/** A temporary sibling of `file`, unique per process and call, so concurrent writes never share one. */
+function temporaryName(file: string): string {
+  return `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
 }
 
 /** Writes a file through a temporary sibling and a rename, so readers never see a half-written file. */
 export async function writeFileAtomic(file: string, body: string | Buffer): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
   // Random part: two writes of one file in the same millisecond must not share (and race on) one temporary file.
-  const tmp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  const tmp = temporaryName(file);
   try {
     await writeFile(tmp, body);
     await rename(tmp, file);

@@ -3,6 +3,7 @@
  */
 import { Readable } from 'node:stream';
 import {
+  DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
@@ -212,6 +213,79 @@ export class S3Storage implements Storage {
       throw storageError(error, 'write', this.describe(rel));
     }
   }
+
+  async writeStream(rel: string, body: AsyncIterable<Uint8Array>): Promise<number> {
+    let bytes = 0;
+    let failure: SourceFailure | undefined;
+    const counted = async function* (): AsyncGenerator<Uint8Array> {
+      try {
+        for await (const chunk of body) {
+          bytes += chunk.length;
+          yield chunk;
+        }
+      } catch (error) {
+        failure = new SourceFailure(error);
+        throw error;
+      }
+    };
+    try {
+      const client = await this.send();
+      // A multipart upload (one PutObject when the body is smaller than a part) with one part in flight: memory is
+      // about two parts. The object appears when the upload completes; a failed upload is aborted, so nothing is
+      // left visible, and no temporary key is needed.
+      const upload = new Upload({
+        client,
+        params: { Bucket: this.bucket, Key: this.key(rel), Body: Readable.from(counted()), ContentType: contentTypeOf(rel) },
+        partSize: this.partSize,
+        queueSize: 1,
+        leavePartsOnError: false,
+      });
+      await upload.done();
+      return bytes;
+    } catch (error) {
+      if (failure !== undefined) throw failure.error;
+      throw storageError(error, 'write', this.describe(rel));
+    }
+  }
+
+  async size(rel: string): Promise<number> {
+    try {
+      const client = await this.send();
+      const out = await client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: this.key(rel) }));
+      if (out.ContentLength === undefined) throw new InputError('S3 returned no ContentLength');
+      return out.ContentLength;
+    } catch (error) {
+      throw storageError(error, 'read', this.describe(rel));
+    }
+  }
+
+  async readRange(rel: string, start: number, end: number): Promise<Buffer> {
+    if (end <= start) return Buffer.alloc(0);
+    try {
+      const client = await this.send();
+      const out = await client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.key(rel), Range: `bytes=${start}-${end - 1}` }));
+      if (out.Body === undefined) throw new InputError('S3 returned no body');
+      return Buffer.from(await out.Body.transformToByteArray());
+    } catch (error) {
+      throw storageError(error, 'read', this.describe(rel));
+    }
+  }
+
+  async remove(rel: string): Promise<void> {
+    try {
+      const client = await this.send();
+      await client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.key(rel) }));
+    } catch (error) {
+      const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      if (status === 404 || (error as Error).name === 'NoSuchKey') return;
+      throw storageError(error, 'delete', this.describe(rel));
+    }
+  }
+}
+
+/** Marks an error thrown by the body of a streamed write, so it reaches the caller as it was. */
+class SourceFailure {
+  constructor(readonly error: unknown) {}
 }
 
 /** Content type by extension, so report.html opens in a browser from the S3 console instead of downloading. */
@@ -222,7 +296,7 @@ export function contentTypeOf(path: string): string {
   return 'application/octet-stream';
 }
 
-type Operation = 'list' | 'read' | 'write';
+type Operation = 'list' | 'read' | 'write' | 'delete';
 
 /** Turns an SDK error into a monitor error that names the S3 location and hints at the fix. */
 function storageError(error: unknown, op: Operation, uri: string): MonitorError {
@@ -230,7 +304,7 @@ function storageError(error: unknown, op: Operation, uri: string): MonitorError 
   const err = error as Error & { $metadata?: { httpStatusCode?: number }; code?: string };
   const name = err?.name ?? 'Error';
   const status = err?.$metadata?.httpStatusCode;
-  const verb = op === 'list' ? 'list' : op === 'read' ? 'read' : 'write';
+  const verb = op === 'delete' ? 'remove' : op;
   if (name === 'CredentialsProviderError' || (err?.message ?? '').startsWith('Could not load credentials')) {
     return new ConfigError(
       `storage: no usable AWS credentials to ${verb} ${uri} (${err.message}); set AWS_PROFILE or ` +
@@ -242,10 +316,10 @@ function storageError(error: unknown, op: Operation, uri: string): MonitorError 
   if (name === 'NoSuchBucket') why = `the bucket does not exist (NoSuchBucket)`;
   else if (name === 'NoSuchKey' || (status === 404 && op !== 'list')) why = `it does not exist (${name})`;
   else if (name === 'AccessDenied' || status === 403) {
-    const action = op === 'list' ? 's3:ListBucket' : op === 'read' ? 's3:GetObject' : 's3:PutObject';
+    const action = { list: 's3:ListBucket', read: 's3:GetObject', write: 's3:PutObject', delete: 's3:DeleteObject' }[op];
     why = `access denied (${name}); the role needs ${action} on it`;
   } else if (error instanceof MonitorError) why = error.message;
   else why = `${name}: ${err?.message ?? String(error)}${err?.code ? ` (${err.code})` : ''}`;
   const message = `storage: cannot ${verb} ${uri}: ${why}`;
-  return op === 'write' ? new OutputError(message, { cause: error }) : new InputError(message, { cause: error });
+  return op === 'write' || op === 'delete' ? new OutputError(message, { cause: error }) : new InputError(message, { cause: error });
 }

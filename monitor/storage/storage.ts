@@ -34,6 +34,22 @@ export interface Storage {
   exists(path: string): Promise<boolean>;
   /** Writes a whole file atomically: readers see the old content or the new one, never a part. */
   writeFile(path: string, body: string | Buffer): Promise<void>;
+  /**
+   * Writes a file from a stream of chunks, atomically: the file appears whole when the stream ends, readers see the
+   * old content (or no file) until then, and a stream that throws leaves nothing new behind once the call settles
+   * (the call rejects with the stream's own error). Memory is bounded by the backend's part size, not by the file.
+   * Returns the number of bytes written.
+   */
+  writeStream(path: string, body: AsyncIterable<Uint8Array>): Promise<number>;
+  /** The size of a file in bytes. Throws, naming the path, when it does not exist. */
+  size(path: string): Promise<number>;
+  /**
+   * Reads the bytes [start, end) of a file (Parquet footers and row groups); `end` past the end of the file is
+   * clamped to it. Throws, naming the path, when the file does not exist.
+   */
+  readRange(path: string, start: number, end: number): Promise<Buffer>;
+  /** Removes a file. A file that does not exist is not an error. */
+  remove(path: string): Promise<void>;
   /** A human-readable location of one path (for messages and the run report). */
   describe(path: string): string;
 }

@@ -41,9 +41,17 @@ export function formatInferenceTime(time: Date): string {
   return `${time.toISOString().slice(0, 19)}Z`;
 }
 
+/** How a payload is captured: "JSON" or "CSV" (as text) when its media type is configured as such, else "BASE64". */
+export type CaptureEncoding = 'JSON' | 'CSV' | 'BASE64';
+
+/** The capture encoding of a Content-Type header (parameters ignored, media type compared in lower case). */
+export function captureEncoding(contentType: string, types: CaptureContentTypes): CaptureEncoding {
+  const media = (contentType.split(';')[0] ?? '').trim().toLowerCase();
+  return types.json.includes(media) ? 'JSON' : types.csv.includes(media) ? 'CSV' : 'BASE64';
+}
+
 function encodePayload(payload: CapturedPayload, mode: 'INPUT' | 'OUTPUT', types: CaptureContentTypes) {
-  const media = (payload.contentType.split(';')[0] ?? '').trim().toLowerCase();
-  const encoding = types.json.includes(media) ? 'JSON' : types.csv.includes(media) ? 'CSV' : 'BASE64';
+  const encoding = captureEncoding(payload.contentType, types);
   const { body } = payload;
   const bytes = typeof body === 'string' ? undefined : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
   let data: string;
@@ -52,7 +60,11 @@ function encodePayload(payload: CapturedPayload, mode: 'INPUT' | 'OUTPUT', types
   return { observedContentType: payload.contentType, mode, data, encoding };
 }
 
-/** The capture line for one invocation, without the trailing newline. */
+/**
+ * The capture line for one invocation, without the trailing newline. The reference form of the format: the writer
+ * encodes lines to bytes with `appendCaptureLine` (encode-capture-line.ts), which must give the same bytes as this
+ * line in UTF-8 (test/serving/encode-capture-line.test.ts checks it on every byte class and on random input).
+ */
 export function formatCaptureLine(event: CaptureEvent, types: CaptureContentTypes = DEFAULT_CAPTURE_CONTENT_TYPES): string {
   const eventMetadata: Record<string, string> = { eventId: event.eventId };
   if (event.inferenceId !== undefined) eventMetadata['inferenceId'] = event.inferenceId;

@@ -3,17 +3,26 @@
  * `{root}/{endpoint}/{variant}/yyyy/mm/dd/hh/{MM}-{SS}-{mmm}-{uuid}.jsonl` (the hour of the inference time, UTC; the file
  * name from the time its first line was recorded).
  *
- * Lines are buffered in memory and appended to the file when the buffer passes `flushBytes`, every `flushIntervalMs`,
- * on rotation and on close, always whole lines. A new file starts when the hour changes, when the current one holds
- * `rotateBytes`, or when it is `rotateAgeMs` old. `close()` flushes everything: the server calls it on SIGTERM after the
- * in-flight requests finish, so no recorded line is lost. When the disk falls behind, `whenWritable()` holds the
- * responses back (backpressure) instead of letting unwritten lines pile up in memory.
+ * Cheap on the request path: `record()` encodes the line straight into a pooled byte batch (encode-capture-line.ts) and
+ * returns; the file is kept open, and batches reach it by `writev` on libuv's thread pool when the batch passes
+ * `flushBytes`, every `flushIntervalMs`, on rotation and on close; while one write runs, the next batches wait and go
+ * out together. Only whole lines are written: a write that fails half-way is cut back to the last whole line.
+ *
+ * A new file starts when the hour changes, when the current one holds `rotateBytes`, or when it is `rotateAgeMs` old;
+ * the old file is closed then, or by the flush timer once it is due and no line came (so a file that is closed is
+ * complete). `close()` flushes everything and closes the file: the server calls it on SIGTERM after the in-flight
+ * requests finish, so no recorded line is lost. When the disk falls behind, `whenWritable()` holds the responses back
+ * (backpressure) instead of letting unwritten lines pile up in memory. Folders are created when first written to, so
+ * the capture root need not exist beforehand.
  */
 
 import { randomUUID } from 'node:crypto';
-import { appendFile, mkdir } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, mkdir, open, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { DEFAULT_CAPTURE_CONTENT_TYPES, formatCaptureLine, type CaptureContentTypes, type CapturedPayload } from './capture-line.ts';
+import { DEFAULT_CAPTURE_CONTENT_TYPES, type CaptureContentTypes, type CapturedPayload } from './capture-line.ts';
+import { appendCaptureLine } from './encode-capture-line.ts';
+import { ChunkPool, LineBuffer } from './line-buffer.ts';
 
 /** Settings of a CaptureWriter; clock, ids and randomness are injectable for tests and golden fixtures. */
 export interface CaptureWriterOptions {
@@ -29,9 +38,9 @@ export interface CaptureWriterOptions {
   readonly rotateBytes?: number;
   /** Start a new file once the current one is this old. Default 60 000 ms. */
   readonly rotateAgeMs?: number;
-  /** Append the buffer once it holds this many bytes. Default 64 KiB. */
+  /** Write the batch once it holds this many bytes. Default 256 KiB. */
   readonly flushBytes?: number;
-  /** Append the buffer at least this often. Default 1000 ms; 0 disables the timer (tests). */
+  /** Write the batch at least this often (and close a file due for rotation). Default 1000 ms; 0 disables the timer (tests). */
   readonly flushIntervalMs?: number;
   /**
    * Backpressure: above this many bytes recorded but not yet on disk, `whenWritable()` makes the caller wait until
@@ -46,7 +55,7 @@ export interface CaptureWriterOptions {
   readonly uuid?: () => string;
   /** Uniform [0, 1) for sampling. Default Math.random. */
   readonly random?: () => number;
-  /** Called when an append fails (the lines of that append are counted in `droppedLines`). */
+  /** Called when a write fails (its lines are counted in `droppedLines`), or closing a file fails. */
   readonly onError?: (error: unknown, file: string) => void;
 }
 
@@ -57,27 +66,43 @@ export interface CaptureRecord {
   readonly inferenceId?: string | undefined;
 }
 
-interface OpenFile {
+interface CaptureFile {
   readonly path: string;
   readonly hour: string;
   readonly openedAt: number;
+  /** Bytes recorded into this file (on disk or queued). */
   bytes: number;
-  pending: string[];
-  pendingBytes: number;
-  pendingLines: number;
+  /** Bytes on disk, always the end of a whole line: where a failed write is cut back to. */
+  written: number;
+  /** Open while lines go to this file; opened by its first write. */
+  handle: FileHandle | undefined;
+  /** A failed write could not be cut back: the next line starts a new file. */
+  broken: boolean;
 }
+
+/** Work for the writing loop, done in order. */
+type Job =
+  | { readonly kind: 'write'; readonly file: CaptureFile; views: Buffer[]; chunks: Buffer[]; bytes: number; lines: number }
+  | { readonly kind: 'close'; readonly file: CaptureFile }
+  | { readonly kind: 'barrier'; readonly done: () => void };
 
 /** Buffered, rotating writer of capture files. */
 export class CaptureWriter {
   /** Lines recorded so far. */
   recordedLines = 0;
-  /** Lines lost to failed appends. */
+  /** Lines lost to failed writes. */
   droppedLines = 0;
-  /** Bytes recorded and not yet appended (buffered or being written). */
+  /** Bytes recorded and not yet written (buffered or being written). */
   queuedBytes = 0;
 
-  private current: OpenFile | undefined;
-  private chain: Promise<void> = Promise.resolve();
+  private current: CaptureFile | undefined;
+  private readonly pool = new ChunkPool();
+  private readonly batch = new LineBuffer(this.pool);
+  private batchLines = 0;
+  /** A flush was asked for while a write ran: the writing loop takes the batch when that write ends. */
+  private flushWanted = false;
+  private readonly jobs: Job[] = [];
+  private writing: Promise<void> | undefined;
   private readonly createdDirs = new Set<string>();
   private readonly timer: NodeJS.Timeout | undefined;
   private closed = false;
@@ -91,7 +116,7 @@ export class CaptureWriter {
       samplingPercentage: 100,
       rotateBytes: 16 * 1024 * 1024,
       rotateAgeMs: 60_000,
-      flushBytes: 64 * 1024,
+      flushBytes: 256 * 1024,
       flushIntervalMs: 1000,
       maxQueuedBytes: 32 * 1024 * 1024,
       contentTypes: DEFAULT_CAPTURE_CONTENT_TYPES,
@@ -101,13 +126,27 @@ export class CaptureWriter {
       ...options,
     };
     if (this.o.flushIntervalMs > 0) {
-      this.timer = setInterval(() => this.flush(), this.o.flushIntervalMs);
+      this.timer = setInterval(() => this.tick(), this.o.flushIntervalMs);
       this.timer.unref();
     }
   }
 
+  /** `{root}/{endpoint}/{variant}`: the folder this writer's hour folders go under. */
+  get folder(): string {
+    return join(this.o.root, this.o.endpointName, this.o.variantName);
+  }
+
   /**
-   * Records one invocation (subject to sampling). Synchronous: the line is in the buffer when this returns, so a
+   * Creates the capture folder if needed and checks it is writable, so a server can say at startup that capture
+   * would fail (rather than at the first flush). Rejects with the file-system error.
+   */
+  async checkWritable(): Promise<void> {
+    await mkdir(this.folder, { recursive: true });
+    await access(this.folder, constants.W_OK);
+  }
+
+  /**
+   * Records one invocation (subject to sampling). Synchronous: the line is in the batch when this returns, so a
    * response sent after it is never missing from a later flush. Returns whether the invocation was captured.
    */
   record(record: CaptureRecord): boolean {
@@ -115,16 +154,14 @@ export class CaptureWriter {
     if (this.o.samplingPercentage < 100 && !(this.o.random() * 100 < this.o.samplingPercentage)) return false;
     const now = this.o.clock();
     const file = this.fileFor(now);
-    const line =
-      formatCaptureLine({ ...record, eventId: this.o.uuid(), inferenceTime: now }, this.o.contentTypes) + '\n';
-    const size = Buffer.byteLength(line);
-    file.pending.push(line);
-    file.pendingBytes += size;
-    file.pendingLines++;
+    const before = this.batch.length;
+    appendCaptureLine(this.batch, { ...record, eventId: this.o.uuid(), inferenceTime: now }, this.o.contentTypes);
+    const size = this.batch.length - before;
+    this.batchLines++;
     file.bytes += size;
     this.queuedBytes += size;
     this.recordedLines++;
-    if (file.pendingBytes >= this.o.flushBytes) this.flushFile(file);
+    if (this.batch.length >= this.o.flushBytes) this.requestFlush();
     return true;
   }
 
@@ -134,63 +171,181 @@ export class CaptureWriter {
    */
   whenWritable(): Promise<void> | undefined {
     if (this.queuedBytes <= this.o.maxQueuedBytes) return undefined;
-    if (this.current) this.flushFile(this.current);
+    this.requestFlush();
     return new Promise((resolve) => this.waiters.push(resolve));
   }
 
-  /** Appends every buffered line; resolves when they are on disk. */
+  /** Writes every recorded line; resolves when they are on disk (or counted in droppedLines). */
   flush(): Promise<void> {
-    if (this.current) this.flushFile(this.current);
-    return this.chain;
+    this.takeBatch();
+    return new Promise((done) => this.enqueue({ kind: 'barrier', done }));
   }
 
-  /** Flushes and stops the timer. Later record() calls throw. */
+  /** Flushes, closes the file and stops the timer. Later record() calls throw. */
   async close(): Promise<void> {
     this.closed = true;
     if (this.timer) clearInterval(this.timer);
+    this.retire();
     await this.flush();
     for (const wake of this.waiters.splice(0)) wake();
   }
 
-  private fileFor(now: Date): OpenFile {
-    const hour = hourPath(now);
+  /** The flush timer: writes the batch, and closes the current file once it is due for rotation. */
+  private tick(): void {
     const c = this.current;
-    if (c && c.hour === hour && c.bytes < this.o.rotateBytes && now.getTime() - c.openedAt < this.o.rotateAgeMs) return c;
-    if (c) this.flushFile(c);
-    const dir = join(this.o.root, this.o.endpointName, this.o.variantName, hour);
+    if (c && this.dueForRotation(c, this.o.clock())) this.retire();
+    else this.requestFlush();
+  }
+
+  private dueForRotation(file: CaptureFile, now: Date): boolean {
+    return file.broken || file.hour !== hourPath(now) || file.bytes >= this.o.rotateBytes || now.getTime() - file.openedAt >= this.o.rotateAgeMs;
+  }
+
+  private fileFor(now: Date): CaptureFile {
+    const c = this.current;
+    if (c && !this.dueForRotation(c, now)) return c;
+    this.retire();
+    const hour = hourPath(now);
     const name = `${pad(now.getUTCMinutes(), 2)}-${pad(now.getUTCSeconds(), 2)}-${pad(now.getUTCMilliseconds(), 3)}-${this.o.uuid()}.jsonl`;
-    this.current = { path: join(dir, name), hour, openedAt: now.getTime(), bytes: 0, pending: [], pendingBytes: 0, pendingLines: 0 };
+    this.current = { path: join(this.folder, hour, name), hour, openedAt: now.getTime(), bytes: 0, written: 0, handle: undefined, broken: false };
     return this.current;
   }
 
-  private flushFile(file: OpenFile): void {
-    if (file.pending.length === 0) return;
-    const chunk = file.pending.join('');
-    const lines = file.pendingLines;
-    const bytes = file.pendingBytes;
-    file.pending = [];
-    file.pendingBytes = 0;
-    file.pendingLines = 0;
-    const dir = dirname(file.path);
-    this.chain = this.chain.then(async () => {
-      try {
-        if (!this.createdDirs.has(dir)) {
-          await mkdir(dir, { recursive: true });
-          this.createdDirs.add(dir);
+  /** Writes the batch of the current file and closes it; the next line starts a new file. */
+  private retire(): void {
+    const c = this.current;
+    if (!c) return;
+    this.takeBatch();
+    this.enqueue({ kind: 'close', file: c });
+    this.current = undefined;
+  }
+
+  /**
+   * Writes the batch now when no write runs; else when the running one ends. Lines keep joining the batch meanwhile, so
+   * a busy disk gets fewer, larger writes, and the batch's chunks stay full (memory close to the bytes queued).
+   */
+  private requestFlush(): void {
+    if (this.writing) this.flushWanted = true;
+    else this.takeBatch();
+  }
+
+  /** Hands the batch (whole lines of the current file) to the writing loop. */
+  private takeBatch(): void {
+    this.flushWanted = false;
+    if (this.batch.length === 0 || !this.current) return;
+    const { views, chunks, bytes } = this.batch.take();
+    const lines = this.batchLines;
+    this.batchLines = 0;
+    this.enqueue({ kind: 'write', file: this.current, views, chunks, bytes, lines });
+  }
+
+  private enqueue(job: Job): void {
+    this.jobs.push(job);
+    this.writing ??= this.writeLoop();
+  }
+
+  /** Runs the jobs in order, one at a time; consecutive writes to one file go out as one writev. */
+  private async writeLoop(): Promise<void> {
+    // Yield first, so `writing` is set before the loop can end.
+    await Promise.resolve();
+    try {
+      for (;;) {
+        if (this.jobs.length === 0 && this.flushWanted) this.takeBatch();
+        const job = this.jobs.shift();
+        if (!job) break;
+        if (job.kind === 'barrier') job.done();
+        else if (job.kind === 'close') await this.closeFile(job.file);
+        else {
+          for (let next = this.jobs[0]; next?.kind === 'write' && next.file === job.file; next = this.jobs[0]) {
+            this.jobs.shift();
+            job.views.push(...next.views);
+            job.chunks.push(...next.chunks);
+            job.bytes += next.bytes;
+            job.lines += next.lines;
+          }
+          await this.write(job);
         }
-        await appendFile(file.path, chunk);
-      } catch (error) {
-        this.droppedLines += lines;
-        this.o.onError?.(error, file.path);
       }
-      this.queuedBytes -= bytes;
-      if (this.waiters.length > 0 && this.queuedBytes <= this.o.maxQueuedBytes / 2) {
-        for (const wake of this.waiters.splice(0)) wake();
-      }
-    });
+    } finally {
+      this.writing = undefined;
+    }
+  }
+
+  private async write(job: Extract<Job, { kind: 'write' }>): Promise<void> {
+    const { file } = job;
+    try {
+      // A failed write could not be cut back: the file may end in part of a line, so nothing more is appended to it.
+      if (file.broken) throw new Error(`capture: ${file.path} may end in part of a line after a failed write; lines for it are dropped`);
+      file.handle ??= await this.openFile(file.path);
+      await writeAll(file.handle, job.views, job.bytes);
+      file.written += job.bytes;
+    } catch (error) {
+      this.droppedLines += job.lines;
+      this.o.onError?.(error, file.path);
+      if (!file.broken) await this.cutBack(file);
+    }
+    this.pool.give(job.chunks);
+    this.queuedBytes -= job.bytes;
+    if (this.waiters.length > 0 && this.queuedBytes <= this.o.maxQueuedBytes / 2) {
+      for (const wake of this.waiters.splice(0)) wake();
+    }
+  }
+
+  private async openFile(path: string): Promise<FileHandle> {
+    const dir = dirname(path);
+    if (!this.createdDirs.has(dir)) {
+      await mkdir(dir, { recursive: true });
+      this.createdDirs.add(dir);
+    }
+    return open(path, 'a');
+  }
+
+  /** After a failed write: removes any part of it that reached the file, so the file holds whole lines only. */
+  private async cutBack(file: CaptureFile): Promise<void> {
+    const handle = file.handle;
+    if (!handle) return;
+    try {
+      if ((await handle.stat()).size !== file.written) await handle.truncate(file.written);
+    } catch (error) {
+      // The file may now end in part of a line: no more lines go to it.
+      file.broken = true;
+      this.o.onError?.(error, file.path);
+      await this.closeFile(file);
+    }
+  }
+
+  private async closeFile(file: CaptureFile): Promise<void> {
+    const handle = file.handle;
+    if (!handle) return;
+    file.handle = undefined;
+    try {
+      await handle.close();
+    } catch (error) {
+      this.o.onError?.(error, file.path);
+    }
   }
 }
 
+/** Writes all of `views` (`bytes` in total), going on after a short write; throws when no progress is made. */
+async function writeAll(handle: FileHandle, views: Buffer[], bytes: number): Promise<void> {
+  let rest = views;
+  for (let done = 0; done < bytes; ) {
+    const { bytesWritten } = await handle.writev(rest);
+    if (bytesWritten <= 0) throw new Error(`capture: short write (${done} of ${bytes} bytes)`);
+    done += bytesWritten;
+    rest = skipBytes(rest, bytesWritten);
+  }
+}
+
+/** The views after their first `count` bytes. */
+function skipBytes(views: Buffer[], count: number): Buffer[] {
+  let i = 0;
+  let left = count;
+  while (i < views.length && left >= views[i]!.length) left -= views[i++]!.length;
+  const rest = views.slice(i);
+  if (left > 0 && rest.length > 0) rest[0] = rest[0]!.subarray(left);
+  return rest;
+}
 /** `yyyy/mm/dd/hh` of a time in UTC. */
 export function hourPath(time: Date): string {
   return `${time.getUTCFullYear()}/${pad(time.getUTCMonth() + 1, 2)}/${pad(time.getUTCDate(), 2)}/${pad(time.getUTCHours(), 2)}`;

@@ -21,6 +21,10 @@ export type StorageCase =
   | 'write-read-exists'
   | 'atomic-overwrite'
   | 'concurrent-writes'
+  | 'stream-write'
+  | 'stream-write-atomic'
+  | 'range-read'
+  | 'remove'
   | 'describe';
 
 /** How the contract reaches one backend. Called inside tests, so it may depend on servers started in beforeAll. */
@@ -244,6 +248,81 @@ export function describeStorageContract(
       const final = await s.readFile('out/constraint_violations.json');
       expect(versions.some((v) => v.equals(final))).toBe(true);
       expect((await s.listChildren('out')).files.map((f) => f.path)).toEqual(['out/constraint_violations.json']);
+    });
+
+    test('stream-write', 'writeStream writes a file from many chunks, larger than a part, and returns its size', async () => {
+      const h = harness();
+      const s = await h.open();
+      const big = pseudoRandomBytes(12 * 1024 * 1024 + 3, 7);
+      const chunks = async function* (): AsyncGenerator<Uint8Array> {
+        for (let at = 0; at < big.length; at += 64 * 1024) yield big.subarray(at, Math.min(big.length, at + 64 * 1024));
+      };
+      expect(await s.writeStream('store/ep/part-1.parquet', chunks())).toBe(big.length);
+      expect(sha256(await s.readFile('store/ep/part-1.parquet'))).toBe(sha256(big));
+      expect(await s.size('store/ep/part-1.parquet')).toBe(big.length);
+      // A small body and an empty one (no chunk at all) are files too.
+      expect(await s.writeStream('store/ep/small.json', (async function* () { yield Buffer.from('{"a":1}'); })())).toBe(7);
+      expect((await s.readFile('store/ep/small.json')).toString('utf8')).toBe('{"a":1}');
+      expect(await s.writeStream('store/ep/empty.bin', (async function* () {})())).toBe(0);
+      expect(await s.size('store/ep/empty.bin')).toBe(0);
+      expect((await s.listChildren('store/ep')).files.map((f) => f.path)).toEqual(['store/ep/empty.bin', 'store/ep/part-1.parquet', 'store/ep/small.json']);
+    });
+
+    const atomicTitle = 'writeStream is atomic: nothing new is visible while it runs, and a body that throws leaves the old file only';
+    test('stream-write-atomic', atomicTitle, async () => {
+      const h = harness();
+      const s = await h.open();
+      await s.writeFile('hour/manifest.json', 'old');
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      let reached!: () => void;
+      const midway = new Promise<void>((resolve) => (reached = resolve));
+      const crash = new Error('writer crashed');
+      const failing = async function* (): AsyncGenerator<Uint8Array> {
+        yield pseudoRandomBytes(6 * 1024 * 1024, 3); // more than one part, so a multipart upload is under way
+        yield pseudoRandomBytes(1024, 4);
+        reached();
+        await gate;
+        throw crash;
+      };
+      const writing = s.writeStream('hour/manifest.json', failing());
+      const writingNew = s.writeStream('hour/part-2.parquet', failing());
+      await midway;
+      // Mid-way, the old file is whole and the new one is not visible at all.
+      expect((await s.readFile('hour/manifest.json')).toString('utf8')).toBe('old');
+      expect(await s.exists('hour/part-2.parquet')).toBe(false);
+      release();
+      await expect(writing).rejects.toBe(crash);
+      await expect(writingNew).rejects.toBe(crash);
+      expect((await s.readFile('hour/manifest.json')).toString('utf8')).toBe('old');
+      expect(await s.exists('hour/part-2.parquet')).toBe(false);
+      expect((await s.listChildren('hour')).files.map((f) => f.path)).toEqual(['hour/manifest.json']);
+    });
+
+    test('range-read', 'readRange reads [start, end) of a file, clamps the end, and names a missing file', async () => {
+      const h = harness();
+      const s = await h.open();
+      const bytes = pseudoRandomBytes(100_000, 11);
+      await h.seed(s, 'p/part.parquet', bytes);
+      expect((await s.readRange('p/part.parquet', 0, 4)).equals(bytes.subarray(0, 4))).toBe(true);
+      expect((await s.readRange('p/part.parquet', 99_992, 100_000)).equals(bytes.subarray(99_992))).toBe(true);
+      expect((await s.readRange('p/part.parquet', 12_345, 67_890)).equals(bytes.subarray(12_345, 67_890))).toBe(true);
+      expect((await s.readRange('p/part.parquet', 99_000, 200_000)).equals(bytes.subarray(99_000))).toBe(true);
+      expect((await s.readRange('p/part.parquet', 10, 10)).length).toBe(0);
+      expect(await s.size('p/part.parquet')).toBe(bytes.length);
+      await expect(s.readRange('p/absent.parquet', 0, 8)).rejects.toThrow(s.describe('p/absent.parquet'));
+      await expect(s.size('p/absent.parquet')).rejects.toThrow(s.describe('p/absent.parquet'));
+    });
+
+    test('remove', 'remove deletes a file, and removing a missing file is not an error', async () => {
+      const h = harness();
+      const s = await h.open();
+      await h.seed(s, 'r/a.parquet', 'a');
+      await h.seed(s, 'r/b.parquet', 'b');
+      await s.remove('r/a.parquet');
+      await s.remove('r/never-there.parquet');
+      expect(await s.exists('r/a.parquet')).toBe(false);
+      expect((await s.listChildren('r')).files.map((f) => f.path)).toEqual(['r/b.parquet']);
     });
 
     test('describe', 'describe() names the root for "" and a path under the root otherwise', async () => {

@@ -1,0 +1,104 @@
+/**
+ * @module Judging an hour from the store gives the same join results (metrics, counts, state bit for bit) as the live
+ * run that read its capture, through the model-quality join plan, for each problem type and with settings that
+ * change how scores read (threshold, binary-score mode).
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { decodeCaptureLine, type CaptureLineOptions } from '../ingest/decode-capture-line.ts';
+import { negativeLabelFor, type ResponseOptions } from '../ingest/explode-response.ts';
+import { InputErrorTally } from '../ingest/input-errors.ts';
+import { joinPlan } from '../join/join-plan.ts';
+import { hashKey } from '../join/key-hash.ts';
+import { LabelCodec } from '../join/label-codec.ts';
+import { LabelStore } from '../join/label-store.ts';
+import type { ProblemType } from '../metrics/types.ts';
+import { LocalStorage } from '../storage/local.ts';
+import { storeRecordOf } from './prediction-part-writer.ts';
+import { openStoredHour } from './prediction-store-reader.ts';
+import { PredictionStoreWriter } from './prediction-store-writer.ts';
+import { storedJoinRecords } from './stored-hour-source.ts';
+
+const roots: string[] = [];
+afterAll(async () => {
+  await Promise.all(roots.map((r) => rm(r, { recursive: true, force: true })));
+});
+
+const H = Date.UTC(2024, 4, 6, 21);
+
+/** Capture lines of one hour: seeded responses of the problem type, some ids reused, some keyed by eventId. */
+function captureLines(problemType: ProblemType, n: number): Array<{ line: string; id: string; labels: unknown[] }> {
+  let x = 11;
+  const next = () => ((x = (x * 16807) % 2147483647) / 2147483647);
+  const out = [];
+  for (let r = 0; r < n; r++) {
+    const size = 1 + ((next() * 5) | 0);
+    const response = Array.from({ length: size }, (_, i) => {
+      if (problemType === 'Regression') return { payload_index: i, prediction: Math.round(next() * 1000) / 10 };
+      if (problemType === 'BinaryClassification') return next() < 0.5 ? { payload_index: i, label: next() < 0.5 ? 1 : 0, score: Math.round(next() * 1000) / 1000 } : { payload_index: i, probabilities: [0.3, 0.7].map((p) => (next() < 0.5 ? p : 1 - p)) };
+      return { payload_index: i, label: (next() * 4) | 0, score: Math.round(next() * 100) / 100 };
+    });
+    const labels = response.map(() => (problemType === 'Regression' ? Math.round(next() * 1000) / 10 : (next() * (problemType === 'BinaryClassification' ? 2 : 4)) | 0));
+    const id = r % 7 === 3 ? String(r - 1) : String(r).padStart(4, '0');
+    const meta = r % 11 === 5 ? { eventId: `ev-${r}`, inferenceTime: new Date(H + r * 1000).toISOString() } : { eventId: `ev-${r}`, inferenceId: id, inferenceTime: new Date(H + r * 1000).toISOString() };
+    const line = JSON.stringify({
+      captureData: { endpointOutput: { observedContentType: 'application/json', mode: 'OUTPUT', data: JSON.stringify(response), encoding: 'JSON' } },
+      eventMetadata: meta,
+      eventVersion: '0',
+    });
+    out.push({ line, id: 'inferenceId' in meta ? id : `ev-${r}`, labels });
+  }
+  return out;
+}
+
+describe('judging an hour from the store', () => {
+  for (const [problemType, settings] of [
+    ['MulticlassClassification', {}],
+    ['BinaryClassification', {}],
+    ['BinaryClassification', { threshold: 0.65 }],
+    ['BinaryClassification', { binaryScore: 'predicted' as const }],
+    ['Regression', {}],
+  ] as const) {
+    it(`gives the live run's join results: ${problemType} ${JSON.stringify(settings)}`, async () => {
+      const root = await mkdtemp(path.join(tmpdir(), 'mpm-judge-'));
+      roots.push(root);
+      const storage = new LocalStorage(root);
+      const response: ResponseOptions = { problemType, positiveLabel: '1', negativeLabel: negativeLabelFor('1'), ...settings };
+      const lineOptions: CaptureLineOptions = { response, window: { start: H, end: H + 3_600_000 }, format: { kind: 'sagemakerCaptureJson', captureIndexNames: ['endpointInput', 'endpointOutput'] }, checkRequestCount: false, keepRaw: true };
+      const lines = captureLines(problemType, 400);
+      const codec = new LabelCodec(problemType);
+      const labels = new LabelStore();
+      const key = { lo: 0, hi: 0 };
+      for (const l of lines) l.labels.forEach((label, i) => (i % 5 !== 4 ? labels.set(hashKey(l.id, i, key), codec.encode(label)!) : undefined));
+      const accumulator = { problemType, positiveLabel: '1', seed: 1, minRecordsForStd: 2 };
+
+      // The live run: capture decoded and joined; the same records stored.
+      const live = joinPlan(accumulator, codec, labels);
+      const livePart = live.startPart();
+      const writer = PredictionStoreWriter.open(storage, { endpoint: 'ep', window: lineOptions.window, extraction: { problem_type: problemType, inference_attribute: null, probability_attribute: null }, rowGroupRows: 64 });
+      for (const { line } of lines) {
+        const decoded = decodeCaptureLine(line, lineOptions, () => undefined);
+        if (decoded.status !== 'ok') throw new Error('unexpected skip');
+        live.add(livePart, decoded);
+        writer.add(storeRecordOf(decoded)!);
+      }
+      await writer.finish();
+
+      // The judgement from the store, with a fresh label store of the same labels.
+      const labels2 = new LabelStore();
+      for (const l of lines) l.labels.forEach((label, i) => (i % 5 !== 4 ? labels2.set(hashKey(l.id, i, key), codec.encode(label)!) : undefined));
+      const judged = joinPlan(accumulator, codec, labels2);
+      const judgedPart = judged.startPart();
+      const hour = (await openStoredHour(storage, { endpoint: 'ep', hour: H }))!;
+      const tally = new InputErrorTally(5);
+      for await (const record of storedJoinRecords(hour, response, tally)) judged.add(judgedPart, record);
+      expect(tally.total()).toBe(0);
+      expect(judgedPart.summary).toEqual(livePart.summary);
+      expect(judgedPart.summary.joined).toBeGreaterThan(100);
+      expect(judgedPart.save()).toEqual(livePart.save());
+      expect(labels2.unused()).toEqual(labels.unused());
+    });
+  }
+});

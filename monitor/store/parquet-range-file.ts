@@ -1,0 +1,112 @@
+/**
+ * @module Reads a Parquet file in a Storage (a folder or S3) by byte ranges: the footer first, then one row group at
+ * a time, so memory holds one row group however large the file. parquet-wasm reads through a Blob-like object whose
+ * slices are Storage.readRange calls. Anything unreadable is an InputError naming the file.
+ */
+import { tableFromIPC, type Table } from 'apache-arrow';
+import { InputError, MonitorError } from '../errors.ts';
+import { loadParquetWasm } from '../ingest/parquet.ts';
+import type { Storage } from '../storage/storage.ts';
+import type { ParquetFile } from 'parquet-wasm/esm';
+
+
+/** One Parquet file opened for reading by ranges. */
+export interface ParquetRangeFile {
+  /** Where the file is (for messages). */
+  readonly location: string;
+  readonly bytes: number;
+  readonly numRows: number;
+  readonly numRowGroups: number;
+  /** The file's key-value metadata (ARROW:schema included). */
+  readonly metadata: ReadonlyMap<string, string>;
+  /** Rows in row group `i`. */
+  rowGroupRows(i: number): number;
+  /** Compressed bytes per column (leaf path, e.g. "probabilities.list.item"), summed over the row groups. */
+  columnBytes(): Record<string, number>;
+  /** Decodes row group `i` (all columns) into an Arrow table. */
+  readRowGroup(i: number): Promise<Table>;
+  /** Frees the WebAssembly side. */
+  close(): void;
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return typeof error === 'string' ? error : JSON.stringify(error);
+}
+
+/** The InputError for an unreadable Parquet file; storage errors (missing file, access denied) are kept as they are. */
+function unreadable(location: string, error: unknown): MonitorError {
+  if (error instanceof MonitorError) return error;
+  if ((error as NodeJS.ErrnoException)?.code === 'ENOENT') return new InputError(`store: ${location} does not exist`, { cause: error });
+  return new InputError(`store: ${location} is not a readable Parquet file (${describeError(error)})`, { cause: error });
+}
+
+/** A Blob-like view of a stored file whose slices are ranged reads (all parquet-wasm asks of a Blob). */
+function rangeBlob(storage: Storage, path: string, size: number): Blob {
+  const blob = {
+    size,
+    slice: (start: number, end: number) => ({
+      arrayBuffer: async (): Promise<ArrayBuffer> => {
+        const bytes = await storage.readRange(path, start, end);
+        return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length) as ArrayBuffer;
+      },
+    }),
+  };
+  return blob as unknown as Blob;
+}
+
+/** Opens `path` of `storage`, reading only its footer. */
+export async function openParquetRange(storage: Storage, path: string): Promise<ParquetRangeFile> {
+  const location = storage.describe(path);
+  let handle: ParquetFile;
+  let size: number;
+  try {
+    const pw = await loadParquetWasm();
+    size = await storage.size(path);
+    // The smallest Parquet file is 12 bytes ("PAR1", a 4-byte footer length, "PAR1"); parquet-wasm panics on less.
+    if (size < 12) throw new Error(`${size} bytes is too short for a Parquet file`);
+    handle = await pw.ParquetFile.fromFile(rangeBlob(storage, path, size));
+  } catch (error) {
+    throw unreadable(location, error);
+  }
+  try {
+    const meta = handle.metadata();
+    const groups = meta.numRowGroups();
+    const rows: number[] = [];
+    for (let i = 0; i < groups; i++) rows.push(meta.rowGroup(i).numRows());
+    const file = meta.fileMetadata();
+    const kv = new Map<string, string>();
+    for (const [k, v] of file.keyValueMetadata() as Map<unknown, unknown>) if (typeof k === 'string' && typeof v === 'string') kv.set(k, v);
+    const numRows = file.numRows();
+    return {
+      location,
+      bytes: size,
+      numRows,
+      numRowGroups: groups,
+      metadata: kv,
+      rowGroupRows: (i) => rows[i]!,
+      columnBytes: () => {
+        const out: Record<string, number> = {};
+        for (let g = 0; g < groups; g++) {
+          for (const c of meta.rowGroup(g).columns()) {
+            const name = c.columnPath().join('.');
+            out[name] = (out[name] ?? 0) + c.compressedSize();
+          }
+        }
+        return out;
+      },
+      async readRowGroup(i: number): Promise<Table> {
+        try {
+          const wasmTable = await handle.read({ rowGroups: [i], batchSize: Math.max(1, rows[i]!) });
+          return tableFromIPC(wasmTable.intoIPCStream());
+        } catch (error) {
+          throw unreadable(location, error);
+        }
+      },
+      close: () => handle.free(),
+    };
+  } catch (error) {
+    handle.free();
+    throw unreadable(location, error);
+  }
+}

@@ -1,0 +1,107 @@
+/**
+ * @module The streaming Parquet writer: row groups reach storage as they fill (before the file is closed), the
+ * queue's high-water mark holds the producer back, and the file is checked when closed.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Field, Float64, makeData, RecordBatch, Schema, Struct } from 'apache-arrow';
+import { afterAll, describe, expect, it } from 'vitest';
+import { LocalStorage } from '../storage/local.ts';
+import type { Storage } from '../storage/storage.ts';
+import { Float64Column } from './arrow-columns.ts';
+import { openParquetRange } from './parquet-range-file.ts';
+import { ParquetStreamWriter } from './parquet-stream-writer.ts';
+
+const roots: string[] = [];
+afterAll(async () => {
+  await Promise.all(roots.map((r) => rm(r, { recursive: true, force: true })));
+});
+
+/** A local storage that records the chunks a streamed write receives. */
+class Recording extends LocalStorage {
+  chunks = 0;
+  bytes = 0;
+  override writeStream(rel: string, body: AsyncIterable<Uint8Array>): Promise<number> {
+    const seen = (chunk: Uint8Array): void => {
+      this.chunks++;
+      this.bytes += chunk.length;
+    };
+    return super.writeStream(
+      rel,
+      (async function* () {
+        for await (const chunk of body) {
+          seen(chunk);
+          yield chunk;
+        }
+      })(),
+    );
+  }
+}
+
+const schema = new Schema([new Field('x', new Float64(), false)]);
+let seed = 3;
+function batch(rows: number): RecordBatch {
+  const c = new Float64Column();
+  for (let i = 0; i < rows; i++) c.append((seed = (seed * 16807) % 2147483647) / 2147483647);
+  return new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: rows, nullCount: 0, children: [c.finish()] }));
+}
+
+async function until(what: () => boolean, ms = 30_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!what()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe('ParquetStreamWriter', () => {
+  it('sends each row group on as it fills, before the file is closed', async () => {
+    const root = await mkdtemp(path.join(tmpdir(), 'mpm-pq-'));
+    roots.push(root);
+    const storage = new Recording(root);
+    const w = await ParquetStreamWriter.create(storage, 'f.parquet', schema, { rowGroupRows: 50_000 });
+    let before = 0;
+    for (let g = 0; g < 4; g++) {
+      w.write(batch(50_000));
+      // Random doubles do not compress: each row group is ~400 KB on its way out while the next is not yet made.
+      await until(() => storage.bytes > before + 300_000);
+      before = storage.bytes;
+    }
+    expect(await storage.exists('f.parquet')).toBe(false); // streamed, but not visible before close
+    const result = await w.close();
+    expect(result).toMatchObject({ rows: 200_000, rowGroups: 4 });
+    const file = await openParquetRange(storage as Storage, 'f.parquet');
+    expect([file.numRows, file.numRowGroups, file.rowGroupRows(3)]).toEqual([200_000, 4, 50_000]);
+    file.close();
+  });
+
+  it('turns needsDrain on above the high-water mark and drain() resolves once the queue is sent', async () => {
+    const root = await mkdtemp(path.join(tmpdir(), 'mpm-pq-'));
+    roots.push(root);
+    const w = await ParquetStreamWriter.create(new LocalStorage(root), 'g.parquet', schema, { rowGroupRows: 10_000, highWaterBytes: 100_000 });
+    for (let g = 0; g < 5; g++) w.write(batch(10_000));
+    expect(w.needsDrain).toBe(true);
+    await w.drain();
+    expect(w.needsDrain).toBe(false);
+    expect((await w.close()).rows).toBe(50_000);
+  });
+});
+
+describe('ParquetStreamWriter when the storage fails', () => {
+  it('reports the failure from drain(), write() and close() instead of queueing or waiting forever', async () => {
+    const root = await mkdtemp(path.join(tmpdir(), 'mpm-pq-'));
+    roots.push(root);
+    class Failing extends LocalStorage {
+      override async writeStream(_rel: string, body: AsyncIterable<Uint8Array>): Promise<number> {
+        for await (const _chunk of body) throw Object.assign(new Error('AccessDenied: no s3:PutObject'), { name: 'AccessDenied' });
+        return 0;
+      }
+    }
+    const w = await ParquetStreamWriter.create(new Failing(root), 'h.parquet', schema, { rowGroupRows: 10_000, highWaterBytes: 50_000 });
+    for (let g = 0; g < 5; g++) w.write(batch(10_000));
+    await expect(w.drain()).rejects.toThrow('AccessDenied: no s3:PutObject');
+    expect(() => w.write(batch(10))).toThrow('AccessDenied');
+    await expect(w.close()).rejects.toThrow('AccessDenied');
+  });
+});

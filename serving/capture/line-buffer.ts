@@ -1,0 +1,121 @@
+/**
+ * @module The capture writer's batch of whole lines as bytes: lines are encoded straight into pooled fixed-size chunks
+ * (no per-line string or Buffer), and a flush hands the filled chunks to one `writev`; the chunks come back to the pool
+ * once written, so steady traffic allocates nothing.
+ */
+
+/** Default size of a pooled chunk. A piece larger than the chunk size gets a chunk of its own, which is not pooled. */
+export const CHUNK_BYTES = 256 * 1024;
+
+/** Free chunks kept for reuse (at most this many: 2 MiB). */
+const POOL_LIMIT = 8;
+
+/** Reusable chunks shared by one writer's batches. */
+export class ChunkPool {
+  private readonly free: Buffer[] = [];
+
+  /** `chunkBytes`: tests use tiny chunks so that lines cross many chunk boundaries. */
+  constructor(readonly chunkBytes = CHUNK_BYTES) {}
+
+  /** A chunk of at least `minBytes`: a pooled one when it fits in a chunk. */
+  take(minBytes: number): Buffer {
+    if (minBytes > this.chunkBytes) return Buffer.allocUnsafe(minBytes);
+    return this.free.pop() ?? Buffer.allocUnsafe(this.chunkBytes);
+  }
+
+  /** Returns chunks whose bytes are no longer needed (written, or dropped). */
+  give(chunks: readonly Buffer[]): void {
+    for (const chunk of chunks) {
+      if (chunk.length === this.chunkBytes && this.free.length < POOL_LIMIT) this.free.push(chunk);
+    }
+  }
+}
+
+/** Filled bytes handed over by `LineBuffer.take()`: `views` to write, `chunks` to give back to the pool afterwards. */
+export interface TakenBytes {
+  readonly views: Buffer[];
+  readonly chunks: Buffer[];
+  readonly bytes: number;
+}
+
+/**
+ * Bytes appended piece by piece. A piece is never split across chunks by `reserve`, but a line may span chunks: the
+ * views are written together, in order, so only whole batches (whole lines) reach the file.
+ */
+export class LineBuffer {
+  /** Bytes appended since the last take(). */
+  length = 0;
+  private readonly views: Buffer[] = [];
+  private readonly chunks: Buffer[] = [];
+  private chunk: Buffer | undefined;
+  private start = 0;
+  private pos = 0;
+
+  constructor(private readonly pool: ChunkPool) {}
+
+  /** Appends a string whose characters are all below U+0100 (ASCII, base64, latin1-escaped text), one byte each. */
+  latin1(text: string): void {
+    const at = this.reserve(text.length);
+    this.pos = at + this.chunk!.write(text, at, 'latin1');
+    this.length += text.length;
+  }
+
+  /** Appends `text` encoded as UTF-8 (lone surrogates become U+FFFD, as every UTF-8 write of a JS string does). */
+  utf8(text: string): void {
+    // 3 bytes per UTF-16 unit at most; an exact count only when that bound would not fit a pooled chunk.
+    const bound = text.length * 3;
+    const at = this.reserve(bound <= this.pool.chunkBytes ? bound : Buffer.byteLength(text, 'utf8'));
+    const written = this.chunk!.write(text, at, 'utf8');
+    this.pos = at + written;
+    this.length += written;
+  }
+
+  /**
+   * Appends the text inside a JSON string literal whose characters are all below U+0100 (JSON.stringify of a latin1
+   * string), without its two quotes and without copying the string first (`quoted.slice(1, -1)` would flatten
+   * JSON.stringify's rope into a new string). The literal is written one byte early, over the last byte appended,
+   * which is then put back; at the start of a view, the view starts one byte later instead.
+   */
+  jsonStringContent(quoted: string): void {
+    const n = quoted.length;
+    const chunk = this.chunk;
+    if (chunk && this.pos > this.start && chunk.length - this.pos >= n - 1) {
+      const at = this.pos - 1;
+      const kept = chunk[at]!;
+      chunk.write(quoted, at, 'latin1');
+      chunk[at] = kept;
+      this.pos = at + n - 1;
+    } else {
+      const at = this.reserve(n);
+      this.chunk!.write(quoted, at, 'latin1');
+      this.start = at + 1;
+      this.pos = at + n - 1;
+    }
+    this.length += n - 2;
+  }
+
+  /** Hands over everything appended so far and starts empty. */
+  take(): TakenBytes {
+    this.seal();
+    const taken = { views: this.views.splice(0), chunks: this.chunks.splice(0), bytes: this.length };
+    this.chunk = undefined;
+    this.length = 0;
+    return taken;
+  }
+
+  /** Position in the current chunk with room for `bytes` more; starts a new chunk when the current one is short. */
+  private reserve(bytes: number): number {
+    if (this.chunk && this.chunk.length - this.pos >= bytes) return this.pos;
+    this.seal();
+    this.chunk = this.pool.take(bytes);
+    this.chunks.push(this.chunk);
+    this.start = 0;
+    this.pos = 0;
+    return 0;
+  }
+
+  private seal(): void {
+    if (this.chunk && this.pos > this.start) this.views.push(this.chunk.subarray(this.start, this.pos));
+    this.start = this.pos;
+  }
+}

@@ -13,6 +13,12 @@ import { runModelQuality } from '../pipeline/run-model-quality.ts';
 import type { RunDeps } from '../pipeline/run-context.ts';
 import { suggestConstraints, type SuggestedConstraint } from './threshold-policy.ts';
 import { InputError } from '../errors.ts';
+import { CALIBRATION_KEY, type CalibrationArtefact } from '../estimation/calibration-artefact.ts';
+import { REGRESSION_NOT_ESTIMATED } from '../estimation/create-estimator.ts';
+import { suggestEstimatedConstraints } from '../estimation/estimated-constraints.ts';
+import { fitCalibration } from '../estimation/fit-calibration.ts';
+import type { ReferenceCollector } from '../estimation/reference-sample.ts';
+import { responseOptionsOf } from '../ingest/response-options.ts';
 import type { RunOutcome } from '../pipeline/outcome.ts';
 
 export interface SuggestOutcome {
@@ -24,6 +30,22 @@ export interface SuggestOutcome {
 
 function constraintsSection(problemType: MonitorConfig['problemType']): string {
   return sectionName(problemType).replace(/_metrics$/, '_constraints');
+}
+
+/**
+ * The calibration of the label-free estimate, fitted on the baseline's labelled records; or why there is none
+ * (regression, or no record with a usable score): the baseline is written all the same.
+ */
+function fitEstimateCalibration(config: MonitorConfig, reference: ReferenceCollector | undefined): { artefact: CalibrationArtefact } | { why: string } {
+  if (reference === undefined) return { why: REGRESSION_NOT_ESTIMATED };
+  const o = config.suggest;
+  try {
+    const options = { positiveLabel: responseOptionsOf(config).positiveLabel, classes: config.classLabels, policy: o.calibration, thresholds: o.estimatedThresholds, chunkSize: o.expectedRecords };
+    return { artefact: fitCalibration(reference.sample(), options) };
+  } catch (error) {
+    if (error instanceof InputError) return { why: error.message.replace(/^input: /, '') };
+    throw error;
+  }
 }
 
 /** Writes constraints.json (and, from data, statistics.json and the run report) into output_path. */
@@ -41,7 +63,12 @@ export async function suggestBaseline(config: MonitorConfig, deps: RunDeps): Pro
     return { constraintsFile: file, constraints, records: 0 };
   }
   // The metrics come from an ordinary model-quality run without constraints (it writes statistics.json and the run report).
-  const outcome = await runModelQuality({ ...config, baselineConstraints: undefined, createViolationTests: false, minJoinedRecords: Math.max(1, config.minJoinedRecords) }, deps);
+  let reference: ReferenceCollector | undefined;
+  const outcome = await runModelQuality(
+    { ...config, baselineConstraints: undefined, createViolationTests: false, minJoinedRecords: Math.max(1, config.minJoinedRecords) },
+    deps,
+    { collectReference: true, onResults: (results) => (reference = results.reference) },
+  );
   if (outcome.exitCode !== 0) return { failed: outcome };
   const metrics = outcome.report.metrics;
   const records = outcome.report.join?.joined ?? 0;
@@ -49,11 +76,15 @@ export async function suggestBaseline(config: MonitorConfig, deps: RunDeps): Pro
     throw new InputError(`input: the baseline dataset has ${records} labelled records; suggest-baseline needs at least ${Math.max(1, config.minJoinedRecords)}`);
   }
   const constraints = suggestConstraints(metrics.scalars, { k: o.k, baselineRecords: records, expectedRecords: o.expectedRecords });
+  // The calibration of the label-free estimate, fitted on the same labelled records (classification only).
+  const fit = fitEstimateCalibration(config, reference);
+  const calibration = 'artefact' in fit ? fit.artefact : undefined;
   const file = await writeJson(output, REPORT_FILES.constraints, {
     version: 0.0,
-    [constraintsSection(config.problemType)]: Object.fromEntries(
-      constraints.map((c) => [c.metric, { threshold: c.threshold, comparison_operator: c.comparison_operator }]),
-    ),
+    [constraintsSection(config.problemType)]: {
+      ...Object.fromEntries(constraints.map((c) => [c.metric, { threshold: c.threshold, comparison_operator: c.comparison_operator }])),
+      ...(calibration ? suggestEstimatedConstraints(calibration) : {}),
+    },
     mpm_suggestion: {
       policy: 'threshold = baseline value -/+ k * noise, noise = 2 * standard_deviation * sqrt(n / m) (see the README)',
       k: o.k,
@@ -61,6 +92,7 @@ export async function suggestBaseline(config: MonitorConfig, deps: RunDeps): Pro
       expected_records_per_run: o.expectedRecords ?? records,
       metrics: Object.fromEntries(constraints.map((c) => [c.metric, { baseline_value: c.baseline_value, noise: c.noise }])),
     },
+    ...('artefact' in fit ? { [CALIBRATION_KEY]: fit.artefact } : { mpm_calibration_not_fitted: fit.why }),
   });
   return { constraintsFile: file, statisticsFile: outcome.report.outputs?.statistics, constraints, records };
 }

@@ -6,6 +6,7 @@ import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { parseDatasetFormat, type DatasetFormat } from './dataset-format.ts';
 import { parseContractTime } from './time.ts';
+import { canonicalLabel } from '../metrics/labels.ts';
 
 /** A setting's rule: its text in, its value out, with the phrase a failure message ends with. */
 export type Rule<T> = z.ZodType<T, string>;
@@ -73,6 +74,17 @@ export const workers = (): Rule<number> =>
     if (value.trim().toLowerCase() === 'auto') return availableParallelism();
     const n = Number(value.trim());
     return value.trim() !== '' && Number.isInteger(n) && n >= 1 && n <= 256 ? n : invalid(ctx, 'a whole number between 1 and 256, or auto');
+  });
+
+/** A comma-separated list of distinct, non-empty labels (trimmed). */
+export const labelList = (): Rule<string[]> =>
+  z.string().transform((value, ctx) => {
+    // Labels are compared in their canonical form ("1.0" is the label "1"), as everywhere else.
+    const labels = value.split(',').map((l) => canonicalLabel(l) ?? '');
+    if (labels.length < 2 || labels.some((l) => l === '') || new Set(labels).size !== labels.length) {
+      return invalid(ctx, 'at least two distinct labels separated by commas, in the order of the probability vectors, e.g. 1,2,3');
+    }
+    return labels;
   });
 
 /** A setting that must stay unset (a feature of the built-in container mpm does not offer). */

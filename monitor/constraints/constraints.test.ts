@@ -45,6 +45,7 @@ describe('parseConstraints', () => {
         { metric: 'weighted_recall', threshold: 0.5714285714285714, operator: 'LessThanThreshold' },
         { metric: 'weighted_precision', threshold: 0.6983172269629505, operator: 'LessThanThreshold' },
       ],
+      estimated: [],
     });
   });
 
@@ -53,6 +54,7 @@ describe('parseConstraints', () => {
       source: SOURCE,
       schema: 'seed',
       constraints: [{ metric: 'accuracy', threshold: 0.8043, operator: 'LessThanThreshold' }],
+      estimated: [],
     });
   });
 

@@ -3,8 +3,7 @@
  * a metric that could not be computed (AUC with one class, no scores) is reported as not evaluated, with why.
  */
 import type { MetricValue } from '../metrics/types.ts';
-import type { Constraint } from './parse-constraints.ts';
-import { OPERATORS } from './operators.ts';
+import { OPERATORS, type Constraint } from './operators.ts';
 
 export interface ConstraintResult {
   metric: string;

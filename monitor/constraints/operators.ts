@@ -15,3 +15,10 @@ export type ComparisonOperator = keyof typeof OPERATORS;
 export function isOperator(name: unknown): name is ComparisonOperator {
   return typeof name === 'string' && Object.hasOwn(OPERATORS, name);
 }
+
+/** One realized-metric constraint: metric, threshold and comparison operator. */
+export interface Constraint {
+  metric: string;
+  threshold: number;
+  operator: ComparisonOperator;
+}

@@ -7,19 +7,19 @@
 import { ConfigError, showValue } from '../errors.ts';
 import { metricNames } from '../metrics/metric-names.ts';
 import type { ProblemType } from '../metrics/types.ts';
-import { isOperator, OPERATORS, type ComparisonOperator } from './operators.ts';
-
-export interface Constraint {
-  metric: string;
-  threshold: number;
-  operator: ComparisonOperator;
-}
+import { isOperator, OPERATORS, type Constraint } from './operators.ts';
+import { isEstimatedMetricName, readEstimatedConstraints, type EstimatedConstraint } from '../estimation/estimated-constraints.ts';
+import { CALIBRATION_KEY, parseCalibrationArtefact, type CalibrationArtefact } from '../estimation/calibration-artefact.ts';
 
 export interface ConstraintSet {
   /** Where the file came from (for messages and the report). */
   source: string;
   schema: 'sagemaker' | 'seed' | 'none';
   constraints: Constraint[];
+  /** Constraints on label-free estimates (`estimated_<metric>`), checked against the window's estimate. */
+  estimated: EstimatedConstraint[];
+  /** The calibration of the label-free estimate, fitted by suggest-baseline (constraints.json `mpm_calibration`). */
+  calibration?: CalibrationArtefact;
 }
 
 const SECTIONS: Record<string, ProblemType> = {
@@ -30,6 +30,26 @@ const SECTIONS: Record<string, ProblemType> = {
 
 function sectionFor(problemType: ProblemType): string {
   return Object.entries(SECTIONS).find(([, p]) => p === problemType)![0];
+}
+
+/** The metric entries of a constraints document: its SageMaker section, or the seed's flat map. */
+function constraintEntries(obj: Record<string, unknown>, where: string, problemType: ProblemType): { entries: Record<string, unknown>; schema: ConstraintSet['schema'] } {
+  if ('features' in obj || 'monitoring_config' in obj) {
+    throw new ConfigError(`config: ${where} is a data-quality constraints file (it has "features"); expected model-quality constraints with a "${sectionFor(problemType)}" section`);
+  }
+  const sectionKeys = Object.keys(obj).filter((k) => k in SECTIONS);
+  if (sectionKeys.length === 0) {
+    return { schema: 'seed', entries: Object.fromEntries(Object.entries(obj).filter(([k]) => k !== 'version')) };
+  }
+  const wanted = sectionFor(problemType);
+  if (!sectionKeys.includes(wanted)) {
+    throw new ConfigError(`config: ${where} has "${sectionKeys.join('", "')}" but problem_type is ${problemType}; expected a "${wanted}" section`);
+  }
+  const section = obj[wanted];
+  if (section === null || typeof section !== 'object' || Array.isArray(section)) {
+    throw new ConfigError(`config: ${where} has "${wanted}" ${showValue(section)}; expected an object of {"threshold", "comparison_operator"}`);
+  }
+  return { schema: 'sagemaker', entries: section as Record<string, unknown> };
 }
 
 /** Parses and validates constraints for a problem type. Throws one ConfigError listing every problem. */
@@ -45,32 +65,14 @@ export function parseConstraints(text: string, source: string, problemType: Prob
     throw new ConfigError(`config: ${where} is not a JSON object; expected {"version": 0.0, "${sectionFor(problemType)}": {...}} or {"accuracy": {"threshold": 0.8}}`);
   }
   const obj = doc as Record<string, unknown>;
-  if ('features' in obj || 'monitoring_config' in obj) {
-    throw new ConfigError(`config: ${where} is a data-quality constraints file (it has "features"); expected model-quality constraints with a "${sectionFor(problemType)}" section`);
-  }
-  const sectionKeys = Object.keys(obj).filter((k) => k in SECTIONS);
-  let entries: Record<string, unknown>;
-  let schema: ConstraintSet['schema'];
-  if (sectionKeys.length > 0) {
-    schema = 'sagemaker';
-    const wanted = sectionFor(problemType);
-    if (!sectionKeys.includes(wanted)) {
-      throw new ConfigError(`config: ${where} has "${sectionKeys.join('", "')}" but problem_type is ${problemType}; expected a "${wanted}" section`);
-    }
-    const section = obj[wanted];
-    if (section === null || typeof section !== 'object' || Array.isArray(section)) {
-      throw new ConfigError(`config: ${where} has "${wanted}" ${showValue(section)}; expected an object of {"threshold", "comparison_operator"}`);
-    }
-    entries = section as Record<string, unknown>;
-  } else {
-    schema = 'seed';
-    entries = Object.fromEntries(Object.entries(obj).filter(([k]) => k !== 'version'));
-  }
+  const { entries, schema } = constraintEntries(obj, where, problemType);
 
   const valid = metricNames(problemType);
-  const problems: string[] = [];
+  const estimatedRead = readEstimatedConstraints(entries, problemType);
+  const problems: string[] = [...estimatedRead.problems];
   const constraints: Constraint[] = [];
   for (const [metric, spec] of Object.entries(entries)) {
+    if (isEstimatedMetricName(metric)) continue;
     if (!valid.includes(metric)) {
       problems.push(`constraint on ${showValue(metric)}: no such ${problemType} metric; valid names are ${valid.join(', ')}`);
       continue;
@@ -93,13 +95,13 @@ export function parseConstraints(text: string, source: string, problemType: Prob
   if (problems.length > 0) {
     throw new ConfigError(`config: ${where} is not valid:\n- ${problems.join('\n- ')}`);
   }
-  return { source, schema, constraints };
+  const calibration = schema === 'sagemaker' && Object.hasOwn(obj, CALIBRATION_KEY) ? parseCalibrationArtefact(obj[CALIBRATION_KEY], source, problemType) : undefined;
+  return { source, schema, constraints, estimated: estimatedRead.constraints, ...(calibration ? { calibration } : {}) };
 }
 
 /** The constraints in SageMaker's model-quality schema (what constraints.json holds). */
 export function toSageMakerConstraints(set: ConstraintSet, problemType: ProblemType): Record<string, unknown> {
-  return {
-    version: 0.0,
-    [sectionFor(problemType)]: Object.fromEntries(set.constraints.map((c) => [c.metric, { threshold: c.threshold, comparison_operator: c.operator }])),
-  };
+  const realized = set.constraints.map((c) => [c.metric, { threshold: c.threshold, comparison_operator: c.operator }]);
+  const estimated = set.estimated.map((c) => [c.metric, { threshold: c.threshold, comparison_operator: c.operator, ...(c.upperThreshold === undefined ? {} : { upper_threshold: c.upperThreshold }) }]);
+  return { version: 0.0, [sectionFor(problemType)]: Object.fromEntries([...realized, ...estimated]) };
 }

@@ -11,7 +11,7 @@ import { parseConstraints, type ConstraintSet } from './parse-constraints.ts';
 
 export async function readConstraints(config: Pick<MonitorConfig, 'baselineConstraints' | 'problemType' | 's3EndpointUrl'>): Promise<ConstraintSet> {
   const location = config.baselineConstraints;
-  if (location === undefined) return { source: '(none)', schema: 'none', constraints: [] };
+  if (location === undefined) return { source: '(none)', schema: 'none', constraints: [], estimated: [] };
   let text: string;
   try {
     if (isS3Uri(location)) {

@@ -37,16 +37,16 @@ describe('explodeResponse, multiclass', () => {
     expect(explode({ predictions: [2, 0] }, multi).map((p) => p.label)).toEqual(['2', '0']);
     expect(explode({ predictions: [{ predicted_label: 2, score: 0.7 }] }, multi)).toEqual([{ index: 0, label: '2', score: 0.7 }]);
     expect(explode({ predictions: [{ score: [0.1, 0.2, 0.7] }, { score: [0.8, 0.1, 0.1] }] }, multi)).toEqual([
-      { index: 0, label: '2', score: 0.7 },
-      { index: 1, label: '0', score: 0.8 },
+      { index: 0, label: '2', score: 0.7, probabilities: [0.1, 0.2, 0.7] },
+      { index: 1, label: '0', score: 0.8, probabilities: [0.8, 0.1, 0.1] },
     ]);
   });
 
   it('reads arrays of labels and arrays of probability vectors (label = argmax, score = max)', () => {
     expect(explode(['cat', 'dog'], multi).map((p) => p.label)).toEqual(['cat', 'dog']);
     expect(explode([[0.1, 0.2, 0.7], [0.5, 0.3, 0.2]], multi)).toEqual([
-      { index: 0, label: '2', score: 0.7 },
-      { index: 1, label: '0', score: 0.5 },
+      { index: 0, label: '2', score: 0.7, probabilities: [0.1, 0.2, 0.7] },
+      { index: 1, label: '0', score: 0.5, probabilities: [0.5, 0.3, 0.2] },
     ]);
   });
 
@@ -67,7 +67,7 @@ describe('explodeResponse, multiclass', () => {
   });
 
   it('scores a labelled vector item with the probability of its label', () => {
-    expect(explode([{ label: 1, probabilities: [0.2, 0.5, 0.3] }], multi)).toEqual([{ index: 0, label: '1', score: 0.5 }]);
+    expect(explode([{ label: 1, probabilities: [0.2, 0.5, 0.3] }], multi)).toEqual([{ index: 0, label: '1', score: 0.5, probabilities: [0.2, 0.5, 0.3] }]);
   });
 });
 

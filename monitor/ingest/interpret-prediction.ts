@@ -17,6 +17,8 @@ export interface Prediction {
   score?: number;
   /** Regression: the predicted value. */
   value?: number;
+  /** Multiclass: the response's probability vector, when it had one (label-free estimates use it). */
+  probabilities?: number[];
 }
 
 /** The settings a prediction is interpreted with. */
@@ -32,6 +34,8 @@ export interface InterpretOptions {
    * seed's max-probability score), turned into P(positive) as 1 - score for negative predictions.
    */
   binaryScore?: 'positive' | 'predicted';
+  /** Multiclass (and binary two-probability vectors): the class of each vector position (MPM_CLASS_LABELS). */
+  classLabels?: readonly string[];
 }
 
 /** The negative label paired with a positive one in binary problems. */
@@ -75,9 +79,11 @@ export function interpretPrediction(index: number, labelRaw: unknown, score: num
   }
   if (o.problemType === 'BinaryClassification') {
     if (vector !== undefined && score === undefined) {
-      // Two probabilities: the positive label's column is its class index (1 for labels 0/1).
+      // Two probabilities: the positive label's column is its position in MPM_CLASS_LABELS, else its class index
+      // (1 for labels 0/1), else the last.
+      const named = o.classLabels?.length === vector.length ? o.classLabels.indexOf(o.positiveLabel) : -1;
       const pos = Number(o.positiveLabel);
-      const col = Number.isInteger(pos) && pos >= 0 && pos < vector.length ? pos : vector.length - 1;
+      const col = named >= 0 ? named : Number.isInteger(pos) && pos >= 0 && pos < vector.length ? pos : vector.length - 1;
       score = vector[col];
       if (labelRaw === undefined) labelRaw = argmax(vector) === col ? o.positiveLabel : o.negativeLabel;
     }
@@ -101,7 +107,8 @@ export function interpretPrediction(index: number, labelRaw: unknown, score: num
   }
   if (vector !== undefined) {
     const best = argmax(vector);
-    return { index, label: canonicalLabel(labelRaw) ?? String(best), score: score ?? vector[best] };
+    const named = o.classLabels?.length === vector.length ? o.classLabels[best] : undefined;
+    return { index, label: canonicalLabel(labelRaw) ?? named ?? String(best), score: score ?? vector[best], probabilities: vector };
   }
   const label = canonicalLabel(labelRaw);
   if (label === undefined) throw new RecordProblem('missing_prediction', `item ${index} has no predicted label`);

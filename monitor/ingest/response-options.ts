@@ -23,5 +23,6 @@ export function responseOptionsOf(config: MonitorConfig): ResponseOptions {
     positiveLabel: positive,
     negativeLabel: negativeLabelFor(positive),
     binaryScore: config.binaryScore,
+    classLabels: config.classLabels,
   };
 }

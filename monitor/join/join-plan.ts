@@ -5,7 +5,7 @@
 import type { AccumulatorState } from '../state/accumulator-state.ts';
 import type { AccumulatorOptions } from '../metrics/types.ts';
 import type { ScanPlan } from '../scan/scan-plan.ts';
-import { JoinResults } from './join-results.ts';
+import { JoinResults, type JoinExtras } from './join-results.ts';
 import { JoinStage } from './join-stage.ts';
 import { LabelCodec } from './label-codec.ts';
 import { LabelStore, type SharedLabelStore } from './label-store.ts';
@@ -18,18 +18,19 @@ export interface JoinPlanInit {
   /** The label codec's labels, in code order. */
   labels: readonly string[];
   store?: SharedLabelStore;
+  extras: JoinExtras;
 }
 
 /** The join plan over `store` (undefined when records carry their labels) with labels coded by `codec`. */
-export function joinPlan(accumulator: AccumulatorOptions, codec: LabelCodec, store: LabelStore | undefined): ScanPlan<JoinResults> {
+export function joinPlan(accumulator: AccumulatorOptions, codec: LabelCodec, store: LabelStore | undefined, extras: JoinExtras = {}): ScanPlan<JoinResults> {
   let stage: JoinStage | undefined;
   let current: JoinResults | undefined;
   return {
     name: JOIN_PLAN,
     get workerInit(): JoinPlanInit {
-      return { accumulator, labels: [...codec.labels], store: store?.share() };
+      return { accumulator, labels: [...codec.labels], store: store?.share(), extras };
     },
-    startPart: () => JoinResults.create(accumulator),
+    startPart: () => JoinResults.create(accumulator, extras),
     add(part, record) {
       stage ??= new JoinStage(accumulator.problemType, part, store, codec);
       if (part !== current) {
@@ -38,12 +39,12 @@ export function joinPlan(accumulator: AccumulatorOptions, codec: LabelCodec, sto
       }
       stage.add(record);
     },
-    load: (state: AccumulatorState) => JoinResults.load(state),
+    load: (state: AccumulatorState) => JoinResults.load(state, extras),
   };
 }
 
 /** The join plan a worker thread builds from the main thread's JoinPlanInit. */
 export function joinPlanFromInit(init: JoinPlanInit): ScanPlan<JoinResults> {
   const codec = LabelCodec.withLabels(init.accumulator.problemType, init.labels);
-  return joinPlan(init.accumulator, codec, init.store === undefined ? undefined : LabelStore.fromShared(init.store));
+  return joinPlan(init.accumulator, codec, init.store === undefined ? undefined : LabelStore.fromShared(init.store), init.extras);
 }

@@ -34,8 +34,11 @@ export class JoinStage {
   /** Joins the predictions of one capture record. */
   add(record: CaptureRecord): void {
     const summary = this.results.summary;
+    const estimate = this.results.estimate;
     for (const p of record.predictions) {
       summary.predictions++;
+      // Every prediction is estimated, labelled or not: the estimate needs no label.
+      estimate?.add(p);
       hashKey(record.id, p.index, this.key);
       let actual: string | number | undefined;
       if (record.labels) {
@@ -72,6 +75,7 @@ export class JoinStage {
       o.actual = actual as string;
       o.predicted = p.label!;
       o.score = p.score;
+      this.results.reference?.add({ actual: o.actual, predicted: p.label, score: p.score, probabilities: p.probabilities });
     }
     this.results.metrics.update(o);
   }

@@ -58,6 +58,8 @@ export interface ModelQualityStatistics {
   regression_metrics?: Record<string, unknown>;
   /** Per-class metrics, macro averages and other details; not read by SageMaker. */
   mpm_extra_metrics?: Record<string, unknown>;
+  /** The label-free estimate of the window (monitor/estimation/); not read by SageMaker. */
+  mpm_estimated_metrics?: unknown;
 }
 
 export interface ModelQualityResult {

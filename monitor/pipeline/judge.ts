@@ -9,11 +9,16 @@ import { syntheticViolation } from '../constraints/synthetic.ts';
 import { InputError } from '../errors.ts';
 import type { JoinResults } from '../join/join-results.ts';
 import type { ModelQualityResult } from '../metrics/types.ts';
+import { checkEstimatedConstraints, describeEstimatedCheck, type EstimatedCheck } from '../estimation/estimated-constraints.ts';
+import type { EstimationResult } from '../estimation/estimation-result.ts';
 import type { RunContext } from './run-context.ts';
 
 export interface Verdict {
   result: ModelQualityResult;
   constraintResults: ConstraintResult[];
+  /** The label-free estimate of the window (classification), over every prediction, labelled or not. */
+  estimate?: EstimationResult;
+  estimatedChecks: EstimatedCheck[];
   violations: Violation[];
 }
 
@@ -42,6 +47,13 @@ export function judgeModelQuality(ctx: RunContext, constraints: ConstraintSet, r
     if (config.onInsufficientData === 'fail') throw new InputError(`input: ${why}`);
     violations.push({ metric_name: 'joined_records', constraint_check_type: 'InsufficientDataCheck', description: why, value: joined, threshold: minimum });
   }
+  // Estimates need no label: they are checked even when too few records joined.
+  const estimate = results.estimate?.result();
+  const estimatedChecks = checkEstimatedConstraints(constraints.estimated, estimate);
+  for (const check of estimatedChecks) {
+    const violation = describeEstimatedCheck(check, estimate);
+    if (violation) violations.push(violation);
+  }
   if (config.createViolationTests) violations.push(syntheticViolation());
-  return { result, constraintResults, violations };
+  return { result, constraintResults, estimate, estimatedChecks, violations };
 }

@@ -17,6 +17,8 @@ export interface PreparedRun {
   response: ResponseOptions;
   output: Storage;
   capture: Storage;
+  /** suggest-baseline: keep the labelled records to fit the calibration of the label-free estimate on. */
+  collectReference?: boolean;
 }
 
 export async function prepareRun(ctx: RunContext): Promise<PreparedRun> {

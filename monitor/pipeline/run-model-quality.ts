@@ -10,7 +10,8 @@ import { writeRunReport } from '../report/write-run-report.ts';
 import { openStorage } from '../storage/open-storage.ts';
 import type { Storage } from '../storage/storage.ts';
 import { gateInputErrors } from './gate-input-errors.ts';
-import { judgeModelQuality } from './judge.ts';
+import { judgeModelQuality, type Verdict } from './judge.ts';
+import type { JoinResults } from '../join/join-results.ts';
 import { completed, failed, type RunOutcome } from './outcome.ts';
 import { prepareRun } from './prepare-run.ts';
 import { joinsGroundTruth, readLabels } from './read-labels.ts';
@@ -18,11 +19,20 @@ import { RunContext, type RunDeps } from './run-context.ts';
 import { scanStage } from './scan-stage.ts';
 import { statisticsOf, writeReportFiles } from './write-outputs.ts';
 
-export async function runModelQuality(config: MonitorConfig, deps: RunDeps): Promise<RunOutcome> {
+/** What a caller composing its own command on a run may ask for (suggest-baseline fits the estimate's calibration). */
+export interface RunHooks {
+  /** Keep the labelled records (JoinResults.reference) to fit the label-free estimate's calibration on. */
+  collectReference?: boolean;
+  /** Sees the joined results and the verdict before the files are written. */
+  onResults?(results: JoinResults, verdict: Verdict): void;
+}
+
+export async function runModelQuality(config: MonitorConfig, deps: RunDeps, hooks: RunHooks = {}): Promise<RunOutcome> {
   const ctx = new RunContext(config, deps);
   let output: Storage | undefined;
   try {
     const prepared = await ctx.stage('validate', () => prepareRun(ctx));
+    prepared.collectReference = hooks.collectReference;
     output = prepared.output;
     const labels = joinsGroundTruth(config) ? await ctx.stage('ground_truth', () => readLabels(ctx)) : await readLabels(ctx);
     const { capture, results } = await ctx.stage('capture_and_join', () => scanStage(ctx, prepared, labels));
@@ -30,11 +40,12 @@ export async function runModelQuality(config: MonitorConfig, deps: RunDeps): Pro
       gateInputErrors({ tally: ctx.tally, captureLines: capture.lines, groundTruthRows: ctx.facts.groundTruth?.rows ?? 0, limit: config.maxInputErrorRate });
       return judgeModelQuality(ctx, prepared.constraints, results);
     });
+    hooks.onResults?.(results, verdict);
     const evaluationTime = deps.now();
-    const statistics = statisticsOf(config, verdict.result, evaluationTime);
+    const statistics = statisticsOf(config, verdict, evaluationTime);
     const files = { statistics, violations: verdict.violations, constraints: prepared.constraints };
     const outputs = await ctx.stage('write_reports', () => writeReportFiles(prepared.output, config, files));
-    const publish = await ctx.stage('publish', () => publishMetrics(config, verdict.result, results.summary, ctx.tally, verdict.violations, deps, evaluationTime));
+    const publish = await ctx.stage('publish', () => publishMetrics(config, verdict, results.summary, ctx.tally, deps, evaluationTime));
     const end = completed(verdict.violations.length);
     ctx.finish();
     const report = buildRunReport({
@@ -42,6 +53,8 @@ export async function runModelQuality(config: MonitorConfig, deps: RunDeps): Pro
       ...end,
       constraints: prepared.constraints,
       constraintResults: verdict.constraintResults,
+      estimatedChecks: verdict.estimatedChecks,
+      estimate: verdict.estimate,
       violations: verdict.violations,
       result: verdict.result,
       capture,

@@ -6,7 +6,8 @@ import type { MonitorConfig } from '../config/load-config.ts';
 import type { CaptureLineOptions } from '../ingest/decode-capture-line.ts';
 import { readTabular } from '../ingest/read-tabular.ts';
 import { joinPlan } from '../join/join-plan.ts';
-import type { JoinResults } from '../join/join-results.ts';
+import type { JoinExtras, JoinResults } from '../join/join-results.ts';
+import type { EstimatorOptions } from '../estimation/create-estimator.ts';
 import { emptyCaptureSummary, type CaptureSummary } from '../scan/capture-summary.ts';
 import type { ScanPlan } from '../scan/scan-plan.ts';
 import { scanCapture } from '../scan/scan-capture.ts';
@@ -54,10 +55,23 @@ async function scanTabular(storage: Storage, format: TabularFormat, ctx: RunCont
   return { capture, results };
 }
 
+/** What the join part holds besides the metrics: the estimate of every prediction, the reference for suggest-baseline. */
+function joinExtras(ctx: RunContext, prepared: PreparedRun): JoinExtras {
+  const { config } = ctx;
+  const estimator: EstimatorOptions = {
+    problemType: config.problemType,
+    positiveLabel: prepared.response.positiveLabel,
+    negativeLabel: prepared.response.negativeLabel,
+    calibration: prepared.constraints.calibration,
+    classes: config.classLabels,
+  };
+  return { estimator, collectReference: prepared.collectReference };
+}
+
 export async function scanStage(ctx: RunContext, prepared: PreparedRun, labels: Labels): Promise<ScanOutcome> {
   const { config, log } = ctx;
   const accumulator = { problemType: config.problemType, positiveLabel: prepared.response.positiveLabel, seed: config.seed, minRecordsForStd: config.minRecordsForStd };
-  const plan = joinPlan(accumulator, labels.codec, labels.store);
+  const plan = joinPlan(accumulator, labels.codec, labels.store, joinExtras(ctx, prepared));
   const format = config.datasetFormat;
   log.info({ location: prepared.capture.location }, 'reading capture');
   const outcome = isTabular(format)

@@ -8,18 +8,29 @@ import { toSageMakerConstraints, type ConstraintSet } from '../constraints/parse
 import { SYNTHETIC_METRIC } from '../constraints/synthetic.ts';
 import { OutputError } from '../errors.ts';
 import { buildStatistics } from '../metrics/build-statistics.ts';
-import type { ModelQualityResult, ModelQualityStatistics } from '../metrics/types.ts';
+import type { ModelQualityStatistics } from '../metrics/types.ts';
 import { writeJson } from '../report/json-file.ts';
 import { REPORT_FILES } from '../report/report-files.ts';
 import type { Storage } from '../storage/storage.ts';
+import { formatContractTime } from '../config/time.ts';
+import { ESTIMATED_METRICS_KEY, estimatedMetricsSection, regressionSection, type EstimatedWindow } from '../estimation/estimated-statistics.ts';
+import type { Verdict } from './judge.ts';
 
-/** statistics.json of a model-quality result. */
-export function statisticsOf(config: MonitorConfig, result: ModelQualityResult, evaluationTime: Date): ModelQualityStatistics {
-  const statistics = buildStatistics(result, evaluationTime);
+/** statistics.json of a model-quality result, with the label-free estimate of the window (mpm_estimated_metrics). */
+export function statisticsOf(config: MonitorConfig, verdict: Pick<Verdict, 'result' | 'estimate'>, evaluationTime: Date): ModelQualityStatistics {
+  const statistics = buildStatistics(verdict.result, evaluationTime);
   if (config.createViolationTests) {
     (statistics.mpm_extra_metrics ??= {})[SYNTHETIC_METRIC] = { value: -1, note: 'synthetic, from --create-violation-tests' };
   }
+  const window = windowOf(config);
+  statistics[ESTIMATED_METRICS_KEY] = verdict.estimate !== undefined ? estimatedMetricsSection(verdict.estimate, window) : regressionSection(window);
   return statistics;
+}
+
+/** The window of the run in contract timestamps (absent bounds: every record read). */
+function windowOf(config: MonitorConfig): EstimatedWindow {
+  const { start, end } = config.window;
+  return { ...(start === undefined ? {} : { start_time: formatContractTime(start) }), ...(end === undefined ? {} : { end_time: formatContractTime(end) }) };
 }
 
 /** Writes the report files; returns where each went. */

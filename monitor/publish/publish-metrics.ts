@@ -13,6 +13,8 @@ import { writeCloudWatchMetricsFile } from './cloudwatch-file.ts';
 import { publishToCloudWatch, type PublishToCloudWatchResult } from './cloudwatch-api.ts';
 import type { PublishableMetric, PublishContext } from './types.ts';
 import type { Logger } from 'pino';
+import { estimatedCloudWatchMetrics } from '../estimation/estimated-statistics.ts';
+import type { EstimationResult } from '../estimation/estimation-result.ts';
 
 export interface PublishSummary {
   timestamp: string;
@@ -31,8 +33,10 @@ export const HEALTH_METRICS = {
   violations: 'violations',
 } as const;
 
-export function collectMetrics(result: ModelQualityResult, join: JoinSummary, tally: InputErrorTally, violations: Violation[], synthetic?: string): PublishableMetric[] {
+export function collectMetrics(result: ModelQualityResult, join: JoinSummary, tally: InputErrorTally, violations: Violation[], synthetic?: string, estimate?: EstimationResult): PublishableMetric[] {
   const metrics: PublishableMetric[] = Object.entries(result.scalars).map(([name, m]) => ({ name, value: m.value, unit: 'None' }));
+  // The label-free estimates, as estimated_<metric> (published whether or not labels have come).
+  if (estimate !== undefined) metrics.push(...estimatedCloudWatchMetrics(estimate));
   metrics.push(
     { name: HEALTH_METRICS.joined, value: join.joined, unit: 'Count' },
     { name: HEALTH_METRICS.coverage, value: join.predictions === 0 ? 0 : (100 * join.joined) / join.predictions, unit: 'Percent' },
@@ -47,17 +51,17 @@ export function collectMetrics(result: ModelQualityResult, join: JoinSummary, ta
 
 export async function publishMetrics(
   config: MonitorConfig,
-  result: ModelQualityResult,
+  verdict: { result: ModelQualityResult; violations: Violation[]; estimate?: EstimationResult },
   join: JoinSummary,
   tally: InputErrorTally,
-  violations: Violation[],
   deps: { log: Logger; now: () => Date },
   evaluationTime: Date,
 ): Promise<PublishSummary> {
+  const { result, violations } = verdict;
   const timestamp = new Date(config.metricTime ?? config.window.end ?? evaluationTime.getTime());
   const ctx: PublishContext = { timestamp, endpointName: config.endpointName, scheduleName: config.scheduleName };
   const synthetic = config.createViolationTests ? SYNTHETIC_METRIC : undefined;
-  const metrics = collectMetrics(result, join, tally, violations, synthetic);
+  const metrics = collectMetrics(result, join, tally, violations, synthetic, verdict.estimate);
   const summary: PublishSummary = { timestamp: timestamp.toISOString(), metrics: metrics.length };
   if (config.publishCloudWatchMetrics) {
     try {

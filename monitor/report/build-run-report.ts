@@ -13,6 +13,8 @@ import type { CaptureSummary } from '../scan/capture-summary.ts';
 import type { JoinSummary } from '../join/join-results.ts';
 import type { ModelQualityResult, MetricValue } from '../metrics/types.ts';
 import type { PublishSummary } from '../publish/publish-metrics.ts';
+import type { EstimatedCheck } from '../estimation/estimated-constraints.ts';
+import type { EstimationResult } from '../estimation/estimation-result.ts';
 
 export const RUN_REPORT_VERSION = 1;
 
@@ -33,7 +35,9 @@ export interface RunReport {
   join?: JoinSummary & { labels_without_prediction?: number; ground_truth_coverage: number };
   input_errors: { total: number; by_reason: Record<string, ReasonTally>; limit: number };
   metrics?: { section: string; item_count: number; scalars: Record<string, MetricValue>; not_computed?: Record<string, string> };
-  constraints?: { source: string; schema: string; results: ConstraintResult[] };
+  constraints?: { source: string; schema: string; results: ConstraintResult[]; estimated_results?: EstimatedConstraintResult[] };
+  /** The label-free estimate of the window: how it was made (statistics.json mpm_estimated_metrics has the values). */
+  estimate?: { mode: string; calibration_source: string; calibrated: boolean; predictions: number; estimated_records: number; skipped: Record<string, number> };
   violations?: Violation[];
   outputs?: Record<string, string>;
   publish?: PublishSummary;
@@ -45,9 +49,33 @@ export interface RunReport {
 
 export const TOOL_VERSION = '0.1.0';
 
+function estimatedResult(check: EstimatedCheck): EstimatedConstraintResult {
+  const c = check.constraint;
+  return {
+    metric: c.metric,
+    operator: c.operator,
+    threshold: c.threshold,
+    ...(c.upperThreshold === undefined ? {} : { upper_threshold: c.upperThreshold }),
+    status: check.status,
+    ...(check.value === undefined ? {} : { value: check.value }),
+    ...(check.why === undefined ? {} : { why: check.why }),
+  };
+}
+
 function windowOf(config: MonitorConfig): RunReport['window'] {
   const t = (ms: number | undefined): string | undefined => (ms === undefined ? undefined : formatContractTime(ms));
   return { start_time: t(config.window.start), end_time: t(config.window.end), metric_time: t(config.metricTime) };
+}
+
+/** One estimated constraint's outcome, as the run report lists it. */
+export interface EstimatedConstraintResult {
+  metric: string;
+  operator: string;
+  threshold: number;
+  upper_threshold?: number;
+  status: 'pass' | 'violated' | 'not_evaluated';
+  value?: number;
+  why?: string;
 }
 
 export interface RunReportParts {
@@ -57,6 +85,8 @@ export interface RunReportParts {
   exitCode: number;
   constraints?: ConstraintSet;
   constraintResults?: ConstraintResult[];
+  estimatedChecks?: EstimatedCheck[];
+  estimate?: EstimationResult;
   violations?: Violation[];
   result?: ModelQualityResult;
   capture?: CaptureSummary;
@@ -102,7 +132,24 @@ export function buildRunReport(p: RunReportParts): RunReport {
           not_computed: (p.result.extra as { not_computed?: Record<string, string> }).not_computed,
         }
       : undefined,
-    constraints: p.constraints ? { source: p.constraints.source, schema: p.constraints.schema, results: p.constraintResults ?? [] } : undefined,
+    constraints: p.constraints
+      ? {
+          source: p.constraints.source,
+          schema: p.constraints.schema,
+          results: p.constraintResults ?? [],
+          ...(p.estimatedChecks && p.estimatedChecks.length > 0 ? { estimated_results: p.estimatedChecks.map(estimatedResult) } : {}),
+        }
+      : undefined,
+    estimate: p.estimate
+      ? {
+          mode: p.estimate.mode,
+          calibration_source: p.estimate.calibration_source,
+          calibrated: p.estimate.calibrated,
+          predictions: p.estimate.predictions,
+          estimated_records: p.estimate.estimated_records,
+          skipped: p.estimate.skipped,
+        }
+      : undefined,
     violations: p.violations,
     outputs: p.outputs,
     publish: p.publish,

@@ -275,25 +275,29 @@ export function describeStorageContract(
       await s.writeFile('hour/manifest.json', 'old');
       let release!: () => void;
       const gate = new Promise<void>((resolve) => (release = resolve));
+      // Both writers must be mid-way (past their first part) before anything is checked.
+      let writersMidway = 0;
       let reached!: () => void;
       const midway = new Promise<void>((resolve) => (reached = resolve));
       const crash = new Error('writer crashed');
       const failing = async function* (): AsyncGenerator<Uint8Array> {
         yield pseudoRandomBytes(6 * 1024 * 1024, 3); // more than one part, so a multipart upload is under way
         yield pseudoRandomBytes(1024, 4);
-        reached();
+        if (++writersMidway === 2) reached();
         await gate;
         throw crash;
       };
-      const writing = s.writeStream('hour/manifest.json', failing());
-      const writingNew = s.writeStream('hour/part-2.parquet', failing());
+      // Each outcome is captured at once, so neither rejection is ever unhandled while the other is awaited.
+      const outcome = (p: Promise<number>): Promise<unknown> => p.then((n) => ({ wrote: n }), (error: unknown) => error);
+      const writing = outcome(s.writeStream('hour/manifest.json', failing()));
+      const writingNew = outcome(s.writeStream('hour/part-2.parquet', failing()));
       await midway;
       // Mid-way, the old file is whole and the new one is not visible at all.
       expect((await s.readFile('hour/manifest.json')).toString('utf8')).toBe('old');
       expect(await s.exists('hour/part-2.parquet')).toBe(false);
       release();
-      await expect(writing).rejects.toBe(crash);
-      await expect(writingNew).rejects.toBe(crash);
+      expect(await writing).toBe(crash);
+      expect(await writingNew).toBe(crash);
       expect((await s.readFile('hour/manifest.json')).toString('utf8')).toBe('old');
       expect(await s.exists('hour/part-2.parquet')).toBe(false);
       expect((await s.listChildren('hour')).files.map((f) => f.path)).toEqual(['hour/manifest.json']);

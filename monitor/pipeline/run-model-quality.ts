@@ -17,6 +17,8 @@ import { prepareRun } from './prepare-run.ts';
 import { joinsGroundTruth, readLabels } from './read-labels.ts';
 import { RunContext, type RunDeps } from './run-context.ts';
 import { scanStage } from './scan-stage.ts';
+import { planState, writeRunState } from './host-states.ts';
+import { mergeHosts, workerRun } from './host-run.ts';
 import { statisticsOf, writeReportFiles } from './write-outputs.ts';
 
 /** What a caller composing its own command on a run may ask for (suggest-baseline fits the estimate's calibration). */
@@ -31,11 +33,14 @@ export async function runModelQuality(config: MonitorConfig, deps: RunDeps, hook
   const ctx = new RunContext(config, deps);
   let output: Storage | undefined;
   try {
-    const prepared = await ctx.stage('validate', () => prepareRun(ctx));
+    const [prepared, statePlan] = await ctx.stage('validate', async () => [await prepareRun(ctx), await planState(ctx)] as const);
     prepared.collectReference = hooks.collectReference;
     output = prepared.output;
     const labels = joinsGroundTruth(config) ? await ctx.stage('ground_truth', () => readLabels(ctx)) : await readLabels(ctx);
     const { capture, results } = await ctx.stage('capture_and_join', () => scanStage(ctx, prepared, labels));
+    const parts = { results, capture, tally: ctx.tally, store: labels.store };
+    if (statePlan && !statePlan.leader) return await workerRun(ctx, statePlan, parts, labels, prepared);
+    if (statePlan && statePlan.identity.host.hosts.length > 1) await ctx.stage('merge_hosts', () => mergeHosts(ctx, statePlan, parts, labels, prepared));
     const verdict = await ctx.stage('verdict', () => {
       gateInputErrors({ tally: ctx.tally, captureLines: capture.lines, groundTruthRows: ctx.facts.groundTruth?.rows ?? 0, limit: config.maxInputErrorRate });
       return judgeModelQuality(ctx, prepared.constraints, results);
@@ -46,6 +51,7 @@ export async function runModelQuality(config: MonitorConfig, deps: RunDeps, hook
     const files = { statistics, violations: verdict.violations, constraints: prepared.constraints };
     const outputs = await ctx.stage('write_reports', () => writeReportFiles(prepared.output, config, files));
     const publish = await ctx.stage('publish', () => publishMetrics(config, verdict, results.summary, ctx.tally, deps, evaluationTime));
+    if (statePlan) outputs.state = (await ctx.stage('write_state', () => writeRunState(ctx, statePlan, parts, labels.codec.labels, prepared.response.positiveLabel))).file;
     const end = completed(verdict.violations.length);
     ctx.finish();
     const report = buildRunReport({

@@ -56,7 +56,7 @@ async function scanTabular(storage: Storage, format: TabularFormat, ctx: RunCont
 }
 
 /** What the join part holds besides the metrics: the estimate of every prediction, the reference for suggest-baseline. */
-function joinExtras(ctx: RunContext, prepared: PreparedRun): JoinExtras {
+export function joinExtras(ctx: RunContext, prepared: PreparedRun): JoinExtras {
   const { config } = ctx;
   const estimator: EstimatorOptions = {
     problemType: config.problemType,

@@ -31,6 +31,8 @@ export interface StateHeaderInput {
   job: { name: string; source: 'processing_job' | 'run_id' };
   /** The program that wrote the file. */
   tool: { name: string; version: string };
+  /** Optional: when the file was written (ISO-8601 UTC with milliseconds); a roll-up keeps the latest state of a window. */
+  written_at?: string;
 }
 
 /** The header as read back: the input plus the container's own fields. */
@@ -74,7 +76,7 @@ function object(fields: Record<string, Check>): Check {
   };
 }
 
-const FIELDS: Record<keyof StateHeaderInput, Check> = {
+const FIELDS: Record<Exclude<keyof StateHeaderInput, 'written_at'>, Check> = {
   analysis: (v) => (STATE_ANALYSES.includes(v as StateAnalysis) ? undefined : `one of ${STATE_ANALYSES.join(', ')}`),
   problem_type: isStringOrNull,
   positive_label: isStringOrNull,
@@ -99,6 +101,9 @@ export function headerProblem(header: Record<string, unknown>): string | undefin
   }
   const host = header.host as StateHeaderInput['host'];
   if (!host.hosts.includes(host.current_host)) return `header field "host": current_host ${JSON.stringify(host.current_host)} is not in hosts`;
+  if (Object.hasOwn(header, 'written_at') && (typeof header.written_at !== 'string' || !Number.isFinite(Date.parse(header.written_at)))) {
+    return `header field "written_at" must be an ISO-8601 time; found ${describe(header.written_at)}`;
+  }
   const window = header.window as StateHeaderInput['window'];
   const start = timeOf(window.start_time);
   const end = timeOf(window.end_time);
@@ -125,6 +130,7 @@ export function canonicalHeaderInput(h: StateHeaderInput): StateHeaderInput {
     host: { current_host: h.host.current_host, hosts: [...h.host.hosts] },
     job: { name: h.job.name, source: h.job.source },
     tool: { name: h.tool.name, version: h.tool.version },
+    ...(h.written_at === undefined ? {} : { written_at: h.written_at }),
   };
 }
 

@@ -16,6 +16,7 @@ import { suggestCommand } from './cli/suggest-command.ts';
 /** Runs the command named by argv[0] (or the monitoring job) with the given arguments and environment. */
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   if (argv[0] === 'suggest-baseline') return suggestCommand(argv.slice(1), env);
+  if (argv[0] === 'rollup') return (await import('./rollup/rollup-command.ts')).rollupCommand(argv.slice(1), env);
   if (argv[0] === 'history') return (await import('./history/history-main.ts')).historyMain(argv.slice(1), env);
   return jobCommand(argv, env);
 }

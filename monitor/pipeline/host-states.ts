@@ -13,7 +13,7 @@ import { assertWritableFolder } from '../storage/local.ts';
 import { isS3Uri } from '../storage/s3-uri.ts';
 import type { Storage } from '../storage/storage.ts';
 import { readStateFile } from '../state/read-state-file.ts';
-import { readRunIdentity, type RunIdentity } from '../state/run-identity.ts';
+import { readHosts, readRunIdentity, type RunIdentity } from '../state/run-identity.ts';
 import { addCapture, loadRun, runStateHeader, saveRun, type LoadedRun, type RunParts } from '../state/run-state.ts';
 import { pack, type UnpackedState } from '../state/state-file.ts';
 import { assertMergeable, type StateHeader } from '../state/state-header.ts';
@@ -51,8 +51,7 @@ export function hostStatePath(folder: string, host: string): string {
  */
 export async function planState(ctx: RunContext): Promise<StatePlan | undefined> {
   const { config } = ctx;
-  const identity = await readRunIdentity(config);
-  const { hosts, current_host: current } = identity.host;
+  const { hosts } = await readHosts(config.paths.resourceConfigFile);
   if (config.stateUri === undefined) {
     if (hosts.length > 1) {
       throw new ConfigError(
@@ -61,6 +60,8 @@ export async function planState(ctx: RunContext): Promise<StatePlan | undefined>
     }
     return undefined;
   }
+  const identity = await readRunIdentity(config);
+  const current = identity.host.current_host;
   if (!isS3Uri(config.stateUri)) await assertWritableFolder(config.stateUri, 'MPM_STATE_URI');
   const storage = await openStorage(config.stateUri, { s3EndpointUrl: config.s3EndpointUrl });
   return { storage, identity, folder: runFolder(config.window.start, identity.job.name), leader: current === hosts[0] };

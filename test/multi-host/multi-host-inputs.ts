@@ -9,8 +9,10 @@ import path from 'node:path';
 
 /** The window the inputs fill. */
 export const WINDOW = { start: '2026-01-15T08:00:00Z', end: '2026-01-15T09:00:00Z' };
-/** The capture files, relative to the capture folder, in path order. */
-export const CAPTURE_FILES = Array.from({ length: 9 }, (_, i) => `mh-ep/AllTraffic/2026/01/15/08/08-${String(i * 6).padStart(2, '0')}-00-000-file${i}.jsonl`);
+
+function captureFiles(hour: string): string[] {
+  return Array.from({ length: 9 }, (_, i) => `mh-ep/AllTraffic/2026/01/15/${hour}/${hour}-${String(i * 6).padStart(2, '0')}-00-000-file${i}.jsonl`);
+}
 
 function random(seed: number): () => number {
   let s = seed >>> 0;
@@ -20,8 +22,8 @@ function random(seed: number): () => number {
   };
 }
 
-function captureLine(id: string, minute: number, second: number, records: { label: number; score: number }[]): string {
-  const time = `2026-01-15T08:${String(minute).padStart(2, '0')}:${String(second).padStart(2, '0')}Z`;
+function captureLine(hour: string, id: string, minute: number, second: number, records: { label: number; score: number }[]): string {
+  const time = `2026-01-15T${hour}:${String(minute).padStart(2, '0')}:${String(second).padStart(2, '0')}Z`;
   return JSON.stringify({
     captureData: {
       endpointInput: { observedContentType: 'application/json', mode: 'INPUT', data: JSON.stringify(records.map((_, i) => ({ x: i }))), encoding: 'JSON' },
@@ -33,20 +35,20 @@ function captureLine(id: string, minute: number, second: number, records: { labe
 }
 
 /** The file contents of one whole window: capture file path -> text, and the labels file text. */
-export function windowInputs(seed = 7): { capture: Map<string, string>; labels: string } {
+export function windowInputs(seed = 7, hour = '08'): { capture: Map<string, string>; labels: string } {
   const next = random(seed);
   const capture = new Map<string, string>();
   const labelLines: string[] = [];
-  CAPTURE_FILES.forEach((file, f) => {
+  captureFiles(hour).forEach((file, f) => {
     const lines: string[] = [];
     for (let r = 0; r < 25; r++) {
       // File 6 reuses file 1's first inference id: one label, two predictions (a duplicate across shards).
-      const id = f === 6 && r === 0 ? 'req-1-0' : `req-${f}-${r}`;
+      const id = f === 6 && r === 0 ? `req-${hour}-1-0` : `req-${hour}-${f}-${r}`;
       const records = Array.from({ length: 1 + Math.floor(next() * 4) }, () => {
         const score = Math.round(next() * 1000) / 1000;
         return { label: score >= 0.5 ? 1 : 0, score };
       });
-      lines.push(captureLine(id, f * 6 + Math.floor(r / 10), (r * 7) % 60, records));
+      lines.push(captureLine(hour, id, f * 6 + Math.floor(r / 10), (r * 7) % 60, records));
       if (f === 6 && r === 0) continue;
       records.forEach((rec, i) => {
         if (next() < 0.9) labelLines.push(JSON.stringify({ InferenceId: id, payload_index: i, groundTruthLabel: next() < 0.8 ? rec.label : 1 - rec.label }));
@@ -55,8 +57,8 @@ export function windowInputs(seed = 7): { capture: Map<string, string>; labels: 
     }
     capture.set(file, `${lines.join('\n')}\n`);
   });
-  labelLines.push(JSON.stringify({ InferenceId: 'never-predicted-1', payload_index: 0, groundTruthLabel: 1 }));
-  labelLines.push(JSON.stringify({ InferenceId: 'never-predicted-2', payload_index: 0, groundTruthLabel: 0 }));
+  labelLines.push(JSON.stringify({ InferenceId: `never-predicted-${hour}-1`, payload_index: 0, groundTruthLabel: 1 }));
+  labelLines.push(JSON.stringify({ InferenceId: `never-predicted-${hour}-2`, payload_index: 0, groundTruthLabel: 0 }));
   labelLines.push('{"InferenceId": not json');
   return { capture, labels: `${labelLines.join('\n')}\n` };
 }
@@ -72,8 +74,8 @@ export function writeCapture(folder: string, capture: Map<string, string>, keep:
 }
 
 /** Writes the ground truth of the window's hour under `folder`. */
-export function writeLabels(folder: string, labels: string): void {
-  const dir = path.join(folder, '2026/01/15/08');
+export function writeLabels(folder: string, labels: string, hour = '08'): void {
+  const dir = path.join(folder, `2026/01/15/${hour}`);
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, 'labels.jsonl'), labels);
 }

@@ -26,6 +26,14 @@ const EnvSchema = z.object({
   MPM_CAPTURE_FLUSH_MS: integer(0, 3_600_000).default(1000),
   MPM_CAPTURE_JSON_CONTENT_TYPES: list.default(['application/json']),
   MPM_CAPTURE_CSV_CONTENT_TYPES: list.default(['text/csv']),
+  // The images start as root and drop to their unprivileged user once the capture folder is writable for it
+  // (docs/containers.md); true keeps root, for platforms that need it.
+  MPM_RUN_AS_ROOT: z
+    .string()
+    .transform((s) => s.trim().toLowerCase())
+    .pipe(z.enum(['true', 'false'], { message: 'expected true or false' }))
+    .transform((s) => s === 'true')
+    .default(false),
 });
 
 /** Validated server settings. */
@@ -35,6 +43,8 @@ export interface ServingConfig {
   readonly modelDir: string;
   readonly logLevel: string;
   readonly shutdownTimeoutMs: number;
+  /** In the images: keep root instead of dropping to the image user (MPM_RUN_AS_ROOT, default false). */
+  readonly runAsRoot: boolean;
   /** Present when capture is enabled (MPM_CAPTURE_DIR is set). */
   readonly capture?: {
     readonly root: string;
@@ -63,6 +73,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     modelDir: e.SM_MODEL_DIR,
     logLevel: e.MPM_LOG_LEVEL,
     shutdownTimeoutMs: e.MPM_SHUTDOWN_TIMEOUT_SECONDS * 1000,
+    runAsRoot: e.MPM_RUN_AS_ROOT,
     ...(e.MPM_CAPTURE_DIR
       ? {
           capture: {

@@ -15,6 +15,7 @@ import { buildApp, type ModelSlot } from './app.ts';
 import { CaptureWriter } from './capture/write-capture.ts';
 import { loadConfig, type ServingConfig } from './config.ts';
 import { ConfigError } from './errors.ts';
+import { dropPrivileges, startupExitCode } from './drop-privileges.ts';
 import { loadModel, type LoadedModel } from './model/load-model.ts';
 
 /** A listening server. */
@@ -63,9 +64,9 @@ export async function startServer(config: ServingConfig, logger: Logger): Promis
   };
 }
 
-const USAGE = `usage: mpm-serve [serve] [--port N] [--model-dir DIR] [--capture-dir DIR]
+const USAGE = `usage: mpm-serve [serve] [--port N] [--model-dir DIR] [--capture-dir DIR] [--run-as-root]
 Serves an XGBoost model on the SageMaker inference contract (GET /ping, POST /invocations).
-Environment: SAGEMAKER_BIND_TO_PORT, SM_MODEL_DIR, MPM_CAPTURE_DIR, MPM_ENDPOINT_NAME, MPM_VARIANT_NAME, ... (docs/serving.md)`;
+Environment: SAGEMAKER_BIND_TO_PORT, SM_MODEL_DIR, MPM_CAPTURE_DIR, MPM_ENDPOINT_NAME, MPM_VARIANT_NAME, MPM_RUN_AS_ROOT, ... (docs/serving.md)`;
 
 /** Parses argv over the environment into a config; throws ConfigError for bad arguments. */
 export function configFromArgs(argv: readonly string[], env: Record<string, string | undefined>): ServingConfig | 'help' {
@@ -78,6 +79,7 @@ export function configFromArgs(argv: readonly string[], env: Record<string, stri
         port: { type: 'string' },
         'model-dir': { type: 'string' },
         'capture-dir': { type: 'string' },
+        'run-as-root': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -94,6 +96,7 @@ export function configFromArgs(argv: readonly string[], env: Record<string, stri
     ...(values.port !== undefined ? { SAGEMAKER_BIND_TO_PORT: values.port } : {}),
     ...(values['model-dir'] !== undefined ? { SM_MODEL_DIR: values['model-dir'] } : {}),
     ...(values['capture-dir'] !== undefined ? { MPM_CAPTURE_DIR: values['capture-dir'] } : {}),
+    ...(values['run-as-root'] ? { MPM_RUN_AS_ROOT: 'true' } : {}),
   });
 }
 
@@ -112,6 +115,11 @@ export async function main(argv: readonly string[] = process.argv.slice(2), env 
   }
   // A synchronous destination: the last lines before process.exit() are not lost.
   const logger = pino({ level: config.logLevel, name: 'mpm-serve' }, pino.destination({ dest: 1, sync: true }));
+  // In the images: make the capture folder writable for the image user and drop root, before listening.
+  await dropPrivileges(config, logger, env).catch((error: unknown) => {
+    logger.fatal({ err: error }, (error as Error).message);
+    process.exit(startupExitCode(error));
+  });
   const server = await startServer(config, logger);
   let stopping = false;
   const shutdown = async (signal: string): Promise<void> => {

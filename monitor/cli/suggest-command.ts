@@ -6,6 +6,7 @@ import { suggestBaseline } from '../baseline/suggest-baseline.ts';
 import { MonitorError } from '../errors.ts';
 import { commandParser, flagsFrom } from './command-options.ts';
 import { createLogger } from './logger.ts';
+import { dropPrivileges } from '../runtime/drop-privileges.ts';
 
 const USAGE =
   '$0 [options]\n\nComputes the metrics of a labelled validation set and writes statistics.json and constraints.json (SageMaker model-quality ' +
@@ -19,6 +20,7 @@ export async function suggestCommand(argv: string[], env: NodeJS.ProcessEnv): Pr
   try {
     const config = loadConfig({ flags: flagsFrom('suggest-baseline', parsed), env });
     log = createLogger(config.logLevel);
+    await dropPrivileges(config, { log, env, command: 'suggest-baseline' });
     const outcome = await suggestBaseline(config, { log, now: () => new Date() });
     if ('failed' in outcome) return outcome.failed.exitCode;
     process.stdout.write(

@@ -85,6 +85,16 @@ const analysisType = (): Rule<'MODEL_QUALITY'> =>
       : fail(ctx, `is not supported; expected MODEL_QUALITY (mpm judges model quality only; use SageMaker's built-in container for ${value})`),
   );
 
+/** MPM_RUN_AS_ROOT: true or false in any case; a bare --run-as-root (empty text, which only a flag can give) is true. */
+const trueOrFalse = (): Rule<boolean> =>
+  z.string().transform((value, ctx) => {
+    const v = value.trim().toLowerCase();
+    if (v === '' || v === 'true') return true;
+    if (v === 'false') return false;
+    ctx.addIssue({ code: 'custom', message: 'is not valid; expected true or false' });
+    return z.NEVER;
+  });
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const SCRIPTS = 'mpm does not run Python scripts of the built-in container: multi-record payloads are exploded natively';
 
@@ -132,6 +142,7 @@ export const SETTING_TABLE = [
   setting({ env: 'MPM_WORKERS', flag: 'workers', key: 'workers', group: 'mpm', commands: BOTH, rule: workers(), default: '1', description: 'Worker threads reading capture files in parallel: a number, or auto (one per available core); the results are identical to one thread\'s' }),
   setting({ env: 'MPM_CHECK_REQUEST_COUNT', flag: 'check-request-count', key: 'checkRequestCount', group: 'mpm', commands: BOTH, rule: enabled(), default: 'Enabled', description: 'Enabled: decode each request (endpointInput) to check it has as many records as its response (count_mismatch). Disabled: never decode endpointInput, about twice as fast on large requests (docs/benchmarks.md)' }),
   setting({ env: 'MPM_SAMPLES_PER_REASON', flag: 'samples-per-reason', key: 'samplesPerReason', group: 'mpm', commands: BOTH, rule: integer('a whole number between 0 and 1000', 0, 1000), default: '5', description: 'Sample locations kept per input-error reason in the run report' }),
+  setting({ env: 'MPM_RUN_AS_ROOT', flag: 'run-as-root', key: 'runAsRoot', group: 'mpm', commands: BOTH, rule: trueOrFalse(), default: 'false', description: 'The images start as root, make the folders the job writes writable for their unprivileged user (uid 10001) and drop to it before reading any input; true keeps root for the whole run (for platforms that need it; docs/containers.md)' }),
   setting({ env: 'MPM_CLOUDWATCH_PUT_METRIC_DATA', flag: 'cloudwatch-put-metric-data', key: 'putMetricData', section: 'cloudwatch', group: 'aws', commands: JOB, rule: enabled(), default: 'Disabled', description: 'Enabled: also publish the metrics with CloudWatch PutMetricData (for runs outside Model Monitor)' }),
   setting({ env: 'MPM_CLOUDWATCH_NAMESPACE', flag: 'cloudwatch-namespace', key: 'namespace', section: 'cloudwatch', group: 'aws', commands: JOB, rule: text(), description: 'Namespace for PutMetricData (default aws/sagemaker/Endpoints/model-metrics, or aws/sagemaker/ModelMonitoring/model-metrics without an endpoint)' }),
   setting({ env: 'AWS_ENDPOINT_URL_CLOUDWATCH', flag: 'cloudwatch-endpoint-url', key: 'endpointUrl', section: 'cloudwatch', group: 'aws', commands: JOB, rule: text(), description: 'Endpoint override for CloudWatch PutMetricData' }),

@@ -6,6 +6,7 @@ import { readConstraints } from '../constraints/read-constraints.ts';
 import type { ConstraintSet } from '../constraints/parse-constraints.ts';
 import type { ResponseOptions } from '../ingest/explode-response.ts';
 import { responseOptionsOf } from '../ingest/response-options.ts';
+import { dropPrivileges } from '../runtime/drop-privileges.ts';
 import { assertWritableFolder } from '../storage/local.ts';
 import { openStorage } from '../storage/open-storage.ts';
 import { isS3Uri } from '../storage/s3-uri.ts';
@@ -23,6 +24,8 @@ export interface PreparedRun {
 
 export async function prepareRun(ctx: RunContext): Promise<PreparedRun> {
   const { config } = ctx;
+  // In the image: the written folders become the image user's and root is dropped, before any input is read.
+  await dropPrivileges(config, { log: ctx.log });
   const response = responseOptionsOf(config);
   const constraints = await readConstraints(config);
   ctx.facts.constraints = constraints;

@@ -3,8 +3,9 @@
  * "CompletedWithViolations" prefix as that execution status). Its first 1 KB becomes the job's ExitMessage, so a
  * failure message is kept to one line and cut to 1024 bytes.
  */
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { makeFolder } from '../runtime/make-folder.ts';
 
 /**
  * The analyzer's exact words, "violations" even for one: Amazon's MonitoringCustomMetrics container reproduces them
@@ -32,7 +33,7 @@ export function truncateUtf8(text: string, max = 1024): string {
 
 /** Writes the message file atomically. */
 export async function writeMessageFile(file: string, message: string): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
+  await makeFolder(path.dirname(file));
   const tmp = `${file}.${process.pid}.tmp`;
   await writeFile(tmp, truncateUtf8(message), 'utf8');
   await rename(tmp, file);

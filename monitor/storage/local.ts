@@ -4,7 +4,8 @@
 import { randomBytes } from 'node:crypto';
 import { constants, createReadStream } from 'node:fs';
 import { OutputError } from '../errors.ts';
-import { access, mkdir, open, readdir, readFile, rename, stat, writeFile, rm } from 'node:fs/promises';
+import { makeFolder } from '../runtime/make-folder.ts';
+import { access, open, readdir, readFile, rename, stat, writeFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Storage, StorageFile, StorageListing } from './storage.ts';
@@ -88,7 +89,7 @@ export class LocalStorage implements Storage {
 
   async writeStream(rel: string, body: AsyncIterable<Uint8Array>): Promise<number> {
     const file = this.abs(rel);
-    await mkdir(path.dirname(file), { recursive: true });
+    await makeFolder(path.dirname(file));
     const tmp = temporaryName(file);
     const handle = await open(tmp, 'wx');
     let bytes = 0;
@@ -144,7 +145,7 @@ function temporaryName(file: string): string {
 
 /** Writes a file through a temporary sibling and a rename, so readers never see a half-written file. */
 export async function writeFileAtomic(file: string, body: string | Buffer): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
+  await makeFolder(path.dirname(file));
   // Random part: two writes of one file in the same millisecond must not share (and race on) one temporary file.
   const tmp = temporaryName(file);
   try {
@@ -162,7 +163,8 @@ export async function writeFileAtomic(file: string, body: string | Buffer): Prom
  */
 export async function assertWritableFolder(folder: string, variable: string): Promise<void> {
   try {
-    await mkdir(folder, { recursive: true });
+    // Bounded: Node's recursive mkdir never returns on a path below /proc.
+    await makeFolder(folder);
     await access(folder, constants.W_OK);
   } catch (error) {
     throw new OutputError(`output: ${variable} ${JSON.stringify(folder)} is not a writable folder (${(error as Error).message}); expected a folder the job can write to`, { cause: error });

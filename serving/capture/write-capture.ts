@@ -18,8 +18,9 @@
 
 import { randomUUID } from 'node:crypto';
 import { constants } from 'node:fs';
-import { access, mkdir, open, type FileHandle } from 'node:fs/promises';
+import { access, open, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { makeFolder } from '../../monitor/runtime/make-folder.ts';
 import { DEFAULT_CAPTURE_CONTENT_TYPES, type CaptureContentTypes, type CapturedPayload } from './capture-line.ts';
 import { appendCaptureLine } from './encode-capture-line.ts';
 import { ChunkPool, LineBuffer } from './line-buffer.ts';
@@ -141,7 +142,8 @@ export class CaptureWriter {
    * would fail (rather than at the first flush). Rejects with the file-system error.
    */
   async checkWritable(): Promise<void> {
-    await mkdir(this.folder, { recursive: true });
+    // Bounded: Node's recursive mkdir never settles on a path below /proc (it would spin a thread-pool thread).
+    await makeFolder(this.folder);
     await access(this.folder, constants.W_OK);
   }
 
@@ -294,7 +296,7 @@ export class CaptureWriter {
   private async openFile(path: string): Promise<FileHandle> {
     const dir = dirname(path);
     if (!this.createdDirs.has(dir)) {
-      await mkdir(dir, { recursive: true });
+      await makeFolder(dir);
       this.createdDirs.add(dir);
     }
     return open(path, 'a');

@@ -153,6 +153,16 @@ describe('CaptureWriter folders', () => {
     const [file] = await listFiles();
     expect((await linesOf(file!)).map((l) => l['eventMetadata'].inferenceId)).toEqual(['1']);
   });
+
+  // Node's recursive mkdir never settles below /proc (procfs answers ENOENT, the parent exists, it retries for ever on
+  // a thread-pool thread); the writer uses a bounded one.
+  it.runIf(process.platform === 'linux')('reports a capture root below /proc at once', async () => {
+    const { w } = writer({ root: '/proc/mpm-no-such/capture' });
+    const t0 = Date.now();
+    await expect(w.checkWritable()).rejects.toMatchObject({ code: 'ENOENT' });
+    expect(Date.now() - t0).toBeLessThan(2000);
+    await w.close();
+  });
 });
 
 const hasPrlimit = spawnSync('prlimit', ['--version']).status === 0;

@@ -138,8 +138,15 @@ describe('mpm-serve process', () => {
 });
 
 describe('configuration', () => {
-  it('defaults to the SageMaker contract: port 8080, /opt/ml/model, no capture', () => {
-    expect(loadConfig({})).toEqual({ port: 8080, host: '0.0.0.0', modelDir: '/opt/ml/model', logLevel: 'info', shutdownTimeoutMs: 30_000 });
+  it('defaults to the SageMaker contract: port 8080, /opt/ml/model, no capture, and the image drops root', () => {
+    expect(loadConfig({})).toEqual({ port: 8080, host: '0.0.0.0', modelDir: '/opt/ml/model', logLevel: 'info', shutdownTimeoutMs: 30_000, runAsRoot: false });
+  });
+
+  it('reads MPM_RUN_AS_ROOT as true or false in any case, --run-as-root as true, and names a bad value', () => {
+    expect(loadConfig({ MPM_RUN_AS_ROOT: 'TRUE' }).runAsRoot).toBe(true);
+    expect(loadConfig({ MPM_RUN_AS_ROOT: 'false' }).runAsRoot).toBe(false);
+    expect(configFromArgs(['serve', '--run-as-root'], {})).toMatchObject({ runAsRoot: true });
+    expect(() => loadConfig({ MPM_RUN_AS_ROOT: 'yes' })).toThrow('config: invalid environment: MPM_RUN_AS_ROOT="yes": expected true or false');
   });
 
   it('enables capture with MPM_CAPTURE_DIR and reads its settings', () => {

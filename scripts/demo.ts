@@ -7,7 +7,9 @@
  * 3. Sends multi-record requests with inference ids: two healthy hours, then two hours of drifted data.
  * 4. Writes the ground truth the way an application learns it: late (5 to 90 minutes after the request, into the hour
  *    partition it arrives in), and not for every record.
- * 5. Runs the real monitor CLI once per hour, as an hourly schedule would, and prints a short summary.
+ * 5. Runs the real monitor CLI once per hour, as an hourly schedule would, and prints a short summary. Each hour is
+ *    also run at its end, before any of its labels has arrived: the label-free estimate (CBPE, docs/estimation.md)
+ *    already falls in the drifted hours.
  *
  * Everything is written under .demo/ in the repository (git-ignored); nothing else on the machine is touched.
  */
@@ -77,6 +79,8 @@ async function main(): Promise<void> {
     groundTruth: path.join(WORK, 'groundtruth'),
     baseline: path.join(WORK, 'baseline'),
     runs: path.join(WORK, 'runs'),
+    /** Ground truth as it stands at the end of an hour whose labels have not arrived yet: none. */
+    noLabels: path.join(WORK, 'groundtruth-none-yet'),
   };
   for (const d of Object.values(dirs)) await mkdir(d, { recursive: true });
 
@@ -168,15 +172,13 @@ async function main(): Promise<void> {
   console.log(`traffic: ${requestNumber} requests, ${sent} records over ${HOURS.length} hours; labels written late into ${labelsByHour.size} hourly partitions`);
 
   // --- 5. The monitor, once per hour ------------------------------------------------------------------------------
-  console.log('\nhour (UTC)            data      records  joined  accuracy          verdict');
-  const results: Array<{ hour: string; code: number; message: string; out: string }> = [];
-  for (const [h, hour] of HOURS.entries()) {
-    const start = DAY_START + h * HOUR;
-    const out = path.join(dirs.runs, hourFolder(start).replaceAll('/', '-'));
-    const env = {
+  console.log('\nhour (UTC)            data      records  estimated, no label yet  joined  accuracy          verdict');
+  const results: Array<{ hour: string; code: number; message: string; out: string; estimate?: number }> = [];
+  /** The environment of the hour starting at `start`, with ground truth from `groundTruth`, writing into `out`. */
+  const hourEnv = (start: number, groundTruth: string, out: string): Record<string, string> => ({
       dataset_format: '{"sagemakerCaptureJson":{"captureIndexNames":["endpointInput","endpointOutput"]}}',
       dataset_source: dirs.capture,
-      ground_truth_source: dirs.groundTruth,
+      ground_truth_source: groundTruth,
       output_path: out,
       baseline_constraints: constraintsFile,
       problem_type: 'MulticlassClassification',
@@ -190,12 +192,18 @@ async function main(): Promise<void> {
       MPM_MESSAGE_FILE: path.join(out, 'message'),
       CLOUDWATCH_METRICS_DIRECTORY: path.join(out, 'cloudwatch'),
       MPM_JOB_CONFIG_FILE: path.join(out, 'no-processingjobconfig.json'),
-    };
+  });
+  for (const [h, hour] of HOURS.entries()) {
+    const start = DAY_START + h * HOUR;
+    const out = path.join(dirs.runs, hourFolder(start).replaceAll('/', '-'));
+    // At the end of the hour no label of its records has arrived yet: the estimate alone speaks.
+    const early = await estimateBeforeLabels(hourEnv(start, dirs.noLabels, `${out}-at-hour-end`));
+    const env = hourEnv(start, dirs.groundTruth, out);
     await mkdir(out, { recursive: true });
-    await writeFile(env.MPM_JOB_CONFIG_FILE, '{}\n');
+    await writeFile(env.MPM_JOB_CONFIG_FILE!, '{}\n');
     const run = await runMonitor([], env);
-    const message = existsSync(env.MPM_MESSAGE_FILE) ? (await readFile(env.MPM_MESSAGE_FILE, 'utf8')).trim() : `(no message; exit ${run.code})`;
-    results.push({ hour: iso(start), code: run.code, message, out });
+    const message = existsSync(env.MPM_MESSAGE_FILE!) ? (await readFile(env.MPM_MESSAGE_FILE!, 'utf8')).trim() : `(no message; exit ${run.code})`;
+    results.push({ hour: iso(start), code: run.code, message, out, estimate: early?.value });
     const reportFile = path.join(out, 'monitoring_report.json');
     if (!existsSync(reportFile)) {
       console.log(`${iso(start)}  ${hour.label.padEnd(8)}  monitor failed (exit ${run.code}): ${message}\n${run.stderr}`);
@@ -210,9 +218,15 @@ async function main(): Promise<void> {
     const accText = acc ? `${acc.value.toFixed(4)} ± ${typeof acc.standard_deviation === 'number' ? acc.standard_deviation.toFixed(4) : 'NaN'}` : 'n/a';
     const verdict = message.startsWith('CompletedWithViolations') ? `VIOLATIONS (${report.violations?.map((v) => v.metric_name).join(', ')})` : message.split(':')[0];
     console.log(
-      `${iso(start)}  ${hour.label.padEnd(8)}  ${String(report.join?.predictions ?? 0).padStart(7)}  ${String(report.join?.joined ?? 0).padStart(6)}  ${accText.padEnd(16)}  ${verdict}`,
+      `${iso(start)}  ${hour.label.padEnd(8)}  ${String(report.join?.predictions ?? 0).padStart(7)}  ${(early?.text ?? 'n/a').padEnd(23)}  ${String(report.join?.joined ?? 0).padStart(6)}  ${accText.padEnd(16)}  ${verdict}`,
     );
   }
+  const estimates = (drift: boolean): number[] => results.filter((_, i) => (HOURS[i]!.drift > 0) === drift).map((r) => r.estimate ?? NaN);
+  const fell = Math.max(...estimates(true)) < Math.min(...estimates(false));
+  console.log(
+    `\nestimated accuracy before any label: ${fell ? 'lower in every drifted hour than in any healthy hour' : 'UNEXPECTED: not lower in the drifted hours'} ` +
+      '(CBPE from the calibrated scores; the estimated_accuracy constraint is checked the same way)',
+  );
 
   const drifted = results.filter((_, i) => HOURS[i]!.drift > 0);
   const healthy = results.filter((_, i) => HOURS[i]!.drift === 0);
@@ -222,12 +236,31 @@ async function main(): Promise<void> {
     if (existsSync(path.join(last.out, f))) console.log(`  ${path.relative(ROOT, path.join(last.out, f))}`);
   }
   if (existsSync(path.join(last.out, 'report.html'))) console.log(`open the page: file://${path.join(last.out, 'report.html')}`);
-  const ok = healthy.every((r) => r.message.startsWith('Completed:')) && drifted.every((r) => r.message.startsWith('CompletedWithViolations'));
+  const ok = fell && healthy.every((r) => r.message.startsWith('Completed:')) && drifted.every((r) => r.message.startsWith('CompletedWithViolations'));
   console.log(
     `\nverdict: ${ok ? 'as expected, the healthy hours pass and the drifted hours violate their constraints' : 'UNEXPECTED: see the messages above'} (${((Date.now() - started) / 1000).toFixed(1)} s)`,
   );
   if (results.some((r) => r.code !== 0) || !ok) process.exitCode = 1;
   }
+}
+
+/**
+ * Runs the monitor on an hour before its labels have come; returns the estimated accuracy as a number and as the
+ * summary shows it ("0.8123 ± 0.0110", and "!" when an estimated_accuracy constraint is violated).
+ */
+async function estimateBeforeLabels(env: Record<string, string>): Promise<{ value: number; text: string } | undefined> {
+  await mkdir(env.ground_truth_source!, { recursive: true });
+  await mkdir(env.output_path!, { recursive: true });
+  await writeFile(env.MPM_JOB_CONFIG_FILE!, '{}\n');
+  await runMonitor([], { ...env, publish_cloudwatch_metrics: 'Disabled' });
+  const file = path.join(env.output_path!, 'statistics.json');
+  if (!existsSync(file)) return undefined;
+  const statistics = JSON.parse(await readFile(file, 'utf8')) as { mpm_estimated_metrics?: { metrics?: Record<string, { value: number; standard_error: number }> } };
+  const accuracy = statistics.mpm_estimated_metrics?.metrics?.accuracy;
+  if (accuracy === undefined) return undefined;
+  const violations = JSON.parse(await readFile(path.join(env.output_path!, 'constraint_violations.json'), 'utf8')) as { violations: Array<{ metric_name: string }> };
+  const flagged = violations.violations.some((v) => v.metric_name === 'estimated_accuracy') ? ' !' : '';
+  return { value: accuracy.value, text: `${accuracy.value.toFixed(4)} ± ${accuracy.standard_error.toFixed(4)}${flagged}` };
 }
 
 main().catch((error: unknown) => {

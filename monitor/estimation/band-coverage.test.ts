@@ -30,7 +30,13 @@ interface Coverage {
   within3: number;
   within1: number;
   windows: number;
+  /** Sums of the squared gaps (realized - estimate) and of the squared standard errors, to compare their sizes. */
+  gapSquares: number;
+  errorSquares: number;
 }
+
+/** The empirical spread of the gaps over the stated standard error (root mean squares): about 1 when they agree. */
+const spreadRatio = (c: Coverage): number => Math.sqrt(c.gapSquares / c.errorSquares);
 
 /** Runs `WINDOWS` windows; counts how often each metric's realized value is within 3 and 1 standard errors. */
 function binaryCoverage(artefact: CalibrationArtefact, scoreShape: [number, number], labelTruth: (s: number) => number, seed: number): Record<string, Coverage> {
@@ -54,9 +60,11 @@ function tally(out: Record<string, Coverage>, estimates: Record<string, { value:
   for (const [metric, estimate] of Object.entries(estimates)) {
     const value = realized[metric]?.value;
     if (value === undefined || estimate.standard_error === null) continue;
-    const c = (out[metric] ??= { within3: 0, within1: 0, windows: 0 });
+    const c = (out[metric] ??= { within3: 0, within1: 0, windows: 0, gapSquares: 0, errorSquares: 0 });
     const gap = Math.abs(value - estimate.value);
     c.windows++;
+    c.gapSquares += gap * gap;
+    c.errorSquares += estimate.standard_error ** 2;
     if (gap <= 3 * estimate.standard_error) c.within3++;
     if (gap <= estimate.standard_error) c.within1++;
   }
@@ -91,6 +99,16 @@ describe('binary CBPE over 200 seeded windows of 1000 predictions', () => {
       expect(coverage[metric]!.within3 / coverage[metric]!.windows, metric).toBeGreaterThanOrEqual(0.95);
       expect(coverage[metric]!.within1 / coverage[metric]!.windows, metric).toBeLessThan(0.95);
     }
+    // The stated standard error has the size of the actual gaps: the root mean square of realized - estimate over
+    // the windows, over that of the standard errors (seen: accuracy 0.93, precision 1.03, recall 0.92, f1 0.71,
+    // specificity 0.61, auc 1.22). The standard error is the metric's sampling error (NannyML's), which includes the
+    // spread of the scores between windows; the gap given the scores does not, so a ratio below 1 (a band wider
+    // than needed) is expected, most for f1 and specificity. It must never understate the gap by a third.
+    for (const metric of ['accuracy', 'precision', 'recall', 'f1', 'true_negative_rate', 'auc']) {
+      expect(spreadRatio(coverage[metric]!), metric).toBeGreaterThan(0.5);
+      expect(spreadRatio(coverage[metric]!), metric).toBeLessThan(1.33);
+    }
+    expect(spreadRatio(coverage.accuracy!)).toBeGreaterThan(0.8);
   });
 
   it('follows inputs that drift within the reference\'s range (covariate shift): the band still holds', () => {
@@ -162,6 +180,13 @@ describe('multiclass CBPE with probability vectors over 200 seeded windows', () 
     expect(c.accuracy!.within1 / WINDOWS).toBeLessThan(0.9);
     for (const metric of ['weighted_precision', 'weighted_recall', 'weighted_f1', 'macro_precision', 'macro_recall', 'macro_f1']) {
       expect(c[metric]!.within3 / c[metric]!.windows, metric).toBeGreaterThanOrEqual(0.95);
+    }
+    // The gaps are about 1.36 times the standard error (seen: 1.30 to 1.38 for every metric): per-class calibration
+    // and renormalisation leave a small bias (docs/estimation.md, "How it fails") that the standard error, a pure
+    // sampling error, does not include. The +/-3 band still holds in >= 95% of windows (above); this bounds the bias.
+    for (const metric of ['accuracy', 'weighted_precision', 'weighted_recall', 'weighted_f1', 'macro_precision', 'macro_recall', 'macro_f1']) {
+      expect(spreadRatio(c[metric]!), metric).toBeGreaterThan(0.8);
+      expect(spreadRatio(c[metric]!), metric).toBeLessThan(1.5);
     }
   });
 

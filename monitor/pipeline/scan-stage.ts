@@ -65,7 +65,7 @@ export function joinExtras(ctx: RunContext, prepared: PreparedRun): JoinExtras {
     calibration: prepared.constraints.calibration,
     classes: config.classLabels,
   };
-  return { estimator, collectReference: prepared.collectReference };
+  return { estimator: config.estimate ? estimator : undefined, collectReference: prepared.collectReference };
 }
 
 export async function scanStage(ctx: RunContext, prepared: PreparedRun, labels: Labels): Promise<ScanOutcome> {

@@ -13,7 +13,7 @@ import { writeJson } from '../report/json-file.ts';
 import { REPORT_FILES } from '../report/report-files.ts';
 import type { Storage } from '../storage/storage.ts';
 import { formatContractTime } from '../config/time.ts';
-import { ESTIMATED_METRICS_KEY, estimatedMetricsSection, regressionSection, type EstimatedWindow } from '../estimation/estimated-statistics.ts';
+import { ESTIMATED_METRICS_KEY, estimatedMetricsSection, notEstimatedSection, regressionSection, type EstimatedWindow } from '../estimation/estimated-statistics.ts';
 import type { Verdict } from './judge.ts';
 
 /** statistics.json of a model-quality result, with the label-free estimate of the window (mpm_estimated_metrics). */
@@ -23,7 +23,9 @@ export function statisticsOf(config: MonitorConfig, verdict: Pick<Verdict, 'resu
     (statistics.mpm_extra_metrics ??= {})[SYNTHETIC_METRIC] = { value: -1, note: 'synthetic, from --create-violation-tests' };
   }
   const window = windowOf(config);
-  statistics[ESTIMATED_METRICS_KEY] = verdict.estimate !== undefined ? estimatedMetricsSection(verdict.estimate, window) : regressionSection(window);
+  if (verdict.estimate !== undefined) statistics[ESTIMATED_METRICS_KEY] = estimatedMetricsSection(verdict.estimate, window);
+  else if (config.problemType === 'Regression') statistics[ESTIMATED_METRICS_KEY] = regressionSection(window);
+  else statistics[ESTIMATED_METRICS_KEY] = notEstimatedSection('switched off (MPM_ESTIMATE=Disabled)', window);
   return statistics;
 }
 

@@ -37,7 +37,7 @@ export interface RunReport {
   metrics?: { section: string; item_count: number; scalars: Record<string, MetricValue>; not_computed?: Record<string, string> };
   constraints?: { source: string; schema: string; results: ConstraintResult[]; estimated_results?: EstimatedConstraintResult[] };
   /** The label-free estimate of the window: how it was made (statistics.json mpm_estimated_metrics has the values). */
-  estimate?: { mode: string; calibration_source: string; calibrated: boolean; predictions: number; estimated_records: number; skipped: Record<string, number> };
+  estimate?: { mode: string; calibration_source: string; calibrated: boolean; predictions: number; estimated_records: number; skipped: Record<string, number>; not_estimated?: Record<string, string> };
   violations?: Violation[];
   outputs?: Record<string, string>;
   publish?: PublishSummary;
@@ -148,6 +148,7 @@ export function buildRunReport(p: RunReportParts): RunReport {
           predictions: p.estimate.predictions,
           estimated_records: p.estimate.estimated_records,
           skipped: p.estimate.skipped,
+          ...(Object.keys(p.estimate.not_estimated).length > 0 ? { not_estimated: p.estimate.not_estimated } : {}),
         }
       : undefined,
     violations: p.violations,

@@ -1,7 +1,8 @@
 /**
  * @module `npm run demo` works as the README says: serving, capture, a suggested baseline, late labels and the
  * monitor per hour; the baseline suggested from the demo's validation set lets the healthy hours pass and makes
- * the drifted hours violate (issue 7), and the summary prints a verdict and where the files are (issue 6).
+ * the drifted hours violate (issue 7), the summary prints a verdict and where the files are (issue 6), and the
+ * label-free estimate made at the end of each hour, before any label, falls in the drifted hours (issue 18).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -20,7 +21,7 @@ describe('npm run demo', () => {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', MPM_DEMO_DIR: dir },
       encoding: 'utf8',
-      timeout: 240_000,
+      timeout: 420_000,
     });
     expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
     expect(run.stdout).toContain('as expected, the healthy hours pass and the drifted hours violate their constraints');
@@ -28,6 +29,12 @@ describe('npm run demo', () => {
     expect(rows).toHaveLength(4);
     expect(rows.filter((r) => r.includes('healthy')).every((r) => r.trim().endsWith('Completed'))).toBe(true);
     expect(rows.filter((r) => r.includes('drifted')).every((r) => r.includes('VIOLATIONS (accuracy'))).toBe(true);
+    // Issue 18: each hour was also estimated at its end, before any label: the estimate falls in the drifted hours.
+    expect(run.stdout).toContain('estimated accuracy before any label: lower in every drifted hour than in any healthy hour');
+    expect(rows.every((r) => /\d\.\d{4} ± \d\.\d{4}/.test(r))).toBe(true);
+    const early = JSON.parse(readFileSync(path.join(dir, 'runs/2026-01-15-10-at-hour-end/monitoring_report.json'), 'utf8'));
+    expect(early.join.joined).toBe(0);
+    expect(early.estimate.estimated_records).toBe(early.join.predictions);
 
     // The constraints came from suggest-baseline, in SageMaker's schema, and the hours' files exist.
     const constraints = JSON.parse(readFileSync(path.join(dir, 'baseline/result/constraints.json'), 'utf8'));
@@ -38,5 +45,5 @@ describe('npm run demo', () => {
     }
     expect(readFileSync(path.join(last, 'message'), 'utf8')).toMatch(/^CompletedWithViolations: /);
     expect(run.stdout).toContain(path.join(last, 'report.html'));
-  }, 300_000);
+  }, 480_000);
 });

@@ -197,6 +197,48 @@ describe.skipIf(!haveChromium && !inCi)('report.html in headless Chromium', () =
     await close();
   });
 
+  it('the label-free estimate beside the realized value, with its band, whether the value is inside, and the coverage', async () => {
+    const { page, problems, close } = await load('binary');
+    const { statistics, report } = runs.binary;
+    const estimate = statistics!.mpm_estimated_metrics as {
+      predictions: number;
+      estimated_records: number;
+      metrics: Record<string, { value: number; standard_error: number; lower: number; upper: number }>;
+    };
+    const realized = statistics!.binary_classification_metrics as Record<string, { value: number }>;
+    expect(problems).toEqual([]);
+    const rows = await page.locator('tr[data-estimate]').evaluateAll((trs) =>
+      trs.map((tr) => ({ metric: tr.getAttribute('data-estimate')!, fields: Object.fromEntries([...tr.querySelectorAll('[data-field]')].map((td) => [td.getAttribute('data-field'), td.textContent])) })),
+    );
+    expect(rows.map((r) => r.metric)).toEqual(Object.keys(estimate.metrics));
+    let inside = 0;
+    for (const { metric, fields } of rows) {
+      const e = estimate.metrics[metric]!;
+      expectShown(fields.estimate!, e.value, `${metric} estimate`);
+      expectShown(fields.se!, e.standard_error, `${metric} standard error`);
+      const [lower, upper] = fields.band!.split(' – ');
+      expectShown(lower!, e.lower, `${metric} band lower`);
+      expectShown(upper!, e.upper, `${metric} band upper`);
+      expectShown(fields.realized!, realized[metric]!.value, `${metric} realized`);
+      const within = realized[metric]!.value >= e.lower && realized[metric]!.value <= e.upper;
+      if (within) inside++;
+      expect(fields['in-band'], metric).toBe(within ? 'inside' : 'outside');
+    }
+    expect(await page.locator('[data-fact="inside band"]').innerText()).toBe(`${inside} of ${rows.length}`);
+    expectShown(await page.locator('[data-fact="estimated records"]').innerText(), estimate.estimated_records, 'estimated records');
+    expect(await page.locator('[data-fact="label coverage"]').innerText()).toBe(formatShare(report.join!.joined / estimate.predictions));
+    // No baseline calibration: the page flags the estimate as uncalibrated.
+    expect(await page.locator('[data-fact=uncalibrated]').count()).toBe(1);
+    await close();
+  });
+
+  it('regression: the page says the estimate is not made, and why', async () => {
+    const { page, close } = await load('regression');
+    expect(await page.locator('[data-fact="not estimated"]').innerText()).toMatch(/^Not estimated: CBPE estimates classification metrics/);
+    expect(await page.locator('tr[data-estimate]').count()).toBe(0);
+    await close();
+  });
+
   it('regression: residual histogram and predicted versus actual hold every joined record', async () => {
     const { page, problems, close } = await shoot('regression', 'light');
     const { statistics } = runs.regression;

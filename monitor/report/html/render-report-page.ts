@@ -7,6 +7,7 @@ import type { ModelQualityStatistics } from '../../metrics/types.ts';
 import type { RunReport } from '../build-run-report.ts';
 import { renderCharts } from './charts-section.ts';
 import { escapeHtml } from './escape.ts';
+import { renderEstimate } from './estimate-section.ts';
 import { renderJoinHealth } from './join-section.ts';
 import { renderMetrics } from './metrics-section.ts';
 import { contentSecurityPolicy, PAGE_CSP, PAGE_CSS } from './page-style.ts';
@@ -33,6 +34,7 @@ export function renderReportPage(input: ReportPageInput): string {
   const body = [
     renderVerdict(report),
     renderMetrics(report, input.statistics),
+    renderEstimate(report, input.statistics),
     renderCharts(input),
     renderJoinHealth(report),
     `<footer><p>Made by ${escapeHtml(report.tool.name)} ${escapeHtml(report.tool.version)} (run report version ${report.report_version}). ` +

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * @module The monitor's entry point: picks the command (the monitoring job by default, or suggest-baseline) and hands
+ * @module The monitor's entry point: picks the command (the monitoring job by default, suggest-baseline, evaluate, rollup or history) and hands
  * it argv and the environment; resolves with the exit code.
  *
  * Exit codes: 0 Completed or CompletedWithViolations; 2 configuration error; 3 input error (errors beyond
@@ -18,6 +18,8 @@ import { evaluateCommand } from './cli/evaluate-command.ts';
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   if (argv[0] === 'suggest-baseline') return suggestCommand(argv.slice(1), env);
   if (argv[0] === 'evaluate') return evaluateCommand(argv.slice(1), env);
+  if (argv[0] === 'rollup') return (await import('./rollup/rollup-command.ts')).rollupCommand(argv.slice(1), env);
+  if (argv[0] === 'history') return (await import('./history/history-main.ts')).historyMain(argv.slice(1), env);
   return jobCommand(argv, env);
 }
 

@@ -74,6 +74,12 @@ const label = (): Rule<string> =>
     return z.NEVER;
   });
 
+/** MPM_RUN_ID: a name safe as one folder of a local path or an S3 key. */
+const runId = (): Rule<string> =>
+  z.string().transform((value, ctx) =>
+    /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(value) ? value : fail(ctx, 'is not valid; expected 1-128 letters, digits, dots, dashes or underscores, starting with a letter or digit'),
+  );
+
 /** The analyses mpm performs. */
 export const ANALYSIS_TYPES = ['MODEL_QUALITY', 'DATA_QUALITY'] as const;
 
@@ -166,6 +172,10 @@ export const SETTING_TABLE = [
   setting({ env: 'MPM_MESSAGE_FILE', flag: 'message-file', key: 'messageFile', section: 'paths', group: 'paths', commands: JOB, rule: text(), writes: 'file', default: '/opt/ml/output/message', description: 'Status message file (its first 1 KB becomes the job\'s ExitMessage)' }),
   setting({ env: 'CLOUDWATCH_METRICS_DIRECTORY', flag: 'cloudwatch-metrics-dir', key: 'cloudwatchDir', section: 'paths', group: 'paths', commands: JOB, rule: text(), writes: 'folder', default: '/opt/ml/output/metrics/cloudwatch', description: 'Folder of the CloudWatch metrics file' }),
   setting({ env: 'MPM_JOB_CONFIG_FILE', flag: 'job-config-file', key: 'jobConfigFile', section: 'paths', group: 'paths', commands: BOTH, rule: text(), default: '/opt/ml/config/processingjobconfig.json', description: 'Processing job config whose "Environment" is read after the process environment' }),
+  setting({ env: 'MPM_STATE_URI', flag: 'state-uri', key: 'stateUri', group: 'mpm', commands: JOB, rule: text(), writes: 'folder', description: 'Folder (or s3:// URI) of run-state files (docs/state.md): the run writes its mergeable accumulators under {window start yyyy/mm/dd/hh}/{job}/; needed by several instances and by rollup' }),
+  setting({ env: 'MPM_RUN_ID', flag: 'run-id', key: 'runId', group: 'mpm', commands: JOB, rule: runId(), description: 'Name of the run in the state location when there is no processing job (docker run, the CLI); default: the window start' }),
+  setting({ env: 'MPM_HOST_WAIT_SECONDS', flag: 'host-wait-seconds', key: 'hostWaitSeconds', group: 'mpm', commands: JOB, rule: number('a number of seconds > 0, e.g. 1800', (n) => n > 0), default: '1800', description: 'Several instances: how long the first host waits for the others\' states before it fails naming the missing hosts (keep it well under the job\'s MaxRuntimeInSeconds)' }),
+  setting({ env: 'MPM_RESOURCE_CONFIG_FILE', flag: 'resource-config-file', key: 'resourceConfigFile', section: 'paths', group: 'paths', commands: JOB, rule: text(), default: '/opt/ml/config/resourceconfig.json', description: 'The instances of the job (current_host, hosts); absent: one instance' }),
   setting({ flag: 'create-violation-tests', key: 'createViolationTests', group: 'mpm', commands: JOB, rule: z.string().transform(() => true), switch: true, description: 'Add one clearly marked synthetic violation (to test alerting); Model Monitor passes it as a container argument' }),
   setting({ env: 'MPM_CALIBRATION', flag: 'calibration', key: 'calibration', section: 'suggest', group: 'baseline', commands: SUGGEST, rule: oneOf(['auto', 'always', 'never'] as const), default: 'auto', description: 'Calibration of the label-free estimate written with the baseline: auto (isotonic, only when it lowers the calibration error, NannyML\'s rule), always or never' }),
   setting({ env: 'MPM_ESTIMATED_THRESHOLDS', flag: 'estimated-thresholds', key: 'estimatedThresholds', section: 'suggest', group: 'baseline', commands: SUGGEST, rule: enabled(), default: 'Enabled', description: 'Enabled: suggest-baseline also writes estimated_<metric> constraints (reference-chunk mean -/+ 3 standard deviations)' }),

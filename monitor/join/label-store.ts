@@ -187,6 +187,33 @@ export class LabelStore {
     return n;
   }
 
+  /** One bit per slot (bit i%8 of byte i>>3): the labels a prediction has joined (what another host's store merges). */
+  usedBits(): Uint8Array {
+    const flags = this.flags;
+    const bits = new Uint8Array(Math.ceil(flags.length / 8));
+    for (let i = 0; i < flags.length; i++) if (flags[i]! & USED) bits[i >> 3]! |= 1 << (i & 7);
+    return bits;
+  }
+
+  /**
+   * Marks the labels another host's predictions joined (its usedBits(), over a store filled with the same labels in
+   * the same order, so the slots agree). Returns how many of them had already joined here: each is one more
+   * prediction whose label had joined another one, as a single pass would have counted it.
+   */
+  markUsed(bits: Uint8Array): number {
+    const flags = this.flags;
+    if (bits.length !== Math.ceil(flags.length / 8)) throw new RangeError(`used-label bits for ${bits.length * 8} slots, this store has ${flags.length}`);
+    let reused = 0;
+    for (let i = 0; i < flags.length; i++) {
+      if (!(bits[i >> 3]! & (1 << (i & 7)))) continue;
+      if (flags[i]! & USED) {
+        reused++;
+        flags[i]! |= REUSED;
+      } else flags[i]! |= USED;
+    }
+    return reused;
+  }
+
   /** Turns the 16-bit value column into 64-bit floats (a value that is not a small label code arrived). */
   private widen(): void {
     const wide = column(Float64Array, this.values.length);

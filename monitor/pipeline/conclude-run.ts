@@ -33,7 +33,15 @@ export type RunExtras = Pick<RunReportParts, 'store' | 'labelArrival' | 'evaluat
  * The end of a model-quality run once its records are joined: the error gate, the judge, the report files, the
  * metrics and the run report. A delayed run and `evaluate` call it with the context of the judged window.
  */
-export async function concludeRun(ctx: RunContext, prepared: PreparedRun, scan: ScanOutcome, extras: RunExtras, hooks: RunHooks = {}): Promise<RunOutcome> {
+export async function concludeRun(
+  ctx: RunContext,
+  prepared: PreparedRun,
+  scan: ScanOutcome,
+  extras: RunExtras,
+  hooks: RunHooks = {},
+  /** With MPM_STATE_URI: writes the run's state file once the metrics are out (its location goes into the outputs). */
+  writeState?: () => Promise<{ file: string }>,
+): Promise<RunOutcome> {
   const { config, deps } = ctx;
   const { capture, results } = scan;
   const { violations: early, ...reported } = extras;
@@ -49,6 +57,7 @@ export async function concludeRun(ctx: RunContext, prepared: PreparedRun, scan: 
   const files = { statistics, violations: verdict.violations, constraints: prepared.constraints };
   const outputs = await ctx.stage('write_reports', () => writeReportFiles(prepared.output, config, files));
   const publish = await ctx.stage('publish', () => publishMetrics(config, verdict, results.summary, ctx.tally, deps, evaluationTime));
+  if (writeState) outputs.state = (await ctx.stage('write_state', writeState)).file;
   const end = completed(verdict.violations.length);
   ctx.finish();
   const report = buildRunReport({

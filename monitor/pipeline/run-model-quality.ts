@@ -17,6 +17,9 @@ import { RunContext, type RunDeps } from './run-context.ts';
 import { scanStage } from './scan-stage.ts';
 import { commitStore, labelArrival, sinkInit } from './store-predictions.ts';
 import { closeJoinedRecords, openJoinedRecords, type JoinedRecordsOutput } from './joined-records.ts';
+import { planState, writeRunState } from './host-states.ts';
+import { mergeHosts, workerRun } from './host-run.ts';
+import { ConfigError } from '../errors.ts';
 
 export type { RunHooks } from './conclude-run.ts';
 
@@ -26,16 +29,24 @@ export async function runModelQuality(config: MonitorConfig, deps: RunDeps, hook
   let output: Storage | undefined;
   let joined: JoinedRecordsOutput | undefined;
   try {
-    const prepared = await ctx.stage('validate', () => prepareRun(ctx));
+    const [prepared, statePlan] = await ctx.stage('validate', async () => [await prepareRun(ctx), await planState(ctx)] as const);
     prepared.collectReference = hooks.collectReference;
     output = prepared.output;
     const labels = joinsGroundTruth(config) ? await ctx.stage('ground_truth', () => readLabels(ctx)) : await readLabels(ctx);
+    const hosts = statePlan?.identity.host.hosts.length ?? 1;
+    if (hosts > 1 && config.predictionStore !== undefined) {
+      throw new ConfigError(`config: MPM_PREDICTION_STORE ${JSON.stringify(config.predictionStore)} with ${hosts} instances is not supported yet (each host would rewrite the hour's manifest); expected one instance, or no prediction store`);
+    }
     joined = await openJoinedRecords(ctx, prepared.output);
     const scan = await ctx.stage('capture_and_join', () => scanStage(ctx, prepared, labels, sinkInit(ctx, prepared.store, labels), joined?.onJoined));
+    const parts = { results: scan.results, capture: scan.capture, tally: ctx.tally, store: labels.store };
+    if (statePlan && !statePlan.leader) return await workerRun(ctx, statePlan, parts, labels, prepared);
+    if (statePlan && hosts > 1) await ctx.stage('merge_hosts', () => mergeHosts(ctx, statePlan, parts, labels, prepared));
     const store = prepared.store && (await ctx.stage('store_predictions', () => commitStore(ctx, prepared.store!, scan.sinks ?? [])));
     const joinedRecords = joined && (await ctx.stage('joined_records', () => closeJoinedRecords(prepared.output, joined!)));
     const extras = { store, labelArrival: labelArrival(scan.sinks), labelsWithoutPrediction: labels.store?.unused(), joinedRecords };
-    return await concludeRun(ctx, prepared, scan, extras, hooks);
+    const writeState = statePlan && (() => writeRunState(ctx, statePlan, parts, labels.codec.labels, prepared.response.positiveLabel));
+    return await concludeRun(ctx, prepared, scan, extras, hooks, writeState);
   } catch (error) {
     await joined?.writer.abort().catch(() => undefined);
     return failedRun(ctx, error, output);

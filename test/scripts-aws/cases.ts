@@ -65,12 +65,22 @@ export const CASES: ScriptCase[] = [
       '--inference-attribute', '$.label', '--probability-attribute', '$.score', '--probability-threshold', '0.5',
       '--no-baseline', '--no-cloudwatch-metrics', '--env', 'MPM_LOG_LEVEL=debug', '--region', REGION],
   },
+  {
+    name: 'create-schedule-three-instances',
+    main: createSchedule,
+    argv: [...monitoringArgs, '--schedule-name', 'covertype-sharded', '--instance-count', '3', '--max-runtime', '2400', '--region', REGION],
+  },
   { name: 'describe-schedule', main: describeSchedule, argv: ['--endpoint-name', ENDPOINT, '--executions', '5', '--region', REGION] },
   { name: 'delete-schedule', main: deleteSchedule, argv: ['--endpoint-name', ENDPOINT, '--wait', '--region', REGION] },
   {
     name: 'create-scheduler-job',
     main: createSchedulerJob,
     argv: [...monitoringArgs, '--scheduler-role-arn', SCHEDULER_ROLE, '--create-violation-tests', '--now', NOW, '--region', REGION],
+  },
+  {
+    name: 'create-scheduler-job-three-instances',
+    main: createSchedulerJob,
+    argv: [...monitoringArgs, '--scheduler-role-arn', SCHEDULER_ROLE, '--instance-count', '3', '--state-uri', 's3://other-bucket/mpm-state', '--now', NOW, '--region', REGION],
   },
   {
     name: 'create-scheduler-job-s3-capture-china',

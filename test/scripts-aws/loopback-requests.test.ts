@@ -291,6 +291,8 @@ describe('create-schedule', () => {
       analysis_type: 'MODEL_QUALITY',
       problem_type: 'MulticlassClassification',
       ground_truth_s3_uri_path: 's3://my-bucket/mpm/ground-truth/mpm-covertype',
+      // Every run keeps its state for roll-ups (issue 19): {s3-prefix}/state/{endpoint} by default.
+      MPM_STATE_URI: 's3://my-bucket/mpm/state/mpm-covertype',
       publish_cloudwatch_metrics: 'Enabled',
     });
     await expectSameAsDryRun(c, requests);
@@ -426,6 +428,7 @@ describe('create-scheduler-job', () => {
       analysis_type: 'MODEL_QUALITY',
       problem_type: 'MulticlassClassification',
       ground_truth_s3_uri_path: 's3://my-bucket/mpm/ground-truth/mpm-covertype',
+      MPM_STATE_URI: 's3://my-bucket/mpm/state/mpm-covertype',
       MPM_SCHEDULED_TIME: '2024-05-02T14:00:00Z',
       MPM_CLOUDWATCH_PUT_METRIC_DATA: 'Enabled',
     });

@@ -43,8 +43,15 @@ export const PAGE_CSS = [
     `.scroll.wide svg.chart,svg.chart{max-width:100%}h2{break-after:avoid}tr,li,figure{break-inside:avoid}*{-webkit-print-color-adjust:exact;print-color-adjust:exact}}`,
 ].join('\n');
 
-/** The CSP source expression that allows PAGE_CSS: 'sha256-<base64>'. */
-export const PAGE_CSS_HASH = `'sha256-${createHash('sha256').update(PAGE_CSS, 'utf8').digest('base64')}'`;
+/** The CSP source expression that allows exactly the stylesheet `css`: 'sha256-<base64>'. */
+function styleHash(css: string): string {
+  return `'sha256-${createHash('sha256').update(css, 'utf8').digest('base64')}'`;
+}
+
+/** A Content-Security-Policy under which nothing may load and only the stylesheet `css` applies. */
+export function contentSecurityPolicy(css: string): string {
+  return `default-src 'none'; style-src ${styleHash(css)}; img-src 'none'; script-src 'none'; base-uri 'none'; form-action 'none'`;
+}
 
 /** The page's Content-Security-Policy: nothing may load; only the hashed stylesheet applies. */
-export const PAGE_CSP = `default-src 'none'; style-src ${PAGE_CSS_HASH}; img-src 'none'; script-src 'none'; base-uri 'none'; form-action 'none'`;
+export const PAGE_CSP = contentSecurityPolicy(PAGE_CSS);

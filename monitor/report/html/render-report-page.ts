@@ -10,7 +10,7 @@ import { escapeHtml } from './escape.ts';
 import { renderEstimate } from './estimate-section.ts';
 import { renderJoinHealth } from './join-section.ts';
 import { renderMetrics } from './metrics-section.ts';
-import { PAGE_CSP, PAGE_CSS } from './page-style.ts';
+import { contentSecurityPolicy, PAGE_CSP, PAGE_CSS } from './page-style.ts';
 import type { RegressionShapeSummary } from '../../metrics/regression-shape.ts';
 import { renderVerdict, statusHeading } from './verdict-section.ts';
 import { renderDataQualityReport, type DataQualityPageData } from './data-quality-report-page.ts';
@@ -46,10 +46,19 @@ export function renderReportPage(input: ReportPageInput): string {
       (files.length ? `<ul>${files.join('')}</ul>` : '') +
       '</footer>',
   ].join('\n');
+  return renderHtmlDocument(title, PAGE_CSS, body);
+}
+
+/**
+ * A whole self-contained page: the CSP meta that allows only `css` (by its hash), viewport, no referrer, both colour
+ * schemes, the escaped title, the one <style> element and `body` (already escaped markup) inside <main>.
+ */
+export function renderHtmlDocument(title: string, css: string, body: string): string {
+  const csp = css === PAGE_CSS ? PAGE_CSP : contentSecurityPolicy(css);
   return (
     '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">' +
-    `<meta http-equiv="Content-Security-Policy" content="${escapeHtml(PAGE_CSP)}">` +
+    `<meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">` +
     '<meta name="viewport" content="width=device-width, initial-scale=1"><meta name="referrer" content="no-referrer"><meta name="color-scheme" content="light dark">' +
-    `<title>${escapeHtml(title)}</title><style>${PAGE_CSS}</style></head>\n<body><main>\n${body}\n</main></body></html>\n`
+    `<title>${escapeHtml(title)}</title><style>${css}</style></head>\n<body><main>\n${body}\n</main></body></html>\n`
   );
 }

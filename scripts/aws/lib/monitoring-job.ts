@@ -42,7 +42,12 @@ export const MONITORING_JOB_OPTIONS = {
   'cloudwatch-metrics': { type: 'boolean', default: true, describe: 'Publish the metrics to CloudWatch' },
   env: { type: 'array', string: true, describe: 'More container environment KEY=VALUE (repeatable; wins over the defaults)' },
   'instance-type': { type: 'string', default: 'ml.m5.xlarge', describe: 'Job instance type' },
-  'instance-count': { type: 'number', default: 1, describe: 'Job instance count' },
+  'instance-count': {
+    type: 'number',
+    default: 1,
+    describe: 'Job instance count; above 1 the capture is sharded between the instances (ShardedByS3Key) and the first merges their states (needs --state-uri or --s3-prefix)',
+  },
+  'state-uri': { type: 'string', describe: 'Run-state location MPM_STATE_URI (default with --s3-prefix: {s3-prefix}/state/{endpoint}); needed by --instance-count > 1 and by rollup' },
   'volume-size': { type: 'number', default: 30, describe: 'Job volume size in GB' },
   'max-runtime': { type: 'number', default: 3600, describe: 'Job time limit in seconds (at most 3600 for an hourly schedule)' },
   cron: { type: 'string', default: HOURLY_CRON, describe: 'Schedule expression (UTC)' },
@@ -70,6 +75,7 @@ export interface MonitoringJobArgs {
   env?: (string | number)[];
   'instance-type': string;
   'instance-count': number;
+  'state-uri'?: string;
   'volume-size': number;
   'max-runtime': number;
   cron: string;
@@ -94,9 +100,25 @@ export interface MonitoringJobSpec {
   extraEnvironment: Record<string, string>;
   instanceType: string;
   instanceCount: number;
+  /** MPM_STATE_URI, when given or derived from --s3-prefix (set in the environment). */
+  stateUri?: string;
   volumeSizeInGb: number;
   maxRuntimeSeconds: number;
   scheduleExpression: string;
+}
+
+/**
+ * MPM_STATE_URI when there is a state location, and with several instances how long the first waits for the others:
+ * half the job's time limit, at most the monitor's default of 1800 s.
+ */
+function hostEnvironment(stateUri: string | undefined, instances: number, maxRuntime: number): Record<string, string> {
+  if (stateUri === undefined) return {};
+  return { MPM_STATE_URI: stateUri, ...(instances > 1 ? { MPM_HOST_WAIT_SECONDS: String(Math.min(1800, Math.floor(maxRuntime / 2))) } : {}) };
+}
+
+/** The S3 distribution of the capture input: whole files dealt to the instances when there are several. */
+export function captureDistribution(spec: Pick<MonitoringJobSpec, 'instanceCount'>): 'ShardedByS3Key' | 'FullyReplicated' {
+  return spec.instanceCount > 1 ? 'ShardedByS3Key' : 'FullyReplicated';
 }
 
 /** Checks and resolves the shared flags. */
@@ -115,6 +137,12 @@ export function resolveMonitoringJob(args: MonitoringJobArgs): MonitoringJobSpec
   }
   if (args['statistics-uri']) parseS3Uri(args['statistics-uri'], '--statistics-uri');
   const extra = parseKeyValues(args.env, 'env');
+  const stateUri = args['state-uri'] || prefix ? resolveLocation('state', args['state-uri'], prefix, endpointName) : undefined;
+  if (args['instance-count'] > 1 && stateUri === undefined) {
+    throw new UsageError(
+      `--instance-count: ${args['instance-count']} instances need a state location where the first merges the others' states; give --state-uri or --s3-prefix`,
+    );
+  }
   const groundTruthUri = resolveLocation('ground-truth', args['ground-truth-uri'], prefix, endpointName);
   return {
     endpointName,
@@ -133,14 +161,18 @@ export function resolveMonitoringJob(args: MonitoringJobArgs): MonitoringJobSpec
       ...(args['container-arg'] ?? []).map(String),
     ],
     cloudwatchMetrics: args['cloudwatch-metrics'],
-    environment: buildMonitorEnvironment({
+    environment: {
+      ...buildMonitorEnvironment({
       problemType: args['problem-type'] as ProblemType,
       inferenceAttribute: args['inference-attribute'],
       probabilityAttribute: args['probability-attribute'],
       probabilityThreshold: args['probability-threshold'],
-      groundTruthUri,
-    }),
+        groundTruthUri,
+      }),
+      ...hostEnvironment(stateUri, args['instance-count'], args['max-runtime']),
+    },
     extraEnvironment: extra,
+    ...(stateUri ? { stateUri } : {}),
     instanceType: args['instance-type'],
     instanceCount: args['instance-count'],
     volumeSizeInGb: args['volume-size'],

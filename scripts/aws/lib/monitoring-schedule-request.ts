@@ -6,7 +6,7 @@
  */
 import type { CreateMonitoringScheduleRequest, ProcessingInstanceType } from '@aws-sdk/client-sagemaker';
 import { CAPTURE_LOCAL_PATH, OUTPUT_LOCAL_PATH } from './container-paths.ts';
-import type { MonitoringJobSpec } from './monitoring-job.ts';
+import { captureDistribution, type MonitoringJobSpec } from './monitoring-job.ts';
 
 /** The request that creates the hourly schedule `scheduleName` running `spec`. */
 export function buildCreateMonitoringSchedule(scheduleName: string, spec: MonitoringJobSpec): CreateMonitoringScheduleRequest {
@@ -31,7 +31,8 @@ export function buildCreateMonitoringSchedule(scheduleName: string, spec: Monito
               EndpointName: spec.endpointName,
               LocalPath: CAPTURE_LOCAL_PATH,
               S3InputMode: 'File',
-              S3DataDistributionType: 'FullyReplicated',
+              // Several instances: each reads its shard of the capture files; all read the labels (MPM_STATE_URI set).
+              S3DataDistributionType: captureDistribution(spec),
             },
           },
         ],

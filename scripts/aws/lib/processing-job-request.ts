@@ -13,7 +13,7 @@ import {
   STATISTICS_LOCAL_DIR,
 } from './container-paths.ts';
 import { UsageError } from './errors.ts';
-import type { MonitoringJobSpec } from './monitoring-job.ts';
+import { captureDistribution, type MonitoringJobSpec } from './monitoring-job.ts';
 import { joinS3 } from './s3-uri.ts';
 import { EXECUTION_ID, SCHEDULED_TIME } from './scheduler-context.ts';
 
@@ -43,7 +43,7 @@ function basename(uri: string): string {
   return uri.slice(uri.lastIndexOf('/') + 1);
 }
 
-function s3Input(name: string, s3Uri: string, localPath: string): ProcessingInput {
+function s3Input(name: string, s3Uri: string, localPath: string, distribution: 'FullyReplicated' | 'ShardedByS3Key' = 'FullyReplicated'): ProcessingInput {
   return {
     InputName: name,
     S3Input: {
@@ -51,7 +51,7 @@ function s3Input(name: string, s3Uri: string, localPath: string): ProcessingInpu
       LocalPath: localPath,
       S3DataType: 'S3Prefix',
       S3InputMode: 'File',
-      S3DataDistributionType: 'FullyReplicated',
+      S3DataDistributionType: distribution,
     },
   };
 }
@@ -68,7 +68,9 @@ export function buildScheduledProcessingJob(spec: MonitoringJobSpec, opts: Sched
   const inputs: ProcessingInput[] = [];
   // The trailing slash keeps endpoint "a" from also matching the capture of endpoint "a-2".
   if (opts.captureAccess === 'mount') {
-    inputs.push(s3Input('endpoint_input', `${joinS3(spec.captureUri, spec.endpointName)}/`, `${CAPTURE_LOCAL_PATH}/${spec.endpointName}`));
+    inputs.push(s3Input('endpoint_input', `${joinS3(spec.captureUri, spec.endpointName)}/`, `${CAPTURE_LOCAL_PATH}/${spec.endpointName}`, captureDistribution(spec)));
+  } else if (spec.instanceCount > 1) {
+    throw new UsageError('--instance-count: several instances need --capture-access mount (SageMaker shards a mounted input between them; read from S3, every instance would read all the capture)');
   }
   const baselineEnv: Record<string, string> = {};
   if (spec.constraintsUri) {

@@ -6,18 +6,20 @@
  *   {prefix}/ground-truth/{endpoint}            labels, yyyy/mm/dd/hh/*.jsonl by collection hour
  *   {prefix}/baseline/constraints.json          baseline constraints
  *   {prefix}/reports                            monitoring reports
+ *   {prefix}/state/{endpoint}                   run-state files (MPM_STATE_URI; several instances, roll-ups)
  */
 import { UsageError } from './errors.ts';
 import { joinS3, parseS3Uri } from './s3-uri.ts';
 
 /** The S3 locations the scripts derive from --s3-prefix. */
-export type LocationKind = 'capture' | 'ground-truth' | 'constraints' | 'reports';
+export type LocationKind = 'capture' | 'ground-truth' | 'constraints' | 'reports' | 'state';
 
 const FLAG: Record<LocationKind, string> = {
   capture: 'capture-uri',
   'ground-truth': 'ground-truth-uri',
   constraints: 'constraints-uri',
   reports: 'output-uri',
+  state: 'state-uri',
 };
 
 /** The default location of one kind below an s3:// prefix. */
@@ -31,6 +33,8 @@ export function defaultLocation(kind: LocationKind, s3Prefix: string, endpointNa
       return joinS3(s3Prefix, 'baseline', 'constraints.json');
     case 'reports':
       return joinS3(s3Prefix, 'reports');
+    case 'state':
+      return joinS3(s3Prefix, 'state', endpointName);
   }
 }
 

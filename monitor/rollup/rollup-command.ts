@@ -1,0 +1,49 @@
+/**
+ * @module `mpm-monitor rollup --from --to`: the job's settings (problem type, positive label, constraints, output
+ * path, MPM_STATE_URI …) plus the span, and the roll-up of the stored run states of that span. Exit codes as the
+ * job's: 2 configuration error, 3 no state or states that cannot be merged, 4 cannot write, 1 internal.
+ */
+import { loadConfig } from '../config/load-config.ts';
+import { commandParser, flagsFrom } from '../cli/command-options.ts';
+import { createLogger } from '../cli/logger.ts';
+import { MonitorError } from '../errors.ts';
+import { rollUp } from './roll-up.ts';
+
+const USAGE =
+  '$0 --from <time or date> --to <time or date> --state-uri <folder or s3://> --output-path <folder or s3://> [job options]\n\n' +
+  'Merges the run states that model-quality runs wrote to MPM_STATE_URI for the windows inside [from, to) (the latest state of each hour) into ' +
+  'statistics.json, constraint_violations.json and rollup_report.json (hours merged, hours missing), without reading capture. ' +
+  'Takes the job\'s options (problem type, positive label, baseline constraints ...); --from and --to are UTC times YYYY-MM-DDTHH:MM:SSZ or dates YYYY-MM-DD.';
+
+/** --from/--to as the job's --start-time/--end-time (a date is its midnight, UTC). */
+function spanFlags(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const match = /^--(from|to)(?:=(.*))?$/.exec(argv[i]!);
+    if (!match) {
+      out.push(argv[i]!);
+      continue;
+    }
+    const value = match[2] ?? argv[++i] ?? '';
+    out.push(match[1] === 'from' ? '--start-time' : '--end-time', /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value);
+  }
+  return out;
+}
+
+export async function rollupCommand(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const parsed = (await commandParser(spanFlags(argv), 'job', 'mpm-monitor rollup', USAGE).parseAsync()) as Record<string, unknown>;
+  let log = createLogger(env.MPM_LOG_LEVEL);
+  try {
+    const config = loadConfig({ flags: flagsFrom('job', parsed), env });
+    log = createLogger(config.logLevel);
+    const summary = await rollUp(config, { log, now: () => new Date() });
+    process.stdout.write(
+      `Roll-up of ${summary.hours.length} hours (${summary.window.start_time} to ${summary.window.end_time}), ${summary.missing_hours.length} missing, ` +
+        `${summary.violations} violations: ${Object.values(summary.outputs).join(', ')}\n`,
+    );
+    return 0;
+  } catch (error) {
+    log.error((error as Error).message);
+    return error instanceof MonitorError ? error.exitCode : 1;
+  }
+}

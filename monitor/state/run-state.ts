@@ -1,0 +1,139 @@
+/**
+ * @module The run-state of a model-quality run (or of one host's part of it): what the scan accumulated (the join's
+ * metrics, shape, estimate and counts), the capture counts, the capture's input errors and, between hosts, which
+ * labels joined. Saved into a state file's named states and merged back so that the leader of several hosts holds
+ * what one instance reading every file would hold. A data-quality analysis adds its own named state beside these.
+ */
+import type { MonitorConfig } from '../config/load-config.ts';
+import { formatContractTime } from '../config/time.ts';
+import { InputError } from '../errors.ts';
+import type { InputErrorSample, InputErrorTally, ReasonTally } from '../ingest/input-errors.ts';
+import type { JoinExtras, JoinResults } from '../join/join-results.ts';
+import { JoinResults as Join } from '../join/join-results.ts';
+import type { LabelStore } from '../join/label-store.ts';
+import { TOOL_VERSION } from '../report/build-run-report.ts';
+import type { CaptureSummary } from '../scan/capture-summary.ts';
+import type { AccumulatorState, JsonValue } from './accumulator-state.ts';
+import { expectState, stateCount } from './accumulator-state.ts';
+import type { RunIdentity } from './run-identity.ts';
+import { settingsFingerprint } from './settings-fingerprint.ts';
+import type { StateHeaderInput } from './state-header.ts';
+
+/** The names of a model-quality run's states in a state file. */
+export const RUN_STATES = { modelQuality: 'model_quality', capture: 'capture', inputErrors: 'input_errors', labels: 'labels_used' } as const;
+
+/** What a run's scan produced, as the state file holds it. */
+export interface RunParts {
+  results: JoinResults;
+  capture: CaptureSummary;
+  tally: InputErrorTally;
+  /** Between hosts only: the label store, whose used labels the leader merges. */
+  store?: LabelStore;
+}
+
+/** The header of a run's state file. */
+export function runStateHeader(config: MonitorConfig, identity: RunIdentity, labels: readonly string[], positiveLabel: string | undefined, writtenAt: Date): StateHeaderInput {
+  const { start, end } = config.window;
+  return {
+    analysis: 'model_quality',
+    problem_type: config.problemType,
+    positive_label: config.problemType === 'BinaryClassification' ? (positiveLabel ?? null) : null,
+    seed: config.seed,
+    label_dictionary: [...labels],
+    settings_fingerprint: settingsFingerprint(config.resolved),
+    window: { start_time: start === undefined ? null : formatContractTime(start), end_time: end === undefined ? null : formatContractTime(end) },
+    host: { current_host: identity.host.current_host, hosts: [...identity.host.hosts] },
+    job: { ...identity.job },
+    tool: { name: 'mpm', version: TOOL_VERSION },
+    written_at: writtenAt.toISOString(),
+  };
+}
+
+const CAPTURE_COUNTS = ['files', 'bytes', 'lines', 'requests', 'predictions', 'pruned_folders', 'ignored_files', 'keyed_by_event_id'] as const;
+
+function saveCapture(summary: CaptureSummary): AccumulatorState {
+  const counts = [...CAPTURE_COUNTS.map((k) => summary[k]), summary.skipped.outside_window, summary.skipped.shadow_traffic, summary.warnings.records_without_inference_time];
+  return { kind: 'mq.capture-summary', version: 1, meta: { location: summary.location, counts }, arrays: {} };
+}
+
+function loadCapture(state: AccumulatorState): CaptureSummary {
+  expectState(state, 'mq.capture-summary', 1);
+  const meta = state.meta as { location?: unknown; counts?: unknown };
+  if (typeof meta?.location !== 'string' || !Array.isArray(meta.counts) || meta.counts.length !== CAPTURE_COUNTS.length + 3) {
+    throw new InputError('state: a capture-summary state lacks its location or counts');
+  }
+  const n = meta.counts.map((c, i) => stateCount(c, `capture count ${i}`));
+  const summary = Object.fromEntries(CAPTURE_COUNTS.map((k, i) => [k, n[i]!])) as Record<(typeof CAPTURE_COUNTS)[number], number>;
+  const k = CAPTURE_COUNTS.length;
+  return { location: meta.location, ...summary, skipped: { outside_window: n[k]!, shadow_traffic: n[k + 1]! }, warnings: { records_without_inference_time: n[k + 2]! } };
+}
+
+/** Adds another host's capture counts (the location stays this host's: every host reads the same local path). */
+export function addCapture(into: CaptureSummary, from: CaptureSummary): void {
+  for (const k of CAPTURE_COUNTS) into[k] += from[k];
+  into.skipped.outside_window += from.skipped.outside_window;
+  into.skipped.shadow_traffic += from.skipped.shadow_traffic;
+  into.warnings.records_without_inference_time += from.warnings.records_without_inference_time;
+}
+
+function saveTally(tally: InputErrorTally): AccumulatorState {
+  const reasons = [...tally.byReason.entries()].map(([reason, t]) => ({ reason, count: t.count, description: t.description, samples: t.samples as unknown as JsonValue }));
+  return { kind: 'mq.input-errors', version: 1, meta: { reasons }, arrays: {} };
+}
+
+function loadTally(state: AccumulatorState): [string, ReasonTally][] {
+  expectState(state, 'mq.input-errors', 1);
+  const reasons = (state.meta as { reasons?: unknown })?.reasons;
+  if (!Array.isArray(reasons)) throw new InputError('state: an input-errors state lacks its reasons');
+  return reasons.map((r: { reason?: unknown; count?: unknown; description?: unknown; samples?: unknown }) => {
+    if (typeof r?.reason !== 'string' || typeof r.description !== 'string' || !Array.isArray(r.samples)) throw new InputError('state: an input-errors reason is malformed');
+    return [r.reason, { count: stateCount(r.count, `input errors ${r.reason}`), description: r.description, samples: r.samples as InputErrorSample[] }];
+  });
+}
+
+function saveLabels(store: LabelStore): AccumulatorState {
+  return { kind: 'mq.labels-used', version: 1, meta: { labels: store.size, slots: store.slots }, arrays: { used: store.usedBits() } };
+}
+
+/** The named states of a run's file. */
+export function saveRun(parts: RunParts): Record<string, AccumulatorState> {
+  return {
+    [RUN_STATES.modelQuality]: parts.results.save(),
+    [RUN_STATES.capture]: saveCapture(parts.capture),
+    [RUN_STATES.inputErrors]: saveTally(parts.tally),
+    ...(parts.store ? { [RUN_STATES.labels]: saveLabels(parts.store) } : {}),
+  };
+}
+
+/** A run's states read back: the join results, the capture counts and the input errors by reason. */
+export interface LoadedRun {
+  results: JoinResults;
+  capture: CaptureSummary;
+  inputErrors: [string, ReasonTally][];
+  labelsUsed?: { labels: number; slots: number; used: Uint8Array };
+}
+
+function need(states: Record<string, AccumulatorState>, name: string, file: string): AccumulatorState {
+  const state = Object.hasOwn(states, name) ? states[name] : undefined;
+  if (state === undefined) throw new InputError(`state: ${file} holds no "${name}" state; expected a model-quality run's state file`);
+  return state;
+}
+
+/** Loads a run's states (extras: the estimator options of the run that merges them). */
+export function loadRun(states: Record<string, AccumulatorState>, file: string, extras: JoinExtras): LoadedRun {
+  const labels = Object.hasOwn(states, RUN_STATES.labels) ? states[RUN_STATES.labels] : undefined;
+  let labelsUsed: LoadedRun['labelsUsed'];
+  if (labels !== undefined) {
+    expectState(labels, 'mq.labels-used', 1);
+    const meta = labels.meta as { labels?: unknown; slots?: unknown };
+    const used = labels.arrays.used;
+    if (!(used instanceof Uint8Array)) throw new InputError(`state: ${file}: its labels_used state lacks the used bits`);
+    labelsUsed = { labels: stateCount(meta?.labels, 'labels'), slots: stateCount(meta?.slots, 'slots'), used };
+  }
+  return {
+    results: Join.load(need(states, RUN_STATES.modelQuality, file), extras),
+    capture: loadCapture(need(states, RUN_STATES.capture, file)),
+    inputErrors: loadTally(need(states, RUN_STATES.inputErrors, file)),
+    labelsUsed,
+  };
+}

@@ -1,0 +1,155 @@
+/**
+ * Issue 19: several instances. Monitor processes with their own resourceconfig.json read their shard of the capture
+ * (whole files, as ShardedByS3Key deals them) and all labels; the workers write their states, the first host waits,
+ * merges and alone writes the report files and metrics, which equal a one-instance run over the same input byte for
+ * byte apart from the clock and the timings. A host that never reports fails the leader in bounded time, naming it;
+ * a host whose shard holds no file still reports.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT, slowdown } from '../helpers/run-monitor.ts';
+import { unpack } from '../../monitor/state/state-file.ts';
+import { WINDOW, windowInputs, writeCapture, writeLabels } from './multi-host-inputs.ts';
+
+const HOSTS = ['algo-1', 'algo-2', 'algo-3'];
+let root: string;
+
+interface HostRun {
+  code: number | null;
+  stderr: string;
+  ms: number;
+}
+
+/** Runs the monitor as `host` of `hosts` (no resourceconfig.json for a one-instance run). */
+function runHost(name: string, o: { capture: string; out: string; host?: string; hosts?: string[]; wait?: number; runId?: string }): Promise<HostRun> {
+  const dir = path.join(root, 'hosts', name);
+  mkdirSync(dir, { recursive: true });
+  const resourceConfig = path.join(dir, 'resourceconfig.json');
+  if (o.hosts) writeFileSync(resourceConfig, JSON.stringify({ current_host: o.host, hosts: o.hosts, network_interface_name: 'eth0' }));
+  writeFileSync(path.join(dir, 'processingjobconfig.json'), '{}');
+  const args = [
+    ...['--problem-type', 'BinaryClassification', '--start-time', WINDOW.start, '--end-time', WINDOW.end, '--sagemaker-endpoint-name', 'mh-ep'],
+    ...['--dataset-source', o.capture, '--ground-truth-source', path.join(root, 'groundtruth'), '--output-path', o.out],
+    ...['--baseline-constraints', path.join(root, 'constraints.json'), '--max-input-error-rate', '0.5', '--publish-cloudwatch-metrics', 'Enabled'],
+    ...['--state-uri', path.join(root, 'state'), '--run-id', o.runId ?? 'mh-run', '--resource-config-file', resourceConfig, '--host-wait-seconds', String(o.wait ?? 120 * slowdown())],
+    ...['--message-file', path.join(o.out, '..', `${name}.message`), '--cloudwatch-metrics-dir', path.join(o.out, '..', 'cloudwatch'), '--job-config-file', path.join(dir, 'processingjobconfig.json'), '--log-level', 'warn'],
+  ];
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'monitor/cli.ts', ...args], { cwd: REPO_ROOT, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? root } });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout.resume();
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stderr, ms: performance.now() - started }));
+  });
+}
+
+/** The files a run wrote (output folder, CloudWatch file, message), the clock and the timings taken out. */
+function outputsOf(out: string, name: string): Map<string, string> {
+  const files = new Map<string, string>();
+  const stats = path.join(out, 'statistics.json');
+  const clock = existsSync(stats) ? (JSON.parse(readFileSync(stats, 'utf8')) as { dataset: { evaluation_time: string } }).dataset.evaluation_time : undefined;
+  const scrub = (text: string): string => {
+    let t = text.replace(/"timings_ms": \{[^}]*\}/g, '"timings_ms": {}');
+    if (clock) t = t.split(clock).join('<clock>').split(clock.replace(/\.\d{3}Z$/, 'Z')).join('<clock-s>');
+    return t;
+  };
+  for (const file of existsSync(out) ? readdirSync(out).sort() : []) if (file !== 'report.html') files.set(file, scrub(readFileSync(path.join(out, file), 'utf8')));
+  const cloudwatch = path.join(out, '..', 'cloudwatch', 'cloudwatch_metrics.jsonl');
+  if (existsSync(cloudwatch)) files.set('cloudwatch', scrub(readFileSync(cloudwatch, 'utf8')));
+  files.set('message', readFileSync(path.join(out, '..', `${name}.message`), 'utf8'));
+  return files;
+}
+
+const inputs = windowInputs();
+
+beforeAll(() => {
+  root = realpathSync(mkdtempSync(path.join(tmpdir(), 'mpm-multi-host-')));
+  writeLabels(path.join(root, 'groundtruth'), inputs.labels);
+  writeFileSync(path.join(root, 'constraints.json'), JSON.stringify({ accuracy: { threshold: 0.9 } }));
+});
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+describe('several instances', () => {
+  it('three hosts, one after the other over the one local path each would have: the leader writes what one instance writes', async () => {
+    const capture = path.join(root, 'exact', 'capture');
+    const out = path.join(root, 'exact', 'output');
+    writeCapture(capture, inputs.capture);
+    const single = await runHost('single', { capture, out, runId: 'one-instance' });
+    expect(single.code, single.stderr).toBe(0);
+    const expected = outputsOf(out, 'single');
+    expect(expected.get('message')).toMatch(/^CompletedWithViolations: /);
+    rmSync(path.dirname(out), { recursive: true, force: true });
+    // Workers first (each with its shard at the path), then the leader: SageMaker mounts every shard at one path.
+    for (const host of ['algo-2', 'algo-3', 'algo-1']) {
+      rmSync(capture, { recursive: true, force: true });
+      const index = HOSTS.indexOf(host);
+      writeCapture(capture, inputs.capture, (i) => i % 3 === index);
+      const run = await runHost(host, { capture, out: host === 'algo-1' ? out : path.join(root, 'exact', `${host}-output`), host, hosts: HOSTS, runId: 'one-instance' });
+      expect(run.code, run.stderr).toBe(0);
+    }
+    const leader = outputsOf(out, 'algo-1');
+    expect([...leader.keys()]).toEqual([...expected.keys()]);
+    for (const [file, text] of expected) expect(leader.get(file), file).toBe(text);
+    expect(existsSync(path.join(out, 'report.html'))).toBe(true);
+    for (const host of ['algo-2', 'algo-3']) {
+      expect(readdirSync(path.join(root, 'exact', `${host}-output`)), `${host} writes no report file`).toEqual([]);
+      expect(readFileSync(path.join(root, 'exact', `${host}.message`), 'utf8')).toMatch(new RegExp(`^Completed: worker ${host} of 3 hosts wrote its state .* algo-1 merges`));
+    }
+    // The merged counts: 9 files, every malformed line of every shard, the duplicate across shards.
+    const report = JSON.parse(leader.get('monitoring_report.json')!) as { capture: { files: number }; join: { duplicate_predictions: number }; input_errors?: unknown };
+    expect(report.capture.files).toBe(9);
+    expect(report.join.duplicate_predictions, 'a reused inference id across shards').toBeGreaterThan(0);
+  });
+
+  it('three processes at once, each with its own shard folder: the leader waits and writes the one-instance statistics and violations', async () => {
+    const base = path.join(root, 'concurrent');
+    writeCapture(path.join(base, 'whole'), inputs.capture);
+    const single = await runHost('c-single', { capture: path.join(base, 'whole'), out: path.join(base, 'single', 'output'), runId: 'c-single' });
+    expect(single.code, single.stderr).toBe(0);
+    HOSTS.forEach((_, h) => writeCapture(path.join(base, `shard-${h}`), inputs.capture, (i) => i % 3 === h));
+    const runs = await Promise.all(HOSTS.map((host, h) => runHost(`c-${host}`, { capture: path.join(base, `shard-${h}`), out: path.join(base, host, 'output'), host, hosts: HOSTS, runId: 'c-multi' })));
+    runs.forEach((run) => expect(run.code, run.stderr).toBe(0));
+    const one = outputsOf(path.join(base, 'single', 'output'), 'c-single');
+    const merged = outputsOf(path.join(base, 'algo-1', 'output'), 'c-algo-1');
+    for (const file of ['statistics.json', 'constraint_violations.json', 'cloudwatch', 'message']) expect(merged.get(file), file).toBe(one.get(file));
+    // The merged state of the run (for roll-ups) holds one host's worth of header and the whole window's counts.
+    const state = unpack(readFileSync(path.join(root, 'state/2026/01/15/08/c-multi/run.mpmstate')));
+    expect(state.header.job).toEqual({ name: 'c-multi', source: 'run_id' });
+    expect(state.header.host.current_host).toBe('algo-1');
+    expect(readdirSync(path.join(root, 'state/2026/01/15/08/c-multi/hosts')).sort()).toEqual(['algo-2.mpmstate', 'algo-3.mpmstate']);
+  });
+
+  it('a host that never reports: the leader fails in bounded time naming it, and writes no statistics', async () => {
+    const base = path.join(root, 'missing');
+    writeCapture(path.join(base, 'shard'), inputs.capture, (i) => i % 3 === 0);
+    const run = await runHost('m-algo-1', { capture: path.join(base, 'shard'), out: path.join(base, 'output'), host: 'algo-1', hosts: HOSTS, runId: 'm-run', wait: 2 });
+    expect(run.code).toBe(3);
+    const message = readFileSync(path.join(base, 'm-algo-1.message'), 'utf8');
+    expect(message).toMatch(/^Failed: input: 2 of 3 hosts wrote no state to .*m-run.hosts within 2 s \(MPM_HOST_WAIT_SECONDS\): algo-2, algo-3$/);
+    expect(existsSync(path.join(base, 'output', 'statistics.json'))).toBe(false);
+  });
+
+  it('a host whose shard holds no file still reports an empty state, and the merge equals the one-instance run', async () => {
+    const base = path.join(root, 'empty');
+    mkdirSync(path.join(base, 'nothing'), { recursive: true });
+    writeCapture(path.join(base, 'whole'), inputs.capture);
+    const hosts = ['algo-1', 'algo-2'];
+    const worker = await runHost('e-algo-2', { capture: path.join(base, 'nothing'), out: path.join(base, 'algo-2', 'output'), host: 'algo-2', hosts, runId: 'e-run' });
+    expect(worker.code, worker.stderr).toBe(0);
+    expect(readFileSync(path.join(base, 'algo-2', 'e-algo-2.message'), 'utf8')).toContain('0 capture files');
+    const [leader, single] = [
+      await runHost('e-algo-1', { capture: path.join(base, 'whole'), out: path.join(base, 'algo-1', 'output'), host: 'algo-1', hosts, runId: 'e-run' }),
+      await runHost('e-single', { capture: path.join(base, 'whole'), out: path.join(base, 'single', 'output'), runId: 'e-single' }),
+    ];
+    expect(leader.code, leader.stderr).toBe(0);
+    expect(single.code, single.stderr).toBe(0);
+    const a = outputsOf(path.join(base, 'algo-1', 'output'), 'e-algo-1');
+    const b = outputsOf(path.join(base, 'single', 'output'), 'e-single');
+    for (const file of ['statistics.json', 'constraint_violations.json', 'cloudwatch', 'message']) expect(a.get(file), file).toBe(b.get(file));
+  });
+});

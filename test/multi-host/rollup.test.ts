@@ -1,0 +1,85 @@
+/**
+ * Issue 19: `mpm-monitor rollup --from --to` merges the stored states of the hours of a span into the statistics
+ * and violations of the whole span, reading no capture: equal, byte for byte apart from the clock, to one run over
+ * the whole span; the latest state of an hour wins (the earlier is listed as superseded); hours without a state are
+ * listed; states made under other settings are refused.
+ */
+import { mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../monitor/cli.ts';
+import { windowInputs, writeCapture, writeLabels } from './multi-host-inputs.ts';
+
+let root: string;
+const HOURS = ['08', '09'];
+
+function jobArgs(out: string, extra: string[], state = 'state'): string[] {
+  return [
+    ...['--problem-type', 'BinaryClassification', '--sagemaker-endpoint-name', 'mh-ep', '--dataset-source', path.join(root, 'capture')],
+    ...['--ground-truth-source', path.join(root, 'groundtruth'), '--output-path', out, '--baseline-constraints', path.join(root, 'constraints.json')],
+    ...['--max-input-error-rate', '0.5', '--state-uri', path.join(root, state), '--message-file', path.join(out, '..', 'message'), '--log-level', 'silent'],
+    ...['--job-config-file', path.join(root, 'job.json'), '--resource-config-file', path.join(root, 'no-resourceconfig.json'), ...extra],
+  ];
+}
+
+/** statistics.json without its clock. */
+function statistics(out: string): string {
+  const text = readFileSync(path.join(out, 'statistics.json'), 'utf8');
+  const clock = (JSON.parse(text) as { dataset: { evaluation_time: string } }).dataset.evaluation_time;
+  return text.split(clock).join('<clock>');
+}
+
+beforeAll(async () => {
+  root = realpathSync(mkdtempSync(path.join(tmpdir(), 'mpm-rollup-')));
+  writeFileSync(path.join(root, 'constraints.json'), JSON.stringify({ accuracy: { threshold: 0.9 } }));
+  writeFileSync(path.join(root, 'job.json'), '{}');
+  for (const [i, hour] of HOURS.entries()) {
+    const inputs = windowInputs(11 + i, hour);
+    writeCapture(path.join(root, 'capture'), inputs.capture);
+    writeLabels(path.join(root, 'groundtruth'), inputs.labels, hour);
+  }
+  for (const hour of HOURS) {
+    const window = ['--start-time', `2026-01-15T${hour}:00:00Z`, '--end-time', `2026-01-15T${String(Number(hour) + 1).padStart(2, '0')}:00:00Z`];
+    expect(await main(jobArgs(path.join(root, `run-${hour}`, 'out'), [...window, '--run-id', `hourly-${hour}`]))).toBe(0);
+  }
+  // Hour 08 judged again later (matured labels): its state replaces the first in the roll-up.
+  expect(await main(jobArgs(path.join(root, 'run-08b', 'out'), ['--start-time', '2026-01-15T08:00:00Z', '--end-time', '2026-01-15T09:00:00Z', '--run-id', 'hourly-08-late']))).toBe(0);
+  // One run over both hours, to compare with (its state elsewhere: a two-hour window would overlap the hours).
+  expect(await main(jobArgs(path.join(root, 'whole', 'out'), ['--start-time', '2026-01-15T08:00:00Z', '--end-time', '2026-01-15T10:00:00Z', '--run-id', 'whole'], 'state-whole'))).toBe(0);
+}, 600_000);
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+describe('mpm-monitor rollup', () => {
+  it('merges the hours into the statistics of one run over the span, reading no capture; the latest state of an hour wins', async () => {
+    const out = path.join(root, 'rollup', 'out');
+    rmSync(path.join(root, 'capture'), { recursive: true, force: true });
+    expect(await main(['rollup', '--from', '2026-01-15T08:00:00Z', '--to', '2026-01-15T10:00:00Z', ...jobArgs(out, [])])).toBe(0);
+    expect(statistics(out)).toBe(statistics(path.join(root, 'whole', 'out')));
+    expect(readFileSync(path.join(out, 'constraint_violations.json'), 'utf8')).toBe(readFileSync(path.join(root, 'whole', 'out', 'constraint_violations.json'), 'utf8'));
+    const report = JSON.parse(readFileSync(path.join(out, 'rollup_report.json'), 'utf8')) as {
+      hours: { hour: string; job: string; superseded: string[] }[];
+      missing_hours: string[];
+      note: string;
+    };
+    expect(report.hours.map((h) => [h.hour, h.job])).toEqual([
+      ['2026-01-15T08:00:00Z', 'hourly-08-late'],
+      ['2026-01-15T09:00:00Z', 'hourly-09'],
+    ]);
+    expect(report.hours[0]!.superseded).toEqual([path.join(root, 'state/2026/01/15/08/hourly-08/run.mpmstate')]);
+    expect(report.missing_hours).toEqual([]);
+    expect(report.note).toMatch(/loose/);
+  });
+
+  it('lists the hours without a state; fails on a span without any; refuses another problem type', async () => {
+    const out = path.join(root, 'rollup-day', 'out');
+    expect(await main(['rollup', '--from', '2026-01-15', '--to', '2026-01-16', ...jobArgs(out, [])])).toBe(0);
+    const report = JSON.parse(readFileSync(path.join(out, 'rollup_report.json'), 'utf8')) as { hours: unknown[]; missing_hours: string[] };
+    expect(report.hours).toHaveLength(2);
+    expect(report.missing_hours).toHaveLength(22);
+    expect(report.missing_hours).not.toContain('2026-01-15T09:00:00Z');
+    expect(await main(['rollup', '--from', '2026-01-16', '--to', '2026-01-17', ...jobArgs(path.join(root, 'none', 'out'), [])])).toBe(3);
+    const other = jobArgs(path.join(root, 'other', 'out'), []).map((a) => (a === 'BinaryClassification' ? 'MulticlassClassification' : a));
+    expect(await main(['rollup', '--from', '2026-01-15', '--to', '2026-01-16', ...other])).toBe(2);
+  });
+});

@@ -52,7 +52,7 @@ describe('the request', () => {
   it('names every other path-valued setting as an input, and never a URI, a name, JSON or a JSONPath', () => {
     const config = load({}, { ground_truth_s3_uri_path: 's3://bucket/labels', inference_attribute: '$.predictions[*].label', sagemaker_endpoint_name: 'ep' });
     const request = leastPrivilegeRequest(config, { MPM_IMAGE_USER: '10001:10001' });
-    expect([...request.inputs].sort()).toEqual(['/opt/ml/config/resourceconfig.json', '/opt/ml/processing/baseline/constraints/constraints.json', '/opt/ml/processing/groundtruth', '/opt/ml/processing/input/endpoint', JOB].sort());
+    expect([...request.inputs].sort()).toEqual(['/opt/ml/config/resourceconfig.json', '/opt/ml/processing/baseline/constraints/constraints.json', '/opt/ml/processing/baseline/stats/statistics.json', '/opt/ml/processing/groundtruth', '/opt/ml/processing/input/endpoint', JOB].sort());
     expect(request).toMatchObject({ runAsRoot: false, imageUser: '10001:10001' });
     expect(leastPrivilegeRequest(config, {}).imageUser).toBeUndefined();
   });

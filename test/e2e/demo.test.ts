@@ -25,8 +25,15 @@ describe('npm run demo', () => {
     });
     expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
     expect(run.stdout).toContain('as expected, the healthy hours pass and the drifted hours violate their constraints');
-    const rows = run.stdout.split('\n').filter((l) => /^\d{4}-\d{2}-\d{2}T/.test(l));
+    // Model quality first, then the data-quality section (issue 16) with its own table of the same hours.
+    const [modelQuality, dataQuality = ''] = run.stdout.split('\ndata quality:');
+    const hourRows = (text: string): string[] => text.split('\n').filter((l) => /^\d{4}-\d{2}-\d{2}T/.test(l));
+    const rows = hourRows(modelQuality!);
     expect(rows).toHaveLength(4);
+    const dqRows = hourRows(dataQuality);
+    expect(dqRows).toHaveLength(4);
+    expect(dqRows.filter((r) => r.includes('healthy')).every((r) => r.trim().endsWith('Completed'))).toBe(true);
+    expect(dqRows.filter((r) => r.includes('drifted')).every((r) => r.includes('VIOLATIONS ('))).toBe(true);
     expect(rows.filter((r) => r.includes('healthy')).every((r) => r.trim().endsWith('Completed'))).toBe(true);
     expect(rows.filter((r) => r.includes('drifted')).every((r) => r.includes('VIOLATIONS (accuracy'))).toBe(true);
     // Issue 18: each hour was also estimated at its end, before any label: the estimate falls in the drifted hours.

@@ -12,7 +12,7 @@
  * so older readers (Athena's engine among them) read it. The file's key-value metadata carries the problem type,
  * the window and a layout version (mpm.joined_records.version = 1).
  */
-import { Field, Float64, Int64, makeData, RecordBatch, Schema, Struct, Utf8 } from 'apache-arrow';
+import { Field, Float64, Int64, Schema, Utf8 } from 'apache-arrow';
 import type { Prediction } from '../ingest/interpret-prediction.ts';
 import type { ProblemType } from '../metrics/types.ts';
 import type { Storage } from '../storage/storage.ts';
@@ -74,7 +74,6 @@ export class JoinedRecordsWriter {
 
   private constructor(
     private readonly out: ParquetStreamWriter,
-    private readonly schema: Schema,
     private readonly regression: boolean,
     private readonly rowGroupRows: number,
   ) {
@@ -90,7 +89,7 @@ export class JoinedRecordsWriter {
     if (o.window?.end !== undefined) metadata['mpm.window.end'] = o.window.end;
     if (o.endpoint !== undefined) metadata['mpm.endpoint'] = o.endpoint;
     const out = await ParquetStreamWriter.create(storage, o.path ?? JOINED_RECORDS_FILE, schema, { rowGroupRows, metadata, columns: { score: { dictionary: false } } });
-    return new JoinedRecordsWriter(out, schema, o.problemType === 'Regression', rowGroupRows);
+    return new JoinedRecordsWriter(out, o.problemType === 'Regression', rowGroupRows);
   }
 
   /** Adds one joined prediction: its record's keys, the prediction as interpreted, and the label. */
@@ -115,11 +114,7 @@ export class JoinedRecordsWriter {
   }
 
   private flush(): void {
-    const rows = this.inferenceId.length;
-    if (rows === 0) return;
-    const data = makeData({ type: new Struct(this.schema.fields), length: rows, nullCount: 0, children: this.columns.map((c) => c.finish()) });
-    this.out.write(new RecordBatch(this.schema, data));
-    for (const c of this.columns) c.reset();
+    this.out.writeColumns(this.columns, this.inferenceId.length);
   }
 
   get rows(): number {

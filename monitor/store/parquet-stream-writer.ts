@@ -11,6 +11,7 @@ import { OutputError } from '../errors.ts';
 import { loadParquetWasm } from '../ingest/parquet.ts';
 import type { Storage } from '../storage/storage.ts';
 import { openParquetRange } from './parquet-range-file.ts';
+import type { ColumnBuilder } from './arrow-columns.ts';
 
 /** Per-column choices (top-level columns only: parquet-wasm 0.7.1 cannot address the leaves of a list by path). */
 export interface ParquetColumnSetting {
@@ -135,6 +136,14 @@ export class ParquetStreamWriter {
     this.throwIfFailed();
     if (batch.numRows === 0) return;
     this.enqueue(batch);
+  }
+
+  /** Queues the `rows` rows the builders hold (one per schema field, in order) as one batch, and empties them. */
+  writeColumns(columns: readonly ColumnBuilder[], rows: number): void {
+    if (rows === 0) return;
+    const data = makeData({ type: new Struct(this.schema.fields), length: rows, nullCount: 0, children: columns.map((c) => c.finish()) });
+    this.write(new RecordBatch(this.schema, data));
+    for (const c of columns) c.reset();
   }
 
   private enqueue(batch: RecordBatch): void {

@@ -2,7 +2,7 @@
  * @module Writes one Parquet part of a stored hour: capture records in, one row per prediction, row groups flushed
  * to storage as they fill (parquet-stream-writer.ts), so memory is one row group whatever the hour's size.
  */
-import { Int64, makeData, RecordBatch, Struct } from 'apache-arrow';
+import { Int64 } from 'apache-arrow';
 import type { RawPrediction } from '../ingest/extract-response.ts';
 import type { DecodedLine } from '../ingest/decode-capture-line.ts';
 import type { Storage } from '../storage/storage.ts';
@@ -105,11 +105,7 @@ export class PredictionPartWriter {
   }
 
   private flush(): void {
-    const rows = this.inferenceId.length;
-    if (rows === 0) return;
-    const data = makeData({ type: new Struct(PREDICTION_SCHEMA.fields), length: rows, nullCount: 0, children: this.columns.map((c) => c.finish()) });
-    this.out.write(new RecordBatch(PREDICTION_SCHEMA, data));
-    for (const c of this.columns) c.reset();
+    this.out.writeColumns(this.columns, this.inferenceId.length);
   }
 
   get rows(): number {

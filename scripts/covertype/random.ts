@@ -1,7 +1,8 @@
 /**
- * @module A small seeded PRNG (sfc32, seeded through splitmix32) with the draws the covertype generator needs.
- * Deterministic across platforms: only 32-bit integer arithmetic and Math.log/sqrt/cos on its outputs.
+ * @module The draws the covertype generator needs (normal, weighted pick) on top of the monitor's seeded generator
+ * (monitor/estimation/seeded-random.ts: sfc32 seeded through splitmix32). Deterministic across platforms.
  */
+import { createSeededRandom } from '../../monitor/estimation/seeded-random.ts';
 
 /** A seeded source of random numbers. */
 export interface Random {
@@ -13,36 +14,9 @@ export interface Random {
   pick(weights: readonly number[]): number;
 }
 
-function splitmix32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x9e3779b9) >>> 0;
-    let z = state;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
-    return (z ^ (z >>> 16)) >>> 0;
-  };
-}
-
-/** Creates a PRNG from an integer seed; the same seed always gives the same sequence. */
+/** Creates a PRNG from an integer seed; the same seed always gives the same sequence (the monitor's own generator). */
 export function createRandom(seed: number): Random {
-  if (!Number.isInteger(seed)) throw new RangeError(`random: seed must be an integer, got ${seed}`);
-  const init = splitmix32(seed);
-  let a = init();
-  let b = init();
-  let c = init();
-  let d = init();
-  const nextUint = (): number => {
-    const t = (((a + b) >>> 0) + d) >>> 0;
-    d = (d + 1) >>> 0;
-    a = b ^ (b >>> 9);
-    b = (c + (c << 3)) >>> 0;
-    c = (c << 21) | (c >>> 11);
-    c = (c + t) >>> 0;
-    return t;
-  };
-  for (let i = 0; i < 12; i++) nextUint();
-  const next = (): number => nextUint() / 4294967296;
+  const { next } = createSeededRandom(seed);
   return {
     next,
     normal(mean = 0, sd = 1) {

@@ -6,7 +6,8 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { InputError, ConfigError, OutputError } from '../errors.ts';
-import type { InputErrorTally, InputErrorSample } from '../ingest/input-errors.ts';
+import type { InputErrorTally } from '../ingest/input-errors.ts';
+import { samplePathOrder } from '../ingest/sample-order.ts';
 import type { JoinExtras } from '../join/join-results.ts';
 import { openStorage } from '../storage/open-storage.ts';
 import { assertWritableFolder } from '../storage/local.ts';
@@ -14,9 +15,11 @@ import { isS3Uri } from '../storage/s3-uri.ts';
 import type { Storage } from '../storage/storage.ts';
 import { readStateFile } from '../state/read-state-file.ts';
 import { readHosts, readRunIdentity, type RunIdentity } from '../state/run-identity.ts';
-import { addCapture, loadRun, runStateHeader, saveRun, type LoadedRun, type RunParts } from '../state/run-state.ts';
+import { loadRun, runStateHeader, saveRun, type LoadedRun, type RunParts } from '../state/run-state.ts';
 import { pack, type UnpackedState } from '../state/state-file.ts';
 import { assertMergeable, type StateHeader } from '../state/state-header.ts';
+import { mergeHostCapture } from './host-capture.ts';
+import { mergeHostStore } from './host-store.ts';
 import type { RunContext } from './run-context.ts';
 
 /** The file of a whole run's merged state, and the folder of the hosts' parts, under the run's folder. */
@@ -92,7 +95,7 @@ export async function writeHostState(ctx: RunContext, plan: StatePlan, parts: Ru
 
 /** The merged run's state (no label bits: a roll-up merges windows, not hosts). */
 export async function writeRunState(ctx: RunContext, plan: StatePlan, parts: RunParts, labels: readonly string[], positiveLabel: string | undefined): Promise<{ file: string; bytes: number }> {
-  const bytes = pack(saveRun({ ...parts, store: undefined }), headerOf(ctx, plan, labels, positiveLabel));
+  const bytes = pack(saveRun({ ...parts, store: undefined, storeParts: undefined }), headerOf(ctx, plan, labels, positiveLabel));
   const file = await writeState(plan, `${plan.folder}/${RUN_STATE_FILE}`, bytes);
   ctx.log.info({ file, bytes: bytes.byteLength }, 'run state written');
   return { file, bytes: bytes.byteLength };
@@ -121,10 +124,13 @@ async function awaitHosts(ctx: RunContext, plan: StatePlan): Promise<string[]> {
 
 /**
  * Adds another host's capture input errors: the counts add up, and the samples kept are the first of all hosts' in
- * path order (file, then line), as one instance reading every file in path order keeps. Ground-truth reasons (gt_*)
- * are not added: every host read the same labels, the leader's own count is the run's.
+ * path order (file, then line), as one instance reading every file in path order keeps. Files are ordered by their
+ * path below their host's capture location (`locations`: every host's), so hosts that read their shards from
+ * different prefixes order as one instance reading one prefix would. Ground-truth reasons (gt_*) are not added: every
+ * host read the same labels, the leader's own count is the run's.
  */
-export function addHostTally(tally: InputErrorTally, from: LoadedRun['inputErrors'], samplesPerReason: number): void {
+export function addHostTally(tally: InputErrorTally, from: LoadedRun['inputErrors'], samplesPerReason: number, locations: readonly string[] = []): void {
+  const order = samplePathOrder(locations);
   for (const [reason, theirs] of from) {
     if (reason.startsWith('gt_')) continue;
     let entry = tally.byReason.get(reason);
@@ -133,20 +139,17 @@ export function addHostTally(tally: InputErrorTally, from: LoadedRun['inputError
       tally.byReason.set(reason, entry);
     }
     entry.count += theirs.count;
-    entry.samples = [...entry.samples, ...theirs.samples].sort(samplePathOrder).slice(0, samplesPerReason);
+    entry.samples = [...entry.samples, ...theirs.samples].sort(order).slice(0, samplesPerReason);
   }
 }
 
-function samplePathOrder(a: InputErrorSample, b: InputErrorSample): number {
-  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
-  return (a.line ?? Number.POSITIVE_INFINITY) - (b.line ?? Number.POSITIVE_INFINITY);
-}
-
 /** Merges one host's loaded part into the leader's. */
-function mergeHost(ctx: RunContext, parts: RunParts, other: LoadedRun, file: string): void {
+function mergeHost(ctx: RunContext, parts: RunParts, other: LoadedRun, file: string, locations: string[]): void {
   parts.results.merge(other.results);
-  addCapture(parts.capture, other.capture);
-  addHostTally(parts.tally, other.inputErrors, ctx.config.samplesPerReason);
+  locations.push(other.capture.location);
+  addHostTally(parts.tally, other.inputErrors, ctx.config.samplesPerReason, locations);
+  mergeHostCapture(parts, other);
+  mergeHostStore(parts, other, file);
   const store = parts.store;
   if (store === undefined) return;
   const used = other.labelsUsed;
@@ -162,13 +165,14 @@ function mergeHost(ctx: RunContext, parts: RunParts, other: LoadedRun, file: str
 export async function mergeHostStates(ctx: RunContext, plan: StatePlan, parts: RunParts, own: StateHeader, extras: JoinExtras): Promise<string[]> {
   const others = await awaitHosts(ctx, plan);
   const files: string[] = [];
+  const locations = [parts.capture.location];
   for (const host of others) {
     const path = hostStatePath(plan.folder, host);
     const read: UnpackedState = await readStateFile(plan.storage, path);
     const file = plan.storage.describe(path);
     assertMergeable({ header: own, file: `this host (${own.host.current_host})` }, { header: read.header, file }, 'hosts');
     if (read.header.host.current_host !== host) throw new InputError(`state: ${file} says it was written by ${read.header.host.current_host}, not ${host}`);
-    mergeHost(ctx, parts, loadRun(read.states, file, extras), file);
+    mergeHost(ctx, parts, loadRun(read.states, file, extras), file, locations);
     files.push(file);
   }
   ctx.log.info({ hosts: others.length + 1 }, 'host states merged');

@@ -19,7 +19,7 @@ import { commitStore, labelArrival, sinkInit } from './store-predictions.ts';
 import { closeJoinedRecords, openJoinedRecords, type JoinedRecordsOutput } from './joined-records.ts';
 import { planState, writeRunState } from './host-states.ts';
 import { mergeHosts, workerRun } from './host-run.ts';
-import { ConfigError } from '../errors.ts';
+import { hostStoreParts } from './host-store.ts';
 
 export type { RunHooks } from './conclude-run.ts';
 
@@ -34,17 +34,18 @@ export async function runModelQuality(config: MonitorConfig, deps: RunDeps, hook
     output = prepared.output;
     const labels = joinsGroundTruth(config) ? await ctx.stage('ground_truth', () => readLabels(ctx)) : await readLabels(ctx);
     const hosts = statePlan?.identity.host.hosts.length ?? 1;
-    if (hosts > 1 && config.predictionStore !== undefined) {
-      throw new ConfigError(`config: MPM_PREDICTION_STORE ${JSON.stringify(config.predictionStore)} with ${hosts} instances is not supported yet (each host would rewrite the hour's manifest); expected one instance, or no prediction store`);
-    }
+    // Several hosts: each host's parts carry its name; the leader's manifests list every host's parts.
+    if (prepared.store && hosts > 1) prepared.store.writerPrefix = statePlan!.identity.host.current_host;
     joined = await openJoinedRecords(ctx, prepared.output);
     const scan = await ctx.stage('capture_and_join', () => scanStage(ctx, prepared, labels, sinkInit(ctx, prepared.store, labels), joined?.onJoined));
-    const parts = { results: scan.results, capture: scan.capture, tally: ctx.tally, store: labels.store };
+    const storeParts = hostStoreParts(prepared.store, hosts, scan.sinks, scan.capture.location);
+    const parts = { results: scan.results, capture: scan.capture, tally: ctx.tally, store: labels.store, prunedFolders: scan.prunedFolders, storeParts };
     if (statePlan && !statePlan.leader) return await workerRun(ctx, statePlan, parts, labels, prepared);
     if (statePlan && hosts > 1) await ctx.stage('merge_hosts', () => mergeHosts(ctx, statePlan, parts, labels, prepared));
-    const store = prepared.store && (await ctx.stage('store_predictions', () => commitStore(ctx, prepared.store!, scan.sinks ?? [])));
+    const sinks = storeParts?.sinks ?? scan.sinks;
+    const store = prepared.store && (await ctx.stage('store_predictions', () => commitStore(ctx, prepared.store!, sinks ?? [], storeParts?.captureLocations)));
     const joinedRecords = joined && (await ctx.stage('joined_records', () => closeJoinedRecords(prepared.output, joined!)));
-    const extras = { store, labelArrival: labelArrival(scan.sinks), labelsWithoutPrediction: labels.store?.unused(), joinedRecords };
+    const extras = { store, labelArrival: labelArrival(sinks), labelsWithoutPrediction: labels.store?.unused(), joinedRecords };
     const writeState = statePlan && (() => writeRunState(ctx, statePlan, parts, labels.codec.labels, prepared.response.positiveLabel));
     return await concludeRun(ctx, prepared, scan, extras, hooks, writeState);
   } catch (error) {

@@ -24,6 +24,8 @@ export interface ScanOutcome {
   results: JoinResults;
   /** What each thread's sink gave back (with a sink). */
   sinks?: PredictionSinkResult[];
+  /** The capture folders the window pruned (a leader counts the union of its hosts'). */
+  prunedFolders?: string[];
 }
 
 type TabularFormat = Extract<MonitorConfig['datasetFormat'], { kind: 'csv' | 'json' | 'parquet' }>;
@@ -114,7 +116,7 @@ export async function scanStage(ctx: RunContext, prepared: PreparedRun, labels: 
         s3EndpointUrl: config.s3EndpointUrl,
         samplesPerReason: config.samplesPerReason,
         onFile: progressLogger(ctx),
-      }).then(({ summary, part, sinks }) => ({ capture: summary, results: part, sinks }));
+      }).then(({ summary, part, sinks, prunedFolders }) => ({ capture: summary, results: part, sinks, prunedFolders }));
   ctx.facts.capture = outcome.capture;
   const { capture, results } = outcome;
   log.info({ files: capture.files, requests: capture.requests, predictions: capture.predictions, joined: results.summary.joined }, 'capture read');

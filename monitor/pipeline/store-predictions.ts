@@ -23,6 +23,8 @@ export interface PredictionStore {
   storage: Storage;
   endpoint: string;
   runId: string;
+  /** The host, when several hosts write the window: it prefixes their parts' writer ids. */
+  writerPrefix?: string;
 }
 
 /** What the predictions are extracted with (each stored hour records it). */
@@ -75,13 +77,14 @@ export function sinkInit(ctx: RunContext, store: PredictionStore | undefined, la
             extraction: extractionOf(config),
             runId: store.runId,
             samplesPerReason: config.samplesPerReason,
+            ...(store.writerPrefix === undefined ? {} : { writerPrefix: store.writerPrefix }),
           },
     partitions: labels.partitions?.share(),
   };
 }
 
 /** Commits every hour the sinks wrote (the manifests, written last) and describes what was stored. */
-export async function commitStore(ctx: RunContext, store: PredictionStore, sinks: readonly PredictionSinkResult[]): Promise<StoreReport> {
+export async function commitStore(ctx: RunContext, store: PredictionStore, sinks: readonly PredictionSinkResult[], captureLocations?: readonly string[]): Promise<StoreReport> {
   const { config, log } = ctx;
   const written = sinks.flatMap((s) => s.written);
   const manifests = await commitHours(store.storage, written, {
@@ -90,6 +93,7 @@ export async function commitStore(ctx: RunContext, store: PredictionStore, sinks
     extraction: extractionOf(config),
     runId: store.runId,
     samplesPerReason: config.samplesPerReason,
+    captureLocations,
     now: ctx.deps.now,
   });
   const report = storeReport(store, config.window, manifests, sinks.reduce((n, s) => n + s.unstored, 0));

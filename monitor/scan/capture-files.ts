@@ -17,8 +17,12 @@ export async function captureRoot(storage: Storage, endpointName?: string): Prom
   return '';
 }
 
-/** The capture files below `root` in the window, in path order; counts pruned folders and ignored files. */
-export function walkCaptureFiles(storage: Storage, root: string, window: TimeRange, summary: CaptureSummary): AsyncGenerator<StorageFile> {
+/**
+ * The capture files below `root` in the window, in path order; counts pruned folders and ignored files, and lists the
+ * pruned folders' paths in `pruned` when given (hosts of one job each see the folders of their shard: the leader
+ * counts the union).
+ */
+export function walkCaptureFiles(storage: Storage, root: string, window: TimeRange, summary: CaptureSummary, pruned?: string[]): AsyncGenerator<StorageFile> {
   return walkFiles(storage, root, {
     range: window,
     accept: (p) => {
@@ -26,7 +30,10 @@ export function walkCaptureFiles(storage: Storage, root: string, window: TimeRan
       summary.ignored_files++;
       return false;
     },
-    onPruned: () => summary.pruned_folders++,
+    onPruned: (p) => {
+      summary.pruned_folders++;
+      pruned?.push(p);
+    },
     onSkipped: (_, why) => {
       const skipped = (summary.skipped_files ??= {});
       skipped[why] = (skipped[why] ?? 0) + 1;

@@ -19,6 +19,8 @@ export interface ScanResult<Part> {
   part: Part;
   /** What each thread's sink gave back (with ScanOptions.sink). */
   sinks?: PredictionSinkResult[];
+  /** The paths of the folders pruned by the window, in path order. */
+  prunedFolders: string[];
 }
 
 /** Reads every capture file of the window through `plan`. */
@@ -31,13 +33,14 @@ export async function scanCapture<Part extends MergeableAccumulator<Part>>(
   const root = await captureRoot(storage, options.endpointName);
   const summary = emptyCaptureSummary(root === '' ? storage.location : storage.describe(root));
   const files = [];
-  for await (const file of walkCaptureFiles(storage, root, options.window, summary)) files.push(file);
+  const prunedFolders: string[] = [];
+  for await (const file of walkCaptureFiles(storage, root, options.window, summary, prunedFolders)) files.push(file);
   const run = plan.startPart();
   if (Math.min(options.workers, files.length) >= 2) {
     const sinks = await scanParallel(files, plan, run, summary, tally, options);
-    return { summary, part: run, sinks };
+    return { summary, part: run, sinks, prunedFolders };
   }
-  if (options.sink !== undefined) return scanWithSink(storage, files, plan, run, summary, tally, options);
+  if (options.sink !== undefined) return { ...(await scanWithSink(storage, files, plan, run, summary, tally, options)), prunedFolders };
   for (const file of files) {
     options.onFile?.(file.path, summary.files, summary);
     summary.files++;
@@ -46,5 +49,5 @@ export async function scanCapture<Part extends MergeableAccumulator<Part>>(
     await readCaptureFile(storage, file, tally, summary, lineHandler(plan, part, options.lineOptions), options.lineOptions?.limits);
     run.merge(part);
   }
-  return { summary, part: run };
+  return { summary, part: run, prunedFolders };
 }

@@ -12,15 +12,19 @@ import type { JoinExtras, JoinResults } from '../join/join-results.ts';
 import { JoinResults as Join } from '../join/join-results.ts';
 import type { LabelStore } from '../join/label-store.ts';
 import { TOOL_VERSION } from '../report/build-run-report.ts';
+import type { UnreadableFiles } from '../ingest/unreadable-files.ts';
+import type { SkippedFiles } from '../ingest/walk.ts';
 import type { CaptureSummary } from '../scan/capture-summary.ts';
+import type { SkipReason } from '../storage/storage.ts';
 import type { AccumulatorState, JsonValue } from './accumulator-state.ts';
 import { expectState, stateCount } from './accumulator-state.ts';
 import type { RunIdentity } from './run-identity.ts';
 import { settingsFingerprint } from './settings-fingerprint.ts';
+import { loadStoreParts, saveStoreParts, type HostStoreParts } from './store-parts-state.ts';
 import type { StateHeaderInput } from './state-header.ts';
 
 /** The names of a model-quality run's states in a state file. */
-export const RUN_STATES = { modelQuality: 'model_quality', capture: 'capture', inputErrors: 'input_errors', labels: 'labels_used' } as const;
+export const RUN_STATES = { modelQuality: 'model_quality', capture: 'capture', inputErrors: 'input_errors', labels: 'labels_used', store: 'prediction_store' } as const;
 
 /** What a run's scan produced, as the state file holds it. */
 export interface RunParts {
@@ -29,6 +33,10 @@ export interface RunParts {
   tally: InputErrorTally;
   /** Between hosts only: the label store, whose used labels the leader merges. */
   store?: LabelStore;
+  /** Between hosts: the capture folders this host's window pruned (the leader counts the union). */
+  prunedFolders?: readonly string[];
+  /** Between hosts with a prediction store: the parts this host wrote (the leader's manifest lists every host's). */
+  storeParts?: HostStoreParts;
 }
 
 /** The header of a run's state file. */
@@ -51,21 +59,49 @@ export function runStateHeader(config: MonitorConfig, identity: RunIdentity, lab
 
 const CAPTURE_COUNTS = ['files', 'bytes', 'lines', 'requests', 'predictions', 'pruned_folders', 'ignored_files', 'keyed_by_event_id'] as const;
 
-function saveCapture(summary: CaptureSummary): AccumulatorState {
+/**
+ * Version 2 adds, for the hosts' merge, the pruned folders' paths (each host sees the folders of its shard; the run's
+ * count is their union), the files not read to the end and the tree entries skipped. Version 1 is still read.
+ */
+function saveCapture(summary: CaptureSummary, prunedFolders: readonly string[] | undefined): AccumulatorState {
   const counts = [...CAPTURE_COUNTS.map((k) => summary[k]), summary.skipped.outside_window, summary.skipped.shadow_traffic, summary.warnings.records_without_inference_time];
-  return { kind: 'mq.capture-summary', version: 1, meta: { location: summary.location, counts }, arrays: {} };
+  const extra = { pruned: prunedFolders === undefined ? null : [...prunedFolders], unreadable: (summary.unreadable_files ?? null) as JsonValue, skipped_files: (summary.skipped_files ?? null) as JsonValue };
+  return { kind: 'mq.capture-summary', version: 2, meta: { location: summary.location, counts, ...extra }, arrays: {} };
 }
 
-function loadCapture(state: AccumulatorState): CaptureSummary {
-  expectState(state, 'mq.capture-summary', 1);
-  const meta = state.meta as { location?: unknown; counts?: unknown };
+function loadCapture(state: AccumulatorState): { capture: CaptureSummary; prunedFolders?: string[] } {
+  expectState(state, 'mq.capture-summary', state.version === 1 ? 1 : 2);
+  const meta = state.meta as { location?: unknown; counts?: unknown; pruned?: unknown; unreadable?: unknown; skipped_files?: unknown };
   if (typeof meta?.location !== 'string' || !Array.isArray(meta.counts) || meta.counts.length !== CAPTURE_COUNTS.length + 3) {
     throw new InputError('state: a capture-summary state lacks its location or counts');
   }
   const n = meta.counts.map((c, i) => stateCount(c, `capture count ${i}`));
   const summary = Object.fromEntries(CAPTURE_COUNTS.map((k, i) => [k, n[i]!])) as Record<(typeof CAPTURE_COUNTS)[number], number>;
   const k = CAPTURE_COUNTS.length;
-  return { location: meta.location, ...summary, skipped: { outside_window: n[k]!, shadow_traffic: n[k + 1]! }, warnings: { records_without_inference_time: n[k + 2]! } };
+  const capture: CaptureSummary = { location: meta.location, ...summary, skipped: { outside_window: n[k]!, shadow_traffic: n[k + 1]! }, warnings: { records_without_inference_time: n[k + 2]! } };
+  if (meta.unreadable != null) capture.unreadable_files = loadUnreadable(meta.unreadable);
+  if (meta.skipped_files != null) capture.skipped_files = loadSkipped(meta.skipped_files);
+  if (meta.pruned == null) return { capture };
+  if (!Array.isArray(meta.pruned) || meta.pruned.some((p) => typeof p !== 'string')) throw new InputError('state: a capture-summary state has pruned folders that are not paths');
+  return { capture, prunedFolders: meta.pruned as string[] };
+}
+
+function loadUnreadable(value: unknown): UnreadableFiles {
+  const u = value as Partial<UnreadableFiles>;
+  if (u === null || typeof u !== 'object' || !Array.isArray(u.lost) || u.lost.some((f) => typeof f !== 'string')) throw new InputError('state: a capture-summary state has malformed unreadable files');
+  return { files: stateCount(u.files, 'unreadable files'), bytes: stateCount(u.bytes, 'unreadable bytes'), lost_entirely: stateCount(u.lost_entirely, 'files lost entirely'), lost: [...u.lost] };
+}
+
+const SKIP_REASONS: Record<SkipReason, true> = { link_outside_tree: true, broken_link: true, not_a_regular_file: true, already_read: true };
+
+function loadSkipped(value: unknown): SkippedFiles {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new InputError('state: a capture-summary state has malformed skipped files');
+  const out: SkippedFiles = {};
+  for (const [why, count] of Object.entries(value)) {
+    if (!Object.hasOwn(SKIP_REASONS, why)) throw new InputError(`state: a capture-summary state skips files for an unknown reason ${JSON.stringify(why)}`);
+    out[why as SkipReason] = stateCount(count, `skipped files (${why})`);
+  }
+  return out;
 }
 
 /** Adds another host's capture counts (the location stays this host's: every host reads the same local path). */
@@ -99,9 +135,10 @@ function saveLabels(store: LabelStore): AccumulatorState {
 export function saveRun(parts: RunParts): Record<string, AccumulatorState> {
   return {
     [RUN_STATES.modelQuality]: parts.results.save(),
-    [RUN_STATES.capture]: saveCapture(parts.capture),
+    [RUN_STATES.capture]: saveCapture(parts.capture, parts.prunedFolders),
     [RUN_STATES.inputErrors]: saveTally(parts.tally),
     ...(parts.store ? { [RUN_STATES.labels]: saveLabels(parts.store) } : {}),
+    ...(parts.storeParts ? { [RUN_STATES.store]: saveStoreParts(parts.storeParts) } : {}),
   };
 }
 
@@ -109,8 +146,11 @@ export function saveRun(parts: RunParts): Record<string, AccumulatorState> {
 export interface LoadedRun {
   results: JoinResults;
   capture: CaptureSummary;
+  /** The pruned capture folders' paths (states of version 2 on). */
+  prunedFolders?: string[];
   inputErrors: [string, ReasonTally][];
   labelsUsed?: { labels: number; slots: number; used: Uint8Array };
+  storeParts?: HostStoreParts;
 }
 
 function need(states: Record<string, AccumulatorState>, name: string, file: string): AccumulatorState {
@@ -132,8 +172,9 @@ export function loadRun(states: Record<string, AccumulatorState>, file: string, 
   }
   return {
     results: Join.load(need(states, RUN_STATES.modelQuality, file), extras),
-    capture: loadCapture(need(states, RUN_STATES.capture, file)),
+    ...loadCapture(need(states, RUN_STATES.capture, file)),
     inputErrors: loadTally(need(states, RUN_STATES.inputErrors, file)),
     labelsUsed,
+    ...(Object.hasOwn(states, RUN_STATES.store) ? { storeParts: loadStoreParts(states[RUN_STATES.store]!, file) } : {}),
   };
 }

@@ -7,6 +7,7 @@
  */
 import { InputError } from '../errors.ts';
 import type { ReasonTally } from '../ingest/input-errors.ts';
+import { samplePathOrder } from '../ingest/sample-order.ts';
 import type { ProblemType } from '../metrics/types.ts';
 import { parseContractTime } from '../config/time.ts';
 import { STORE_SCHEMA_VERSION } from './prediction-schema.ts';
@@ -78,9 +79,10 @@ export function emptyCaptureFacts(): HourCaptureFacts {
 
 /**
  * Adds `other` into `into` (several writers of one hour, or the variants of one endpoint hour). Input-error samples
- * are kept up to `samplesPerReason`, in the order the facts are merged.
+ * are kept up to `samplesPerReason`, the first in path order (file, then line) of both; `locations` are the capture
+ * locations of the writers (hosts reading their shards from different prefixes), see samplePathOrder.
  */
-export function mergeCaptureFacts(into: HourCaptureFacts, other: HourCaptureFacts, samplesPerReason = Infinity): HourCaptureFacts {
+export function mergeCaptureFacts(into: HourCaptureFacts, other: HourCaptureFacts, samplesPerReason = Infinity, locations: readonly string[] = []): HourCaptureFacts {
   into.lines += other.lines;
   into.requests += other.requests;
   into.predictions += other.predictions;
@@ -93,7 +95,8 @@ export function mergeCaptureFacts(into: HourCaptureFacts, other: HourCaptureFact
     if (mine === undefined) errors.set(reason, { count: theirs.count, description: theirs.description, samples: theirs.samples.slice(0, samplesPerReason) });
     else {
       mine.count += theirs.count;
-      for (const s of theirs.samples) if (mine.samples.length < samplesPerReason) mine.samples.push(s);
+      // The first samples in path order (file, then line) of all writers': those one writer reading every file keeps.
+      mine.samples = [...mine.samples, ...theirs.samples].sort(samplePathOrder(locations)).slice(0, samplesPerReason);
     }
   }
   into.input_errors = Object.fromEntries([...errors.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));

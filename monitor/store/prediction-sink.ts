@@ -27,6 +27,8 @@ export interface PredictionSinkInit {
     extraction: ExtractionSettings;
     runId: string;
     samplesPerReason: number;
+    /** Prefixes the writer ids of the parts (the host, when several hosts write one hour). */
+    writerPrefix?: string;
   };
   /** Per label key, the last hour (epoch hours) of its ground-truth partition; -1 for a label in no dated folder. */
   partitions?: SharedLabelStore;
@@ -57,7 +59,7 @@ export class PredictionSink {
     if (init.store !== undefined) {
       const s = init.store;
       const storage = await openStorage(s.location, { s3EndpointUrl: s.s3EndpointUrl });
-      writer = PredictionStoreWriter.open(storage, { endpoint: s.endpoint, window: s.window, extraction: s.extraction, runId: s.runId, writerId, samplesPerReason: s.samplesPerReason });
+      writer = PredictionStoreWriter.open(storage, { endpoint: s.endpoint, window: s.window, extraction: s.extraction, runId: s.runId, writerId: s.writerPrefix === undefined ? writerId : `${s.writerPrefix}-${writerId}`, samplesPerReason: s.samplesPerReason });
     }
     const partitions = init.partitions === undefined ? undefined : LabelStore.fromShared(init.partitions);
     return new PredictionSink(writer, partitions, partitions === undefined ? undefined : new LabelLagAccumulator());

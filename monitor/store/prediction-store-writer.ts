@@ -60,6 +60,8 @@ export interface CommitOptions {
   extraction: ExtractionSettings;
   runId: string;
   samplesPerReason?: number;
+  /** The capture locations the writers read (hosts reading shards from different prefixes): orders the samples kept. */
+  captureLocations?: readonly string[];
   now?: () => Date;
 }
 
@@ -293,10 +295,10 @@ export async function commitHours(storage: Storage, written: readonly WrittenHou
   for (const w of written) {
     const k = key(w.variant, w.hour);
     const m = merged.get(k);
-    if (m === undefined) merged.set(k, { variant: w.variant, hour: w.hour, parts: [...w.parts], capture: mergeCaptureFacts(emptyCaptureFacts(), w.capture, o.samplesPerReason) });
+    if (m === undefined) merged.set(k, { variant: w.variant, hour: w.hour, parts: [...w.parts], capture: mergeCaptureFacts(emptyCaptureFacts(), w.capture, o.samplesPerReason, o.captureLocations) });
     else {
       m.parts.push(...w.parts);
-      mergeCaptureFacts(m.capture, w.capture, o.samplesPerReason);
+      mergeCaptureFacts(m.capture, w.capture, o.samplesPerReason, o.captureLocations);
     }
   }
   const now = o.now ?? (() => new Date());

@@ -35,6 +35,11 @@ export interface FlakyProxy {
    * from 0.
    */
   fault: (request: ProxiedRequest, attempt: number) => Fault | undefined;
+  /**
+   * Requests to break while their body is on its way (e.g. an upload): the connection is destroyed after the first
+   * chunk of the request body arrives, before anything reaches the server. Undefined: none.
+   */
+  breakUpload?: (request: ProxiedRequest) => boolean;
   /** Called once a fault has been applied (e.g. to replace the object before the client resumes). */
   onFault?: (request: ProxiedRequest) => Promise<void> | void;
   close(): Promise<void>;
@@ -66,6 +71,12 @@ export async function startFlakyProxy(target: string): Promise<FlakyProxy> {
     const attempt = attempts.get(record.path) ?? 0;
     if (record.method === 'GET') attempts.set(record.path, attempt + 1);
     const fault = record.method === 'GET' ? proxy.fault(record, attempt) : undefined;
+    if (record.method !== 'GET' && proxy.breakUpload?.(record)) {
+      record.status = 0;
+      req.once('data', () => req.socket.destroy());
+      req.once('end', () => req.socket.destroy());
+      return;
+    }
     const forward = http.request(
       { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: upstream.host } },
       (up) => {

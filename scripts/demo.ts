@@ -15,7 +15,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildApp } from '../serving/app.ts';
@@ -243,6 +243,7 @@ async function main(): Promise<void> {
   if (existsSync(path.join(last.out, 'report.html'))) console.log(`open the page: file://${path.join(last.out, 'report.html')}`);
   const modelOk = fell && healthy.every((r) => r.message.startsWith('Completed:')) && drifted.every((r) => r.message.startsWith('CompletedWithViolations'));
   const dataOk = await dataQualityDemo(dirs, dqValidation);
+  await historyDemo(dirs.runs);
   const ok = modelOk && dataOk;
   console.log(
     `\nverdict: ${ok ? 'as expected, the healthy hours pass and the drifted hours violate their constraints (model and data quality)' : 'UNEXPECTED: see the messages above'} (${((Date.now() - started) / 1000).toFixed(1)} s)`,
@@ -300,6 +301,27 @@ async function dataQualityDemo(dirs: { capture: string; baseline: string; runs: 
     if (h === HOURS.length - 1 && existsSync(path.join(out, 'report.html'))) console.log(`open the data-quality page: file://${path.join(out, 'report.html')}`);
   }
   return ok;
+}
+
+/**
+ * The history of the demo's hourly runs (`mpm-monitor history`, issue 19): the hours' report folders (model and data
+ * quality; not the runs at hour end, made before any label) are laid out as Model Monitor writes them,
+ * {endpoint}/{schedule}/yyyy/mm/dd/hh/ of the hour each run executes, then the page and the Parquet table are written.
+ */
+async function historyDemo(runs: string): Promise<void> {
+  const source = path.join(WORK, 'history-source');
+  const out = path.join(WORK, 'history');
+  for (const name of (await readdir(runs)).sort()) {
+    const hourly = /^(data-quality-)?(\d{4})-(\d{2})-(\d{2})-(\d{2})$/.exec(name);
+    if (hourly === null) continue;
+    const executed = Date.UTC(Number(hourly[2]), Number(hourly[3]) - 1, Number(hourly[4]), Number(hourly[5])) + HOUR;
+    const folder = path.join(source, ENDPOINT, hourly[1] ? `${SCHEDULE}-data` : SCHEDULE, hourFolder(executed));
+    await cp(path.join(runs, name), folder, { recursive: true, filter: (f) => !f.includes(`${path.sep}cloudwatch`) });
+  }
+  const history = await runMonitor(['history', '--source', source, '--output-path', out, '--title', `${ENDPOINT}: the demo's hours`], {});
+  if (history.code !== 0) throw new Error(`mpm-monitor history failed (exit ${history.code}):\n${history.stderr}`);
+  console.log(`\n${history.stdout.trim()}`);
+  console.log(`open the history page: file://${path.join(out, 'history.html')}`);
 }
 
 /**

@@ -2,7 +2,8 @@
  * @module `npm run demo` works as the README says: serving, capture, a suggested baseline, late labels and the
  * monitor per hour; the baseline suggested from the demo's validation set lets the healthy hours pass and makes
  * the drifted hours violate (issue 7), the summary prints a verdict and where the files are (issue 6), and the
- * label-free estimate made at the end of each hour, before any label, falls in the drifted hours (issue 18).
+ * label-free estimate made at the end of each hour, before any label, falls in the drifted hours (issue 18), and the
+ * history page and table of the hourly runs are written (issue 19).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -52,5 +53,16 @@ describe('npm run demo', () => {
     }
     expect(readFileSync(path.join(last, 'message'), 'utf8')).toMatch(/^CompletedWithViolations: /);
     expect(run.stdout).toContain(path.join(last, 'report.html'));
+
+    // Issue 19: the history of the demo's hourly runs (model and data quality, not the runs at hour end): the page
+    // and the Parquet table, written by mpm-monitor history from the report folders laid out as Model Monitor does.
+    expect(run.stdout).toMatch(/\nhistory: 8 runs in 2 series from 8 report folders\n/);
+    const tableRows = Number(/history\.parquet \((\d+) rows/.exec(run.stdout)?.[1]);
+    expect(tableRows).toBeGreaterThan(0);
+    const page = readFileSync(path.join(dir, 'history/history.html'), 'utf8');
+    expect(page).toContain('covertype-demo-hourly');
+    expect(page).toContain('accuracy');
+    expect(existsSync(path.join(dir, 'history/history.parquet'))).toBe(true);
+    expect(run.stdout).toContain(`open the history page: file://${path.join(dir, 'history/history.html')}`);
   }, 480_000);
 });

@@ -4,7 +4,9 @@
  * their parts to its own and writes each hour's manifest (written last, so the hour appears whole or not at all; a
  * rerun's manifest replaces it and lists only the rerun's parts).
  */
-import { InputError } from '../errors.ts';
+import type { MonitorConfig } from '../config/load-config.ts';
+import { ConfigError, InputError } from '../errors.ts';
+import { readHosts } from '../state/run-identity.ts';
 import type { LoadedRun, RunParts } from '../state/run-state.ts';
 import type { PredictionSinkResult } from '../store/prediction-sink.ts';
 import type { PredictionStore } from './store-predictions.ts';
@@ -31,4 +33,17 @@ export function mergeHostStore(parts: RunParts, other: Pick<LoadedRun, 'storePar
   }
   mine.sinks.push(...theirs.sinks);
   mine.captureLocations?.push(other.capture.location);
+}
+
+/**
+ * A delayed run (MPM_EVALUATION_DELAY_HOURS > 0) on several hosts is refused before anything is read: it would store
+ * the fresh window's hour once per host (each manifest listing one host's parts) and judge it on every host.
+ */
+export async function refuseDelayedOnHosts(config: MonitorConfig): Promise<void> {
+  const file = config.paths.resourceConfigFile;
+  const { hosts } = await readHosts(file);
+  if (hosts.length < 2) return;
+  throw new ConfigError(
+    `config: MPM_EVALUATION_DELAY_HOURS ${config.evaluationDelayHours} with ${hosts.length} hosts in ${file} is not supported (every host would store and judge alone); expected one instance for a delayed run, or MPM_EVALUATION_DELAY_HOURS 0 on several hosts`,
+  );
 }

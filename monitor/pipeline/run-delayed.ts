@@ -22,6 +22,7 @@ import { concludeRun } from './conclude-run.ts';
 import { failedRun } from './failed-run.ts';
 import { scanStage } from './scan-stage.ts';
 import { commitStore, contractWindow, sinkInit } from './store-predictions.ts';
+import { refuseDelayedOnHosts } from './host-store.ts';
 
 const SET_BY_USER = new Set(['flag', 'environment', 'job-config']);
 
@@ -82,7 +83,10 @@ export async function runDelayedModelQuality(config: MonitorConfig, deps: RunDep
   const ctx = new RunContext(config, deps);
   let output: Storage | undefined;
   try {
-    const prepared = await ctx.stage('validate', () => prepareRun(ctx));
+    const prepared = await ctx.stage('validate', async () => {
+      await refuseDelayedOnHosts(config);
+      return prepareRun(ctx);
+    });
     output = prepared.output;
     // The fresh window: read once into the store; its labels mostly have not arrived, so it is not joined.
     const unlabelled = { codec: new LabelCodec(config.problemType) };

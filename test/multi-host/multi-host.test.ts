@@ -24,7 +24,7 @@ interface HostRun {
 }
 
 /** Runs the monitor as `host` of `hosts` (no resourceconfig.json for a one-instance run). */
-function runHost(name: string, o: { capture: string; out: string; host?: string; hosts?: string[]; wait?: number; runId?: string }): Promise<HostRun> {
+function runHost(name: string, o: { capture: string; out: string; host?: string; hosts?: string[]; wait?: number; runId?: string; extra?: string[] }): Promise<HostRun> {
   const dir = path.join(root, 'hosts', name);
   mkdirSync(dir, { recursive: true });
   const resourceConfig = path.join(dir, 'resourceconfig.json');
@@ -36,6 +36,7 @@ function runHost(name: string, o: { capture: string; out: string; host?: string;
     ...['--baseline-constraints', path.join(root, 'constraints.json'), '--max-input-error-rate', '0.5', '--publish-cloudwatch-metrics', 'Enabled'],
     ...['--state-uri', path.join(root, 'state'), '--run-id', o.runId ?? 'mh-run', '--resource-config-file', resourceConfig, '--host-wait-seconds', String(o.wait ?? 120 * slowdown())],
     ...['--message-file', path.join(o.out, '..', `${name}.message`), '--cloudwatch-metrics-dir', path.join(o.out, '..', 'cloudwatch'), '--job-config-file', path.join(dir, 'processingjobconfig.json'), '--log-level', 'warn'],
+    ...(o.extra ?? []),
   ];
   const started = performance.now();
   return new Promise((resolve, reject) => {
@@ -132,6 +133,15 @@ describe('several instances', () => {
     const message = readFileSync(path.join(base, 'm-algo-1.message'), 'utf8');
     expect(message).toMatch(/^Failed: input: 2 of 3 hosts wrote no state to .*m-run.hosts within 2 s \(MPM_HOST_WAIT_SECONDS\): algo-2, algo-3$/);
     expect(existsSync(path.join(base, 'output', 'statistics.json'))).toBe(false);
+  });
+
+  it('a delayed run (MPM_EVALUATION_DELAY_HOURS) on several hosts is refused before anything is read', async () => {
+    const base = path.join(root, 'delayed');
+    mkdirSync(path.join(base, 'nothing'), { recursive: true });
+    const run = await runHost('d-algo-1', { capture: path.join(base, 'nothing'), out: path.join(base, 'output'), host: 'algo-1', hosts: HOSTS, runId: 'd-run', extra: ['--prediction-store', path.join(base, 'store'), '--evaluation-delay-hours', '2'] });
+    expect(run.code, run.stderr).toBe(2);
+    expect(readFileSync(path.join(base, 'd-algo-1.message'), 'utf8')).toMatch(/^Failed: config: MPM_EVALUATION_DELAY_HOURS 2 with 3 hosts in .*resourceconfig\.json is not supported/);
+    expect(existsSync(path.join(base, 'store'))).toBe(false);
   });
 
   it('a host whose shard holds no file still reports an empty state, and the merge equals the one-instance run', async () => {

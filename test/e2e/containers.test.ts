@@ -29,7 +29,7 @@ import { copyFile, chmod, chown, cp, lstat, mkdir, mkdtemp, readdir, readFile, r
 import { existsSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
-import { basename, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FEATURE_NAMES, generateCovertype } from '../../scripts/covertype/generate.ts';
@@ -425,6 +425,10 @@ if (optedOut) {
       outputOwner?: string;
       /** Start detached and return the container name instead of waiting (the SIGTERM test). */
       network?: 'none' | 'host';
+      /** resourceconfig.json's current_host and hosts (default: algo-1 of one). */
+      hosts?: { current: string; all: string[] };
+      /** The folder mounted as the endpoint's capture (default inputs/endpoint): a host's shard. */
+      endpointDir?: string;
     }
 
     /** The mounts of a Processing job: root-owned 0755 folders, the inputs read-write (a stray write would show). */
@@ -438,12 +442,12 @@ if (optedOut) {
         ...(options.jobConfig ? { Environment: options.jobConfig } : {}),
       };
       await writeFile(join(config, 'processingjobconfig.json'), JSON.stringify(job));
-      await writeFile(join(config, 'resourceconfig.json'), JSON.stringify({ current_host: 'algo-1', hosts: ['algo-1'] }));
+      await writeFile(join(config, 'resourceconfig.json'), JSON.stringify({ current_host: options.hosts?.current ?? 'algo-1', hosts: options.hosts?.all ?? ['algo-1'] }));
       await setOwner('0:0', 0o644, [join(config, 'processingjobconfig.json'), join(config, 'resourceconfig.json')]);
       if (options.outputOwner) await setOwner(options.outputOwner, 0o755, [output, mlOutput]);
       const inputs = join(work, 'inputs');
       const mounts = [
-        '-v', `${join(inputs, 'endpoint')}:/opt/ml/processing/input/endpoint`,
+        '-v', `${options.endpointDir ?? join(inputs, 'endpoint')}:/opt/ml/processing/input/endpoint`,
         '-v', `${join(inputs, 'groundtruth')}:/opt/ml/processing/groundtruth`,
         '-v', `${join(inputs, 'baseline', 'constraints')}:/opt/ml/processing/baseline/constraints`,
         '-v', `${output}:/opt/ml/processing/output`,
@@ -551,6 +555,43 @@ if (optedOut) {
       expect(r.violations).toEqual({ violations: [] });
       expectReport(r, env.metric_time!);
       expectWrittenBy(r, imageUser);
+    });
+
+    it('monitor: two containers as two hosts of one job, sharing one state folder, write what one instance writes (issue 19)', async () => {
+      const env = contractEnvironment();
+      const single = await runMonitor('one-host', { env });
+      expect(single.code, single.log).toBe(0);
+      // ShardedByS3Key: whole capture files dealt to the hosts, each mounted at the same path in its container.
+      const capture = join(work, 'inputs', 'endpoint');
+      const files = (await listFiles(capture)).sort();
+      expect(files.length, 'capture files to deal to two hosts').toBeGreaterThanOrEqual(2);
+      const shards = [await rootOwnedDir('shards', 'algo-1'), await rootOwnedDir('shards', 'algo-2')];
+      for (const [i, file] of files.entries()) {
+        const to = join(shards[i % 2]!, relative(capture, file));
+        await mkdir(dirname(to), { recursive: true });
+        await copyFile(file, to);
+      }
+      const state = await rootOwnedDir('host-state');
+      const hostEnv = { ...env, MPM_STATE_URI: '/opt/ml/processing/state', MPM_HOST_WAIT_SECONDS: '240' };
+      const hosts = ['algo-1', 'algo-2'];
+      const [leader, worker] = await Promise.all(
+        hosts.map((host, h) => runMonitor(`host-${host}`, { env: hostEnv, hosts: { current: host, all: hosts }, endpointDir: shards[h], dockerOptions: ['-v', `${state}:/opt/ml/processing/state`] })),
+      );
+      expect(worker!.code, worker!.log).toBe(0);
+      expect(leader!.code, leader!.log).toBe(0);
+      expect(worker!.message).toMatch(/^Completed: worker algo-2 of 2 hosts wrote its state \(\d+ bytes, [1-9]\d* capture files\) .*; algo-1 merges the states and writes the reports\.$/);
+      expect(Object.keys(worker!.written), 'a worker writes no report file').toEqual(['ml-output/message']);
+      expect(leader!.message).toBe(single.message);
+      // The leader's files equal the one instance's, apart from the clock.
+      const clockless = async (r: MonitorRun, file: string): Promise<string> => {
+        const text = await readFile(join(r.dirs.output, file), 'utf8');
+        const clock = (JSON.parse(await readFile(join(r.dirs.output, 'statistics.json'), 'utf8')) as { dataset: { evaluation_time: string } }).dataset.evaluation_time;
+        return text.split(clock).join('<clock>');
+      };
+      for (const file of ['statistics.json', 'constraint_violations.json', 'constraints.json']) expect(await clockless(leader!, file), file).toBe(await clockless(single, file));
+      expect(leader!.metrics).toEqual(single.metrics);
+      const job = (await listFiles(state)).map((f) => relative(state, f).split('/').slice(4).join('/')).sort();
+      expect(job).toEqual([`model-quality-monitoring-${RUN_ID}/hosts/algo-2.mpmstate`, `model-quality-monitoring-${RUN_ID}/run.mpmstate`]);
     });
 
     it('monitor: --create-violation-tests (a ContainerArgument) completes with the synthetic violation', async () => {

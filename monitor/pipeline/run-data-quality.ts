@@ -33,7 +33,7 @@ export interface DataQualityHooks {
 }
 
 /** Writes statistics.json and constraint_violations.json; returns where each went. */
-async function writeDataQualityFiles(output: Storage, result: DataQualityResult): Promise<Record<string, string>> {
+export async function writeDataQualityFiles(output: Storage, result: DataQualityResult): Promise<Record<string, string>> {
   try {
     return {
       statistics: await writeJson(output, REPORT_FILES.statistics, result.statistics),

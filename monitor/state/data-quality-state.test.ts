@@ -98,7 +98,7 @@ function throughStateFile(profile: DatasetProfile): DatasetProfile {
  */
 function statisticsOf(profile: DatasetProfile, byName: boolean): { stats: DataQualityStatistics; exact: string } {
   const stats = dataQualityResult(profile, {}).statistics;
-  const exact = JSON.parse(toJson(stats)) as DataQualityStatistics & { features: Array<{ name: string; numerical_statistics?: { distribution?: unknown } }> };
+  const exact = JSON.parse(toJson(stats)) as { features: Array<{ name: string; numerical_statistics?: { distribution?: unknown } }> };
   for (const f of exact.features) if (f.numerical_statistics) delete f.numerical_statistics.distribution;
   if (byName) {
     exact.features.sort((a, b) => (a.name < b.name ? -1 : 1));

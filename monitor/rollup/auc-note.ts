@@ -1,36 +1,44 @@
 /**
- * @module What a binary roll-up says about its auc: the metric is exact over the whole span because the merged state
- * keeps every distinct (score, code) pair, so its size grows with the distinct scores of the span; this note gives
- * that size, the bound (none) and the approximation used above it (none), so a reader of a week's report knows the
- * auc is not an estimate and what it cost.
+ * @module What a binary roll-up says about its auc: exact while the merged state keeps every distinct (score, code)
+ * pair, up to a bound (MAX_SCORE_ENTRIES); above it the scores are floored to a grid and the auc is within a reported
+ * error of the exact one. The note gives the bound, the pairs kept and their bytes, and the approximation if used,
+ * so a reader of a week's report knows how exact its auc is and what it cost.
  */
 import type { JoinResults } from '../join/join-results.ts';
+import { MAX_SCORE_ENTRIES } from '../metrics/score-histogram.ts';
 
 /** The auc section of a binary roll-up report. */
 export interface AucNote {
-  /** True: auc, average precision and the curves are computed from every distinct score of the span. */
-  exact: true;
-  /** Distinct scores over the span (all labels). */
-  distinct_scores: number;
+  /** True while every distinct score of the span is kept (auc, average precision and the curves exact). */
+  exact: boolean;
+  /** (score, code) pairs kept exactly at most; above it the scores are floored to a grid. */
+  bound: number;
   /** (score, code) pairs the merged state keeps: a code is the actual label with the record's subsample mask (64 codes). */
   score_entries: number;
   /** Bytes of those pairs in a state file (16 each). */
   score_bytes: number;
+  /** Above the bound: the grid the scores were floored to, and the bound on |auc − exact auc|. */
+  approximation: { grid: number; auc_error_bound: number } | null;
   note: string;
 }
 
 const NOTE =
-  'auc, average precision and the curves are exact over the whole span: the merged state keeps every distinct (score, code) pair, 16 bytes each. ' +
-  'No bound applies and no approximation is used, so the state grows with the distinct scores of the span: scores rounded to 3 decimals stay under ' +
-  '1,001 x 64 pairs (about 1 MB) whatever the span; continuous scores cost about 16 bytes per scored record (a week of 100 million continuous ' +
-  'scores, about 1.6 GB). Round the scores at the endpoint if a long span must stay small.';
+  `auc, average precision and the curves are exact while the merged state keeps every distinct (score, code) pair, up to ${MAX_SCORE_ENTRIES.toLocaleString('en-US')} pairs ` +
+  '(16 bytes each, 16 MiB). Above that bound the scores are floored to the finest grid 2^-g (g from 30 down) at which the pairs fit: records on one grid ' +
+  'point count as tied, so the auc is within auc_error_bound = 0.5 x (positive-negative pairs sharing a grid point) / (positives x negatives) of the ' +
+  'exact auc, and the grid depends only on the data (the same for any split of the span). Scores rounded to 3 decimals never reach the bound.';
 
-/** The auc note of a merged binary accumulator, read from its saved score histogram; undefined for other problem types. */
+/** The auc note of a merged binary accumulator, from its statistics and its saved score histogram; undefined without one. */
 export function aucNote(results: JoinResults): AucNote | undefined {
   const scores = results.metrics.save().parts?.scores?.arrays.scores;
   if (!(scores instanceof Float64Array)) return undefined;
-  const sorted = Float64Array.from(scores).sort();
-  let distinct = 0;
-  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) distinct++;
-  return { exact: true, distinct_scores: distinct, score_entries: scores.length, score_bytes: scores.length * 16, note: NOTE };
+  const approximation = (results.metrics.result().extra as { score_approximation?: { grid: number; auc_error_bound: number } }).score_approximation;
+  return {
+    exact: approximation === undefined,
+    bound: MAX_SCORE_ENTRIES,
+    score_entries: scores.length,
+    score_bytes: scores.length * 16,
+    approximation: approximation === undefined ? null : { grid: approximation.grid, auc_error_bound: approximation.auc_error_bound },
+    note: NOTE,
+  };
 }

@@ -8,6 +8,7 @@ import { CATEGORY_CAP, CATEGORY_MAX_LENGTH } from '../data-quality/category-tabl
 import { DISTINCT_EXACT_CAP } from '../data-quality/distinct-counter.ts';
 import { HLL_PRECISION } from '../data-quality/hyperloglog.ts';
 import { KLL_SKETCH_SIZE, KLL_SHRINKING_FACTOR } from '../data-quality/kll-sketch.ts';
+import { FIRST_GRID_BITS, MAX_SCORE_ENTRIES } from '../metrics/score-histogram.ts';
 
 /**
  * Settings (by their contract or MPM_* name) that change what the accumulators hold. Left out on purpose: the window
@@ -52,6 +53,7 @@ export const RESULT_CONSTANTS: Readonly<Record<string, string>> = Object.freeze(
   'mpm.hll': `p=${HLL_PRECISION}`,
   'mpm.categories': `cap=${CATEGORY_CAP} length=${CATEGORY_MAX_LENGTH}`,
   'mpm.distinct_exact': `cap=${DISTINCT_EXACT_CAP}`,
+  'mpm.score_entries': `max=${MAX_SCORE_ENTRIES} first_grid=2^-${FIRST_GRID_BITS}`,
 });
 
 /** The settings that change results as [name, value] pairs sorted by name (an unset setting is null). */

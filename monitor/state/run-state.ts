@@ -19,7 +19,7 @@ import type { SkipReason } from '../storage/storage.ts';
 import type { AccumulatorState, JsonValue } from './accumulator-state.ts';
 import { expectState, stateCount } from './accumulator-state.ts';
 import type { RunIdentity } from './run-identity.ts';
-import { settingsFingerprint } from './settings-fingerprint.ts';
+import { fingerprintOf, resultSettings } from './settings-fingerprint.ts';
 import { loadStoreParts, saveStoreParts, type HostStoreParts } from './store-parts-state.ts';
 import type { StateHeaderInput } from './state-header.ts';
 
@@ -39,16 +39,18 @@ export interface RunParts {
   storeParts?: HostStoreParts;
 }
 
-/** The header of a run's state file. */
+/** The header of a model-quality run's state file. */
 export function runStateHeader(config: MonitorConfig, identity: RunIdentity, labels: readonly string[], positiveLabel: string | undefined, writtenAt: Date): StateHeaderInput {
   const { start, end } = config.window;
+  const settings = resultSettings(config.resolved);
   return {
     analysis: 'model_quality',
     problem_type: config.problemType,
     positive_label: config.problemType === 'BinaryClassification' ? (positiveLabel ?? null) : null,
     seed: config.seed,
     label_dictionary: [...labels],
-    settings_fingerprint: settingsFingerprint(config.resolved),
+    settings_fingerprint: fingerprintOf(settings),
+    result_settings: settings,
     window: { start_time: start === undefined ? null : formatContractTime(start), end_time: end === undefined ? null : formatContractTime(end) },
     host: { current_host: identity.host.current_host, hosts: [...identity.host.hosts] },
     job: { ...identity.job },
@@ -60,16 +62,23 @@ export function runStateHeader(config: MonitorConfig, identity: RunIdentity, lab
 const CAPTURE_COUNTS = ['files', 'bytes', 'lines', 'requests', 'predictions', 'pruned_folders', 'ignored_files', 'keyed_by_event_id'] as const;
 
 /**
- * Version 2 adds, for the hosts' merge, the pruned folders' paths (each host sees the folders of its shard; the run's
- * count is their union), the files not read to the end and the tree entries skipped. Version 1 is still read.
+ * The capture counts as a state (shared by the model-quality and data-quality files). Version 2 adds, for the hosts'
+ * merge, the pruned folders' paths (each host sees the folders of its shard; the run's count is their union), the
+ * files not read to the end and the tree entries skipped. Version 1 is still read.
  */
-function saveCapture(summary: CaptureSummary, prunedFolders: readonly string[] | undefined): AccumulatorState {
+export function saveCapture(summary: CaptureSummary, prunedFolders?: readonly string[]): AccumulatorState {
   const counts = [...CAPTURE_COUNTS.map((k) => summary[k]), summary.skipped.outside_window, summary.skipped.shadow_traffic, summary.warnings.records_without_inference_time];
   const extra = { pruned: prunedFolders === undefined ? null : [...prunedFolders], unreadable: (summary.unreadable_files ?? null) as JsonValue, skipped_files: (summary.skipped_files ?? null) as JsonValue };
   return { kind: 'mq.capture-summary', version: 2, meta: { location: summary.location, counts, ...extra }, arrays: {} };
 }
 
-function loadCapture(state: AccumulatorState): { capture: CaptureSummary; prunedFolders?: string[] } {
+/** Reads capture counts saved by saveCapture. */
+export function loadCapture(state: AccumulatorState): CaptureSummary {
+  return loadCaptureState(state).capture;
+}
+
+/** Reads capture counts saved by saveCapture, and the pruned folders' paths when the state has them. */
+function loadCaptureState(state: AccumulatorState): { capture: CaptureSummary; prunedFolders?: string[] } {
   expectState(state, 'mq.capture-summary', state.version === 1 ? 1 : 2);
   const meta = state.meta as { location?: unknown; counts?: unknown; pruned?: unknown; unreadable?: unknown; skipped_files?: unknown };
   if (typeof meta?.location !== 'string' || !Array.isArray(meta.counts) || meta.counts.length !== CAPTURE_COUNTS.length + 3) {
@@ -112,12 +121,14 @@ export function addCapture(into: CaptureSummary, from: CaptureSummary): void {
   into.warnings.records_without_inference_time += from.warnings.records_without_inference_time;
 }
 
-function saveTally(tally: InputErrorTally): AccumulatorState {
+/** The input-error tally (counts, descriptions, samples by reason) as a state. */
+export function saveTally(tally: InputErrorTally): AccumulatorState {
   const reasons = [...tally.byReason.entries()].map(([reason, t]) => ({ reason, count: t.count, description: t.description, samples: t.samples as unknown as JsonValue }));
   return { kind: 'mq.input-errors', version: 1, meta: { reasons }, arrays: {} };
 }
 
-function loadTally(state: AccumulatorState): [string, ReasonTally][] {
+/** Reads a tally saved by saveTally, as [reason, tally] pairs. */
+export function loadTally(state: AccumulatorState): [string, ReasonTally][] {
   expectState(state, 'mq.input-errors', 1);
   const reasons = (state.meta as { reasons?: unknown })?.reasons;
   if (!Array.isArray(reasons)) throw new InputError('state: an input-errors state lacks its reasons');
@@ -172,7 +183,7 @@ export function loadRun(states: Record<string, AccumulatorState>, file: string, 
   }
   return {
     results: Join.load(need(states, RUN_STATES.modelQuality, file), extras),
-    ...loadCapture(need(states, RUN_STATES.capture, file)),
+    ...loadCaptureState(need(states, RUN_STATES.capture, file)),
     inputErrors: loadTally(need(states, RUN_STATES.inputErrors, file)),
     labelsUsed,
     ...(Object.hasOwn(states, RUN_STATES.store) ? { storeParts: loadStoreParts(states[RUN_STATES.store]!, file) } : {}),

@@ -559,18 +559,27 @@ if (optedOut) {
 
     it('monitor: two containers as two hosts of one job, sharing one state folder, write what one instance writes (issue 19)', async () => {
       const env = contractEnvironment();
-      const single = await runMonitor('one-host', { env });
-      expect(single.code, single.log).toBe(0);
-      // ShardedByS3Key: whole capture files dealt to the hosts, each mounted at the same path in its container.
+      // ShardedByS3Key deals whole objects: the capture is cut into two files (as a writer that rotated would leave),
+      // one dealt to each host and mounted at the same path in its container; the one instance reads both.
       const capture = join(work, 'inputs', 'endpoint');
-      const files = (await listFiles(capture)).sort();
-      expect(files.length, 'capture files to deal to two hosts').toBeGreaterThanOrEqual(2);
-      const shards = [await rootOwnedDir('shards', 'algo-1'), await rootOwnedDir('shards', 'algo-2')];
-      for (const [i, file] of files.entries()) {
-        const to = join(shards[i % 2]!, relative(capture, file));
-        await mkdir(dirname(to), { recursive: true });
-        await copyFile(file, to);
+      const whole = await rootOwnedDir('split', 'whole');
+      const shards = [await rootOwnedDir('split', 'algo-1'), await rootOwnedDir('split', 'algo-2')];
+      for (const file of await listFiles(capture)) {
+        const lines = (await readFile(file, 'utf8')).split('\n').filter(Boolean);
+        const half = Math.ceil(lines.length / 2);
+        const rel = relative(capture, file);
+        const pieces = [lines.slice(0, half), lines.slice(half)];
+        expect(pieces[1]!.length, 'requests to deal to two hosts').toBeGreaterThan(0);
+        for (const [h, piece] of pieces.entries()) {
+          const name = join(dirname(rel), `${h}-${basename(rel)}`);
+          for (const root of [whole, shards[h]!]) {
+            await mkdir(dirname(join(root, name)), { recursive: true });
+            await writeFile(join(root, name), `${piece.join('\n')}\n`);
+          }
+        }
       }
+      const single = await runMonitor('one-host', { env, endpointDir: whole });
+      expect(single.code, single.log).toBe(0);
       const state = await rootOwnedDir('host-state');
       const hostEnv = { ...env, MPM_STATE_URI: '/opt/ml/processing/state', MPM_HOST_WAIT_SECONDS: '240' };
       const hosts = ['algo-1', 'algo-2'];

@@ -31,8 +31,11 @@ export interface RowFile {
   columns?: string[];
   /** Which layout `json-auto` resolved to, or the layout asked for. */
   layout: Exclude<RowLayout, 'json-auto'>;
-  /** Streams the rows in order (once). Rejects with UnreadableInput when the file cannot be read to its end. */
-  forEach(onRow: (row: Row) => void): Promise<void>;
+  /**
+   * Streams the rows in order (once). Rejects with UnreadableInput when the file cannot be read to its end. JSON
+   * Lines: `onJsonLine` is offered each line's bytes first, and a line it takes (returns true) is no row.
+   */
+  forEach(onRow: (row: Row) => void, onJsonLine?: (line: Buffer, lineNumber: number) => boolean): Promise<void>;
   /** Bytes of the file read so far (compressed for .gz), and trailing garbage after its last gzip member. */
   progress: InputProgress;
 }
@@ -119,10 +122,11 @@ async function forEachCsvRow(chunks: AsyncIterable<Buffer>, file: RowFile, heade
   }
 }
 
-async function forEachJsonLine(chunks: AsyncIterable<Buffer>, limits: ReadLimits, onRow: (row: Row) => void): Promise<void> {
+async function forEachJsonLine(chunks: AsyncIterable<Buffer>, limits: ReadLimits, onRow: (row: Row) => void, onJsonLine?: (line: Buffer, lineNumber: number) => boolean): Promise<void> {
   await forEachLine(
     chunks,
     (bytes, line) => {
+      if (onJsonLine?.(bytes, line) === true) return;
       let value: unknown;
       try {
         value = JSON.parse(bytes.toString('utf8'));
@@ -224,6 +228,6 @@ export async function openRows(storage: Storage, path: string, layout: RowLayout
   return {
     layout: json.layout,
     progress,
-    forEach: (onRow) => (json.layout === 'json-array' ? forEachArrayItem(json.chunks, limits, onRow) : forEachJsonLine(json.chunks, limits, onRow)),
+    forEach: (onRow, onJsonLine) => (json.layout === 'json-array' ? forEachArrayItem(json.chunks, limits, onRow) : forEachJsonLine(json.chunks, limits, onRow, onJsonLine)),
   };
 }

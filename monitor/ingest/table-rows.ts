@@ -6,7 +6,6 @@
  * with UnreadableInput, and `progress` says how far it was read (issue 14: lines and files read whole are bounded).
  */
 import { Readable } from 'node:stream';
-import { parse as parseCsv } from 'csv-parse';
 import { ConfigError, showValue } from '../errors.ts';
 import type { Storage } from '../storage/storage.ts';
 import { jsonErrorDetail } from './json-error.ts';
@@ -95,6 +94,8 @@ export function cellOf(row: unknown, column: string | number | undefined, column
 
 async function forEachCsvRow(chunks: AsyncIterable<Buffer>, file: RowFile, header: boolean, limits: ReadLimits, onRow: (row: Row) => void): Promise<void> {
   const source = Readable.from(chunks);
+  // csv-parse is imported when the first CSV file is read.
+  const { parse: parseCsv } = await import('csv-parse');
   const parser = parseCsv({ columns: false, skip_empty_lines: true, trim: true, bom: true, relax_column_count: true, max_record_size: Math.min(limits.maxLineBytes, MAX_STRING_BYTES) });
   // pipe() does not pass a source's error on: the parser gets it, so a broken read rejects instead of going unhandled.
   source.on('error', (error) => parser.destroy(error));

@@ -82,6 +82,9 @@ interface Timed {
   wallSeconds: number;
   cpuSeconds: number;
   maxRssMb: number;
+  /** The 1-minute load average when the run started, and the share of the capture in the page cache then. */
+  load?: number;
+  pageCache?: number | string;
 }
 interface MonitorRun extends Timed {
   workers: number;
@@ -313,6 +316,19 @@ function prepare(sizeMb: number, extraLabels = 0): Manifest {
   return m;
 }
 
+/** Runs `run`, noting the 1-minute load average and the capture's page-cache share when it started. */
+async function measured<T extends Timed>(manifest: Manifest, run: () => Promise<T>): Promise<T> {
+  const load = loadavg()[0]!;
+  const pageCache = pageCacheShare(manifest.captureDir);
+  return { ...(await run()), load, pageCache };
+}
+
+/** ", load 1.23, page cache 99.7%" for a run's line. */
+function conditions(run: Timed): string {
+  const cache = typeof run.pageCache === 'number' ? `${fmt(run.pageCache * 100, 1)}%` : (run.pageCache ?? '?');
+  return `load ${run.load === undefined ? '?' : fmt(run.load, 2)}, page cache ${cache}`;
+}
+
 const rows: SizeResult[] = [];
 let failed = false;
 
@@ -336,24 +352,25 @@ async function main(): Promise<void> {
     const runs = new Map<string, MonitorRun[]>();
     const duckRuns = new Map<string, DuckdbRun[]>();
     for (let i = 0; i < repeat; i++) {
+      // Each run records the load and the page-cache share it started with (runConditions).
       if (!args['no-raw-read']) {
-        rawReads.push(await runRawRead(manifest.captureDir));
-        log(`  raw read: ${fmt(rawReads.at(-1)!.wallSeconds, 2)} s wall, ${fmt(rawReads.at(-1)!.cpuSeconds, 2)} s CPU`);
+        rawReads.push(await measured(manifest, () => runRawRead(manifest.captureDir)));
+        log(`  raw read: ${fmt(rawReads.at(-1)!.wallSeconds, 2)} s wall, ${fmt(rawReads.at(-1)!.cpuSeconds, 2)} s CPU (${conditions(rawReads.at(-1)!)})`);
       }
-      floors.push(await runFloor(manifest.captureDir));
-      log(`  floor: ${fmt(floors.at(-1)!.wallSeconds, 2)} s wall, ${fmt(floors.at(-1)!.cpuSeconds, 2)} s CPU`);
+      floors.push(await measured(manifest, () => runFloor(manifest.captureDir)));
+      log(`  floor: ${fmt(floors.at(-1)!.wallSeconds, 2)} s wall, ${fmt(floors.at(-1)!.cpuSeconds, 2)} s CPU (${conditions(floors.at(-1)!)})`);
       for (const v of duckdbVariants) {
-        const run = await runDuckdb(manifest, v.threads, v.check);
+        const run = await measured(manifest, () => runDuckdb(manifest, v.threads, v.check));
         const key = duckdbName(v);
         (duckRuns.get(key) ?? duckRuns.set(key, []).get(key)!).push(run);
-        if (run.ok) log(`  ${key} (${run.version}): ${fmt(run.wallSeconds, 2)} s wall, ${fmt(run.cpuSeconds, 2)} s CPU, ${fmt(run.maxRssMb, 0)} MB peak RSS`);
+        if (run.ok) log(`  ${key} (${run.version}): ${fmt(run.wallSeconds, 2)} s wall, ${fmt(run.cpuSeconds, 2)} s CPU, ${fmt(run.maxRssMb, 0)} MB peak RSS (${conditions(run)})`);
         else log(`  ${key}: FAILED the correctness check (no speed reported):\n    ${run.problems.join('\n    ')}`);
       }
       for (const v of variants) {
-        const run = await runMonitor(dir, manifest, v.workers, v.check);
+        const run = await measured(manifest, () => runMonitor(dir, manifest, v.workers, v.check));
         const key = variantName(v);
         (runs.get(key) ?? runs.set(key, []).get(key)!).push(run);
-        if (run.ok) log(`  ${key}: ${fmt(run.wallSeconds, 2)} s wall, ${fmt(run.cpuSeconds, 2)} s CPU, capture stage ${fmt(run.captureSeconds, 2)} s, ${fmt(run.maxRssMb, 0)} MB peak RSS`);
+        if (run.ok) log(`  ${key}: ${fmt(run.wallSeconds, 2)} s wall, ${fmt(run.cpuSeconds, 2)} s CPU, capture stage ${fmt(run.captureSeconds, 2)} s, ground truth ${fmt(run.groundTruthSeconds, 2)} s, ${fmt(run.maxRssMb, 0)} MB peak RSS (${conditions(run)})`);
         else log(`  ${key}: FAILED the correctness check (no speed reported):\n    ${run.problems.join('\n    ')}`);
       }
       load.push(loadavg()[0]!);
@@ -420,16 +437,16 @@ async function main(): Promise<void> {
 
 function printReport(memory: { labels: number; baseRssMb: number; rssMb: number; bytesPerLabel: number } | undefined): void {
   const out: string[] = [];
-  out.push('| capture MB | lines | predictions | run | wall s | CPU s | MB/s | MB/CPU-s | predictions/s | capture stage s | capture stage MB/s | peak RSS MB | ratio to floor (wall) | ratio to floor (capture stage) | ratio to floor (CPU) |');
-  out.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+  out.push('| capture MB | lines | predictions | run | wall s | CPU s | MB/s | MB/CPU-s | predictions/s | capture stage s | capture stage MB/s | peak RSS MB | ratio to floor (wall) | ratio to floor (capture stage) | ratio to floor (CPU) | load, page cache |');
+  out.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) {
     const m = r.manifest;
     const size = mb(m.bytes);
     const f = r.floor;
-    out.push(`| ${fmt(size, 0)} | ${m.lines} | ${m.predictions} | parse floor | ${fmt(f.wallSeconds, 2)} | ${fmt(f.cpuSeconds, 2)} | ${fmt(size / f.wallSeconds, 0)} | ${fmt(size / f.cpuSeconds, 0)} | ${fmt(m.predictions / f.wallSeconds / 1e6, 2)} M | - | - | ${fmt(f.maxRssMb, 0)} | 1 | 1 | 1 |`);
+    out.push(`| ${fmt(size, 0)} | ${m.lines} | ${m.predictions} | parse floor | ${fmt(f.wallSeconds, 2)} | ${fmt(f.cpuSeconds, 2)} | ${fmt(size / f.wallSeconds, 0)} | ${fmt(size / f.cpuSeconds, 0)} | ${fmt(m.predictions / f.wallSeconds / 1e6, 2)} M | - | - | ${fmt(f.maxRssMb, 0)} | 1 | 1 | 1 | ${conditions(f)} |`);
     if (r.rawRead) {
       const x = r.rawRead;
-      out.push(`| ${fmt(size, 0)} | ${m.lines} | ${m.predictions} | raw read (ceiling) | ${fmt(x.wallSeconds, 2)} | ${fmt(x.cpuSeconds, 2)} | ${fmt(size / x.wallSeconds, 0)} | ${fmt(size / x.cpuSeconds, 0)} | - | - | - | ${fmt(x.maxRssMb, 0)} | ${fmt(f.wallSeconds / x.wallSeconds, 2)} | - | ${fmt(f.cpuSeconds / x.cpuSeconds, 2)} |`);
+      out.push(`| ${fmt(size, 0)} | ${m.lines} | ${m.predictions} | raw read (ceiling) | ${fmt(x.wallSeconds, 2)} | ${fmt(x.cpuSeconds, 2)} | ${fmt(size / x.wallSeconds, 0)} | ${fmt(size / x.cpuSeconds, 0)} | - | - | - | ${fmt(x.maxRssMb, 0)} | ${fmt(f.wallSeconds / x.wallSeconds, 2)} | - | ${fmt(f.cpuSeconds / x.cpuSeconds, 2)} | ${conditions(x)} |`);
     }
     for (const run of r.duckdb) {
       const name = `${duckdbName({ threads: run.threads, check: run.checkRequestCount })}${run.version ? ` (${run.version})` : ''}`;
@@ -439,7 +456,7 @@ function printReport(memory: { labels: number; baseRssMb: number; rssMb: number;
       }
       out.push(
         `| ${fmt(size, 0)} | ${m.lines} | ${m.predictions} | ${name} | ${fmt(run.wallSeconds, 2)} | ${fmt(run.cpuSeconds, 2)} | ${fmt(size / run.wallSeconds, 0)} | ${fmt(size / run.cpuSeconds, 0)} | ` +
-          `${fmt(m.predictions / run.wallSeconds / 1e6, 2)} M | - | - | ${fmt(run.maxRssMb, 0)} | ${fmt(f.wallSeconds / run.wallSeconds, 2)} | - | ${fmt(f.cpuSeconds / run.cpuSeconds, 2)} |`,
+          `${fmt(m.predictions / run.wallSeconds / 1e6, 2)} M | - | - | ${fmt(run.maxRssMb, 0)} | ${fmt(f.wallSeconds / run.wallSeconds, 2)} | - | ${fmt(f.cpuSeconds / run.cpuSeconds, 2)} | ${conditions(run)} |`,
       );
     }
     for (const run of r.monitor) {
@@ -450,7 +467,7 @@ function printReport(memory: { labels: number; baseRssMb: number; rssMb: number;
       }
       out.push(
         `| ${fmt(size, 0)} | ${m.lines} | ${m.predictions} | ${name} | ${fmt(run.wallSeconds, 2)} | ${fmt(run.cpuSeconds, 2)} | ${fmt(size / run.wallSeconds, 0)} | ${fmt(size / run.cpuSeconds, 0)} | ` +
-          `${fmt(m.predictions / run.wallSeconds / 1e6, 2)} M | ${fmt(run.captureSeconds, 2)} | ${fmt(size / run.captureSeconds, 0)} | ${fmt(run.maxRssMb, 0)} | ${fmt(f.wallSeconds / run.wallSeconds, 2)} | ${fmt(f.wallSeconds / run.captureSeconds, 2)} | ${fmt(f.cpuSeconds / run.cpuSeconds, 2)} |`,
+          `${fmt(m.predictions / run.wallSeconds / 1e6, 2)} M | ${fmt(run.captureSeconds, 2)} | ${fmt(size / run.captureSeconds, 0)} | ${fmt(run.maxRssMb, 0)} | ${fmt(f.wallSeconds / run.wallSeconds, 2)} | ${fmt(f.wallSeconds / run.captureSeconds, 2)} | ${fmt(f.cpuSeconds / run.cpuSeconds, 2)} | ${conditions(run)} |`,
       );
     }
     if (r.pandas) {

@@ -153,6 +153,18 @@ class InOrderMerge<Part extends MergeableAccumulator<Part>> {
   }
 }
 
+/** What every worker is told (each also gets its writerId). */
+function workerInitOf<Part extends MergeableAccumulator<Part>>(plan: ScanPlan<Part>, options: ScanOptions): ScanWorkerInit {
+  return {
+    datasetSource: options.datasetSource,
+    s3EndpointUrl: options.s3EndpointUrl,
+    lineOptions: options.lineOptions,
+    samplesPerReason: options.samplesPerReason,
+    plan: { name: plan.name, init: plan.workerInit },
+    sink: options.sink,
+  };
+}
+
 /** Reads `files` on min(workers, files) threads into `run`, merging file parts in path order. */
 export async function scanParallel<Part extends MergeableAccumulator<Part>>(
   files: StorageFile[],
@@ -162,14 +174,7 @@ export async function scanParallel<Part extends MergeableAccumulator<Part>>(
   tally: InputErrorTally,
   options: ScanOptions,
 ): Promise<PredictionSinkResult[] | undefined> {
-  const init: ScanWorkerInit = {
-    datasetSource: options.datasetSource,
-    s3EndpointUrl: options.s3EndpointUrl,
-    lineOptions: options.lineOptions,
-    samplesPerReason: options.samplesPerReason,
-    plan: { name: plan.name, init: plan.workerInit },
-    sink: options.sink,
-  };
+  const init = workerInitOf(plan, options);
   const workers: Worker[] = [];
   const merge = new InOrderMerge(files, workers, { plan, run, summary, tally, onFile: options.onFile });
   const count = Math.min(options.workers, files.length);
@@ -209,8 +214,7 @@ export async function scanParallel<Part extends MergeableAccumulator<Part>>(
         worker.on('exit', (code) => {
           if (!merge.done || (init.sink !== undefined && sinks[w] === undefined)) fail(new Error(`capture worker ${w} stopped (exit code ${code}) before the capture was read`));
         });
-        const early = started.failure(w);
-        if (early !== undefined) fail(early);
+        if (started.failure(w) !== undefined) fail(started.failure(w)!);
       }
     });
   } finally {

@@ -3,6 +3,7 @@
  * file: each file builds its own part (an accumulator), and the parts merge in path order into the run's. Model
  * quality's plan joins labels (join/join-plan.ts); another analysis brings its own plan and part.
  */
+import type { Worker } from 'node:worker_threads';
 import type { CaptureLineOptions, CaptureRecord } from '../ingest/decode-capture-line.ts';
 import type { CaptureSummary } from './capture-summary.ts';
 import type { AccumulatorState, MergeableAccumulator } from '../state/accumulator-state.ts';
@@ -40,7 +41,7 @@ export interface LineScanPlan<Part extends MergeableAccumulator<Part>> extends S
 /** Scan worker threads started before their work is known (scan-parallel.ts). */
 export interface StartedWorkers {
   /** The threads, each waiting for its ScanWorkerInit. */
-  readonly workers: import('node:worker_threads').Worker[];
+  readonly workers: Worker[];
   /** Why worker `w` can no longer work (it failed or stopped before the scan listened), if it cannot. */
   failure(w: number): Error | undefined;
   /** Stops them (idempotent). */

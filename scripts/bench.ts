@@ -14,10 +14,13 @@
  *   npm run bench -- [--sizes 100,1000,4000 | --size-mb 1000] [--workers 1,2] [--repeat 1] [--records-per-request 50]
  *     [--malformed-share 0.001] [--label-coverage 0.9] [--seed 1] [--memory-labels 10000000] [--pandas-max-mb 4000]
  *     [--dir /tmp/mpm-bench] [--runner dist|tsx] [--keep] [--no-pandas] [--count-check-off yes|no]
- *     [--duckdb-threads 1,2] [--no-duckdb] [--no-raw-read]
+ *     [--duckdb-threads 1,2] [--no-duckdb] [--no-raw-read] [--no-data-quality]
  *
  * Each worker count also runs with MPM_CHECK_REQUEST_COUNT=Disabled (endpointInput never decoded) unless
  * --no-count-check-off. Generated data is deleted after each size unless --keep (it is reused when kept).
+ *
+ * Each size also runs data quality against its own floor (full request decode): scripts/bench/data-quality-bench.ts,
+ * unless --no-data-quality.
  *
  * Figures go into docs/benchmarks.md by hand, with the machine and the load average printed here.
  */
@@ -27,6 +30,7 @@ import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { benchDataQuality, dataQualityReport, type DataQualitySize } from './bench/data-quality-bench.ts';
 import { DEFAULT_OPTIONS, generateCapture, type GenerateOptions, type Manifest } from './bench/generate-capture.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -52,6 +56,7 @@ const { values: args } = parseArgs({
     'duckdb-threads': { type: 'string', default: '1,2' },
     'no-duckdb': { type: 'boolean', default: false },
     'no-raw-read': { type: 'boolean', default: false },
+    'no-data-quality': { type: 'boolean', default: false },
   },
 });
 
@@ -314,6 +319,7 @@ function prepare(sizeMb: number, extraLabels = 0): Manifest {
 }
 
 const rows: SizeResult[] = [];
+const dataQualityRows: DataQualitySize[] = [];
 let failed = false;
 
 async function main(): Promise<void> {
@@ -357,6 +363,11 @@ async function main(): Promise<void> {
         else log(`  ${key}: FAILED the correctness check (no speed reported):\n    ${run.problems.join('\n    ')}`);
       }
       load.push(loadavg()[0]!);
+    }
+    if (!args['no-data-quality']) {
+      const dq = await benchDataQuality({ manifest, sizeMb, dir, workerCounts, repeat, monitorCommand: monitorCommand(), log });
+      dataQualityRows.push(dq);
+      if (dq.runs.some((r) => !r.ok)) failed = true;
     }
     const result: SizeResult = {
       sizeMb,
@@ -408,9 +419,10 @@ async function main(): Promise<void> {
   }
 
   printReport(memory);
+  if (dataQualityRows.length > 0) process.stdout.write(`\n${dataQualityReport(dataQualityRows)}\n`);
   const resultsFile = path.join(ROOT, '.bench', `results-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
   mkdirSync(path.dirname(resultsFile), { recursive: true });
-  writeFileSync(resultsFile, JSON.stringify({ machine: { cpu, cores: availableParallelism(), node: process.version }, args, rows, memory }, null, 2));
+  writeFileSync(resultsFile, JSON.stringify({ machine: { cpu, cores: availableParallelism(), node: process.version }, args, rows, memory, dataQuality: dataQualityRows }, null, 2));
   log(`results: ${resultsFile}`);
   if (failed) {
     log('bench: FAILED: a run\'s statistics differ from what the generator wrote (see above)');

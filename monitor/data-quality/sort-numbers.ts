@@ -110,9 +110,14 @@ function radixSort(a: Float64Array, n: number): void {
     src = dst;
     dst = t;
   }
+  fromKeys(src, view, n);
+}
+
+/** Turns n sorted (low, high) keys back into doubles (the inverse of radixSort's key transform). */
+function fromKeys(keys: Uint32Array, view: Uint32Array, n: number): void {
   for (let i = 0; i < n; i++) {
-    let h = src[2 * i + 1]!;
-    let l = src[2 * i]!;
+    let h = keys[2 * i + 1]!;
+    let l = keys[2 * i]!;
     if (h >>> 31) h = (h & 0x7fffffff) >>> 0;
     else {
       h = ~h >>> 0;

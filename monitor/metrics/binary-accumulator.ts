@@ -127,6 +127,10 @@ export class BinaryAccumulator implements ModelQualityAccumulator {
       scored_item_count: this.#scoredCount,
       distinct_score_count: ranking?.distinctCount ?? 0,
     };
+    if (ranking?.gridBits != null) {
+      // Above MAX_SCORE_ENTRIES (score-histogram.ts): scores floored to a grid; auc within the bound of the exact one.
+      extra.score_approximation = { grid: 2 ** ranking.gridBits, max_score_entries: this.#scores.limit, auc_error_bound: ranking.aucErrorBound };
+    }
     if (Object.keys(notComputed).length > 0) extra.not_computed = notComputed;
     return {
       problemType: 'BinaryClassification',

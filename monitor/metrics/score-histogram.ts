@@ -8,6 +8,12 @@
  * (score, count) by the native typed-array sort when it fills; a bucket may grow up to its run's length first, so the
  * merges cost O(1) amortised per record. Memory: 16 bytes per distinct (score, code) pair in the runs, plus buckets
  * of at most the same size (at least 64 KB each once used).
+ *
+ * Bound: the runs hold at most MAX_SCORE_ENTRIES pairs (16 MiB). Above it (a week of continuous scores) the scores are
+ * floored to a grid of 2^-g, for the largest g from 30 down at which the pairs fit, and records on one grid point
+ * count as tied. The grid depends only on the data, not on the split: floors to 2^-g nest, and a part never needs a
+ * coarser grid than the whole, so merging parts (each coarsened to the coarser grid, then fitted) lands on the grid
+ * of one pass. rank() then reports the grid and a bound on the auc's error (see `Ranking.aucErrorBound`).
  */
 import { EMPTY_RUN, lowerBound, mergeRuns, runOf, type SortedRun } from './sorted-run.ts';
 import { RankingSums, type RankedCounts } from './ranking-metrics.ts';
@@ -15,6 +21,38 @@ import { STATE_COUNT, SUBSAMPLE_COUNT } from './subsample.ts';
 import type { AccumulatorState } from '../state/accumulator-state.ts';
 import { expectState, stateArray } from '../state/accumulator-state.ts';
 import { InputError } from '../errors.ts';
+
+/** (score, code) pairs kept exactly at most: 2^20, 16 MiB in the runs and in a state file. */
+export const MAX_SCORE_ENTRIES = 1 << 20;
+/** The first grid above the bound: 2^-30 (finer than any score printed with 9 decimals). */
+export const FIRST_GRID_BITS = 30;
+/** No grid: every distinct score is kept. */
+const EXACT = Number.POSITIVE_INFINITY;
+
+/** `x` floored to a multiple of 2^-bits (exact powers of two, so no rounding error); x itself when already on it. */
+function onGrid(x: number, bits: number): number {
+  if (bits === EXACT || !(Math.abs(x) < 2 ** (53 - bits))) return x;
+  const scale = 2 ** bits;
+  return Math.floor(x * scale) / scale + 0;
+}
+
+/** A run with its scores floored to the grid, equal scores combined (floors keep the order). */
+function coarsenRun(run: SortedRun, bits: number): SortedRun {
+  const n = run.scores.length;
+  if (n === 0) return run;
+  const scores = new Float64Array(n);
+  const counts = new Float64Array(n);
+  let k = -1;
+  for (let i = 0; i < n; i++) {
+    const x = onGrid(run.scores[i]!, bits);
+    if (k >= 0 && scores[k] === x) counts[k]! += run.counts[i]!;
+    else {
+      scores[++k] = x;
+      counts[k] = run.counts[i]!;
+    }
+  }
+  return { scores: scores.slice(0, k + 1), counts: counts.slice(0, k + 1) };
+}
 
 /** Bit 0: positive record; bits 1..5: subsample mask. */
 const CODES = 2 << SUBSAMPLE_COUNT;
@@ -29,6 +67,14 @@ export interface Ranking {
   sums: RankingSums[];
   /** Cumulative counts of the full data, for the curves. */
   full: RankedCounts;
+  /** Null when every distinct score was kept; else the grid (2^-bits) the scores were floored to. */
+  gridBits: number | null;
+  /**
+   * With a grid: an upper bound on |auc − exact auc| of the full data, 0.5 · Σ over grid points of positives ·
+   * negatives / (P · N): a (positive, negative) pair on one grid point counts 0.5 where the exact scores give 0, 0.5
+   * or 1; pairs on different points are ranked as by the exact scores. 0 without a grid.
+   */
+  aucErrorBound: number;
 }
 
 /** Positive and negative counts per distinct score, for the full data and the 5 subsamples. */
@@ -36,6 +82,16 @@ export class ScoreHistogram {
   readonly #runs: SortedRun[] = new Array<SortedRun>(CODES).fill(EMPTY_RUN);
   readonly #pending: Float64Array[] = new Array<Float64Array>(CODES).fill(new Float64Array(0));
   readonly #pendingLength = new Int32Array(CODES);
+  /** The grid in bits (EXACT: none); it only ever gets coarser. */
+  #bits = EXACT;
+
+  /**
+   * `limit`: the pairs kept exactly at most (MAX_SCORE_ENTRIES; smaller in tests), at least 128: the coarsest grid
+   * leaves at most two points (below 0 and from 0) for each of the 64 codes.
+   */
+  constructor(readonly limit: number = MAX_SCORE_ENTRIES) {
+    if (!(Number.isInteger(limit) && limit >= 2 * CODES)) throw new RangeError(`score histogram: limit ${limit} is not a whole number >= ${2 * CODES}`);
+  }
 
   /** Counts one record with a finite `score`, in the full state and in the subsamples of `mask`. */
   add(score: number, positive: boolean, mask: number): void {
@@ -55,47 +111,87 @@ export class ScoreHistogram {
       this.#pending[code] = grown;
       return;
     }
-    this.#runs[code] = mergeRuns(run, runOf(pending.subarray(0, this.#pendingLength[code]).sort()));
+    this.#compact(code);
+    this.#fit();
+  }
+
+  /** Moves the pending scores of `code` (floored to the grid) into its run. */
+  #compact(code: number): void {
+    const length = this.#pendingLength[code]!;
+    if (length === 0) return;
+    const pending = this.#pending[code]!.subarray(0, length);
+    if (this.#bits !== EXACT) for (let i = 0; i < length; i++) pending[i] = onGrid(pending[i]!, this.#bits);
+    this.#runs[code] = mergeRuns(this.#runs[code]!, runOf(pending.sort()));
     this.#pendingLength[code] = 0;
   }
 
-  /** The compacted run of `code` including its pending scores, without changing this histogram. */
-  #view(code: number): SortedRun {
-    const length = this.#pendingLength[code]!;
-    const run = this.#runs[code]!;
-    return length === 0 ? run : mergeRuns(run, runOf(this.#pending[code]!.slice(0, length).sort()));
+  /** Coarsens the grid, one bit at a time, until the runs hold at most `limit` pairs. */
+  #fit(): void {
+    let total = this.#runs.reduce((sum, run) => sum + run.scores.length, 0);
+    while (total > this.limit && this.#bits > -1100) {
+      this.#coarsen(this.#bits === EXACT ? FIRST_GRID_BITS : this.#bits - 1);
+      total = this.#runs.reduce((sum, run) => sum + run.scores.length, 0);
+    }
   }
 
-  /** Adds every count of `other` (which is left unchanged). */
+  #coarsen(bits: number): void {
+    if (bits >= this.#bits) return;
+    this.#bits = bits;
+    for (let code = 0; code < CODES; code++) this.#runs[code] = coarsenRun(this.#runs[code]!, bits);
+  }
+
+  /** Every pending score in the runs, on the finest grid at which the pairs fit (the same for any split). */
+  #settle(): void {
+    for (let code = 0; code < CODES; code++) this.#compact(code);
+    this.#fit();
+  }
+
+  /** The settled run of `code`. */
+  #view(code: number): SortedRun {
+    return this.#runs[code]!;
+  }
+
+  /** Adds every count of `other` (whose counts are left unchanged), on the coarser of the two grids, then fits. */
   addFrom(other: ScoreHistogram): void {
+    this.#settle();
+    other.#settle();
+    this.#coarsen(other.#bits);
     for (let code = 0; code < CODES; code++) {
-      const theirs = other.#view(code);
+      const theirs = other.#bits > this.#bits ? coarsenRun(other.#view(code), this.#bits) : other.#view(code);
       if (theirs.scores.length > 0) this.#runs[code] = mergeRuns(this.#runs[code]!, theirs);
     }
+    this.#fit();
   }
 
   /** The runs of every code, compacted, as a state: 16 bytes per distinct (score, code) pair. */
   save(): AccumulatorState {
+    this.#settle();
     const views = Array.from({ length: CODES }, (_, code) => this.#view(code));
     const offsets = new Uint32Array(CODES + 1);
     views.forEach((view, code) => (offsets[code + 1] = offsets[code]! + view.scores.length));
     return {
       kind: 'score-histogram',
-      version: 1,
-      meta: null,
+      version: 2,
+      meta: { grid_bits: this.#bits === EXACT ? null : this.#bits },
       arrays: { offsets, scores: concatenate(views.map((v) => v.scores)), counts: concatenate(views.map((v) => v.counts)) },
     };
   }
 
-  static load(state: AccumulatorState): ScoreHistogram {
-    expectState(state, 'score-histogram', 1);
+  /** Reads version 2, or version 1 (written before the bound: exact, meta null). */
+  static load(state: AccumulatorState, limit: number = MAX_SCORE_ENTRIES): ScoreHistogram {
+    if (state.version !== 1) expectState(state, 'score-histogram', 2);
+    const gridBits = state.version === 1 ? null : (state.meta as { grid_bits?: unknown } | null)?.grid_bits;
+    if (gridBits !== null && !(typeof gridBits === 'number' && Number.isInteger(gridBits) && gridBits <= FIRST_GRID_BITS && gridBits >= -1100)) {
+      throw new InputError(`state: a score histogram state has an invalid grid ${JSON.stringify(gridBits)}`);
+    }
     const offsets = stateArray(state, 'offsets', Uint32Array);
     const scores = stateArray(state, 'scores', Float64Array);
     const counts = stateArray(state, 'counts', Float64Array);
     if (offsets.length !== CODES + 1 || offsets[CODES] !== scores.length || counts.length !== scores.length || offsets[0] !== 0) {
       throw new InputError('state: a score histogram state has offsets that do not match its scores');
     }
-    const histogram = new ScoreHistogram();
+    const histogram = new ScoreHistogram(limit);
+    histogram.#bits = gridBits ?? EXACT;
     for (let code = 0; code < CODES; code++) {
       const from = offsets[code]!;
       const to = offsets[code + 1]!;
@@ -104,13 +200,16 @@ export class ScoreHistogram {
       for (let i = 1; i < run.scores.length; i++) {
         if (!(run.scores[i - 1]! < run.scores[i]!)) throw new InputError('state: a score histogram run is not strictly ascending');
       }
+      if (gridBits !== null && run.scores.some((x) => onGrid(x, gridBits) !== x)) throw new InputError('state: a score histogram run has scores off its grid');
       histogram.#runs[code] = run.scores.length === 0 ? EMPTY_RUN : run;
     }
+    histogram.#fit();
     return histogram;
   }
 
   /** Ranks the distinct scores and walks them once, from the highest, for all 6 states. */
   rank(): Ranking {
+    this.#settle();
     const views = Array.from({ length: CODES }, (_, code) => this.#view(code));
     const distinct = runOf(concatenate(views.map((view) => view.scores)).sort()).scores;
     // Counting sort of every (code, score, count) entry by the rank of its score, so that the walk is sequential.
@@ -136,7 +235,7 @@ export class ScoreHistogram {
         counts[slot] = view.counts[i]!;
       }
     });
-    return walk({ distinct, groupEnd, codes, counts });
+    return walk({ distinct, groupEnd, codes, counts }, this.#bits === EXACT ? null : this.#bits);
   }
 }
 
@@ -158,7 +257,7 @@ function concatenate(arrays: Float64Array[]): Float64Array {
   return out;
 }
 
-function walk({ distinct, groupEnd, codes, counts }: Groups): Ranking {
+function walk({ distinct, groupEnd, codes, counts }: Groups, gridBits: number | null): Ranking {
   const sums = Array.from({ length: STATE_COUNT }, () => new RankingSums());
   const thresholds = new Float64Array(distinct.length);
   const tps = new Float64Array(distinct.length);
@@ -167,6 +266,7 @@ function walk({ distinct, groupEnd, codes, counts }: Groups): Ranking {
   const negatives = new Float64Array(STATE_COUNT);
   let tp = 0;
   let fp = 0;
+  let tiedPairs = 0;
   for (let d = distinct.length - 1, k = 0; d >= 0; d--, k++) {
     positives.fill(0);
     negatives.fill(0);
@@ -180,11 +280,13 @@ function walk({ distinct, groupEnd, codes, counts }: Groups): Ranking {
     for (let state = 0; state < STATE_COUNT; state++) {
       if (positives[state] !== 0 || negatives[state] !== 0) sums[state]!.step(positives[state]!, negatives[state]!);
     }
+    tiedPairs += positives[0]! * negatives[0]!;
     tp += positives[0]!;
     fp += negatives[0]!;
     thresholds[k] = distinct[d]!;
     tps[k] = tp;
     fps[k] = fp;
   }
-  return { distinctCount: distinct.length, sums, full: { thresholds, tps, fps } };
+  const aucErrorBound = gridBits === null || tp === 0 || fp === 0 ? 0 : (0.5 * tiedPairs) / tp / fp;
+  return { distinctCount: distinct.length, sums, full: { thresholds, tps, fps }, gridBits, aucErrorBound };
 }

@@ -68,7 +68,7 @@ export async function planState(ctx: RunContext): Promise<StatePlan | undefined>
 }
 
 /** Packs and writes one state file atomically (a host that dies half-way leaves no partial file). */
-async function writeState(plan: StatePlan, path: string, bytes: Uint8Array): Promise<string> {
+export async function writeState(plan: StatePlan, path: string, bytes: Uint8Array): Promise<string> {
   try {
     await plan.storage.writeFile(path, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   } catch (error) {
@@ -99,7 +99,7 @@ export async function writeRunState(ctx: RunContext, plan: StatePlan, parts: Run
 }
 
 /** Waits until every other host's part exists, polling; fails naming the hosts still missing at the deadline. */
-async function awaitHosts(ctx: RunContext, plan: StatePlan): Promise<string[]> {
+export async function awaitHosts(ctx: RunContext, plan: StatePlan): Promise<string[]> {
   const others = plan.identity.host.hosts.filter((h) => h !== plan.identity.host.current_host);
   const waitMs = ctx.config.hostWaitSeconds * 1000;
   const deadline = performance.now() + waitMs;

@@ -63,10 +63,12 @@ export function rowOptionsOf(config: MonitorConfig): CaptureRowOptions {
   };
 }
 
-export async function prepareDataQuality(ctx: RunContext): Promise<PreparedDataQualityRun> {
+/** The baseline of a data-quality run or roll-up: statistics, constraints and the monitoring_config in effect. */
+export type DataQualityBaseline = Pick<PreparedDataQualityRun, 'statistics' | 'constraints' | 'config'>;
+
+/** Reads and validates the baseline statistics and constraints (each optional) and the monitoring_config in effect. */
+export async function readDataQualityBaseline(ctx: RunContext): Promise<DataQualityBaseline> {
   const { config } = ctx;
-  const ignored = ignoredSettings(config);
-  if (ignored.length > 0) ctx.log.warn({ settings: ignored }, 'data quality: these model-quality settings are ignored');
   const s3 = config.s3EndpointUrl;
   const drift = config.categoricalDriftMethod;
   const statistics =
@@ -80,10 +82,18 @@ export async function prepareDataQuality(ctx: RunContext): Promise<PreparedDataQ
       : parseDataQualityConstraints(await readLocationText(config.baselineConstraints, 'baseline_constraints', 'constraints.json', s3), config.baselineConstraints, {
           ...(drift ? { categoricalDriftMethod: drift } : {}),
         });
-  const options = { s3EndpointUrl: s3 };
+  const monitoring = constraints?.config ?? { ...ANALYZER_FALLBACKS, ...(drift ? { categoricalDriftMethod: drift } : {}) };
+  return { statistics, constraints, config: monitoring };
+}
+
+export async function prepareDataQuality(ctx: RunContext): Promise<PreparedDataQualityRun> {
+  const { config } = ctx;
+  const ignored = ignoredSettings(config);
+  if (ignored.length > 0) ctx.log.warn({ settings: ignored }, 'data quality: these model-quality settings are ignored');
+  const baseline = await readDataQualityBaseline(ctx);
+  const options = { s3EndpointUrl: config.s3EndpointUrl };
   const output = await openStorage(config.outputPath, options);
   if (!isS3Uri(config.outputPath)) await assertWritableFolder(config.outputPath, 'output_path');
   const capture = await openStorage(config.datasetSource, options);
-  const monitoring = constraints?.config ?? { ...ANALYZER_FALLBACKS, ...(drift ? { categoricalDriftMethod: drift } : {}) };
-  return { statistics, constraints, config: monitoring, rows: rowOptionsOf(config), output, capture };
+  return { ...baseline, rows: rowOptionsOf(config), output, capture };
 }

@@ -2,8 +2,10 @@
  * @module A data-quality run as a list of named stages: prepare (the baseline statistics and constraints read and
  * checked before the first record), scan (every record of every request a row of the profile, on one thread or
  * many), the shared error gate, judge (the profile against the baseline: types, completeness, drift, columns,
- * domains; --create-violation-tests adds one marked synthetic violation per check type), the report files in SageMaker's data-quality schema, the built-in analyzer's CloudWatch metrics, and the
- * one run-report writer. A failed run still writes its run report and page.
+ * domains; --create-violation-tests adds one marked synthetic violation per check type), the report files in
+ * SageMaker's data-quality schema, the built-in analyzer's CloudWatch metrics, and the one run-report writer. With
+ * MPM_STATE_URI the run's state is written for roll-ups, and with several hosts each profiles its shard and hosts[0]
+ * merges (data-quality-hosts.ts). A failed run still writes its run report and page.
  */
 import type { MonitorConfig } from '../config/load-config.ts';
 import { dataQualityResult, type DataQualityResult } from '../data-quality/analysis.ts';
@@ -17,7 +19,9 @@ import { writeJson } from '../report/json-file.ts';
 import { REPORT_FILES } from '../report/report-files.ts';
 import { writeRunReport } from '../report/write-run-report.ts';
 import type { Storage } from '../storage/storage.ts';
+import { dataQualityWorkerRun, mergeDataQualityHosts, writeDataQualityRunState } from './data-quality-hosts.ts';
 import { failedRun } from './failed-run.ts';
+import { planState } from './host-states.ts';
 import { gateInputErrors } from './gate-input-errors.ts';
 import { completed, type RunOutcome } from './outcome.ts';
 import { ignoredSettings, prepareDataQuality, type PreparedDataQualityRun } from './prepare-data-quality.ts';
@@ -31,7 +35,7 @@ export interface DataQualityHooks {
 }
 
 /** Writes statistics.json and constraint_violations.json; returns where each went. */
-async function writeDataQualityFiles(output: Storage, result: DataQualityResult): Promise<Record<string, string>> {
+export async function writeDataQualityFiles(output: Storage, result: DataQualityResult): Promise<Record<string, string>> {
   try {
     return {
       statistics: await writeJson(output, REPORT_FILES.statistics, result.statistics),
@@ -55,15 +59,18 @@ export async function runDataQuality(config: MonitorConfig, deps: RunDeps, hooks
   const ctx = new RunContext(config, deps);
   let output: Storage | undefined;
   try {
-    const prepared = await ctx.stage('validate', () => prepareDataQuality(ctx));
+    const [prepared, statePlan] = await ctx.stage('validate', async () => [await prepareDataQuality(ctx), await planState(ctx)] as const);
     output = prepared.output;
     const scan = await ctx.stage('capture', () => scanDataQuality(ctx, prepared));
+    if (statePlan && !statePlan.leader) return await dataQualityWorkerRun(ctx, statePlan, scan, prepared);
+    if (statePlan && statePlan.identity.host.hosts.length > 1) await ctx.stage('merge_hosts', () => mergeDataQualityHosts(ctx, statePlan, scan, prepared));
     const result = await ctx.stage('verdict', () => judgeDataQuality(ctx, prepared, scan));
     hooks.onResult?.(result);
     const evaluationTime = deps.now();
     const outputs = await ctx.stage('write_reports', () => writeDataQualityFiles(prepared.output, result));
     const namespace = config.cloudwatch.namespace ?? defaultNamespace('DATA_QUALITY', config.endpointName);
     const publish = await ctx.stage('publish', () => publishMetricList(config, result.metrics, namespace, deps, evaluationTime));
+    if (statePlan) outputs.state = (await ctx.stage('write_state', () => writeDataQualityRunState(ctx, statePlan, scan, prepared))).file;
     const violations = result.checks.violations;
     const end = completed(violations.length);
     ctx.finish();

@@ -1,12 +1,13 @@
 /**
  * @module Finds the stored run states of a span for a roll-up: for each hour of [from, to) the run folders under
  * {yyyy/mm/dd/hh}/ of the state location, the latest run.mpmstate whose window lies inside the span (a delayed,
- * matured judging of an hour replaces the first), and the hours that have none.
+ * matured judging of an hour replaces the first) of the analysis rolled up, and the hours that have none.
  */
 import { InputError } from '../errors.ts';
 import { RUN_STATE_FILE, runFolder } from '../pipeline/host-states.ts';
 import { readStateFile } from '../state/read-state-file.ts';
 import type { UnpackedState } from '../state/state-file.ts';
+import type { StateAnalysis } from '../state/state-header.ts';
 import type { Storage } from '../storage/storage.ts';
 
 const HOUR = 3_600_000;
@@ -27,14 +28,14 @@ function windowInside(state: UnpackedState, from: number, to: number): boolean {
 }
 
 /** The latest state of one hour folder (by written_at, then path), or undefined. */
-async function latestOfHour(storage: Storage, folder: string, from: number, to: number): Promise<Omit<HourState, 'hour'> | undefined> {
+async function latestOfHour(storage: Storage, folder: string, from: number, to: number, analysis: StateAnalysis): Promise<Omit<HourState, 'hour'> | undefined> {
   const { dirs } = await storage.listChildren(folder);
   const found: { file: string; state: UnpackedState }[] = [];
   for (const dir of dirs) {
     const path = `${dir}/${RUN_STATE_FILE}`;
     if (!(await storage.exists(path))) continue;
     const state = await readStateFile(storage, path);
-    if (state.header.analysis !== 'model_quality') continue;
+    if (state.header.analysis !== analysis) continue;
     if (windowInside(state, from, to)) found.push({ file: storage.describe(path), state });
   }
   if (found.length === 0) return undefined;
@@ -43,14 +44,14 @@ async function latestOfHour(storage: Storage, folder: string, from: number, to: 
   return { ...latest, superseded: found.slice(0, -1).map((f) => f.file) };
 }
 
-/** Calls `onHour` with each hour's latest state, in time order; returns the hours without one. */
-export async function forEachHourState(storage: Storage, from: number, to: number, onHour: (hour: HourState) => void): Promise<string[]> {
+/** Calls `onHour` with each hour's latest state of `analysis`, in time order; returns the hours without one. */
+export async function forEachHourState(storage: Storage, from: number, to: number, analysis: StateAnalysis, onHour: (hour: HourState) => void): Promise<string[]> {
   if (!(from < to)) throw new InputError('input: the roll-up span is empty');
   const missing: string[] = [];
   for (let t = Math.floor(from / HOUR) * HOUR; t < to; t += HOUR) {
     const folder = runFolder(t, '').slice(0, -1);
     const hour = new Date(t).toISOString().replace('.000Z', 'Z');
-    const latest = await latestOfHour(storage, folder, from, to);
+    const latest = await latestOfHour(storage, folder, from, to, analysis);
     if (latest === undefined) missing.push(hour);
     else onHour({ hour, ...latest });
   }

@@ -11,9 +11,10 @@ import { rollUp } from './roll-up.ts';
 
 const USAGE =
   '$0 --from <time or date> --to <time or date> --state-uri <folder or s3://> --output-path <folder or s3://> [job options]\n\n' +
-  'Merges the run states that model-quality runs wrote to MPM_STATE_URI for the windows inside [from, to) (the latest state of each hour) into ' +
+  'Merges the run states that model-quality runs (or, with --analysis-type DATA_QUALITY, data-quality runs) wrote to MPM_STATE_URI for the windows inside [from, to) (the latest state of each hour) into ' +
   'statistics.json, constraint_violations.json and rollup_report.json (hours merged, hours missing), without reading capture. ' +
-  'Takes the job\'s options (problem type, positive label, baseline constraints ...); --from and --to are UTC times YYYY-MM-DDTHH:MM:SSZ or dates YYYY-MM-DD.';
+  'Takes the job\'s options (problem type, positive label, baseline constraints ...): the settings behind the states\' fingerprint that the roll-up reads or that are given must equal the states\'; ' +
+  '--from and --to are UTC times YYYY-MM-DDTHH:MM:SSZ or dates YYYY-MM-DD.';
 
 /** --from/--to as the job's --start-time/--end-time (a date is its midnight, UTC). */
 function spanFlags(argv: string[]): string[] {

@@ -16,7 +16,7 @@ import type { CaptureSummary } from '../scan/capture-summary.ts';
 import type { AccumulatorState, JsonValue } from './accumulator-state.ts';
 import { expectState, stateCount } from './accumulator-state.ts';
 import type { RunIdentity } from './run-identity.ts';
-import { settingsFingerprint } from './settings-fingerprint.ts';
+import { fingerprintOf, resultSettings } from './settings-fingerprint.ts';
 import type { StateHeaderInput } from './state-header.ts';
 
 /** The names of a model-quality run's states in a state file. */
@@ -31,16 +31,18 @@ export interface RunParts {
   store?: LabelStore;
 }
 
-/** The header of a run's state file. */
+/** The header of a model-quality run's state file. */
 export function runStateHeader(config: MonitorConfig, identity: RunIdentity, labels: readonly string[], positiveLabel: string | undefined, writtenAt: Date): StateHeaderInput {
   const { start, end } = config.window;
+  const settings = resultSettings(config.resolved);
   return {
     analysis: 'model_quality',
     problem_type: config.problemType,
     positive_label: config.problemType === 'BinaryClassification' ? (positiveLabel ?? null) : null,
     seed: config.seed,
     label_dictionary: [...labels],
-    settings_fingerprint: settingsFingerprint(config.resolved),
+    settings_fingerprint: fingerprintOf(settings),
+    result_settings: settings,
     window: { start_time: start === undefined ? null : formatContractTime(start), end_time: end === undefined ? null : formatContractTime(end) },
     host: { current_host: identity.host.current_host, hosts: [...identity.host.hosts] },
     job: { ...identity.job },
@@ -51,12 +53,14 @@ export function runStateHeader(config: MonitorConfig, identity: RunIdentity, lab
 
 const CAPTURE_COUNTS = ['files', 'bytes', 'lines', 'requests', 'predictions', 'pruned_folders', 'ignored_files', 'keyed_by_event_id'] as const;
 
-function saveCapture(summary: CaptureSummary): AccumulatorState {
+/** The capture counts as a state (shared by the model-quality and data-quality files). */
+export function saveCapture(summary: CaptureSummary): AccumulatorState {
   const counts = [...CAPTURE_COUNTS.map((k) => summary[k]), summary.skipped.outside_window, summary.skipped.shadow_traffic, summary.warnings.records_without_inference_time];
   return { kind: 'mq.capture-summary', version: 1, meta: { location: summary.location, counts }, arrays: {} };
 }
 
-function loadCapture(state: AccumulatorState): CaptureSummary {
+/** Reads capture counts saved by saveCapture. */
+export function loadCapture(state: AccumulatorState): CaptureSummary {
   expectState(state, 'mq.capture-summary', 1);
   const meta = state.meta as { location?: unknown; counts?: unknown };
   if (typeof meta?.location !== 'string' || !Array.isArray(meta.counts) || meta.counts.length !== CAPTURE_COUNTS.length + 3) {
@@ -76,12 +80,14 @@ export function addCapture(into: CaptureSummary, from: CaptureSummary): void {
   into.warnings.records_without_inference_time += from.warnings.records_without_inference_time;
 }
 
-function saveTally(tally: InputErrorTally): AccumulatorState {
+/** The input-error tally (counts, descriptions, samples by reason) as a state. */
+export function saveTally(tally: InputErrorTally): AccumulatorState {
   const reasons = [...tally.byReason.entries()].map(([reason, t]) => ({ reason, count: t.count, description: t.description, samples: t.samples as unknown as JsonValue }));
   return { kind: 'mq.input-errors', version: 1, meta: { reasons }, arrays: {} };
 }
 
-function loadTally(state: AccumulatorState): [string, ReasonTally][] {
+/** Reads a tally saved by saveTally, as [reason, tally] pairs. */
+export function loadTally(state: AccumulatorState): [string, ReasonTally][] {
   expectState(state, 'mq.input-errors', 1);
   const reasons = (state.meta as { reasons?: unknown })?.reasons;
   if (!Array.isArray(reasons)) throw new InputError('state: an input-errors state lacks its reasons');

@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../errors.ts';
-import { RESULT_SETTINGS, settingsFingerprint } from './settings-fingerprint.ts';
+import { differingSettings, fingerprintOf, RESULT_CONSTANTS, RESULT_SETTINGS, resultSettings, settingsFingerprint } from './settings-fingerprint.ts';
+import { pack, unpack } from './state-file.ts';
 import { assertMergeable, checkMergeable, type StateHeader } from './state-header.ts';
 
 const BASE: StateHeader = {
@@ -88,5 +89,40 @@ describe('settingsFingerprint', () => {
   it('leaves out what only the verdict reads or what does not change numbers', () => {
     for (const name of ['baseline_constraints', 'MPM_MAX_INPUT_ERROR_RATE', 'MPM_WORKERS', 'start_time', 'end_time', 'output_path']) expect(RESULT_SETTINGS).not.toContain(name);
     expect(settingsFingerprint({ ...resolved, MPM_WORKERS: '8', baseline_constraints: '/c.json' })).toBe(settingsFingerprint(resolved));
+  });
+});
+
+describe('result_settings in the header', () => {
+  const resolved = { problem_type: 'BinaryClassification', positive_label: '1', MPM_SEED: '0', MPM_CLASS_LABELS: undefined, MPM_LOG_LEVEL: 'info' };
+  const withSettings = (r: Record<string, string | undefined>, edit: Partial<StateHeader> = {}): StateHeader => {
+    const settings = resultSettings(r);
+    return other({ settings_fingerprint: fingerprintOf(settings), result_settings: settings, ...edit });
+  };
+
+  it('lists every result setting and the sketches\' constants, sorted, and hashes to the fingerprint', () => {
+    const settings = resultSettings(resolved);
+    expect(settings.map(([n]) => n)).toEqual([...RESULT_SETTINGS, ...Object.keys(RESULT_CONSTANTS)].sort());
+    expect(new Map(settings).get('mpm.kll')).toBe('k=2048 c=0.64');
+    expect(new Map(settings).get('MPM_CLASS_LABELS')).toBeNull();
+    expect(fingerprintOf(settings)).toBe(settingsFingerprint(resolved));
+    expect(fingerprintOf(resultSettings(resolved, { 'mpm.baseline_columns': '["a"]' }))).not.toBe(settingsFingerprint(resolved));
+  });
+
+  it('a refusal names the settings that differ and both values', () => {
+    const left = { header: { ...withSettings(resolved), host: BASE.host }, file: 'a.mpmstate' };
+    const right = { header: withSettings({ ...resolved, MPM_SEED: undefined, MPM_CLASS_LABELS: 'x,y', dataset_format: '{"csv":{}}' }), file: 'b.mpmstate' };
+    expect(differingSettings(left.header.result_settings!, right.header.result_settings!).map((d) => d.name)).toEqual(['MPM_CLASS_LABELS', 'MPM_SEED', 'dataset_format']);
+    expect(() => assertMergeable(left, right, 'hosts')).toThrow(
+      /cannot be merged: their settings_fingerprint differs \(.*\); states made with other settings hold other numbers: MPM_CLASS_LABELS null against "x,y", MPM_SEED "0" against null, dataset_format null against "\{\\"csv\\":\{\}\}"$/,
+    );
+  });
+
+  it('survives pack and unpack, and a file whose settings do not hash to its fingerprint is refused', () => {
+    const header = withSettings(resolved);
+    const { format: _f, container_version: _c, byte_order: _b, ...input } = header;
+    expect(unpack(pack({}, input)).header.result_settings).toEqual(header.result_settings);
+    const forged = { ...input, settings_fingerprint: settingsFingerprint({ ...resolved, MPM_SEED: '1' }) };
+    expect(() => pack({}, forged)).toThrow(/settings_fingerprint.*is not the hash of its result_settings/);
+    expect(() => pack({}, { ...input, result_settings: [['b', null], ['a', null]] })).toThrow(/result_settings.*sorted by distinct name/);
   });
 });

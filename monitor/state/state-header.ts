@@ -5,6 +5,7 @@
  * disagrees. See docs/state.md.
  */
 import { InputError } from '../errors.ts';
+import { describeDifferences, differingSettings, fingerprintOf, type ResultSettings } from './settings-fingerprint.ts';
 
 /** The analyses a state can hold. */
 export const STATE_ANALYSES = ['model_quality', 'data_quality'] as const;
@@ -31,6 +32,11 @@ export interface StateHeaderInput {
   job: { name: string; source: 'processing_job' | 'run_id' };
   /** The program that wrote the file. */
   tool: { name: string; version: string };
+  /**
+   * Optional: the settings the fingerprint covers, [name, value] sorted by name (a value null when unset), so that a
+   * refusal names the settings that differ. Written by every mpm that writes this field; older states lack it.
+   */
+  result_settings?: ResultSettings;
   /** Optional: when the file was written (ISO-8601 UTC with milliseconds); a roll-up keeps the latest state of a window. */
   written_at?: string;
 }
@@ -76,7 +82,7 @@ function object(fields: Record<string, Check>): Check {
   };
 }
 
-const FIELDS: Record<Exclude<keyof StateHeaderInput, 'written_at'>, Check> = {
+const FIELDS: Record<Exclude<keyof StateHeaderInput, 'written_at' | 'result_settings'>, Check> = {
   analysis: (v) => (STATE_ANALYSES.includes(v as StateAnalysis) ? undefined : `one of ${STATE_ANALYSES.join(', ')}`),
   problem_type: isStringOrNull,
   positive_label: isStringOrNull,
@@ -104,10 +110,28 @@ export function headerProblem(header: Record<string, unknown>): string | undefin
   if (Object.hasOwn(header, 'written_at') && (typeof header.written_at !== 'string' || !Number.isFinite(Date.parse(header.written_at)))) {
     return `header field "written_at" must be an ISO-8601 time; found ${describe(header.written_at)}`;
   }
+  if (Object.hasOwn(header, 'result_settings')) {
+    const problem = settingsProblem(header.result_settings);
+    if (problem !== undefined) return `header field "result_settings" must be ${problem}; found ${describe(header.result_settings)}`;
+    const hash = fingerprintOf(header.result_settings as ResultSettings);
+    if (hash !== header.settings_fingerprint) return `header field "settings_fingerprint" ${describe(header.settings_fingerprint)} is not the hash of its result_settings (${hash})`;
+  }
   const window = header.window as StateHeaderInput['window'];
   const start = timeOf(window.start_time);
   const end = timeOf(window.end_time);
   if (start !== undefined && end !== undefined && start >= end) return `header field "window": start_time ${window.start_time} is not before end_time ${window.end_time}`;
+  return undefined;
+}
+
+function settingsProblem(value: unknown): string | undefined {
+  const expected = 'a list of [name, value] pairs (a string name, a string or null value) sorted by distinct name';
+  if (!Array.isArray(value)) return expected;
+  let previous: string | undefined;
+  for (const pair of value as unknown[]) {
+    if (!Array.isArray(pair) || pair.length !== 2 || typeof pair[0] !== 'string' || (pair[1] !== null && typeof pair[1] !== 'string')) return expected;
+    if (previous !== undefined && !(previous < pair[0])) return expected;
+    previous = pair[0];
+  }
   return undefined;
 }
 
@@ -130,6 +154,7 @@ export function canonicalHeaderInput(h: StateHeaderInput): StateHeaderInput {
     host: { current_host: h.host.current_host, hosts: [...h.host.hosts] },
     job: { name: h.job.name, source: h.job.source },
     tool: { name: h.tool.name, version: h.tool.version },
+    ...(h.result_settings === undefined ? {} : { result_settings: h.result_settings.map(([name, value]): [string, string | null] => [name, value]) }),
     ...(h.written_at === undefined ? {} : { written_at: h.written_at }),
   };
 }
@@ -156,7 +181,7 @@ function differ(field: string, left: unknown, right: unknown, reason: string): M
  */
 export function checkMergeable(left: StateHeader, right: StateHeader, purpose: MergePurpose): Mergeability {
   for (const field of ['format', 'analysis', 'problem_type', 'positive_label', 'seed', 'settings_fingerprint'] as const) {
-    if (!Object.is(left[field], right[field])) return differ(field, left[field], right[field], 'states made with other settings hold other numbers');
+    if (!Object.is(left[field], right[field])) return differ(field, left[field], right[field], settingsReason(left, right));
   }
   if (purpose === 'hosts') {
     if (left.job.name !== right.job.name) return differ('job.name', left.job.name, right.job.name, 'the hosts of one run share one job');
@@ -174,6 +199,13 @@ export function checkMergeable(left: StateHeader, right: StateHeader, purpose: M
   if (a.includes(undefined) || b.includes(undefined)) return differ('window', left.window, right.window, 'a roll-up needs closed windows');
   if (a[0]! < b[1]! && b[0]! < a[1]!) return differ('window', left.window, right.window, 'overlapping windows would count records twice');
   return { mergeable: true };
+}
+
+/** Why states of other settings are refused, naming the settings that differ when both headers list them. */
+function settingsReason(left: StateHeader, right: StateHeader): string {
+  const differences = left.result_settings && right.result_settings ? differingSettings(left.result_settings, right.result_settings) : [];
+  const named = differences.length > 0 ? `: ${describeDifferences(differences)}` : '';
+  return `states made with other settings hold other numbers${named}`;
 }
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {

@@ -61,6 +61,8 @@ describe('mpm-monitor rollup', () => {
       hours: { hour: string; job: string; superseded: string[] }[];
       missing_hours: string[];
       note: string;
+      settings_from_states: unknown[];
+      auc: { exact: boolean; bound: number; score_entries: number; score_bytes: number; approximation: unknown; note: string };
     };
     expect(report.hours.map((h) => [h.hour, h.job])).toEqual([
       ['2026-01-15T08:00:00Z', 'hourly-08-late'],
@@ -69,6 +71,12 @@ describe('mpm-monitor rollup', () => {
     expect(report.hours[0]!.superseded).toEqual([path.join(root, 'state/2026/01/15/08/hourly-08/run.mpmstate')]);
     expect(report.missing_hours).toEqual([]);
     expect(report.note).toMatch(/loose/);
+    expect(report.settings_from_states).toEqual([]);
+    // Scores with 3 decimals: the auc is exact, far below the bound, and the report says what the pairs cost.
+    expect(report.auc).toMatchObject({ exact: true, bound: 1 << 20, approximation: null });
+    expect(report.auc.score_entries).toBeGreaterThan(0);
+    expect(report.auc.score_bytes).toBe(report.auc.score_entries * 16);
+    expect(report.auc.note).toMatch(/within auc_error_bound/);
   });
 
   it('lists the hours without a state; fails on a span without any; refuses another problem type', async () => {

@@ -14,12 +14,15 @@
  *   npm run bench -- [--sizes 100,1000,4000 | --size-mb 1000] [--workers 1,2] [--repeat 1] [--records-per-request 50]
  *     [--malformed-share 0.001] [--label-coverage 0.9] [--seed 1] [--memory-labels 10000000] [--pandas-max-mb 4000]
  *     [--dir /tmp/mpm-bench] [--runner dist|tsx] [--keep] [--no-pandas] [--count-check-off yes|no]
- *     [--duckdb-threads 1,2] [--no-duckdb] [--no-raw-read] [--store]
+ *     [--duckdb-threads 1,2] [--no-duckdb] [--no-raw-read] [--store] [--no-data-quality]
  *
  * Each worker count also runs with MPM_CHECK_REQUEST_COUNT=Disabled (endpointInput never decoded) unless
  * --no-count-check-off. Generated data is deleted after each size unless --keep (it is reused when kept). --store adds
  * the prediction store's figures (scripts/bench/store-bench.ts): bytes per record, and the hour judged from the store
  * against from capture.
+ *
+ * Each size also runs data quality against its own floor (full request decode): scripts/bench/data-quality-bench.ts,
+ * unless --no-data-quality.
  *
  * Figures go into docs/benchmarks.md by hand, with the machine and the load average printed here.
  */
@@ -29,6 +32,7 @@ import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { benchDataQuality, dataQualityReport, type DataQualitySize } from './bench/data-quality-bench.ts';
 import { DEFAULT_OPTIONS, generateCapture, type GenerateOptions, type Manifest } from './bench/generate-capture.ts';
 import { runStoreBench, storeBenchLines, type StoreBenchResult } from './bench/store-bench.ts';
 
@@ -56,6 +60,7 @@ const { values: args } = parseArgs({
     'no-duckdb': { type: 'boolean', default: false },
     'no-raw-read': { type: 'boolean', default: false },
     store: { type: 'boolean', default: false },
+    'no-data-quality': { type: 'boolean', default: false },
   },
 });
 
@@ -320,6 +325,7 @@ function prepare(sizeMb: number, extraLabels = 0): Manifest {
 }
 
 const rows: SizeResult[] = [];
+const dataQualityRows: DataQualitySize[] = [];
 let failed = false;
 
 async function main(): Promise<void> {
@@ -366,6 +372,11 @@ async function main(): Promise<void> {
     }
     const store = args.store ? await runStoreBench({ manifest, dir: path.join(dir, 'store-bench'), command: monitorCommand(), cwd: ROOT }) : undefined;
     if (store) log(storeBenchLines(sizeMb, store, best(floors))[0]!);
+    if (!args['no-data-quality']) {
+      const dq = await benchDataQuality({ manifest, sizeMb, dir, workerCounts, repeat, monitorCommand: monitorCommand(), log });
+      dataQualityRows.push(dq);
+      if (dq.runs.some((r) => !r.ok)) failed = true;
+    }
     const result: SizeResult = {
       sizeMb,
       manifest: { ...manifest, confusion: undefined } as unknown as SizeResult['manifest'],
@@ -417,9 +428,10 @@ async function main(): Promise<void> {
   }
 
   printReport(memory);
+  if (dataQualityRows.length > 0) process.stdout.write(`\n${dataQualityReport(dataQualityRows)}\n`);
   const resultsFile = path.join(ROOT, '.bench', `results-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
   mkdirSync(path.dirname(resultsFile), { recursive: true });
-  writeFileSync(resultsFile, JSON.stringify({ machine: { cpu, cores: availableParallelism(), node: process.version }, args, rows, memory }, null, 2));
+  writeFileSync(resultsFile, JSON.stringify({ machine: { cpu, cores: availableParallelism(), node: process.version }, args, rows, memory, dataQuality: dataQualityRows }, null, 2));
   log(`results: ${resultsFile}`);
   if (failed) {
     log('bench: FAILED: a run\'s statistics differ from what the generator wrote (see above)');

@@ -14,10 +14,15 @@
  *   npm run bench -- [--sizes 100,1000,4000 | --size-mb 1000] [--workers 1,2] [--repeat 1] [--records-per-request 50]
  *     [--malformed-share 0.001] [--label-coverage 0.9] [--seed 1] [--memory-labels 10000000] [--pandas-max-mb 4000]
  *     [--dir /tmp/mpm-bench] [--runner dist|tsx] [--keep] [--no-pandas] [--count-check-off yes|no]
- *     [--duckdb-threads 1,2] [--no-duckdb] [--no-raw-read]
+ *     [--duckdb-threads 1,2] [--no-duckdb] [--no-raw-read] [--store] [--no-data-quality]
  *
  * Each worker count also runs with MPM_CHECK_REQUEST_COUNT=Disabled (endpointInput never decoded) unless
- * --no-count-check-off. Generated data is deleted after each size unless --keep (it is reused when kept).
+ * --no-count-check-off. Generated data is deleted after each size unless --keep (it is reused when kept). --store adds
+ * the prediction store's figures (scripts/bench/store-bench.ts): bytes per record, and the hour judged from the store
+ * against from capture.
+ *
+ * Each size also runs data quality against its own floor (full request decode): scripts/bench/data-quality-bench.ts,
+ * unless --no-data-quality.
  *
  * Figures go into docs/benchmarks.md by hand, with the machine and the load average printed here.
  */
@@ -27,7 +32,9 @@ import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { benchDataQuality, dataQualityReport, type DataQualitySize } from './bench/data-quality-bench.ts';
 import { DEFAULT_OPTIONS, generateCapture, type GenerateOptions, type Manifest } from './bench/generate-capture.ts';
+import { runStoreBench, storeBenchLines, type StoreBenchResult } from './bench/store-bench.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const PYTHON = '/usr/bin/python3';
@@ -52,6 +59,8 @@ const { values: args } = parseArgs({
     'duckdb-threads': { type: 'string', default: '1,2' },
     'no-duckdb': { type: 'boolean', default: false },
     'no-raw-read': { type: 'boolean', default: false },
+    store: { type: 'boolean', default: false },
+    'no-data-quality': { type: 'boolean', default: false },
   },
 });
 
@@ -117,6 +126,8 @@ interface SizeResult {
   duckdb: DuckdbRun[];
   pandas?: Timed & { accuracy: number; joined: number };
   pandasSkipped?: string;
+  /** --store: the prediction store's bytes per record and the hour judged from it (scripts/bench/store-bench.ts). */
+  store?: StoreBenchResult;
   load: number[];
 }
 
@@ -330,6 +341,7 @@ function conditions(run: Timed): string {
 }
 
 const rows: SizeResult[] = [];
+const dataQualityRows: DataQualitySize[] = [];
 let failed = false;
 
 async function main(): Promise<void> {
@@ -375,6 +387,13 @@ async function main(): Promise<void> {
       }
       load.push(loadavg()[0]!);
     }
+    const store = args.store ? await runStoreBench({ manifest, dir: path.join(dir, 'store-bench'), command: monitorCommand(), cwd: ROOT }) : undefined;
+    if (store) log(storeBenchLines(sizeMb, store, best(floors))[0]!);
+    if (!args['no-data-quality']) {
+      const dq = await benchDataQuality({ manifest, sizeMb, dir, workerCounts, repeat, monitorCommand: monitorCommand(), log });
+      dataQualityRows.push(dq);
+      if (dq.runs.some((r) => !r.ok)) failed = true;
+    }
     const result: SizeResult = {
       sizeMb,
       manifest: { ...manifest, confusion: undefined } as unknown as SizeResult['manifest'],
@@ -390,6 +409,7 @@ async function main(): Promise<void> {
         const all = duckRuns.get(duckdbName(v))!;
         return all.find((r) => !r.ok) ?? best(all);
       }),
+      ...(store ? { store } : {}),
       load,
     };
     if (result.floor.predictions !== manifest.predictions) throw new Error(`bench: the parse floor counted ${result.floor.predictions} predictions, generator ${manifest.predictions}`);
@@ -402,7 +422,7 @@ async function main(): Promise<void> {
       log(`  pandas: ${fmt(result.pandas.wallSeconds, 1)} s wall, ${fmt(result.pandas.maxRssMb, 0)} MB peak RSS`);
     }
     rows.push(result);
-    if (result.monitor.some((r) => !r.ok) || result.duckdb.some((r) => !r.ok)) failed = true;
+    if (result.monitor.some((r) => !r.ok) || result.duckdb.some((r) => !r.ok) || store?.ok === false) failed = true;
     if (!args.keep) rmSync(path.dirname(manifest.captureDir), { recursive: true, force: true });
   }
 
@@ -425,9 +445,10 @@ async function main(): Promise<void> {
   }
 
   printReport(memory);
+  if (dataQualityRows.length > 0) process.stdout.write(`\n${dataQualityReport(dataQualityRows)}\n`);
   const resultsFile = path.join(ROOT, '.bench', `results-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
   mkdirSync(path.dirname(resultsFile), { recursive: true });
-  writeFileSync(resultsFile, JSON.stringify({ machine: { cpu, cores: availableParallelism(), node: process.version }, args, rows, memory }, null, 2));
+  writeFileSync(resultsFile, JSON.stringify({ machine: { cpu, cores: availableParallelism(), node: process.version }, args, rows, memory, dataQuality: dataQualityRows }, null, 2));
   log(`results: ${resultsFile}`);
   if (failed) {
     log('bench: FAILED: a run\'s statistics differ from what the generator wrote (see above)');
@@ -504,6 +525,8 @@ function printReport(memory: { labels: number; baseRssMb: number; rssMb: number;
       if (d.ok && m?.ok) out.push(`    ${duckdbName({ threads: d.threads, check: d.checkRequestCount })} ${fmt(d.wallSeconds, 2)} s / monitor with ${d.threads} worker${d.threads > 1 ? 's' : ''} ${fmt(m.wallSeconds, 2)} s = ${fmt(d.wallSeconds / m.wallSeconds, 2)}`);
     }
   }
+  if (rows.some((r) => r.store)) out.push('Prediction store (--store; one worker; stage = capture_and_join, or judge_from_store for evaluate):');
+  for (const r of rows) if (r.store) out.push(...storeBenchLines(mb(r.manifest.bytes), r.store, r.floor));
   if (memory) {
     out.push(`Join state: ${memory.labels} extra labels add ${fmt(memory.rssMb - memory.baseRssMb, 0)} MB of peak RSS (${fmt(memory.bytesPerLabel, 1)} bytes per label); peak RSS ${fmt(memory.rssMb, 0)} MB with them`);
   }

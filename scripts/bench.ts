@@ -14,10 +14,15 @@
  *   npm run bench -- [--sizes 100,1000,4000 | --size-mb 1000] [--workers 1,2] [--repeat 1] [--records-per-request 50]
  *     [--malformed-share 0.001] [--label-coverage 0.9] [--seed 1] [--memory-labels 10000000] [--pandas-max-mb 4000]
  *     [--dir /tmp/mpm-bench] [--runner dist|tsx] [--keep] [--no-pandas] [--count-check-off yes|no]
- *     [--duckdb-threads 1,2] [--no-duckdb] [--no-raw-read]
+ *     [--duckdb-threads 1,2] [--no-duckdb] [--no-raw-read] [--store] [--no-data-quality]
  *
  * Each worker count also runs with MPM_CHECK_REQUEST_COUNT=Disabled (endpointInput never decoded) unless
- * --no-count-check-off. Generated data is deleted after each size unless --keep (it is reused when kept).
+ * --no-count-check-off. Generated data is deleted after each size unless --keep (it is reused when kept). --store adds
+ * the prediction store's figures (scripts/bench/store-bench.ts): bytes per record, and the hour judged from the store
+ * against from capture.
+ *
+ * Each size also runs data quality against its own floor (full request decode): scripts/bench/data-quality-bench.ts,
+ * unless --no-data-quality.
  *
  * Figures go into docs/benchmarks.md by hand, with the machine and the load average printed here.
  */
@@ -27,7 +32,9 @@ import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { benchDataQuality, dataQualityReport, type DataQualitySize } from './bench/data-quality-bench.ts';
 import { DEFAULT_OPTIONS, generateCapture, type GenerateOptions, type Manifest } from './bench/generate-capture.ts';
+import { runStoreBench, storeBenchLines, type StoreBenchResult } from './bench/store-bench.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const PYTHON = '/usr/bin/python3';
@@ -52,6 +59,8 @@ const { values: args } = parseArgs({
     'duckdb-threads': { type: 'string', default: '1,2' },
     'no-duckdb': { type: 'boolean', default: false },
     'no-raw-read': { type: 'boolean', default: false },
+    store: { type: 'boolean', default: false },
+    'no-data-quality': { type: 'boolean', default: false },
   },
 });
 
@@ -82,6 +91,9 @@ interface Timed {
   wallSeconds: number;
   cpuSeconds: number;
   maxRssMb: number;
+  /** The 1-minute load average when the run started, and the share of the capture in the page cache then. */
+  load?: number;
+  pageCache?: number | string;
 }
 interface MonitorRun extends Timed {
   workers: number;
@@ -114,6 +126,8 @@ interface SizeResult {
   duckdb: DuckdbRun[];
   pandas?: Timed & { accuracy: number; joined: number };
   pandasSkipped?: string;
+  /** --store: the prediction store's bytes per record and the hour judged from it (scripts/bench/store-bench.ts). */
+  store?: StoreBenchResult;
   load: number[];
 }
 
@@ -313,7 +327,21 @@ function prepare(sizeMb: number, extraLabels = 0): Manifest {
   return m;
 }
 
+/** Runs `run`, noting the 1-minute load average and the capture's page-cache share when it started. */
+async function measured<T extends Timed>(manifest: Manifest, run: () => Promise<T>): Promise<T> {
+  const load = loadavg()[0]!;
+  const pageCache = pageCacheShare(manifest.captureDir);
+  return { ...(await run()), load, pageCache };
+}
+
+/** ", load 1.23, page cache 99.7%" for a run's line. */
+function conditions(run: Timed): string {
+  const cache = typeof run.pageCache === 'number' ? `${fmt(run.pageCache * 100, 1)}%` : (run.pageCache ?? '?');
+  return `load ${run.load === undefined ? '?' : fmt(run.load, 2)}, page cache ${cache}`;
+}
+
 const rows: SizeResult[] = [];
+const dataQualityRows: DataQualitySize[] = [];
 let failed = false;
 
 async function main(): Promise<void> {
@@ -336,27 +364,35 @@ async function main(): Promise<void> {
     const runs = new Map<string, MonitorRun[]>();
     const duckRuns = new Map<string, DuckdbRun[]>();
     for (let i = 0; i < repeat; i++) {
+      // Each run records the load and the page-cache share it started with (runConditions).
       if (!args['no-raw-read']) {
-        rawReads.push(await runRawRead(manifest.captureDir));
-        log(`  raw read: ${fmt(rawReads.at(-1)!.wallSeconds, 2)} s wall, ${fmt(rawReads.at(-1)!.cpuSeconds, 2)} s CPU`);
+        rawReads.push(await measured(manifest, () => runRawRead(manifest.captureDir)));
+        log(`  raw read: ${fmt(rawReads.at(-1)!.wallSeconds, 2)} s wall, ${fmt(rawReads.at(-1)!.cpuSeconds, 2)} s CPU (${conditions(rawReads.at(-1)!)})`);
       }
-      floors.push(await runFloor(manifest.captureDir));
-      log(`  floor: ${fmt(floors.at(-1)!.wallSeconds, 2)} s wall, ${fmt(floors.at(-1)!.cpuSeconds, 2)} s CPU`);
+      floors.push(await measured(manifest, () => runFloor(manifest.captureDir)));
+      log(`  floor: ${fmt(floors.at(-1)!.wallSeconds, 2)} s wall, ${fmt(floors.at(-1)!.cpuSeconds, 2)} s CPU (${conditions(floors.at(-1)!)})`);
       for (const v of duckdbVariants) {
-        const run = await runDuckdb(manifest, v.threads, v.check);
+        const run = await measured(manifest, () => runDuckdb(manifest, v.threads, v.check));
         const key = duckdbName(v);
         (duckRuns.get(key) ?? duckRuns.set(key, []).get(key)!).push(run);
-        if (run.ok) log(`  ${key} (${run.version}): ${fmt(run.wallSeconds, 2)} s wall, ${fmt(run.cpuSeconds, 2)} s CPU, ${fmt(run.maxRssMb, 0)} MB peak RSS`);
+        if (run.ok) log(`  ${key} (${run.version}): ${fmt(run.wallSeconds, 2)} s wall, ${fmt(run.cpuSeconds, 2)} s CPU, ${fmt(run.maxRssMb, 0)} MB peak RSS (${conditions(run)})`);
         else log(`  ${key}: FAILED the correctness check (no speed reported):\n    ${run.problems.join('\n    ')}`);
       }
       for (const v of variants) {
-        const run = await runMonitor(dir, manifest, v.workers, v.check);
+        const run = await measured(manifest, () => runMonitor(dir, manifest, v.workers, v.check));
         const key = variantName(v);
         (runs.get(key) ?? runs.set(key, []).get(key)!).push(run);
-        if (run.ok) log(`  ${key}: ${fmt(run.wallSeconds, 2)} s wall, ${fmt(run.cpuSeconds, 2)} s CPU, capture stage ${fmt(run.captureSeconds, 2)} s, ${fmt(run.maxRssMb, 0)} MB peak RSS`);
+        if (run.ok) log(`  ${key}: ${fmt(run.wallSeconds, 2)} s wall, ${fmt(run.cpuSeconds, 2)} s CPU, capture stage ${fmt(run.captureSeconds, 2)} s, ground truth ${fmt(run.groundTruthSeconds, 2)} s, ${fmt(run.maxRssMb, 0)} MB peak RSS (${conditions(run)})`);
         else log(`  ${key}: FAILED the correctness check (no speed reported):\n    ${run.problems.join('\n    ')}`);
       }
       load.push(loadavg()[0]!);
+    }
+    const store = args.store ? await runStoreBench({ manifest, dir: path.join(dir, 'store-bench'), command: monitorCommand(), cwd: ROOT }) : undefined;
+    if (store) log(storeBenchLines(sizeMb, store, best(floors))[0]!);
+    if (!args['no-data-quality']) {
+      const dq = await benchDataQuality({ manifest, sizeMb, dir, workerCounts, repeat, monitorCommand: monitorCommand(), log });
+      dataQualityRows.push(dq);
+      if (dq.runs.some((r) => !r.ok)) failed = true;
     }
     const result: SizeResult = {
       sizeMb,
@@ -373,6 +409,7 @@ async function main(): Promise<void> {
         const all = duckRuns.get(duckdbName(v))!;
         return all.find((r) => !r.ok) ?? best(all);
       }),
+      ...(store ? { store } : {}),
       load,
     };
     if (result.floor.predictions !== manifest.predictions) throw new Error(`bench: the parse floor counted ${result.floor.predictions} predictions, generator ${manifest.predictions}`);
@@ -385,7 +422,7 @@ async function main(): Promise<void> {
       log(`  pandas: ${fmt(result.pandas.wallSeconds, 1)} s wall, ${fmt(result.pandas.maxRssMb, 0)} MB peak RSS`);
     }
     rows.push(result);
-    if (result.monitor.some((r) => !r.ok) || result.duckdb.some((r) => !r.ok)) failed = true;
+    if (result.monitor.some((r) => !r.ok) || result.duckdb.some((r) => !r.ok) || store?.ok === false) failed = true;
     if (!args.keep) rmSync(path.dirname(manifest.captureDir), { recursive: true, force: true });
   }
 
@@ -408,9 +445,10 @@ async function main(): Promise<void> {
   }
 
   printReport(memory);
+  if (dataQualityRows.length > 0) process.stdout.write(`\n${dataQualityReport(dataQualityRows)}\n`);
   const resultsFile = path.join(ROOT, '.bench', `results-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
   mkdirSync(path.dirname(resultsFile), { recursive: true });
-  writeFileSync(resultsFile, JSON.stringify({ machine: { cpu, cores: availableParallelism(), node: process.version }, args, rows, memory }, null, 2));
+  writeFileSync(resultsFile, JSON.stringify({ machine: { cpu, cores: availableParallelism(), node: process.version }, args, rows, memory, dataQuality: dataQualityRows }, null, 2));
   log(`results: ${resultsFile}`);
   if (failed) {
     log('bench: FAILED: a run\'s statistics differ from what the generator wrote (see above)');
@@ -420,16 +458,16 @@ async function main(): Promise<void> {
 
 function printReport(memory: { labels: number; baseRssMb: number; rssMb: number; bytesPerLabel: number } | undefined): void {
   const out: string[] = [];
-  out.push('| capture MB | lines | predictions | run | wall s | CPU s | MB/s | MB/CPU-s | predictions/s | capture stage s | capture stage MB/s | peak RSS MB | ratio to floor (wall) | ratio to floor (capture stage) | ratio to floor (CPU) |');
-  out.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+  out.push('| capture MB | lines | predictions | run | wall s | CPU s | MB/s | MB/CPU-s | predictions/s | capture stage s | capture stage MB/s | peak RSS MB | ratio to floor (wall) | ratio to floor (capture stage) | ratio to floor (CPU) | load, page cache |');
+  out.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) {
     const m = r.manifest;
     const size = mb(m.bytes);
     const f = r.floor;
-    out.push(`| ${fmt(size, 0)} | ${m.lines} | ${m.predictions} | parse floor | ${fmt(f.wallSeconds, 2)} | ${fmt(f.cpuSeconds, 2)} | ${fmt(size / f.wallSeconds, 0)} | ${fmt(size / f.cpuSeconds, 0)} | ${fmt(m.predictions / f.wallSeconds / 1e6, 2)} M | - | - | ${fmt(f.maxRssMb, 0)} | 1 | 1 | 1 |`);
+    out.push(`| ${fmt(size, 0)} | ${m.lines} | ${m.predictions} | parse floor | ${fmt(f.wallSeconds, 2)} | ${fmt(f.cpuSeconds, 2)} | ${fmt(size / f.wallSeconds, 0)} | ${fmt(size / f.cpuSeconds, 0)} | ${fmt(m.predictions / f.wallSeconds / 1e6, 2)} M | - | - | ${fmt(f.maxRssMb, 0)} | 1 | 1 | 1 | ${conditions(f)} |`);
     if (r.rawRead) {
       const x = r.rawRead;
-      out.push(`| ${fmt(size, 0)} | ${m.lines} | ${m.predictions} | raw read (ceiling) | ${fmt(x.wallSeconds, 2)} | ${fmt(x.cpuSeconds, 2)} | ${fmt(size / x.wallSeconds, 0)} | ${fmt(size / x.cpuSeconds, 0)} | - | - | - | ${fmt(x.maxRssMb, 0)} | ${fmt(f.wallSeconds / x.wallSeconds, 2)} | - | ${fmt(f.cpuSeconds / x.cpuSeconds, 2)} |`);
+      out.push(`| ${fmt(size, 0)} | ${m.lines} | ${m.predictions} | raw read (ceiling) | ${fmt(x.wallSeconds, 2)} | ${fmt(x.cpuSeconds, 2)} | ${fmt(size / x.wallSeconds, 0)} | ${fmt(size / x.cpuSeconds, 0)} | - | - | - | ${fmt(x.maxRssMb, 0)} | ${fmt(f.wallSeconds / x.wallSeconds, 2)} | - | ${fmt(f.cpuSeconds / x.cpuSeconds, 2)} | ${conditions(x)} |`);
     }
     for (const run of r.duckdb) {
       const name = `${duckdbName({ threads: run.threads, check: run.checkRequestCount })}${run.version ? ` (${run.version})` : ''}`;
@@ -439,7 +477,7 @@ function printReport(memory: { labels: number; baseRssMb: number; rssMb: number;
       }
       out.push(
         `| ${fmt(size, 0)} | ${m.lines} | ${m.predictions} | ${name} | ${fmt(run.wallSeconds, 2)} | ${fmt(run.cpuSeconds, 2)} | ${fmt(size / run.wallSeconds, 0)} | ${fmt(size / run.cpuSeconds, 0)} | ` +
-          `${fmt(m.predictions / run.wallSeconds / 1e6, 2)} M | - | - | ${fmt(run.maxRssMb, 0)} | ${fmt(f.wallSeconds / run.wallSeconds, 2)} | - | ${fmt(f.cpuSeconds / run.cpuSeconds, 2)} |`,
+          `${fmt(m.predictions / run.wallSeconds / 1e6, 2)} M | - | - | ${fmt(run.maxRssMb, 0)} | ${fmt(f.wallSeconds / run.wallSeconds, 2)} | - | ${fmt(f.cpuSeconds / run.cpuSeconds, 2)} | ${conditions(run)} |`,
       );
     }
     for (const run of r.monitor) {
@@ -450,7 +488,7 @@ function printReport(memory: { labels: number; baseRssMb: number; rssMb: number;
       }
       out.push(
         `| ${fmt(size, 0)} | ${m.lines} | ${m.predictions} | ${name} | ${fmt(run.wallSeconds, 2)} | ${fmt(run.cpuSeconds, 2)} | ${fmt(size / run.wallSeconds, 0)} | ${fmt(size / run.cpuSeconds, 0)} | ` +
-          `${fmt(m.predictions / run.wallSeconds / 1e6, 2)} M | ${fmt(run.captureSeconds, 2)} | ${fmt(size / run.captureSeconds, 0)} | ${fmt(run.maxRssMb, 0)} | ${fmt(f.wallSeconds / run.wallSeconds, 2)} | ${fmt(f.wallSeconds / run.captureSeconds, 2)} | ${fmt(f.cpuSeconds / run.cpuSeconds, 2)} |`,
+          `${fmt(m.predictions / run.wallSeconds / 1e6, 2)} M | ${fmt(run.captureSeconds, 2)} | ${fmt(size / run.captureSeconds, 0)} | ${fmt(run.maxRssMb, 0)} | ${fmt(f.wallSeconds / run.wallSeconds, 2)} | ${fmt(f.wallSeconds / run.captureSeconds, 2)} | ${fmt(f.cpuSeconds / run.cpuSeconds, 2)} | ${conditions(run)} |`,
       );
     }
     if (r.pandas) {
@@ -487,6 +525,8 @@ function printReport(memory: { labels: number; baseRssMb: number; rssMb: number;
       if (d.ok && m?.ok) out.push(`    ${duckdbName({ threads: d.threads, check: d.checkRequestCount })} ${fmt(d.wallSeconds, 2)} s / monitor with ${d.threads} worker${d.threads > 1 ? 's' : ''} ${fmt(m.wallSeconds, 2)} s = ${fmt(d.wallSeconds / m.wallSeconds, 2)}`);
     }
   }
+  if (rows.some((r) => r.store)) out.push('Prediction store (--store; one worker; stage = capture_and_join, or judge_from_store for evaluate):');
+  for (const r of rows) if (r.store) out.push(...storeBenchLines(mb(r.manifest.bytes), r.store, r.floor));
   if (memory) {
     out.push(`Join state: ${memory.labels} extra labels add ${fmt(memory.rssMb - memory.baseRssMb, 0)} MB of peak RSS (${fmt(memory.bytesPerLabel, 1)} bytes per label); peak RSS ${fmt(memory.rssMb, 0)} MB with them`);
   }

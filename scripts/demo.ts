@@ -10,6 +10,8 @@
  * 5. Runs the real monitor CLI once per hour, as an hourly schedule would, and prints a short summary. Each hour is
  *    also run at its end, before any of its labels has arrived: the label-free estimate (CBPE, docs/estimation.md)
  *    already falls in the drifted hours.
+ * 6. Data quality per hour, then the late-labels story with the prediction store (scripts/demo-late-labels.ts): each
+ *    hour judged at minute 0 of the next hour with the labels come so far, and 2 hours later from the store.
  *
  * Everything is written under .demo/ in the repository (git-ignored); nothing else on the machine is touched.
  */
@@ -24,6 +26,7 @@ import { createInvoker } from '../serving/invoke.ts';
 import { loadModel } from '../serving/model/load-model.ts';
 import { FEATURE_NAMES, generateCovertype } from './covertype/generate.ts';
 import { createRandom } from './covertype/random.ts';
+import { lateLabelsDemo } from './demo-late-labels.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** Where the demo writes (MPM_DEMO_DIR for tests; .demo/ in the repository by default, git-ignored). */
@@ -244,9 +247,18 @@ async function main(): Promise<void> {
   const modelOk = fell && healthy.every((r) => r.message.startsWith('Completed:')) && drifted.every((r) => r.message.startsWith('CompletedWithViolations'));
   const dataOk = await dataQualityDemo(dirs, dqValidation);
   await historyDemo(dirs.runs);
-  const ok = modelOk && dataOk;
+  const lateOk = await lateLabelsDemo({
+    // One healthy and one drifted hour: two monitor runs each keep the demo short.
+    hours: [1, 3].map((h) => ({ start: DAY_START + h * HOUR, label: HOURS[h]!.label })),
+    groundTruth: dirs.groundTruth,
+    work: WORK,
+    delayHours: 2,
+    hourEnv,
+    runMonitor,
+  });
+  const ok = modelOk && dataOk && lateOk;
   console.log(
-    `\nverdict: ${ok ? 'as expected, the healthy hours pass and the drifted hours violate their constraints (model and data quality)' : 'UNEXPECTED: see the messages above'} (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+    `\nverdict: ${ok ? 'as expected, the healthy hours pass and the drifted hours violate their constraints (model and data quality), and each hour judged later from the prediction store had its labels' : 'UNEXPECTED: see the messages above'} (${((Date.now() - started) / 1000).toFixed(1)} s)`,
   );
   if (results.some((r) => r.code !== 0) || !ok) process.exitCode = 1;
   }

@@ -63,6 +63,7 @@ export class CaptureRowBuilder {
   #lastParts: Array<readonly string[] | number | undefined> = [];
   #lastNames: string[] = [];
   #lastKeep: number[] = [];
+  #scratch: unknown[] = [];
 
   constructor(options: CaptureRowOptions = {}) {
     const sides = options.captureIndexNames ?? ['endpointInput', 'endpointOutput'];
@@ -114,23 +115,19 @@ export class CaptureRowBuilder {
       this.#positionalRow(values, sink);
       return;
     }
-    const parts = this.outputFirst ? [output, input] : [input, output];
+    const first = this.outputFirst ? output : input;
+    const second = this.outputFirst ? input : output;
     // A layout is the two parts' names arrays (shared by the flattener between records of one shape) or widths.
-    const layout = parts.map((p) => (p === undefined ? undefined : (p.names ?? p.values.length)));
-    if (layout.length !== this.#lastParts.length || layout.some((l, i) => l !== this.#lastParts[i])) this.#layout(parts, layout);
+    const a = first === undefined ? undefined : (first.names ?? first.values.length);
+    const b = second === undefined ? undefined : (second.names ?? second.values.length);
+    const last = this.#lastParts;
+    if (last.length !== 2 || last[0] !== a || last[1] !== b) this.#layout([first, second], [a, b]);
     const keep = this.#lastKeep;
-    const values = new Array<unknown>(keep.length);
+    // One scratch row, reused: the sink reads it before addRow returns.
+    const values = this.#scratch;
     let k = 0;
-    let offset = 0;
-    for (const p of parts) {
-      if (p === undefined) continue;
-      const end = offset + p.values.length;
-      while (k < keep.length && keep[k]! < end) {
-        values[k] = p.values[keep[k]! - offset];
-        k++;
-      }
-      offset = end;
-    }
+    if (first !== undefined) k = take(first.values, 0, keep, k, values);
+    if (second !== undefined) take(second.values, first?.values.length ?? 0, keep, k, values);
     sink.addRow(this.#lastNames, values, keep.length);
   }
 
@@ -160,6 +157,7 @@ export class CaptureRowBuilder {
     this.#lastParts = layout;
     this.#lastNames = names;
     this.#lastKeep = keep;
+    this.#scratch = new Array<unknown>(keep.length);
   }
 
   #positionalRow(values: readonly unknown[], sink: RowSink): void {
@@ -186,4 +184,15 @@ export class CaptureRowBuilder {
     }
     return names;
   }
+}
+
+/** Copies the kept values of one part (kept positions from `offset` on) to out[k...]; returns the next k. */
+function take(values: readonly unknown[], offset: number, keep: readonly number[], k: number, out: unknown[]): number {
+  const end = offset + values.length;
+  let j = k;
+  while (j < keep.length && keep[j]! < end) {
+    out[j] = values[keep[j]! - offset];
+    j++;
+  }
+  return j;
 }

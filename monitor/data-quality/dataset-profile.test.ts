@@ -163,6 +163,37 @@ describe('DatasetProfile', () => {
     expect(save()).toBe(save());
   });
 
+  it('counts numeric values exactly up to the category cap and estimates past it, whatever the batches (narrow whole numbers, wide ones, fractions)', () => {
+    const draw = (seed: number): (() => number) => {
+      let a = seed >>> 0;
+      return () => ((a = (Math.imul(a, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+    };
+    for (const [distinct, make] of [
+      [7, (r: number) => Math.floor(r * 7) - 3],
+      [900, (r: number) => Math.floor(r * 900) * 1000],
+      [1000, (r: number) => Math.floor(r * 1000) / 4],
+      [3000, (r: number) => Math.floor(r * 3000) - 1500],
+    ] as const) {
+      const rand = draw(distinct);
+      const xs = Array.from({ length: 20_000 }, () => make(rand()));
+      const expected = new Map<string, number>();
+      for (const x of xs) expected.set(String(x), (expected.get(String(x)) ?? 0) + 1);
+      const f = profileOf(xs.map((x) => ({ names: ['x'], values: [x] }))).summary().features[0]!;
+      if (expected.size <= 1000) {
+        expect(f.distinct).toBe(expected.size);
+        expect(f.categorical!.approximate).toBe(false);
+        expect(new Map(f.categorical!.buckets.map((b) => [b.value, b.count]))).toEqual(expected);
+      } else {
+        expect(f.distinctExact).toBe(false);
+        expect(f.categorical!.approximate).toBe(true);
+        expect(Math.abs(f.distinct - expected.size) / expected.size).toBeLessThan(0.05);
+      }
+      expect(f.numeric!.count).toBe(xs.length);
+      expect(f.numeric!.min).toBe(Math.min(...xs));
+      expect(f.numeric!.max).toBe(Math.max(...xs));
+    }
+  });
+
   it('keeps memory flat in the number of records', () => {
     const p = new DatasetProfile();
     const names = ['u', 'id'];

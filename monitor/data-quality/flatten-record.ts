@@ -20,7 +20,11 @@ export class RecordFlattener {
   /** The columns of one record (an object, or an array as a record whose columns are its indices). */
   flatten(record: object, skip?: (key: string) => boolean): FlatRecord {
     if (!Array.isArray(record)) {
-      // The common case, an object of scalars: its keys are the names, no concatenation.
+      // The most common case: an object of scalars with the keys of the previous record, in the same order. for-in
+      // walks V8's enum cache of the object's shape, so no key array is allocated.
+      const same = this.#sameKeys(record, skip);
+      if (same !== undefined) return { names: this.#last, values: same };
+      // An object of scalars: its keys are the names, no concatenation.
       const keys = Object.keys(record);
       const values = new Array<unknown>(keys.length);
       let flat = true;
@@ -40,6 +44,23 @@ export class RecordFlattener {
     const values: unknown[] = [];
     walk(record, '', 0, names, values, skip);
     return { names: this.#share(names), values };
+  }
+
+  /** The values of an object of scalars whose keys are #last's, in order; undefined for any other object. */
+  #sameKeys(record: object, skip?: (key: string) => boolean): unknown[] | undefined {
+    if (skip !== undefined) return undefined;
+    const last = this.#last;
+    const n = last.length;
+    if (n === 0) return undefined;
+    const values = new Array<unknown>(n);
+    let i = 0;
+    for (const key in record) {
+      if (i === n || key !== last[i]) return undefined;
+      const v = (record as Record<string, unknown>)[key];
+      if (v !== null && typeof v === 'object') return undefined;
+      values[i++] = v;
+    }
+    return i === n ? values : undefined;
   }
 
   #share(names: string[]): readonly string[] {

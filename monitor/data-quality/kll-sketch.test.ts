@@ -172,6 +172,25 @@ describe('KllSketch (Deequ QuantileNonSample semantics)', () => {
     }
   });
 
+  it.each([...DATASETS, ['whole numbers with negatives', (n: number, seed: number) => { const r = random(seed); return Float64Array.from({ length: n }, () => Math.round(normal(r) * 900)); }] as const])(
+    'updateMany in runs of any length matches the transcription item for item (%s)',
+    (_name, make) => {
+      for (const [k, c] of [[64, 0.64], [KLL_SKETCH_SIZE, 0.64], [8, 0.5]] as const) {
+        const data = make(20_000, 5);
+        const fast = new KllSketch(k, c);
+        const ref = new ReferenceSketch(k, c);
+        const rand = random(k);
+        for (let i = 0; i < data.length; ) {
+          const run = Math.min(data.length - i, 1 + Math.floor(rand() * 3000));
+          fast.updateMany(data.subarray(i, i + run), run);
+          for (let j = i; j < i + run; j++) ref.update(data[j]!);
+          i += run;
+        }
+        expect(fast.levels()).toEqual(ref.compactors.map((cmp) => cmp.buffer));
+      }
+    },
+  );
+
   it.each(DATASETS)('ranks within 0.5%% of the exact ranks on 300,000 values (%s)', (_name, make) => {
     const data = make(300_000, 11);
     const s = new KllSketch();

@@ -101,6 +101,24 @@ export class KllSketch {
     if (this.#itemCount > this.#capacityTotal) this.#condense();
   }
 
+  /**
+   * Adds xs[0..n) in order: the same sketch as n calls of update(). Values go to level 0 in runs that end exactly
+   * where update() would condense.
+   */
+  updateMany(xs: Float64Array, n: number): void {
+    let i = 0;
+    while (i < n) {
+      const run = Math.min(n - i, Math.max(1, this.#capacityTotal - this.#itemCount + 1));
+      const buffer = this.#room(0, run);
+      const length = this.#lengths[0]!;
+      for (let j = 0; j < run; j++) buffer[length + j] = xs[i + j]! + 0;
+      this.#lengths[0] = length + run;
+      this.#itemCount += run;
+      i += run;
+      if (this.#itemCount > this.#capacityTotal) this.#condense();
+    }
+  }
+
   /** Folds another sketch (same k and c) into this one; `other` is not changed. */
   merge(other: KllSketch): void {
     if (other.sketchSize !== this.sketchSize || other.shrinkingFactor !== this.shrinkingFactor) {
@@ -276,6 +294,19 @@ export class KllSketch {
     this.#capacityTotal += this.capacity(h);
   }
 
+  /** Level h's buffer, grown so that `extra` more items fit. */
+  #room(h: number, extra: number): Float64Array {
+    const buffer = this.#buffers[h]!;
+    const needed = this.#lengths[h]! + extra;
+    if (needed <= buffer.length) return buffer;
+    let size = buffer.length * 2;
+    while (size < needed) size *= 2;
+    const grown = new Float64Array(size);
+    grown.set(buffer.subarray(0, this.#lengths[h]));
+    this.#buffers[h] = grown;
+    return grown;
+  }
+
   #push(h: number, value: number): void {
     let buffer = this.#buffers[h]!;
     const n = this.#lengths[h]!;
@@ -313,7 +344,10 @@ export class KllSketch {
     const even = items - (items % 2);
     if (this.#compressions[h]! % 2 === 1) this.#offsets[h] = 1 - this.#offsets[h]!;
     sortNumbers(buffer, even);
-    for (let i = this.#offsets[h]!; i < even; i += 2) this.#push(h + 1, buffer[i]!);
+    const up = this.#room(h + 1, even >> 1);
+    let k = this.#lengths[h + 1]!;
+    for (let i = this.#offsets[h]!; i < even; i += 2) up[k++] = buffer[i]!;
+    this.#lengths[h + 1] = k;
     // The odd last item (in insertion order; the sort left index `even` alone) stays.
     if (items % 2 === 1) {
       buffer[0] = buffer[even]!;

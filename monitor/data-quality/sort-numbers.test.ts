@@ -23,6 +23,19 @@ describe('sortNumbers', () => {
     expect(Array.from(a)).toEqual(expected);
   });
 
+  it('sorts whole numbers over a narrow range (the counting path) and falls back past it', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: -3000, max: 3000 }), { minLength: 128, maxLength: 1500 }), fc.integer({ min: 1, max: 2 ** 31 - 1 }), (values, spread) => {
+        for (const scale of [1, spread]) {
+          const a = Float64Array.from(values, (v) => ((v * scale) % 2 ** 31) + 0);
+          const expected = Array.from(a).sort((x, y) => x - y);
+          sortNumbers(a, a.length);
+          expect(Array.from(a)).toEqual(expected);
+        }
+      }),
+    );
+  });
+
   it('handles adversarial shapes (sorted, reversed, organ pipe, all equal) of 5,000 items', () => {
     const n = 5000;
     const shapes = [

@@ -16,13 +16,45 @@ const RADIX_MIN = 128;
 /** Sorts a[0..n) ascending. */
 export function sortNumbers(a: Float64Array, n: number): void {
   if (n < 2) return;
-  if (n >= RADIX_MIN) radixSort(a, n);
-  else introsort(a, 0, n - 1, 2 * Math.floor(Math.log2(n)) + 2);
+  if (n >= RADIX_MIN) {
+    if (!countingSort(a, n)) radixSort(a, n);
+  } else introsort(a, 0, n - 1, 2 * Math.floor(Math.log2(n)) + 2);
+}
+
+let tally = new Uint32Array(0);
+
+/**
+ * Whole numbers of 32 bits over a range of at most 4·n values (binary flags, codes, counts: most columns of
+ * tabular data) are sorted by counting them: two passes and the range. Returns false, leaving `a` as it was, for
+ * anything else.
+ */
+function countingSort(a: Float64Array, n: number): boolean {
+  let min = a[0]!;
+  let max = min;
+  for (let i = 0; i < n; i++) {
+    const x = a[i]!;
+    if ((x | 0) !== x) return false;
+    if (x < min) min = x;
+    else if (x > max) max = x;
+  }
+  const range = max - min + 1;
+  if (range > 4 * n) return false;
+  if (tally.length < range) tally = new Uint32Array(Math.max(range, 2 * tally.length));
+  for (let i = 0; i < n; i++) tally[a[i]! - min]!++;
+  let k = 0;
+  for (let v = 0; v < range; v++) {
+    let c = tally[v]!;
+    if (c === 0) continue;
+    tally[v] = 0;
+    const x = min + v;
+    while (c-- > 0) a[k++] = x;
+  }
+  return true;
 }
 
 let keysA = new Uint32Array(0);
 let keysB = new Uint32Array(0);
-const counts = new Uint32Array(256);
+const counts = new Uint32Array(8 * 256);
 /** Index of a double's high word in a Uint32Array view (little-endian hosts: 1). */
 const HIGH = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
 const LOW = 1 - HIGH;
@@ -35,26 +67,34 @@ function radixSort(a: Float64Array, n: number): void {
   const view = new Uint32Array(a.buffer, a.byteOffset, 2 * n);
   let src = keysA;
   let dst = keysB;
-  // Keys as (low, high) pairs whose unsigned order is the doubles' order.
+  counts.fill(0);
+  // Keys as (low, high) pairs whose unsigned order is the doubles' order, and the 8 byte histograms in one pass.
   for (let i = 0; i < n; i++) {
     let h = view[2 * i + HIGH]!;
     let l = view[2 * i + LOW]!;
     if (h >>> 31) {
       h = ~h >>> 0;
       l = ~l >>> 0;
-    }
-    else h = (h | 0x80000000) >>> 0;
+    } else h = (h | 0x80000000) >>> 0;
     src[2 * i] = l;
     src[2 * i + 1] = h;
+    counts[l & 255]!++;
+    counts[256 + ((l >>> 8) & 255)]!++;
+    counts[512 + ((l >>> 16) & 255)]!++;
+    counts[768 + (l >>> 24)]!++;
+    counts[1024 + (h & 255)]!++;
+    counts[1280 + ((h >>> 8) & 255)]!++;
+    counts[1536 + ((h >>> 16) & 255)]!++;
+    counts[1792 + (h >>> 24)]!++;
   }
   for (let pass = 0; pass < 8; pass++) {
     const word = pass >> 2;
     const shift = (pass & 3) * 8;
-    counts.fill(0);
-    for (let i = 0; i < n; i++) counts[(src[2 * i + word]! >>> shift) & 255]!++;
-    if (counts[(src[word]! >>> shift) & 255] === n) continue;
+    const base = pass * 256;
+    // A pass whose byte is the same for every key changes nothing.
+    if (counts[base + ((src[word]! >>> shift) & 255)] === n) continue;
     let sum = 0;
-    for (let d = 0; d < 256; d++) {
+    for (let d = base; d < base + 256; d++) {
       const c = counts[d]!;
       counts[d] = sum;
       sum += c;
@@ -62,7 +102,7 @@ function radixSort(a: Float64Array, n: number): void {
     for (let i = 0; i < n; i++) {
       const l = src[2 * i]!;
       const h = src[2 * i + 1]!;
-      const p = counts[((word === 0 ? l : h) >>> shift) & 255]!++;
+      const p = counts[base + (((word === 0 ? l : h) >>> shift) & 255)]!++;
       dst[2 * p] = l;
       dst[2 * p + 1] = h;
     }
@@ -70,9 +110,14 @@ function radixSort(a: Float64Array, n: number): void {
     src = dst;
     dst = t;
   }
+  fromKeys(src, view, n);
+}
+
+/** Turns n sorted (low, high) keys back into doubles (the inverse of radixSort's key transform). */
+function fromKeys(keys: Uint32Array, view: Uint32Array, n: number): void {
   for (let i = 0; i < n; i++) {
-    let h = src[2 * i + 1]!;
-    let l = src[2 * i]!;
+    let h = keys[2 * i + 1]!;
+    let l = keys[2 * i]!;
     if (h >>> 31) h = (h & 0x7fffffff) >>> 0;
     else {
       h = ~h >>> 0;

@@ -17,7 +17,9 @@ import { DEFAULT_READ_LIMITS, type ReadLimits } from '../ingest/read-limits.ts';
 import { noteUnreadable, type UnreadableFiles } from '../ingest/unreadable-files.ts';
 import { partitionSpan, walkFiles, type SkippedFiles, type TimeRange } from '../ingest/walk.ts';
 import { cellOf, findColumn, ID_COLUMN_FALLBACKS, openRows, type Row, type RowFile, type RowLayout } from '../ingest/table-rows.ts';
-import { hashKey, type KeyHash } from '../join/key-hash.ts';
+import { hashKey, hashKeyAscii, type KeyHash } from '../join/key-hash.ts';
+import { LabelRowScanner, plainIndex, TokenKind, tokenValue } from './label-row-scan.ts';
+import { LabelTokenCache } from './label-token-cache.ts';
 import { LabelStore } from '../join/label-store.ts';
 import type { LabelCodec } from '../join/label-codec.ts';
 import type { BinaryClasses } from '../metrics/binary-classes.ts';
@@ -77,9 +79,13 @@ class Sink {
     noteUnreadable(this.unreadable, this.tally, reason, { ...where, detail }, lostBytes, entirely);
   }
 
-  add(id: unknown, index: unknown, label: unknown, where: { file: string; line?: number }): void {
+  /** Adds a label; gives the value stored, or undefined when the row is an input error (counted). */
+  add(id: unknown, index: unknown, label: unknown, where: { file: string; line?: number }): number | undefined {
     this.rows++;
-    const fail = (reason: InputErrorReason, detail: string): void => this.tally.add(reason, { ...where, detail });
+    const fail = (reason: InputErrorReason, detail: string): undefined => {
+      this.tally.add(reason, { ...where, detail });
+      return undefined;
+    };
     // 64-bit integer ids (Parquet int64) keep every digit as text.
     const key = typeof id === 'bigint' ? String(id) : id;
     if (key === undefined || key === null || key === '' || (typeof key !== 'string' && typeof key !== 'number')) return fail('gt_missing_field', 'no inference id');
@@ -100,6 +106,31 @@ class Sink {
     if (value === undefined) return fail('gt_invalid_label', labelDetail(plain));
     this.store.set(hashKey(String(key), idx, this.key), value);
     this.partitions?.set(this.key, this.partitionHour);
+    return value;
+  }
+
+  /** Labels of tokens already stored once (the scanned rows' fast way). */
+  readonly #labels = new LabelTokenCache();
+
+  /**
+   * Adds a row the byte-level scanner read (fields: id, index, label), exactly as add() would the row JSON.parse
+   * gives: the common spelling (an ASCII string id, a plain index, a label token stored before) without building a
+   * string, anything else through add() with the values JSON.parse would give.
+   */
+  addScanned(line: Buffer, scan: LabelRowScanner, where: () => { file: string; line?: number }): void {
+    const labelKind = scan.kind[2]!;
+    const idStart = scan.start[0]!;
+    const idEnd = scan.end[0]!;
+    const index = plainIndex(scan, line, 1, MAX_PAYLOAD_INDEX);
+    const value = this.#labels.get(labelKind, line, scan.start[2]!, scan.end[2]!);
+    if (scan.kind[0] === TokenKind.String && scan.ascii[0] === 1 && idEnd > idStart && index !== -1 && value !== undefined) {
+      this.rows++;
+      this.store.set(hashKeyAscii(line, idStart, idEnd, index < 0 ? 0 : index, this.key), value);
+      this.partitions?.set(this.key, this.partitionHour);
+      return;
+    }
+    const stored = this.add(tokenValue(scan, line, 0), tokenValue(scan, line, 1), tokenValue(scan, line, 2), where());
+    if (stored !== undefined) this.#labels.set(labelKind, line, scan.start[2]!, scan.end[2]!, stored);
   }
 }
 
@@ -168,6 +199,16 @@ async function readFile(storage: Storage, entry: StorageFile, sink: Sink, gt: Gr
   try {
     file = await openRows(storage, path, layoutOf(format), gt.limits ?? DEFAULT_READ_LIMITS);
     const rows = file;
+    // JSON Lines rows of the seed's flat shape are read from their bytes (label-row-scan.ts); others by JSON.parse.
+    const scanner = !tabular && format !== 'sagemaker' ? new LabelRowScanner([gt.idField, gt.indexField, gt.labelField], gt.format === 'auto' ? ['groundTruthData'] : []) : undefined;
+    const onJsonLine = scanner && ((bytes: Buffer, line: number): boolean => {
+      if (!scanner.scan(bytes)) return false;
+      lastLine = line;
+      readAtLastRow = rows.progress.rawBytes;
+      formats.records = (formats.records ?? 0) + 1;
+      sink.addScanned(bytes, scanner, () => ({ file: display, line }));
+      return true;
+    });
     await rows.forEach((row: Row) => {
       const where = { file: display, line: row.line === 0 ? undefined : row.line };
       if ('problem' in row) {
@@ -198,7 +239,7 @@ async function readFile(storage: Storage, entry: StorageFile, sink: Sink, gt: Gr
       }
       formats[format] = (formats[format] ?? 0) + 1;
       sink.add(cellOf(row.value, columns.id, rows.columns), cellOf(row.value, columns.index, rows.columns), cellOf(row.value, columns.label, rows.columns), where);
-    });
+    }, onJsonLine);
   } catch (error) {
     if (!(error instanceof UnreadableInput)) throw error;
     sink.unreadableFile('gt_unreadable_file', { file: display, line: lastLine + 1 }, error.message, size - readAtLastRow, lastLine === 0);

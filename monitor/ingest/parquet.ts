@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { tableFromIPC, type Table } from 'apache-arrow';
+import type { Table } from 'apache-arrow';
 import type * as ParquetWasmModule from 'parquet-wasm/esm';
 
 /** The module type only: parquet-wasm itself is imported lazily, when a Parquet file is first read. */
@@ -26,5 +26,7 @@ export function loadParquetWasm(): Promise<ParquetWasm> {
 /** Reads a whole Parquet file into an Arrow table. */
 export async function readParquetTable(bytes: Uint8Array): Promise<Table> {
   const pw = await loadParquetWasm();
+  // apache-arrow too is imported when the first Parquet file is read.
+  const { tableFromIPC } = await import('apache-arrow');
   return tableFromIPC(pw.readParquet(bytes).intoIPCStream());
 }

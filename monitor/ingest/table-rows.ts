@@ -6,7 +6,6 @@
  * with UnreadableInput, and `progress` says how far it was read (issue 14: lines and files read whole are bounded).
  */
 import { Readable } from 'node:stream';
-import { parse as parseCsv } from 'csv-parse';
 import { ConfigError, showValue } from '../errors.ts';
 import type { Storage } from '../storage/storage.ts';
 import { jsonErrorDetail } from './json-error.ts';
@@ -31,8 +30,11 @@ export interface RowFile {
   columns?: string[];
   /** Which layout `json-auto` resolved to, or the layout asked for. */
   layout: Exclude<RowLayout, 'json-auto'>;
-  /** Streams the rows in order (once). Rejects with UnreadableInput when the file cannot be read to its end. */
-  forEach(onRow: (row: Row) => void): Promise<void>;
+  /**
+   * Streams the rows in order (once). Rejects with UnreadableInput when the file cannot be read to its end. JSON
+   * Lines: `onJsonLine` is offered each line's bytes first, and a line it takes (returns true) is no row.
+   */
+  forEach(onRow: (row: Row) => void, onJsonLine?: (line: Buffer, lineNumber: number) => boolean): Promise<void>;
   /** Bytes of the file read so far (compressed for .gz), and trailing garbage after its last gzip member. */
   progress: InputProgress;
 }
@@ -92,6 +94,8 @@ export function cellOf(row: unknown, column: string | number | undefined, column
 
 async function forEachCsvRow(chunks: AsyncIterable<Buffer>, file: RowFile, header: boolean, limits: ReadLimits, onRow: (row: Row) => void): Promise<void> {
   const source = Readable.from(chunks);
+  // csv-parse is imported when the first CSV file is read.
+  const { parse: parseCsv } = await import('csv-parse');
   const parser = parseCsv({ columns: false, skip_empty_lines: true, trim: true, bom: true, relax_column_count: true, max_record_size: Math.min(limits.maxLineBytes, MAX_STRING_BYTES) });
   // pipe() does not pass a source's error on: the parser gets it, so a broken read rejects instead of going unhandled.
   source.on('error', (error) => parser.destroy(error));
@@ -119,10 +123,11 @@ async function forEachCsvRow(chunks: AsyncIterable<Buffer>, file: RowFile, heade
   }
 }
 
-async function forEachJsonLine(chunks: AsyncIterable<Buffer>, limits: ReadLimits, onRow: (row: Row) => void): Promise<void> {
+async function forEachJsonLine(chunks: AsyncIterable<Buffer>, limits: ReadLimits, onRow: (row: Row) => void, onJsonLine?: (line: Buffer, lineNumber: number) => boolean): Promise<void> {
   await forEachLine(
     chunks,
     (bytes, line) => {
+      if (onJsonLine?.(bytes, line) === true) return;
       let value: unknown;
       try {
         value = JSON.parse(bytes.toString('utf8'));
@@ -224,6 +229,6 @@ export async function openRows(storage: Storage, path: string, layout: RowLayout
   return {
     layout: json.layout,
     progress,
-    forEach: (onRow) => (json.layout === 'json-array' ? forEachArrayItem(json.chunks, limits, onRow) : forEachJsonLine(json.chunks, limits, onRow)),
+    forEach: (onRow, onJsonLine) => (json.layout === 'json-array' ? forEachArrayItem(json.chunks, limits, onRow) : forEachJsonLine(json.chunks, limits, onRow, onJsonLine)),
   };
 }

@@ -44,6 +44,33 @@ describe('ExactSum', () => {
     );
   });
 
+  it('addMany and addSquares equal term-by-term add and addSquare (whole-number runs and the general path)', () => {
+    const term = fc.oneof(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), fc.integer({ min: -(2 ** 21), max: 2 ** 21 }), doubles);
+    fc.assert(
+      fc.property(fc.array(term, { maxLength: 5000 }), (values) => {
+        const xs = Float64Array.from(values);
+        const one = new ExactSum();
+        const oneSquares = new ExactSum();
+        for (const v of values) {
+          one.add(v);
+          oneSquares.addSquare(v);
+        }
+        const many = new ExactSum();
+        const manySquares = new ExactSum();
+        many.addMany(xs, xs.length);
+        manySquares.addSquares(xs, xs.length);
+        expect(many.scaled()).toBe(one.scaled());
+        expect(manySquares.scaled()).toBe(oneSquares.scaled());
+      }),
+      { numRuns: 200 },
+    );
+    // The extreme run: 2048 squares of 2^21 - 1 sum to just below 2^53.
+    const big = new Float64Array(4096).fill(2 ** 21 - 1);
+    const s = new ExactSum();
+    s.addSquares(big, big.length);
+    expect(s.scaled()).toBe(4096n * (2n ** 21n - 1n) ** 2n << 2200n);
+  });
+
   it('cancels exactly where floating-point addition loses everything', () => {
     const s = new ExactSum();
     for (const v of [1e308, 1, -1e308, 1e-300, 1e308, -1e308]) s.add(v);

@@ -24,6 +24,10 @@ const SPLITTER = 134217729;
 /** Squares of numbers inside this range are split exactly by Dekker's algorithm (no overflow, no underflow). */
 const SQUARE_SAFE_MAX = 2 ** 500;
 const SQUARE_SAFE_MIN = 2 ** -450;
+/** Terms summed as plain doubles before one exact add (addMany, addSquares). */
+const SMALL_RUN = 2048;
+/** Whole numbers below this in magnitude have squares below 2^42. */
+const SMALL_SQUARE = 2 ** 21;
 
 const bits = new Float64Array(1);
 const words = new Uint32Array(bits.buffer);
@@ -89,6 +93,44 @@ export class ExactSum {
     // Far out of range: the square of the integer mantissa, exactly, as a BigInt.
     const { mantissa, exponent } = decompose(a);
     this.#addScaled(mantissa * mantissa, 2 * exponent);
+  }
+
+  /**
+   * Adds xs[0..n) exactly: the same value as n calls of add(). Runs of up to 2^11 whole numbers of 32 bits are summed
+   * as plain doubles first (their sum stays below 2^43, so it is exact) and added as one term.
+   */
+  addMany(xs: Float64Array, n: number): void {
+    for (let start = 0; start < n; start += SMALL_RUN) {
+      const end = Math.min(n, start + SMALL_RUN);
+      let s = 0;
+      let i = start;
+      for (; i < end; i++) {
+        const x = xs[i]!;
+        if ((x | 0) !== x) break;
+        s += x;
+      }
+      this.add(s);
+      for (; i < end; i++) this.add(xs[i]!);
+    }
+  }
+
+  /**
+   * Adds the squares of xs[0..n) exactly: the same value as n calls of addSquare(). Whole numbers below 2^21 in
+   * magnitude have squares below 2^42, so up to 2^11 of them sum exactly as plain doubles.
+   */
+  addSquares(xs: Float64Array, n: number): void {
+    for (let start = 0; start < n; start += SMALL_RUN) {
+      const end = Math.min(n, start + SMALL_RUN);
+      let s = 0;
+      let i = start;
+      for (; i < end; i++) {
+        const x = xs[i]!;
+        if ((x | 0) !== x || x >= SMALL_SQUARE || x <= -SMALL_SQUARE) break;
+        s += x * x;
+      }
+      this.add(s);
+      for (; i < end; i++) this.addSquare(xs[i]!);
+    }
   }
 
   /** Folds in another sum. */

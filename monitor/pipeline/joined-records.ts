@@ -6,7 +6,7 @@
 import { OutputError } from '../errors.ts';
 import type { JoinStage } from '../join/join-stage.ts';
 import type { Storage } from '../storage/storage.ts';
-import { JOINED_RECORDS_FILE, JoinedRecordsWriter } from '../store/joined-records-writer.ts';
+import type { JoinedRecordsWriter } from '../store/joined-records-writer.ts';
 import type { RunContext } from './run-context.ts';
 import { contractWindow } from './store-predictions.ts';
 
@@ -30,8 +30,10 @@ export async function openJoinedRecords(ctx: RunContext, output: Storage): Promi
   if (config.workers > 1) log.warn({ workers: config.workers }, 'MPM_JOINED_RECORDS_OUTPUT: the capture is read on one thread (the joined records are written by the main thread)');
   const window = contractWindow(config.window);
   let writer: JoinedRecordsWriter;
+  // The writer (apache-arrow, parquet-wasm) is imported only by runs that write the file.
+  const { JOINED_RECORDS_FILE, JoinedRecordsWriter: Writer } = await import('../store/joined-records-writer.ts');
   try {
-    writer = await JoinedRecordsWriter.create(output, { problemType: config.problemType, window: { start: window.start_time, end: window.end_time }, endpoint: config.endpointName });
+    writer = await Writer.create(output, { problemType: config.problemType, window: { start: window.start_time, end: window.end_time }, endpoint: config.endpointName });
   } catch (error) {
     throw new OutputError(`output: cannot write ${JOINED_RECORDS_FILE} to ${output.location} (${(error as Error).message})`, { cause: error });
   }
@@ -43,6 +45,7 @@ export async function openJoinedRecords(ctx: RunContext, output: Storage): Promi
 
 /** Finishes the file (visible from now on). */
 export async function closeJoinedRecords(output: Storage, joined: JoinedRecordsOutput): Promise<JoinedRecordsReport> {
+  const { JOINED_RECORDS_FILE } = await import('../store/joined-records-writer.ts');
   try {
     const result = await joined.writer.close();
     return { location: output.describe(JOINED_RECORDS_FILE), rows: result.rows, bytes: result.bytes };

@@ -2,6 +2,7 @@
  * @module The first stage: everything that can be checked is checked before the first record is read. The
  * constraints file is read and validated, the output folder must be writable, the storages are opened.
  */
+import { assertS3Reachable } from '../config/network-isolation.ts';
 import { readConstraints } from '../constraints/read-constraints.ts';
 import type { ConstraintSet } from '../constraints/parse-constraints.ts';
 import type { ResponseOptions } from '../ingest/explode-response.ts';
@@ -28,6 +29,8 @@ export interface PreparedRun {
 
 export async function prepareRun(ctx: RunContext): Promise<PreparedRun> {
   const { config } = ctx;
+  // A job with network isolation cannot reach the S3 locations the run reads itself: said now, not as a timeout.
+  assertS3Reachable(config);
   // In the image: the written folders become the image user's and root is dropped, before any input is read.
   await dropPrivileges(config, { log: ctx.log });
   const response = responseOptionsOf(config);

@@ -2,13 +2,15 @@
  * @module A data-quality run as a list of named stages: prepare (the baseline statistics and constraints read and
  * checked before the first record), scan (every record of every request a row of the profile, on one thread or
  * many), the shared error gate, judge (the profile against the baseline: types, completeness, drift, columns,
- * domains), the report files in SageMaker's data-quality schema, the built-in analyzer's CloudWatch metrics, and the
- * one run-report writer. With MPM_STATE_URI the run's state is written for roll-ups, and with several hosts each
- * profiles its shard and hosts[0] merges (data-quality-hosts.ts). A failed run still writes its run report and page.
+ * domains; --create-violation-tests adds one marked synthetic violation per check type), the report files in
+ * SageMaker's data-quality schema, the built-in analyzer's CloudWatch metrics, and the one run-report writer. With
+ * MPM_STATE_URI the run's state is written for roll-ups, and with several hosts each profiles its shard and hosts[0]
+ * merges (data-quality-hosts.ts). A failed run still writes its run report and page.
  */
 import type { MonitorConfig } from '../config/load-config.ts';
 import { dataQualityResult, type DataQualityResult } from '../data-quality/analysis.ts';
 import { dataQualitySection } from '../data-quality/run-report-section.ts';
+import { syntheticDataQualityViolations } from '../data-quality/synthetic-violations.ts';
 import { OutputError } from '../errors.ts';
 import { defaultNamespace } from '../publish/cloudwatch-api.ts';
 import { publishMetricList } from '../publish/publish-metrics.ts';
@@ -48,7 +50,9 @@ export async function writeDataQualityFiles(output: Storage, result: DataQuality
 function judgeDataQuality(ctx: RunContext, prepared: PreparedDataQualityRun, scan: DataQualityScan): DataQualityResult {
   const { config } = ctx;
   gateInputErrors({ tally: ctx.tally, capture: scan.capture, limit: config.maxInputErrorRate });
-  return dataQualityResult(scan.profile, { statistics: prepared.statistics, constraints: prepared.constraints, config: prepared.config, rows: prepared.rows });
+  const result = dataQualityResult(scan.profile, { statistics: prepared.statistics, constraints: prepared.constraints, config: prepared.config, rows: prepared.rows });
+  if (config.createViolationTests) result.checks.violations.push(...syntheticDataQualityViolations());
+  return result;
 }
 
 export async function runDataQuality(config: MonitorConfig, deps: RunDeps, hooks: DataQualityHooks = {}): Promise<RunOutcome> {

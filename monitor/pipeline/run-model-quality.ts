@@ -12,7 +12,6 @@ import { failedRun } from './failed-run.ts';
 import type { RunOutcome } from './outcome.ts';
 import { prepareRun } from './prepare-run.ts';
 import { joinsGroundTruth, readLabels } from './read-labels.ts';
-import { runDelayedModelQuality } from './run-delayed.ts';
 import { RunContext, type RunDeps } from './run-context.ts';
 import { scanStage } from './scan-stage.ts';
 import { commitStore, labelArrival, sinkInit } from './store-predictions.ts';
@@ -20,24 +19,35 @@ import { closeJoinedRecords, openJoinedRecords, type JoinedRecordsOutput } from 
 import { planState, writeRunState } from './host-states.ts';
 import { mergeHosts, workerRun } from './host-run.ts';
 import { hostStoreParts } from './host-store.ts';
+import { startScanWorkers } from '../scan/scan-parallel.ts';
+import type { StartedWorkers } from '../scan/scan-plan.ts';
+
+/** Whether the capture will be read on worker threads (then they are started before the ground truth is read). */
+function scansOnWorkers(config: MonitorConfig): boolean {
+  return config.workers > 1 && config.datasetFormat.kind === 'sagemakerCaptureJson' && !config.joinedRecordsOutput;
+}
 
 export type { RunHooks } from './conclude-run.ts';
 
 export async function runModelQuality(config: MonitorConfig, deps: RunDeps, hooks: RunHooks = {}): Promise<RunOutcome> {
-  if (config.evaluationDelayHours > 0) return runDelayedModelQuality(config, deps);
+  // The delayed run reads the prediction store (apache-arrow, parquet-wasm): imported only when asked for.
+  if (config.evaluationDelayHours > 0) return (await import('./run-delayed.ts')).runDelayedModelQuality(config, deps);
   const ctx = new RunContext(config, deps);
   let output: Storage | undefined;
   let joined: JoinedRecordsOutput | undefined;
+  let started: StartedWorkers | undefined;
   try {
     const [prepared, statePlan] = await ctx.stage('validate', async () => [await prepareRun(ctx), await planState(ctx)] as const);
     prepared.collectReference = hooks.collectReference;
     output = prepared.output;
+    // The scan's threads load their modules while this thread reads the ground truth.
+    if (scansOnWorkers(config)) started = startScanWorkers(config.workers);
     const labels = joinsGroundTruth(config) ? await ctx.stage('ground_truth', () => readLabels(ctx)) : await readLabels(ctx);
     const hosts = statePlan?.identity.host.hosts.length ?? 1;
     // Several hosts: each host's parts carry its name; the leader's manifests list every host's parts.
     if (prepared.store && hosts > 1) prepared.store.writerPrefix = statePlan!.identity.host.current_host;
     joined = await openJoinedRecords(ctx, prepared.output);
-    const scan = await ctx.stage('capture_and_join', () => scanStage(ctx, prepared, labels, sinkInit(ctx, prepared.store, labels), joined?.onJoined));
+    const scan = await ctx.stage('capture_and_join', () => scanStage(ctx, prepared, labels, sinkInit(ctx, prepared.store, labels), joined?.onJoined, started));
     const storeParts = hostStoreParts(prepared.store, hosts, scan.sinks, scan.capture.location);
     const parts = { results: scan.results, capture: scan.capture, tally: ctx.tally, store: labels.store, prunedFolders: scan.prunedFolders, storeParts };
     if (statePlan && !statePlan.leader) return await workerRun(ctx, statePlan, parts, labels, prepared);
@@ -51,5 +61,7 @@ export async function runModelQuality(config: MonitorConfig, deps: RunDeps, hook
   } catch (error) {
     await joined?.writer.abort().catch(() => undefined);
     return failedRun(ctx, error, output);
+  } finally {
+    await started?.stop();
   }
 }

@@ -9,7 +9,7 @@ import { joinPlan } from '../join/join-plan.ts';
 import type { JoinExtras, JoinResults } from '../join/join-results.ts';
 import type { EstimatorOptions } from '../estimation/create-estimator.ts';
 import { emptyCaptureSummary, type CaptureSummary } from '../scan/capture-summary.ts';
-import type { RecordScanPlan } from '../scan/scan-plan.ts';
+import type { RecordScanPlan, StartedWorkers } from '../scan/scan-plan.ts';
 import { scanCapture } from '../scan/scan-capture.ts';
 import type { Storage } from '../storage/storage.ts';
 import type { PreparedRun } from './prepare-run.ts';
@@ -87,7 +87,7 @@ export function joinExtras(ctx: RunContext, prepared: PreparedRun): JoinExtras {
 }
 
 /** Scans the window; with `sink` every thread also hands its records to a sink (the prediction store, the label arrival). */
-export async function scanStage(ctx: RunContext, prepared: PreparedRun, labels: Labels, sink?: PredictionSinkInit, onJoined?: JoinStage['onJoined']): Promise<ScanOutcome> {
+export async function scanStage(ctx: RunContext, prepared: PreparedRun, labels: Labels, sink?: PredictionSinkInit, onJoined?: JoinStage['onJoined'], started?: StartedWorkers): Promise<ScanOutcome> {
   const { config, log } = ctx;
   const accumulator = { problemType: config.problemType, positiveLabel: prepared.response.positiveLabel, seed: config.seed, minRecordsForStd: config.minRecordsForStd };
   // The two binary classes are known once the ground truth is read: a third predicted label is an input error (and
@@ -112,6 +112,7 @@ export async function scanStage(ctx: RunContext, prepared: PreparedRun, labels: 
         endpointName: config.endpointName,
         // The joined records are written by the main thread's join: their scan reads on it.
         workers: onJoined === undefined ? config.workers : 1,
+        started,
         datasetSource: config.datasetSource,
         s3EndpointUrl: config.s3EndpointUrl,
         samplesPerReason: config.samplesPerReason,

@@ -12,7 +12,6 @@ import type { Storage } from '../storage/storage.ts';
 import type { ExtractionSettings, HourManifest } from '../store/hour-manifest.ts';
 import { LabelLagAccumulator, type LabelLagSummary } from '../store/label-lag.ts';
 import type { PredictionSinkInit, PredictionSinkResult } from '../store/prediction-sink.ts';
-import { commitHours } from '../store/prediction-store-writer.ts';
 import { checkSegment, hoursOfWindow, newRunId } from '../store/store-layout.ts';
 import type { Labels } from './read-labels.ts';
 import type { RunContext } from './run-context.ts';
@@ -87,6 +86,8 @@ export function sinkInit(ctx: RunContext, store: PredictionStore | undefined, la
 export async function commitStore(ctx: RunContext, store: PredictionStore, sinks: readonly PredictionSinkResult[], captureLocations?: readonly string[]): Promise<StoreReport> {
   const { config, log } = ctx;
   const written = sinks.flatMap((s) => s.written);
+  // The store's writer (apache-arrow, parquet-wasm) is imported only by runs that keep a store.
+  const { commitHours } = await import('../store/prediction-store-writer.ts');
   const manifests = await commitHours(store.storage, written, {
     endpoint: store.endpoint,
     window: config.window,

@@ -2,12 +2,8 @@
  * @module Publishes run metrics with CloudWatch PutMetricData directly, for runs outside a SageMaker schedule (where
  * nobody reads the metrics file). Batched within the API limits, retried by the SDK, and never throws.
  */
-import {
-  CloudWatchClient,
-  PutMetricDataCommand,
-  type CloudWatchClientConfig,
-  type MetricDatum,
-} from '@aws-sdk/client-cloudwatch';
+// The SDK is imported when metrics are published (start-up of a run that does not publish stays lighter).
+import type { CloudWatchClient, CloudWatchClientConfig, MetricDatum } from '@aws-sdk/client-cloudwatch';
 import { metricDimensions, partitionMetrics, wholeSeconds } from './metric-datum.ts';
 import type { PublishableMetric, PublishContext } from './types.ts';
 
@@ -130,7 +126,8 @@ export async function publishToCloudWatch(
         Unit: m.unit ?? 'None',
       };
     });
-    client = options.client ?? createClient(options);
+    const sdk = await import('@aws-sdk/client-cloudwatch');
+    client = options.client ?? createClient(sdk.CloudWatchClient, options);
     if (!options.client && !options.region) {
       const region = await client.config.region().catch(() => undefined);
       if (!region) throw new Error('no AWS region; set AWS_REGION (or a region in the AWS profile)');
@@ -140,7 +137,7 @@ export async function publishToCloudWatch(
     for (const batch of batchMetricData(namespace, data)) {
       result.requests++;
       try {
-        const out = await client.send(new PutMetricDataCommand({ Namespace: namespace, MetricData: batch }));
+        const out = await client.send(new sdk.PutMetricDataCommand({ Namespace: namespace, MetricData: batch }));
         result.attempts += attemptsOf(out);
         result.published += batch.length;
       } catch (error) {
@@ -163,8 +160,8 @@ export async function publishToCloudWatch(
   return result;
 }
 
-function createClient(options: PublishToCloudWatchOptions): CloudWatchClient {
-  return new CloudWatchClient({
+function createClient(Client: typeof CloudWatchClient, options: PublishToCloudWatchOptions): CloudWatchClient {
+  return new Client({
     ...(options.region ? { region: options.region } : {}),
     ...(options.endpointUrl ? { endpoint: options.endpointUrl } : {}),
     ...(options.credentials !== undefined ? { credentials: options.credentials } : {}),

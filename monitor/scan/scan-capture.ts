@@ -11,7 +11,6 @@ import { emptyCaptureSummary, type CaptureSummary } from './capture-summary.ts';
 import { lineHandler, readCaptureFile } from './read-capture-file.ts';
 import type { ScanOptions, ScanPlan } from './scan-plan.ts';
 import { scanParallel } from './scan-parallel.ts';
-import { scanWithSink } from './scan-with-sink.ts';
 import type { PredictionSinkResult } from '../store/prediction-sink.ts';
 
 export interface ScanResult<Part> {
@@ -36,11 +35,13 @@ export async function scanCapture<Part extends MergeableAccumulator<Part>>(
   const prunedFolders: string[] = [];
   for await (const file of walkCaptureFiles(storage, root, options.window, summary, prunedFolders)) files.push(file);
   const run = plan.startPart();
+  if (Math.min(options.workers, files.length) < 2) await options.started?.stop();
   if (Math.min(options.workers, files.length) >= 2) {
     const sinks = await scanParallel(files, plan, run, summary, tally, options);
     return { summary, part: run, sinks, prunedFolders };
   }
-  if (options.sink !== undefined) return { ...(await scanWithSink(storage, files, plan, run, summary, tally, options)), prunedFolders };
+  // The sink's writer (apache-arrow, parquet-wasm) is imported only by runs that have one.
+  if (options.sink !== undefined) return { ...(await (await import('./scan-with-sink.ts')).scanWithSink(storage, files, plan, run, summary, tally, options)), prunedFolders };
   for (const file of files) {
     options.onFile?.(file.path, summary.files, summary);
     summary.files++;

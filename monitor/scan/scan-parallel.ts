@@ -11,7 +11,7 @@ import type { CaptureLineOptions } from '../ingest/decode-capture-line.ts';
 import type { AccumulatorState, MergeableAccumulator } from '../state/accumulator-state.ts';
 import { addFileCounts, type CaptureSummary } from './capture-summary.ts';
 import type { PredictionSinkInit, PredictionSinkResult } from '../store/prediction-sink.ts';
-import type { ScanOptions, ScanPlan } from './scan-plan.ts';
+import type { ScanOptions, ScanPlan, StartedWorkers } from './scan-plan.ts';
 
 /** What a worker needs to read files as the main thread would (structured-cloneable). */
 export interface ScanWorkerInit {
@@ -61,14 +61,37 @@ interface WorkerError {
   stack?: string;
 }
 
-/** Starts a worker; under tsx (the .ts sources) the worker registers tsx's loader before it imports its module. */
-function startWorker(init: ScanWorkerInit): Worker {
+/**
+ * Starts a worker, which loads its modules and waits for its ScanWorkerInit (the first message); under tsx (the .ts
+ * sources) it registers tsx's loader before it imports its module.
+ */
+function startWorker(): Worker {
   const source = import.meta.url.endsWith('.ts');
   const url = new URL(`./scan-worker.${source ? 'ts' : 'js'}`, import.meta.url);
-  if (!source) return new Worker(url, { workerData: init });
+  if (!source) return new Worker(url);
   const api = import.meta.resolve('tsx/esm/api');
   const boot = `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); })`;
-  return new Worker(boot, { eval: true, workerData: init });
+  return new Worker(boot, { eval: true });
+}
+
+/**
+ * Starts `count` scan workers now, before their work is known: they load their modules while the main thread does
+ * something else (reads the ground truth). Pass them to the scan as ScanOptions.started.
+ */
+export function startScanWorkers(count: number): StartedWorkers {
+  const workers = Array.from({ length: count }, () => startWorker());
+  // A failure before the scan listens is kept for it (and is no unhandled 'error' event).
+  const failures: Array<Error | undefined> = [];
+  workers.forEach((worker, w) => {
+    worker.on('error', (error) => (failures[w] ??= error));
+    worker.on('exit', (code) => (failures[w] ??= new Error(`capture worker ${w} stopped (exit code ${code}) before the capture was read`)));
+  });
+  let stopping: Promise<void> | undefined;
+  return {
+    workers,
+    failure: (w) => failures[w],
+    stop: () => (stopping ??= Promise.all(workers.map((worker) => worker.terminate())).then(() => undefined)),
+  };
 }
 
 function errorFrom(message: WorkerError): Error {
@@ -130,6 +153,18 @@ class InOrderMerge<Part extends MergeableAccumulator<Part>> {
   }
 }
 
+/** What every worker is told (each also gets its writerId). */
+function workerInitOf<Part extends MergeableAccumulator<Part>>(plan: ScanPlan<Part>, options: ScanOptions): ScanWorkerInit {
+  return {
+    datasetSource: options.datasetSource,
+    s3EndpointUrl: options.s3EndpointUrl,
+    lineOptions: options.lineOptions,
+    samplesPerReason: options.samplesPerReason,
+    plan: { name: plan.name, init: plan.workerInit },
+    sink: options.sink,
+  };
+}
+
 /** Reads `files` on min(workers, files) threads into `run`, merging file parts in path order. */
 export async function scanParallel<Part extends MergeableAccumulator<Part>>(
   files: StorageFile[],
@@ -139,16 +174,11 @@ export async function scanParallel<Part extends MergeableAccumulator<Part>>(
   tally: InputErrorTally,
   options: ScanOptions,
 ): Promise<PredictionSinkResult[] | undefined> {
-  const init: ScanWorkerInit = {
-    datasetSource: options.datasetSource,
-    s3EndpointUrl: options.s3EndpointUrl,
-    lineOptions: options.lineOptions,
-    samplesPerReason: options.samplesPerReason,
-    plan: { name: plan.name, init: plan.workerInit },
-    sink: options.sink,
-  };
+  const init = workerInitOf(plan, options);
   const workers: Worker[] = [];
   const merge = new InOrderMerge(files, workers, { plan, run, summary, tally, onFile: options.onFile });
+  const count = Math.min(options.workers, files.length);
+  const started = options.started ?? startScanWorkers(count);
   const sinks: PredictionSinkResult[] = [];
   try {
     await new Promise<void>((resolve, reject) => {
@@ -158,9 +188,10 @@ export async function scanParallel<Part extends MergeableAccumulator<Part>>(
         failed = true;
         reject(error);
       };
-      for (let w = 0; w < Math.min(options.workers, files.length); w++) {
-        const worker = startWorker({ ...init, writerId: `w${w + 1}` });
+      for (let w = 0; w < count; w++) {
+        const worker = started.workers[w]!;
         workers.push(worker);
+        worker.postMessage({ ...init, writerId: `w${w + 1}` } satisfies ScanWorkerInit);
         worker.on('message', (message: { type: 'ready' } | ScanFileResult | ScanSinkClosed | WorkerError) => {
           if (failed) return;
           if (message.type === 'ready') return merge.send(w);
@@ -183,10 +214,11 @@ export async function scanParallel<Part extends MergeableAccumulator<Part>>(
         worker.on('exit', (code) => {
           if (!merge.done || (init.sink !== undefined && sinks[w] === undefined)) fail(new Error(`capture worker ${w} stopped (exit code ${code}) before the capture was read`));
         });
+        if (started.failure(w) !== undefined) fail(started.failure(w)!);
       }
     });
   } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
+    await started.stop();
   }
   return init.sink === undefined ? undefined : sinks;
 }

@@ -3,6 +3,7 @@
  * file: each file builds its own part (an accumulator), and the parts merge in path order into the run's. Model
  * quality's plan joins labels (join/join-plan.ts); another analysis brings its own plan and part.
  */
+import type { Worker } from 'node:worker_threads';
 import type { CaptureLineOptions, CaptureRecord } from '../ingest/decode-capture-line.ts';
 import type { CaptureSummary } from './capture-summary.ts';
 import type { AccumulatorState, MergeableAccumulator } from '../state/accumulator-state.ts';
@@ -37,6 +38,16 @@ export interface LineScanPlan<Part extends MergeableAccumulator<Part>> extends S
   readLine(part: Part, line: string, warn: () => void): LineRead;
 }
 
+/** Scan worker threads started before their work is known (scan-parallel.ts). */
+export interface StartedWorkers {
+  /** The threads, each waiting for its ScanWorkerInit. */
+  readonly workers: Worker[];
+  /** Why worker `w` can no longer work (it failed or stopped before the scan listened), if it cannot. */
+  failure(w: number): Error | undefined;
+  /** Stops them (idempotent). */
+  stop(): Promise<void>;
+}
+
 export type ScanPlan<Part extends MergeableAccumulator<Part>> = RecordScanPlan<Part> | LineScanPlan<Part>;
 
 /** How a scan reads the capture. */
@@ -49,6 +60,11 @@ export interface ScanOptions {
   endpointName?: string;
   /** Worker threads (1: the main thread reads every file). */
   workers: number;
+  /**
+   * Worker threads started earlier (startScanWorkers), which have loaded their modules meanwhile (while the ground
+   * truth was read); the scan uses them, and stops them all when it ends.
+   */
+  started?: StartedWorkers;
   /** How worker threads open dataset_source. */
   datasetSource: string;
   s3EndpointUrl?: string;

@@ -3,7 +3,7 @@
  * the plan it was given, and posts back per file the counts, the input errors and the saved part for the main thread
  * to merge in path order.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { openStorage } from '../storage/open-storage.ts';
 import { InputErrorTally } from '../ingest/input-errors.ts';
 import type { StateArray, AccumulatorState } from '../state/accumulator-state.ts';
@@ -12,12 +12,14 @@ import { lineHandler, readCaptureFile } from './read-capture-file.ts';
 import type { CaptureRecord } from '../ingest/decode-capture-line.ts';
 import { planFromInit } from './plans.ts';
 import type { ScanFileResult, ScanSinkClosed, ScanWorkerClose, ScanWorkerInit, ScanWorkerRequest } from './scan-parallel.ts';
-import { PredictionSink } from '../store/prediction-sink.ts';
+import type { PredictionSink } from '../store/prediction-sink.ts';
 
-const init = workerData as ScanWorkerInit;
+// The first message says what to read: the thread may be started before that is known (startScanWorkers).
+const init = await new Promise<ScanWorkerInit>((resolve) => parentPort!.once('message', resolve));
 const storage = await openStorage(init.datasetSource, { s3EndpointUrl: init.s3EndpointUrl });
 const plan = planFromInit(init.plan.name, init.plan.init);
-const sink = init.sink === undefined ? undefined : await PredictionSink.open(init.sink, init.writerId ?? 'w1');
+// The sink (apache-arrow, parquet-wasm) is imported only by workers that have one: a lighter start for the others.
+const sink: PredictionSink | undefined = init.sink === undefined ? undefined : await (await import('../store/prediction-sink.ts')).PredictionSink.open(init.sink, init.writerId ?? 'w1');
 
 /** The buffers of a state's arrays, to transfer rather than copy (shared memory is never transferred). */
 function transferables(state: AccumulatorState, into: ArrayBuffer[] = []): ArrayBuffer[] {

@@ -20,6 +20,21 @@ describe('LabelLagAccumulator', () => {
     expect(LabelLagAccumulator.lagHours(H + 10, { start: Date.UTC(2024, 4, 6), end: Date.UTC(2024, 4, 7) })).toBe(2);
   });
 
+  it('addLabelledLag(partition hour - prediction hour) is addLabelled with the hourly partition, for any times', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: -2e12, max: 4e12 }), fc.integer({ min: -1000, max: 10_000 })), { maxLength: 40 }), (cases) => {
+        const a = new LabelLagAccumulator();
+        const b = new LabelLagAccumulator();
+        for (const [time, offset] of cases) {
+          const hour = Math.floor(time / HOUR) + offset;
+          a.addLabelled(time, { start: hour * HOUR, end: (hour + 1) * HOUR });
+          b.addLabelledLag(hour - Math.floor(time / HOUR));
+        }
+        expect(b.save()).toEqual(a.save());
+      }),
+    );
+  });
+
   it('summarises coverage and the share of labels a delayed run would see', () => {
     const a = new LabelLagAccumulator();
     for (let i = 0; i < 4; i++) a.addLabelled(H + i, hourly(0));

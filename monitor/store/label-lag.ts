@@ -63,6 +63,12 @@ export class LabelLagAccumulator implements MergeableAccumulator<LabelLagAccumul
     this.addLag(LabelLagAccumulator.lagHours(predictionTime, partition));
   }
 
+  /** A prediction that joined a label `lag` hours after its hour (addLabelled without building the partition). */
+  addLabelledLag(lag: number): void {
+    this.predictions++;
+    this.addLag(lag);
+  }
+
   /** A prediction that joined a label `lag` hours after its hour. */
   addLag(lag: number): void {
     if (lag < 0) this.early++;

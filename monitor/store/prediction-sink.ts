@@ -106,10 +106,13 @@ export class PredictionSink {
 
 /** Counts the label lag of each prediction of `record`: its label's partition hour (from `partitions`), or no label. */
 export function addLabelLag(lag: LabelLagAccumulator, partitions: LabelStore, record: CaptureRecord, key: KeyHash): void {
+  // Once per record, and no object per prediction: this runs for every prediction of the window.
+  const predictionHour = record.inferenceTime === undefined ? undefined : Math.floor(record.inferenceTime / HOUR_MS);
   for (const p of record.predictions) {
     const hour = partitions.take(hashKey(record.id, p.index, key));
     if (Number.isNaN(hour)) lag.addUnlabelled();
-    else if (hour < 0 || record.inferenceTime === undefined) lag.addLabelled(0, undefined);
-    else lag.addLabelled(record.inferenceTime, { start: hour * HOUR_MS, end: (hour + 1) * HOUR_MS });
+    else if (hour < 0 || predictionHour === undefined) lag.addLabelled(0, undefined);
+    // The same as LabelLagAccumulator.lagHours(inferenceTime, the partition of epoch hour `hour`).
+    else lag.addLabelledLag(hour - predictionHour);
   }
 }

@@ -4,7 +4,11 @@
  * Buffer.indexOf, JSON.parse each line, JSON.parse the endpointOutput payload and count its items. Nothing else: no
  * join, no metrics, no endpointInput decoding.
  *
- *   npx tsx scripts/bench/parse-floor.ts <capture folder>   -> prints one JSON line
+ * `--decode full` is the data-quality floor: the request (endpointInput) is decoded in full too, as data quality
+ * must: JSON.parse of a JSON payload, or its lines split on commas for CSV (base64 payloads decoded first), and its
+ * records counted. Still no flattening, no typing, no statistics.
+ *
+ *   npx tsx scripts/bench/parse-floor.ts <capture folder> [--decode count|full]   -> prints one JSON line
  */
 import { createReadStream, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -24,21 +28,54 @@ interface FloorResult {
   lines: number;
   invalid: number;
   predictions: number;
+  /** Request records (--decode full only). */
+  records?: number;
   wallSeconds: number;
   cpuSeconds: number;
   maxRssMb: number;
 }
 
-async function measure(dir: string): Promise<FloorResult> {
+interface CapturedPayload {
+  data?: unknown;
+  encoding?: unknown;
+  observedContentType?: unknown;
+}
+
+/** The text of a payload, decoded from base64 when so encoded. */
+function payloadText(p: CapturedPayload): string | undefined {
+  if (typeof p.data !== 'string') return undefined;
+  return p.encoding === 'BASE64' ? Buffer.from(p.data, 'base64').toString('utf8') : p.data;
+}
+
+/** The records of a request, decoded in full: JSON parsed, CSV split into cells. */
+function requestRecords(p: CapturedPayload | undefined): number {
+  const text = p === undefined ? undefined : payloadText(p);
+  if (text === undefined) return 0;
+  const csv = p!.encoding === 'CSV' || (typeof p!.observedContentType === 'string' && p!.observedContentType.includes('csv'));
+  if (!csv) {
+    const value = JSON.parse(text) as unknown;
+    return Array.isArray(value) ? value.length : 1;
+  }
+  let records = 0;
+  for (const line of text.split('\n')) {
+    if (line === '' || line === '\r') continue;
+    // The cells are made (as data quality reads them); a line is one record whatever its width.
+    if (line.split(',').length > 0) records++;
+  }
+  return records;
+}
+
+async function measure(dir: string, full: boolean): Promise<FloorResult> {
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   let bytes = 0;
   let lines = 0;
   let invalid = 0;
   let predictions = 0;
+  let records = 0;
   const onLine = (text: string): void => {
     lines++;
-    let record: { captureData?: { endpointOutput?: { data?: string } } };
+    let record: { captureData?: { endpointInput?: CapturedPayload; endpointOutput?: { data?: string } } };
     try {
       record = JSON.parse(text);
     } catch {
@@ -47,6 +84,7 @@ async function measure(dir: string): Promise<FloorResult> {
     }
     const data = record.captureData?.endpointOutput?.data;
     if (typeof data === 'string') predictions += (JSON.parse(data) as unknown[]).length;
+    if (full) records += requestRecords(record.captureData?.endpointInput);
   };
   for (const file of listFiles(dir)) {
     let carry: Buffer | undefined;
@@ -80,6 +118,7 @@ async function measure(dir: string): Promise<FloorResult> {
     lines,
     invalid,
     predictions,
+    ...(full ? { records } : {}),
     wallSeconds: (performance.now() - t0) / 1000,
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
     maxRssMb: process.resourceUsage().maxRSS / 1024,
@@ -87,5 +126,6 @@ async function measure(dir: string): Promise<FloorResult> {
 }
 
 const dir = process.argv[2];
-if (!dir) throw new Error('parse-floor: usage: parse-floor.ts <capture folder>');
-console.log(JSON.stringify(await measure(dir)));
+const decode = process.argv[3] === '--decode' ? process.argv[4] : 'count';
+if (!dir || (decode !== 'count' && decode !== 'full')) throw new Error('parse-floor: usage: parse-floor.ts <capture folder> [--decode count|full]');
+console.log(JSON.stringify(await measure(dir, decode === 'full')));

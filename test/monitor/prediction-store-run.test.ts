@@ -79,8 +79,9 @@ beforeAll(() => {
   facts = writeInputs(root);
 });
 
-function run(store: string, window: number, env: Record<string, string> = {}): Promise<MonitorRun> {
+function run(store: string, window: number, env: Record<string, string> = {}, jobConfig?: Record<string, unknown>): Promise<MonitorRun> {
   return runMonitor({
+    ...(jobConfig ? { jobConfig } : {}),
     env: {
       problem_type: 'BinaryClassification',
       dataset_source: path.join(root, 'capture'),
@@ -272,5 +273,23 @@ describe('MPM_PREDICTION_STORE on S3 (fauxqs)', () => {
     expect(delayed.exitCode, delayed.stderr.slice(-3000)).toBe(0);
     expect(statistics(delayed)).toEqual(statistics(first));
     expect((delayed.outputs['monitoring_report.json'] as Report).evaluation!.stored_hours).toEqual([iso(H)]);
+  });
+
+  it('a job with network isolation fails before reading, naming the isolation and the S3 locations; isolation off runs', async () => {
+    const aws = { AWS_ENDPOINT_URL_S3: s3.endpoint, AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey, AWS_REGION: TEST_REGION };
+    const jobConfig = (isolated: boolean) => ({ ProcessingJobName: 'j', Environment: {}, NetworkConfig: { EnableInterContainerTrafficEncryption: false, EnableNetworkIsolation: isolated } });
+    const isolated = await run('s3://store-bucket/isolated', H + HOUR, { ...aws, MPM_EVALUATION_DELAY_HOURS: '1' }, jobConfig(true));
+    expect(isolated.exitCode).toBe(2);
+    expect(isolated.message).toContain('the processing job runs with network isolation (NetworkConfig.EnableNetworkIsolation in');
+    expect(isolated.message).toContain('MPM_PREDICTION_STORE "s3://store-bucket/isolated"');
+    expect(isolated.message).toContain('a delayed run reads the judged hour\'s ground truth and predictions from S3 itself');
+    // Nothing was read or stored: the store prefix is empty.
+    const { S3Client, ListObjectsV2Command } = await import('@aws-sdk/client-s3');
+    const client = new S3Client({ endpoint: s3.endpoint, forcePathStyle: true, region: TEST_REGION, credentials: TEST_CREDENTIALS });
+    const listed = await client.send(new ListObjectsV2Command({ Bucket: 'store-bucket', Prefix: 'isolated/' }));
+    client.destroy();
+    expect(listed.KeyCount ?? 0).toBe(0);
+    const open = await run('s3://store-bucket/isolated', H, aws, jobConfig(false));
+    expect(open.exitCode, open.stderr.slice(-3000)).toBe(0);
   });
 });

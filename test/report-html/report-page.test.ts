@@ -30,6 +30,7 @@ const CASES = {
   manyClasses: { problem: 'MulticlassClassification', classes: 60, requests: 600 },
   insufficient: { problem: 'Regression', noGroundTruth: true },
   failed: { problem: 'BinaryClassification', brokenShare: 0.5 },
+  delayed: { problem: 'MulticlassClassification', constraints: { accuracy: { threshold: 0.9 } }, delayHours: 1 },
 } satisfies Record<string, RunCase>;
 type CaseName = keyof typeof CASES;
 
@@ -280,12 +281,53 @@ describe.skipIf(!haveChromium && !inCi)('report.html in headless Chromium', () =
     await close();
   });
 
+  it('delayed run: the judged and stored windows, the judged result beside the fresh estimate, label arrival and the store, as the run report says', async () => {
+    const { page, problems, requests, close } = await shoot('delayed', 'light');
+    const { report, statistics } = runs.delayed;
+    expect(problems).toEqual([]);
+    expect(requests).toEqual([]);
+    const evaluation = report.evaluation!;
+    const fact = (name: string) => page.locator(`[data-fact="${name}"]`).innerText();
+    expect(await fact('judged window')).toBe(`${evaluation.judged_window.start_time} to ${evaluation.judged_window.end_time}`);
+    expect(await fact('stored window')).toBe(`${evaluation.stored_window!.start_time} to ${evaluation.stored_window!.end_time}`);
+    expect(evaluation.judged_window.start_time).toBe('2024-01-02T03:00:00Z');
+    expect(await fact('missing hours')).toBe('0');
+    // The judged value is statistics.json's; the fresh one is the estimate of the stored hour.
+    const judged = (statistics!.multiclass_classification_metrics as Record<string, { value: number }>).accuracy!.value;
+    const fresh = (evaluation.fresh_window_estimate as { metrics: Record<string, { value: number }> }).metrics.accuracy!.value;
+    expectShown(await page.locator('tr[data-compare=accuracy] [data-field=judged]').innerText(), judged, 'judged accuracy');
+    expectShown(await page.locator('tr[data-compare=accuracy] [data-field=fresh]').innerText(), fresh, 'fresh accuracy');
+
+    const arrival = report.label_arrival!;
+    expect(arrival.lag_hours.map((l) => l.lag)).toEqual([0, 1, 2]);
+    expect(await fact('label arrival coverage')).toBe(formatShare(arrival.coverage));
+    expectShown(await fact('labelled'), arrival.labelled, 'labelled');
+    const lags = await page.locator('table.lag-hours tr[data-lag]').evaluateAll((trs) => trs.map((tr) => ({ lag: Number(tr.getAttribute('data-lag')), labels: tr.querySelector('[data-field=labels]')!.textContent, coverage: tr.querySelector('[data-field=coverage]')!.textContent })));
+    expect(lags.map((l) => l.lag)).toEqual(arrival.lag_hours.map((l) => l.lag));
+    lags.forEach((l, i) => {
+      expectShown(l.labels, arrival.lag_hours[i]!.labels, `labels at lag ${l.lag}`);
+      expect(l.coverage).toBe(formatShare(arrival.lag_hours[i]!.coverage_with_delay));
+    });
+    for (const [share, hours] of Object.entries(arrival.delay_for_share)) {
+      expect(await page.locator(`tr[data-share="${share}"] td`).innerText()).toBe(hours === null ? 'not reached' : `${hours} h`);
+    }
+
+    const store = report.prediction_store!;
+    expectShown(await fact('stored records'), store.records, 'stored records');
+    expectShown(await fact('stored bytes'), store.bytes, 'stored bytes');
+    expectShown(await fact('bytes per record'), store.bytes_per_record, 'bytes per record');
+    const hours = await page.locator('table.stored-hours tr[data-hour]').evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-hour'), tr.querySelector('[data-field=records]')!.textContent, tr.querySelector('[data-field=bytes]')!.textContent]));
+    expect(hours).toEqual(store.hours.map((h) => [h.hour, h.records.toLocaleString('en-US'), h.bytes.toLocaleString('en-US')]));
+    expect(store.records).toBe(1500);
+    await close();
+  });
+
   it('reads in dark mode, at phone width and in print', async () => {
     const dark = await shoot('multiclass', 'dark', { colorScheme: 'dark' });
     expect(await dark.page.evaluate(BACKGROUND)).toBe('rgb(15, 18, 22)');
     expect(dark.problems).toEqual([]);
     await dark.close();
-    for (const name of ['multiclass', 'binary', 'regression'] as const) {
+    for (const name of ['multiclass', 'binary', 'regression', 'delayed'] as const) {
       const phone = await shoot(name, 'phone', { width: 390 });
       // Wide content scrolls inside its own box; the page itself never scrolls sideways.
       expect(await phone.page.evaluate(SCROLL_WIDTH), name).toBeLessThanOrEqual(390);

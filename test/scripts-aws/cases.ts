@@ -70,6 +70,11 @@ export const CASES: ScriptCase[] = [
     main: createSchedule,
     argv: [...monitoringArgs, '--schedule-name', 'covertype-sharded', '--instance-count', '3', '--max-runtime', '2400', '--region', REGION],
   },
+  {
+    name: 'create-schedule-delayed-evaluation',
+    main: createSchedule,
+    argv: [...monitoringArgs, '--evaluation-delay-hours', '24', '--region', REGION],
+  },
   { name: 'describe-schedule', main: describeSchedule, argv: ['--endpoint-name', ENDPOINT, '--executions', '5', '--region', REGION] },
   { name: 'delete-schedule', main: deleteSchedule, argv: ['--endpoint-name', ENDPOINT, '--wait', '--region', REGION] },
   {
@@ -87,6 +92,17 @@ export const CASES: ScriptCase[] = [
     main: createSchedulerJob,
     argv: [...monitoringArgs, '--scheduler-role-arn', SCHEDULER_ROLE, '--capture-access', 's3', '--group-name', 'mpm',
       '--job-name-prefix', 'mpm-q', '--now', NOW, '--region', 'cn-north-1'],
+  },
+  {
+    name: 'create-scheduler-job-delayed-evaluation',
+    main: createSchedulerJob,
+    argv: [...monitoringArgs, '--scheduler-role-arn', SCHEDULER_ROLE, '--capture-access', 's3', '--evaluation-delay-hours', '6',
+      '--prediction-store-uri', 's3://store-bucket/predictions/', '--now', NOW, '--region', REGION],
+  },
+  {
+    name: 'create-scheduler-job-store-only',
+    main: createSchedulerJob,
+    argv: [...monitoringArgs, '--scheduler-role-arn', SCHEDULER_ROLE, '--prediction-store-uri', 's3://store-bucket/predictions', '--now', NOW, '--region', REGION],
   },
   { name: 'describe-scheduler-job', main: describeSchedulerJob, argv: ['--endpoint-name', ENDPOINT, '--region', REGION] },
   { name: 'delete-scheduler-job', main: deleteSchedulerJob, argv: ['--endpoint-name', ENDPOINT, '--now', NOW, '--region', REGION] },

@@ -50,7 +50,7 @@ describe('--dry-run golden files', () => {
   });
 
   it('create-scheduler-job: the target Input, once Scheduler fills it in, is a valid CreateProcessingJob request', async () => {
-    for (const name of ['create-scheduler-job', 'create-scheduler-job-s3-capture-china']) {
+    for (const name of ['create-scheduler-job', 'create-scheduler-job-s3-capture-china', 'create-scheduler-job-delayed-evaluation']) {
       const c = CASES.find((x) => x.name === name)!;
       const doc = JSON.parse((await runScript(c.main, [...c.argv, '--dry-run'])).stdout) as DryRunDocument;
       const target = doc.requests[0]!.input.Target as { Input: string };

@@ -5,6 +5,7 @@ import { DatasetProfile } from '../../data-quality/dataset-profile.ts';
 import { parseDataQualityConstraints } from '../../data-quality/load-constraints.ts';
 import { parseDataQualityStatistics } from '../../data-quality/load-statistics.ts';
 import { suggestDataQualityConstraints } from '../../data-quality/suggest-constraints.ts';
+import { syntheticDataQualityViolations } from '../../data-quality/synthetic-violations.ts';
 import { MAX_CHARTS, rankFeatures, renderDataQualityPage, type DataQualityPageInput } from './data-quality-page.ts';
 import { categoricalShares } from './distribution-chart.ts';
 import { PAGE_CSP } from './page-style.ts';
@@ -48,6 +49,19 @@ describe('the data-quality report page', () => {
     expect(rankFeatures(page.summary!, page.checks!).map((f) => f.name)[0]).toBe('shifted');
     expect(html).toContain('<span class="badge violated">drift</span>');
     expect(html).toContain('baseline_drift_check');
+  });
+
+  it('marks the synthetic violations of --create-violation-tests as tests, one per check type, beside the real ones', () => {
+    const synthetic = syntheticDataQualityViolations();
+    expect(synthetic.map((v) => v.constraint_check_type)).toEqual(['data_type_check', 'completeness_check', 'baseline_drift_check', 'missing_column_check', 'extra_column_check', 'categorical_values_check']);
+    const page = input();
+    const real = page.violations.length;
+    const html = renderDataQualityPage({ ...page, violations: [...page.violations, ...synthetic] });
+    expect(html.match(/<li class="synthetic"/g)).toHaveLength(6);
+    expect(html.match(/test, not a finding/g)).toHaveLength(6);
+    expect(html.match(/<li data-violation=/g)).toHaveLength(real);
+    const only = renderDataQualityPage({ ...page, status: 'CompletedWithViolations', violations: synthetic });
+    expect(only).toContain('Completed with 6 violations, synthetic tests only');
   });
 
   it('draws baseline and current side by side as paired bars', () => {

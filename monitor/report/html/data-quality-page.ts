@@ -10,6 +10,7 @@ import type { DataQualityViolation, FeatureCheck } from '../../data-quality/chec
 import type { DatasetSummary } from '../../data-quality/dataset-profile.ts';
 import type { FeatureSummary } from '../../data-quality/feature-profile.ts';
 import type { BaselineFeature, BaselineStatistics } from '../../data-quality/load-statistics.ts';
+import { isSyntheticDataQualityViolation } from '../../data-quality/synthetic-violations.ts';
 import { bucketShares, categoricalShares, numericShares, renderPairedBars, type PairedShare } from './distribution-chart.ts';
 import { escapeHtml, shorten } from './escape.ts';
 import { formatCount, formatMetric, formatShare } from './format.ts';
@@ -44,7 +45,8 @@ function heading(input: DataQualityPageInput): string {
   if (input.status === 'Completed') return 'Completed: no violations';
   if (input.status === 'Failed') return 'Failed';
   const n = input.violations.length;
-  return `Completed with ${n} violation${n === 1 ? '' : 's'}`;
+  const synthetic = input.violations.filter(isSyntheticDataQualityViolation).length;
+  return `Completed with ${n} violation${n === 1 ? '' : 's'}${synthetic > 0 && synthetic === n ? ', synthetic tests only' : ''}`;
 }
 
 function driftOf(c: FeatureCheck | undefined): number | undefined {
@@ -114,9 +116,11 @@ function violationList(violations: readonly DataQualityViolation[]): string {
   if (violations.length === 0) return '';
   const shown = violations.slice(0, MAX_VIOLATIONS);
   const more = violations.length > shown.length ? `<p class="note">${formatCount(violations.length - shown.length)} more in constraint_violations.json.</p>` : '';
-  const items = shown.map(
-    (v) =>
-      `<li data-violation="${escapeHtml(v.constraint_check_type)}"><strong class="mono">${escapeHtml(shorten(v.feature_name, 200))}</strong> <span class="mono">${escapeHtml(v.constraint_check_type)}</span><p>${escapeHtml(shorten(v.description, 1000))}</p></li>`,
+  const items = shown.map((v) =>
+    // The synthetic ones of --create-violation-tests are drawn dashed and marked as tests, as on the model-quality page.
+    isSyntheticDataQualityViolation(v)
+      ? `<li class="synthetic" data-violation="${escapeHtml(v.constraint_check_type)}"><strong>Synthetic violation</strong> <span class="mono">${escapeHtml(v.constraint_check_type)}</span><span class="badge synthetic">test, not a finding</span><p>${escapeHtml(v.description)}</p></li>`
+      : `<li data-violation="${escapeHtml(v.constraint_check_type)}"><strong class="mono">${escapeHtml(shorten(v.feature_name, 200))}</strong> <span class="mono">${escapeHtml(v.constraint_check_type)}</span><p>${escapeHtml(shorten(v.description, 1000))}</p></li>`,
   );
   return `<h2 id="violations">Violations</h2><ul class="violations">${items.join('')}</ul>${more}`;
 }

@@ -9,6 +9,7 @@ import { renderCharts } from './charts-section.ts';
 import { escapeHtml } from './escape.ts';
 import { renderEstimate } from './estimate-section.ts';
 import { renderJoinHealth } from './join-section.ts';
+import { renderEvaluation, renderStoreSections } from './store-section.ts';
 import { renderMetrics } from './metrics-section.ts';
 import { contentSecurityPolicy, PAGE_CSP, PAGE_CSS } from './page-style.ts';
 import type { RegressionShapeSummary } from '../../metrics/regression-shape.ts';
@@ -37,10 +38,12 @@ export function renderReportPage(input: ReportPageInput): string {
   const files = Object.values(report.outputs ?? {}).map((f) => `<li class="mono">${escapeHtml(f)}</li>`);
   const body = [
     renderVerdict(report),
+    renderEvaluation(report, input.statistics),
     renderMetrics(report, input.statistics),
     renderEstimate(report, input.statistics),
     renderCharts(input),
     renderJoinHealth(report),
+    renderStoreSections(report),
     `<footer><p>Made by ${escapeHtml(report.tool.name)} ${escapeHtml(report.tool.version)} (run report version ${report.report_version}). ` +
       'This page shows aggregates only; the machine-readable files next to it are the reference.</p>' +
       (files.length ? `<ul>${files.join('')}</ul>` : '') +

@@ -48,6 +48,15 @@ export const MONITORING_JOB_OPTIONS = {
     describe: 'Job instance count; above 1 the capture is sharded between the instances (ShardedByS3Key) and the first merges their states (needs --state-uri or --s3-prefix)',
   },
   'state-uri': { type: 'string', describe: 'Run-state location MPM_STATE_URI (default with --s3-prefix: {s3-prefix}/state/{endpoint}); needed by --instance-count > 1 and by rollup' },
+  'prediction-store-uri': {
+    type: 'string',
+    describe: 'Prediction store MPM_PREDICTION_STORE: every run stores its hour\'s predictions there (default with --evaluation-delay-hours > 0 and --s3-prefix: {s3-prefix}/prediction-store; unset otherwise: no store)',
+  },
+  'evaluation-delay-hours': {
+    type: 'number',
+    default: 0,
+    describe: 'MPM_EVALUATION_DELAY_HOURS: each run stores the fresh hour and judges the hour this many hours earlier from the store, with the labels that arrived since (0: judge the fresh hour; pick it from the run report\'s label_arrival, docs/aws.md)',
+  },
   'volume-size': { type: 'number', default: 30, describe: 'Job volume size in GB' },
   'max-runtime': { type: 'number', default: 3600, describe: 'Job time limit in seconds (at most 3600 for an hourly schedule)' },
   cron: { type: 'string', default: HOURLY_CRON, describe: 'Schedule expression (UTC)' },
@@ -76,6 +85,8 @@ export interface MonitoringJobArgs {
   'instance-type': string;
   'instance-count': number;
   'state-uri'?: string;
+  'prediction-store-uri'?: string;
+  'evaluation-delay-hours': number;
   'volume-size': number;
   'max-runtime': number;
   cron: string;
@@ -102,6 +113,8 @@ export interface MonitoringJobSpec {
   instanceCount: number;
   /** MPM_STATE_URI, when given or derived from --s3-prefix (set in the environment). */
   stateUri?: string;
+  /** MPM_PREDICTION_STORE, when given or derived for a delayed evaluation (set in the environment). */
+  predictionStoreUri?: string;
   volumeSizeInGb: number;
   maxRuntimeSeconds: number;
   scheduleExpression: string;
@@ -116,9 +129,47 @@ function hostEnvironment(stateUri: string | undefined, instances: number, maxRun
   return { MPM_STATE_URI: stateUri, ...(instances > 1 ? { MPM_HOST_WAIT_SECONDS: String(Math.min(1800, Math.floor(maxRuntime / 2))) } : {}) };
 }
 
+/** The monitor's longest evaluation delay (MPM_EVALUATION_DELAY_HOURS: a leap year of hours). */
+const MAX_EVALUATION_DELAY_HOURS = 8784;
+
+/**
+ * The prediction store and the evaluation delay: the store when --prediction-store-uri is given, or derived from
+ * --s3-prefix when a delay needs one; a delay without any store location is a usage error. Nothing is set for the
+ * default (no store, no delay), so such a schedule's request is what it was before the store existed.
+ */
+function resolveStore(args: MonitoringJobArgs, endpointName: string): { uri?: string; environment: Record<string, string> } {
+  const delay = args['evaluation-delay-hours'];
+  if (!Number.isInteger(delay) || delay < 0 || delay > MAX_EVALUATION_DELAY_HOURS) {
+    throw new UsageError(`--evaluation-delay-hours: ${delay} is not a whole number of hours between 0 and ${MAX_EVALUATION_DELAY_HOURS}`);
+  }
+  if (!args['prediction-store-uri'] && delay === 0) return { environment: {} };
+  if (!args['prediction-store-uri'] && !args['s3-prefix']) {
+    throw new UsageError(
+      `--evaluation-delay-hours: ${delay} judges each hour from the prediction store; give --prediction-store-uri or --s3-prefix (the store then is {s3-prefix}/prediction-store)`,
+    );
+  }
+  const uri = resolveLocation('prediction-store', args['prediction-store-uri'], args['s3-prefix'], endpointName);
+  return {
+    uri,
+    environment: { MPM_PREDICTION_STORE: uri, ...(delay > 0 ? { MPM_EVALUATION_DELAY_HOURS: String(delay) } : {}) },
+  };
+}
+
 /** The S3 distribution of the capture input: whole files dealt to the instances when there are several. */
 export function captureDistribution(spec: Pick<MonitoringJobSpec, 'instanceCount'>): 'ShardedByS3Key' | 'FullyReplicated' {
   return spec.instanceCount > 1 ? 'ShardedByS3Key' : 'FullyReplicated';
+}
+
+/** MPM_STATE_URI when given or derivable; several instances need one. */
+function resolveStateUri(args: MonitoringJobArgs, endpointName: string): string | undefined {
+  const prefix = args['s3-prefix'];
+  const stateUri = args['state-uri'] || prefix ? resolveLocation('state', args['state-uri'], prefix, endpointName) : undefined;
+  if (args['instance-count'] > 1 && stateUri === undefined) {
+    throw new UsageError(
+      `--instance-count: ${args['instance-count']} instances need a state location where the first merges the others' states; give --state-uri or --s3-prefix`,
+    );
+  }
+  return stateUri;
 }
 
 /** Checks and resolves the shared flags. */
@@ -137,13 +188,9 @@ export function resolveMonitoringJob(args: MonitoringJobArgs): MonitoringJobSpec
   }
   if (args['statistics-uri']) parseS3Uri(args['statistics-uri'], '--statistics-uri');
   const extra = parseKeyValues(args.env, 'env');
-  const stateUri = args['state-uri'] || prefix ? resolveLocation('state', args['state-uri'], prefix, endpointName) : undefined;
-  if (args['instance-count'] > 1 && stateUri === undefined) {
-    throw new UsageError(
-      `--instance-count: ${args['instance-count']} instances need a state location where the first merges the others' states; give --state-uri or --s3-prefix`,
-    );
-  }
+  const stateUri = resolveStateUri(args, endpointName);
   const groundTruthUri = resolveLocation('ground-truth', args['ground-truth-uri'], prefix, endpointName);
+  const store = resolveStore(args, endpointName);
   return {
     endpointName,
     imageUri: args['image-uri'],
@@ -170,9 +217,11 @@ export function resolveMonitoringJob(args: MonitoringJobArgs): MonitoringJobSpec
         groundTruthUri,
       }),
       ...hostEnvironment(stateUri, args['instance-count'], args['max-runtime']),
+      ...store.environment,
     },
     extraEnvironment: extra,
     ...(stateUri ? { stateUri } : {}),
+    ...(store.uri ? { predictionStoreUri: store.uri } : {}),
     instanceType: args['instance-type'],
     instanceCount: args['instance-count'],
     volumeSizeInGb: args['volume-size'],

@@ -7,12 +7,13 @@
  *   {prefix}/baseline/constraints.json          baseline constraints
  *   {prefix}/reports                            monitoring reports
  *   {prefix}/state/{endpoint}                   run-state files (MPM_STATE_URI; several instances, roll-ups)
+ *   {prefix}/prediction-store                   stored predictions (MPM_PREDICTION_STORE; it adds {endpoint}/{variant}/yyyy/mm/dd/hh)
  */
 import { UsageError } from './errors.ts';
 import { joinS3, parseS3Uri } from './s3-uri.ts';
 
 /** The S3 locations the scripts derive from --s3-prefix. */
-export type LocationKind = 'capture' | 'ground-truth' | 'constraints' | 'reports' | 'state';
+export type LocationKind = 'capture' | 'ground-truth' | 'constraints' | 'reports' | 'state' | 'prediction-store';
 
 const FLAG: Record<LocationKind, string> = {
   capture: 'capture-uri',
@@ -20,6 +21,7 @@ const FLAG: Record<LocationKind, string> = {
   constraints: 'constraints-uri',
   reports: 'output-uri',
   state: 'state-uri',
+  'prediction-store': 'prediction-store-uri',
 };
 
 /** The default location of one kind below an s3:// prefix. */
@@ -35,6 +37,8 @@ export function defaultLocation(kind: LocationKind, s3Prefix: string, endpointNa
       return joinS3(s3Prefix, 'reports');
     case 'state':
       return joinS3(s3Prefix, 'state', endpointName);
+    case 'prediction-store':
+      return joinS3(s3Prefix, 'prediction-store');
   }
 }
 

@@ -7,10 +7,10 @@
 import { buildRunReport } from '../report/build-run-report.ts';
 import { dataQualityStateHeader, loadDataQualityRun, saveDataQualityRun } from '../state/data-quality-state.ts';
 import { readStateFile } from '../state/read-state-file.ts';
-import { addCapture } from '../state/run-state.ts';
 import { pack, STATE_CONTAINER_VERSION } from '../state/state-file.ts';
 import { assertMergeable, type StateHeader, type StateHeaderInput } from '../state/state-header.ts';
 import { InputError } from '../errors.ts';
+import { mergeHostCapture } from './host-capture.ts';
 import { addHostTally, awaitHosts, hostStatePath, RUN_STATE_FILE, writeState, type StatePlan } from './host-states.ts';
 import type { RunOutcome } from './outcome.ts';
 import type { PreparedDataQualityRun } from './prepare-data-quality.ts';
@@ -27,7 +27,7 @@ function headerOf(ctx: RunContext, plan: StatePlan, prepared: PreparedDataQualit
 }
 
 async function writeDataQualityState(ctx: RunContext, plan: StatePlan, scan: DataQualityScan, prepared: PreparedDataQualityRun, path: string): Promise<{ file: string; bytes: number }> {
-  const bytes = pack(saveDataQualityRun({ profile: scan.profile, capture: scan.capture, tally: ctx.tally }), headerOf(ctx, plan, prepared));
+  const bytes = pack(saveDataQualityRun({ profile: scan.profile, capture: scan.capture, tally: ctx.tally, prunedFolders: scan.prunedFolders }), headerOf(ctx, plan, prepared));
   const file = await writeState(plan, path, bytes);
   ctx.log.info({ file, bytes: bytes.byteLength }, 'data-quality state written');
   return { file, bytes: bytes.byteLength };
@@ -67,6 +67,7 @@ export async function dataQualityWorkerRun(ctx: RunContext, plan: StatePlan, sca
 export async function mergeDataQualityHosts(ctx: RunContext, plan: StatePlan, scan: DataQualityScan, prepared: PreparedDataQualityRun): Promise<void> {
   const own: StateHeader = { ...headerOf(ctx, plan, prepared), format: 'mpm-state', container_version: STATE_CONTAINER_VERSION, byte_order: 'little-endian' };
   const others = await awaitHosts(ctx, plan);
+  const locations = [scan.capture.location];
   for (const host of others) {
     const path = hostStatePath(plan.folder, host);
     const read = await readStateFile(plan.storage, path);
@@ -75,8 +76,9 @@ export async function mergeDataQualityHosts(ctx: RunContext, plan: StatePlan, sc
     if (read.header.host.current_host !== host) throw new InputError(`state: ${file} says it was written by ${read.header.host.current_host}, not ${host}`);
     const part = loadDataQualityRun(read.states, file);
     scan.profile.merge(part.profile);
-    addCapture(scan.capture, part.capture);
-    addHostTally(ctx.tally, part.inputErrors, ctx.config.samplesPerReason);
+    locations.push(part.capture.location);
+    mergeHostCapture(scan, part);
+    addHostTally(ctx.tally, part.inputErrors, ctx.config.samplesPerReason, locations);
   }
   ctx.log.info({ hosts: others.length + 1 }, 'data-quality host states merged');
 }

@@ -8,7 +8,7 @@ import type { SkipReason } from '../storage/storage.ts';
 import { addCapture, type LoadedRun, type RunParts } from '../state/run-state.ts';
 
 /** Adds another host's capture counts into the leader's `parts` (its capture summary and pruned folders). */
-export function mergeHostCapture(parts: RunParts, other: Pick<LoadedRun, 'capture' | 'prunedFolders'>): void {
+export function mergeHostCapture(parts: Pick<RunParts, 'capture' | 'prunedFolders'>, other: Pick<LoadedRun, 'capture' | 'prunedFolders'>): void {
   const into = parts.capture;
   const from = other.capture;
   addCapture(into, from);

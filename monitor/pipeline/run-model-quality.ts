@@ -16,11 +16,12 @@ import { RunContext, type RunDeps } from './run-context.ts';
 import { scanStage } from './scan-stage.ts';
 import { commitStore, labelArrival, sinkInit } from './store-predictions.ts';
 import { closeJoinedRecords, openJoinedRecords, type JoinedRecordsOutput } from './joined-records.ts';
-import { planState, writeRunState } from './host-states.ts';
+import { planState, writeRunState, type StatePlan } from './host-states.ts';
 import { mergeHosts, workerRun } from './host-run.ts';
 import { hostStoreParts } from './host-store.ts';
 import { startScanWorkers } from '../scan/scan-parallel.ts';
 import type { StartedWorkers } from '../scan/scan-plan.ts';
+import { ConfigError } from '../errors.ts';
 
 /** Whether the capture will be read on worker threads (then they are started before the ground truth is read). */
 function scansOnWorkers(config: MonitorConfig): boolean {
@@ -28,6 +29,18 @@ function scansOnWorkers(config: MonitorConfig): boolean {
 }
 
 export type { RunHooks } from './conclude-run.ts';
+
+/**
+ * Joined records on several hosts are refused before anything is read: each host would write only its shard's
+ * records, and the leader's file would silently miss the others'.
+ */
+function refuseJoinedRecordsOnHosts(config: MonitorConfig, plan: StatePlan | undefined): void {
+  const hosts = plan?.identity.host.hosts ?? [];
+  if (!config.joinedRecordsOutput || hosts.length < 2) return;
+  throw new ConfigError(
+    `config: MPM_JOINED_RECORDS_OUTPUT Enabled with ${hosts.length} hosts (${hosts.join(', ')}) is not supported (each host would write only its shard's records); expected one instance, or MPM_JOINED_RECORDS_OUTPUT Disabled on several hosts`,
+  );
+}
 
 export async function runModelQuality(config: MonitorConfig, deps: RunDeps, hooks: RunHooks = {}): Promise<RunOutcome> {
   // The delayed run reads the prediction store (apache-arrow, parquet-wasm): imported only when asked for.
@@ -40,6 +53,7 @@ export async function runModelQuality(config: MonitorConfig, deps: RunDeps, hook
     const [prepared, statePlan] = await ctx.stage('validate', async () => [await prepareRun(ctx), await planState(ctx)] as const);
     prepared.collectReference = hooks.collectReference;
     output = prepared.output;
+    refuseJoinedRecordsOnHosts(config, statePlan);
     // The scan's threads load their modules while this thread reads the ground truth.
     if (scansOnWorkers(config)) started = startScanWorkers(config.workers);
     const labels = joinsGroundTruth(config) ? await ctx.stage('ground_truth', () => readLabels(ctx)) : await readLabels(ctx);

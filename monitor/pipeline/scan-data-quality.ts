@@ -19,6 +19,8 @@ import type { RunContext } from './run-context.ts';
 export interface DataQualityScan {
   capture: CaptureSummary;
   profile: DatasetProfile;
+  /** The capture folders the window pruned (capture datasets only), for the merge of several hosts. */
+  prunedFolders?: string[];
 }
 
 type TabularFormat = Extract<MonitorConfig['datasetFormat'], { kind: 'csv' | 'json' | 'parquet' }>;
@@ -72,7 +74,7 @@ export async function scanDataQuality(ctx: RunContext, prepared: PreparedDataQua
   if (format.kind === 'csv' || format.kind === 'json' || format.kind === 'parquet') {
     outcome = await scanTable(ctx, prepared, plan, format);
   } else {
-    const { summary, part } = await scanCapture(prepared.capture, plan, ctx.tally, {
+    const { summary, part, prunedFolders } = await scanCapture(prepared.capture, plan, ctx.tally, {
       window: config.window,
       endpointName: config.endpointName,
       workers: config.workers,
@@ -80,7 +82,7 @@ export async function scanDataQuality(ctx: RunContext, prepared: PreparedDataQua
       s3EndpointUrl: config.s3EndpointUrl,
       samplesPerReason: config.samplesPerReason,
     });
-    outcome = { capture: summary, profile: part };
+    outcome = { capture: summary, profile: part, prunedFolders };
   }
   ctx.facts.capture = outcome.capture;
   log.info({ files: outcome.capture.files, requests: outcome.capture.requests, records: outcome.profile.itemCount }, 'capture read');

@@ -13,7 +13,7 @@ import { TOOL_VERSION } from '../report/build-run-report.ts';
 import type { CaptureSummary } from '../scan/capture-summary.ts';
 import type { AccumulatorState } from './accumulator-state.ts';
 import type { RunIdentity } from './run-identity.ts';
-import { loadCapture, loadTally, saveCapture, saveTally } from './run-state.ts';
+import { loadCaptureState, loadTally, saveCapture, saveTally } from './run-state.ts';
 import { fingerprintOf, resultSettings } from './settings-fingerprint.ts';
 import type { StateHeaderInput } from './state-header.ts';
 
@@ -25,12 +25,16 @@ export interface DataQualityParts {
   profile: DatasetProfile;
   capture: CaptureSummary;
   tally: InputErrorTally;
+  /** Between hosts: the capture folders this host's window pruned (the leader counts the union). */
+  prunedFolders?: readonly string[];
 }
 
 /** A data-quality run's states read back. */
 export interface LoadedDataQualityRun {
   profile: DatasetProfile;
   capture: CaptureSummary;
+  /** The pruned capture folders' paths (capture states of version 2 on). */
+  prunedFolders?: string[];
   inputErrors: [string, ReasonTally][];
 }
 
@@ -61,7 +65,7 @@ export function dataQualityStateHeader(config: MonitorConfig, identity: RunIdent
 export function saveDataQualityRun(parts: DataQualityParts): Record<string, AccumulatorState> {
   return {
     [DATA_QUALITY_STATES.profile]: parts.profile.save(),
-    [DATA_QUALITY_STATES.capture]: saveCapture(parts.capture),
+    [DATA_QUALITY_STATES.capture]: saveCapture(parts.capture, parts.prunedFolders),
     [DATA_QUALITY_STATES.inputErrors]: saveTally(parts.tally),
   };
 }
@@ -75,7 +79,7 @@ export function loadDataQualityRun(states: Record<string, AccumulatorState>, fil
   };
   return {
     profile: DatasetProfile.load(need(DATA_QUALITY_STATES.profile)),
-    capture: loadCapture(need(DATA_QUALITY_STATES.capture)),
+    ...loadCaptureState(need(DATA_QUALITY_STATES.capture)),
     inputErrors: loadTally(need(DATA_QUALITY_STATES.inputErrors)),
   };
 }

@@ -72,13 +72,8 @@ export function saveCapture(summary: CaptureSummary, prunedFolders?: readonly st
   return { kind: 'mq.capture-summary', version: 2, meta: { location: summary.location, counts, ...extra }, arrays: {} };
 }
 
-/** Reads capture counts saved by saveCapture. */
-export function loadCapture(state: AccumulatorState): CaptureSummary {
-  return loadCaptureState(state).capture;
-}
-
 /** Reads capture counts saved by saveCapture, and the pruned folders' paths when the state has them. */
-function loadCaptureState(state: AccumulatorState): { capture: CaptureSummary; prunedFolders?: string[] } {
+export function loadCaptureState(state: AccumulatorState): { capture: CaptureSummary; prunedFolders?: string[] } {
   expectState(state, 'mq.capture-summary', state.version === 1 ? 1 : 2);
   const meta = state.meta as { location?: unknown; counts?: unknown; pruned?: unknown; unreadable?: unknown; skipped_files?: unknown };
   if (typeof meta?.location !== 'string' || !Array.isArray(meta.counts) || meta.counts.length !== CAPTURE_COUNTS.length + 3) {

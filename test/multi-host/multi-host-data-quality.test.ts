@@ -16,6 +16,21 @@ import { unpack } from '../../monitor/state/state-file.ts';
 import { WINDOW, windowInputs, writeCapture } from './multi-host-inputs.ts';
 
 const HOSTS = ['algo-1', 'algo-2', 'algo-3'];
+/** Capture outside the window, in every shard: one instance prunes these folders once, so must the merged hosts. */
+const OUTSIDE = ['mh-ep/AllTraffic/2026/01/14/23/outside.jsonl', 'mh-ep/AllTraffic/2026/01/15/10/outside.jsonl'];
+
+function writeOutside(folder: string): void {
+  for (const key of OUTSIDE) {
+    mkdirSync(path.dirname(path.join(folder, key)), { recursive: true });
+    writeFileSync(path.join(folder, key), '{"not read": "its folder is pruned"}\n');
+  }
+}
+
+/** The run report's capture counts, without the location (each host reads its own shard). */
+function captureCounts(out: string): Record<string, unknown> {
+  const { location: _, ...counts } = (JSON.parse(readFileSync(path.join(out, 'monitoring_report.json'), 'utf8')) as { capture: Record<string, unknown> }).capture;
+  return counts;
+}
 let root: string;
 
 /** Runs the monitor (or `mpm-monitor rollup` when `command` says so) for DATA_QUALITY as `host` of `hosts`. */
@@ -81,9 +96,11 @@ describe('several instances, data quality', () => {
     const inputs = windowInputs();
     const base = path.join(root, 'concurrent');
     writeCapture(path.join(base, 'whole'), inputs.capture);
+    writeOutside(path.join(base, 'whole'));
     const single = await runHost('single', { capture: path.join(base, 'whole'), out: path.join(base, 'single', 'output'), runId: 'dq-single', state: 'state-single' });
     expect(single.code, single.stderr).toBe(0);
     HOSTS.forEach((_, h) => writeCapture(path.join(base, `shard-${h}`), inputs.capture, (i) => i % 3 === h));
+    HOSTS.forEach((_, h) => writeOutside(path.join(base, `shard-${h}`)));
     const runs = await Promise.all(HOSTS.map((host, h) => runHost(host, { capture: path.join(base, `shard-${h}`), out: path.join(base, host, 'output'), host, hosts: HOSTS, runId: 'dq-multi' })));
     runs.forEach((run) => expect(run.code, run.stderr).toBe(0));
     const one = path.join(base, 'single', 'output');
@@ -94,6 +111,9 @@ describe('several instances, data quality', () => {
     expect(readFileSync(path.join(base, 'algo-1', 'algo-1.message'), 'utf8')).toBe(readFileSync(path.join(base, 'single', 'single.message'), 'utf8'));
     const report = JSON.parse(readFileSync(path.join(leader, 'monitoring_report.json'), 'utf8')) as { capture: { files: number; requests: number } };
     expect(report.capture.files).toBe(9);
+    // Every shard holds the two pruned folders: the merged count is their union, as one instance counts them.
+    expect(captureCounts(one)).toMatchObject({ pruned_folders: 2 });
+    expect(captureCounts(leader)).toEqual(captureCounts(one));
     for (const host of ['algo-2', 'algo-3']) {
       expect(readdirSync(path.join(base, host, 'output')), `${host} writes no report file`).toEqual([]);
       expect(readFileSync(path.join(base, host, `${host}.message`), 'utf8')).toMatch(new RegExp(`^Completed: worker ${host} of 3 hosts wrote its data-quality state .* algo-1 merges`));

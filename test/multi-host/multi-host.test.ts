@@ -144,6 +144,15 @@ describe('several instances', () => {
     expect(existsSync(path.join(base, 'store'))).toBe(false);
   });
 
+  it('joined records on several hosts are refused before anything is read (each host has only its shard)', async () => {
+    const base = path.join(root, 'joined');
+    mkdirSync(path.join(base, 'nothing'), { recursive: true });
+    const run = await runHost('j-algo-1', { capture: path.join(base, 'nothing'), out: path.join(base, 'output'), host: 'algo-1', hosts: HOSTS, runId: 'j-run', extra: ['--joined-records-output', 'Enabled'] });
+    expect(run.code, run.stderr).toBe(2);
+    expect(readFileSync(path.join(base, 'j-algo-1.message'), 'utf8')).toMatch(/^Failed: config: MPM_JOINED_RECORDS_OUTPUT Enabled with 3 hosts \(algo-1, algo-2, algo-3\) is not supported/);
+    expect(existsSync(path.join(base, 'output', 'joined_records.parquet'))).toBe(false);
+  });
+
   it('a host whose shard holds no file still reports an empty state, and the merge equals the one-instance run', async () => {
     const base = path.join(root, 'empty');
     mkdirSync(path.join(base, 'nothing'), { recursive: true });

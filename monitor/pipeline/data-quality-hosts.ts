@@ -6,12 +6,10 @@
  */
 import { buildRunReport } from '../report/build-run-report.ts';
 import { dataQualityStateHeader, loadDataQualityRun, saveDataQualityRun } from '../state/data-quality-state.ts';
-import { readStateFile } from '../state/read-state-file.ts';
 import { pack, STATE_CONTAINER_VERSION } from '../state/state-file.ts';
-import { assertMergeable, type StateHeader, type StateHeaderInput } from '../state/state-header.ts';
-import { InputError } from '../errors.ts';
+import type { StateHeader, StateHeaderInput } from '../state/state-header.ts';
 import { mergeHostCapture } from './host-capture.ts';
-import { addHostTally, awaitHosts, hostStatePath, RUN_STATE_FILE, writeState, type StatePlan } from './host-states.ts';
+import { addHostTally, hostStatePath, readHostParts, RUN_STATE_FILE, writeState, type StatePlan } from './host-states.ts';
 import type { RunOutcome } from './outcome.ts';
 import type { PreparedDataQualityRun } from './prepare-data-quality.ts';
 import type { RunContext } from './run-context.ts';
@@ -66,19 +64,15 @@ export async function dataQualityWorkerRun(ctx: RunContext, plan: StatePlan, sca
  */
 export async function mergeDataQualityHosts(ctx: RunContext, plan: StatePlan, scan: DataQualityScan, prepared: PreparedDataQualityRun): Promise<void> {
   const own: StateHeader = { ...headerOf(ctx, plan, prepared), format: 'mpm-state', container_version: STATE_CONTAINER_VERSION, byte_order: 'little-endian' };
-  const others = await awaitHosts(ctx, plan);
   const locations = [scan.capture.location];
-  for (const host of others) {
-    const path = hostStatePath(plan.folder, host);
-    const read = await readStateFile(plan.storage, path);
-    const file = plan.storage.describe(path);
-    assertMergeable({ header: own, file: `this host (${own.host.current_host})` }, { header: read.header, file }, 'hosts');
-    if (read.header.host.current_host !== host) throw new InputError(`state: ${file} says it was written by ${read.header.host.current_host}, not ${host}`);
+  let hosts = 1;
+  for await (const { read, file } of readHostParts(ctx, plan, own)) {
+    hosts++;
     const part = loadDataQualityRun(read.states, file);
     scan.profile.merge(part.profile);
     locations.push(part.capture.location);
     mergeHostCapture(scan, part);
     addHostTally(ctx.tally, part.inputErrors, ctx.config.samplesPerReason, locations);
   }
-  ctx.log.info({ hosts: others.length + 1 }, 'data-quality host states merged');
+  ctx.log.info({ hosts }, 'data-quality host states merged');
 }

@@ -102,7 +102,7 @@ export async function writeRunState(ctx: RunContext, plan: StatePlan, parts: Run
 }
 
 /** Waits until every other host's part exists, polling; fails naming the hosts still missing at the deadline. */
-export async function awaitHosts(ctx: RunContext, plan: StatePlan): Promise<string[]> {
+async function awaitHosts(ctx: RunContext, plan: StatePlan): Promise<string[]> {
   const others = plan.identity.host.hosts.filter((h) => h !== plan.identity.host.current_host);
   const waitMs = ctx.config.hostWaitSeconds * 1000;
   const deadline = performance.now() + waitMs;
@@ -161,20 +161,29 @@ function mergeHost(ctx: RunContext, parts: RunParts, other: LoadedRun, file: str
   parts.results.summary.duplicate_predictions += store.markUsed(used.used);
 }
 
-/** The leader: waits for every other host's part, checks each against its own header, merges them into `parts`. */
-export async function mergeHostStates(ctx: RunContext, plan: StatePlan, parts: RunParts, own: StateHeader, extras: JoinExtras): Promise<string[]> {
-  const others = await awaitHosts(ctx, plan);
-  const files: string[] = [];
-  const locations = [parts.capture.location];
-  for (const host of others) {
+/**
+ * The leader's side of every analysis: waits for every other host's part (bounded), then reads each in host order and
+ * checks its header against the leader's own (same settings, job, window and host list; written by that host).
+ */
+export async function* readHostParts(ctx: RunContext, plan: StatePlan, own: StateHeader): AsyncGenerator<{ read: UnpackedState; file: string }> {
+  for (const host of await awaitHosts(ctx, plan)) {
     const path = hostStatePath(plan.folder, host);
     const read: UnpackedState = await readStateFile(plan.storage, path);
     const file = plan.storage.describe(path);
     assertMergeable({ header: own, file: `this host (${own.host.current_host})` }, { header: read.header, file }, 'hosts');
     if (read.header.host.current_host !== host) throw new InputError(`state: ${file} says it was written by ${read.header.host.current_host}, not ${host}`);
+    yield { read, file };
+  }
+}
+
+/** The leader: waits for every other host's part, checks each against its own header, merges them into `parts`. */
+export async function mergeHostStates(ctx: RunContext, plan: StatePlan, parts: RunParts, own: StateHeader, extras: JoinExtras): Promise<string[]> {
+  const files: string[] = [];
+  const locations = [parts.capture.location];
+  for await (const { read, file } of readHostParts(ctx, plan, own)) {
     mergeHost(ctx, parts, loadRun(read.states, file, extras), file, locations);
     files.push(file);
   }
-  ctx.log.info({ hosts: others.length + 1 }, 'host states merged');
+  ctx.log.info({ hosts: files.length + 1 }, 'host states merged');
   return files;
 }

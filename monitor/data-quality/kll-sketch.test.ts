@@ -1,17 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { KllSketch, KLL_SKETCH_SIZE } from './kll-sketch.ts';
-
-/** A seeded generator (mulberry32), so every run sees the same data. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as random } from '../../test/helpers/mulberry32.ts';
 
 function normal(rand: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());

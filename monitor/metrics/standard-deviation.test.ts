@@ -7,18 +7,7 @@ import { createAccumulator } from './create-accumulator.ts';
 import { populationStd } from './math.ts';
 import { SUBSAMPLE_COUNT, subsampleMask } from './subsample.ts';
 import type { AccumulatorOptions, ModelQualityResult, Observation, ProblemType } from './types.ts';
-
-/** mulberry32: a small seeded generator, so the data sets are the same on every run. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
+import { mulberry32 as random } from '../../test/helpers/mulberry32.ts';
 
 function dataset(problemType: ProblemType, n: number, seed = 1): Observation[] {
   const next = random(seed);

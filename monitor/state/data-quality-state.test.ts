@@ -18,20 +18,10 @@ import { DATA_QUALITY_STATES, loadDataQualityRun, saveDataQualityRun } from './d
 import { fingerprintOf, resultSettings } from './settings-fingerprint.ts';
 import { pack, unpack } from './state-file.ts';
 import type { StateHeaderInput } from './state-header.ts';
+import { mulberry32 as random } from '../../test/helpers/mulberry32.ts';
 
 const NAMES = ['age', 'city', 'score', 'flag', 'mixed', 'amount'];
 const CITIES = ['Paris', 'Oslo', 'Lima', '42', '-3.5', 'true', '', 'N/A', '1e3'];
-
-/** A small deterministic generator (mulberry32), so that a case of thousands of rows is one seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Row = { names: string[]; values: unknown[] };
 

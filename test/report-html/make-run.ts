@@ -7,6 +7,7 @@ import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { main } from '../../monitor/cli.ts';
+import { mulberry32 } from '../helpers/mulberry32.ts';
 
 /** A class name that would run script if it reached the page as markup. */
 export const HOSTILE_LABEL = '<img src=x onerror=alert(1)>';
@@ -39,17 +40,6 @@ export interface RunDone {
   dir: string;
   out: string;
   exitCode: number;
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function classNames(count: number): string[] {

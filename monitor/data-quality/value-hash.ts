@@ -5,6 +5,7 @@
  * top of `hi` and its run of zeros from `lo`, so the two are independent bits. Not cryptographic: a value that
  * collides with another (about 1 in 2^53 per pair) is counted once.
  */
+import { fmix32 } from '../metrics/subsample.ts';
 
 /** The hash as one exact JavaScript number: hi · 2^32 + lo. */
 export type ValueHash = number;
@@ -12,15 +13,6 @@ export type ValueHash = number;
 const TWO_32 = 4294967296;
 const bits = new Float64Array(1);
 const words = new Uint32Array(bits.buffer);
-
-function fmix32(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
 
 function combine(a: number, b: number): ValueHash {
   const hi = fmix32(a ^ Math.imul(b, 0x27d4eb2f));

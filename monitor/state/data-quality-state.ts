@@ -5,16 +5,14 @@
  * header (analysis data_quality) and merged back by the leader of several hosts and by roll-ups.
  */
 import type { MonitorConfig } from '../config/load-config.ts';
-import { formatContractTime } from '../config/time.ts';
 import { DatasetProfile } from '../data-quality/dataset-profile.ts';
 import { InputError } from '../errors.ts';
 import type { InputErrorTally, ReasonTally } from '../ingest/input-errors.ts';
-import { TOOL_VERSION } from '../report/build-run-report.ts';
 import type { CaptureSummary } from '../scan/capture-summary.ts';
 import type { AccumulatorState } from './accumulator-state.ts';
 import type { RunIdentity } from './run-identity.ts';
-import { loadCaptureState, loadTally, saveCapture, saveTally } from './run-state.ts';
-import { fingerprintOf, resultSettings } from './settings-fingerprint.ts';
+import { loadCaptureState, loadTally, saveCapture, saveTally, stateHeader } from './run-state.ts';
+import { resultSettings } from './settings-fingerprint.ts';
 import type { StateHeaderInput } from './state-header.ts';
 
 /** The names of a data-quality run's states in a state file. */
@@ -43,22 +41,8 @@ export interface LoadedDataQualityRun {
  * positional columns of CSV and array records and order the profile) is fingerprinted with the settings.
  */
 export function dataQualityStateHeader(config: MonitorConfig, identity: RunIdentity, baselineColumns: readonly string[] | undefined, writtenAt: Date): StateHeaderInput {
-  const { start, end } = config.window;
   const settings = resultSettings(config.resolved, { 'mpm.baseline_columns': JSON.stringify(baselineColumns ?? null) });
-  return {
-    analysis: 'data_quality',
-    problem_type: null,
-    positive_label: null,
-    seed: config.seed,
-    label_dictionary: [],
-    settings_fingerprint: fingerprintOf(settings),
-    result_settings: settings,
-    window: { start_time: start === undefined ? null : formatContractTime(start), end_time: end === undefined ? null : formatContractTime(end) },
-    host: { current_host: identity.host.current_host, hosts: [...identity.host.hosts] },
-    job: { ...identity.job },
-    tool: { name: 'mpm', version: TOOL_VERSION },
-    written_at: writtenAt.toISOString(),
-  };
+  return stateHeader(config, identity, { analysis: 'data_quality', problem_type: null, positive_label: null, label_dictionary: [] }, settings, writtenAt);
 }
 
 /** The named states of a data-quality run's file. */

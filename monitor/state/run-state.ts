@@ -19,7 +19,7 @@ import type { SkipReason } from '../storage/storage.ts';
 import type { AccumulatorState, JsonValue } from './accumulator-state.ts';
 import { expectState, stateCount } from './accumulator-state.ts';
 import type { RunIdentity } from './run-identity.ts';
-import { fingerprintOf, resultSettings } from './settings-fingerprint.ts';
+import { fingerprintOf, resultSettings, type ResultSettings } from './settings-fingerprint.ts';
 import { loadStoreParts, saveStoreParts, type HostStoreParts } from './store-parts-state.ts';
 import type { StateHeaderInput } from './state-header.ts';
 
@@ -39,16 +39,18 @@ export interface RunParts {
   storeParts?: HostStoreParts;
 }
 
-/** The header of a model-quality run's state file. */
-export function runStateHeader(config: MonitorConfig, identity: RunIdentity, labels: readonly string[], positiveLabel: string | undefined, writtenAt: Date): StateHeaderInput {
+/** What a state header says of the analysis; the rest (settings, window, host, job, tool, time) is the same for all. */
+type AnalysisFields = Pick<StateHeaderInput, 'analysis' | 'problem_type' | 'positive_label' | 'label_dictionary'>;
+
+/** A state file's header: the analysis's own fields, the settings behind the fingerprint, and the run's identity. */
+export function stateHeader(config: MonitorConfig, identity: RunIdentity, analysis: AnalysisFields, settings: ResultSettings, writtenAt: Date): StateHeaderInput {
   const { start, end } = config.window;
-  const settings = resultSettings(config.resolved);
   return {
-    analysis: 'model_quality',
-    problem_type: config.problemType,
-    positive_label: config.problemType === 'BinaryClassification' ? (positiveLabel ?? null) : null,
+    analysis: analysis.analysis,
+    problem_type: analysis.problem_type,
+    positive_label: analysis.positive_label,
     seed: config.seed,
-    label_dictionary: [...labels],
+    label_dictionary: analysis.label_dictionary,
     settings_fingerprint: fingerprintOf(settings),
     result_settings: settings,
     window: { start_time: start === undefined ? null : formatContractTime(start), end_time: end === undefined ? null : formatContractTime(end) },
@@ -57,6 +59,17 @@ export function runStateHeader(config: MonitorConfig, identity: RunIdentity, lab
     tool: { name: 'mpm', version: TOOL_VERSION },
     written_at: writtenAt.toISOString(),
   };
+}
+
+/** The header of a model-quality run's state file. */
+export function runStateHeader(config: MonitorConfig, identity: RunIdentity, labels: readonly string[], positiveLabel: string | undefined, writtenAt: Date): StateHeaderInput {
+  const analysis: AnalysisFields = {
+    analysis: 'model_quality',
+    problem_type: config.problemType,
+    positive_label: config.problemType === 'BinaryClassification' ? (positiveLabel ?? null) : null,
+    label_dictionary: [...labels],
+  };
+  return stateHeader(config, identity, analysis, resultSettings(config.resolved), writtenAt);
 }
 
 const CAPTURE_COUNTS = ['files', 'bytes', 'lines', 'requests', 'predictions', 'pruned_folders', 'ignored_files', 'keyed_by_event_id'] as const;

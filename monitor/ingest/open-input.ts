@@ -50,16 +50,18 @@ export function isGzipPath(path: string): boolean {
  * Opens `path` for reading. The returned chunks raise UnreadableInput for anything that stops the file from being
  * read to its end; a ConfigError (no credentials, no region) passes through unchanged.
  */
-export async function openInput(storage: Storage, path: string, limits: InputLimits): Promise<OpenedInput> {
-  let raw: Readable;
+export async function openInput(storage: Storage, path: string, limits: InputLimits, options: { transientChunks?: boolean } = {}): Promise<OpenedInput> {
+  const progress: InputProgress = { rawBytes: 0 };
+  const gzip = isGzipPath(path);
+  let raw: AsyncIterable<Buffer | string> & { destroy?: () => void };
   try {
-    raw = await storage.openRead(path);
+    // A reader that only splits lines (forEachLine copies what it keeps) can take one reused buffer.
+    raw = options.transientChunks === true && !gzip && storage.readChunks !== undefined ? await storage.readChunks(path) : await storage.openRead(path);
   } catch (error) {
     if (error instanceof ConfigError) throw error;
     throw new UnreadableInput(reasonOf(error), { cause: error });
   }
-  const progress: InputProgress = { rawBytes: 0 };
-  const chunks = isGzipPath(path) ? gunzipChunks(raw, progress, limits) : rawChunks(raw, progress);
+  const chunks = gzip ? gunzipChunks(raw as Readable, progress, limits) : rawChunks(raw, progress);
   return { chunks, progress };
 }
 
@@ -81,7 +83,7 @@ function reasonOf(error: unknown): string {
   return e?.code && !message.includes(e.code) ? `${message} (${e.code})` : message;
 }
 
-async function* rawChunks(raw: Readable, progress: InputProgress): AsyncGenerator<Buffer> {
+async function* rawChunks(raw: AsyncIterable<Buffer | string> & { destroy?: () => void }, progress: InputProgress): AsyncGenerator<Buffer> {
   try {
     for await (const chunk of raw as AsyncIterable<Buffer | string>) {
       const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
@@ -91,6 +93,6 @@ async function* rawChunks(raw: Readable, progress: InputProgress): AsyncGenerato
   } catch (error) {
     throw new UnreadableInput(reasonOf(error), { cause: error });
   } finally {
-    raw.destroy();
+    raw.destroy?.();
   }
 }

@@ -9,6 +9,8 @@ const NEWLINE = 0x0a;
 const CR = 0x0d;
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 const EMPTY = Buffer.alloc(0);
+/** A carry buffer grown past this by one long line is let go after the line, so memory returns to a chunk or so. */
+const CARRY_KEEP_BYTES = 4 << 20;
 
 /** How forEachLine treats long lines. */
 export interface LineOptions {
@@ -22,14 +24,15 @@ export interface LineOptions {
 }
 
 /**
- * Splits chunks pushed in order into lines (see forEachLine). A line that spans chunks is kept as a list of views of
- * them and concatenated once; a line past the maximum is dropped as soon as it passes it.
+ * Splits chunks pushed in order into lines (see forEachLine). A chunk is read only during push (the reader may reuse
+ * its buffer for the next read): the start of a line that spans chunks is copied into a buffer of its own that grows
+ * by doubling, so the copy stays linear in the line's bytes; a line past the maximum is dropped as soon as it passes it.
  */
 class LineSplitter {
   /** Lines seen so far, empty and too long ones included. */
   lineNumber = 0;
-  // The start of a line that began in an earlier chunk: its pieces (views of the chunks), and their total length.
-  #parts: Buffer[] = [];
+  // The start of a line that began in an earlier chunk, copied (#carry[0, #partsBytes)); the buffer is reused.
+  #carry: Buffer = EMPTY;
   #partsBytes = 0;
   // Inside a line already longer than max (+1 for a possible "\r"): its length so far and its last byte.
   #skipping = false;
@@ -50,7 +53,7 @@ class LineSplitter {
       // Until three bytes have arrived, a byte-order mark cannot be told apart (tiny chunks happen).
       buf = this.#head.length === 0 ? buf : Buffer.concat([this.#head, buf]);
       if (buf.length < BOM.length && BOM.subarray(0, buf.length).equals(buf)) {
-        this.#head = buf;
+        this.#head = Buffer.from(buf); // a copy: the chunk's buffer may be reused
         return;
       }
       this.#head = undefined;
@@ -81,16 +84,27 @@ class LineSplitter {
       // Past the limit even if the line ends with "\r": drop what was kept and skip to the newline.
       this.#skipping = true;
       this.#skippedBytes = this.#partsBytes;
-      this.#parts = [];
       this.#partsBytes = 0;
+      if (this.#carry.length > CARRY_KEEP_BYTES) this.#carry = EMPTY;
     }
     if (this.#skipping) {
       this.#skippedBytes += rest;
       this.#skippedLast = buf[buf.length - 1]!;
     } else {
-      this.#parts.push(start === 0 ? buf : buf.subarray(start));
-      this.#partsBytes += rest;
+      this.#append(buf, start, buf.length);
     }
+  }
+
+  /** Copies buf[start, end) after the kept start of the line. */
+  #append(buf: Buffer, start: number, end: number): void {
+    const need = this.#partsBytes + (end - start);
+    if (need > this.#carry.length) {
+      const grown = Buffer.allocUnsafe(Math.max(need, this.#carry.length * 2, 64 * 1024));
+      this.#carry.copy(grown, 0, 0, this.#partsBytes);
+      this.#carry = grown;
+    }
+    buf.copy(this.#carry, this.#partsBytes, start, end);
+    this.#partsBytes = need;
   }
 
   /** Ends the current line with buf[start, end). */
@@ -106,17 +120,17 @@ class LineSplitter {
     }
     let line = buf;
     if (this.#partsBytes > 0) {
-      // The one copy of a line that spans chunks.
-      this.#parts.push(buf.subarray(start, end));
-      line = Buffer.concat(this.#parts, this.#partsBytes + (end - start));
-      this.#parts = [];
-      this.#partsBytes = 0;
+      // A line that spans chunks: its end joins the copied start.
+      this.#append(buf, start, end);
+      line = this.#carry;
       start = 0;
-      end = line.length;
+      end = this.#partsBytes;
+      this.#partsBytes = 0;
     }
     if (end > start && line[end - 1] === CR) end--;
     if (end - start > this.options.maxLineBytes) this.options.onTooLong?.(lineNumber, end - start);
     else if (end > start) this.onLine(line.subarray(start, end), lineNumber);
+    if (line === this.#carry && line.length > CARRY_KEEP_BYTES) this.#carry = EMPTY;
   }
 }
 
@@ -126,8 +140,9 @@ class LineSplitter {
  * trailing "\r" on each line are dropped.
  *
  * `line` is a view of the stream's bytes, valid only during the call (copy it to keep it): callers decode it themselves,
- * `line.toString('utf8')` turning invalid UTF-8 into U+FFFD. A line split over many chunks is collected as a list of
- * chunks and concatenated once, so the time is linear in the bytes for any line length.
+ * `line.toString('utf8')` turning invalid UTF-8 into U+FFFD. A chunk is not kept after it is split, so the stream may
+ * hand out one reused buffer (LocalStorage.readChunks); a line split over many chunks is copied into a buffer that
+ * grows by doubling, so the time is linear in the bytes for any line length.
  *
  * Resolves with the number of lines seen (empty and too long ones included). An error thrown by a callback or raised
  * by the stream rejects the promise.

@@ -80,7 +80,7 @@ export async function readCaptureFile(
   let readAtLastLine = 0;
   let opened: OpenedInput | undefined;
   try {
-    opened = await openInput(storage, file.path, limits);
+    opened = await openInput(storage, file.path, limits, { transientChunks: true });
     const progress = opened.progress;
     await forEachLine(
       opened.chunks,

@@ -44,6 +44,13 @@ export interface Storage {
   /** Opens a file as a byte stream (no decompression: the caller gunzips .gz files). */
   openRead(path: string): Promise<Readable>;
   /**
+   * Reads a file as chunks that share one reused buffer (no decompression): each chunk is valid only until the next is
+   * pulled, so the caller must copy what it keeps. Backends that cannot do better than openRead leave it out. Local
+   * files use it for capture: a fresh buffer per read costs the allocator a map and an unmap, and the kernel a second
+   * fault of every page (docs/benchmarks.md).
+   */
+  readChunks?(path: string): Promise<AsyncIterable<Buffer>>;
+  /**
    * Reads a whole small file (constraints, configs, Parquet). Throws when it does not exist, and, when `maxBytes` is
    * given, when it is larger (without reading it).
    */

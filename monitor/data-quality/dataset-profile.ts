@@ -140,6 +140,16 @@ export class DatasetProfile {
     this.#lastNames = undefined;
   }
 
+  /**
+   * Gives the buffers of a profile that is dropped (a file's, once merged into the run's) back for reuse by the next
+   * file's: the profile must not be used after.
+   */
+  release(): void {
+    for (const f of this.#features.values()) f.release();
+    this.#features.clear();
+    this.#lastNames = undefined;
+  }
+
   /** The summary at the end of the window. */
   summary(): DatasetSummary {
     const features: FeatureSummary[] = [];

@@ -16,6 +16,7 @@ import { InputError } from '../errors.ts';
 import { ExactSum, centralMoment } from '../metrics/exact-sum.ts';
 import { CATEGORY_CAP, CategoryTable, type CategoryCount } from './category-table.ts';
 import { DistinctCounter } from './distinct-counter.ts';
+import { giveFloats, takeFloats } from './float-pool.ts';
 import { HyperLogLog } from './hyperloglog.ts';
 import { KllSketch } from './kll-sketch.ts';
 import { hashNumber, hashText } from './value-hash.ts';
@@ -141,7 +142,7 @@ export class FeatureProfile {
     this.#sum = new ExactSum();
     this.#squares = new ExactSum();
     this.#sketch = new KllSketch();
-    this.#batch = new Float64Array(NUMBER_BATCH);
+    this.#batch = takeFloats(NUMBER_BATCH);
   }
 
   #startText(): void {
@@ -269,6 +270,20 @@ export class FeatureProfile {
     for (const x of this.#numbers!.keys()) sketch.add(hashNumber(x));
     this.#numbers = undefined;
     this.#numberSketch = sketch;
+  }
+
+  /**
+   * Gives the profile's buffers back for reuse (float-pool.ts) when it is dropped (a file's, once merged): the
+   * profile must not be used after.
+   */
+  release(): void {
+    if (this.#batch !== undefined) giveFloats(this.#batch);
+    this.#sketch?.release();
+    this.#batch = undefined;
+    this.#batchLength = 0;
+    this.#sketch = undefined;
+    this.#sum = undefined;
+    this.#squares = undefined;
   }
 
   /** Folds in the profile of the same feature over other rows. */

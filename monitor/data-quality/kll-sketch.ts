@@ -390,14 +390,18 @@ function compactByCounting(a: Float64Array, n: number, offset: number, up: Float
   if (n === 0) return k;
   let min = a[0]!;
   let max = min;
+  let sum = 0;
   for (let i = 0; i < n; i++) {
     const x = a[i]!;
     if ((x | 0) !== x) return -1;
     if (x < min) min = x;
     else if (x > max) max = x;
+    sum += x;
   }
   const range = max - min + 1;
   if (range > 4 * n) return -1;
+  // Two values at most (flags): the count of the larger one is Σ(x − min), exact below 2^53 (n < 2^21 here).
+  if (range <= 2 && n < 2 ** 21) return emitTwo(min, n - (sum - n * min), max, sum - n * min, offset, up, k);
   if (compactTally.length < range) compactTally = new Uint32Array(Math.max(range, 2 * compactTally.length));
   const tally = compactTally;
   for (let i = 0; i < n; i++) tally[a[i]! - min]!++;
@@ -415,5 +419,17 @@ function compactByCounting(a: Float64Array, n: number, offset: number, up: Float
     const x = min + v;
     for (let i = first; i < end; i += 2) up[out++] = x;
   }
+  return out;
+}
+
+/** compactByCounting's output for items that are `low` (c0 times) and `high` (c1 times, sorted after). */
+function emitTwo(low: number, c0: number, high: number, c1: number, offset: number, up: Float64Array, k: number): number {
+  let out = k;
+  // Sorted positions offset, offset + 2, ... below c0 hold `low`; the rest, up to c0 + c1, hold `high` (+0, never -0).
+  const lo = low + 0;
+  const hi = high + 0;
+  let i = offset;
+  for (; i < c0; i += 2) up[out++] = lo;
+  for (; i < c0 + c1; i += 2) up[out++] = hi;
   return out;
 }

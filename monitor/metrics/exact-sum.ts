@@ -113,7 +113,7 @@ export class ExactSum {
         if ((x | 0) !== x) break;
         s += x;
       }
-      this.#addWhole(s);
+      this.addWhole(s);
       for (; i < end; i++) this.add(xs[i]!);
     }
   }
@@ -132,7 +132,7 @@ export class ExactSum {
         if ((x | 0) !== x || x >= SMALL_SQUARE || x <= -SMALL_SQUARE) break;
         s += x * x;
       }
-      this.#addWhole(s);
+      this.addWhole(s);
       for (; i < end; i++) this.addSquare(xs[i]!);
     }
   }
@@ -187,13 +187,14 @@ export class ExactSum {
   }
 
   /**
-   * Adds a whole number of magnitude at most 2^53 to #whole while the result stays below 2^53 in magnitude: exact,
-   * since a rounded sum below 2^53 was below it before rounding, so representable. Else it is added as any term. A
-   * per-file profile of a whole-number column then never allocates its columns.
+   * Adds s exactly, as add(s) does; cheaper for a whole number of magnitude at most 2^53 (the plain-double total of a
+   * run of small whole numbers): it goes to #whole while the result stays below 2^53 in magnitude, which is exact,
+   * since a rounded sum below 2^53 was below it before rounding, so representable. A sum of whole numbers then never
+   * allocates its columns.
    */
-  #addWhole(s: number): void {
+  addWhole(s: number): void {
     const t = this.#whole + s;
-    if (t < MAX_WHOLE && t > -MAX_WHOLE) this.#whole = t;
+    if (Number.isInteger(s) && t < MAX_WHOLE && t > -MAX_WHOLE) this.#whole = t;
     else this.add(s);
   }
 

@@ -202,12 +202,12 @@ export class FeatureProfile {
       this.#squares!.addSquares(xs, n);
     }
     this.#sketch!.updateMany(xs, n);
-    if (this.#numbers !== undefined && whole && hi - lo <= 1) {
+    if (whole && hi - lo <= 1) {
       // One or two values (flags): the count of the larger is Σ(x − lo), exact (whole numbers, n <= 2^11).
       const high = sum - n * lo;
       this.#countValue(lo, n - high);
       if (hi !== lo) this.#countValue(hi, high);
-    } else if (this.#numbers !== undefined && whole && hi - lo < TALLY_MAX) this.#tallyNumbers(xs, n, lo, hi);
+    } else if (whole && hi - lo < TALLY_MAX) this.#tallyNumbers(xs, n, lo, hi);
     else this.#countNumbers(xs, n);
   }
 
@@ -226,16 +226,16 @@ export class FeatureProfile {
 
   /**
    * The value table's update for a batch of whole numbers over [lo, hi], a narrow range (flags, codes: most tabular
-   * columns): counted in a shared tally first, then one table update per distinct value. The table ends the same as
-   * value by value: it holds the same counts, and it gives way to the HyperLogLog exactly when its distinct values
-   * pass CATEGORY_CAP.
+   * columns): counted in a shared tally first, then one table (or HyperLogLog) update per distinct value. The table
+   * ends the same as value by value: it holds the same counts, and it gives way to the HyperLogLog exactly when its
+   * distinct values pass CATEGORY_CAP.
    */
   #tallyNumbers(xs: Float64Array, n: number, lo: number, hi: number): void {
     const range = hi - lo + 1;
     for (let i = 0; i < n; i++) tally[xs[i]! - lo]!++;
-    const numbers = this.#numbers!;
+    const numbers = this.#numbers;
     let v = 0;
-    for (; v < range; v++) {
+    for (; numbers !== undefined && v < range; v++) {
       const c = tally[v]!;
       if (c === 0) continue;
       tally[v] = 0;
@@ -247,7 +247,8 @@ export class FeatureProfile {
         break;
       }
     }
-    // Past the cap, the batch's remaining distinct values go to the HyperLogLog (once each: it keeps a maximum).
+    // Past the cap (or once the table has given way), the batch's distinct values go to the HyperLogLog once each:
+    // it keeps a maximum per register, so a value added again changes nothing.
     for (; v < range; v++) {
       if (tally[v] === 0) continue;
       tally[v] = 0;

@@ -20,7 +20,7 @@ import { giveFloats, takeFloats } from './float-pool.ts';
 import { HyperLogLog } from './hyperloglog.ts';
 import { KllSketch } from './kll-sketch.ts';
 import { hashNumber, hashText } from './value-hash.ts';
-import { KIND, determineType, fileType, numberKind, parsedNumber, textKindAndNumber, type DeequType, type InferredType, type TypeCounts } from './value-type.ts';
+import { KIND, determineType, fileType, parsedNumber, textKindAndNumber, type DeequType, type InferredType, type TypeCounts } from './value-type.ts';
 
 export const FEATURE_KIND = 'dq.feature';
 /**
@@ -82,7 +82,7 @@ export class FeatureProfile {
   occurrences = 0;
   /** The dataset profile's row counter when this feature last got a value (duplicate detection; not saved). */
   lastRow = 0;
-  readonly counts: TypeCounts = { fractional: 0, integral: 0, boolean: 0, string: 0 };
+  readonly #counts: TypeCounts = { fractional: 0, integral: 0, boolean: 0, string: 0 };
   #sum: ExactSum | undefined;
   #squares: ExactSum | undefined;
   #min = Infinity;
@@ -91,6 +91,12 @@ export class FeatureProfile {
   /** Numeric values not yet passed on (#flush). */
   #batch: Float64Array | undefined;
   #batchLength = 0;
+  /**
+   * Of the buffered values, those from numeric text (typed by their text, counted when added) and how many of them
+   * are whole: the other buffered values are JSON numbers, typed by #flush (Integral when whole, as numberKind says).
+   */
+  #batchFromText = 0;
+  #batchFromTextWhole = 0;
   /** Exact counts of numeric values while there are at most CATEGORY_CAP of them; then a HyperLogLog of them. */
   #numbers: Map<number, number> | undefined = new Map();
   #numberSketch: HyperLogLog | undefined;
@@ -100,6 +106,12 @@ export class FeatureProfile {
 
   constructor(name: string) {
     this.name = name;
+  }
+
+  /** Values by Deequ's type (the buffered numbers counted first). */
+  get counts(): TypeCounts {
+    this.#flush();
+    return this.#counts;
   }
 
   /** Values present. */
@@ -117,9 +129,9 @@ export class FeatureProfile {
     this.occurrences++;
     switch (typeof value) {
       case 'number': {
-        const kind = numberKind(value);
-        if (kind === KIND.string) this.#addText(String(value));
-        else this.#addNumber(value, kind);
+        // Finite numbers are typed (Integral when whole: numberKind's rule) in #flush, a batch at a time.
+        if (Number.isFinite(value)) this.#pushNumber(value);
+        else this.#addText(String(value));
         return;
       }
       case 'string':
@@ -156,15 +168,22 @@ export class FeatureProfile {
     const kind = textKindAndNumber(value);
     if (kind === KIND.integral || kind === KIND.fractional) {
       const x = parsedNumber;
-      if (Number.isFinite(x)) this.#addNumber(x, kind);
+      if (Number.isFinite(x)) this.#addNumberText(x, kind);
       else this.#addText(value);
     } else if (kind === KIND.boolean) this.#addBoolean(value as 'true' | 'false');
     else this.#addText(value);
   }
 
-  #addNumber(x: number, kind: number): void {
-    if (kind === KIND.integral) this.counts.integral++;
-    else this.counts.fractional++;
+  /** A number read from text: typed by its text now ("3.0" is Fractional), its value buffered. */
+  #addNumberText(x: number, kind: number): void {
+    if (kind === KIND.integral) this.#counts.integral++;
+    else this.#counts.fractional++;
+    this.#batchFromText++;
+    if (Number.isInteger(x)) this.#batchFromTextWhole++;
+    this.#pushNumber(x);
+  }
+
+  #pushNumber(x: number): void {
     if (this.#batch === undefined) this.#startNumbers();
     this.#batch![this.#batchLength++] = x;
     if (this.#batchLength === NUMBER_BATCH) this.#flush();
@@ -192,6 +211,7 @@ export class FeatureProfile {
     }
     if (lo < this.#min) this.#min = lo;
     if (hi > this.#max) this.#max = hi;
+    this.#countTypes(xs, n, whole);
     if (whole) {
       // n <= 2^11 whole numbers below 2^31: the sum is below 2^42, exact; below 2^21, squares sum below 2^53, exact.
       this.#sum!.addWhole(sum);
@@ -201,7 +221,7 @@ export class FeatureProfile {
       this.#sum!.addMany(xs, n);
       this.#squares!.addSquares(xs, n);
     }
-    this.#sketch!.updateMany(xs, n);
+    this.#sketch!.updateMany(xs, n, whole ? { low: lo, high: hi } : undefined);
     if (whole && hi - lo <= 1) {
       // One or two values (flags): the count of the larger is Σ(x − lo), exact (whole numbers, n <= 2^11).
       const high = sum - n * lo;
@@ -209,6 +229,21 @@ export class FeatureProfile {
       if (hi !== lo) this.#countValue(hi, high);
     } else if (whole && hi - lo < TALLY_MAX) this.#tallyNumbers(xs, n, lo, hi);
     else this.#countNumbers(xs, n);
+  }
+
+  /** Types the batch's JSON numbers (those not from text): Integral when whole, else Fractional (numberKind). */
+  #countTypes(xs: Float64Array, n: number, whole: boolean): void {
+    let integers = n;
+    if (!whole) {
+      integers = 0;
+      for (let i = 0; i < n; i++) if (Math.floor(xs[i]!) === xs[i]!) integers++;
+    }
+    const direct = n - this.#batchFromText;
+    const directIntegers = integers - this.#batchFromTextWhole;
+    this.#batchFromText = 0;
+    this.#batchFromTextWhole = 0;
+    this.#counts.integral += directIntegers;
+    this.#counts.fractional += direct - directIntegers;
   }
 
   /** Adds `count` occurrences of x to the value table, or to the HyperLogLog once the table has given way. */
@@ -276,12 +311,12 @@ export class FeatureProfile {
   }
 
   #addBoolean(text: 'true' | 'false'): void {
-    this.counts.boolean++;
+    this.#counts.boolean++;
     this.#textValue(text);
   }
 
   #addText(text: string): void {
-    this.counts.string++;
+    this.#counts.string++;
     this.#textValue(text);
   }
 
@@ -307,6 +342,8 @@ export class FeatureProfile {
     this.#sketch?.release();
     this.#batch = undefined;
     this.#batchLength = 0;
+    this.#batchFromText = 0;
+    this.#batchFromTextWhole = 0;
     this.#sketch = undefined;
     this.#sum = undefined;
     this.#squares = undefined;
@@ -317,10 +354,10 @@ export class FeatureProfile {
     this.#flush();
     other.#flush();
     this.occurrences += other.occurrences;
-    this.counts.fractional += other.counts.fractional;
-    this.counts.integral += other.counts.integral;
-    this.counts.boolean += other.counts.boolean;
-    this.counts.string += other.counts.string;
+    this.#counts.fractional += other.#counts.fractional;
+    this.#counts.integral += other.#counts.integral;
+    this.#counts.boolean += other.#counts.boolean;
+    this.#counts.string += other.#counts.string;
     if (other.#sum !== undefined) {
       if (this.#sum === undefined) this.#startNumbers();
       this.#sum!.merge(other.#sum);

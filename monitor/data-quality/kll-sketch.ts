@@ -63,6 +63,13 @@ export class KllSketch {
   /** QuantileNonSample.compactorActualSize and .compactorTotalSize. */
   #itemCount = 0;
   #capacityTotal = 0;
+  /**
+   * While true, every item of level 0 is a whole number of 32 bits in [#level0Low, #level0High] (bounds that may be
+   * loose): the caller of updateMany vouched for its values, so the compaction of level 0 counts without a check pass.
+   */
+  #level0Whole = false;
+  #level0Low = 0;
+  #level0High = 0;
 
   constructor(sketchSize = KLL_SKETCH_SIZE, shrinkingFactor = KLL_SHRINKING_FACTOR) {
     if (!Number.isInteger(sketchSize) || sketchSize < 2) throw new RangeError(`kll: sketch size ${sketchSize} is not an integer >= 2`);
@@ -97,6 +104,7 @@ export class KllSketch {
   /** Adds one value (callers pass finite numbers; the profile never feeds NaN). */
   update(value: number): void {
     // -0 becomes +0: the two are one value to every rank query and in JSON, and the sort needs no tie rule.
+    this.#level0Whole = false;
     this.#push(0, value + 0);
     this.#itemCount++;
     if (this.#itemCount > this.#capacityTotal) this.#condense();
@@ -104,12 +112,14 @@ export class KllSketch {
 
   /**
    * Adds xs[0..n) in order: the same sketch as n calls of update(). Values go to level 0 in runs that end exactly
-   * where update() would condense.
+   * where update() would condense. `bounds`, when given, vouches that every value is a whole number of 32 bits
+   * within [low, high]: compactions of level 0 then count the items without checking them first.
    */
-  updateMany(xs: Float64Array, n: number): void {
+  updateMany(xs: Float64Array, n: number, bounds?: { low: number; high: number }): void {
     let i = 0;
     while (i < n) {
       const run = Math.min(n - i, Math.max(1, this.#capacityTotal - this.#itemCount + 1));
+      this.#vouch(run, bounds);
       const buffer = this.#room(0, run);
       const length = this.#lengths[0]!;
       for (let j = 0; j < run; j++) buffer[length + j] = xs[i + j]! + 0;
@@ -120,12 +130,30 @@ export class KllSketch {
     }
   }
 
+  /**
+   * Level 0's flag and bounds once n values come: still vouched for when the caller says they are whole numbers of
+   * 32 bits within `bounds` (or level 0 is empty and they are), else not.
+   */
+  #vouch(n: number, bounds: { low: number; high: number } | undefined): void {
+    if (n === 0) return;
+    if (bounds === undefined) this.#level0Whole = false;
+    else if (this.#lengths[0] === 0) {
+      this.#level0Whole = true;
+      this.#level0Low = bounds.low;
+      this.#level0High = bounds.high;
+    } else if (this.#level0Whole) {
+      this.#level0Low = Math.min(this.#level0Low, bounds.low);
+      this.#level0High = Math.max(this.#level0High, bounds.high);
+    }
+  }
+
   /** Folds another sketch (same k and c) into this one; `other` is not changed. */
   merge(other: KllSketch): void {
     if (other.sketchSize !== this.sketchSize || other.shrinkingFactor !== this.shrinkingFactor) {
       throw new RangeError(`kll: cannot merge a sketch with k=${other.sketchSize}, c=${other.shrinkingFactor} into one with k=${this.sketchSize}, c=${this.shrinkingFactor}`);
     }
     while (this.#buffers.length < other.#buffers.length) this.#expand();
+    if (other.#lengths[0]! > 0) this.#level0Whole = false;
     for (let h = 0; h < other.#buffers.length; h++) {
       const n = other.#lengths[h]!;
       if (n === 0) continue;
@@ -288,8 +316,8 @@ export class KllSketch {
   }
 
   /**
-   * Empties the sketch and gives its level buffers back to the pool (float-pool.ts), for a sketch that is dropped
-   * (a file's, once merged): the sketch is then as new.
+   * Gives the level buffers back to the pool (float-pool.ts), for a sketch that is dropped (a file's, once merged):
+   * the sketch must not be used after (it holds no level, and takes no buffer it would only give back).
    */
   release(): void {
     for (const buffer of this.#buffers) giveFloats(buffer);
@@ -299,7 +327,7 @@ export class KllSketch {
     this.#offsets = [];
     this.#itemCount = 0;
     this.#capacityTotal = 0;
-    this.#expand();
+    this.#level0Whole = false;
   }
 
   #expand(): void {
@@ -360,7 +388,7 @@ export class KllSketch {
     const offset = this.#offsets[h]!;
     const up = this.#room(h + 1, even >> 1);
     let k = this.#lengths[h + 1]!;
-    const counted = compactByCounting(buffer, even, offset, up, k);
+    const counted = h === 0 && this.#level0Whole ? compactWholeByCounting(buffer, even, offset, up, k, this.#level0Low, this.#level0High) : compactByCounting(buffer, even, offset, up, k);
     if (counted >= 0) k = counted;
     else {
       sortNumbers(buffer, even);
@@ -371,7 +399,10 @@ export class KllSketch {
     if (items % 2 === 1) {
       buffer[0] = buffer[even]!;
       this.#lengths[h] = 1;
-    } else this.#lengths[h] = 0;
+    } else {
+      this.#lengths[h] = 0;
+      if (h === 0) this.#level0Whole = false;
+    }
     this.#compressions[h]!++;
   }
 }
@@ -398,10 +429,28 @@ function compactByCounting(a: Float64Array, n: number, offset: number, up: Float
     else if (x > max) max = x;
     sum += x;
   }
+  return countedCompaction(a, n, offset, up, k, min, max, sum);
+}
+
+/**
+ * compactByCounting for items known to be whole numbers of 32 bits in [low, high] (bounds that may be loose): no check
+ * pass. Returns -1 (nothing written) when the range is too wide to count.
+ */
+function compactWholeByCounting(a: Float64Array, n: number, offset: number, up: Float64Array, k: number, low: number, high: number): number {
+  if (n === 0) return k;
+  if (high - low + 1 > 4 * n) return -1;
+  return countedCompaction(a, n, offset, up, k, low, high, NaN);
+}
+
+/**
+ * The counting compaction of whole numbers a[0..n) within [min, max]; `sum` is their sum when known (NaN if not),
+ * which gives the two counts of a two-value range without a pass.
+ */
+function countedCompaction(a: Float64Array, n: number, offset: number, up: Float64Array, k: number, min: number, max: number, sum: number): number {
   const range = max - min + 1;
   if (range > 4 * n) return -1;
   // Two values at most (flags): the count of the larger one is Σ(x − min), exact below 2^53 (n < 2^21 here).
-  if (range <= 2 && n < 2 ** 21) return emitTwo(min, n - (sum - n * min), max, sum - n * min, offset, up, k);
+  if (range <= 2 && n < 2 ** 21 && sum === sum) return emitTwo(min, n - (sum - n * min), max, sum - n * min, offset, up, k);
   if (compactTally.length < range) compactTally = new Uint32Array(Math.max(range, 2 * compactTally.length));
   const tally = compactTally;
   for (let i = 0; i < n; i++) tally[a[i]! - min]!++;

@@ -4,6 +4,7 @@ import { DatasetProfile, type DatasetSummary } from './dataset-profile.ts';
 import type { FeatureSummary } from './feature-profile.ts';
 import { HyperLogLog } from './hyperloglog.ts';
 import { hashNumber } from './value-hash.ts';
+import { KIND, numberKind, textKind } from './value-type.ts';
 
 type Row = { names: string[]; values: unknown[] };
 
@@ -46,6 +47,31 @@ const row = fc.record({
 });
 
 describe('DatasetProfile', () => {
+  it('types JSON numbers a batch at a time and numeric text by its text, whatever the batch boundaries', () => {
+    // JSON numbers (whole, fractional, -0, large) and numeric text ("3.0" is Fractional text) in one column, over
+    // several 1,024-value batches; the counts are read before and after batches end.
+    const values: unknown[] = [];
+    for (let i = 0; i < 5000; i++) {
+      const r = (i * 7919) % 13;
+      values.push(r === 0 ? -0 : r === 1 ? '3.0' : r === 2 ? String(i) : r === 3 ? i + 0.5 : r === 4 ? 2 ** 40 + i : r === 5 ? `${i}.25` : r === 6 ? 1e300 : r === 7 ? -i : i);
+    }
+    const expected = { integral: 0, fractional: 0, boolean: 0, string: 0 };
+    const p = new DatasetProfile();
+    values.forEach((v, i) => {
+      const kind = typeof v === 'number' ? numberKind(v) : textKind(v as string);
+      if (kind === KIND.integral) expected.integral++;
+      else expected.fractional++;
+      p.addRow(['x'], [v]);
+      if (i % 997 === 0 || i === 1023 || i === 1024) expect(p.feature('x')!.counts).toEqual(expected);
+    });
+    expect(expected.integral).toBeGreaterThan(0);
+    expect(expected.fractional).toBeGreaterThan(0);
+    expect(p.feature('x')!.present).toBe(values.length);
+    const whole = new DatasetProfile();
+    whole.merge(p);
+    expect(whole.summary().features[0]!.counts).toEqual(expected);
+  });
+
   it('counts present and missing values and types each one as Deequ does', () => {
     const p = profileOf([
       { names: ['a', 'b', 'c'], values: [1, 'x', true] },

@@ -181,6 +181,40 @@ describe('KllSketch (Deequ QuantileNonSample semantics)', () => {
     },
   );
 
+  it('updateMany with vouched bounds (tight or loose) matches the transcription, with update() and merge() between', () => {
+    const r = random(17);
+    const makers: Array<(i: number) => number> = [(i) => i % 2, (i) => (i * 31) % 7, () => Math.round((r() - 0.5) * 5000) + 0, (i) => 150 - ((i * 13) % 300)];
+    for (const make of makers) {
+      for (const [k, c] of [[64, 0.64], [KLL_SKETCH_SIZE, 0.64]] as const) {
+        const fast = new KllSketch(k, c);
+        const ref = new ReferenceSketch(k, c);
+        let i = 0;
+        for (let round = 0; round < 40; round++) {
+          const run = 1 + Math.floor(r() * 1500);
+          const xs = Float64Array.from({ length: run }, () => make(i++));
+          const low = Math.min(...xs) - (round % 3 === 0 ? 5 : 0);
+          const high = Math.max(...xs) + (round % 4 === 0 ? 7 : 0);
+          fast.updateMany(xs, run, { low, high });
+          for (const x of xs) ref.update(x);
+          if (round % 7 === 3) {
+            // An unvouched value, then a merged sketch, on level 0: the flag must drop.
+            fast.update(0.5);
+            ref.update(0.5);
+            const other = new KllSketch(k, c);
+            const otherRef = new ReferenceSketch(k, c);
+            for (let j = 0; j < 300; j++) {
+              other.update(j * 1.5);
+              otherRef.update(j * 1.5);
+            }
+            fast.merge(other);
+            ref.merge(otherRef);
+          }
+        }
+        expect(fast.levels()).toEqual(ref.compactors.map((cmp) => cmp.buffer));
+      }
+    }
+  });
+
   it.each(DATASETS)('ranks within 0.5%% of the exact ranks on 300,000 values (%s)', (_name, make) => {
     const data = make(300_000, 11);
     const s = new KllSketch();

@@ -14,7 +14,7 @@ import type { RunDeps } from '../pipeline/run-context.ts';
 import { suggestConstraints, type SuggestedConstraint } from './threshold-policy.ts';
 import { InputError } from '../errors.ts';
 import { CALIBRATION_KEY, type CalibrationArtefact } from '../estimation/calibration-artefact.ts';
-import { REGRESSION_NOT_ESTIMATED } from '../estimation/create-estimator.ts';
+import { REGRESSION_NOT_ESTIMATED } from '../estimation/estimation-result.ts';
 import { suggestEstimatedConstraints } from '../estimation/estimated-constraints.ts';
 import { fitCalibration } from '../estimation/fit-calibration.ts';
 import type { ReferenceCollector } from '../estimation/reference-sample.ts';

@@ -12,11 +12,6 @@ import { SKIP_REASONS, SkipCounts, type EstimationInput, type EstimationResult, 
 import { MulticlassEstimator, MULTICLASS_ESTIMATOR_KIND } from './multiclass-estimator.ts';
 import { TopScoreEstimator, TOP_SCORE_ESTIMATOR_KIND } from './top-score-estimator.ts';
 
-/** Why a regression run has no estimate. */
-export const REGRESSION_NOT_ESTIMATED =
-  'CBPE estimates classification metrics from the model\'s confidence; regression would need a second model of the ' +
-  'expected error (NannyML\'s DLE), which mpm does not build';
-
 /** What every estimator offers the run. */
 export interface Estimator extends MergeableAccumulator<Estimator> {
   add(prediction: EstimationInput): void;

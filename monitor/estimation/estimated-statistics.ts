@@ -4,8 +4,7 @@
  */
 import type { PublishableMetric } from '../publish/types.ts';
 import { ESTIMATED_PREFIX } from './estimated-constraints.ts';
-import type { EstimationResult } from './estimation-result.ts';
-import { REGRESSION_NOT_ESTIMATED } from './create-estimator.ts';
+import { REGRESSION_NOT_ESTIMATED, type EstimationResult } from './estimation-result.ts';
 
 /** The statistics.json key of the estimate. */
 export const ESTIMATED_METRICS_KEY = 'mpm_estimated_metrics';

@@ -8,6 +8,11 @@ import { InputError } from '../errors.ts';
 import type { CalibrationArtefact, EstimationMode } from './calibration-artefact.ts';
 import type { EstimatedMetric } from './sampling-error.ts';
 
+/** Why a regression run has no estimate (here, not in create-estimator.ts, so that naming it loads no estimator). */
+export const REGRESSION_NOT_ESTIMATED =
+  'CBPE estimates classification metrics from the model\'s confidence; regression would need a second model of the ' +
+  'expected error (NannyML\'s DLE), which mpm does not build';
+
 /** The fields of a prediction the estimate reads (a Prediction of monitor/ingest/explode-response.ts, no label). */
 export interface EstimationInput {
   /** The predicted label, decided as for the realized metrics (binary threshold, MPM_BINARY_SCORE). */

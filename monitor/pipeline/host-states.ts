@@ -15,7 +15,7 @@ import { isS3Uri } from '../storage/s3-uri.ts';
 import type { Storage } from '../storage/storage.ts';
 import { readStateFile } from '../state/read-state-file.ts';
 import { readHosts, readRunIdentity, type RunIdentity } from '../state/run-identity.ts';
-import { loadRun, runStateHeader, saveRun, type LoadedRun, type RunParts } from '../state/run-state.ts';
+import { runStateHeader, saveRun, type LoadedRun, type RunParts } from '../state/run-state.ts';
 import { pack, type UnpackedState } from '../state/state-file.ts';
 import { assertMergeable, type StateHeader } from '../state/state-header.ts';
 import { mergeHostCapture } from './host-capture.ts';
@@ -178,6 +178,8 @@ export async function* readHostParts(ctx: RunContext, plan: StatePlan, own: Stat
 
 /** The leader: waits for every other host's part, checks each against its own header, merges them into `parts`. */
 export async function mergeHostStates(ctx: RunContext, plan: StatePlan, parts: RunParts, own: StateHeader, extras: JoinExtras): Promise<string[]> {
+  // Loaded here, not at start-up: a data-quality run uses this module's other stages and never reads join results.
+  const { loadRun } = await import('../state/load-run.ts');
   const files: string[] = [];
   const locations = [parts.capture.location];
   for await (const { read, file } of readHostParts(ctx, plan, own)) {

@@ -8,8 +8,7 @@ import type { MonitorConfig } from '../config/load-config.ts';
 import { formatContractTime } from '../config/time.ts';
 import { InputError } from '../errors.ts';
 import type { InputErrorSample, InputErrorTally, ReasonTally } from '../ingest/input-errors.ts';
-import type { JoinExtras, JoinResults } from '../join/join-results.ts';
-import { JoinResults as Join } from '../join/join-results.ts';
+import type { JoinResults } from '../join/join-results.ts';
 import type { LabelStore } from '../join/label-store.ts';
 import { TOOL_VERSION } from '../report/build-run-report.ts';
 import type { UnreadableFiles } from '../ingest/unreadable-files.ts';
@@ -20,7 +19,7 @@ import type { AccumulatorState, JsonValue } from './accumulator-state.ts';
 import { expectState, stateCount } from './accumulator-state.ts';
 import type { RunIdentity } from './run-identity.ts';
 import { fingerprintOf, resultSettings, type ResultSettings } from './settings-fingerprint.ts';
-import { loadStoreParts, saveStoreParts, type HostStoreParts } from './store-parts-state.ts';
+import { saveStoreParts, type HostStoreParts } from './store-parts-state.ts';
 import type { StateHeaderInput } from './state-header.ts';
 
 /** The names of a model-quality run's states in a state file. */
@@ -170,30 +169,4 @@ export interface LoadedRun {
   inputErrors: [string, ReasonTally][];
   labelsUsed?: { labels: number; slots: number; used: Uint8Array };
   storeParts?: HostStoreParts;
-}
-
-function need(states: Record<string, AccumulatorState>, name: string, file: string): AccumulatorState {
-  const state = Object.hasOwn(states, name) ? states[name] : undefined;
-  if (state === undefined) throw new InputError(`state: ${file} holds no "${name}" state; expected a model-quality run's state file`);
-  return state;
-}
-
-/** Loads a run's states (extras: the estimator options of the run that merges them). */
-export function loadRun(states: Record<string, AccumulatorState>, file: string, extras: JoinExtras): LoadedRun {
-  const labels = Object.hasOwn(states, RUN_STATES.labels) ? states[RUN_STATES.labels] : undefined;
-  let labelsUsed: LoadedRun['labelsUsed'];
-  if (labels !== undefined) {
-    expectState(labels, 'mq.labels-used', 1);
-    const meta = labels.meta as { labels?: unknown; slots?: unknown };
-    const used = labels.arrays.used;
-    if (!(used instanceof Uint8Array)) throw new InputError(`state: ${file}: its labels_used state lacks the used bits`);
-    labelsUsed = { labels: stateCount(meta?.labels, 'labels'), slots: stateCount(meta?.slots, 'slots'), used };
-  }
-  return {
-    results: Join.load(need(states, RUN_STATES.modelQuality, file), extras),
-    ...loadCaptureState(need(states, RUN_STATES.capture, file)),
-    inputErrors: loadTally(need(states, RUN_STATES.inputErrors, file)),
-    labelsUsed,
-    ...(Object.hasOwn(states, RUN_STATES.store) ? { storeParts: loadStoreParts(states[RUN_STATES.store]!, file) } : {}),
-  };
 }

@@ -4,7 +4,8 @@
  */
 import type { Storage } from '../../storage/storage.ts';
 import type { RunReport } from '../build-run-report.ts';
-import { renderReportPage, type ReportPageInput } from './render-report-page.ts';
+import { renderDataQualityReport } from './data-quality-report-page.ts';
+import type { ReportPageInput } from './render-report-page.ts';
 import { REPORT_FILES } from '../report-files.ts';
 
 /** The page's file name in output_path. */
@@ -16,7 +17,10 @@ export type ReportPageOutcome = NonNullable<RunReport['report_html']>;
 /** Renders and writes the page. Never throws or rejects; a failure is logged as a warning and returned. */
 export async function writeReportPage(storage: Storage, input: ReportPageInput, log?: { warn(obj: object, msg: string): void }): Promise<ReportPageOutcome> {
   try {
-    const html = renderReportPage(input);
+    // A data-quality run's page is rendered straight away; the model-quality page (charts, metrics, estimate
+    // sections) is loaded only by the runs that show it, so a data-quality run starts without those modules.
+    const html =
+      input.report.analysis_type === 'DATA_QUALITY' ? renderDataQualityReport(input.report, input.dataQuality) : (await import('./render-report-page.ts')).renderReportPage(input);
     await storage.writeFile(REPORT_PAGE_FILE, html);
     return { status: 'written', location: storage.describe(REPORT_PAGE_FILE), bytes: Buffer.byteLength(html) };
   } catch (error) {

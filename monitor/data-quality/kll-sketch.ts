@@ -64,12 +64,13 @@ export class KllSketch {
   #itemCount = 0;
   #capacityTotal = 0;
   /**
-   * While true, every item of level 0 is a whole number of 32 bits in [#level0Low, #level0High] (bounds that may be
-   * loose): the caller of updateMany vouched for its values, so the compaction of level 0 counts without a check pass.
+   * Per level: while #whole[h], every item of level h is a whole number of 32 bits in [#low[h], #high[h]] (bounds
+   * that may be loose), as the caller of updateMany vouched for level 0 and compaction carries up: the compaction of
+   * such a level counts without a check pass.
    */
-  #level0Whole = false;
-  #level0Low = 0;
-  #level0High = 0;
+  #whole: boolean[] = [];
+  #low: number[] = [];
+  #high: number[] = [];
 
   constructor(sketchSize = KLL_SKETCH_SIZE, shrinkingFactor = KLL_SHRINKING_FACTOR) {
     if (!Number.isInteger(sketchSize) || sketchSize < 2) throw new RangeError(`kll: sketch size ${sketchSize} is not an integer >= 2`);
@@ -104,7 +105,7 @@ export class KllSketch {
   /** Adds one value (callers pass finite numbers; the profile never feeds NaN). */
   update(value: number): void {
     // -0 becomes +0: the two are one value to every rank query and in JSON, and the sort needs no tie rule.
-    this.#level0Whole = false;
+    this.#whole[0] = false;
     this.#push(0, value + 0);
     this.#itemCount++;
     if (this.#itemCount > this.#capacityTotal) this.#condense();
@@ -119,7 +120,8 @@ export class KllSketch {
     let i = 0;
     while (i < n) {
       const run = Math.min(n - i, Math.max(1, this.#capacityTotal - this.#itemCount + 1));
-      this.#vouch(run, bounds);
+      if (bounds === undefined) this.#whole[0] = false;
+      else this.#vouch(0, this.#lengths[0] === 0, true, bounds.low, bounds.high);
       const buffer = this.#room(0, run);
       const length = this.#lengths[0]!;
       for (let j = 0; j < run; j++) buffer[length + j] = xs[i + j]! + 0;
@@ -131,19 +133,18 @@ export class KllSketch {
   }
 
   /**
-   * Level 0's flag and bounds once n values come: still vouched for when the caller says they are whole numbers of
-   * 32 bits within `bounds` (or level 0 is empty and they are), else not.
+   * Level h's flag and bounds once items come that are (`whole`) or may not be whole numbers of 32 bits within
+   * [low, high]; `empty`: level h held no item before them.
    */
-  #vouch(n: number, bounds: { low: number; high: number } | undefined): void {
-    if (n === 0) return;
-    if (bounds === undefined) this.#level0Whole = false;
-    else if (this.#lengths[0] === 0) {
-      this.#level0Whole = true;
-      this.#level0Low = bounds.low;
-      this.#level0High = bounds.high;
-    } else if (this.#level0Whole) {
-      this.#level0Low = Math.min(this.#level0Low, bounds.low);
-      this.#level0High = Math.max(this.#level0High, bounds.high);
+  #vouch(h: number, empty: boolean, whole: boolean, low: number, high: number): void {
+    if (!whole) this.#whole[h] = false;
+    else if (empty) {
+      this.#whole[h] = true;
+      this.#low[h] = low;
+      this.#high[h] = high;
+    } else if (this.#whole[h]) {
+      this.#low[h] = Math.min(this.#low[h]!, low);
+      this.#high[h] = Math.max(this.#high[h]!, high);
     }
   }
 
@@ -153,10 +154,10 @@ export class KllSketch {
       throw new RangeError(`kll: cannot merge a sketch with k=${other.sketchSize}, c=${other.shrinkingFactor} into one with k=${this.sketchSize}, c=${this.shrinkingFactor}`);
     }
     while (this.#buffers.length < other.#buffers.length) this.#expand();
-    if (other.#lengths[0]! > 0) this.#level0Whole = false;
     for (let h = 0; h < other.#buffers.length; h++) {
       const n = other.#lengths[h]!;
       if (n === 0) continue;
+      this.#vouch(h, this.#lengths[h] === 0, other.#whole[h]!, other.#low[h]!, other.#high[h]!);
       this.#room(h, n).set(other.#buffers[h]!.subarray(0, n), this.#lengths[h]!);
       this.#lengths[h]! += n;
     }
@@ -327,7 +328,9 @@ export class KllSketch {
     this.#offsets = [];
     this.#itemCount = 0;
     this.#capacityTotal = 0;
-    this.#level0Whole = false;
+    this.#whole = [];
+    this.#low = [];
+    this.#high = [];
   }
 
   #expand(): void {
@@ -336,6 +339,9 @@ export class KllSketch {
     this.#lengths.push(0);
     this.#compressions.push(0);
     this.#offsets.push(0);
+    this.#whole.push(false);
+    this.#low.push(0);
+    this.#high.push(0);
     this.#capacityTotal += this.capacity(h);
   }
 
@@ -388,24 +394,30 @@ export class KllSketch {
     const offset = this.#offsets[h]!;
     const up = this.#room(h + 1, even >> 1);
     let k = this.#lengths[h + 1]!;
-    const counted = h === 0 && this.#level0Whole ? compactWholeByCounting(buffer, even, offset, up, k, this.#level0Low, this.#level0High) : compactByCounting(buffer, even, offset, up, k);
+    const upEmpty = k === 0;
+    const whole = this.#whole[h]!;
+    const counted = whole ? compactWholeByCounting(buffer, even, offset, up, k, this.#low[h]!, this.#high[h]!) : compactByCounting(buffer, even, offset, up, k);
     if (counted >= 0) k = counted;
     else {
       sortNumbers(buffer, even);
       for (let i = offset; i < even; i += 2) up[k++] = buffer[i]!;
     }
+    // What moved up is some of level h's items: whole within its bounds when they were, or when counting found so.
+    if (whole) this.#vouch(h + 1, upEmpty, true, this.#low[h]!, this.#high[h]!);
+    else this.#vouch(h + 1, upEmpty, counted >= 0 && even > 0, countedLow, countedHigh);
     this.#lengths[h + 1] = k;
     // The odd last item (in insertion order; the sort left index `even` alone) stays.
     if (items % 2 === 1) {
       buffer[0] = buffer[even]!;
       this.#lengths[h] = 1;
-    } else {
-      this.#lengths[h] = 0;
-      if (h === 0) this.#level0Whole = false;
-    }
+    } else this.#lengths[h] = 0;
     this.#compressions[h]!++;
   }
 }
+
+/** The bounds compactByCounting found, when it returned k >= 0 for n > 0 items (whole numbers then). */
+let countedLow = 0;
+let countedHigh = 0;
 
 /** Counts of the whole numbers compactByCounting sees, by value − min (zeroed again after each use). */
 let compactTally = new Uint32Array(0);
@@ -429,6 +441,8 @@ function compactByCounting(a: Float64Array, n: number, offset: number, up: Float
     else if (x > max) max = x;
     sum += x;
   }
+  countedLow = min;
+  countedHigh = max;
   return countedCompaction(a, n, offset, up, k, min, max, sum);
 }
 

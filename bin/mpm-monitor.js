@@ -1,6 +1,5 @@
 #!/usr/bin/env node
 // The mpm-monitor command: runs the compiled monitor (npm run build, or npm install, creates dist/).
 import { main } from '../dist/monitor/cli.js';
-import { hideBin } from 'yargs/helpers';
 
-process.exitCode = await main(hideBin(process.argv));
+process.exitCode = await main(process.argv.slice(2));

@@ -9,15 +9,13 @@
  */
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { hideBin } from 'yargs/helpers';
 import { jobCommand } from './cli/job-command.ts';
-import { suggestCommand } from './cli/suggest-command.ts';
-import { evaluateCommand } from './cli/evaluate-command.ts';
 
 /** Runs the command named by argv[0] (or the monitoring job) with the given arguments and environment. */
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  if (argv[0] === 'suggest-baseline') return suggestCommand(argv.slice(1), env);
-  if (argv[0] === 'evaluate') return evaluateCommand(argv.slice(1), env);
+  // Each command loads only its own modules: start-up is mostly module loading.
+  if (argv[0] === 'suggest-baseline') return (await import('./cli/suggest-command.ts')).suggestCommand(argv.slice(1), env);
+  if (argv[0] === 'evaluate') return (await import('./cli/evaluate-command.ts')).evaluateCommand(argv.slice(1), env);
   if (argv[0] === 'rollup') return (await import('./rollup/rollup-command.ts')).rollupCommand(argv.slice(1), env);
   if (argv[0] === 'history') return (await import('./history/history-main.ts')).historyMain(argv.slice(1), env);
   return jobCommand(argv, env);
@@ -26,7 +24,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
 // Run when executed directly (node dist/monitor/cli.js, tsx monitor/cli.ts); bin/mpm-monitor.js calls main() itself.
 const invoked = process.argv[1];
 if (invoked && realpathSync(invoked) === realpathSync(fileURLToPath(import.meta.url))) {
-  main(hideBin(process.argv)).then(
+  // The arguments after `node cli.js` (yargs/helpers' hideBin would load yargs' terminal helpers for this).
+  main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;
     },

@@ -3,7 +3,7 @@
  * takes (described with its variable and default, grouped as the table groups them), and the flags a run was given,
  * keyed as load-config.ts reads them.
  */
-import yargs, { type Argv } from 'yargs';
+import type { Argv } from 'yargs';
 import { settingsOf, type Command, type SettingEntry, type SettingGroup } from '../config/settings.ts';
 import type { FlagValues } from '../config/load-config.ts';
 
@@ -23,8 +23,19 @@ function describe(s: SettingEntry): string {
   return `${s.description}${env}${def}`;
 }
 
+/**
+ * The command line parsed for `command` (its settings' options, help, no version; unknown options kept). An empty
+ * command line (a Model Monitor job, a `docker run` with variables) is parsed without loading yargs: it takes a
+ * tenth of the start-up.
+ */
+export async function parseCommandLine(argv: string[], command: Command, name: string, usage: string): Promise<Record<string, unknown>> {
+  if (argv.length === 0) return { _: [], $0: name };
+  const { default: yargs } = await import('yargs');
+  return (await commandParser(yargs, argv, command, name, usage).parseAsync()) as Record<string, unknown>;
+}
+
 /** A yargs parser for `command` with its settings' options, help, and no version. Unknown options are kept. */
-export function commandParser(argv: string[], command: Command, name: string, usage: string): Argv {
+function commandParser(yargs: (args: string[]) => Argv, argv: string[], command: Command, name: string, usage: string): Argv {
   let parser = yargs(argv)
     .scriptName(name)
     .usage(usage)

@@ -10,7 +10,7 @@ import { formatContractTime } from '../config/time.ts';
 import { ConfigError, MonitorError, showValue } from '../errors.ts';
 import { evaluateStoredWindow } from '../pipeline/run-delayed.ts';
 import { HOUR_MS, hoursOfWindow } from '../store/store-layout.ts';
-import { commandParser, flagsFrom, unknownOptions } from './command-options.ts';
+import { parseCommandLine, flagsFrom, unknownOptions } from './command-options.ts';
 import { writeMessage } from './job-command.ts';
 import { createLogger } from './logger.ts';
 import { failedMessage } from '../report/status-message.ts';
@@ -49,7 +49,7 @@ function hourConfig(config: MonitorConfig, hour: number): MonitorConfig {
 }
 
 export async function evaluateCommand(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const parsed = (await commandParser(argv, 'evaluate', 'mpm-monitor evaluate', USAGE).parseAsync()) as Record<string, unknown>;
+  const parsed = await parseCommandLine(argv, 'evaluate', 'mpm-monitor evaluate', USAGE);
   let log = createLogger(env.MPM_LOG_LEVEL);
   const unknown = unknownOptions('evaluate', parsed);
   if (unknown.length > 0 || (parsed._ as unknown[]).length > 0) log.warn({ unknown, args: parsed._ }, 'ignoring unknown arguments');

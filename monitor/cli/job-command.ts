@@ -4,11 +4,9 @@
  */
 import type { Logger } from 'pino';
 import { loadConfig, type MonitorConfig } from '../config/load-config.ts';
-import { runModelQuality } from '../pipeline/run-model-quality.ts';
-import { runDataQuality } from '../pipeline/run-data-quality.ts';
 import { failedMessage } from '../report/status-message.ts';
 import { writeMessageFile, writeMessageFileSync } from '../report/write-message.ts';
-import { commandParser, flagsFrom, unknownOptions } from './command-options.ts';
+import { parseCommandLine, flagsFrom, unknownOptions } from './command-options.ts';
 import { createLogger } from './logger.ts';
 import { MonitorError } from '../errors.ts';
 
@@ -30,7 +28,7 @@ export async function writeMessage(file: string, message: string, log: Logger): 
 }
 
 export async function jobCommand(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const parsed = (await commandParser(argv, 'job', 'mpm-monitor', USAGE).parseAsync()) as Record<string, unknown>;
+  const parsed = await parseCommandLine(argv, 'job', 'mpm-monitor', USAGE);
   const flags = flagsFrom('job', parsed);
   const bootLog = createLogger(env.MPM_LOG_LEVEL);
   const unknown = unknownOptions('job', parsed);
@@ -62,7 +60,10 @@ export async function jobCommand(argv: string[], env: NodeJS.ProcessEnv): Promis
     const what = dataQuality ? { analysisType: config.analysisType } : { problemType: config.problemType };
     log.info({ ...what, datasetSource: config.datasetSource, output: config.outputPath, window: config.window }, 'mpm-monitor starting');
     const deps = { log, now: () => new Date() };
-    const outcome = dataQuality ? await runDataQuality(config, deps) : await runModelQuality(config, deps);
+    // Each analysis loads only its own modules (start-up is mostly module loading).
+    const outcome = dataQuality
+      ? await (await import('../pipeline/run-data-quality.ts')).runDataQuality(config, deps)
+      : await (await import('../pipeline/run-model-quality.ts')).runModelQuality(config, deps);
     await writeMessage(config.paths.messageFile, outcome.message, log);
     if (outcome.exitCode === 0) log.info({ status: outcome.status, violations: outcome.report.violations?.length ?? outcome.report.data_quality?.violations.length ?? 0 }, outcome.message);
     return outcome.exitCode;

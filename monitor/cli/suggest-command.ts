@@ -5,7 +5,7 @@ import { loadConfig } from '../config/load-config.ts';
 import { suggestBaseline } from '../baseline/suggest-baseline.ts';
 import { suggestDataQualityBaseline, type DataQualitySuggestion } from '../baseline/suggest-data-quality-baseline.ts';
 import { MonitorError } from '../errors.ts';
-import { commandParser, flagsFrom } from './command-options.ts';
+import { parseCommandLine, flagsFrom } from './command-options.ts';
 import { createLogger } from './logger.ts';
 import { dropPrivileges } from '../runtime/drop-privileges.ts';
 
@@ -23,7 +23,7 @@ function dataQualityLines(outcome: DataQualitySuggestion): string {
 }
 
 export async function suggestCommand(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const parsed = (await commandParser(argv, 'suggest-baseline', 'mpm-monitor suggest-baseline', USAGE).parseAsync()) as Record<string, unknown>;
+  const parsed = await parseCommandLine(argv, 'suggest-baseline', 'mpm-monitor suggest-baseline', USAGE);
   let log = createLogger(env.MPM_LOG_LEVEL);
   try {
     const config = loadConfig({ flags: flagsFrom('suggest-baseline', parsed), env });

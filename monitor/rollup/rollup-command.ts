@@ -4,7 +4,7 @@
  * job's: 2 configuration error, 3 no state or states that cannot be merged, 4 cannot write, 1 internal.
  */
 import { loadConfig } from '../config/load-config.ts';
-import { commandParser, flagsFrom } from '../cli/command-options.ts';
+import { parseCommandLine, flagsFrom } from '../cli/command-options.ts';
 import { createLogger } from '../cli/logger.ts';
 import { MonitorError } from '../errors.ts';
 import { rollUp } from './roll-up.ts';
@@ -32,7 +32,7 @@ function spanFlags(argv: string[]): string[] {
 }
 
 export async function rollupCommand(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const parsed = (await commandParser(spanFlags(argv), 'job', 'mpm-monitor rollup', USAGE).parseAsync()) as Record<string, unknown>;
+  const parsed = await parseCommandLine(spanFlags(argv), 'job', 'mpm-monitor rollup', USAGE);
   let log = createLogger(env.MPM_LOG_LEVEL);
   try {
     const config = loadConfig({ flags: flagsFrom('job', parsed), env });

@@ -10,7 +10,7 @@ import type { ReasonTally } from '../ingest/input-errors.ts';
 import { samplePathOrder } from '../ingest/sample-order.ts';
 import type { ProblemType } from '../metrics/types.ts';
 import { parseContractTime } from '../config/time.ts';
-import { STORE_SCHEMA_VERSION } from './prediction-schema.ts';
+import { STORE_SCHEMA_VERSION } from './store-version.ts';
 import { formatHour, HOUR_MS, type HourAddress } from './store-layout.ts';
 
 export const MANIFEST_FORMAT = 'mpm-prediction-store';

@@ -14,10 +14,9 @@ import {
   PREDICTION_COLUMN_SETTINGS,
   PREDICTION_SCHEMA,
   PROBABILITIES_TYPE,
-  SCHEMA_VERSION_KEY,
-  STORE_SCHEMA_VERSION,
   storeLabel,
 } from './prediction-schema.ts';
+import { SCHEMA_VERSION_KEY, STORE_SCHEMA_VERSION } from './store-version.ts';
 
 /** One capture record as the store takes it. */
 export interface StoreRecord {

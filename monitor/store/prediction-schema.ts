@@ -17,11 +17,6 @@
 import { Dictionary, Field, Float64, Int32, Int64, List, Schema, TimeUnit, Timestamp, Utf8 } from 'apache-arrow';
 import type { ParquetColumnSetting } from './parquet-stream-writer.ts';
 
-/** Version of the layout of stored hours (manifest and Parquet columns). A reader refuses versions it does not know. */
-export const STORE_SCHEMA_VERSION = 1;
-
-/** Key of the schema version in each part's Parquet key-value metadata. */
-export const SCHEMA_VERSION_KEY = 'mpm.prediction_store.schema_version';
 
 export const PROBABILITIES_TYPE = new List(new Field('item', new Float64(), false));
 export const INFERENCE_TIME_TYPE = new Timestamp(TimeUnit.MILLISECOND, 'UTC');

@@ -12,7 +12,8 @@ import type { RawPrediction } from '../ingest/extract-response.ts';
 import type { Storage } from '../storage/storage.ts';
 import { emptyCaptureFacts, mergeCaptureFacts, parseManifest, type HourCaptureFacts, type HourManifest, type PartEntry } from './hour-manifest.ts';
 import { loadParquetWasm } from '../ingest/parquet.ts';
-import { LABEL_TYPES, loadLabel, PREDICTION_SCHEMA, SCHEMA_VERSION_KEY, STORE_SCHEMA_VERSION } from './prediction-schema.ts';
+import { LABEL_TYPES, loadLabel, PREDICTION_SCHEMA } from './prediction-schema.ts';
+import { SCHEMA_VERSION_KEY, STORE_SCHEMA_VERSION } from './store-version.ts';
 import { checkSegment, formatHour, hourFolder, manifestPath, type HourAddress } from './store-layout.ts';
 
 /** One capture record read back from the store. */

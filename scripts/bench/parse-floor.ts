@@ -1,6 +1,6 @@
 /**
  * @module The parse floor: the least work any reader of capture does with JSON.parse, measured in its own Node
- * process on the same files as the monitor: read (1 MB chunks, as the monitor's local storage), split lines with
+ * process on the same files as the monitor: read (1 MiB reads into one reused buffer, the monitor's LocalStorage.readChunks), split lines with
  * Buffer.indexOf, JSON.parse each line, JSON.parse the endpointOutput payload and count its items. Nothing else: no
  * join, no metrics, no endpointInput decoding.
  *
@@ -10,8 +10,9 @@
  *
  *   npx tsx scripts/bench/parse-floor.ts <capture folder> [--decode count|full]   -> prints one JSON line
  */
-import { createReadStream, readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { LocalStorage } from '../../monitor/storage/local.ts';
 
 function listFiles(dir: string): string[] {
   const out: string[] = [];
@@ -86,9 +87,11 @@ async function measure(dir: string, full: boolean): Promise<FloorResult> {
     if (typeof data === 'string') predictions += (JSON.parse(data) as unknown[]).length;
     if (full) records += requestRecords(record.captureData?.endpointInput);
   };
+  const storage = new LocalStorage(dir);
   for (const file of listFiles(dir)) {
+    // The carry is always a copy: the chunk's buffer is reused by the next read.
     let carry: Buffer | undefined;
-    for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+    for await (const chunk of await storage.readChunks(path.relative(dir, file).split(path.sep).join('/'))) {
       bytes += chunk.length;
       let start = 0;
       let nl = chunk.indexOf(0x0a);

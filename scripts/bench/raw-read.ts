@@ -1,12 +1,13 @@
 /**
- * @module The machine's raw read ceiling for the benchmark: read the same capture files as the monitor, in 1 MB
- * chunks as its local storage reads them, and nothing else (no line split, no parse). Prints one JSON line with
- * the bytes read, wall and CPU seconds and peak RSS.
+ * @module The machine's raw read ceiling for the benchmark: read the same capture files as the monitor, with its
+ * local storage's reader (LocalStorage.readChunks: 1 MiB reads into one reused buffer), and nothing else (no line
+ * split, no parse). Prints one JSON line with the bytes read, wall and CPU seconds and peak RSS.
  *
  *   npx tsx scripts/bench/raw-read.ts <capture folder>
  */
-import { createReadStream, readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { LocalStorage } from '../../monitor/storage/local.ts';
 
 function listFiles(dir: string): string[] {
   const out: string[] = [];
@@ -23,8 +24,9 @@ if (!dir) throw new Error('raw-read: usage: raw-read.ts <capture folder>');
 const cpu0 = process.cpuUsage();
 const t0 = performance.now();
 let bytes = 0;
+const storage = new LocalStorage(dir);
 for (const file of listFiles(dir)) {
-  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) bytes += chunk.length;
+  for await (const chunk of await storage.readChunks(path.relative(dir, file).split(path.sep).join('/'))) bytes += chunk.length;
 }
 const cpu = process.cpuUsage(cpu0);
 console.log(JSON.stringify({ bytes, wallSeconds: (performance.now() - t0) / 1000, cpuSeconds: (cpu.user + cpu.system) / 1e6, maxRssMb: process.resourceUsage().maxRSS / 1024 }));

@@ -12,6 +12,7 @@ import type { RawPrediction } from '../ingest/extract-response.ts';
 import type { Storage } from '../storage/storage.ts';
 import { emptyCaptureFacts, mergeCaptureFacts, parseManifest, type HourCaptureFacts, type HourManifest, type PartEntry } from './hour-manifest.ts';
 import { loadParquetWasm } from '../ingest/parquet.ts';
+import { tableFromFfi } from './arrow-ffi.ts';
 import { LABEL_TYPES, loadLabel, PREDICTION_SCHEMA } from './prediction-schema.ts';
 import { SCHEMA_VERSION_KEY, STORE_SCHEMA_VERSION } from './store-version.ts';
 import { checkSegment, formatHour, hourFolder, manifestPath, type HourAddress } from './store-layout.ts';
@@ -200,7 +201,15 @@ function columnData(table: Table, batch: number, name: string, location: string)
 async function decodeRowGroup(bytes: Uint8Array, g: number, rows: number, location: string): Promise<Table> {
   const pw = await loadParquetWasm();
   try {
-    return tableFromIPC(pw.readParquet(bytes, { rowGroups: [g], batchSize: Math.max(1, rows) }).intoIPCStream());
+    const options = { rowGroups: [g], batchSize: Math.max(1, rows) };
+    const stream = pw.readParquet(bytes, options).intoFFI();
+    let table: Table | undefined;
+    try {
+      table = tableFromFfi(pw.wasmMemory().buffer, stream);
+    } finally {
+      stream.free();
+    }
+    return table ?? tableFromIPC(pw.readParquet(bytes, options).intoIPCStream());
   } catch (error) {
     throw new InputError(`store: ${location} is not a readable Parquet file (row group ${g}: ${error instanceof Error ? error.message : String(error)})`, { cause: error });
   }

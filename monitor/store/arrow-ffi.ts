@@ -5,7 +5,7 @@
  * float64, lists); for any other type it returns undefined and the caller takes the IPC path.
  */
 import {
-  Data,
+  type Data,
   DataType,
   Dictionary,
   Field,

@@ -30,6 +30,21 @@ describe('LabelStore', () => {
     expect(store.take(key('id-0', 1))).toBeNaN();
   });
 
+  it('reserves room once: the labels reserved for then fit without the table growing, and the labels set before stay', () => {
+    const store = new LabelStore(16);
+    for (let i = 0; i < 100; i++) store.set(key(`early-${i}`), i % 7);
+    store.reserve(40_000);
+    const slots = store.slots;
+    expect(slots).toBeGreaterThanOrEqual(40_000 / 0.7);
+    expect(slots).toBeLessThan((2 * 40_000) / 0.7 + 1024 + 1);
+    for (let i = 0; i < 39_900; i++) store.set(key(`late-${i}`, i % 5), i % 11);
+    expect(store.slots).toBe(slots);
+    let wrong = 0;
+    for (let i = 0; i < 100; i++) if (store.take(key(`early-${i}`)) !== i % 7) wrong++;
+    for (let i = 0; i < 39_900; i++) if (store.take(key(`late-${i}`, i % 5)) !== i % 11) wrong++;
+    expect(wrong).toBe(0);
+  });
+
   it('lets a later label for the same key win and counts it as a duplicate', () => {
     const store = new LabelStore();
     store.set(key('retry'), 0);

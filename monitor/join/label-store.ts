@@ -29,6 +29,8 @@ const REUSED = 4; // more than one prediction joined it
 const CODE_LIMIT = 0xffff;
 /** Overflow slots after the table (the last one is never filled). */
 const PAD = 1024;
+/** The most labels reserve() sizes the table for (a table of 2^25 slots, ~370 MB with 16-bit values). */
+const MAX_RESERVED = 2 ** 24;
 /** Slots the growable columns reserve address space for (~1.5 GB per 64-bit column; beyond it growth copies). */
 const MAX_GROWABLE_SLOTS = 2 ** 27 + PAD;
 
@@ -212,6 +214,15 @@ export class LabelStore {
       } else flags[i]! |= USED;
     }
     return reused;
+  }
+
+  /**
+   * Grows the table now so that `expected` labels fit without doubling again (each doubling rehashes every label
+   * already in). At most MAX_RESERVED labels are reserved: past it the table grows as labels come.
+   */
+  reserve(expected: number): void {
+    const labels = Math.min(expected, MAX_RESERVED);
+    while (labels * 10 > this.capacity * 7) this.grow();
   }
 
   /** Turns the 16-bit value column into 64-bit floats (a value that is not a small label code arrived). */

@@ -6,7 +6,7 @@ import { Bool, Field, Int64, makeData, RecordBatch, Schema, Struct, Table, table
 import { describe, expect, it } from 'vitest';
 import { loadParquetWasm } from '../ingest/parquet.ts';
 import { DictionaryUtf8Column, Float64Column, Float64ListColumn, Int64Column, Utf8Column } from './arrow-columns.ts';
-import { tableFromFfi } from './arrow-ffi.ts';
+import { FfiScratch, tableFromFfi } from './arrow-ffi.ts';
 import { dictionaryUtf8, INFERENCE_TIME_TYPE, PROBABILITIES_TYPE } from './prediction-schema.ts';
 import { SCHEMA_VERSION_KEY } from './store-version.ts';
 
@@ -39,13 +39,15 @@ async function parquetOf(table: Table): Promise<Uint8Array> {
 }
 
 describe('tableFromFfi', () => {
-  it('gives the table the IPC round trip gives, row group by row group', async () => {
+  it('gives the table the IPC round trip gives, in fresh or reused buffers', async () => {
     const pw = await loadParquetWasm();
     const bytes = await parquetOf(sampleTable(2_500));
-    for (const batchSize of [2_500, 600]) {
+    // The scratch's buffers are reused from one table to the next (grown for the larger one).
+    const scratch = new FfiScratch();
+    for (const batchSize of [600, 2_500, 600]) {
       const options = { batchSize };
       const stream = pw.readParquet(bytes, options).intoFFI();
-      const viaFfi = tableFromFfi(pw.wasmMemory().buffer, stream);
+      const viaFfi = tableFromFfi(pw.wasmMemory().buffer, stream, batchSize === 2_500 ? undefined : scratch);
       stream.free();
       const viaIpc = tableFromIPC(pw.readParquet(bytes, options).intoIPCStream());
       expect(viaFfi).toBeDefined();

@@ -31,12 +31,40 @@ export interface FfiStream {
   arrayAddr(chunk: number): number;
 }
 
+/**
+ * Buffers that tables copied out of WebAssembly memory reuse: a table made with a scratch is valid until the next
+ * table made with the same scratch (a row group is read to the end before the next is decoded), so the copies of an
+ * hour's row groups fault in fresh pages once, not once per row group.
+ */
+export class FfiScratch {
+  private readonly buffers: ArrayBuffer[] = [];
+  private next = 0;
+
+  /** Starts a table: its copies take the buffers from the first again. */
+  reset(): void {
+    this.next = 0;
+  }
+
+  /** A buffer of at least `n` bytes (the next one in order, grown when too small). */
+  take(n: number): ArrayBuffer {
+    const i = this.next++;
+    const old = this.buffers[i];
+    if (old !== undefined && old.byteLength >= n) return old;
+    const fresh = new ArrayBuffer(Math.max(n, 2 * (old?.byteLength ?? 0), 64));
+    this.buffers[i] = fresh;
+    return fresh;
+  }
+}
+
 /** Reads the C structs of one WebAssembly memory (wasm32: 4-byte pointers, little-endian). */
 class Memory {
   private readonly view: DataView;
   private readonly bytes: Uint8Array;
 
-  constructor(buffer: ArrayBuffer) {
+  constructor(
+    buffer: ArrayBuffer,
+    private readonly scratch: FfiScratch | undefined,
+  ) {
     this.view = new DataView(buffer);
     this.bytes = new Uint8Array(buffer);
   }
@@ -61,9 +89,18 @@ class Memory {
     return Buffer.from(this.bytes.subarray(at, end)).toString('utf8');
   }
 
-  /** A copy of `n` bytes at `at` (the memory is freed, or grows, once the caller is done). */
+  /** A copy of `n` bytes at `at` (the memory is freed, or grows, once the caller is done), in a scratch buffer if any. */
   copy(at: number, n: number): Uint8Array {
-    return this.bytes.slice(at, at + n);
+    if (this.scratch === undefined) return this.bytes.slice(at, at + n);
+    const out = new Uint8Array(this.scratch.take(n), 0, n);
+    out.set(this.bytes.subarray(at, at + n));
+    return out;
+  }
+
+  /** A copy of `count` values of `width` bytes at `at`, as a typed array. */
+  values<T>(Type: new (buffer: ArrayBuffer, offset: number, length: number) => T, at: number, count: number, width: number): T {
+    const bytes = this.copy(at, count * width);
+    return new Type(bytes.buffer as ArrayBuffer, bytes.byteOffset, count);
   }
 }
 
@@ -166,18 +203,18 @@ function readData(m: Memory, at: number, type: DataType): Data {
   const validity = nullCount > 0 && buffer(0) !== 0 ? m.copy(buffer(0), (length + 7) >> 3) : new Uint8Array(0);
   const common = { length, nullCount: validity.length === 0 ? 0 : nullCount, nullBitmap: validity };
   if (nullCount > 0 && validity.length === 0) throw new Unsupported();
-  const fixed = <T>(Type: new (b: ArrayBuffer) => T, width: number): T => new Type(m.copy(buffer(1), length * width).buffer as ArrayBuffer);
+  const fixed = <T>(Type: new (b: ArrayBuffer, offset: number, length: number) => T, width: number): T => m.values(Type, buffer(1), length, width);
   if (DataType.isDictionary(type)) {
     const dictionary = m.ptr(at + A_DICTIONARY);
     if (dictionary === 0) throw new Unsupported();
     return makeData({ ...common, type, data: fixed(Int32Array, 4), dictionary: makeVector(readData(m, dictionary, type.dictionary)) });
   }
   if (DataType.isUtf8(type)) {
-    const offsets = new Int32Array(m.copy(buffer(1), (length + 1) * 4).buffer as ArrayBuffer);
+    const offsets = m.values(Int32Array, buffer(1), length + 1, 4);
     return makeData({ ...common, type, valueOffsets: offsets, data: m.copy(buffer(2), offsets[length]!) });
   }
   if (DataType.isList(type)) {
-    const offsets = new Int32Array(m.copy(buffer(1), (length + 1) * 4).buffer as ArrayBuffer);
+    const offsets = m.values(Int32Array, buffer(1), length + 1, 4);
     return makeData({ ...common, type, valueOffsets: offsets, child: readData(m, child(0), type.children[0]!.type) });
   }
   if (DataType.isStruct(type)) return makeData({ ...common, type, children: type.children.map((f, i) => readData(m, child(i), f.type)) });
@@ -189,10 +226,12 @@ function readData(m: Memory, at: number, type: DataType): Data {
 
 /**
  * The table of parquet-wasm's `stream` (a Table.intoFFI() of one decoded row group) in `memory` (its wasmMemory()
- * buffer), copied into JavaScript; undefined when it holds a type or layout this module does not read.
+ * buffer), copied into JavaScript (into `scratch`'s buffers when given: the table is then valid until the scratch's
+ * next table); undefined when it holds a type or layout this module does not read.
  */
-export function tableFromFfi(memory: ArrayBuffer, stream: FfiStream): Table | undefined {
-  const m = new Memory(memory);
+export function tableFromFfi(memory: ArrayBuffer, stream: FfiStream, scratch?: FfiScratch): Table | undefined {
+  scratch?.reset();
+  const m = new Memory(memory, scratch);
   try {
     const at = stream.schemaAddr();
     const root = readField(m, at);

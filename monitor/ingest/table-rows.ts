@@ -51,7 +51,7 @@ async function readAllText(chunks: AsyncIterable<Buffer>, max: number): Promise<
     if (bytes > max) {
       throw new UnreadableInput(`the JSON array holds more than ${max} bytes (MPM_MAX_FILE_BYTES), too many to read whole; write it as JSON Lines, which has no such limit`);
     }
-    parts.push(c);
+    parts.push(Buffer.from(c)); // a copy: the reader reuses the chunk's buffer
   }
   const text = Buffer.concat(parts, bytes).toString('utf8');
   // A byte-order mark at the start is no part of the JSON.
@@ -179,7 +179,7 @@ async function peekJsonLayout(chunks: AsyncIterable<Buffer>): Promise<{ layout: 
   while (first === -1) {
     const r = await iterator.next();
     if (r.done) break;
-    head.push(r.value);
+    head.push(Buffer.from(r.value)); // a copy: the reader reuses the chunk's buffer
     first = firstByte(head.length === 1 ? r.value : Buffer.concat(head));
   }
   const replay = (async function* (): AsyncGenerator<Buffer> {
@@ -220,8 +220,10 @@ export async function openRows(storage: Storage, path: string, layout: RowLayout
       },
     };
   }
-  const { chunks, progress } = await openInput(storage, path, limits);
-  if (layout === 'csv' || layout === 'csv-header') {
+  const csv = layout === 'csv' || layout === 'csv-header';
+  // JSON is split into lines here (or copied whole): the reader may reuse one buffer. csv-parse keeps what it was given.
+  const { chunks, progress } = await openInput(storage, path, limits, { transientChunks: !csv });
+  if (csv) {
     const file: RowFile = { layout, progress, forEach: (onRow) => forEachCsvRow(chunks, file, layout === 'csv-header', limits, onRow) };
     return file;
   }

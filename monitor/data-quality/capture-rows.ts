@@ -29,6 +29,8 @@ export const PREDICTION_COLUMN = 'prediction';
 /** Where the rows go: a DatasetProfile, or anything with the same two methods. */
 export interface RowSink {
   addRow(names: readonly string[], values: ArrayLike<unknown>, length?: number): void;
+  /** The same as addRow(names, [...first, ...second]), without the copy (optional: addRow is used without it). */
+  addRowParts?(names: readonly string[], first: readonly unknown[], second: readonly unknown[]): void;
   countProblem(reason: string, times?: number): void;
 }
 
@@ -63,6 +65,8 @@ export class CaptureRowBuilder {
   #lastParts: Array<readonly string[] | number | undefined> = [];
   #lastNames: string[] = [];
   #lastKeep: number[] = [];
+  /** True when the last mixed layout keeps every value of both parts (nothing excluded). */
+  #lastAll = false;
   #scratch: unknown[] = [];
 
   constructor(options: CaptureRowOptions = {}) {
@@ -122,6 +126,10 @@ export class CaptureRowBuilder {
     const b = second === undefined ? undefined : (second.names ?? second.values.length);
     const last = this.#lastParts;
     if (last.length !== 2 || last[0] !== a || last[1] !== b) this.#layout([first, second], [a, b]);
+    if (this.#lastAll && sink.addRowParts !== undefined) {
+      sink.addRowParts(this.#lastNames, first?.values ?? NO_VALUES, second?.values ?? NO_VALUES);
+      return;
+    }
     const keep = this.#lastKeep;
     // One scratch row, reused: the sink reads it before addRow returns.
     const values = this.#scratch;
@@ -157,6 +165,7 @@ export class CaptureRowBuilder {
     this.#lastParts = layout;
     this.#lastNames = names;
     this.#lastKeep = keep;
+    this.#lastAll = keep.length === offset;
     this.#scratch = new Array<unknown>(keep.length);
   }
 
@@ -185,6 +194,8 @@ export class CaptureRowBuilder {
     return names;
   }
 }
+
+const NO_VALUES: readonly unknown[] = [];
 
 /** Copies the kept values of one part (kept positions from `offset` on) to out[k...]; returns the next k. */
 function take(values: readonly unknown[], offset: number, keep: readonly number[], k: number, out: unknown[]): number {

@@ -50,6 +50,11 @@ export class DataQualityPlan implements LineScanPlan<DatasetProfile> {
     return read.status === 'ok' ? { status: 'ok', records: read.rows } : read;
   }
 
+  /** A file's part, merged or saved: its buffers go to the next file's. */
+  release(part: DatasetProfile): void {
+    part.release();
+  }
+
   /** A part a worker saved. */
   load(state: AccumulatorState): DatasetProfile {
     return DatasetProfile.load(state);

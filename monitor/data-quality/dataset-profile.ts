@@ -63,6 +63,8 @@ export class DatasetProfile {
   #problems = new Map<string, number>();
   #lastNames: readonly string[] | undefined;
   #lastSlots: Array<FeatureProfile | undefined> = [];
+  /** True when no column repeats in the last layout: its rows need no duplicate check. */
+  #lastUnique = false;
 
   constructor(options: DatasetProfileOptions = {}) {
     this.maxFeatures = options.maxFeatures ?? MAX_FEATURES;
@@ -86,15 +88,58 @@ export class DatasetProfile {
    */
   addRow(names: readonly string[], values: ArrayLike<unknown>, length = Math.min(names.length, values.length)): void {
     const row = ++this.#itemCount;
+    const slots = this.#slotsFor(names, length);
+    if (this.#lastUnique) this.#addValues(slots, 0, values, length);
+    else this.#addChecked(slots, 0, values, length, row);
+  }
+
+  /**
+   * Adds one row whose values are first's then second's (names covers both, in that order): addRow without copying
+   * the two parts into one array.
+   */
+  addRowParts(names: readonly string[], first: readonly unknown[], second: readonly unknown[]): void {
+    const row = ++this.#itemCount;
+    const slots = this.#slotsFor(names, first.length + second.length);
+    if (this.#lastUnique) {
+      this.#addValues(slots, 0, first, first.length);
+      this.#addValues(slots, first.length, second, second.length);
+    } else {
+      this.#addChecked(slots, 0, first, first.length, row);
+      this.#addChecked(slots, first.length, second, second.length, row);
+    }
+  }
+
+  /** The profiles of a layout's columns (cached for the last layout), and whether no column repeats in it. */
+  #slotsFor(names: readonly string[], length: number): Array<FeatureProfile | undefined> {
     let slots = this.#lastSlots;
     if (names !== this.#lastNames || slots.length < length) {
       slots = new Array<FeatureProfile | undefined>(names.length);
-      for (let i = 0; i < names.length; i++) slots[i] = this.#slot(names[i]!);
+      const seen = new Set<FeatureProfile>();
+      for (let i = 0; i < names.length; i++) {
+        const slot = this.#slot(names[i]!);
+        slots[i] = slot;
+        if (slot !== undefined) seen.add(slot);
+      }
       this.#lastNames = names;
       this.#lastSlots = slots;
+      this.#lastUnique = seen.size === slots.filter((s) => s !== undefined).length;
     }
+    return slots;
+  }
+
+  /** values[0..length) to slots from `offset`, in a layout whose columns are all distinct (no duplicate check). */
+  #addValues(slots: ReadonlyArray<FeatureProfile | undefined>, offset: number, values: ArrayLike<unknown>, length: number): void {
     for (let i = 0; i < length; i++) {
-      const slot = slots[i];
+      const slot = slots[offset + i];
+      if (slot !== undefined) slot.add(values[i]);
+      else if (values[i] !== null && values[i] !== undefined) this.#unprofiledValues++;
+    }
+  }
+
+  /** values[0..length) to slots from `offset`; a column given twice in row `row` keeps its first value. */
+  #addChecked(slots: ReadonlyArray<FeatureProfile | undefined>, offset: number, values: ArrayLike<unknown>, length: number, row: number): void {
+    for (let i = 0; i < length; i++) {
+      const slot = slots[offset + i];
       const value = values[i];
       if (slot === undefined) {
         if (value !== null && value !== undefined) this.#unprofiledValues++;
@@ -137,6 +182,16 @@ export class DatasetProfile {
         this.#example(name);
       }
     }
+    this.#lastNames = undefined;
+  }
+
+  /**
+   * Gives the buffers of a profile that is dropped (a file's, once merged into the run's) back for reuse by the next
+   * file's: the profile must not be used after.
+   */
+  release(): void {
+    for (const f of this.#features.values()) f.release();
+    this.#features.clear();
     this.#lastNames = undefined;
   }
 

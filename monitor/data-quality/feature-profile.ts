@@ -16,6 +16,7 @@ import { InputError } from '../errors.ts';
 import { ExactSum, centralMoment } from '../metrics/exact-sum.ts';
 import { CATEGORY_CAP, CategoryTable, type CategoryCount } from './category-table.ts';
 import { DistinctCounter } from './distinct-counter.ts';
+import { giveFloats, takeFloats } from './float-pool.ts';
 import { HyperLogLog } from './hyperloglog.ts';
 import { KllSketch } from './kll-sketch.ts';
 import { hashNumber, hashText } from './value-hash.ts';
@@ -31,6 +32,8 @@ const NUMBER_BATCH = 1024;
 /** Widest range of whole numbers #tallyNumbers counts in its tally. */
 const TALLY_MAX = 4096;
 const tally = new Uint32Array(TALLY_MAX);
+/** Whole numbers below this in magnitude have squares below 2^42: 2^11 of them sum exactly as doubles. */
+const SMALL_SQUARE = 2 ** 21;
 export const FEATURE_VERSION = 1;
 
 /** The numeric statistics of a feature whose type is Integral or Fractional. */
@@ -141,7 +144,7 @@ export class FeatureProfile {
     this.#sum = new ExactSum();
     this.#squares = new ExactSum();
     this.#sketch = new KllSketch();
-    this.#batch = new Float64Array(NUMBER_BATCH);
+    this.#batch = takeFloats(NUMBER_BATCH);
   }
 
   #startText(): void {
@@ -173,42 +176,66 @@ export class FeatureProfile {
     if (n === 0) return;
     this.#batchLength = 0;
     const xs = this.#batch!;
-    let min = this.#min;
-    let max = this.#max;
+    // One pass for the bounds and, while every value is a whole number of 32 bits, the plain sums (exact then).
+    let lo = xs[0]!;
+    let hi = lo;
+    let whole = true;
+    let sum = 0;
+    let squares = 0;
     for (let i = 0; i < n; i++) {
       const x = xs[i]!;
-      if (x < min) min = x;
-      if (x > max) max = x;
+      if (x < lo) lo = x;
+      else if (x > hi) hi = x;
+      if ((x | 0) !== x) whole = false;
+      sum += x;
+      squares += x * x;
     }
-    this.#sum!.addMany(xs, n);
-    this.#squares!.addSquares(xs, n);
+    if (lo < this.#min) this.#min = lo;
+    if (hi > this.#max) this.#max = hi;
+    if (whole) {
+      // n <= 2^11 whole numbers below 2^31: the sum is below 2^42, exact; below 2^21, squares sum below 2^53, exact.
+      this.#sum!.addWhole(sum);
+      if (lo > -SMALL_SQUARE && hi < SMALL_SQUARE) this.#squares!.addWhole(squares);
+      else this.#squares!.addSquares(xs, n);
+    } else {
+      this.#sum!.addMany(xs, n);
+      this.#squares!.addSquares(xs, n);
+    }
     this.#sketch!.updateMany(xs, n);
-    if (this.#numbers === undefined || !this.#tallyNumbers(xs, n)) this.#countNumbers(xs, n);
-    this.#min = min;
-    this.#max = max;
+    if (whole && hi - lo <= 1) {
+      // One or two values (flags): the count of the larger is Σ(x − lo), exact (whole numbers, n <= 2^11).
+      const high = sum - n * lo;
+      this.#countValue(lo, n - high);
+      if (hi !== lo) this.#countValue(hi, high);
+    } else if (whole && hi - lo < TALLY_MAX) this.#tallyNumbers(xs, n, lo, hi);
+    else this.#countNumbers(xs, n);
+  }
+
+  /** Adds `count` occurrences of x to the value table, or to the HyperLogLog once the table has given way. */
+  #countValue(x: number, count: number): void {
+    if (count === 0) return;
+    const key = x + 0;
+    const numbers = this.#numbers;
+    if (numbers === undefined) {
+      this.#numberSketch!.add(hashNumber(key));
+      return;
+    }
+    numbers.set(key, (numbers.get(key) ?? 0) + count);
+    if (numbers.size > CATEGORY_CAP) this.#numbersToSketch();
   }
 
   /**
-   * The value table's update for a batch of whole numbers over a narrow range (flags, codes: most tabular columns):
-   * counted in a shared tally first, then one table update per distinct value. False, with nothing changed, for
-   * any other batch. The table ends the same as value by value: it holds the same counts, and it gives way to the
-   * HyperLogLog exactly when its distinct values pass CATEGORY_CAP.
+   * The value table's update for a batch of whole numbers over [lo, hi], a narrow range (flags, codes: most tabular
+   * columns): counted in a shared tally first, then one table (or HyperLogLog) update per distinct value. The table
+   * ends the same as value by value: it holds the same counts, and it gives way to the HyperLogLog exactly when its
+   * distinct values pass CATEGORY_CAP.
    */
-  #tallyNumbers(xs: Float64Array, n: number): boolean {
-    let lo = xs[0]!;
-    let hi = lo;
-    for (let i = 0; i < n; i++) {
-      const x = xs[i]!;
-      if ((x | 0) !== x) return false;
-      if (x < lo) lo = x;
-      else if (x > hi) hi = x;
-    }
+  #tallyNumbers(xs: Float64Array, n: number, lo: number, hi: number): void {
     const range = hi - lo + 1;
-    if (range > TALLY_MAX) return false;
     for (let i = 0; i < n; i++) tally[xs[i]! - lo]!++;
-    const numbers = this.#numbers!;
+    const numbers = this.#numbers;
     let v = 0;
-    for (; v < range; v++) {
+    for (; numbers !== undefined && v < range; v++) {
       const c = tally[v]!;
       if (c === 0) continue;
       tally[v] = 0;
@@ -220,13 +247,13 @@ export class FeatureProfile {
         break;
       }
     }
-    // Past the cap, the batch's remaining distinct values go to the HyperLogLog (once each: it keeps a maximum).
+    // Past the cap (or once the table has given way), the batch's distinct values go to the HyperLogLog once each:
+    // it keeps a maximum per register, so a value added again changes nothing.
     for (; v < range; v++) {
       if (tally[v] === 0) continue;
       tally[v] = 0;
       this.#numberSketch!.add(hashNumber(lo + v));
     }
-    return true;
   }
 
   /** The exact value table while it holds at most CATEGORY_CAP values, then the HyperLogLog. */
@@ -269,6 +296,20 @@ export class FeatureProfile {
     for (const x of this.#numbers!.keys()) sketch.add(hashNumber(x));
     this.#numbers = undefined;
     this.#numberSketch = sketch;
+  }
+
+  /**
+   * Gives the profile's buffers back for reuse (float-pool.ts) when it is dropped (a file's, once merged): the
+   * profile must not be used after.
+   */
+  release(): void {
+    if (this.#batch !== undefined) giveFloats(this.#batch);
+    this.#sketch?.release();
+    this.#batch = undefined;
+    this.#batchLength = 0;
+    this.#sketch = undefined;
+    this.#sum = undefined;
+    this.#squares = undefined;
   }
 
   /** Folds in the profile of the same feature over other rows. */

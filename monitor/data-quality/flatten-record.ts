@@ -14,8 +14,23 @@ export interface FlatRecord {
   values: unknown[];
 }
 
+/** Value arrays a flattener keeps for reuse (see reuse()): enough for the records of one request. */
+const REUSED_ARRAYS = 1024;
+
 export class RecordFlattener {
   #last: string[] = [];
+  /** Value arrays of earlier records, handed out again after reuse() (see there). */
+  #arrays: unknown[][] = [];
+  #used = 0;
+
+  /**
+   * Says that the records this flattener returned so far are no longer read: their value arrays may be reused by the
+   * next records (a request's records are added as rows before the next request is decoded). Without calls to it,
+   * every record gets arrays of its own.
+   */
+  reuse(): void {
+    this.#used = 0;
+  }
 
   /** The columns of one record (an object, or an array as a record whose columns are its indices). */
   flatten(record: object, skip?: (key: string) => boolean): FlatRecord {
@@ -52,7 +67,8 @@ export class RecordFlattener {
     const last = this.#last;
     const n = last.length;
     if (n === 0) return undefined;
-    const values = new Array<unknown>(n);
+    const reused = this.#used < REUSED_ARRAYS ? this.#arrays[this.#used] : undefined;
+    const values = reused !== undefined && reused.length === n ? reused : new Array<unknown>(n);
     let i = 0;
     for (const key in record) {
       if (i === n || key !== last[i]) return undefined;
@@ -60,7 +76,9 @@ export class RecordFlattener {
       if (v !== null && typeof v === 'object') return undefined;
       values[i++] = v;
     }
-    return i === n ? values : undefined;
+    if (i !== n) return undefined;
+    if (this.#used < REUSED_ARRAYS) this.#arrays[this.#used++] = values;
+    return values;
   }
 
   #share(names: string[]): readonly string[] {

@@ -91,6 +91,7 @@ const DATASETS: Array<[string, (n: number, seed: number) => Float64Array]> = [
   ['sorted ascending', (n) => Float64Array.from({ length: n }, (_, i) => i)],
   ['sorted descending', (n) => Float64Array.from({ length: n }, (_, i) => n - i)],
   ['few distinct values', (n, seed) => { const r = random(seed); return Float64Array.from({ length: n }, () => Math.floor(r() * 7)); }],
+  ['flags (two values, runs of one)', (n, seed) => { const r = random(seed); return Float64Array.from({ length: n }, (_, i) => (i % 5000 < 2500 ? (r() < 0.1 ? -3 : -2) : 4)); }],
 ];
 
 describe('KllSketch (Deequ QuantileNonSample semantics)', () => {

@@ -23,6 +23,7 @@
 import type { AccumulatorState } from '../state/accumulator-state.ts';
 import { expectState, stateArray } from '../state/accumulator-state.ts';
 import { InputError } from '../errors.ts';
+import { giveFloats, takeFloats } from './float-pool.ts';
 import { sortNumbers } from './sort-numbers.ts';
 
 /** Deequ's KLLSketch.DEFAULT_SKETCH_SIZE: the `k` SageMaker writes. */
@@ -126,9 +127,10 @@ export class KllSketch {
     }
     while (this.#buffers.length < other.#buffers.length) this.#expand();
     for (let h = 0; h < other.#buffers.length; h++) {
-      const theirs = other.#buffers[h]!;
       const n = other.#lengths[h]!;
-      for (let i = 0; i < n; i++) this.#push(h, theirs[i]!);
+      if (n === 0) continue;
+      this.#room(h, n).set(other.#buffers[h]!.subarray(0, n), this.#lengths[h]!);
+      this.#lengths[h]! += n;
     }
     this.#itemCount = this.#countItems();
     while (this.#itemCount >= this.#capacityTotal) this.#condense();
@@ -285,9 +287,24 @@ export class KllSketch {
     return sketch;
   }
 
+  /**
+   * Empties the sketch and gives its level buffers back to the pool (float-pool.ts), for a sketch that is dropped
+   * (a file's, once merged): the sketch is then as new.
+   */
+  release(): void {
+    for (const buffer of this.#buffers) giveFloats(buffer);
+    this.#buffers = [];
+    this.#lengths = [];
+    this.#compressions = [];
+    this.#offsets = [];
+    this.#itemCount = 0;
+    this.#capacityTotal = 0;
+    this.#expand();
+  }
+
   #expand(): void {
     const h = this.#buffers.length;
-    this.#buffers.push(new Float64Array(Math.min(INITIAL_LEVEL_SIZE, this.capacity(h) + 1)));
+    this.#buffers.push(takeFloats(Math.min(INITIAL_LEVEL_SIZE, this.capacity(h) + 1)));
     this.#lengths.push(0);
     this.#compressions.push(0);
     this.#offsets.push(0);
@@ -301,8 +318,9 @@ export class KllSketch {
     if (needed <= buffer.length) return buffer;
     let size = buffer.length * 2;
     while (size < needed) size *= 2;
-    const grown = new Float64Array(size);
+    const grown = takeFloats(size);
     grown.set(buffer.subarray(0, this.#lengths[h]));
+    giveFloats(buffer);
     this.#buffers[h] = grown;
     return grown;
   }
@@ -310,11 +328,7 @@ export class KllSketch {
   #push(h: number, value: number): void {
     let buffer = this.#buffers[h]!;
     const n = this.#lengths[h]!;
-    if (n === buffer.length) {
-      const grown = new Float64Array(buffer.length * 2);
-      grown.set(buffer);
-      this.#buffers[h] = buffer = grown;
-    }
+    if (n === buffer.length) buffer = this.#room(h, 1);
     buffer[n] = value;
     this.#lengths[h] = n + 1;
   }
@@ -343,10 +357,15 @@ export class KllSketch {
     const items = this.#lengths[h]!;
     const even = items - (items % 2);
     if (this.#compressions[h]! % 2 === 1) this.#offsets[h] = 1 - this.#offsets[h]!;
-    sortNumbers(buffer, even);
+    const offset = this.#offsets[h]!;
     const up = this.#room(h + 1, even >> 1);
     let k = this.#lengths[h + 1]!;
-    for (let i = this.#offsets[h]!; i < even; i += 2) up[k++] = buffer[i]!;
+    const counted = compactByCounting(buffer, even, offset, up, k);
+    if (counted >= 0) k = counted;
+    else {
+      sortNumbers(buffer, even);
+      for (let i = offset; i < even; i += 2) up[k++] = buffer[i]!;
+    }
     this.#lengths[h + 1] = k;
     // The odd last item (in insertion order; the sort left index `even` alone) stays.
     if (items % 2 === 1) {
@@ -355,4 +374,62 @@ export class KllSketch {
     } else this.#lengths[h] = 0;
     this.#compressions[h]!++;
   }
+}
+
+/** Counts of the whole numbers compactByCounting sees, by value − min (zeroed again after each use). */
+let compactTally = new Uint32Array(0);
+
+/**
+ * The compaction of a[0..n) (n even) when its items are whole numbers of 32 bits over a range of at most 4·n values
+ * (flags, codes, counts: most columns of tabular data): the items at sorted positions offset, offset + 2, ... are
+ * written to up[k...] straight from the items' counts, without sorting a[] (the level keeps only its odd last item,
+ * which lies past n). The same items in the same order as sorting and taking every other one. Returns the next k,
+ * or -1 (nothing written) for any other items.
+ */
+function compactByCounting(a: Float64Array, n: number, offset: number, up: Float64Array, k: number): number {
+  if (n === 0) return k;
+  let min = a[0]!;
+  let max = min;
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const x = a[i]!;
+    if ((x | 0) !== x) return -1;
+    if (x < min) min = x;
+    else if (x > max) max = x;
+    sum += x;
+  }
+  const range = max - min + 1;
+  if (range > 4 * n) return -1;
+  // Two values at most (flags): the count of the larger one is Σ(x − min), exact below 2^53 (n < 2^21 here).
+  if (range <= 2 && n < 2 ** 21) return emitTwo(min, n - (sum - n * min), max, sum - n * min, offset, up, k);
+  if (compactTally.length < range) compactTally = new Uint32Array(Math.max(range, 2 * compactTally.length));
+  const tally = compactTally;
+  for (let i = 0; i < n; i++) tally[a[i]! - min]!++;
+  // Sorted positions [p, p + c) hold value min + v; of them, those with (position − offset) even move up.
+  let p = 0;
+  let out = k;
+  for (let v = 0; v < range; v++) {
+    const c = tally[v]!;
+    if (c === 0) continue;
+    tally[v] = 0;
+    const first = p + ((p + offset) & 1);
+    const end = p + c;
+    p = end;
+    if (first >= end) continue;
+    const x = min + v;
+    for (let i = first; i < end; i += 2) up[out++] = x;
+  }
+  return out;
+}
+
+/** compactByCounting's output for items that are `low` (c0 times) and `high` (c1 times, sorted after). */
+function emitTwo(low: number, c0: number, high: number, c1: number, offset: number, up: Float64Array, k: number): number {
+  let out = k;
+  // Sorted positions offset, offset + 2, ... below c0 hold `low`; the rest, up to c0 + c1, hold `high` (+0, never -0).
+  const lo = low + 0;
+  const hi = high + 0;
+  let i = offset;
+  for (; i < c0; i += 2) up[out++] = lo;
+  for (; i < c0 + c1; i += 2) up[out++] = hi;
+  return out;
 }

@@ -47,7 +47,11 @@ export function parsePayload(payload: DecodedPayload, which: 'endpointInput' | '
   return { kind: 'json', value: parsePayloadJson(payload.text, which) };
 }
 
-/** Decodes payload records, one flattener per stream so that records of one layout share their names array. */
+/**
+ * Decodes payload records, one flattener per stream so that records of one layout share their names array. The
+ * records a call returns are valid until the next call for the same side (request or response): their value arrays
+ * are reused, since the caller adds them as rows before it decodes the next payload.
+ */
 export class PayloadDecoder {
   // One flattener per side, so that consecutive requests (and responses) of one layout share a names array.
   readonly #requests = new RecordFlattener();
@@ -60,6 +64,7 @@ export class PayloadDecoder {
    */
   requestRecords(payload: ParsedPayload, expected?: number): PayloadRecord[] {
     this.#flattener = this.#requests;
+    this.#requests.reuse();
     if (payload.kind === 'csv') return payload.records.map((values) => ({ values }));
     if (payload.kind === 'jsonlines') return payload.items.map((item) => this.#record(item));
     return this.#requestJson(payload.value, expected, false);
@@ -68,6 +73,7 @@ export class PayloadDecoder {
   /** The prediction items of a response; `expected`, the request's record count when known, settles ambiguities. */
   responseItems(payload: ParsedPayload, expected?: number): PayloadRecord[] {
     this.#flattener = this.#responses;
+    this.#responses.reuse();
     if (payload.kind === 'csv') return payload.records.map((values) => ({ values }));
     return this.#placeItems(payload.kind === 'jsonlines' ? payload.items : responseList(payload.value, expected));
   }

@@ -71,6 +71,32 @@ describe('ExactSum', () => {
     expect(s.scaled()).toBe(4096n * (2n ** 21n - 1n) ** 2n << 2200n);
   });
 
+  it('addWhole equals add for any term, whole numbers kept exact across 2^53 (its plain-double total and back)', () => {
+    const term = fc.oneof(
+      fc.constantFrom(2 ** 53, -(2 ** 53), 2 ** 53 - 1, -(2 ** 53 - 1), 2 ** 52 + 1, 2 ** 60, 0.5, -0),
+      fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }),
+      fc.double({ min: -(2 ** 54), max: 2 ** 54, noNaN: true }).map(Math.trunc),
+      doubles,
+    );
+    fc.assert(
+      fc.property(fc.array(term, { maxLength: 200 }), (values) => {
+        const one = new ExactSum();
+        const whole = new ExactSum();
+        for (const v of values) {
+          one.add(v);
+          whole.addWhole(v);
+        }
+        expect(whole.scaled()).toBe(one.scaled());
+        expect(whole.value()).toBe(referenceSum(values));
+      }),
+      { numRuns: 300 },
+    );
+    // 2^53 − 1 twice, then −1: past 2^53 the total leaves the plain double; the exact total is 2^54 − 3.
+    const s = new ExactSum();
+    for (const v of [2 ** 53 - 1, 2 ** 53 - 1, -1]) s.addWhole(v);
+    expect(s.scaled()).toBe((2n ** 54n - 3n) << 2200n);
+  });
+
   it('cancels exactly where floating-point addition loses everything', () => {
     const s = new ExactSum();
     for (const v of [1e308, 1, -1e308, 1e-300, 1e308, -1e308]) s.add(v);

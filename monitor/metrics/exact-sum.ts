@@ -28,6 +28,8 @@ const SQUARE_SAFE_MIN = 2 ** -450;
 const SMALL_RUN = 2048;
 /** Whole numbers below this in magnitude have squares below 2^42. */
 const SMALL_SQUARE = 2 ** 21;
+/** Whole numbers below this magnitude are exact doubles. */
+const MAX_WHOLE = 2 ** 53;
 
 const bits = new Float64Array(1);
 const words = new Uint32Array(bits.buffer);
@@ -45,6 +47,8 @@ export class ExactSum {
   #minExponent = 2048;
   #maxExponent = -1;
   #pending = 0;
+  /** Whole numbers added by addMany and addSquares, kept exact as a double while its magnitude stays <= 2^53. */
+  #whole = 0;
   #total = 0n;
   #nan = 0;
   #positiveInfinity = 0;
@@ -109,7 +113,7 @@ export class ExactSum {
         if ((x | 0) !== x) break;
         s += x;
       }
-      this.add(s);
+      this.addWhole(s);
       for (; i < end; i++) this.add(xs[i]!);
     }
   }
@@ -128,7 +132,7 @@ export class ExactSum {
         if ((x | 0) !== x || x >= SMALL_SQUARE || x <= -SMALL_SQUARE) break;
         s += x * x;
       }
-      this.add(s);
+      this.addWhole(s);
       for (; i < end; i++) this.addSquare(xs[i]!);
     }
   }
@@ -182,6 +186,18 @@ export class ExactSum {
     return sum;
   }
 
+  /**
+   * Adds s exactly, as add(s) does; cheaper for a whole number of magnitude at most 2^53 (the plain-double total of a
+   * run of small whole numbers): it goes to #whole while the result stays below 2^53 in magnitude, which is exact,
+   * since a rounded sum below 2^53 was below it before rounding, so representable. A sum of whole numbers then never
+   * allocates its columns.
+   */
+  addWhole(s: number): void {
+    const t = this.#whole + s;
+    if (Number.isInteger(s) && t < MAX_WHOLE && t > -MAX_WHOLE) this.#whole = t;
+    else this.add(s);
+  }
+
   #allocate(): void {
     this.#high = new Float64Array(2048);
     this.#low = new Float64Array(2048);
@@ -202,6 +218,10 @@ export class ExactSum {
 
   /** Moves the columns into the BigInt total. */
   #fold(): void {
+    if (this.#whole !== 0) {
+      this.#total += BigInt(this.#whole) << BigInt(SCALE);
+      this.#whole = 0;
+    }
     if (this.#pending === 0 || this.#high === undefined) return;
     const high = this.#high;
     const low = this.#low!;

@@ -49,6 +49,7 @@ export async function scanCapture<Part extends MergeableAccumulator<Part>>(
     const part = plan.startPart();
     await readCaptureFile(storage, file, tally, summary, lineHandler(plan, part, options.lineOptions), options.lineOptions?.limits);
     run.merge(part);
+    plan.release?.(part);
   }
   return { summary, part: run, prunedFolders };
 }

@@ -147,7 +147,9 @@ class InOrderMerge<Part extends MergeableAccumulator<Part>> {
       summary.bytes += file.size ?? 0;
       addFileCounts(summary, next.summary);
       tally.addFrom(next.tally);
-      run.merge(plan.load(next.part));
+      const part = plan.load(next.part);
+      run.merge(part);
+      plan.release?.(part);
       this.#nextToMerge++;
     }
   }

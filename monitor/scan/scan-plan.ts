@@ -18,6 +18,8 @@ interface ScanPlanBase<Part extends MergeableAccumulator<Part>> {
   startPart(): Part;
   /** The part a worker saved. */
   load(state: AccumulatorState): Part;
+  /** Called when a file's part has been merged (or saved) and is dropped: the plan may reuse its buffers. */
+  release?(part: Part): void;
 }
 
 /** A plan fed the records the shared decoder gives (the response's predictions, model quality's join). */

@@ -38,6 +38,7 @@ async function readOne(request: ScanWorkerRequest): Promise<void> {
   await readCaptureFile(storage, { path: request.path, size: request.size }, tally, summary, lineHandler(plan, part, init.lineOptions, onRecord), init.lineOptions?.limits);
   await sink?.fileDone(request.path, summary, tally);
   const saved = part.save();
+  plan.release?.(part);
   const result: ScanFileResult = { type: 'file', index: request.index, summary, tally: [...tally.byReason.entries()], part: saved };
   parentPort!.postMessage(result, transferables(saved));
 }

@@ -12,6 +12,7 @@ import type { RawPrediction } from '../ingest/extract-response.ts';
 import type { Storage } from '../storage/storage.ts';
 import { emptyCaptureFacts, mergeCaptureFacts, parseManifest, type HourCaptureFacts, type HourManifest, type PartEntry } from './hour-manifest.ts';
 import { loadParquetWasm } from '../ingest/parquet.ts';
+import { FfiScratch, tableFromFfi } from './arrow-ffi.ts';
 import { LABEL_TYPES, loadLabel, PREDICTION_SCHEMA } from './prediction-schema.ts';
 import { SCHEMA_VERSION_KEY, STORE_SCHEMA_VERSION } from './store-version.ts';
 import { checkSegment, formatHour, hourFolder, manifestPath, type HourAddress } from './store-layout.ts';
@@ -197,10 +198,18 @@ function columnData(table: Table, batch: number, name: string, location: string)
  * Decodes row group `g` of a part held in memory. parquet-wasm is called synchronously: a panic on a malformed file
  * (which its asynchronous reader raises outside any promise, hanging the read) is then an exception to catch.
  */
-async function decodeRowGroup(bytes: Uint8Array, g: number, rows: number, location: string): Promise<Table> {
+async function decodeRowGroup(bytes: Uint8Array, g: number, rows: number, location: string, scratch: FfiScratch): Promise<Table> {
   const pw = await loadParquetWasm();
   try {
-    return tableFromIPC(pw.readParquet(bytes, { rowGroups: [g], batchSize: Math.max(1, rows) }).intoIPCStream());
+    const options = { rowGroups: [g], batchSize: Math.max(1, rows) };
+    const stream = pw.readParquet(bytes, options).intoFFI();
+    let table: Table | undefined;
+    try {
+      table = tableFromFfi(pw.wasmMemory().buffer, stream, scratch);
+    } finally {
+      stream.free();
+    }
+    return table ?? tableFromIPC(pw.readParquet(bytes, options).intoIPCStream());
   } catch (error) {
     throw new InputError(`store: ${location} is not a readable Parquet file (row group ${g}: ${error instanceof Error ? error.message : String(error)})`, { cause: error });
   }
@@ -240,8 +249,10 @@ async function* readPart(storage: Storage, path: string, entry: PartEntry): Asyn
   const data = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
   let row = 0;
   let pending: StoredRecord | undefined;
+  const scratch = new FfiScratch();
   for (let g = 0; g < entry.row_groups; g++) {
-    const table = await decodeRowGroup(data, g, entry.records, location);
+    // Row group g's table lives in `scratch` until row group g + 1 is decoded: it is read to its end before that.
+    const table = await decodeRowGroup(data, g, entry.records, location, scratch);
     if (g === 0) {
       const version = table.schema.metadata.get(SCHEMA_VERSION_KEY);
       if (version !== String(STORE_SCHEMA_VERSION)) {

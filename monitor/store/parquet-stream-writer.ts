@@ -72,7 +72,7 @@ export class ParquetStreamWriter {
 
   /** Starts writing `path`; nothing is visible there until {@link close} resolves. */
   static async create(storage: Storage, path: string, schema: Schema, options: ParquetWriteOptions): Promise<ParquetStreamWriter> {
-    const pw = await loadParquetWasm();
+    const pw = await loadParquetWasm('write');
     const writer = new ParquetStreamWriter(storage, path, schema, options.highWaterBytes ?? 16 << 20);
     let props = new pw.WriterPropertiesBuilder()
       .setCompression(pw.Compression[options.compression ?? 'ZSTD'])

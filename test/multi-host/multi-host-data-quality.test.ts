@@ -6,12 +6,12 @@
  * inside the KLL sketches' levels); a roll-up of the hour from the stored state gives the same
  * statistics again; a host whose settings differ is refused, naming the setting.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, slowdown } from '../helpers/run-monitor.ts';
+import { slowdown } from '../helpers/run-monitor.ts';
+import { hostArgs, runHostProcess, type HostProcess } from './host-process.ts';
 import { unpack } from '../../monitor/state/state-file.ts';
 import { WINDOW, windowInputs, writeCapture } from './multi-host-inputs.ts';
 
@@ -34,28 +34,16 @@ function captureCounts(out: string): Record<string, unknown> {
 let root: string;
 
 /** Runs the monitor (or `mpm-monitor rollup` when `command` says so) for DATA_QUALITY as `host` of `hosts`. */
-function runHost(name: string, o: { capture: string; out: string; host?: string; hosts?: string[]; runId: string; wait?: number; extra?: string[]; command?: string[]; baseline?: boolean; state?: string }): Promise<{ code: number | null; stderr: string }> {
-  const dir = path.join(root, 'hosts', name);
-  mkdirSync(dir, { recursive: true });
-  const resourceConfig = path.join(dir, 'resourceconfig.json');
-  if (o.hosts) writeFileSync(resourceConfig, JSON.stringify({ current_host: o.host, hosts: o.hosts, network_interface_name: 'eth0' }));
-  writeFileSync(path.join(dir, 'processingjobconfig.json'), '{}');
+function runHost(name: string, o: { capture: string; out: string; host?: string; hosts?: string[]; runId: string; wait?: number; extra?: string[]; command?: string[]; baseline?: boolean; state?: string }): Promise<HostProcess> {
   const args = [
     ...(o.command ?? ['--start-time', WINDOW.start, '--end-time', WINDOW.end]),
     ...['--analysis-type', 'DATA_QUALITY', '--sagemaker-endpoint-name', 'mh-ep', '--dataset-source', o.capture, '--output-path', o.out],
     ...(o.baseline === false ? [] : ['--baseline-statistics', path.join(root, 'baseline', 'statistics.json')]),
-    ...['--max-input-error-rate', '0.5', '--publish-cloudwatch-metrics', 'Enabled', '--state-uri', path.join(root, o.state ?? 'state'), '--run-id', o.runId, '--resource-config-file', resourceConfig, '--host-wait-seconds', String(o.wait ?? 120 * slowdown())],
-    ...['--message-file', path.join(o.out, '..', `${name}.message`), '--cloudwatch-metrics-dir', path.join(o.out, '..', 'cloudwatch'), '--job-config-file', path.join(dir, 'processingjobconfig.json'), '--log-level', 'warn'],
+    ...['--max-input-error-rate', '0.5', '--publish-cloudwatch-metrics', 'Enabled', '--state-uri', path.join(root, o.state ?? 'state'), '--run-id', o.runId, '--host-wait-seconds', String(o.wait ?? 120 * slowdown())],
+    ...hostArgs(root, name, o.out, o),
     ...(o.extra ?? []),
   ];
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'monitor/cli.ts', ...args], { cwd: REPO_ROOT, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? root } });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.stdout.resume();
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stderr }));
-  });
+  return runHostProcess(args);
 }
 
 type Sketched = { features: Array<{ numerical_statistics?: { distribution: { kll: { sketch: { data: number[][] } } } } }> };

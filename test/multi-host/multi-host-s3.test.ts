@@ -7,13 +7,14 @@
  * through its scan and a host whose state upload breaks leave no state; the leader fails in bounded time naming them;
  * their reruns merge once. A host whose shard holds no object still reports an empty state.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { GetObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, slowdown } from '../helpers/run-monitor.ts';
+import { slowdown } from '../helpers/run-monitor.ts';
+import { hostArgs, runHostProcess, type HostProcess } from './host-process.ts';
 import { startS3Server, TEST_CREDENTIALS, TEST_REGION, type S3TestServer } from '../helpers/s3-server.ts';
 import { startFlakyProxy } from '../helpers/flaky-proxy.ts';
 import { openStoredHour } from '../../monitor/store/prediction-store-reader.ts';
@@ -34,11 +35,6 @@ let s3: S3TestServer;
 const OUTSIDE = ['mh-ep/AllTraffic/2026/01/14/23/23-00-00-000-a.jsonl', 'mh-ep/AllTraffic/2026/01/15/07/07-10-00-000-b.jsonl', 'mh-ep/AllTraffic/2026/01/15/07/07-40-00-000-c.jsonl', 'mh-ep/AllTraffic/2026/01/15/10/10-00-00-000-d.jsonl'];
 const OUTSIDE_HOST = [1, 0, 2, 1];
 
-interface HostRun {
-  code: number | null;
-  stderr: string;
-}
-
 interface HostOptions {
   capture: string;
   out: string;
@@ -52,30 +48,16 @@ interface HostOptions {
 }
 
 /** Runs the monitor as `host` of `hosts` (no resourceconfig.json for a one-instance run), everything but its outputs in S3. */
-function runHost(name: string, o: HostOptions): Promise<HostRun> {
-  const dir = path.join(root, 'hosts', name);
-  mkdirSync(dir, { recursive: true });
-  const resourceConfig = path.join(dir, 'resourceconfig.json');
-  if (o.hosts) writeFileSync(resourceConfig, JSON.stringify({ current_host: o.host, hosts: o.hosts, network_interface_name: 'eth0' }));
-  writeFileSync(path.join(dir, 'processingjobconfig.json'), '{}');
+function runHost(name: string, o: HostOptions): Promise<HostProcess> {
   const args = [
     ...['--problem-type', 'BinaryClassification', '--start-time', WINDOW.start, '--end-time', WINDOW.end, '--sagemaker-endpoint-name', 'mh-ep'],
     ...['--dataset-source', o.capture, '--ground-truth-source', `s3://${BUCKET}/groundtruth`, '--output-path', o.out, '--workers', '1'],
     ...['--baseline-constraints', path.join(root, 'constraints.json'), '--max-input-error-rate', '0.5', '--publish-cloudwatch-metrics', 'Enabled'],
-    ...['--state-uri', `s3://${BUCKET}/state`, '--prediction-store', o.store, '--run-id', o.runId, '--resource-config-file', resourceConfig],
+    ...['--state-uri', `s3://${BUCKET}/state`, '--prediction-store', o.store, '--run-id', o.runId],
     ...['--host-wait-seconds', String(o.wait ?? 120 * slowdown()), '--s3-endpoint-url', o.endpoint ?? s3.endpoint],
-    ...['--message-file', path.join(o.out, '..', `${name}.message`), '--cloudwatch-metrics-dir', path.join(o.out, '..', 'cloudwatch'), '--job-config-file', path.join(dir, 'processingjobconfig.json'), '--log-level', 'warn'],
+    ...hostArgs(root, name, o.out, o),
   ];
-  const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? root, AWS_REGION: TEST_REGION, AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey };
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'monitor/cli.ts', ...args], { cwd: REPO_ROOT, env });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.stdout.resume();
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stderr }));
-    o.onStart?.(child);
-  });
+  return runHostProcess(args, { AWS_REGION: TEST_REGION, AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey }, o.onStart);
 }
 
 /**

@@ -5,48 +5,29 @@
  * byte apart from the clock and the timings. A host that never reports fails the leader in bounded time, naming it;
  * a host whose shard holds no file still reports.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, slowdown } from '../helpers/run-monitor.ts';
+import { slowdown } from '../helpers/run-monitor.ts';
+import { hostArgs, runHostProcess, type HostProcess } from './host-process.ts';
 import { unpack } from '../../monitor/state/state-file.ts';
 import { WINDOW, windowInputs, writeCapture, writeLabels } from './multi-host-inputs.ts';
 
 const HOSTS = ['algo-1', 'algo-2', 'algo-3'];
 let root: string;
 
-interface HostRun {
-  code: number | null;
-  stderr: string;
-  ms: number;
-}
-
 /** Runs the monitor as `host` of `hosts` (no resourceconfig.json for a one-instance run). */
-function runHost(name: string, o: { capture: string; out: string; host?: string; hosts?: string[]; wait?: number; runId?: string; extra?: string[] }): Promise<HostRun> {
-  const dir = path.join(root, 'hosts', name);
-  mkdirSync(dir, { recursive: true });
-  const resourceConfig = path.join(dir, 'resourceconfig.json');
-  if (o.hosts) writeFileSync(resourceConfig, JSON.stringify({ current_host: o.host, hosts: o.hosts, network_interface_name: 'eth0' }));
-  writeFileSync(path.join(dir, 'processingjobconfig.json'), '{}');
+function runHost(name: string, o: { capture: string; out: string; host?: string; hosts?: string[]; wait?: number; runId?: string; extra?: string[] }): Promise<HostProcess> {
   const args = [
     ...['--problem-type', 'BinaryClassification', '--start-time', WINDOW.start, '--end-time', WINDOW.end, '--sagemaker-endpoint-name', 'mh-ep'],
     ...['--dataset-source', o.capture, '--ground-truth-source', path.join(root, 'groundtruth'), '--output-path', o.out],
     ...['--baseline-constraints', path.join(root, 'constraints.json'), '--max-input-error-rate', '0.5', '--publish-cloudwatch-metrics', 'Enabled'],
-    ...['--state-uri', path.join(root, 'state'), '--run-id', o.runId ?? 'mh-run', '--resource-config-file', resourceConfig, '--host-wait-seconds', String(o.wait ?? 120 * slowdown())],
-    ...['--message-file', path.join(o.out, '..', `${name}.message`), '--cloudwatch-metrics-dir', path.join(o.out, '..', 'cloudwatch'), '--job-config-file', path.join(dir, 'processingjobconfig.json'), '--log-level', 'warn'],
+    ...['--state-uri', path.join(root, 'state'), '--run-id', o.runId ?? 'mh-run', '--host-wait-seconds', String(o.wait ?? 120 * slowdown())],
+    ...hostArgs(root, name, o.out, o),
     ...(o.extra ?? []),
   ];
-  const started = performance.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'monitor/cli.ts', ...args], { cwd: REPO_ROOT, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? root } });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.stdout.resume();
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stderr, ms: performance.now() - started }));
-  });
+  return runHostProcess(args);
 }
 
 /** The files a run wrote (output folder, CloudWatch file, message), the clock and the timings taken out. */

@@ -15,6 +15,7 @@ import { GetObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, Pu
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { slowdown } from '../helpers/run-monitor.ts';
 import { hostArgs, runHostProcess, type HostProcess } from './host-process.ts';
+import { hostOutputs } from './host-outputs.ts';
 import { startS3Server, TEST_CREDENTIALS, TEST_REGION, type S3TestServer } from '../helpers/s3-server.ts';
 import { startFlakyProxy } from '../helpers/flaky-proxy.ts';
 import { openStoredHour } from '../../monitor/store/prediction-store-reader.ts';
@@ -66,32 +67,20 @@ function runHost(name: string, o: HostOptions): Promise<HostProcess> {
  * is returned apart (its run id, parts and bytes differ between one and several writers).
  */
 function outputsOf(out: string, name: string, job: string, locations: Record<string, string> = {}): { files: Map<string, string>; store: unknown } {
-  const files = new Map<string, string>();
-  const stats = path.join(out, 'statistics.json');
-  const clock = existsSync(stats) ? (JSON.parse(readFileSync(stats, 'utf8')) as { dataset: { evaluation_time: string } }).dataset.evaluation_time : undefined;
-  const scrub = (text: string): string => {
-    let t = text.replace(/"timings_ms": \{[^}]*\}/g, '"timings_ms": {}');
-    if (clock) t = t.split(clock).join('<clock>').split(clock.replace(/\.\d{3}Z$/, 'Z')).join('<clock-s>');
-    for (const [from, to] of Object.entries({ ...locations, [`${path.dirname(out)}/`]: '<run>/', [`/state/2026/01/15/08/${job}/`]: '/state/<hour>/<job>/' })) t = t.split(from).join(to);
-    return t;
-  };
   let store: unknown;
-  for (const file of existsSync(out) ? readdirSync(out).sort() : []) {
-    if (file === 'report.html') continue;
-    let text = scrub(readFileSync(path.join(out, file), 'utf8'));
-    if (file === 'monitoring_report.json') {
+  const replace = { ...locations, [`${path.dirname(out)}/`]: '<run>/', [`/state/2026/01/15/08/${job}/`]: '/state/<hour>/<job>/' };
+  const files = hostOutputs(out, name, {
+    replace,
+    edit: (file, text) => {
+      if (file !== 'monitoring_report.json') return text;
       // The page's size varies with the length of the paths it shows.
       const report = JSON.parse(text) as { prediction_store?: unknown; report_html?: { bytes?: number } };
       store = report.prediction_store;
       delete report.prediction_store;
       delete report.report_html?.bytes;
-      text = JSON.stringify(report, null, 2);
-    }
-    files.set(file, text);
-  }
-  const cloudwatch = path.join(out, '..', 'cloudwatch', 'cloudwatch_metrics.jsonl');
-  if (existsSync(cloudwatch)) files.set('cloudwatch', scrub(readFileSync(cloudwatch, 'utf8')));
-  files.set('message', readFileSync(path.join(out, '..', `${name}.message`), 'utf8'));
+      return JSON.stringify(report, null, 2);
+    },
+  });
   return { files, store };
 }
 

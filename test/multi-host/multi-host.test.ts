@@ -11,6 +11,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { slowdown } from '../helpers/run-monitor.ts';
 import { hostArgs, runHostProcess, type HostProcess } from './host-process.ts';
+import { hostOutputs } from './host-outputs.ts';
 import { unpack } from '../../monitor/state/state-file.ts';
 import { WINDOW, windowInputs, writeCapture, writeLabels } from './multi-host-inputs.ts';
 
@@ -30,23 +31,6 @@ function runHost(name: string, o: { capture: string; out: string; host?: string;
   return runHostProcess(args);
 }
 
-/** The files a run wrote (output folder, CloudWatch file, message), the clock and the timings taken out. */
-function outputsOf(out: string, name: string): Map<string, string> {
-  const files = new Map<string, string>();
-  const stats = path.join(out, 'statistics.json');
-  const clock = existsSync(stats) ? (JSON.parse(readFileSync(stats, 'utf8')) as { dataset: { evaluation_time: string } }).dataset.evaluation_time : undefined;
-  const scrub = (text: string): string => {
-    let t = text.replace(/"timings_ms": \{[^}]*\}/g, '"timings_ms": {}');
-    if (clock) t = t.split(clock).join('<clock>').split(clock.replace(/\.\d{3}Z$/, 'Z')).join('<clock-s>');
-    return t;
-  };
-  for (const file of existsSync(out) ? readdirSync(out).sort() : []) if (file !== 'report.html') files.set(file, scrub(readFileSync(path.join(out, file), 'utf8')));
-  const cloudwatch = path.join(out, '..', 'cloudwatch', 'cloudwatch_metrics.jsonl');
-  if (existsSync(cloudwatch)) files.set('cloudwatch', scrub(readFileSync(cloudwatch, 'utf8')));
-  files.set('message', readFileSync(path.join(out, '..', `${name}.message`), 'utf8'));
-  return files;
-}
-
 const inputs = windowInputs();
 
 beforeAll(() => {
@@ -63,7 +47,7 @@ describe('several instances', () => {
     writeCapture(capture, inputs.capture);
     const single = await runHost('single', { capture, out, runId: 'one-instance' });
     expect(single.code, single.stderr).toBe(0);
-    const expected = outputsOf(out, 'single');
+    const expected = hostOutputs(out, 'single');
     expect(expected.get('message')).toMatch(/^CompletedWithViolations: /);
     rmSync(path.dirname(out), { recursive: true, force: true });
     // Workers first (each with its shard at the path), then the leader: SageMaker mounts every shard at one path.
@@ -74,7 +58,7 @@ describe('several instances', () => {
       const run = await runHost(host, { capture, out: host === 'algo-1' ? out : path.join(root, 'exact', `${host}-output`), host, hosts: HOSTS, runId: 'one-instance' });
       expect(run.code, run.stderr).toBe(0);
     }
-    const leader = outputsOf(out, 'algo-1');
+    const leader = hostOutputs(out, 'algo-1');
     expect([...leader.keys()]).toEqual([...expected.keys()]);
     for (const [file, text] of expected) expect(leader.get(file), file).toBe(text);
     expect(existsSync(path.join(out, 'report.html'))).toBe(true);
@@ -96,8 +80,8 @@ describe('several instances', () => {
     HOSTS.forEach((_, h) => writeCapture(path.join(base, `shard-${h}`), inputs.capture, (i) => i % 3 === h));
     const runs = await Promise.all(HOSTS.map((host, h) => runHost(`c-${host}`, { capture: path.join(base, `shard-${h}`), out: path.join(base, host, 'output'), host, hosts: HOSTS, runId: 'c-multi' })));
     runs.forEach((run) => expect(run.code, run.stderr).toBe(0));
-    const one = outputsOf(path.join(base, 'single', 'output'), 'c-single');
-    const merged = outputsOf(path.join(base, 'algo-1', 'output'), 'c-algo-1');
+    const one = hostOutputs(path.join(base, 'single', 'output'), 'c-single');
+    const merged = hostOutputs(path.join(base, 'algo-1', 'output'), 'c-algo-1');
     for (const file of ['statistics.json', 'constraint_violations.json', 'cloudwatch', 'message']) expect(merged.get(file), file).toBe(one.get(file));
     // The merged state of the run (for roll-ups) holds one host's worth of header and the whole window's counts.
     const state = unpack(readFileSync(path.join(root, 'state/2026/01/15/08/c-multi/run.mpmstate')));
@@ -148,8 +132,8 @@ describe('several instances', () => {
     ];
     expect(leader.code, leader.stderr).toBe(0);
     expect(single.code, single.stderr).toBe(0);
-    const a = outputsOf(path.join(base, 'algo-1', 'output'), 'e-algo-1');
-    const b = outputsOf(path.join(base, 'single', 'output'), 'e-single');
+    const a = hostOutputs(path.join(base, 'algo-1', 'output'), 'e-algo-1');
+    const b = hostOutputs(path.join(base, 'single', 'output'), 'e-single');
     for (const file of ['statistics.json', 'constraint_violations.json', 'cloudwatch', 'message']) expect(a.get(file), file).toBe(b.get(file));
   });
 });

@@ -8,6 +8,7 @@ import { openStorage } from '../storage/open-storage.ts';
 import { InputErrorTally } from '../ingest/input-errors.ts';
 import { LabelCodec } from '../join/label-codec.ts';
 import { LabelStore } from '../join/label-store.ts';
+import { BinaryClasses } from '../metrics/binary-classes.ts';
 import { readGroundTruth } from './read-ground-truth.ts';
 import type { LabelThreadInit, LabelThreadMessage } from './read-labels-on-thread.ts';
 
@@ -17,12 +18,14 @@ try {
   const storage = await openStorage(init.location, { s3EndpointUrl: init.s3EndpointUrl });
   const codec = new LabelCodec(init.problemType);
   const partitions = init.partitions ? new LabelStore() : undefined;
-  const read = await readGroundTruth(storage, init.options, codec, tally, undefined, partitions);
+  const binary = init.binaryPositive === undefined ? undefined : new BinaryClasses(init.binaryPositive);
+  const read = await readGroundTruth(storage, { ...init.options, binary }, codec, tally, undefined, partitions);
   parentPort!.postMessage({
     type: 'labels',
     store: read.store.share(),
     partitions: partitions?.share(),
     labels: [...codec.labels],
+    negative: binary?.negative,
     summary: read.summary,
     bytes: read.bytes,
     tally: [...tally.byReason.entries()],

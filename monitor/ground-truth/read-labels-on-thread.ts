@@ -12,6 +12,7 @@ import type { ReasonTally } from '../ingest/input-errors.ts';
 import { UnreadableInput } from '../ingest/open-input.ts';
 import { LabelCodec } from '../join/label-codec.ts';
 import { LabelStore, type SharedLabelStore } from '../join/label-store.ts';
+import { BinaryClasses } from '../metrics/binary-classes.ts';
 import type { ProblemType } from '../metrics/types.ts';
 import { startModuleWorker } from '../runtime/module-worker.ts';
 import type { GroundTruthOptions, GroundTruthSummary } from './read-ground-truth.ts';
@@ -25,6 +26,8 @@ export interface LabelThreadInit {
   samplesPerReason: number;
   /** Whether to keep each label's partition hour too (the prediction store's label arrival). */
   partitions: boolean;
+  /** BinaryClassification: the canonical positive label; the thread learns the negative class as a main-thread read would. */
+  binaryPositive?: string;
 }
 
 export type LabelThreadMessage =
@@ -33,6 +36,8 @@ export type LabelThreadMessage =
       store: SharedLabelStore;
       partitions?: SharedLabelStore;
       labels: string[];
+      /** BinaryClassification: the negative class learnt from the labels, if any. */
+      negative?: string;
       summary: GroundTruthSummary;
       bytes: number;
       tally: Array<[string, ReasonTally]>;
@@ -44,6 +49,8 @@ export interface LabelsRead {
   store: LabelStore;
   partitions?: LabelStore;
   codec: LabelCodec;
+  /** BinaryClassification: the two classes as the labels taught them (the negative one may still be unknown). */
+  binary?: BinaryClasses;
   summary: GroundTruthSummary;
   bytes: number;
   /** The thread's input errors, in the order they were met. */
@@ -85,6 +92,7 @@ export function readLabelsOnThread(init: LabelThreadInit): LabelThread {
         store: LabelStore.fromShared(message.store),
         partitions: message.partitions && LabelStore.fromShared(message.partitions),
         codec: LabelCodec.withLabels(init.problemType, message.labels),
+        binary: init.binaryPositive === undefined ? undefined : Object.assign(new BinaryClasses(init.binaryPositive), { negative: message.negative }),
         summary: message.summary,
         bytes: message.bytes,
         tally: message.tally,

@@ -4,11 +4,14 @@
  * labels are in wait for them (join/pending-predictions.ts). The result is the one a run that reads the labels
  * first gives: the same joins in the same order, the same counts, the labels' input errors before the capture's.
  *
- * Used when one thread scans the capture and nothing needs the labels before the scan: not for BinaryClassification
- * (the negative class is learnt from the labels and settles how responses are read), not with a prediction store
+ * Used when one thread scans the capture and nothing needs the labels before the scan: not with a prediction store
  * (its label arrival), joined records or a reference to collect (they need the whole record at the join), and not
- * for tabular datasets or worker threads. Memory: the waiting predictions, 33 bytes each, only those read while
- * the labels load.
+ * for tabular datasets or worker threads. BinaryClassification learns its negative class from the labels, and that
+ * class settles how responses are read: the capture is read assuming the positive label's conventional partner (0
+ * for 1, no for yes ...), which is the class whenever the labels hold no other; when they do, the scan stops at its
+ * next file and reads the capture again with the labels known (so the time is at worst that of reading the labels
+ * first). A positive label without a conventional partner reads the labels first. Memory: the waiting predictions,
+ * 19 bytes each, only those read while the labels load, at most 64 MiB (scan/scan-plan.ts MAX_WAITING_BYTES).
  */
 import type { MonitorConfig } from '../config/load-config.ts';
 import { formatContractTime } from '../config/time.ts';
@@ -16,6 +19,8 @@ import type { Logger } from 'pino';
 import { readLabelsOnThread, type LabelThread } from '../ground-truth/read-labels-on-thread.ts';
 import { InputErrorTally } from '../ingest/input-errors.ts';
 import { readLimitsOf } from '../ingest/read-limits.ts';
+import { BinaryClasses, conventionalNegative } from '../metrics/binary-classes.ts';
+import { canonicalLabel } from '../metrics/labels.ts';
 import type { Labels } from './read-labels.ts';
 import type { RunContext } from './run-context.ts';
 import type { LabelsLoading, ScanOutcome } from './scan-stage.ts';
@@ -27,11 +32,27 @@ export function readsLabelsOnThread(config: MonitorConfig, collectReference: boo
     config.evaluationDelayHours === 0 &&
     config.datasetFormat.kind === 'sagemakerCaptureJson' &&
     config.workers <= 1 &&
-    config.problemType !== 'BinaryClassification' &&
+    (config.problemType !== 'BinaryClassification' || conventionalNegative(binaryPositiveOf(config)) !== undefined) &&
     config.predictionStore === undefined &&
     !config.joinedRecordsOutput &&
     !collectReference
   );
+}
+
+/** The canonical positive label of a binary problem. */
+function binaryPositiveOf(config: MonitorConfig): string {
+  return canonicalLabel(config.positiveLabel) ?? config.positiveLabel;
+}
+
+/**
+ * The labels taught a binary problem a negative class other than the one its capture was read with (the positive
+ * label's conventional partner): the capture must be read again with the labels known.
+ */
+export class NegativeClassChanged extends Error {
+  constructor(readonly learnt: string, readonly assumed: string) {
+    super(`the ground truth's negative class ${JSON.stringify(learnt)} is not the ${JSON.stringify(assumed)} the capture was being read with`);
+    this.name = 'NegativeClassChanged';
+  }
 }
 
 /** Labels being read on their own thread since the run began. */
@@ -58,6 +79,7 @@ export function startLabels(config: MonitorConfig, log: Logger): LabelsStarted {
     problemType: config.problemType,
     samplesPerReason: config.samplesPerReason,
     partitions: false,
+    binaryPositive: config.problemType === 'BinaryClassification' ? binaryPositiveOf(config) : undefined,
   });
   return { thread, startedAt };
 }
@@ -65,9 +87,10 @@ export function startLabels(config: MonitorConfig, log: Logger): LabelsStarted {
 /**
  * Runs `scan` while the labels load and gives both. The run learns the labels' facts when the scan has them, and its
  * tally gets the labels' input errors, then the scan's. A failed label read wins over a failed scan (a run that
- * reads the labels first would have stopped there), and then the scan's errors are not counted either.
+ * reads the labels first would have stopped there), and then the scan's errors are not counted either. A binary
+ * problem whose labels teach another negative class than the one assumed is scanned again, with the labels known.
  */
-export async function scanWhileLabelsLoad(ctx: RunContext, started: LabelsStarted, scan: (loading: LabelsLoading) => Promise<ScanOutcome>): Promise<{ labels: Labels; scan: ScanOutcome }> {
+export async function scanWhileLabelsLoad(ctx: RunContext, started: LabelsStarted, scan: (labels: Labels | LabelsLoading) => Promise<ScanOutcome>): Promise<{ labels: Labels; scan: ScanOutcome }> {
   const tally = new InputErrorTally(ctx.config.samplesPerReason);
   const labels = started.thread.read.then(
     (read): Labels => {
@@ -76,7 +99,7 @@ export async function scanWhileLabelsLoad(ctx: RunContext, started: LabelsStarte
       ctx.facts.groundTruth = read.summary;
       ctx.facts.groundTruthBytes = read.bytes;
       ctx.log.info({ files: read.summary.files, labels: read.summary.labels }, 'ground truth read');
-      return { codec: read.codec, store: read.store };
+      return { codec: read.codec, store: read.store, binary: read.binary };
     },
     (error: unknown) => {
       ctx.timings.ground_truth = Math.round(performance.now() - started.startedAt);
@@ -85,13 +108,28 @@ export async function scanWhileLabelsLoad(ctx: RunContext, started: LabelsStarte
     },
   );
   labels.catch(() => undefined);
+  const binary = ctx.config.problemType === 'BinaryClassification' ? new BinaryClasses(binaryPositiveOf(ctx.config)) : undefined;
+  // What the scan waits for: the labels, once they confirm the negative class the capture is read with.
+  const confirmed = labels.then((known) => {
+    const learnt = known.binary?.negative;
+    const assumed = binary && conventionalNegative(binary.positive)!;
+    if (learnt !== undefined && assumed !== undefined && learnt !== assumed) throw new NegativeClassChanged(learnt, assumed);
+    return known;
+  });
+  confirmed.catch(() => undefined);
   let outcome: ScanOutcome;
   try {
-    outcome = await scan({ labels, tally });
+    outcome = await scan({ labels: confirmed, tally, binary });
   } catch (error) {
-    await labels;
-    ctx.tally.addFrom(tally.byReason);
-    throw error;
+    const known = await labels;
+    if (!(error instanceof NegativeClassChanged)) {
+      ctx.tally.addFrom(tally.byReason);
+      throw error;
+    }
+    // Read again with the labels known. Nothing of the first scan counts: its input errors are dropped, and it never
+    // touched the labels (its predictions were still waiting, and never join labels that rejected).
+    ctx.log.info({ learnt: error.learnt, assumed: error.assumed }, 'the ground truth has another negative class than the one assumed: reading the capture again');
+    return { labels: known, scan: await scan(known) };
   }
   const known = await labels;
   ctx.tally.addFrom(tally.byReason);

@@ -8,6 +8,7 @@ import { readTabular } from '../ingest/read-tabular.ts';
 import { joinPlan } from '../join/join-plan.ts';
 import { LabelCodec } from '../join/label-codec.ts';
 import type { InputErrorTally } from '../ingest/input-errors.ts';
+import type { BinaryClasses } from '../metrics/binary-classes.ts';
 import type { JoinExtras, JoinResults } from '../join/join-results.ts';
 import type { EstimatorOptions } from '../estimation/create-estimator.ts';
 import { emptyCaptureSummary, type CaptureSummary } from '../scan/capture-summary.ts';
@@ -93,6 +94,11 @@ export interface LabelsLoading {
   labels: Promise<Labels>;
   /** Where the scan counts its input errors until the labels' errors are in (they come first in the run's tally). */
   tally: InputErrorTally;
+  /**
+   * BinaryClassification: the classes before the labels teach the negative one; the capture is read with the positive
+   * label's conventional partner (labels rejects when the labels teach another).
+   */
+  binary?: BinaryClasses;
 }
 
 /**
@@ -105,8 +111,8 @@ export async function scanStage(ctx: RunContext, prepared: PreparedRun, labels: 
   const loading = 'tally' in labels ? labels : undefined;
   const known = 'tally' in labels ? undefined : labels;
   // The two binary classes are known once the ground truth is read: a third predicted label is an input error (and
-  // the estimator sees the settled negative class). (Binary runs never scan while labels load.)
-  known?.binary?.settle(prepared.response);
+  // the estimator sees the settled negative class). While the labels load, the conventional partner is assumed.
+  (known ?? loading)?.binary?.settle(prepared.response);
   const later = loading?.labels.then(({ store, codec }) => ({ store: store!, codec }));
   const plan = known ? joinPlan(accumulator, known.codec, known.store, joinExtras(ctx, prepared), onJoined) : joinPlan(accumulator, new LabelCodec(config.problemType), undefined, joinExtras(ctx, prepared), undefined, later);
   const tally = loading?.tally ?? ctx.tally;

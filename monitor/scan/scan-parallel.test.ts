@@ -32,7 +32,7 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 type Problem = 'MulticlassClassification' | 'BinaryClassification' | 'Regression';
 
 /** Writes 6 capture files of 15 requests each (3 to 5 records), a malformed line and a reused id among them, and labels. */
-function writeCapture(root: string, problem: Problem): void {
+function writeCapture(root: string, problem: Problem, binaryNegative = 0): void {
   const hour = path.join(root, 'capture/ep/AllTraffic/2024/05/06/21');
   const gt = path.join(root, 'groundtruth/2024/05/06/21');
   mkdirSync(hour, { recursive: true });
@@ -56,7 +56,8 @@ function writeCapture(root: string, problem: Problem): void {
       );
       for (let i = 0; i < n; i++) {
         if (random() < 0.85) {
-          const label = problem === 'Regression' ? Math.round(random() * 1000) / 10 : Math.floor(random() * (problem === 'BinaryClassification' ? 2 : 4));
+          const drawn = Math.floor(random() * (problem === 'BinaryClassification' ? 2 : 4));
+          const label = problem === 'Regression' ? Math.round(random() * 1000) / 10 : problem === 'BinaryClassification' && drawn === 0 ? binaryNegative : drawn;
           labels.push(JSON.stringify({ InferenceId: inferenceId, payload_index: i, groundTruthLabel: label }));
         }
       }
@@ -125,6 +126,27 @@ describe('MPM_WORKERS=2 (worker threads over capture files)', () => {
       }
     });
   }
+});
+
+describe('one scan thread reads while the labels load on their own thread', () => {
+  it('BinaryClassification with labels 1 and 2: the assumed negative class 0 is wrong, the capture is read again, and the files equal the labels-first run', async () => {
+    const root = path.join(tmp, 'binary-1-2');
+    writeCapture(root, 'BinaryClassification', 2);
+    // Two workers read the labels first; one thread reads the capture while they load, assuming 0, then again.
+    const [one, two] = [await runGenerated(root, 'BinaryClassification', 1), await runGenerated(root, 'BinaryClassification', 2)];
+    expect(one.exitCode, one.stderr.slice(-2000)).toBe(0);
+    expect(two.exitCode, two.stderr.slice(-2000)).toBe(0);
+    expect(one.stderr).toContain('reading the capture again');
+    expect(two.stderr).not.toContain('reading the capture again');
+    const a = normalizeRun(one);
+    const b = normalizeRun(two);
+    const statistics = JSON.parse(a.get('statistics.json')!) as { binary_classification_metrics: { confusion_matrix: Record<string, Record<string, number>> } };
+    // The classes are 1 and the learnt 2: no prediction was read as the assumed 0.
+    expect(Object.keys(statistics.binary_classification_metrics.confusion_matrix).sort()).toEqual(['1', '2']);
+    for (const file of ['statistics.json', 'constraint_violations.json', 'monitoring_report.json']) {
+      expect(comparable(file, b.get(file)!), file).toEqual(comparable(file, a.get(file)!));
+    }
+  });
 });
 
 describe('MPM_CHECK_REQUEST_COUNT=Disabled (endpointInput never decoded)', () => {

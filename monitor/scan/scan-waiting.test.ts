@@ -65,9 +65,9 @@ describe('scanCapture with parts that wait', () => {
   it('reads on while little waits, holds every part unmerged until they are final, then merges them in path order', async () => {
     const { plan, read, merged, settle } = waitingPlan(1024);
     const scan = scanCapture(capture(3), plan, new InputErrorTally(3), options);
+    // However slow the machine: every file is read (none merged), the scan then waits at its end for the parts.
+    await expect.poll(() => read.length, { timeout: 20_000, interval: 10 }).toBe(6);
     await tick();
-    // Every file read, none merged: the scan waits at its end for the parts to be final.
-    expect(read).toHaveLength(6);
     expect(merged).toHaveLength(0);
     settle();
     const { part } = await scan;
@@ -78,6 +78,9 @@ describe('scanCapture with parts that wait', () => {
   it('stops reading after a file when more than MAX_WAITING_BYTES wait, and goes on once they are done', async () => {
     const { plan, read, settle } = waitingPlan(MAX_WAITING_BYTES + 1);
     const scan = scanCapture(capture(3), plan, new InputErrorTally(3), options);
+    await expect.poll(() => read.length, { timeout: 20_000, interval: 10 }).toBe(2);
+    // It stays stopped after the first file (given time to go on, it would have read them all).
+    await tick();
     await tick();
     expect(read).toEqual(['file 0 line 1', 'file 0 line 2']);
     settle();

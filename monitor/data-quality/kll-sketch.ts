@@ -308,7 +308,11 @@ export class KllSketch {
     while (sketch.#buffers.length < levels) sketch.#expand();
     let k = 0;
     for (let h = 0; h < levels; h++) {
-      for (let i = 0; i < lengths[h]!; i++) sketch.#push(h, items[k++]!);
+      // One buffer of the level's final size, not a chain of doublings (fresh memory costs more than the copy).
+      const n = lengths[h]!;
+      sketch.#room(h, n).set(items.subarray(k, k + n));
+      sketch.#lengths[h] = n;
+      k += n;
       sketch.#compressions[h] = compressions[h]!;
       sketch.#offsets[h] = offsets[h]! === 1 ? 1 : 0;
     }

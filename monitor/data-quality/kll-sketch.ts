@@ -460,9 +460,20 @@ function compactWholeByCounting(a: Float64Array, n: number, offset: number, up: 
   if (high - low > 1) return countedCompaction(a, n, offset, up, k, low, high, NaN);
   // Two values at most (flags: most columns of one-hot data): their sum gives both counts. A sum pass costs a fraction
   // of a tally's, whose every increment waits for the last one to land when the values repeat, as flags do.
-  let sum = 0;
-  for (let i = 0; i < n; i++) sum += a[i]!;
-  return countedCompaction(a, n, offset, up, k, low, high, sum);
+  // Four partial sums: whole numbers of 32 bits, n < 2^21, so each is exact and so is their total, in any order.
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    s0 += a[i]!;
+    s1 += a[i + 1]!;
+    s2 += a[i + 2]!;
+    s3 += a[i + 3]!;
+  }
+  for (; i < n; i++) s0 += a[i]!;
+  return countedCompaction(a, n, offset, up, k, low, high, s0 + s1 + (s2 + s3));
 }
 
 /**
@@ -488,20 +499,20 @@ function countedCompaction(a: Float64Array, n: number, offset: number, up: Float
     const end = p + c;
     p = end;
     if (first >= end) continue;
-    const x = min + v;
-    for (let i = first; i < end; i += 2) up[out++] = x;
+    // Positions first, first + 2, ... below end: a run of equal items, written by one fill.
+    const count = (end - first + 1) >> 1;
+    up.fill(min + v, out, out + count);
+    out += count;
   }
   return out;
 }
 
 /** compactByCounting's output for items that are `low` (c0 times) and `high` (c1 times, sorted after). */
 function emitTwo(low: number, c0: number, high: number, c1: number, offset: number, up: Float64Array, k: number): number {
-  let out = k;
   // Sorted positions offset, offset + 2, ... below c0 hold `low`; the rest, up to c0 + c1, hold `high` (+0, never -0).
-  const lo = low + 0;
-  const hi = high + 0;
-  let i = offset;
-  for (; i < c0; i += 2) up[out++] = lo;
-  for (; i < c0 + c1; i += 2) up[out++] = hi;
-  return out;
+  const lows = c0 > offset ? (c0 - offset + 1) >> 1 : 0;
+  const all = c0 + c1 > offset ? (c0 + c1 - offset + 1) >> 1 : 0;
+  up.fill(low + 0, k, k + lows);
+  up.fill(high + 0, k + lows, k + all);
+  return k + all;
 }

@@ -50,6 +50,11 @@ export interface KllSketchJson {
 }
 
 const INITIAL_LEVEL_SIZE = 64;
+/**
+ * The largest level buffer kept after a compaction. Updates (runs of at most 1024 values on a level of capacity 2050)
+ * never need more; merges may, and a larger buffer is swapped for one of this size once its level is compacted.
+ */
+const KEPT_LEVEL_SIZE = 4096;
 
 export class KllSketch {
   readonly sketchSize: number;
@@ -416,6 +421,15 @@ export class KllSketch {
       this.#lengths[h] = 1;
     } else this.#lengths[h] = 0;
     this.#compressions[h]!++;
+    if (buffer.length > KEPT_LEVEL_SIZE) {
+      // A level that merges grew past what updates need: its buffer goes back to the pool for the level that grows
+      // next, so a run's sketch holds one such buffer at a time instead of one per level (fresh memory is dear). The
+      // level starts again small and grows from the pool.
+      const small = takeFloats(INITIAL_LEVEL_SIZE);
+      small[0] = buffer[0]!;
+      giveFloats(buffer);
+      this.#buffers[h] = small;
+    }
   }
 }
 

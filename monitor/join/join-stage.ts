@@ -11,6 +11,7 @@ import { hashKey, type KeyHash } from './key-hash.ts';
 import type { LabelCodec } from './label-codec.ts';
 import type { LabelStore } from './label-store.ts';
 import type { JoinResults } from './join-results.ts';
+import { PendingPredictions } from './pending-predictions.ts';
 
 export class JoinStage {
   private readonly key: KeyHash = { lo: 0, hi: 0 };
@@ -18,15 +19,56 @@ export class JoinStage {
   private readonly onReuse = (): void => void this.results.summary.duplicate_predictions++;
   /** Sees every prediction that joined a label (MPM_JOINED_RECORDS_OUTPUT). */
   onJoined?: (record: CaptureRecord, prediction: Prediction, actual: string | number) => void;
+  /** Predictions that wait for labels still being read (waitForLabels); undefined once the labels are known. */
+  #waiting?: PendingPredictions<JoinResults>;
 
   constructor(
     private readonly problemType: ProblemType,
     /** Where joined records go; swap it with into() to start another part (another file). */
     private results: JoinResults,
-    /** The labels; undefined when the records carry their own (merged capture, a label column). */
-    private readonly store: LabelStore | undefined,
-    private readonly codec: LabelCodec,
+    /** The labels; undefined when the records carry their own (merged capture, a label column) or wait for them. */
+    private store: LabelStore | undefined,
+    private codec: LabelCodec,
   ) {}
+
+  /**
+   * From now on predictions wait for their labels, which settle() gives: the ground truth is still being read on
+   * another thread. Not with onJoined or a reference to collect (they need the whole record).
+   */
+  waitForLabels(): void {
+    if (this.onJoined !== undefined) throw new Error('join: joined records need the labels before the capture is read');
+    this.#waiting = new PendingPredictions();
+  }
+
+  /** How many predictions wait for their labels. */
+  get waiting(): number {
+    return this.#waiting?.size ?? 0;
+  }
+
+  /**
+   * The labels have come: each waiting prediction joins its label into the part it was read into, in the order they
+   * were read, exactly as if the labels had been there (the parts must not have been merged yet); later ones join
+   * as they come.
+   */
+  settle(store: LabelStore, codec: LabelCodec): void {
+    this.store = store;
+    this.codec = codec;
+    const waiting = this.#waiting;
+    this.#waiting = undefined;
+    if (waiting === undefined) return;
+    const current = this.results;
+    const p: Prediction = { index: 0 };
+    waiting.replay((w) => {
+      this.results = w.part;
+      this.key.lo = w.key.lo;
+      this.key.hi = w.key.hi;
+      p.label = w.label;
+      p.value = w.value;
+      p.score = w.score;
+      this.joinStored(p);
+    });
+    this.results = current;
+  }
 
   /** Sends the records joined from now on into `results`. */
   into(results: JoinResults): void {
@@ -51,7 +93,15 @@ export class JoinStage {
           summary.labels_missing_in_record++;
           actual = undefined;
         }
+      } else if (this.#waiting !== undefined) {
+        if (this.results.reference !== undefined) throw new Error('join: a reference to collect needs the labels before the capture is read');
+        this.#waiting.add(this.results, this.key, p.label, p.value, p.score);
+        continue;
       } else if (this.store) {
+        if (this.onJoined === undefined) {
+          this.joinStored(p);
+          continue;
+        }
         const v = this.store.take(this.key, this.onReuse);
         if (!Number.isNaN(v)) actual = this.problemType === 'Regression' ? v : this.codec.decode(v);
       }
@@ -63,6 +113,17 @@ export class JoinStage {
       this.onJoined?.(record, p, actual);
       this.observe(p, actual);
     }
+  }
+
+  /** Joins a prediction whose key is in this.key with its label in the store (none: counted as without a label). */
+  private joinStored(p: Prediction): void {
+    const v = this.store!.take(this.key, this.onReuse);
+    if (Number.isNaN(v)) {
+      this.results.summary.predictions_without_label++;
+      return;
+    }
+    this.results.summary.joined++;
+    this.observe(p, this.problemType === 'Regression' ? v : this.codec.decode(v));
   }
 
   private observe(p: Prediction, actual: string | number): void {

@@ -42,14 +42,25 @@ export async function scanCapture<Part extends MergeableAccumulator<Part>>(
   }
   // The sink's writer (apache-arrow, parquet-wasm) is imported only by runs that have one.
   if (options.sink !== undefined) return { ...(await (await import('./scan-with-sink.ts')).scanWithSink(storage, files, plan, run, summary, tally, options)), prunedFolders };
+  // Parts not final yet (their predictions wait for labels) are merged, in path order, once they are.
+  const held: Part[] = [];
+  const mergeHeld = (): void => {
+    for (const part of held) {
+      run.merge(part);
+      plan.release?.(part);
+    }
+    held.length = 0;
+  };
   for (const file of files) {
     options.onFile?.(file.path, summary.files, summary);
     summary.files++;
     summary.bytes += file.size ?? 0;
     const part = plan.startPart();
     await readCaptureFile(storage, file, tally, summary, lineHandler(plan, part, options.lineOptions), options.lineOptions?.limits);
-    run.merge(part);
-    plan.release?.(part);
+    held.push(part);
+    if (plan.waiting?.() === undefined) mergeHeld();
   }
+  await plan.waiting?.();
+  mergeHeld();
   return { summary, part: run, prunedFolders };
 }

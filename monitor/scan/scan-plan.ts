@@ -20,6 +20,12 @@ interface ScanPlanBase<Part extends MergeableAccumulator<Part>> {
   load(state: AccumulatorState): Part;
   /** Called when a file's part has been merged (or saved) and is dropped: the plan may reuse its buffers. */
   release?(part: Part): void;
+  /**
+   * While the plan's parts are not final (model quality's predictions wait for labels still being read on another
+   * thread), a promise that settles when they are; undefined once they are. The main thread's scan keeps such parts
+   * unmerged until then (worker threads and sinks never get such a plan).
+   */
+  waiting?(): Promise<void> | undefined;
 }
 
 /** A plan fed the records the shared decoder gives (the response's predictions, model quality's join). */

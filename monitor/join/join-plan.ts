@@ -52,6 +52,7 @@ export function joinPlan(accumulator: AccumulatorOptions, codec: LabelCodec, sto
       return { accumulator, labels: [...codec.labels], store: store?.share(), extras };
     },
     startPart: () => JoinResults.create(accumulator, extras),
+    waitingBytes: () => stage?.waitingBytes ?? 0,
     waiting:
       ready &&
       (() => {

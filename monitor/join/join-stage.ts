@@ -45,6 +45,11 @@ export class JoinStage {
     return this.#waiting?.size ?? 0;
   }
 
+  /** Bytes held by the predictions that wait. */
+  get waitingBytes(): number {
+    return this.#waiting?.byteLength ?? 0;
+  }
+
   /**
    * The labels have come: each waiting prediction joins its label into the part it was read into, in the order they
    * were read, exactly as if the labels had been there (the parts must not have been merged yet); later ones join

@@ -146,4 +146,16 @@ describe('PendingPredictions', () => {
     expect(back).toEqual(given);
     expect(pending.size).toBe(0);
   });
+
+  it('keeps label codes past 16 bits, and allocates no column a block does not need', () => {
+    const pending = new PendingPredictions<number>();
+    const key = { lo: 1, hi: 2 };
+    for (let i = 0; i < 70_000; i++) pending.add(i >> 10, key, `class-${i}`, undefined, undefined);
+    // Keys and flags (9 bytes) plus label codes (2 bytes, 4 once past 65,535 labels); no values, no scores.
+    expect(pending.byteLength).toBeLessThan(5 * 16_384 * (9 + 4));
+    const back: Array<[number, string | undefined]> = [];
+    pending.replay((w) => back.push([w.part, w.label]));
+    expect(back.length).toBe(70_000);
+    expect(back.every(([part, label], i) => part === i >> 10 && label === `class-${i}`)).toBe(true);
+  });
 });

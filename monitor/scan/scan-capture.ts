@@ -9,7 +9,7 @@ import type { MergeableAccumulator } from '../state/accumulator-state.ts';
 import { captureRoot, walkCaptureFiles } from './capture-files.ts';
 import { emptyCaptureSummary, type CaptureSummary } from './capture-summary.ts';
 import { lineHandler, readCaptureFile } from './read-capture-file.ts';
-import type { ScanOptions, ScanPlan } from './scan-plan.ts';
+import { MAX_WAITING_BYTES, type ScanOptions, type ScanPlan } from './scan-plan.ts';
 import { scanParallel } from './scan-parallel.ts';
 import type { PredictionSinkResult } from '../store/prediction-sink.ts';
 
@@ -58,6 +58,9 @@ export async function scanCapture<Part extends MergeableAccumulator<Part>>(
     const part = plan.startPart();
     await readCaptureFile(storage, file, tally, summary, lineHandler(plan, part, options.lineOptions), options.lineOptions?.limits);
     held.push(part);
+    const waiting = plan.waiting?.();
+    // Too much waits (the labels take longer than the capture): stop reading until it is done, so memory stays bounded.
+    if (waiting !== undefined && (plan.waitingBytes?.() ?? 0) > MAX_WAITING_BYTES) await waiting;
     if (plan.waiting?.() === undefined) mergeHeld();
   }
   await plan.waiting?.();

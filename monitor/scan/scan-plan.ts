@@ -26,7 +26,12 @@ interface ScanPlanBase<Part extends MergeableAccumulator<Part>> {
    * unmerged until then (worker threads and sinks never get such a plan).
    */
   waiting?(): Promise<void> | undefined;
+  /** Bytes held by the work that waits (see waiting()): past MAX_WAITING_BYTES the scan stops reading until it is done. */
+  waitingBytes?(): number;
 }
+
+/** The most bytes of waiting work (waitingBytes) for which the main thread's scan reads on (it checks between files). */
+export const MAX_WAITING_BYTES = 64 * 1024 * 1024;
 
 /** A plan fed the records the shared decoder gives (the response's predictions, model quality's join). */
 export interface RecordScanPlan<Part extends MergeableAccumulator<Part>> extends ScanPlanBase<Part> {

@@ -305,9 +305,7 @@ export class FeatureProfile {
         }
       }
     }
-    if (i === n) return;
-    const sketch = this.#numberSketch!;
-    for (; i < n; i++) sketch.add(hashNumber(xs[i]!));
+    if (i < n) this.#numberSketch!.addNumbers(xs, i, n);
   }
 
   #addBoolean(text: 'true' | 'false'): void {

@@ -61,9 +61,11 @@ export class RecordFlattener {
     return { names: this.#share(names), values };
   }
 
-  /** The values of an object of scalars whose keys are #last's, in order; undefined for any other object. */
+  /**
+   * The values of an object of scalars whose keys, less those `skip` drops, are #last's, in order; undefined for any
+   * other object.
+   */
   #sameKeys(record: object, skip?: (key: string) => boolean): unknown[] | undefined {
-    if (skip !== undefined) return undefined;
     const last = this.#last;
     const n = last.length;
     if (n === 0) return undefined;
@@ -71,6 +73,8 @@ export class RecordFlattener {
     const values = reused !== undefined && reused.length === n ? reused : new Array<unknown>(n);
     let i = 0;
     for (const key in record) {
+      // A skipped key is dropped whatever its value, as walk() drops it at the top level.
+      if (skip !== undefined && skip(key)) continue;
       if (i === n || key !== last[i]) return undefined;
       const v = (record as Record<string, unknown>)[key];
       if (v !== null && typeof v === 'object') return undefined;

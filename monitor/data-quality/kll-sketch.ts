@@ -50,6 +50,11 @@ export interface KllSketchJson {
 }
 
 const INITIAL_LEVEL_SIZE = 64;
+/**
+ * The largest level buffer kept after a compaction. Updates (runs of at most 1024 values on a level of capacity 2050)
+ * never need more; merges may, and a larger buffer is swapped for one of this size once its level is compacted.
+ */
+const KEPT_LEVEL_SIZE = 4096;
 
 export class KllSketch {
   readonly sketchSize: number;
@@ -308,7 +313,11 @@ export class KllSketch {
     while (sketch.#buffers.length < levels) sketch.#expand();
     let k = 0;
     for (let h = 0; h < levels; h++) {
-      for (let i = 0; i < lengths[h]!; i++) sketch.#push(h, items[k++]!);
+      // One buffer of the level's final size, not a chain of doublings (fresh memory costs more than the copy).
+      const n = lengths[h]!;
+      sketch.#room(h, n).set(items.subarray(k, k + n));
+      sketch.#lengths[h] = n;
+      k += n;
       sketch.#compressions[h] = compressions[h]!;
       sketch.#offsets[h] = offsets[h]! === 1 ? 1 : 0;
     }
@@ -412,6 +421,15 @@ export class KllSketch {
       this.#lengths[h] = 1;
     } else this.#lengths[h] = 0;
     this.#compressions[h]!++;
+    if (buffer.length > KEPT_LEVEL_SIZE) {
+      // A level that merges grew past what updates need: its buffer goes back to the pool for the level that grows
+      // next, so a run's sketch holds one such buffer at a time instead of one per level (fresh memory is dear). The
+      // level starts again small and grows from the pool.
+      const small = takeFloats(INITIAL_LEVEL_SIZE);
+      small[0] = buffer[0]!;
+      giveFloats(buffer);
+      this.#buffers[h] = small;
+    }
   }
 }
 
@@ -453,7 +471,23 @@ function compactByCounting(a: Float64Array, n: number, offset: number, up: Float
 function compactWholeByCounting(a: Float64Array, n: number, offset: number, up: Float64Array, k: number, low: number, high: number): number {
   if (n === 0) return k;
   if (high - low + 1 > 4 * n) return -1;
-  return countedCompaction(a, n, offset, up, k, low, high, NaN);
+  if (high - low > 1) return countedCompaction(a, n, offset, up, k, low, high, NaN);
+  // Two values at most (flags: most columns of one-hot data): their sum gives both counts. A sum pass costs a fraction
+  // of a tally's, whose every increment waits for the last one to land when the values repeat, as flags do.
+  // Four partial sums: whole numbers of 32 bits, n < 2^21, so each is exact and so is their total, in any order.
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    s0 += a[i]!;
+    s1 += a[i + 1]!;
+    s2 += a[i + 2]!;
+    s3 += a[i + 3]!;
+  }
+  for (; i < n; i++) s0 += a[i]!;
+  return countedCompaction(a, n, offset, up, k, low, high, s0 + s1 + (s2 + s3));
 }
 
 /**
@@ -479,20 +513,20 @@ function countedCompaction(a: Float64Array, n: number, offset: number, up: Float
     const end = p + c;
     p = end;
     if (first >= end) continue;
-    const x = min + v;
-    for (let i = first; i < end; i += 2) up[out++] = x;
+    // Positions first, first + 2, ... below end: a run of equal items, written by one fill.
+    const count = (end - first + 1) >> 1;
+    up.fill(min + v, out, out + count);
+    out += count;
   }
   return out;
 }
 
 /** compactByCounting's output for items that are `low` (c0 times) and `high` (c1 times, sorted after). */
 function emitTwo(low: number, c0: number, high: number, c1: number, offset: number, up: Float64Array, k: number): number {
-  let out = k;
   // Sorted positions offset, offset + 2, ... below c0 hold `low`; the rest, up to c0 + c1, hold `high` (+0, never -0).
-  const lo = low + 0;
-  const hi = high + 0;
-  let i = offset;
-  for (; i < c0; i += 2) up[out++] = lo;
-  for (; i < c0 + c1; i += 2) up[out++] = hi;
-  return out;
+  const lows = c0 > offset ? (c0 - offset + 1) >> 1 : 0;
+  const all = c0 + c1 > offset ? (c0 + c1 - offset + 1) >> 1 : 0;
+  up.fill(low + 0, k, k + lows);
+  up.fill(high + 0, k + lows, k + all);
+  return k + all;
 }

@@ -34,6 +34,8 @@ const RESPONSE_LISTS = ['predictions', 'outputs', 'results'];
 /** Keys that make an object of equal-length arrays a columnar response without a request to count against. */
 const PREDICTION_KEYS = new Set(['label', 'predicted_label', 'prediction', 'predicted_class', 'class', 'score', 'probability', 'probabilities', 'scores', 'confidence', 'payload_index']);
 
+/** An item's placing key, which is not a column. */
+const isIndexKey = (key: string): boolean => key === 'payload_index' || key === 'payloadIndex';
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 const isScalar = (v: unknown): boolean => v === null || typeof v !== 'object';
 
@@ -136,7 +138,7 @@ export class PayloadDecoder {
       if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index >= items.length || out[index] !== undefined) {
         throw new RecordProblem('invalid_payload_index', `payload_index ${JSON.stringify(raw)} is not a unique whole number below ${items.length}`);
       }
-      out[index] = this.#flattener.flatten(it, (key) => key === 'payload_index' || key === 'payloadIndex');
+      out[index] = this.#flattener.flatten(it, isIndexKey);
     }
     return out;
   }

@@ -13,7 +13,8 @@ import type { LabelStore } from './label-store.ts';
 import type { JoinResults } from './join-results.ts';
 
 export class JoinStage {
-  private readonly key: KeyHash = { lo: 0, hi: 0 };
+  /** The key hash of the prediction last joined. */
+  readonly key: KeyHash = { lo: 0, hi: 0 };
   private readonly obs: Observation = { actual: '', predicted: '', keyHash: 0 };
   private readonly onReuse = (): void => void this.results.summary.duplicate_predictions++;
   /** Sees every prediction that joined a label (MPM_JOINED_RECORDS_OUTPUT). */
@@ -35,34 +36,57 @@ export class JoinStage {
 
   /** Joins the predictions of one capture record. */
   add(record: CaptureRecord): void {
+    if (!record.labels) {
+      for (const p of record.predictions) this.addPrediction(record, p);
+      return;
+    }
     const summary = this.results.summary;
-    const estimate = this.results.estimate;
     for (const p of record.predictions) {
       summary.predictions++;
       // Every prediction is estimated, labelled or not: the estimate needs no label.
-      estimate?.add(p);
+      this.results.estimate?.add(p);
       hashKey(record.id, p.index, this.key);
-      let actual: string | number | undefined;
-      if (record.labels) {
-        const raw = record.labels.get(p.index);
-        // Never Number() of an array or object: that stringifies it, recursively (a stack overflow 5,000 deep).
-        actual = raw === undefined ? undefined : this.problemType === 'Regression' ? numberOf(raw) : canonicalLabel(raw);
-        if (actual === undefined || (typeof actual === 'number' && !Number.isFinite(actual))) {
-          summary.labels_missing_in_record++;
-          actual = undefined;
-        }
-      } else if (this.store) {
-        const v = this.store.take(this.key, this.onReuse);
-        if (!Number.isNaN(v)) actual = this.problemType === 'Regression' ? v : this.codec.decode(v);
+      const raw = record.labels.get(p.index);
+      // Never Number() of an array or object: that stringifies it, recursively (a stack overflow 5,000 deep).
+      let actual = raw === undefined ? undefined : this.problemType === 'Regression' ? numberOf(raw) : canonicalLabel(raw);
+      if (actual === undefined || (typeof actual === 'number' && !Number.isFinite(actual))) {
+        summary.labels_missing_in_record++;
+        actual = undefined;
       }
-      if (actual === undefined) {
-        summary.predictions_without_label++;
-        continue;
-      }
-      summary.joined++;
-      this.onJoined?.(record, p, actual);
-      this.observe(p, actual);
+      this.joined(record, p, actual);
     }
+  }
+
+  /**
+   * Joins one prediction of a record that carries no labels with its label in the store. Returns the label's slot
+   * in the store (-1: no label), where a table filled alongside it (the label partitions) holds the same key:
+   * {@link key} is the prediction's key hash until the next call.
+   */
+  addPrediction(record: CaptureRecord, p: Prediction): number {
+    this.results.summary.predictions++;
+    // Every prediction is estimated, labelled or not: the estimate needs no label.
+    this.results.estimate?.add(p);
+    hashKey(record.id, p.index, this.key);
+    const slot = this.store === undefined ? -1 : this.store.find(this.key);
+    let actual: string | number | undefined;
+    if (slot >= 0) {
+      const v = this.store!.takeAt(slot, this.onReuse);
+      if (!Number.isNaN(v)) actual = this.problemType === 'Regression' ? v : this.codec.decode(v);
+    }
+    this.joined(record, p, actual);
+    return slot;
+  }
+
+  /** Counts a prediction with its label (undefined: none) and observes a joined one. */
+  private joined(record: CaptureRecord, p: Prediction, actual: string | number | undefined): void {
+    const summary = this.results.summary;
+    if (actual === undefined) {
+      summary.predictions_without_label++;
+      return;
+    }
+    summary.joined++;
+    this.onJoined?.(record, p, actual);
+    this.observe(p, actual);
   }
 
   private observe(p: Prediction, actual: string | number): void {

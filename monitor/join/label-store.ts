@@ -171,14 +171,36 @@ export class LabelStore {
    * `onReuse` is called when the label had already joined another prediction (in this thread or another).
    */
   take(key: KeyHash, onReuse?: () => void): number {
+    const i = this.find(key);
+    return i < 0 ? NaN : this.takeAt(i, onReuse);
+  }
+
+  /** The slot holding `key`'s label, or -1 when it has none (then {@link takeAt} it). */
+  find(key: KeyHash): number {
     const i = this.slot(key.lo, key.hi);
-    if (this.flags[i] === EMPTY) return NaN;
+    return this.flags[i] === EMPTY ? -1 : i;
+  }
+
+  /** take() of the label in `slot` (a slot {@link find} gave). */
+  takeAt(slot: number, onReuse?: () => void): number {
     // Atomic: of several threads taking one label, exactly one sees it unused.
-    if (Atomics.or(this.flags, i, USED) & USED) {
-      Atomics.or(this.flags, i, REUSED);
+    if (Atomics.or(this.flags, slot, USED) & USED) {
+      Atomics.or(this.flags, slot, REUSED);
       onReuse?.();
     }
-    return this.values[i]!;
+    return this.values[slot]!;
+  }
+
+  /**
+   * The value of `key` without marking it used, NaN when it has none. `slot` is where `key` is expected: a table
+   * filled with the same keys in the same order as another (the label partitions beside the labels) holds each key
+   * in the same slot, so a lookup in one gives the other's slot without hashing again; any other slot is checked and
+   * the key then probed for as usual.
+   */
+  peek(key: KeyHash, slot = -1): number {
+    if (slot >= 0 && slot < this.flags.length && this.flags[slot] !== EMPTY && this.lo[slot] === key.lo && this.hi[slot] === key.hi) return this.values[slot]!;
+    const i = this.slot(key.lo, key.hi);
+    return this.flags[i] === EMPTY ? NaN : this.values[i]!;
   }
 
   /** Labels that no prediction has joined. */

@@ -3,7 +3,7 @@
  * grouped into records (one request's rows), interpreted with the run's settings, and each prediction is joined
  * with its label; the label's partition hour for the label arrival is read from the same slot of the partitions
  * table, without hashing the key again. No record or raw-prediction object per row. The result is the same as
- * joining the records of {@link storedJoinRecords} one by one (a test holds them equal).
+ * joining the records of storedJoinRecords (stored-hour-source.ts) one by one (a test holds them equal).
  */
 import type { InputErrorTally } from '../ingest/input-errors.ts';
 import { RecordProblem } from '../ingest/input-errors.ts';
@@ -13,7 +13,7 @@ import type { LabelStore } from '../join/label-store.ts';
 import type { LabelLagAccumulator } from './label-lag.ts';
 import { addLag } from './prediction-sink.ts';
 import { checkedLabel, type StoredBatch } from './prediction-store-reader.ts';
-import type { JoinRecord, storedJoinRecords } from './stored-hour-source.ts';
+import type { JoinRecord } from './stored-hour-source.ts';
 import { HOUR_MS } from './store-layout.ts';
 
 /** The label arrival of a judged window: counts, and each label's partition (filled alongside the labels). */

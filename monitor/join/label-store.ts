@@ -192,6 +192,25 @@ export class LabelStore {
   }
 
   /**
+   * Whether `other` holds every key of this table in the same slot and no other key (two tables filled with the
+   * same keys in the same order do): then a slot {@link find} gives here is the key's slot there too, and
+   * {@link valueAt} reads its value without a probe. One pass over both tables.
+   */
+  sameSlots(other: LabelStore): boolean {
+    if (other.capacity !== this.capacity || other.count !== this.count) return false;
+    const { lo, hi, flags } = this;
+    for (let i = 0; i < flags.length; i++) {
+      if ((flags[i] === EMPTY) !== (other.flags[i] === EMPTY) || lo[i] !== other.lo[i] || hi[i] !== other.hi[i]) return false;
+    }
+    return true;
+  }
+
+  /** The value in `slot` (a filled slot: from {@link find}, or from a table with {@link sameSlots}), not marked used. */
+  valueAt(slot: number): number {
+    return this.values[slot]!;
+  }
+
+  /**
    * The value of `key` without marking it used, NaN when it has none. `slot` is where `key` is expected: a table
    * filled with the same keys in the same order as another (the label partitions beside the labels) holds each key
    * in the same slot, so a lookup in one gives the other's slot without hashing again; any other slot is checked and

@@ -46,7 +46,7 @@ export async function judgeFromStore(ctx: RunContext, prepared: PreparedRun, sto
   const stage = new JoinStage(config.problemType, results, labels.store, labels.codec);
   stage.onJoined = onJoined;
   const lag = labels.partitions === undefined ? undefined : new LabelLagAccumulator();
-  const join = new StoredJoin(stage, prepared.response, ctx.tally, lag && { lag, partitions: labels.partitions! });
+  const join = new StoredJoin(stage, labels.store, prepared.response, ctx.tally, lag && { lag, partitions: labels.partitions! });
   const capture = emptyCaptureSummary(store.storage.describe(store.endpoint));
   const out: StoredJudgement = { scan: { capture, results }, storedHours: [], missingHours: [], notes: [], violations: [] };
   const hours = hoursOfWindow(config.window);

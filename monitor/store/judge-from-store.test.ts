@@ -111,7 +111,14 @@ describe('judging an hour from the store', () => {
       const { part: columnPart, arrival, labelStore } = await judgeColumns(problemType, lines, hour, response, accumulator, codec);
       expect(columnPart.save()).toEqual(livePart.save());
       expect(labelStore.unused()).toEqual(labels.unused());
-      expect(arrival.summary()).toEqual(recordArrival(lines, await recordsOf(hour, response), codec).summary());
+      const expectedArrival = recordArrival(lines, await recordsOf(hour, response), codec).summary();
+      expect(arrival.summary()).toEqual(expectedArrival);
+      expect(expectedArrival.lag_hours.length).toBeGreaterThan(2);
+      expect(expectedArrival.unplaced_labels).toBeGreaterThan(0);
+      // Partitions in a table of another size (not slot for slot with the labels): found by their keys.
+      const unaligned = await judgeColumns(problemType, lines, hour, response, accumulator, codec, 1 << 16);
+      expect(unaligned.arrival.summary()).toEqual(expectedArrival);
+      expect(unaligned.part.save()).toEqual(livePart.save());
     });
   }
 
@@ -148,9 +155,9 @@ describe('judging an hour from the store', () => {
 /** A label's partition hour in the tests: some in no dated folder (-1), the rest 0 to 3 hours after H. */
 const partitionOf = (id: string, i: number): number => ((id.length + i) % 7 === 0 ? -1 : H / 3_600_000 + ((id.charCodeAt(id.length - 1) + i) % 4));
 
-function labelTables(lines: Array<{ id: string; labels: unknown[] }>, codec: LabelCodec): { labels: LabelStore; partitions: LabelStore } {
+function labelTables(lines: Array<{ id: string; labels: unknown[] }>, codec: LabelCodec, partitionSlots?: number): { labels: LabelStore; partitions: LabelStore } {
   const labels = new LabelStore();
-  const partitions = new LabelStore();
+  const partitions = new LabelStore(partitionSlots);
   const key = { lo: 0, hi: 0 };
   for (const l of lines) {
     l.labels.forEach((label, i) => {
@@ -163,12 +170,12 @@ function labelTables(lines: Array<{ id: string; labels: unknown[] }>, codec: Lab
 }
 
 /** Judges `hour` batch by batch through StoredJoin, with the labels of `lines` and their partitions. */
-async function judgeColumns(problemType: ProblemType, lines: Array<{ id: string; labels: unknown[] }>, hour: StoredHour, response: ResponseOptions, accumulator: AccumulatorOptions, codec: LabelCodec) {
-  const { labels, partitions } = labelTables(lines, codec);
+async function judgeColumns(problemType: ProblemType, lines: Array<{ id: string; labels: unknown[] }>, hour: StoredHour, response: ResponseOptions, accumulator: AccumulatorOptions, codec: LabelCodec, partitionSlots?: number) {
+  const { labels, partitions } = labelTables(lines, codec, partitionSlots);
   const part = JoinResults.create(accumulator);
   const arrival = new LabelLagAccumulator();
   const tally = new InputErrorTally(5);
-  const join = new StoredJoin(new JoinStage(problemType, part, labels, codec), response, tally, { lag: arrival, partitions });
+  const join = new StoredJoin(new JoinStage(problemType, part, labels, codec), labels, response, tally, { lag: arrival, partitions });
   for await (const batch of hour.batches()) join.addBatch(batch);
   join.flush();
   return { part, arrival, tally, labelStore: labels };

@@ -35,12 +35,18 @@ export class StoredJoin {
   /** The first prediction of the record the settings could not interpret: the whole record is then an input error. */
   private problem: RecordProblem | undefined;
 
+  /** Whether the partitions hold each label's key in the label's slot (then read without a probe). */
+  private readonly aligned: boolean;
+
   constructor(
     private readonly stage: JoinStage,
+    labels: LabelStore | undefined,
     private readonly options: InterpretOptions,
     private readonly tally: InputErrorTally,
     private readonly arrival?: StoredLabelArrival,
-  ) {}
+  ) {
+    this.aligned = arrival !== undefined && labels !== undefined && labels.sameSlots(arrival.partitions);
+  }
 
   /** Adds a batch's rows; a record continues from the previous batch of the same part. */
   addBatch(batch: StoredBatch): void {
@@ -79,6 +85,15 @@ export class StoredJoin {
     record.eventId = eid ?? undefined;
   }
 
+  /**
+   * The partition hour of the label in `slot` of the labels (-1: none) for the prediction just joined: one read in
+   * aligned tables (no label there means none in the partitions either), else a lookup checked against its key.
+   */
+  private partitionOf(partitions: LabelStore, slot: number): number {
+    if (this.aligned) return slot < 0 ? NaN : partitions.valueAt(slot);
+    return partitions.peek(this.stage.key, slot);
+  }
+
   /** Joins the record gathered so far (at the end of a part, and after the last batch). */
   flush(): void {
     if (!this.open) return;
@@ -95,7 +110,7 @@ export class StoredJoin {
     const predictionHour = Math.floor(record.inferenceTime! / HOUR_MS);
     for (let k = 0; k < predictions.length; k++) {
       const slot = this.stage.addPrediction(record, predictions[k]!);
-      if (arrival !== undefined) addLag(arrival.lag, arrival.partitions.peek(this.stage.key, slot), predictionHour);
+      if (arrival !== undefined) addLag(arrival.lag, this.partitionOf(arrival.partitions, slot), predictionHour);
     }
     predictions.length = 0;
   }

@@ -13,10 +13,10 @@ import type { LabelStore } from './label-store.ts';
 import type { JoinResults } from './join-results.ts';
 
 export class JoinStage {
-  /** The key hash of the prediction last joined. */
-  readonly key: KeyHash = { lo: 0, hi: 0 };
+  private readonly key: KeyHash = { lo: 0, hi: 0 };
   private readonly obs: Observation = { actual: '', predicted: '', keyHash: 0 };
-  private readonly onReuse = (): void => void this.results.summary.duplicate_predictions++;
+  /** Counts a prediction whose label had already joined another one (LabelStore.take's onReuse). */
+  readonly countReuse = (): void => void this.results.summary.duplicate_predictions++;
   /** Sees every prediction that joined a label (MPM_JOINED_RECORDS_OUTPUT). */
   onJoined?: (record: CaptureRecord, prediction: Prediction, actual: string | number) => void;
 
@@ -36,16 +36,13 @@ export class JoinStage {
 
   /** Joins the predictions of one capture record. */
   add(record: CaptureRecord): void {
-    if (!record.labels) {
-      for (const p of record.predictions) this.addPrediction(record, p);
-      return;
-    }
     const summary = this.results.summary;
     for (const p of record.predictions) {
-      summary.predictions++;
-      // Every prediction is estimated, labelled or not: the estimate needs no label.
-      this.results.estimate?.add(p);
       hashKey(record.id, p.index, this.key);
+      if (!record.labels) {
+        this.addLooked(record, p, this.key.lo, this.store ? this.store.take(this.key, this.countReuse) : NaN);
+        continue;
+      }
       const raw = record.labels.get(p.index);
       // Never Number() of an array or object: that stringifies it, recursively (a stack overflow 5,000 deep).
       let actual = raw === undefined ? undefined : this.problemType === 'Regression' ? numberOf(raw) : canonicalLabel(raw);
@@ -53,45 +50,38 @@ export class JoinStage {
         summary.labels_missing_in_record++;
         actual = undefined;
       }
-      this.joined(record, p, actual);
+      this.joined(record, p, this.key.lo, actual);
     }
   }
 
   /**
-   * Joins one prediction of a record that carries no labels with its label in the store. Returns the label's slot
-   * in the store (-1: no label), where a table filled alongside it (the label partitions) holds the same key:
-   * {@link key} is the prediction's key hash until the next call.
+   * Joins one prediction of a record without labels of its own, whose key (low half `keyLo` of its hash) the caller
+   * took from the label store: `value` is the label's value, NaN when it has none. A caller may so look keys up in
+   * another order than it joins them (in the table's order: fewer cache misses), counting reuses with
+   * {@link countReuse}.
    */
-  addPrediction(record: CaptureRecord, p: Prediction): number {
-    this.results.summary.predictions++;
-    // Every prediction is estimated, labelled or not: the estimate needs no label.
-    this.results.estimate?.add(p);
-    hashKey(record.id, p.index, this.key);
-    const slot = this.store === undefined ? -1 : this.store.find(this.key);
-    let actual: string | number | undefined;
-    if (slot >= 0) {
-      const v = this.store!.takeAt(slot, this.onReuse);
-      if (!Number.isNaN(v)) actual = this.problemType === 'Regression' ? v : this.codec.decode(v);
-    }
-    this.joined(record, p, actual);
-    return slot;
+  addLooked(record: CaptureRecord, p: Prediction, keyLo: number, value: number): void {
+    this.joined(record, p, keyLo, Number.isNaN(value) ? undefined : this.problemType === 'Regression' ? value : this.codec.decode(value));
   }
 
   /** Counts a prediction with its label (undefined: none) and observes a joined one. */
-  private joined(record: CaptureRecord, p: Prediction, actual: string | number | undefined): void {
+  private joined(record: CaptureRecord, p: Prediction, keyLo: number, actual: string | number | undefined): void {
     const summary = this.results.summary;
+    summary.predictions++;
+    // Every prediction is estimated, labelled or not: the estimate needs no label.
+    this.results.estimate?.add(p);
     if (actual === undefined) {
       summary.predictions_without_label++;
       return;
     }
     summary.joined++;
     this.onJoined?.(record, p, actual);
-    this.observe(p, actual);
+    this.observe(p, actual, keyLo);
   }
 
-  private observe(p: Prediction, actual: string | number): void {
+  private observe(p: Prediction, actual: string | number, keyLo: number): void {
     const o = this.obs;
-    o.keyHash = this.key.lo;
+    o.keyHash = keyLo;
     if (this.problemType === 'Regression') {
       o.actualValue = actual as number;
       o.predictedValue = p.value!;

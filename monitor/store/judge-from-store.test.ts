@@ -119,6 +119,11 @@ describe('judging an hour from the store', () => {
       const unaligned = await judgeColumns(problemType, lines, hour, response, accumulator, codec, 1 << 16);
       expect(unaligned.arrival.summary()).toEqual(expectedArrival);
       expect(unaligned.part.save()).toEqual(livePart.save());
+      // Labels looked up a few predictions at a time: the same.
+      const rounds = await judgeColumns(problemType, lines, hour, response, accumulator, codec, undefined, 7);
+      expect(rounds.arrival.summary()).toEqual(expectedArrival);
+      expect(rounds.part.save()).toEqual(livePart.save());
+      expect(rounds.labelStore.unused()).toEqual(labels.unused());
     });
   }
 
@@ -170,12 +175,12 @@ function labelTables(lines: Array<{ id: string; labels: unknown[] }>, codec: Lab
 }
 
 /** Judges `hour` batch by batch through StoredJoin, with the labels of `lines` and their partitions. */
-async function judgeColumns(problemType: ProblemType, lines: Array<{ id: string; labels: unknown[] }>, hour: StoredHour, response: ResponseOptions, accumulator: AccumulatorOptions, codec: LabelCodec, partitionSlots?: number) {
+async function judgeColumns(problemType: ProblemType, lines: Array<{ id: string; labels: unknown[] }>, hour: StoredHour, response: ResponseOptions, accumulator: AccumulatorOptions, codec: LabelCodec, partitionSlots?: number, queue?: number) {
   const { labels, partitions } = labelTables(lines, codec, partitionSlots);
   const part = JoinResults.create(accumulator);
   const arrival = new LabelLagAccumulator();
   const tally = new InputErrorTally(5);
-  const join = new StoredJoin(new JoinStage(problemType, part, labels, codec), labels, response, tally, { lag: arrival, partitions });
+  const join = new StoredJoin(new JoinStage(problemType, part, labels, codec), labels, response, tally, { lag: arrival, partitions }, queue);
   for await (const batch of hour.batches()) join.addBatch(batch);
   join.flush();
   return { part, arrival, tally, labelStore: labels };

@@ -33,7 +33,7 @@ const QUEUE_PREDICTIONS = 1 << 11;
 const BUCKET_BITS = 12;
 
 /** `array`, or a larger one holding its values when it has fewer than `needed`. */
-function grown<T extends Uint32Array | Float64Array>(array: T, needed: number): T {
+function grown<T extends Uint32Array | Int32Array | Float64Array>(array: T, needed: number): T {
   if (needed <= array.length) return array;
   const out = new (array.constructor as new (n: number) => T)(Math.max(needed, array.length * 2));
   out.set(array);
@@ -47,6 +47,7 @@ class Lookups {
   home = new Uint32Array(QUEUE_PREDICTIONS);
   order = new Uint32Array(QUEUE_PREDICTIONS);
   value = new Float64Array(QUEUE_PREDICTIONS);
+  slot = new Int32Array(QUEUE_PREDICTIONS);
   partition = new Float64Array(QUEUE_PREDICTIONS);
   readonly counts = new Uint32Array((1 << BUCKET_BITS) + 1);
 
@@ -56,6 +57,7 @@ class Lookups {
     this.home = grown(this.home, n);
     this.order = grown(this.order, n);
     this.value = grown(this.value, n);
+    this.slot = grown(this.slot, n);
     this.partition = grown(this.partition, n);
   }
 
@@ -203,19 +205,28 @@ export class StoredJoin {
     this.queuedRecords = 0;
   }
 
-  /** Takes the label (and reads the partition) of each queued prediction, in the order of their home slots. */
+  /**
+   * Takes the label (and reads the partition) of each queued prediction, in the order of their home slots: first
+   * the reads alone (so that the processor waits for several misses at once), then the labels are marked taken
+   * (an atomic write each, which waits for every read before it; their slots are in the cache by then).
+   */
   private takeLabels(labels: LabelStore, n: number): void {
     const { lookups, stage } = this;
-    const { order, value, partition } = lookups;
+    const { order, value, partition, slot } = lookups;
     const partitions = this.arrival?.partitions;
     for (let k = 0; k < n; k++) {
       const i = order[k]!;
       const key = this.keyOf(i);
-      const slot = labels.find(key);
-      value[i] = slot < 0 ? NaN : labels.takeAt(slot, stage.countReuse);
+      const s = labels.find(key);
+      slot[i] = s;
+      value[i] = s < 0 ? NaN : labels.valueAt(s);
       if (partitions === undefined) continue;
       // Aligned tables: no label here means none in the partitions either.
-      partition[i] = this.aligned ? (slot < 0 ? NaN : partitions.valueAt(slot)) : partitions.peek(key, slot);
+      partition[i] = this.aligned ? (s < 0 ? NaN : partitions.valueAt(s)) : partitions.peek(key, s);
+    }
+    for (let k = 0; k < n; k++) {
+      const s = slot[order[k]!]!;
+      if (s >= 0) labels.takeAt(s, stage.countReuse);
     }
   }
 

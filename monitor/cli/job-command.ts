@@ -60,10 +60,13 @@ export async function jobCommand(argv: string[], env: NodeJS.ProcessEnv): Promis
     const what = dataQuality ? { analysisType: config.analysisType } : { problemType: config.problemType };
     log.info({ ...what, datasetSource: config.datasetSource, output: config.outputPath, window: config.window }, 'mpm-monitor starting');
     const deps = { log, now: () => new Date() };
+    // The ground truth starts loading on its own thread now, while this thread loads the pipeline's modules.
+    const onThread = dataQuality ? undefined : await import('../pipeline/labels-on-thread.ts');
+    const labelsStarted = onThread?.readsLabelsOnThread(config, false) ? onThread.startLabels(config, log) : undefined;
     // Each analysis loads only its own modules (start-up is mostly module loading).
     const outcome = dataQuality
       ? await (await import('../pipeline/run-data-quality.ts')).runDataQuality(config, deps)
-      : await (await import('../pipeline/run-model-quality.ts')).runModelQuality(config, deps);
+      : await (await import('../pipeline/run-model-quality.ts')).runModelQuality(config, deps, { labelsStarted });
     await writeMessage(config.paths.messageFile, outcome.message, log);
     if (outcome.exitCode === 0) log.info({ status: outcome.status, violations: outcome.report.violations?.length ?? outcome.report.data_quality?.violations.length ?? 0 }, outcome.message);
     return outcome.exitCode;

@@ -11,6 +11,7 @@ import { hashKey, type KeyHash } from './key-hash.ts';
 import type { LabelCodec } from './label-codec.ts';
 import type { LabelStore } from './label-store.ts';
 import type { JoinResults } from './join-results.ts';
+import { PendingPredictions } from './pending-predictions.ts';
 
 export class JoinStage {
   private readonly key: KeyHash = { lo: 0, hi: 0 };
@@ -19,15 +20,61 @@ export class JoinStage {
   readonly countReuse = (): void => void this.results.summary.duplicate_predictions++;
   /** Sees every prediction that joined a label (MPM_JOINED_RECORDS_OUTPUT). */
   onJoined?: (record: CaptureRecord, prediction: Prediction, actual: string | number) => void;
+  /** Predictions that wait for labels still being read (waitForLabels); undefined once the labels are known. */
+  #waiting?: PendingPredictions<JoinResults>;
 
   constructor(
     private readonly problemType: ProblemType,
     /** Where joined records go; swap it with into() to start another part (another file). */
     private results: JoinResults,
-    /** The labels; undefined when the records carry their own (merged capture, a label column). */
-    private readonly store: LabelStore | undefined,
-    private readonly codec: LabelCodec,
+    /** The labels; undefined when the records carry their own (merged capture, a label column) or wait for them. */
+    private store: LabelStore | undefined,
+    private codec: LabelCodec,
   ) {}
+
+  /**
+   * From now on predictions wait for their labels, which settle() gives: the ground truth is still being read on
+   * another thread. Not with onJoined or a reference to collect (they need the whole record).
+   */
+  waitForLabels(): void {
+    if (this.onJoined !== undefined) throw new Error('join: joined records need the labels before the capture is read');
+    this.#waiting = new PendingPredictions();
+  }
+
+  /** How many predictions wait for their labels. */
+  get waiting(): number {
+    return this.#waiting?.size ?? 0;
+  }
+
+  /** Bytes held by the predictions that wait. */
+  get waitingBytes(): number {
+    return this.#waiting?.byteLength ?? 0;
+  }
+
+  /**
+   * The labels have come: each waiting prediction joins its label into the part it was read into, in the order they
+   * were read, exactly as if the labels had been there (the parts must not have been merged yet); later ones join
+   * as they come.
+   */
+  settle(store: LabelStore, codec: LabelCodec): void {
+    this.store = store;
+    this.codec = codec;
+    const waiting = this.#waiting;
+    this.#waiting = undefined;
+    if (waiting === undefined) return;
+    const current = this.results;
+    const p: Prediction = { index: 0 };
+    waiting.replay((w) => {
+      this.results = w.part;
+      this.key.lo = w.key.lo;
+      this.key.hi = w.key.hi;
+      p.label = w.label;
+      p.value = w.value;
+      p.score = w.score;
+      this.joinStored(p);
+    });
+    this.results = current;
+  }
 
   /** Sends the records joined from now on into `results`. */
   into(results: JoinResults): void {
@@ -37,51 +84,79 @@ export class JoinStage {
   /** Joins the predictions of one capture record. */
   add(record: CaptureRecord): void {
     const summary = this.results.summary;
+    const estimate = this.results.estimate;
     for (const p of record.predictions) {
+      summary.predictions++;
+      // Every prediction is estimated, labelled or not: the estimate needs no label.
+      estimate?.add(p);
       hashKey(record.id, p.index, this.key);
-      if (!record.labels) {
-        this.addLooked(record, p, this.key.lo, this.store ? this.store.take(this.key, this.countReuse) : NaN);
+      let actual: string | number | undefined;
+      if (record.labels) {
+        const raw = record.labels.get(p.index);
+        // Never Number() of an array or object: that stringifies it, recursively (a stack overflow 5,000 deep).
+        actual = raw === undefined ? undefined : this.problemType === 'Regression' ? numberOf(raw) : canonicalLabel(raw);
+        if (actual === undefined || (typeof actual === 'number' && !Number.isFinite(actual))) {
+          summary.labels_missing_in_record++;
+          actual = undefined;
+        }
+      } else if (this.#waiting !== undefined) {
+        if (this.results.reference !== undefined) throw new Error('join: a reference to collect needs the labels before the capture is read');
+        this.#waiting.add(this.results, this.key, p.label, p.value, p.score);
+        continue;
+      } else if (this.store) {
+        if (this.onJoined === undefined) {
+          this.joinStored(p);
+          continue;
+        }
+        const v = this.store.take(this.key, this.countReuse);
+        if (!Number.isNaN(v)) actual = this.problemType === 'Regression' ? v : this.codec.decode(v);
+      }
+      if (actual === undefined) {
+        summary.predictions_without_label++;
         continue;
       }
-      const raw = record.labels.get(p.index);
-      // Never Number() of an array or object: that stringifies it, recursively (a stack overflow 5,000 deep).
-      let actual = raw === undefined ? undefined : this.problemType === 'Regression' ? numberOf(raw) : canonicalLabel(raw);
-      if (actual === undefined || (typeof actual === 'number' && !Number.isFinite(actual))) {
-        summary.labels_missing_in_record++;
-        actual = undefined;
-      }
-      this.joined(record, p, this.key.lo, actual);
+      summary.joined++;
+      this.onJoined?.(record, p, actual);
+      this.observe(p, actual);
     }
   }
 
   /**
-   * Joins one prediction of a record without labels of its own, whose key (low half `keyLo` of its hash) the caller
-   * took from the label store: `value` is the label's value, NaN when it has none. A caller may so look keys up in
-   * another order than it joins them (in the table's order: fewer cache misses), counting reuses with
-   * {@link countReuse}.
+   * Joins one prediction of a record without labels of its own, whose label the caller took from the label store
+   * (with {@link countReuse}): `value` is the label's value, NaN when it has none; `keyLo` the low half of its key
+   * hash. A caller may so look keys up in another order than it joins them (in the table's order: fewer cache
+   * misses).
    */
   addLooked(record: CaptureRecord, p: Prediction, keyLo: number, value: number): void {
-    this.joined(record, p, keyLo, Number.isNaN(value) ? undefined : this.problemType === 'Regression' ? value : this.codec.decode(value));
-  }
-
-  /** Counts a prediction with its label (undefined: none) and observes a joined one. */
-  private joined(record: CaptureRecord, p: Prediction, keyLo: number, actual: string | number | undefined): void {
     const summary = this.results.summary;
     summary.predictions++;
     // Every prediction is estimated, labelled or not: the estimate needs no label.
     this.results.estimate?.add(p);
-    if (actual === undefined) {
+    if (Number.isNaN(value)) {
       summary.predictions_without_label++;
       return;
     }
     summary.joined++;
+    const actual = this.problemType === 'Regression' ? value : this.codec.decode(value);
     this.onJoined?.(record, p, actual);
-    this.observe(p, actual, keyLo);
+    this.key.lo = keyLo;
+    this.observe(p, actual);
   }
 
-  private observe(p: Prediction, actual: string | number, keyLo: number): void {
+  /** Joins a prediction whose key is in this.key with its label in the store (none: counted as without a label). */
+  private joinStored(p: Prediction): void {
+    const v = this.store!.take(this.key, this.countReuse);
+    if (Number.isNaN(v)) {
+      this.results.summary.predictions_without_label++;
+      return;
+    }
+    this.results.summary.joined++;
+    this.observe(p, this.problemType === 'Regression' ? v : this.codec.decode(v));
+  }
+
+  private observe(p: Prediction, actual: string | number): void {
     const o = this.obs;
-    o.keyHash = keyLo;
+    o.keyHash = this.key.lo;
     if (this.problemType === 'Regression') {
       o.actualValue = actual as number;
       o.predictedValue = p.value!;

@@ -6,6 +6,7 @@ import type { Violation } from '../constraints/evaluate.ts';
 import { publishMetrics } from '../publish/publish-metrics.ts';
 import { buildRunReport, type RunReportParts } from '../report/build-run-report.ts';
 import { writeRunReport } from '../report/write-run-report.ts';
+import type { LabelsStarted } from './labels-on-thread.ts';
 import type { JoinResults } from '../join/join-results.ts';
 import { gateInputErrors } from './gate-input-errors.ts';
 import { judgeModelQuality, type Verdict } from './judge.ts';
@@ -21,6 +22,8 @@ export interface RunHooks {
   collectReference?: boolean;
   /** Sees the joined results and the verdict before the files are written. */
   onResults?(results: JoinResults, verdict: Verdict): void;
+  /** Labels already being read on their own thread (the job command starts them before it loads the pipeline). */
+  labelsStarted?: LabelsStarted;
 }
 
 /** What a run reports besides the verdict: the store, the label arrival, the judged window of a delayed run. */

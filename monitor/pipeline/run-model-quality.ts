@@ -22,6 +22,7 @@ import { hostStoreParts } from './host-store.ts';
 import { startScanWorkers } from '../scan/scan-parallel.ts';
 import type { StartedWorkers } from '../scan/scan-plan.ts';
 import { ConfigError } from '../errors.ts';
+import { readsLabelsOnThread, scanWhileLabelsLoad, startLabels } from './labels-on-thread.ts';
 
 /** Whether the capture will be read on worker threads (then they are started before the ground truth is read). */
 function scansOnWorkers(config: MonitorConfig): boolean {
@@ -49,6 +50,8 @@ export async function runModelQuality(config: MonitorConfig, deps: RunDeps, hook
   let output: Storage | undefined;
   let joined: JoinedRecordsOutput | undefined;
   let started: StartedWorkers | undefined;
+  // One thread scans: the ground truth is read on its own thread meanwhile, from the start (labels-on-thread.ts).
+  const labelsStarted = hooks.labelsStarted ?? (readsLabelsOnThread(config, hooks.collectReference) ? startLabels(config, ctx.log) : undefined);
   try {
     const [prepared, statePlan] = await ctx.stage('validate', async () => [await prepareRun(ctx), await planState(ctx)] as const);
     prepared.collectReference = hooks.collectReference;
@@ -56,12 +59,14 @@ export async function runModelQuality(config: MonitorConfig, deps: RunDeps, hook
     refuseJoinedRecordsOnHosts(config, statePlan);
     // The scan's threads load their modules while this thread reads the ground truth.
     if (scansOnWorkers(config)) started = startScanWorkers(config.workers);
-    const labels = joinsGroundTruth(config) ? await ctx.stage('ground_truth', () => readLabels(ctx)) : await readLabels(ctx);
+    const labelsFirst = labelsStarted ? undefined : joinsGroundTruth(config) ? await ctx.stage('ground_truth', () => readLabels(ctx)) : await readLabels(ctx);
     const hosts = statePlan?.identity.host.hosts.length ?? 1;
     // Several hosts: each host's parts carry its name; the leader's manifests list every host's parts.
     if (prepared.store && hosts > 1) prepared.store.writerPrefix = statePlan!.identity.host.current_host;
     joined = await openJoinedRecords(ctx, prepared.output);
-    const scan = await ctx.stage('capture_and_join', () => scanStage(ctx, prepared, labels, sinkInit(ctx, prepared.store, labels), joined?.onJoined, started));
+    const { labels, scan } = labelsFirst
+      ? { labels: labelsFirst, scan: await ctx.stage('capture_and_join', () => scanStage(ctx, prepared, labelsFirst, sinkInit(ctx, prepared.store, labelsFirst), joined?.onJoined, started)) }
+      : await scanWhileLabelsLoad(ctx, labelsStarted!, (loading) => ctx.stage('capture_and_join', () => scanStage(ctx, prepared, loading)));
     const storeParts = hostStoreParts(prepared.store, hosts, scan.sinks, scan.capture.location);
     const parts = { results: scan.results, capture: scan.capture, tally: ctx.tally, store: labels.store, prunedFolders: scan.prunedFolders, storeParts };
     if (statePlan && !statePlan.leader) return await workerRun(ctx, statePlan, parts, labels, prepared);
@@ -77,5 +82,6 @@ export async function runModelQuality(config: MonitorConfig, deps: RunDeps, hook
     return failedRun(ctx, error, output);
   } finally {
     await started?.stop();
+    await labelsStarted?.thread.stop();
   }
 }

@@ -6,6 +6,8 @@ import type { MonitorConfig } from '../config/load-config.ts';
 import type { CaptureLineOptions } from '../ingest/decode-capture-line.ts';
 import { readTabular } from '../ingest/read-tabular.ts';
 import { joinPlan } from '../join/join-plan.ts';
+import { LabelCodec } from '../join/label-codec.ts';
+import type { InputErrorTally } from '../ingest/input-errors.ts';
 import type { JoinExtras, JoinResults } from '../join/join-results.ts';
 import type { EstimatorOptions } from '../estimation/create-estimator.ts';
 import { emptyCaptureSummary, type CaptureSummary } from '../scan/capture-summary.ts';
@@ -86,19 +88,33 @@ export function joinExtras(ctx: RunContext, prepared: PreparedRun): JoinExtras {
   return { estimator: config.estimate ? estimator : undefined, collectReference: prepared.collectReference };
 }
 
-/** Scans the window; with `sink` every thread also hands its records to a sink (the prediction store, the label arrival). */
-export async function scanStage(ctx: RunContext, prepared: PreparedRun, labels: Labels, sink?: PredictionSinkInit, onJoined?: JoinStage['onJoined'], started?: StartedWorkers): Promise<ScanOutcome> {
+/** Labels still being read on another thread (pipeline/labels-on-thread.ts), with the input errors the scan counts meanwhile. */
+export interface LabelsLoading {
+  labels: Promise<Labels>;
+  /** Where the scan counts its input errors until the labels' errors are in (they come first in the run's tally). */
+  tally: InputErrorTally;
+}
+
+/**
+ * Scans the window; with `sink` every thread also hands its records to a sink (the prediction store, the label
+ * arrival). `labels` may still be loading (one thread, no sink, no onJoined): predictions then wait for them.
+ */
+export async function scanStage(ctx: RunContext, prepared: PreparedRun, labels: Labels | LabelsLoading, sink?: PredictionSinkInit, onJoined?: JoinStage['onJoined'], started?: StartedWorkers): Promise<ScanOutcome> {
   const { config, log } = ctx;
   const accumulator = { problemType: config.problemType, positiveLabel: prepared.response.positiveLabel, seed: config.seed, minRecordsForStd: config.minRecordsForStd };
+  const loading = 'tally' in labels ? labels : undefined;
+  const known = 'tally' in labels ? undefined : labels;
   // The two binary classes are known once the ground truth is read: a third predicted label is an input error (and
-  // the estimator sees the settled negative class).
-  labels.binary?.settle(prepared.response);
-  const plan = joinPlan(accumulator, labels.codec, labels.store, joinExtras(ctx, prepared), onJoined);
+  // the estimator sees the settled negative class). (Binary runs never scan while labels load.)
+  known?.binary?.settle(prepared.response);
+  const later = loading?.labels.then(({ store, codec }) => ({ store: store!, codec }));
+  const plan = known ? joinPlan(accumulator, known.codec, known.store, joinExtras(ctx, prepared), onJoined) : joinPlan(accumulator, new LabelCodec(config.problemType), undefined, joinExtras(ctx, prepared), undefined, later);
+  const tally = loading?.tally ?? ctx.tally;
   const format = config.datasetFormat;
   log.info({ location: prepared.capture.location }, 'reading capture');
   const outcome = isTabular(format)
     ? await scanTabular(prepared.capture, format, ctx, prepared, plan)
-    : await scanCapture(prepared.capture, plan, ctx.tally, {
+    : await scanCapture(prepared.capture, plan, tally, {
         window: config.window,
         lineOptions: {
           response: prepared.response,

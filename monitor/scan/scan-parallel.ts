@@ -4,7 +4,7 @@
  * ones, as with one thread) and the file's part, saved by the worker and loaded here. Labels stay in the main
  * thread's label store, which the workers read through shared memory.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { StorageFile } from '../storage/storage.ts';
 import type { InputErrorTally, ReasonTally } from '../ingest/input-errors.ts';
 import type { CaptureLineOptions } from '../ingest/decode-capture-line.ts';
@@ -12,6 +12,7 @@ import type { AccumulatorState, MergeableAccumulator } from '../state/accumulato
 import { addFileCounts, type CaptureSummary } from './capture-summary.ts';
 import type { PredictionSinkInit, PredictionSinkResult } from '../store/prediction-sink.ts';
 import type { ScanOptions, ScanPlan, StartedWorkers } from './scan-plan.ts';
+import { startModuleWorker } from '../runtime/module-worker.ts';
 
 /** What a worker needs to read files as the main thread would (structured-cloneable). */
 export interface ScanWorkerInit {
@@ -62,24 +63,12 @@ interface WorkerError {
 }
 
 /**
- * Starts a worker, which loads its modules and waits for its ScanWorkerInit (the first message); under tsx (the .ts
- * sources) it registers tsx's loader before it imports its module.
- */
-function startWorker(): Worker {
-  const source = import.meta.url.endsWith('.ts');
-  const url = new URL(`./scan-worker.${source ? 'ts' : 'js'}`, import.meta.url);
-  if (!source) return new Worker(url);
-  const api = import.meta.resolve('tsx/esm/api');
-  const boot = `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); })`;
-  return new Worker(boot, { eval: true });
-}
-
-/**
  * Starts `count` scan workers now, before their work is known: they load their modules while the main thread does
  * something else (reads the ground truth). Pass them to the scan as ScanOptions.started.
  */
 export function startScanWorkers(count: number): StartedWorkers {
-  const workers = Array.from({ length: count }, () => startWorker());
+  // Each loads its modules and waits for its ScanWorkerInit (the first message).
+  const workers = Array.from({ length: count }, () => startModuleWorker(import.meta.url, './scan-worker'));
   // A failure before the scan listens is kept for it (and is no unhandled 'error' event).
   const failures: Array<Error | undefined> = [];
   workers.forEach((worker, w) => {

@@ -20,7 +20,18 @@ interface ScanPlanBase<Part extends MergeableAccumulator<Part>> {
   load(state: AccumulatorState): Part;
   /** Called when a file's part has been merged (or saved) and is dropped: the plan may reuse its buffers. */
   release?(part: Part): void;
+  /**
+   * While the plan's parts are not final (model quality's predictions wait for labels still being read on another
+   * thread), a promise that settles when they are; undefined once they are. The main thread's scan keeps such parts
+   * unmerged until then (worker threads and sinks never get such a plan).
+   */
+  waiting?(): Promise<void> | undefined;
+  /** Bytes held by the work that waits (see waiting()): past MAX_WAITING_BYTES the scan stops reading until it is done. */
+  waitingBytes?(): number;
 }
+
+/** The most bytes of waiting work (waitingBytes) for which the main thread's scan reads on (it checks between files). */
+export const MAX_WAITING_BYTES = 64 * 1024 * 1024;
 
 /** A plan fed the records the shared decoder gives (the response's predictions, model quality's join). */
 export interface RecordScanPlan<Part extends MergeableAccumulator<Part>> extends ScanPlanBase<Part> {

@@ -201,15 +201,32 @@ export class LocalStorage implements Storage {
 /** The bytes of one read: large enough that the per-read cost vanishes, small enough to stay in the CPU's cache. */
 const READ_CHUNK_BYTES = 1 << 20;
 
-/** Reads an open file to its end into one reused buffer, closing it however the reading ends. */
+/**
+ * Reads an open file to its end into two reused buffers, closing it however the reading ends. The next read runs
+ * (on libuv's thread pool) while the caller works on the chunk it was given: a chunk stays valid until the caller
+ * asks for the next one, and the read into the other buffer never touches it.
+ */
 async function* chunksOf(handle: FileHandle, buffer: Buffer): AsyncGenerator<Buffer> {
+  const buffers = [buffer, Buffer.allocUnsafe(buffer.length)];
+  let reading: Promise<{ bytesRead: number }> | undefined;
   try {
+    let current = 0;
+    reading = handle.read(buffers[0]!, 0, buffer.length, null);
     for (;;) {
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+      const { bytesRead } = await reading;
+      reading = undefined;
       if (bytesRead === 0) return;
-      yield bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead);
+      const chunk = buffers[current]!;
+      current ^= 1;
+      // Reads are sequential (position null), and this one starts after the last one ended.
+      if (bytesRead === chunk.length) reading = handle.read(buffers[current]!, 0, buffer.length, null);
+      yield bytesRead === chunk.length ? chunk : chunk.subarray(0, bytesRead);
+      // A short read is the end of the file, unless it grew meanwhile: ask again, as a single buffer did.
+      reading ??= handle.read(buffers[current]!, 0, buffer.length, null);
     }
   } finally {
+    // A read still in flight finishes (or fails) before the file is closed under it.
+    await reading?.catch(() => undefined);
     await handle.close();
   }
 }

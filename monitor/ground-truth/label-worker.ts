@@ -1,0 +1,33 @@
+/**
+ * @module A worker thread that reads the ground truth (read-labels-on-thread.ts starts it): the labels go into a
+ * label store whose table is shared memory, so the main thread takes it as it is, with no copy, while it has been
+ * scanning the capture meanwhile.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { openStorage } from '../storage/open-storage.ts';
+import { InputErrorTally } from '../ingest/input-errors.ts';
+import { LabelCodec } from '../join/label-codec.ts';
+import { LabelStore } from '../join/label-store.ts';
+import { readGroundTruth } from './read-ground-truth.ts';
+import type { LabelThreadInit, LabelThreadMessage } from './read-labels-on-thread.ts';
+
+const init = workerData as LabelThreadInit;
+const tally = new InputErrorTally(init.samplesPerReason);
+try {
+  const storage = await openStorage(init.location, { s3EndpointUrl: init.s3EndpointUrl });
+  const codec = new LabelCodec(init.problemType);
+  const partitions = init.partitions ? new LabelStore() : undefined;
+  const read = await readGroundTruth(storage, init.options, codec, tally, undefined, partitions);
+  parentPort!.postMessage({
+    type: 'labels',
+    store: read.store.share(),
+    partitions: partitions?.share(),
+    labels: [...codec.labels],
+    summary: read.summary,
+    bytes: read.bytes,
+    tally: [...tally.byReason.entries()],
+  } satisfies LabelThreadMessage);
+} catch (error) {
+  const e = error as Error & { code?: string };
+  parentPort!.postMessage({ type: 'error', name: e?.name ?? 'Error', message: e?.message ?? String(error), code: e?.code, stack: e?.stack, tally: [...tally.byReason.entries()] } satisfies LabelThreadMessage);
+}

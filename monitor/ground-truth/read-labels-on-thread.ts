@@ -1,0 +1,111 @@
+/**
+ * @module Reads the ground truth on a worker thread (label-worker.ts), so that the main thread can scan the capture
+ * at the same time. What comes back is what readGroundTruth gives on the main thread: the label store (its table is
+ * shared memory, handed over without a copy), the codec's labels in code order, the summary, the listed bytes and
+ * the input errors, which the caller adds to the run's tally before the capture's (the order a sequential run has).
+ * An error of the thread is raised again on the main thread with its class (ConfigError, InputError, OutputError
+ * keep their exit codes) and message.
+ */
+import type { Worker } from 'node:worker_threads';
+import { ConfigError, InputError, MonitorError, OutputError } from '../errors.ts';
+import type { ReasonTally } from '../ingest/input-errors.ts';
+import { UnreadableInput } from '../ingest/open-input.ts';
+import { LabelCodec } from '../join/label-codec.ts';
+import { LabelStore, type SharedLabelStore } from '../join/label-store.ts';
+import type { ProblemType } from '../metrics/types.ts';
+import { startModuleWorker } from '../runtime/module-worker.ts';
+import type { GroundTruthOptions, GroundTruthSummary } from './read-ground-truth.ts';
+
+/** What the thread reads (structured-cloneable: no BinaryClasses, whose learning must happen on the reading thread). */
+export interface LabelThreadInit {
+  location: string;
+  s3EndpointUrl?: string;
+  options: Omit<GroundTruthOptions, 'binary'>;
+  problemType: ProblemType;
+  samplesPerReason: number;
+  /** Whether to keep each label's partition hour too (the prediction store's label arrival). */
+  partitions: boolean;
+}
+
+export type LabelThreadMessage =
+  | {
+      type: 'labels';
+      store: SharedLabelStore;
+      partitions?: SharedLabelStore;
+      labels: string[];
+      summary: GroundTruthSummary;
+      bytes: number;
+      tally: Array<[string, ReasonTally]>;
+    }
+  | { type: 'error'; name: string; message: string; code?: string; stack?: string; tally: Array<[string, ReasonTally]> };
+
+/** The ground truth as read on the thread. */
+export interface LabelsRead {
+  store: LabelStore;
+  partitions?: LabelStore;
+  codec: LabelCodec;
+  summary: GroundTruthSummary;
+  bytes: number;
+  /** The thread's input errors, in the order they were met. */
+  tally: Array<[string, ReasonTally]>;
+}
+
+/** The thread's error as the class it was raised with. */
+function errorOf(message: Extract<LabelThreadMessage, { type: 'error' }>): Error {
+  const classes: Record<string, new (message: string) => Error> = { ConfigError, InputError, OutputError, MonitorError, UnreadableInput };
+  const Class = classes[message.name];
+  const error = Class === undefined ? new Error(message.message) : new Class(message.message);
+  if (Class === undefined) error.name = message.name;
+  if (message.code !== undefined) (error as NodeJS.ErrnoException).code = message.code;
+  if (message.stack !== undefined) error.stack = message.stack;
+  return error;
+}
+
+/** A label read running on its own thread. */
+export interface LabelThread {
+  /** Settles with the labels, or rejects with the read's error. */
+  readonly read: Promise<LabelsRead>;
+  /** The input errors the thread counted (once it has answered, whether it read the labels or failed). */
+  readonly tally: Array<[string, ReasonTally]>;
+  /** Ends the thread if it still runs (a run that failed elsewhere). */
+  stop(): Promise<void>;
+}
+
+/** Starts reading the ground truth on a worker thread. */
+export function readLabelsOnThread(init: LabelThreadInit): LabelThread {
+  const worker: Worker = startModuleWorker(import.meta.url, './label-worker', init);
+  let tally: Array<[string, ReasonTally]> = [];
+  const read = new Promise<LabelsRead>((resolve, reject) => {
+    let settled = false;
+    worker.once('message', (message: LabelThreadMessage) => {
+      settled = true;
+      tally = message.tally;
+      if (message.type === 'error') return reject(errorOf(message));
+      resolve({
+        store: LabelStore.fromShared(message.store),
+        partitions: message.partitions && LabelStore.fromShared(message.partitions),
+        codec: LabelCodec.withLabels(init.problemType, message.labels),
+        summary: message.summary,
+        bytes: message.bytes,
+        tally: message.tally,
+      });
+    });
+    worker.once('error', (error) => {
+      if (!settled) reject(error);
+      settled = true;
+    });
+    worker.once('exit', (code) => {
+      if (!settled) reject(new Error(`the ground-truth thread stopped (exit code ${code}) before the labels were read`));
+      settled = true;
+    });
+  });
+  // A rejection nobody awaits yet (the scan still runs) is not an unhandled one: the run awaits it later.
+  read.catch(() => undefined);
+  return {
+    read,
+    get tally() {
+      return tally;
+    },
+    stop: () => worker.terminate().then(() => undefined),
+  };
+}

@@ -1,0 +1,86 @@
+/**
+ * @module LocalStorage.readChunks: the file's bytes in order whatever its size against the two reused buffers, a
+ * chunk untouched while the caller holds it (the next read goes into the other buffer, even while the caller awaits),
+ * bytes appended after a short read still read, and the file closed when the caller stops early.
+ */
+import { randomBytes } from 'node:crypto';
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { LocalStorage } from './local.ts';
+
+const MiB = 1 << 20;
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function folder(): string {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'mpm-chunks-'));
+  dirs.push(root);
+  return root;
+}
+
+/** Open descriptors of this process that point at `file`. */
+async function openCount(file: string): Promise<number> {
+  let n = 0;
+  for (const fd of await readdir('/proc/self/fd')) {
+    try {
+      const { readlink } = await import('node:fs/promises');
+      if ((await readlink(`/proc/self/fd/${fd}`)) === file) n++;
+    } catch {
+      // A descriptor closed while listing.
+    }
+  }
+  return n;
+}
+
+describe('LocalStorage.readChunks', () => {
+  it('gives every byte in order, and each chunk stays as it was while the caller holds it and awaits', async () => {
+    const root = folder();
+    const storage = new LocalStorage(root);
+    for (const size of [0, 1, MiB - 1, MiB, MiB + 1, 5 * MiB + 12_345]) {
+      const body = randomBytes(size);
+      writeFileSync(path.join(root, `f${size}`), body);
+      const parts: Buffer[] = [];
+      for await (const chunk of await storage.readChunks(`f${size}`)) {
+        const copy = Buffer.from(chunk);
+        // The next read is in flight meanwhile: it must not land in this chunk.
+        await new Promise((resolve) => setTimeout(resolve, 2));
+        expect(chunk.equals(copy)).toBe(true);
+        parts.push(copy);
+      }
+      expect(Buffer.concat(parts).equals(body), `size ${size}`).toBe(true);
+    }
+  });
+
+  it('reads bytes appended after a short read, as a reader with one buffer did', async () => {
+    const root = folder();
+    const file = path.join(root, 'growing');
+    writeFileSync(file, 'a'.repeat(100));
+    const parts: Buffer[] = [];
+    let appended = false;
+    for await (const chunk of await new LocalStorage(root).readChunks('growing')) {
+      parts.push(Buffer.from(chunk));
+      if (!appended) {
+        appendFileSync(file, 'b'.repeat(50));
+        appended = true;
+      }
+    }
+    expect(Buffer.concat(parts).toString()).toBe('a'.repeat(100) + 'b'.repeat(50));
+  });
+
+  it('closes the file when the caller stops after the first chunk (a read in flight included)', async () => {
+    const root = folder();
+    const file = path.join(root, 'big');
+    writeFileSync(file, randomBytes(4 * MiB));
+    for await (const chunk of await new LocalStorage(root).readChunks('big')) {
+      expect(chunk.length).toBe(MiB);
+      expect(await openCount(file)).toBe(1);
+      break;
+    }
+    expect(await openCount(file)).toBe(0);
+  });
+});

@@ -16,7 +16,8 @@ import { PendingPredictions } from './pending-predictions.ts';
 export class JoinStage {
   private readonly key: KeyHash = { lo: 0, hi: 0 };
   private readonly obs: Observation = { actual: '', predicted: '', keyHash: 0 };
-  private readonly onReuse = (): void => void this.results.summary.duplicate_predictions++;
+  /** Counts a prediction whose label had already joined another one (LabelStore.take's onReuse). */
+  readonly countReuse = (): void => void this.results.summary.duplicate_predictions++;
   /** Sees every prediction that joined a label (MPM_JOINED_RECORDS_OUTPUT). */
   onJoined?: (record: CaptureRecord, prediction: Prediction, actual: string | number) => void;
   /** Predictions that wait for labels still being read (waitForLabels); undefined once the labels are known. */
@@ -107,7 +108,7 @@ export class JoinStage {
           this.joinStored(p);
           continue;
         }
-        const v = this.store.take(this.key, this.onReuse);
+        const v = this.store.take(this.key, this.countReuse);
         if (!Number.isNaN(v)) actual = this.problemType === 'Regression' ? v : this.codec.decode(v);
       }
       if (actual === undefined) {
@@ -120,9 +121,31 @@ export class JoinStage {
     }
   }
 
+  /**
+   * Joins one prediction of a record without labels of its own, whose label the caller took from the label store
+   * (with {@link countReuse}): `value` is the label's value, NaN when it has none; `keyLo` the low half of its key
+   * hash. A caller may so look keys up in another order than it joins them (in the table's order: fewer cache
+   * misses).
+   */
+  addLooked(record: CaptureRecord, p: Prediction, keyLo: number, value: number): void {
+    const summary = this.results.summary;
+    summary.predictions++;
+    // Every prediction is estimated, labelled or not: the estimate needs no label.
+    this.results.estimate?.add(p);
+    if (Number.isNaN(value)) {
+      summary.predictions_without_label++;
+      return;
+    }
+    summary.joined++;
+    const actual = this.problemType === 'Regression' ? value : this.codec.decode(value);
+    this.onJoined?.(record, p, actual);
+    this.key.lo = keyLo;
+    this.observe(p, actual);
+  }
+
   /** Joins a prediction whose key is in this.key with its label in the store (none: counted as without a label). */
   private joinStored(p: Prediction): void {
-    const v = this.store!.take(this.key, this.onReuse);
+    const v = this.store!.take(this.key, this.countReuse);
     if (Number.isNaN(v)) {
       this.results.summary.predictions_without_label++;
       return;

@@ -129,4 +129,33 @@ describe('LabelStore', () => {
     expect(store.unused()).toBe(999);
     expect(other.take(key('absent'))).toBeNaN();
   });
+
+  it('finds a key once for two tables filled alike: the same slot holds it in both, and peek checks a slot it is given', () => {
+    const labels = new LabelStore(16);
+    const partitions = new LabelStore(16);
+    for (let i = 0; i < 5000; i++) {
+      labels.set(key(`id-${i}`, i % 3), i % 7);
+      partitions.set(key(`id-${i}`, i % 3), 400_000 + (i % 11));
+    }
+    expect(labels.sameSlots(partitions)).toBe(true);
+    for (let i = 0; i < 5000; i += 37) {
+      const k = key(`id-${i}`, i % 3);
+      const slot = labels.find(k);
+      expect(slot).toBeGreaterThanOrEqual(0);
+      expect(labels.takeAt(slot)).toBe(i % 7);
+      expect(partitions.valueAt(slot)).toBe(400_000 + (i % 11));
+      expect(partitions.peek(k, slot)).toBe(400_000 + (i % 11));
+      // A wrong slot hint is checked against the key, then the key is probed for.
+      expect(partitions.peek(k, (slot + 1) % partitions.slots)).toBe(400_000 + (i % 11));
+    }
+    expect(labels.find(key('absent'))).toBe(-1);
+    expect(partitions.peek(key('absent'), 3)).toBeNaN();
+    expect(labels.unused()).toBe(5000 - Math.ceil(5000 / 37));
+    // One key more, or a table of another size, and the slots no longer agree.
+    partitions.set(key('extra'), 1);
+    expect(labels.sameSlots(partitions)).toBe(false);
+    const larger = new LabelStore(1 << 15);
+    for (let i = 0; i < 5000; i++) larger.set(key(`id-${i}`, i % 3), 1);
+    expect(labels.sameSlots(larger)).toBe(false);
+  });
 });

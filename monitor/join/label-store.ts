@@ -137,6 +137,14 @@ export class LabelStore {
     return this.slots * (4 + 4 + 1 + this.values.BYTES_PER_ELEMENT);
   }
 
+  /**
+   * The slot where the probe for `key` starts. Keys looked up in increasing order of it touch the table from start
+   * to end instead of at random (each random touch of a large table is a cache and TLB miss).
+   */
+  homeSlot(key: KeyHash): number {
+    return (key.lo ^ Math.imul(key.hi, 0x9e3779b1)) & (this.capacity - 1);
+  }
+
   /** The slot holding `key`, or the empty slot where it would go (the last slot when the overflow area is full). */
   private slot(lo: number, hi: number): number {
     const flags = this.flags;
@@ -171,14 +179,55 @@ export class LabelStore {
    * `onReuse` is called when the label had already joined another prediction (in this thread or another).
    */
   take(key: KeyHash, onReuse?: () => void): number {
+    const i = this.find(key);
+    return i < 0 ? NaN : this.takeAt(i, onReuse);
+  }
+
+  /** The slot holding `key`'s label, or -1 when it has none (then {@link takeAt} it). */
+  find(key: KeyHash): number {
     const i = this.slot(key.lo, key.hi);
-    if (this.flags[i] === EMPTY) return NaN;
+    return this.flags[i] === EMPTY ? -1 : i;
+  }
+
+  /** take() of the label in `slot` (a slot {@link find} gave). */
+  takeAt(slot: number, onReuse?: () => void): number {
     // Atomic: of several threads taking one label, exactly one sees it unused.
-    if (Atomics.or(this.flags, i, USED) & USED) {
-      Atomics.or(this.flags, i, REUSED);
+    if (Atomics.or(this.flags, slot, USED) & USED) {
+      Atomics.or(this.flags, slot, REUSED);
       onReuse?.();
     }
-    return this.values[i]!;
+    return this.values[slot]!;
+  }
+
+  /**
+   * Whether `other` holds every key of this table in the same slot and no other key (two tables filled with the
+   * same keys in the same order do): then a slot {@link find} gives here is the key's slot there too, and
+   * {@link valueAt} reads its value without a probe. One pass over both tables.
+   */
+  sameSlots(other: LabelStore): boolean {
+    if (other.capacity !== this.capacity || other.count !== this.count) return false;
+    const { lo, hi, flags } = this;
+    for (let i = 0; i < flags.length; i++) {
+      if ((flags[i] === EMPTY) !== (other.flags[i] === EMPTY) || lo[i] !== other.lo[i] || hi[i] !== other.hi[i]) return false;
+    }
+    return true;
+  }
+
+  /** The value in `slot` (a filled slot: from {@link find}, or from a table with {@link sameSlots}), not marked used. */
+  valueAt(slot: number): number {
+    return this.values[slot]!;
+  }
+
+  /**
+   * The value of `key` without marking it used, NaN when it has none. `slot` is where `key` is expected: a table
+   * filled with the same keys in the same order as another (the label partitions beside the labels) holds each key
+   * in the same slot, so a lookup in one gives the other's slot without hashing again; any other slot is checked and
+   * the key then probed for as usual.
+   */
+  peek(key: KeyHash, slot = -1): number {
+    if (slot >= 0 && slot < this.flags.length && this.flags[slot] !== EMPTY && this.lo[slot] === key.lo && this.hi[slot] === key.hi) return this.values[slot]!;
+    const i = this.slot(key.lo, key.hi);
+    return this.flags[i] === EMPTY ? NaN : this.values[i]!;
   }
 
   /** Labels that no prediction has joined. */

@@ -6,14 +6,14 @@
  */
 import { InputError } from '../errors.ts';
 import type { Violation } from '../constraints/evaluate.ts';
-import { joinPlan } from '../join/join-plan.ts';
-import type { JoinStage } from '../join/join-stage.ts';
+import { JoinResults } from '../join/join-results.ts';
+import { JoinStage } from '../join/join-stage.ts';
 import { emptyCaptureSummary, addFileCounts, type CaptureSummary } from '../scan/capture-summary.ts';
 import { LabelLagAccumulator, type LabelLagSummary } from '../store/label-lag.ts';
-import { addLabelLag } from '../store/prediction-sink.ts';
 import { missingHourMessage, openStoredHour } from '../store/prediction-store-reader.ts';
-import { checkExtraction, restoreInputErrors, storedCaptureSummary, storedJoinRecords } from '../store/stored-hour-source.ts';
+import { checkExtraction, restoreInputErrors, storedCaptureSummary } from '../store/stored-hour-source.ts';
 import { formatHour, hoursOfWindow } from '../store/store-layout.ts';
+import { StoredJoin } from '../store/stored-join.ts';
 import type { PreparedRun } from './prepare-run.ts';
 import type { Labels } from './read-labels.ts';
 import type { RunContext } from './run-context.ts';
@@ -42,10 +42,11 @@ function addStored(into: CaptureSummary, hour: CaptureSummary): void {
 export async function judgeFromStore(ctx: RunContext, prepared: PreparedRun, store: PredictionStore, labels: Labels, onJoined?: JoinStage['onJoined']): Promise<StoredJudgement> {
   const { config, log } = ctx;
   const accumulator = { problemType: config.problemType, positiveLabel: prepared.response.positiveLabel, seed: config.seed, minRecordsForStd: config.minRecordsForStd };
-  const plan = joinPlan(accumulator, labels.codec, labels.store, joinExtras(ctx, prepared), onJoined);
-  const results = plan.startPart();
+  const results = JoinResults.create(accumulator, joinExtras(ctx, prepared));
+  const stage = new JoinStage(config.problemType, results, labels.store, labels.codec);
+  stage.onJoined = onJoined;
   const lag = labels.partitions === undefined ? undefined : new LabelLagAccumulator();
-  const key = { lo: 0, hi: 0 };
+  const join = new StoredJoin(stage, labels.store, prepared.response, ctx.tally, lag && { lag, partitions: labels.partitions! });
   const capture = emptyCaptureSummary(store.storage.describe(store.endpoint));
   const out: StoredJudgement = { scan: { capture, results }, storedHours: [], missingHours: [], notes: [], violations: [] };
   const hours = hoursOfWindow(config.window);
@@ -60,10 +61,8 @@ export async function judgeFromStore(ctx: RunContext, prepared: PreparedRun, sto
     out.notes.push(...checkExtraction(stored, extractionOf(config)));
     restoreInputErrors(stored, ctx.tally);
     addStored(capture, storedCaptureSummary(stored));
-    for await (const record of storedJoinRecords(stored, prepared.response, ctx.tally)) {
-      plan.add(results, record);
-      if (lag !== undefined) addLabelLag(lag, labels.partitions!, record, key);
-    }
+    for await (const batch of stored.batches()) join.addBatch(batch);
+    join.flush();
   }
   if (out.missingHours.length > 0 && config.onInsufficientData === 'fail') throw new InputError(`input: ${out.violations.map((v) => v.description).join(' ')}`);
   ctx.facts.capture = capture;

@@ -7,6 +7,7 @@
  */
 import type { MonitorConfig } from '../config/load-config.ts';
 import { estimatedMetricsSection } from '../estimation/estimated-statistics.ts';
+import { loadParquetWasm } from '../ingest/parquet.ts';
 import { LabelCodec } from '../join/label-codec.ts';
 import type { EvaluationReport } from '../report/build-run-report.ts';
 import type { Storage } from '../storage/storage.ts';
@@ -56,6 +57,8 @@ export async function judgeStoredWindow(config: MonitorConfig, deps: RunDeps, pr
   Object.assign(ctx.timings, around.timings ?? {});
   let joined: JoinedRecordsOutput | undefined;
   try {
+    // parquet-wasm compiles off this thread while the labels are read (a failure surfaces where the store is read).
+    loadParquetWasm().catch(() => undefined);
     const labels = await ctx.stage('ground_truth', () => readLabels(ctx));
     joined = await openJoinedRecords(ctx, prepared.output);
     const judged = await ctx.stage('judge_from_store', () => judgeFromStore(ctx, prepared, prepared.store!, labels, joined?.onJoined));

@@ -17,9 +17,16 @@ import { LabelStore } from '../join/label-store.ts';
 import type { ProblemType } from '../metrics/types.ts';
 import { LocalStorage } from '../storage/local.ts';
 import { storeRecordOf } from './prediction-part-writer.ts';
-import { openStoredHour } from './prediction-store-reader.ts';
+import { openStoredHour, type StoredHour } from './prediction-store-reader.ts';
 import { PredictionStoreWriter } from './prediction-store-writer.ts';
 import { storedJoinRecords } from './stored-hour-source.ts';
+import { StoredJoin } from './stored-join.ts';
+import { LabelLagAccumulator } from './label-lag.ts';
+import { addLabelLag } from './prediction-sink.ts';
+import { JoinResults } from '../join/join-results.ts';
+import { JoinStage } from '../join/join-stage.ts';
+import type { AccumulatorOptions } from '../metrics/types.ts';
+import type { CaptureRecord } from '../ingest/decode-capture-line.ts';
 
 const roots: string[] = [];
 afterAll(async () => {
@@ -99,6 +106,96 @@ describe('judging an hour from the store', () => {
       expect(judgedPart.summary.joined).toBeGreaterThan(100);
       expect(judgedPart.save()).toEqual(livePart.save());
       expect(labels2.unused()).toEqual(labels.unused());
+
+      // Straight from the columns (what the run does): the same results, and the label arrival read from the slot.
+      const { part: columnPart, arrival, labelStore } = await judgeColumns(problemType, lines, hour, response, accumulator, codec);
+      expect(columnPart.save()).toEqual(livePart.save());
+      expect(labelStore.unused()).toEqual(labels.unused());
+      const expectedArrival = recordArrival(lines, await recordsOf(hour, response), codec).summary();
+      expect(arrival.summary()).toEqual(expectedArrival);
+      expect(expectedArrival.lag_hours.length).toBeGreaterThan(2);
+      expect(expectedArrival.unplaced_labels).toBeGreaterThan(0);
+      // Partitions in a table of another size (not slot for slot with the labels): found by their keys.
+      const unaligned = await judgeColumns(problemType, lines, hour, response, accumulator, codec, 1 << 16);
+      expect(unaligned.arrival.summary()).toEqual(expectedArrival);
+      expect(unaligned.part.save()).toEqual(livePart.save());
+      // Labels looked up a few predictions at a time: the same.
+      const rounds = await judgeColumns(problemType, lines, hour, response, accumulator, codec, undefined, 7);
+      expect(rounds.arrival.summary()).toEqual(expectedArrival);
+      expect(rounds.part.save()).toEqual(livePart.save());
+      expect(rounds.labelStore.unused()).toEqual(labels.unused());
     });
   }
+
+  it('straight from the columns, a record the settings cannot interpret is one input error, as record by record', async () => {
+    const root = await mkdtemp(path.join(tmpdir(), 'mpm-judge-'));
+    roots.push(root);
+    const storage = new LocalStorage(root);
+    const stored: ResponseOptions = { problemType: 'BinaryClassification', positiveLabel: '1', negativeLabel: negativeLabelFor('1') };
+    const lineOptions: CaptureLineOptions = { response: stored, window: { start: H, end: H + 3_600_000 }, format: { kind: 'sagemakerCaptureJson', captureIndexNames: ['endpointInput', 'endpointOutput'] }, checkRequestCount: false, keepRaw: true };
+    const lines = captureLines('BinaryClassification', 300);
+    const writer = PredictionStoreWriter.open(storage, { endpoint: 'ep', window: lineOptions.window, extraction: { problem_type: 'BinaryClassification', inference_attribute: null, probability_attribute: null }, rowGroupRows: 64 });
+    for (const { line } of lines) {
+      const decoded = decodeCaptureLine(line, lineOptions, () => undefined);
+      if (decoded.status === 'ok') writer.add(storeRecordOf(decoded)!);
+    }
+    await writer.finish();
+    // Judged with other classes: labels 0/1 are not binary any more, probability vectors still read.
+    const response: ResponseOptions = { problemType: 'BinaryClassification', positiveLabel: 'yes', negativeLabel: 'no', binaryStrict: true };
+    const accumulator = { problemType: 'BinaryClassification' as const, positiveLabel: 'yes', seed: 1, minRecordsForStd: 2 };
+    const codec = new LabelCodec('BinaryClassification');
+    const hour = (await openStoredHour(storage, { endpoint: 'ep', hour: H }))!;
+    const byRecord = joinPlan(accumulator, codec, new LabelStore());
+    const recordPart = byRecord.startPart();
+    const recordTally = new InputErrorTally(5);
+    for await (const record of storedJoinRecords(hour, response, recordTally)) byRecord.add(recordPart, record);
+    const { part, tally } = await judgeColumns('BinaryClassification', [], hour, response, accumulator, codec);
+    expect(recordTally.byReason.get('prediction_not_binary')!.count).toBeGreaterThan(10);
+    expect(recordPart.summary.predictions).toBeGreaterThan(10);
+    expect([...tally.byReason]).toEqual([...recordTally.byReason]);
+    expect(part.save()).toEqual(recordPart.save());
+  });
 });
+
+/** A label's partition hour in the tests: some in no dated folder (-1), the rest 0 to 3 hours after H. */
+const partitionOf = (id: string, i: number): number => ((id.length + i) % 7 === 0 ? -1 : H / 3_600_000 + ((id.charCodeAt(id.length - 1) + i) % 4));
+
+function labelTables(lines: Array<{ id: string; labels: unknown[] }>, codec: LabelCodec, partitionSlots?: number): { labels: LabelStore; partitions: LabelStore } {
+  const labels = new LabelStore();
+  const partitions = new LabelStore(partitionSlots);
+  const key = { lo: 0, hi: 0 };
+  for (const l of lines) {
+    l.labels.forEach((label, i) => {
+      if (i % 5 === 4) return;
+      labels.set(hashKey(l.id, i, key), codec.encode(label)!);
+      partitions.set(key, partitionOf(l.id, i));
+    });
+  }
+  return { labels, partitions };
+}
+
+/** Judges `hour` batch by batch through StoredJoin, with the labels of `lines` and their partitions. */
+async function judgeColumns(problemType: ProblemType, lines: Array<{ id: string; labels: unknown[] }>, hour: StoredHour, response: ResponseOptions, accumulator: AccumulatorOptions, codec: LabelCodec, partitionSlots?: number, queue?: number) {
+  const { labels, partitions } = labelTables(lines, codec, partitionSlots);
+  const part = JoinResults.create(accumulator);
+  const arrival = new LabelLagAccumulator();
+  const tally = new InputErrorTally(5);
+  const join = new StoredJoin(new JoinStage(problemType, part, labels, codec), labels, response, tally, { lag: arrival, partitions }, queue);
+  for await (const batch of hour.batches()) join.addBatch(batch);
+  join.flush();
+  return { part, arrival, tally, labelStore: labels };
+}
+
+async function recordsOf(hour: StoredHour, response: ResponseOptions): Promise<CaptureRecord[]> {
+  const out: CaptureRecord[] = [];
+  for await (const record of storedJoinRecords(hour, response, new InputErrorTally(5))) out.push(record);
+  return out;
+}
+
+/** The label arrival of `records` as the capture scan counts it (a second lookup per prediction). */
+function recordArrival(lines: Array<{ id: string; labels: unknown[] }>, records: CaptureRecord[], codec: LabelCodec): LabelLagAccumulator {
+  const { partitions } = labelTables(lines, codec);
+  const lag = new LabelLagAccumulator();
+  for (const record of records) addLabelLag(lag, partitions, record, { lo: 0, hi: 0 });
+  return lag;
+}

@@ -108,11 +108,16 @@ export class PredictionSink {
 export function addLabelLag(lag: LabelLagAccumulator, partitions: LabelStore, record: CaptureRecord, key: KeyHash): void {
   // Once per record, and no object per prediction: this runs for every prediction of the window.
   const predictionHour = record.inferenceTime === undefined ? undefined : Math.floor(record.inferenceTime / HOUR_MS);
-  for (const p of record.predictions) {
-    const hour = partitions.take(hashKey(record.id, p.index, key));
-    if (Number.isNaN(hour)) lag.addUnlabelled();
-    else if (hour < 0 || predictionHour === undefined) lag.addLabelled(0, undefined);
-    // The same as LabelLagAccumulator.lagHours(inferenceTime, the partition of epoch hour `hour`).
-    else lag.addLabelledLag(hour - predictionHour);
-  }
+  for (const p of record.predictions) addLag(lag, partitions.take(hashKey(record.id, p.index, key)), predictionHour);
+}
+
+/**
+ * Counts one prediction made in epoch hour `predictionHour` whose label is in the partition ending in epoch hour
+ * `hour` (-1: a label in no dated folder; NaN: no label).
+ */
+export function addLag(lag: LabelLagAccumulator, hour: number, predictionHour: number | undefined): void {
+  if (Number.isNaN(hour)) lag.addUnlabelled();
+  else if (hour < 0 || predictionHour === undefined) lag.addLabelled(0, undefined);
+  // The same as LabelLagAccumulator.lagHours(inferenceTime, the partition of epoch hour `hour`).
+  else lag.addLabelledLag(hour - predictionHour);
 }

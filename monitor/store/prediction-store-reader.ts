@@ -45,6 +45,8 @@ export interface StoredHour {
   locations: string[];
   /** Reads the hour's records, part by part, row group by row group. */
   read(): AsyncGenerator<StoredRecord>;
+  /** Reads the hour's rows batch by batch, column by column (no object per row). */
+  batches(): AsyncGenerator<StoredBatch>;
 }
 
 /** The manifest of one variant's hour, or undefined when the hour is not stored. */
@@ -90,14 +92,15 @@ export async function openStoredHour(storage: Storage, o: OpenStoredHourOptions)
     records: manifests.reduce((n, m) => n + m.records, 0),
     capture,
     locations: manifests.map((m) => storage.describe(hourFolder({ endpoint: o.endpoint, variant: m.variant, hour: o.hour }))),
-    read: () => readManifests(storage, o.endpoint, o.hour, manifests),
+    read: () => readManifests(storage, o.endpoint, o.hour, manifests, readPart),
+    batches: () => readManifests(storage, o.endpoint, o.hour, manifests, readPartBatches),
   };
 }
 
-async function* readManifests(storage: Storage, endpoint: string, hour: number, manifests: HourManifest[]): AsyncGenerator<StoredRecord> {
+async function* readManifests<T>(storage: Storage, endpoint: string, hour: number, manifests: HourManifest[], readOne: (storage: Storage, path: string, entry: PartEntry) => AsyncGenerator<T>): AsyncGenerator<T> {
   for (const m of manifests) {
     const folder = hourFolder({ endpoint, variant: m.variant, hour });
-    for (const part of m.parts) yield* readPart(storage, `${folder}/${part.file}`, part);
+    for (const part of m.parts) yield* readOne(storage, `${folder}/${part.file}`, part);
   }
 }
 
@@ -231,11 +234,27 @@ function batchReaders(table: Table, b: number, location: string) {
 }
 
 /**
- * Reads one part: its bytes (the compressed part, at most the hour) are checked against the manifest's size and
- * SHA-256 before anything is decoded, then decoded one row group at a time.
+ * One decoded batch of a part, read column by column without a record object per row: row i's values come from its
+ * column readers. Valid until the next batch of the same part is asked for (its buffers are reused).
  */
-async function* readPart(storage: Storage, path: string, entry: PartEntry): AsyncGenerator<StoredRecord> {
-  const location = storage.describe(path);
+export interface StoredBatch extends ReturnType<typeof batchReaders> {
+  /** The part file (for messages). */
+  location: string;
+  /** Rows of the part before this batch (row i of the batch is row `before + i + 1` of the part, 1-based). */
+  before: number;
+  rows: number;
+}
+
+/** The raw label of row i of a batch, after checking the row as a stored row must be (else an InputError naming it). */
+export function checkedLabel(batch: StoredBatch, i: number, iid: string | null, eid: string | null): unknown {
+  const type = batch.labelType(i);
+  if (type !== null && !LABEL_TYPES.has(type)) throw new InputError(`store: ${batch.location} row ${batch.before + i + 1}: label_type ${JSON.stringify(type)} is not one of ${[...LABEL_TYPES].join(', ')}`);
+  if (iid === null && eid === null) throw new InputError(`store: ${batch.location} row ${batch.before + i + 1} has neither inference_id nor event_id`);
+  return loadLabel(batch.label(i), type);
+}
+
+/** A part's bytes, checked against the manifest's size and SHA-256 before anything is decoded. */
+async function partBytes(storage: Storage, path: string, entry: PartEntry, location: string): Promise<Uint8Array> {
   let bytes: Buffer;
   try {
     bytes = await storage.readFile(path);
@@ -246,51 +265,67 @@ async function* readPart(storage: Storage, path: string, entry: PartEntry): Asyn
   if (bytes.length !== entry.bytes) throw new InputError(`store: ${location} is damaged: it has ${bytes.length} bytes, its manifest lists ${entry.bytes}`);
   const digest = createHash('sha256').update(bytes).digest('hex');
   if (digest !== entry.sha256) throw new InputError(`store: ${location} is damaged: its SHA-256 is ${digest}, its manifest lists ${entry.sha256}`);
-  const data = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
-  let row = 0;
-  let pending: StoredRecord | undefined;
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
+}
+
+function checkSchema(table: Table, location: string): void {
+  const version = table.schema.metadata.get(SCHEMA_VERSION_KEY);
+  if (version !== String(STORE_SCHEMA_VERSION)) {
+    throw new InputError(`store: ${location} has ${SCHEMA_VERSION_KEY} ${JSON.stringify(version ?? null)}; this mpm reads version ${STORE_SCHEMA_VERSION}`);
+  }
+}
+
+/**
+ * Reads one part batch by batch: its bytes (the compressed part, at most the hour) are checked against the
+ * manifest first, then decoded one row group at a time. After the last batch the part's rows are checked against
+ * the manifest's count.
+ */
+async function* readPartBatches(storage: Storage, path: string, entry: PartEntry): AsyncGenerator<StoredBatch> {
+  const location = storage.describe(path);
+  const data = await partBytes(storage, path, entry, location);
+  let before = 0;
   const scratch = new FfiScratch();
   for (let g = 0; g < entry.row_groups; g++) {
     // Row group g's table lives in `scratch` until row group g + 1 is decoded: it is read to its end before that.
     const table = await decodeRowGroup(data, g, entry.records, location, scratch);
-    if (g === 0) {
-      const version = table.schema.metadata.get(SCHEMA_VERSION_KEY);
-      if (version !== String(STORE_SCHEMA_VERSION)) {
-        throw new InputError(`store: ${location} has ${SCHEMA_VERSION_KEY} ${JSON.stringify(version ?? null)}; this mpm reads version ${STORE_SCHEMA_VERSION}`);
-      }
-    }
+    if (g === 0) checkSchema(table, location);
     for (const field of PREDICTION_SCHEMA.fields) {
       if (!table.schema.fields.some((f) => f.name === field.name)) throw new InputError(`store: ${location} lacks the column ${field.name}`);
     }
     for (let b = 0; b < table.batches.length; b++) {
-      const n = table.batches[b]!.numRows;
-      const { inferenceId, eventId, index, time, label, labelType, score, vector } = batchReaders(table, b, location);
-      for (let i = 0; i < n; i++) {
-        row++;
-        const iid = inferenceId(i);
-        const eid = eventId(i);
-        const t = time(i);
-        const type = labelType(i);
-        if (type !== null && !LABEL_TYPES.has(type)) throw new InputError(`store: ${location} row ${row}: label_type ${JSON.stringify(type)} is not one of ${[...LABEL_TYPES].join(', ')}`);
-        if (iid === null && eid === null) throw new InputError(`store: ${location} row ${row} has neither inference_id nor event_id`);
-        const p: RawPrediction = { index: index(i), label: loadLabel(label(i), type) };
-        const s = score(i);
-        if (s !== undefined) p.score = s;
-        const v = vector(i);
-        if (v !== undefined) p.vector = v;
-        if (pending !== undefined && pending.inferenceId === (iid ?? undefined) && pending.eventId === (eid ?? undefined) && pending.inferenceTime === t) {
-          pending.predictions.push(p);
-          continue;
-        }
-        if (pending !== undefined) yield pending;
-        pending = { inferenceTime: t, predictions: [p], file: location, row };
-        if (iid !== null) pending.inferenceId = iid;
-        if (eid !== null) pending.eventId = eid;
+      const rows = table.batches[b]!.numRows;
+      yield { ...batchReaders(table, b, location), location, before, rows };
+      before += rows;
+    }
+  }
+  if (before !== entry.records) throw new InputError(`store: ${location} holds ${before} rows; its manifest lists ${entry.records}`);
+}
+
+/** Reads one part record by record (a record is the rows of one request: the same ids and time, one after another; never across parts). */
+async function* readPart(storage: Storage, path: string, entry: PartEntry): AsyncGenerator<StoredRecord> {
+  let pending: StoredRecord | undefined;
+  for await (const batch of readPartBatches(storage, path, entry)) {
+    const { inferenceId, eventId, index, time, score, vector } = batch;
+    for (let i = 0; i < batch.rows; i++) {
+      const iid = inferenceId(i);
+      const eid = eventId(i);
+      const t = time(i);
+      const p: RawPrediction = { index: index(i), label: checkedLabel(batch, i, iid, eid) };
+      const s = score(i);
+      if (s !== undefined) p.score = s;
+      const v = vector(i);
+      if (v !== undefined) p.vector = v;
+      if (pending !== undefined && pending.inferenceId === (iid ?? undefined) && pending.eventId === (eid ?? undefined) && pending.inferenceTime === t) {
+        pending.predictions.push(p);
+        continue;
       }
+      if (pending !== undefined) yield pending;
+      pending = { inferenceTime: t, predictions: [p], file: batch.location, row: batch.before + i + 1 };
+      if (iid !== null) pending.inferenceId = iid;
+      if (eid !== null) pending.eventId = eid;
     }
   }
   if (pending !== undefined) yield pending;
-  if (row !== entry.records) throw new InputError(`store: ${location} holds ${row} rows; its manifest lists ${entry.records}`);
 }
 
 /** A message for an hour that is not in the store (for the insufficient-data violation). */

@@ -2,13 +2,12 @@
  * @module Ground-truth reading: every format into the label store, the order that makes the latest label win, the
  * time range pruning, and bad rows counted by reason.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import os from 'node:os';
-import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { tableFromArrays, tableToIPC } from 'apache-arrow';
 import { afterEach, describe, expect, it } from 'vitest';
+import { tempTrees } from '../../test/helpers/temp-trees.ts';
 import { LocalStorage } from '../storage/local.ts';
 import { InputErrorTally } from '../ingest/input-errors.ts';
 import { hashKey } from '../join/key-hash.ts';
@@ -16,20 +15,9 @@ import { LabelCodec } from '../join/label-codec.ts';
 import { readGroundTruth, type GroundTruthOptions } from './read-ground-truth.ts';
 
 const require = createRequire(import.meta.url);
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-function tree(files: Record<string, string | Uint8Array>): string {
-  const root = mkdtempSync(path.join(os.tmpdir(), 'mpm-gt-'));
-  dirs.push(root);
-  for (const [rel, body] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
-    writeFileSync(path.join(root, rel), body);
-  }
-  return root;
-}
+const trees = tempTrees('mpm-gt-');
+afterEach(trees.removeAll);
+const tree = trees.tree;
 
 const OPTIONS: GroundTruthOptions = { format: 'auto', idField: 'InferenceId', indexField: 'payload_index', labelField: 'groundTruthLabel', range: {} };
 

@@ -3,10 +3,8 @@
  * the same slots (the table comes over as shared memory), the same codes, summary, listed bytes and input errors;
  * and a read that fails raises its error again on the main thread with its class.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { tempTrees } from '../../test/helpers/temp-trees.ts';
 import { InputError } from '../errors.ts';
 import { InputErrorTally } from '../ingest/input-errors.ts';
 import { LabelCodec } from '../join/label-codec.ts';
@@ -14,20 +12,9 @@ import { LocalStorage } from '../storage/local.ts';
 import { readGroundTruth, type GroundTruthOptions } from './read-ground-truth.ts';
 import { readLabelsOnThread } from './read-labels-on-thread.ts';
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-function tree(files: Record<string, string>): string {
-  const root = mkdtempSync(path.join(os.tmpdir(), 'mpm-gt-thread-'));
-  dirs.push(root);
-  for (const [rel, body] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
-    writeFileSync(path.join(root, rel), body);
-  }
-  return root;
-}
+const trees = tempTrees('mpm-gt-thread-');
+afterEach(trees.removeAll);
+const tree = trees.tree;
 
 const OPTIONS: Omit<GroundTruthOptions, 'binary'> = { format: 'auto', idField: 'InferenceId', indexField: 'payload_index', labelField: 'groundTruthLabel', range: {} };
 

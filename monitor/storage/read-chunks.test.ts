@@ -4,24 +4,17 @@
  * bytes appended after a short read still read, and the file closed when the caller stops early.
  */
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { tempTrees } from '../../test/helpers/temp-trees.ts';
 import { LocalStorage } from './local.ts';
 
 const MiB = 1 << 20;
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-function folder(): string {
-  const root = mkdtempSync(path.join(os.tmpdir(), 'mpm-chunks-'));
-  dirs.push(root);
-  return root;
-}
+const trees = tempTrees('mpm-chunks-');
+afterEach(trees.removeAll);
+const folder = (): string => trees.tree({});
 
 /** Open descriptors of this process that point at `file`. */
 async function openCount(file: string): Promise<number> {

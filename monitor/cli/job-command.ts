@@ -60,9 +60,10 @@ export async function jobCommand(argv: string[], env: NodeJS.ProcessEnv): Promis
     const what = dataQuality ? { analysisType: config.analysisType } : { problemType: config.problemType };
     log.info({ ...what, datasetSource: config.datasetSource, output: config.outputPath, window: config.window }, 'mpm-monitor starting');
     const deps = { log, now: () => new Date() };
-    // The ground truth starts loading on its own thread now, while this thread loads the pipeline's modules.
+    // The ground truth starts loading on its own thread now, while this thread loads the pipeline's modules (unless
+    // root is still to be dropped: then the pipeline starts it once it has been).
     const onThread = dataQuality ? undefined : await import('../pipeline/labels-on-thread.ts');
-    const labelsStarted = onThread?.readsLabelsOnThread(config, false) ? onThread.startLabels(config, log) : undefined;
+    const labelsStarted = onThread?.readsLabelsOnThread(config, false) && onThread.readsBeforeDrop(env) ? onThread.startLabels(config, log) : undefined;
     // Each analysis loads only its own modules (start-up is mostly module loading).
     const outcome = dataQuality
       ? await (await import('../pipeline/run-data-quality.ts')).runDataQuality(config, deps)

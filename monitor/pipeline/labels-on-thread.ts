@@ -39,6 +39,15 @@ export function readsLabelsOnThread(config: MonitorConfig, collectReference: boo
   );
 }
 
+/**
+ * Whether the labels may be read before the run's prepare stage: only when that stage drops no privileges. In the
+ * image a process that starts as root makes its written folders the image user's and drops root before it reads any
+ * input (runtime/drop-privileges.ts); a thread started before would read the ground truth as root.
+ */
+export function readsBeforeDrop(env: NodeJS.ProcessEnv): boolean {
+  return env.MPM_IMAGE_USER === undefined || env.MPM_IMAGE_USER === '' || process.getuid?.() !== 0;
+}
+
 /** The canonical positive label of a binary problem. */
 function binaryPositiveOf(config: MonitorConfig): string {
   return canonicalLabel(config.positiveLabel) ?? config.positiveLabel;

@@ -50,10 +50,12 @@ export async function runModelQuality(config: MonitorConfig, deps: RunDeps, hook
   let output: Storage | undefined;
   let joined: JoinedRecordsOutput | undefined;
   let started: StartedWorkers | undefined;
-  // One thread scans: the ground truth is read on its own thread meanwhile, from the start (labels-on-thread.ts).
-  const labelsStarted = hooks.labelsStarted ?? (readsLabelsOnThread(config, hooks.collectReference) ? startLabels(config, ctx.log) : undefined);
+  // One thread scans: the ground truth is read on its own thread meanwhile (labels-on-thread.ts), from the job
+  // command's start, or else from here, once the prepare stage has dropped root (it reads no input as root).
+  let labelsStarted = hooks.labelsStarted;
   try {
     const [prepared, statePlan] = await ctx.stage('validate', async () => [await prepareRun(ctx), await planState(ctx)] as const);
+    if (labelsStarted === undefined && readsLabelsOnThread(config, hooks.collectReference)) labelsStarted = startLabels(config, ctx.log);
     prepared.collectReference = hooks.collectReference;
     output = prepared.output;
     refuseJoinedRecordsOnHosts(config, statePlan);

@@ -5,7 +5,7 @@
  * The images themselves are tested the same way in test/e2e/containers.test.ts.
  */
 import { spawn } from 'node:child_process';
-import { chmod, lstat, mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { chmod, lstat, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -27,17 +27,17 @@ interface Run {
 }
 
 /** Runs monitor/cli.ts as root with the image's MPM_IMAGE_USER, writing below a fresh root-owned 0755 folder. */
-async function runImageMode(extraArgs: string[] = [], env: Record<string, string> = {}, prepare?: (r: { out: string }) => Promise<void>): Promise<Run> {
+async function runImageMode(extraArgs: string[] = [], env: Record<string, string> = {}, prepare?: (r: { out: string }) => Promise<void | { groundTruth: string }>): Promise<Run> {
   const root = await mkdtemp(path.join(tmpdir(), 'mpm-image-mode-'));
   scratch.push(root);
   await chmod(root, 0o755);
   const out = path.join(root, 'processing-output');
   const mlOutput = path.join(root, 'ml-output');
-  await prepare?.({ out });
+  const prepared = await prepare?.({ out });
   const args = [
     '--import', 'tsx', 'monitor/cli.ts',
     '--dataset-source', path.join(CASE, 'capture'),
-    '--ground-truth-source', path.join(CASE, 'groundtruth'),
+    '--ground-truth-source', prepared ? prepared.groundTruth : path.join(CASE, 'groundtruth'),
     '--baseline-constraints', path.join(CASE, 'baseline/constraints.json'),
     '--output-path', out,
     '--message-file', path.join(mlOutput, 'message'),
@@ -138,6 +138,28 @@ describe.skipIf(!isRoot)(`the monitor in image mode (needs root${isRoot ? '' : '
     expect(logLine(r.stderr, /dropped root|running as/).map((l) => JSON.parse(l).msg)).toEqual([`dropped root: running as uid 10001 gid 10002; written folders: ${out} (created)`]);
     expect(await ownerOf(path.join(out, 'constraints.json'))).toBe('10001:10002');
     expect(await ownerOf(path.join(out, 'statistics.json'))).toBe('10001:10002');
+  });
+
+  it('reads no ground truth as root: the label thread starts only once root is dropped, so a root-only label file is unreadable', async () => {
+    // The blog's labels in a file only root may read: read as root, both predictions would join.
+    const r = await runImageMode([], {}, async ({ out }) => {
+      const groundTruth = path.join(path.dirname(out), 'groundtruth');
+      const hour = path.join(groundTruth, '2024/05/06/22');
+      await mkdir(hour, { recursive: true });
+      for (const dir of ['', '2024', '2024/05', '2024/05/06', '2024/05/06/22']) await chmod(path.join(groundTruth, dir), 0o755);
+      const file = path.join(hour, 'ground-truth.json');
+      await writeFile(file, await readFile(path.join(CASE, 'groundtruth/2024/05/06/22/ground-truth.json')));
+      await chmod(file, 0o600);
+      return { groundTruth };
+    });
+    // The label thread was started after the drop (its first log line comes after the drop's).
+    const lines = r.stderr.split('\n').filter((l) => /dropped root|reading ground truth/.test(l)).map((l) => JSON.parse(l).msg as string);
+    expect(lines.map((l) => l.split(':')[0])).toEqual(['dropped root', 'reading ground truth']);
+    // The dropped process may not open it: the whole ground truth is lost, past the error limit (exit 3).
+    expect(r.code, r.stderr).toBe(3);
+    const report = JSON.parse(await readFile(path.join(r.out, 'monitoring_report.json'), 'utf8')) as { ground_truth: { labels: number }; input_errors: { by_reason: Record<string, { samples: Array<{ detail: string }> }> } };
+    expect(report.ground_truth.labels).toBe(0);
+    expect(report.input_errors.by_reason.gt_unreadable_file?.samples[0]?.detail).toMatch(/EACCES/);
   });
 
   it('MPM_RUN_AS_ROOT must be true or false (exit 2, before anything is re-owned)', async () => {

@@ -71,7 +71,7 @@ export class JoinStage {
       p.label = w.label;
       p.value = w.value;
       p.score = w.score;
-      this.joinStored(p);
+      this.joinValue(p, store.take(this.key, this.countReuse));
     });
     this.results = current;
   }
@@ -104,12 +104,8 @@ export class JoinStage {
         this.#waiting.add(this.results, this.key, p.label, p.value, p.score);
         continue;
       } else if (this.store) {
-        if (this.onJoined === undefined) {
-          this.joinStored(p);
-          continue;
-        }
-        const v = this.store.take(this.key, this.countReuse);
-        if (!Number.isNaN(v)) actual = this.problemType === 'Regression' ? v : this.codec.decode(v);
+        this.joinValue(p, this.store.take(this.key, this.countReuse), record);
+        continue;
       }
       if (actual === undefined) {
         summary.predictions_without_label++;
@@ -128,30 +124,26 @@ export class JoinStage {
    * misses).
    */
   addLooked(record: CaptureRecord, p: Prediction, keyLo: number, value: number): void {
-    const summary = this.results.summary;
-    summary.predictions++;
+    this.results.summary.predictions++;
     // Every prediction is estimated, labelled or not: the estimate needs no label.
     this.results.estimate?.add(p);
-    if (Number.isNaN(value)) {
-      summary.predictions_without_label++;
-      return;
-    }
-    summary.joined++;
-    const actual = this.problemType === 'Regression' ? value : this.codec.decode(value);
-    this.onJoined?.(record, p, actual);
     this.key.lo = keyLo;
-    this.observe(p, actual);
+    this.joinValue(p, value, record);
   }
 
-  /** Joins a prediction whose key is in this.key with its label in the store (none: counted as without a label). */
-  private joinStored(p: Prediction): void {
-    const v = this.store!.take(this.key, this.countReuse);
-    if (Number.isNaN(v)) {
+  /**
+   * Joins a prediction whose key is in this.key with `value`, what the label store gave for it (NaN: no label,
+   * counted as without one); `record` is what onJoined sees.
+   */
+  private joinValue(p: Prediction, value: number, record?: CaptureRecord): void {
+    if (Number.isNaN(value)) {
       this.results.summary.predictions_without_label++;
       return;
     }
     this.results.summary.joined++;
-    this.observe(p, this.problemType === 'Regression' ? v : this.codec.decode(v));
+    const actual = this.problemType === 'Regression' ? value : this.codec.decode(value);
+    if (record !== undefined) this.onJoined?.(record, p, actual);
+    this.observe(p, actual);
   }
 
   private observe(p: Prediction, actual: string | number): void {

@@ -142,13 +142,17 @@ export class LabelStore {
    * to end instead of at random (each random touch of a large table is a cache and TLB miss).
    */
   homeSlot(key: KeyHash): number {
-    return (key.lo ^ Math.imul(key.hi, 0x9e3779b1)) & (this.capacity - 1);
+    return this.home(key.lo, key.hi);
+  }
+
+  private home(lo: number, hi: number): number {
+    return (lo ^ Math.imul(hi, 0x9e3779b1)) & (this.capacity - 1);
   }
 
   /** The slot holding `key`, or the empty slot where it would go (the last slot when the overflow area is full). */
   private slot(lo: number, hi: number): number {
     const flags = this.flags;
-    let i = (lo ^ Math.imul(hi, 0x9e3779b1)) & (this.capacity - 1);
+    let i = this.home(lo, hi);
     while (flags[i] !== EMPTY && (this.lo[i] !== lo || this.hi[i] !== hi)) i++;
     return i;
   }

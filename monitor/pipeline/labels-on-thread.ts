@@ -14,14 +14,11 @@
  * 19 bytes each, only those read while the labels load, at most 64 MiB (scan/scan-plan.ts MAX_WAITING_BYTES).
  */
 import type { MonitorConfig } from '../config/load-config.ts';
-import { formatContractTime } from '../config/time.ts';
 import type { Logger } from 'pino';
 import { readLabelsOnThread, type LabelThread } from '../ground-truth/read-labels-on-thread.ts';
 import { InputErrorTally } from '../ingest/input-errors.ts';
-import { readLimitsOf } from '../ingest/read-limits.ts';
 import { BinaryClasses, conventionalNegative } from '../metrics/binary-classes.ts';
-import { canonicalLabel } from '../metrics/labels.ts';
-import type { Labels } from './read-labels.ts';
+import { binaryPositive, groundTruthOptions, noteGroundTruth, type Labels } from './read-labels.ts';
 import type { RunContext } from './run-context.ts';
 import type { LabelsLoading, ScanOutcome } from './scan-stage.ts';
 
@@ -32,7 +29,7 @@ export function readsLabelsOnThread(config: MonitorConfig, collectReference: boo
     config.evaluationDelayHours === 0 &&
     config.datasetFormat.kind === 'sagemakerCaptureJson' &&
     config.workers <= 1 &&
-    (config.problemType !== 'BinaryClassification' || conventionalNegative(binaryPositiveOf(config)) !== undefined) &&
+    (config.problemType !== 'BinaryClassification' || conventionalNegative(binaryPositive(config)) !== undefined) &&
     config.predictionStore === undefined &&
     !config.joinedRecordsOutput &&
     !collectReference
@@ -46,11 +43,6 @@ export function readsLabelsOnThread(config: MonitorConfig, collectReference: boo
  */
 export function readsBeforeDrop(env: NodeJS.ProcessEnv): boolean {
   return env.MPM_IMAGE_USER === undefined || env.MPM_IMAGE_USER === '' || process.getuid?.() !== 0;
-}
-
-/** The canonical positive label of a binary problem. */
-function binaryPositiveOf(config: MonitorConfig): string {
-  return canonicalLabel(config.positiveLabel) ?? config.positiveLabel;
 }
 
 /**
@@ -76,19 +68,16 @@ export interface LabelsStarted {
  * as soon as the configuration is known, so that the thread reads while this one loads the pipeline's modules.
  */
 export function startLabels(config: MonitorConfig, log: Logger): LabelsStarted {
-  const { start, end } = config.window;
-  const range = { start, end: end === undefined ? undefined : end + config.groundTruth.lookaheadHours * 3_600_000 };
-  log.info({ location: config.groundTruth.location, range: { start: start && formatContractTime(start), end: range.end && formatContractTime(range.end) } }, 'reading ground truth');
-  const { format, idField, indexField, labelField } = config.groundTruth;
+  const options = groundTruthOptions(config, log, config.groundTruth.location);
   const startedAt = performance.now();
   const thread = readLabelsOnThread({
     location: config.groundTruth.location,
     s3EndpointUrl: config.s3EndpointUrl,
-    options: { format, idField, indexField, labelField, range, limits: readLimitsOf(config) },
+    options,
     problemType: config.problemType,
     samplesPerReason: config.samplesPerReason,
     partitions: false,
-    binaryPositive: config.problemType === 'BinaryClassification' ? binaryPositiveOf(config) : undefined,
+    binaryPositive: config.problemType === 'BinaryClassification' ? binaryPositive(config) : undefined,
   });
   return { thread, startedAt };
 }
@@ -105,9 +94,7 @@ export async function scanWhileLabelsLoad(ctx: RunContext, started: LabelsStarte
     (read): Labels => {
       ctx.timings.ground_truth = Math.round(performance.now() - started.startedAt);
       ctx.tally.addFrom(started.thread.tally);
-      ctx.facts.groundTruth = read.summary;
-      ctx.facts.groundTruthBytes = read.bytes;
-      ctx.log.info({ files: read.summary.files, labels: read.summary.labels }, 'ground truth read');
+      noteGroundTruth(ctx, read);
       return { codec: read.codec, store: read.store, binary: read.binary };
     },
     (error: unknown) => {
@@ -117,7 +104,7 @@ export async function scanWhileLabelsLoad(ctx: RunContext, started: LabelsStarte
     },
   );
   labels.catch(() => undefined);
-  const binary = ctx.config.problemType === 'BinaryClassification' ? new BinaryClasses(binaryPositiveOf(ctx.config)) : undefined;
+  const binary = ctx.config.problemType === 'BinaryClassification' ? new BinaryClasses(binaryPositive(ctx.config)) : undefined;
   // What the scan waits for: the labels, once they confirm the negative class the capture is read with.
   const confirmed = labels.then((known) => {
     const learnt = known.binary?.negative;

@@ -4,7 +4,8 @@
  */
 import type { MonitorConfig } from '../config/load-config.ts';
 import { formatContractTime } from '../config/time.ts';
-import { readGroundTruth } from '../ground-truth/read-ground-truth.ts';
+import type { Logger } from 'pino';
+import { readGroundTruth, type GroundTruthOptions, type GroundTruthSummary } from '../ground-truth/read-ground-truth.ts';
 import { LabelCodec } from '../join/label-codec.ts';
 import { LabelStore } from '../join/label-store.ts';
 import { openStorage } from '../storage/open-storage.ts';
@@ -30,19 +31,39 @@ export function joinsGroundTruth(config: MonitorConfig): boolean {
   return kind === 'sagemakerCaptureJson' || (tabular && config.groundTruthAttribute === undefined);
 }
 
+/** The canonical positive label of a binary problem. */
+export function binaryPositive(config: MonitorConfig): string {
+  return canonicalLabel(config.positiveLabel) ?? config.positiveLabel;
+}
+
+/**
+ * How the window's ground truth is read (structured-cloneable, for the label thread too): its fields, the window
+ * plus the lookahead hours (labels arrive late), the read limits; logged as it starts.
+ */
+export function groundTruthOptions(config: MonitorConfig, log: Logger, location: string): Omit<GroundTruthOptions, 'binary'> {
+  const { start, end } = config.window;
+  const range = { start, end: end === undefined ? undefined : end + config.groundTruth.lookaheadHours * 3_600_000 };
+  log.info({ location, range: { start: start && formatContractTime(start), end: range.end && formatContractTime(range.end) } }, 'reading ground truth');
+  const { format, idField, indexField, labelField } = config.groundTruth;
+  return { format, idField, indexField, labelField, range, limits: readLimitsOf(config) };
+}
+
+/** What the run learns from a ground-truth read (in its report, of a failed run too). */
+export function noteGroundTruth(ctx: RunContext, read: { summary: GroundTruthSummary; bytes: number }): void {
+  ctx.facts.groundTruth = read.summary;
+  ctx.facts.groundTruthBytes = read.bytes;
+  ctx.log.info({ files: read.summary.files, labels: read.summary.labels }, 'ground truth read');
+}
+
 export async function readLabels(ctx: RunContext): Promise<Labels> {
   const { config, log } = ctx;
   const codec = new LabelCodec(config.problemType);
-  const binary = config.problemType === 'BinaryClassification' ? new BinaryClasses(canonicalLabel(config.positiveLabel) ?? config.positiveLabel) : undefined;
+  const binary = config.problemType === 'BinaryClassification' ? new BinaryClasses(binaryPositive(config)) : undefined;
   if (!joinsGroundTruth(config)) return { codec, binary };
   const storage = await openStorage(config.groundTruth.location, { s3EndpointUrl: config.s3EndpointUrl });
-  const { start, end } = config.window;
-  const range = { start, end: end === undefined ? undefined : end + config.groundTruth.lookaheadHours * 3_600_000 };
-  log.info({ location: storage.location, range: { start: start && formatContractTime(start), end: range.end && formatContractTime(range.end) } }, 'reading ground truth');
+  const options = groundTruthOptions(config, log, storage.location);
   const partitions = config.predictionStore !== undefined ? new LabelStore() : undefined;
-  const read = await readGroundTruth(storage, { ...config.groundTruth, range, limits: readLimitsOf(config), binary }, codec, ctx.tally, undefined, partitions);
-  ctx.facts.groundTruth = read.summary;
-  ctx.facts.groundTruthBytes = read.bytes;
-  log.info({ files: read.summary.files, labels: read.summary.labels }, 'ground truth read');
+  const read = await readGroundTruth(storage, { ...options, binary }, codec, ctx.tally, undefined, partitions);
+  noteGroundTruth(ctx, read);
   return { codec, store: read.store, partitions, binary };
 }

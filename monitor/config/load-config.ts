@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { ConfigError, showValue } from '../errors.ts';
 import type { Rule } from './rules.ts';
-import { describeIssue } from './rules.ts';
+import { applyRule } from './rules.ts';
 import { SETTING_TABLE, type SettingEntry, type SettingName } from './settings.ts';
 // Issue 14: strings only in "Environment", read with a size cap and never through a FIFO or device.
 import { readJobConfigEnvironment } from './job-config-environment.ts';
@@ -108,15 +108,13 @@ function applyRules(read: (spec: SettingEntry) => string | undefined, problems: 
       place(values, spec, undefined);
       continue;
     }
-    const parsed = (spec.rule as Rule<unknown>).safeParse(text);
-    if (parsed.success) {
-      place(values, spec, parsed.data);
+    const parsed = applyRule(spec.rule as Rule<unknown>, text);
+    if (parsed.ok) {
+      place(values, spec, parsed.value);
       continue;
     }
-    const issue = parsed.error.issues[0]!;
-    const described = describeIssue(issue);
-    const value = (issue as { params?: { shown?: string } }).params?.shown;
-    problems.push('whole' in described ? described.whole : `config: ${nameOf(spec)} ${value !== undefined ? showValue(value) : shown(spec, text)} ${described.tail}`);
+    const { message, whole, shown: value } = parsed.refusal;
+    problems.push(whole ? message : `config: ${nameOf(spec)} ${value !== undefined ? showValue(value) : shown(spec, text)} ${message}`);
     place(values, spec, undefined);
   }
   return values;

@@ -1,52 +1,68 @@
 /**
- * @module The validation rules a setting can declare, as zod schemas from the setting's text to its typed value. A
- * failed rule says what was expected; load-config.ts turns it into "config: NAME "value" is not valid; expected …".
+ * @module The validation rules a setting can declare: a function from the setting's text to its typed value, or to a
+ * Refusal that says what was expected; load-config.ts turns it into "config: NAME "value" is not valid; expected …".
+ * (Plain functions: every rule is a transform of one string, and a schema library cost a tenth of a second of every
+ * run's start-up to load.)
  */
 import { availableParallelism } from 'node:os';
-import { z } from 'zod';
 import { parseDatasetFormat, type DatasetFormat } from './dataset-format.ts';
 import { parseContractTime } from './time.ts';
 import { canonicalLabel } from '../metrics/labels.ts';
 import { parseCategoricalDriftMethod, type CategoricalDriftMethod } from '../data-quality/load-constraints.ts';
 
-/** A setting's rule: its text in, its value out, with the phrase a failure message ends with. */
-export type Rule<T> = z.ZodType<T, string>;
-
-/** The issue message of a failed rule when it is a whole sentence tail rather than "is not valid; expected …". */
-const OWN_MESSAGE = 'mpm-own-message';
-
-/** Fails the value with "is not valid; expected `expected`". */
-function invalid(ctx: z.RefinementCtx<string>, expected: string): typeof z.NEVER {
-  ctx.addIssue({ code: 'custom', message: `is not valid; expected ${expected}` });
-  return z.NEVER;
+/** Why a rule refused a setting's text. */
+export class Refusal {
+  constructor(
+    /** The message: the tail after the quoted value ("is not valid; expected …"), or a whole message of its own. */
+    readonly message: string,
+    readonly whole = false,
+    /** The value to quote instead of the text given (e.g. the text trimmed). */
+    readonly shown?: string,
+  ) {}
 }
 
-/** Fails the value with a message of its own (the text after the quoted value), e.g. "is not supported; …". */
-export function fail(ctx: z.RefinementCtx<string>, message: string): typeof z.NEVER {
-  ctx.addIssue({ code: 'custom', message, params: { [OWN_MESSAGE]: true } });
-  return z.NEVER;
+/** A setting's rule: its text in, its value out, or a Refusal. */
+export type Rule<T> = (text: string) => T | Refusal;
+
+/** Refuses the value with "is not valid; expected `expected`". */
+function invalid(expected: string, shown?: string): Refusal {
+  return new Refusal(`is not valid; expected ${expected}`, false, shown);
+}
+
+/** Refuses the value with a message of its own (the text after the quoted value), e.g. "is not supported; …". */
+export function fail(message: string): Refusal {
+  return new Refusal(message);
+}
+
+/** The rule's value for `text`, or its Refusal (a rule that throws is a bug, not a refusal). */
+export function applyRule<T>(rule: Rule<T>, text: string): { ok: true; value: T } | { ok: false; refusal: Refusal } {
+  const out = rule(text);
+  return out instanceof Refusal ? { ok: false, refusal: out } : { ok: true, value: out };
 }
 
 /** Any text, as given. */
-export const text = (): Rule<string> => z.string();
+export const text = (): Rule<string> => (value) => value;
 
 /** One of `choices`, matched exactly or, with `caseInsensitive`, in any case. */
 export function oneOf<const T extends string>(choices: readonly T[], caseInsensitive = false): Rule<T> {
-  return z.string().transform((value, ctx) => {
-    const hit = choices.find((c) => (caseInsensitive ? c.toLowerCase() === value.toLowerCase() : c === value));
-    return hit ?? invalid(ctx, `one of ${choices.join(', ')}`);
-  });
+  return (value) => choices.find((c) => (caseInsensitive ? c.toLowerCase() === value.toLowerCase() : c === value)) ?? invalid(`one of ${choices.join(', ')}`);
 }
 
 /** Enabled or Disabled, in any case, as a boolean. */
-export const enabled = (): Rule<boolean> => oneOf(['Enabled', 'Disabled'] as const, true).transform((v) => v === 'Enabled');
+export const enabled = (): Rule<boolean> => {
+  const choice = oneOf(['Enabled', 'Disabled'] as const, true);
+  return (value) => {
+    const v = choice(value);
+    return v instanceof Refusal ? v : v === 'Enabled';
+  };
+};
 
 /** A finite number for which `ok` holds. */
 export function number(expected: string, ok: (n: number) => boolean = () => true): Rule<number> {
-  return z.string().transform((value, ctx) => {
+  return (value) => {
     const n = Number(value.trim());
-    return value.trim() === '' || !Number.isFinite(n) || !ok(n) ? invalid(ctx, expected) : n;
-  });
+    return value.trim() === '' || !Number.isFinite(n) || !ok(n) ? invalid(expected) : n;
+  };
 }
 
 /** A whole number in [min, max]. */
@@ -55,42 +71,41 @@ export const integer = (expected: string, min: number, max = Number.MAX_SAFE_INT
 
 /** A contract timestamp (YYYY-MM-DDTHH:MM:SSZ, spaces after colons tolerated) as epoch milliseconds. */
 export const time = (): Rule<number> =>
-  z.string().transform((value, ctx) => parseContractTime(value) ?? invalid(ctx, 'an ISO-8601 UTC time YYYY-MM-DDTHH:MM:SSZ, e.g. 2024-05-06T22:00:00Z'));
+  (value) => parseContractTime(value) ?? invalid('an ISO-8601 UTC time YYYY-MM-DDTHH:MM:SSZ, e.g. 2024-05-06T22:00:00Z');
 
 /** The contract's dataset_format JSON string (parseDatasetFormat's own message on failure). */
 export const datasetFormat = (): Rule<DatasetFormat> =>
-  z.string().transform((value, ctx) => {
+  (value) => {
     try {
       return parseDatasetFormat(value);
     } catch (error) {
       // parseDatasetFormat's message names the variable and the value itself.
-      ctx.addIssue({ code: 'custom', message: (error as Error).message, params: { [OWN_MESSAGE]: 'whole' } });
-      return z.NEVER;
+      return new Refusal((error as Error).message, true);
     }
-  });
+  };
 
 /** A worker count: a whole number in 1..256, or auto (one per available core). */
 export const workers = (): Rule<number> =>
-  z.string().transform((value, ctx) => {
+  (value) => {
     if (value.trim().toLowerCase() === 'auto') return availableParallelism();
     const n = Number(value.trim());
-    return value.trim() !== '' && Number.isInteger(n) && n >= 1 && n <= 256 ? n : invalid(ctx, 'a whole number between 1 and 256, or auto');
-  });
+    return value.trim() !== '' && Number.isInteger(n) && n >= 1 && n <= 256 ? n : invalid('a whole number between 1 and 256, or auto');
+  };
 
 /** A comma-separated list of distinct, non-empty labels (trimmed). */
 export const labelList = (): Rule<string[]> =>
-  z.string().transform((value, ctx) => {
+  (value) => {
     // Labels are compared in their canonical form ("1.0" is the label "1"), as everywhere else.
     const labels = value.split(',').map((l) => canonicalLabel(l) ?? '');
     if (labels.length < 2 || labels.some((l) => l === '') || new Set(labels).size !== labels.length) {
-      return invalid(ctx, 'at least two distinct labels separated by commas, in the order of the probability vectors, e.g. 1,2,3');
+      return invalid('at least two distinct labels separated by commas, in the order of the probability vectors, e.g. 1,2,3');
     }
     return labels;
-  });
+  };
 
 /** A list of names: a JSON array of strings (or numbers), or comma-separated with spaces around items trimmed. */
 export const nameList = (allowEmpty: boolean): Rule<string[]> =>
-  z.string().transform((value, ctx) => {
+  (value) => {
     const text = value.trim();
     let names: string[] | undefined;
     if (text.startsWith('[')) {
@@ -101,21 +116,14 @@ export const nameList = (allowEmpty: boolean): Rule<string[]> =>
         names = undefined;
       }
     } else names = text === '' ? [] : text.split(',').map((s) => s.trim());
-    if (names === undefined) return invalid(ctx, 'a JSON array of names, e.g. ["a","b"], or names separated by commas');
-    if (!allowEmpty && names.some((n) => n === '')) return invalid(ctx, 'names separated by commas, none empty');
+    if (names === undefined) return invalid('a JSON array of names, e.g. ["a","b"], or names separated by commas');
+    if (!allowEmpty && names.some((n) => n === '')) return invalid('names separated by commas, none empty');
     return allowEmpty ? names.filter((n) => n !== '') : names;
-  });
+  };
 
 /** categorical_drift_method: LInfinity or ChiSquared, in any case. */
 export const driftMethod = (): Rule<CategoricalDriftMethod> =>
-  z.string().transform((value, ctx) => parseCategoricalDriftMethod(value.trim()) ?? invalid(ctx, 'LInfinity or ChiSquared'));
+  (value) => parseCategoricalDriftMethod(value.trim()) ?? invalid('LInfinity or ChiSquared');
 
 /** A setting that must stay unset (a feature of the built-in container mpm does not offer). */
-export const unsupported = (why: string): Rule<never> => z.string().transform((_, ctx) => fail(ctx, `is not supported; expected it unset (${why})`));
-
-/** How a failed rule reads: the message tail after the quoted value, or a whole message of its own. */
-export function describeIssue(issue: z.core.$ZodIssue): { tail: string } | { whole: string } {
-  const params = (issue as { params?: Record<string, unknown> }).params;
-  if (params?.[OWN_MESSAGE] === 'whole') return { whole: issue.message };
-  return { tail: issue.message };
-}
+export const unsupported = (why: string): Rule<never> => () => fail(`is not supported; expected it unset (${why})`);

@@ -7,9 +7,8 @@
 import { PROBLEM_TYPES } from '../metrics/types.ts';
 import { compilePath, asColumnIndex } from '../ingest/json-path.ts';
 import { DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_GZIP_RATIO, DEFAULT_MAX_LINE_BYTES, MAX_STRING_BYTES } from '../ingest/read-limits.ts';
-import { datasetFormat, driftMethod, enabled, fail, integer, labelList, nameList, number, oneOf, text, time, unsupported, workers, type Rule } from './rules.ts';
+import { datasetFormat, driftMethod, enabled, fail, integer, labelList, nameList, number, oneOf, Refusal, text, time, unsupported, workers, type Rule } from './rules.ts';
 import { MAX_FEATURES } from '../data-quality/dataset-profile.ts';
-import { z } from 'zod';
 
 /** The commands of mpm-monitor: the monitoring job (the default) and the others. */
 export const COMMANDS = ['job', 'suggest-baseline', 'evaluate'] as const;
@@ -55,51 +54,46 @@ function setting<const Key extends string, Value, const Spec extends Omit<Settin
 
 /** inference_attribute / probability_attribute: a column index or a JSONPath mpm can compile. */
 const attribute = (variable: string): Rule<string> =>
-  z.string().transform((value, ctx) => {
+  (value) => {
     if (asColumnIndex(value) !== undefined) return value;
     try {
       compilePath(value, variable);
       return value;
     } catch (error) {
-      return fail(ctx, (error as Error).message.replace(/^config: \S+ "(?:[^"\\]|\\.)*" /, ''));
+      return fail((error as Error).message.replace(/^config: \S+ "(?:[^"\\]|\\.)*" /, ''));
     }
-  });
+  };
 
 /** positive_label: a label, trimmed. */
 const label = (): Rule<string> =>
-  z.string().transform((value, ctx) => {
+  (value) => {
     const trimmed = value.trim();
-    if (trimmed !== '') return trimmed;
-    ctx.addIssue({ code: 'custom', message: 'is not valid; expected a label such as 1 or true', params: { shown: trimmed } });
-    return z.NEVER;
-  });
+    return trimmed !== '' ? trimmed : new Refusal('is not valid; expected a label such as 1 or true', false, trimmed);
+  };
 
 /** MPM_RUN_ID: a name safe as one folder of a local path or an S3 key. */
 const runId = (): Rule<string> =>
-  z.string().transform((value, ctx) =>
-    /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(value) ? value : fail(ctx, 'is not valid; expected 1-128 letters, digits, dots, dashes or underscores, starting with a letter or digit'),
-  );
+  (value) =>
+    /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(value) ? value : fail('is not valid; expected 1-128 letters, digits, dots, dashes or underscores, starting with a letter or digit');
 
 /** The analyses mpm performs. */
 export const ANALYSIS_TYPES = ['MODEL_QUALITY', 'DATA_QUALITY'] as const;
 
 /** analysis_type: the analyses mpm performs (bias and explainability are SageMaker Clarify's). */
 const analysisType = (): Rule<(typeof ANALYSIS_TYPES)[number]> =>
-  z.string().transform((value, ctx) =>
+  (value) =>
     value === 'MODEL_QUALITY' || value === 'DATA_QUALITY'
       ? value
-      : fail(ctx, `is not supported; expected MODEL_QUALITY or DATA_QUALITY (mpm judges model quality and data quality; use SageMaker Clarify for ${value})`),
-  );
+      : fail(`is not supported; expected MODEL_QUALITY or DATA_QUALITY (mpm judges model quality and data quality; use SageMaker Clarify for ${value})`);
 
 /** MPM_RUN_AS_ROOT: true or false in any case; a bare --run-as-root (empty text, which only a flag can give) is true. */
 const trueOrFalse = (): Rule<boolean> =>
-  z.string().transform((value, ctx) => {
+  (value) => {
     const v = value.trim().toLowerCase();
     if (v === '' || v === 'true') return true;
     if (v === 'false') return false;
-    ctx.addIssue({ code: 'custom', message: 'is not valid; expected true or false' });
-    return z.NEVER;
-  });
+    return fail('is not valid; expected true or false');
+  };
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const SCRIPTS = 'mpm does not run Python scripts of the built-in container: multi-record payloads are exploded natively';
@@ -176,7 +170,7 @@ export const SETTING_TABLE = [
   setting({ env: 'MPM_RUN_ID', flag: 'run-id', key: 'runId', group: 'mpm', commands: JOB, rule: runId(), description: 'Name of the run in the state location when there is no processing job (docker run, the CLI); default: the window start' }),
   setting({ env: 'MPM_HOST_WAIT_SECONDS', flag: 'host-wait-seconds', key: 'hostWaitSeconds', group: 'mpm', commands: JOB, rule: number('a number of seconds > 0, e.g. 1800', (n) => n > 0), default: '1800', description: 'Several instances: how long the first host waits for the others\' states before it fails naming the missing hosts (keep it well under the job\'s MaxRuntimeInSeconds)' }),
   setting({ env: 'MPM_RESOURCE_CONFIG_FILE', flag: 'resource-config-file', key: 'resourceConfigFile', section: 'paths', group: 'paths', commands: JOB, rule: text(), default: '/opt/ml/config/resourceconfig.json', description: 'The instances of the job (current_host, hosts); absent: one instance' }),
-  setting({ flag: 'create-violation-tests', key: 'createViolationTests', group: 'mpm', commands: JOB, rule: z.string().transform(() => true), switch: true, description: 'Add one clearly marked synthetic violation (to test alerting); Model Monitor passes it as a container argument' }),
+  setting({ flag: 'create-violation-tests', key: 'createViolationTests', group: 'mpm', commands: JOB, rule: () => true, switch: true, description: 'Add one clearly marked synthetic violation (to test alerting); Model Monitor passes it as a container argument' }),
   setting({ env: 'MPM_CALIBRATION', flag: 'calibration', key: 'calibration', section: 'suggest', group: 'baseline', commands: SUGGEST, rule: oneOf(['auto', 'always', 'never'] as const), default: 'auto', description: 'Calibration of the label-free estimate written with the baseline: auto (isotonic, only when it lowers the calibration error, NannyML\'s rule), always or never' }),
   setting({ env: 'MPM_ESTIMATED_THRESHOLDS', flag: 'estimated-thresholds', key: 'estimatedThresholds', section: 'suggest', group: 'baseline', commands: SUGGEST, rule: enabled(), default: 'Enabled', description: 'Enabled: suggest-baseline also writes estimated_<metric> constraints (reference-chunk mean -/+ 3 standard deviations)' }),
   setting({ flag: 'k', key: 'k', section: 'suggest', group: 'baseline', commands: SUGGEST, rule: number('a number >= 0, e.g. 3', (n) => n >= 0), default: '3', description: 'Noise units between the baseline value and the threshold' }),

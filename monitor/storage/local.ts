@@ -6,7 +6,7 @@
  * forever, and a link to /etc/passwd was read as capture (issue 14, item 6).
  */
 import { randomBytes } from 'node:crypto';
-import { constants, createReadStream, type Stats } from 'node:fs';
+import { constants, createReadStream, readSync, type Stats } from 'node:fs';
 import { OutputError } from '../errors.ts';
 import { makeFolder } from '../runtime/make-folder.ts';
 import { access, open, readdir, realpath, rename, stat, writeFile, rm, type FileHandle } from 'node:fs/promises';
@@ -200,33 +200,36 @@ export class LocalStorage implements Storage {
 
 /** The bytes of one read: large enough that the per-read cost vanishes, small enough to stay in the CPU's cache. */
 const READ_CHUNK_BYTES = 1 << 20;
+/** Bytes read between two turns of the event loop (so that a worker's message or a signal is not held for long). */
+const YIELD_BYTES = 8 << 20;
 
 /**
- * Reads an open file to its end into two reused buffers, closing it however the reading ends. The next read runs
- * (on libuv's thread pool) while the caller works on the chunk it was given: a chunk stays valid until the caller
- * asks for the next one, and the read into the other buffer never touches it.
+ * Reads an open file to its end into one reused buffer, closing it however the reading ends. A chunk stays valid
+ * until the caller asks for the next one.
+ *
+ * The reads are synchronous, on the calling thread: the descriptor is checked to be a regular file first (a FIFO or
+ * device would block or never end; checking the descriptor, not the path, leaves no gap for a swap), so a read
+ * returns as soon as the disk or the page cache gives the bytes. An asynchronous read costs far more for a file in
+ * the page cache: a trip through libuv's thread pool and a promise per MiB (1 GB: 0.29 s of CPU, 50 us on the
+ * calling thread per read, against 0.15 s of CPU read synchronously), and the pool's thread competes for a core
+ * with the thread that reads the ground truth. The event loop turns every YIELD_BYTES.
  */
 async function* chunksOf(handle: FileHandle, buffer: Buffer): AsyncGenerator<Buffer> {
-  const buffers = [buffer, Buffer.allocUnsafe(buffer.length)];
-  let reading: Promise<{ bytesRead: number }> | undefined;
   try {
-    let current = 0;
-    reading = handle.read(buffers[0]!, 0, buffer.length, null);
+    if (!(await handle.stat()).isFile()) throw notRegular(`descriptor ${handle.fd}`);
+    let sinceTurn = 0;
     for (;;) {
-      const { bytesRead } = await reading;
-      reading = undefined;
+      // Sequential (position null): each read starts where the last one ended, and bytes appended meanwhile are read.
+      const bytesRead = readSync(handle.fd, buffer, 0, buffer.length, null);
       if (bytesRead === 0) return;
-      const chunk = buffers[current]!;
-      current ^= 1;
-      // Reads are sequential (position null), and this one starts after the last one ended.
-      if (bytesRead === chunk.length) reading = handle.read(buffers[current]!, 0, buffer.length, null);
-      yield bytesRead === chunk.length ? chunk : chunk.subarray(0, bytesRead);
-      // A short read is the end of the file, unless it grew meanwhile: ask again, as a single buffer did.
-      reading ??= handle.read(buffers[current]!, 0, buffer.length, null);
+      yield bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead);
+      sinceTurn += bytesRead;
+      if (sinceTurn >= YIELD_BYTES) {
+        sinceTurn = 0;
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
     }
   } finally {
-    // A read still in flight finishes (or fails) before the file is closed under it.
-    await reading?.catch(() => undefined);
     await handle.close();
   }
 }
@@ -234,12 +237,15 @@ async function* chunksOf(handle: FileHandle, buffer: Buffer): AsyncGenerator<Buf
 /** Stats a path and throws unless it is a regular file (reading a FIFO blocks until a writer comes; a device never ends). */
 async function regularFile(file: string): Promise<Stats> {
   const info = await stat(file);
-  if (!info.isFile()) {
-    const error = new Error(`${file} is not a regular file (a folder, FIFO, socket or device); only regular files are read`) as NodeJS.ErrnoException;
-    error.code = 'ENOTREGULAR';
-    throw error;
-  }
+  if (!info.isFile()) throw notRegular(file);
   return info;
+}
+
+/** The error for a path or descriptor that is not a regular file. */
+function notRegular(what: string): NodeJS.ErrnoException {
+  const error = new Error(`${what} is not a regular file (a folder, FIFO, socket or device); only regular files are read`) as NodeJS.ErrnoException;
+  error.code = 'ENOTREGULAR';
+  return error;
 }
 
 /** A temporary sibling of `file`, unique per process and call, so concurrent writes never share one. */

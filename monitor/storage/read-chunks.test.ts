@@ -1,7 +1,8 @@
 /**
- * @module LocalStorage.readChunks: the file's bytes in order whatever its size against the two reused buffers, a
- * chunk untouched while the caller holds it (the next read goes into the other buffer, even while the caller awaits),
- * bytes appended after a short read still read, and the file closed when the caller stops early.
+ * @module LocalStorage.readChunks: the file's bytes in order whatever its size against the reused buffer, a chunk
+ * untouched while the caller holds it (even while the caller awaits), bytes appended after a short read still read,
+ * the event loop turning during a long file (the reads are synchronous), and the file closed when the caller stops
+ * early.
  */
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, writeFileSync } from 'node:fs';
@@ -40,7 +41,7 @@ describe('LocalStorage.readChunks', () => {
       const parts: Buffer[] = [];
       for await (const chunk of await storage.readChunks(`f${size}`)) {
         const copy = Buffer.from(chunk);
-        // The next read is in flight meanwhile: it must not land in this chunk.
+        // Nothing may land in this chunk until the caller asks for the next one.
         await new Promise((resolve) => setTimeout(resolve, 2));
         expect(chunk.equals(copy)).toBe(true);
         parts.push(copy);
@@ -65,7 +66,29 @@ describe('LocalStorage.readChunks', () => {
     expect(Buffer.concat(parts).toString()).toBe('a'.repeat(100) + 'b'.repeat(50));
   });
 
-  it('closes the file when the caller stops after the first chunk (a read in flight included)', async () => {
+  it('lets the event loop turn while it reads a long file (a timer or a worker message is not held until the end)', async () => {
+    const root = folder();
+    writeFileSync(path.join(root, 'long'), Buffer.alloc(40 * MiB, 0x61));
+    let turns = 0;
+    let turnedAt = -1;
+    let read = 0;
+    const tick = (): void => {
+      turns++;
+      if (turnedAt < 0) turnedAt = read;
+    };
+    for await (const chunk of await new LocalStorage(root).readChunks('long')) {
+      // Asked for once the reading has begun (opening the file turns the loop by itself).
+      if (read === 0) setImmediate(tick);
+      read += chunk.length;
+    }
+    expect(read).toBe(40 * MiB);
+    expect(turns).toBe(1);
+    // The loop turned well before the end of the file, not only after it.
+    expect(turnedAt).toBeGreaterThan(MiB);
+    expect(turnedAt).toBeLessThan(40 * MiB);
+  });
+
+  it('closes the file when the caller stops after the first chunk', async () => {
     const root = folder();
     const file = path.join(root, 'big');
     writeFileSync(file, randomBytes(4 * MiB));

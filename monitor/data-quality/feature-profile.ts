@@ -19,6 +19,7 @@ import { DistinctCounter } from './distinct-counter.ts';
 import { giveFloats, takeFloats } from './float-pool.ts';
 import { HyperLogLog } from './hyperloglog.ts';
 import { KllSketch } from './kll-sketch.ts';
+import { NumberTable } from './number-table.ts';
 import { hashNumber, hashText } from './value-hash.ts';
 import { KIND, determineType, fileType, parsedNumber, textKindAndNumber, type DeequType, type InferredType, type TypeCounts } from './value-type.ts';
 
@@ -98,7 +99,7 @@ export class FeatureProfile {
   #batchFromText = 0;
   #batchFromTextWhole = 0;
   /** Exact counts of numeric values while there are at most CATEGORY_CAP of them; then a HyperLogLog of them. */
-  #numbers: Map<number, number> | undefined = new Map();
+  #numbers: NumberTable | undefined = new NumberTable();
   #numberSketch: HyperLogLog | undefined;
   /** Text and boolean values. */
   #text: CategoryTable | undefined;
@@ -255,8 +256,7 @@ export class FeatureProfile {
       this.#numberSketch!.add(hashNumber(key));
       return;
     }
-    numbers.set(key, (numbers.get(key) ?? 0) + count);
-    if (numbers.size > CATEGORY_CAP) this.#numbersToSketch();
+    if (numbers.add(key, count) > CATEGORY_CAP) this.#numbersToSketch();
   }
 
   /**
@@ -275,8 +275,7 @@ export class FeatureProfile {
       if (c === 0) continue;
       tally[v] = 0;
       const key = lo + v;
-      numbers.set(key, (numbers.get(key) ?? 0) + c);
-      if (numbers.size > CATEGORY_CAP) {
+      if (numbers.add(key, c) > CATEGORY_CAP) {
         this.#numbersToSketch();
         v++;
         break;
@@ -298,8 +297,7 @@ export class FeatureProfile {
     if (numbers !== undefined) {
       while (i < n) {
         const key = xs[i++]! + 0;
-        numbers.set(key, (numbers.get(key) ?? 0) + 1);
-        if (numbers.size > CATEGORY_CAP) {
+        if (numbers.add(key, 1) > CATEGORY_CAP) {
           this.#numbersToSketch();
           break;
         }
@@ -324,9 +322,17 @@ export class FeatureProfile {
     this.#textDistinct!.add(hashText(text));
   }
 
+  /** The value table's [value, count] pairs, in no particular order. */
+  #numberEntries(): Array<[number, number]> {
+    const entries: Array<[number, number]> = [];
+    this.#numbers?.forEach((x, c) => entries.push([x, c]));
+    return entries;
+  }
+
   #numbersToSketch(): void {
     const sketch = new HyperLogLog();
-    for (const x of this.#numbers!.keys()) sketch.add(hashNumber(x));
+    this.#numbers!.forEach((x) => sketch.add(hashNumber(x)));
+    this.#numbers!.release();
     this.#numbers = undefined;
     this.#numberSketch = sketch;
   }
@@ -338,6 +344,8 @@ export class FeatureProfile {
   release(): void {
     if (this.#batch !== undefined) giveFloats(this.#batch);
     this.#sketch?.release();
+    this.#numbers?.release();
+    this.#numbers = undefined;
     this.#batch = undefined;
     this.#batchLength = 0;
     this.#batchFromText = 0;
@@ -366,9 +374,10 @@ export class FeatureProfile {
     }
     if (other.#numbers !== undefined) {
       if (this.#numbers !== undefined) {
-        for (const [x, c] of other.#numbers) this.#numbers.set(x, (this.#numbers.get(x) ?? 0) + c);
-        if (this.#numbers.size > CATEGORY_CAP) this.#numbersToSketch();
-      } else for (const x of other.#numbers.keys()) this.#numberSketch!.add(hashNumber(x));
+        const mine = this.#numbers;
+        other.#numbers.forEach((x, c) => mine.add(x, c));
+        if (mine.size > CATEGORY_CAP) this.#numbersToSketch();
+      } else other.#numbers.forEach((x) => this.#numberSketch!.add(hashNumber(x)));
     } else {
       if (this.#numbers !== undefined) this.#numbersToSketch();
       this.#numberSketch!.merge(other.#numberSketch!);
@@ -406,7 +415,7 @@ export class FeatureProfile {
       // categorical checks compare them with a String baseline even when the current values look numeric.
       const merged = new Map<string, number>();
       for (const { value, count } of this.#text?.entries() ?? []) merged.set(value, count);
-      for (const [x, c] of this.#numbers ?? []) merged.set(String(x), (merged.get(String(x)) ?? 0) + c);
+      this.#numbers?.forEach((x, c) => merged.set(String(x), (merged.get(String(x)) ?? 0) + c));
       const buckets = [...merged].map(([value, count]) => ({ value, count })).sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
       const numbersLost = this.#numbers === undefined && this.counts.integral + this.counts.fractional > 0;
       out.categorical = { buckets: buckets.slice(0, CATEGORY_CAP), approximate: (this.#text?.approximate ?? false) || numbersLost || buckets.length > CATEGORY_CAP };
@@ -427,7 +436,7 @@ export class FeatureProfile {
       parts.text = this.#text.save();
       parts.textDistinct = this.#textDistinct!.save();
     }
-    const numbers = this.#numbers === undefined ? undefined : [...this.#numbers].sort(([a], [b]) => a - b);
+    const numbers = this.#numbers === undefined ? undefined : this.#numberEntries().sort(([a], [b]) => a - b);
     const arrays: AccumulatorState['arrays'] = { counts: Float64Array.of(this.occurrences, this.counts.fractional, this.counts.integral, this.counts.boolean, this.counts.string) };
     if (numbers !== undefined) {
       arrays.numberValues = Float64Array.from(numbers, ([x]) => x);
@@ -464,13 +473,16 @@ export class FeatureProfile {
       profile.#max = meta.max;
     }
     if (parts.numberSketch) {
+      profile.#numbers!.release();
       profile.#numbers = undefined;
       profile.#numberSketch = HyperLogLog.load(parts.numberSketch);
     } else {
       const values = stateArray(state, 'numberValues', Float64Array);
       const numberCounts = stateArray(state, 'numberCounts', Float64Array);
-      if (values.length !== numberCounts.length || values.length > CATEGORY_CAP) throw new InputError('state: a feature profile has a bad numeric value table');
-      values.forEach((x, i) => profile.#numbers!.set(x, numberCounts[i]!));
+      const bad = values.length !== numberCounts.length || values.length > CATEGORY_CAP || values.some((x, i) => !Number.isFinite(x) || !(numberCounts[i]! >= 1));
+      if (bad) throw new InputError('state: a feature profile has a bad numeric value table');
+      values.forEach((x, i) => profile.#numbers!.add(x, numberCounts[i]!));
+      if (profile.#numbers!.size !== values.length) throw new InputError('state: a feature profile repeats a value in its numeric value table');
     }
     if (parts.text && parts.textDistinct) {
       profile.#text = CategoryTable.load(parts.text);

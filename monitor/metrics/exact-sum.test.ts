@@ -44,6 +44,36 @@ describe('ExactSum', () => {
     );
   });
 
+  it('merging sums of whole numbers (kept without a BigInt) equals one sum of every term, past 2^53 too', () => {
+    // Parts of whole-number runs (addMany/addWhole), some with fractional or special terms, merged in a chain as the
+    // scan merges files: the scaled total must equal the straightforward term-by-term sum's, bit for bit.
+    const big = fc.integer({ min: -(2 ** 52), max: 2 ** 52 }).map((n) => n * 2);
+    const term = fc.oneof(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), big, fc.constantFrom(2 ** 53 - 2, -(2 ** 53) + 2, 0.5, -0), doubles);
+    fc.assert(
+      fc.property(fc.array(fc.array(term, { maxLength: 40 }), { maxLength: 8 }), (parts) => {
+        const whole = new ExactSum();
+        const run = new ExactSum();
+        for (const part of parts) {
+          for (const x of part) whole.add(x);
+          const s = new ExactSum();
+          const wholeTerms = part.every((x) => Number.isInteger(x) && Math.abs(x) < 2 ** 31);
+          if (wholeTerms) s.addMany(Float64Array.from(part), part.length);
+          else for (const x of part) Number.isInteger(x) ? s.addWhole(x) : s.add(x);
+          run.merge(s);
+        }
+        expect(run.scaled()).toBe(whole.scaled());
+        expect(Object.is(run.value(), whole.value())).toBe(true);
+      }),
+      { numRuns: 500 },
+    );
+    const a = new ExactSum();
+    const b = new ExactSum();
+    a.addWhole(2 ** 53 - 1);
+    b.addWhole(2 ** 53 - 1);
+    a.merge(b);
+    expect(a.scaled()).toBe((2n ** 54n - 2n) << 2200n);
+  });
+
   it('addMany and addSquares equal term-by-term add and addSquare (whole-number runs and the general path)', () => {
     const term = fc.oneof(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), fc.integer({ min: -(2 ** 21), max: 2 ** 21 }), doubles);
     fc.assert(

@@ -87,6 +87,18 @@ export class NumberTable {
     for (let i = 0; i <= this.#mask; i++) if (counts[i]! > 0) f(keys[i]!, counts[i]!);
   }
 
+  /** Empties the table (a new table's size, its larger buffers back in the pool). */
+  reset(): void {
+    if (this.#mask + 1 !== INITIAL_SLOTS) {
+      this.release();
+      this.#keys = takeFloats(INITIAL_SLOTS);
+      this.#counts = takeFloats(INITIAL_SLOTS);
+      this.#mask = INITIAL_SLOTS - 1;
+    }
+    this.#counts.fill(0);
+    this.#size = 0;
+  }
+
   /** Gives the buffers back to the float pool: the table must not be used after. */
   release(): void {
     giveFloats(this.#keys);

@@ -5,19 +5,10 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatContractTime, parseContractTime } from './time.ts';
+import { contractTimeByPattern, formatContractTime, parseContractTime } from './time.ts';
 
-/** The reading by regular expression and Date, as the contract's timestamps were always read (the oracle). */
-function byRegex(raw: string): number | undefined {
-  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?Z$/.exec(raw.replace(/\s+/g, ''));
-  if (!m) return undefined;
-  const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
-  const ms = Date.UTC(y, mo - 1, d, h, mi, s) + (m[7] ? Math.floor(Number(m[7]) * 1000) : 0);
-  const back = new Date(ms);
-  if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d) return undefined;
-  if (back.getUTCHours() !== h || back.getUTCMinutes() !== mi || back.getUTCSeconds() !== s) return undefined;
-  return ms;
-}
+/** The general reading by regular expression and Date (the oracle of the fast one). */
+const byRegex = contractTimeByPattern;
 
 const pad = (n: number, width: number): string => String(n).padStart(width, '0');
 

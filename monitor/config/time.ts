@@ -39,8 +39,11 @@ function plainContractTime(s: string): number | undefined {
 
 /** Parses a contract timestamp into epoch milliseconds, or undefined when it is not one. */
 export function parseContractTime(raw: string): number | undefined {
-  const plain = plainContractTime(raw);
-  if (plain !== undefined) return plain;
+  return plainContractTime(raw) ?? contractTimeByPattern(raw);
+}
+
+/** parseContractTime by regular expression and Date: every spelling the contract allows (the general path). */
+export function contractTimeByPattern(raw: string): number | undefined {
   const text = raw.replace(/\s+/g, '');
   const m = ISO_UTC.exec(text);
   if (!m) return undefined;

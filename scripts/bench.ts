@@ -35,6 +35,7 @@ import { parseArgs } from 'node:util';
 import { benchDataQuality, dataQualityReport, type DataQualitySize } from './bench/data-quality-bench.ts';
 import { DEFAULT_OPTIONS, generateCapture, type GenerateOptions, type Manifest } from './bench/generate-capture.ts';
 import { runStoreBench, storeBenchLines, type StoreBenchResult } from './bench/store-bench.ts';
+import { buildDist } from './bench/build-dist.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const PYTHON = '/usr/bin/python3';
@@ -170,12 +171,8 @@ function monitorCommand(): string[] {
 
 function buildMonitor(): void {
   if (args.runner !== 'dist') return;
-  log('building the monitor into .bench/dist (tsc -p tsconfig.build.json) ...');
-  const r = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', '.bench/dist', '--sourceMap', 'false'], {
-    cwd: ROOT,
-    encoding: 'utf8',
-  });
-  if (r.status !== 0) throw new Error(`bench: the build failed:\n${r.stdout}${r.stderr}`);
+  log('building the monitor into .bench/dist (tsc -p tsconfig.build.json, then the bundle, as npm run build) ...');
+  buildDist(ROOT, '.bench/dist');
 }
 
 async function runFloor(captureDir: string): Promise<Timed & { predictions: number }> {

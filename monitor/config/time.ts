@@ -6,8 +6,44 @@
 // example carries spaces after the colons ("2019-12-01T16: 20: 00Z"), so white space is dropped first.
 const ISO_UTC = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?Z$/;
 
+/** Days in each month of a common year. */
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** The two ASCII digits at s[i], s[i+1] as a number, or -1. */
+function twoDigits(s: string, i: number): number {
+  const a = s.charCodeAt(i) - 48;
+  const b = s.charCodeAt(i + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+}
+
+/**
+ * The common spelling YYYY-MM-DDTHH:MM:SSZ (every capture line's inferenceTime) read without a regular expression
+ * or a Date; undefined for any other text (parseContractTime's general path reads it then), never a different value.
+ */
+function plainContractTime(s: string): number | undefined {
+  if (s.length !== 20 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58 || s.charCodeAt(19) !== 90) return undefined;
+  const c = twoDigits(s, 0);
+  const yy = twoDigits(s, 2);
+  const mo = twoDigits(s, 5);
+  const d = twoDigits(s, 8);
+  const h = twoDigits(s, 11);
+  const mi = twoDigits(s, 14);
+  const sec = twoDigits(s, 17);
+  if (c < 0 || yy < 0 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59) return undefined;
+  const y = c * 100 + yy;
+  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  if (d > MONTH_DAYS[mo - 1]! + (mo === 2 && leap ? 1 : 0)) return undefined;
+  // Date.UTC reads years 0-99 as 1900-1999; the general path refuses them, and so does this one (by leaving them to it).
+  return y < 100 ? undefined : Date.UTC(y, mo - 1, d, h, mi, sec);
+}
+
 /** Parses a contract timestamp into epoch milliseconds, or undefined when it is not one. */
 export function parseContractTime(raw: string): number | undefined {
+  return plainContractTime(raw) ?? contractTimeByPattern(raw);
+}
+
+/** parseContractTime by regular expression and Date: every spelling the contract allows (the general path). */
+export function contractTimeByPattern(raw: string): number | undefined {
   const text = raw.replace(/\s+/g, '');
   const m = ISO_UTC.exec(text);
   if (!m) return undefined;

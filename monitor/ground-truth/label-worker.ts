@@ -11,6 +11,7 @@ import { LabelStore } from '../join/label-store.ts';
 import { BinaryClasses } from '../metrics/binary-classes.ts';
 import { readGroundTruth } from './read-ground-truth.ts';
 import type { LabelThreadInit, LabelThreadMessage } from './read-labels-on-thread.ts';
+import { postedError } from '../thread-errors.ts';
 
 const init = workerData as LabelThreadInit;
 const tally = new InputErrorTally(init.samplesPerReason);
@@ -31,6 +32,5 @@ try {
     tally: [...tally.byReason.entries()],
   } satisfies LabelThreadMessage);
 } catch (error) {
-  const e = error as Error & { code?: string };
-  parentPort!.postMessage({ type: 'error', name: e?.name ?? 'Error', message: e?.message ?? String(error), code: e?.code, stack: e?.stack, tally: [...tally.byReason.entries()] } satisfies LabelThreadMessage);
+  parentPort!.postMessage({ type: 'error', ...postedError(error), tally: [...tally.byReason.entries()] } satisfies LabelThreadMessage);
 }

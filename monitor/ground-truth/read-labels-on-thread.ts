@@ -7,14 +7,13 @@
  * keep their exit codes) and message.
  */
 import type { Worker } from 'node:worker_threads';
-import { ConfigError, InputError, MonitorError, OutputError } from '../errors.ts';
 import type { ReasonTally } from '../ingest/input-errors.ts';
-import { UnreadableInput } from '../ingest/open-input.ts';
 import { LabelCodec } from '../join/label-codec.ts';
 import { LabelStore, type SharedLabelStore } from '../join/label-store.ts';
 import { BinaryClasses } from '../metrics/binary-classes.ts';
 import type { ProblemType } from '../metrics/types.ts';
 import { startModuleWorker } from '../runtime/module-worker.ts';
+import { errorFromThread, type PostedError } from '../thread-errors.ts';
 import type { GroundTruthOptions, GroundTruthSummary } from './read-ground-truth.ts';
 
 /** What the thread reads (structured-cloneable: no BinaryClasses, whose learning must happen on the reading thread). */
@@ -42,7 +41,7 @@ export type LabelThreadMessage =
       bytes: number;
       tally: Array<[string, ReasonTally]>;
     }
-  | { type: 'error'; name: string; message: string; code?: string; stack?: string; tally: Array<[string, ReasonTally]> };
+  | ({ type: 'error'; tally: Array<[string, ReasonTally]> } & PostedError);
 
 /** The ground truth as read on the thread. */
 export interface LabelsRead {
@@ -55,17 +54,6 @@ export interface LabelsRead {
   bytes: number;
   /** The thread's input errors, in the order they were met. */
   tally: Array<[string, ReasonTally]>;
-}
-
-/** The thread's error as the class it was raised with. */
-function errorOf(message: Extract<LabelThreadMessage, { type: 'error' }>): Error {
-  const classes: Record<string, new (message: string) => Error> = { ConfigError, InputError, OutputError, MonitorError, UnreadableInput };
-  const Class = classes[message.name];
-  const error = Class === undefined ? new Error(message.message) : new Class(message.message);
-  if (Class === undefined) error.name = message.name;
-  if (message.code !== undefined) (error as NodeJS.ErrnoException).code = message.code;
-  if (message.stack !== undefined) error.stack = message.stack;
-  return error;
 }
 
 /** A label read running on its own thread. */
@@ -87,7 +75,7 @@ export function readLabelsOnThread(init: LabelThreadInit): LabelThread {
     worker.once('message', (message: LabelThreadMessage) => {
       settled = true;
       tally = message.tally;
-      if (message.type === 'error') return reject(errorOf(message));
+      if (message.type === 'error') return reject(errorFromThread(message));
       resolve({
         store: LabelStore.fromShared(message.store),
         partitions: message.partitions && LabelStore.fromShared(message.partitions),

@@ -9,7 +9,7 @@
  * valid exactly when both are.
  */
 import type { LinesScan, RequestScan } from './request-scan.ts';
-import { requestScans } from './request-scan-wasm.ts';
+import { placements, requestScans, skipPlacedString } from './request-scan-wasm.ts';
 import { payloadKindOf } from './decode-payload.ts';
 
 const QUOTE = 0x22;
@@ -39,8 +39,26 @@ let kinds = new Uint8Array(64);
 const PATH = [Buffer.from('captureData'), Buffer.from('endpointInput'), Buffer.from('data')];
 const CONTENT_TYPE = Buffer.from('observedContentType');
 
-/** Index of the closing quote of a string whose content starts at `i` (no validation), or -1. */
-function skipString(bytes: Uint8Array, i: number, end: number): number {
+/** Bytes of a string skipped here before the rest goes to the SIMD skip (keys and short values end sooner). */
+const SHORT_STRING = 64;
+
+/**
+ * Index of the closing quote of a string whose content starts at `i` (no validation), or -1. A long string (the
+ * response after the request, a few KB a line) is skipped by the WebAssembly scan in the copy of the line it made
+ * while scanning the request (`placed`: made in this call, of these bytes); without it, or where the string is not
+ * valid, byte by byte here.
+ */
+function skipString(bytes: Uint8Array, i: number, end: number, placed = false): number {
+  const short = Math.min(end, i + SHORT_STRING);
+  while (i < short) {
+    const b = bytes[i]!;
+    if (b === QUOTE) return i;
+    i += b === BACKSLASH ? 2 : 1;
+  }
+  if (placed && i < end) {
+    const close = skipPlacedString(bytes, i, end);
+    if (close >= 0) return close;
+  }
   while (i < end) {
     const b = bytes[i]!;
     if (b === QUOTE) return i;
@@ -83,6 +101,8 @@ export function locateRequest(bytes: Uint8Array, mode: LocateMode): RequestLocat
   let keyMatched = false;
   let keyIsContentType = false;
   let contentType: string | undefined;
+  /** The WebAssembly module holds a copy of this line from the request on (made by the request's scan here). */
+  let placed = false;
   for (let i = 0; i < end; i++) {
     const b = bytes[i]!;
     if (b === QUOTE) {
@@ -90,6 +110,7 @@ export function locateRequest(bytes: Uint8Array, mode: LocateMode): RequestLocat
         // The request string.
         const start = i + 1;
         const kind = contentType === undefined ? undefined : payloadKindOf(contentType);
+        const before = placements();
         if (mode === 'skip') {
           const stop = requestScans.skip(bytes, start, end);
           if (stop < 0) return INVALID_LINE;
@@ -103,11 +124,12 @@ export function locateRequest(bytes: Uint8Array, mode: LocateMode): RequestLocat
           if (json.status === 'invalid_line') return INVALID_LINE;
           found = { start, end: json.end, json };
         }
+        placed = placements() !== before;
         keyMatched = false;
         i = found.end;
         continue;
       }
-      const close = skipString(bytes, i + 1, end);
+      const close = skipString(bytes, i + 1, end, placed);
       if (close < 0) return undefined;
       if (expectKey) {
         keyMatched = false;

@@ -49,6 +49,11 @@ const MEMBER_WORDS = 5;
 const PAGE = 65536;
 
 let instance: Exports | undefined;
+/** The bytes last copied to the module's input, and where they lie in them (see skipPlacedString). */
+let placedFrom: Uint8Array | undefined;
+let placedStart = 0;
+let placedEnd = 0;
+let placementCount = 0;
 let heap = new Uint8Array(0);
 let words = new Uint32Array(0);
 let inputAt = 0;
@@ -75,7 +80,29 @@ function place(bytes: Uint8Array, start: number, end: number): Exports {
     words = new Uint32Array(wasm.memory.buffer);
   }
   heap.set(bytes.subarray(start, end), inputAt);
+  placedFrom = bytes;
+  placedStart = start;
+  placedEnd = end;
+  placementCount++;
   return wasm;
+}
+
+/** How many times bytes were copied to the module: a caller that saw it change across its own scan knows the copy is of its bytes as they are now. */
+export function placements(): number {
+  return placementCount;
+}
+
+/**
+ * The closing quote of a string whose content starts at `start` of `bytes`, found with the SIMD skip in the copy the
+ * last scan made, without copying again. Only for a caller that knows the last copy was made from these bytes as
+ * they are now ({@link placements} changed across its own scan of them). -1 when the module does not hold bytes[start, end) of these bytes (the
+ * caller skips the string itself then) or when the string is not valid up to its closing quote (escapes, control
+ * characters; the caller's own skip decides then). For a valid string it is the quote any skip finds.
+ */
+export function skipPlacedString(bytes: Uint8Array, start: number, end: number): number {
+  if (bytes !== placedFrom || start < placedStart || end !== placedEnd || instance === undefined) return -1;
+  const close = instance.skip_string(start - placedStart, end - placedStart);
+  return close < 0 ? -1 : placedStart + close;
 }
 
 /** skipJsonString (request-scan.ts), in WebAssembly. */

@@ -13,6 +13,7 @@ import { addFileCounts, type CaptureSummary } from './capture-summary.ts';
 import type { PredictionSinkInit, PredictionSinkResult } from '../store/prediction-sink.ts';
 import type { ScanOptions, ScanPlan, StartedWorkers } from './scan-plan.ts';
 import { startModuleWorker } from '../runtime/module-worker.ts';
+import { errorFromThread, type PostedError } from '../thread-errors.ts';
 
 /** What a worker needs to read files as the main thread would (structured-cloneable). */
 export interface ScanWorkerInit {
@@ -53,13 +54,10 @@ export interface ScanFileResult {
   part: AccumulatorState;
 }
 
-interface WorkerError {
+/** A worker's failure: the error it met reading a file (index) or closing its sink (-1). */
+export interface WorkerError extends PostedError {
   type: 'error';
   index: number;
-  message: string;
-  name: string;
-  code?: string;
-  stack?: string;
 }
 
 /**
@@ -81,14 +79,6 @@ export function startScanWorkers(count: number): StartedWorkers {
     failure: (w) => failures[w],
     stop: () => (stopping ??= Promise.all(workers.map((worker) => worker.terminate())).then(() => undefined)),
   };
-}
-
-function errorFrom(message: WorkerError): Error {
-  const error = new Error(message.message);
-  error.name = message.name;
-  if (message.code !== undefined) (error as NodeJS.ErrnoException).code = message.code;
-  if (message.stack !== undefined) error.stack = message.stack;
-  return error;
 }
 
 /**
@@ -186,7 +176,7 @@ export async function scanParallel<Part extends MergeableAccumulator<Part>>(
         worker.on('message', (message: { type: 'ready' } | ScanFileResult | ScanSinkClosed | WorkerError) => {
           if (failed) return;
           if (message.type === 'ready') return merge.send(w);
-          if (message.type === 'error') return fail(errorFrom(message));
+          if (message.type === 'error') return fail(errorFromThread(message));
           if (message.type === 'closed') {
             sinks[w] = message.result;
             if (sinks.filter(Boolean).length === workers.length) resolve();

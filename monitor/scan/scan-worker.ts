@@ -11,8 +11,9 @@ import { emptyCaptureSummary } from './capture-summary.ts';
 import { lineHandler, readCaptureFile } from './read-capture-file.ts';
 import type { CaptureRecord } from '../ingest/decode-capture-line.ts';
 import { planFromInit } from './plans.ts';
-import type { ScanFileResult, ScanSinkClosed, ScanWorkerClose, ScanWorkerInit, ScanWorkerRequest } from './scan-parallel.ts';
+import type { ScanFileResult, ScanSinkClosed, ScanWorkerClose, ScanWorkerInit, ScanWorkerRequest, WorkerError } from './scan-parallel.ts';
 import type { PredictionSink } from '../store/prediction-sink.ts';
+import { postedError } from '../thread-errors.ts';
 
 // The first message says what to read: the thread may be started before that is known (startScanWorkers).
 const init = await new Promise<ScanWorkerInit>((resolve) => parentPort!.once('message', resolve));
@@ -55,8 +56,7 @@ parentPort!.on('message', (request: ScanWorkerRequest | ScanWorkerClose) => {
   queue = queue
     .then(() => ('close' in request ? closeSink() : readOne(request)))
     .catch((error: unknown) => {
-      const e = error as Error & { code?: string };
-      parentPort!.postMessage({ type: 'error', index: 'close' in request ? -1 : request.index, message: e.message, name: e.name, code: e.code, stack: e.stack });
+      parentPort!.postMessage({ type: 'error', index: 'close' in request ? -1 : request.index, ...postedError(error) } satisfies WorkerError);
     });
 });
 parentPort!.postMessage({ type: 'ready' });

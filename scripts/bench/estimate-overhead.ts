@@ -7,13 +7,14 @@
  *   npx tsx scripts/bench/estimate-overhead.ts [--size-mb 100] [--repeat 5] [--workers 1] [--runner dist|tsx]
  *     [--dir /tmp/mpm-bench-estimate] [--keep]
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DEFAULT_OPTIONS, generateCapture, type Manifest } from './generate-capture.ts';
+import { buildDist } from './build-dist.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const { values: args } = parseArgs({
@@ -39,8 +40,7 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 function command(): string[] {
   const preload = ['--import', path.join(ROOT, 'scripts/bench/rusage-preload.mjs')];
   if (args.runner === 'tsx') return [...preload, '--import', 'tsx', path.join(ROOT, 'monitor/cli.ts')];
-  const built = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', '.bench/dist', '--sourceMap', 'false'], { cwd: ROOT, encoding: 'utf8' });
-  if (built.status !== 0) throw new Error(`bench: tsc failed:\n${built.stdout}${built.stderr}`);
+  buildDist(ROOT, '.bench/dist');
   return [...preload, path.join(ROOT, '.bench/dist/monitor/cli.js')];
 }
 

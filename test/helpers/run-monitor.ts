@@ -28,6 +28,11 @@ export function slowdown(): number {
 }
 
 export interface RunMonitorOptions {
+  /**
+   * What node runs before the arguments: the sources through tsx by default, or a built CLI
+   * (e.g. ['/abs/dist/monitor/cli.js'], the bundle `npm run build` writes).
+   */
+  entry?: string[];
   /** Command-line arguments after `monitor/cli.ts`. Placeholders ({tmp}, {out}, ...) are substituted. */
   args?: string[];
   /** Environment variables besides PATH and HOME. Placeholders are substituted. */
@@ -115,9 +120,7 @@ export async function runMonitor(options: RunMonitorOptions = {}): Promise<Monit
   const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? tmp };
   for (const [k, v] of Object.entries(options.env ?? {})) env[k] = substitute(v, placeholders);
   const args = [
-    '--import',
-    'tsx',
-    'monitor/cli.ts',
+    ...(options.entry ?? ['--import', 'tsx', 'monitor/cli.ts']),
     ...(options.args ?? []).map((a) => substitute(a, placeholders)),
     // The /opt/ml paths as flags: they win over anything a case sets, so a test never writes to /opt/ml.
     '--message-file',

@@ -89,14 +89,15 @@ function defaultEnv(c: GoldenCase, jobEnv: Record<string, unknown>): Record<stri
   return out;
 }
 
-/** Runs one case through the real CLI. */
-export async function runCase(c: GoldenCase): Promise<MonitorRun> {
+/** Runs one case through the real CLI (the sources, or `entry`: see RunMonitorOptions.entry), with `env` added. */
+export async function runCase(c: GoldenCase, entry?: string[], env: Record<string, string> = {}): Promise<MonitorRun> {
   const jobConfigFile = path.join(c.dir, 'config/processingjobconfig.json');
   const jobConfigText = existsSync(jobConfigFile) ? readFileSync(jobConfigFile, 'utf8') : undefined;
   const jobEnv = ((jobConfigText ? (JSON.parse(jobConfigText) as { Environment?: Record<string, unknown> }) : {}).Environment ?? {}) as Record<string, unknown>;
   return runMonitor({
+    ...(entry && { entry }),
     args: c.spec.args,
-    env: { ...defaultEnv(c, jobEnv), ...c.spec.env },
+    env: { ...defaultEnv(c, jobEnv), ...c.spec.env, ...env },
     placeholders: { case: c.dir },
     jobConfig: jobConfigText,
   });

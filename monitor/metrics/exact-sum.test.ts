@@ -58,7 +58,12 @@ describe('ExactSum', () => {
           const s = new ExactSum();
           const wholeTerms = part.every((x) => Number.isInteger(x) && Math.abs(x) < 2 ** 31);
           if (wholeTerms) s.addMany(Float64Array.from(part), part.length);
-          else for (const x of part) Number.isInteger(x) ? s.addWhole(x) : s.add(x);
+          else {
+            for (const x of part) {
+              if (Number.isInteger(x)) s.addWhole(x);
+              else s.add(x);
+            }
+          }
           run.merge(s);
         }
         expect(run.scaled()).toBe(whole.scaled());

@@ -35,19 +35,9 @@ export class DataQualityPlan implements LineScanPlan<DatasetProfile> {
     this.#rows = new CaptureRowBuilder(init.rows);
   }
 
-  /** A profile released by the last file, emptied for the next (see release). */
-  #spare: DatasetProfile | undefined;
-  /** Profiles this plan started (a profile loaded from a worker's state is not reused: it has no preset columns). */
-  readonly #started = new WeakSet<DatasetProfile>();
-
-  /** An empty profile (for a file, or for the whole run): the last file's, emptied, when there is one. */
+  /** An empty profile (for a file, or for the whole run). */
   startPart(): DatasetProfile {
-    const spare = this.#spare;
-    this.#spare = undefined;
-    if (spare !== undefined) return spare;
-    const part = new DatasetProfile({ columns: this.workerInit.columns, maxFeatures: this.workerInit.maxFeatures });
-    this.#started.add(part);
-    return part;
+    return new DatasetProfile({ columns: this.workerInit.columns, maxFeatures: this.workerInit.maxFeatures });
   }
 
   /**
@@ -60,15 +50,9 @@ export class DataQualityPlan implements LineScanPlan<DatasetProfile> {
     return read.status === 'ok' ? { status: 'ok', records: read.rows } : read;
   }
 
-  /**
-   * A file's part, merged or saved: emptied (DatasetProfile.reset) and kept as the next file's part, so the scan does
-   * not build every column's accumulators again for each file. One part is kept; another gives its buffers back.
-   */
+  /** A file's part, merged or saved: its buffers go to the next file's. */
   release(part: DatasetProfile): void {
-    if (this.#spare === undefined && this.#started.has(part)) {
-      part.reset();
-      this.#spare = part;
-    } else part.release();
+    part.release();
   }
 
   /** A part a worker saved. */

@@ -54,10 +54,7 @@ export interface DatasetSummary {
 
 export class DatasetProfile {
   readonly maxFeatures: number;
-  readonly #presetColumns: readonly string[];
   #features = new Map<string, FeatureProfile>();
-  /** Profiles of the columns before the last reset(), emptied, taken again by #slot when their column comes back. */
-  #spareFeatures = new Map<string, FeatureProfile>();
   #itemCount = 0;
   #duplicateValues = 0;
   #unprofiledValues = 0;
@@ -72,8 +69,7 @@ export class DatasetProfile {
   constructor(options: DatasetProfileOptions = {}) {
     this.maxFeatures = options.maxFeatures ?? MAX_FEATURES;
     if (!Number.isInteger(this.maxFeatures) || this.maxFeatures < 1) throw new RangeError(`data quality: maxFeatures ${this.maxFeatures} is not a whole number >= 1`);
-    this.#presetColumns = [...(options.columns ?? [])];
-    for (const name of this.#presetColumns) this.#slot(name);
+    for (const name of options.columns ?? []) this.#slot(name);
   }
 
   /** Rows added. */
@@ -195,36 +191,8 @@ export class DatasetProfile {
    */
   release(): void {
     for (const f of this.#features.values()) f.release();
-    for (const f of this.#spareFeatures.values()) f.release();
     this.#features.clear();
-    this.#spareFeatures.clear();
     this.#lastNames = undefined;
-  }
-
-  /**
-   * Makes this the profile the constructor gave (same options, no rows), keeping the emptied column profiles for the
-   * columns of the next rows: the scan reuses a capture file's profile, once merged, for the next file. Columns
-   * are slotted again in the order the new rows name them, so the profile equals a new one; only the last file's
-   * columns are kept spare (the others are released), so spares stay within the feature cap.
-   */
-  reset(): void {
-    for (const f of this.#spareFeatures.values()) f.release();
-    this.#spareFeatures.clear();
-    for (const f of this.#features.values()) {
-      f.reset();
-      this.#spareFeatures.set(f.name, f);
-    }
-    this.#features.clear();
-    this.#itemCount = 0;
-    this.#duplicateValues = 0;
-    this.#unprofiledValues = 0;
-    this.#unprofiledNames = new DistinctCounter();
-    this.#unprofiledExamples = [];
-    this.#problems.clear();
-    this.#lastNames = undefined;
-    this.#lastSlots = [];
-    this.#lastUnique = false;
-    for (const name of this.#presetColumns) this.#slot(name);
   }
 
   /** The summary at the end of the window. */
@@ -297,9 +265,7 @@ export class DatasetProfile {
     const existing = this.#features.get(name);
     if (existing !== undefined) return existing;
     if (this.#features.size < this.maxFeatures) {
-      const spare = this.#spareFeatures.get(name);
-      if (spare !== undefined) this.#spareFeatures.delete(name);
-      const slot = spare ?? new FeatureProfile(name);
+      const slot = new FeatureProfile(name);
       this.#features.set(name, slot);
       return slot;
     }

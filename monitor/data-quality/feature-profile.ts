@@ -18,8 +18,7 @@ import { CATEGORY_CAP, CategoryTable, type CategoryCount } from './category-tabl
 import { DistinctCounter } from './distinct-counter.ts';
 import { giveFloats, takeFloats } from './float-pool.ts';
 import { HyperLogLog } from './hyperloglog.ts';
-import { KLL_SHRINKING_FACTOR, KLL_SKETCH_SIZE, KllSketch } from './kll-sketch.ts';
-import { NumberTable } from './number-table.ts';
+import { KllSketch } from './kll-sketch.ts';
 import { hashNumber, hashText } from './value-hash.ts';
 import { KIND, determineType, fileType, parsedNumber, textKindAndNumber, type DeequType, type InferredType, type TypeCounts } from './value-type.ts';
 
@@ -99,17 +98,11 @@ export class FeatureProfile {
   #batchFromText = 0;
   #batchFromTextWhole = 0;
   /** Exact counts of numeric values while there are at most CATEGORY_CAP of them; then a HyperLogLog of them. */
-  #numbers: NumberTable | undefined = new NumberTable();
+  #numbers: Map<number, number> | undefined = new Map();
   #numberSketch: HyperLogLog | undefined;
   /** Text and boolean values. */
   #text: CategoryTable | undefined;
   #textDistinct: DistinctCounter | undefined;
-  /** Emptied accumulators kept by reset() for the next rows' numbers, so a reused profile allocates none again. */
-  #spareSum: ExactSum | undefined;
-  #spareSquares: ExactSum | undefined;
-  #spareSketch: KllSketch | undefined;
-  #spareBatch: Float64Array | undefined;
-  #spareNumberSketch: HyperLogLog | undefined;
 
   constructor(name: string) {
     this.name = name;
@@ -160,11 +153,10 @@ export class FeatureProfile {
   }
 
   #startNumbers(): void {
-    this.#sum = this.#spareSum ?? new ExactSum();
-    this.#squares = this.#spareSquares ?? new ExactSum();
-    this.#sketch = this.#spareSketch ?? new KllSketch();
-    this.#batch = this.#spareBatch ?? takeFloats(NUMBER_BATCH);
-    this.#spareSum = this.#spareSquares = this.#spareSketch = this.#spareBatch = undefined;
+    this.#sum = new ExactSum();
+    this.#squares = new ExactSum();
+    this.#sketch = new KllSketch();
+    this.#batch = takeFloats(NUMBER_BATCH);
   }
 
   #startText(): void {
@@ -263,7 +255,8 @@ export class FeatureProfile {
       this.#numberSketch!.add(hashNumber(key));
       return;
     }
-    if (numbers.add(key, count) > CATEGORY_CAP) this.#numbersToSketch();
+    numbers.set(key, (numbers.get(key) ?? 0) + count);
+    if (numbers.size > CATEGORY_CAP) this.#numbersToSketch();
   }
 
   /**
@@ -282,7 +275,8 @@ export class FeatureProfile {
       if (c === 0) continue;
       tally[v] = 0;
       const key = lo + v;
-      if (numbers.add(key, c) > CATEGORY_CAP) {
+      numbers.set(key, (numbers.get(key) ?? 0) + c);
+      if (numbers.size > CATEGORY_CAP) {
         this.#numbersToSketch();
         v++;
         break;
@@ -304,7 +298,8 @@ export class FeatureProfile {
     if (numbers !== undefined) {
       while (i < n) {
         const key = xs[i++]! + 0;
-        if (numbers.add(key, 1) > CATEGORY_CAP) {
+        numbers.set(key, (numbers.get(key) ?? 0) + 1);
+        if (numbers.size > CATEGORY_CAP) {
           this.#numbersToSketch();
           break;
         }
@@ -329,18 +324,9 @@ export class FeatureProfile {
     this.#textDistinct!.add(hashText(text));
   }
 
-  /** The value table's [value, count] pairs, in no particular order. */
-  #numberEntries(): Array<[number, number]> {
-    const entries: Array<[number, number]> = [];
-    this.#numbers?.forEach((x, c) => entries.push([x, c]));
-    return entries;
-  }
-
   #numbersToSketch(): void {
-    const sketch = this.#spareNumberSketch ?? new HyperLogLog();
-    this.#spareNumberSketch = undefined;
-    this.#numbers!.forEach((x) => sketch.add(hashNumber(x)));
-    this.#numbers!.release();
+    const sketch = new HyperLogLog();
+    for (const x of this.#numbers!.keys()) sketch.add(hashNumber(x));
     this.#numbers = undefined;
     this.#numberSketch = sketch;
   }
@@ -351,13 +337,7 @@ export class FeatureProfile {
    */
   release(): void {
     if (this.#batch !== undefined) giveFloats(this.#batch);
-    if (this.#spareBatch !== undefined) giveFloats(this.#spareBatch);
     this.#sketch?.release();
-    this.#spareSketch?.release();
-    this.#spareBatch = undefined;
-    this.#spareSketch = undefined;
-    this.#numbers?.release();
-    this.#numbers = undefined;
     this.#batch = undefined;
     this.#batchLength = 0;
     this.#batchFromText = 0;
@@ -365,45 +345,6 @@ export class FeatureProfile {
     this.#sketch = undefined;
     this.#sum = undefined;
     this.#squares = undefined;
-  }
-
-  /**
-   * Makes this the profile a constructor gives (no rows), keeping its emptied accumulators and buffers for the next
-   * rows: the scan reuses a capture file's profile for the next file once it is merged, instead of building every
-   * column's accumulators again (they lived through the file, so they were promoted to the old heap and collected by
-   * full mark-compacts). The profile then behaves exactly as a new one: data-quality-plan.test.ts compares the two.
-   */
-  reset(): void {
-    this.occurrences = 0;
-    this.lastRow = 0;
-    const counts = this.#counts;
-    counts.fractional = counts.integral = counts.boolean = counts.string = 0;
-    if (this.#sum !== undefined) {
-      this.#sum.reset();
-      this.#squares!.reset();
-      this.#spareSum = this.#sum;
-      this.#spareSquares = this.#squares;
-      this.#spareBatch = this.#batch;
-      const sketch = this.#sketch!;
-      // A sketch loaded with other parameters than a new one's is not kept.
-      if (sketch.sketchSize === KLL_SKETCH_SIZE && sketch.shrinkingFactor === KLL_SHRINKING_FACTOR) {
-        sketch.reset();
-        this.#spareSketch = sketch;
-      } else sketch.release();
-    }
-    this.#sum = this.#squares = this.#sketch = this.#batch = undefined;
-    this.#min = Infinity;
-    this.#max = -Infinity;
-    this.#batchLength = this.#batchFromText = this.#batchFromTextWhole = 0;
-    if (this.#numbers !== undefined) this.#numbers.reset();
-    else this.#numbers = new NumberTable();
-    if (this.#numberSketch !== undefined) {
-      this.#numberSketch.registers.fill(0);
-      this.#spareNumberSketch = this.#numberSketch;
-      this.#numberSketch = undefined;
-    }
-    this.#text = undefined;
-    this.#textDistinct = undefined;
   }
 
   /** Folds in the profile of the same feature over other rows. */
@@ -425,10 +366,9 @@ export class FeatureProfile {
     }
     if (other.#numbers !== undefined) {
       if (this.#numbers !== undefined) {
-        const mine = this.#numbers;
-        other.#numbers.forEach((x, c) => mine.add(x, c));
-        if (mine.size > CATEGORY_CAP) this.#numbersToSketch();
-      } else other.#numbers.forEach((x) => this.#numberSketch!.add(hashNumber(x)));
+        for (const [x, c] of other.#numbers) this.#numbers.set(x, (this.#numbers.get(x) ?? 0) + c);
+        if (this.#numbers.size > CATEGORY_CAP) this.#numbersToSketch();
+      } else for (const x of other.#numbers.keys()) this.#numberSketch!.add(hashNumber(x));
     } else {
       if (this.#numbers !== undefined) this.#numbersToSketch();
       this.#numberSketch!.merge(other.#numberSketch!);
@@ -466,7 +406,7 @@ export class FeatureProfile {
       // categorical checks compare them with a String baseline even when the current values look numeric.
       const merged = new Map<string, number>();
       for (const { value, count } of this.#text?.entries() ?? []) merged.set(value, count);
-      this.#numbers?.forEach((x, c) => merged.set(String(x), (merged.get(String(x)) ?? 0) + c));
+      for (const [x, c] of this.#numbers ?? []) merged.set(String(x), (merged.get(String(x)) ?? 0) + c);
       const buckets = [...merged].map(([value, count]) => ({ value, count })).sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
       const numbersLost = this.#numbers === undefined && this.counts.integral + this.counts.fractional > 0;
       out.categorical = { buckets: buckets.slice(0, CATEGORY_CAP), approximate: (this.#text?.approximate ?? false) || numbersLost || buckets.length > CATEGORY_CAP };
@@ -487,7 +427,7 @@ export class FeatureProfile {
       parts.text = this.#text.save();
       parts.textDistinct = this.#textDistinct!.save();
     }
-    const numbers = this.#numbers === undefined ? undefined : this.#numberEntries().sort(([a], [b]) => a - b);
+    const numbers = this.#numbers === undefined ? undefined : [...this.#numbers].sort(([a], [b]) => a - b);
     const arrays: AccumulatorState['arrays'] = { counts: Float64Array.of(this.occurrences, this.counts.fractional, this.counts.integral, this.counts.boolean, this.counts.string) };
     if (numbers !== undefined) {
       arrays.numberValues = Float64Array.from(numbers, ([x]) => x);
@@ -524,16 +464,13 @@ export class FeatureProfile {
       profile.#max = meta.max;
     }
     if (parts.numberSketch) {
-      profile.#numbers!.release();
       profile.#numbers = undefined;
       profile.#numberSketch = HyperLogLog.load(parts.numberSketch);
     } else {
       const values = stateArray(state, 'numberValues', Float64Array);
       const numberCounts = stateArray(state, 'numberCounts', Float64Array);
-      const bad = values.length !== numberCounts.length || values.length > CATEGORY_CAP || values.some((x, i) => !Number.isFinite(x) || !(numberCounts[i]! >= 1));
-      if (bad) throw new InputError('state: a feature profile has a bad numeric value table');
-      values.forEach((x, i) => profile.#numbers!.add(x, numberCounts[i]!));
-      if (profile.#numbers!.size !== values.length) throw new InputError('state: a feature profile repeats a value in its numeric value table');
+      if (values.length !== numberCounts.length || values.length > CATEGORY_CAP) throw new InputError('state: a feature profile has a bad numeric value table');
+      values.forEach((x, i) => profile.#numbers!.set(x, numberCounts[i]!));
     }
     if (parts.text && parts.textDistinct) {
       profile.#text = CategoryTable.load(parts.text);

@@ -331,25 +331,15 @@ export class KllSketch {
    */
   release(): void {
     for (const buffer of this.#buffers) giveFloats(buffer);
-    // Emptied in place: a released sketch is dropped, and new arrays would only be more garbage.
-    this.#buffers.length = 0;
-    this.#lengths.length = 0;
-    this.#compressions.length = 0;
-    this.#offsets.length = 0;
+    this.#buffers = [];
+    this.#lengths = [];
+    this.#compressions = [];
+    this.#offsets = [];
     this.#itemCount = 0;
     this.#capacityTotal = 0;
-    this.#whole.length = 0;
-    this.#low.length = 0;
-    this.#high.length = 0;
-  }
-
-  /**
-   * Makes this the empty sketch a constructor gives (levels given back to the pool, one empty level 0), for a
-   * profile reused for the next capture file.
-   */
-  reset(): void {
-    this.release();
-    this.#expand();
+    this.#whole = [];
+    this.#low = [];
+    this.#high = [];
   }
 
   #expand(): void {

@@ -44,7 +44,7 @@ describe('ExactSum', () => {
     );
   });
 
-  it('merging sums of whole numbers (kept without a BigInt) equals one sum of every term, past 2^53 too', () => {
+  it('merging sums of whole numbers (addMany, addWhole) equals one sum of every term, past 2^53 too', () => {
     // Parts of whole-number runs (addMany/addWhole), some with fractional or special terms, merged in a chain as the
     // scan merges files: the scaled total must equal the straightforward term-by-term sum's, bit for bit.
     const big = fc.integer({ min: -(2 ** 52), max: 2 ** 52 }).map((n) => n * 2);

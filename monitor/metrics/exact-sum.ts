@@ -139,43 +139,12 @@ export class ExactSum {
 
   /** Folds in another sum. */
   merge(other: ExactSum): void {
-    if (other.#total === 0n && other.#pending === 0 && other.#nan + other.#positiveInfinity + other.#negativeInfinity === 0) {
-      // A sum of whole numbers only (addWhole, addMany and addSquares of small whole numbers): its value is #whole
-      // exactly, added as one whole term. No BigInt is built: a scan merges every file's sums into the run's, and the
-      // totals of ~2,200 bits it built each time were garbage that outlived the young generation.
-      this.addWhole(other.#whole);
-      return;
-    }
     other.#fold();
     this.#fold();
     this.#total += other.#total;
     this.#nan += other.#nan;
     this.#positiveInfinity += other.#positiveInfinity;
     this.#negativeInfinity += other.#negativeInfinity;
-  }
-
-  /**
-   * Makes this the empty sum again, keeping its columns (zeroed) for the next terms: a profile reused for the next
-   * capture file does not allocate (and fault in) 32 KB of columns again.
-   */
-  reset(): void {
-    const high = this.#high;
-    const low = this.#low;
-    if (high !== undefined && low !== undefined) {
-      // Columns are non-zero only between the exponents seen since the last fold.
-      for (let e = this.#minExponent; e <= this.#maxExponent; e++) {
-        high[e] = 0;
-        low[e] = 0;
-      }
-    }
-    this.#minExponent = 2048;
-    this.#maxExponent = -1;
-    this.#pending = 0;
-    this.#whole = 0;
-    this.#total = 0n;
-    this.#nan = 0;
-    this.#positiveInfinity = 0;
-    this.#negativeInfinity = 0;
   }
 
   /** The exact sum rounded to the nearest double. */

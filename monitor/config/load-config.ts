@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { ConfigError, showValue } from '../errors.ts';
 import type { Rule } from './rules.ts';
-import { applyRule } from './rules.ts';
+import { Refusal } from './rules.ts';
 import { SETTING_TABLE, type SettingEntry, type SettingName } from './settings.ts';
 // Issue 14: strings only in "Environment", read with a size cap and never through a FIFO or device.
 import { readJobConfigEnvironment } from './job-config-environment.ts';
@@ -108,12 +108,13 @@ function applyRules(read: (spec: SettingEntry) => string | undefined, problems: 
       place(values, spec, undefined);
       continue;
     }
-    const parsed = applyRule(spec.rule as Rule<unknown>, text);
-    if (parsed.ok) {
-      place(values, spec, parsed.value);
+    // A rule refuses with a Refusal; one that throws is a bug, not a refusal.
+    const parsed = (spec.rule as Rule<unknown>)(text);
+    if (!(parsed instanceof Refusal)) {
+      place(values, spec, parsed);
       continue;
     }
-    const { message, whole, shown: value } = parsed.refusal;
+    const { message, whole, shown: value } = parsed;
     problems.push(whole ? message : `config: ${nameOf(spec)} ${value !== undefined ? showValue(value) : shown(spec, text)} ${message}`);
     place(values, spec, undefined);
   }

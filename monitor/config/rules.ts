@@ -24,20 +24,14 @@ export class Refusal {
 /** A setting's rule: its text in, its value out, or a Refusal. */
 export type Rule<T> = (text: string) => T | Refusal;
 
-/** Refuses the value with "is not valid; expected `expected`". */
-function invalid(expected: string, shown?: string): Refusal {
+/** Refuses the value with "is not valid; expected `expected`" (quoting `shown` instead of the text, when given). */
+export function invalid(expected: string, shown?: string): Refusal {
   return new Refusal(`is not valid; expected ${expected}`, false, shown);
 }
 
 /** Refuses the value with a message of its own (the text after the quoted value), e.g. "is not supported; …". */
 export function fail(message: string): Refusal {
   return new Refusal(message);
-}
-
-/** The rule's value for `text`, or its Refusal (a rule that throws is a bug, not a refusal). */
-export function applyRule<T>(rule: Rule<T>, text: string): { ok: true; value: T } | { ok: false; refusal: Refusal } {
-  const out = rule(text);
-  return out instanceof Refusal ? { ok: false, refusal: out } : { ok: true, value: out };
 }
 
 /** Any text, as given. */

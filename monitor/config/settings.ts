@@ -7,7 +7,7 @@
 import { PROBLEM_TYPES } from '../metrics/types.ts';
 import { compilePath, asColumnIndex } from '../ingest/json-path.ts';
 import { DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_GZIP_RATIO, DEFAULT_MAX_LINE_BYTES, MAX_STRING_BYTES } from '../ingest/read-limits.ts';
-import { datasetFormat, driftMethod, enabled, fail, integer, labelList, nameList, number, oneOf, Refusal, text, time, unsupported, workers, type Rule } from './rules.ts';
+import { datasetFormat, driftMethod, enabled, fail, integer, invalid, labelList, nameList, number, oneOf, text, time, unsupported, workers, type Rule } from './rules.ts';
 import { MAX_FEATURES } from '../data-quality/dataset-profile.ts';
 
 /** The commands of mpm-monitor: the monitoring job (the default) and the others. */
@@ -68,13 +68,13 @@ const attribute = (variable: string): Rule<string> =>
 const label = (): Rule<string> =>
   (value) => {
     const trimmed = value.trim();
-    return trimmed !== '' ? trimmed : new Refusal('is not valid; expected a label such as 1 or true', false, trimmed);
+    return trimmed !== '' ? trimmed : invalid('a label such as 1 or true', trimmed);
   };
 
 /** MPM_RUN_ID: a name safe as one folder of a local path or an S3 key. */
 const runId = (): Rule<string> =>
   (value) =>
-    /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(value) ? value : fail('is not valid; expected 1-128 letters, digits, dots, dashes or underscores, starting with a letter or digit');
+    /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(value) ? value : invalid('1-128 letters, digits, dots, dashes or underscores, starting with a letter or digit');
 
 /** The analyses mpm performs. */
 export const ANALYSIS_TYPES = ['MODEL_QUALITY', 'DATA_QUALITY'] as const;
@@ -92,7 +92,7 @@ const trueOrFalse = (): Rule<boolean> =>
     const v = value.trim().toLowerCase();
     if (v === '' || v === 'true') return true;
     if (v === 'false') return false;
-    return fail('is not valid; expected true or false');
+    return invalid('true or false');
   };
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;

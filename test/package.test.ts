@@ -35,7 +35,7 @@ describe('package.json', () => {
 
 describe('the package bins', () => {
   beforeAll(() => {
-    // npm install runs `prepare` (tsc) and creates dist/; build it here when a checkout has not.
+    // npm install runs `prepare` (npm run build) and creates dist/; build it here when a checkout has not.
     if (!existsSync(path.join(ROOT, 'dist/monitor/cli.js')) || !existsSync(path.join(ROOT, 'dist/serving/server.js'))) {
       execFileSync('npm', ['run', '-s', 'build'], { cwd: ROOT, stdio: 'ignore' });
     }

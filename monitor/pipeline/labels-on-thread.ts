@@ -90,16 +90,19 @@ export function startLabels(config: MonitorConfig, log: Logger): LabelsStarted {
  */
 export async function scanWhileLabelsLoad(ctx: RunContext, started: LabelsStarted, scan: (labels: Labels | LabelsLoading) => Promise<ScanOutcome>): Promise<{ labels: Labels; scan: ScanOutcome }> {
   const tally = new InputErrorTally(ctx.config.samplesPerReason);
+  // Whether the read succeeded or failed: its time, and its input errors first in the run's tally.
+  const answered = (): void => {
+    ctx.timings.ground_truth = Math.round(performance.now() - started.startedAt);
+    ctx.tally.addFrom(started.thread.tally);
+  };
   const labels = started.thread.read.then(
     (read): Labels => {
-      ctx.timings.ground_truth = Math.round(performance.now() - started.startedAt);
-      ctx.tally.addFrom(started.thread.tally);
+      answered();
       noteGroundTruth(ctx, read);
       return { codec: read.codec, store: read.store, binary: read.binary };
     },
     (error: unknown) => {
-      ctx.timings.ground_truth = Math.round(performance.now() - started.startedAt);
-      ctx.tally.addFrom(started.thread.tally);
+      answered();
       throw error;
     },
   );

@@ -207,9 +207,10 @@ const YIELD_BYTES = 8 << 20;
  * Reads an open file to its end into one reused buffer, closing it however the reading ends. A chunk stays valid
  * until the caller asks for the next one.
  *
- * The reads are synchronous, on the calling thread: the descriptor is checked to be a regular file first (a FIFO or
- * device would block or never end; checking the descriptor, not the path, leaves no gap for a swap), so a read
- * returns as soon as the disk or the page cache gives the bytes. An asynchronous read costs far more for a file in
+ * The reads are synchronous, on the calling thread: the path was checked to be a regular file before the open (a
+ * FIFO would block the open, a device never end), and the open descriptor is checked again (a path swapped for a
+ * device in between is refused before the first read), so a read returns as soon as the disk or the page cache
+ * gives the bytes. An asynchronous read costs far more for a file in
  * the page cache: a trip through libuv's thread pool and a promise per MiB (1 GB: 0.29 s of CPU, 50 us on the
  * calling thread per read, against 0.15 s of CPU read synchronously), and the pool's thread competes for a core
  * with the thread that reads the ground truth. The event loop turns every YIELD_BYTES.

@@ -43,7 +43,7 @@ function run(input: string[][], workers: number, baseline?: { statistics?: strin
   const workerPlan = workers > 1 ? dataQualityPlanFromInit(structuredClone(plan.workerInit)) : plan;
   const states = input.map((lines) => {
     const part = workerPlan.startPart();
-    for (const l of lines) workerPlan.readLine(part, l);
+    for (const l of lines) workerPlan.readLine(part, Buffer.from(l));
     return workers > 1 ? structuredClone(part.save()) : part;
   });
   const total = plan.startPart();
@@ -86,9 +86,9 @@ describe('the data-quality analysis stage', () => {
   it('reads nothing outside the window and throws RecordProblem for a bad line', () => {
     const plan = dataQualityPlan({ window });
     const part = plan.startPart();
-    expect(plan.readLine(part, line(3, 0).replace('2024-05-01T10:00:00Z', '2024-05-01T12:00:00Z'))).toEqual({ status: 'skipped', reason: 'outside_window' });
-    expect(() => plan.readLine(part, 'not json')).toThrow(RecordProblem);
+    expect(plan.readLine(part, Buffer.from(line(3, 0).replace('2024-05-01T10:00:00Z', '2024-05-01T12:00:00Z')))).toEqual({ status: 'skipped', reason: 'outside_window' });
+    expect(() => plan.readLine(part, Buffer.from('not json'))).toThrow(RecordProblem);
     expect(part.itemCount).toBe(0);
-    expect(plan.readLine(part, line(3, 1))).toEqual({ status: 'ok', records: 3 });
+    expect(plan.readLine(part, Buffer.from(line(3, 1)))).toEqual({ status: 'ok', records: 3 });
   });
 });

@@ -8,7 +8,8 @@ import type { LineRead, LineScanPlan } from '../scan/scan-plan.ts';
 import type { AccumulatorState } from '../state/accumulator-state.ts';
 import { CaptureRowBuilder, type CaptureRowOptions } from './capture-rows.ts';
 import { DatasetProfile } from './dataset-profile.ts';
-import { decodeDataQualityLine } from './decode-capture-rows.ts';
+import { decodeDataQualityBytes } from './decode-capture-rows.ts';
+import { FlatRequestReader } from './flat-request.ts';
 import { PayloadDecoder } from './payload-records.ts';
 
 /** The plan's name in the worker registry (scan/plans.ts). */
@@ -29,6 +30,8 @@ export class DataQualityPlan implements LineScanPlan<DatasetProfile> {
   readonly #rows: CaptureRowBuilder;
   /** One decoder per thread: it only caches column layouts, so sharing it between files changes nothing. */
   readonly #decoder = new PayloadDecoder();
+  /** The fast path for requests of flat records (it holds the last record layout, so one per thread too). */
+  readonly #flat = new FlatRequestReader();
 
   constructor(init: DataQualityPlanInit) {
     this.workerInit = init;
@@ -45,8 +48,8 @@ export class DataQualityPlan implements LineScanPlan<DatasetProfile> {
    * line cannot be read (the scan counts it by reason with file and line); a line without inferenceTime (read when
    * the window is open) calls `warn`.
    */
-  readLine(part: DatasetProfile, line: string, warn: () => void = () => {}): LineRead {
-    const read = decodeDataQualityLine(line, { window: this.workerInit.window, rows: this.#rows }, this.#decoder, part, warn);
+  readLine(part: DatasetProfile, line: Buffer, warn: () => void = () => {}): LineRead {
+    const read = decodeDataQualityBytes(line, { window: this.workerInit.window, rows: this.#rows }, this.#decoder, this.#flat, part, warn);
     return read.status === 'ok' ? { status: 'ok', records: read.rows } : read;
   }
 

@@ -5,10 +5,13 @@
  * a problem is thrown as a RecordProblem for the caller to count by reason with file and line.
  */
 import { parseInferenceTime } from '../config/time.ts';
-import { decodePayload, type CapturedPayload } from '../ingest/decode-payload.ts';
+import { parseLineWithoutRequest, PLACEHOLDER } from '../ingest/decode-capture-bytes.ts';
+import { decodePayload, payloadKindOf, type CapturedPayload } from '../ingest/decode-payload.ts';
+import { INVALID_LINE, locateRequest } from '../ingest/locate-request.ts';
 import { RecordProblem } from '../ingest/input-errors.ts';
 import type { CaptureRowBuilder, RowSink } from './capture-rows.ts';
-import { parsePayload, type PayloadDecoder } from './payload-records.ts';
+import type { FlatRequestReader } from './flat-request.ts';
+import { parsePayload, type PayloadDecoder, type PayloadRecord } from './payload-records.ts';
 
 export interface DataQualityLineOptions {
   window: { start?: number; end?: number };
@@ -41,6 +44,65 @@ export function decodeDataQualityLine(line: string, o: DataQualityLineOptions, d
   } catch (error) {
     throw new RecordProblem('invalid_json', (error as Error).message);
   }
+  return readCaptureRecord(record, o, decoder, sink, warn)!;
+}
+
+/**
+ * decodeDataQualityLine for a line given as bytes: the same rows, problems and warnings. A request that is an array
+ * of flat objects (the common shape) is read from the bytes by `flat` without becoming a string or objects; every
+ * other line is decoded as text.
+ */
+export function decodeDataQualityBytes(
+  line: Buffer,
+  o: DataQualityLineOptions,
+  decoder: PayloadDecoder,
+  flat: FlatRequestReader,
+  sink: RowSink,
+  warn: (w: DataQualityLineWarning) => void,
+): DataQualityLine {
+  const fast = o.rows.readInput ? readFlat(line, o, decoder, flat, sink, warn) : undefined;
+  return fast ?? decodeDataQualityLine(line.toString('utf8'), o, decoder, sink, warn);
+}
+
+/** The fast path of decodeDataQualityBytes, or undefined (before any row or warning) when it does not apply. */
+function readFlat(line: Buffer, o: DataQualityLineOptions, decoder: PayloadDecoder, flat: FlatRequestReader, sink: RowSink, warn: (w: DataQualityLineWarning) => void): DataQualityLine | undefined {
+  const found = locateRequest(line, 'skip', (bytes, start, end) => flat.scan(bytes, start, end));
+  if (found === INVALID_LINE || found === undefined) return undefined;
+  let record: unknown;
+  try {
+    record = parseLineWithoutRequest(line, found);
+  } catch {
+    return undefined;
+  }
+  return readCaptureRecord(record, o, decoder, sink, warn, (input) => {
+    if (input.data !== PLACEHOLDER || !flatJson(input)) return undefined;
+    // Undefined unless the flat reading was of this request (a later "data" key may have replaced it).
+    return flat.records(line, found.start);
+  });
+}
+
+/** Whether decodePayload reads a payload as JSON text without decoding it first (no BASE64). */
+function flatJson(input: CapturedPayload): boolean {
+  const { encoding } = input;
+  if (encoding !== undefined && encoding !== null && typeof encoding !== 'string') return false;
+  const enc = typeof encoding === 'string' ? encoding.toUpperCase() : 'JSON';
+  if (enc !== 'JSON' && enc !== 'CSV') return false;
+  const kind = payloadKindOf(typeof input.observedContentType === 'string' ? input.observedContentType : '');
+  return kind === 'json' || (kind === undefined && enc === 'JSON');
+}
+
+/**
+ * The rows of a parsed capture record. `requestRecords`, when given, reads the request's records in place of the
+ * general decode; when it gives undefined, so does this function, before adding a row or calling `warn`.
+ */
+function readCaptureRecord(
+  record: unknown,
+  o: DataQualityLineOptions,
+  decoder: PayloadDecoder,
+  sink: RowSink,
+  warn: (w: DataQualityLineWarning) => void,
+  requestRecords?: (input: CapturedPayload) => PayloadRecord[] | undefined,
+): DataQualityLine | undefined {
   if (record === null || typeof record !== 'object') throw new RecordProblem('not_a_capture_record');
   const rec = record as { captureData?: Record<string, CapturedPayload>; eventMetadata?: Record<string, unknown> };
   const captureData = rec.captureData;
@@ -50,17 +112,26 @@ export function decodeDataQualityLine(line: string, o: DataQualityLineOptions, d
 
   const time = parseInferenceTime(meta.inferenceTime);
   const { start, end } = o.window;
-  if (start !== undefined || end !== undefined) {
+  const windowed = start !== undefined || end !== undefined;
+  if (windowed) {
     if (time === undefined) throw new RecordProblem('invalid_inference_time', `inferenceTime ${JSON.stringify(meta.inferenceTime)}`);
     if ((start !== undefined && time < start) || (end !== undefined && time >= end)) return { status: 'skipped', reason: 'outside_window' };
-  } else if (time === undefined) warn('no_inference_time');
+  }
+  let read: PayloadRecord[] | undefined;
+  if (requestRecords !== undefined) {
+    read = requestRecords(payloadOf(captureData, 'endpointInput'));
+    if (read === undefined) return undefined;
+  }
+  if (!windowed && time === undefined) warn('no_inference_time');
 
   const { readInput, readOutput } = o.rows;
-  const input = readInput ? parsePayload(decodePayload(payloadOf(captureData, 'endpointInput'), 'endpointInput'), 'endpointInput') : undefined;
+  const input = readInput && read === undefined ? parsePayload(decodePayload(payloadOf(captureData, 'endpointInput'), 'endpointInput'), 'endpointInput') : undefined;
   const output = readOutput ? parsePayload(decodePayload(payloadOf(captureData, 'endpointOutput'), 'endpointOutput'), 'endpointOutput') : undefined;
-  let records;
+  let records = read;
   let items;
-  if (input !== undefined && output !== undefined) ({ records, items } = decoder.pair(input, output));
+  if (records !== undefined) {
+    if (output !== undefined) ({ records, items } = decoder.pairRecords(records, output));
+  } else if (input !== undefined && output !== undefined) ({ records, items } = decoder.pair(input, output));
   else if (input !== undefined) records = decoder.requestRecords(input);
   else if (output !== undefined) items = decoder.responseItems(output);
   const rows = o.rows.addRows(records, items, sink);

@@ -86,8 +86,15 @@ export class PayloadDecoder {
    * no reading gives the same number of records and items.
    */
   pair(request: ParsedPayload, response: ParsedPayload): { records: PayloadRecord[]; items: PayloadRecord[] } {
-    let items = this.responseItems(response);
-    const records = this.requestRecords(request, items.length);
+    const items = this.responseItems(response);
+    return this.pairRecords(this.requestRecords(request, items.length), response, items);
+  }
+
+  /**
+   * pair() for request records read already (a shape whose records do not depend on the response's count):
+   * `items`, the response as it reads alone, when read already.
+   */
+  pairRecords(records: PayloadRecord[], response: ParsedPayload, items = this.responseItems(response)): { records: PayloadRecord[]; items: PayloadRecord[] } {
     if (records.length !== items.length) items = this.responseItems(response, records.length);
     if (records.length !== items.length) {
       throw new RecordProblem('count_mismatch', `request has ${records.length} records, response has ${items.length} predictions`);

@@ -11,8 +11,16 @@ import { INVALID_LINE, locateRequest, type RequestLocation } from './locate-requ
 import { requestScans } from './request-scan-wasm.ts';
 
 /** Stands for the request in the text given to JSON.parse; a request equal to it is read the JSON.parse way. */
-const PLACEHOLDER = '\u0000mpm:request\u0000';
+export const PLACEHOLDER = '\u0000mpm:request\u0000';
 const PLACEHOLDER_JSON = JSON.stringify(PLACEHOLDER);
+
+/**
+ * JSON.parse of a capture line with the request found at `at` replaced by PLACEHOLDER (the whole line when `at` is
+ * undefined): everything but the request, without making the request a string. Throws JSON.parse's SyntaxError.
+ */
+export function parseLineWithoutRequest(line: Buffer, at: RequestLocation | undefined): unknown {
+  return JSON.parse(at === undefined ? line.toString('utf8') : line.toString('utf8', 0, at.start - 1) + PLACEHOLDER_JSON + line.toString('utf8', at.end + 1));
+}
 
 const BASE64 = /^[A-Za-z0-9+/\r\n]*={0,2}[\r\n]*$/;
 
@@ -25,7 +33,7 @@ export function decodeCaptureLineBytes(line: Buffer, o: CaptureLineOptions, warn
   if (found === INVALID_LINE) return decodeCaptureLine(line.toString('utf8'), o, warn);
   let record: unknown;
   try {
-    record = JSON.parse(found === undefined ? line.toString('utf8') : line.toString('utf8', 0, found.start - 1) + PLACEHOLDER_JSON + line.toString('utf8', found.end + 1));
+    record = parseLineWithoutRequest(line, found);
   } catch {
     // Not valid JSON: the JSON.parse-based path gives the invalid_json problem with its message.
     return decodeCaptureLine(line.toString('utf8'), o, warn);

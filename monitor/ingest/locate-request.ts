@@ -88,9 +88,12 @@ function keyIs(bytes: Uint8Array, start: number, end: number, name: Buffer): boo
  * 'count', the request is scanned on the way (as JSON Lines/CSV when an observedContentType before it says so, else
  * as JSON); with 'skip', only checked to be a valid JSON string. Returns undefined when the line has no such string
  * (or is too broken to tell), INVALID_LINE when the string is not a valid JSON string.
+ *
+ * `readRequest` (mode 'skip'): a reading of the request that also finds its closing quote (data quality's flat
+ * records), tried first; it returns that quote's index, or -1 to leave the string to the skip.
  */
 // eslint-disable-next-line max-lines-per-function -- one pass of a byte-level state machine over the line: split up, it costs a call per byte on the hot path
-export function locateRequest(bytes: Uint8Array, mode: LocateMode): RequestLocation | undefined | typeof INVALID_LINE {
+export function locateRequest(bytes: Uint8Array, mode: LocateMode, readRequest?: (bytes: Uint8Array, start: number, end: number) => number): RequestLocation | undefined | typeof INVALID_LINE {
   const end = bytes.length;
   let found: RequestLocation | undefined;
   let depth = 0;
@@ -112,7 +115,8 @@ export function locateRequest(bytes: Uint8Array, mode: LocateMode): RequestLocat
         const kind = contentType === undefined ? undefined : payloadKindOf(contentType);
         const before = placements();
         if (mode === 'skip') {
-          const stop = requestScans.skip(bytes, start, end);
+          let stop = readRequest === undefined ? -1 : readRequest(bytes, start, end);
+          if (stop < 0) stop = requestScans.skip(bytes, start, end);
           if (stop < 0) return INVALID_LINE;
           found = { start, end: stop };
         } else if (kind === 'csv' || kind === 'jsonlines') {

@@ -34,6 +34,8 @@ interface Exports {
   skip_string(start: number, n: number): number;
   scan_json(start: number, n: number, stack: number): number;
   count_lines(start: number, n: number): number;
+  flat_result_ptr(): number;
+  flat_records(start: number, n: number, tape: number, nums: number, records: number, maxMembers: number, maxRecords: number, keepLayout: number): number;
 }
 
 const ST_OK = 0;
@@ -143,6 +145,66 @@ export function wasmCountRequestLines(bytes: Uint8Array, start: number, end: num
   const status = wasm.count_lines(0, end - start);
   if (status !== ST_OK) return { status: 'invalid_line', end: -1, count: 0 };
   return { status: 'ok', end: start + words[resultAt + R_END]!, count: words[resultAt + R_COUNT]! };
+}
+
+/** What flat_records read: views of the module's memory, valid until the next call into the module. */
+export interface FlatTape {
+  /** Records, members (in all), and the index of the request's closing quote in the bytes. */
+  records: number;
+  members: number;
+  end: number;
+  /** Member m: tape[5m .. 5m + 4] = key start, key end, kind (V_*), value start, value end, counted from `start`. */
+  tape: Uint32Array;
+  /** nums[m]: member m's number when its kind is V_NUMBER. */
+  nums: Float64Array;
+  /** Record r: records[2r] its member count, records[2r + 1] 1 when its keys are the record's before it. */
+  recordWords: Uint32Array;
+}
+
+/** Value kinds of a flat tape (request-scan.c). */
+export const V_NUMBER = 0;
+export const V_NUMBER_TEXT = 1;
+export const V_STRING = 2;
+export const V_TRUE = 3;
+export const V_FALSE = 4;
+export const V_NULL = 5;
+
+/** Requests longer than this are never read flat (the tape takes about ten times the request's bytes). */
+export const FLAT_MAX_BYTES = 1 << 20;
+
+/**
+ * Reads the request whose content is bytes[start, ...) up to the line's end as an array of flat objects (see
+ * flat_records in request-scan.c); undefined when it is not one, or longer than FLAT_MAX_BYTES. `keepLayout`: the
+ * caller still holds the names of the last record read (so a record with the same keys is marked as such).
+ */
+export function wasmFlatRecords(bytes: Uint8Array, start: number, end: number, keepLayout: boolean): FlatTape | undefined {
+  const n = end - start;
+  if (n > FLAT_MAX_BYTES) return undefined;
+  // The copy locateRequest's skip just made, when it is of these bytes from here on.
+  const wasm = bytes === placedFrom && placedStart === start && placedEnd === end && instance !== undefined ? instance : place(bytes, start, end);
+  const maxMembers = Math.floor(n / 6) + 1;
+  const maxRecords = Math.floor(n / 3) + 1;
+  const numsAt = (inputAt + n + 16 + 7) & ~7;
+  const tapeAt = numsAt + 8 * maxMembers;
+  const recordsAt = tapeAt + 20 * maxMembers;
+  const need = recordsAt + 8 * maxRecords;
+  if (wasm.memory.buffer.byteLength < need) wasm.memory.grow(Math.ceil((need - wasm.memory.buffer.byteLength) / PAGE));
+  if (heap.buffer !== wasm.memory.buffer) {
+    heap = new Uint8Array(wasm.memory.buffer);
+    words = new Uint32Array(wasm.memory.buffer);
+  }
+  if (wasm.flat_records(0, n, tapeAt, numsAt, recordsAt, maxMembers, maxRecords, keepLayout ? 1 : 0) !== ST_OK) return undefined;
+  const result = wasm.flat_result_ptr() >>> 2;
+  const records = words[result]!;
+  const members = words[result + 1]!;
+  return {
+    records,
+    members,
+    end: start + words[result + 2]!,
+    tape: new Uint32Array(wasm.memory.buffer, tapeAt, 5 * members),
+    nums: new Float64Array(wasm.memory.buffer, numsAt, members),
+    recordWords: new Uint32Array(wasm.memory.buffer, recordsAt, 2 * records),
+  };
 }
 
 /** Whether the WebAssembly scan is used (request-scan.ts otherwise); tests and the micro-benchmark compare both. */

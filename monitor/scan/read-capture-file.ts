@@ -38,7 +38,7 @@ export function lineHandler<Part extends MergeableAccumulator<Part>>(
   lineOptions: CaptureLineOptions | undefined,
   onRecord?: (record: CaptureRecord) => void,
 ): LineHandler {
-  if ('readLine' in plan) return (bytes, warn) => plan.readLine(part, bytes.toString('utf8'), warn);
+  if ('readLine' in plan) return (bytes, warn) => plan.readLine(part, bytes, warn);
   if (lineOptions === undefined) throw new Error(`scan: the plan ${plan.name} reads decoded records and needs lineOptions`);
   return recordLines(lineOptions, (record) => {
     plan.add(part, record);

@@ -47,8 +47,11 @@ export type LineRead = { status: 'ok'; records: number; inferenceTime?: number }
  * walk, the counts and the error accounting, and hands it the line's text.
  */
 export interface LineScanPlan<Part extends MergeableAccumulator<Part>> extends ScanPlanBase<Part> {
-  /** Reads one line into `part`; `warn` counts a record without inferenceTime. Throws RecordProblem on a bad line. */
-  readLine(part: Part, line: string, warn: () => void): LineRead;
+  /**
+   * Reads one line (its bytes, valid during the call only) into `part`; `warn` counts a record without
+   * inferenceTime. Throws RecordProblem on a bad line.
+   */
+  readLine(part: Part, line: Buffer, warn: () => void): LineRead;
 }
 
 /** Scan worker threads started before their work is known (scan-parallel.ts). */

@@ -40,8 +40,8 @@ function waitingPlan(bytes: number) {
     startPart: () => new Lines(),
     load: () => new Lines(),
     readLine(part, line) {
-      read.push(line);
-      part.lines.push(line);
+      read.push(line.toString('utf8'));
+      part.lines.push(line.toString('utf8'));
       return { status: 'ok', records: 1 };
     },
     release: (part) => void merged.push(part),

@@ -504,3 +504,239 @@ __attribute__((export_name("count_lines"))) u32 count_lines(u32 start, u32 n) {
     else if (!is_trim_space(c)) filled = 1;
   }
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Flat records (data quality's fast path): a request that is a JSON array of flat objects, each member a number, a
+// string without escapes, true, false or null, read in one pass into a tape the JavaScript side turns into rows
+// without JSON.parse or the request's string. Anything else (nesting, escapes inside a key or a string, whitespace
+// other than spaces, an empty array) returns FLAT_UNSUPPORTED, and the line goes the general way, which gives the
+// same rows or the same error.
+
+enum { FLAT_OK = 0, FLAT_UNSUPPORTED = 1 };
+// Value kinds on the tape.
+enum { V_NUMBER = 0, V_NUMBER_TEXT = 1, V_STRING = 2, V_TRUE = 3, V_FALSE = 4, V_NULL = 5 };
+// FLAT_RESULT words.
+enum { F_RECORDS, F_MEMBERS, F_END, F_WORDS };
+
+#define LAYOUT_MAX_MEMBERS 4096
+#define LAYOUT_MAX_BYTES 65536
+
+static u32 flat_result[F_WORDS];
+/** The key layout of the last record read (its keys' bytes back to back, and their lengths); -1: none. */
+static int layout_count = -1;
+static u32 layout_lens[LAYOUT_MAX_MEMBERS];
+static u8 layout_bytes[LAYOUT_MAX_BYTES];
+
+__attribute__((export_name("flat_result_ptr"))) u32 *flat_result_ptr(void) { return flat_result; }
+
+static const double POW10[23] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+                                 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+/**
+ * A JSON number at p[i] (validated by JSON's grammar). Returns the index after it, or -1; *value is the number when
+ * it is exact by Clinger's fast path (at most 2^53 as an integer of its significant digits, scaled by a power of ten
+ * up to 22: one correctly rounded operation on exact operands, so the same double as JSON.parse), else *exact = 0.
+ */
+static int flat_number(const u8 *p, u32 i, u32 n, double *value, int *exact) {
+  int negative = 0;
+  if (i < n && p[i] == '-') { negative = 1; i++; }
+  uint64_t m = 0;
+  int digits = 0, scale = 0;
+  if (i < n && p[i] == '0') {
+    i++;
+  } else if (i < n && p[i] - '1' < 9u) {
+    while (i < n && p[i] - '0' < 10u) {
+      if (digits < 19) m = m * 10 + (p[i] - '0');
+      else scale++;
+      digits++;
+      i++;
+    }
+  } else return -1;
+  if (i < n && p[i] == '.') {
+    i++;
+    if (!(i < n && p[i] - '0' < 10u)) return -1;
+    while (i < n && p[i] - '0' < 10u) {
+      if (digits < 19) { m = m * 10 + (p[i] - '0'); scale--; }
+      if (m != 0) digits++;
+      i++;
+    }
+  }
+  int e = 0, big_exponent = 0;
+  if (i < n && (p[i] == 'e' || p[i] == 'E')) {
+    i++;
+    int eneg = 0;
+    if (i < n && (p[i] == '+' || p[i] == '-')) { eneg = p[i] == '-'; i++; }
+    if (!(i < n && p[i] - '0' < 10u)) return -1;
+    while (i < n && p[i] - '0' < 10u) {
+      if (e < 100000) e = e * 10 + (p[i] - '0');
+      else big_exponent = 1;
+      i++;
+    }
+    if (eneg) e = -e;
+  }
+  int power = scale + e;
+  if (digits > 19 || big_exponent || m > (1ull << 53) || power < -22 || power > 22) {
+    *exact = 0;
+    return (int)i;
+  }
+  double v = (double)m;
+  v = power < 0 ? v / POW10[-power] : v * POW10[power];
+  *value = negative ? -v : v;
+  *exact = 1;
+  return (int)i;
+}
+
+/**
+ * A key or string value of the request, whose opening \" was read at i (i is after it): the content runs to the
+ * next backslash, which must begin the closing \". Returns the index of that backslash, or -1 (an escape inside,
+ * a control character, the line's own closing quote).
+ */
+static inline __attribute__((always_inline)) int flat_string(const u8 *p, u32 i, u32 n) {
+  u32 j = skip_plain(p, i, n);
+  if (j + 1 < n && p[j] == '\\' && p[j + 1] == '"') return (int)j;
+  return -1;
+}
+
+static inline u32 skip_spaces(const u8 *p, u32 i, u32 n) {
+  while (i < n && p[i] == ' ') i++;
+  return i;
+}
+
+/** Whether a[0, len) and b[0, len) are the same bytes (8 at a time). */
+static inline int bytes_equal(const u8 *a, const u8 *b, u32 len) {
+  while (len >= 8) {
+    uint64_t x, y;
+    __builtin_memcpy(&x, a, 8);
+    __builtin_memcpy(&y, b, 8);
+    if (x != y) return 0;
+    a += 8;
+    b += 8;
+    len -= 8;
+  }
+  while (len > 0) {
+    if (*a++ != *b++) return 0;
+    len--;
+  }
+  return 1;
+}
+
+/** Stores the keys of a record as the layout (or none, when they do not fit). */
+static void store_layout(const u8 *p, const u32 *tape, u32 first, u32 count) {
+  layout_count = -1;
+  if (count > LAYOUT_MAX_MEMBERS) return;
+  u32 at = 0;
+  for (u32 k = 0; k < count; k++) {
+    const u32 *t = tape + (first + k) * 5;
+    u32 len = t[1] - t[0];
+    if (at + len > LAYOUT_MAX_BYTES) return;
+    for (u32 x = 0; x < len; x++) layout_bytes[at + x] = p[t[0] + x];
+    layout_lens[k] = len;
+    at += len;
+  }
+  layout_count = (int)count;
+}
+
+/**
+ * Reads the request whose content starts at `start` of the input, up to the line's closing quote (before n), as an
+ * array of flat objects. Member m of the tape (5 words at `tape`): key start, key end (in the input), kind, value
+ * start, value end; its number at nums[m] (kind V_NUMBER). Record r: its member count at records[2r], and at
+ * records[2r + 1] 1 when its keys are those of the record before it (the one before this call, when `keep_layout`),
+ * else 0. `max_members` and `max_records` bound the tape. Returns FLAT_OK (FLAT_RESULT: records, members, the index
+ * of the closing quote) or FLAT_UNSUPPORTED.
+ */
+__attribute__((export_name("flat_records")))
+u32 flat_records(u32 start, u32 n, u32 *tape, double *nums, u32 *records, u32 max_members, u32 max_records, u32 keep_layout) {
+  const u8 *p = input_ptr();
+  if (!keep_layout) layout_count = -1;
+  u32 i = skip_spaces(p, start, n);
+  if (!(i < n && p[i] == '[')) return FLAT_UNSUPPORTED;
+  i = skip_spaces(p, i + 1, n);
+  u32 member = 0, record = 0;
+  for (;;) {
+    if (!(i < n && p[i] == '{') || record >= max_records) return FLAT_UNSUPPORTED;
+    i = skip_spaces(p, i + 1, n);
+    u32 first = member;
+    int same = layout_count >= 0;
+    u32 at = 0;
+    if (i < n && p[i] == '}') {
+      i++;
+    } else {
+      for (;;) {
+        if (!(i + 1 < n && p[i] == '\\' && p[i + 1] == '"') || member >= max_members) return FLAT_UNSUPPORTED;
+        u32 *t = tape + member * 5;
+        int ke = flat_string(p, i + 2, n);
+        if (ke < 0) return FLAT_UNSUPPORTED;
+        t[0] = i + 2;
+        t[1] = (u32)ke;
+        if (same) {
+          // Still the stored layout so far: the k-th key must be its k-th key.
+          u32 k = member - first, len = (u32)ke - (i + 2);
+          same = k < (u32)layout_count && layout_lens[k] == len && bytes_equal(p + i + 2, layout_bytes + at, len);
+          at += len;
+        }
+        i = skip_spaces(p, (u32)ke + 2, n);
+        if (!(i < n && p[i] == ':')) return FLAT_UNSUPPORTED;
+        i = skip_spaces(p, i + 1, n);
+        u32 b = i < n ? p[i] : 0;
+        if (b - '0' < 10u || b == '-') {
+          double v = 0;
+          int exact = 0;
+          int j = flat_number(p, i, n, &v, &exact);
+          if (j < 0) return FLAT_UNSUPPORTED;
+          t[2] = exact ? V_NUMBER : V_NUMBER_TEXT;
+          t[3] = i;
+          t[4] = (u32)j;
+          nums[member] = v;
+          i = (u32)j;
+        } else if (b == '\\') {
+          if (!(i + 1 < n && p[i + 1] == '"')) return FLAT_UNSUPPORTED;
+          int ve = flat_string(p, i + 2, n);
+          if (ve < 0) return FLAT_UNSUPPORTED;
+          t[2] = V_STRING;
+          t[3] = i + 2;
+          t[4] = (u32)ve;
+          i = (u32)ve + 2;
+        } else if (b == 't' && i + 4 <= n && p[i + 1] == 'r' && p[i + 2] == 'u' && p[i + 3] == 'e') {
+          t[2] = V_TRUE;
+          i += 4;
+        } else if (b == 'f' && i + 5 <= n && p[i + 1] == 'a' && p[i + 2] == 'l' && p[i + 3] == 's' && p[i + 4] == 'e') {
+          t[2] = V_FALSE;
+          i += 5;
+        } else if (b == 'n' && i + 4 <= n && p[i + 1] == 'u' && p[i + 2] == 'l' && p[i + 3] == 'l') {
+          t[2] = V_NULL;
+          i += 4;
+        } else return FLAT_UNSUPPORTED;
+        member++;
+        i = skip_spaces(p, i, n);
+        if (i < n && p[i] == ',') {
+          i = skip_spaces(p, i + 1, n);
+          continue;
+        }
+        if (i < n && p[i] == '}') {
+          i++;
+          break;
+        }
+        return FLAT_UNSUPPORTED;
+      }
+    }
+    u32 count = member - first;
+    records[2 * record] = count;
+    same = same && count == (u32)layout_count;
+    records[2 * record + 1] = (u32)same;
+    if (!same) store_layout(p, tape, first, count);
+    record++;
+    i = skip_spaces(p, i, n);
+    if (i < n && p[i] == ',') {
+      i = skip_spaces(p, i + 1, n);
+      continue;
+    }
+    if (i < n && p[i] == ']') break;
+    return FLAT_UNSUPPORTED;
+  }
+  i = skip_spaces(p, i + 1, n);
+  if (!(i < n && p[i] == '"')) return FLAT_UNSUPPORTED;
+  flat_result[F_RECORDS] = record;
+  flat_result[F_MEMBERS] = member;
+  flat_result[F_END] = i;
+  return FLAT_OK;
+}

@@ -1,0 +1,114 @@
+/**
+ * @module Data quality's fast path for the most common request: a JSON array of flat objects (numbers, strings
+ * without escapes, true, false, null). The records are read from the capture line's bytes by the WebAssembly scan
+ * (flat_records in ingest/wasm/request-scan.c) into a tape, and turned into rows here: no request string, no
+ * JSON.parse of it, no objects to flatten. The rows are those the general path (payload-records.ts) gives: a
+ * flat object's keys are its column names in their order, its values are JSON.parse's. Where that could differ
+ * (a key that is an array index, which JavaScript puts first; a key given twice, where the last one wins) or the
+ * request is anything else, the reader says so and the line goes the general way.
+ */
+import { V_FALSE, V_NULL, V_NUMBER, V_NUMBER_TEXT, V_STRING, V_TRUE, wasmFlatRecords, type FlatTape } from '../ingest/request-scan-wasm.ts';
+import type { PayloadRecord } from './payload-records.ts';
+
+/** A key JavaScript orders before the others (an array index): such records go the general way. */
+const INDEX_KEY = /^(?:0|[1-9][0-9]*)$/;
+/** Value arrays kept for reuse: enough for the records of one request (as the general path's flattener keeps). */
+const REUSED_ARRAYS = 1024;
+
+export class FlatRequestReader {
+  /** The names of the last record read, which the WebAssembly side holds the keys of; undefined after a failure. */
+  #names: readonly string[] | undefined;
+  /** Value arrays, by record position, reused from request to request (rows are added before the next request). */
+  readonly #arrays: unknown[][] = [];
+
+  /** The last request read (scan()), until records() turns it into records. */
+  #pending: { bytes: Uint8Array; start: number; tape: FlatTape } | undefined;
+
+  /**
+   * Reads the request whose content starts at bytes[start] (the line running to `end`) as an array of flat objects:
+   * the index of its closing quote, or -1 when it is not one. The records are taken with records() before anything
+   * else uses the WebAssembly module.
+   */
+  scan(bytes: Uint8Array, start: number, end: number): number {
+    const tape = wasmFlatRecords(bytes, start, end, this.#names !== undefined);
+    if (tape === undefined) {
+      this.#pending = undefined;
+      this.#names = undefined;
+      return -1;
+    }
+    this.#pending = { bytes, start, tape };
+    return tape.end;
+  }
+
+  /**
+   * The records of the request scan() read last, if it read this line's request at `start`; undefined when not, or
+   * when they could differ from the general path's (see the module).
+   */
+  records(bytes: Buffer, start: number): PayloadRecord[] | undefined {
+    const pending = this.#pending;
+    this.#pending = undefined;
+    if (pending === undefined || pending.bytes !== bytes || pending.start !== start) return this.#fail();
+    const { tape, nums, recordWords, records: count } = pending.tape;
+    // The views die with the module's memory when it grows (nothing between scan() and here grows it).
+    if (recordWords.length !== 2 * count) return this.#fail();
+    const out = new Array<PayloadRecord>(count);
+    let m = 0;
+    for (let r = 0; r < count; r++) {
+      const members = recordWords[2 * r]!;
+      let names = this.#names;
+      if (recordWords[2 * r + 1] !== 1 || names === undefined) {
+        names = keyNames(bytes, start, tape, m, members);
+        if (names === undefined) return this.#fail();
+        this.#names = names;
+      }
+      let values = r < REUSED_ARRAYS ? this.#arrays[r] : undefined;
+      if (values === undefined || values.length !== members) {
+        values = new Array<unknown>(members);
+        if (r < REUSED_ARRAYS) this.#arrays[r] = values;
+      }
+      for (let k = 0; k < members; k++, m++) values[k] = valueOf(bytes, start, tape, nums, m);
+      out[r] = { names, values };
+    }
+    return out;
+  }
+
+  #fail(): undefined {
+    this.#names = undefined;
+    return undefined;
+  }
+}
+
+/** The keys of the `count` members from member `first` on, or undefined when one is an array index or repeated. */
+function keyNames(bytes: Buffer, start: number, tape: Uint32Array, first: number, count: number): string[] | undefined {
+  const names = new Array<string>(count);
+  const seen = new Set<string>();
+  for (let k = 0; k < count; k++) {
+    const t = 5 * (first + k);
+    const name = bytes.toString('utf8', start + tape[t]!, start + tape[t + 1]!);
+    if (INDEX_KEY.test(name) || seen.has(name)) return undefined;
+    seen.add(name);
+    names[k] = name;
+  }
+  return names;
+}
+
+/** The value of member m, as JSON.parse gives it. */
+function valueOf(bytes: Buffer, start: number, tape: Uint32Array, nums: Float64Array, m: number): unknown {
+  const t = 5 * m;
+  switch (tape[t + 2]) {
+    case V_NUMBER:
+      return nums[m];
+    case V_STRING:
+      return bytes.toString('utf8', start + tape[t + 3]!, start + tape[t + 4]!);
+    case V_NUMBER_TEXT:
+      return Number(bytes.toString('latin1', start + tape[t + 3]!, start + tape[t + 4]!));
+    case V_TRUE:
+      return true;
+    case V_FALSE:
+      return false;
+    case V_NULL:
+      return null;
+    default:
+      throw new Error(`flat records: unknown value kind ${tape[t + 2]} on the tape`);
+  }
+}

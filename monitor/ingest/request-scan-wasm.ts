@@ -2,6 +2,7 @@
  * @module The request scan in WebAssembly (wasm/request-scan.c, SIMD): the same results as request-scan.ts at
  * several times its speed. The bytes are copied into the module's memory (one memcpy per line); what the C side
  * leaves to JavaScript (an object member that is an object, more than 4,096 members) goes to request-scan.ts.
+ * The same module reads data quality's flat records (wasmFlatRecords, used by data-quality/flat-request.ts).
  */
 import {
   arrayCounts,

@@ -7,6 +7,8 @@
 // object (key position, kind, array length, whether the array holds scalars only) for the JavaScript side to decide
 // the count by the keys; an object member that is itself an object (the orient=dict shape) is left to the
 // JavaScript scan, which counts distinct keys.
+//
+// flat_records (at the end) is data quality's reading of a request of flat records into a tape (see there).
 
 #include <stdint.h>
 #include <wasm_simd128.h>

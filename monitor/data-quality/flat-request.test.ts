@@ -22,14 +22,17 @@ const show = (v: unknown): string => JSON.stringify(v, (_k, x: unknown) => (type
 /** A request's text as the content of the line's JSON string (escaped once more), closing quote included. */
 const inLine = (requestText: string): Buffer => Buffer.from(JSON.stringify(requestText).slice(1));
 
-function captureLine(requestText: string, response: string | undefined, contentType = 'application/json', encoding: string | undefined = 'JSON'): string {
+function captureLine(requestText: string, response: string | undefined, contentType = 'application/json', encoding: string | undefined = 'JSON', meta: object = {}): string {
   const input = { observedContentType: contentType, mode: 'INPUT', data: requestText, ...(encoding === undefined ? {} : { encoding }) };
   const output = response === undefined ? undefined : { observedContentType: 'application/json', mode: 'OUTPUT', data: response, encoding: 'JSON' };
-  return JSON.stringify({ captureData: { endpointInput: input, ...(output ? { endpointOutput: output } : {}) }, eventMetadata: { eventId: 'e', inferenceTime: '2024-05-01T10:00:00Z' }, eventVersion: '0' });
+  return JSON.stringify({ captureData: { endpointInput: input, ...(output ? { endpointOutput: output } : {}) }, eventMetadata: { eventId: 'e', inferenceTime: '2024-05-01T10:00:00Z', ...meta }, eventVersion: '0' });
 }
 
+/** The window of the property tests: lines at 10:00 are in it. */
+const WINDOW = { start: Date.parse('2024-05-01T10:00:00Z'), end: Date.parse('2024-05-01T11:00:00Z') };
+
 /** Every line through both paths, each with its own decoder (and reader), in order: what each gave, line by line. */
-function bothWays(lines: string[], options: CaptureRowOptions = {}): { general: string[]; fast: string[] } {
+function bothWays(lines: string[], options: CaptureRowOptions = {}, window: { start?: number; end?: number } = {}): { general: string[]; fast: string[] } {
   const run = (fast: boolean): string[] => {
     const sink = new Collect();
     const rows = new CaptureRowBuilder(options);
@@ -38,7 +41,7 @@ function bothWays(lines: string[], options: CaptureRowOptions = {}): { general: 
     for (const line of lines) {
       const warn = (w: string): void => void sink.log.push(`warn ${w}`);
       try {
-        const read = fast ? decodeDataQualityBytes(Buffer.from(line), { window: {}, rows }, decoder, reader, sink, warn) : decodeDataQualityLine(line, { window: {}, rows }, decoder, sink, warn);
+        const read = fast ? decodeDataQualityBytes(Buffer.from(line), { window, rows }, decoder, reader, sink, warn) : decodeDataQualityLine(line, { window, rows }, decoder, sink, warn);
         sink.log.push(`read ${show(read)}`);
       } catch (error) {
         if (!(error instanceof RecordProblem)) throw error;
@@ -106,7 +109,12 @@ const lineArb = (hostile: boolean): fc.Arbitrary<string> => requestText(hostile)
   } catch {
     // a broken request: any response
   }
-  return responseFor(n).map((response) => captureLine(text, response));
+  // Mostly inside the window; sometimes outside it, without a usable time, or shadow traffic (read, then not taken).
+  const meta = fc.oneof(
+    { weight: 12, arbitrary: fc.constant({}) },
+    { weight: 1, arbitrary: fc.constantFrom({ inferenceTime: '2024-05-01T12:00:00Z' }, { inferenceTime: 'soon' }, { invocationSource: 'ShadowExperiment' }) },
+  );
+  return fc.tuple(responseFor(n), meta).map(([response, m]) => captureLine(text, response, 'application/json', 'JSON', m));
 });
 
 describe('data quality: flat records read from the bytes', () => {
@@ -114,7 +122,7 @@ describe('data quality: flat records read from the bytes', () => {
     it(`gives the rows, problems and warnings of the general path, line after line (property, ${hostile ? 'hostile' : 'well-formed'} requests)`, () => {
       fc.assert(
         fc.property(fc.array(lineArb(hostile), { minLength: 1, maxLength: 6 }), (lines) => {
-          const { general, fast } = bothWays(lines);
+          const { general, fast } = bothWays(lines, {}, WINDOW);
           expect(fast).toEqual(general);
         }),
         { numRuns: 500 },
@@ -195,6 +203,45 @@ describe('data quality: flat records read from the bytes', () => {
     scanned('[{"a":1,"b":2}]');
     expect(scanned('[{"x":1,"y":2},{"z":{"n":1}}]')).toBeUndefined();
     expect(scanned('[{"x":1,"y":2}]')).toEqual([{ names: ['x', 'y'], values: [1, 2] }]);
+  });
+
+  it('a line read but not taken (outside the window, shadow traffic, not JSON by its type) leaves no stale names', () => {
+    const at = (time: string, request: string, extra: object = {}, contentType = 'application/json'): string =>
+      JSON.stringify({
+        captureData: { endpointInput: { observedContentType: contentType, mode: 'INPUT', data: request, encoding: 'JSON' } },
+        eventMetadata: { eventId: 'e', inferenceTime: time, ...extra },
+        eventVersion: '0',
+      });
+    const inside = '2024-05-01T10:30:00Z';
+    const lines = [
+      at(inside, '[{"a":1,"b":2}]'),
+      at('2024-05-01T12:00:00Z', '[{"x":1,"y":2}]'),
+      at(inside, '[{"x":3,"y":4}]'),
+      at(inside, '[{"p":1}]', { invocationSource: 'ShadowExperiment' }),
+      at(inside, '[{"p":2}]'),
+      at(inside, '[{"q":1}]', {}, 'text/csv'),
+      at(inside, '[{"q":2}]'),
+      at('not a time', '[{"r":1}]'),
+      at(inside, '[{"r":2}]'),
+    ];
+    const options = { window: { start: Date.parse('2024-05-01T10:00:00Z'), end: Date.parse('2024-05-01T11:00:00Z') }, rows: new CaptureRowBuilder({ captureIndexNames: ['endpointInput'] }) };
+    const run = (fast: boolean): string[] => {
+      const sink = new Collect();
+      const decoder = new PayloadDecoder();
+      const reader = new FlatRequestReader();
+      for (const line of lines) {
+        try {
+          const read = fast ? decodeDataQualityBytes(Buffer.from(line), options, decoder, reader, sink, () => {}) : decodeDataQualityLine(line, options, decoder, sink, () => {});
+          sink.log.push(`read ${show(read)}`);
+        } catch (error) {
+          sink.log.push(`error ${(error as RecordProblem).reason}`);
+        }
+      }
+      return sink.log;
+    };
+    const general = run(false);
+    expect(run(true)).toEqual(general);
+    expect(general.filter((l) => l.startsWith('row'))).toEqual(['row [["a",1],["b",2]]', 'row [["x",3],["y",4]]', 'row [["p",2]]', 'row [["_c0","[{\\"q\\":1}]"]]', 'row [["q",2]]', 'row [["r",2]]']);
   });
 
   it('a capture line with the request given twice reads the last one, as JSON.parse does', () => {

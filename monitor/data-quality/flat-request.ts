@@ -16,7 +16,10 @@ const INDEX_KEY = /^(?:0|[1-9][0-9]*)$/;
 const REUSED_ARRAYS = 1024;
 
 export class FlatRequestReader {
-  /** The names of the last record read, which the WebAssembly side holds the keys of; undefined after a failure. */
+  /**
+   * The names of the last record taken (records()), whose keys the WebAssembly side holds while no other scan came
+   * between; undefined after a failure.
+   */
   #names: readonly string[] | undefined;
   /** Value arrays, by record position, reused from request to request (rows are added before the next request). */
   readonly #arrays: unknown[][] = [];
@@ -30,7 +33,9 @@ export class FlatRequestReader {
    * else uses the WebAssembly module.
    */
   scan(bytes: Uint8Array, start: number, end: number): number {
-    const tape = wasmFlatRecords(bytes, start, end, this.#names !== undefined);
+    // A scan whose records were never taken (its line was skipped, failed, or its request replaced) left the module
+    // holding the keys of records this side has no names for: the module's layout is then not to be trusted.
+    const tape = wasmFlatRecords(bytes, start, end, this.#names !== undefined && this.#pending === undefined);
     if (tape === undefined) {
       this.#pending = undefined;
       this.#names = undefined;

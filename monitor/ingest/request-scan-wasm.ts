@@ -181,8 +181,7 @@ export const FLAT_MAX_BYTES = 1 << 20;
 export function wasmFlatRecords(bytes: Uint8Array, start: number, end: number, keepLayout: boolean): FlatTape | undefined {
   const n = end - start;
   if (n > FLAT_MAX_BYTES) return undefined;
-  // The copy locateRequest's skip just made, when it is of these bytes from here on.
-  const wasm = bytes === placedFrom && placedStart === start && placedEnd === end && instance !== undefined ? instance : place(bytes, start, end);
+  const wasm = place(bytes, start, end);
   const maxMembers = Math.floor(n / 6) + 1;
   const maxRecords = Math.floor(n / 3) + 1;
   const numsAt = (inputAt + n + 16 + 7) & ~7;

@@ -171,7 +171,7 @@ export const V_FALSE = 4;
 export const V_NULL = 5;
 
 /** Requests longer than this are never read flat (the tape takes about ten times the request's bytes). */
-export const FLAT_MAX_BYTES = 1 << 20;
+const FLAT_MAX_BYTES = 1 << 20;
 
 /**
  * Reads the request whose content is bytes[start, ...) up to the line's end as an array of flat objects (see

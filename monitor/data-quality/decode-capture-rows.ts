@@ -60,7 +60,14 @@ export function decodeDataQualityBytes(
   sink: RowSink,
   warn: (w: DataQualityLineWarning) => void,
 ): DataQualityLine {
-  const fast = o.rows.readInput ? readFlat(line, o, decoder, flat, sink, warn) : undefined;
+  let fast: DataQualityLine | undefined;
+  if (o.rows.readInput && flat.worthTrying()) {
+    try {
+      fast = readFlat(line, o, decoder, flat, sink, warn);
+    } finally {
+      flat.settle();
+    }
+  }
   return fast ?? decodeDataQualityLine(line.toString('utf8'), o, decoder, sink, warn);
 }
 

@@ -244,6 +244,26 @@ describe('data quality: flat records read from the bytes', () => {
     expect(general.filter((l) => l.startsWith('row'))).toEqual(['row [["a",1],["b",2]]', 'row [["x",3],["y",4]]', 'row [["p",2]]', 'row [["_c0","[{\\"q\\":1}]"]]', 'row [["q",2]]', 'row [["r",2]]']);
   });
 
+  it('rests after 16 lines in a row it could not read, trying one line in 256, and reads every line again after a read', () => {
+    const reader = new FlatRequestReader();
+    const attempt = (request: string): boolean => {
+      if (!reader.worthTrying()) return false;
+      const bytes = inLine(request);
+      if (reader.scan(bytes, 0, bytes.length) >= 0) reader.records(bytes, 0);
+      reader.settle();
+      return true;
+    };
+    for (let i = 0; i < 16; i++) expect(attempt('a,b\n1,2')).toBe(true);
+    const tried: number[] = [];
+    for (let i = 0; i < 600; i++) if (attempt('a,b\n1,2')) tried.push(i);
+    expect(tried).toEqual([255, 511]);
+    // The rest that began at line 512 runs to line 766; a flat request on the next try ends it: every line is tried.
+    let waited = 0;
+    while (!attempt('[{"a":1}]')) waited++;
+    expect(waited).toBe(766 - 599);
+    for (let i = 0; i < 20; i++) expect(attempt(i % 2 === 0 ? '[{"a":1}]' : 'a,b\n1,2')).toBe(true);
+  });
+
   it('a capture line with the request given twice reads the last one, as JSON.parse does', () => {
     const first = JSON.stringify('[{"a":1}]');
     const second = JSON.stringify('[{"b":2},{"b":3}]');

@@ -14,6 +14,9 @@ import type { PayloadRecord } from './payload-records.ts';
 const INDEX_KEY = /^(?:0|[1-9][0-9]*)$/;
 /** Value arrays kept for reuse: enough for the records of one request (as the general path's flattener keeps). */
 const REUSED_ARRAYS = 1024;
+/** Lines in a row the reader could not read before it rests, and the lines of a rest (one try in REST_LINES). */
+const MISSES_BEFORE_REST = 16;
+const REST_LINES = 256;
 
 export class FlatRequestReader {
   /**
@@ -26,6 +29,30 @@ export class FlatRequestReader {
 
   /** The last request read (scan()), until records() turns it into records. */
   #pending: { bytes: Uint8Array; start: number; tape: FlatTape } | undefined;
+  /** What became of the current line's request: read and taken, or not readable this way (see settle()). */
+  #outcome: 'none' | 'taken' | 'refused' = 'none';
+  /** Lines in a row whose request this reader could not read, and lines still to leave to the general path. */
+  #misses = 0;
+  #rest = 0;
+
+  /**
+   * Whether to try the fast path on the next line. A capture of other request shapes (CSV, nested JSON) would pay
+   * for each try (the line's request located, the rest of it parsed, then all of it parsed again the general way):
+   * after MISSES_BEFORE_REST lines in a row it could not read, the reader tries one line in REST_LINES, so that
+   * cost stays below 1% and a change back to flat records is still seen.
+   */
+  worthTrying(): boolean {
+    if (this.#rest === 0) return true;
+    this.#rest--;
+    return false;
+  }
+
+  /** Ends the current line's try (after worthTrying() said yes): counts a miss, or clears the count on a read. */
+  settle(): void {
+    if (this.#outcome === 'taken') this.#misses = 0;
+    else if (this.#outcome === 'refused' && ++this.#misses >= MISSES_BEFORE_REST) this.#rest = REST_LINES - 1;
+    this.#outcome = 'none';
+  }
 
   /**
    * Reads the request whose content starts at bytes[start] (the line running to `end`) as an array of flat objects:
@@ -39,6 +66,7 @@ export class FlatRequestReader {
     if (tape === undefined) {
       this.#pending = undefined;
       this.#names = undefined;
+      this.#outcome = 'refused';
       return -1;
     }
     this.#pending = { bytes, start, tape };
@@ -74,11 +102,13 @@ export class FlatRequestReader {
       for (let k = 0; k < members; k++, m++) values[k] = valueOf(bytes, start, tape, nums, m);
       out[r] = { names, values };
     }
+    this.#outcome = 'taken';
     return out;
   }
 
   #fail(): undefined {
     this.#names = undefined;
+    this.#outcome = 'refused';
     return undefined;
   }
 }

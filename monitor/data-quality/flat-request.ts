@@ -65,8 +65,7 @@ export class FlatRequestReader {
     const tape = wasmFlatRecords(bytes, start, end, this.#names !== undefined && this.#pending === undefined);
     if (tape === undefined) {
       this.#pending = undefined;
-      this.#names = undefined;
-      this.#outcome = 'refused';
+      this.#fail();
       return -1;
     }
     this.#pending = { bytes, start, tape };

@@ -72,16 +72,20 @@ function load(): Exports {
   return exports;
 }
 
-/** Copies bytes[start, end) to the module's input, with room for the container stack behind it. */
-function place(bytes: Uint8Array, start: number, end: number): Exports {
-  const wasm = (instance ??= load());
-  const n = end - start;
-  const need = inputAt + 2 * n + 16;
-  if (wasm.memory.buffer.byteLength < need) wasm.memory.grow(Math.ceil((need - wasm.memory.buffer.byteLength) / PAGE));
+/** Grows the module's memory to at least `bytes`, and renews the views of it when it moved. */
+function reserve(wasm: Exports, bytes: number): void {
+  if (wasm.memory.buffer.byteLength < bytes) wasm.memory.grow(Math.ceil((bytes - wasm.memory.buffer.byteLength) / PAGE));
   if (heap.buffer !== wasm.memory.buffer) {
     heap = new Uint8Array(wasm.memory.buffer);
     words = new Uint32Array(wasm.memory.buffer);
   }
+}
+
+/** Copies bytes[start, end) to the module's input, with room for the container stack behind it. */
+function place(bytes: Uint8Array, start: number, end: number): Exports {
+  const wasm = (instance ??= load());
+  const n = end - start;
+  reserve(wasm, inputAt + 2 * n + 16);
   heap.set(bytes.subarray(start, end), inputAt);
   placedFrom = bytes;
   placedStart = start;
@@ -187,12 +191,7 @@ export function wasmFlatRecords(bytes: Uint8Array, start: number, end: number, k
   const numsAt = (inputAt + n + 16 + 7) & ~7;
   const tapeAt = numsAt + 8 * maxMembers;
   const recordsAt = tapeAt + 20 * maxMembers;
-  const need = recordsAt + 8 * maxRecords;
-  if (wasm.memory.buffer.byteLength < need) wasm.memory.grow(Math.ceil((need - wasm.memory.buffer.byteLength) / PAGE));
-  if (heap.buffer !== wasm.memory.buffer) {
-    heap = new Uint8Array(wasm.memory.buffer);
-    words = new Uint32Array(wasm.memory.buffer);
-  }
+  reserve(wasm, recordsAt + 8 * maxRecords);
   if (wasm.flat_records(0, n, tapeAt, numsAt, recordsAt, maxMembers, maxRecords, keepLayout ? 1 : 0) !== ST_OK) return undefined;
   const result = wasm.flat_result_ptr() >>> 2;
   const records = words[result]!;

@@ -6,7 +6,7 @@
  */
 import { parseInferenceTime } from '../config/time.ts';
 import { parseLineWithoutRequest, PLACEHOLDER } from '../ingest/decode-capture-bytes.ts';
-import { decodePayload, payloadKindOf, type CapturedPayload } from '../ingest/decode-payload.ts';
+import { decodePayload, plainPayloadKind, type CapturedPayload } from '../ingest/decode-payload.ts';
 import { INVALID_LINE, locateRequest } from '../ingest/locate-request.ts';
 import { RecordProblem } from '../ingest/input-errors.ts';
 import type { CaptureRowBuilder, RowSink } from './capture-rows.ts';
@@ -82,20 +82,10 @@ function readFlat(line: Buffer, o: DataQualityLineOptions, decoder: PayloadDecod
     return undefined;
   }
   return readCaptureRecord(record, o, decoder, sink, warn, (input) => {
-    if (input.data !== PLACEHOLDER || !flatJson(input)) return undefined;
+    if (input.data !== PLACEHOLDER || plainPayloadKind(input) !== 'json') return undefined;
     // Undefined unless the flat reading was of this request (a later "data" key may have replaced it).
     return flat.records(line, found.start);
   });
-}
-
-/** Whether decodePayload reads a payload as JSON text without decoding it first (no BASE64). */
-function flatJson(input: CapturedPayload): boolean {
-  const { encoding } = input;
-  if (encoding !== undefined && encoding !== null && typeof encoding !== 'string') return false;
-  const enc = typeof encoding === 'string' ? encoding.toUpperCase() : 'JSON';
-  if (enc !== 'JSON' && enc !== 'CSV') return false;
-  const kind = payloadKindOf(typeof input.observedContentType === 'string' ? input.observedContentType : '');
-  return kind === 'json' || (kind === undefined && enc === 'JSON');
 }
 
 /**

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { problemOf } from '../../test/helpers/record-problem.ts';
-import { decodePayload, parsePayloadJson, payloadKindOf, payloadLines } from './decode-payload.ts';
+import { decodePayload, parsePayloadJson, payloadKindOf, payloadLines, plainPayloadKind } from './decode-payload.ts';
 
 const b64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64');
 
@@ -77,5 +77,24 @@ describe('payloadLines and parsePayloadJson', () => {
     const p = problemOf(() => parsePayloadJson('{', 'endpointOutput'));
     expect(p.reason).toBe('undecodable_payload');
     expect(p.detail).toMatch(/^endpointOutput is not valid JSON: /);
+  });
+
+  it('plainPayloadKind is the kind decodePayload gives, for every payload that needs no BASE64 decode', () => {
+    let plain = 0;
+    for (const encoding of [undefined, null, 'JSON', 'json', 'CSV', 'csv', 'BASE64', 'base64', 5, 'XML']) {
+      for (const observedContentType of [undefined, '', 'application/json', 'text/csv; charset=utf-8', 'application/jsonlines', 'text/plain', 'application/vnd.x+json', 7]) {
+        for (const data of ['[{"a":1}]', 'a,b\n1,2', '{"a":1}\n{"a":2}']) {
+          const payload = { data, encoding, observedContentType };
+          const kind = plainPayloadKind(payload);
+          if (kind !== undefined) {
+            plain++;
+            expect(decodePayload(payload, 'endpointInput').kind).toBe(kind);
+          } else if (typeof encoding !== 'string' || encoding.toUpperCase() !== 'BASE64') {
+            expect(() => decodePayload(payload, 'endpointInput')).toThrow();
+          }
+        }
+      }
+    }
+    expect(plain).toBe(6 * 8 * 3);
   });
 });

@@ -75,6 +75,19 @@ export function decodePayload(payload: CapturedPayload, which: string): DecodedP
   return { text, kind };
 }
 
+/**
+ * The kind decodePayload gives a payload whose encoding is JSON, CSV or absent, found without its text (no BASE64 to
+ * decode, nothing to sniff): by its content type, else by its encoding. Undefined for BASE64 and for an encoding
+ * decodePayload refuses, which only the decode itself can settle or report.
+ */
+export function plainPayloadKind(payload: CapturedPayload): PayloadKind | undefined {
+  const { encoding } = payload;
+  if (encoding !== undefined && encoding !== null && typeof encoding !== 'string') return undefined;
+  const enc = typeof encoding === 'string' ? encoding.toUpperCase() : 'JSON';
+  if (enc !== 'JSON' && enc !== 'CSV') return undefined;
+  return payloadKindOf(typeof payload.observedContentType === 'string' ? payload.observedContentType : '') ?? (enc === 'CSV' ? 'csv' : 'json');
+}
+
 /** Guesses the kind of decoded text with no usable content type. */
 function sniffKind(text: string): PayloadKind {
   const t = text.trimStart();

@@ -138,6 +138,8 @@ describe('decodeCaptureLineBytes against decodeCaptureLine', () => {
   it('refuses requests that are not JSON with the same detail (undecodable_payload)', () => {
     for (const request of ['[{"a":1},{"a":2}', '[{"a":1},]', '["unterminated', '{"a" 1}', '', 'not json', '[1] [2]', '[\u0001]']) agree(line({ request }));
     agree(line({ request: '[1,2]', encoding: 'XML' }));
+    // An encoding that is not a string: refused as decodePayload refuses it (null reads as JSON, as there).
+    for (const encoding of ['5', 'true', '{}', '["JSON"]', 'null']) agree(line().replace('"encoding":"JSON"', `"encoding":${encoding}`));
   });
 
   it('refuses broken lines with the same invalid_json detail', () => {

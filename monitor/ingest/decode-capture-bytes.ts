@@ -6,7 +6,7 @@
  * (a line or a request that is not valid JSON), it hands the line to that path, so reasons and details are the same.
  */
 import { decodeCaptureLine, decodeCaptureRecord, parseRequestCounts, type CaptureLineOptions, type DecodedLine, type LineWarning } from './decode-capture-line.ts';
-import { payloadKindOf, type CapturedPayload } from './decode-payload.ts';
+import { payloadKindOf, plainPayloadKind, type CapturedPayload } from './decode-payload.ts';
 import { INVALID_LINE, locateRequest, type RequestLocation } from './locate-request.ts';
 import { requestScans } from './request-scan-wasm.ts';
 
@@ -55,12 +55,13 @@ export function countRequestInLine(input: CapturedPayload, line: Buffer, at: Req
   if (at === undefined || input.data !== PLACEHOLDER) return parseRequestCounts(input);
   const slow = (): number[] => parseRequestCounts({ ...input, data: requestText(line, at) });
   const { encoding } = input;
-  const enc = typeof encoding === 'string' ? encoding.toUpperCase() : 'JSON';
-  const contentType = typeof input.observedContentType === 'string' ? input.observedContentType : '';
-  const kind = payloadKindOf(contentType);
-  if (enc === 'BASE64') return countBase64Request(input, requestText(line, at), kind);
-  if (enc !== 'JSON' && enc !== 'CSV') return slow();
-  if ((kind ?? (enc === 'CSV' ? 'csv' : 'json')) === 'json') {
+  if (typeof encoding === 'string' && encoding.toUpperCase() === 'BASE64') {
+    return countBase64Request(input, requestText(line, at), payloadKindOf(typeof input.observedContentType === 'string' ? input.observedContentType : ''));
+  }
+  // decodePayload's kind; an encoding it refuses (XML, a number) goes to it for its problem.
+  const kind = plainPayloadKind(input);
+  if (kind === undefined) return slow();
+  if (kind === 'json') {
     const scan = at.json ?? requestScans.json(line, at.start, line.length);
     return scan.status === 'ok' ? scan.counts : slow();
   }

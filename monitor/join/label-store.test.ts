@@ -45,6 +45,31 @@ describe('LabelStore', () => {
     expect(wrong).toBe(0);
   });
 
+  it('grows to a reserved size in one step (a factor of 2^k), keeping colliding runs, overflow entries and used marks', () => {
+    const store = new LabelStore(16);
+    // A long run of keys sharing their low bits (it spills into the overflow area), keys at the top of the table, and
+    // spread keys; some already joined, so their used marks must move with them.
+    const keys: Array<{ lo: number; hi: number }> = [];
+    for (let i = 0; i < 600; i++) keys.push({ lo: (i << 16) >>> 0, hi: 0 });
+    for (let i = 0; i < 300; i++) keys.push({ lo: (0xffff | (i << 16)) >>> 0, hi: 2 });
+    for (let i = 0; i < 2000; i++) keys.push(key(`spread-${i}`));
+    keys.forEach((k, i) => store.set(k, i % 500));
+    keys.forEach((k, i) => i % 3 === 0 && store.take(k));
+    const before = store.slots;
+    store.reserve(300_000);
+    expect(store.slots).toBeGreaterThanOrEqual(300_000 / 0.7);
+    expect(store.slots).toBeGreaterThan(16 * (before - 1024));
+    expect(store.size).toBe(keys.length);
+    let wrong = 0;
+    let reused = 0;
+    keys.forEach((k, i) => {
+      if (store.take(k, () => reused++) !== i % 500) wrong++;
+    });
+    expect(wrong).toBe(0);
+    expect(reused).toBe(Math.ceil(keys.length / 3));
+    expect(store.unused()).toBe(0);
+  });
+
   it('lets a later label for the same key win and counts it as a duplicate', () => {
     const store = new LabelStore();
     store.set(key('retry'), 0);

@@ -41,6 +41,9 @@ function addStored(into: CaptureSummary, hour: CaptureSummary): void {
 /** Judges ctx.config.window (whole hours) from `store` with `labels`. */
 export async function judgeFromStore(ctx: RunContext, prepared: PreparedRun, store: PredictionStore, labels: Labels, onJoined?: JoinStage['onJoined']): Promise<StoredJudgement> {
   const { config, log } = ctx;
+  // BinaryClassification: the negative class the labels taught settles how stored responses read, as in a run from
+  // capture (scan-stage.ts); without it a score under the threshold read as "not <positive>" and never matched.
+  labels.binary?.settle(prepared.response);
   const accumulator = { problemType: config.problemType, positiveLabel: prepared.response.positiveLabel, seed: config.seed, minRecordsForStd: config.minRecordsForStd };
   const results = JoinResults.create(accumulator, joinExtras(ctx, prepared));
   const stage = new JoinStage(config.problemType, results, labels.store, labels.codec);

@@ -203,6 +203,33 @@ describe('MPM_PREDICTION_STORE in the monitoring job (local folder)', () => {
     expect((read(H - HOUR, 'monitoring_report.json') as Report).evaluation!.missing_hours).toEqual([iso(H - HOUR)]);
   });
 
+  it('a binary problem whose negative class the labels teach (positive fraud, labels fraud/legit) is judged from the store as from capture', async () => {
+    // The same labels spelt fraud (1) and legit (0): "legit" is not positive_label's conventional partner, so the
+    // responses' scores read as legit only once the labels are known.
+    const named = path.join(tmp, 'groundtruth-named');
+    for (const entry of readdirSync(path.join(root, 'groundtruth'), { recursive: true, withFileTypes: true })) {
+      if (!entry.isFile()) continue;
+      const to = path.join(named, path.relative(path.join(root, 'groundtruth'), entry.parentPath), entry.name);
+      mkdirSync(path.dirname(to), { recursive: true });
+      writeFileSync(to, readFileSync(path.join(entry.parentPath, entry.name), 'utf8').replace(/"groundTruthLabel":1/g, '"groundTruthLabel":"fraud"').replace(/"groundTruthLabel":0/g, '"groundTruthLabel":"legit"'));
+    }
+    const namedStore = path.join(tmp, 'store-named');
+    const env = { ground_truth_source: named, positive_label: 'fraud' };
+    const live = await run(namedStore, H, env);
+    expect(live.exitCode, live.stderr.slice(-3000)).toBe(0);
+    const out = path.join(tmp, 'evaluate-named');
+    const judged = await runMonitor({
+      args: ['evaluate', '--from', iso(H), '--to', iso(H + HOUR)],
+      env: { problem_type: 'BinaryClassification', ...env, output_path: out, sagemaker_endpoint_name: 'ep', MPM_MIN_RECORDS_FOR_STD: '20', MPM_MAX_INPUT_ERROR_RATE: '0.2', MPM_PREDICTION_STORE: namedStore },
+      timeoutMs: 60_000 * slowdown(),
+    });
+    expect(judged.exitCode, judged.stderr.slice(-3000)).toBe(0);
+    const stats = JSON.parse(readFileSync(path.join(out, 'ep/evaluate', folder(H), 'statistics.json'), 'utf8')) as { dataset: Record<string, unknown>; binary_classification_metrics: { confusion_matrix: Record<string, unknown> } };
+    delete stats.dataset.evaluation_time;
+    expect(Object.keys(stats.binary_classification_metrics.confusion_matrix).sort()).toEqual(['fraud', 'legit']);
+    expect(stats).toEqual(statistics(live));
+  });
+
   it('MPM_JOINED_RECORDS_OUTPUT=Enabled writes the judged window\'s joined records, from capture (two workers) and from the store', async () => {
     const live = path.join(tmp, 'joined-live');
     const delayed = path.join(tmp, 'joined-delayed');

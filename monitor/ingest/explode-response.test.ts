@@ -87,6 +87,35 @@ describe('explodeResponse, binary', () => {
     ]);
   });
 
+  it('reads 0 and 1 as probabilities when the same response holds a probability strictly between them (JSON, CSV, JSON Lines)', () => {
+    // binary:logistic in float32 gives exactly 1.0 for a margin above ~16.6: read as the label "1", it lost its score.
+    const expected = [
+      { index: 0, label: '0', score: 0.2 },
+      { index: 1, label: '1', score: 1 },
+      { index: 2, label: '0', score: 0 },
+      { index: 3, label: '1', score: 0.7 },
+    ];
+    expect(explode([0.2, 1.0, 0, 0.7], binary)).toEqual(expected);
+    expect(explode({ predictions: [0.2, 1, 0, [0.7]] }, binary)).toEqual(expected);
+    expect(explode('0.2\n1.0\n0.0\n0.7\n', binary, 'csv')).toEqual(expected);
+    expect(explode('0.2\n1\n0\n"0.7"', binary, 'jsonlines')).toEqual(expected);
+    // With a positive label that is no number, the 1.0 is that label by its score, not the label "1".
+    const churn = options('BinaryClassification', { positiveLabel: 'churn', negativeLabel: 'stay', binaryStrict: true });
+    expect(explode([1.0, 0.4], churn)).toEqual([
+      { index: 0, label: 'churn', score: 1 },
+      { index: 1, label: 'stay', score: 0.4 },
+    ]);
+    // Booleans and values outside [0, 1] stay what they were; other problem types are not affected.
+    expect(explode([true, 0.5], binary)).toEqual([
+      { index: 0, label: 'true' },
+      { index: 1, label: '1', score: 0.5 },
+    ]);
+    expect(explode([1, 0.5], multi)).toEqual([
+      { index: 0, label: '1' },
+      { index: 1, label: '0.5' },
+    ]);
+  });
+
   it('keeps a given label beside its score unless probability_threshold_attribute is set', () => {
     const item = [{ predicted_label: 0, score: 0.7 }];
     expect(explode(item, binary)).toEqual([{ index: 0, label: '0', score: 0.7 }]);

@@ -83,8 +83,33 @@ function payloadIndexOf(item: Record<string, unknown>, position: number): number
   return n;
 }
 
-/** One JSON item (array element, JSON Lines row). */
-function fromItem(item: unknown, position: number, o: ExtractOptions, visit: RawVisitor): void {
+/** The number a lone item (a number, a numeric string, a one-element numeric array) holds, else undefined. */
+function loneNumber(item: unknown): number | undefined {
+  if (Array.isArray(item)) return item.length === 1 ? asNumber(item[0]) : undefined;
+  return asNumber(item);
+}
+
+/**
+ * BinaryClassification: whether a response's lone numbers are probabilities, not labels: one of them lies strictly
+ * between 0 and 1. Then 0 and 1 in the same response are probabilities too (binary:logistic rounds a confident
+ * prediction to exactly 1.0 in float32): read as labels, they lost their scores and the ROC AUC left out the most
+ * confident records. A response of 0s and 1s alone stays labels (a model that predicts labels).
+ */
+function holdsProbabilities(values: readonly unknown[], o: ExtractOptions): boolean {
+  if (o.problemType !== 'BinaryClassification' || o.inferenceColumn !== undefined || o.probabilityColumn !== undefined) return false;
+  for (const v of values) {
+    const n = loneNumber(v);
+    if (n !== undefined && n > 0 && n < 1) return true;
+  }
+  return false;
+}
+
+/** One JSON item (array element, JSON Lines row). `probabilities`: the response's lone numbers are probabilities. */
+function fromItem(item: unknown, position: number, o: ExtractOptions, visit: RawVisitor, probabilities = false): void {
+  if (probabilities) {
+    const n = loneNumber(item);
+    if (n !== undefined && n >= 0 && n <= 1) return visit(position, undefined, n, undefined);
+  }
   if (item !== null && typeof item === 'object' && !Array.isArray(item)) {
     const obj = item as Record<string, unknown>;
     const index = payloadIndexOf(obj, position);
@@ -180,13 +205,19 @@ function fromJson(value: unknown, o: ExtractOptions, visit: RawVisitor): void {
     return;
   }
   const items = itemsOf(value);
-  for (let i = 0; i < items.length; i++) fromItem(items[i], i, o, visit);
+  const probabilities = holdsProbabilities(items, o);
+  for (let i = 0; i < items.length; i++) fromItem(items[i], i, o, visit, probabilities);
 }
 
 function fromCsv(text: string, o: ExtractOptions, visit: RawVisitor): void {
   const lines = payloadLines(text);
-  for (let i = 0; i < lines.length; i++) {
-    const cells = lines[i]!.split(',').map((c) => c.trim().replace(/^"(.*)"$/, '$1'));
+  const rows = lines.map((line) => line.split(',').map((c) => c.trim().replace(/^"(.*)"$/, '$1')));
+  const probabilities = holdsProbabilities(
+    rows.filter((cells) => cells.length === 1).map((cells) => cells[0]),
+    o,
+  );
+  for (let i = 0; i < rows.length; i++) {
+    const cells = rows[i]!;
     if (o.inferenceColumn !== undefined || o.probabilityColumn !== undefined) {
       const labelRaw = o.inferenceColumn !== undefined ? cells[o.inferenceColumn] : undefined;
       const scoreCell = o.probabilityColumn !== undefined ? cells[o.probabilityColumn] : undefined;
@@ -195,7 +226,9 @@ function fromCsv(text: string, o: ExtractOptions, visit: RawVisitor): void {
       }
       visit(i, labelRaw, asNumber(scoreCell), undefined);
     } else if (cells.length === 1) {
-      visit(i, cells[0], undefined, undefined);
+      const n = probabilities ? asNumber(cells[0]) : undefined;
+      if (n !== undefined && n >= 0 && n <= 1) visit(i, undefined, n, undefined);
+      else visit(i, cells[0], undefined, undefined);
     } else {
       const vector = numericVector(cells);
       if (vector !== undefined && isProbabilityVector(vector)) {
@@ -223,7 +256,15 @@ export function extractResponse(payload: DecodedPayload, o: ExtractOptions, visi
   if (payload.kind === 'csv') fromCsv(payload.text, o, visit);
   else if (payload.kind === 'jsonlines') {
     const lines = payloadLines(payload.text);
-    for (let i = 0; i < lines.length; i++) fromItem(parsePayloadJson(lines[i]!, `endpointOutput line ${i + 1}`), i, o, visit);
+    const parse = (i: number): unknown => parsePayloadJson(lines[i]!, `endpointOutput line ${i + 1}`);
+    if (o.problemType !== 'BinaryClassification') {
+      for (let i = 0; i < lines.length; i++) fromItem(parse(i), i, o, visit);
+      return;
+    }
+    // Binary: every line is read before the first is visited, to know whether its lone numbers are probabilities.
+    const items = lines.map((_, i) => parse(i));
+    const probabilities = holdsProbabilities(items, o);
+    for (let i = 0; i < items.length; i++) fromItem(items[i], i, o, visit, probabilities);
   } else fromJson(parsePayloadJson(payload.text, 'endpointOutput'), o, visit);
 }
 

@@ -2,8 +2,8 @@
  * @module Bundles the monitor after tsc has compiled it (`npm run build`): `<out>/monitor/cli.js` becomes one ES
  * module holding the code the job command loads at start, with the code that only some runs need (suggest-baseline,
  * evaluate, rollup, history, Parquet, S3, CloudWatch, data quality ...) in chunks beside it, loaded when a run first
- * imports it, and the two worker-thread entries (label-worker.js, scan-worker.js) beside them. npm packages stay
- * outside (node_modules).
+ * imports it, and the worker-thread entries (label-worker.js, scan-worker.js, parquet-encode-worker.js) beside them.
+ * npm packages stay outside (node_modules).
  *
  * Why: start-up was mostly module loading. A model-quality run loaded about 210 of the project's modules one by one
  * (resolve, stat, read, compile, link each), about 0.1 s of CPU before the first capture byte; a bundle is a few
@@ -28,6 +28,7 @@ await build({
     cli: 'monitor/cli.ts',
     'label-worker': 'monitor/ground-truth/label-worker.ts',
     'scan-worker': 'monitor/scan/scan-worker.ts',
+    'parquet-encode-worker': 'monitor/store/parquet-encode-worker.ts',
   },
   outdir: path.join(out, 'monitor'),
   bundle: true,

@@ -37,8 +37,8 @@ async function expectGolden(name: string, env: Record<string, string> = {}, only
 }
 
 describe('the bundled monitor', () => {
-  it('is one entry with its chunks and the two worker entries beside it', () => {
-    for (const file of ['cli.js', 'label-worker.js', 'scan-worker.js']) expect(readFileSync(path.join(built, 'monitor', file), 'utf8').length, file).toBeGreaterThan(0);
+  it('is one entry with its chunks and the worker entries beside it', () => {
+    for (const file of ['cli.js', 'label-worker.js', 'scan-worker.js', 'parquet-encode-worker.js']) expect(readFileSync(path.join(built, 'monitor', file), 'utf8').length, file).toBeGreaterThan(0);
   });
 
   it('judges model quality as the sources do: one worker (labels on their own thread) and two (scan workers)', async () => {

@@ -2,7 +2,7 @@
  * @module The streaming Parquet writer: row groups reach storage as they fill (before the file is closed), the
  * queue's high-water mark holds the producer back, and the file is checked when closed.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Field, Float64, makeData, RecordBatch, Schema, Struct } from 'apache-arrow';
@@ -103,5 +103,50 @@ describe('ParquetStreamWriter when the storage fails', () => {
     await expect(w.drain()).rejects.toThrow('AccessDenied: no s3:PutObject');
     expect(() => w.write(batch(10))).toThrow('AccessDenied');
     await expect(w.close()).rejects.toThrow('AccessDenied');
+  });
+});
+
+describe('ParquetStreamWriter encoding on a thread of its own or on this one', () => {
+  const sha = async (encodeOnThread: boolean, options: { compression?: 'ZSTD' | 'SNAPPY' } = {}) => {
+    const root = await mkdtemp(path.join(tmpdir(), 'mpm-pq-'));
+    roots.push(root);
+    seed = 11;
+    const w = await ParquetStreamWriter.create(new LocalStorage(root), 't.parquet', schema, { rowGroupRows: 5_000, metadata: { k: 'v' }, encodeOnThread, ...options });
+    for (let g = 0; g < 3; g++) w.write(batch(5_000));
+    w.write(batch(17));
+    return w.close();
+  };
+
+  it('writes the same bytes either way', async () => {
+    const [here, thread] = [await sha(false), await sha(true)];
+    expect(thread).toEqual({ ...here, path: thread.path });
+    expect(thread.rows).toBe(15_017);
+    expect((await sha(true, { compression: 'SNAPPY' })).sha256).toBe((await sha(false, { compression: 'SNAPPY' })).sha256);
+  });
+
+  it('reports a WebAssembly panic of the encoding thread as a failed write, and leaves nothing behind', async () => {
+    // parquet-wasm 0.7.1 panics ("unreachable") on a dictionary encoding given as a column's encoding. On its own
+    // thread the panic ends that thread only; this thread's parquet-wasm stays usable.
+    const root = await mkdtemp(path.join(tmpdir(), 'mpm-pq-'));
+    roots.push(root);
+    const options = { rowGroupRows: 1_000, encodeOnThread: true, columns: { x: { encoding: 'RLE_DICTIONARY' as 'PLAIN' } } };
+    const w = await ParquetStreamWriter.create(new LocalStorage(root), 'e.parquet', schema, options);
+    w.write(batch(10));
+    await expect(w.close()).rejects.toThrow(/output: cannot write .*e\.parquet \(.*unreachable/);
+    expect(await new LocalStorage(root).exists('e.parquet')).toBe(false);
+    expect((await sha(false)).rows).toBe(15_017);
+  });
+
+  it('aborts a file being encoded on its thread: nothing becomes visible', async () => {
+    const root = await mkdtemp(path.join(tmpdir(), 'mpm-pq-'));
+    roots.push(root);
+    const storage = new Recording(root);
+    const w = await ParquetStreamWriter.create(storage, 'x.parquet', schema, { rowGroupRows: 20_000, encodeOnThread: true });
+    w.write(batch(20_000));
+    await until(() => storage.bytes > 0);
+    w.write(batch(20_000));
+    await w.abort();
+    expect(await storage.exists('x.parquet')).toBe(false);
+    expect(await readdir(root)).toEqual([]);
   });
 });

@@ -8,29 +8,23 @@
 import { createHash } from 'node:crypto';
 import { makeData, RecordBatch, RecordBatchStreamWriter, Struct, vectorFromArray, type Schema } from 'apache-arrow';
 import { OutputError } from '../errors.ts';
-import { loadParquetWasm } from '../ingest/parquet.ts';
+import { isMainThread } from 'node:worker_threads';
+import { startModuleWorker } from '../runtime/module-worker.ts';
+import { encodeParquet, ownBytes, type EncodeReply, type EncodeRequest, type ParquetEncodeOptions } from './parquet-encode.ts';
 import type { Storage } from '../storage/storage.ts';
 import { openParquetRange } from './parquet-range-file.ts';
 import type { ColumnBuilder } from './arrow-columns.ts';
 
-/** Per-column choices (top-level columns only: parquet-wasm 0.7.1 cannot address the leaves of a list by path). */
-export interface ParquetColumnSetting {
-  /** Dictionary encoding (default true, the writer's default). */
-  dictionary?: boolean;
-  /** Encoding when not dictionary-encoded, or as its fallback. */
-  encoding?: 'PLAIN' | 'BYTE_STREAM_SPLIT' | 'DELTA_BINARY_PACKED' | 'DELTA_BYTE_ARRAY';
-}
+export type { ParquetColumnSetting } from './parquet-encode.ts';
 
-export interface ParquetWriteOptions {
-  /** Rows per row group; every batch written must hold at most this many rows. */
-  rowGroupRows: number;
-  /** Key-value metadata of the file (schema versions and the like). */
-  metadata?: Record<string, string>;
-  columns?: Record<string, ParquetColumnSetting>;
-  /** Compression of every column (default ZSTD: read by pandas/pyarrow, DuckDB, Athena and Spark). */
-  compression?: 'ZSTD' | 'SNAPPY' | 'UNCOMPRESSED';
+export interface ParquetWriteOptions extends ParquetEncodeOptions {
   /** Queued batch bytes above which {@link ParquetStreamWriter.needsDrain} turns true. Default 16 MiB. */
   highWaterBytes?: number;
+  /**
+   * Whether the row groups are encoded on a thread of their own (default: when the writer runs on the main thread;
+   * a scan worker thread encodes on its own thread, the other threads being busy with their own shards).
+   */
+  encodeOnThread?: boolean;
 }
 
 export interface ParquetWriteResult {
@@ -48,19 +42,114 @@ class Aborted extends Error {
   }
 }
 
+/**
+ * Where a writer's batches are encoded. `held(bytes)` is told of the bytes the encoding holds for the writer (IPC
+ * batches not yet taken by the encoder, encoded bytes not yet sent to storage), for the writer's high-water mark.
+ */
+interface Encoding {
+  push(ipc: Uint8Array): void;
+  /** No more batches: the encoder finishes the file. */
+  end(): void;
+  /** Drops the batches not yet encoded and ends the file early (the caller discards it). */
+  abort(): void;
+  /** The file's bytes in order; throws the encoder's failure. */
+  readonly output: AsyncIterable<Uint8Array>;
+}
+
+/** The batches encoded on this thread, as storage asks for the file's bytes. */
+function encodeOnThisThread(options: ParquetEncodeOptions, held: (bytes: number) => void): Encoding {
+  const queue: Uint8Array[] = [];
+  let ended = false;
+  let wake: (() => void) | undefined;
+  const next = async (): Promise<Uint8Array | undefined> => {
+    while (queue.length === 0 && !ended) await new Promise<void>((resolve) => (wake = resolve));
+    const ipc = queue.shift();
+    if (ipc !== undefined) held(-ipc.length);
+    return ipc;
+  };
+  return {
+    push: (ipc) => {
+      queue.push(ipc);
+      held(ipc.length);
+      wake?.();
+    },
+    end: () => {
+      ended = true;
+      wake?.();
+    },
+    abort: () => {
+      ended = true;
+      for (const ipc of queue.splice(0)) held(-ipc.length);
+      wake?.();
+    },
+    output: encodeParquet(options, next),
+  };
+}
+
+/**
+ * The batches encoded on a worker thread (parquet-encode-worker.ts) while this one goes on; its encoded bytes come
+ * back and are sent to storage from here. A failure of the thread (a WebAssembly panic included) fails the file.
+ */
+function encodeOnWorker(options: ParquetEncodeOptions, held: (bytes: number) => void): Encoding {
+  const worker = startModuleWorker(import.meta.url, './parquet-encode-worker', options);
+  const chunks: Uint8Array[] = [];
+  let finished: { error?: Error } | undefined;
+  let wake: (() => void) | undefined;
+  const finish = (error?: Error): void => {
+    finished ??= error === undefined ? {} : { error };
+    wake?.();
+  };
+  worker.on('message', (reply: EncodeReply) => {
+    if (reply.type === 'taken') held(-reply.bytes);
+    else if (reply.type === 'chunk') {
+      chunks.push(reply.bytes);
+      held(reply.bytes.length);
+    } else finish(reply.type === 'error' ? new Error(reply.message) : undefined);
+    wake?.();
+  });
+  worker.on('error', (error) => finish(error));
+  worker.on('exit', (code) => finish(new Error(`the Parquet encoding thread stopped (exit code ${code}) before the file was encoded`)));
+  const output = async function* (): AsyncGenerator<Uint8Array> {
+    try {
+      for (;;) {
+        while (chunks.length === 0 && finished === undefined) await new Promise<void>((resolve) => (wake = resolve));
+        const chunk = chunks.shift();
+        if (chunk !== undefined) {
+          held(-chunk.length);
+          yield chunk;
+        } else if (finished?.error) throw finished.error;
+        else return;
+      }
+    } finally {
+      void worker.terminate();
+    }
+  };
+  const post = (request: EncodeRequest, transfer: ArrayBuffer[] = []): void => {
+    if (finished === undefined) worker.postMessage(request, transfer);
+  };
+  return {
+    push: (ipc) => {
+      const own = ownBytes(ipc);
+      held(own.length);
+      post({ type: 'batch', ipc: own }, [own.buffer as ArrayBuffer]);
+    },
+    end: () => post({ type: 'end' }),
+    abort: () => post({ type: 'abort' }),
+    output: output(),
+  };
+}
+
 /** A Parquet file being written. Use {@link ParquetStreamWriter.create}. */
 export class ParquetStreamWriter {
   rows = 0;
   rowGroups = 0;
-  private readonly queue: Uint8Array[] = [];
   private queuedBytes = 0;
   private closed = false;
   private aborted = false;
-  private failure: unknown;
   private storageFailure: unknown;
-  private wake: (() => void) | undefined;
   private drained: Array<() => void> = [];
   private done!: Promise<number>;
+  private encoding!: Encoding;
   private readonly hash = createHash('sha256');
 
   private constructor(
@@ -72,62 +161,34 @@ export class ParquetStreamWriter {
 
   /** Starts writing `path`; nothing is visible there until {@link close} resolves. */
   static async create(storage: Storage, path: string, schema: Schema, options: ParquetWriteOptions): Promise<ParquetStreamWriter> {
-    const pw = await loadParquetWasm('write');
     const writer = new ParquetStreamWriter(storage, path, schema, options.highWaterBytes ?? 16 << 20);
-    let props = new pw.WriterPropertiesBuilder()
-      .setCompression(pw.Compression[options.compression ?? 'ZSTD'])
-      .setMaxRowGroupSize(options.rowGroupRows)
-      .setCreatedBy('mpm (parquet-wasm 0.7.1)');
-    if (options.metadata) props = props.setKeyValueMetadata(new Map(Object.entries(options.metadata)));
-    for (const [column, setting] of Object.entries(options.columns ?? {})) {
-      if (setting.dictionary !== undefined) props = props.setColumnDictionaryEnabled(column, setting.dictionary);
-      if (setting.encoding !== undefined) props = props.setColumnEncoding(column, pw.Encoding[setting.encoding]);
-    }
-    const input = new ReadableStream(
-      {
-        pull: async (controller) => {
-          while (writer.queue.length === 0 && !writer.closed && !writer.aborted) await new Promise<void>((resolve) => (writer.wake = resolve));
-          const next = writer.aborted ? undefined : writer.queue.shift();
-          if (next === undefined) {
-            controller.close();
-            return;
-          }
-          writer.queuedBytes -= next.length;
-          if (writer.queuedBytes <= writer.highWaterBytes) for (const resolve of writer.drained.splice(0)) resolve();
-          try {
-            const table = pw.Table.fromIPCStream(next);
-            const batch = table.recordBatch(0);
-            table.free();
-            if (batch === undefined) throw new Error('an IPC message without a record batch');
-            controller.enqueue(batch);
-          } catch (error) {
-            writer.failure ??= error;
-            controller.close();
-          }
-        },
-      },
-      { highWaterMark: 0 },
-    );
+    const { highWaterBytes: _, encodeOnThread = isMainThread, ...encode } = options;
+    const held = (bytes: number): void => writer.held(bytes);
+    writer.encoding = encodeOnThread ? encodeOnWorker(encode, held) : encodeOnThisThread(encode, held);
     const output = async function* (): AsyncGenerator<Uint8Array> {
-      const bytes = (await pw.transformParquetStream(input, props.build())) as unknown as AsyncIterable<Uint8Array>;
-      for await (const chunk of bytes) {
+      for await (const chunk of writer.encoding.output) {
         if (writer.aborted) throw new Aborted();
         writer.hash.update(chunk);
         yield chunk;
       }
       if (writer.aborted) throw new Aborted();
-      if (writer.failure !== undefined) throw writer.failure;
     };
     writer.done = storage.writeStream(path, output());
-    // A storage failure (access denied, a full disk) stops the pulls: it is kept, the queue dropped, and a producer
+    // A storage failure (access denied, a full disk) stops the encoding: it is kept, the queue dropped, and a producer
     // waiting in drain() released, so write() and drain() report it instead of queueing or waiting forever.
     writer.done.catch((error: unknown) => {
       writer.storageFailure ??= error;
-      writer.queue.length = 0;
+      writer.encoding.abort();
       writer.queuedBytes = 0;
       for (const resolve of writer.drained.splice(0)) resolve();
     });
     return writer;
+  }
+
+  /** The encoding holds `bytes` more (or fewer, when negative) for this file. */
+  private held(bytes: number): void {
+    this.queuedBytes += bytes;
+    if (bytes < 0 && this.queuedBytes <= this.highWaterBytes) for (const resolve of this.drained.splice(0)) resolve();
   }
 
   /** Queues one batch (at most rowGroupRows rows; it becomes one row group). */
@@ -147,12 +208,10 @@ export class ParquetStreamWriter {
   }
 
   private enqueue(batch: RecordBatch): void {
-    const ipc = RecordBatchStreamWriter.writeAll([batch]).toUint8Array(true);
-    this.queue.push(ipc);
-    this.queuedBytes += ipc.length;
+    if (this.storageFailure !== undefined) return;
+    this.encoding.push(RecordBatchStreamWriter.writeAll([batch]).toUint8Array(true));
     this.rows += batch.numRows;
     this.rowGroups++;
-    this.wake?.();
   }
 
   /** Whether the batches queued exceed the high-water mark (await {@link drain} before writing more). */
@@ -183,12 +242,10 @@ export class ParquetStreamWriter {
         this.schema,
         makeData({ type: new Struct(this.schema.fields), length: 0, nullCount: 0, children: this.schema.fields.map((f) => vectorFromArray([], f.type).data[0]!) }),
       );
-      const ipc = RecordBatchStreamWriter.writeAll([empty]).toUint8Array(true);
-      this.queue.push(ipc);
-      this.queuedBytes += ipc.length;
+      this.encoding.push(RecordBatchStreamWriter.writeAll([empty]).toUint8Array(true));
     }
     this.closed = true;
-    this.wake?.();
+    this.encoding.end();
     let bytes: number;
     try {
       bytes = await this.done;
@@ -213,10 +270,9 @@ export class ParquetStreamWriter {
   /** Gives up the file: nothing becomes visible, and no temporary file or upload is left once this resolves. */
   async abort(): Promise<void> {
     this.aborted = true;
-    this.queue.length = 0;
+    this.encoding.abort();
     this.queuedBytes = 0;
     for (const resolve of this.drained.splice(0)) resolve();
-    this.wake?.();
     await this.done.catch(() => undefined);
   }
 }

@@ -4,9 +4,10 @@
  * labels are in wait for them (join/pending-predictions.ts). The result is the one a run that reads the labels
  * first gives: the same joins in the same order, the same counts, the labels' input errors before the capture's.
  *
- * Used when one thread scans the capture and nothing needs the labels before the scan: not with a prediction store
- * (its label arrival), joined records or a reference to collect (they need the whole record at the join), and not
- * for tabular datasets or worker threads. BinaryClassification learns its negative class from the labels, and that
+ * Used when one thread scans the capture and nothing needs the labels before the scan: not with joined records or a
+ * reference to collect (they need the whole record at the join), and not for tabular datasets or worker threads.
+ * With a prediction store, the label arrival of the predictions read meanwhile waits too (store/prediction-sink.ts,
+ * 24 bytes each). BinaryClassification learns its negative class from the labels, and that
  * class settles how responses are read: the capture is read assuming the positive label's conventional partner (0
  * for 1, no for yes ...), which is the class whenever the labels hold no other; when they do, the scan stops at its
  * next file and reads the capture again with the labels known (so the time is at worst that of reading the labels
@@ -30,7 +31,6 @@ export function readsLabelsOnThread(config: MonitorConfig, collectReference: boo
     config.datasetFormat.kind === 'sagemakerCaptureJson' &&
     config.workers <= 1 &&
     (config.problemType !== 'BinaryClassification' || conventionalNegative(binaryPositive(config)) !== undefined) &&
-    config.predictionStore === undefined &&
     !config.joinedRecordsOutput &&
     !collectReference
   );
@@ -76,7 +76,8 @@ export function startLabels(config: MonitorConfig, log: Logger): LabelsStarted {
     options,
     problemType: config.problemType,
     samplesPerReason: config.samplesPerReason,
-    partitions: false,
+    // With a store, each label's partition too (the label arrival).
+    partitions: config.predictionStore !== undefined,
     binaryPositive: config.problemType === 'BinaryClassification' ? binaryPositive(config) : undefined,
   });
   return { thread, startedAt };
@@ -99,7 +100,7 @@ export async function scanWhileLabelsLoad(ctx: RunContext, started: LabelsStarte
     (read): Labels => {
       answered();
       noteGroundTruth(ctx, read);
-      return { codec: read.codec, store: read.store, binary: read.binary };
+      return { codec: read.codec, store: read.store, binary: read.binary, ...(read.partitions ? { partitions: read.partitions } : {}) };
     },
     (error: unknown) => {
       answered();

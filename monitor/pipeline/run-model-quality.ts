@@ -68,7 +68,7 @@ export async function runModelQuality(config: MonitorConfig, deps: RunDeps, hook
     joined = await openJoinedRecords(ctx, prepared.output);
     const { labels, scan } = labelsFirst
       ? { labels: labelsFirst, scan: await ctx.stage('capture_and_join', () => scanStage(ctx, prepared, labelsFirst, sinkInit(ctx, prepared.store, labelsFirst), joined?.onJoined, started)) }
-      : await scanWhileLabelsLoad(ctx, labelsStarted!, (loading) => ctx.stage('capture_and_join', () => scanStage(ctx, prepared, loading)));
+      : await scanWhileLabelsLoad(ctx, labelsStarted!, (loading) => ctx.stage('capture_and_join', () => scanStage(ctx, prepared, loading, sinkInit(ctx, prepared.store, loading))));
     const storeParts = hostStoreParts(prepared.store, hosts, scan.sinks, scan.capture.location);
     const parts = { results: scan.results, capture: scan.capture, tally: ctx.tally, store: labels.store, prunedFolders: scan.prunedFolders, storeParts };
     if (statePlan && !statePlan.leader) return await workerRun(ctx, statePlan, parts, labels, prepared);

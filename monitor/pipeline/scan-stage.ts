@@ -131,6 +131,7 @@ export async function scanStage(ctx: RunContext, prepared: PreparedRun, labels: 
           ...(sink?.store || onJoined ? { keepRaw: true } : {}),
         } satisfies CaptureLineOptions,
         sink,
+        ...(sink?.partitionsLater && loading ? { sinkPartitionsLater: loading.labels.then((known) => known.partitions!) } : {}),
         endpointName: config.endpointName,
         // The joined records are written by the main thread's join: their scan reads on it.
         workers: onJoined === undefined ? config.workers : 1,

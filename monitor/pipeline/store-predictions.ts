@@ -14,6 +14,7 @@ import { LabelLagAccumulator, type LabelLagSummary } from '../store/label-lag.ts
 import type { PredictionSinkInit, PredictionSinkResult } from '../store/prediction-sink.ts';
 import { checkSegment, hoursOfWindow, newRunId } from '../store/store-layout.ts';
 import type { Labels } from './read-labels.ts';
+import type { LabelsLoading } from './scan-stage.ts';
 import type { RunContext } from './run-context.ts';
 import type { StoreReport } from '../store/store-report.ts';
 
@@ -61,9 +62,13 @@ export async function openPredictionStore(config: MonitorConfig, now: Date): Pro
 }
 
 /** What every thread's sink needs: the store (when set) and the labels' partitions (for the label arrival). */
-export function sinkInit(ctx: RunContext, store: PredictionStore | undefined, labels: Labels): PredictionSinkInit | undefined {
+export function sinkInit(ctx: RunContext, store: PredictionStore | undefined, labels: Labels | LabelsLoading): PredictionSinkInit | undefined {
   const { config } = ctx;
-  if (store === undefined && labels.partitions === undefined) return undefined;
+  // Labels still loading on their own thread: the label arrival's partitions come with them (the thread reads them
+  // whenever the run keeps a store).
+  const loading = 'tally' in labels;
+  const partitions = loading ? undefined : labels.partitions;
+  if (store === undefined && partitions === undefined) return undefined;
   return {
     store:
       store === undefined
@@ -78,7 +83,8 @@ export function sinkInit(ctx: RunContext, store: PredictionStore | undefined, la
             samplesPerReason: config.samplesPerReason,
             ...(store.writerPrefix === undefined ? {} : { writerPrefix: store.writerPrefix }),
           },
-    partitions: labels.partitions?.share(),
+    ...(partitions ? { partitions: partitions.share() } : {}),
+    ...(loading && store !== undefined ? { partitionsLater: true } : {}),
   };
 }
 

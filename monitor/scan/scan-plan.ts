@@ -8,6 +8,7 @@ import type { CaptureLineOptions, CaptureRecord } from '../ingest/decode-capture
 import type { CaptureSummary } from './capture-summary.ts';
 import type { AccumulatorState, MergeableAccumulator } from '../state/accumulator-state.ts';
 import type { PredictionSinkInit } from '../store/prediction-sink.ts';
+import type { LabelStore } from '../join/label-store.ts';
 
 interface ScanPlanBase<Part extends MergeableAccumulator<Part>> {
   /** The plan's name in the worker registry (scan/plans.ts). */
@@ -87,6 +88,8 @@ export interface ScanOptions {
   samplesPerReason: number;
   /** Where each thread also hands its records (the prediction store, the label arrival); none by default. */
   sink?: PredictionSinkInit;
+  /** With sink.partitionsLater (one thread, labels read on their own thread): the partitions, once read. */
+  sinkPartitionsLater?: Promise<LabelStore>;
   /** Called before each file is merged (progress), with what was counted so far. */
   onFile?(path: string, index: number, summary: CaptureSummary): void;
 }

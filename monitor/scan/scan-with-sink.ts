@@ -1,7 +1,8 @@
 /**
  * @module The one-thread capture scan with a sink (the prediction store, the label arrival): each file is read into
  * counts and input errors of its own, so the sink can place them in the file's hour, then merged into the run's as
- * worker threads' files are. Without a sink, scan-capture.ts reads as before.
+ * worker threads' files are. Without a sink, scan-capture.ts reads as before. While the labels load on their own
+ * thread, parts wait unmerged as there, and so does the label arrival of the predictions read meanwhile.
  */
 import { InputErrorTally } from '../ingest/input-errors.ts';
 import type { MergeableAccumulator } from '../state/accumulator-state.ts';
@@ -10,7 +11,7 @@ import { PredictionSink } from '../store/prediction-sink.ts';
 import { addFileCounts, emptyCaptureSummary, type CaptureSummary } from './capture-summary.ts';
 import { lineHandler, readCaptureFile } from './read-capture-file.ts';
 import type { PredictionSinkResult } from '../store/prediction-sink.ts';
-import type { ScanOptions, ScanPlan } from './scan-plan.ts';
+import { MAX_WAITING_BYTES, type ScanOptions, type ScanPlan } from './scan-plan.ts';
 
 /** Reads `files` on this thread through `plan` into `run`, handing every record to a sink built from options.sink. */
 export async function scanWithSink<Part extends MergeableAccumulator<Part>>(
@@ -22,7 +23,16 @@ export async function scanWithSink<Part extends MergeableAccumulator<Part>>(
   tally: InputErrorTally,
   options: ScanOptions,
 ): Promise<{ summary: CaptureSummary; part: Part; sinks: PredictionSinkResult[] }> {
-  const sink = await PredictionSink.open(options.sink!, 'w0');
+  const sink = await PredictionSink.open(options.sink!, 'w0', options.sinkPartitionsLater);
+  // Parts not final yet (their predictions wait for labels) are merged, in path order, once they are.
+  const held: Part[] = [];
+  const mergeHeld = (): void => {
+    for (const part of held) {
+      run.merge(part);
+      plan.release?.(part);
+    }
+    held.length = 0;
+  };
   try {
     for (const file of files) {
       options.onFile?.(file.path, summary.files, summary);
@@ -34,9 +44,15 @@ export async function scanWithSink<Part extends MergeableAccumulator<Part>>(
       await readCaptureFile(storage, file, fileTally, fileSummary, lineHandler(plan, part, options.lineOptions, (record) => sink.add(file.path, record)), options.lineOptions?.limits);
       addFileCounts(summary, fileSummary);
       tally.addFrom(fileTally.byReason);
-      run.merge(part);
+      held.push(part);
       await sink.fileDone(file.path, fileSummary, fileTally);
+      const waiting = plan.waiting?.();
+      // Too much waits (the labels take longer than the capture): stop reading until it is done, so memory stays bounded.
+      if (waiting !== undefined && (plan.waitingBytes?.() ?? 0) + sink.waitingBytes > MAX_WAITING_BYTES) await waiting;
+      if (plan.waiting?.() === undefined) mergeHeld();
     }
+    await plan.waiting?.();
+    mergeHeld();
     return { summary, part: run, sinks: [await sink.close()] };
   } catch (error) {
     await sink.abort();

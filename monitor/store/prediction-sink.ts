@@ -32,6 +32,48 @@ export interface PredictionSinkInit {
   };
   /** Per label key, the last hour (epoch hours) of its ground-truth partition; -1 for a label in no dated folder. */
   partitions?: SharedLabelStore;
+  /**
+   * The label arrival is counted, but its partitions come later (the labels are still being read on their own
+   * thread): see PredictionSink.open's `partitionsLater`. Main thread only.
+   */
+  partitionsLater?: boolean;
+}
+
+/** Keys of the predictions whose label arrival waits for the partitions (see PredictionSink), in blocks. */
+class WaitingLags {
+  private readonly blocks: Float64Array[] = [];
+  private size = 0;
+  private static readonly BLOCK = 3 * 8192;
+
+  /** Bytes held (each waiting prediction: its key's two halves and its hour, 24 bytes). */
+  get byteLength(): number {
+    return this.blocks.length * WaitingLags.BLOCK * 8;
+  }
+
+  add(key: KeyHash, predictionHour: number | undefined): void {
+    const at = (this.size * 3) % WaitingLags.BLOCK;
+    if (at === 0) this.blocks.push(new Float64Array(WaitingLags.BLOCK));
+    const block = this.blocks[this.blocks.length - 1]!;
+    block[at] = key.lo;
+    block[at + 1] = key.hi;
+    block[at + 2] = predictionHour ?? NaN;
+    this.size++;
+  }
+
+  /** Counts every waiting prediction's lag from `partitions`, and lets them go. */
+  settle(lag: LabelLagAccumulator, partitions: LabelStore): void {
+    const key: KeyHash = { lo: 0, hi: 0 };
+    for (let i = 0; i < this.size; i++) {
+      const block = this.blocks[Math.floor((i * 3) / WaitingLags.BLOCK)]!;
+      const at = (i * 3) % WaitingLags.BLOCK;
+      key.lo = block[at]!;
+      key.hi = block[at + 1]!;
+      const hour = block[at + 2]!;
+      addLag(lag, partitions.take(key), Number.isNaN(hour) ? undefined : hour);
+    }
+    this.blocks.length = 0;
+    this.size = 0;
+  }
 }
 
 /** What one thread's sink gives back. */
@@ -46,23 +88,50 @@ export interface PredictionSinkResult {
 export class PredictionSink {
   private unstored = 0;
   private readonly key: KeyHash = { lo: 0, hi: 0 };
+  /** Predictions read before the partitions came (partitionsLater), and when they are counted. */
+  private readonly waiting = new WaitingLags();
+  private settled: Promise<void> | undefined;
 
   private constructor(
     private readonly writer: PredictionStoreWriter | undefined,
-    private readonly partitions: LabelStore | undefined,
+    private partitions: LabelStore | undefined,
     private readonly lag: LabelLagAccumulator | undefined,
   ) {}
 
-  /** The sink of one thread; `writerId` names its store parts (w0 for the main thread, w1.. for workers). */
-  static async open(init: PredictionSinkInit, writerId: string): Promise<PredictionSink> {
+  /**
+   * The sink of one thread; `writerId` names its store parts (w0 for the main thread, w1.. for workers). With
+   * init.partitionsLater, `partitionsLater` gives the partitions once the labels are read: predictions read before
+   * wait (24 bytes each, in waitingBytes) and are counted then, so the label arrival is the same as with the
+   * partitions known from the start.
+   */
+  static async open(init: PredictionSinkInit, writerId: string, partitionsLater?: Promise<LabelStore>): Promise<PredictionSink> {
     let writer: PredictionStoreWriter | undefined;
     if (init.store !== undefined) {
       const s = init.store;
       const storage = await openStorage(s.location, { s3EndpointUrl: s.s3EndpointUrl });
       writer = PredictionStoreWriter.open(storage, { endpoint: s.endpoint, window: s.window, extraction: s.extraction, runId: s.runId, writerId: s.writerPrefix === undefined ? writerId : `${s.writerPrefix}-${writerId}`, samplesPerReason: s.samplesPerReason });
     }
+    if (init.partitionsLater && partitionsLater === undefined) throw new Error('sink: partitionsLater without the promise of the partitions');
     const partitions = init.partitions === undefined ? undefined : LabelStore.fromShared(init.partitions);
-    return new PredictionSink(writer, partitions, partitions === undefined ? undefined : new LabelLagAccumulator());
+    const counts = partitions !== undefined || init.partitionsLater === true;
+    const sink = new PredictionSink(writer, partitions, counts ? new LabelLagAccumulator() : undefined);
+    if (init.partitionsLater) {
+      sink.settled = partitionsLater!.then((p) => sink.settle(p));
+      // A failed label read fails the scan elsewhere (its join waits for the same labels); close() would report it.
+      sink.settled.catch(() => undefined);
+    }
+    return sink;
+  }
+
+  /** The partitions are known: the waiting predictions are counted, and later ones as they come. */
+  private settle(partitions: LabelStore): void {
+    this.partitions = partitions;
+    this.waiting.settle(this.lag!, partitions);
+  }
+
+  /** Bytes of the predictions waiting for the partitions. */
+  get waitingBytes(): number {
+    return this.waiting.byteLength;
   }
 
   /** One decoded record of capture file `path`. */
@@ -71,7 +140,12 @@ export class PredictionSink {
       const stored = storeRecordOf(record);
       if (stored === undefined || !this.writer.add(stored, this.writer.variantOfFile(path))) this.unstored++;
     }
-    if (this.lag !== undefined) addLabelLag(this.lag, this.partitions!, record, this.key);
+    if (this.lag === undefined) return;
+    if (this.partitions !== undefined) addLabelLag(this.lag, this.partitions, record, this.key);
+    else {
+      const predictionHour = record.inferenceTime === undefined ? undefined : Math.floor(record.inferenceTime / HOUR_MS);
+      for (const p of record.predictions) this.waiting.add(hashKey(record.id, p.index, this.key), predictionHour);
+    }
   }
 
   /**
@@ -94,6 +168,7 @@ export class PredictionSink {
 
   /** Closes this thread's parts (nothing is visible until the main thread commits them). */
   async close(): Promise<PredictionSinkResult> {
+    await this.settled;
     const written = this.writer === undefined ? [] : await this.writer.closeParts();
     return { written, unstored: this.unstored, lag: this.lag?.save() };
   }

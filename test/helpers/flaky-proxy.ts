@@ -40,7 +40,7 @@ export interface FlakyProxy {
    * chunk of the request body arrives, before anything reaches the server. Undefined: none.
    */
   breakUpload?: (request: ProxiedRequest) => boolean;
-  /** Called once a fault has been applied (e.g. to replace the object before the client resumes). */
+  /** Called at a fault, before the client can see it (a cut connection breaks once it resolves): e.g. to replace the object. */
   onFault?: (request: ProxiedRequest) => Promise<void> | void;
   close(): Promise<void>;
 }
@@ -94,13 +94,15 @@ export async function startFlakyProxy(target: string): Promise<FlakyProxy> {
           sent += part.length;
           res.write(part);
         });
-        up.on('end', () => {
+        up.on('end', async () => {
+          // What the test does at the fault (replace the object ...) is done before the client can see the fault and
+          // resume: done after, it raced the resume, which under load came first (a flaky test).
+          await proxy.onFault?.(record);
           if ('cutAfter' in fault) {
             // Let the bytes written go out, then break the connection mid-body.
             res.socket?.end();
             setTimeout(() => res.socket?.destroy(), 20);
           }
-          void proxy.onFault?.(record);
         });
       },
     );

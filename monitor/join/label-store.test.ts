@@ -8,6 +8,18 @@ import { LabelStore } from './label-store.ts';
 
 const key = (id: string, index = 0) => hashKey(id, index, { lo: 0, hi: 0 });
 
+/**
+ * `low` keys whose hashes share their low `bits` bits (all 0: one long run of slots from the bottom of the table),
+ * `top` keys whose low bits are all 1 (a run at the top, into the overflow area), then `spread` ordinary keys.
+ */
+function collidingKeys(low: number, top: number, spread: number, bits: number): Array<{ lo: number; hi: number }> {
+  const keys: Array<{ lo: number; hi: number }> = [];
+  for (let i = 0; i < low; i++) keys.push({ lo: (i << bits) >>> 0, hi: 0 });
+  for (let i = 0; i < top; i++) keys.push({ lo: (((1 << bits) - 1) | (i << bits)) >>> 0, hi: 1 });
+  for (let i = 0; i < spread; i++) keys.push(key(`spread-${i}`));
+  return keys;
+}
+
 describe('LabelStore', () => {
   it('returns NaN for a key it does not hold', () => {
     const store = new LabelStore();
@@ -49,10 +61,7 @@ describe('LabelStore', () => {
     const store = new LabelStore(16);
     // A long run of keys sharing their low bits (it spills into the overflow area), keys at the top of the table, and
     // spread keys; some already joined, so their used marks must move with them.
-    const keys: Array<{ lo: number; hi: number }> = [];
-    for (let i = 0; i < 600; i++) keys.push({ lo: (i << 16) >>> 0, hi: 0 });
-    for (let i = 0; i < 300; i++) keys.push({ lo: (0xffff | (i << 16)) >>> 0, hi: 2 });
-    for (let i = 0; i < 2000; i++) keys.push(key(`spread-${i}`));
+    const keys = collidingKeys(600, 300, 2000, 16);
     keys.forEach((k, i) => store.set(k, i % 500));
     keys.forEach((k, i) => i % 3 === 0 && store.take(k));
     const before = store.slots;
@@ -115,11 +124,8 @@ describe('LabelStore', () => {
   it('keeps every label when it grows in place through long runs of colliding slots', () => {
     // Keys whose hashes share their low bits crowd into one run of slots (and its overflow area) at every size.
     const store = new LabelStore(16);
-    const keys: Array<{ lo: number; hi: number }> = [];
-    for (let i = 0; i < 3000; i++) keys.push({ lo: (i << 12) >>> 0, hi: 0 });
     // And at the top of the table, where a long run fills the overflow area and forces a growth.
-    for (let i = 0; i < 1500; i++) keys.push({ lo: (0xfff | (i << 12)) >>> 0, hi: 1 });
-    for (let i = 0; i < 20_000; i++) keys.push(key(`spread-${i}`));
+    const keys = collidingKeys(3000, 1500, 20_000, 12);
     keys.forEach((k, i) => store.set(k, i % 1000));
     expect(store.size).toBe(keys.length);
     let wrong = 0;

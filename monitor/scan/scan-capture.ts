@@ -9,7 +9,8 @@ import type { MergeableAccumulator } from '../state/accumulator-state.ts';
 import { captureRoot, walkCaptureFiles } from './capture-files.ts';
 import { emptyCaptureSummary, type CaptureSummary } from './capture-summary.ts';
 import { lineHandler, readCaptureFile } from './read-capture-file.ts';
-import { MAX_WAITING_BYTES, type ScanOptions, type ScanPlan } from './scan-plan.ts';
+import { HeldParts } from './held-parts.ts';
+import type { ScanOptions, ScanPlan } from './scan-plan.ts';
 import { scanParallel } from './scan-parallel.ts';
 import type { PredictionSinkResult } from '../store/prediction-sink.ts';
 
@@ -43,27 +44,15 @@ export async function scanCapture<Part extends MergeableAccumulator<Part>>(
   // The sink's writer (apache-arrow, parquet-wasm) is imported only by runs that have one.
   if (options.sink !== undefined) return { ...(await (await import('./scan-with-sink.ts')).scanWithSink(storage, files, plan, run, summary, tally, options)), prunedFolders };
   // Parts not final yet (their predictions wait for labels) are merged, in path order, once they are.
-  const held: Part[] = [];
-  const mergeHeld = (): void => {
-    for (const part of held) {
-      run.merge(part);
-      plan.release?.(part);
-    }
-    held.length = 0;
-  };
+  const held = new HeldParts(plan, run);
   for (const file of files) {
     options.onFile?.(file.path, summary.files, summary);
     summary.files++;
     summary.bytes += file.size ?? 0;
     const part = plan.startPart();
     await readCaptureFile(storage, file, tally, summary, lineHandler(plan, part, options.lineOptions), options.lineOptions?.limits);
-    held.push(part);
-    const waiting = plan.waiting?.();
-    // Too much waits (the labels take longer than the capture): stop reading until it is done, so memory stays bounded.
-    if (waiting !== undefined && (plan.waitingBytes?.() ?? 0) > MAX_WAITING_BYTES) await waiting;
-    if (plan.waiting?.() === undefined) mergeHeld();
+    await held.add(part);
   }
-  await plan.waiting?.();
-  mergeHeld();
+  await held.finish();
   return { summary, part: run, prunedFolders };
 }

@@ -11,7 +11,8 @@ import { PredictionSink } from '../store/prediction-sink.ts';
 import { addFileCounts, emptyCaptureSummary, type CaptureSummary } from './capture-summary.ts';
 import { lineHandler, readCaptureFile } from './read-capture-file.ts';
 import type { PredictionSinkResult } from '../store/prediction-sink.ts';
-import { MAX_WAITING_BYTES, type ScanOptions, type ScanPlan } from './scan-plan.ts';
+import { HeldParts } from './held-parts.ts';
+import type { ScanOptions, ScanPlan } from './scan-plan.ts';
 
 /** Reads `files` on this thread through `plan` into `run`, handing every record to a sink built from options.sink. */
 export async function scanWithSink<Part extends MergeableAccumulator<Part>>(
@@ -25,14 +26,7 @@ export async function scanWithSink<Part extends MergeableAccumulator<Part>>(
 ): Promise<{ summary: CaptureSummary; part: Part; sinks: PredictionSinkResult[] }> {
   const sink = await PredictionSink.open(options.sink!, 'w0', options.sinkPartitionsLater);
   // Parts not final yet (their predictions wait for labels) are merged, in path order, once they are.
-  const held: Part[] = [];
-  const mergeHeld = (): void => {
-    for (const part of held) {
-      run.merge(part);
-      plan.release?.(part);
-    }
-    held.length = 0;
-  };
+  const held = new HeldParts(plan, run);
   try {
     for (const file of files) {
       options.onFile?.(file.path, summary.files, summary);
@@ -44,15 +38,10 @@ export async function scanWithSink<Part extends MergeableAccumulator<Part>>(
       await readCaptureFile(storage, file, fileTally, fileSummary, lineHandler(plan, part, options.lineOptions, (record) => sink.add(file.path, record)), options.lineOptions?.limits);
       addFileCounts(summary, fileSummary);
       tally.addFrom(fileTally.byReason);
-      held.push(part);
       await sink.fileDone(file.path, fileSummary, fileTally);
-      const waiting = plan.waiting?.();
-      // Too much waits (the labels take longer than the capture): stop reading until it is done, so memory stays bounded.
-      if (waiting !== undefined && (plan.waitingBytes?.() ?? 0) + sink.waitingBytes > MAX_WAITING_BYTES) await waiting;
-      if (plan.waiting?.() === undefined) mergeHeld();
+      await held.add(part, sink.waitingBytes);
     }
-    await plan.waiting?.();
-    mergeHeld();
+    await held.finish();
     return { summary, part: run, sinks: [await sink.close()] };
   } catch (error) {
     await sink.abort();

@@ -19,9 +19,9 @@ import type { Logger } from 'pino';
 import { readLabelsOnThread, type LabelThread } from '../ground-truth/read-labels-on-thread.ts';
 import { InputErrorTally } from '../ingest/input-errors.ts';
 import { BinaryClasses, conventionalNegative } from '../metrics/binary-classes.ts';
-import { binaryPositive, groundTruthOptions, noteGroundTruth, type Labels } from './read-labels.ts';
+import { binaryPositive, groundTruthOptions, noteGroundTruth, type Labels, type LabelsLoading } from './read-labels.ts';
 import type { RunContext } from './run-context.ts';
-import type { LabelsLoading, ScanOutcome } from './scan-stage.ts';
+import type { ScanOutcome } from './scan-stage.ts';
 
 /** Whether a run with this config reads its labels on their own thread while it scans (see the module's comment). */
 export function readsLabelsOnThread(config: MonitorConfig, collectReference: boolean | undefined): boolean {

@@ -11,6 +11,7 @@ import { LabelStore } from '../join/label-store.ts';
 import { openStorage } from '../storage/open-storage.ts';
 import type { RunContext } from './run-context.ts';
 import { readLimitsOf } from '../ingest/read-limits.ts';
+import type { InputErrorTally } from '../ingest/input-errors.ts';
 import { BinaryClasses } from '../metrics/binary-classes.ts';
 import { canonicalLabel } from '../metrics/labels.ts';
 
@@ -21,6 +22,18 @@ export interface Labels {
   /** With the prediction store: each label's ground-truth partition (its last hour), for the label arrival. */
   partitions?: LabelStore;
   /** BinaryClassification: the two classes, the negative one learnt from the ground truth (issue 14, item 11). */
+  binary?: BinaryClasses;
+}
+
+/** Labels still being read on another thread (pipeline/labels-on-thread.ts), with the input errors the scan counts meanwhile. */
+export interface LabelsLoading {
+  labels: Promise<Labels>;
+  /** Where the scan counts its input errors until the labels' errors are in (they come first in the run's tally). */
+  tally: InputErrorTally;
+  /**
+   * BinaryClassification: the classes before the labels teach the negative one; the capture is read with the positive
+   * label's conventional partner (labels rejects when the labels teach another).
+   */
   binary?: BinaryClasses;
 }
 

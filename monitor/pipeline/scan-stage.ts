@@ -7,8 +7,6 @@ import type { CaptureLineOptions } from '../ingest/decode-capture-line.ts';
 import { readTabular } from '../ingest/read-tabular.ts';
 import { joinPlan } from '../join/join-plan.ts';
 import { LabelCodec } from '../join/label-codec.ts';
-import type { InputErrorTally } from '../ingest/input-errors.ts';
-import type { BinaryClasses } from '../metrics/binary-classes.ts';
 import type { JoinExtras, JoinResults } from '../join/join-results.ts';
 import type { EstimatorOptions } from '../estimation/create-estimator.ts';
 import { emptyCaptureSummary, type CaptureSummary } from '../scan/capture-summary.ts';
@@ -16,7 +14,7 @@ import type { RecordScanPlan, StartedWorkers } from '../scan/scan-plan.ts';
 import { scanCapture } from '../scan/scan-capture.ts';
 import type { Storage } from '../storage/storage.ts';
 import type { PreparedRun } from './prepare-run.ts';
-import type { Labels } from './read-labels.ts';
+import type { Labels, LabelsLoading } from './read-labels.ts';
 import type { RunContext } from './run-context.ts';
 import type { PredictionSinkInit, PredictionSinkResult } from '../store/prediction-sink.ts';
 import type { JoinStage } from '../join/join-stage.ts';
@@ -89,17 +87,6 @@ export function joinExtras(ctx: RunContext, prepared: PreparedRun): JoinExtras {
   return { estimator: config.estimate ? estimator : undefined, collectReference: prepared.collectReference };
 }
 
-/** Labels still being read on another thread (pipeline/labels-on-thread.ts), with the input errors the scan counts meanwhile. */
-export interface LabelsLoading {
-  labels: Promise<Labels>;
-  /** Where the scan counts its input errors until the labels' errors are in (they come first in the run's tally). */
-  tally: InputErrorTally;
-  /**
-   * BinaryClassification: the classes before the labels teach the negative one; the capture is read with the positive
-   * label's conventional partner (labels rejects when the labels teach another).
-   */
-  binary?: BinaryClasses;
-}
 
 /**
  * Scans the window; with `sink` every thread also hands its records to a sink (the prediction store, the label

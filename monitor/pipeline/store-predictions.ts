@@ -13,8 +13,7 @@ import type { ExtractionSettings, HourManifest } from '../store/hour-manifest.ts
 import { LabelLagAccumulator, type LabelLagSummary } from '../store/label-lag.ts';
 import type { PredictionSinkInit, PredictionSinkResult } from '../store/prediction-sink.ts';
 import { checkSegment, hoursOfWindow, newRunId } from '../store/store-layout.ts';
-import type { Labels } from './read-labels.ts';
-import type { LabelsLoading } from './scan-stage.ts';
+import type { Labels, LabelsLoading } from './read-labels.ts';
 import type { RunContext } from './run-context.ts';
 import type { StoreReport } from '../store/store-report.ts';
 

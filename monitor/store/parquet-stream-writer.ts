@@ -1,14 +1,15 @@
 /**
  * @module Writes one Parquet file into a Storage as a stream: record batches go in, one row group each, and each row
- * group is encoded (parquet-wasm's transformParquetStream) and sent on (Storage.writeStream) as it fills, so memory
- * holds about one row group and one storage part, however many rows pass. The file appears whole when closed, or
+ * group is encoded (parquet-wasm's transformParquetStream; on a thread of its own when the writer runs on the main
+ * thread, parquet-encode-worker.ts) and sent on (Storage.writeStream) as it fills, so memory holds about one row
+ * group and one storage part, however many rows pass. The file appears whole when closed, or
  * not at all (abort, a failure). After closing, the footer is read back and its row count checked, because
  * parquet-wasm 0.7.1 ends its output quietly instead of failing when its input stream fails.
  */
 import { createHash } from 'node:crypto';
+import { isMainThread } from 'node:worker_threads';
 import { makeData, RecordBatch, RecordBatchStreamWriter, Struct, vectorFromArray, type Schema } from 'apache-arrow';
 import { OutputError } from '../errors.ts';
-import { isMainThread } from 'node:worker_threads';
 import { startModuleWorker } from '../runtime/module-worker.ts';
 import { encodeParquet, ownBytes, type EncodeReply, type EncodeRequest, type ParquetEncodeOptions } from './parquet-encode.ts';
 import type { Storage } from '../storage/storage.ts';

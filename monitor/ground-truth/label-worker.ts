@@ -7,7 +7,6 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { openStorage } from '../storage/open-storage.ts';
 import { InputErrorTally } from '../ingest/input-errors.ts';
 import { LabelCodec } from '../join/label-codec.ts';
-import { LabelStore } from '../join/label-store.ts';
 import { BinaryClasses } from '../metrics/binary-classes.ts';
 import { readGroundTruth } from './read-ground-truth.ts';
 import type { LabelThreadInit, LabelThreadMessage } from './read-labels-on-thread.ts';
@@ -18,13 +17,11 @@ const tally = new InputErrorTally(init.samplesPerReason);
 try {
   const storage = await openStorage(init.location, { s3EndpointUrl: init.s3EndpointUrl });
   const codec = new LabelCodec(init.problemType);
-  const partitions = init.partitions ? new LabelStore() : undefined;
   const binary = init.binaryPositive === undefined ? undefined : new BinaryClasses(init.binaryPositive);
-  const read = await readGroundTruth(storage, { ...init.options, binary }, codec, tally, undefined, partitions);
+  const read = await readGroundTruth(storage, { ...init.options, binary }, codec, tally, undefined, init.partitions);
   parentPort!.postMessage({
     type: 'labels',
     store: read.store.share(),
-    partitions: partitions?.share(),
     labels: [...codec.labels],
     negative: binary?.negative,
     summary: read.summary,

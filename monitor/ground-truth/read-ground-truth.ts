@@ -78,7 +78,6 @@ class Sink {
     readonly codec: LabelCodec,
     readonly tally: InputErrorTally,
     readonly binary: BinaryClasses | undefined,
-    readonly partitions?: LabelStore,
   ) {}
 
   /** A file that could not be read (or used) to its end: one input error, and its unread bytes. */
@@ -111,8 +110,8 @@ class Sink {
     }
     const value = this.codec.encode(plain);
     if (value === undefined) return fail('gt_invalid_label', labelDetail(plain));
-    this.store.set(hashKey(String(key), idx, this.key), value);
-    this.partitions?.set(this.key, this.partitionHour);
+    // A tagged store (the prediction store's label arrival) keeps each label's partition hour beside it.
+    this.store.set(hashKey(String(key), idx, this.key), value, this.partitionHour);
     return value;
   }
 
@@ -128,7 +127,6 @@ class Sink {
     if (++this.#sampleRows < RESERVE_SAMPLE_ROWS) return;
     const expected = Math.ceil(((this.totalBytes * RESERVE_SAMPLE_ROWS) / this.#sampleBytes) * 1.05);
     this.store.reserve(expected);
-    this.partitions?.reserve(expected);
     this.#sampleRows = -1;
   }
 
@@ -148,8 +146,7 @@ class Sink {
     const value = this.#labels.get(labelKind, line, scan.start[2]!, scan.end[2]!);
     if (scan.kind[0] === TokenKind.String && scan.ascii[0] === 1 && idEnd > idStart && index !== -1 && value !== undefined) {
       this.rows++;
-      this.store.set(hashKeyAscii(line, idStart, idEnd, index < 0 ? 0 : index, this.key), value);
-      this.partitions?.set(this.key, this.partitionHour);
+      this.store.set(hashKeyAscii(line, idStart, idEnd, index < 0 ? 0 : index, this.key), value, this.partitionHour);
       return;
     }
     const stored = this.add(tokenValue(scan, line, 0), tokenValue(scan, line, 1), tokenValue(scan, line, 2), where());
@@ -282,10 +279,11 @@ export async function readGroundTruth(
   codec: LabelCodec,
   tally: InputErrorTally,
   onFile?: (file: StorageFile) => void,
-  partitions?: LabelStore,
+  partitions = false,
 ): Promise<{ store: LabelStore; summary: GroundTruthSummary; bytes: number }> {
-  const store = new LabelStore();
-  const sink = new Sink(store, codec, tally, gt.binary, partitions);
+  // `partitions`: each label's partition hour is kept as the store's tag (the prediction store's label arrival).
+  const store = new LabelStore(1024, partitions);
+  const sink = new Sink(store, codec, tally, gt.binary);
   const formats: Record<string, number> = {};
   let pruned = 0;
   let skipped: SkippedFiles | undefined;

@@ -10,6 +10,7 @@ import { InputErrorTally } from '../ingest/input-errors.ts';
 import { LabelCodec } from '../join/label-codec.ts';
 import { LocalStorage } from '../storage/local.ts';
 import { readGroundTruth, type GroundTruthOptions } from './read-ground-truth.ts';
+import { hashKey } from '../join/key-hash.ts';
 import { readLabelsOnThread } from './read-labels-on-thread.ts';
 
 const trees = tempTrees('mpm-gt-thread-');
@@ -29,7 +30,7 @@ describe('readLabelsOnThread', () => {
     });
     const codec = new LabelCodec('MulticlassClassification');
     const tally = new InputErrorTally(3);
-    const here = await readGroundTruth(new LocalStorage(root), OPTIONS, codec, tally);
+    const here = await readGroundTruth(new LocalStorage(root), OPTIONS, codec, tally, undefined, true);
     const thread = readLabelsOnThread({ location: root, options: OPTIONS, problemType: 'MulticlassClassification', samplesPerReason: 3, partitions: true });
     const there = await thread.read;
     expect(there.codec.labels).toEqual(codec.labels);
@@ -41,8 +42,12 @@ describe('readLabelsOnThread', () => {
     expect(there.store.slots).toBe(here.store.slots);
     // Same labels in the same slots: the used-label bits of both stores agree after the same lookups.
     expect([...there.store.usedBits()]).toEqual([...here.store.usedBits()]);
-    expect(there.partitions?.size).toBe(here.store.size);
-    const { hashKey } = await import('../join/key-hash.ts');
+    // The partitions are the label store's tags: each label's partition hour (the 22:00 file's label came later).
+    expect(there.partitions).toBe(there.store);
+    const hour = (iso: string): number => Date.parse(iso) / 3_600_000;
+    expect(there.store.tagOf(hashKey('id-1', 1, { lo: 0, hi: 0 }))).toBe(hour('2024-05-06T22:00:00Z'));
+    expect(there.store.tagOf(hashKey('id-5', 2, { lo: 0, hi: 0 }))).toBe(hour('2024-05-06T21:00:00Z'));
+    expect(there.store.tagOf(hashKey('nobody', 0, { lo: 0, hi: 0 }))).toBeNaN();
     for (const [id, index] of [['id-1', 1], ['id-999', 0], ['id-5', 2], ['nobody', 0]] as const) {
       const a = here.store.take(hashKey(id, index, { lo: 0, hi: 0 }));
       const b = there.store.take(hashKey(id, index, { lo: 0, hi: 0 }));

@@ -32,8 +32,8 @@ export interface LabelThreadInit {
 export type LabelThreadMessage =
   | {
       type: 'labels';
+      /** Tagged with each label's partition hour when the init asked for partitions. */
       store: SharedLabelStore;
-      partitions?: SharedLabelStore;
       labels: string[];
       /** BinaryClassification: the negative class learnt from the labels, if any. */
       negative?: string;
@@ -76,9 +76,10 @@ export function readLabelsOnThread(init: LabelThreadInit): LabelThread {
       settled = true;
       tally = message.tally;
       if (message.type === 'error') return reject(errorFromThread(message));
+      const store = LabelStore.fromShared(message.store);
       resolve({
-        store: LabelStore.fromShared(message.store),
-        partitions: message.partitions && LabelStore.fromShared(message.partitions),
+        store,
+        ...(init.partitions ? { partitions: store } : {}),
         codec: LabelCodec.withLabels(init.problemType, message.labels),
         binary: init.binaryPositive === undefined ? undefined : Object.assign(new BinaryClasses(init.binaryPositive), { negative: message.negative }),
         summary: message.summary,

@@ -79,6 +79,26 @@ describe('LabelStore', () => {
     expect(store.unused()).toBe(0);
   });
 
+  it('keeps each label\'s tag in its slot through growth in place, reserve, widening and sharing, without marking it used', () => {
+    const store = new LabelStore(16, true);
+    const keys = collidingKeys(700, 300, 9000, 14);
+    keys.forEach((k, i) => store.set(k, i % 9, 400_000 + (i % 50) - (i % 13 === 0 ? 400_001 : 0)));
+    const tagOf = (i: number): number => 400_000 + (i % 50) - (i % 13 === 0 ? 400_001 : 0);
+    store.reserve(80_000);
+    store.set(key('wide'), 0.5, 7);
+    keys.forEach((k, i) => expect(store.tagOf(k)).toBe(tagOf(i)));
+    expect(store.tagOf(key('absent'))).toBeNaN();
+    expect(store.unused()).toBe(keys.length + 1);
+    // A later label for the key replaces the tag too; a view of the shared table reads the same tags, slot by slot.
+    store.set(keys[0]!, 3, 42);
+    const view = LabelStore.fromShared(store.share());
+    expect(view.tagOf(keys[0]!)).toBe(42);
+    const slot = view.find(keys[5]!);
+    expect(view.tagAt(slot)).toBe(tagOf(5));
+    expect(view.sameSlots(store)).toBe(true);
+    expect(store.byteLength).toBe(store.slots * (4 + 4 + 1 + 8 + 4));
+  });
+
   it('lets a later label for the same key win and counts it as a duplicate', () => {
     const store = new LabelStore();
     store.set(key('retry'), 0);

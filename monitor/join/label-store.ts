@@ -45,12 +45,14 @@ export interface SharedLabelStore {
   /** Whether values holds 64-bit floats (else 16-bit codes). */
   wide: boolean;
   flags: SharedArrayBuffer;
+  /** The tag column of a tagged table. */
+  tags?: SharedArrayBuffer;
 }
 
-/** lo, hi, value, flags of one entry. */
-type Entry = [number, number, number, number];
+/** lo, hi, value, flags, tag of one entry. */
+type Entry = [number, number, number, number, number];
 
-type Column = Uint32Array | Uint16Array | Float64Array | Uint8Array;
+type Column = Uint32Array | Int32Array | Uint16Array | Float64Array | Uint8Array;
 type ColumnType<T extends Column> = { new (buffer: SharedArrayBuffer, offset: number, length: number): T; BYTES_PER_ELEMENT: number };
 
 /** ES2024's growable SharedArrayBuffer (Node >= 20), which the ES2023 library types do not describe. */
@@ -82,17 +84,30 @@ export class LabelStore {
   private hi: Uint32Array;
   private values: Uint16Array | Float64Array;
   private flags: Uint8Array;
+  /** A tagged table's second value per label, a 32-bit integer (the label's ground-truth partition hour). */
+  private tags: Int32Array | undefined;
   private count = 0;
   /** Labels that replaced an earlier label for the same key. */
   duplicates = 0;
 
-  constructor(initialCapacity = 1024) {
+  /**
+   * `tagged`: each label also keeps a 32-bit tag (set(key, value, tag), tagOf, tagAt), in the same slot: the prediction
+   * store's label arrival keeps each label's partition hour there, without a second table (4 bytes a slot, against
+   * 17 for a table of its own, and one insert and one probe per label instead of two).
+   */
+  constructor(initialCapacity = 1024, tagged = false) {
     this.capacity = 1 << Math.ceil(Math.log2(Math.max(16, initialCapacity)));
     const length = this.capacity + PAD;
     this.lo = column(Uint32Array, length);
     this.hi = column(Uint32Array, length);
     this.values = column(Uint16Array, length);
     this.flags = column(Uint8Array, length);
+    if (tagged) this.tags = column(Int32Array, length);
+  }
+
+  /** Whether the table keeps a tag per label. */
+  get tagged(): boolean {
+    return this.tags !== undefined;
   }
 
   /** A store over the shared table of another thread's store (see share()). */
@@ -106,6 +121,7 @@ export class LabelStore {
     store.hi = new Uint32Array(shared.hi, 0, length);
     store.values = shared.wide ? new Float64Array(shared.values, 0, length) : new Uint16Array(shared.values, 0, length);
     store.flags = new Uint8Array(shared.flags, 0, length);
+    store.tags = shared.tags === undefined ? undefined : new Int32Array(shared.tags, 0, length);
     return store;
   }
 
@@ -120,6 +136,7 @@ export class LabelStore {
       values: this.values.buffer as SharedArrayBuffer,
       wide: this.values instanceof Float64Array,
       flags: this.flags.buffer as SharedArrayBuffer,
+      ...(this.tags ? { tags: this.tags.buffer as SharedArrayBuffer } : {}),
     };
   }
 
@@ -134,7 +151,7 @@ export class LabelStore {
 
   /** Bytes held by the table (for the benchmark's memory figure). */
   get byteLength(): number {
-    return this.slots * (4 + 4 + 1 + this.values.BYTES_PER_ELEMENT);
+    return this.slots * (4 + 4 + 1 + this.values.BYTES_PER_ELEMENT + (this.tags ? 4 : 0));
   }
 
   /**
@@ -157,8 +174,8 @@ export class LabelStore {
     return i;
   }
 
-  /** Stores a label value; a later value for the same key wins and counts as a duplicate. */
-  set(key: KeyHash, value: number): void {
+  /** Stores a label value (and, in a tagged table, its tag); a later one for the same key wins and counts as a duplicate. */
+  set(key: KeyHash, value: number, tag = 0): void {
     if ((this.count + 1) * 10 > this.capacity * 7) this.grow();
     if (this.values instanceof Uint16Array && !(Number.isInteger(value) && value >= 0 && value < CODE_LIMIT)) this.widen();
     let i = this.slot(key.lo, key.hi);
@@ -176,6 +193,18 @@ export class LabelStore {
       this.duplicates++;
     }
     this.values[i] = value;
+    if (this.tags) this.tags[i] = tag;
+  }
+
+  /** The tag of `key`'s label, NaN when it has none; the label is not marked used. */
+  tagOf(key: KeyHash): number {
+    const i = this.slot(key.lo, key.hi);
+    return this.flags[i] === EMPTY ? NaN : this.tags![i]!;
+  }
+
+  /** The tag of the label in `slot` (a filled slot, from {@link find}). */
+  tagAt(slot: number): number {
+    return this.tags![slot]!;
   }
 
   /**
@@ -210,6 +239,8 @@ export class LabelStore {
    */
   sameSlots(other: LabelStore): boolean {
     if (other.capacity !== this.capacity || other.count !== this.count) return false;
+    // Two views of one shared table (a thread's copy of it).
+    if (other.flags.buffer === this.flags.buffer) return true;
     const { lo, hi, flags } = this;
     for (let i = 0; i < flags.length; i++) {
       if ((flags[i] === EMPTY) !== (other.flags[i] === EMPTY) || lo[i] !== other.lo[i] || hi[i] !== other.hi[i]) return false;
@@ -301,7 +332,8 @@ export class LabelStore {
     const hi = lo && grownColumn(Uint32Array, this.hi, length);
     const values = hi && (this.values instanceof Float64Array ? grownColumn(Float64Array, this.values, length) : grownColumn(Uint16Array, this.values, length));
     const flags = values && grownColumn(Uint8Array, this.flags, length);
-    if (!lo || !hi || !values || !flags) {
+    const tags = flags && (this.tags ? grownColumn(Int32Array, this.tags, length) : null);
+    if (!lo || !hi || !values || !flags || tags === undefined) {
       this.rebuild(capacity, this.entries());
       return;
     }
@@ -310,7 +342,7 @@ export class LabelStore {
     const lifted: Entry[] = [];
     for (let i = old; i < old + PAD; i++) {
       if (flags[i] === EMPTY) continue;
-      lifted.push([lo[i]!, hi[i]!, values[i]!, flags[i]!]);
+      lifted.push([lo[i]!, hi[i]!, values[i]!, flags[i]!, tags ? tags[i]! : 0]);
       flags[i] = EMPTY;
     }
     this.capacity = capacity;
@@ -318,10 +350,11 @@ export class LabelStore {
     this.hi = hi;
     this.values = values;
     this.flags = flags;
+    this.tags = tags ?? undefined;
     for (let i = 0; i < old; i++) {
       const f = flags[i]!;
       if (f === EMPTY) continue;
-      const entry: Entry = [lo[i]!, hi[i]!, values[i]!, f];
+      const entry: Entry = [lo[i]!, hi[i]!, values[i]!, f, tags ? tags[i]! : 0];
       flags[i] = EMPTY;
       if (!this.place(entry)) {
         // A probe reached the end of the overflow area (very unlikely at this load): copy into a larger table.
@@ -338,13 +371,14 @@ export class LabelStore {
   }
 
   /** Puts an entry in its slot; false when its probe reaches the last slot. */
-  private place([l, h, v, f]: Entry): boolean {
+  private place([l, h, v, f, t]: Entry): boolean {
     const j = this.slot(l, h);
     if (j === this.capacity + PAD - 1) return false;
     this.lo[j] = l;
     this.hi[j] = h;
     this.values[j] = v;
     this.flags[j] = f;
+    if (this.tags) this.tags[j] = t;
     return true;
   }
 
@@ -352,7 +386,7 @@ export class LabelStore {
   private entries(): Entry[] {
     const out: Entry[] = [];
     const flags = this.flags;
-    for (let j = 0; j < flags.length; j++) if (flags[j] !== EMPTY) out.push([this.lo[j]!, this.hi[j]!, this.values[j]!, flags[j]!]);
+    for (let j = 0; j < flags.length; j++) if (flags[j] !== EMPTY) out.push([this.lo[j]!, this.hi[j]!, this.values[j]!, flags[j]!, this.tags ? this.tags[j]! : 0]);
     return out;
   }
 
@@ -366,6 +400,7 @@ export class LabelStore {
       this.hi = column(Uint32Array, length);
       this.values = wide ? column(Float64Array, length) : column(Uint16Array, length);
       this.flags = column(Uint8Array, length);
+      if (this.tags) this.tags = column(Int32Array, length);
       if (entries.every((entry) => this.place(entry))) return;
       capacity *= 2;
     }

@@ -7,7 +7,7 @@ import { formatContractTime } from '../config/time.ts';
 import type { Logger } from 'pino';
 import { readGroundTruth, type GroundTruthOptions, type GroundTruthSummary } from '../ground-truth/read-ground-truth.ts';
 import { LabelCodec } from '../join/label-codec.ts';
-import { LabelStore } from '../join/label-store.ts';
+import type { LabelStore } from '../join/label-store.ts';
 import { openStorage } from '../storage/open-storage.ts';
 import type { RunContext } from './run-context.ts';
 import { readLimitsOf } from '../ingest/read-limits.ts';
@@ -75,8 +75,8 @@ export async function readLabels(ctx: RunContext): Promise<Labels> {
   if (!joinsGroundTruth(config)) return { codec, binary };
   const storage = await openStorage(config.groundTruth.location, { s3EndpointUrl: config.s3EndpointUrl });
   const options = groundTruthOptions(config, log, storage.location);
-  const partitions = config.predictionStore !== undefined ? new LabelStore() : undefined;
+  const partitions = config.predictionStore !== undefined;
   const read = await readGroundTruth(storage, { ...options, binary }, codec, ctx.tally, undefined, partitions);
   noteGroundTruth(ctx, read);
-  return { codec, store: read.store, partitions, binary };
+  return { codec, store: read.store, ...(partitions ? { partitions: read.store } : {}), binary };
 }

@@ -160,15 +160,19 @@ describe('judging an hour from the store', () => {
 /** A label's partition hour in the tests: some in no dated folder (-1), the rest 0 to 3 hours after H. */
 const partitionOf = (id: string, i: number): number => ((id.length + i) % 7 === 0 ? -1 : H / 3_600_000 + ((id.charCodeAt(id.length - 1) + i) % 4));
 
+/**
+ * The labels of `lines`, tagged with their partitions (as a run with the store reads them). With `partitionSlots`, the
+ * partitions come from a table of their own, of another size, which the join can only probe by key.
+ */
 function labelTables(lines: Array<{ id: string; labels: unknown[] }>, codec: LabelCodec, partitionSlots?: number): { labels: LabelStore; partitions: LabelStore } {
-  const labels = new LabelStore();
-  const partitions = new LabelStore(partitionSlots);
+  const labels = new LabelStore(1024, true);
+  const partitions = partitionSlots === undefined ? labels : new LabelStore(partitionSlots, true);
   const key = { lo: 0, hi: 0 };
   for (const l of lines) {
     l.labels.forEach((label, i) => {
       if (i % 5 === 4) return;
-      labels.set(hashKey(l.id, i, key), codec.encode(label)!);
-      partitions.set(key, partitionOf(l.id, i));
+      labels.set(hashKey(l.id, i, key), codec.encode(label)!, partitionOf(l.id, i));
+      if (partitions !== labels) partitions.set(key, 0, partitionOf(l.id, i));
     });
   }
   return { labels, partitions };

@@ -12,9 +12,9 @@ import { HOUR_MS } from './store-layout.ts';
 
 const H = Date.UTC(2024, 4, 6, 21) / HOUR_MS;
 
-/** 40,000 records of 1-3 predictions: labels in partitions 0-30 hours after their prediction, some unplaced, a third none. */
+/** 40,000 records of 1-3 predictions: labels tagged with partitions 0-30 hours after their prediction, some unplaced, a third none. */
 function inputs(): { records: CaptureRecord[]; partitions: LabelStore } {
-  const partitions = new LabelStore();
+  const partitions = new LabelStore(1024, true);
   const records: CaptureRecord[] = [];
   let seed = 5;
   const random = (): number => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
@@ -27,7 +27,7 @@ function inputs(): { records: CaptureRecord[]; partitions: LabelStore } {
       record.predictions.push({ index: i, label: '1' });
       const u = random();
       if (u < 0.33) continue;
-      partitions.set(hashKey(record.id, i, { lo: 0, hi: 0 }), u < 0.4 ? -1 : hour + Math.floor(random() * 30));
+      partitions.set(hashKey(record.id, i, { lo: 0, hi: 0 }), 1, u < 0.4 ? -1 : hour + Math.floor(random() * 30));
     }
     records.push(record);
   }

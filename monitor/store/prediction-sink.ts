@@ -30,7 +30,10 @@ export interface PredictionSinkInit {
     /** Prefixes the writer ids of the parts (the host, when several hosts write one hour). */
     writerPrefix?: string;
   };
-  /** Per label key, the last hour (epoch hours) of its ground-truth partition; -1 for a label in no dated folder. */
+  /**
+   * The label store tagged with each label's ground-truth partition (its last hour, in epoch hours; -1 for a label in
+   * no dated folder).
+   */
   partitions?: SharedLabelStore;
   /**
    * The label arrival is counted, but its partitions come later (the labels are still being read on their own
@@ -69,7 +72,7 @@ class WaitingLags {
       key.lo = block[at]!;
       key.hi = block[at + 1]!;
       const hour = block[at + 2]!;
-      addLag(lag, partitions.take(key), Number.isNaN(hour) ? undefined : hour);
+      addLag(lag, partitions.tagOf(key), Number.isNaN(hour) ? undefined : hour);
     }
     this.blocks.length = 0;
     this.size = 0;
@@ -179,11 +182,11 @@ export class PredictionSink {
   }
 }
 
-/** Counts the label lag of each prediction of `record`: its label's partition hour (from `partitions`), or no label. */
+/** Counts the label lag of each prediction of `record`: its label's partition hour (the tag in `partitions`), or no label. */
 export function addLabelLag(lag: LabelLagAccumulator, partitions: LabelStore, record: CaptureRecord, key: KeyHash): void {
   // Once per record, and no object per prediction: this runs for every prediction of the window.
   const predictionHour = record.inferenceTime === undefined ? undefined : Math.floor(record.inferenceTime / HOUR_MS);
-  for (const p of record.predictions) addLag(lag, partitions.take(hashKey(record.id, p.index, key)), predictionHour);
+  for (const p of record.predictions) addLag(lag, partitions.tagOf(hashKey(record.id, p.index, key)), predictionHour);
 }
 
 /**

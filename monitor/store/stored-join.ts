@@ -5,8 +5,8 @@
  * order. A lookup in a table of millions of slots is a cache miss per column, the most expensive part of the join;
  * a loop of lookups only lets the processor wait for several at once (about 10% less CPU for the judge than one
  * lookup between the rest of each prediction's work, on the 1 GB bench hour; larger queues were slower). The
- * label's partition hour for the label arrival is read at the label's slot of the partitions table, without
- * hashing the key again. No raw-prediction object per row. The result is the same as joining the records of
+ * label's partition hour for the label arrival is the tag in the label's own slot (the label table is tagged), read
+ * without hashing the key again. No raw-prediction object per row. The result is the same as joining the records of
  * storedJoinRecords (stored-hour-source.ts) one by one (a test holds them equal).
  */
 import type { InputErrorTally } from '../ingest/input-errors.ts';
@@ -21,7 +21,7 @@ import { checkedLabel, type StoredBatch } from './prediction-store-reader.ts';
 import type { JoinRecord } from './stored-hour-source.ts';
 import { HOUR_MS } from './store-layout.ts';
 
-/** The label arrival of a judged window: counts, and each label's partition (filled alongside the labels). */
+/** The label arrival of a judged window: counts, and each label's partition (a table tagged with them: the labels'). */
 export interface StoredLabelArrival {
   lag: LabelLagAccumulator;
   partitions: LabelStore;
@@ -193,7 +193,7 @@ export class StoredJoin {
       this.takeLabels(labels, n);
     } else {
       lookups.value.fill(NaN, 0, n);
-      if (this.arrival !== undefined) for (let i = 0; i < n; i++) lookups.partition[i] = this.arrival.partitions.peek(this.keyOf(i));
+      if (this.arrival !== undefined) for (let i = 0; i < n; i++) lookups.partition[i] = this.arrival.partitions.tagOf(this.keyOf(i));
     }
     const arrival = this.arrival;
     for (let i = 0; i < n; i++) {
@@ -221,8 +221,8 @@ export class StoredJoin {
       slot[i] = s;
       value[i] = s < 0 ? NaN : labels.valueAt(s);
       if (partitions === undefined) continue;
-      // Aligned tables: no label here means none in the partitions either.
-      partition[i] = this.aligned ? (s < 0 ? NaN : partitions.valueAt(s)) : partitions.peek(key, s);
+      // Aligned tables (the partitions are the label table's tags): no label here means no partition either.
+      partition[i] = this.aligned ? (s < 0 ? NaN : partitions.tagAt(s)) : partitions.tagOf(key);
     }
     for (let k = 0; k < n; k++) {
       const s = slot[order[k]!]!;

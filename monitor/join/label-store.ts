@@ -105,11 +105,6 @@ export class LabelStore {
     if (tagged) this.tags = column(Int32Array, length);
   }
 
-  /** Whether the table keeps a tag per label. */
-  get tagged(): boolean {
-    return this.tags !== undefined;
-  }
-
   /** A store over the shared table of another thread's store (see share()). */
   static fromShared(shared: SharedLabelStore): LabelStore {
     const store = new LabelStore(16);

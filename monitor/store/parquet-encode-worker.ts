@@ -5,30 +5,19 @@
  * EncodeReply out (parquet-encode.ts).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { encodeParquet, ownBytes, type EncodeReply, type EncodeRequest, type ParquetEncodeOptions } from './parquet-encode.ts';
+import { BatchQueue, encodeParquet, ownBytes, type EncodeReply, type EncodeRequest, type ParquetEncodeOptions } from './parquet-encode.ts';
 
 const port = parentPort!;
-const queue: Uint8Array[] = [];
-let ended = false;
-let wake: (() => void) | undefined;
+// A batch dropped by an abort is reported taken too, which the writer ignores by then.
+const queue = new BatchQueue((bytes) => port.postMessage({ type: 'taken', bytes } satisfies EncodeReply));
 port.on('message', (message: EncodeRequest) => {
   if (message.type === 'batch') queue.push(message.ipc);
-  else {
-    ended = true;
-    if (message.type === 'abort') queue.length = 0;
-  }
-  wake?.();
+  else if (message.type === 'end') queue.end();
+  else queue.abort();
 });
 
-async function next(): Promise<Uint8Array | undefined> {
-  while (queue.length === 0 && !ended) await new Promise<void>((resolve) => (wake = resolve));
-  const ipc = queue.shift();
-  if (ipc !== undefined) port.postMessage({ type: 'taken', bytes: ipc.length } satisfies EncodeReply);
-  return ipc;
-}
-
 try {
-  for await (const chunk of encodeParquet(workerData as ParquetEncodeOptions, next)) {
+  for await (const chunk of encodeParquet(workerData as ParquetEncodeOptions, queue.next)) {
     const bytes = ownBytes(chunk);
     port.postMessage({ type: 'chunk', bytes } satisfies EncodeReply, [bytes.buffer as ArrayBuffer]);
   }

@@ -43,6 +43,43 @@ export function ownBytes(bytes: Uint8Array): Uint8Array {
 }
 
 /**
+ * The batches waiting for the encoder (the `next` of encodeParquet), on whichever thread it runs. `taken(bytes)` is
+ * told of each batch the encoder takes, and of each one an abort drops.
+ */
+export class BatchQueue {
+  private readonly queue: Uint8Array[] = [];
+  private ended = false;
+  private wake: (() => void) | undefined;
+
+  constructor(private readonly taken: (bytes: number) => void = () => undefined) {}
+
+  push(ipc: Uint8Array): void {
+    this.queue.push(ipc);
+    this.wake?.();
+  }
+
+  /** No more batches: the encoder takes those queued, then finishes. */
+  end(): void {
+    this.ended = true;
+    this.wake?.();
+  }
+
+  /** No more batches, and those queued are dropped. */
+  abort(): void {
+    for (const ipc of this.queue.splice(0)) this.taken(ipc.length);
+    this.end();
+  }
+
+  /** The next batch, or undefined once the queue has ended and is empty. */
+  readonly next = async (): Promise<Uint8Array | undefined> => {
+    while (this.queue.length === 0 && !this.ended) await new Promise<void>((resolve) => (this.wake = resolve));
+    const ipc = this.queue.shift();
+    if (ipc !== undefined) this.taken(ipc.length);
+    return ipc;
+  };
+}
+
+/**
  * Encodes the IPC messages `next()` gives (undefined: no more) into the bytes of one Parquet file. A message that is
  * not a record batch fails the file: the output ends and the failure is thrown after the bytes made so far (which
  * the caller must not keep).

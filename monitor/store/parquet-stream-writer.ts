@@ -11,7 +11,7 @@ import { isMainThread } from 'node:worker_threads';
 import { makeData, RecordBatch, RecordBatchStreamWriter, Struct, vectorFromArray, type Schema } from 'apache-arrow';
 import { OutputError } from '../errors.ts';
 import { startModuleWorker } from '../runtime/module-worker.ts';
-import { encodeParquet, ownBytes, type EncodeReply, type EncodeRequest, type ParquetEncodeOptions } from './parquet-encode.ts';
+import { BatchQueue, encodeParquet, ownBytes, type EncodeReply, type EncodeRequest, type ParquetEncodeOptions } from './parquet-encode.ts';
 import type { Storage } from '../storage/storage.ts';
 import { openParquetRange } from './parquet-range-file.ts';
 import type { ColumnBuilder } from './arrow-columns.ts';
@@ -59,31 +59,15 @@ interface Encoding {
 
 /** The batches encoded on this thread, as storage asks for the file's bytes. */
 function encodeOnThisThread(options: ParquetEncodeOptions, held: (bytes: number) => void): Encoding {
-  const queue: Uint8Array[] = [];
-  let ended = false;
-  let wake: (() => void) | undefined;
-  const next = async (): Promise<Uint8Array | undefined> => {
-    while (queue.length === 0 && !ended) await new Promise<void>((resolve) => (wake = resolve));
-    const ipc = queue.shift();
-    if (ipc !== undefined) held(-ipc.length);
-    return ipc;
-  };
+  const queue = new BatchQueue((bytes) => held(-bytes));
   return {
     push: (ipc) => {
-      queue.push(ipc);
       held(ipc.length);
-      wake?.();
+      queue.push(ipc);
     },
-    end: () => {
-      ended = true;
-      wake?.();
-    },
-    abort: () => {
-      ended = true;
-      for (const ipc of queue.splice(0)) held(-ipc.length);
-      wake?.();
-    },
-    output: encodeParquet(options, next),
+    end: () => queue.end(),
+    abort: () => queue.abort(),
+    output: encodeParquet(options, queue.next),
   };
 }
 

@@ -3,6 +3,7 @@
  * Every problem is reported at once, with the variable's name.
  */
 
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { ConfigError } from './errors.ts';
 
@@ -26,6 +27,12 @@ const EnvSchema = z.object({
   MPM_CAPTURE_FLUSH_MS: integer(0, 3_600_000).default(1000),
   MPM_CAPTURE_JSON_CONTENT_TYPES: list.default(['application/json']),
   MPM_CAPTURE_CSV_CONTENT_TYPES: list.default(['text/csv']),
+  // Escape the captured bodies on a thread of their own (auto: when the machine has more than one CPU).
+  MPM_CAPTURE_THREAD: z
+    .string()
+    .transform((s) => s.trim().toLowerCase())
+    .pipe(z.enum(['auto', 'true', 'false'], { message: 'expected auto, true or false' }))
+    .default('auto'),
   // The images start as root and drop to their unprivileged user once the capture folder is writable for it
   // (docs/containers.md); true keeps root, for platforms that need it.
   MPM_RUN_AS_ROOT: z
@@ -55,6 +62,8 @@ export interface ServingConfig {
     readonly rotateBytes: number;
     readonly flushIntervalMs: number;
     readonly contentTypes: { readonly json: readonly string[]; readonly csv: readonly string[] };
+    /** MPM_CAPTURE_THREAD: escape the bodies on a thread of their own (auto: more than one CPU available). */
+    readonly escapeOnThread: boolean;
   };
 }
 
@@ -85,6 +94,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
             rotateBytes: e.MPM_CAPTURE_ROTATE_BYTES,
             flushIntervalMs: e.MPM_CAPTURE_FLUSH_MS,
             contentTypes: { json: e.MPM_CAPTURE_JSON_CONTENT_TYPES, csv: e.MPM_CAPTURE_CSV_CONTENT_TYPES },
+            escapeOnThread: e.MPM_CAPTURE_THREAD === 'auto' ? availableParallelism() > 1 : e.MPM_CAPTURE_THREAD === 'true',
           },
         }
       : {}),

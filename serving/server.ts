@@ -34,12 +34,13 @@ export async function startServer(config: ServingConfig, logger: Logger): Promis
     ? new CaptureWriter({
         ...config.capture,
         onError: (err, file) => logger.error({ err, file }, 'capture: write failed; lines dropped'),
+        onThreadFailure: (err) => logger.warn({ err }, 'capture: the escaping thread failed; escaping on the request thread from now on (no line lost)'),
       })
     : undefined;
   const slot: { current: LoadedModel | undefined } = { current: undefined };
   const app = buildApp({ model: slot satisfies ModelSlot, capture, loggerInstance: logger });
   const url = await app.listen({ port: config.port, host: config.host });
-  logger.info({ url, modelDir: config.modelDir, capture: config.capture?.root ?? 'off' }, 'listening');
+  logger.info({ url, modelDir: config.modelDir, capture: config.capture?.root ?? 'off', captureThread: config.capture?.escapeOnThread }, 'listening');
   // Say now, not at the first flush, when capture cannot write (the folder is created here when missing). Serving goes
   // on: each failed write is logged and its lines counted as dropped, and writes succeed once the folder is writable.
   capture?.checkWritable().catch((err: unknown) => {

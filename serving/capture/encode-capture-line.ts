@@ -21,16 +21,16 @@ const BASE64_SLICE_BYTES = 3 * 16 * 1024;
  * Appends the capture line of `event` and its newline to `out`. Key order and bytes are formatCaptureLine's. The fixed
  * parts and short values go in as five strings, so a small line costs few buffer writes.
  */
-export function appendCaptureLine(out: LineBuffer, event: CaptureEvent, types: CaptureContentTypes): void {
+export function appendCaptureLine(out: LineBuffer, event: CaptureEvent, types: CaptureContentTypes, escapeLater = false): void {
   const { input, output, inferenceId } = event;
   const inputEncoding = captureEncoding(input.contentType, types);
   const outputEncoding = captureEncoding(output.contentType, types);
   out.utf8(`{"captureData":{"endpointInput":{"observedContentType":${JSON.stringify(input.contentType)},"mode":"INPUT","data":"`);
-  appendData(out, input, inputEncoding);
+  appendData(out, input, inputEncoding, escapeLater);
   out.utf8(
     `","encoding":"${inputEncoding}"},"endpointOutput":{"observedContentType":${JSON.stringify(output.contentType)},"mode":"OUTPUT","data":"`,
   );
-  appendData(out, output, outputEncoding);
+  appendData(out, output, outputEncoding, escapeLater);
   out.utf8(
     `","encoding":"${outputEncoding}"}},"eventMetadata":{"eventId":${JSON.stringify(event.eventId)}` +
       (inferenceId !== undefined ? `,"inferenceId":${JSON.stringify(inferenceId)}` : '') +
@@ -38,8 +38,11 @@ export function appendCaptureLine(out: LineBuffer, event: CaptureEvent, types: C
   );
 }
 
-/** Appends what goes between the quotes of `data`. */
-function appendData(out: LineBuffer, payload: CapturedPayload, encoding: CaptureEncoding): void {
+/**
+ * Appends what goes between the quotes of `data`. With `escapeLater`, a text body given as bytes is copied raw and
+ * listed for escapeBatch (the capture writer's escaping thread).
+ */
+function appendData(out: LineBuffer, payload: CapturedPayload, encoding: CaptureEncoding, escapeLater: boolean): void {
   const { body } = payload;
   if (encoding === 'BASE64') {
     const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
@@ -49,6 +52,8 @@ function appendData(out: LineBuffer, payload: CapturedPayload, encoding: Capture
     }
   } else if (typeof body === 'string') {
     out.utf8(JSON.stringify(body).slice(1, -1));
+  } else if (escapeLater) {
+    out.bytes(body, true);
   } else {
     appendJsonStringContentOfBytes(out, body);
   }

@@ -6,7 +6,9 @@
  * Cheap on the request path: `record()` encodes the line straight into a pooled byte batch (encode-capture-line.ts) and
  * returns; the file is kept open, and batches reach it by `writev` on libuv's thread pool when the batch passes
  * `flushBytes`, every `flushIntervalMs`, on rotation and on close; while one write runs, the next batches wait and go
- * out together. Only whole lines are written: a write that fails half-way is cut back to the last whole line.
+ * out together. Only whole lines are written: a write that fails half-way is cut back to the last whole line. With
+ * `escapeOnThread`, `record()` copies the bodies raw into shared chunks and a full batch goes to the escaping thread
+ * (escape-thread.ts) at once; the writing loop writes what comes back, in order (or escapes here if that thread fails).
  *
  * A new file starts when the hour changes, when the current one holds `rotateBytes`, or when it is `rotateAgeMs` old;
  * the old file is closed then, or by the flush timer once it is due and no line came (so a file that is closed is
@@ -23,7 +25,9 @@ import { dirname, join } from 'node:path';
 import { makeFolder } from '../../monitor/runtime/make-folder.ts';
 import { DEFAULT_CAPTURE_CONTENT_TYPES, type CaptureContentTypes, type CapturedPayload } from './capture-line.ts';
 import { appendCaptureLine } from './encode-capture-line.ts';
-import { ChunkPool, LineBuffer } from './line-buffer.ts';
+import { escapeBatch } from './escape-batch.ts';
+import { EscapeThread, type EscapedBytes } from './escape-thread.ts';
+import { ChunkPool, LineBuffer, type TakenBytes } from './line-buffer.ts';
 
 /** Settings of a CaptureWriter; clock, ids and randomness are injectable for tests and golden fixtures. */
 export interface CaptureWriterOptions {
@@ -56,8 +60,16 @@ export interface CaptureWriterOptions {
   readonly uuid?: () => string;
   /** Uniform [0, 1) for sampling. Default Math.random. */
   readonly random?: () => number;
+  /**
+   * Escape the bodies on a thread of their own (escape-thread.ts): the request thread only copies them. Then
+   * `rotateBytes` counts the bodies' bytes before escaping (a file may pass it by the escapes of its lines). Default
+   * false; the server turns it on when the machine has more than one CPU (MPM_CAPTURE_THREAD).
+   */
+  readonly escapeOnThread?: boolean;
   /** Called when a write fails (its lines are counted in `droppedLines`), or closing a file fails. */
   readonly onError?: (error: unknown, file: string) => void;
+  /** Called once if the escaping thread fails: escaping goes on on the writer's thread, no line is lost. */
+  readonly onThreadFailure?: (error: unknown) => void;
 }
 
 /** One invocation to capture. */
@@ -81,9 +93,28 @@ interface CaptureFile {
   broken: boolean;
 }
 
+/** A batch escaped on the thread, or why it was not (the writer then escapes it itself). Never rejects. */
+type Escaping = Promise<{ readonly escaped: EscapedBytes } | { readonly error: unknown }>;
+
+/** A batch for the writing loop: its bytes as recorded, and the thread's escaping of them when they have bodies to escape. */
+interface WriteJob {
+  readonly kind: 'write';
+  readonly file: CaptureFile;
+  readonly raw: TakenBytes;
+  readonly lines: number;
+  readonly escaping: Escaping | undefined;
+}
+
+/** A batch ready to write, and what to do with its memory once written. */
+interface ReadyBytes {
+  readonly views: Buffer[];
+  readonly bytes: number;
+  readonly release: () => void;
+}
+
 /** Work for the writing loop, done in order. */
 type Job =
-  | { readonly kind: 'write'; readonly file: CaptureFile; views: Buffer[]; chunks: Buffer[]; bytes: number; lines: number }
+  | WriteJob
   | { readonly kind: 'close'; readonly file: CaptureFile }
   | { readonly kind: 'barrier'; readonly done: () => void };
 
@@ -97,8 +128,9 @@ export class CaptureWriter {
   queuedBytes = 0;
 
   private current: CaptureFile | undefined;
-  private readonly pool = new ChunkPool();
-  private readonly batch = new LineBuffer(this.pool);
+  private readonly escaper: EscapeThread | undefined;
+  private readonly pool: ChunkPool;
+  private readonly batch: LineBuffer;
   private batchLines = 0;
   /** A flush was asked for while a write ran: the writing loop takes the batch when that write ends. */
   private flushWanted = false;
@@ -107,8 +139,10 @@ export class CaptureWriter {
   private readonly createdDirs = new Set<string>();
   private readonly timer: NodeJS.Timeout | undefined;
   private closed = false;
+  private threadFailureSaid = false;
   private waiters: (() => void)[] = [];
-  private readonly o: Required<Omit<CaptureWriterOptions, 'onError'>> & Pick<CaptureWriterOptions, 'onError'>;
+  private readonly o: Required<Omit<CaptureWriterOptions, 'onError' | 'onThreadFailure'>> &
+    Pick<CaptureWriterOptions, 'onError' | 'onThreadFailure'>;
 
   constructor(options: CaptureWriterOptions) {
     this.o = {
@@ -124,8 +158,12 @@ export class CaptureWriter {
       clock: () => new Date(),
       uuid: randomUUID,
       random: Math.random,
+      escapeOnThread: false,
       ...options,
     };
+    this.escaper = this.o.escapeOnThread ? new EscapeThread() : undefined;
+    this.pool = new ChunkPool(undefined, this.escaper !== undefined);
+    this.batch = new LineBuffer(this.pool);
     if (this.o.flushIntervalMs > 0) {
       this.timer = setInterval(() => this.tick(), this.o.flushIntervalMs);
       this.timer.unref();
@@ -156,8 +194,11 @@ export class CaptureWriter {
     if (this.o.samplingPercentage < 100 && !(this.o.random() * 100 < this.o.samplingPercentage)) return false;
     const now = this.o.clock();
     const file = this.fileFor(now);
+    // With the escaping thread, a batch goes before the line that would take it past flushBytes: one batch, one
+    // pooled chunk (a line that starts the next chunk would leave the batch holding two, the second nearly empty).
+    if (this.escaper && this.batch.length > 0 && this.batch.length + lineBound(record) > this.o.flushBytes) this.takeBatch();
     const before = this.batch.length;
-    appendCaptureLine(this.batch, { ...record, eventId: this.o.uuid(), inferenceTime: now }, this.o.contentTypes);
+    appendCaptureLine(this.batch, { ...record, eventId: this.o.uuid(), inferenceTime: now }, this.o.contentTypes, this.escaper !== undefined);
     const size = this.batch.length - before;
     this.batchLines++;
     file.bytes += size;
@@ -190,6 +231,7 @@ export class CaptureWriter {
     this.retire();
     await this.flush();
     for (const wake of this.waiters.splice(0)) wake();
+    await this.escaper?.close();
   }
 
   /** The flush timer: writes the batch, and closes the current file once it is due for rotation. */
@@ -227,7 +269,9 @@ export class CaptureWriter {
    * a busy disk gets fewer, larger writes, and the batch's chunks stay full (memory close to the bytes queued).
    */
   private requestFlush(): void {
-    if (this.writing) this.flushWanted = true;
+    // With the escaping thread, a full batch goes to it at once (escaped while a write runs; consecutive batches of one
+    // file still reach it in one writev), so batches stay the size the pools are made for.
+    if (this.writing && !this.escaper) this.flushWanted = true;
     else this.takeBatch();
   }
 
@@ -235,10 +279,45 @@ export class CaptureWriter {
   private takeBatch(): void {
     this.flushWanted = false;
     if (this.batch.length === 0 || !this.current) return;
-    const { views, chunks, bytes } = this.batch.take();
+    const raw = this.batch.take();
     const lines = this.batchLines;
     this.batchLines = 0;
-    this.enqueue({ kind: 'write', file: this.current, views, chunks, bytes, lines });
+    this.enqueue({ kind: 'write', file: this.current, raw, lines, escaping: this.startEscaping(raw) });
+  }
+
+  /** Hands a batch with bodies to escape to the escaping thread, while it works. */
+  private startEscaping(raw: TakenBytes): Escaping | undefined {
+    if (raw.regions.length === 0 || !this.escaper || this.escaper.failed) return undefined;
+    return this.escaper.escape(raw).then(
+      (escaped) => {
+        // The recorded bytes are done with as soon as they are escaped (the escaped ones wait for the write).
+        this.pool.give(raw.chunks);
+        return { escaped };
+      },
+      (error: unknown) => ({ error }),
+    );
+  }
+
+  /** The bytes of a batch as they go to the file: escaped by the thread, or here. */
+  private async ready(job: WriteJob): Promise<ReadyBytes> {
+    const { raw } = job;
+    if (raw.regions.length === 0) return { views: raw.views, bytes: raw.bytes, release: () => this.pool.give(raw.chunks) };
+    if (job.escaping) {
+      const result = await job.escaping;
+      if ('escaped' in result) {
+        const { views, bytes, chunks } = result.escaped;
+        return { views, bytes, release: () => this.escaper?.giveBack(chunks) };
+      }
+      if (!this.threadFailureSaid) {
+        this.threadFailureSaid = true;
+        this.o.onThreadFailure?.(result.error);
+      }
+    }
+    const out = new LineBuffer(this.pool);
+    escapeBatch(raw, out);
+    this.pool.give(raw.chunks);
+    const escaped = out.take();
+    return { views: escaped.views, bytes: escaped.bytes, release: () => this.pool.give(escaped.chunks) };
   }
 
   private enqueue(job: Job): void {
@@ -258,14 +337,12 @@ export class CaptureWriter {
         if (job.kind === 'barrier') job.done();
         else if (job.kind === 'close') await this.closeFile(job.file);
         else {
+          const batches = [job];
           for (let next = this.jobs[0]; next?.kind === 'write' && next.file === job.file; next = this.jobs[0]) {
+            batches.push(next);
             this.jobs.shift();
-            job.views.push(...next.views);
-            job.chunks.push(...next.chunks);
-            job.bytes += next.bytes;
-            job.lines += next.lines;
           }
-          await this.write(job);
+          await this.write(job.file, batches);
         }
       }
     } finally {
@@ -273,21 +350,32 @@ export class CaptureWriter {
     }
   }
 
-  private async write(job: Extract<Job, { kind: 'write' }>): Promise<void> {
-    const { file } = job;
+  /** Writes consecutive batches of one file with one writev (or counts their lines as dropped). */
+  private async write(file: CaptureFile, batches: readonly WriteJob[]): Promise<void> {
+    const ready: ReadyBytes[] = [];
+    let lines = 0;
+    let recorded = 0;
+    for (const batch of batches) {
+      lines += batch.lines;
+      recorded += batch.raw.bytes;
+    }
     try {
+      for (const batch of batches) ready.push(await this.ready(batch));
       // A failed write could not be cut back: the file may end in part of a line, so nothing more is appended to it.
       if (file.broken) throw new Error(`capture: ${file.path} may end in part of a line after a failed write; lines for it are dropped`);
+      const views = ready.length === 1 ? ready[0]!.views : ready.flatMap((r) => r.views);
+      let bytes = 0;
+      for (const r of ready) bytes += r.bytes;
       file.handle ??= await this.openFile(file.path);
-      await writeAll(file.handle, job.views, job.bytes);
-      file.written += job.bytes;
+      await writeAll(file.handle, views, bytes);
+      file.written += bytes;
     } catch (error) {
-      this.droppedLines += job.lines;
+      this.droppedLines += lines;
       this.o.onError?.(error, file.path);
       if (!file.broken) await this.cutBack(file);
     }
-    this.pool.give(job.chunks);
-    this.queuedBytes -= job.bytes;
+    for (const r of ready) r.release();
+    this.queuedBytes -= recorded;
     if (this.waiters.length > 0 && this.queuedBytes <= this.o.maxQueuedBytes / 2) {
       for (const wake of this.waiters.splice(0)) wake();
     }
@@ -348,6 +436,11 @@ function skipBytes(views: Buffer[], count: number): Buffer[] {
   if (left > 0 && rest.length > 0) rest[0] = rest[0]!.subarray(left);
   return rest;
 }
+/** About the bytes of a capture line before its bodies are escaped (the bodies and the line's fixed part). */
+function lineBound(record: CaptureRecord): number {
+  return record.input.body.length + record.output.body.length + 512;
+}
+
 /** `yyyy/mm/dd/hh` of a time in UTC. */
 export function hourPath(time: Date): string {
   return `${time.getUTCFullYear()}/${pad(time.getUTCMonth() + 1, 2)}/${pad(time.getUTCDate(), 2)}/${pad(time.getUTCHours(), 2)}`;

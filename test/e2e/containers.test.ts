@@ -277,9 +277,14 @@ if (optedOut) {
       expect(s[3]!.trim().split(' ').sort()).toEqual(['monitor', 'serving']);
       expect(s.filter((l) => l.startsWith('present:'))).toEqual([]);
       expect(s.at(-1)).toBe('0'); // no model baked in
-      // Of the monitor, the server image holds only the privilege step both share (it depends on Node alone).
+      // Of the monitor, the server image holds only the privilege step and the worker starter both share (Node alone).
       const shared = await docker(['run', '--rm', '--network', 'none', '--entrypoint', 'sh', SERVING_IMAGE, '-c', 'cd /app/dist && find monitor -type f | sort']);
-      expect(shared.stdout.trim().split('\n')).toEqual(['monitor/runtime/least-privilege.js', 'monitor/runtime/make-folder.js', 'monitor/runtime/own-folder.js']);
+      expect(shared.stdout.trim().split('\n')).toEqual([
+        'monitor/runtime/least-privilege.js',
+        'monitor/runtime/make-folder.js',
+        'monitor/runtime/module-worker.js',
+        'monitor/runtime/own-folder.js',
+      ]);
     });
 
     it('serving: answers /ping and multi-record /invocations from a root-owned read-only model as the image user, and captures every request into a root-owned folder', async () => {
@@ -300,6 +305,8 @@ if (optedOut) {
         '-e', 'MPM_CAPTURE_DIR=/opt/ml/capture',
         '-e', `MPM_ENDPOINT_NAME=${ENDPOINT}`,
         '-e', 'MPM_CAPTURE_FLUSH_MS=200',
+        // The escaping thread (escape-worker.js, started through module-worker.js) in the image.
+        '-e', 'MPM_CAPTURE_THREAD=true',
         '-v', `${model}:/opt/ml/model:ro`,
         '-v', `${capture}:/opt/ml/capture`,
         SERVING_IMAGE, 'serve',

@@ -103,12 +103,14 @@ async function capturedLines(dir: string): Promise<{ file: string; line: Record<
 }
 
 describe('capture under load', () => {
-  it('loses no line of an answered request when SIGTERM comes in the middle of load from 8 connections', async () => {
+  it.each(['true', 'false'])('loses no line of an answered request when SIGTERM comes in the middle of load from 8 connections (MPM_CAPTURE_THREAD=%s)', async (thread) => {
     const captureDir = await mkdtemp(join(tmpdir(), 'mpm-capture-load-'));
     scratch.push(captureDir);
     // Small files, so rotation (closing one open file, opening the next) happens during the load too.
-    const s = serve({ MPM_CAPTURE_DIR: captureDir, MPM_CAPTURE_ROTATE_BYTES: '150000', MPM_LOG_LEVEL: 'info' });
-    const { port } = new URL(String((await waitForLog(s, 'listening'))['url']));
+    const s = serve({ MPM_CAPTURE_DIR: captureDir, MPM_CAPTURE_ROTATE_BYTES: '150000', MPM_LOG_LEVEL: 'info', MPM_CAPTURE_THREAD: thread });
+    const listening = await waitForLog(s, 'listening');
+    expect(listening['captureThread']).toBe(thread === 'true');
+    const { port } = new URL(String(listening['url']));
     await waitForLog(s, 'model loaded');
 
     const agent = new Agent({ keepAlive: true, maxSockets: 8 });

@@ -43,7 +43,7 @@ async function linesOf(file: string): Promise<Record<string, any>[]> {
 }
 
 /** A writer on a clock the test moves. */
-function writer(options: Partial<CaptureWriterOptions> = {}): { w: CaptureWriter; clock: { now: Date } } {
+function writerOn(options: Partial<CaptureWriterOptions> = {}): { w: CaptureWriter; clock: { now: Date } } {
   const clock = { now: new Date('2026-03-01T08:15:30.042Z') };
   let id = 0;
   const w = new CaptureWriter({ root, flushIntervalMs: 0, clock: () => clock.now, uuid: () => `uuid-${++id}`, ...options });
@@ -61,7 +61,12 @@ const hasProc = await stat('/proc/self/fd').then(
   () => false,
 );
 
-describe.runIf(hasProc)('CaptureWriter keeps its file open', () => {
+describe.runIf(hasProc).each([
+  { escapeOnThread: false, name: 'bodies escaped on its own thread' },
+  { escapeOnThread: true, name: 'bodies escaped on the escaping thread' },
+])('CaptureWriter keeps its file open ($name)', ({ escapeOnThread }) => {
+  const writer = (options: Partial<CaptureWriterOptions> = {}) => writerOn({ escapeOnThread, ...options });
+
   it('writes every flush to one open file, in order, and closes it on close()', async () => {
     const { w } = writer({ flushBytes: 1 });
     for (let i = 0; i < 50; i++) {
@@ -129,6 +134,8 @@ describe.runIf(hasProc)('CaptureWriter keeps its file open', () => {
   });
 });
 
+const writer = writerOn;
+
 describe('CaptureWriter folders', () => {
   it('creates the capture root and its folders when they do not exist', async () => {
     const { w } = writer({ root: join(root, 'not', 'yet', 'there') });
@@ -168,8 +175,12 @@ describe('CaptureWriter folders', () => {
 const hasPrlimit = spawnSync('prlimit', ['--version']).status === 0;
 
 describe.runIf(hasPrlimit && hasProc)('a write that stops half-way', () => {
-  it('is cut back to the last whole line: under a file-size limit the file holds only whole lines', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'test/serving/helpers/capture-writer-child.ts', root, '10', '1000'], { cwd: REPO_ROOT });
+  // With the escaping thread, 800 bytes of quoted strings escape to about 1,200: the file's bytes are the escaped ones.
+  it.each([
+    { mode: 'own thread', args: ['1000'] },
+    { mode: 'escaping thread', args: ['800', 'thread'] },
+  ])('is cut back to the last whole line: under a file-size limit the file holds only whole lines ($mode)', async ({ args }) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/serving/helpers/capture-writer-child.ts', root, '10', ...args], { cwd: REPO_ROOT });
     const out = createInterface({ input: child.stdout });
     const lines: string[] = [];
     const next = () => new Promise<string>((resolve) => (lines.length ? resolve(lines.shift()!) : out.once('line', resolve)));
@@ -177,7 +188,7 @@ describe.runIf(hasPrlimit && hasProc)('a write that stops half-way', () => {
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     expect(await next()).toBe('ready');
-    // Each line is about 1,280 bytes: three fit under 5,000, the fourth stops half-way.
+    // Each line is about 1,280 bytes (1,480 escaped with the thread): three fit under 5,000, the fourth stops half-way.
     const limit = spawnSync('prlimit', [`--pid=${child.pid}`, '--fsize=5000:5000']);
     expect(limit.status, limit.stderr.toString()).toBe(0);
     child.stdin.write('go\n');

@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CAPTURE_CONTENT_TYPES, formatCaptureLine, type CaptureContentTypes, type CaptureEvent } from '../../serving/capture/capture-line.ts';
 import { appendCaptureLine } from '../../serving/capture/encode-capture-line.ts';
+import { escapeBatch } from '../../serving/capture/escape-batch.ts';
 import { appendJsonStringOfBytes } from '../../serving/capture/escape-json-bytes.ts';
 import { ChunkPool, LineBuffer } from '../../serving/capture/line-buffer.ts';
 
@@ -34,6 +35,17 @@ const referenceLine = (event: CaptureEvent, types: CaptureContentTypes = DEFAULT
 function encodedLines(events: readonly CaptureEvent[], types: CaptureContentTypes = DEFAULT_CAPTURE_CONTENT_TYPES, chunkBytes?: number): Buffer {
   const out = new LineBuffer(new ChunkPool(chunkBytes));
   for (const event of events) appendCaptureLine(out, event, types);
+  return bytesOf(out);
+}
+
+/** The same lines with the bodies appended raw into shared chunks, then escaped by escapeBatch (the escaping thread's way). */
+function escapedLater(events: readonly CaptureEvent[], types: CaptureContentTypes, chunkBytes?: number, outChunkBytes?: number): Buffer {
+  const raw = new LineBuffer(new ChunkPool(chunkBytes, true));
+  for (const event of events) appendCaptureLine(raw, event, types, true);
+  const taken = raw.take();
+  expect(taken.views.every((v) => v.buffer instanceof SharedArrayBuffer)).toBe(true);
+  const out = new LineBuffer(new ChunkPool(outChunkBytes));
+  escapeBatch(taken, out);
   return bytesOf(out);
 }
 
@@ -180,11 +192,52 @@ describe('appendCaptureLine', () => {
       inferenceTime: fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2099-12-31T23:59:59Z'), noInvalidDate: true }),
     });
     fc.assert(
-      fc.property(fc.array(event, { minLength: 1, maxLength: 6 }), fc.integer({ min: 1, max: 200 }), (events, chunk) => {
+      fc.property(fc.array(event, { minLength: 1, maxLength: 6 }), fc.integer({ min: 1, max: 200 }), fc.integer({ min: 1, max: 200 }), (events, chunk, outChunk) => {
         const expected = Buffer.concat(events.map((e) => referenceLine(e, types)));
         expect(encodedLines(events, types, chunk)).toEqual(expected);
+        expect(escapedLater(events, types, chunk, outChunk)).toEqual(expected);
       }),
       { numRuns: 600 },
     );
+  });
+});
+
+describe('escapeBatch (bodies appended raw, escaped later)', () => {
+  const body = (text: string) => new Uint8Array(Buffer.from(text, 'latin1'));
+  const event = (input: Uint8Array | string, output: Uint8Array | string, contentType = 'application/json'): CaptureEvent => ({
+    input: { contentType, body: input },
+    output: { contentType: 'application/json', body: output },
+    eventId: 'e-1',
+    inferenceId: 'i-1',
+    inferenceTime: new Date('2026-03-01T08:15:30Z'),
+  });
+
+  it('lists each text body given as bytes, and only those, as a region; strings and BASE64 bodies are final', () => {
+    const raw = new LineBuffer(new ChunkPool(64, true));
+    appendCaptureLine(raw, event(body('[1,"a"]'), 'text body'), DEFAULT_CAPTURE_CONTENT_TYPES, true);
+    appendCaptureLine(raw, event(body('\x00'), body(''), 'image/png'), DEFAULT_CAPTURE_CONTENT_TYPES, true);
+    appendCaptureLine(raw, event(body('a\nb'), body('"q"'), 'text/csv'), DEFAULT_CAPTURE_CONTENT_TYPES, true);
+    const taken = raw.take();
+    const all = Buffer.concat(taken.views);
+    const regions: string[] = [];
+    for (let r = 0; r < taken.regions.length; r += 2) regions.push(all.toString('latin1', taken.regions[r], taken.regions[r + 1]));
+    expect(regions).toEqual(['[1,"a"]', 'a\nb', '"q"']);
+  });
+
+  it('gives the reference bytes for a body larger than a chunk, invalid UTF-8 and every control character', () => {
+    const controls = Uint8Array.from({ length: 40 }, (_, i) => i);
+    const events = (big: Uint8Array) => [event(big, body('[0]')), event(Uint8Array.from([0xff, 0x22, 0xc3]), controls), event(new Uint8Array(0), big, 'text/csv')];
+    // Larger than the default 256 KiB chunk, and than 100-byte chunks.
+    for (const [repeat, chunk, outChunk] of [[30_000, undefined, undefined], [40, 100, 7]] as const) {
+      const all = events(new Uint8Array(Buffer.from(`[${'{"k":"v\\"},'.repeat(repeat)}1]`, 'utf8')));
+      // Buffer.equals: toEqual walks 800 KB byte by byte.
+      expect(escapedLater(all, DEFAULT_CAPTURE_CONTENT_TYPES, chunk, outChunk).equals(Buffer.concat(all.map((e) => referenceLine(e))))).toBe(true);
+    }
+  });
+
+  it('refuses regions that do not fit the views it is given', () => {
+    const out = new LineBuffer(new ChunkPool());
+    expect(() => escapeBatch({ views: [Buffer.from('abc'), Buffer.from('def')], regions: [2, 4] }, out)).toThrow('crosses a view');
+    expect(() => escapeBatch({ views: [Buffer.from('abc')], regions: [1, 2, 5, 6] }, out)).toThrow('past the batch');
   });
 });

@@ -6,7 +6,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { request } from 'node:http';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { configFromArgs } from '../../serving/server.ts';
@@ -166,7 +166,11 @@ describe('configuration', () => {
       rotateBytes: 16 * 1024 * 1024,
       flushIntervalMs: 1000,
       contentTypes: { json: ['application/json', 'application/jsonlines'], csv: ['text/csv'] },
+      escapeOnThread: availableParallelism() > 1,
     });
+    expect(loadConfig({ MPM_CAPTURE_DIR: '/c', MPM_CAPTURE_THREAD: 'False' }).capture?.escapeOnThread).toBe(false);
+    expect(loadConfig({ MPM_CAPTURE_DIR: '/c', MPM_CAPTURE_THREAD: 'true' }).capture?.escapeOnThread).toBe(true);
+    expect(() => loadConfig({ MPM_CAPTURE_THREAD: 'yes' })).toThrow('MPM_CAPTURE_THREAD="yes": expected auto, true or false');
   });
 
   it('reports every bad variable at once', () => {

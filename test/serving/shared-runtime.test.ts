@@ -1,5 +1,6 @@
 /**
- * @module The server image copies, of the monitor, only the privilege step in monitor/runtime/ (Dockerfile.serving):
+ * @module The server image copies, of the monitor, only the privilege step in monitor/runtime/ and the worker starter
+ * (Dockerfile.serving):
  * the server must import nothing else of the monitor, and those files nothing but Node and each other, or the image
  * fails at its first start. Checked here on the sources, in seconds, before the container test builds the image.
  */
@@ -8,7 +9,12 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../helpers/run-monitor.ts';
 
-const SHARED = ['monitor/runtime/least-privilege.ts', 'monitor/runtime/make-folder.ts', 'monitor/runtime/own-folder.ts'];
+const SHARED = [
+  'monitor/runtime/least-privilege.ts',
+  'monitor/runtime/make-folder.ts',
+  'monitor/runtime/own-folder.ts',
+  'monitor/runtime/module-worker.ts',
+];
 
 /** The module specifiers a TypeScript file imports (static imports and re-exports). */
 async function importsOf(file: string): Promise<string[]> {

@@ -113,3 +113,24 @@ export function calibrationFingerprint(artefact: CalibrationArtefact | undefined
 export function dataKeyed<T>(): Record<string, T> {
   return Object.create(null) as Record<string, T>;
 }
+
+/**
+ * `result` with the class `from` called `to` in its expected confusion matrix (rows and columns in label order, as
+ * the estimators make them). A delayed run estimates its fresh window before any label is read, so a binary problem's
+ * negative class has its placeholder name ("not spam") there until the judged window's labels teach it ("ham").
+ */
+export function renameClass(result: EstimationResult, from: string, to: string): EstimationResult {
+  const matrix = result.expected_confusion_matrix;
+  if (matrix === undefined || from === to || !Object.hasOwn(matrix, from)) return result;
+  const name = (label: string): string => (label === from ? to : label);
+  const byName = (a: string, b: string): number => (name(a) < name(b) ? -1 : name(a) > name(b) ? 1 : 0);
+  const renamed = dataKeyed<Record<string, number>>();
+  for (const actual of Object.keys(matrix).sort(byName)) {
+    const row = matrix[actual]!;
+    const out = dataKeyed<number>();
+    for (const predicted of Object.keys(row).sort(byName)) out[name(predicted)] = row[predicted]!;
+    renamed[name(actual)] = out;
+  }
+  return { ...result, expected_confusion_matrix: renamed };
+}
+

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { toPrediction } from '../ingest/explode-response.ts';
 import type { CalibrationArtefact } from './calibration-artefact.ts';
 import { createEstimator, loadEstimator, type Estimator, type EstimatorOptions } from './create-estimator.ts';
-import type { EstimationInput } from './estimation-result.ts';
+import { renameClass, type EstimationInput } from './estimation-result.ts';
 import { fitCalibration } from './fit-calibration.ts';
 import { ReferenceSample } from './reference-sample.ts';
 import { createSeededRandom } from './seeded-random.ts';
@@ -123,6 +123,22 @@ describe('binary estimate', () => {
     expect(result.metrics.auc!.value).toBe(0.5);
     expect(result.calibration_source).toBe('none');
     expect(result.metrics.accuracy!.standard_error_method).toBe('plug_in_binomial');
+  });
+
+  it('renames a class of the expected confusion matrix, in label order, and leaves the rest as it was', () => {
+    const estimator = createEstimator({ problemType: 'BinaryClassification', positiveLabel: 'spam', negativeLabel: 'not spam' })!;
+    estimator.add({ label: 'spam', score: 0.75 });
+    estimator.add({ label: 'not spam', score: 0.25 });
+    const before = estimator.result();
+    expect(Object.keys(before.expected_confusion_matrix!)).toEqual(['not spam', 'spam']);
+    const after = renameClass(before, 'not spam', 'ham');
+    // "ham" sorts before "spam" as "not spam" did; a name after it moves it last.
+    expect(Object.keys(after.expected_confusion_matrix!)).toEqual(['ham', 'spam']);
+    expect(after.expected_confusion_matrix!['ham']).toEqual({ ham: 0.75, spam: 0.25 });
+    expect(Object.keys(renameClass(before, 'not spam', 'valid').expected_confusion_matrix!)).toEqual(['spam', 'valid']);
+    expect(Object.keys(renameClass(before, 'not spam', 'valid').expected_confusion_matrix!['spam']!)).toEqual(['spam', 'valid']);
+    expect({ ...after, expected_confusion_matrix: undefined }).toEqual({ ...before, expected_confusion_matrix: undefined });
+    expect(renameClass(before, 'absent', 'x')).toBe(before);
   });
 
   it('with a calibration map, reads any finite score (margins too)', () => {

@@ -7,6 +7,7 @@
  */
 import type { MonitorConfig } from '../config/load-config.ts';
 import { estimatedMetricsSection } from '../estimation/estimated-statistics.ts';
+import { renameClass } from '../estimation/estimation-result.ts';
 import { loadParquetWasm } from '../ingest/parquet.ts';
 import { LabelCodec } from '../join/label-codec.ts';
 import type { EvaluationReport } from '../report/build-run-report.ts';
@@ -46,7 +47,8 @@ export function judgedConfigOf(config: MonitorConfig, delay: number): MonitorCon
 export interface StoredRunContext {
   delay: number;
   stored?: StoreReport;
-  freshEstimate?: unknown;
+  /** The fresh window's estimate section, given the binary negative class the judged window's labels settled. */
+  freshEstimate?: (negativeLabel: string) => unknown;
   /** Timings of the stages before the judgement (the fresh window's scan). */
   timings?: Record<string, number>;
 }
@@ -71,7 +73,7 @@ export async function judgeStoredWindow(config: MonitorConfig, deps: RunDeps, pr
       stored_hours: judged.storedHours,
       missing_hours: judged.missingHours,
       ...(judged.notes.length > 0 ? { notes: judged.notes } : {}),
-      ...(around.freshEstimate === undefined ? {} : { fresh_window_estimate: around.freshEstimate }),
+      ...(around.freshEstimate === undefined ? {} : { fresh_window_estimate: around.freshEstimate(prepared.response.negativeLabel) }),
     };
     const extras = { store: around.stored, labelArrival: judged.labelArrival, evaluation, violations: judged.violations, labelsWithoutPrediction: labels.store?.unused(), joinedRecords };
     return await concludeRun(ctx, prepared, judged.scan, extras);
@@ -96,7 +98,12 @@ export async function runDelayedModelQuality(config: MonitorConfig, deps: RunDep
     const scan = await ctx.stage('capture_and_store', () => scanStage(ctx, prepared, unlabelled, sinkInit(ctx, prepared.store, unlabelled)));
     const stored = await ctx.stage('store_predictions', () => commitStore(ctx, prepared.store!, scan.sinks ?? []));
     const estimate = scan.results.estimate?.result();
-    const freshEstimate = estimate === undefined ? undefined : estimatedMetricsSection(estimate, contractWindow(config.window));
+    // Read before any label: a binary negative class has its placeholder name until the judged window's labels are in.
+    const scannedNegative = prepared.response.negativeLabel;
+    const freshEstimate =
+      estimate === undefined
+        ? undefined
+        : (negativeLabel: string) => estimatedMetricsSection(renameClass(estimate, scannedNegative, negativeLabel), contractWindow(config.window));
     const judged = judgedConfigOf(config, config.evaluationDelayHours);
     return await judgeStoredWindow(judged, deps, prepared, { delay: config.evaluationDelayHours, stored, freshEstimate, timings: ctx.timings });
   } catch (error) {

@@ -228,6 +228,13 @@ describe('MPM_PREDICTION_STORE in the monitoring job (local folder)', () => {
     delete stats.dataset.evaluation_time;
     expect(Object.keys(stats.binary_classification_metrics.confusion_matrix).sort()).toEqual(['fraud', 'legit']);
     expect(stats).toEqual(statistics(live));
+    // A delayed run estimates the fresh hour before any label is read; its expected confusion matrix names the
+    // negative class the judged hour's labels teach (legit), not the placeholder it was read with ("not fraud").
+    const delayed = await run(namedStore, H + HOUR, { ...env, MPM_EVALUATION_DELAY_HOURS: '1' });
+    expect(delayed.exitCode, delayed.stderr.slice(-3000)).toBe(0);
+    const fresh = (delayed.outputs['monitoring_report.json'] as Report).evaluation!.fresh_window_estimate as unknown as { expected_confusion_matrix: Record<string, Record<string, number>> };
+    expect(Object.keys(fresh.expected_confusion_matrix)).toEqual(['fraud', 'legit']);
+    expect(Object.keys(fresh.expected_confusion_matrix['legit']!)).toEqual(['fraud', 'legit']);
   });
 
   it('MPM_JOINED_RECORDS_OUTPUT=Enabled writes the judged window\'s joined records, from capture (two workers) and from the store', async () => {

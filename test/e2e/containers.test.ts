@@ -350,6 +350,9 @@ if (optedOut) {
       await docker(['stop', '-t', '30', name]);
       expect((await docker(['inspect', '-f', '{{.State.ExitCode}}', name])).stdout.trim()).toBe('0');
       const serverLog = await docker(['logs', name]);
+      // The escaping thread started from the image's files and never fell back to the request thread.
+      expect(serverLog.stdout).toContain('"captureThread":true');
+      expect(serverLog.stdout).not.toContain('escaping thread failed');
       expect(privilegeLines(serverLog.stdout)).toEqual([`dropped root: running as uid ${imageUser.replace(':', ' gid ')}; written folders: /opt/ml/capture (was 0:0 0755)`]);
       await docker(['rm', name]);
       containers.splice(containers.indexOf(name), 1);

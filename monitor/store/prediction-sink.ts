@@ -146,7 +146,7 @@ export class PredictionSink {
     if (this.lag === undefined) return;
     if (this.partitions !== undefined) addLabelLag(this.lag, this.partitions, record, this.key);
     else {
-      const predictionHour = record.inferenceTime === undefined ? undefined : Math.floor(record.inferenceTime / HOUR_MS);
+      const predictionHour = predictionHourOf(record);
       for (const p of record.predictions) this.waiting.add(hashKey(record.id, p.index, this.key), predictionHour);
     }
   }
@@ -182,10 +182,15 @@ export class PredictionSink {
   }
 }
 
+/** The epoch hour of `record`'s inference time, undefined without one. */
+function predictionHourOf(record: CaptureRecord): number | undefined {
+  return record.inferenceTime === undefined ? undefined : Math.floor(record.inferenceTime / HOUR_MS);
+}
+
 /** Counts the label lag of each prediction of `record`: its label's partition hour (the tag in `partitions`), or no label. */
 export function addLabelLag(lag: LabelLagAccumulator, partitions: LabelStore, record: CaptureRecord, key: KeyHash): void {
   // Once per record, and no object per prediction: this runs for every prediction of the window.
-  const predictionHour = record.inferenceTime === undefined ? undefined : Math.floor(record.inferenceTime / HOUR_MS);
+  const predictionHour = predictionHourOf(record);
   for (const p of record.predictions) addLag(lag, partitions.tagOf(hashKey(record.id, p.index, key)), predictionHour);
 }
 

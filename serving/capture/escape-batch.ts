@@ -6,7 +6,7 @@
  */
 
 import { appendJsonStringContentOfBytes } from './escape-json-bytes.ts';
-import type { LineBuffer } from './line-buffer.ts';
+import { LineBuffer, type ChunkPool, type TakenBytes } from './line-buffer.ts';
 
 /** Appends `raw`'s bytes (a LineBuffer's TakenBytes) to `out` with its regions escaped. */
 export function escapeBatch(raw: { readonly views: readonly Buffer[]; readonly regions: readonly number[] }, out: LineBuffer): void {
@@ -29,4 +29,11 @@ export function escapeBatch(raw: { readonly views: readonly Buffer[]; readonly r
     offset = end;
   }
   if (r < regions.length) throw new Error(`capture: escape region at ${regions[r]} is past the batch's ${offset} bytes`);
+}
+
+/** `raw` with its regions escaped, in chunks from `pool` (the escaping thread's, or the writer's when it escapes itself). */
+export function escapeTaken(raw: { readonly views: readonly Buffer[]; readonly regions: readonly number[] }, pool: ChunkPool): TakenBytes {
+  const out = new LineBuffer(pool);
+  escapeBatch(raw, out);
+  return out.take();
 }

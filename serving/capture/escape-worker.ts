@@ -5,9 +5,9 @@
  * runs beside the server instead. Its messages: EscapeRequest in, EscapeReply out (escape-thread.ts).
  */
 import { parentPort } from 'node:worker_threads';
-import { escapeBatch } from './escape-batch.ts';
+import { escapeTaken } from './escape-batch.ts';
 import type { EscapeReply, EscapeRequest } from './escape-thread.ts';
-import { CHUNK_BYTES, ChunkPool, LineBuffer, THREAD_POOL_LIMIT } from './line-buffer.ts';
+import { CHUNK_BYTES, ChunkPool, THREAD_POOL_LIMIT } from './line-buffer.ts';
 
 const port = parentPort!;
 const pool = new ChunkPool(CHUNK_BYTES, false, THREAD_POOL_LIMIT);
@@ -15,9 +15,7 @@ const pool = new ChunkPool(CHUNK_BYTES, false, THREAD_POOL_LIMIT);
 port.on('message', ({ id, views, regions, spare }: EscapeRequest) => {
   pool.give(spare.map((buffer) => Buffer.from(buffer)));
   try {
-    const out = new LineBuffer(pool);
-    escapeBatch({ views: views.map((v) => Buffer.from(v.buffer, v.byteOffset, v.byteLength)), regions }, out);
-    const { views: escaped, chunks, bytes } = out.take();
+    const { views: escaped, chunks, bytes } = escapeTaken({ views: views.map((v) => Buffer.from(v.buffer, v.byteOffset, v.byteLength)), regions }, pool);
     const buffers = chunks.map((chunk) => chunk.buffer as ArrayBuffer);
     port.postMessage({ id, views: escaped, chunks: buffers, bytes } satisfies EscapeReply, buffers);
   } catch (error) {

@@ -25,7 +25,7 @@ import { dirname, join } from 'node:path';
 import { makeFolder } from '../../monitor/runtime/make-folder.ts';
 import { DEFAULT_CAPTURE_CONTENT_TYPES, type CaptureContentTypes, type CapturedPayload } from './capture-line.ts';
 import { appendCaptureLine } from './encode-capture-line.ts';
-import { escapeBatch } from './escape-batch.ts';
+import { escapeTaken } from './escape-batch.ts';
 import { EscapeThread, type EscapedBytes } from './escape-thread.ts';
 import { ChunkPool, LineBuffer, type TakenBytes } from './line-buffer.ts';
 
@@ -313,10 +313,8 @@ export class CaptureWriter {
         this.o.onThreadFailure?.(result.error);
       }
     }
-    const out = new LineBuffer(this.pool);
-    escapeBatch(raw, out);
+    const escaped = escapeTaken(raw, this.pool);
     this.pool.give(raw.chunks);
-    const escaped = out.take();
     return { views: escaped.views, bytes: escaped.bytes, release: () => this.pool.give(escaped.chunks) };
   }
 

@@ -26,7 +26,7 @@ export class ChunkPool {
    */
   constructor(
     readonly chunkBytes = CHUNK_BYTES,
-    private readonly shared = false,
+    readonly shared = false,
     private readonly limit = shared ? THREAD_POOL_LIMIT : POOL_LIMIT,
   ) {}
 
@@ -45,6 +45,32 @@ export class ChunkPool {
     for (const chunk of chunks) {
       if (chunk.length === this.chunkBytes && this.free.length < this.limit) this.free.push(chunk);
     }
+  }
+}
+
+/** Bytes staged at a time by {@link copyToShared} (a multiple of 8). */
+const STAGE_BYTES = 256 * 1024;
+/** Below this, a copy into shared memory is cheap whatever its alignment. */
+const STAGE_MIN = 512;
+let staging: Buffer | undefined;
+
+/**
+ * Copies `src` into a shared chunk at `at`. V8 copies into (or out of) a SharedArrayBuffer word by word only where
+ * the source and target addresses agree modulo 8, else byte by byte: 17 us for a 54 KB request body against 2 us,
+ * on the request thread. A source out of phase is first copied into plain memory at the target's phase (0.6 us).
+ */
+function copyToShared(chunk: Buffer, at: number, src: Uint8Array): void {
+  const target = chunk.byteOffset + at;
+  if (src.length < STAGE_MIN || ((target - src.byteOffset) & 7) === 0) {
+    chunk.set(src, at);
+    return;
+  }
+  const phase = target & 7;
+  staging ??= Buffer.allocUnsafeSlow(STAGE_BYTES + 8);
+  for (let from = 0; from < src.length; from += STAGE_BYTES) {
+    const piece = src.subarray(from, Math.min(src.length, from + STAGE_BYTES));
+    staging.set(piece, phase);
+    chunk.set(staging.subarray(phase, phase + piece.length), at + from);
   }
 }
 
@@ -125,7 +151,8 @@ export class LineBuffer {
     if (src.length === 0) return;
     const at = this.reserve(src.length);
     if (escapeLater) this.regions.push(this.length, this.length + src.length);
-    this.chunk!.set(src, at);
+    if (this.pool.shared) copyToShared(this.chunk!, at, src);
+    else this.chunk!.set(src, at);
     this.pos = at + src.length;
     this.length += src.length;
   }

@@ -48,6 +48,8 @@ interface Names {
   readonly quoted: Array<Uint8Array | undefined>;
   /** The same bytes as little-endian 32-bit words (the whole words of them), compared four bytes at a time. */
   readonly words: Array<Int32Array | undefined>;
+  /** UTF-16 length of the longest name. */
+  readonly longest: number;
 }
 
 const isPlain = (bytes: Uint8Array) => bytes.every((c) => c >= SPACE && c < 0x7f && c !== QUOTE && c !== BACKSLASH);
@@ -66,7 +68,7 @@ function namesOf(schema: FeatureSchema): Names {
       const view = new DataView(q.buffer, q.byteOffset, q.length);
       return Int32Array.from({ length: q.length >> 2 }, (_, w) => view.getInt32(4 * w, true));
     });
-    names = { quoted, words };
+    names = { quoted, words, longest: schema.names.reduce((m, n) => Math.max(m, n.length), 0) };
     namesCache.set(schema, names);
   }
   return names;
@@ -102,11 +104,15 @@ function scanKey(b: Uint8Array, i: number): number {
   }
 }
 
-/** The feature a plain key (bytes start..end) names, or -1. */
-function lookUp(b: Uint8Array, start: number, end: number, schema: FeatureSchema): number {
-  let text = '';
-  for (let k = start; k < end; k++) text += String.fromCharCode(b[k]!);
-  return schema.index.get(text) ?? -1;
+/** The text of ASCII bytes start..end (one native copy: a string built a character at a time is quadratic-ish). */
+function ascii(b: Uint8Array, start: number, end: number): string {
+  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('latin1', start, end);
+}
+
+/** The feature a plain key (bytes start..end) names, or -1 (a key longer than every name names none). */
+function lookUp(b: Uint8Array, start: number, end: number, schema: FeatureSchema, longest: number): number {
+  if (end - start > longest) return -1;
+  return schema.index.get(ascii(b, start, end)) ?? -1;
 }
 
 /**
@@ -164,9 +170,7 @@ export function readJsonNumber(b: Uint8Array, start: number, out: { value: numbe
     const value = mantissa === 0 ? 0 : power >= 0 ? mantissa * POWERS[power]! : mantissa / POWERS[-power]!;
     out.value = negative ? -value : value;
   } else {
-    let text = '';
-    for (let k = start; k < i; k++) text += String.fromCharCode(b[k]!);
-    out.value = Number(text);
+    out.value = Number(ascii(b, start, i));
   }
   return i;
 }
@@ -178,7 +182,7 @@ export function readJsonNumber(b: Uint8Array, start: number, out: { value: numbe
 export function decodeJsonRecordBytes(body: Uint8Array, schema: FeatureSchema): FeatureRows | undefined {
   const width = schema.names.length;
   if (width === 0) return undefined;
-  const { quoted, words } = namesOf(schema);
+  const { quoted, words, longest } = namesOf(schema);
   const view = new DataView(body.buffer, body.byteOffset, body.length);
   const number = { value: 0 };
   const seen = new Int32Array(width);
@@ -211,7 +215,7 @@ export function decodeJsonRecordBytes(body: Uint8Array, schema: FeatureSchema): 
       if (f < 0) {
         const end = scanKey(body, i);
         if (end < 0) return undefined;
-        f = lookUp(body, i, end - 1, schema);
+        f = lookUp(body, i, end - 1, schema, longest);
         i = end;
       }
       if (f < 0 || seen[f] === record) return undefined;

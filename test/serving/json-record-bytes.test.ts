@@ -88,6 +88,12 @@ describe('decodeJsonRecordBytes', () => {
     );
   });
 
+  it('reads a megabyte-long number, and hands a megabyte-long key over, as JSON.parse would', () => {
+    const digits = '7'.repeat(1 << 20);
+    expect(agrees(`[{"a":${digits},"bb":0.${digits},"Soil_Type1":-${digits}e-1048000}]`, schema3)).toBe(true);
+    expect(agrees(`[{"${'a'.repeat(1 << 20)}":1,"bb":2,"Soil_Type1":3}]`, schema3)).toBe(false);
+  });
+
   it('leaves every other shape and every refused body to the JSON.parse reader', () => {
     const refused = [
       '', '[]', '[{}]', '{"a":1,"bb":2,"Soil_Type1":3}', '{"instances":[{"a":1,"bb":2,"Soil_Type1":3}]}', '[[1,2,3]]',

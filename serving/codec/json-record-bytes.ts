@@ -176,6 +176,21 @@ export function readJsonNumber(b: Uint8Array, start: number, out: { value: numbe
 }
 
 /**
+ * What follows an item of an object or an array (after white space): a comma ('next', `at.i` past it and the white
+ * space after it), the closing `close` ('end', `at.i` past it), or anything else ('bad').
+ */
+function separator(b: Uint8Array, i: number, close: number, at: { i: number }): 'next' | 'end' | 'bad' {
+  i = skipSpace(b, i);
+  const c = b[i];
+  if (c === COMMA) {
+    at.i = skipSpace(b, i + 1);
+    return 'next';
+  }
+  at.i = i + 1;
+  return c === close ? 'end' : 'bad';
+}
+
+/**
  * The rows of `body` when it is an array of records whose values are all numbers or null and whose keys are exactly
  * the model's features; undefined otherwise (decode-json.ts then reads it, with the same result or the same error).
  */
@@ -185,6 +200,7 @@ export function decodeJsonRecordBytes(body: Uint8Array, schema: FeatureSchema): 
   const { quoted, words, longest } = namesOf(schema);
   const view = new DataView(body.buffer, body.byteOffset, body.length);
   const number = { value: 0 };
+  const at = { i: 0 };
   const seen = new Int32Array(width);
   const values = new Float64Array(width);
   let i = skipSpace(body, 0);
@@ -234,25 +250,17 @@ export function decodeJsonRecordBytes(body: Uint8Array, schema: FeatureSchema): 
       }
       count++;
       guess = f + 1;
-      i = skipSpace(body, i);
-      const c = body[i++];
-      if (c === COMMA) {
-        i = skipSpace(body, i);
-        continue;
-      }
-      if (c === CLOSE_OBJECT) break;
-      return undefined;
+      const next = separator(body, i, CLOSE_OBJECT, at);
+      i = at.i;
+      if (next === 'end') break;
+      if (next === 'bad') return undefined;
     }
     if (count !== width) return undefined;
     rows.addNumbers(values);
-    i = skipSpace(body, i);
-    const c = body[i++];
-    if (c === COMMA) {
-      i = skipSpace(body, i);
-      continue;
-    }
-    if (c === CLOSE_ARRAY) break;
-    return undefined;
+    const next = separator(body, i, CLOSE_ARRAY, at);
+    i = at.i;
+    if (next === 'end') break;
+    if (next === 'bad') return undefined;
   }
   return skipSpace(body, i) === body.length ? rows : undefined;
 }

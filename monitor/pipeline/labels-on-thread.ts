@@ -84,14 +84,10 @@ export function startLabels(config: MonitorConfig, log: Logger): LabelsStarted {
 }
 
 /**
- * Runs `scan` while the labels load and gives both. The run learns the labels' facts when the scan has them, and its
- * tally gets the labels' input errors, then the scan's. A failed label read wins over a failed scan (a run that
- * reads the labels first would have stopped there), and then the scan's errors are not counted either. A binary
- * problem whose labels teach another negative class than the one assumed is scanned again, with the labels known.
+ * The labels the thread reads, as readLabels gives them. When the read ends (read or failed), the run learns its
+ * time (ground_truth), and its input errors go first in the run's tally. Never an unhandled rejection.
  */
-export async function scanWhileLabelsLoad(ctx: RunContext, started: LabelsStarted, scan: (labels: Labels | LabelsLoading) => Promise<ScanOutcome>): Promise<{ labels: Labels; scan: ScanOutcome }> {
-  const tally = new InputErrorTally(ctx.config.samplesPerReason);
-  // Whether the read succeeded or failed: its time, and its input errors first in the run's tally.
+export function labelsOfThread(ctx: RunContext, started: LabelsStarted): Promise<Labels> {
   const answered = (): void => {
     ctx.timings.ground_truth = Math.round(performance.now() - started.startedAt);
     ctx.tally.addFrom(started.thread.tally);
@@ -108,6 +104,18 @@ export async function scanWhileLabelsLoad(ctx: RunContext, started: LabelsStarte
     },
   );
   labels.catch(() => undefined);
+  return labels;
+}
+
+/**
+ * Runs `scan` while the labels load and gives both. The run learns the labels' facts when the scan has them, and its
+ * tally gets the labels' input errors, then the scan's. A failed label read wins over a failed scan (a run that
+ * reads the labels first would have stopped there), and then the scan's errors are not counted either. A binary
+ * problem whose labels teach another negative class than the one assumed is scanned again, with the labels known.
+ */
+export async function scanWhileLabelsLoad(ctx: RunContext, started: LabelsStarted, scan: (labels: Labels | LabelsLoading) => Promise<ScanOutcome>): Promise<{ labels: Labels; scan: ScanOutcome }> {
+  const tally = new InputErrorTally(ctx.config.samplesPerReason);
+  const labels = labelsOfThread(ctx, started);
   const binary = ctx.config.problemType === 'BinaryClassification' ? new BinaryClasses(binaryPositive(ctx.config)) : undefined;
   // What the scan waits for: the labels, once they confirm the negative class the capture is read with.
   const confirmed = labels.then((known) => {

@@ -18,12 +18,14 @@ import { judgeFromStore } from './judge-from-store.ts';
 import { closeJoinedRecords, openJoinedRecords, type JoinedRecordsOutput } from './joined-records.ts';
 import type { RunOutcome } from './outcome.ts';
 import { prepareRun, type PreparedRun } from './prepare-run.ts';
-import { readLabels } from './read-labels.ts';
+import { joinsGroundTruth, readLabels, type Labels } from './read-labels.ts';
+import { labelsOfThread, startLabels } from './labels-on-thread.ts';
+import { warmUpStoreReader } from '../store/store-warm-up.ts';
 import { RunContext, type RunDeps } from './run-context.ts';
 import { concludeRun } from './conclude-run.ts';
 import { failedRun } from './failed-run.ts';
 import { scanStage } from './scan-stage.ts';
-import { commitStore, contractWindow, sinkInit } from './store-predictions.ts';
+import { commitStore, contractWindow, sinkInit, type PredictionStore } from './store-predictions.ts';
 import { refuseDelayedOnHosts } from './host-store.ts';
 
 const SET_BY_USER = new Set(['flag', 'environment', 'job-config']);
@@ -53,6 +55,19 @@ export interface StoredRunContext {
   timings?: Record<string, number>;
 }
 
+/**
+ * The judged window's labels. Ground truth beside capture is read on its own thread while this one warms the store's
+ * reader up on the window's first row group (store-warm-up.ts: the first decode in a process is the slow one); the
+ * labels, their input errors and their timing are the same as read here first.
+ */
+async function labelsForJudgement(ctx: RunContext, store: PredictionStore): Promise<Labels> {
+  const { config } = ctx;
+  if (!joinsGroundTruth(config) || config.datasetFormat.kind !== 'sagemakerCaptureJson') return ctx.stage('ground_truth', () => readLabels(ctx));
+  const labels = labelsOfThread(ctx, startLabels(config, ctx.log));
+  await ctx.stage('store_warm_up', () => warmUpStoreReader(store.storage, store.endpoint, config.window).catch(() => false));
+  return labels;
+}
+
 /** Judges `config.window` from the store with the labels present now, and writes its reports into prepared.output. */
 export async function judgeStoredWindow(config: MonitorConfig, deps: RunDeps, prepared: PreparedRun, around: StoredRunContext): Promise<RunOutcome> {
   const ctx = new RunContext(config, deps);
@@ -61,7 +76,7 @@ export async function judgeStoredWindow(config: MonitorConfig, deps: RunDeps, pr
   try {
     // parquet-wasm compiles off this thread while the labels are read (a failure surfaces where the store is read).
     loadParquetWasm().catch(() => undefined);
-    const labels = await ctx.stage('ground_truth', () => readLabels(ctx));
+    const labels = await labelsForJudgement(ctx, prepared.store!);
     joined = await openJoinedRecords(ctx, prepared.output);
     const judged = await ctx.stage('judge_from_store', () => judgeFromStore(ctx, prepared, prepared.store!, labels, joined?.onJoined));
     const joinedRecords = joined && (await ctx.stage('joined_records', () => closeJoinedRecords(prepared.output, joined!)));

@@ -20,6 +20,7 @@ import { missingHourMessage, openStoredHour, readHourManifest, type StoredHour, 
 import { commitHours, PredictionStoreWriter } from './prediction-store-writer.ts';
 import { checkExtraction, restoreInputErrors, storedCaptureSummary, storedJoinRecords } from './stored-hour-source.ts';
 import { hoursOfWindow } from './store-layout.ts';
+import { warmUpStoreReader } from './store-warm-up.ts';
 
 const roots: string[] = [];
 afterAll(async () => {
@@ -343,5 +344,21 @@ describe('prediction store: bad files are input errors naming them', () => {
       'AllTraffic 2024-05-06T21:00:00Z: stored with inference_attribute null, this run has "$.label"; the stored readings are used',
     ]);
     expect(await readHourManifest(storage, { endpoint: 'churn-ep', variant: 'AllTraffic', hour: H })).toEqual(hour.manifests[0]);
+  });
+});
+
+describe('prediction store: the reader warm-up (store-warm-up.ts)', () => {
+  it('decodes the first row group of a stored hour, passes over a missing hour, and throws what a damaged part throws', async () => {
+    const storage = await freshStore();
+    const { manifests } = await writeHour(storage, RECORDS);
+    expect(await warmUpStoreReader(storage, 'churn-ep', { start: H, end: H + HOUR })).toBe(true);
+    expect(await warmUpStoreReader(storage, 'churn-ep', { start: H + HOUR, end: H + 2 * HOUR })).toBe(false);
+    // It leaves the hour as it was: read in full afterwards, every record is there.
+    expect(strip(await readAll(await openStoredHour(storage, { endpoint: 'churn-ep', hour: H })))).toEqual(expected(RECORDS, ''));
+    const part = path.join(storage.location, 'churn-ep/AllTraffic/2024/05/06/21', manifests[0]!.parts[0]!.file);
+    const bytes = Buffer.from(await readFile(part));
+    bytes[10] = bytes[10]! ^ 0xff;
+    await writeFile(part, bytes);
+    await expect(warmUpStoreReader(storage, 'churn-ep', { start: H, end: H + HOUR })).rejects.toThrow(/is damaged/);
   });
 });

@@ -434,6 +434,7 @@ function skipBytes(views: Buffer[], count: number): Buffer[] {
   if (left > 0 && rest.length > 0) rest[0] = rest[0]!.subarray(left);
   return rest;
 }
+
 /** About the bytes of a capture line before its bodies are escaped (the bodies and the line's fixed part). */
 function lineBound(record: CaptureRecord): number {
   return record.input.body.length + record.output.body.length + 512;

@@ -1,7 +1,8 @@
 /**
  * LineBuffer.bytes into shared chunks (the escaping thread's batches) gives the source's bytes exactly, whatever the
  * source's and the target's alignment: a source out of phase with its target goes through plain memory first
- * (line-buffer.ts copyToShared), in pieces when it is larger than the staging area.
+ * (line-buffer.ts copyInPhase), in pieces when it is larger than the staging area; and so does a source in shared memory
+ * copied out (the escaping thread's).
  */
 
 import { describe, expect, it } from 'vitest';
@@ -43,6 +44,26 @@ describe('LineBuffer.bytes into shared chunks', () => {
       expect(taken.regions).toEqual(regions);
       expect(Buffer.concat(taken.views).equals(Buffer.concat(expected))).toBe(true);
       if (shared) expect(taken.chunks.every((c) => c.buffer instanceof SharedArrayBuffer)).toBe(true);
+    }
+  });
+
+  it('copies sources in shared memory exactly, into plain and shared chunks, whatever their offsets', () => {
+    for (const shared of [false, true]) {
+      const out = new LineBuffer(new ChunkPool(1 << 20, shared));
+      const expected: Buffer[] = [];
+      let seed = 7;
+      for (const size of [1, 511, 512, 4097, 54_321, 262_151, 600_003]) {
+        for (let sourceOffset = 0; sourceOffset < 9; sourceOffset += size > 100_000 ? 4 : 1) {
+          const prefix = pattern(seed % 9, seed);
+          out.latin1(prefix.toString('latin1'));
+          const backing = Buffer.from(new SharedArrayBuffer(size + 16));
+          pattern(size + 16, seed++).copy(backing);
+          const src = backing.subarray(sourceOffset, sourceOffset + size);
+          out.bytes(src);
+          expected.push(prefix, Buffer.from(src));
+        }
+      }
+      expect(Buffer.concat(out.take().views).equals(Buffer.concat(expected))).toBe(true);
     }
   });
 });

@@ -199,8 +199,8 @@ export function decodeJsonRecordBytes(body: Uint8Array, schema: FeatureSchema): 
   if (width === 0) return undefined;
   const { quoted, words, longest } = namesOf(schema);
   const view = new DataView(body.buffer, body.byteOffset, body.length);
-  const number = { value: 0 };
-  const at = { i: 0 };
+  // Where separator() leaves the reading, and the number readJsonNumber() read.
+  const at = { i: 0, value: 0 };
   const seen = new Int32Array(width);
   const values = new Float64Array(width);
   let i = skipSpace(body, 0);
@@ -244,9 +244,9 @@ export function decodeJsonRecordBytes(body: Uint8Array, schema: FeatureSchema): 
         values[f] = NaN;
         i += 4;
       } else {
-        i = readJsonNumber(body, i, number);
+        i = readJsonNumber(body, i, at);
         if (i < 0) return undefined;
-        values[f] = number.value;
+        values[f] = at.value;
       }
       count++;
       guess = f + 1;

@@ -61,6 +61,28 @@ describe('LabelRowScanner', () => {
     fc.assert(fc.property(line, (bytes) => agrees(bytes)), { numRuns: 3000 });
   });
 
+  it('reads a line in the middle of a buffer as the same line alone, never past its end', () => {
+    // Bytes around the line that would continue a number, a literal or a string if the scanner read past its range.
+    const around = fc.array(fc.constantFrom(...'0123456789.eE+-"}, tru\\\n'.split('')), { maxLength: 6 }).map((c) => Buffer.from(c.join('')));
+    fc.assert(
+      fc.property(line, around, around, (bytes, before, after) => {
+        const alone = new LabelRowScanner(FIELDS, ['groundTruthData']);
+        const framed = new LabelRowScanner(FIELDS, ['groundTruthData']);
+        const buffer = Buffer.concat([before, bytes, after]);
+        const took = alone.scan(bytes);
+        expect(framed.scan(buffer, before.length, before.length + bytes.length)).toBe(took);
+        if (!took) return;
+        FIELDS.forEach((_, f) => expect(tokenValue(framed, buffer, f)).toStrictEqual(tokenValue(alone, bytes, f)));
+      }),
+      { numRuns: 3000 },
+    );
+    // Cut just before what would have completed it: a number's exponent, a literal, a string's closing quote.
+    const framed = new LabelRowScanner(FIELDS);
+    for (const [text, cut] of [['{"InferenceId":1e5}', 17], ['{"InferenceId":true}', 18], ['{"InferenceId":"ab"}', 18]] as const) {
+      expect(framed.scan(Buffer.from(text), 0, cut), text.slice(0, cut)).toBe(false);
+    }
+  });
+
   it('takes the seed rows and keeps the last of duplicate keys, as JSON.parse', () => {
     const scanner = new LabelRowScanner(FIELDS);
     const seed = Buffer.from('{"InferenceId":"12","payload_index":3,"groundTruthLabel":4}');

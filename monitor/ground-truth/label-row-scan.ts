@@ -51,14 +51,17 @@ export class LabelRowScanner {
     this.ascii = new Uint8Array(fields.length);
   }
 
-  /** Whether the line is a flat object this reader reads exactly; false leaves it to JSON.parse. */
-  scan(line: Uint8Array): boolean {
+  /**
+   * Whether the line line[from, to) is a flat object this reader reads exactly; false leaves it to JSON.parse. The
+   * positions it gives are in `line`, and nothing outside [from, to) is read.
+   */
+  scan(line: Uint8Array, from = 0, to = line.length): boolean {
     this.kind.fill(TokenKind.Absent);
-    const n = line.length;
-    let i = skipSpace(line, 0);
+    const n = to;
+    let i = skipSpace(line, from, n);
     if (i >= n || line[i] !== OPEN) return false;
-    i = skipSpace(line, i + 1);
-    if (i < n && line[i] === CLOSE) return skipSpace(line, i + 1) === n;
+    i = skipSpace(line, i + 1, n);
+    if (i < n && line[i] === CLOSE) return skipSpace(line, i + 1, n) === n;
     for (;;) {
       if (i >= n || line[i] !== QUOTE) return false;
       const keyStart = i + 1;
@@ -71,22 +74,22 @@ export class LabelRowScanner {
       }
       if (k >= n) return false;
       const keyEnd = k;
-      i = skipSpace(line, k + 1);
+      i = skipSpace(line, k + 1, n);
       if (i >= n || line[i] !== COLON) return false;
-      i = skipSpace(line, i + 1);
+      i = skipSpace(line, i + 1, n);
       if (i >= n) return false;
-      const valueEnd = this.#value(line, i, keyStart, keyEnd);
+      const valueEnd = this.#value(line, i, n, keyStart, keyEnd);
       if (valueEnd < 0) return false;
-      i = skipSpace(line, valueEnd);
+      i = skipSpace(line, valueEnd, n);
       if (i >= n) return false;
-      if (line[i] === CLOSE) return skipSpace(line, i + 1) === n;
+      if (line[i] === CLOSE) return skipSpace(line, i + 1, n) === n;
       if (line[i] !== COMMA) return false;
-      i = skipSpace(line, i + 1);
+      i = skipSpace(line, i + 1, n);
     }
   }
 
-  /** Reads the value at `i` of the key line[keyStart, keyEnd); returns the index after it, or -1. */
-  #value(line: Uint8Array, i: number, keyStart: number, keyEnd: number): number {
+  /** Reads the value at `i` (before `n`) of the key line[keyStart, keyEnd); returns the index after it, or -1. */
+  #value(line: Uint8Array, i: number, n: number, keyStart: number, keyEnd: number): number {
     const b = line[i]!;
     let kind: TokenKind;
     let start = i;
@@ -96,21 +99,21 @@ export class LabelRowScanner {
       kind = TokenKind.String;
       start = i + 1;
       end = start;
-      for (; end < line.length; end++) {
+      for (; end < n; end++) {
         const c = line[end]!;
         if (c === QUOTE) break;
         if (c === BACKSLASH || c < 0x20) return -1;
         if (c >= 0x80) ascii = 0;
       }
-      if (end >= line.length) return -1;
+      if (end >= n) return -1;
       i = end + 1;
     } else if (b === MINUS || (b >= ZERO && b <= NINE)) {
       kind = TokenKind.Number;
-      end = numberEnd(line, i);
+      end = numberEnd(line, i, n);
       if (end < 0) return -1;
       i = end;
     } else {
-      kind = literal(line, i);
+      kind = literal(line, i, n);
       if (kind === TokenKind.Absent) return -1;
       end = i + (kind === TokenKind.False ? 5 : 4);
       i = end;
@@ -128,8 +131,8 @@ export class LabelRowScanner {
   }
 }
 
-function skipSpace(line: Uint8Array, i: number): number {
-  while (i < line.length && isSpace(line[i]!)) i++;
+function skipSpace(line: Uint8Array, i: number, n: number): number {
+  while (i < n && isSpace(line[i]!)) i++;
   return i;
 }
 
@@ -139,9 +142,10 @@ function sameBytes(line: Uint8Array, start: number, end: number, name: Uint8Arra
   return true;
 }
 
-/** true, false or null at `i` (followed by a byte that ends a value), else Absent. */
-function literal(line: Uint8Array, i: number): TokenKind {
+/** true, false or null at `i` (ending before `n`), else Absent. */
+function literal(line: Uint8Array, i: number, n: number): TokenKind {
   const word = (text: string): boolean => {
+    if (i + text.length > n) return false;
     for (let j = 0; j < text.length; j++) if (line[i + j] !== text.charCodeAt(j)) return false;
     return true;
   };
@@ -151,27 +155,27 @@ function literal(line: Uint8Array, i: number): TokenKind {
   return TokenKind.Absent;
 }
 
-function digitsEnd(line: Uint8Array, i: number): number {
-  while (i < line.length && line[i]! >= ZERO && line[i]! <= NINE) i++;
+function digitsEnd(line: Uint8Array, i: number, n: number): number {
+  while (i < n && line[i]! >= ZERO && line[i]! <= NINE) i++;
   return i;
 }
 
-/** The end of a JSON number starting at `i` (RFC 8259's grammar exactly), or -1. */
-function numberEnd(line: Uint8Array, i: number): number {
+/** The end of a JSON number starting at `i` and ending before `n` (RFC 8259's grammar exactly), or -1. */
+function numberEnd(line: Uint8Array, i: number, n: number): number {
   if (line[i] === MINUS) i++;
-  if (i >= line.length) return -1;
+  if (i >= n) return -1;
   if (line[i] === ZERO) i++;
-  else if (line[i]! >= 0x31 && line[i]! <= NINE) i = digitsEnd(line, i + 1);
+  else if (line[i]! >= 0x31 && line[i]! <= NINE) i = digitsEnd(line, i + 1, n);
   else return -1;
-  if (line[i] === DOT) {
-    const after = digitsEnd(line, i + 1);
+  if (i < n && line[i] === DOT) {
+    const after = digitsEnd(line, i + 1, n);
     if (after === i + 1) return -1;
     i = after;
   }
-  if (line[i] === 0x65 || line[i] === 0x45) {
+  if (i < n && (line[i] === 0x65 || line[i] === 0x45)) {
     i++;
-    if (line[i] === 0x2b || line[i] === MINUS) i++;
-    const after = digitsEnd(line, i);
+    if (i < n && (line[i] === 0x2b || line[i] === MINUS)) i++;
+    const after = digitsEnd(line, i, n);
     if (after === i) return -1;
     i = after;
   }

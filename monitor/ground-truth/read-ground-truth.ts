@@ -138,7 +138,7 @@ class Sink {
    * gives: the common spelling (an ASCII string id, a plain index, a label token stored before) without building a
    * string, anything else through add() with the values JSON.parse would give.
    */
-  addScanned(line: Buffer, scan: LabelRowScanner, where: () => { file: string; line?: number }): void {
+  addScanned(line: Buffer, scan: LabelRowScanner, file: string, lineNumber: number): void {
     const labelKind = scan.kind[2]!;
     const idStart = scan.start[0]!;
     const idEnd = scan.end[0]!;
@@ -149,7 +149,7 @@ class Sink {
       this.store.set(hashKeyAscii(line, idStart, idEnd, index < 0 ? 0 : index, this.key), value, this.partitionHour);
       return;
     }
-    const stored = this.add(tokenValue(scan, line, 0), tokenValue(scan, line, 1), tokenValue(scan, line, 2), where());
+    const stored = this.add(tokenValue(scan, line, 0), tokenValue(scan, line, 1), tokenValue(scan, line, 2), { file, line: lineNumber });
     if (stored !== undefined) this.#labels.set(labelKind, line, scan.start[2]!, scan.end[2]!, stored);
   }
 }
@@ -221,13 +221,13 @@ async function readFile(storage: Storage, entry: StorageFile, sink: Sink, gt: Gr
     const rows = file;
     // JSON Lines rows of the seed's flat shape are read from their bytes (label-row-scan.ts); others by JSON.parse.
     const scanner = !tabular && format !== 'sagemaker' ? new LabelRowScanner([gt.idField, gt.indexField, gt.labelField], gt.format === 'auto' ? ['groundTruthData'] : []) : undefined;
-    const onJsonLine = scanner && ((bytes: Buffer, line: number): boolean => {
-      if (!scanner.scan(bytes)) return false;
-      sink.noteLine(bytes.length);
+    const onJsonLine = scanner && ((bytes: Buffer, start: number, end: number, line: number): boolean => {
+      if (!scanner.scan(bytes, start, end)) return false;
+      sink.noteLine(end - start);
       lastLine = line;
       readAtLastRow = rows.progress.rawBytes;
       formats.records = (formats.records ?? 0) + 1;
-      sink.addScanned(bytes, scanner, () => ({ file: display, line }));
+      sink.addScanned(bytes, scanner, display, line);
       return true;
     });
     await rows.forEach((row: Row) => {

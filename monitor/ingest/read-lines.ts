@@ -23,6 +23,9 @@ export interface LineOptions {
   onTooLong?: (lineNumber: number, bytes: number) => void;
 }
 
+/** Called with each line as the range [start, end) of `bytes`, valid only during the call (see forEachLineRange). */
+export type LineRangeCallback = (bytes: Buffer, start: number, end: number, lineNumber: number) => void;
+
 /**
  * Splits chunks pushed in order into lines (see forEachLine). A chunk is read only during push (the reader may reuse
  * its buffer for the next read): the start of a line that spans chunks is copied into a buffer of its own that grows
@@ -42,7 +45,7 @@ class LineSplitter {
   #head: Buffer | undefined = EMPTY;
 
   constructor(
-    private readonly onLine: (line: Buffer, lineNumber: number) => void,
+    private readonly onLine: LineRangeCallback,
     private readonly options: LineOptions,
   ) {}
 
@@ -129,7 +132,7 @@ class LineSplitter {
     }
     if (end > start && line[end - 1] === CR) end--;
     if (end - start > this.options.maxLineBytes) this.options.onTooLong?.(lineNumber, end - start);
-    else if (end > start) this.onLine(line.subarray(start, end), lineNumber);
+    else if (end > start) this.onLine(line, start, end, lineNumber);
     if (line === this.#carry && line.length > CARRY_KEEP_BYTES) this.#carry = EMPTY;
   }
 }
@@ -152,6 +155,15 @@ export async function forEachLine(
   onLine: (line: Buffer, lineNumber: number) => void,
   options: LineOptions,
 ): Promise<number> {
+  return forEachLineRange(stream, (bytes, start, end, lineNumber) => onLine(bytes.subarray(start, end), lineNumber), options);
+}
+
+/**
+ * forEachLine without a Buffer per line: each line is the range [start, end) of `bytes` (a chunk of the stream, or
+ * the copy of a line that spanned chunks), valid only during the call. For short lines read by the million (ground
+ * truth: a view per 60-byte line was a tenth of the read).
+ */
+export async function forEachLineRange(stream: Readable | AsyncIterable<Buffer | string>, onLine: LineRangeCallback, options: LineOptions): Promise<number> {
   const splitter = new LineSplitter(onLine, options);
   for await (const chunk of stream as AsyncIterable<Buffer | string>) splitter.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
   splitter.end();

@@ -12,7 +12,7 @@ import { jsonErrorDetail } from './json-error.ts';
 import { openInput, UnreadableInput, type InputProgress } from './open-input.ts';
 import { readParquetTable } from './parquet.ts';
 import { DEFAULT_READ_LIMITS, MAX_STRING_BYTES, type ReadLimits } from './read-limits.ts';
-import { forEachLine } from './read-lines.ts';
+import { forEachLineRange } from './read-lines.ts';
 import { asColumnIndex } from './json-path.ts';
 
 /** How a file's rows are laid out. `json-auto`: a JSON array when the file starts with "[", else JSON Lines. */
@@ -25,6 +25,9 @@ export type RowLayout = 'csv-header' | 'csv' | 'json-array' | 'json-lines' | 'js
  */
 export type Row = { line: number; value: unknown } | { line: number; problem: 'invalid_json' | 'unreadable' | 'too_long'; detail: string };
 
+/** Offered a JSON line's bytes (the range [start, end) of `bytes`) before it is parsed; true takes the line. */
+export type JsonLineCallback = (bytes: Buffer, start: number, end: number, lineNumber: number) => boolean;
+
 export interface RowFile {
   /** Column names, when the file has a header or a schema (CSV with a header, Parquet); known by the first row. */
   columns?: string[];
@@ -32,9 +35,10 @@ export interface RowFile {
   layout: Exclude<RowLayout, 'json-auto'>;
   /**
    * Streams the rows in order (once). Rejects with UnreadableInput when the file cannot be read to its end. JSON
-   * Lines: `onJsonLine` is offered each line's bytes first, and a line it takes (returns true) is no row.
+   * Lines: `onJsonLine` is offered each line's bytes first (the range [start, end) of `bytes`, valid during the call),
+   * and a line it takes (returns true) is no row.
    */
-  forEach(onRow: (row: Row) => void, onJsonLine?: (line: Buffer, lineNumber: number) => boolean): Promise<void>;
+  forEach(onRow: (row: Row) => void, onJsonLine?: JsonLineCallback): Promise<void>;
   /** Bytes of the file read so far (compressed for .gz), and trailing garbage after its last gzip member. */
   progress: InputProgress;
 }
@@ -123,14 +127,14 @@ async function forEachCsvRow(chunks: AsyncIterable<Buffer>, file: RowFile, heade
   }
 }
 
-async function forEachJsonLine(chunks: AsyncIterable<Buffer>, limits: ReadLimits, onRow: (row: Row) => void, onJsonLine?: (line: Buffer, lineNumber: number) => boolean): Promise<void> {
-  await forEachLine(
+async function forEachJsonLine(chunks: AsyncIterable<Buffer>, limits: ReadLimits, onRow: (row: Row) => void, onJsonLine?: JsonLineCallback): Promise<void> {
+  await forEachLineRange(
     chunks,
-    (bytes, line) => {
-      if (onJsonLine?.(bytes, line) === true) return;
+    (bytes, start, end, line) => {
+      if (onJsonLine?.(bytes, start, end, line) === true) return;
       let value: unknown;
       try {
-        value = JSON.parse(bytes.toString('utf8'));
+        value = JSON.parse(bytes.toString('utf8', start, end));
       } catch (error) {
         return onRow({ line, problem: 'invalid_json', detail: jsonErrorDetail(error) });
       }

@@ -92,6 +92,11 @@ describe('LabelRowScanner', () => {
     expect(scanner.scan(twice)).toBe(true);
     expect([tokenValue(scanner, twice, 0), tokenValue(scanner, twice, 1), tokenValue(scanner, twice, 2)]).toEqual(['b', undefined, true]);
     agrees(twice);
+    // Keys that begin like a field name, or are one cut short, are other keys.
+    const near = Buffer.from('{"InferenceIdX":"a","payload_inde":1,"groundTruthLabel":2,"InferenceI":"b"}');
+    expect(scanner.scan(near)).toBe(true);
+    expect([tokenValue(scanner, near, 0), tokenValue(scanner, near, 1), tokenValue(scanner, near, 2)]).toEqual([undefined, undefined, 2]);
+    agrees(near);
   });
 
   it('decodes invalid UTF-8 in a value to U+FFFD as the line decode does', () => {

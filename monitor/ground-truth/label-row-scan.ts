@@ -37,6 +37,11 @@ export class LabelRowScanner {
   readonly ascii: Uint8Array;
   readonly #names: Uint8Array[];
   readonly #refuse: Uint8Array[];
+  /**
+   * The fields whose key can be matched in place (a name of printable ASCII without quote or backslash, given once and
+   * not refused): a key that is such a name followed by its closing quote needs no byte checks of its own.
+   */
+  readonly #quick: number[];
 
   /**
    * @param fields the field names whose values are wanted, in order.
@@ -49,6 +54,21 @@ export class LabelRowScanner {
     this.start = new Int32Array(fields.length);
     this.end = new Int32Array(fields.length);
     this.ascii = new Uint8Array(fields.length);
+    this.#quick = fields.flatMap((name, f) => {
+      const bytes = this.#names[f]!;
+      const plain = bytes.length > 0 && bytes.every((b) => b >= 0x20 && b < 0x80 && b !== QUOTE && b !== BACKSLASH);
+      return plain && fields.indexOf(name) === fields.lastIndexOf(name) && !refuse.includes(name) ? [f] : [];
+    });
+  }
+
+  /** The quick field whose name is the key at `keyStart` (its closing quote before `n`), or -1. */
+  #quickField(line: Uint8Array, keyStart: number, n: number): number {
+    for (const f of this.#quick) {
+      const name = this.#names[f]!;
+      const end = keyStart + name.length;
+      if (end < n && line[end] === QUOTE && sameBytes(line, keyStart, end, name)) return f;
+    }
+    return -1;
   }
 
   /**
@@ -56,7 +76,7 @@ export class LabelRowScanner {
    * positions it gives are in `line`, and nothing outside [from, to) is read.
    */
   scan(line: Uint8Array, from = 0, to = line.length): boolean {
-    this.kind.fill(TokenKind.Absent);
+    for (let f = 0; f < this.kind.length; f++) this.kind[f] = TokenKind.Absent;
     const n = to;
     let i = skipSpace(line, from, n);
     if (i >= n || line[i] !== OPEN) return false;
@@ -65,9 +85,10 @@ export class LabelRowScanner {
     for (;;) {
       if (i >= n || line[i] !== QUOTE) return false;
       const keyStart = i + 1;
-      let k = keyStart;
+      const field = this.#quickField(line, keyStart, n);
+      let k = field < 0 ? keyStart : keyStart + this.#names[field]!.length;
       // Keys: ASCII without escapes or control characters (a key is compared byte for byte with the field names).
-      for (; k < n; k++) {
+      for (; field < 0 && k < n; k++) {
         const b = line[k]!;
         if (b === QUOTE) break;
         if (b === BACKSLASH || b < 0x20 || b >= 0x80) return false;
@@ -78,7 +99,7 @@ export class LabelRowScanner {
       if (i >= n || line[i] !== COLON) return false;
       i = skipSpace(line, i + 1, n);
       if (i >= n) return false;
-      const valueEnd = this.#value(line, i, n, keyStart, keyEnd);
+      const valueEnd = this.#value(line, i, n, keyStart, keyEnd, field);
       if (valueEnd < 0) return false;
       i = skipSpace(line, valueEnd, n);
       if (i >= n) return false;
@@ -88,8 +109,11 @@ export class LabelRowScanner {
     }
   }
 
-  /** Reads the value at `i` (before `n`) of the key line[keyStart, keyEnd); returns the index after it, or -1. */
-  #value(line: Uint8Array, i: number, n: number, keyStart: number, keyEnd: number): number {
+  /**
+   * Reads the value at `i` (before `n`) of the key line[keyStart, keyEnd), the quick field `field` when not -1;
+   * returns the index after it, or -1.
+   */
+  #value(line: Uint8Array, i: number, n: number, keyStart: number, keyEnd: number, field: number): number {
     const b = line[i]!;
     let kind: TokenKind;
     let start = i;
@@ -118,16 +142,21 @@ export class LabelRowScanner {
       end = i + (kind === TokenKind.False ? 5 : 4);
       i = end;
     }
+    if (field >= 0) {
+      this.#found(field, kind, start, end, ascii);
+      return i;
+    }
     for (const refused of this.#refuse) if (sameBytes(line, keyStart, keyEnd, refused)) return -1;
     const names = this.#names;
-    for (let f = 0; f < names.length; f++) {
-      if (!sameBytes(line, keyStart, keyEnd, names[f]!)) continue;
-      this.kind[f] = kind;
-      this.start[f] = start;
-      this.end[f] = end;
-      this.ascii[f] = ascii;
-    }
+    for (let f = 0; f < names.length; f++) if (sameBytes(line, keyStart, keyEnd, names[f]!)) this.#found(f, kind, start, end, ascii);
     return i;
+  }
+
+  #found(f: number, kind: TokenKind, start: number, end: number, ascii: number): void {
+    this.kind[f] = kind;
+    this.start[f] = start;
+    this.end[f] = end;
+    this.ascii[f] = ascii;
   }
 }
 

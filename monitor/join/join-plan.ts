@@ -19,18 +19,30 @@ export interface JoinPlanInit {
   labels: readonly string[];
   store?: SharedLabelStore;
   extras: JoinExtras;
+  /** The labels are still being read: they come later, as the plan's workerLater (labels and store are empty here). */
+  later?: true;
+}
+
+/** The labels a worker thread is sent once they are read (the plan's workerLater). */
+export interface JoinPlanLabels {
+  labels: readonly string[];
+  store?: SharedLabelStore;
 }
 
 /** Labels still being read (on another thread) when the scan starts. */
 export type LabelsLater = Promise<{ store: LabelStore; codec: LabelCodec }>;
+
+/** What a worker's join plan is told after it starts: the labels, or why they could not be read. */
+export type JoinPlanLater = { labels: JoinPlanLabels } | { failed: string };
 
 /**
  * The join plan over `store` (undefined when records carry their labels) with labels coded by `codec`; `onJoined`
  * sees each joined prediction on this thread (it does not travel to worker threads).
  *
  * With `later`, the labels are still being read: `store` and `codec` are ignored, predictions wait in their parts
- * until `later` settles, and waiting() tells the main thread's scan to keep those parts unmerged until then. Such a
- * plan runs on this thread only, without onJoined or a reference to collect.
+ * until `later` settles, and waiting() tells the scan to keep those parts unmerged until then. Worker threads build
+ * the same waiting plan (workerInit says `later`) and are sent the labels once read (workerLater). Such a plan has no
+ * onJoined and no reference to collect.
  */
 export function joinPlan(accumulator: AccumulatorOptions, codec: LabelCodec, store: LabelStore | undefined, extras: JoinExtras = {}, onJoined?: JoinStage['onJoined'], later?: LabelsLater): RecordScanPlan<JoinResults> {
   let stage: JoinStage | undefined;
@@ -48,9 +60,12 @@ export function joinPlan(accumulator: AccumulatorOptions, codec: LabelCodec, sto
   return {
     name: JOIN_PLAN,
     get workerInit(): JoinPlanInit {
-      if (!known) throw new Error('join: worker threads need the labels before the capture is read');
-      return { accumulator, labels: [...codec.labels], store: store?.share(), extras };
+      return known ? { accumulator, labels: [...codec.labels], store: store?.share(), extras } : { accumulator, labels: [], extras, later: true };
     },
+    workerLater: later?.then(
+      (labels): JoinPlanLater => ({ labels: { labels: [...labels.codec.labels], store: labels.store.share() } }),
+      (error: unknown): JoinPlanLater => ({ failed: error instanceof Error ? error.message : String(error) }),
+    ),
     startPart: () => JoinResults.create(accumulator, extras),
     waitingBytes: () => stage?.waitingBytes ?? 0,
     waiting:
@@ -75,8 +90,20 @@ export function joinPlan(accumulator: AccumulatorOptions, codec: LabelCodec, sto
   };
 }
 
-/** The join plan a worker thread builds from the main thread's JoinPlanInit. */
-export function joinPlanFromInit(init: JoinPlanInit): RecordScanPlan<JoinResults> {
-  const codec = LabelCodec.withLabels(init.accumulator.problemType, init.labels);
-  return joinPlan(init.accumulator, codec, init.store === undefined ? undefined : LabelStore.fromShared(init.store), init.extras);
+/**
+ * The join plan a worker thread builds from the main thread's JoinPlanInit; with `init.later`, its predictions wait
+ * for what `later` gives (the thread's copy of the main plan's workerLater).
+ */
+export function joinPlanFromInit(init: JoinPlanInit, later?: Promise<unknown>): RecordScanPlan<JoinResults> {
+  const codecOf = (labels: readonly string[]): LabelCodec => LabelCodec.withLabels(init.accumulator.problemType, labels);
+  if (init.later) {
+    if (later === undefined) throw new Error('join: a waiting plan needs the labels to come later');
+    const labels = (later as Promise<JoinPlanLater>).then((told) => {
+      // The main thread fails the run itself; this only ends the thread's wait.
+      if ('failed' in told) throw new Error(`join: the labels could not be read (${told.failed})`);
+      return { store: LabelStore.fromShared(told.labels.store!), codec: codecOf(told.labels.labels) };
+    });
+    return joinPlan(init.accumulator, codecOf([]), undefined, init.extras, undefined, labels);
+  }
+  return joinPlan(init.accumulator, codecOf(init.labels), init.store === undefined ? undefined : LabelStore.fromShared(init.store), init.extras);
 }

@@ -50,7 +50,7 @@ export async function runModelQuality(config: MonitorConfig, deps: RunDeps, hook
   let output: Storage | undefined;
   let joined: JoinedRecordsOutput | undefined;
   let started: StartedWorkers | undefined;
-  // One thread scans: the ground truth is read on its own thread meanwhile (labels-on-thread.ts), from the job
+  // The ground truth is read on its own thread while the capture is scanned (labels-on-thread.ts), from the job
   // command's start, or else from here, once the prepare stage has dropped root (it reads no input as root).
   let labelsStarted = hooks.labelsStarted;
   try {
@@ -59,7 +59,7 @@ export async function runModelQuality(config: MonitorConfig, deps: RunDeps, hook
     prepared.collectReference = hooks.collectReference;
     output = prepared.output;
     refuseJoinedRecordsOnHosts(config, statePlan);
-    // The scan's threads load their modules while this thread reads the ground truth.
+    // The scan's threads load their modules while the ground truth is read.
     if (scansOnWorkers(config)) started = startScanWorkers(config.workers);
     const labelsFirst = labelsStarted ? undefined : joinsGroundTruth(config) ? await ctx.stage('ground_truth', () => readLabels(ctx)) : await readLabels(ctx);
     const hosts = statePlan?.identity.host.hosts.length ?? 1;
@@ -68,7 +68,8 @@ export async function runModelQuality(config: MonitorConfig, deps: RunDeps, hook
     joined = await openJoinedRecords(ctx, prepared.output);
     const { labels, scan } = labelsFirst
       ? { labels: labelsFirst, scan: await ctx.stage('capture_and_join', () => scanStage(ctx, prepared, labelsFirst, sinkInit(ctx, prepared.store, labelsFirst), joined?.onJoined, started)) }
-      : await scanWhileLabelsLoad(ctx, labelsStarted!, (loading) => ctx.stage('capture_and_join', () => scanStage(ctx, prepared, loading, sinkInit(ctx, prepared.store, loading))));
+      : // The workers started above scan once: a second scan (a binary problem's other negative class) starts its own.
+        await scanWhileLabelsLoad(ctx, labelsStarted!, (loading) => ctx.stage('capture_and_join', () => scanStage(ctx, prepared, loading, sinkInit(ctx, prepared.store, loading), undefined, 'tally' in loading ? started : undefined)));
     const storeParts = hostStoreParts(prepared.store, hosts, scan.sinks, scan.capture.location);
     const parts = { results: scan.results, capture: scan.capture, tally: ctx.tally, store: labels.store, prunedFolders: scan.prunedFolders, storeParts };
     if (statePlan && !statePlan.leader) return await workerRun(ctx, statePlan, parts, labels, prepared);

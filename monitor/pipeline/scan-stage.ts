@@ -90,7 +90,7 @@ export function joinExtras(ctx: RunContext, prepared: PreparedRun): JoinExtras {
 
 /**
  * Scans the window; with `sink` every thread also hands its records to a sink (the prediction store, the label
- * arrival). `labels` may still be loading (one thread, no sink, no onJoined): predictions then wait for them.
+ * arrival). `labels` may still be loading (no onJoined; with worker threads, no sink): predictions then wait for them.
  */
 export async function scanStage(ctx: RunContext, prepared: PreparedRun, labels: Labels | LabelsLoading, sink?: PredictionSinkInit, onJoined?: JoinStage['onJoined'], started?: StartedWorkers): Promise<ScanOutcome> {
   const { config, log } = ctx;

@@ -2,7 +2,9 @@
  * @module Worker threads over capture files. The main thread sends the files (at most two in flight per worker) and
  * merges what each gave back strictly in path order: the counts, the input errors (so the samples kept are the first
  * ones, as with one thread) and the file's part, saved by the worker and loaded here. Labels stay in the main
- * thread's label store, which the workers read through shared memory.
+ * thread's label store, which the workers read through shared memory. When the labels are still being read as the
+ * workers start (on their own thread), the workers' predictions wait in their parts and the labels are sent to them
+ * once read (the plan's workerLater): the ground truth and the capture are read at once.
  */
 import type { Worker } from 'node:worker_threads';
 import type { StorageFile } from '../storage/storage.ts';
@@ -11,7 +13,7 @@ import type { CaptureLineOptions } from '../ingest/decode-capture-line.ts';
 import type { AccumulatorState, MergeableAccumulator } from '../state/accumulator-state.ts';
 import { addFileCounts, type CaptureSummary } from './capture-summary.ts';
 import type { PredictionSinkInit, PredictionSinkResult } from '../store/prediction-sink.ts';
-import type { ScanOptions, ScanPlan, StartedWorkers } from './scan-plan.ts';
+import { MAX_WAITING_BYTES, type ScanOptions, type ScanPlan, type StartedWorkers } from './scan-plan.ts';
 import { startModuleWorker } from '../runtime/module-worker.ts';
 import { errorFromThread, type PostedError } from '../thread-errors.ts';
 
@@ -25,6 +27,19 @@ export interface ScanWorkerInit {
   /** The sink each worker builds (the prediction store, the label arrival), and the name of its store parts. */
   sink?: PredictionSinkInit;
   writerId?: string;
+  /** Bytes of waiting work (the plan's waitingBytes) past which the worker reads no further until its parts are final. */
+  maxWaitingBytes: number;
+}
+
+/** The plan's workerLater, once settled (the labels read meanwhile). */
+export interface ScanWorkerLater {
+  later: unknown;
+}
+
+/** A file read whose part waits (for labels still being read): the next file may be sent; its result comes later. */
+export interface ScanFileRead {
+  type: 'read';
+  index: number;
 }
 
 /** Asks a worker to close its sink once every file is merged; it answers with a ScanSinkClosed. */
@@ -52,6 +67,8 @@ export interface ScanFileResult {
   summary: CaptureSummary;
   tally: Array<[string, ReasonTally]>;
   part: AccumulatorState;
+  /** The file was acknowledged before (a ScanFileRead): it is no longer in flight. */
+  acked?: true;
 }
 
 /** A worker's failure: the error it met reading a file (index) or closing its sink (-1). */
@@ -112,11 +129,16 @@ class InOrderMerge<Part extends MergeableAccumulator<Part>> {
     }
   }
 
-  /** Takes worker `w`'s result for a file, sends it the next file, and merges what is now in order. */
-  receive(w: number, result: ScanFileResult): void {
-    this.#results.set(result.index, result);
+  /** Worker `w` has read a file whose result comes later: it is sent the next. */
+  acknowledge(w: number): void {
     this.#inFlight[w]!--;
     this.send(w);
+  }
+
+  /** Takes worker `w`'s result for a file, sends it the next file (unless acknowledged), and merges what is now in order. */
+  receive(w: number, result: ScanFileResult): void {
+    this.#results.set(result.index, result);
+    if (!result.acked) this.acknowledge(w);
     const { plan, run, summary, tally, onFile } = this.into;
     for (let next = this.#results.get(this.#nextToMerge); next !== undefined; next = this.#results.get(this.#nextToMerge)) {
       this.#results.delete(this.#nextToMerge);
@@ -135,8 +157,10 @@ class InOrderMerge<Part extends MergeableAccumulator<Part>> {
 }
 
 /** What every worker is told (each also gets its writerId). */
-function workerInitOf<Part extends MergeableAccumulator<Part>>(plan: ScanPlan<Part>, options: ScanOptions): ScanWorkerInit {
+function workerInitOf<Part extends MergeableAccumulator<Part>>(plan: ScanPlan<Part>, options: ScanOptions, count: number): ScanWorkerInit {
   return {
+    // The waiting work of all the workers together stays within what one thread may keep.
+    maxWaitingBytes: MAX_WAITING_BYTES / count,
     datasetSource: options.datasetSource,
     s3EndpointUrl: options.s3EndpointUrl,
     lineOptions: options.lineOptions,
@@ -155,10 +179,10 @@ export async function scanParallel<Part extends MergeableAccumulator<Part>>(
   tally: InputErrorTally,
   options: ScanOptions,
 ): Promise<PredictionSinkResult[] | undefined> {
-  const init = workerInitOf(plan, options);
+  const count = Math.min(options.workers, files.length);
+  const init = workerInitOf(plan, options, count);
   const workers: Worker[] = [];
   const merge = new InOrderMerge(files, workers, { plan, run, summary, tally, onFile: options.onFile });
-  const count = Math.min(options.workers, files.length);
   const started = options.started ?? startScanWorkers(count);
   const sinks: PredictionSinkResult[] = [];
   try {
@@ -173,9 +197,10 @@ export async function scanParallel<Part extends MergeableAccumulator<Part>>(
         const worker = started.workers[w]!;
         workers.push(worker);
         worker.postMessage({ ...init, writerId: `w${w + 1}` } satisfies ScanWorkerInit);
-        worker.on('message', (message: { type: 'ready' } | ScanFileResult | ScanSinkClosed | WorkerError) => {
+        worker.on('message', (message: { type: 'ready' } | ScanFileRead | ScanFileResult | ScanSinkClosed | WorkerError) => {
           if (failed) return;
           if (message.type === 'ready') return merge.send(w);
+          if (message.type === 'read') return merge.acknowledge(w);
           if (message.type === 'error') return fail(errorFromThread(message));
           if (message.type === 'closed') {
             sinks[w] = message.result;
@@ -196,6 +221,16 @@ export async function scanParallel<Part extends MergeableAccumulator<Part>>(
           if (!merge.done || (init.sink !== undefined && sinks[w] === undefined)) fail(new Error(`capture worker ${w} stopped (exit code ${code}) before the capture was read`));
         });
         if (started.failure(w) !== undefined) fail(started.failure(w)!);
+      }
+      const later = plan.workerLater;
+      if (later !== undefined) {
+        void later.then((value) => {
+          if (!failed) for (const worker of workers) worker.postMessage({ later: value } satisfies ScanWorkerLater);
+        });
+        // A failed label read ends the scan: a worker with nothing left to read would wait for the labels forever.
+        Promise.resolve()
+          .then(() => plan.waiting?.())
+          .catch(fail);
       }
     });
   } finally {

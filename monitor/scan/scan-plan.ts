@@ -15,6 +15,11 @@ interface ScanPlanBase<Part extends MergeableAccumulator<Part>> {
   readonly name: string;
   /** What a worker thread needs to build the same plan (structured-cloneable). */
   readonly workerInit: unknown;
+  /**
+   * What worker threads are sent once it settles (structured-cloneable), when their plans wait for it: model quality's
+   * labels, read on another thread while the workers scan. It never rejects (a failure is told as a value).
+   */
+  readonly workerLater?: Promise<unknown>;
   /** An empty part, for one file or for the whole run. */
   startPart(): Part;
   /** The part a worker saved. */
@@ -23,8 +28,8 @@ interface ScanPlanBase<Part extends MergeableAccumulator<Part>> {
   release?(part: Part): void;
   /**
    * While the plan's parts are not final (model quality's predictions wait for labels still being read on another
-   * thread), a promise that settles when they are; undefined once they are. The main thread's scan keeps such parts
-   * unmerged until then (worker threads and sinks never get such a plan).
+   * thread), a promise that settles when they are; undefined once they are. The scan keeps such parts unmerged (a
+   * worker thread: unsaved) until then; sinks never get such a plan.
    */
   waiting?(): Promise<void> | undefined;
   /** Bytes held by the work that waits (see waiting()): past MAX_WAITING_BYTES the scan stops reading until it is done. */

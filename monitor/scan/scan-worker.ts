@@ -11,14 +11,17 @@ import { emptyCaptureSummary } from './capture-summary.ts';
 import { lineHandler, readCaptureFile } from './read-capture-file.ts';
 import type { CaptureRecord } from '../ingest/decode-capture-line.ts';
 import { planFromInit } from './plans.ts';
-import type { ScanFileResult, ScanSinkClosed, ScanWorkerClose, ScanWorkerInit, ScanWorkerRequest, WorkerError } from './scan-parallel.ts';
+import type { ScanFileRead, ScanFileResult, ScanSinkClosed, ScanWorkerClose, ScanWorkerInit, ScanWorkerLater, ScanWorkerRequest, WorkerError } from './scan-parallel.ts';
 import type { PredictionSink } from '../store/prediction-sink.ts';
 import { postedError } from '../thread-errors.ts';
 
 // The first message says what to read: the thread may be started before that is known (startScanWorkers).
 const init = await new Promise<ScanWorkerInit>((resolve) => parentPort!.once('message', resolve));
 const storage = await openStorage(init.datasetSource, { s3EndpointUrl: init.s3EndpointUrl });
-const plan = planFromInit(init.plan.name, init.plan.init);
+// What the main plan sends later (model quality's labels, read while this thread scans), when its plan waits for it.
+let giveLater!: (value: unknown) => void;
+const later = new Promise<unknown>((resolve) => (giveLater = resolve));
+const plan = planFromInit(init.plan.name, init.plan.init, later);
 // The sink (apache-arrow, parquet-wasm) is imported only by workers that have one: a lighter start for the others.
 const sink: PredictionSink | undefined = init.sink === undefined ? undefined : await (await import('../store/prediction-sink.ts')).PredictionSink.open(init.sink, init.writerId ?? 'w1');
 
@@ -31,6 +34,16 @@ function transferables(state: AccumulatorState, into: ArrayBuffer[] = []): Array
   return into;
 }
 
+function postError(index: number, error: unknown): void {
+  parentPort!.postMessage({ type: 'error', index, ...postedError(error) } satisfies WorkerError);
+}
+
+/**
+ * Reads one file into a part of its own and posts it back. While the plan's parts wait (labels still being read),
+ * the file is acknowledged at once, so that the main thread sends the next, and its part is posted once the labels
+ * are in (in file order: the callbacks of one promise run in the order they were added); past init.maxWaitingBytes
+ * of waiting work this thread reads no further until then.
+ */
 async function readOne(request: ScanWorkerRequest): Promise<void> {
   const tally = new InputErrorTally(init.samplesPerReason);
   const summary = emptyCaptureSummary('');
@@ -38,10 +51,27 @@ async function readOne(request: ScanWorkerRequest): Promise<void> {
   const onRecord = sink === undefined ? undefined : (record: CaptureRecord): void => sink!.add(request.path, record);
   await readCaptureFile(storage, { path: request.path, size: request.size }, tally, summary, lineHandler(plan, part, init.lineOptions, onRecord), init.lineOptions?.limits);
   await sink?.fileDone(request.path, summary, tally);
-  const saved = part.save();
-  plan.release?.(part);
-  const result: ScanFileResult = { type: 'file', index: request.index, summary, tally: [...tally.byReason.entries()], part: saved };
-  parentPort!.postMessage(result, transferables(saved));
+  const post = (acked: boolean): void => {
+    const saved = part.save();
+    plan.release?.(part);
+    const result: ScanFileResult = { type: 'file', index: request.index, summary, tally: [...tally.byReason.entries()], part: saved, ...(acked ? { acked: true } : {}) };
+    parentPort!.postMessage(result, transferables(saved));
+  };
+  const waiting = plan.waiting?.();
+  if (waiting === undefined) return post(false);
+  parentPort!.postMessage({ type: 'read', index: request.index } satisfies ScanFileRead);
+  // A failed label read is the main thread's to report (it ends the scan); only a failure to post is this thread's.
+  waiting.then(
+    () => {
+      try {
+        post(true);
+      } catch (error) {
+        postError(request.index, error);
+      }
+    },
+    () => undefined,
+  );
+  if ((plan.waitingBytes?.() ?? 0) > init.maxWaitingBytes) await waiting.catch(() => undefined);
 }
 
 /** Closes this worker's sink once every file is merged and posts its result. */
@@ -52,11 +82,11 @@ async function closeSink(): Promise<void> {
 
 // One file at a time, in the order sent.
 let queue = Promise.resolve();
-parentPort!.on('message', (request: ScanWorkerRequest | ScanWorkerClose) => {
+parentPort!.on('message', (request: ScanWorkerRequest | ScanWorkerClose | ScanWorkerLater) => {
+  // Not queued: the files queued may be waiting for it.
+  if ('later' in request) return giveLater(request.later);
   queue = queue
     .then(() => ('close' in request ? closeSink() : readOne(request)))
-    .catch((error: unknown) => {
-      parentPort!.postMessage({ type: 'error', index: 'close' in request ? -1 : request.index, ...postedError(error) } satisfies WorkerError);
-    });
+    .catch((error: unknown) => postError('close' in request ? -1 : request.index, error));
 });
 parentPort!.postMessage({ type: 'ready' });

@@ -170,6 +170,20 @@ function workerInitOf<Part extends MergeableAccumulator<Part>>(plan: ScanPlan<Pa
   };
 }
 
+/**
+ * Sends the plan's workerLater (the labels, read meanwhile) to every worker once it settles. A failed label read
+ * fails the scan: a worker with nothing left to read would wait for the labels forever.
+ */
+function sendLater<Part extends MergeableAccumulator<Part>>(plan: ScanPlan<Part>, workers: Worker[], failed: () => boolean, fail: (error: Error) => void): void {
+  if (plan.workerLater === undefined) return;
+  void plan.workerLater.then((value) => {
+    if (!failed()) for (const worker of workers) worker.postMessage({ later: value } satisfies ScanWorkerLater);
+  });
+  Promise.resolve()
+    .then(() => plan.waiting?.())
+    .catch(fail);
+}
+
 /** Reads `files` on min(workers, files) threads into `run`, merging file parts in path order. */
 export async function scanParallel<Part extends MergeableAccumulator<Part>>(
   files: StorageFile[],
@@ -222,16 +236,7 @@ export async function scanParallel<Part extends MergeableAccumulator<Part>>(
         });
         if (started.failure(w) !== undefined) fail(started.failure(w)!);
       }
-      const later = plan.workerLater;
-      if (later !== undefined) {
-        void later.then((value) => {
-          if (!failed) for (const worker of workers) worker.postMessage({ later: value } satisfies ScanWorkerLater);
-        });
-        // A failed label read ends the scan: a worker with nothing left to read would wait for the labels forever.
-        Promise.resolve()
-          .then(() => plan.waiting?.())
-          .catch(fail);
-      }
+      sendLater(plan, workers, () => failed, fail);
     });
   } finally {
     await started.stop();

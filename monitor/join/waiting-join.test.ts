@@ -9,7 +9,7 @@ import type { CaptureRecord } from '../ingest/decode-capture-line.ts';
 import type { Prediction } from '../ingest/explode-response.ts';
 import type { ProblemType } from '../metrics/types.ts';
 import { hashKey } from './key-hash.ts';
-import { joinPlan, type JoinPlanInit } from './join-plan.ts';
+import { joinPlan, type JoinPlanInit, type JoinPlanLater } from './join-plan.ts';
 import { JoinResults } from './join-results.ts';
 import { JoinStage } from './join-stage.ts';
 import { LabelCodec } from './label-codec.ts';
@@ -109,7 +109,9 @@ describe('the join plan while labels load', () => {
     const part = plan.startPart();
     plan.add(part, { status: 'ok', id: 'a', idSource: 'inferenceId', predictions: [{ index: 0, label: '1', score: 0.9 }] } as CaptureRecord);
     expect(plan.waiting?.()).toBeInstanceOf(Promise);
-    expect(() => plan.workerInit).toThrow(/worker threads need the labels/);
+    // Worker threads build the same waiting plan, and are sent the labels once read.
+    expect(plan.workerInit).toMatchObject({ labels: [], later: true });
+    expect((plan.workerInit as JoinPlanInit).store).toBeUndefined();
     expect(part.summary).toMatchObject({ predictions: 1, joined: 0, predictions_without_label: 0 });
     const store = new LabelStore();
     const codec = new LabelCodec('MulticlassClassification');
@@ -118,6 +120,9 @@ describe('the join plan while labels load', () => {
     await plan.waiting?.();
     expect(plan.waiting?.()).toBeUndefined();
     expect(part.summary).toMatchObject({ predictions: 1, joined: 1, predictions_without_label: 0 });
+    const sent = (await plan.workerLater) as JoinPlanLater;
+    expect('labels' in sent && sent.labels.labels).toEqual(['1']);
+    expect(plan.workerInit).toMatchObject({ labels: ['1'] });
   });
 
   it('throws the label read’s error from waiting() once it has failed, so the scan stops at its next file', async () => {
@@ -125,6 +130,8 @@ describe('the join plan while labels load', () => {
     const plan = joinPlan(accumulator, new LabelCodec('MulticlassClassification'), undefined, {}, undefined, later);
     await expect(plan.waiting?.()).rejects.toThrow(/could not be listed/);
     expect(() => plan.waiting?.()).toThrow(/could not be listed/);
+    // Worker threads are told the failure as a value (it never rejects).
+    await expect(plan.workerLater).resolves.toEqual({ failed: 'the ground truth could not be listed' });
   });
 });
 

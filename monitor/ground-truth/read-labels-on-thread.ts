@@ -62,6 +62,8 @@ export interface LabelThread {
   readonly read: Promise<LabelsRead>;
   /** The input errors the thread counted (once it has answered, whether it read the labels or failed). */
   readonly tally: Array<[string, ReasonTally]>;
+  /** When the thread answered or stopped (performance.now()), once it has. */
+  readonly answeredAt: number | undefined;
   /** Ends the thread if it still runs (a run that failed elsewhere). */
   stop(): Promise<void>;
 }
@@ -70,10 +72,12 @@ export interface LabelThread {
 export function readLabelsOnThread(init: LabelThreadInit): LabelThread {
   const worker: Worker = startModuleWorker(import.meta.url, './label-worker', init);
   let tally: Array<[string, ReasonTally]> = [];
+  let answeredAt: number | undefined;
   const read = new Promise<LabelsRead>((resolve, reject) => {
     let settled = false;
     worker.once('message', (message: LabelThreadMessage) => {
       settled = true;
+      answeredAt = performance.now();
       tally = message.tally;
       if (message.type === 'error') return reject(errorFromThread(message));
       const store = LabelStore.fromShared(message.store);
@@ -89,10 +93,12 @@ export function readLabelsOnThread(init: LabelThreadInit): LabelThread {
     });
     worker.once('error', (error) => {
       if (!settled) reject(error);
+      answeredAt ??= performance.now();
       settled = true;
     });
     worker.once('exit', (code) => {
       if (!settled) reject(new Error(`the ground-truth thread stopped (exit code ${code}) before the labels were read`));
+      answeredAt ??= performance.now();
       settled = true;
     });
   });
@@ -102,6 +108,9 @@ export function readLabelsOnThread(init: LabelThreadInit): LabelThread {
     read,
     get tally() {
       return tally;
+    },
+    get answeredAt() {
+      return answeredAt;
     },
     stop: () => worker.terminate().then(() => undefined),
   };

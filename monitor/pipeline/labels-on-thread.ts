@@ -91,7 +91,8 @@ export function startLabels(config: MonitorConfig, log: Logger): LabelsStarted {
  */
 export function labelsOfThread(ctx: RunContext, started: LabelsStarted): Promise<Labels> {
   const answered = (): void => {
-    ctx.timings.ground_truth = Math.round(performance.now() - started.startedAt);
+    // The thread's own time: it may have answered long before this run asked (the delayed run starts it early).
+    ctx.timings.ground_truth = Math.round((started.thread.answeredAt ?? performance.now()) - started.startedAt);
     ctx.tally.addFrom(started.thread.tally);
   };
   const labels = started.thread.read.then(

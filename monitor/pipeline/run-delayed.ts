@@ -19,7 +19,7 @@ import { closeJoinedRecords, openJoinedRecords, type JoinedRecordsOutput } from 
 import type { RunOutcome } from './outcome.ts';
 import { prepareRun, type PreparedRun } from './prepare-run.ts';
 import { joinsGroundTruth, readLabels, type Labels } from './read-labels.ts';
-import { labelsOfThread, startLabels } from './labels-on-thread.ts';
+import { labelsOfThread, startLabels, type LabelsStarted } from './labels-on-thread.ts';
 import { warmUpStoreReader } from '../store/store-warm-up.ts';
 import { RunContext, type RunDeps } from './run-context.ts';
 import { concludeRun } from './conclude-run.ts';
@@ -53,17 +53,25 @@ export interface StoredRunContext {
   freshEstimate?: (negativeLabel: string) => unknown;
   /** Timings of the stages before the judgement (the fresh window's scan). */
   timings?: Record<string, number>;
+  /** The judged window's labels, already being read on their own thread (labelsForJudgement's). */
+  labels?: LabelsStarted;
+}
+
+/** Whether the judged window's labels are read on their own thread (ground truth beside SageMaker capture). */
+function labelsOnThread(config: MonitorConfig): boolean {
+  return joinsGroundTruth(config) && config.datasetFormat.kind === 'sagemakerCaptureJson';
 }
 
 /**
- * The judged window's labels. Ground truth beside capture is read on its own thread while this one warms the store's
- * reader up on the window's first row group (store-warm-up.ts: the first decode in a process is the slow one); the
- * labels, their input errors and their timing are the same as read here first.
+ * The judged window's labels. Ground truth beside capture is read on its own thread (started here, or by the delayed
+ * run before its fresh scan) while this one warms the store's reader up on the window's first row group
+ * (store-warm-up.ts: the first decode in a process is the slow one); the labels, their input errors and their timing
+ * are the same as read here first.
  */
-async function labelsForJudgement(ctx: RunContext, store: PredictionStore): Promise<Labels> {
+async function labelsForJudgement(ctx: RunContext, store: PredictionStore, started?: LabelsStarted): Promise<Labels> {
   const { config } = ctx;
-  if (!joinsGroundTruth(config) || config.datasetFormat.kind !== 'sagemakerCaptureJson') return ctx.stage('ground_truth', () => readLabels(ctx));
-  const labels = labelsOfThread(ctx, startLabels(config, ctx.log));
+  if (!labelsOnThread(config)) return ctx.stage('ground_truth', () => readLabels(ctx));
+  const labels = labelsOfThread(ctx, started ?? startLabels(config, ctx.log));
   await ctx.stage('store_warm_up', () => warmUpStoreReader(store.storage, store.endpoint, config.window).catch(() => false));
   return labels;
 }
@@ -76,7 +84,7 @@ export async function judgeStoredWindow(config: MonitorConfig, deps: RunDeps, pr
   try {
     // parquet-wasm compiles off this thread while the labels are read (a failure surfaces where the store is read).
     loadParquetWasm().catch(() => undefined);
-    const labels = await labelsForJudgement(ctx, prepared.store!);
+    const labels = await labelsForJudgement(ctx, prepared.store!, around.labels);
     joined = await openJoinedRecords(ctx, prepared.output);
     const judged = await ctx.stage('judge_from_store', () => judgeFromStore(ctx, prepared, prepared.store!, labels, joined?.onJoined));
     const joinedRecords = joined && (await ctx.stage('joined_records', () => closeJoinedRecords(prepared.output, joined!)));
@@ -102,12 +110,17 @@ export async function judgeStoredWindow(config: MonitorConfig, deps: RunDeps, pr
 export async function runDelayedModelQuality(config: MonitorConfig, deps: RunDeps): Promise<RunOutcome> {
   const ctx = new RunContext(config, deps);
   let output: Storage | undefined;
+  let labels: LabelsStarted | undefined;
   try {
     const prepared = await ctx.stage('validate', async () => {
       await refuseDelayedOnHosts(config);
       return prepareRun(ctx);
     });
     output = prepared.output;
+    const judged = judgedConfigOf(config, config.evaluationDelayHours);
+    // The judged window's labels are read on their own thread during the fresh window's scan (after the prepare
+    // stage: it reads no input as root). Their table is held through the scan.
+    if (labelsOnThread(judged)) labels = startLabels(judged, ctx.log);
     // The fresh window: read once into the store; its labels mostly have not arrived, so it is not joined.
     const unlabelled = { codec: new LabelCodec(config.problemType) };
     const scan = await ctx.stage('capture_and_store', () => scanStage(ctx, prepared, unlabelled, sinkInit(ctx, prepared.store, unlabelled)));
@@ -119,10 +132,11 @@ export async function runDelayedModelQuality(config: MonitorConfig, deps: RunDep
       estimate === undefined
         ? undefined
         : (negativeLabel: string) => estimatedMetricsSection(renameClass(estimate, scannedNegative, negativeLabel), contractWindow(config.window));
-    const judged = judgedConfigOf(config, config.evaluationDelayHours);
-    return await judgeStoredWindow(judged, deps, prepared, { delay: config.evaluationDelayHours, stored, freshEstimate, timings: ctx.timings });
+    return await judgeStoredWindow(judged, deps, prepared, { delay: config.evaluationDelayHours, stored, freshEstimate, timings: ctx.timings, labels });
   } catch (error) {
     return failedRun(ctx, error, output);
+  } finally {
+    await labels?.thread.stop();
   }
 }
 

@@ -31,8 +31,16 @@ describe('readLabelsOnThread', () => {
     const codec = new LabelCodec('MulticlassClassification');
     const tally = new InputErrorTally(3);
     const here = await readGroundTruth(new LocalStorage(root), OPTIONS, codec, tally, undefined, true);
+    const startedAt = performance.now();
     const thread = readLabelsOnThread({ location: root, options: OPTIONS, problemType: 'MulticlassClassification', samplesPerReason: 3, partitions: true });
+    expect(thread.answeredAt).toBeUndefined();
     const there = await thread.read;
+    // When it answered, not when it was asked (a run may take the labels long after: the delayed run's timing).
+    const answeredAt = thread.answeredAt!;
+    expect(answeredAt).toBeGreaterThan(startedAt);
+    expect(answeredAt).toBeLessThanOrEqual(performance.now());
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(thread.answeredAt).toBe(answeredAt);
     expect(there.codec.labels).toEqual(codec.labels);
     expect(there.summary).toEqual({ ...here.summary, location: there.summary.location });
     expect(there.bytes).toBe(here.bytes);

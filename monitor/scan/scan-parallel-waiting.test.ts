@@ -97,6 +97,16 @@ describe('worker threads scanning while the labels load', () => {
     expect(second.results).toEqual(first.results);
   });
 
+  it('give the same part when the labels are in before the workers have started (a port keeps messages until listened to)', async () => {
+    const known = labels();
+    const first = await scan(joinPlan(accumulator, known.codec, known.store));
+    // Read already: the plan's labels settle before a worker has even received its first message.
+    const waiting = joinPlan(accumulator, new LabelCodec(problemType), undefined, {}, undefined, Promise.resolve(labels()));
+    const second = await scan(waiting);
+    expect(second.summary).toEqual(first.summary);
+    expect(second.results).toEqual(first.results);
+  });
+
   it('ends with the label read failure instead of waiting for labels that will not come', async () => {
     let fail!: (error: Error) => void;
     const later: LabelsLater = new Promise((_, reject) => (fail = reject));

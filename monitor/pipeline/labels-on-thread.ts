@@ -6,9 +6,9 @@
  *
  * Used when nothing needs the labels before the scan: not with joined records or a reference to collect (they need
  * the whole record at the join), and not for tabular datasets. With worker threads (MPM_WORKERS > 1) the workers'
- * predictions wait in their parts and the labels are sent to them once read (scan/scan-parallel.ts); not with a
- * prediction store then (each worker's sink would need the label partitions later too). With a prediction store and
- * one thread, the label arrival of the predictions read meanwhile waits too (store/prediction-sink.ts, 24 bytes each). BinaryClassification learns its negative class from the labels, and that
+ * predictions wait in their parts and the labels are sent to them once read (scan/scan-parallel.ts). With a
+ * prediction store, the label arrival of the predictions read meanwhile waits too, in each scanning thread's sink
+ * (store/prediction-sink.ts, 24 bytes each). BinaryClassification learns its negative class from the labels, and that
  * class settles how responses are read: the capture is read assuming the positive label's conventional partner (0
  * for 1, no for yes ...), which is the class whenever the labels hold no other; when they do, the scan stops at its
  * next file and reads the capture again with the labels known (so the time is at worst that of reading the labels
@@ -31,7 +31,6 @@ export function readsLabelsOnThread(config: MonitorConfig, collectReference: boo
     config.analysisType !== 'DATA_QUALITY' &&
     config.evaluationDelayHours === 0 &&
     config.datasetFormat.kind === 'sagemakerCaptureJson' &&
-    (config.workers <= 1 || config.predictionStore === undefined) &&
     (config.problemType !== 'BinaryClassification' || conventionalNegative(binaryPositive(config)) !== undefined) &&
     !config.joinedRecordsOutput &&
     !collectReference

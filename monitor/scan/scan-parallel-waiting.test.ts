@@ -17,6 +17,7 @@ import { LabelCodec } from '../join/label-codec.ts';
 import { LabelStore } from '../join/label-store.ts';
 import type { AccumulatorOptions } from '../metrics/types.ts';
 import { LocalStorage } from '../storage/local.ts';
+import { labelArrival } from '../pipeline/store-predictions.ts';
 import { scanCapture } from './scan-capture.ts';
 import { startScanWorkers } from './scan-parallel.ts';
 import type { StartedWorkers } from './scan-plan.ts';
@@ -58,10 +59,11 @@ const lineOptions: CaptureLineOptions = {
 };
 const options = { window: lineOptions.window, lineOptions, workers: 2, datasetSource: path.join(root, 'capture'), samplesPerReason: 3 };
 
+/** The labels, tagged with a partition hour each (the label arrival's): 0-2 hours after the capture's. */
 function labels(): { store: LabelStore; codec: LabelCodec } {
-  const store = new LabelStore();
+  const store = new LabelStore(1024, true);
   const codec = new LabelCodec(problemType);
-  for (const [id, index, label] of labelRows) store.set(hashKey(id, index, { lo: 0, hi: 0 }), codec.encode(label)!);
+  labelRows.forEach(([id, index, label], i) => store.set(hashKey(id, index, { lo: 0, hi: 0 }), codec.encode(label)!, H / 3_600_000 + (i % 3)));
   return { store, codec };
 }
 
@@ -105,6 +107,27 @@ describe('worker threads scanning while the labels load', () => {
     const second = await scan(waiting);
     expect(second.summary).toEqual(first.summary);
     expect(second.results).toEqual(first.results);
+  });
+
+  it('count the label arrival in their sinks once the partitions come, as with the partitions known', async () => {
+    const storage = new LocalStorage(path.join(root, 'capture'));
+    const known = labels();
+    const before = await scanCapture(storage, joinPlan(accumulator, known.codec, known.store), new InputErrorTally(3), { ...options, sink: { partitions: known.store.share() } });
+    let give!: (labels: Awaited<LabelsLater>) => void;
+    const later: LabelsLater = new Promise((resolve) => (give = resolve));
+    let read = 0;
+    const started = startScanWorkers(2);
+    for (const worker of started.workers) worker.on('message', (message: { type?: string }) => void (message.type === 'read' && read++));
+    const waiting = joinPlan(accumulator, new LabelCodec(problemType), undefined, {}, undefined, later);
+    const scanning = scanCapture(storage, waiting, new InputErrorTally(3), { ...options, started, sink: { partitionsLater: true }, sinkPartitionsLater: later.then((l) => l.store) });
+    await expect.poll(() => read, { timeout: 20_000, interval: 20 }).toBe(8);
+    give(labels());
+    const after = await scanning;
+    const arrival = labelArrival(after.sinks)!;
+    expect(arrival).toEqual(labelArrival(before.sinks));
+    expect(arrival.labelled).toBeGreaterThan(300);
+    expect(arrival.lag_hours.map((l) => l.lag)).toEqual([0, 1, 2]);
+    expect(after.part.save()).toEqual(before.part.save());
   });
 
   it('ends with the label read failure instead of waiting for labels that will not come', async () => {

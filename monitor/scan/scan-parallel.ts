@@ -13,6 +13,7 @@ import type { CaptureLineOptions } from '../ingest/decode-capture-line.ts';
 import type { AccumulatorState, MergeableAccumulator } from '../state/accumulator-state.ts';
 import { addFileCounts, type CaptureSummary } from './capture-summary.ts';
 import type { PredictionSinkInit, PredictionSinkResult } from '../store/prediction-sink.ts';
+import type { SharedLabelStore } from '../join/label-store.ts';
 import { MAX_WAITING_BYTES, type ScanOptions, type ScanPlan, type StartedWorkers } from './scan-plan.ts';
 import { startModuleWorker } from '../runtime/module-worker.ts';
 import { errorFromThread, type PostedError } from '../thread-errors.ts';
@@ -34,6 +35,11 @@ export interface ScanWorkerInit {
 /** The plan's workerLater, once settled (the labels read meanwhile). */
 export interface ScanWorkerLater {
   later: unknown;
+}
+
+/** The label partitions of the sinks' label arrival, once read (ScanOptions.sinkPartitionsLater). */
+export interface ScanSinkPartitions {
+  sinkPartitions: SharedLabelStore;
 }
 
 /** A file read whose part waits (for labels still being read): the next file may be sent; its result comes later. */
@@ -171,14 +177,22 @@ function workerInitOf<Part extends MergeableAccumulator<Part>>(plan: ScanPlan<Pa
 }
 
 /**
- * Sends the plan's workerLater (the labels, read meanwhile) to every worker once it settles. A failed label read
- * fails the scan: a worker with nothing left to read would wait for the labels forever.
+ * Sends the plan's workerLater (the labels, read meanwhile) to every worker once it settles, and the sinks' label
+ * partitions once read. A failed label read fails the scan: a worker with nothing left to read would wait for the
+ * labels forever.
  */
-function sendLater<Part extends MergeableAccumulator<Part>>(plan: ScanPlan<Part>, workers: Worker[], failed: () => boolean, fail: (error: Error) => void): void {
+function sendLater<Part extends MergeableAccumulator<Part>>(plan: ScanPlan<Part>, options: ScanOptions, workers: Worker[], failed: () => boolean, fail: (error: Error) => void): void {
   if (plan.workerLater === undefined) return;
   void plan.workerLater.then((value) => {
     if (!failed()) for (const worker of workers) worker.postMessage({ later: value } satisfies ScanWorkerLater);
   });
+  // The sinks' partitions are the same labels' (their read's failure is the plan's).
+  options.sinkPartitionsLater?.then(
+    (partitions) => {
+      if (!failed()) for (const worker of workers) worker.postMessage({ sinkPartitions: partitions.share() } satisfies ScanSinkPartitions);
+    },
+    () => undefined,
+  );
   Promise.resolve()
     .then(() => plan.waiting?.())
     .catch(fail);
@@ -236,7 +250,7 @@ export async function scanParallel<Part extends MergeableAccumulator<Part>>(
         });
         if (started.failure(w) !== undefined) fail(started.failure(w)!);
       }
-      sendLater(plan, workers, () => failed, fail);
+      sendLater(plan, options, workers, () => failed, fail);
     });
   } finally {
     await started.stop();

@@ -93,7 +93,7 @@ export interface ScanOptions {
   samplesPerReason: number;
   /** Where each thread also hands its records (the prediction store, the label arrival); none by default. */
   sink?: PredictionSinkInit;
-  /** With sink.partitionsLater (one thread, labels read on their own thread): the partitions, once read. */
+  /** With sink.partitionsLater (labels read on their own thread): the partitions, once read (sent to worker threads). */
   sinkPartitionsLater?: Promise<LabelStore>;
   /** Called before each file is merged (progress), with what was counted so far. */
   onFile?(path: string, index: number, summary: CaptureSummary): void;

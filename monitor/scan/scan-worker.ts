@@ -11,9 +11,10 @@ import { emptyCaptureSummary } from './capture-summary.ts';
 import { lineHandler, readCaptureFile } from './read-capture-file.ts';
 import type { CaptureRecord } from '../ingest/decode-capture-line.ts';
 import { planFromInit } from './plans.ts';
-import type { ScanFileRead, ScanFileResult, ScanSinkClosed, ScanWorkerClose, ScanWorkerInit, ScanWorkerLater, ScanWorkerRequest, WorkerError } from './scan-parallel.ts';
+import type { ScanFileRead, ScanFileResult, ScanSinkClosed, ScanSinkPartitions, ScanWorkerClose, ScanWorkerInit, ScanWorkerLater, ScanWorkerRequest, WorkerError } from './scan-parallel.ts';
 import type { PredictionSink } from '../store/prediction-sink.ts';
 import { postedError } from '../thread-errors.ts';
+import { LabelStore } from '../join/label-store.ts';
 
 // The first message says what to read: the thread may be started before that is known (startScanWorkers).
 const init = await new Promise<ScanWorkerInit>((resolve) => parentPort!.once('message', resolve));
@@ -22,8 +23,12 @@ const storage = await openStorage(init.datasetSource, { s3EndpointUrl: init.s3En
 let giveLater!: (value: unknown) => void;
 const later = new Promise<unknown>((resolve) => (giveLater = resolve));
 const plan = planFromInit(init.plan.name, init.plan.init, later);
+// The label partitions the sink counts the label arrival with, when they come later (read while this thread scans).
+let givePartitions!: (partitions: LabelStore) => void;
+const partitionsLater = new Promise<LabelStore>((resolve) => (givePartitions = resolve));
 // The sink (apache-arrow, parquet-wasm) is imported only by workers that have one: a lighter start for the others.
-const sink: PredictionSink | undefined = init.sink === undefined ? undefined : await (await import('../store/prediction-sink.ts')).PredictionSink.open(init.sink, init.writerId ?? 'w1');
+const sink: PredictionSink | undefined =
+  init.sink === undefined ? undefined : await (await import('../store/prediction-sink.ts')).PredictionSink.open(init.sink, init.writerId ?? 'w1', init.sink.partitionsLater ? partitionsLater : undefined);
 
 /** The buffers of a state's arrays, to transfer rather than copy (shared memory is never transferred). */
 function transferables(state: AccumulatorState, into: ArrayBuffer[] = []): ArrayBuffer[] {
@@ -71,7 +76,7 @@ async function readOne(request: ScanWorkerRequest): Promise<void> {
     },
     () => undefined,
   );
-  if ((plan.waitingBytes?.() ?? 0) > init.maxWaitingBytes) await waiting.catch(() => undefined);
+  if ((plan.waitingBytes?.() ?? 0) + (sink?.waitingBytes ?? 0) > init.maxWaitingBytes) await waiting.catch(() => undefined);
 }
 
 /** Closes this worker's sink once every file is merged and posts its result. */
@@ -82,9 +87,10 @@ async function closeSink(): Promise<void> {
 
 // One file at a time, in the order sent.
 let queue = Promise.resolve();
-parentPort!.on('message', (request: ScanWorkerRequest | ScanWorkerClose | ScanWorkerLater) => {
+parentPort!.on('message', (request: ScanWorkerRequest | ScanWorkerClose | ScanWorkerLater | ScanSinkPartitions) => {
   // Not queued: the files queued may be waiting for it.
   if ('later' in request) return giveLater(request.later);
+  if ('sinkPartitions' in request) return givePartitions(LabelStore.fromShared(request.sinkPartitions));
   queue = queue
     .then(() => ('close' in request ? closeSink() : readOne(request)))
     .catch((error: unknown) => postError('close' in request ? -1 : request.index, error));

@@ -37,7 +37,7 @@ export interface PredictionSinkInit {
   partitions?: SharedLabelStore;
   /**
    * The label arrival is counted, but its partitions come later (the labels are still being read on their own
-   * thread): see PredictionSink.open's `partitionsLater`. Main thread only.
+   * thread): see PredictionSink.open's `partitionsLater` (a worker thread is sent them, scan-parallel.ts).
    */
   partitionsLater?: boolean;
 }

@@ -12,21 +12,19 @@ import { LabelStore, type SharedLabelStore } from './label-store.ts';
 
 export const JOIN_PLAN = 'model-quality-join';
 
-/** What a worker needs to join as the main thread does. */
-export interface JoinPlanInit {
-  accumulator: AccumulatorOptions;
+/** The labels a worker joins with: in its JoinPlanInit, or sent once read (the plan's workerLater). */
+export interface JoinPlanLabels {
   /** The label codec's labels, in code order. */
   labels: readonly string[];
   store?: SharedLabelStore;
+}
+
+/** What a worker needs to join as the main thread does. */
+export interface JoinPlanInit extends JoinPlanLabels {
+  accumulator: AccumulatorOptions;
   extras: JoinExtras;
   /** The labels are still being read: they come later, as the plan's workerLater (labels and store are empty here). */
   later?: true;
-}
-
-/** The labels a worker thread is sent once they are read (the plan's workerLater). */
-export interface JoinPlanLabels {
-  labels: readonly string[];
-  store?: SharedLabelStore;
 }
 
 /** Labels still being read (on another thread) when the scan starts. */

@@ -32,14 +32,11 @@ export interface ScanWorkerInit {
   maxWaitingBytes: number;
 }
 
-/** The plan's workerLater, once settled (the labels read meanwhile). */
+/** The plan's workerLater once settled (the labels read meanwhile), with the sinks' label partitions when they wait. */
 export interface ScanWorkerLater {
   later: unknown;
-}
-
-/** The label partitions of the sinks' label arrival, once read (ScanOptions.sinkPartitionsLater). */
-export interface ScanSinkPartitions {
-  sinkPartitions: SharedLabelStore;
+  /** The label partitions of the sinks' label arrival (ScanOptions.sinkPartitionsLater). */
+  sinkPartitions?: SharedLabelStore;
 }
 
 /** A file read whose part waits (for labels still being read): the next file may be sent; its result comes later. */
@@ -177,22 +174,20 @@ function workerInitOf<Part extends MergeableAccumulator<Part>>(plan: ScanPlan<Pa
 }
 
 /**
- * Sends the plan's workerLater (the labels, read meanwhile) to every worker once it settles, and the sinks' label
- * partitions once read. A failed label read fails the scan: a worker with nothing left to read would wait for the
- * labels forever.
+ * Sends the plan's workerLater (the labels, read meanwhile) to every worker once it settles, with the sinks' label
+ * partitions when they wait too (the same labels: their read's failure is the plan's). A failed label read fails the
+ * scan: a worker with nothing left to read would wait for the labels forever.
  */
 function sendLater<Part extends MergeableAccumulator<Part>>(plan: ScanPlan<Part>, options: ScanOptions, workers: Worker[], failed: () => boolean, fail: (error: Error) => void): void {
   if (plan.workerLater === undefined) return;
-  void plan.workerLater.then((value) => {
-    if (!failed()) for (const worker of workers) worker.postMessage({ later: value } satisfies ScanWorkerLater);
-  });
-  // The sinks' partitions are the same labels' (their read's failure is the plan's).
-  options.sinkPartitionsLater?.then(
-    (partitions) => {
-      if (!failed()) for (const worker of workers) worker.postMessage({ sinkPartitions: partitions.share() } satisfies ScanSinkPartitions);
-    },
+  const partitions = options.sinkPartitionsLater?.then(
+    (p) => p.share(),
     () => undefined,
   );
+  void Promise.all([plan.workerLater, partitions]).then(([later, sinkPartitions]) => {
+    const message: ScanWorkerLater = sinkPartitions === undefined ? { later } : { later, sinkPartitions };
+    if (!failed()) for (const worker of workers) worker.postMessage(message);
+  });
   Promise.resolve()
     .then(() => plan.waiting?.())
     .catch(fail);

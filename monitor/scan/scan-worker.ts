@@ -11,7 +11,7 @@ import { emptyCaptureSummary } from './capture-summary.ts';
 import { lineHandler, readCaptureFile } from './read-capture-file.ts';
 import type { CaptureRecord } from '../ingest/decode-capture-line.ts';
 import { planFromInit } from './plans.ts';
-import type { ScanFileRead, ScanFileResult, ScanSinkClosed, ScanSinkPartitions, ScanWorkerClose, ScanWorkerInit, ScanWorkerLater, ScanWorkerRequest, WorkerError } from './scan-parallel.ts';
+import type { ScanFileRead, ScanFileResult, ScanSinkClosed, ScanWorkerClose, ScanWorkerInit, ScanWorkerLater, ScanWorkerRequest, WorkerError } from './scan-parallel.ts';
 import type { PredictionSink } from '../store/prediction-sink.ts';
 import { postedError } from '../thread-errors.ts';
 import { LabelStore } from '../join/label-store.ts';
@@ -87,10 +87,12 @@ async function closeSink(): Promise<void> {
 
 // One file at a time, in the order sent.
 let queue = Promise.resolve();
-parentPort!.on('message', (request: ScanWorkerRequest | ScanWorkerClose | ScanWorkerLater | ScanSinkPartitions) => {
+parentPort!.on('message', (request: ScanWorkerRequest | ScanWorkerClose | ScanWorkerLater) => {
   // Not queued: the files queued may be waiting for it.
-  if ('later' in request) return giveLater(request.later);
-  if ('sinkPartitions' in request) return givePartitions(LabelStore.fromShared(request.sinkPartitions));
+  if ('later' in request) {
+    if (request.sinkPartitions !== undefined) givePartitions(LabelStore.fromShared(request.sinkPartitions));
+    return giveLater(request.later);
+  }
   queue = queue
     .then(() => ('close' in request ? closeSink() : readOne(request)))
     .catch((error: unknown) => postError('close' in request ? -1 : request.index, error));

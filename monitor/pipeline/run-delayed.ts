@@ -58,7 +58,7 @@ export interface StoredRunContext {
 }
 
 /** Whether the judged window's labels are read on their own thread (ground truth beside SageMaker capture). */
-function labelsOnThread(config: MonitorConfig): boolean {
+function readsJudgedLabelsOnThread(config: MonitorConfig): boolean {
   return joinsGroundTruth(config) && config.datasetFormat.kind === 'sagemakerCaptureJson';
 }
 
@@ -70,7 +70,7 @@ function labelsOnThread(config: MonitorConfig): boolean {
  */
 async function labelsForJudgement(ctx: RunContext, store: PredictionStore, started?: LabelsStarted): Promise<Labels> {
   const { config } = ctx;
-  if (!labelsOnThread(config)) return ctx.stage('ground_truth', () => readLabels(ctx));
+  if (!readsJudgedLabelsOnThread(config)) return ctx.stage('ground_truth', () => readLabels(ctx));
   const labels = labelsOfThread(ctx, started ?? startLabels(config, ctx.log));
   await ctx.stage('store_warm_up', () => warmUpStoreReader(store.storage, store.endpoint, config.window).catch(() => false));
   return labels;
@@ -120,7 +120,7 @@ export async function runDelayedModelQuality(config: MonitorConfig, deps: RunDep
     const judged = judgedConfigOf(config, config.evaluationDelayHours);
     // The judged window's labels are read on their own thread during the fresh window's scan (after the prepare
     // stage: it reads no input as root). Their table is held through the scan.
-    if (labelsOnThread(judged)) labels = startLabels(judged, ctx.log);
+    if (readsJudgedLabelsOnThread(judged)) labels = startLabels(judged, ctx.log);
     // The fresh window: read once into the store; its labels mostly have not arrived, so it is not joined.
     const unlabelled = { codec: new LabelCodec(config.problemType) };
     const scan = await ctx.stage('capture_and_store', () => scanStage(ctx, prepared, unlabelled, sinkInit(ctx, prepared.store, unlabelled)));

@@ -67,6 +67,13 @@ function labels(): { store: LabelStore; codec: LabelCodec } {
   return { store, codec };
 }
 
+/** Two scan workers, started now; `onRead` is called for each file a worker says it read while its part waits. */
+function workersCountingReads(onRead: () => void): StartedWorkers {
+  const started = startScanWorkers(2);
+  for (const worker of started.workers) worker.on('message', (message: { type?: string }) => void (message.type === 'read' && onRead()));
+  return started;
+}
+
 async function scan(plan: ReturnType<typeof joinPlan>, more: { onFile?: () => void; started?: StartedWorkers } = {}) {
   const tally = new InputErrorTally(3);
   const { part, summary } = await scanCapture(new LocalStorage(path.join(root, 'capture')), plan, tally, { ...options, ...more });
@@ -82,8 +89,7 @@ describe('worker threads scanning while the labels load', () => {
     let merged = 0;
     // The files the workers say they have read while their parts wait.
     let read = 0;
-    const started = startScanWorkers(2);
-    for (const worker of started.workers) worker.on('message', (message: { type?: string }) => void (message.type === 'read' && read++));
+    const started = workersCountingReads(() => read++);
     const waiting = joinPlan(accumulator, new LabelCodec(problemType), undefined, {}, undefined, later);
     const scanning = scan(waiting, { onFile: () => merged++, started });
     // The workers read on (the waiting work is far below its bound), two files in flight each: all 8 are read.
@@ -116,8 +122,7 @@ describe('worker threads scanning while the labels load', () => {
     let give!: (labels: Awaited<LabelsLater>) => void;
     const later: LabelsLater = new Promise((resolve) => (give = resolve));
     let read = 0;
-    const started = startScanWorkers(2);
-    for (const worker of started.workers) worker.on('message', (message: { type?: string }) => void (message.type === 'read' && read++));
+    const started = workersCountingReads(() => read++);
     const waiting = joinPlan(accumulator, new LabelCodec(problemType), undefined, {}, undefined, later);
     const scanning = scanCapture(storage, waiting, new InputErrorTally(3), { ...options, started, sink: { partitionsLater: true }, sinkPartitionsLater: later.then((l) => l.store) });
     await expect.poll(() => read, { timeout: 20_000, interval: 20 }).toBe(8);
@@ -134,8 +139,7 @@ describe('worker threads scanning while the labels load', () => {
     let fail!: (error: Error) => void;
     const later: LabelsLater = new Promise((_, reject) => (fail = reject));
     let read = 0;
-    const started = startScanWorkers(2);
-    for (const worker of started.workers) worker.on('message', (message: { type?: string }) => void (message.type === 'read' && read++));
+    const started = workersCountingReads(() => read++);
     const scanning = scan(joinPlan(accumulator, new LabelCodec(problemType), undefined, {}, undefined, later), { started });
     scanning.catch(() => undefined);
     // Every file read: the workers have nothing left to do but wait.

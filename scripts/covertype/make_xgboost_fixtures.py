@@ -34,7 +34,7 @@ def edge_rows(booster, names, rng, base_rows):
     rows = []
     dump = json.loads(booster.save_raw("json").decode())
     trees = dump["learner"]["gradient_booster"]
-    trees = (trees["gbtree"] if "gbtree" in trees else trees)["model"]["trees"]
+    trees = (trees["gbtree"] if "gbtree" in trees else trees)["model"].get("trees", [])  # gblinear has none
     for tree in trees[:6]:
         for node, (left, feat, cond, stype) in enumerate(
             zip(tree["left_children"], tree["split_indices"], tree["split_conditions"], tree.get("split_type", [0] * 10**6))
@@ -87,13 +87,16 @@ def write_case(name, booster, x_test, names, types, note):
     print(f"{name}: {booster.num_boosted_rounds()} rounds, {x_test.shape[0]} rows, predictions shape {preds.shape}")
 
 
-def train_numeric(name, params, rounds, label_fn, nan_share=0.1, names=True, n=600, note=""):
+def train_numeric(name, params, rounds, label_fn, nan_share=0.1, names=True, n=600, note="", meta=None):
+    """meta(dtrain, x, y, rng) sets what a label alone cannot say (AFT bounds, ranking groups)."""
     rng = np.random.default_rng(sum(map(ord, name)))  # stable across runs, unlike hash()
     n_features = 5
     feature_names = [f"feat_{chr(97 + i)}" for i in range(n_features)] if names else None
     x, x_nan = numeric_data(rng, n, n_features, nan_share)
     y = label_fn(x, rng)
     dtrain = xgb.DMatrix(x_nan, label=y, feature_names=feature_names, missing=np.nan)
+    if meta is not None:
+        meta(dtrain, x, y, rng)
     booster = xgb.train({"seed": 7, "nthread": 1, **params}, dtrain, num_boost_round=rounds)
     _, test_nan = numeric_data(rng, 40, n_features, nan_share)
     test_nan[0, :] = np.nan  # a row with every value missing
@@ -124,6 +127,22 @@ def count_target(x, rng):
 
 def positive_target(x, rng):
     return np.exp(0.3 * np.clip(x[:, 0], -3, 3)) * rng.gamma(2.0, 1.0, size=len(x)) + 0.01
+
+
+def aft_bounds(dtrain, x, y, rng):
+    """Survival times, a quarter of them right-censored (upper bound +inf)."""
+    censored = rng.random(len(y)) < 0.25
+    dtrain.set_float_info("label_lower_bound", y)
+    dtrain.set_float_info("label_upper_bound", np.where(censored, np.inf, y))
+
+
+def ranking_groups(dtrain, x, y, rng):
+    """Queries of 20 documents each."""
+    dtrain.set_group([20] * (len(y) // 20))
+
+
+def relevance(x, rng):
+    return np.clip(np.round(x[:, 0] + 0.02 * x[:, 1] + rng.normal(scale=0.5, size=len(x)) + 1), 0, 3)
 
 
 def categorical_case(name, max_cat_to_onehot, note):
@@ -175,6 +194,31 @@ def main():
     train_numeric("random-forest", {**common, "objective": "multi:softprob", "num_class": 3, "num_parallel_tree": 3,
                                     "subsample": 0.8, "colsample_bynode": 0.8}, 3, multiclass_labels(3),
                   note="num_parallel_tree 3: several trees per class and round")
+    train_numeric("binary-hinge", {**common, "objective": "binary:hinge"}, 8, binary_labels,
+                  note="predict() is 0 or 1: the sign of the margin")
+    train_numeric("reg-squaredlogerror", {**common, "objective": "reg:squaredlogerror"}, 8, positive_target,
+                  note="identity link")
+    train_numeric("reg-absoluteerror", {**common, "objective": "reg:absoluteerror"}, 8, regression_target,
+                  note="leaves refreshed to medians; identity link")
+    train_numeric("reg-pseudohubererror", {**common, "objective": "reg:pseudohubererror", "base_score": 20.0}, 8,
+                  regression_target, note="identity link")
+    train_numeric("survival-cox", {**common, "objective": "survival:cox"}, 8,
+                  lambda x, rng: positive_target(x, rng) * np.where(rng.random(len(x)) < 0.2, -1, 1),
+                  note="hazard ratio: exp of the margin; negative labels are censored")
+    train_numeric("survival-aft", {**common, "objective": "survival:aft", "aft_loss_distribution": "normal"}, 8,
+                  positive_target, meta=aft_bounds, note="survival time: exp of the margin; base_score enters as log")
+    train_numeric("rank-pairwise", {**common, "objective": "rank:pairwise"}, 8, relevance, meta=ranking_groups,
+                  note="ranking scores are margins")
+    train_numeric("rank-ndcg", {**common, "objective": "rank:ndcg"}, 8, relevance, meta=ranking_groups,
+                  note="ranking scores are margins")
+    train_numeric("gblinear-regression", {"booster": "gblinear", "objective": "reg:squarederror", "eta": 0.5,
+                                          "lambda": 0.1, "base_score": 20.0}, 20, regression_target,
+                  note="linear booster: bias + sum of weight * value over the values present")
+    train_numeric("gblinear-binary", {"booster": "gblinear", "objective": "binary:logistic", "eta": 0.5}, 20,
+                  binary_labels, nan_share=0.3, note="linear booster, missing values skipped")
+    train_numeric("gblinear-multiclass", {"booster": "gblinear", "objective": "multi:softprob", "num_class": 3,
+                                          "eta": 0.5, "updater": "coord_descent"}, 20, multiclass_labels(3),
+                  note="linear booster with one weight per feature and class")
     categorical_case("categorical", 1, "partition-based categorical splits (max_cat_to_onehot 1), unseen codes")
     categorical_case("categorical-onehot", 8, "one-hot categorical splits (max_cat_to_onehot 8)")
 

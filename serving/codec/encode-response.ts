@@ -37,7 +37,8 @@ export function toRecordResults(objective: Objective, predictions: Predictions, 
       if (verbose) result.probabilities = Array.from(outputs.subarray(base, base + numGroups));
       results[r] = result;
     } else if (objective.task === 'binary') {
-      if (objective.name === 'binary:logitraw') {
+      // No probability to give: the label is the margin's sign (xgboost's predict() for binary:hinge), the score the margin.
+      if (objective.name === 'binary:logitraw' || objective.name === 'binary:hinge') {
         const margin = margins[base]!;
         results[r] = { payload_index: r, label: margin > 0 ? 1 : 0, score: margin };
       } else {

@@ -61,20 +61,34 @@ function logBase(p: number): number {
 
 const noTransform = (): void => {};
 
+/** xgboost's hinge loss: the prediction is 1 when the margin is above 0, else 0. */
+function hingeInPlace(margins: Float32Array, offset: number): void {
+  margins[offset] = margins[offset]! > 0 ? 1 : 0;
+}
+
 const OBJECTIVES: readonly Objective[] = [
   { name: 'multi:softprob', task: 'multiclass', probToMargin: identity, transform: softmaxInPlace },
   { name: 'multi:softmax', task: 'multiclass', probToMargin: identity, transform: softmaxInPlace },
   { name: 'binary:logistic', task: 'binary', probToMargin: logitBase, transform: sigmoidInPlace },
   // xgboost 1.7's LogisticRaw keeps base_score as a margin (no logit), unlike binary:logistic.
   { name: 'binary:logitraw', task: 'binary', probToMargin: identity, transform: noTransform },
+  { name: 'binary:hinge', task: 'binary', probToMargin: identity, transform: hingeInPlace },
   { name: 'reg:logistic', task: 'regression', probToMargin: logitBase, transform: sigmoidInPlace },
   { name: 'reg:squarederror', task: 'regression', probToMargin: identity, transform: noTransform },
   { name: 'reg:linear', task: 'regression', probToMargin: identity, transform: noTransform },
   { name: 'reg:absoluteerror', task: 'regression', probToMargin: identity, transform: noTransform },
   { name: 'reg:pseudohubererror', task: 'regression', probToMargin: identity, transform: noTransform },
+  { name: 'reg:squaredlogerror', task: 'regression', probToMargin: identity, transform: noTransform },
   { name: 'count:poisson', task: 'regression', probToMargin: logBase, transform: expInPlace },
   { name: 'reg:gamma', task: 'regression', probToMargin: logBase, transform: expInPlace },
   { name: 'reg:tweedie', task: 'regression', probToMargin: logBase, transform: expInPlace },
+  // Survival: Cox gives the hazard ratio, AFT the survival time; both exp of the margin, base_score through log.
+  { name: 'survival:cox', task: 'regression', probToMargin: logBase, transform: expInPlace },
+  { name: 'survival:aft', task: 'regression', probToMargin: logBase, transform: expInPlace },
+  // Learning to rank: the score is the margin (only its order within a query means anything).
+  { name: 'rank:pairwise', task: 'regression', probToMargin: identity, transform: noTransform },
+  { name: 'rank:ndcg', task: 'regression', probToMargin: identity, transform: noTransform },
+  { name: 'rank:map', task: 'regression', probToMargin: identity, transform: noTransform },
 ];
 
 /** Names of the objectives the evaluator implements, for messages and docs. */

@@ -4,7 +4,8 @@
  *
  * Structure (xgboost 1.7; 2.x and 3.x keep it): `learner.learner_model_param` holds strings (`base_score`,
  * `num_class`, `num_feature`); `learner.objective.name`; `learner.feature_names`/`feature_types`;
- * `learner.gradient_booster` is `{name: "gbtree", model}` or `{name: "dart", gbtree: {model}, weight_drop}`;
+ * `learner.gradient_booster` is `{name: "gbtree", model}`, `{name: "dart", gbtree: {model}, weight_drop}` or
+ * `{name: "gblinear", model: {weights}}` (one weight per feature and group, feature-major, then one bias per group);
  * `model.tree_info[i]` is the output group (class) of `model.trees[i]`. In a tree, `left_children[n] === -1` marks a
  * leaf, whose value is `split_conditions[n]`.
  */
@@ -45,6 +46,11 @@ export interface XGBoostModel {
   readonly catBitWidth: Int32Array;
   /** Whether any split is categorical (the evaluator skips the check otherwise). */
   readonly hasCategorical: boolean;
+  /**
+   * gblinear: `(numFeature + 1) * numGroups` weights, feature f's weight for group g at `f * numGroups + g`, then the
+   * groups' biases; undefined for a tree booster (a linear model has no trees).
+   */
+  readonly linearWeights: Float32Array | undefined;
 }
 
 type Doc = { [key: string]: unknown };
@@ -58,12 +64,27 @@ export function parseModel(doc: unknown): XGBoostModel {
   const objective = findObjective(objectiveName);
   const numFeature = intParam(params, 'num_feature');
   const numClass = intParam(params, 'num_class');
+  const numTarget = (params as Doc)['num_target'] === undefined ? 1 : intParam(params, 'num_target');
+  if (numTarget > 1) throw new ModelError(`model: learner_model_param.num_target is ${numTarget}: multi-output models are not supported (one target only)`);
   const numGroups = Math.max(1, numClass);
   const baseScores = parseBaseScore(stringOrNumberAt(params, 'base_score', 'learner.learner_model_param.base_score'));
   const baseMargin = new Float32Array(numGroups);
   for (let g = 0; g < numGroups; g++) baseMargin[g] = objective.probToMargin(baseScores[baseScores.length === 1 ? 0 : g]!);
 
-  const { model, weights } = boosterModel(field(learner, 'gradient_booster', 'learner.gradient_booster'));
+  const featureNames = optionalStrings(learner, 'feature_names');
+  const featureTypes = optionalStrings(learner, 'feature_types');
+  if (featureNames && featureNames.length !== numFeature) {
+    throw new ModelError(`model: ${featureNames.length} feature_names for num_feature ${numFeature}`);
+  }
+  const booster = field(learner, 'gradient_booster', 'learner.gradient_booster');
+  if (stringAt(booster, 'name', 'learner.gradient_booster.name') === 'gblinear') {
+    const linearWeights = Float32Array.from(numbersAt(field(booster, 'model', 'gradient_booster.model'), 'weights', 'gradient_booster.model.weights'));
+    if (linearWeights.length !== (numFeature + 1) * numGroups) {
+      throw new ModelError(`model: gblinear has ${linearWeights.length} weights; num_feature ${numFeature} and ${numGroups} output group(s) need ${(numFeature + 1) * numGroups}`);
+    }
+    return { objective, numFeature, featureNames, featureTypes, numGroups, baseMargin, treeWeight: undefined, linearWeights, ...flattenTrees([], [], numFeature, numGroups) };
+  }
+  const { model, weights } = boosterModel(booster);
   const trees = arrayAt(model, 'trees', 'model.trees');
   const treeInfo = numbersAt(model, 'tree_info', 'model.tree_info');
   if (treeInfo.length !== trees.length) {
@@ -71,11 +92,6 @@ export function parseModel(doc: unknown): XGBoostModel {
   }
   if (weights && weights.length !== trees.length) {
     throw new ModelError(`model: dart weight_drop has ${weights.length} entries for ${trees.length} trees`);
-  }
-  const featureNames = optionalStrings(learner, 'feature_names');
-  const featureTypes = optionalStrings(learner, 'feature_types');
-  if (featureNames && featureNames.length !== numFeature) {
-    throw new ModelError(`model: ${featureNames.length} feature_names for num_feature ${numFeature}`);
   }
   return {
     objective,
@@ -85,6 +101,7 @@ export function parseModel(doc: unknown): XGBoostModel {
     numGroups,
     baseMargin,
     treeWeight: weights ? Float32Array.from(weights) : undefined,
+    linearWeights: undefined,
     ...flattenTrees(trees, treeInfo, numFeature, numGroups),
   };
 }
@@ -96,7 +113,7 @@ function boosterModel(booster: unknown): { model: unknown; weights: NumArray | u
     const gbtree = field(booster, 'gbtree', 'gradient_booster.gbtree');
     return { model: field(gbtree, 'model', 'gradient_booster.gbtree.model'), weights: numbersAt(booster, 'weight_drop', 'weight_drop') };
   }
-  throw new ModelError(`model: booster ${JSON.stringify(name)} is not supported; supported boosters are: gbtree, dart`);
+  throw new ModelError(`model: booster ${JSON.stringify(name)} is not supported; supported boosters are: gbtree, dart, gblinear`);
 }
 
 function flattenTrees(trees: readonly unknown[], treeInfo: NumArray, numFeature: number, numGroups: number) {

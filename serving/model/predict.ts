@@ -35,11 +35,35 @@ export function predictMargins(model: XGBoostModel, matrix: FeatureMatrix): Floa
   const { numRows } = matrix;
   const { numGroups, baseMargin } = model;
   const out = new Float32Array(numRows * numGroups);
+  if (model.linearWeights !== undefined) return linearMargins(model, model.linearWeights, matrix.values, numRows);
   for (let r = 0; r < numRows; r++) for (let g = 0; g < numGroups; g++) out[r * numGroups + g] = baseMargin[g]!;
   for (let start = 0; start < numRows; start += BLOCK_ROWS) {
     const end = Math.min(numRows, start + BLOCK_ROWS);
     if (model.hasCategorical || model.treeWeight) accumulateGeneral(model, matrix.values, out, start, end);
     else accumulateNumeric(model, matrix.values, out, start, end);
+  }
+  return out;
+}
+
+/**
+ * gblinear: per row and group, float32 `bias + base margin`, then `value * weight` added feature by feature over the
+ * values present (a missing value adds nothing), each product and partial sum rounded to float as xgboost's `float`
+ * arithmetic rounds them.
+ */
+function linearMargins(model: XGBoostModel, weights: Float32Array, values: Float32Array, numRows: number): Float32Array {
+  const { numFeature, numGroups, baseMargin } = model;
+  const out = new Float32Array(numRows * numGroups);
+  const bias = numFeature * numGroups;
+  for (let r = 0; r < numRows; r++) {
+    const rowBase = r * numFeature;
+    for (let g = 0; g < numGroups; g++) {
+      let sum = Math.fround(weights[bias + g]! + baseMargin[g]!);
+      for (let f = 0; f < numFeature; f++) {
+        const x = values[rowBase + f]!;
+        if (x === x) sum = Math.fround(sum + Math.fround(x * weights[f * numGroups + g]!));
+      }
+      out[r * numGroups + g] = sum;
+    }
   }
   return out;
 }

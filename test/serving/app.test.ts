@@ -216,6 +216,19 @@ describe('POST /invocations: response shapes per objective', () => {
     await target.close();
   });
 
+  it('binary:hinge: label is what xgboost predicts (0 or 1), score the margin', async () => {
+    const { c, target } = await appFor('binary-hinge');
+    const res = await invoke(JSON.stringify(c.rows), { 'content-type': 'application/json', accept: 'application/json; verbose=true' }, target);
+    const items = res.json() as Array<{ label: number; score: number; probabilities?: number[] }>;
+    expect(items.map((item) => item.label)).toEqual(c.predictions);
+    items.forEach((item, i) => {
+      expect(Math.abs(item.score - (c.margins[i] as number))).toBeLessThanOrEqual(1e-6);
+      expect(item.probabilities).toBeUndefined();
+    });
+    expect(new Set(items.map((item) => item.label))).toEqual(new Set([0, 1]));
+    await target.close();
+  });
+
   it('multi:softmax: label is the class xgboost predicts', async () => {
     const { c, target } = await appFor('multi-softmax');
     const res = await invoke(JSON.stringify(c.rows), { 'content-type': 'application/json' }, target);

@@ -74,20 +74,36 @@ describe('loadModel', () => {
 
   it('names an unsupported objective and the supported ones', async () => {
     const doc = await modelDoc();
-    doc.learner.objective.name = 'rank:pairwise';
+    doc.learner.objective.name = 'reg:quantileerror';
     await writeFile(join(dir, 'xgboost-model.json'), JSON.stringify(doc));
     await expect(loadModel(dir)).rejects.toThrow(
-      'model: objective "rank:pairwise" is not supported; supported objectives are: multi:softprob, multi:softmax, binary:logistic,',
+      'model: objective "reg:quantileerror" is not supported; supported objectives are: multi:softprob, multi:softmax, binary:logistic,',
     );
   });
 
   it('names an unsupported booster', async () => {
     const doc = await modelDoc();
-    doc.learner.gradient_booster = { name: 'gblinear', model: { weights: [0.1] } };
+    doc.learner.gradient_booster = { name: 'gbtree_mystery', model: {} };
     await writeFile(join(dir, 'xgboost-model.json'), JSON.stringify(doc));
     await expect(loadModel(dir)).rejects.toThrow(
-      'model: booster "gblinear" is not supported; supported boosters are: gbtree, dart',
+      'model: booster "gbtree_mystery" is not supported; supported boosters are: gbtree, dart, gblinear',
     );
+  });
+
+  it('refuses a gblinear model whose weights do not fit its features and groups', async () => {
+    const doc = await modelDoc();
+    const { num_feature: features, num_class: classes } = doc.learner.learner_model_param;
+    doc.learner.gradient_booster = { name: 'gblinear', model: { weights: [0.1, 0.2] } };
+    await writeFile(join(dir, 'xgboost-model.json'), JSON.stringify(doc));
+    const needed = (Number(features) + 1) * Math.max(1, Number(classes));
+    await expect(loadModel(dir)).rejects.toThrow(`model: gblinear has 2 weights; num_feature ${features} and ${Math.max(1, Number(classes))} output group(s) need ${needed}`);
+  });
+
+  it('refuses a multi-output model (num_target > 1) by name', async () => {
+    const doc = await modelDoc();
+    doc.learner.learner_model_param.num_target = '3';
+    await writeFile(join(dir, 'xgboost-model.json'), JSON.stringify(doc));
+    await expect(loadModel(dir)).rejects.toThrow('model: learner_model_param.num_target is 3: multi-output models are not supported (one target only)');
   });
 
   it('refuses multi-target (vector leaf) trees and structural damage with the path of the problem', async () => {

@@ -42,8 +42,15 @@ export interface XGBoostModel {
   readonly catSize: Int32Array;
   /** Categories per categorical split, each run sorted ascending (categories in the run go right). */
   readonly catValues: Int32Array;
-  /** Bit-field width per categorical split: xgboost 1.7 sends larger categories the default way. */
+  /** Bit-field width per categorical split: a larger category is not in the set (see outOfSetDefault). */
   readonly catBitWidth: Int32Array;
+  /**
+   * Where a category that is negative or past the split's bit field goes: xgboost 1.7 sends it the node's default
+   * way (true); from 2.0 on (dmlc/xgboost#8591) it goes left like any category outside the set (false). Read from the
+   * model's `version`, since xgboost predicts with the rule of the version that runs it and a model is scored by the
+   * version that wrote it; a model without a version is taken as 2.0 or later.
+   */
+  readonly outOfSetDefault: boolean;
   /** Whether any split is categorical (the evaluator skips the check otherwise). */
   readonly hasCategorical: boolean;
   /**
@@ -76,13 +83,14 @@ export function parseModel(doc: unknown): XGBoostModel {
   if (featureNames && featureNames.length !== numFeature) {
     throw new ModelError(`model: ${featureNames.length} feature_names for num_feature ${numFeature}`);
   }
+  const outOfSetDefault = writtenBefore2(doc);
   const booster = field(learner, 'gradient_booster', 'learner.gradient_booster');
   if (stringAt(booster, 'name', 'learner.gradient_booster.name') === 'gblinear') {
     const linearWeights = Float32Array.from(numbersAt(field(booster, 'model', 'gradient_booster.model'), 'weights', 'gradient_booster.model.weights'));
     if (linearWeights.length !== (numFeature + 1) * numGroups) {
       throw new ModelError(`model: gblinear has ${linearWeights.length} weights; num_feature ${numFeature} and ${numGroups} output group(s) need ${(numFeature + 1) * numGroups}`);
     }
-    return { objective, numFeature, featureNames, featureTypes, numGroups, baseMargin, treeWeight: undefined, linearWeights, ...flattenTrees([], [], numFeature, numGroups) };
+    return { objective, numFeature, featureNames, featureTypes, numGroups, baseMargin, treeWeight: undefined, linearWeights, outOfSetDefault, ...flattenTrees([], [], numFeature, numGroups) };
   }
   const { model, weights } = boosterModel(booster);
   const trees = arrayAt(model, 'trees', 'model.trees');
@@ -102,8 +110,17 @@ export function parseModel(doc: unknown): XGBoostModel {
     baseMargin,
     treeWeight: weights ? Float32Array.from(weights) : undefined,
     linearWeights: undefined,
+    outOfSetDefault,
     ...flattenTrees(trees, treeInfo, numFeature, numGroups),
   };
+}
+
+/** Whether the document says an xgboost before 2.0 wrote it (`version`: [major, minor, patch]). */
+function writtenBefore2(doc: unknown): boolean {
+  const version = (doc as Doc)['version'];
+  if (!Array.isArray(version) && !ArrayBuffer.isView(version)) return false;
+  const major = Number((version as ArrayLike<unknown>)[0]);
+  return Number.isFinite(major) && major < 2;
 }
 
 function boosterModel(booster: unknown): { model: unknown; weights: NumArray | undefined } {

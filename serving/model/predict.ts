@@ -125,11 +125,12 @@ function accumulateGeneral(model: XGBoostModel, values: Float32Array, out: Float
 }
 
 /**
- * xgboost 1.7's categorical Decision: a category in the node's set goes right, one outside it goes left; a negative
- * category or one past the set's bit field goes the default way.
+ * xgboost's categorical Decision: a category in the node's set goes right, one outside it goes left. A negative
+ * category or one past the set's bit field goes left from xgboost 2.0 on, the default way in a model written by 1.x
+ * (model.outOfSetDefault).
  */
 function categoryGoesLeft(model: XGBoostModel, split: number, x: number, defaultLeft: boolean): boolean {
-  if (x < 0 || x >= model.catBitWidth[split]!) return defaultLeft;
+  if (x < 0 || x >= model.catBitWidth[split]!) return model.outOfSetDefault ? defaultLeft : true;
   const category = Math.trunc(x);
   const { catValues } = model;
   let lo = model.catBegin[split]!;

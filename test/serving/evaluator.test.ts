@@ -4,8 +4,11 @@
  * margins and predictions must match xgboost's to 1e-6.
  */
 
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadModel } from '../../serving/model/load-model.ts';
+import { parseModel } from '../../serving/model/parse-model.ts';
+import { readJsonModel } from '../../serving/model/read-json-model.ts';
 import { predictRows } from '../../serving/model/predict.ts';
 import { listXGBoostCases, toMatrix, type XGBoostCase } from './helpers/fixtures.ts';
 
@@ -60,5 +63,37 @@ describe('the xgboost evaluator', () => {
     expect(Array.from(b.value)).toEqual(Array.from(a.value));
     expect(Array.from(b.catValues)).toEqual(Array.from(a.catValues));
     expect(Array.from(b.baseMargin)).toEqual(Array.from(a.baseMargin));
+  });
+
+  it('sends a negative category, or one past the bit field, the default way in a 1.x model and left from 2.0 on', async () => {
+    const c = cases.find((x) => x.name === 'categorical')!;
+    const text = readFileSync(c.modelPath('json'), 'utf8');
+    type TreeDoc = { categories_nodes: number[]; default_left: number[] };
+    type ModelDoc = { version: number[]; learner: { gradient_booster: { model: { trees: TreeDoc[] } } } };
+    const doc = readJsonModel(text) as ModelDoc;
+    expect(doc.version[0]).toBe(1);
+    const v1 = parseModel(doc);
+    expect(v1.outOfSetDefault).toBe(true);
+    expect((await loadModel(c.modelPath('ubj'))).model.outOfSetDefault).toBe(true);
+    const v2 = parseModel({ ...doc, version: [2, 1, 4] });
+    expect(v2.outOfSetDefault).toBe(false);
+    expect(parseModel({ learner: doc.learner }).outOfSetDefault).toBe(false);
+    // 2.x's rule is 1.x's with every categorical node defaulting left (a missing value still takes the default way).
+    const withDefault = (left: number, version: number[]) => {
+      const d = readJsonModel(text) as ModelDoc;
+      for (const tree of d.learner.gradient_booster.model.trees) for (const node of tree.categories_nodes) tree.default_left[node] = left;
+      return parseModel({ ...d, version });
+    };
+    const v1Left = withDefault(1, [1, 7, 4]);
+    const v1Right = withDefault(0, [1, 7, 4]);
+    const v2Right = withDefault(0, [3, 1, 0]);
+    const outOfSet = c.rows.filter((r) => r[0] !== null && (r[0]! < 0 || r[0]! >= 32));
+    const inSetOrMissing = c.rows.filter((r) => !outOfSet.includes(r));
+    expect(outOfSet.length).toBeGreaterThan(8);
+    const margins = (m: ReturnType<typeof parseModel>, rows: (number | null)[][]) => Array.from(predictRows(m, toMatrix(rows)).margins);
+    expect(margins(v1Right, outOfSet)).not.toEqual(margins(v1Left, outOfSet));
+    expect(margins(v2Right, outOfSet)).toEqual(margins(v1Left, outOfSet));
+    expect(margins(v2Right, inSetOrMissing)).toEqual(margins(v1Right, inSetOrMissing));
+    expect(margins(v2, c.rows)).toEqual(margins(v1, c.rows));
   });
 });

@@ -57,7 +57,8 @@ function linearMargins(model: XGBoostModel, weights: Float32Array, values: Float
   for (let r = 0; r < numRows; r++) {
     const rowBase = r * numFeature;
     for (let g = 0; g < numGroups; g++) {
-      let sum = Math.fround(weights[bias + g]! + baseMargin[g]!);
+      // xgboost's gblinear adds the first base margin to every group (they differ only in a 3.x multiclass intercept).
+      let sum = Math.fround(weights[bias + g]! + baseMargin[0]!);
       for (let f = 0; f < numFeature; f++) {
         const x = values[rowBase + f]!;
         if (x === x) sum = Math.fround(sum + Math.fround(x * weights[f * numGroups + g]!));

@@ -145,6 +145,40 @@ def relevance(x, rng):
     return np.clip(np.round(x[:, 0] + 0.02 * x[:, 1] + rng.normal(scale=0.5, size=len(x)) + 1), 0, 3)
 
 
+def censored_times(x, rng):
+    """Survival times for survival:cox: a negative label is a censored time."""
+    return positive_target(x, rng) * np.where(rng.random(len(x)) < 0.2, -1, 1)
+
+
+# Objectives beyond the first cases: (name, params, rounds, label, train_numeric options).
+MORE_OBJECTIVES = [
+    ("binary-hinge", {"objective": "binary:hinge"}, 8, binary_labels,
+     {"note": "predict() is 0 or 1: the sign of the margin"}),
+    ("reg-squaredlogerror", {"objective": "reg:squaredlogerror"}, 8, positive_target, {"note": "identity link"}),
+    ("reg-absoluteerror", {"objective": "reg:absoluteerror"}, 8, regression_target,
+     {"note": "leaves refreshed to medians; identity link"}),
+    ("reg-pseudohubererror", {"objective": "reg:pseudohubererror", "base_score": 20.0}, 8, regression_target,
+     {"note": "identity link"}),
+    ("survival-cox", {"objective": "survival:cox"}, 8, censored_times,
+     {"note": "hazard ratio: exp of the margin; negative labels are censored"}),
+    ("survival-aft", {"objective": "survival:aft", "aft_loss_distribution": "normal"}, 8, positive_target,
+     {"meta": aft_bounds, "note": "survival time: exp of the margin; base_score enters as log"}),
+    ("rank-pairwise", {"objective": "rank:pairwise"}, 8, relevance,
+     {"meta": ranking_groups, "note": "ranking scores are margins"}),
+    ("rank-ndcg", {"objective": "rank:ndcg"}, 8, relevance, {"meta": ranking_groups, "note": "ranking scores are margins"}),
+]
+
+# The linear booster, 20 rounds each: (name, params, label, train_numeric options).
+LINEAR_BOOSTERS = [
+    ("gblinear-regression", {"objective": "reg:squarederror", "lambda": 0.1, "base_score": 20.0}, regression_target,
+     {"note": "linear booster: bias + sum of weight * value over the values present"}),
+    ("gblinear-binary", {"objective": "binary:logistic"}, binary_labels,
+     {"nan_share": 0.3, "note": "linear booster, missing values skipped"}),
+    ("gblinear-multiclass", {"objective": "multi:softprob", "num_class": 3, "updater": "coord_descent"},
+     multiclass_labels(3), {"note": "linear booster with one weight per feature and class"}),
+]
+
+
 def categorical_case(name, max_cat_to_onehot, note):
     rng = np.random.default_rng(sum(map(ord, name)))
     n = 800
@@ -194,31 +228,10 @@ def main():
     train_numeric("random-forest", {**common, "objective": "multi:softprob", "num_class": 3, "num_parallel_tree": 3,
                                     "subsample": 0.8, "colsample_bynode": 0.8}, 3, multiclass_labels(3),
                   note="num_parallel_tree 3: several trees per class and round")
-    train_numeric("binary-hinge", {**common, "objective": "binary:hinge"}, 8, binary_labels,
-                  note="predict() is 0 or 1: the sign of the margin")
-    train_numeric("reg-squaredlogerror", {**common, "objective": "reg:squaredlogerror"}, 8, positive_target,
-                  note="identity link")
-    train_numeric("reg-absoluteerror", {**common, "objective": "reg:absoluteerror"}, 8, regression_target,
-                  note="leaves refreshed to medians; identity link")
-    train_numeric("reg-pseudohubererror", {**common, "objective": "reg:pseudohubererror", "base_score": 20.0}, 8,
-                  regression_target, note="identity link")
-    train_numeric("survival-cox", {**common, "objective": "survival:cox"}, 8,
-                  lambda x, rng: positive_target(x, rng) * np.where(rng.random(len(x)) < 0.2, -1, 1),
-                  note="hazard ratio: exp of the margin; negative labels are censored")
-    train_numeric("survival-aft", {**common, "objective": "survival:aft", "aft_loss_distribution": "normal"}, 8,
-                  positive_target, meta=aft_bounds, note="survival time: exp of the margin; base_score enters as log")
-    train_numeric("rank-pairwise", {**common, "objective": "rank:pairwise"}, 8, relevance, meta=ranking_groups,
-                  note="ranking scores are margins")
-    train_numeric("rank-ndcg", {**common, "objective": "rank:ndcg"}, 8, relevance, meta=ranking_groups,
-                  note="ranking scores are margins")
-    train_numeric("gblinear-regression", {"booster": "gblinear", "objective": "reg:squarederror", "eta": 0.5,
-                                          "lambda": 0.1, "base_score": 20.0}, 20, regression_target,
-                  note="linear booster: bias + sum of weight * value over the values present")
-    train_numeric("gblinear-binary", {"booster": "gblinear", "objective": "binary:logistic", "eta": 0.5}, 20,
-                  binary_labels, nan_share=0.3, note="linear booster, missing values skipped")
-    train_numeric("gblinear-multiclass", {"booster": "gblinear", "objective": "multi:softprob", "num_class": 3,
-                                          "eta": 0.5, "updater": "coord_descent"}, 20, multiclass_labels(3),
-                  note="linear booster with one weight per feature and class")
+    for name, params, rounds, label_fn, extra in MORE_OBJECTIVES:
+        train_numeric(name, {**common, **params}, rounds, label_fn, **extra)
+    for name, params, label_fn, extra in LINEAR_BOOSTERS:
+        train_numeric(name, {"booster": "gblinear", "eta": 0.5, **params}, 20, label_fn, **extra)
     categorical_case("categorical", 1, "partition-based categorical splits (max_cat_to_onehot 1), unseen codes")
     categorical_case("categorical-onehot", 8, "one-hot categorical splits (max_cat_to_onehot 8)")
 

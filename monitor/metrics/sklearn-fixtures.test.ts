@@ -1,6 +1,8 @@
 /**
  * @module Golden cases: every metric against scikit-learn. The cases and their expected values are written offline
  * by scripts/fixtures/sklearn_metrics.py into test/fixtures/metrics/ (CI has no Python); a new case is a new file.
+ * MPM_METRICS_FIXTURES names another folder of cases to run instead (scripts/fixtures/sklearn_metrics_random.py
+ * writes random ones there: a cross-check beyond the committed cases).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -10,7 +12,7 @@ import { metricNames, sectionKeys } from './metric-names.ts';
 import { SUBSAMPLE_COUNT, subsampleMask } from './subsample.ts';
 import type { AccumulatorOptions, MetricValue, ModelQualityResult, Observation } from './types.ts';
 
-const FIXTURES = fileURLToPath(new URL('../../test/fixtures/metrics/', import.meta.url));
+const FIXTURES = process.env['MPM_METRICS_FIXTURES'] ? `${process.env['MPM_METRICS_FIXTURES'].replace(/\/$/, '')}/` : fileURLToPath(new URL('../../test/fixtures/metrics/', import.meta.url));
 /** Agreement required with scikit-learn, relative to max(1, |expected|). */
 const TOLERANCE = 1e-9;
 

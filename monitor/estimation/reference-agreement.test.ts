@@ -2,7 +2,8 @@
  * @module Agreement with scikit-learn and numpy (scripts/fixtures/cbpe_reference.py, run offline; its JSON outputs
  * are committed in test/fixtures/estimation/): calibration maps, calibrated probabilities, estimates, standard errors
  * and reference-chunk thresholds to 1e-9, given the same calibrate-or-not decision; and the decision itself on
- * clear-cut cases, as NannyML's procedure (scikit-learn's splits) takes it.
+ * clear-cut cases, as NannyML's procedure (scikit-learn's splits) takes it. MPM_ESTIMATION_FIXTURES names another
+ * folder of the same cases to run instead (scripts/fixtures/cbpe_reference_random.py draws them from other seeds).
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -18,7 +19,7 @@ import { ReferenceSample } from './reference-sample.ts';
 import type { EstimationResult } from './estimation-result.ts';
 import { TopScoreEstimator } from './top-score-estimator.ts';
 
-const FIXTURES = fileURLToPath(new URL('../../test/fixtures/estimation/', import.meta.url));
+const FIXTURES = process.env['MPM_ESTIMATION_FIXTURES'] ? `${process.env['MPM_ESTIMATION_FIXTURES'].replace(/\/$/, '')}/` : fileURLToPath(new URL('../../test/fixtures/estimation/', import.meta.url));
 const TOLERANCE = 1e-9;
 
 type Json = any;

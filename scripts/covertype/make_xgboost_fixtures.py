@@ -166,6 +166,8 @@ MORE_OBJECTIVES = [
     ("rank-pairwise", {"objective": "rank:pairwise"}, 8, relevance,
      {"meta": ranking_groups, "note": "ranking scores are margins"}),
     ("rank-ndcg", {"objective": "rank:ndcg"}, 8, relevance, {"meta": ranking_groups, "note": "ranking scores are margins"}),
+    ("deep-trees", {"objective": "reg:squarederror", "max_depth": 12, "min_child_weight": 0, "lambda": 0.01}, 5,
+     regression_target, {"n": 2000, "note": "trees of over 511 nodes (walked between compiled ones) and of under"}),
 ]
 
 # The linear booster, 20 rounds each: (name, params, label, train_numeric options).

@@ -10,6 +10,7 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ModelError } from '../errors.ts';
+import { compiledTrees } from './compile-trees.ts';
 import { parseModel, type XGBoostModel } from './parse-model.ts';
 import { readJsonModel } from './read-json-model.ts';
 import { decodeUbjson } from './ubjson.ts';
@@ -45,7 +46,10 @@ export async function loadModel(path: string): Promise<LoadedModel> {
     throw new ModelError(`model: ${file} is not valid JSON (${(cause as Error).message})`, { cause });
   }
   try {
-    return { model: parseModel(doc), path: file, format };
+    const model = parseModel(doc);
+    // The trees are compiled now, at load, rather than by the first request.
+    compiledTrees(model);
+    return { model, path: file, format };
   } catch (cause) {
     if (cause instanceof ModelError) throw new ModelError(`${cause.message} (in ${file})`, { cause });
     throw cause;

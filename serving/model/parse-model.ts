@@ -217,6 +217,7 @@ function flattenTrees(trees: readonly unknown[], treeInfo: NumArray, numFeature:
         catValues.push(...cats);
       }
     }
+    checkReachedOnce(out.left, out.right, offset, n, t);
     offset += n;
   });
   return {
@@ -227,6 +228,21 @@ function flattenTrees(trees: readonly unknown[], treeInfo: NumArray, numFeature:
     catValues: Int32Array.from(catValues),
     hasCategorical: catBegin.length > 0,
   };
+}
+
+/**
+ * Every node of tree t (nodes [offset, offset + n) of the flattened arrays) is reached from its root at most once: no
+ * cycle, which would make the walk never end, and no node shared by two parents. One pass with an explicit stack.
+ */
+function checkReachedOnce(left: Int32Array, right: Int32Array, offset: number, n: number, t: number): void {
+  const reached = new Uint8Array(n);
+  const stack = [offset];
+  while (stack.length > 0) {
+    const g = stack.pop()!;
+    if (reached[g - offset]) throw new ModelError(`model: model.trees[${t}] node ${g - offset} is reached twice from the root (a cycle or a shared child)`);
+    reached[g - offset] = 1;
+    if (left[g] !== -1) stack.push(left[g]!, right[g]!);
+  }
 }
 
 /** base_score is "5E-1" in xgboost 1.x and "[5E-1]" (or several values) from 2.0 on. */

@@ -3,9 +3,12 @@
  *
  * Rows are a row-major Float32Array (xgboost converts its input to float32 too, so the `<` against float32 split
  * conditions decides exactly as it does), NaN meaning missing. Margins accumulate in a Float32Array, tree by tree in
- * model order, which reproduces xgboost's float sums bit for bit in the common case.
+ * model order, which reproduces xgboost's float sums bit for bit in the common case. The trees are compiled into
+ * JavaScript functions where the model allows it (compile-trees.ts: about 2.3x faster), else walked over the node
+ * arrays; both give the same bits, and the tests score every fixture both ways.
  */
 
+import { compiledTrees, type CompiledTree } from './compile-trees.ts';
 import type { XGBoostModel } from './parse-model.ts';
 
 /** The rows to score: `numRows * numFeature` values, row-major, NaN for a missing value. */
@@ -30,19 +33,33 @@ export interface Predictions {
 /** Rows scored together, tree by tree, so a tree's nodes stay in cache across the block (xgboost uses 64 too). */
 const BLOCK_ROWS = 64;
 
+/** How the trees are evaluated: compiled into JavaScript where the model allows it (compile-trees.ts), or walked. */
+export type TreeEvaluation = 'compiled' | 'walked';
+
 /** Computes the margins of every row (xgboost's `output_margin=True`). */
-export function predictMargins(model: XGBoostModel, matrix: FeatureMatrix): Float32Array {
+export function predictMargins(model: XGBoostModel, matrix: FeatureMatrix, evaluation: TreeEvaluation = 'compiled'): Float32Array {
   const { numRows } = matrix;
   const { numGroups, baseMargin } = model;
   const out = new Float32Array(numRows * numGroups);
   if (model.linearWeights !== undefined) return linearMargins(model, model.linearWeights, matrix.values, numRows);
   for (let r = 0; r < numRows; r++) for (let g = 0; g < numGroups; g++) out[r * numGroups + g] = baseMargin[g]!;
+  const compiled = evaluation === 'compiled' ? compiledTrees(model) : undefined;
   for (let start = 0; start < numRows; start += BLOCK_ROWS) {
     const end = Math.min(numRows, start + BLOCK_ROWS);
-    if (model.hasCategorical || model.treeWeight) accumulateGeneral(model, matrix.values, out, start, end);
+    if (compiled !== undefined) accumulateCompiled(model, compiled, matrix.values, out, start, end);
+    else if (model.hasCategorical || model.treeWeight) accumulateGeneral(model, matrix.values, out, start, end);
     else accumulateNumeric(model, matrix.values, out, start, end);
   }
   return out;
+}
+
+/** The compiled trees in model order; a tree too large to compile is walked in its place (the same sum order). */
+function accumulateCompiled(model: XGBoostModel, trees: Array<CompiledTree | undefined>, values: Float32Array, out: Float32Array, start: number, end: number): void {
+  for (let t = 0; t < trees.length; t++) {
+    const tree = trees[t];
+    if (tree !== undefined) tree(values, out, start, end);
+    else accumulateGeneral(model, values, out, start, end, t, t + 1);
+  }
 }
 
 /**
@@ -96,11 +113,10 @@ function accumulateNumeric(model: XGBoostModel, values: Float32Array, out: Float
   }
 }
 
-/** Any model: categorical splits and dart tree weights too. */
-function accumulateGeneral(model: XGBoostModel, values: Float32Array, out: Float32Array, start: number, end: number): void {
+/** Any model, trees [from, to): categorical splits and dart tree weights too. */
+function accumulateGeneral(model: XGBoostModel, values: Float32Array, out: Float32Array, start: number, end: number, from = 0, to = model.treeRoot.length): void {
   const { numFeature, numGroups, treeRoot, treeGroup, treeWeight, left, right, feature, value, defaultLeft, catSplit } = model;
-  const numTrees = treeRoot.length;
-  for (let t = 0; t < numTrees; t++) {
+  for (let t = from; t < to; t++) {
     const root = treeRoot[t]!;
     const group = treeGroup[t]!;
     const weight = treeWeight ? treeWeight[t]! : 1;
@@ -147,8 +163,8 @@ function categoryGoesLeft(model: XGBoostModel, split: number, x: number, default
 }
 
 /** Scores rows: margins, then the objective's transform (sigmoid, softmax, exp, ...). */
-export function predictRows(model: XGBoostModel, matrix: FeatureMatrix): Predictions {
-  const margins = predictMargins(model, matrix);
+export function predictRows(model: XGBoostModel, matrix: FeatureMatrix, evaluation: TreeEvaluation = 'compiled'): Predictions {
+  const margins = predictMargins(model, matrix, evaluation);
   const outputs = margins.slice();
   const { numGroups, objective } = model;
   for (let r = 0; r < matrix.numRows; r++) objective.transform(outputs, r * numGroups, numGroups);

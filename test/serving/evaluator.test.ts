@@ -6,6 +6,7 @@
 
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { compiledTrees } from '../../serving/model/compile-trees.ts';
 import { loadModel } from '../../serving/model/load-model.ts';
 import { parseModel } from '../../serving/model/parse-model.ts';
 import { readJsonModel } from '../../serving/model/read-json-model.ts';
@@ -42,11 +43,11 @@ describe('the xgboost evaluator', () => {
   });
 
   for (const c of cases) {
-    for (const format of ['json', 'ubj'] as const) {
-      it(`matches xgboost on ${c.name} (${format})`, async () => {
+    for (const [format, evaluation] of [['json', 'compiled'], ['ubj', 'compiled'], ['json', 'walked']] as const) {
+      it(`matches xgboost on ${c.name} (${format}, trees ${evaluation})`, async () => {
         const { model } = await loadModel(c.modelPath(format));
         expect(model.objective.name).toBe(c.objective);
-        const result = predictRows(model, toMatrix(c.rows));
+        const result = predictRows(model, toMatrix(c.rows), evaluation);
         expect(maxDifference(result.margins, c.margins, result.numGroups)).toBeLessThanOrEqual(TOLERANCE);
         const predictions = xgboostPrediction(c, result.outputs, result.numGroups);
         if (c.objective === 'multi:softmax') expect(predictions).toEqual(c.predictions);
@@ -95,5 +96,52 @@ describe('the xgboost evaluator', () => {
     expect(margins(v2Right, outOfSet)).toEqual(margins(v1Left, outOfSet));
     expect(margins(v2Right, inSetOrMissing)).toEqual(margins(v1Right, inSetOrMissing));
     expect(margins(v2, c.rows)).toEqual(margins(v1, c.rows));
+  });
+
+  it('compiles the trees it can and walks the others in their place, bit for bit', async () => {
+    const deep = cases.find((x) => x.name === 'deep-trees')!;
+    const { model } = await loadModel(deep.modelPath('json'));
+    const trees = compiledTrees(model)!;
+    expect(trees).toHaveLength(model.treeRoot.length);
+    // Trees of 459 nodes (compiled) and of 549 to 883 (walked), summed in model order either way.
+    expect(trees.filter((t) => t !== undefined).length).toBeGreaterThan(0);
+    expect(trees.filter((t) => t === undefined).length).toBeGreaterThan(0);
+    const compiled = predictRows(model, toMatrix(deep.rows), 'compiled').margins;
+    expect(Array.from(compiled)).toEqual(Array.from(predictRows(model, toMatrix(deep.rows), 'walked').margins));
+    // Categorical splits are walked; dart leaves are compiled with their weights.
+    expect(compiledTrees((await loadModel(cases.find((x) => x.name === 'categorical')!.modelPath('json'))).model)).toBeUndefined();
+    expect(compiledTrees((await loadModel(cases.find((x) => x.name === 'dart')!.modelPath('json'))).model)).toBeDefined();
+  });
+
+  it('walks a model whose tree is deeper than the compiler nests, and compiles a NaN threshold as the walk reads it', async () => {
+    const c = cases.find((x) => x.name === 'reg-squarederror')!;
+    const doc = readJsonModel(readFileSync(c.modelPath('json'), 'utf8')) as { learner: { gradient_booster: { model: { trees: Array<Record<string, unknown>> } } } };
+    // A chain of 70 splits on feature 0 (each left child a leaf), appended as one more tree.
+    const depth = 70;
+    const n = 2 * depth + 1;
+    const chain: Record<string, unknown> = {
+      left_children: Array.from({ length: n }, (_, i) => (i % 2 === 0 && i < n - 1 ? i + 1 : -1)),
+      right_children: Array.from({ length: n }, (_, i) => (i % 2 === 0 && i < n - 1 ? i + 2 : -1)),
+      split_indices: new Array(n).fill(0),
+      split_conditions: Array.from({ length: n }, (_, i) => (i % 2 === 0 && i < n - 1 ? -3 + i / 20 : i / 1000)),
+      default_left: new Array(n).fill(0),
+      split_type: new Array(n).fill(0),
+      tree_param: { num_nodes: String(n), size_leaf_vector: '0' },
+    };
+    const model = doc.learner.gradient_booster.model as { trees: Array<Record<string, unknown>>; tree_info: number[] };
+    model.trees.push(chain);
+    model.tree_info.push(0);
+    const deepModel = parseModel(doc);
+    expect(compiledTrees(deepModel)).toBeUndefined();
+    const rows = [...c.rows, [-2.5, 1, 1, 1, 1], [0.4, null, 2, 3, 4]];
+    expect(Array.from(predictRows(deepModel, toMatrix(rows)).margins)).toEqual(Array.from(predictRows(deepModel, toMatrix(rows), 'walked').margins));
+    // A NaN threshold on a default-left node: only a missing value goes left, in both.
+    const nanDoc = readJsonModel(readFileSync(c.modelPath('json'), 'utf8')) as typeof doc;
+    const first = nanDoc.learner.gradient_booster.model.trees[0]! as { split_conditions: number[]; default_left: number[] };
+    first.split_conditions[0] = NaN;
+    first.default_left[0] = 1;
+    const nanModel = parseModel(nanDoc);
+    expect(compiledTrees(nanModel)).toBeDefined();
+    expect(Array.from(predictRows(nanModel, toMatrix(c.rows)).margins)).toEqual(Array.from(predictRows(nanModel, toMatrix(c.rows), 'walked').margins));
   });
 });

@@ -106,6 +106,21 @@ describe('loadModel', () => {
     await expect(loadModel(dir)).rejects.toThrow('model: learner_model_param.num_target is 3: multi-output models are not supported (one target only)');
   });
 
+  it('refuses a tree whose walk would not end (a cycle) or whose node has two parents', async () => {
+    const cyclic = await modelDoc();
+    const tree = cyclic.learner.gradient_booster.model.trees[0];
+    const split = (tree.left_children as number[]).findIndex((l, i) => i > 0 && l !== -1);
+    expect(split).toBeGreaterThan(0);
+    tree.left_children[split] = split;
+    await writeFile(join(dir, 'm.json'), JSON.stringify(cyclic));
+    await expect(loadModel(join(dir, 'm.json'))).rejects.toThrow(`model: model.trees[0] node ${split} is reached twice from the root (a cycle or a shared child)`);
+    const shared = await modelDoc();
+    const t0 = shared.learner.gradient_booster.model.trees[0];
+    t0.right_children[0] = t0.left_children[0];
+    await writeFile(join(dir, 'm.json'), JSON.stringify(shared));
+    await expect(loadModel(join(dir, 'm.json'))).rejects.toThrow(`model: model.trees[0] node ${t0.left_children[0]} is reached twice from the root`);
+  });
+
   it('refuses multi-target (vector leaf) trees and structural damage with the path of the problem', async () => {
     const doc = await modelDoc();
     doc.learner.gradient_booster.model.trees[0].tree_param.size_leaf_vector = '3';

@@ -33,7 +33,13 @@ const compiledModels = new WeakMap<XGBoostModel, Array<CompiledTree | undefined>
 export function compiledTrees(model: XGBoostModel): Array<CompiledTree | undefined> | undefined {
   let compiled = compiledModels.get(model);
   if (compiled === undefined) {
-    compiled = compileModel(model);
+    try {
+      compiled = compileModel(model);
+    } catch (error) {
+      // Code generation refused (node --disallow-code-generation-from-strings): the trees are walked.
+      if (!(error instanceof EvalError)) throw error;
+      compiled = null;
+    }
     compiledModels.set(model, compiled);
   }
   return compiled ?? undefined;

@@ -4,6 +4,7 @@
  * margins and predictions must match xgboost's to 1e-6.
  */
 
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { compiledTrees } from '../../serving/model/compile-trees.ts';
@@ -11,7 +12,7 @@ import { loadModel } from '../../serving/model/load-model.ts';
 import { parseModel } from '../../serving/model/parse-model.ts';
 import { readJsonModel } from '../../serving/model/read-json-model.ts';
 import { predictRows } from '../../serving/model/predict.ts';
-import { listXGBoostCases, toMatrix, type XGBoostCase } from './helpers/fixtures.ts';
+import { listXGBoostCases, REPO_ROOT, toMatrix, type XGBoostCase } from './helpers/fixtures.ts';
 
 const TOLERANCE = 1e-6;
 
@@ -143,5 +144,24 @@ describe('the xgboost evaluator', () => {
     const nanModel = parseModel(nanDoc);
     expect(compiledTrees(nanModel)).toBeDefined();
     expect(Array.from(predictRows(nanModel, toMatrix(c.rows)).margins)).toEqual(Array.from(predictRows(nanModel, toMatrix(c.rows), 'walked').margins));
+  });
+
+  it('walks the trees, with the same predictions, where code generation is refused', async () => {
+    const c = cases.find((x) => x.name === 'demo-covertype')!;
+    const script = `
+      const { loadModel } = await import('${REPO_ROOT}serving/model/load-model.ts');
+      const { compiledTrees } = await import('${REPO_ROOT}serving/model/compile-trees.ts');
+      const { predictRows } = await import('${REPO_ROOT}serving/model/predict.ts');
+      const { toMatrix } = await import('${REPO_ROOT}test/serving/helpers/fixtures.ts');
+      const { model } = await loadModel(${JSON.stringify(c.modelPath('json'))});
+      const rows = ${JSON.stringify(c.rows.slice(0, 20))};
+      console.log(JSON.stringify({ compiled: compiledTrees(model) !== undefined, margins: Array.from(predictRows(model, toMatrix(rows)).margins) }));`;
+    const run = spawnSync(process.execPath, ['--disallow-code-generation-from-strings', '--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(run.status, run.stderr).toBe(0);
+    const out = JSON.parse(run.stdout) as { compiled: boolean; margins: number[] };
+    expect(out.compiled).toBe(false);
+    const { model } = await loadModel(c.modelPath('json'));
+    expect(compiledTrees(model)).toBeDefined();
+    expect(out.margins).toEqual(Array.from(predictRows(model, toMatrix(c.rows.slice(0, 20))).margins));
   });
 });

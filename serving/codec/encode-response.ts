@@ -5,7 +5,7 @@
  * - multiclass: label = the most probable class (argmax), score = its probability; verbose adds "probabilities".
  * - binary:logistic: label = 1 when P(1) > 0.5 (as XGBClassifier.predict), score = P(1), what xgboost's predict()
  *   returns and what a monitor's probability attribute expects (AUC needs the positive class's probability);
- *   verbose adds "probabilities": [P(0), P(1)]. binary:logitraw: score is the raw margin, label = margin > 0.
+ *   verbose adds "probabilities": [P(0), P(1)]. binary:logitraw and binary:hinge: score is the raw margin, label = margin > 0.
  * - regression: `{"payload_index": i, "score": value}`.
  * JSON Lines: the same objects, one per line. CSV: one line per record, `label,score` (regression: `score`), verbose
  * appending the probabilities.
@@ -38,7 +38,7 @@ export function toRecordResults(objective: Objective, predictions: Predictions, 
       results[r] = result;
     } else if (objective.task === 'binary') {
       // No probability to give: the label is the margin's sign (xgboost's predict() for binary:hinge), the score the margin.
-      if (objective.name === 'binary:logitraw' || objective.name === 'binary:hinge') {
+      if (objective.marginScore) {
         const margin = margins[base]!;
         results[r] = { payload_index: r, label: margin > 0 ? 1 : 0, score: margin };
       } else {

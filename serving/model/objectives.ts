@@ -13,6 +13,8 @@ export type Task = 'multiclass' | 'binary' | 'regression';
 export interface Objective {
   readonly name: string;
   readonly task: Task;
+  /** Binary objectives without a probability (logitraw, hinge): the response's score is the margin, its label the sign. */
+  readonly marginScore?: true;
   /** xgboost's `ProbToMargin`: base_score (as saved) to the margin every row starts from. */
   probToMargin(baseScore: number): number;
   /**
@@ -71,8 +73,8 @@ const OBJECTIVES: readonly Objective[] = [
   { name: 'multi:softmax', task: 'multiclass', probToMargin: identity, transform: softmaxInPlace },
   { name: 'binary:logistic', task: 'binary', probToMargin: logitBase, transform: sigmoidInPlace },
   // xgboost 1.7's LogisticRaw keeps base_score as a margin (no logit), unlike binary:logistic.
-  { name: 'binary:logitraw', task: 'binary', probToMargin: identity, transform: noTransform },
-  { name: 'binary:hinge', task: 'binary', probToMargin: identity, transform: hingeInPlace },
+  { name: 'binary:logitraw', task: 'binary', marginScore: true, probToMargin: identity, transform: noTransform },
+  { name: 'binary:hinge', task: 'binary', marginScore: true, probToMargin: identity, transform: hingeInPlace },
   { name: 'reg:logistic', task: 'regression', probToMargin: logitBase, transform: sigmoidInPlace },
   { name: 'reg:squarederror', task: 'regression', probToMargin: identity, transform: noTransform },
   { name: 'reg:linear', task: 'regression', probToMargin: identity, transform: noTransform },

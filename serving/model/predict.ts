@@ -41,7 +41,7 @@ export function predictMargins(model: XGBoostModel, matrix: FeatureMatrix, evalu
   const { numRows } = matrix;
   const { numGroups, baseMargin } = model;
   const out = new Float32Array(numRows * numGroups);
-  if (model.linearWeights !== undefined) return linearMargins(model, model.linearWeights, matrix.values, numRows);
+  if (model.linearWeights !== undefined) return linearMargins(model, model.linearWeights, matrix.values, out);
   for (let r = 0; r < numRows; r++) for (let g = 0; g < numGroups; g++) out[r * numGroups + g] = baseMargin[g]!;
   const compiled = evaluation === 'compiled' ? compiledTrees(model) : undefined;
   for (let start = 0; start < numRows; start += BLOCK_ROWS) {
@@ -67,9 +67,9 @@ function accumulateCompiled(model: XGBoostModel, trees: Array<CompiledTree | und
  * values present (a missing value adds nothing), each product and partial sum rounded to float as xgboost's `float`
  * arithmetic rounds them.
  */
-function linearMargins(model: XGBoostModel, weights: Float32Array, values: Float32Array, numRows: number): Float32Array {
+function linearMargins(model: XGBoostModel, weights: Float32Array, values: Float32Array, out: Float32Array): Float32Array {
   const { numFeature, numGroups, baseMargin } = model;
-  const out = new Float32Array(numRows * numGroups);
+  const numRows = out.length / numGroups;
   const bias = numFeature * numGroups;
   for (let r = 0; r < numRows; r++) {
     const rowBase = r * numFeature;

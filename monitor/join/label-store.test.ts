@@ -33,9 +33,9 @@ describe('LabelStore', () => {
     for (let i = 0; i < 50_000; i++) store.set(key(`id-${i}`, i % 3), i);
     expect(store.size).toBe(50_000);
     expect(store.byteLength).toBeGreaterThan(before);
-    // Load factor at most 0.8: 50,000 labels need at least 62,500 slots (11 bytes each: label codes fit 16 bits).
+    // Load factor at most 0.8: 50,000 labels need at least 62,500 slots (12 bytes each: label codes fit 16 bits).
     expect(store.slots).toBeGreaterThanOrEqual(50_000 / 0.8);
-    expect(store.byteLength).toBe(store.slots * 11);
+    expect(store.byteLength).toBe(store.slots * 12);
     let wrong = 0;
     for (let i = 0; i < 50_000; i++) if (store.take(key(`id-${i}`, i % 3)) !== i) wrong++;
     expect(wrong).toBe(0);
@@ -96,7 +96,7 @@ describe('LabelStore', () => {
     const slot = view.find(keys[5]!);
     expect(view.tagAt(slot)).toBe(tagOf(5));
     expect(view.sameSlots(store)).toBe(true);
-    expect(store.byteLength).toBe(store.slots * (4 + 4 + 1 + 8 + 4));
+    expect(store.byteLength).toBe(store.slots * (4 * 4 + 8));
   });
 
   it('lets a later label for the same key win and counts it as a duplicate', () => {
@@ -159,10 +159,10 @@ describe('LabelStore', () => {
   it('widens its 16-bit value column when a value is not a label code, keeping the values stored before', () => {
     const store = new LabelStore(16);
     for (let i = 0; i < 100; i++) store.set(key(`c-${i}`), i);
-    expect(store.byteLength).toBe(store.slots * 11);
+    expect(store.byteLength).toBe(store.slots * 12);
     store.set(key('big'), 70_000);
     store.set(key('fraction'), 0.25);
-    expect(store.byteLength).toBe(store.slots * 17);
+    expect(store.byteLength).toBe(store.slots * 20);
     for (let i = 0; i < 100; i++) expect(store.take(key(`c-${i}`))).toBe(i);
     expect(store.take(key('big'))).toBe(70_000);
     expect(store.take(key('fraction'))).toBe(0.25);

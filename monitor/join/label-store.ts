@@ -1,21 +1,23 @@
 /**
  * @module The in-memory side of the join: ground-truth labels keyed by the 64-bit hash of (inferenceId,
- * payload_index), in an open-addressing table of typed arrays (load factor at most 0.8). Capture streams past it.
- * Each slot also remembers whether a prediction has used it, so labels without a prediction and duplicate
- * predictions can be counted.
+ * payload_index), in an open-addressing table (load factor at most 0.8). Capture streams past it. Each slot also
+ * remembers whether a prediction has used it, so labels without a prediction and duplicate predictions can be counted.
  *
- * Memory: a slot holds the two hash halves (8 bytes), a flag byte and the value. Values are label codes (0, 1, 2 ...)
- * for classification, kept as 16-bit integers until a value that is not one arrives (a regression value), when the
- * column widens to 64-bit floats: 11 bytes per slot for classification (14 to 28 bytes per label), 17 for regression.
- * The table grows in place: its columns are growable SharedArrayBuffers and doubling rehashes within them, so a
- * growth never holds the old and the new table at once (which took the peak to 47 bytes per label).
+ * Memory: one slot is three 32-bit words side by side, the two hash halves and a word holding the flags (bits 16-23)
+ * and the value (bits 0-15), so that a probe reads one cache line, not one per column (with the capture streaming
+ * through the caches, each column of the earlier layout cost a miss of its own per lookup). A tagged table has a
+ * fourth word, the tag. Values are label codes (0, 1, 2 ...) for classification, kept in the 16 bits until a value
+ * that is not one arrives (a regression value), when they move to a column of 64-bit floats beside the table: 12
+ * bytes per slot for classification (15 to 30 bytes per label), 20 for regression, 4 more with tags. The table grows
+ * in place: its buffers are growable SharedArrayBuffers and doubling rehashes within them, so a growth never holds
+ * the old and the new table at once (which took the peak to 47 bytes per label).
  *
  * Probing is linear and never wraps: keys past the end of the table go to an overflow area of PAD slots, whose last
  * slot stays empty (it ends every probe). Doubling can then rehash in place, processing slots in order: an element
  * moves either left within the processed part or into the new upper half, so it never crosses an element still to
  * be moved.
  *
- * The columns are shared, so worker threads look labels up in the same table without a copy (share() /
+ * The buffers are shared, so worker threads look labels up in the same table without a copy (share() /
  * fromShared()). The used flags are set with Atomics, so two threads taking the same label still count one reuse,
  * exactly as one thread would.
  */
@@ -25,7 +27,9 @@ const EMPTY = 0;
 const FILLED = 1;
 const USED = 2; // a prediction has joined this label
 const REUSED = 4; // more than one prediction joined it
-/** Values below this that are whole numbers >= 0 fit the 16-bit column. */
+/** Where the flags sit in a slot's last word (the 16-bit value below them). */
+const FLAG_SHIFT = 16;
+/** Values below this that are whole numbers >= 0 fit the 16 bits of the slot. */
 const CODE_LIMIT = 0xffff;
 /**
  * The most labels per slot, as a fraction (4/5). Linear probing at 0.8 still finds a label in about 3 slots and misses
@@ -36,9 +40,9 @@ const LOAD_NUMERATOR = 4;
 const LOAD_DENOMINATOR = 5;
 /** Overflow slots after the table (the last one is never filled). */
 const PAD = 1024;
-/** The most labels reserve() sizes the table for (a table of 2^25 slots, ~370 MB with 16-bit values). */
+/** The most labels reserve() sizes the table for (a table of 2^25 slots, ~400 MB untagged). */
 const MAX_RESERVED = 2 ** 24;
-/** Slots the growable columns reserve address space for (~1.5 GB per 64-bit column; beyond it growth copies). */
+/** Slots the growable buffers reserve address space for (2 GB for a tagged table; beyond it growth copies). */
 const MAX_GROWABLE_SLOTS = 2 ** 27 + PAD;
 
 /** A store's table as worker threads receive it (structured-cloneable; the buffers are shared, not copied). */
@@ -46,20 +50,17 @@ export interface SharedLabelStore {
   capacity: number;
   count: number;
   duplicates: number;
-  lo: SharedArrayBuffer;
-  hi: SharedArrayBuffer;
-  values: SharedArrayBuffer;
-  /** Whether values holds 64-bit floats (else 16-bit codes). */
-  wide: boolean;
-  flags: SharedArrayBuffer;
-  /** The tag column of a tagged table. */
-  tags?: SharedArrayBuffer;
+  /** The slots: lo, hi, (tag,) flags and value, in 32-bit words. */
+  words: SharedArrayBuffer;
+  /** The 64-bit values of a table that holds values other than label codes. */
+  wide?: SharedArrayBuffer;
+  tagged: boolean;
 }
 
-/** lo, hi, value, flags, tag of one entry. */
+/** lo, hi, value, flags, tag of one entry (lo and hi as the table's signed words). */
 type Entry = [number, number, number, number, number];
 
-type Column = Uint32Array | Int32Array | Uint16Array | Float64Array | Uint8Array;
+type Column = Int32Array | Float64Array;
 type ColumnType<T extends Column> = { new (buffer: SharedArrayBuffer, offset: number, length: number): T; BYTES_PER_ELEMENT: number };
 
 /** ES2024's growable SharedArrayBuffer (Node >= 20), which the ES2023 library types do not describe. */
@@ -70,14 +71,15 @@ interface GrowableBuffer extends SharedArrayBuffer {
 }
 const GrowableSharedArrayBuffer = SharedArrayBuffer as unknown as new (byteLength: number, options?: { maxByteLength: number }) => GrowableBuffer;
 
-/** A column of `length` slots in a growable SharedArrayBuffer (a plain one when it would exceed the reservation). */
-function column<T extends Column>(Type: ColumnType<T>, length: number): T {
+/** A column of `length` elements (`perSlot` of them per slot) in a growable SharedArrayBuffer (a plain one past the reservation). */
+function column<T extends Column>(Type: ColumnType<T>, length: number, perSlot: number): T {
   const bytes = Type.BYTES_PER_ELEMENT;
-  const buffer = length <= MAX_GROWABLE_SLOTS ? new GrowableSharedArrayBuffer(length * bytes, { maxByteLength: MAX_GROWABLE_SLOTS * bytes }) : new SharedArrayBuffer(length * bytes);
+  const max = MAX_GROWABLE_SLOTS * perSlot;
+  const buffer = length <= max ? new GrowableSharedArrayBuffer(length * bytes, { maxByteLength: max * bytes }) : new SharedArrayBuffer(length * bytes);
   return new Type(buffer, 0, length);
 }
 
-/** The column grown in place to `length` slots (a fixed-length view again: length-tracking views are slow), or undefined. */
+/** The column grown in place to `length` elements (a fixed-length view again: length-tracking views are slow), or undefined. */
 function grownColumn<T extends Column>(Type: ColumnType<T>, old: T, length: number): T | undefined {
   const buffer = old.buffer as GrowableBuffer;
   if (!buffer.growable || length * Type.BYTES_PER_ELEMENT > buffer.maxByteLength) return undefined;
@@ -87,12 +89,14 @@ function grownColumn<T extends Column>(Type: ColumnType<T>, old: T, length: numb
 
 export class LabelStore {
   private capacity: number;
-  private lo: Uint32Array;
-  private hi: Uint32Array;
-  private values: Uint16Array | Float64Array;
-  private flags: Uint8Array;
-  /** A tagged table's second value per label, a 32-bit integer (the label's ground-truth partition hour). */
-  private tags: Int32Array | undefined;
+  /** Words per slot: 3, or 4 in a tagged table. */
+  private readonly stride: number;
+  /** Offset of the flags-and-value word in a slot (the tag, when tagged, is the word before it). */
+  private readonly meta: number;
+  /** The slots, `stride` words each. */
+  private words: Int32Array;
+  /** The values once one is not a 16-bit label code (then the 16 bits of each slot are unused). */
+  private wide: Float64Array | undefined;
   private count = 0;
   /** Labels that replaced an earlier label for the same key. */
   duplicates = 0;
@@ -100,30 +104,24 @@ export class LabelStore {
   /**
    * `tagged`: each label also keeps a 32-bit tag (set(key, value, tag), tagOf, tagAt), in the same slot: the prediction
    * store's label arrival keeps each label's partition hour there, without a second table (4 bytes a slot, against
-   * 17 for a table of its own, and one insert and one probe per label instead of two).
+   * 12 or more for a table of its own, and one insert and one probe per label instead of two).
    */
   constructor(initialCapacity = 1024, tagged = false) {
     this.capacity = 1 << Math.ceil(Math.log2(Math.max(16, initialCapacity)));
-    const length = this.capacity + PAD;
-    this.lo = column(Uint32Array, length);
-    this.hi = column(Uint32Array, length);
-    this.values = column(Uint16Array, length);
-    this.flags = column(Uint8Array, length);
-    if (tagged) this.tags = column(Int32Array, length);
+    this.stride = tagged ? 4 : 3;
+    this.meta = this.stride - 1;
+    this.words = column(Int32Array, (this.capacity + PAD) * this.stride, this.stride);
   }
 
   /** A store over the shared table of another thread's store (see share()). */
   static fromShared(shared: SharedLabelStore): LabelStore {
-    const store = new LabelStore(16);
+    const store = new LabelStore(16, shared.tagged);
     const length = shared.capacity + PAD;
     store.capacity = shared.capacity;
     store.count = shared.count;
     store.duplicates = shared.duplicates;
-    store.lo = new Uint32Array(shared.lo, 0, length);
-    store.hi = new Uint32Array(shared.hi, 0, length);
-    store.values = shared.wide ? new Float64Array(shared.values, 0, length) : new Uint16Array(shared.values, 0, length);
-    store.flags = new Uint8Array(shared.flags, 0, length);
-    store.tags = shared.tags === undefined ? undefined : new Int32Array(shared.tags, 0, length);
+    store.words = new Int32Array(shared.words, 0, length * store.stride);
+    store.wide = shared.wide === undefined ? undefined : new Float64Array(shared.wide, 0, length);
     return store;
   }
 
@@ -133,12 +131,9 @@ export class LabelStore {
       capacity: this.capacity,
       count: this.count,
       duplicates: this.duplicates,
-      lo: this.lo.buffer as SharedArrayBuffer,
-      hi: this.hi.buffer as SharedArrayBuffer,
-      values: this.values.buffer as SharedArrayBuffer,
-      wide: this.values instanceof Float64Array,
-      flags: this.flags.buffer as SharedArrayBuffer,
-      ...(this.tags ? { tags: this.tags.buffer as SharedArrayBuffer } : {}),
+      words: this.words.buffer as SharedArrayBuffer,
+      ...(this.wide ? { wide: this.wide.buffer as SharedArrayBuffer } : {}),
+      tagged: this.stride === 4,
     };
   }
 
@@ -153,7 +148,7 @@ export class LabelStore {
 
   /** Bytes held by the table (for the benchmark's memory figure). */
   get byteLength(): number {
-    return this.slots * (4 + 4 + 1 + this.values.BYTES_PER_ELEMENT + (this.tags ? 4 : 0));
+    return this.slots * (this.stride * 4 + (this.wide ? 8 : 0));
   }
 
   /**
@@ -161,52 +156,79 @@ export class LabelStore {
    * to end instead of at random (each random touch of a large table is a cache and TLB miss).
    */
   homeSlot(key: KeyHash): number {
-    return this.home(key.lo, key.hi);
+    return this.home(key.lo | 0, key.hi | 0);
   }
 
   private home(lo: number, hi: number): number {
     return (lo ^ Math.imul(hi, 0x9e3779b1)) & (this.capacity - 1);
   }
 
-  /** The slot holding `key`, or the empty slot where it would go (the last slot when the overflow area is full). */
+  /**
+   * The slot holding the key whose hash halves are `lo` and `hi` (as signed 32-bit words), or the empty slot where it
+   * would go (the last slot when the overflow area is full).
+   */
   private slot(lo: number, hi: number): number {
-    const flags = this.flags;
+    const { words, stride, meta } = this;
     let i = this.home(lo, hi);
-    while (flags[i] !== EMPTY && (this.lo[i] !== lo || this.hi[i] !== hi)) i++;
+    let w = i * stride;
+    while (words[w + meta] !== EMPTY && (words[w] !== lo || words[w + 1] !== hi)) {
+      i++;
+      w += stride;
+    }
     return i;
+  }
+
+  private flagsAt(slot: number): number {
+    return this.words[slot * this.stride + this.meta]! >>> FLAG_SHIFT;
   }
 
   /** Stores a label value (and, in a tagged table, its tag); a later one for the same key wins and counts as a duplicate. */
   set(key: KeyHash, value: number, tag = 0): void {
     if ((this.count + 1) * LOAD_DENOMINATOR > this.capacity * LOAD_NUMERATOR) this.grow();
-    if (this.values instanceof Uint16Array && !(Number.isInteger(value) && value >= 0 && value < CODE_LIMIT)) this.widen();
-    let i = this.slot(key.lo, key.hi);
+    if (this.wide === undefined && !(Number.isInteger(value) && value >= 0 && value < CODE_LIMIT)) this.widen();
+    const lo = key.lo | 0;
+    const hi = key.hi | 0;
+    let i = this.slot(lo, hi);
     while (i === this.capacity + PAD - 1) {
       // The overflow area is full (a long run of colliding keys): a larger table spreads them.
       this.grow();
-      i = this.slot(key.lo, key.hi);
+      i = this.slot(lo, hi);
     }
-    if (this.flags[i] === EMPTY) {
+    const w = i * this.stride;
+    let flags = this.words[w + this.meta]! >>> FLAG_SHIFT;
+    if (flags === EMPTY) {
       this.count++;
-      this.lo[i] = key.lo;
-      this.hi[i] = key.hi;
-      this.flags[i] = FILLED;
+      this.words[w] = lo;
+      this.words[w + 1] = hi;
+      flags = FILLED;
     } else {
       this.duplicates++;
     }
-    this.values[i] = value;
-    if (this.tags) this.tags[i] = tag;
+    this.write(i, value, flags, tag);
+  }
+
+  /** Writes the value, flags and tag of slot `i` (the key's words are written by the caller). */
+  private write(i: number, value: number, flags: number, tag: number): void {
+    const w = i * this.stride;
+    if (this.wide !== undefined) {
+      this.wide[i] = value;
+      this.words[w + this.meta] = flags << FLAG_SHIFT;
+    } else {
+      this.words[w + this.meta] = (flags << FLAG_SHIFT) | value;
+    }
+    if (this.stride === 4) this.words[w + 2] = tag;
   }
 
   /** The tag of `key`'s label, NaN when it has none; the label is not marked used. */
   tagOf(key: KeyHash): number {
-    const i = this.slot(key.lo, key.hi);
-    return this.flags[i] === EMPTY ? NaN : this.tags![i]!;
+    const i = this.slot(key.lo | 0, key.hi | 0);
+    return this.flagsAt(i) === EMPTY ? NaN : this.tagAt(i);
   }
 
   /** The tag of the label in `slot` (a filled slot, from {@link find}). */
   tagAt(slot: number): number {
-    return this.tags![slot]!;
+    if (this.stride !== 4) throw new Error('label store: tags of a table without tags');
+    return this.words[slot * 4 + 2]!;
   }
 
   /**
@@ -220,18 +242,19 @@ export class LabelStore {
 
   /** The slot holding `key`'s label, or -1 when it has none (then {@link takeAt} it). */
   find(key: KeyHash): number {
-    const i = this.slot(key.lo, key.hi);
-    return this.flags[i] === EMPTY ? -1 : i;
+    const i = this.slot(key.lo | 0, key.hi | 0);
+    return this.words[i * this.stride + this.meta] === EMPTY ? -1 : i;
   }
 
   /** take() of the label in `slot` (a slot {@link find} gave). */
   takeAt(slot: number, onReuse?: () => void): number {
+    const w = slot * this.stride + this.meta;
     // Atomic: of several threads taking one label, exactly one sees it unused.
-    if (Atomics.or(this.flags, slot, USED) & USED) {
-      Atomics.or(this.flags, slot, REUSED);
+    if ((Atomics.or(this.words, w, USED << FLAG_SHIFT) >>> FLAG_SHIFT) & USED) {
+      Atomics.or(this.words, w, REUSED << FLAG_SHIFT);
       onReuse?.();
     }
-    return this.values[slot]!;
+    return this.valueAt(slot);
   }
 
   /**
@@ -242,17 +265,18 @@ export class LabelStore {
   sameSlots(other: LabelStore): boolean {
     if (other.capacity !== this.capacity || other.count !== this.count) return false;
     // Two views of one shared table (a thread's copy of it).
-    if (other.flags.buffer === this.flags.buffer) return true;
-    const { lo, hi, flags } = this;
-    for (let i = 0; i < flags.length; i++) {
-      if ((flags[i] === EMPTY) !== (other.flags[i] === EMPTY) || lo[i] !== other.lo[i] || hi[i] !== other.hi[i]) return false;
+    if (other.words.buffer === this.words.buffer) return true;
+    const [a, b] = [this.words, other.words];
+    const [sa, sb, ma, mb] = [this.stride, other.stride, this.meta, other.meta];
+    for (let i = 0, x = 0, y = 0; i < this.slots; i++, x += sa, y += sb) {
+      if ((a[x + ma] === EMPTY) !== (b[y + mb] === EMPTY) || a[x] !== b[y] || a[x + 1] !== b[y + 1]) return false;
     }
     return true;
   }
 
   /** The value in `slot` (a filled slot: from {@link find}, or from a table with {@link sameSlots}), not marked used. */
   valueAt(slot: number): number {
-    return this.values[slot]!;
+    return this.wide !== undefined ? this.wide[slot]! : this.words[slot * this.stride + this.meta]! & CODE_LIMIT;
   }
 
   /**
@@ -262,24 +286,27 @@ export class LabelStore {
    * the key then probed for as usual.
    */
   peek(key: KeyHash, slot = -1): number {
-    if (slot >= 0 && slot < this.flags.length && this.flags[slot] !== EMPTY && this.lo[slot] === key.lo && this.hi[slot] === key.hi) return this.values[slot]!;
-    const i = this.slot(key.lo, key.hi);
-    return this.flags[i] === EMPTY ? NaN : this.values[i]!;
+    const lo = key.lo | 0;
+    const hi = key.hi | 0;
+    const w = slot * this.stride;
+    if (slot >= 0 && slot < this.slots && this.words[w + this.meta] !== EMPTY && this.words[w] === lo && this.words[w + 1] === hi) return this.valueAt(slot);
+    const i = this.slot(lo, hi);
+    return this.flagsAt(i) === EMPTY ? NaN : this.valueAt(i);
   }
 
   /** Labels that no prediction has joined. */
   unused(): number {
     let n = 0;
-    const flags = this.flags;
-    for (let i = 0; i < flags.length; i++) if (flags[i] === FILLED) n++;
+    const { words, stride, meta } = this;
+    for (let w = meta; w < words.length; w += stride) if (words[w]! >>> FLAG_SHIFT === FILLED) n++;
     return n;
   }
 
   /** One bit per slot (bit i%8 of byte i>>3): the labels a prediction has joined (what another host's store merges). */
   usedBits(): Uint8Array {
-    const flags = this.flags;
-    const bits = new Uint8Array(Math.ceil(flags.length / 8));
-    for (let i = 0; i < flags.length; i++) if (flags[i]! & USED) bits[i >> 3]! |= 1 << (i & 7);
+    const slots = this.slots;
+    const bits = new Uint8Array(Math.ceil(slots / 8));
+    for (let i = 0; i < slots; i++) if (this.flagsAt(i) & USED) bits[i >> 3]! |= 1 << (i & 7);
     return bits;
   }
 
@@ -289,15 +316,17 @@ export class LabelStore {
    * prediction whose label had joined another one, as a single pass would have counted it.
    */
   markUsed(bits: Uint8Array): number {
-    const flags = this.flags;
-    if (bits.length !== Math.ceil(flags.length / 8)) throw new RangeError(`used-label bits for ${bits.length * 8} slots, this store has ${flags.length}`);
+    const slots = this.slots;
+    if (bits.length !== Math.ceil(slots / 8)) throw new RangeError(`used-label bits for ${bits.length * 8} slots, this store has ${slots}`);
     let reused = 0;
-    for (let i = 0; i < flags.length; i++) {
+    const { words, stride, meta } = this;
+    for (let i = 0; i < slots; i++) {
       if (!(bits[i >> 3]! & (1 << (i & 7)))) continue;
-      if (flags[i]! & USED) {
+      const w = i * stride + meta;
+      if ((words[w]! >>> FLAG_SHIFT) & USED) {
         reused++;
-        flags[i]! |= REUSED;
-      } else flags[i]! |= USED;
+        words[w]! |= REUSED << FLAG_SHIFT;
+      } else words[w]! |= USED << FLAG_SHIFT;
     }
     return reused;
   }
@@ -315,49 +344,54 @@ export class LabelStore {
     if (capacity > this.capacity) this.grow(capacity);
   }
 
-  /** Turns the 16-bit value column into 64-bit floats (a value that is not a small label code arrived). */
+  /** Moves the values out of the slots' 16 bits into 64-bit floats (a value that is not a small label code arrived). */
   private widen(): void {
-    const wide = column(Float64Array, this.values.length);
-    wide.set(this.values);
-    this.values = wide;
+    const slots = this.slots;
+    const wide = column(Float64Array, slots, 1);
+    const { words, stride, meta } = this;
+    for (let i = 0, w = meta; i < slots; i++, w += stride) {
+      wide[i] = words[w]! & CODE_LIMIT;
+      words[w]! &= ~CODE_LIMIT;
+    }
+    this.wide = wide;
+  }
+
+  /** The entry in slot `i` (a filled slot). */
+  private entryAt(i: number): Entry {
+    const w = i * this.stride;
+    const words = this.words;
+    return [words[w]!, words[w + 1]!, this.valueAt(i), this.flagsAt(i), this.stride === 4 ? words[w + 2]! : 0];
   }
 
   /**
-   * Grows the table to `capacity` slots (a power of two, twice the current by default), in place when the columns can
-   * grow, else by copying into new columns. In place works for any power-of-two factor: an entry's new home keeps its
+   * Grows the table to `capacity` slots (a power of two, twice the current by default), in place when the buffers can
+   * grow, else by copying into new ones. In place works for any power-of-two factor: an entry's new home keeps its
    * old home's low bits, so it is either its old home (and the entry moves left, within the processed part) or in the
    * new upper part of the table, past every slot still to be processed.
    */
   private grow(capacity = this.capacity * 2): void {
     const length = capacity + PAD;
-    const lo = grownColumn(Uint32Array, this.lo, length);
-    const hi = lo && grownColumn(Uint32Array, this.hi, length);
-    const values = hi && (this.values instanceof Float64Array ? grownColumn(Float64Array, this.values, length) : grownColumn(Uint16Array, this.values, length));
-    const flags = values && grownColumn(Uint8Array, this.flags, length);
-    const tags = flags && (this.tags ? grownColumn(Int32Array, this.tags, length) : null);
-    if (!lo || !hi || !values || !flags || tags === undefined) {
+    const words = grownColumn(Int32Array, this.words, length * this.stride);
+    const wide = words && (this.wide ? grownColumn(Float64Array, this.wide, length) : null);
+    if (!words || wide === undefined) {
       this.rebuild(capacity, this.entries());
       return;
     }
     const old = this.capacity;
+    this.words = words;
+    this.wide = wide ?? undefined;
     // The old overflow area lies inside the new table: lift its entries out first, so that only moved entries are there.
     const lifted: Entry[] = [];
     for (let i = old; i < old + PAD; i++) {
-      if (flags[i] === EMPTY) continue;
-      lifted.push([lo[i]!, hi[i]!, values[i]!, flags[i]!, tags ? tags[i]! : 0]);
-      flags[i] = EMPTY;
+      if (this.flagsAt(i) === EMPTY) continue;
+      lifted.push(this.entryAt(i));
+      this.clear(i);
     }
     this.capacity = capacity;
-    this.lo = lo;
-    this.hi = hi;
-    this.values = values;
-    this.flags = flags;
-    this.tags = tags ?? undefined;
     for (let i = 0; i < old; i++) {
-      const f = flags[i]!;
-      if (f === EMPTY) continue;
-      const entry: Entry = [lo[i]!, hi[i]!, values[i]!, f, tags ? tags[i]! : 0];
-      flags[i] = EMPTY;
+      if (this.flagsAt(i) === EMPTY) continue;
+      const entry = this.entryAt(i);
+      this.clear(i);
       if (!this.place(entry)) {
         // A probe reached the end of the overflow area (very unlikely at this load): copy into a larger table.
         this.rebuild(capacity * 2, [...this.entries(), entry, ...lifted]);
@@ -372,37 +406,36 @@ export class LabelStore {
     }
   }
 
+  /** Empties slot `i`. */
+  private clear(i: number): void {
+    this.words.fill(0, i * this.stride, (i + 1) * this.stride);
+  }
+
   /** Puts an entry in its slot; false when its probe reaches the last slot. */
   private place([l, h, v, f, t]: Entry): boolean {
     const j = this.slot(l, h);
     if (j === this.capacity + PAD - 1) return false;
-    this.lo[j] = l;
-    this.hi[j] = h;
-    this.values[j] = v;
-    this.flags[j] = f;
-    if (this.tags) this.tags[j] = t;
+    this.words[j * this.stride] = l;
+    this.words[j * this.stride + 1] = h;
+    this.write(j, v, f, t);
     return true;
   }
 
   /** Every entry of the table. */
   private entries(): Entry[] {
     const out: Entry[] = [];
-    const flags = this.flags;
-    for (let j = 0; j < flags.length; j++) if (flags[j] !== EMPTY) out.push([this.lo[j]!, this.hi[j]!, this.values[j]!, flags[j]!, this.tags ? this.tags[j]! : 0]);
+    for (let j = 0; j < this.slots; j++) if (this.flagsAt(j) !== EMPTY) out.push(this.entryAt(j));
     return out;
   }
 
-  /** Copies `entries` into new columns of at least `capacity` slots (more when a probe still overflows). */
+  /** Copies `entries` into new buffers of at least `capacity` slots (more when a probe still overflows). */
   private rebuild(capacity: number, entries: Entry[]): void {
-    const wide = this.values instanceof Float64Array;
+    const wide = this.wide !== undefined;
     for (;;) {
       this.capacity = capacity;
       const length = capacity + PAD;
-      this.lo = column(Uint32Array, length);
-      this.hi = column(Uint32Array, length);
-      this.values = wide ? column(Float64Array, length) : column(Uint16Array, length);
-      this.flags = column(Uint8Array, length);
-      if (this.tags) this.tags = column(Int32Array, length);
+      this.words = column(Int32Array, length * this.stride, this.stride);
+      this.wide = wide ? column(Float64Array, length, 1) : undefined;
       if (entries.every((entry) => this.place(entry))) return;
       capacity *= 2;
     }

@@ -121,6 +121,21 @@ const JSON_REQUESTS = [
   '[{"k":"v"}, {"k":"a,b"}, {"k":"{}"}]',
   // whitespace of every JSON kind
   '[\n  {"a": 1},\r\n\t{"a": 2}\n]\n',
+  // Python's json.dumps separators, and spaces around every token of a record (the records' fast lane skips spaces)
+  '[{"Elevation": 2596, "Aspect": 51, "Soil": "loam"}, {"Elevation": 2590, "Aspect": 56, "Soil": "clay"}]',
+  '[{"a" : 1 , "b" :  "x" ,  "c":-2.5e3 }, {"a":1,"b":"y"}]',
+  '[{"a": [1, 2], "b": {"c": 1}, "d": true, "e": null}]',
+  '[[1, 2], [3, 4]]',
+  '[{"a":,1}]',
+  '[{"a": ,1}]',
+  '[{"a":1,,"b":2}]',
+  '[{"a":1, ,"b":2}]',
+  '[{"a":1, }]',
+  '[{"a": }]',
+  '[{"a":1 "b":2}]',
+  '[{"a": 1}, ]',
+  '[{"a": 1} {"a": 2}]',
+  '[1, ,2]',
   // invalid requests
   '',
   '   ',
@@ -249,6 +264,14 @@ const numberText = fc
 const jsonRequest = fc.oneof(
   fc.array(fc.dictionary(fc.string({ maxLength: 3 }), numberText, { maxKeys: 3 }), { maxLength: 4 }).map((rows) => `[${rows.map((r) => `{${Object.entries(r).map(([k, v]) => `${JSON.stringify(k)}:${v}`).join(',')}}`).join(',')}]`),
   fc.array(numberText, { maxLength: 6 }).map((v) => `[${v.join(', ')}]`),
+  // Python's json.dumps: ", " and ": " (and other runs of spaces) between the members of flat records.
+  fc
+    .tuple(
+      fc.array(fc.dictionary(fc.string({ maxLength: 3 }), fc.oneof(numberText, fc.string({ maxLength: 4 }).map((t) => JSON.stringify(t)), fc.constantFrom('true', 'null', '[1, 2]')), { maxKeys: 4 }), { maxLength: 4 }),
+      fc.constantFrom(', ', ',', ',  ', ' , '),
+      fc.constantFrom(': ', ':', ':  ', ' : '),
+    )
+    .map(([rows, comma, colon]) => `[${rows.map((r) => `{${Object.entries(r).map(([k, v]) => `${JSON.stringify(k)}${colon}${v}`).join(comma)}}`).join(comma)}]`),
   fc.array(fc.dictionary(fc.string(), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 5 }), { maxLength: 8 }).map((v) => JSON.stringify(v)),
   fc.array(fc.array(fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.integer(), fc.string())), { maxLength: 8 }).map((v) => JSON.stringify(v)),
   fc.array(fc.jsonValue({ maxDepth: 1 }), { maxLength: 8 }).map((v) => JSON.stringify(v)),

@@ -235,8 +235,9 @@ enum { S_VALUE, S_ARRAY_FIRST, S_OBJECT_FIRST, S_KEY, S_COLON, S_AFTER };
 
 /**
  * The fast lane for the members of an object that nothing is counted in (depth 2 and below: the records): keys and
- * values of the usual forms (\"key\":number, \"key\":\"text\", no whitespace) read straight through. Returns the
- * state the general loop goes on with (S_AFTER after the closing brace, else where the lane stopped), or -1.
+ * values of the usual forms (\"key\":number, \"key\":\"text\", with or without spaces after the colon and the comma:
+ * Python's json.dumps writes \"key\": 1, \"next\") read straight through. Returns the state the general loop goes on
+ * with (S_AFTER after the closing brace, else where the lane stopped), or -1.
  */
 static inline __attribute__((always_inline)) int member_lane(const u8 *p, u32 *pi, u32 n, u32 *depth, u32 state) {
   u32 i = *pi;
@@ -250,6 +251,7 @@ static inline __attribute__((always_inline)) int member_lane(const u8 *p, u32 *p
       break;
     }
     i++;
+    while (i < n && p[i] == ' ') i++;
     u32 b = i < n ? p[i] : 0;
     if (b - '0' < 10u || b == '-') j = fast_number(p, i, n);
     else if (b == '\\' && i + 1 < n && p[i + 1] == '"') j = scan_string(p, i + 2, n);
@@ -259,9 +261,11 @@ static inline __attribute__((always_inline)) int member_lane(const u8 *p, u32 *p
     }
     if (j < 0) return -1;
     i = (u32)j;
+    while (i < n && p[i] == ' ') i++;
     b = i < n ? p[i] : 0;
     if (b == ',') {
       i++;
+      while (i < n && p[i] == ' ') i++;
       state = S_KEY;
       continue;
     }
@@ -398,6 +402,7 @@ __attribute__((export_name("scan_json"))) u32 scan_json(u32 start, u32 n, u8 *st
         while (i < n && p[i] == ' ') i++;
         if (i < n && p[i] == ',' && depth > 0) {
           i++;
+          while (i < n && p[i] == ' ') i++;
           state = stack[depth] == ARRAY ? S_VALUE : S_KEY;
           continue;
         }

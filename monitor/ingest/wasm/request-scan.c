@@ -242,7 +242,12 @@ enum { S_VALUE, S_ARRAY_FIRST, S_OBJECT_FIRST, S_KEY, S_COLON, S_AFTER };
 static inline __attribute__((always_inline)) int member_lane(const u8 *p, u32 *pi, u32 n, u32 *depth, u32 state) {
   u32 i = *pi;
   for (;;) {
-    if (!(i + 1 < n && p[i] == '\\' && p[i + 1] == '"')) break;
+    if (!(i + 1 < n && p[i] == '\\' && p[i + 1] == '"')) {
+      // Spaces after the comma: looked for only where the compact form is not, so that it costs the compact form nothing.
+      if (!(i < n && p[i] == ' ')) break;
+      do i++; while (i < n && p[i] == ' ');
+      if (!(i + 1 < n && p[i] == '\\' && p[i + 1] == '"')) break;
+    }
     int j = scan_string(p, i + 2, n);
     if (j < 0) return -1;
     i = (u32)j;
@@ -251,8 +256,11 @@ static inline __attribute__((always_inline)) int member_lane(const u8 *p, u32 *p
       break;
     }
     i++;
-    while (i < n && p[i] == ' ') i++;
     u32 b = i < n ? p[i] : 0;
+    if (b == ' ') {
+      do i++; while (i < n && p[i] == ' ');
+      b = i < n ? p[i] : 0;
+    }
     if (b - '0' < 10u || b == '-') j = fast_number(p, i, n);
     else if (b == '\\' && i + 1 < n && p[i + 1] == '"') j = scan_string(p, i + 2, n);
     else {
@@ -261,11 +269,13 @@ static inline __attribute__((always_inline)) int member_lane(const u8 *p, u32 *p
     }
     if (j < 0) return -1;
     i = (u32)j;
-    while (i < n && p[i] == ' ') i++;
     b = i < n ? p[i] : 0;
+    if (b == ' ') {
+      do i++; while (i < n && p[i] == ' ');
+      b = i < n ? p[i] : 0;
+    }
     if (b == ',') {
       i++;
-      while (i < n && p[i] == ' ') i++;
       state = S_KEY;
       continue;
     }

@@ -12,7 +12,8 @@
  * and prints no speed. Before each size it records how much of the capture is in the page cache (fincore).
  *
  *   npm run bench -- [--sizes 100,1000,4000 | --size-mb 1000] [--workers 1,2] [--repeat 1] [--records-per-request 50]
- *     [--malformed-share 0.001] [--label-coverage 0.9] [--seed 1] [--memory-labels 10000000] [--pandas-max-mb 4000]
+ *     [--malformed-share 0.001] [--label-coverage 0.9] [--seed 1] [--separators compact|python]
+ *     [--memory-labels 10000000] [--pandas-max-mb 4000]
  *     [--dir /tmp/mpm-bench] [--runner dist|tsx] [--keep] [--no-pandas] [--count-check-off yes|no]
  *     [--duckdb-threads 1,2] [--no-duckdb] [--no-raw-read] [--store] [--no-data-quality]
  *
@@ -50,6 +51,7 @@ const { values: args } = parseArgs({
     'malformed-share': { type: 'string', default: String(DEFAULT_OPTIONS.malformedShare) },
     'label-coverage': { type: 'string', default: String(DEFAULT_OPTIONS.labelCoverage) },
     seed: { type: 'string', default: String(DEFAULT_OPTIONS.seed) },
+    separators: { type: 'string', default: 'compact' },
     'memory-labels': { type: 'string', default: '0' },
     'pandas-max-mb': { type: 'string', default: '4000' },
     dir: { type: 'string', default: '/tmp/mpm-bench' },
@@ -80,8 +82,10 @@ const duckdbName = (v: { threads: number; check: boolean }): string => `DuckDB, 
 const variantName = (v: { workers: number; check: boolean }): string => `monitor, ${v.workers} worker${v.workers > 1 ? 's' : ''}${v.check ? '' : ', count check off'}`;
 const repeat = Number(args.repeat);
 const dir = path.resolve(args.dir);
+if (args.separators !== 'compact' && args.separators !== 'python') throw new Error(`bench: --separators ${args.separators}: expected compact or python`);
 const genBase = {
   ...DEFAULT_OPTIONS,
+  separators: args.separators as GenerateOptions['separators'],
   recordsPerRequest: Number(args['records-per-request']),
   malformedShare: Number(args['malformed-share']),
   labelCoverage: Number(args['label-coverage']),
@@ -313,7 +317,8 @@ async function runPandas(manifest: Manifest): Promise<Timed & { accuracy: number
 }
 
 function prepare(sizeMb: number, extraLabels = 0): Manifest {
-  const out = path.join(dir, extraLabels > 0 ? `data-${sizeMb}-labels-${extraLabels}` : `data-${sizeMb}`);
+  const suffix = genBase.separators === 'python' ? '-python' : '';
+  const out = path.join(dir, extraLabels > 0 ? `data-${sizeMb}-labels-${extraLabels}${suffix}` : `data-${sizeMb}${suffix}`);
   const options: GenerateOptions = { ...genBase, out, sizeMb, extraLabels };
   const manifestFile = path.join(out, 'manifest.json');
   if (existsSync(manifestFile)) {

@@ -13,7 +13,7 @@
  * few hundred MB/s. Labels, predictions, scores and ids are drawn per record.
  *
  *   npx tsx scripts/bench/generate-capture.ts --out /tmp/mpm-bench/1000 --size-mb 1000 [--records-per-request 50]
- *     [--malformed-share 0.001] [--label-coverage 0.9] [--seed 1] [--file-mb 25]
+ *     [--malformed-share 0.001] [--label-coverage 0.9] [--seed 1] [--file-mb 25] [--separators compact|python]
  */
 import { closeSync, mkdirSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
@@ -40,6 +40,11 @@ export interface GenerateOptions {
   hour: string;
   /** Ground-truth rows for inference ids that are not in the capture (labels without a prediction): memory runs. */
   extraLabels: number;
+  /**
+   * How the request's JSON is written: 'compact' (JSON.stringify: `{"a":1,"b":2}`) or 'python' (json.dumps' default
+   * separators, what a Python client sends: `{"a": 1, "b": 2}`, records joined by ", ").
+   */
+  separators: 'compact' | 'python';
 }
 
 export const DEFAULT_OPTIONS: Omit<GenerateOptions, 'out'> = {
@@ -52,6 +57,7 @@ export const DEFAULT_OPTIONS: Omit<GenerateOptions, 'out'> = {
   endpoint: 'covertype-ep',
   hour: '2024-05-06T21:00:00Z',
   extraLabels: 0,
+  separators: 'compact',
 };
 
 /** What was written: the benchmark checks the monitor's statistics against it. */
@@ -105,7 +111,10 @@ export function generateCapture(options: GenerateOptions): Manifest {
   const next = random.next;
   // The pool of feature records, escaped once as they appear inside the captured `data` string.
   const pool = generateCovertype({ n: POOL, seed: o.seed + 7 });
-  const poolText = pool.rows.map((row) => JSON.stringify(JSON.stringify(Object.fromEntries(FEATURE_NAMES.map((name, i) => [name, row[i]])))).slice(1, -1));
+  const python = o.separators === 'python';
+  const recordText = (row: ArrayLike<number>): string =>
+    python ? `{${FEATURE_NAMES.map((name, i) => `${JSON.stringify(name)}: ${JSON.stringify(row[i])}`).join(', ')}}` : JSON.stringify(Object.fromEntries(FEATURE_NAMES.map((name, i) => [name, row[i]])));
+  const poolText = pool.rows.map((row) => JSON.stringify(recordText(row)).slice(1, -1));
 
   rmSync(o.out, { recursive: true, force: true });
   const hourStart = Date.parse(o.hour);
@@ -179,7 +188,7 @@ export function generateCapture(options: GenerateOptions): Manifest {
     }
     const time = new Date(hourStart + Math.min(3_599_999, Math.floor((lines / expectedLines) * 3_600_000))).toISOString().slice(0, 19) + 'Z';
     let line =
-      `{"captureData":{"endpointInput":{"observedContentType":"application/json","mode":"INPUT","data":"[${input.join(',')}]","encoding":"JSON"},` +
+      `{"captureData":{"endpointInput":{"observedContentType":"application/json","mode":"INPUT","data":"[${input.join(python ? ', ' : ',')}]","encoding":"JSON"},` +
       `"endpointOutput":{"observedContentType":"application/json","mode":"OUTPUT","data":"[${output.join(', ')}]","encoding":"JSON"}},` +
       `"eventMetadata":{"eventId":"${uuid(next)}","inferenceId":"${id}","inferenceTime":"${time}"},"eventVersion":"0"}`;
     if (bad) {
@@ -259,6 +268,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
       seed: { type: 'string' },
       'file-mb': { type: 'string' },
       'extra-labels': { type: 'string' },
+      separators: { type: 'string' },
     },
   });
   if (!values.out) throw new Error('generate-capture: --out <folder> is required');
@@ -273,6 +283,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     seed: num(values.seed, DEFAULT_OPTIONS.seed),
     fileMb: num(values['file-mb'], DEFAULT_OPTIONS.fileMb),
     extraLabels: num(values['extra-labels'], 0),
+    separators: values.separators === 'python' ? 'python' : 'compact',
   });
   console.log(`${m.bytes / 1e6} MB, ${m.files} files, ${m.lines} lines, ${m.predictions} predictions, ${m.joined} to join, in ${m.seconds.toFixed(1)} s (${(m.bytes / 1e6 / m.seconds).toFixed(0)} MB/s)`);
 }

@@ -3,10 +3,6 @@
  * every escape of both layers, broken requests and broken lines, in JavaScript and in WebAssembly, plus property
  * tests over random requests embedded in capture lines with random escaping and random corruptions.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -15,6 +11,7 @@ import type { PayloadKind } from './decode-payload.ts';
 import { countRequestLines, scanJsonRequest, skipJsonString } from './request-scan.ts';
 import { requestScans, WASM_MAX_BYTES, wasmCountRequestLines, wasmScanJsonRequest, wasmSkipJsonString } from './request-scan-wasm.ts';
 import { jsonLiteral, type LiteralEscape } from '../../test/helpers/json-literal.ts';
+import { expectCommittedBuild, hasWasmToolchain } from '../../test/helpers/wasm-build.ts';
 
 type Outcome = number[] | 'invalid_request' | 'invalid_line';
 
@@ -343,18 +340,8 @@ describe('request scan properties (fast-check)', () => {
 });
 
 describe('the committed WebAssembly', () => {
-  const toolchain = spawnSync('sh', ['-c', 'command -v clang && command -v wasm-ld'], { encoding: 'utf8' }).status === 0;
-  it.skipIf(!toolchain)('is the build of wasm/request-scan.c (scripts/build-request-scan-wasm.sh)', () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'mpm-wasm-'));
-    try {
-      const out = path.join(dir, 'request-scan-wasm.ts');
-      const r = spawnSync('bash', [fileURLToPath(new URL('../../scripts/build-request-scan-wasm.sh', import.meta.url)), out], { encoding: 'utf8' });
-      expect(r.status, r.stderr).toBe(0);
-      const wasmOf = (file: string): string => /REQUEST_SCAN_WASM = '([^']*)'/.exec(readFileSync(file, 'utf8'))![1]!;
-      expect(wasmOf(out)).toBe(wasmOf(fileURLToPath(new URL('./wasm/request-scan-wasm.ts', import.meta.url))));
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+  it.skipIf(!hasWasmToolchain())('is the build of wasm/request-scan.c (scripts/build-request-scan-wasm.sh)', () => {
+    expectCommittedBuild(fileURLToPath(new URL('../../scripts/build-request-scan-wasm.sh', import.meta.url)), fileURLToPath(new URL('./wasm/request-scan-wasm.ts', import.meta.url)), 'REQUEST_SCAN_WASM');
   });
 });
 

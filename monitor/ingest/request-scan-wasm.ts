@@ -19,16 +19,10 @@ import {
   type RequestScan,
 } from './request-scan.ts';
 import { REQUEST_SCAN_WASM } from './wasm/request-scan-wasm.ts';
-
-/** The parts of the WebAssembly API used here (the project's lib settings do not declare it). */
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: unknown };
-}
-const Wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+import { growMemoryTo, instantiateWasm, type WasmMemory } from '../runtime/wasm-instance.ts';
 
 interface Exports {
-  memory: { buffer: ArrayBuffer; grow(pages: number): number };
+  memory: WasmMemory;
   result_ptr(): number;
   members_ptr(): number;
   input_ptr(): number;
@@ -49,7 +43,6 @@ const R_COUNT = 3;
 const R_ALL_SCALAR = 4;
 const R_MEMBERS = 5;
 const MEMBER_WORDS = 5;
-const PAGE = 65536;
 
 let instance: Exports | undefined;
 /** The bytes last copied to the module's input, and where they lie in them (see skipPlacedString). */
@@ -64,8 +57,7 @@ let resultAt = 0;
 let membersAt = 0;
 
 function load(): Exports {
-  const module = new Wasm.Module(Buffer.from(REQUEST_SCAN_WASM, 'base64'));
-  const exports = new Wasm.Instance(module, {}).exports as Exports;
+  const exports = instantiateWasm<Exports>(REQUEST_SCAN_WASM);
   inputAt = exports.input_ptr();
   resultAt = exports.result_ptr() >>> 2;
   membersAt = exports.members_ptr() >>> 2;
@@ -74,7 +66,7 @@ function load(): Exports {
 
 /** Grows the module's memory to at least `bytes`, and renews the views of it when it moved. */
 function reserve(wasm: Exports, bytes: number): void {
-  if (wasm.memory.buffer.byteLength < bytes) wasm.memory.grow(Math.ceil((bytes - wasm.memory.buffer.byteLength) / PAGE));
+  growMemoryTo(wasm.memory, bytes);
   if (heap.buffer !== wasm.memory.buffer) {
     heap = new Uint8Array(wasm.memory.buffer);
     words = new Uint32Array(wasm.memory.buffer);

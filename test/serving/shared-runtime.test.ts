@@ -1,6 +1,6 @@
 /**
- * @module The server image copies, of the monitor, only the privilege step in monitor/runtime/ and the worker starter
- * (Dockerfile.serving):
+ * @module The server image copies, of the monitor, only the privilege step in monitor/runtime/, the worker starter
+ * and the WebAssembly loader (Dockerfile.serving):
  * the server must import nothing else of the monitor, and those files nothing but Node and each other, or the image
  * fails at its first start. Checked here on the sources, in seconds, before the container test builds the image.
  */
@@ -14,6 +14,7 @@ const SHARED = [
   'monitor/runtime/make-folder.ts',
   'monitor/runtime/own-folder.ts',
   'monitor/runtime/module-worker.ts',
+  'monitor/runtime/wasm-instance.ts',
 ];
 
 /** The module specifiers a TypeScript file imports (static imports and re-exports). */
@@ -30,7 +31,7 @@ async function sourcesBelow(folder: string): Promise<string[]> {
 }
 
 describe('what the server image takes of the monitor', () => {
-  it('the server imports, of monitor/, only the shared privilege step', async () => {
+  it('the server imports, of monitor/, only the shared runtime (privilege step, worker starter, WebAssembly loader)', async () => {
     const reached = new Set<string>();
     for (const file of await sourcesBelow('serving')) {
       for (const spec of await importsOf(file)) {

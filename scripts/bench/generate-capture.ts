@@ -111,9 +111,9 @@ export function generateCapture(options: GenerateOptions): Manifest {
   const next = random.next;
   // The pool of feature records, escaped once as they appear inside the captured `data` string.
   const pool = generateCovertype({ n: POOL, seed: o.seed + 7 });
-  const python = o.separators === 'python';
-  const recordText = (row: ArrayLike<number>): string =>
-    python ? `{${FEATURE_NAMES.map((name, i) => `${JSON.stringify(name)}: ${JSON.stringify(row[i])}`).join(', ')}}` : JSON.stringify(Object.fromEntries(FEATURE_NAMES.map((name, i) => [name, row[i]])));
+  // JSON.stringify's separators, or json.dumps' default ones.
+  const [comma, colon] = o.separators === 'python' ? [', ', ': '] : [',', ':'];
+  const recordText = (row: ArrayLike<number>): string => `{${FEATURE_NAMES.map((name, i) => `${JSON.stringify(name)}${colon}${JSON.stringify(row[i])}`).join(comma)}}`;
   const poolText = pool.rows.map((row) => JSON.stringify(recordText(row)).slice(1, -1));
 
   rmSync(o.out, { recursive: true, force: true });
@@ -188,7 +188,7 @@ export function generateCapture(options: GenerateOptions): Manifest {
     }
     const time = new Date(hourStart + Math.min(3_599_999, Math.floor((lines / expectedLines) * 3_600_000))).toISOString().slice(0, 19) + 'Z';
     let line =
-      `{"captureData":{"endpointInput":{"observedContentType":"application/json","mode":"INPUT","data":"[${input.join(python ? ', ' : ',')}]","encoding":"JSON"},` +
+      `{"captureData":{"endpointInput":{"observedContentType":"application/json","mode":"INPUT","data":"[${input.join(comma)}]","encoding":"JSON"},` +
       `"endpointOutput":{"observedContentType":"application/json","mode":"OUTPUT","data":"[${output.join(', ')}]","encoding":"JSON"}},` +
       `"eventMetadata":{"eventId":"${uuid(next)}","inferenceId":"${id}","inferenceTime":"${time}"},"eventVersion":"0"}`;
     if (bad) {

@@ -98,7 +98,6 @@ export class LineBuffer {
   private readonly chunks: Buffer[] = [];
   private readonly regions: number[] = [];
   private chunk: Buffer | undefined;
-  private start = 0;
   private pos = 0;
 
   constructor(private readonly pool: ChunkPool) {}
@@ -118,30 +117,6 @@ export class LineBuffer {
     const written = this.chunk!.write(text, at, 'utf8');
     this.pos = at + written;
     this.length += written;
-  }
-
-  /**
-   * Appends the text inside a JSON string literal whose characters are all below U+0100 (JSON.stringify of a latin1
-   * string), without its two quotes and without copying the string first (`quoted.slice(1, -1)` would flatten
-   * JSON.stringify's rope into a new string). The literal is written one byte early, over the last byte appended,
-   * which is then put back; at the start of a view, the view starts one byte later instead.
-   */
-  jsonStringContent(quoted: string): void {
-    const n = quoted.length;
-    const chunk = this.chunk;
-    if (chunk && this.pos > this.start && chunk.length - this.pos >= n - 1) {
-      const at = this.pos - 1;
-      const kept = chunk[at]!;
-      chunk.write(quoted, at, 'latin1');
-      chunk[at] = kept;
-      this.pos = at + n - 1;
-    } else {
-      const at = this.reserve(n);
-      this.chunk!.write(quoted, at, 'latin1');
-      this.start = at + 1;
-      this.pos = at + n - 1;
-    }
-    this.length += n - 2;
   }
 
   /**
@@ -174,13 +149,11 @@ export class LineBuffer {
     this.seal();
     this.chunk = this.pool.take(bytes);
     this.chunks.push(this.chunk);
-    this.start = 0;
     this.pos = 0;
     return 0;
   }
 
   private seal(): void {
-    if (this.chunk && this.pos > this.start) this.views.push(this.chunk.subarray(this.start, this.pos));
-    this.start = this.pos;
+    if (this.chunk && this.pos > 0) this.views.push(this.chunk.subarray(0, this.pos));
   }
 }

@@ -233,6 +233,12 @@ static inline __attribute__((always_inline)) int scan_string(const u8 *p, u32 i,
 
 enum { S_VALUE, S_ARRAY_FIRST, S_OBJECT_FIRST, S_KEY, S_COLON, S_AFTER };
 
+/** Index of the first byte at or after i that is not a space (raw spaces only: other white space is escaped here). */
+static inline u32 skip_spaces(const u8 *p, u32 i, u32 n) {
+  while (i < n && p[i] == ' ') i++;
+  return i;
+}
+
 /**
  * The fast lane for the members of an object that nothing is counted in (depth 2 and below: the records): keys and
  * values of the usual forms (\"key\":number, \"key\":\"text\", with or without spaces after the colon and the comma:
@@ -245,7 +251,7 @@ static inline __attribute__((always_inline)) int member_lane(const u8 *p, u32 *p
     if (!(i + 1 < n && p[i] == '\\' && p[i + 1] == '"')) {
       // Spaces after the comma: looked for only where the compact form is not, so that it costs the compact form nothing.
       if (!(i < n && p[i] == ' ')) break;
-      do i++; while (i < n && p[i] == ' ');
+      i = skip_spaces(p, i + 1, n);
       if (!(i + 1 < n && p[i] == '\\' && p[i + 1] == '"')) break;
     }
     int j = scan_string(p, i + 2, n);
@@ -258,7 +264,7 @@ static inline __attribute__((always_inline)) int member_lane(const u8 *p, u32 *p
     i++;
     u32 b = i < n ? p[i] : 0;
     if (b == ' ') {
-      do i++; while (i < n && p[i] == ' ');
+      i = skip_spaces(p, i + 1, n);
       b = i < n ? p[i] : 0;
     }
     if (b - '0' < 10u || b == '-') j = fast_number(p, i, n);
@@ -271,7 +277,7 @@ static inline __attribute__((always_inline)) int member_lane(const u8 *p, u32 *p
     i = (u32)j;
     b = i < n ? p[i] : 0;
     if (b == ' ') {
-      do i++; while (i < n && p[i] == ' ');
+      i = skip_spaces(p, i + 1, n);
       b = i < n ? p[i] : 0;
     }
     if (b == ',') {
@@ -409,10 +415,9 @@ __attribute__((export_name("scan_json"))) u32 scan_json(u32 start, u32 n, u8 *st
         }
       after_value:
         // The common ", next" right after a value, without going round the loop.
-        while (i < n && p[i] == ' ') i++;
+        i = skip_spaces(p, i, n);
         if (i < n && p[i] == ',' && depth > 0) {
-          i++;
-          while (i < n && p[i] == ' ') i++;
+          i = skip_spaces(p, i + 1, n);
           state = stack[depth] == ARRAY ? S_VALUE : S_KEY;
           continue;
         }
@@ -454,7 +459,7 @@ __attribute__((export_name("scan_json"))) u32 scan_json(u32 start, u32 n, u8 *st
         i = (u32)j;
         if (depth == 1) { key_start = ks; key_end = i; }
         // The common ":" right after a key.
-        while (i < n && p[i] == ' ') i++;
+        i = skip_spaces(p, i, n);
         if (i < n && p[i] == ':') {
           i++;
           state = S_VALUE;
@@ -612,11 +617,6 @@ static inline __attribute__((always_inline)) int flat_string(const u8 *p, u32 i,
   u32 j = skip_plain(p, i, n);
   if (j + 1 < n && p[j] == '\\' && p[j + 1] == '"') return (int)j;
   return -1;
-}
-
-static inline u32 skip_spaces(const u8 *p, u32 i, u32 n) {
-  while (i < n && p[i] == ' ') i++;
-  return i;
 }
 
 /** Whether a[0, len) and b[0, len) are the same bytes (8 at a time). */

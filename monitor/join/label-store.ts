@@ -194,22 +194,21 @@ export class LabelStore {
       this.grow();
       i = this.slot(lo, hi);
     }
-    const w = i * this.stride;
-    let flags = this.words[w + this.meta]! >>> FLAG_SHIFT;
+    let flags = this.flagsAt(i);
     if (flags === EMPTY) {
       this.count++;
-      this.words[w] = lo;
-      this.words[w + 1] = hi;
       flags = FILLED;
     } else {
       this.duplicates++;
     }
-    this.write(i, value, flags, tag);
+    this.put(i, lo, hi, value, flags, tag);
   }
 
-  /** Writes the value, flags and tag of slot `i` (the key's words are written by the caller). */
-  private write(i: number, value: number, flags: number, tag: number): void {
+  /** Writes an entry into slot `i`. */
+  private put(i: number, lo: number, hi: number, value: number, flags: number, tag: number): void {
     const w = i * this.stride;
+    this.words[w] = lo;
+    this.words[w + 1] = hi;
     if (this.wide !== undefined) {
       this.wide[i] = value;
       this.words[w + this.meta] = flags << FLAG_SHIFT;
@@ -415,9 +414,7 @@ export class LabelStore {
   private place([l, h, v, f, t]: Entry): boolean {
     const j = this.slot(l, h);
     if (j === this.capacity + PAD - 1) return false;
-    this.words[j * this.stride] = l;
-    this.words[j * this.stride + 1] = h;
-    this.write(j, v, f, t);
+    this.put(j, l, h, v, f, t);
     return true;
   }
 

@@ -20,6 +20,10 @@ export class JoinStage {
   readonly countReuse = (): void => void this.results.summary.duplicate_predictions++;
   /** Sees every prediction that joined a label (MPM_JOINED_RECORDS_OUTPUT). */
   onJoined?: (record: CaptureRecord, prediction: Prediction, actual: string | number) => void;
+  /** The key hashes of the record being joined (addFromStore), two words each. */
+  #keys = new Uint32Array(128);
+  /** What the slot touches read, kept so that they are not optimised away. */
+  #touched = 0;
   /** Predictions that wait for labels still being read (waitForLabels); undefined once the labels are known. */
   #waiting?: PendingPredictions<JoinResults>;
 
@@ -72,7 +76,7 @@ export class JoinStage {
       p.value = w.value;
       p.score = w.score;
       this.joinValue(p, store.take(this.key, this.countReuse));
-    });
+    }, (lo, hi) => store.touch(lo, hi));
     this.results = current;
   }
 
@@ -83,6 +87,10 @@ export class JoinStage {
 
   /** Joins the predictions of one capture record. */
   add(record: CaptureRecord): void {
+    if (this.store !== undefined && record.labels === undefined && this.#waiting === undefined) {
+      this.addFromStore(record, this.store);
+      return;
+    }
     const summary = this.results.summary;
     const estimate = this.results.estimate;
     for (const p of record.predictions) {
@@ -114,6 +122,38 @@ export class JoinStage {
       summary.joined++;
       this.onJoined?.(record, p, actual);
       this.observe(p, actual);
+    }
+  }
+
+  /**
+   * add() of a record whose labels are in the store: every key is hashed and its slot touched first, then the
+   * predictions are joined in order. The table is far larger than the caches and each lookup a miss; touched
+   * together, the misses of a record's keys overlap instead of waiting for each other.
+   */
+  private addFromStore(record: CaptureRecord, store: LabelStore): void {
+    const predictions = record.predictions;
+    const n = predictions.length;
+    if (this.#keys.length < 2 * n) this.#keys = new Uint32Array(2 * n);
+    const keys = this.#keys;
+    const key = this.key;
+    let touched = 0;
+    for (let i = 0; i < n; i++) {
+      hashKey(record.id, predictions[i]!.index, key);
+      keys[2 * i] = key.lo;
+      keys[2 * i + 1] = key.hi;
+      touched ^= store.touch(key.lo, key.hi);
+    }
+    this.#touched ^= touched;
+    const summary = this.results.summary;
+    const estimate = this.results.estimate;
+    for (let i = 0; i < n; i++) {
+      const p = predictions[i]!;
+      summary.predictions++;
+      // Every prediction is estimated, labelled or not: the estimate needs no label.
+      estimate?.add(p);
+      key.lo = keys[2 * i]!;
+      key.hi = keys[2 * i + 1]!;
+      this.joinValue(p, store.take(key, this.countReuse), record);
     }
   }
 

@@ -21,6 +21,8 @@ export interface WaitingPrediction<Part> {
 }
 
 const BLOCK = 16_384;
+/** How many predictions ahead replay() shows its `ahead` callback. */
+const LOOK_AHEAD = 16;
 const HAS_VALUE = 1;
 const HAS_SCORE = 2;
 const HAS_LABEL = 4;
@@ -43,6 +45,8 @@ export class PendingPredictions<Part> {
   #partStarts: number[] = [];
   #labels: string[] = [];
   #codes = new Map<string, number>();
+  /** What replay's look-ahead calls returned (kept, so that they are not dropped). */
+  #touched = 0;
 
   get size(): number {
     return this.#size;
@@ -95,13 +99,20 @@ export class PendingPredictions<Part> {
     block.has[i] = has;
   }
 
-  /** Hands every waiting prediction to `each`, in the order they came, and forgets them. */
-  replay(each: (prediction: WaitingPrediction<Part>) => void): void {
+  /**
+   * Hands every waiting prediction to `each`, in the order they came, and forgets them. `ahead`, when given, sees the
+   * key of the prediction LOOK_AHEAD places further before `each` sees this one (to start its cache misses early);
+   * returns a number to fold, so the call is not dropped.
+   */
+  replay(each: (prediction: WaitingPrediction<Part>) => void, ahead?: (lo: number, hi: number) => number): void {
     const w: WaitingPrediction<Part> = { part: undefined as Part, key: { lo: 0, hi: 0 }, label: undefined, value: undefined, score: undefined };
     let n = 0;
     let p = -1;
+    let touched = 0;
     for (const block of this.#blocks) {
+      if (ahead !== undefined) for (let i = 0; i < LOOK_AHEAD && i < block.size; i++) touched ^= ahead(block.lo[i]!, block.hi[i]!);
       for (let i = 0; i < block.size; i++, n++) {
+        if (ahead !== undefined && i + LOOK_AHEAD < block.size) touched ^= ahead(block.lo[i + LOOK_AHEAD]!, block.hi[i + LOOK_AHEAD]!);
         while (p + 1 < this.#parts.length && this.#partStarts[p + 1]! <= n) w.part = this.#parts[++p]!;
         w.key.lo = block.lo[i]!;
         w.key.hi = block.hi[i]!;
@@ -112,6 +123,7 @@ export class PendingPredictions<Part> {
         each(w);
       }
     }
+    this.#touched ^= touched;
     this.#blocks = [];
     this.#size = 0;
     this.#parts = [];

@@ -23,6 +23,7 @@ export class JoinStage {
   /** The key hashes of the record being joined (addFromStore), two words each. */
   #keys = new Uint32Array(128);
   /** What the slot touches read, kept so that they are not optimised away. */
+  // eslint-disable-next-line no-unused-private-class-members -- only written: the write keeps the reads
   #touched = 0;
   /** Predictions that wait for labels still being read (waitForLabels); undefined once the labels are known. */
   #waiting?: PendingPredictions<JoinResults>;

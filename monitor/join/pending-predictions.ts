@@ -46,6 +46,7 @@ export class PendingPredictions<Part> {
   #labels: string[] = [];
   #codes = new Map<string, number>();
   /** What replay's look-ahead calls returned (kept, so that they are not dropped). */
+  // eslint-disable-next-line no-unused-private-class-members -- only written: the write keeps the reads
   #touched = 0;
 
   get size(): number {

@@ -73,12 +73,20 @@ function reserve(wasm: Exports, bytes: number): void {
   }
 }
 
-/** Copies bytes[start, end) to the module's input, with room for the container stack behind it. */
+/**
+ * Zero bytes written after every copy of the input: the scans' hot loops stop at the first zero byte instead of
+ * comparing their index with the input's length (PADDING in request-scan.c). What the scans keep behind the input
+ * (the container stack, the flat tape) starts after them.
+ */
+const PADDING = 64;
+
+/** Copies bytes[start, end) to the module's input, and the padding, with room for the container stack behind them. */
 function place(bytes: Uint8Array, start: number, end: number): Exports {
   const wasm = (instance ??= load());
   const n = end - start;
-  reserve(wasm, inputAt + 2 * n + 16);
+  reserve(wasm, inputAt + 2 * n + PADDING + 16);
   heap.set(bytes.subarray(start, end), inputAt);
+  heap.fill(0, inputAt + n, inputAt + n + PADDING);
   placedFrom = bytes;
   placedStart = start;
   placedEnd = end;
@@ -114,7 +122,7 @@ export function wasmSkipJsonString(bytes: Uint8Array, start: number, end: number
 /** scanJsonRequest (request-scan.ts), in WebAssembly where it can decide alone. */
 export function wasmScanJsonRequest(bytes: Uint8Array, start: number, end: number): RequestScan {
   const wasm = place(bytes, start, end);
-  const status = wasm.scan_json(0, end - start, inputAt + (end - start));
+  const status = wasm.scan_json(0, end - start, inputAt + (end - start) + PADDING);
   if (status === ST_INVALID_LINE) return { status: 'invalid_line', end: -1, counts: [] };
   if (status === ST_INVALID_REQUEST) return { status: 'invalid_request', end: start + words[resultAt + R_END]!, counts: [] };
   if (status !== ST_OK) return scanJsonRequest(bytes, start, end);
@@ -180,7 +188,7 @@ export function wasmFlatRecords(bytes: Uint8Array, start: number, end: number, k
   const wasm = place(bytes, start, end);
   const maxMembers = Math.floor(n / 6) + 1;
   const maxRecords = Math.floor(n / 3) + 1;
-  const numsAt = (inputAt + n + 16 + 7) & ~7;
+  const numsAt = (inputAt + n + PADDING + 7) & ~7;
   const tapeAt = numsAt + 8 * maxMembers;
   const recordsAt = tapeAt + 20 * maxMembers;
   reserve(wasm, recordsAt + 8 * maxRecords);

@@ -2,7 +2,10 @@
 // (scripts/build-request-scan-wasm.sh): same grammar, same results, several times faster than the JavaScript loop.
 //
 // Input: the content of a line-level JSON string (the captured request, escaped once more inside the capture line),
-// copied to INPUT in linear memory, up to the end of the line. Output: the RESULT words below. The scan stops at the
+// copied to INPUT in linear memory, up to the end of the line, and followed by PADDING zero bytes (the JavaScript
+// side writes them with every copy). A zero byte is a control character, which ends every plain run, number, key
+// and lane exactly as the end of the input does; so the hot loops of scan_json and flat_records read up to the
+// first zero byte without comparing their index with n at every byte, and 16-byte loads may cross n. Output: the RESULT words below. The scan stops at the
 // string's closing quote. It counts the records of a top-level array, and describes the members of a top-level
 // object (key position, kind, array length, whether the array holds scalars only) for the JavaScript side to decide
 // the count by the keys; an object member that is itself an object (the orient=dict shape) is left to the
@@ -27,6 +30,9 @@ enum { R_STATUS, R_END, R_TOP_KIND, R_COUNT, R_ALL_SCALAR, R_MEMBERS, R_WORDS };
 enum { ST_OK = 0, ST_INVALID_REQUEST = 1, ST_INVALID_LINE = 2, ST_UNSUPPORTED = 3 };
 // Kinds (R_TOP_KIND, member kinds).
 enum { K_SCALAR = 0, K_NULL = 1, K_ARRAY = 2, K_OBJECT = 3 };
+
+/** Zero bytes after the input (request-scan-wasm.ts writes them; at least one 16-byte load past any index <= n). */
+#define PADDING 64
 
 #define MAX_MEMBERS 4096
 #define MEMBER_WORDS 5
@@ -74,24 +80,21 @@ static inline __attribute__((always_inline)) u32 read_char(const u8 *p, u32 i, u
   }
 }
 
-/** Index of the first byte at or after i that is a quote, a backslash or a control character (or n). */
-static inline __attribute__((always_inline)) u32 skip_plain(const u8 *p, u32 i, u32 n) {
+/**
+ * Index of the first byte at or after i (i <= n) that is a quote, a backslash or a control character: at most n, the
+ * first byte of the padding (PADDING).
+ */
+static inline __attribute__((always_inline)) u32 skip_plain(const u8 *p, u32 i) {
   const v128_t quote = wasm_i8x16_splat('"');
   const v128_t bslash = wasm_i8x16_splat('\\');
   const v128_t space = wasm_i8x16_splat(0x20);
-  while (i + 16 <= n) {
+  for (;;) {
     v128_t v = wasm_v128_load(p + i);
     v128_t m = wasm_v128_or(wasm_v128_or(wasm_i8x16_eq(v, quote), wasm_i8x16_eq(v, bslash)), wasm_u8x16_lt(v, space));
     u32 mask = (u32)wasm_i8x16_bitmask(m);
     if (mask) return i + (u32)__builtin_ctz(mask);
     i += 16;
   }
-  while (i < n) {
-    u32 b = p[i];
-    if (b == '"' || b == '\\' || b < 0x20) return i;
-    i++;
-  }
-  return n;
 }
 
 /** Whether e may follow a backslash in a JSON string (other than u). */
@@ -175,22 +178,40 @@ static int scan_number(const u8 *p, u32 i, u32 n) {
   return (int)i;
 }
 
-/** A number of plain ASCII digits (the common case) without read_char; anything else goes to scan_number. */
+/**
+ * A number of plain ASCII bytes (digits, fraction, exponent) without read_char; one that an escape starts or goes on
+ * with, or that breaks JSON's grammar, goes to scan_number, which reads escapes and decides.
+ */
 static inline __attribute__((always_inline)) int fast_number(const u8 *p, u32 i, u32 n) {
   u32 j = i;
-  if (j < n && p[j] == '-') j++;
-  if (j < n && p[j] - '1' < 9u) {
+  if (p[j] == '-') j++;
+  if (p[j] - '1' < 9u) {
     j++;
-    while (j < n && p[j] - '0' < 10u) j++;
-  } else if (j < n && p[j] == '0') {
+    while (p[j] - '0' < 10u) j++;
+  } else if (p[j] == '0') {
     j++;
   } else {
     return scan_number(p, i, n);
   }
-  if (j < n) {
-    u32 b = p[j];
-    if (b == '.' || b == 'e' || b == 'E' || b == '\\') return scan_number(p, i, n);
+  u32 b = p[j];
+  if (b == '.') {
+    // A fraction of plain digits (most features are decimals).
+    j++;
+    if (p[j] - '0' >= 10u) return scan_number(p, i, n);
+    do j++;
+    while (p[j] - '0' < 10u);
+    b = p[j];
   }
+  if ((b | 0x20) == 'e') {
+    j++;
+    if (p[j] == '+' || p[j] == '-') j++;
+    if (p[j] - '0' >= 10u) return scan_number(p, i, n);
+    do j++;
+    while (p[j] - '0' < 10u);
+    b = p[j];
+  }
+  // An escape may go on with the number (\u0030 is a digit): scan_number reads escapes.
+  if (b == '\\') return scan_number(p, i, n);
   return (int)j;
 }
 
@@ -206,9 +227,9 @@ static int scan_literal(const u8 *p, u32 i, u32 n, const char *word) {
 /** A string of the request whose opening quote was read; returns the index after its closing quote, or -1. */
 static inline __attribute__((always_inline)) int scan_string(const u8 *p, u32 i, u32 n) {
   for (;;) {
-    i = skip_plain(p, i, n);
+    i = skip_plain(p, i);
     // The common end of a request string: \" (an escaped quote of the line).
-    if (i + 1 < n && p[i] == '\\' && p[i + 1] == '"') return (int)(i + 2);
+    if (p[i] == '\\' && p[i + 1] == '"') return (int)(i + 2);
     u32 q = read_char(p, i, n);
     if (q == BAD_CH) return -1;
     u32 c = q & CHAR_MASK;
@@ -235,7 +256,8 @@ enum { S_VALUE, S_ARRAY_FIRST, S_OBJECT_FIRST, S_KEY, S_COLON, S_AFTER };
 
 /** Index of the first byte at or after i that is not a space (raw spaces only: other white space is escaped here). */
 static inline u32 skip_spaces(const u8 *p, u32 i, u32 n) {
-  while (i < n && p[i] == ' ') i++;
+  (void)n;
+  while (p[i] == ' ') i++;
   return i;
 }
 
@@ -248,37 +270,43 @@ static inline u32 skip_spaces(const u8 *p, u32 i, u32 n) {
 static inline __attribute__((always_inline)) int member_lane(const u8 *p, u32 *pi, u32 n, u32 *depth, u32 state) {
   u32 i = *pi;
   for (;;) {
-    if (!(i + 1 < n && p[i] == '\\' && p[i + 1] == '"')) {
+    if (!(p[i] == '\\' && p[i + 1] == '"')) {
       // Spaces after the comma: looked for only where the compact form is not, so that it costs the compact form nothing.
-      if (!(i < n && p[i] == ' ')) break;
+      if (!(p[i] == ' ')) break;
       i = skip_spaces(p, i + 1, n);
-      if (!(i + 1 < n && p[i] == '\\' && p[i + 1] == '"')) break;
+      if (!(p[i] == '\\' && p[i + 1] == '"')) break;
     }
     int j = scan_string(p, i + 2, n);
     if (j < 0) return -1;
     i = (u32)j;
-    if (!(i < n && p[i] == ':')) {
+    if (!(p[i] == ':')) {
       state = S_COLON;
       break;
     }
     i++;
-    u32 b = i < n ? p[i] : 0;
+    u32 b = p[i];
     if (b == ' ') {
       i = skip_spaces(p, i + 1, n);
-      b = i < n ? p[i] : 0;
+      b = p[i];
+    }
+    if (b - '0' < 10u && p[i + 1] == ',') {
+      // One digit and a comma (flags, one-hot columns, small counts): the next key.
+      i += 2;
+      state = S_KEY;
+      continue;
     }
     if (b - '0' < 10u || b == '-') j = fast_number(p, i, n);
-    else if (b == '\\' && i + 1 < n && p[i + 1] == '"') j = scan_string(p, i + 2, n);
+    else if (b == '\\' && p[i + 1] == '"') j = scan_string(p, i + 2, n);
     else {
       state = S_VALUE;
       break;
     }
     if (j < 0) return -1;
     i = (u32)j;
-    b = i < n ? p[i] : 0;
+    b = p[i];
     if (b == ' ') {
       i = skip_spaces(p, i + 1, n);
-      b = i < n ? p[i] : 0;
+      b = p[i];
     }
     if (b == ',') {
       i++;
@@ -326,7 +354,7 @@ __attribute__((export_name("scan_json"))) u32 scan_json(u32 start, u32 n, u8 *st
   result[R_MEMBERS] = 0;
   u32 *m = 0;              // the member whose array value is open at depth 2
   for (;;) {
-    u32 b = i < n ? p[i] : 0, c, len;
+    u32 b = p[i], c, len;
     if (b >= 0x20 && b != '\\' && b != '"') {
       c = b;
       len = 1;
@@ -416,7 +444,7 @@ __attribute__((export_name("scan_json"))) u32 scan_json(u32 start, u32 n, u8 *st
       after_value:
         // The common ", next" right after a value, without going round the loop.
         i = skip_spaces(p, i, n);
-        if (i < n && p[i] == ',' && depth > 0) {
+        if (p[i] == ',' && depth > 0) {
           i = skip_spaces(p, i + 1, n);
           state = stack[depth] == ARRAY ? S_VALUE : S_KEY;
           continue;
@@ -433,7 +461,7 @@ __attribute__((export_name("scan_json"))) u32 scan_json(u32 start, u32 n, u8 *st
             continue;
           }
           // the lane stopped before a key it does not read: the general loop reads it
-          b = i < n ? p[i] : 0;
+          b = p[i];
           if (b >= 0x20 && b != '\\' && b != '"') {
             c = b;
             len = 1;
@@ -460,7 +488,7 @@ __attribute__((export_name("scan_json"))) u32 scan_json(u32 start, u32 n, u8 *st
         if (depth == 1) { key_start = ks; key_end = i; }
         // The common ":" right after a key.
         i = skip_spaces(p, i, n);
-        if (i < n && p[i] == ':') {
+        if (p[i] == ':') {
           i++;
           state = S_VALUE;
         } else {
@@ -614,7 +642,7 @@ static int flat_number(const u8 *p, u32 i, u32 n, double *value, int *exact) {
  * a control character, the line's own closing quote).
  */
 static inline __attribute__((always_inline)) int flat_string(const u8 *p, u32 i, u32 n) {
-  u32 j = skip_plain(p, i, n);
+  u32 j = skip_plain(p, i);
   if (j + 1 < n && p[j] == '\\' && p[j + 1] == '"') return (int)j;
   return -1;
 }

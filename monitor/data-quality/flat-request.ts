@@ -7,7 +7,7 @@
  * (a key that is an array index, which JavaScript puts first; a key given twice, where the last one wins) or the
  * request is anything else, the reader says so and the line goes the general way.
  */
-import { V_FALSE, V_NULL, V_NUMBER, V_NUMBER_TEXT, V_STRING, V_TRUE, wasmFlatRecords, type FlatTape } from '../ingest/request-scan-wasm.ts';
+import { flatValue, wasmFlatRecords, type FlatTape } from '../ingest/request-scan-wasm.ts';
 import type { PayloadRecord } from './payload-records.ts';
 
 /** A key JavaScript orders before the others (an array index): such records go the general way. */
@@ -62,7 +62,7 @@ export class FlatRequestReader {
   scan(bytes: Uint8Array, start: number, end: number): number {
     // A scan whose records were never taken (its line was skipped, failed, or its request replaced) left the module
     // holding the keys of records this side has no names for: the module's layout is then not to be trusted.
-    const tape = wasmFlatRecords(bytes, start, end, this.#names !== undefined && this.#pending === undefined);
+    const tape = wasmFlatRecords(bytes, start, end, this.#names !== undefined && this.#pending === undefined, this);
     if (tape === undefined) {
       this.#pending = undefined;
       this.#fail();
@@ -98,7 +98,7 @@ export class FlatRequestReader {
         values = new Array<unknown>(members);
         if (r < REUSED_ARRAYS) this.#arrays[r] = values;
       }
-      for (let k = 0; k < members; k++, m++) values[k] = valueOf(bytes, start, tape, nums, m);
+      for (let k = 0; k < members; k++, m++) values[k] = flatValue(bytes, start, tape, nums, m);
       out[r] = { names, values };
     }
     this.#outcome = 'taken';
@@ -124,25 +124,4 @@ function keyNames(bytes: Buffer, start: number, tape: Uint32Array, first: number
     names[k] = name;
   }
   return names;
-}
-
-/** The value of member m, as JSON.parse gives it. */
-function valueOf(bytes: Buffer, start: number, tape: Uint32Array, nums: Float64Array, m: number): unknown {
-  const t = 5 * m;
-  switch (tape[t + 2]) {
-    case V_NUMBER:
-      return nums[m];
-    case V_STRING:
-      return bytes.toString('utf8', start + tape[t + 3]!, start + tape[t + 4]!);
-    case V_NUMBER_TEXT:
-      return Number(bytes.toString('latin1', start + tape[t + 3]!, start + tape[t + 4]!));
-    case V_TRUE:
-      return true;
-    case V_FALSE:
-      return false;
-    case V_NULL:
-      return null;
-    default:
-      throw new Error(`flat records: unknown value kind ${tape[t + 2]} on the tape`);
-  }
 }

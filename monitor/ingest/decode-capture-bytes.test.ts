@@ -10,6 +10,7 @@ import { jsonLiteral, type LiteralEscape } from '../../test/helpers/json-literal
 import { decodeCaptureLineBytes } from './decode-capture-bytes.ts';
 import { decodeCaptureLine, type CaptureLineOptions, type LineWarning } from './decode-capture-line.ts';
 import { setRequestScanEngine } from './request-scan-wasm.ts';
+import type { ProblemType } from '../metrics/types.ts';
 
 const CAPTURE: CaptureLineOptions['format'] = { kind: 'sagemakerCaptureJson', captureIndexNames: ['endpointInput', 'endpointOutput'] };
 const options = (checkRequestCount: boolean, extra: Partial<CaptureLineOptions> = {}): CaptureLineOptions => ({
@@ -254,6 +255,100 @@ describe('decodeCaptureLineBytes properties (fast-check)', () => {
         },
       ),
       { numRuns: 600 },
+    );
+  });
+});
+
+describe('responses read from the bytes as flat records (flat-response.ts) against JSON.parse', () => {
+  const RESPONSES = [
+    '[{"payload_index": 0, "label": 4, "score": 0.5069352984428406}, {"payload_index": 1, "label": 1, "score": 0.12345678901234567}]',
+    '[{"payload_index":1,"label":"b"},{"payload_index":0,"label":"a"}]',
+    '[{"label":1},{"label":0}]',
+    '[{"payloadIndex":1,"label":1},{"payloadIndex":0,"label":0}]',
+    '[{"payload_index":null,"payloadIndex":1,"label":1},{"payload_index":0,"payloadIndex":9,"label":0}]',
+    // a repeated key: the last one wins, wherever it is
+    '[{"payload_index":5,"label":1,"payload_index":0},{"label":2,"payload_index":1,"label":0}]',
+    // the first label and score keys of their lists, whatever the order in the record
+    '[{"prediction":1,"label":0,"confidence":0.4,"score":0.9},{"class":1,"probability":0.2,"payload_index":1}]',
+    '[{"predicted_value":3.5},{"value":2.5},{"output":1.5}]',
+    '[{"label":null},{"label":true}]',
+    '[{"label":false,"score":"0.75"},{"label":"1","score":"x"}]',
+    '[{"label":"é ☃ 😀"},{"label":"ok"}]',
+    '[{"label":1,"score":1e-05},{"label":0,"score":-0.0}]',
+    '[{"label":1,"score":123456789012345678901234567890},{"label":0,"score":1.7976931348623157e308}]',
+    '[{"payload_index":"1","label":1},{"payload_index":"0","label":0}]',
+    '[{"payload_index":1.5,"label":1}]',
+    '[{"payload_index":-1,"label":1}]',
+    '[{"payload_index":0,"label":1},{"payload_index":0,"label":0}]',
+    '[{"payload_index":2,"label":1},{"payload_index":0,"label":0}]',
+    '[{"id":7,"other":"x"},{"id":8}]',
+    '[{}, {}]',
+    '[{"label":1},{"label":0},{"label":1}]',
+    // not flat: read the JSON.parse way
+    '[{"label":1,"probabilities":[0.1,0.9]},{"label":0,"probabilities":[0.8,0.2]}]',
+    '[{"label":"a\\"b"},{"label":"c"}]',
+    '[{"la\\u0062el":1},{"label":0}]',
+    '[]',
+    '[1, 0]',
+    '[0.9, 0.1]',
+    '{"predictions":[{"label":1},{"label":0}]}',
+    '[{"label":1},]',
+    '[{"label":01},{"label":0}]',
+  ];
+
+  it('reads every flat response as extract-response.ts reads the objects JSON.parse makes', () => {
+    for (const response of RESPONSES) {
+      agree(line({ response }));
+      agree(line({ response }), { keepRaw: true });
+      agree(line({ response }), { response: { problemType: 'BinaryClassification', positiveLabel: '1', negativeLabel: '0' } });
+      agree(line({ response }), { response: { problemType: 'Regression', positiveLabel: '1', negativeLabel: '0' } });
+      agree(line({ response, responseType: 'text/csv' }));
+      agree(line({ response, responseType: '' }));
+    }
+  });
+
+  it('reads the response JSON.parse keeps: before the request, repeated, or replaced by a later captureData', () => {
+    const r = (labels: number[]): string => JSON.stringify(JSON.stringify(labels.map((label) => ({ label }))));
+    const input = '{"observedContentType":"application/json","mode":"INPUT","data":"[{\\"a\\":1},{\\"a\\":2}]","encoding":"JSON"}';
+    const output = (data: string): string => `{"observedContentType":"application/json","mode":"OUTPUT","data":${data},"encoding":"JSON"}`;
+    const meta = '"eventMetadata":{"eventId":"e-1","inferenceId":"id-1","inferenceTime":"2024-05-06T22:10:00Z"}';
+    for (const captureData of [
+      `{"endpointOutput":${output(r([1, 0]))},"endpointInput":${input}}`,
+      `{"endpointInput":${input},"endpointOutput":${output(r([1, 0]))},"endpointOutput":${output(r([0, 1]))}}`,
+      `{"endpointInput":${input},"endpointOutput":{"data":${r([1, 1])},"data":${r([0, 0])}}}`,
+      `{"endpointInput":${input},"endpointOutput":{"data":${r([1, 1])},"data":5}}`,
+      `{"endpointInput":${input},"endpointOutput":${output(r([1, 0]))},"endpointOutput":7}`,
+      `{"endpointInput":{"data":${r([1])}},"endpointOutput":${output(r([1, 0]))},"endpointInput":${input}}`,
+      `{"endpointInput":${input},"endpointOutput":${output(r([1, 0, 1]))}}`,
+    ]) {
+      agree(`{"captureData":${captureData},${meta}}`);
+      agree(`{"captureData":{"endpointInput":${input},"endpointOutput":${output(r([1, 1]))}},"captureData":${captureData},${meta}}`);
+    }
+  });
+
+  const flatValue = fc.oneof(
+    fc.integer({ min: -3, max: 5 }),
+    fc.double({ noNaN: true, noDefaultInfinity: true }),
+    fc.constantFrom(0.5069352984428406, 0.30000000000000004, 1e-7, -0, 1e21),
+    fc.string({ maxLength: 4 }),
+    fc.constantFrom('0', '1', '2.5', ' 3 ', 'é', true, false, null),
+  );
+  const flatKey = fc.constantFrom('payload_index', 'payloadIndex', 'label', 'predicted_label', 'prediction', 'class', 'value', 'score', 'probability', 'confidence', 'id', 'x');
+  it('reads random flat responses (keys of every role in any order, repeated, values of every kind) as JSON.parse', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(fc.tuple(flatKey, flatValue), { maxLength: 5 }), { minLength: 1, maxLength: 4 }),
+        fc.boolean(),
+        fc.constantFrom<ProblemType>('MulticlassClassification', 'BinaryClassification', 'Regression'),
+        (records, indexed, problemType) => {
+          const text = `[${records
+            .map((members, i) => `{${[...(indexed ? [['payload_index', records.length - 1 - i] as const] : []), ...members].map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(',')}}`)
+            .join(', ')}]`;
+          const request = JSON.stringify(records.map(() => ({ a: 1 })));
+          agree(line({ request, response: text }), { keepRaw: true, response: { problemType, positiveLabel: '1', negativeLabel: '0' } });
+        },
+      ),
+      { numRuns: 500 },
     );
   });
 });

@@ -6,13 +6,18 @@
  * (a line or a request that is not valid JSON), it hands the line to that path, so reasons and details are the same.
  */
 import { decodeCaptureLine, decodeCaptureRecord, parseRequestCounts, type CaptureLineOptions, type DecodedLine, type LineWarning } from './decode-capture-line.ts';
-import { payloadKindOf, plainPayloadKind, type CapturedPayload } from './decode-payload.ts';
+import { decodePayload, payloadKindOf, plainPayloadKind, type CapturedPayload } from './decode-payload.ts';
+import { explodeFlatResponse, explodeResponse } from './explode-response.ts';
+import { flatResponseApplies, snapshotFlatResponse } from './flat-response.ts';
 import { INVALID_LINE, locateRequest, type RequestLocation } from './locate-request.ts';
 import { requestScans } from './request-scan-wasm.ts';
 
 /** Stands for the request in the text given to JSON.parse; a request equal to it is read the JSON.parse way. */
 export const PLACEHOLDER = '\u0000mpm:request\u0000';
 const PLACEHOLDER_JSON = JSON.stringify(PLACEHOLDER);
+/** Stands for a response already read from the bytes (flat-response.ts) in the text given to JSON.parse. */
+const RESPONSE_PLACEHOLDER = '\u0000mpm:response\u0000';
+const RESPONSE_PLACEHOLDER_JSON = JSON.stringify(RESPONSE_PLACEHOLDER);
 
 /**
  * JSON.parse of a capture line with the request found at `at` replaced by PLACEHOLDER (the whole line when `at` is
@@ -31,6 +36,29 @@ const BASE64 = /^[A-Za-z0-9+/\r\n]*={0,2}[\r\n]*$/;
 export function decodeCaptureLineBytes(line: Buffer, o: CaptureLineOptions, warn: (w: LineWarning) => void): DecodedLine {
   const found = locateRequest(line, o.checkRequestCount ? 'count' : 'skip');
   if (found === INVALID_LINE) return decodeCaptureLine(line.toString('utf8'), o, warn);
+  const response = found?.response;
+  const flat = response !== undefined && flatResponseApplies(o.response) ? snapshotFlatResponse(line, response.start, response.end) : undefined;
+  if (flat !== undefined) {
+    // The response was read from the bytes (and is a valid JSON string): the rest of the line is parsed without it.
+    let record: unknown;
+    try {
+      record = parseLineWithoutPayloads(line, found!, response!);
+    } catch {
+      return decodeCaptureLine(line.toString('utf8'), o, warn);
+    }
+    return decodeCaptureRecord(
+      record,
+      o,
+      warn,
+      (input) => countRequestInLine(input, line, found),
+      (output, raw) => {
+        // What decodePayload makes of the response decides, as for any response; JSON is what was read flat.
+        if (plainPayloadKind(output) === 'json') return explodeFlatResponse(flat, o.response, raw);
+        return explodeResponse(decodePayload({ ...output, data: stringAt(line, response!) }, 'endpointOutput'), o.response, raw);
+      },
+      RESPONSE_PLACEHOLDER,
+    );
+  }
   let record: unknown;
   try {
     record = parseLineWithoutRequest(line, found);
@@ -41,8 +69,21 @@ export function decodeCaptureLineBytes(line: Buffer, o: CaptureLineOptions, warn
   return decodeCaptureRecord(record, o, warn, (input) => countRequestInLine(input, line, found));
 }
 
+/** JSON.parse of a capture line with both the request and the response replaced by placeholders. */
+function parseLineWithoutPayloads(line: Buffer, request: RequestLocation, response: { start: number; end: number }): unknown {
+  const [first, firstJson, second, secondJson] = request.start < response.start ? [request, PLACEHOLDER_JSON, response, RESPONSE_PLACEHOLDER_JSON] : [response, RESPONSE_PLACEHOLDER_JSON, request, PLACEHOLDER_JSON];
+  return JSON.parse(
+    line.toString('utf8', 0, first.start - 1) + firstJson + line.toString('utf8', first.end + 1, second.start - 1) + secondJson + line.toString('utf8', second.end + 1),
+  );
+}
+
 /** The request string as JSON.parse gives it (only for the rare paths that need its text). */
 function requestText(line: Buffer, at: RequestLocation): string {
+  return stringAt(line, at);
+}
+
+/** A JSON string of the line (content from at.start, closing quote at at.end) as JSON.parse gives it. */
+function stringAt(line: Buffer, at: { start: number; end: number }): string {
   return JSON.parse(line.toString('utf8', at.start - 1, at.end + 1)) as string;
 }
 

@@ -49,6 +49,9 @@ export type LineWarning = 'no_inference_time';
 /** The record counts a request is consistent with (count-request.ts over the decoded payload); throws RecordProblem. */
 export type RequestCounter = (input: CapturedPayload) => number[];
 
+/** The predictions of a response read another way than decodePayload + explodeResponse (with `raw` as there). */
+export type ResponseReader = (output: CapturedPayload, raw: RawPrediction[] | undefined) => Prediction[];
+
 /** Today's request count: decode the request's text and parse it (count-request.ts). */
 export const parseRequestCounts: RequestCounter = (input) => countRequestRecords(decodePayload(input, 'endpointInput')).counts;
 
@@ -65,9 +68,17 @@ export function decodeCaptureLine(line: string, o: CaptureLineOptions, warn: (w:
 
 /**
  * Decodes a capture record already parsed from its line. `countRequest` gives the request's record counts when the
- * count check is on (capture-line-bytes.ts passes one that reads the request from the line's bytes).
+ * count check is on (capture-line-bytes.ts passes one that reads the request from the line's bytes); `readResponse`
+ * reads the response when its data is `readPlaceholder` (the response was read from the line's bytes).
  */
-export function decodeCaptureRecord(record: unknown, o: CaptureLineOptions, warn: (w: LineWarning) => void, countRequest: RequestCounter): DecodedLine {
+export function decodeCaptureRecord(
+  record: unknown,
+  o: CaptureLineOptions,
+  warn: (w: LineWarning) => void,
+  countRequest: RequestCounter,
+  readResponse?: ResponseReader,
+  readPlaceholder?: string,
+): DecodedLine {
   if (record === null || typeof record !== 'object') throw new RecordProblem('not_a_capture_record');
   const rec = record as { captureData?: Record<string, CapturedPayload>; eventMetadata?: Record<string, unknown>; groundTruthData?: unknown };
   const captureData = rec.captureData;
@@ -104,7 +115,8 @@ export function decodeCaptureRecord(record: unknown, o: CaptureLineOptions, warn
   const output = captureData.endpointOutput;
   if (!output || typeof output !== 'object' || output.data === undefined || output.data === null) throw new RecordProblem('missing_endpoint_output');
   const raw = o.keepRaw ? ([] as RawPrediction[]) : undefined;
-  const predictions = explodeResponse(decodePayload(output, 'endpointOutput'), o.response, raw);
+  const predictions =
+    readResponse !== undefined && output.data === readPlaceholder ? readResponse(output, raw) : explodeResponse(decodePayload(output, 'endpointOutput'), o.response, raw);
 
   const input = captureData.endpointInput;
   if (o.checkRequestCount && input && typeof input === 'object' && typeof input.data === 'string') {

@@ -4,7 +4,8 @@
  * reader uses this; a judgement from the prediction store interprets stored readings with the same function.
  */
 import type { DecodedPayload } from './decode-payload.ts';
-import { checkPayloadIndexes, extractResponse, rawPrediction, type ExtractOptions, type RawPrediction } from './extract-response.ts';
+import { checkPayloadIndexes, extractResponse, rawPrediction, type ExtractOptions, type RawPrediction, type RawVisitor } from './extract-response.ts';
+import { visitFlatResponse, type FlatResponse } from './flat-response.ts';
 import { interpretPrediction, type InterpretOptions, type Prediction } from './interpret-prediction.ts';
 
 export { negativeLabelFor, interpretPrediction as toPrediction, type Prediction } from './interpret-prediction.ts';
@@ -19,10 +20,18 @@ export interface ResponseOptions extends ExtractOptions, InterpretOptions {}
  * readings of the records before the failing one, so the caller drops it with the response.
  */
 export function explodeResponse(payload: DecodedPayload, o: ResponseOptions, raw?: RawPrediction[]): Prediction[] {
+  return explodeReadings((visit) => extractResponse(payload, o, visit), o, raw);
+}
+
+/** explodeResponse of a response read from the line's bytes as flat records (flat-response.ts). */
+export function explodeFlatResponse(flat: FlatResponse, o: ResponseOptions, raw?: RawPrediction[]): Prediction[] {
+  return explodeReadings((visit) => visitFlatResponse(flat, visit), o, raw);
+}
+
+/** The predictions of the readings `read` visits, interpreted, their payload indexes checked. */
+function explodeReadings(read: (visit: RawVisitor) => void, o: ResponseOptions, raw: RawPrediction[] | undefined): Prediction[] {
   const predictions: Prediction[] = [];
-  extractResponse(
-    payload,
-    o,
+  read(
     raw === undefined
       ? (index, label, score, vector) => void predictions.push(interpretPrediction(index, label, score, vector, o))
       : (index, label, score, vector) => {

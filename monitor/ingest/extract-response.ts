@@ -47,8 +47,8 @@ export interface RawPrediction {
 /** Receives each record's reading, in response order. May throw (a RecordProblem drops the whole response). */
 export type RawVisitor = (index: number, label: unknown, score: number | undefined, vector: number[] | undefined) => void;
 
-const LABEL_KEYS = ['label', 'predicted_label', 'prediction', 'predicted_class', 'class', 'predicted_value', 'value', 'output'];
-const SCORE_KEYS = ['score', 'probability', 'confidence'];
+export const LABEL_KEYS = ['label', 'predicted_label', 'prediction', 'predicted_class', 'class', 'predicted_value', 'value', 'output'];
+export const SCORE_KEYS = ['score', 'probability', 'confidence'];
 const VECTOR_KEYS = ['probabilities', 'scores', 'probs', 'class_probabilities'];
 const LIST_KEYS = ['predictions', 'outputs', 'results', 'instances'];
 
@@ -74,7 +74,11 @@ function isProbabilityVector(v: number[]): boolean {
 }
 
 function payloadIndexOf(item: Record<string, unknown>, position: number): number {
-  const raw = item.payload_index ?? item.payloadIndex;
+  return payloadIndexFrom(item.payload_index ?? item.payloadIndex, position);
+}
+
+/** The payload index an item's `payload_index ?? payloadIndex` (raw) gives the record at `position`. */
+export function payloadIndexFrom(raw: unknown, position: number): number {
   if (raw === undefined) return position;
   const n = asNumber(raw);
   if (n === undefined || !Number.isInteger(n) || n < 0) {

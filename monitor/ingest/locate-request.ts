@@ -26,6 +26,11 @@ export interface RequestLocation {
   /** The scan done while locating it, by the kind its observedContentType (when it came before data) announced. */
   json?: RequestScan;
   lines?: LinesScan;
+  /**
+   * The response string (captureData.endpointOutput.data) JSON.parse would keep, when the line has one: where its
+   * content starts and its closing quote, found without validating it.
+   */
+  response?: { start: number; end: number };
 }
 
 /** What to do with the request string while locating it. */
@@ -37,6 +42,9 @@ export const INVALID_LINE = 'invalid_line';
 let kinds = new Uint8Array(64);
 
 const PATH = [Buffer.from('captureData'), Buffer.from('endpointInput'), Buffer.from('data')];
+const OUTPUT = Buffer.from('endpointOutput');
+const INPUT_BRANCH = 1;
+const OUTPUT_BRANCH = 2;
 const CONTENT_TYPE = Buffer.from('observedContentType');
 
 /** Bytes of a string skipped here before the rest goes to the SIMD skip (keys and short values end sooner). */
@@ -96,6 +104,10 @@ function keyIs(bytes: Uint8Array, start: number, end: number, name: Buffer): boo
 export function locateRequest(bytes: Uint8Array, mode: LocateMode, readRequest?: (bytes: Uint8Array, start: number, end: number) => number): RequestLocation | undefined | typeof INVALID_LINE {
   const end = bytes.length;
   let found: RequestLocation | undefined;
+  let response: { start: number; end: number } | undefined;
+  /** Whether the depth-2 key last matched was endpointInput or endpointOutput, and which of them is open at depth 3. */
+  let keyBranch = 0;
+  let branch = 0;
   let depth = 0;
   let expectKey = false;
   /** The container at depth 1..onPath is on the path (the root object, captureData, endpointInput). */
@@ -109,6 +121,15 @@ export function locateRequest(bytes: Uint8Array, mode: LocateMode, readRequest?:
   for (let i = 0; i < end; i++) {
     const b = bytes[i]!;
     if (b === QUOTE) {
+      if (!expectKey && depth === 3 && onPath === 3 && keyMatched && branch === OUTPUT_BRANCH) {
+        // The response string: only found here (the caller reads it, or parses it with the rest of the line).
+        const close = skipString(bytes, i + 1, end, placed);
+        if (close < 0) return undefined;
+        response = { start: i + 1, end: close };
+        keyMatched = false;
+        i = close;
+        continue;
+      }
       if (!expectKey && depth === 3 && onPath === 3 && keyMatched) {
         // The request string.
         const start = i + 1;
@@ -140,9 +161,17 @@ export function locateRequest(bytes: Uint8Array, mode: LocateMode, readRequest?:
         keyIsContentType = false;
         if (depth === onPath && depth <= 3) {
           keyMatched = keyIs(bytes, i + 1, close, PATH[depth - 1]!);
-          // A later captureData / endpointInput / data replaces the value that held the request.
-          if (keyMatched) found = undefined;
-          if (depth === 3) {
+          if (depth === 2) keyBranch = keyMatched ? INPUT_BRANCH : 0;
+          if (depth === 2 && !keyMatched && keyIs(bytes, i + 1, close, OUTPUT)) {
+            keyMatched = true;
+            keyBranch = OUTPUT_BRANCH;
+          }
+          // A later captureData / endpointInput / data replaces the value that held the request (or the response).
+          if (keyMatched) {
+            if (depth === 1 || (depth === 2 ? keyBranch : branch) === INPUT_BRANCH) found = undefined;
+            if (depth === 1 || (depth === 2 ? keyBranch : branch) === OUTPUT_BRANCH) response = undefined;
+          }
+          if (depth === 3 && branch === INPUT_BRANCH) {
             keyIsContentType = !keyMatched && keyIs(bytes, i + 1, close, CONTENT_TYPE);
             if (keyIsContentType) contentType = undefined;
           }
@@ -174,7 +203,10 @@ export function locateRequest(bytes: Uint8Array, mode: LocateMode, readRequest?:
         kinds[depth] = b === 0x7b ? OBJECT : ARRAY;
         if (b === 0x7b && (depth === 1 || (depth === onPath + 1 && keyMatched && depth <= 3))) {
           onPath = depth;
-          if (depth === 3) contentType = undefined;
+          if (depth === 3) {
+            branch = keyBranch;
+            if (branch === INPUT_BRANCH) contentType = undefined;
+          }
         }
         keyMatched = false;
         expectKey = b === 0x7b;
@@ -195,5 +227,6 @@ export function locateRequest(bytes: Uint8Array, mode: LocateMode, readRequest?:
         break;
     }
   }
+  if (found !== undefined && response !== undefined) found.response = response;
   return found;
 }

@@ -174,17 +174,24 @@ export const V_TRUE = 3;
 export const V_FALSE = 4;
 export const V_NULL = 5;
 
+/** Who last read flat records (the module's layout is the keys of its last record). */
+let layoutReader: object | undefined;
+
 /** Requests longer than this are never read flat (the tape takes about ten times the request's bytes). */
 const FLAT_MAX_BYTES = 1 << 20;
 
 /**
  * Reads the request whose content is bytes[start, ...) up to the line's end as an array of flat objects (see
  * flat_records in request-scan.c); undefined when it is not one, or longer than FLAT_MAX_BYTES. `keepLayout`: the
- * caller still holds the names of the last record read (so a record with the same keys is marked as such).
+ * caller still holds the names of the last record read (so a record with the same keys is marked as such); it is
+ * ignored when another `reader` (any object that stands for the caller) read flat records since this one did.
  */
-export function wasmFlatRecords(bytes: Uint8Array, start: number, end: number, keepLayout: boolean): FlatTape | undefined {
+export function wasmFlatRecords(bytes: Uint8Array, start: number, end: number, keepLayout: boolean, reader: object = wasmFlatRecords): FlatTape | undefined {
   const n = end - start;
   if (n > FLAT_MAX_BYTES) return undefined;
+  // The module keeps one layout: a reader's is kept only when no other reader (a response's, a request's) came between.
+  if (reader !== layoutReader) keepLayout = false;
+  layoutReader = reader;
   const wasm = place(bytes, start, end);
   const maxMembers = Math.floor(n / 6) + 1;
   const maxRecords = Math.floor(n / 3) + 1;
@@ -227,3 +234,24 @@ export const requestScans = {
   json: (bytes: Uint8Array, start: number, end: number): RequestScan => (useWasm(start, end) ? wasmScanJsonRequest(bytes, start, end) : scanJsonRequest(bytes, start, end)),
   lines: (bytes: Uint8Array, start: number, end: number): LinesScan => (useWasm(start, end) ? wasmCountRequestLines(bytes, start, end) : countRequestLines(bytes, start, end)),
 };
+
+/** The value of member m of a flat tape read from `bytes` at `start`, as JSON.parse gives it. */
+export function flatValue(bytes: Buffer, start: number, tape: Uint32Array, nums: Float64Array, m: number): unknown {
+  const t = 5 * m;
+  switch (tape[t + 2]) {
+    case V_NUMBER:
+      return nums[m];
+    case V_STRING:
+      return bytes.toString('utf8', start + tape[t + 3]!, start + tape[t + 4]!);
+    case V_NUMBER_TEXT:
+      return Number(bytes.toString('latin1', start + tape[t + 3]!, start + tape[t + 4]!));
+    case V_TRUE:
+      return true;
+    case V_FALSE:
+      return false;
+    case V_NULL:
+      return null;
+    default:
+      throw new Error(`flat records: unknown value kind ${tape[t + 2]} on the tape`);
+  }
+}

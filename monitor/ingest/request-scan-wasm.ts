@@ -112,10 +112,18 @@ export function skipPlacedString(bytes: Uint8Array, start: number, end: number):
   return close < 0 ? -1 : placedStart + close;
 }
 
-/** skipJsonString (request-scan.ts), in WebAssembly. */
+/**
+ * skipJsonString (request-scan.ts), in WebAssembly. The JSON scan goes first: it finds the same closing quote (or
+ * none) for any content, JSON or not, since a request it cannot read ends in the plain skip; on the usual requests,
+ * records that repeat their keys, it is faster than the plain skip, which stops at every escaped quote.
+ */
 export function wasmSkipJsonString(bytes: Uint8Array, start: number, end: number): number {
   const wasm = place(bytes, start, end);
-  const close = wasm.skip_string(0, end - start);
+  const n = end - start;
+  const status = wasm.scan_json(0, n, inputAt + n + PADDING);
+  if (status === ST_OK || status === ST_INVALID_REQUEST) return start + words[resultAt + R_END]!;
+  if (status === ST_INVALID_LINE) return -1;
+  const close = wasm.skip_string(0, n);
   return close < 0 ? -1 : start + close;
 }
 

@@ -4,6 +4,7 @@
  * (parquet-encode-worker.ts) or, inside a worker thread, on its own thread.
  */
 import { loadParquetWasm } from '../ingest/parquet.ts';
+import { RangeBlob, type ReadRange } from './range-blob.ts';
 
 /** Per-column choices (top-level columns only: parquet-wasm 0.7.1 cannot address the leaves of a list by path). */
 export interface ParquetColumnSetting {
@@ -24,14 +25,37 @@ export interface ParquetEncodeOptions {
   compression?: 'ZSTD' | 'SNAPPY' | 'UNCOMPRESSED';
 }
 
-/** To the encoding thread: one row group's IPC message, the end of the file, or its abandonment. */
-export type EncodeRequest = { type: 'batch'; ipc: Uint8Array } | { type: 'end' } | { type: 'abort' };
+/**
+ * To the encoding thread: one row group's IPC message, the end of the file, or its abandonment; once the file is
+ * stored, the check of its footer (`size`: the stored file's bytes), and the bytes of each range the check asked for
+ * (or why they could not be read).
+ */
+export type EncodeRequest =
+  | { type: 'batch'; ipc: Uint8Array }
+  | { type: 'end' }
+  | { type: 'abort' }
+  | { type: 'check'; size: number }
+  | { type: 'range'; id: number; bytes?: Uint8Array; error?: string };
 
 /**
  * From the encoding thread: a batch went to the encoder (`taken`: the writer's queue shrinks by its bytes), the
- * file's next bytes, then the end of the file or the encoder's failure.
+ * file's next bytes, then the end of the file or the encoder's failure; during the check, a range of the stored file
+ * to read, then the footer's counts or why the footer could not be read.
  */
-export type EncodeReply = { type: 'taken'; bytes: number } | { type: 'chunk'; bytes: Uint8Array } | { type: 'done' } | { type: 'error'; message: string };
+export type EncodeReply =
+  | { type: 'taken'; bytes: number }
+  | { type: 'chunk'; bytes: Uint8Array }
+  | { type: 'done' }
+  | { type: 'error'; message: string }
+  | { type: 'range'; id: number; start: number; end: number }
+  | { type: 'checked'; counts: FooterCounts }
+  | { type: 'check-error'; message: string };
+
+/** What a written file's footer says. */
+export interface FooterCounts {
+  rows: number;
+  rowGroups: number;
+}
 
 /**
  * `bytes` in an ArrayBuffer of their own, to be transferred to another thread: a view into a larger buffer (or a
@@ -121,4 +145,26 @@ export async function* encodeParquet(options: ParquetEncodeOptions, next: () => 
   const bytes = (await pw.transformParquetStream(input, props.build())) as unknown as AsyncIterable<Uint8Array>;
   for await (const chunk of bytes) yield chunk;
   if (failure !== undefined) throw failure;
+}
+
+/**
+ * The rows and row groups a stored file's footer gives, read back through `read` (only the footer and its page
+ * indexes are asked for). Runs where the file was encoded, so parquet-wasm is compiled on that thread only.
+ */
+export async function footerCounts(read: ReadRange, size: number): Promise<FooterCounts> {
+  // The smallest Parquet file is 12 bytes ("PAR1", a 4-byte footer length, "PAR1"); parquet-wasm panics on less.
+  if (size < 12) throw new Error(`${size} bytes is too short for a Parquet file`);
+  const pw = await loadParquetWasm('write');
+  const ranges = new RangeBlob(size, read);
+  const file = await ranges.settle(pw.ParquetFile.fromFile(ranges.blob));
+  try {
+    const meta = file.metadata();
+    const fileMeta = meta.fileMetadata();
+    const counts = { rows: fileMeta.numRows(), rowGroups: meta.numRowGroups() };
+    fileMeta.free();
+    meta.free();
+    return counts;
+  } finally {
+    file.free();
+  }
 }

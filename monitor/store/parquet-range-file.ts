@@ -1,13 +1,14 @@
 /**
- * @module Reads a Parquet file in a Storage (a folder or S3) by byte ranges: the footer first, then one row group at
- * a time, so memory holds one row group however large the file. parquet-wasm reads through a Blob-like object whose
- * slices are Storage.readRange calls. Anything unreadable is an InputError naming the file.
+ * @module Reads the footer of a Parquet file in a Storage (a folder or S3) by byte ranges (the footer and its page
+ * indexes only, however large the file): rows, row groups, key-value metadata and column sizes. parquet-wasm reads
+ * through a Blob-like object whose slices are Storage.readRange calls (range-blob.ts: a failed read is that
+ * failure). Anything unreadable is an InputError naming the file.
  */
-import { tableFromIPC, type Table } from 'apache-arrow';
 import { InputError, MonitorError } from '../errors.ts';
 import { loadParquetWasm } from '../ingest/parquet.ts';
 import type { Storage } from '../storage/storage.ts';
 import type { ParquetFile } from 'parquet-wasm/esm';
+import { RangeBlob } from './range-blob.ts';
 
 
 /** One Parquet file opened for reading by ranges. */
@@ -23,8 +24,6 @@ export interface ParquetRangeFile {
   rowGroupRows(i: number): number;
   /** Compressed bytes per column (leaf path, e.g. "probabilities.list.item"), summed over the row groups. */
   columnBytes(): Record<string, number>;
-  /** Decodes row group `i` (all columns) into an Arrow table. */
-  readRowGroup(i: number): Promise<Table>;
   /** Frees the WebAssembly side. */
   close(): void;
 }
@@ -41,20 +40,6 @@ function unreadable(location: string, error: unknown): MonitorError {
   return new InputError(`store: ${location} is not a readable Parquet file (${describeError(error)})`, { cause: error });
 }
 
-/** A Blob-like view of a stored file whose slices are ranged reads (all parquet-wasm asks of a Blob). */
-function rangeBlob(storage: Storage, path: string, size: number): Blob {
-  const blob = {
-    size,
-    slice: (start: number, end: number) => ({
-      arrayBuffer: async (): Promise<ArrayBuffer> => {
-        const bytes = await storage.readRange(path, start, end);
-        return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length) as ArrayBuffer;
-      },
-    }),
-  };
-  return blob as unknown as Blob;
-}
-
 /** Opens `path` of `storage`, reading only its footer. */
 export async function openParquetRange(storage: Storage, path: string): Promise<ParquetRangeFile> {
   const location = storage.describe(path);
@@ -65,7 +50,8 @@ export async function openParquetRange(storage: Storage, path: string): Promise<
     size = await storage.size(path);
     // The smallest Parquet file is 12 bytes ("PAR1", a 4-byte footer length, "PAR1"); parquet-wasm panics on less.
     if (size < 12) throw new Error(`${size} bytes is too short for a Parquet file`);
-    handle = await pw.ParquetFile.fromFile(rangeBlob(storage, path, size));
+    const ranges = new RangeBlob(size, (start, end) => storage.readRange(path, start, end));
+    handle = await ranges.settle(pw.ParquetFile.fromFile(ranges.blob));
   } catch (error) {
     throw unreadable(location, error);
   }
@@ -94,14 +80,6 @@ export async function openParquetRange(storage: Storage, path: string): Promise<
           }
         }
         return out;
-      },
-      async readRowGroup(i: number): Promise<Table> {
-        try {
-          const wasmTable = await handle.read({ rowGroups: [i], batchSize: Math.max(1, rows[i]!) });
-          return tableFromIPC(wasmTable.intoIPCStream());
-        } catch (error) {
-          throw unreadable(location, error);
-        }
       },
       close: () => handle.free(),
     };

@@ -137,6 +137,81 @@ describe('ParquetStreamWriter encoding on a thread of its own or on this one', (
     expect((await sha(false)).rows).toBe(15_017);
   });
 
+  describe.each([true, false])('reads the stored footer back (encoded on a thread of its own: %s)', (encodeOnThread) => {
+    /** A local storage whose ranged reads (the footer's read-back) are damaged or fail. */
+    class Damaging extends LocalStorage {
+      constructor(
+        root: string,
+        private readonly damage: (bytes: Buffer) => Buffer,
+      ) {
+        super(root);
+      }
+      override async readRange(rel: string, start: number, end: number): Promise<Buffer> {
+        return this.damage(await super.readRange(rel, start, end));
+      }
+    }
+
+    async function closeWith(damage: (bytes: Buffer) => Buffer): Promise<unknown> {
+      const root = await mkdtemp(path.join(tmpdir(), 'mpm-pq-'));
+      roots.push(root);
+      const w = await ParquetStreamWriter.create(new Damaging(root, damage), 'f.parquet', schema, { rowGroupRows: 1_000, encodeOnThread });
+      w.write(batch(1_500 - 500));
+      w.write(batch(200));
+      return w.close().then(
+        (result) => result,
+        (error: unknown) => error,
+      );
+    }
+
+    it('through the storage: what it reads is what the check sees', async () => {
+      const ranges: number[] = [];
+      const result = await closeWith((bytes) => {
+        ranges.push(bytes.length);
+        return bytes;
+      });
+      expect(result).toMatchObject({ rows: 1_200, rowGroups: 2 });
+      expect(ranges.length).toBeGreaterThan(0);
+    });
+
+    it('a footer read back damaged fails the close, naming the file', async () => {
+      const error = await closeWith((bytes) => Buffer.alloc(bytes.length, 0x41));
+      expect(error).toBeInstanceOf(Error);
+      expect((error as Error).message).toMatch(/^output: .*f\.parquet was written but cannot be read back \(/);
+    });
+
+    it('a read-back that fails fails the close with the storage\'s reason', async () => {
+      const error = await closeWith(() => {
+        throw new Error('access denied by the test');
+      });
+      expect((error as Error).message).toMatch(/f\.parquet was written but cannot be read back \(.*access denied by the test\)/);
+    });
+  });
+
+  it('a ranged read that fails while a footer is read is that failure, not a hang or a panic', async () => {
+    const root = await mkdtemp(path.join(tmpdir(), 'mpm-pq-'));
+    roots.push(root);
+    const w = await ParquetStreamWriter.create(new LocalStorage(root), 'r.parquet', schema, { rowGroupRows: 1_000 });
+    w.write(batch(1_000));
+    w.write(batch(10));
+    await w.close();
+    /** Fails every ranged read after the first `good`. */
+    class Failing extends LocalStorage {
+      reads = 0;
+      constructor(private readonly good: number) {
+        super(root);
+      }
+      override async readRange(rel: string, start: number, end: number): Promise<Buffer> {
+        if (++this.reads > this.good) throw new Error(`read ${this.reads} refused by the test`);
+        return super.readRange(rel, start, end);
+      }
+    }
+    // Opening reads the footer's length, the footer and its page indexes: a failure at each step.
+    for (const good of [0, 1, 2]) await expect(openParquetRange(new Failing(good), 'r.parquet')).rejects.toThrow(`read ${good + 1} refused by the test`);
+    const file = await openParquetRange(new Failing(Infinity), 'r.parquet');
+    expect([file.numRows, file.numRowGroups, file.rowGroupRows(1)]).toEqual([1_010, 2, 10]);
+    file.close();
+  });
+
   it('aborts a file being encoded on its thread: nothing becomes visible', async () => {
     const root = await mkdtemp(path.join(tmpdir(), 'mpm-pq-'));
     roots.push(root);

@@ -3,17 +3,18 @@
  * group is encoded (parquet-wasm's transformParquetStream; on a thread of its own when the writer runs on the main
  * thread, parquet-encode-worker.ts) and sent on (Storage.writeStream) as it fills, so memory holds about one row
  * group and one storage part, however many rows pass. The file appears whole when closed, or
- * not at all (abort, a failure). After closing, the footer is read back and its row count checked, because
- * parquet-wasm 0.7.1 ends its output quietly instead of failing when its input stream fails.
+ * not at all (abort, a failure). After closing, the footer is read back from storage and its row count checked,
+ * because parquet-wasm 0.7.1 ends its output quietly instead of failing when its input stream fails; the footer is
+ * decoded where the file was encoded (the encoding thread, when there is one).
  */
 import { createHash } from 'node:crypto';
 import { isMainThread } from 'node:worker_threads';
 import { makeData, RecordBatch, RecordBatchStreamWriter, Struct, vectorFromArray, type Schema } from 'apache-arrow';
 import { OutputError } from '../errors.ts';
 import { startModuleWorker } from '../runtime/module-worker.ts';
-import { BatchQueue, encodeParquet, ownBytes, type EncodeReply, type EncodeRequest, type ParquetEncodeOptions } from './parquet-encode.ts';
+import { BatchQueue, encodeParquet, footerCounts, ownBytes, type EncodeReply, type EncodeRequest, type FooterCounts, type ParquetEncodeOptions } from './parquet-encode.ts';
 import type { Storage } from '../storage/storage.ts';
-import { openParquetRange } from './parquet-range-file.ts';
+import type { ReadRange } from './range-blob.ts';
 import type { ColumnBuilder } from './arrow-columns.ts';
 
 export type { ParquetColumnSetting } from './parquet-encode.ts';
@@ -55,6 +56,10 @@ interface Encoding {
   abort(): void;
   /** The file's bytes in order; throws the encoder's failure. */
   readonly output: AsyncIterable<Uint8Array>;
+  /** What the stored file's footer says, read back through `read` where the file was encoded. */
+  check(read: ReadRange, size: number): Promise<FooterCounts>;
+  /** Ends the encoding's thread, if it has one (after the check, or when the file is given up). */
+  dispose(): void;
 }
 
 /** The batches encoded on this thread, as storage asks for the file's bytes. */
@@ -68,33 +73,63 @@ function encodeOnThisThread(options: ParquetEncodeOptions, held: (bytes: number)
     end: () => queue.end(),
     abort: () => queue.abort(),
     output: encodeParquet(options, queue.next),
+    check: footerCounts,
+    dispose: () => undefined,
   };
 }
 
 /**
  * The batches encoded on a worker thread (parquet-encode-worker.ts) while this one goes on; its encoded bytes come
  * back and are sent to storage from here. A failure of the thread (a WebAssembly panic included) fails the file.
+ * After a whole file, the thread stays for the check of the stored footer (it asks this thread for the ranges), so
+ * that parquet-wasm is compiled there only; it ends at dispose(), or when the output stops before the file's end.
  */
 function encodeOnWorker(options: ParquetEncodeOptions, held: (bytes: number) => void): Encoding {
   const worker = startModuleWorker(import.meta.url, './parquet-encode-worker', options);
   const chunks: Uint8Array[] = [];
   let finished: { error?: Error } | undefined;
+  let stopped: Error | undefined;
   let wake: (() => void) | undefined;
+  let checking: { read: ReadRange; resolve: (counts: FooterCounts) => void; reject: (error: Error) => void } | undefined;
   const finish = (error?: Error): void => {
     finished ??= error === undefined ? {} : { error };
     wake?.();
+  };
+  const stop = (error: Error): void => {
+    stopped ??= error;
+    finish(error);
+    checking?.reject(error);
+  };
+  const answerRange = (id: number, start: number, end: number, read: ReadRange): void => {
+    read(start, end).then(
+      (bytes) => {
+        const own = ownBytes(bytes);
+        worker.postMessage({ type: 'range', id, bytes: own } satisfies EncodeRequest, [own.buffer as ArrayBuffer]);
+      },
+      (error: unknown) => worker.postMessage({ type: 'range', id, error: error instanceof Error ? error.message : String(error) } satisfies EncodeRequest),
+    );
   };
   worker.on('message', (reply: EncodeReply) => {
     if (reply.type === 'taken') held(-reply.bytes);
     else if (reply.type === 'chunk') {
       chunks.push(reply.bytes);
       held(reply.bytes.length);
-    } else finish(reply.type === 'error' ? new Error(reply.message) : undefined);
+    } else if (reply.type === 'done') {
+      // Waiting for the check, the thread does not keep the process alive (a writer given up is not awaited).
+      worker.unref();
+      finish();
+    }
+    else if (reply.type === 'error') finish(new Error(reply.message));
+    else if (reply.type === 'range') {
+      if (checking !== undefined) answerRange(reply.id, reply.start, reply.end, checking.read);
+    } else if (reply.type === 'checked') checking?.resolve(reply.counts);
+    else checking?.reject(new Error(reply.message));
     wake?.();
   });
-  worker.on('error', (error) => finish(error));
-  worker.on('exit', (code) => finish(new Error(`the Parquet encoding thread stopped (exit code ${code}) before the file was encoded`)));
+  worker.on('error', (error) => stop(error));
+  worker.on('exit', (code) => stop(new Error(`the Parquet encoding thread stopped (exit code ${code}) before the file was encoded and checked`)));
   const output = async function* (): AsyncGenerator<Uint8Array> {
+    let whole = false;
     try {
       for (;;) {
         while (chunks.length === 0 && finished === undefined) await new Promise<void>((resolve) => (wake = resolve));
@@ -103,10 +138,13 @@ function encodeOnWorker(options: ParquetEncodeOptions, held: (bytes: number) => 
           held(-chunk.length);
           yield chunk;
         } else if (finished?.error) throw finished.error;
-        else return;
+        else {
+          whole = true;
+          return;
+        }
       }
     } finally {
-      void worker.terminate();
+      if (!whole) void worker.terminate();
     }
   };
   const post = (request: EncodeRequest, transfer: ArrayBuffer[] = []): void => {
@@ -121,6 +159,14 @@ function encodeOnWorker(options: ParquetEncodeOptions, held: (bytes: number) => 
     end: () => post({ type: 'end' }),
     abort: () => post({ type: 'abort' }),
     output: output(),
+    check: (read, size) =>
+      new Promise<FooterCounts>((resolve, reject) => {
+        if (stopped !== undefined) return reject(stopped);
+        checking = { read, resolve, reject };
+        worker.ref();
+        worker.postMessage({ type: 'check', size } satisfies EncodeRequest);
+      }),
+    dispose: () => void worker.terminate(),
   };
 }
 
@@ -232,22 +278,26 @@ export class ParquetStreamWriter {
     this.closed = true;
     this.encoding.end();
     let bytes: number;
+    let counts: FooterCounts;
     try {
-      bytes = await this.done;
-    } catch (error) {
-      throw new OutputError(`output: cannot write ${this.storage.describe(this.path)} (${(error as Error).message ?? String(error)})`, { cause: error });
-    }
-    const check = await openParquetRange(this.storage, this.path).catch((error: Error) => {
-      throw new OutputError(`output: ${this.storage.describe(this.path)} was written but cannot be read back (${error.message})`, { cause: error });
-    });
-    try {
-      if (check.numRows !== this.rows || check.numRowGroups !== this.rowGroups) {
-        throw new OutputError(
-          `output: ${this.storage.describe(this.path)} holds ${check.numRows} rows in ${check.numRowGroups} row groups; ${this.rows} rows in ${this.rowGroups} row groups were written`,
-        );
+      try {
+        bytes = await this.done;
+      } catch (error) {
+        throw new OutputError(`output: cannot write ${this.storage.describe(this.path)} (${(error as Error).message ?? String(error)})`, { cause: error });
+      }
+      try {
+        const size = await this.storage.size(this.path);
+        counts = await this.encoding.check((start, end) => this.storage.readRange(this.path, start, end), size);
+      } catch (error) {
+        throw new OutputError(`output: ${this.storage.describe(this.path)} was written but cannot be read back (${(error as Error).message ?? String(error)})`, { cause: error });
       }
     } finally {
-      check.close();
+      this.encoding.dispose();
+    }
+    if (counts.rows !== this.rows || counts.rowGroups !== this.rowGroups) {
+      throw new OutputError(
+        `output: ${this.storage.describe(this.path)} holds ${counts.rows} rows in ${counts.rowGroups} row groups; ${this.rows} rows in ${this.rowGroups} row groups were written`,
+      );
     }
     return { path: this.path, bytes, sha256: this.hash.digest('hex'), rows: this.rows, rowGroups: this.rowGroups };
   }
@@ -259,5 +309,6 @@ export class ParquetStreamWriter {
     this.queuedBytes = 0;
     for (const resolve of this.drained.splice(0)) resolve();
     await this.done.catch(() => undefined);
+    this.encoding.dispose();
   }
 }

@@ -11,10 +11,9 @@ import { createHash } from 'node:crypto';
 import { isMainThread } from 'node:worker_threads';
 import { makeData, RecordBatch, RecordBatchStreamWriter, Struct, vectorFromArray, type Schema } from 'apache-arrow';
 import { OutputError } from '../errors.ts';
-import { startModuleWorker } from '../runtime/module-worker.ts';
-import { BatchQueue, encodeParquet, footerCounts, ownBytes, type EncodeReply, type EncodeRequest, type FooterCounts, type ParquetEncodeOptions } from './parquet-encode.ts';
+import type { FooterCounts, ParquetEncodeOptions } from './parquet-encode.ts';
+import { encodeOnThisThread, WorkerEncoding, type Encoding } from './parquet-encoding.ts';
 import type { Storage } from '../storage/storage.ts';
-import type { ReadRange } from './range-blob.ts';
 import type { ColumnBuilder } from './arrow-columns.ts';
 
 export type { ParquetColumnSetting } from './parquet-encode.ts';
@@ -44,132 +43,6 @@ class Aborted extends Error {
   }
 }
 
-/**
- * Where a writer's batches are encoded. `held(bytes)` is told of the bytes the encoding holds for the writer (IPC
- * batches not yet taken by the encoder, encoded bytes not yet sent to storage), for the writer's high-water mark.
- */
-interface Encoding {
-  push(ipc: Uint8Array): void;
-  /** No more batches: the encoder finishes the file. */
-  end(): void;
-  /** Drops the batches not yet encoded and ends the file early (the caller discards it). */
-  abort(): void;
-  /** The file's bytes in order; throws the encoder's failure. */
-  readonly output: AsyncIterable<Uint8Array>;
-  /** What the stored file's footer says, read back through `read` where the file was encoded. */
-  check(read: ReadRange, size: number): Promise<FooterCounts>;
-  /** Ends the encoding's thread, if it has one (after the check, or when the file is given up). */
-  dispose(): void;
-}
-
-/** The batches encoded on this thread, as storage asks for the file's bytes. */
-function encodeOnThisThread(options: ParquetEncodeOptions, held: (bytes: number) => void): Encoding {
-  const queue = new BatchQueue((bytes) => held(-bytes));
-  return {
-    push: (ipc) => {
-      held(ipc.length);
-      queue.push(ipc);
-    },
-    end: () => queue.end(),
-    abort: () => queue.abort(),
-    output: encodeParquet(options, queue.next),
-    check: footerCounts,
-    dispose: () => undefined,
-  };
-}
-
-/**
- * The batches encoded on a worker thread (parquet-encode-worker.ts) while this one goes on; its encoded bytes come
- * back and are sent to storage from here. A failure of the thread (a WebAssembly panic included) fails the file.
- * After a whole file, the thread stays for the check of the stored footer (it asks this thread for the ranges), so
- * that parquet-wasm is compiled there only; it ends at dispose(), or when the output stops before the file's end.
- */
-function encodeOnWorker(options: ParquetEncodeOptions, held: (bytes: number) => void): Encoding {
-  const worker = startModuleWorker(import.meta.url, './parquet-encode-worker', options);
-  const chunks: Uint8Array[] = [];
-  let finished: { error?: Error } | undefined;
-  let stopped: Error | undefined;
-  let wake: (() => void) | undefined;
-  let checking: { read: ReadRange; resolve: (counts: FooterCounts) => void; reject: (error: Error) => void } | undefined;
-  const finish = (error?: Error): void => {
-    finished ??= error === undefined ? {} : { error };
-    wake?.();
-  };
-  const stop = (error: Error): void => {
-    stopped ??= error;
-    finish(error);
-    checking?.reject(error);
-  };
-  const answerRange = (id: number, start: number, end: number, read: ReadRange): void => {
-    read(start, end).then(
-      (bytes) => {
-        const own = ownBytes(bytes);
-        worker.postMessage({ type: 'range', id, bytes: own } satisfies EncodeRequest, [own.buffer as ArrayBuffer]);
-      },
-      (error: unknown) => worker.postMessage({ type: 'range', id, error: error instanceof Error ? error.message : String(error) } satisfies EncodeRequest),
-    );
-  };
-  worker.on('message', (reply: EncodeReply) => {
-    if (reply.type === 'taken') held(-reply.bytes);
-    else if (reply.type === 'chunk') {
-      chunks.push(reply.bytes);
-      held(reply.bytes.length);
-    } else if (reply.type === 'done') {
-      // Waiting for the check, the thread does not keep the process alive (a writer given up is not awaited).
-      worker.unref();
-      finish();
-    }
-    else if (reply.type === 'error') finish(new Error(reply.message));
-    else if (reply.type === 'range') {
-      if (checking !== undefined) answerRange(reply.id, reply.start, reply.end, checking.read);
-    } else if (reply.type === 'checked') checking?.resolve(reply.counts);
-    else checking?.reject(new Error(reply.message));
-    wake?.();
-  });
-  worker.on('error', (error) => stop(error));
-  worker.on('exit', (code) => stop(new Error(`the Parquet encoding thread stopped (exit code ${code}) before the file was encoded and checked`)));
-  const output = async function* (): AsyncGenerator<Uint8Array> {
-    let whole = false;
-    try {
-      for (;;) {
-        while (chunks.length === 0 && finished === undefined) await new Promise<void>((resolve) => (wake = resolve));
-        const chunk = chunks.shift();
-        if (chunk !== undefined) {
-          held(-chunk.length);
-          yield chunk;
-        } else if (finished?.error) throw finished.error;
-        else {
-          whole = true;
-          return;
-        }
-      }
-    } finally {
-      if (!whole) void worker.terminate();
-    }
-  };
-  const post = (request: EncodeRequest, transfer: ArrayBuffer[] = []): void => {
-    if (finished === undefined) worker.postMessage(request, transfer);
-  };
-  return {
-    push: (ipc) => {
-      const own = ownBytes(ipc);
-      held(own.length);
-      post({ type: 'batch', ipc: own }, [own.buffer as ArrayBuffer]);
-    },
-    end: () => post({ type: 'end' }),
-    abort: () => post({ type: 'abort' }),
-    output: output(),
-    check: (read, size) =>
-      new Promise<FooterCounts>((resolve, reject) => {
-        if (stopped !== undefined) return reject(stopped);
-        checking = { read, resolve, reject };
-        worker.ref();
-        worker.postMessage({ type: 'check', size } satisfies EncodeRequest);
-      }),
-    dispose: () => void worker.terminate(),
-  };
-}
-
 /** A Parquet file being written. Use {@link ParquetStreamWriter.create}. */
 export class ParquetStreamWriter {
   rows = 0;
@@ -195,7 +68,7 @@ export class ParquetStreamWriter {
     const writer = new ParquetStreamWriter(storage, path, schema, options.highWaterBytes ?? 16 << 20);
     const { highWaterBytes: _, encodeOnThread = isMainThread, ...encode } = options;
     const held = (bytes: number): void => writer.held(bytes);
-    writer.encoding = encodeOnThread ? encodeOnWorker(encode, held) : encodeOnThisThread(encode, held);
+    writer.encoding = encodeOnThread ? new WorkerEncoding(encode, held) : encodeOnThisThread(encode, held);
     const output = async function* (): AsyncGenerator<Uint8Array> {
       for await (const chunk of writer.encoding.output) {
         if (writer.aborted) throw new Aborted();

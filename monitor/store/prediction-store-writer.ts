@@ -125,6 +125,14 @@ export class PredictionStoreWriter {
    * one-hour window it is always that hour.
    */
   placeOfFile(path: string): { variant: string; hour: number } | undefined {
+    // Asked for every record of a file (its variant): the last file's answer is kept.
+    if (path !== this.placed.path) this.placed = { path, place: this.findPlaceOfFile(path) };
+    return this.placed.place;
+  }
+
+  private placed: { path: string | undefined; place: { variant: string; hour: number } | undefined } = { path: undefined, place: undefined };
+
+  private findPlaceOfFile(path: string): { variant: string; hour: number } | undefined {
     const parts = path.split('/');
     const span = partitionSpan(parts.slice(0, -1).join('/'));
     const hourly = span !== undefined && span.end - span.start === HOUR_MS;

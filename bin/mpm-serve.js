@@ -1,6 +1,7 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --heap-growing-percent=300
 // mpm-serve: the SageMaker inference server for XGBoost models (see docs/serving.md).
 // Runs the compiled server from dist/ (npm run build); in a checkout, `npm run serve` runs the TypeScript directly.
+// The first line's Node flags are serving/node-flags.ts's (a test holds them equal).
 let server;
 try {
   server = await import('../dist/serving/server.js');

@@ -30,6 +30,7 @@ import autocannon from 'autocannon';
 import { loadModel } from '../serving/model/load-model.ts';
 import { predictRows } from '../serving/model/predict.ts';
 import { FEATURE_NAMES, generateCovertype } from './covertype/generate.ts';
+import { SERVING_NODE_FLAGS } from '../serving/node-flags.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const MODEL_DIR = `${ROOT}demo/model`;
@@ -146,7 +147,7 @@ interface BenchServer {
 async function startBenchServer(capture: boolean): Promise<BenchServer> {
   const port = await freePort();
   const captureDir = capture ? await mkdtemp(join(tmpdir(), 'mpm-bench-capture-')) : undefined;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'serving/server.ts', 'serve'], {
+  const child = spawn(process.execPath, [...SERVING_NODE_FLAGS, '--import', 'tsx', 'serving/server.ts', 'serve'], {
     cwd: ROOT,
     env: {
       ...process.env,

@@ -34,6 +34,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FEATURE_NAMES, generateCovertype } from '../../scripts/covertype/generate.ts';
 import { acquireEngine, dockerUnavailableReason, onPath, run, type DockerEngine } from '../helpers/docker.ts';
+import { SERVING_NODE_FLAGS } from '../../serving/node-flags.ts';
 
 const REPO = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const BASE_TAG = 'mpm-local/node:24-bookworm';
@@ -235,7 +236,7 @@ if (optedOut) {
       expect(serving.Env).toContain(`MPM_IMAGE_USER=${imageUser}`);
       expect(monitor.Entrypoint).toEqual(['node', '/app/dist/monitor/cli.js']);
       expect(monitor.Cmd ?? []).toEqual([]);
-      expect(serving.Entrypoint).toEqual(['node', '/app/dist/serving/server.js']);
+      expect(serving.Entrypoint).toEqual(['node', ...SERVING_NODE_FLAGS, '/app/dist/serving/server.js']);
       expect(serving.Cmd).toEqual(['serve']);
       expect(Object.keys(serving.ExposedPorts ?? {})).toEqual(['8080/tcp']);
       for (const env of [monitor.Env, serving.Env]) expect(env.filter((e) => /CA_CERTS|cafile/i.test(e))).toEqual([]);
@@ -316,7 +317,7 @@ if (optedOut) {
       const url = `http://127.0.0.1:${port}`;
       await waitForPing(url, name);
       // node is PID 1 (signals reach it) and runs as the image user, without supplementary groups or capabilities.
-      expect(await pid1(name)).toEqual({ ...asImageUser(), cmdline: ['node', '/app/dist/serving/server.js', 'serve'] });
+      expect(await pid1(name)).toEqual({ ...asImageUser(), cmdline: ['node', ...SERVING_NODE_FLAGS, '/app/dist/serving/server.js', 'serve'] });
 
       // Multi-record requests of different sizes, some drifted, each with an inference id.
       const sizes = [1, 50, 7, 23, 40, 2, 31, 12, 50, 9, 18, 26];

@@ -7,11 +7,10 @@
  * EncodeRequest in, EncodeReply out (parquet-encode.ts). The writer ends the thread.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { BatchQueue, encodeParquet, footerCounts, ownBytes, type EncodeReply, type EncodeRequest, type ParquetEncodeOptions } from './parquet-encode.ts';
+import { BatchQueue, describeError, encodeParquet, footerCounts, ownBytes, type EncodeReply, type EncodeRequest, type ParquetEncodeOptions } from './parquet-encode.ts';
 
 const port = parentPort!;
 const reply = (message: EncodeReply, transfer: ArrayBuffer[] = []): void => port.postMessage(message, transfer);
-const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 // A batch dropped by an abort is reported taken too, which the writer ignores by then.
 const queue = new BatchQueue((bytes) => reply({ type: 'taken', bytes }));
@@ -30,7 +29,7 @@ async function check(size: number): Promise<void> {
   try {
     reply({ type: 'checked', counts: await footerCounts(readRange, size) });
   } catch (error) {
-    reply({ type: 'check-error', message: describe(error) });
+    reply({ type: 'check-error', message: describeError(error) });
   }
 }
 
@@ -54,5 +53,5 @@ try {
   }
   reply({ type: 'done' });
 } catch (error) {
-  reply({ type: 'error', message: describe(error) });
+  reply({ type: 'error', message: describeError(error) });
 }

@@ -4,7 +4,7 @@
  * (parquet-encode-worker.ts) or, inside a worker thread, on its own thread.
  */
 import { loadParquetWasm } from '../ingest/parquet.ts';
-import { RangeBlob, type ReadRange } from './range-blob.ts';
+import { openParquetByRanges, type ReadRange } from './range-blob.ts';
 
 /** Per-column choices (top-level columns only: parquet-wasm 0.7.1 cannot address the leaves of a list by path). */
 export interface ParquetColumnSetting {
@@ -152,11 +152,7 @@ export async function* encodeParquet(options: ParquetEncodeOptions, next: () => 
  * indexes are asked for). Runs where the file was encoded, so parquet-wasm is compiled on that thread only.
  */
 export async function footerCounts(read: ReadRange, size: number): Promise<FooterCounts> {
-  // The smallest Parquet file is 12 bytes ("PAR1", a 4-byte footer length, "PAR1"); parquet-wasm panics on less.
-  if (size < 12) throw new Error(`${size} bytes is too short for a Parquet file`);
-  const pw = await loadParquetWasm('write');
-  const ranges = new RangeBlob(size, read);
-  const file = await ranges.settle(pw.ParquetFile.fromFile(ranges.blob));
+  const file = await openParquetByRanges(size, read);
   try {
     const meta = file.metadata();
     const fileMeta = meta.fileMetadata();
@@ -168,3 +164,6 @@ export async function footerCounts(read: ReadRange, size: number): Promise<Foote
     file.free();
   }
 }
+
+/** An error's message, for a message to the other thread. */
+export const describeError = (error: unknown): string => (error instanceof Error ? error.message : String(error));

@@ -4,7 +4,7 @@
  * was encoded, so a writer on the main thread never compiles parquet-wasm there.
  */
 import { startModuleWorker } from '../runtime/module-worker.ts';
-import { BatchQueue, encodeParquet, footerCounts, ownBytes, type EncodeReply, type EncodeRequest, type FooterCounts, type ParquetEncodeOptions } from './parquet-encode.ts';
+import { BatchQueue, describeError, encodeParquet, footerCounts, ownBytes, type EncodeReply, type EncodeRequest, type FooterCounts, type ParquetEncodeOptions } from './parquet-encode.ts';
 import type { ReadRange } from './range-blob.ts';
 
 /**
@@ -41,7 +41,6 @@ export function encodeOnThisThread(options: ParquetEncodeOptions, held: (bytes: 
   };
 }
 
-const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /**
  * The batches encoded on a worker thread (parquet-encode-worker.ts); its encoded bytes come back and are sent to
@@ -125,7 +124,7 @@ export class WorkerEncoding implements Encoding {
         const own = ownBytes(bytes);
         this.worker.postMessage({ type: 'range', id, bytes: own } satisfies EncodeRequest, [own.buffer as ArrayBuffer]);
       },
-      (error: unknown) => this.worker.postMessage({ type: 'range', id, error: describe(error) } satisfies EncodeRequest),
+      (error: unknown) => this.worker.postMessage({ type: 'range', id, error: describeError(error) } satisfies EncodeRequest),
     );
   }
 

@@ -5,10 +5,9 @@
  * failure). Anything unreadable is an InputError naming the file.
  */
 import { InputError, MonitorError } from '../errors.ts';
-import { loadParquetWasm } from '../ingest/parquet.ts';
 import type { Storage } from '../storage/storage.ts';
 import type { ParquetFile } from 'parquet-wasm/esm';
-import { RangeBlob } from './range-blob.ts';
+import { openParquetByRanges } from './range-blob.ts';
 
 
 /** One Parquet file opened for reading by ranges. */
@@ -46,12 +45,8 @@ export async function openParquetRange(storage: Storage, path: string): Promise<
   let handle: ParquetFile;
   let size: number;
   try {
-    const pw = await loadParquetWasm();
     size = await storage.size(path);
-    // The smallest Parquet file is 12 bytes ("PAR1", a 4-byte footer length, "PAR1"); parquet-wasm panics on less.
-    if (size < 12) throw new Error(`${size} bytes is too short for a Parquet file`);
-    const ranges = new RangeBlob(size, (start, end) => storage.readRange(path, start, end));
-    handle = await ranges.settle(pw.ParquetFile.fromFile(ranges.blob));
+    handle = await openParquetByRanges(size, (start, end) => storage.readRange(path, start, end));
   } catch (error) {
     throw unreadable(location, error);
   }

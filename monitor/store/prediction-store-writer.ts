@@ -84,6 +84,8 @@ export class PredictionStoreWriter {
   readonly runId: string;
   readonly writerId: string;
   readonly hours: readonly number[];
+  /** The last capture file's place ({@link placeOfFile} is asked for every record of a file). */
+  private placed: { path: string | undefined; place: { variant: string; hour: number } | undefined } = { path: undefined, place: undefined };
   /** Records that could not be stored: a payload index beyond int64 (never seen in practice). */
   unstorable = 0;
   private readonly states = new Map<string, HourState>();
@@ -125,12 +127,9 @@ export class PredictionStoreWriter {
    * one-hour window it is always that hour.
    */
   placeOfFile(path: string): { variant: string; hour: number } | undefined {
-    // Asked for every record of a file (its variant): the last file's answer is kept.
     if (path !== this.placed.path) this.placed = { path, place: this.findPlaceOfFile(path) };
     return this.placed.place;
   }
-
-  private placed: { path: string | undefined; place: { variant: string; hour: number } | undefined } = { path: undefined, place: undefined };
 
   private findPlaceOfFile(path: string): { variant: string; hour: number } | undefined {
     const parts = path.split('/');

@@ -1,6 +1,7 @@
 /**
- * @module A Blob-like view of a file whose slices are ranged reads: all parquet-wasm's ParquetFile asks of a Blob.
- * The reads go wherever `read` sends them (a Storage, or the thread that holds the Storage).
+ * @module Opens a Parquet file by ranged reads (its footer and page indexes only): parquet-wasm's ParquetFile over a
+ * Blob-like view whose slices are the reads. The reads go wherever `read` sends them (a Storage, or the thread that
+ * holds the Storage).
  *
  * A read that fails must not reach parquet-wasm as a rejected promise: parquet-wasm 0.7.1 then panics outside any
  * promise ("unreachable"), the call it was serving never settles, and the thread is left with an uncaught error.
@@ -9,10 +10,13 @@
  * whatever parquet-wasm made of the zeros, even when it made something of them (see {@link RangeBlob.settle}).
  */
 
+import type { ParquetFile } from 'parquet-wasm/esm';
+import { loadParquetWasm } from '../ingest/parquet.ts';
+
 /** Reads bytes [start, end) of a file. */
 export type ReadRange = (start: number, end: number) => Promise<Uint8Array>;
 
-export class RangeBlob {
+class RangeBlob {
   /** The first read that failed, if one did. */
   failure: unknown = undefined;
   readonly blob: Blob;
@@ -49,4 +53,13 @@ export class RangeBlob {
     if (this.failure !== undefined) throw this.failure;
     return result;
   }
+}
+
+/** The Parquet file of `size` bytes that `read` reads, opened (footer and page indexes read); the caller frees it. */
+export async function openParquetByRanges(size: number, read: ReadRange): Promise<ParquetFile> {
+  // The smallest Parquet file is 12 bytes ("PAR1", a 4-byte footer length, "PAR1"); parquet-wasm panics on less.
+  if (size < 12) throw new Error(`${size} bytes is too short for a Parquet file`);
+  const pw = await loadParquetWasm();
+  const ranges = new RangeBlob(size, read);
+  return ranges.settle(pw.ParquetFile.fromFile(ranges.blob));
 }

@@ -107,6 +107,24 @@ describe('readGroundTruth formats', () => {
     expect([label('z', 1), label('z', 2)]).toEqual(['4', '5']);
   });
 
+  it('finds the usual alternatives of the field names in JSON rows, as in CSV headers', async () => {
+    // {"inferenceId", "label"} (camel case, as the capture's eventMetadata spells it) reads in JSON Lines, a JSON
+    // array and CSV alike; a configured name present in the row wins over an alternative.
+    const root = tree({
+      'a.jsonl': jsonl([
+        { inferenceId: 'a', payload_index: 0, label: 'x' },
+        { inference_id: 'b', payloadIndex: 2, y_true: 'y' },
+        { InferenceId: 'c', inferenceId: 'not this', payload_index: 0, groundTruthLabel: 'z', label: 'not this' },
+      ]),
+      'b.json': JSON.stringify([{ inferenceId: 'd', payload_index: 1, label: 'w' }]),
+      'c.csv': 'inferenceId,payload_index,label\ne,0,v\n',
+    });
+    const { label, summary, tally } = await read(root);
+    expect([label('a', 0), label('b', 2), label('c', 0), label('d', 1), label('e', 0)]).toEqual(['x', 'y', 'z', 'w', 'v']);
+    expect(summary.labels).toBe(5);
+    expect(tally.total()).toBe(0);
+  });
+
   it('takes payload_index 0 when a row has none', async () => {
     const { label } = await read(tree({ 'a.jsonl': jsonl([{ InferenceId: 'one', groundTruthLabel: 3 }]) }));
     expect(label('one', 0)).toBe('3');

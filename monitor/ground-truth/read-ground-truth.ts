@@ -196,7 +196,17 @@ function addJsonRow(row: unknown, sink: Sink, gt: GroundTruthOptions, where: { f
     return;
   }
   formats.records = (formats.records ?? 0) + 1;
-  sink.add(cellOf(obj, gt.idField), cellOf(obj, gt.indexField), cellOf(obj, gt.labelField), where);
+  sink.add(fieldOf(obj, gt.idField, ID_COLUMN_FALLBACKS), fieldOf(obj, gt.indexField, INDEX_FALLBACKS), fieldOf(obj, gt.labelField, LABEL_FALLBACKS), where);
+}
+
+/**
+ * A JSON row's field: the configured name when the row has it, else the first usual alternative it has, as a CSV
+ * header's columns are found (so {"inferenceId", "label"} reads as it does in a CSV file).
+ */
+function fieldOf(obj: Record<string, unknown>, name: string, fallbacks: readonly string[]): unknown {
+  if (Object.hasOwn(obj, name)) return obj[name];
+  for (const f of fallbacks) if (Object.hasOwn(obj, f)) return obj[f];
+  return undefined;
 }
 
 /**
@@ -223,6 +233,8 @@ async function readFile(storage: Storage, entry: StorageFile, sink: Sink, gt: Gr
     const scanner = !tabular && format !== 'sagemaker' ? new LabelRowScanner([gt.idField, gt.indexField, gt.labelField], gt.format === 'auto' ? ['groundTruthData'] : []) : undefined;
     const onJsonLine = scanner && ((bytes: Buffer, start: number, end: number, line: number): boolean => {
       if (!scanner.scan(bytes, start, end)) return false;
+      // A configured field missing from the row: JSON.parse's way looks for its usual alternatives (fieldOf).
+      if (scanner.kind[0] === TokenKind.Absent || scanner.kind[1] === TokenKind.Absent || scanner.kind[2] === TokenKind.Absent) return false;
       sink.noteLine(end - start);
       lastLine = line;
       readAtLastRow = rows.progress.rawBytes;

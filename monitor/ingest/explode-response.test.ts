@@ -128,6 +128,28 @@ describe('explodeResponse, binary', () => {
       { index: 1, label: '0', score: 0.1 },
     ]);
     expect(explode({ predictions: [{ score: [0.12, 0.88] }] }, binary)).toEqual([{ index: 0, label: '1', score: 0.88 }]);
+    // A whole-number pair among fraction pairs is one more probability vector.
+    expect(explode('0.3,0.7\n0,1\n1,0', binary, 'csv')).toEqual([
+      { index: 0, label: '1', score: 0.7 },
+      { index: 1, label: '1', score: 1 },
+      { index: 2, label: '0', score: 0 },
+    ]);
+  });
+
+  it('reads "label,score" CSV lines whose two numbers sum to 1 as a label and its score (the serving container)', () => {
+    // A confident class 0 (`0,0.9995`, `0,1.0`) is class 0, not the vector [0, 1].
+    const csv = '0,0.9995\n0,1.0\n2,0.7\n1,0.6';
+    expect(explode(csv, multi, 'csv')).toEqual([
+      { index: 0, label: '0', score: 0.9995 },
+      { index: 1, label: '0', score: 1 },
+      { index: 2, label: '2', score: 0.7 },
+      { index: 3, label: '1', score: 0.6 },
+    ]);
+    // Binary, a logitraw margin beside its label: the margin is the score.
+    expect(explode('1,0.0005\n0,-1.2', binary, 'csv')).toEqual([
+      { index: 0, label: '1', score: 0.0005 },
+      { index: 1, label: '0', score: -1.2 },
+    ]);
   });
 
   it('pairs string positive labels with their negative', () => {

@@ -63,6 +63,14 @@ function numericVector(v: unknown): number[] | undefined {
   return out;
 }
 
+/** A CSV cell that is a whole number as written (`0`, `-1`, `12`; not `0.0` or `1e0`): a class label's spelling. */
+const INTEGER_CELL = /^[+-]?\d+$/;
+
+function isProbabilityPair(cells: readonly string[]): boolean {
+  const vector = numericVector(cells);
+  return vector !== undefined && isProbabilityVector(vector);
+}
+
 /** Several numbers in [0, 1] that sum to 1 are class probabilities. */
 function isProbabilityVector(v: number[]): boolean {
   let sum = 0;
@@ -220,6 +228,7 @@ function fromCsv(text: string, o: ExtractOptions, visit: RawVisitor): void {
     rows.filter((cells) => cells.length === 1).map((cells) => cells[0]),
     o,
   );
+  const fractionPairs = rows.some((cells) => cells.length === 2 && !INTEGER_CELL.test(cells[0]!) && isProbabilityPair(cells));
   for (let i = 0; i < rows.length; i++) {
     const cells = rows[i]!;
     if (o.inferenceColumn !== undefined || o.probabilityColumn !== undefined) {
@@ -235,7 +244,11 @@ function fromCsv(text: string, o: ExtractOptions, visit: RawVisitor): void {
       else visit(i, cells[0], undefined, undefined);
     } else {
       const vector = numericVector(cells);
-      if (vector !== undefined && isProbabilityVector(vector)) {
+      // Two cells that sum to 1 are "label,score" when the first is a whole number (`0,0.9995`: class 0, confident;
+      // the serving container's CSV), unless another line of the response is a pair of fractions (`0.3,0.7`): then
+      // the response is two-class probabilities and `0,1` one of them.
+      const labelAndScore = cells.length === 2 && !fractionPairs && INTEGER_CELL.test(cells[0]!);
+      if (vector !== undefined && isProbabilityVector(vector) && !labelAndScore) {
         visit(i, undefined, undefined, vector);
       } else if (cells.length >= 2 && asNumber(cells[1]) !== undefined) {
         // "label,score" (the serving container's CSV, SageMaker's linear learner): a label, then its score; any

@@ -44,6 +44,18 @@ describe('data-quality rows from captured requests', () => {
     ]);
   });
 
+  it('a one-line CSV response of one value per request record gives each record its value', () => {
+    // SageMaker's XGBoost before 1.2 answers a CSV batch on one line; as the model-quality reader, by the count.
+    const out = rowsOf(payload('1,2\n3,4\n5,6', 'text/csv'), payload('0.2,0.8,0.6\n', 'text/csv'));
+    expect(out.rows.map((row) => row[0])).toEqual([
+      ['_c0', '0.2'],
+      ['_c0', '0.8'],
+      ['_c0', '0.6'],
+    ]);
+    // A one-record request keeps the line as that record's columns.
+    expect(rowsOf(payload('1,2', 'text/csv'), payload('1,0.8', 'text/csv')).rows).toEqual([[['_c0', '1'], ['_c1', '0.8'], ['_c2', '1'], ['_c3', '2']]]);
+  });
+
   it('END puts the prediction after the features; only endpointInput captured means no prediction column', () => {
     const end = rowsOf(payload('1,2', 'text/csv'), payload('0.3', 'text/csv'), { outputColumnsPosition: 'END' });
     expect(end.rows).toEqual([[['_c0', '1'], ['_c1', '2'], ['_c2', '0.3']]]);

@@ -6,8 +6,8 @@
  * (a line or a request that is not valid JSON), it hands the line to that path, so reasons and details are the same.
  */
 import { decodeCaptureLine, decodeCaptureRecord, parseRequestCounts, type CaptureLineOptions, type DecodedLine, type LineWarning } from './decode-capture-line.ts';
-import { decodePayload, payloadKindOf, plainPayloadKind, type CapturedPayload } from './decode-payload.ts';
-import { explodeFlatResponse, explodeResponse } from './explode-response.ts';
+import { payloadKindOf, plainPayloadKind, type CapturedPayload } from './decode-payload.ts';
+import { explodeFlatResponse } from './explode-response.ts';
 import { flatResponseApplies, snapshotFlatResponse } from './flat-response.ts';
 import { INVALID_LINE, locateRequest, type RequestLocation } from './locate-request.ts';
 import { requestScans } from './request-scan-wasm.ts';
@@ -51,12 +51,12 @@ export function decodeCaptureLineBytes(line: Buffer, o: CaptureLineOptions, warn
       o,
       warn,
       (input) => countRequestInLine(input, line, found),
-      (output, raw) => {
+      {
+        placeholder: RESPONSE_PLACEHOLDER,
         // What decodePayload makes of the response decides, as for any response; JSON is what was read flat.
-        if (plainPayloadKind(output) === 'json') return explodeFlatResponse(flat, o.response, raw);
-        return explodeResponse(decodePayload({ ...output, data: stringAt(line, response!) }, 'endpointOutput'), o.response, raw);
+        readJson: (output, raw) => (plainPayloadKind(output) === 'json' ? explodeFlatResponse(flat, o.response, raw) : undefined),
+        data: () => stringAt(line, response!),
       },
-      RESPONSE_PLACEHOLDER,
     );
   }
   let record: unknown;

@@ -98,6 +98,41 @@ describe('decodeCaptureLine records', () => {
     });
   });
 
+  it('reads a one-line CSV response of one value per record by the request count (older SageMaker XGBoost)', () => {
+    const csvLine = (records: number, response: string): string =>
+      JSON.stringify({
+        captureData: {
+          endpointInput: { observedContentType: 'text/csv', mode: 'INPUT', data: Array.from({ length: records }, (_, i) => `${i},1`).join('\n'), encoding: 'CSV' },
+          endpointOutput: { observedContentType: 'text/csv', mode: 'OUTPUT', data: response, encoding: 'CSV' },
+        },
+        eventMetadata: { eventId: 'e-1', inferenceId: 'c', inferenceTime: '2024-05-06T22:10:00Z' },
+        eventVersion: '0',
+      });
+    const binary = options({ response: { problemType: 'BinaryClassification', positiveLabel: '1', negativeLabel: '0', binaryStrict: true }, keepRaw: true });
+    expect(decode(csvLine(3, '0.2,0.8,0.6\n'), binary).decoded).toMatchObject({
+      predictions: [
+        { index: 0, label: '0', score: 0.2 },
+        { index: 1, label: '1', score: 0.8 },
+        { index: 2, label: '1', score: 0.6 },
+      ],
+      raw: [
+        { index: 0, score: 0.2 },
+        { index: 1, score: 0.8 },
+        { index: 2, score: 0.6 },
+      ],
+    });
+    // Two values that would read as one probability pair, for a request of two records.
+    expect(decode(csvLine(2, '0.3,0.7'), binary).decoded).toMatchObject({ predictions: [{ score: 0.3 }, { score: 0.7 }] });
+    expect(decode(csvLine(3, '0,2,1')).decoded).toMatchObject({ predictions: [{ label: '0' }, { label: '2' }, { label: '1' }] });
+    const regression = options({ response: { problemType: 'Regression', positiveLabel: '1', negativeLabel: '0' } });
+    expect(decode(csvLine(2, '1.5,-2.5'), regression).decoded).toMatchObject({ predictions: [{ value: 1.5 }, { value: -2.5 }] });
+    // A line of label,score for a one-record request stays one record; a count no reading gives is still counted.
+    expect(decode(csvLine(1, '1,0.8'), binary).decoded).toMatchObject({ predictions: [{ label: '1', score: 0.8 }] });
+    expect(problemOf(csvLine(4, '1.5,-2.5'), regression)).toMatchObject({ reason: 'count_mismatch', detail: 'request has 4 records, response has 1 predictions' });
+    // Without the count check the request is never read, and the line is one record as it reads alone.
+    expect(decode(csvLine(2, '1.5,-2.5'), { ...regression, checkRequestCount: false }).decoded).toMatchObject({ predictions: [{ value: 1.5 }] });
+  });
+
   it('counts lines that are not JSON or not capture records', () => {
     expect(problemOf('{"captureData":').reason).toBe('invalid_json');
     expect(problemOf('[]').reason).toBe('not_a_capture_record');

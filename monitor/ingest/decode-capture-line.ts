@@ -3,7 +3,7 @@
  */
 import type { DatasetFormat } from '../config/dataset-format.ts';
 import { parseInferenceTime } from '../config/time.ts';
-import { decodePayload, type CapturedPayload } from './decode-payload.ts';
+import { decodePayload, payloadLines, type CapturedPayload, type DecodedPayload } from './decode-payload.ts';
 import { countRequestRecords } from './count-request.ts';
 import { explodeResponse, type Prediction, type RawPrediction, type ResponseOptions } from './explode-response.ts';
 import { RecordProblem } from './input-errors.ts';
@@ -49,8 +49,16 @@ export type LineWarning = 'no_inference_time';
 /** The record counts a request is consistent with (count-request.ts over the decoded payload); throws RecordProblem. */
 export type RequestCounter = (input: CapturedPayload) => number[];
 
-/** The predictions of a response read another way than decodePayload + explodeResponse (with `raw` as there). */
-export type ResponseReader = (output: CapturedPayload, raw: RawPrediction[] | undefined) => Prediction[];
+/**
+ * A response found in the line's bytes: the record's endpointOutput.data is `placeholder`; `readJson` gives its
+ * predictions (with `raw` as explodeResponse) when it is JSON read flat from the bytes, undefined when it must be
+ * decoded as usual from `data()`, its text.
+ */
+export interface ResponseFromBytes {
+  readonly placeholder: string;
+  readJson(output: CapturedPayload, raw: RawPrediction[] | undefined): Prediction[] | undefined;
+  data(): string;
+}
 
 /** Today's request count: decode the request's text and parse it (count-request.ts). */
 export const parseRequestCounts: RequestCounter = (input) => countRequestRecords(decodePayload(input, 'endpointInput')).counts;
@@ -68,16 +76,15 @@ export function decodeCaptureLine(line: string, o: CaptureLineOptions, warn: (w:
 
 /**
  * Decodes a capture record already parsed from its line. `countRequest` gives the request's record counts when the
- * count check is on (capture-line-bytes.ts passes one that reads the request from the line's bytes); `readResponse`
- * reads the response when its data is `readPlaceholder` (the response was read from the line's bytes).
+ * count check is on (capture-line-bytes.ts passes one that reads the request from the line's bytes); `fromBytes`
+ * reads the response when its data is the placeholder (the response was read from the line's bytes).
  */
 export function decodeCaptureRecord(
   record: unknown,
   o: CaptureLineOptions,
   warn: (w: LineWarning) => void,
   countRequest: RequestCounter,
-  readResponse?: ResponseReader,
-  readPlaceholder?: string,
+  fromBytes?: ResponseFromBytes,
 ): DecodedLine {
   if (record === null || typeof record !== 'object') throw new RecordProblem('not_a_capture_record');
   const rec = record as { captureData?: Record<string, CapturedPayload>; eventMetadata?: Record<string, unknown>; groundTruthData?: unknown };
@@ -115,15 +122,14 @@ export function decodeCaptureRecord(
   const output = captureData.endpointOutput;
   if (!output || typeof output !== 'object' || output.data === undefined || output.data === null) throw new RecordProblem('missing_endpoint_output');
   const raw = o.keepRaw ? ([] as RawPrediction[]) : undefined;
-  const predictions =
-    readResponse !== undefined && output.data === readPlaceholder ? readResponse(output, raw) : explodeResponse(decodePayload(output, 'endpointOutput'), o.response, raw);
-
   const input = captureData.endpointInput;
-  if (o.checkRequestCount && input && typeof input === 'object' && typeof input.data === 'string') {
-    const counts = countRequest(input);
-    if (!counts.includes(predictions.length)) {
-      throw new RecordProblem('count_mismatch', `request has ${counts[0]} records, response has ${predictions.length} predictions`);
-    }
+  const checkCount = o.checkRequestCount && input !== null && typeof input === 'object' && typeof input.data === 'string';
+  let counts: number[] | undefined;
+  const requestCounts = (): number[] => (counts ??= countRequest(input!));
+  const bytes = fromBytes !== undefined && output.data === fromBytes.placeholder ? fromBytes : undefined;
+  const predictions = bytes?.readJson(output, raw) ?? readPredictions(bytes === undefined ? output : { ...output, data: bytes.data() }, o.response, raw, checkCount ? requestCounts : undefined);
+  if (checkCount && !requestCounts().includes(predictions.length)) {
+    throw new RecordProblem('count_mismatch', `request has ${requestCounts()[0]} records, response has ${predictions.length} predictions`);
   }
 
   const labels = o.format.kind === 'sagemakerMergeJson' ? mergedLabels(rec.groundTruthData, o.response) : undefined;
@@ -131,6 +137,52 @@ export function decodeCaptureRecord(
     return { status: 'ok', id, idSource, inferenceTime: time, predictions, labels, raw, ...(typeof eventId === 'string' && eventId !== '' ? { eventId } : {}) };
   }
   return { status: 'ok', id, idSource, inferenceTime: time, predictions, labels };
+}
+
+/**
+ * The predictions of a response. With the count check (`requestCounts`), a one-line CSV of one value per record of
+ * the request is read by that count when it does not read as that many records alone (`0.2,0.8,0.6` in binary is no
+ * label,score); the response's own problem stays the reason when no reading works or the request cannot be counted.
+ */
+function readPredictions(output: CapturedPayload, o: ResponseOptions, raw: RawPrediction[] | undefined, requestCounts: (() => number[]) | undefined): Prediction[] {
+  const payload = decodePayload(output, 'endpointOutput');
+  let predictions: Prediction[];
+  try {
+    predictions = explodeResponse(payload, o, raw);
+  } catch (error) {
+    if (!(error instanceof RecordProblem) || requestCounts === undefined) throw error;
+    let again: Prediction[] | undefined;
+    try {
+      again = oneValuePerRecord(payload, requestCounts(), o, raw);
+    } catch {
+      throw error;
+    }
+    if (again === undefined) throw error;
+    return again;
+  }
+  if (requestCounts === undefined || requestCounts().includes(predictions.length)) return predictions;
+  return oneValuePerRecord(payload, requestCounts(), o, raw) ?? predictions;
+}
+
+/**
+ * A CSV response of one line holding one value per record of the request (SageMaker's XGBoost containers before
+ * 1.2 answer a CSV batch with `0.2,0.8,0.6`), read as one line per value; undefined when the response is not such a
+ * line for any of the request's `counts` (or attribute columns are set: the line is then one record's columns).
+ */
+function oneValuePerRecord(payload: DecodedPayload, counts: number[], o: ResponseOptions, raw: RawPrediction[] | undefined): Prediction[] | undefined {
+  if (payload.kind !== 'csv' || o.inferenceColumn !== undefined || o.probabilityColumn !== undefined) return undefined;
+  const lines = payloadLines(payload.text);
+  if (lines.length !== 1) return undefined;
+  const cells = lines[0]!.split(',');
+  if (cells.length < 2 || !counts.includes(cells.length)) return undefined;
+  // `raw` is cleared for the new reading; when it fails too, the record is an input error and `raw` is dropped with it.
+  if (raw !== undefined) raw.length = 0;
+  try {
+    return explodeResponse({ kind: 'csv', text: cells.join('\n') }, o, raw);
+  } catch (error) {
+    if (error instanceof RecordProblem) return undefined;
+    throw error;
+  }
 }
 
 /** The labels a merged capture record carries; with the binary classes settled, a third label is an input error. */

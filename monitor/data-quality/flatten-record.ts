@@ -4,6 +4,7 @@
  * capped (MAX_DEPTH): a value nested deeper stays one column holding its JSON text. Consecutive records with the
  * same columns share one names array, so the profile resolves them once.
  */
+import { jsonText } from './json-text.ts';
 
 /** Levels of nesting flattened; deeper values are kept as their JSON text. */
 export const MAX_DEPTH = 16;
@@ -117,7 +118,7 @@ function visit(v: unknown, name: string, depth: number, names: string[], values:
   if (v !== null && typeof v === 'object') {
     if (depth + 1 >= MAX_DEPTH) {
       names.push(name);
-      values.push(JSON.stringify(v));
+      values.push(jsonText(v));
       return;
     }
     walk(v, name, depth + 1, names, values);

@@ -22,6 +22,7 @@ import { parsePayloadJson, payloadLines } from '../ingest/decode-payload.ts';
 import { RecordProblem } from '../ingest/input-errors.ts';
 import { parseCsvRecords, type CsvRecord } from './csv-records.ts';
 import { RecordFlattener } from './flatten-record.ts';
+import { jsonText } from './json-text.ts';
 
 /** A decoded record: named when `names` is set (values[i] is column names[i]), else positional. */
 export interface PayloadRecord {
@@ -136,7 +137,7 @@ export class PayloadDecoder {
 
   #record(v: unknown): PayloadRecord {
     if (isObject(v)) return this.#flattener.flatten(v);
-    if (Array.isArray(v)) return { values: v.map((x) => (x !== null && typeof x === 'object' ? JSON.stringify(x) : x)) };
+    if (Array.isArray(v)) return { values: v.map((x) => (x !== null && typeof x === 'object' ? jsonText(x) : x)) };
     return { values: [v] };
   }
 

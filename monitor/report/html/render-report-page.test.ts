@@ -1,7 +1,11 @@
 import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import type { RunReport } from '../build-run-report.ts';
 import type { ModelQualityStatistics } from '../../metrics/types.ts';
+import { LocalStorage } from '../../storage/local.ts';
 import type { Storage } from '../../storage/storage.ts';
 import { escapeHtml, shorten } from './escape.ts';
 import { formatMetric, formatShare } from './format.ts';
@@ -175,5 +179,19 @@ describe('writeReportPage', () => {
     expect(warn).toHaveBeenCalledOnce();
     const broken = await writeReportPage(storage(async () => {}), { report: null as unknown as RunReport }, { warn: () => { throw new Error('logger down'); } });
     expect(broken.status).toBe('failed');
+  });
+
+  it('removes the page an earlier write of the run left when it cannot write the new one', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'mpm-page-'));
+    try {
+      const local = new LocalStorage(folder);
+      expect((await writeReportPage(local, { report: report() })).status).toBe('written');
+      expect(existsSync(join(folder, REPORT_PAGE_FILE))).toBe(true);
+      // The failed run's page cannot be made: the completed run's page must not stay beside its failed report.
+      expect((await writeReportPage(local, { report: null as unknown as RunReport })).status).toBe('failed');
+      expect(existsSync(join(folder, REPORT_PAGE_FILE))).toBe(false);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });

@@ -25,6 +25,13 @@ export async function writeReportPage(storage: Storage, input: ReportPageInput, 
     return { status: 'written', location: storage.describe(REPORT_PAGE_FILE), bytes: Buffer.byteLength(html) };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
+    // A page left by an earlier write of this run (a completed run's, before its monitoring_report.json failed on a
+    // full disk) would contradict the report that follows: it goes, so the folder holds one run's story.
+    try {
+      await storage.remove(REPORT_PAGE_FILE);
+    } catch {
+      // Nothing more to do: the run report says the page failed.
+    }
     try {
       log?.warn({ err: message }, `${REPORT_PAGE_FILE} could not be written; the job goes on without it`);
     } catch {

@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { constants, createReadStream, readSync, type Stats } from 'node:fs';
-import { OutputError } from '../errors.ts';
+import { InputError, OutputError } from '../errors.ts';
 import { makeFolder } from '../runtime/make-folder.ts';
 import { access, open, readdir, realpath, rename, stat, writeFile, rm, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
@@ -48,6 +48,9 @@ export class LocalStorage implements Storage {
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ENOTDIR') return { dirs: [], files: [] };
+      // No permission, a link loop as the folder, an I/O error: what the folder holds is unknown, so no run can say
+      // what it lost. An InputError naming it (exit 3), where it used to end as an internal error with a stack trace.
+      if (typeof code === 'string') throw new InputError(`cannot list the folder ${this.describe(dir)} (${code}); its files cannot be read`, { cause: error });
       throw error;
     }
     const root = await this.realRoot();

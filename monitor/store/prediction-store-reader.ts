@@ -53,7 +53,16 @@ export interface StoredHour {
 export async function readHourManifest(storage: Storage, address: HourAddress): Promise<HourManifest | undefined> {
   const path = manifestPath(address);
   if (!(await storage.exists(path))) return undefined;
-  const text = (await storage.readFile(path)).toString('utf8');
+  let text: string;
+  try {
+    text = (await storage.readFile(path)).toString('utf8');
+  } catch (error) {
+    // A manifest that is a folder (EISDIR) or cannot be read: the hour's store is damaged, an input error naming it.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (typeof code !== 'string' || error instanceof InputError) throw error;
+    const why = code === 'ENOTREGULAR' ? 'it is not a regular file' : code;
+    throw new InputError(`store: ${storage.describe(path)} cannot be read (${why})`, { cause: error });
+  }
   return parseManifest(text, storage.describe(path), address);
 }
 

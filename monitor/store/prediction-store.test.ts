@@ -4,7 +4,7 @@
  * a stored hour judged with the same interpretation as the live run.
  */
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -332,6 +332,15 @@ describe('prediction store: bad files are input errors naming them', () => {
     const error = await failure(storage);
     expect(error).toBeInstanceOf(InputError);
     expect((error as Error).message).toContain(part);
+  });
+
+  it('a manifest that is a folder', async () => {
+    const { storage, manifest } = await stored();
+    await rm(manifest);
+    await mkdir(manifest);
+    const error = await openStoredHour(storage, { endpoint: 'churn-ep', hour: H }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as Error).message).toBe(`store: ${manifest} cannot be read (it is not a regular file)`);
   });
 
   it('a stored hour read with another problem type is refused; other attributes are noted', async () => {

@@ -95,6 +95,25 @@ describe('item 6: links, loops and special files in the input tree', () => {
   }, 90_000);
 });
 
+describe('folders that cannot be listed', () => {
+  it('fails with exit 3 naming a dataset_source or ground-truth folder that is a link loop, not as an internal error', async () => {
+    const root = tempFolder();
+    const good = goodTraffic(10);
+    writeTree(root, {
+      [`capture/${CAPTURE_DIR}/a.jsonl`]: good.capture.join('\n'),
+      [`groundtruth/${HOUR}/labels.jsonl`]: good.labels.join('\n'),
+    });
+    symlinkSync(path.join(root, 'loop-b'), path.join(root, 'loop-a'));
+    symlinkSync(path.join(root, 'loop-a'), path.join(root, 'loop-b'));
+    for (const variable of ['dataset_source', 'ground_truth_source']) {
+      const run = await runMonitor({ env: { ...runArgs(root), [variable]: path.join(root, 'loop-a') }, timeoutMs: 30_000 });
+      expect(run.exitCode, run.stderr.slice(-2000)).toBe(3);
+      expect(run.message).toBe(`Failed: cannot list the folder ${path.join(root, 'loop-a')} (ELOOP); its files cannot be read`);
+      expect(run.stderr).not.toContain('internal error');
+    }
+  }, 60_000);
+});
+
 describe('item 9: output folders where mkdir cannot succeed', () => {
   it('fails with exit 4 in bounded time for an output folder under /proc', async () => {
     const run = await runMonitor({ env: { ...runArgs(tempFolder()), output_path: `/proc/mpm-${process.pid}/out` }, timeoutMs: 30_000 });

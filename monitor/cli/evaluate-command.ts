@@ -67,14 +67,18 @@ export async function evaluateCommand(argv: string[], env: NodeJS.ProcessEnv): P
   log = createLogger(config.logLevel);
   const counts = { Completed: 0, CompletedWithViolations: 0, Failed: 0 };
   let exitCode = 0;
+  let firstFailure: string | undefined;
   for (const hour of hours) {
     const outcome = await evaluateStoredWindow(hourConfig(config, hour), { log, now: () => new Date() });
     counts[outcome.status]++;
+    if (outcome.status === 'Failed') firstFailure ??= `the first, ${formatContractTime(hour)}: ${outcome.message.replace(/^Failed: /, '')}`;
     if (outcome.exitCode !== 0 && exitCode === 0) exitCode = outcome.exitCode;
     const judged = outcome.report.evaluation;
     process.stdout.write(`${formatContractTime(hour)} ${outcome.status}${judged?.missing_hours.length ? ' (not in the store)' : ''} ${outcome.report.violations?.length ?? 0} violations -> ${hourOutputPath(config, hour)}\n`);
   }
-  const message = `${hours.length} hours judged from the prediction store: ${counts.Completed} Completed, ${counts.CompletedWithViolations} CompletedWithViolations, ${counts.Failed} Failed`;
+  const summary = `${hours.length} hours judged from the prediction store: ${counts.Completed} Completed, ${counts.CompletedWithViolations} CompletedWithViolations, ${counts.Failed} Failed`;
+  // A failed hour makes the call a failure, and the message file says so first, with the first failed hour's reason.
+  const message = firstFailure === undefined ? summary : failedMessage(`${summary}; ${firstFailure}`);
   log.info(counts, message);
   await writeMessage(config.paths.messageFile, message, log);
   return exitCode;

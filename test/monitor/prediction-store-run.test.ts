@@ -5,7 +5,7 @@
  * writes the same statistics.json as the undelayed run over the same capture and labels, and a missing stored hour
  * is an insufficient-data violation naming it.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -201,6 +201,20 @@ describe('MPM_PREDICTION_STORE in the monitoring job (local folder)', () => {
     expect(stats).toEqual(statistics(undelayed));
     expect((read(H, 'monitoring_report.json') as Report).window).toMatchObject({ start_time: iso(H), end_time: iso(H + HOUR) });
     expect((read(H - HOUR, 'monitoring_report.json') as Report).evaluation!.missing_hours).toEqual([iso(H - HOUR)]);
+  });
+
+  it('evaluate over a damaged hour fails, and its message says so first, with that hour and its reason', async () => {
+    const damaged = path.join(tmp, 'store-damaged');
+    cpSync(store, damaged, { recursive: true });
+    writeFileSync(path.join(hourFolder(damaged, H), 'manifest.json'), '{"format": ');
+    const r = await runMonitor({
+      args: ['evaluate', '--from', iso(H - HOUR), '--to', iso(H + HOUR)],
+      env: { problem_type: 'BinaryClassification', ground_truth_source: path.join(root, 'groundtruth'), output_path: path.join(tmp, 'evaluate-damaged'), sagemaker_endpoint_name: 'ep', MPM_MIN_RECORDS_FOR_STD: '20', MPM_MAX_INPUT_ERROR_RATE: '0.2', MPM_PREDICTION_STORE: damaged },
+      timeoutMs: 60_000 * slowdown(),
+    });
+    expect(r.exitCode, r.stderr.slice(-3000)).toBe(3);
+    expect(r.message).toMatch(/^Failed: 2 hours judged from the prediction store: 0 Completed, 1 CompletedWithViolations, 1 Failed; the first, /);
+    expect(r.message).toContain(`the first, ${iso(H)}: store: ${path.join(hourFolder(damaged, H), 'manifest.json')} is not a readable manifest`);
   });
 
   it('a binary problem whose negative class the labels teach (positive fraud, labels fraud/legit) is judged from the store as from capture', async () => {

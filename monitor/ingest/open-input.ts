@@ -61,8 +61,51 @@ export async function openInput(storage: Storage, path: string, limits: InputLim
     if (error instanceof ConfigError) throw error;
     throw new UnreadableInput(reasonOf(error), { cause: error });
   }
-  const chunks = gzip ? gunzipChunks(raw as Readable, progress, limits) : rawChunks(raw, progress);
+  const chunks = gzip ? gunzipChunks(raw as Readable, progress, limits) : plainOrGzip(raw, progress, limits);
   return { chunks, progress };
+}
+
+/** The first bytes of every gzip member. No JSON, JSON Lines or CSV text starts with them (0x1f is a control byte). */
+const GZIP_MAGIC_0 = 0x1f;
+const GZIP_MAGIC_1 = 0x8b;
+
+/**
+ * A file not named `.gz`: its bytes, or, when they start as gzip does (a capture uploader that compressed without
+ * renaming), the gunzipped bytes. Read as text, such a file lost every line as invalid_json while the few newline
+ * bytes of its compressed data stayed under the error limit, and the run said Completed.
+ */
+async function* plainOrGzip(raw: AsyncIterable<Buffer | string> & { destroy?: () => void }, progress: InputProgress, limits: InputLimits): AsyncGenerator<Buffer> {
+  const source = raw[Symbol.asyncIterator]();
+  let first: IteratorResult<Buffer | string>;
+  try {
+    first = await source.next();
+  } catch (error) {
+    raw.destroy?.();
+    throw new UnreadableInput(reasonOf(error), { cause: error });
+  }
+  const head = first.done === true ? undefined : typeof first.value === 'string' ? Buffer.from(first.value) : first.value;
+  const rest = { [Symbol.asyncIterator]: () => source, destroy: raw.destroy?.bind(raw) };
+  if (head !== undefined && head.length >= 2 && head[0] === GZIP_MAGIC_0 && head[1] === GZIP_MAGIC_1) {
+    // The decompressor keeps slices of its input across reads: each chunk is copied (a reused buffer would change).
+    const copies = (async function* (): AsyncGenerator<Buffer> {
+      yield Buffer.from(head);
+      for await (const chunk of rest) yield Buffer.from(chunk);
+    })();
+    yield* gunzipChunks(Object.assign(copies, { destroy: () => raw.destroy?.() }) as unknown as Readable, progress, limits);
+    return;
+  }
+  let handedOver = false;
+  try {
+    if (head !== undefined) {
+      progress.rawBytes += head.length;
+      yield head;
+    }
+    handedOver = true;
+  } finally {
+    // A reader that stops at the first chunk still releases the file (rawChunks does from then on).
+    if (!handedOver) raw.destroy?.();
+  }
+  yield* rawChunks(rest, progress);
 }
 
 /** The gunzipped bytes, with every way of failing turned into UnreadableInput. */

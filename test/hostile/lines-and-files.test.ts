@@ -89,6 +89,23 @@ describe('item 3: files that cannot be read to the end', () => {
     expect(report.capture?.unreadable_files?.lost[0]).toMatch(/2\.jsonl\.gz$/);
   });
 
+  it('reads a gzip file that is not named .gz (and its ground truth alike) by its bytes: every line joined', async () => {
+    const root = tempFolder();
+    const plain = goodTraffic(40, 'p');
+    const packed = goodTraffic(40, 'z');
+    writeTree(root, {
+      [`capture/${CAPTURE_DIR}/1.jsonl`]: plain.capture.join('\n'),
+      [`capture/${CAPTURE_DIR}/2.jsonl`]: gzipSync(packed.capture.join('\n')),
+      [`groundtruth/${HOUR}/labels.jsonl`]: gzipSync([...plain.labels, ...packed.labels].join('\n')),
+    });
+    const run = await runMonitor({ env: runArgs(root) });
+    expect(run.exitCode, run.stderr.slice(-2000)).toBe(0);
+    const report = reportOf(run);
+    expect(report.capture?.requests).toBe(80);
+    expect(report.input_errors?.total ?? 0).toBe(0);
+    expect(report.join?.joined).toBe(report.capture?.predictions);
+  });
+
   it('names a file lost entirely in a violation even when its bytes are within the limit: never "Completed ... no violations"', async () => {
     const root = tempFolder();
     const good = goodTraffic(200, 'g');

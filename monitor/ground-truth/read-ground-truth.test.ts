@@ -125,6 +125,18 @@ describe('readGroundTruth formats', () => {
     expect(tally.total()).toBe(0);
   });
 
+  it('weighs the bytes after a CSV quote that never closes as unreadable (the parser reads to the end looking for it)', async () => {
+    const good = Array.from({ length: 100 }, (_, i) => `r${i},0,${i % 3}`).join('\n');
+    const after = Array.from({ length: 900 }, (_, i) => `s${i},0,${i % 3}`).join('\n');
+    const head = `InferenceId,payload_index,groundTruthLabel\n${good}\n`;
+    const text = `${head}"broken,0,1\n${after}\n`;
+    const { summary, tally } = await read(tree({ 'a.csv': text }));
+    expect(summary.labels).toBe(100);
+    expect(tally.toJSON().gt_unreadable_file?.count).toBe(1);
+    // Everything after the last good row is lost: the broken row and the 900 after it.
+    expect(summary.unreadable_files?.bytes).toBe(Buffer.byteLength(text) - Buffer.byteLength(head));
+  });
+
   it('takes payload_index 0 when a row has none', async () => {
     const { label } = await read(tree({ 'a.jsonl': jsonl([{ InferenceId: 'one', groundTruthLabel: 3 }]) }));
     expect(label('one', 0)).toBe('3');

@@ -16,7 +16,7 @@ import { UnreadableInput } from '../ingest/open-input.ts';
 import { DEFAULT_READ_LIMITS, type ReadLimits } from '../ingest/read-limits.ts';
 import { noteUnreadable, type UnreadableFiles } from '../ingest/unreadable-files.ts';
 import { partitionSpan, walkFiles, type SkippedFiles, type TimeRange } from '../ingest/walk.ts';
-import { cellOf, findColumn, ID_COLUMN_FALLBACKS, openRows, type Row, type RowFile, type RowLayout } from '../ingest/table-rows.ts';
+import { bytesLost, cellOf, findColumn, ID_COLUMN_FALLBACKS, openRows, type Row, type RowFile, type RowLayout } from '../ingest/table-rows.ts';
 import { hashKey, hashKeyAscii, type KeyHash } from '../join/key-hash.ts';
 import { LabelRowScanner, plainIndex, TokenKind, tokenValue } from './label-row-scan.ts';
 import { LabelTokenCache } from './label-token-cache.ts';
@@ -248,7 +248,7 @@ async function readFile(storage: Storage, entry: StorageFile, sink: Sink, gt: Gr
         if (row.line === 0 || row.problem === 'unreadable') {
           // A JSON array that does not parse, or a CSV that breaks: the rest of the file is lost.
           const detail = row.line === 0 ? `the JSON array is not valid JSON (${row.detail})` : row.detail;
-          return sink.unreadableFile('gt_unreadable_file', where, detail, size - readAtLastRow, lastLine === 0);
+          return sink.unreadableFile('gt_unreadable_file', where, detail, bytesLost(row, rows.progress, size, readAtLastRow), lastLine === 0);
         }
         lastLine = row.line;
         readAtLastRow = rows.progress.rawBytes;

@@ -10,7 +10,7 @@ import type { Storage, StorageFile } from '../storage/storage.ts';
 import { toPrediction, type Prediction, type ResponseOptions } from './explode-response.ts';
 import { type InputErrorTally, RecordProblem } from './input-errors.ts';
 import { compilePath, getPath, asColumnIndex, type CompiledPath } from './json-path.ts';
-import { cellOf, ID_COLUMN_FALLBACKS, openRows, pickColumn, type RowFile, type RowLayout } from './table-rows.ts';
+import { bytesLost, cellOf, ID_COLUMN_FALLBACKS, openRows, pickColumn, type RowFile, type RowLayout } from './table-rows.ts';
 import { UnreadableInput } from './open-input.ts';
 import { DEFAULT_READ_LIMITS, type ReadLimits } from './read-limits.ts';
 import { noteUnreadable, type UnreadableFiles } from './unreadable-files.ts';
@@ -168,6 +168,12 @@ async function readTabularFile(
     const rows = file;
     await rows.forEach((row) => {
       const where = { file: display, line: row.line };
+      if ('problem' in row && row.problem === 'unreadable' && row.line > 0) {
+        // A CSV that breaks: the rest of the file is lost, and weighs by its bytes in the error limit.
+        noteUnreadable(summary, tally, 'unreadable_file', { ...where, detail: row.detail }, bytesLost(row, rows.progress, entry.size ?? 0, readAtLastRow), lastLine === 0);
+        lastLine = row.line;
+        return;
+      }
       if (row.line > 0) {
         lastLine = row.line;
         readAtLastRow = rows.progress.rawBytes;

@@ -23,7 +23,28 @@ export type RowLayout = 'csv-header' | 'csv' | 'json-array' | 'json-lines' | 'js
  * `too_long`: a line past MPM_MAX_LINE_BYTES, skipped unread. Line 0 is the whole file (a JSON array that does not
  * parse, or is too large to read whole).
  */
-export type Row = { line: number; value: unknown } | { line: number; problem: 'invalid_json' | 'unreadable' | 'too_long'; detail: string };
+export type Row =
+  | { line: number; value: unknown }
+  | {
+      line: number;
+      problem: 'invalid_json' | 'unreadable' | 'too_long';
+      detail: string;
+      /**
+       * A CSV that breaks: the share of the bytes read so far that ended in good rows. The parser reads far ahead (an
+       * unclosed quote takes it to the end of the file), so the bytes read when the last row came say nothing of
+       * what was lost; see {@link bytesLost}.
+       */
+      readShare?: number;
+    };
+
+/**
+ * The bytes of a file of `size` (as listed: compressed for .gz) lost after an unreadable row: those after the last
+ * good row (by the row's readShare when it has one, else by the bytes read when that row came, `readAtLastRow`).
+ */
+export function bytesLost(row: Extract<Row, { problem: string }>, progress: InputProgress, size: number, readAtLastRow: number): number {
+  const kept = row.readShare !== undefined ? Math.round(progress.rawBytes * row.readShare) : readAtLastRow;
+  return Math.max(0, size - kept);
+}
 
 /** Offered a JSON line's bytes (the range [start, end) of `bytes`) before it is parsed; true takes the line. */
 export type JsonLineCallback = (bytes: Buffer, start: number, end: number, lineNumber: number) => boolean;
@@ -97,18 +118,30 @@ export function cellOf(row: unknown, column: string | number | undefined, column
 }
 
 async function forEachCsvRow(chunks: AsyncIterable<Buffer>, file: RowFile, header: boolean, limits: ReadLimits, onRow: (row: Row) => void): Promise<void> {
-  const source = Readable.from(chunks);
+  // Bytes handed to the parser, and where its last good record ended (info.bytes): a CSV that breaks says how much
+  // of what was read was rows (readShare).
+  let received = 0;
+  let consumed = 0;
+  const source = Readable.from(
+    (async function* (): AsyncGenerator<Buffer> {
+      for await (const chunk of chunks) {
+        received += chunk.length;
+        yield chunk;
+      }
+    })(),
+  );
   // csv-parse is imported when the first CSV file is read.
   const { parse: parseCsv } = await import('csv-parse');
-  const parser = parseCsv({ columns: false, skip_empty_lines: true, trim: true, bom: true, relax_column_count: true, max_record_size: Math.min(limits.maxLineBytes, MAX_STRING_BYTES) });
+  const parser = parseCsv({ columns: false, skip_empty_lines: true, trim: true, bom: true, relax_column_count: true, info: true, max_record_size: Math.min(limits.maxLineBytes, MAX_STRING_BYTES) });
   // pipe() does not pass a source's error on: the parser gets it, so a broken read rejects instead of going unhandled.
   source.on('error', (error) => parser.destroy(error));
   source.pipe(parser);
   let line = 0;
   let fromCaller: unknown;
   try {
-    for await (const cells of parser as AsyncIterable<string[]>) {
+    for await (const { record: cells, info } of parser as AsyncIterable<{ record: string[]; info: { bytes: number } }>) {
       line++;
+      consumed = info.bytes;
       if (header && file.columns === undefined) {
         file.columns = cells;
         continue;
@@ -123,7 +156,7 @@ async function forEachCsvRow(chunks: AsyncIterable<Buffer>, file: RowFile, heade
     // The caller's own errors (a ConfigError for a missing column) and a broken read go through; a CSV that cannot be
     // parsed is a row problem.
     if (error === fromCaller || error instanceof UnreadableInput) throw error;
-    onRow({ line: line + 1, problem: 'unreadable', detail: (error as Error).message });
+    onRow({ line: line + 1, problem: 'unreadable', detail: (error as Error).message, readShare: received > 0 ? Math.min(1, consumed / received) : 0 });
   }
 }
 

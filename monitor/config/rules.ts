@@ -51,11 +51,15 @@ export const enabled = (): Rule<boolean> => {
   };
 };
 
-/** A finite number for which `ok` holds. */
+/** A number written in decimal (`0.05`, `1e-3`, `200`): not `0x1`, `0b1` or `Infinity`, which Number() also reads. */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/** A finite decimal number for which `ok` holds. */
 export function number(expected: string, ok: (n: number) => boolean = () => true): Rule<number> {
   return (value) => {
-    const n = Number(value.trim());
-    return value.trim() === '' || !Number.isFinite(n) || !ok(n) ? invalid(expected) : n;
+    const text = value.trim();
+    const n = Number(text);
+    return !DECIMAL.test(text) || !Number.isFinite(n) || !ok(n) ? invalid(expected) : n;
   };
 }
 
@@ -83,7 +87,7 @@ export const workers = (): Rule<number> =>
   (value) => {
     if (value.trim().toLowerCase() === 'auto') return availableParallelism();
     const n = Number(value.trim());
-    return value.trim() !== '' && Number.isInteger(n) && n >= 1 && n <= 256 ? n : invalid('a whole number between 1 and 256, or auto');
+    return DECIMAL.test(value.trim()) && Number.isInteger(n) && n >= 1 && n <= 256 ? n : invalid('a whole number between 1 and 256, or auto');
   };
 
 /** A comma-separated list of distinct, non-empty labels (trimmed). */

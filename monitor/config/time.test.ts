@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { contractTimeByPattern, formatContractTime, parseContractTime } from './time.ts';
+import { contractTimeByPattern, formatContractTime, parseContractTime, parseInferenceTime } from './time.ts';
 
 /** The general reading by regular expression and Date (the oracle of the fast one). */
 const byRegex = contractTimeByPattern;
@@ -51,5 +51,16 @@ describe('parseContractTime', () => {
     expect(parseContractTime('2019-12-01T16: 20: 00Z')).toBe(Date.UTC(2019, 11, 1, 16, 20));
     expect(parseContractTime('2024-05-06T22:00:00.250Z')).toBe(Date.UTC(2024, 4, 6, 22) + 250);
     expect(formatContractTime(parseContractTime('2024-05-06T22:00:00Z')!)).toBe('2024-05-06T22:00:00Z');
+  });
+});
+
+describe('parseInferenceTime', () => {
+  it('reads other ISO-8601 spellings with a zone, and refuses dates and times that do not exist instead of rolling them over', () => {
+    expect(parseInferenceTime('2026-02-28T10:00:00+01:00')).toBe(Date.UTC(2026, 1, 28, 9));
+    expect(parseInferenceTime('2024-02-29T10:00+0000')).toBe(Date.UTC(2024, 1, 29, 10));
+    expect(parseInferenceTime('2026-01-15T10:00:00.250Z')).toBe(Date.UTC(2026, 0, 15, 10, 0, 0, 250));
+    for (const bad of ['2026-02-30T10:00:00+01:00', '2025-02-29T10:00+0000', '2026-04-31T00:00:00-05:00', '2026-01-15T24:00+00:00', '2026-01-15T10:60+00:00', '2026-13-01T00:00:00+00:00']) {
+      expect(parseInferenceTime(bad), bad).toBeUndefined();
+    }
   });
 });

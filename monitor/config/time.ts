@@ -69,7 +69,13 @@ export function parseInferenceTime(raw: unknown): number | undefined {
   if (typeof raw !== 'string') return undefined;
   const strict = parseContractTime(raw);
   if (strict !== undefined) return strict;
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.test(raw)) return undefined;
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(:(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.exec(raw);
+  if (m === null) return undefined;
+  // Date.parse rolls 2026-02-30 over into March and 24:00 into the next day: a date that is not one is unreadable.
+  const [y, mo, d, h, mi] = [m[1], m[2], m[3], m[4], m[5]].map(Number) as [number, number, number, number, number];
+  const sec = m[7] === undefined ? 0 : Number(m[7]);
+  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  if (mo < 1 || mo > 12 || d < 1 || d > MONTH_DAYS[mo - 1]! + (mo === 2 && leap ? 1 : 0) || h > 23 || mi > 59 || sec > 59) return undefined;
   const ms = Date.parse(raw);
   return Number.isFinite(ms) ? ms : undefined;
 }

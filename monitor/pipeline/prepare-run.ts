@@ -9,7 +9,7 @@ import type { ResponseOptions } from '../ingest/explode-response.ts';
 import { responseOptionsOf } from '../ingest/response-options.ts';
 import { removeStaleOutputs } from '../report/owned-outputs.ts';
 import { dropPrivileges } from '../runtime/drop-privileges.ts';
-import { assertWritableFolder } from '../storage/local.ts';
+import { assertNotAFile, assertWritableFolder } from '../storage/local.ts';
 import { openStorage } from '../storage/open-storage.ts';
 import { isS3Uri } from '../storage/s3-uri.ts';
 import type { Storage } from '../storage/storage.ts';
@@ -42,6 +42,9 @@ export async function prepareRun(ctx: RunContext): Promise<PreparedRun> {
   if (!isS3Uri(config.outputPath)) await assertWritableFolder(config.outputPath, 'output_path');
   // A previous run's results must not outlive this run, whatever becomes of it (issue 14, item 5).
   await removeStaleOutputs(output, { inputs: [config.baselineConstraints, config.baselineStatistics] });
+  if (!isS3Uri(config.datasetSource)) await assertNotAFile(config.datasetSource, 'dataset_source', 'the capture');
+  const gt = config.groundTruth.location;
+  if (gt !== '' && !isS3Uri(gt)) await assertNotAFile(gt, config.groundTruth.variable, 'the ground truth');
   const capture = await openStorage(config.datasetSource, options);
   const store = await openPredictionStore(config, ctx.deps.now());
   return { constraints, response, output, capture, store };

@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { constants, createReadStream, readSync, type Stats } from 'node:fs';
-import { InputError, OutputError } from '../errors.ts';
+import { ConfigError, InputError, OutputError } from '../errors.ts';
 import { makeFolder } from '../runtime/make-folder.ts';
 import { access, open, readdir, realpath, rename, stat, writeFile, rm, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
@@ -282,5 +282,17 @@ export async function assertWritableFolder(folder: string, variable: string): Pr
     await access(folder, constants.W_OK);
   } catch (error) {
     throw new OutputError(`output: ${variable} ${JSON.stringify(folder)} is not a writable folder (${(error as Error).message}); expected a folder the job can write to`, { cause: error });
+  }
+}
+
+/**
+ * Refuses an input location that is a file where a folder of files is read (dataset_source, ground_truth_source):
+ * listed as a folder it held nothing, and the run reported an empty hour without saying the path was wrong. A
+ * missing folder stays an empty one (an hour without traffic), reported by the run's own checks.
+ */
+export async function assertNotAFile(location: string, variable: string, holds: string): Promise<void> {
+  const stats = await stat(location).catch(() => undefined);
+  if (stats !== undefined && !stats.isDirectory()) {
+    throw new ConfigError(`config: ${variable} ${JSON.stringify(location)} is a file, not a folder; expected the folder (or s3:// URI) holding ${holds}`);
   }
 }

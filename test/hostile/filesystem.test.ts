@@ -112,6 +112,17 @@ describe('folders that cannot be listed', () => {
       expect(run.stderr).not.toContain('internal error');
     }
   }, 60_000);
+
+  it('refuses a dataset_source or ground_truth_source that is a file, naming the variable (exit 2)', async () => {
+    const root = tempFolder();
+    writeTree(root, { 'capture.jsonl': goodTraffic(5).capture.join('\n') });
+    const file = path.join(root, 'capture.jsonl');
+    for (const [variable, holds] of [['dataset_source', 'the capture'], ['ground_truth_source', 'the ground truth']]) {
+      const run = await runMonitor({ env: { ...runArgs(root), [variable!]: file }, timeoutMs: 30_000 });
+      expect(run.exitCode, run.stderr.slice(-2000)).toBe(2);
+      expect(run.message).toBe(`Failed: config: ${variable} ${JSON.stringify(file)} is a file, not a folder; expected the folder (or s3:// URI) holding ${holds}`);
+    }
+  }, 60_000);
 });
 
 describe('item 9: output folders where mkdir cannot succeed', () => {

@@ -5,6 +5,7 @@
  */
 import yargs from 'yargs';
 import pino from 'pino';
+import { logDestination } from '../runtime/log-destination.ts';
 import { parseContractTime } from '../config/time.ts';
 import { ConfigError, MonitorError, showValue } from '../errors.ts';
 import { buildHistory, HISTORY_PAGE_FILE, HISTORY_TABLE_FILE, type HistoryOptions } from './build-history.ts';
@@ -119,7 +120,7 @@ export async function historyMain(argv: string[], env: NodeJS.ProcessEnv = proce
   }
   if (parsed.help) return 0;
   const levelText = (parsed['log-level'] as string | undefined) ?? env.MPM_LOG_LEVEL ?? 'info';
-  const log = pino({ name: 'mpm-monitor history', level: LOG_LEVELS.includes(levelText) ? levelText : 'info', base: undefined }, io.stderr ?? pino.destination(2));
+  const log = pino({ name: 'mpm-monitor history', level: LOG_LEVELS.includes(levelText) ? levelText : 'info', base: undefined }, io.stderr ?? logDestination(2));
   try {
     if (!LOG_LEVELS.includes(levelText)) throw new ConfigError(`config: --log-level ${showValue(levelText)} is not valid; expected one of ${LOG_LEVELS.join(', ')}`);
     const result = await buildHistory(optionsFrom(parsed, env), log);

@@ -6,7 +6,7 @@
  * so a developer's shell cannot change a test's outcome.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -46,6 +46,8 @@ export interface RunMonitorOptions {
   jobConfig?: unknown;
   /** Kills the child after this many milliseconds (default 30 000). */
   timeoutMs?: number;
+  /** A file the child's stderr is opened on instead of a pipe (e.g. /dev/full); `stderr` is then empty. */
+  stderrPath?: string;
   /** Keeps the temporary folder (for debugging); default false. */
   keep?: boolean;
   /**
@@ -134,11 +136,13 @@ export async function runMonitor(options: RunMonitorOptions = {}): Promise<Monit
   await options.prepare?.(placeholders);
   // MPM_TEST_SLOWDOWN multiplies every child timeout on a machine shared with other work (default 1).
   const timeoutMs = (options.timeoutMs ?? 30_000) * slowdown();
-  const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const stderrFd = options.stderrPath !== undefined ? openSync(options.stderrPath, 'w') : undefined;
+  const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', stderrFd ?? 'pipe'] });
+  if (stderrFd !== undefined) closeSync(stderrFd);
   let stdout = '';
   let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  child.stdout?.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  child.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr += d));
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;

@@ -125,6 +125,23 @@ describe('folders that cannot be listed', () => {
   }, 60_000);
 });
 
+describe('a log that cannot be written', () => {
+  it.runIf(existsSync('/dev/full'))('ends with its own exit code and writes its outputs when stderr is /dev/full (ENOSPC on every write)', async () => {
+    // pino.destination retried a write that failed for good forever at exit: the run never ended.
+    const root = tempFolder();
+    const good = goodTraffic(20);
+    writeTree(root, {
+      [`capture/${CAPTURE_DIR}/a.jsonl`]: good.capture.join('\n'),
+      [`groundtruth/${HOUR}/labels.jsonl`]: good.labels.join('\n'),
+    });
+    const run = await runMonitor({ env: runArgs(root), stderrPath: '/dev/full', timeoutMs: 60_000 });
+    expect(run.timedOut).toBe(false);
+    expect(run.exitCode).toBe(0);
+    expect(run.message).toBe('Completed: Job completed successfully with no violations.');
+    expect(run.outputNames).toContain('statistics.json');
+  }, 90_000);
+});
+
 describe('item 9: output folders where mkdir cannot succeed', () => {
   it('fails with exit 4 in bounded time for an output folder under /proc', async () => {
     const run = await runMonitor({ env: { ...runArgs(tempFolder()), output_path: `/proc/mpm-${process.pid}/out` }, timeoutMs: 30_000 });

@@ -202,6 +202,32 @@ def categorical_case(name, max_cat_to_onehot, note):
     write_case(name, booster, x_test, ["color", "size"], ["c", "q"], note)
 
 
+def categorical_many_case(name, note):
+    """70 categories (and a second feature of 4): split sets whose bit field is narrower than codes the model saw.
+
+    xgboost 1.7.3 and later (the fix of dmlc/xgboost#8591, backported to 1.7 in #8638) send a category past a node's
+    bit field left; before, it took the node's default way.
+    """
+    rng = np.random.default_rng(sum(map(ord, name)))
+    n, ncat = 3000, 70
+    c1 = rng.integers(0, ncat, size=n)
+    c2 = rng.integers(0, 4, size=n)
+    num = rng.normal(size=n)
+    effect = rng.normal(size=ncat) * 2
+    y = (effect[c1] + (c2 == 2) * 1.5 + num + rng.normal(size=n) * 0.3 > 0.5).astype(int)
+    df = pd.DataFrame({"c1": pd.Categorical(c1, categories=range(ncat)), "num": num,
+                       "c2": pd.Categorical(c2, categories=range(4))})
+    df.loc[rng.random(n) < 0.05, "c1"] = np.nan
+    dtrain = xgb.DMatrix(df, label=y, enable_categorical=True)
+    params = {"objective": "binary:logistic", "tree_method": "hist", "max_cat_to_onehot": 1, "max_depth": 5,
+              "seed": 11, "nthread": 1}
+    booster = xgb.train(params, dtrain, num_boost_round=30)
+    rows = [[c, v, c % 4] for c in range(ncat) for v in (-0.7, 0.4)]
+    specials = [-1, -0.5, ncat, ncat + 0.5, 2.7, 31, 32, 33, 63, 64, 65, 95, 96, 1e6, np.nan]
+    rows += [[v, 0.1, 2] for v in specials] + [[5, 0.1, v] for v in specials]
+    write_case(name, booster, np.array(rows, dtype=np.float64), ["c1", "num", "c2"], ["c", "q", "c"], note)
+
+
 def main():
     print("xgboost", xgb.__version__, file=sys.stderr)
     common = {"max_depth": 4, "eta": 0.3}
@@ -236,6 +262,7 @@ def main():
         train_numeric(name, {"booster": "gblinear", "eta": 0.5, **params}, 20, label_fn, **extra)
     categorical_case("categorical", 1, "partition-based categorical splits (max_cat_to_onehot 1), unseen codes")
     categorical_case("categorical-onehot", 8, "one-hot categorical splits (max_cat_to_onehot 8)")
+    categorical_many_case("categorical-many", "70 categories, missing in training: codes past a node's bit field go left (1.7.3+)")
 
 
 if __name__ == "__main__":

@@ -31,8 +31,10 @@ export function toRecordResults(objective: Objective, predictions: Predictions, 
   for (let r = 0; r < numRows; r++) {
     const base = r * numGroups;
     if (objective.task === 'multiclass') {
+      // The class of the largest margin, as xgboost's multi:softmax predict() (the first on ties): two margins one
+      // float32 step apart can round to the same probability, where the probabilities' argmax would take the first.
       let label = 0;
-      for (let k = 1; k < numGroups; k++) if (outputs[base + k]! > outputs[base + label]!) label = k;
+      for (let k = 1; k < numGroups; k++) if (margins[base + k]! > margins[base + label]!) label = k;
       const result: RecordResult = { payload_index: r, label, score: outputs[base + label]! };
       if (verbose) result.probabilities = Array.from(outputs.subarray(base, base + numGroups));
       results[r] = result;

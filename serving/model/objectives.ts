@@ -20,7 +20,7 @@ export interface Objective {
   /**
    * xgboost's `PredTransform` for one row: `margins` holds `groups` margins starting at `offset`, written in place with
    * what `predict()` returns. multi:softmax is the one objective whose prediction has another shape (a class index);
-   * its in-place result is the softmax probabilities and `predictedClass` gives the index.
+   * its in-place result is the softmax probabilities, and the index is the argmax of the margins (encode-response.ts).
    */
   transform(margins: Float32Array, offset: number, groups: number): void;
 }
@@ -28,9 +28,12 @@ export interface Objective {
 const identity = (x: number): number => x;
 const f32 = Math.fround;
 
+/** xgboost caps the sigmoid's exponent (its common::Sigmoid: expf(min(-x, 88.7f))), so a margin below -88.7 gives 3.0e-39, not 0. */
+const MAX_SIGMOID_EXPONENT = f32(88.7);
+
 function sigmoidInPlace(margins: Float32Array, offset: number): void {
-  // xgboost: 1.0f / (1.0f + expf(-x))
-  margins[offset] = f32(1 / f32(1 + f32(Math.exp(-margins[offset]!))));
+  // xgboost: 1.0f / (1.0f + expf(min(-x, 88.7f)))
+  margins[offset] = f32(1 / f32(1 + f32(Math.exp(Math.min(-margins[offset]!, MAX_SIGMOID_EXPONENT)))));
 }
 
 function expInPlace(margins: Float32Array, offset: number): void {

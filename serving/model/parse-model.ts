@@ -45,10 +45,10 @@ export interface XGBoostModel {
   /** Bit-field width per categorical split: a larger category is not in the set (see outOfSetDefault). */
   readonly catBitWidth: Int32Array;
   /**
-   * Where a category that is negative or past the split's bit field goes: xgboost 1.7 sends it the node's default
-   * way (true); from 2.0 on (dmlc/xgboost#8591) it goes left like any category outside the set (false). Read from the
-   * model's `version`, since xgboost predicts with the rule of the version that runs it and a model is scored by the
-   * version that wrote it; a model without a version is taken as 2.0 or later.
+   * Where a category that is negative or past the split's bit field goes: xgboost before 1.7.3 sends it the node's
+   * default way (true); from 1.7.3 on (dmlc/xgboost#8591, backported to 1.7 in #8638) it goes left like any category
+   * outside the set (false). Read from the model's `version`, since xgboost predicts with the rule of the version
+   * that runs it and a model is scored by the version that wrote it; a model without a version is taken as current.
    */
   readonly outOfSetDefault: boolean;
   /** Whether any split is categorical (the evaluator skips the check otherwise). */
@@ -83,7 +83,7 @@ export function parseModel(doc: unknown): XGBoostModel {
   if (featureNames && featureNames.length !== numFeature) {
     throw new ModelError(`model: ${featureNames.length} feature_names for num_feature ${numFeature}`);
   }
-  const outOfSetDefault = writtenBefore2(doc);
+  const outOfSetDefault = writtenBefore(doc, [1, 7, 3]);
   const booster = field(learner, 'gradient_booster', 'learner.gradient_booster');
   if (stringAt(booster, 'name', 'learner.gradient_booster.name') === 'gblinear') {
     const linearWeights = Float32Array.from(numbersAt(field(booster, 'model', 'gradient_booster.model'), 'weights', 'gradient_booster.model.weights'));
@@ -116,11 +116,17 @@ export function parseModel(doc: unknown): XGBoostModel {
 }
 
 /** Whether the document says an xgboost before 2.0 wrote it (`version`: [major, minor, patch]). */
-function writtenBefore2(doc: unknown): boolean {
+/** Whether the model's `version` ([major, minor, patch]) is before `release`; false without a readable version. */
+function writtenBefore(doc: unknown, release: readonly [number, number, number]): boolean {
   const version = (doc as Doc)['version'];
   if (!Array.isArray(version) && !ArrayBuffer.isView(version)) return false;
-  const major = Number((version as ArrayLike<unknown>)[0]);
-  return Number.isFinite(major) && major < 2;
+  const parts = Array.from(version as ArrayLike<unknown>, Number);
+  if (parts.length === 0 || !parts.every(Number.isFinite)) return false;
+  for (let i = 0; i < release.length; i++) {
+    const part = parts[i] ?? 0;
+    if (part !== release[i]) return part < release[i]!;
+  }
+  return false;
 }
 
 function boosterModel(booster: unknown): { model: unknown; weights: NumArray | undefined } {

@@ -143,8 +143,8 @@ function accumulateGeneral(model: XGBoostModel, values: Float32Array, out: Float
 
 /**
  * xgboost's categorical Decision: a category in the node's set goes right, one outside it goes left. A negative
- * category or one past the set's bit field goes left from xgboost 2.0 on, the default way in a model written by 1.x
- * (model.outOfSetDefault).
+ * category or one past the set's bit field goes left from xgboost 1.7.3 on, the default way in a model written
+ * before (model.outOfSetDefault).
  */
 function categoryGoesLeft(model: XGBoostModel, split: number, x: number, defaultLeft: boolean): boolean {
   if (x < 0 || x >= model.catBitWidth[split]!) return model.outOfSetDefault ? defaultLeft : true;

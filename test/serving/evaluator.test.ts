@@ -12,6 +12,8 @@ import { loadModel } from '../../serving/model/load-model.ts';
 import { parseModel } from '../../serving/model/parse-model.ts';
 import { readJsonModel } from '../../serving/model/read-json-model.ts';
 import { predictRows } from '../../serving/model/predict.ts';
+import { findObjective } from '../../serving/model/objectives.ts';
+import { toRecordResults } from '../../serving/codec/encode-response.ts';
 import { listXGBoostCases, REPO_ROOT, toMatrix, type XGBoostCase } from './helpers/fixtures.ts';
 
 const TOLERANCE = 1e-6;
@@ -67,27 +69,32 @@ describe('the xgboost evaluator', () => {
     expect(Array.from(b.baseMargin)).toEqual(Array.from(a.baseMargin));
   });
 
-  it('sends a negative category, or one past the bit field, the default way in a 1.x model and left from 2.0 on', async () => {
+  it('sends a negative category, or one past the bit field, the default way in a model before 1.7.3 and left from 1.7.3 on', async () => {
     const c = cases.find((x) => x.name === 'categorical')!;
     const text = readFileSync(c.modelPath('json'), 'utf8');
     type TreeDoc = { categories_nodes: number[]; default_left: number[] };
     type ModelDoc = { version: number[]; learner: { gradient_booster: { model: { trees: TreeDoc[] } } } };
     const doc = readJsonModel(text) as ModelDoc;
-    expect(doc.version[0]).toBe(1);
-    const v1 = parseModel(doc);
+    // The fixtures were written by 1.7.4, which has the fix (dmlc/xgboost#8591, backported in #8638 for 1.7.3).
+    expect(doc.version).toEqual([1, 7, 4]);
+    expect(parseModel(doc).outOfSetDefault).toBe(false);
+    expect((await loadModel(c.modelPath('ubj'))).model.outOfSetDefault).toBe(false);
+    const v1 = parseModel({ ...doc, version: [1, 7, 2] });
     expect(v1.outOfSetDefault).toBe(true);
-    expect((await loadModel(c.modelPath('ubj'))).model.outOfSetDefault).toBe(true);
+    expect(parseModel({ ...doc, version: [1, 6, 9] }).outOfSetDefault).toBe(true);
+    expect(parseModel({ ...doc, version: [1, 7, 3] }).outOfSetDefault).toBe(false);
     const v2 = parseModel({ ...doc, version: [2, 1, 4] });
     expect(v2.outOfSetDefault).toBe(false);
     expect(parseModel({ learner: doc.learner }).outOfSetDefault).toBe(false);
-    // 2.x's rule is 1.x's with every categorical node defaulting left (a missing value still takes the default way).
+    // The new rule is the old one with every categorical node defaulting left (a missing value still takes the
+    // default way).
     const withDefault = (left: number, version: number[]) => {
       const d = readJsonModel(text) as ModelDoc;
       for (const tree of d.learner.gradient_booster.model.trees) for (const node of tree.categories_nodes) tree.default_left[node] = left;
       return parseModel({ ...d, version });
     };
-    const v1Left = withDefault(1, [1, 7, 4]);
-    const v1Right = withDefault(0, [1, 7, 4]);
+    const v1Left = withDefault(1, [1, 7, 2]);
+    const v1Right = withDefault(0, [1, 7, 2]);
     const v2Right = withDefault(0, [3, 1, 0]);
     const outOfSet = c.rows.filter((r) => r[0] !== null && (r[0]! < 0 || r[0]! >= 32));
     const inSetOrMissing = c.rows.filter((r) => !outOfSet.includes(r));
@@ -97,6 +104,12 @@ describe('the xgboost evaluator', () => {
     expect(margins(v2Right, outOfSet)).toEqual(margins(v1Left, outOfSet));
     expect(margins(v2Right, inSetOrMissing)).toEqual(margins(v1Right, inSetOrMissing));
     expect(margins(v2, c.rows)).toEqual(margins(v1, c.rows));
+    // The categorical-many fixture (xgboost 1.7.4's own predictions) tells the two rules apart.
+    const many = cases.find((x) => x.name === 'categorical-many')!;
+    const manyDoc = readJsonModel(readFileSync(many.modelPath('json'), 'utf8')) as ModelDoc;
+    const want = many.margins as number[];
+    expect(margins(parseModel(manyDoc), many.rows).every((m, i) => Math.abs(m - want[i]!) <= 1e-5)).toBe(true);
+    expect(margins(parseModel({ ...manyDoc, version: [1, 7, 2] }), many.rows).filter((m, i) => Math.abs(m - want[i]!) > 1e-5).length).toBeGreaterThan(10);
   });
 
   it('compiles the trees it can and walks the others in their place, bit for bit', async () => {
@@ -163,5 +176,31 @@ describe('the xgboost evaluator', () => {
     const { model } = await loadModel(c.modelPath('json'));
     expect(compiledTrees(model)).toBeDefined();
     expect(out.margins).toEqual(Array.from(predictRows(model, toMatrix(c.rows.slice(0, 20))).margins));
+  });
+});
+
+describe('objectives at their edges (values from xgboost 1.7.4)', () => {
+  it('caps the sigmoid exponent at 88.7 as xgboost does: a margin of -100 is 3.0066e-39, not 0', () => {
+    const sigmoid = (margin: number): number => {
+      const out = Float32Array.of(margin);
+      findObjective('binary:logistic').transform(out, 0, 1);
+      return out[0]!;
+    };
+    expect(sigmoid(-88)).toBeCloseTo(6.0546e-39, 43);
+    expect(sigmoid(-89)).toBeCloseTo(3.0066e-39, 43);
+    expect(sigmoid(-100)).toBe(sigmoid(-89));
+    expect(sigmoid(-100)).toBeGreaterThan(0);
+    expect(sigmoid(0)).toBe(0.5);
+    expect(sigmoid(100)).toBe(1);
+  });
+
+  it('labels a multiclass record by its largest margin, as multi:softmax predict() does, when two probabilities round equal', () => {
+    const margins = Float32Array.of(0.25, Math.fround(0.25000003));
+    expect(margins[1]).toBeGreaterThan(margins[0]!);
+    const outputs = margins.slice();
+    findObjective('multi:softmax').transform(outputs, 0, 2);
+    expect(outputs[0]).toBe(outputs[1]);
+    const [result] = toRecordResults(findObjective('multi:softmax'), { margins, outputs, numGroups: 2 }, false);
+    expect(result).toMatchObject({ label: 1, score: 0.5 });
   });
 });

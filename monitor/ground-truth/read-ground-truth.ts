@@ -199,6 +199,11 @@ function addJsonRow(row: unknown, sink: Sink, gt: GroundTruthOptions, where: { f
   sink.add(fieldOf(obj, gt.idField, ID_COLUMN_FALLBACKS), fieldOf(obj, gt.indexField, INDEX_FALLBACKS), fieldOf(obj, gt.labelField, LABEL_FALLBACKS), where);
 }
 
+/** Whether a scanned row has the id, index and label fields; else JSON.parse's way looks for their alternatives (fieldOf). */
+function hasAllFields(scanner: LabelRowScanner): boolean {
+  return scanner.kind[0] !== TokenKind.Absent && scanner.kind[1] !== TokenKind.Absent && scanner.kind[2] !== TokenKind.Absent;
+}
+
 /**
  * A JSON row's field: the configured name when the row has it, else the first usual alternative it has, as a CSV
  * header's columns are found (so {"inferenceId", "label"} reads as it does in a CSV file).
@@ -232,9 +237,7 @@ async function readFile(storage: Storage, entry: StorageFile, sink: Sink, gt: Gr
     // JSON Lines rows of the seed's flat shape are read from their bytes (label-row-scan.ts); others by JSON.parse.
     const scanner = !tabular && format !== 'sagemaker' ? new LabelRowScanner([gt.idField, gt.indexField, gt.labelField], gt.format === 'auto' ? ['groundTruthData'] : []) : undefined;
     const onJsonLine = scanner && ((bytes: Buffer, start: number, end: number, line: number): boolean => {
-      if (!scanner.scan(bytes, start, end)) return false;
-      // A configured field missing from the row: JSON.parse's way looks for its usual alternatives (fieldOf).
-      if (scanner.kind[0] === TokenKind.Absent || scanner.kind[1] === TokenKind.Absent || scanner.kind[2] === TokenKind.Absent) return false;
+      if (!scanner.scan(bytes, start, end) || !hasAllFields(scanner)) return false;
       sink.noteLine(end - start);
       lastLine = line;
       readAtLastRow = rows.progress.rawBytes;

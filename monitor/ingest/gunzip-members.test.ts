@@ -118,6 +118,24 @@ describe('gunzipMembers', () => {
     expect(stream.destroyed).toBe(true);
   });
 
+  it('reads a file of one member per line, then a member larger than one call inflates, then a corrupt small one', async () => {
+    const lines = text(5_000);
+    const perLine = lines.toString().split(/(?<=\n)/).map((l) => gzipSync(l));
+    const large = randomBytes(3 << 20).toString('base64');
+    const file = Buffer.concat([...perLine, gzipSync(large), gzipSync('{"after":1}\n')]);
+    for (const size of [1_000, 65_536, file.length]) {
+      const got = await gunzip(chunked(file, size));
+      expect(got.error).toBeUndefined();
+      expect(got.data.equals(Buffer.concat([lines, Buffer.from(large), Buffer.from('{"after":1}\n')]))).toBe(true);
+    }
+    const bad = gzipSync('{"bad":1}\n');
+    bad[12] ^= 0xff;
+    const got = await gunzip(Buffer.concat([...perLine.slice(0, 10), bad]));
+    expect(got.error?.message).toMatch(/^it is not valid gzip \(/);
+    const before = Buffer.concat(lines.toString().split(/(?<=\n)/).slice(0, 10).map((l) => Buffer.from(l)));
+    expect(got.data.subarray(0, before.length).equals(before)).toBe(true);
+  });
+
   it('gives what zlib gives for any members and any chunking (property)', async () => {
     await fc.assert(
       fc.asyncProperty(

@@ -6,7 +6,7 @@
  * each member's deflate data goes through zlib's InflateRaw, which stops at the end of the data and says how much
  * it consumed. The output stays at most READ_AHEAD bytes ahead of the reader, and within a ratio of the input read.
  */
-import { createInflateRaw, crc32, type InflateRaw } from 'node:zlib';
+import { createInflateRaw, crc32, inflateRawSync, type InflateRaw } from 'node:zlib';
 import type { Readable } from 'node:stream';
 
 /** Output kept ahead of the reader, at most; the decompressor waits beyond it. */
@@ -15,6 +15,10 @@ const READ_AHEAD = 4 << 20;
 const SLICE = 64 << 10;
 /** A gzip header longer than this (a name or comment without its terminating zero) is not a header. */
 const MAX_HEADER = 1 << 20;
+/** A member is inflated in one call when the rest of it is in the first this many bytes in memory (else as a stream)... */
+const WHOLE_INPUT = 256 << 10;
+/** ...and inflates to at most this many (a larger one, a gzip bomb included, goes to the stream and its ratio bound). */
+const WHOLE_OUTPUT = 1 << 20;
 const EMPTY = Buffer.alloc(0);
 
 /** Why the stream stopped being read. */
@@ -154,7 +158,7 @@ class GunzipReader {
         // Not pending.subarray(await header()): that would slice the buffer from before header() read more.
         const headerLength = await this.#header();
         this.#pending = this.#pending.subarray(headerLength);
-        const { crc, size } = await this.#body();
+        const { crc, size } = (await this.#wholeMember()) ?? (await this.#body());
         if (this.#stopped) return;
         if (!(await this.#need(8))) throw cutShort();
         if (this.#pending.readUInt32LE(0) !== crc || this.#pending.readUInt32LE(4) !== size) {
@@ -195,6 +199,28 @@ class GunzipReader {
     if (flags & 0x02) at += 2;
     if (!(await this.#need(at))) throw cutShort();
     return at;
+  }
+
+  /**
+   * A member whose deflate data is all in `pending` and inflates to at most WHOLE_OUTPUT bytes, inflated in one call;
+   * undefined (nothing consumed) otherwise, for #body's stream. A file of many small members (one per line, say) paid
+   * a zlib stream per member: about 0.2-0.5 ms each, 10.7 s for a 20,000-line file written one member per line.
+   */
+  async #wholeMember(): Promise<{ crc: number; size: number } | undefined> {
+    let inflated: Buffer;
+    let consumed: number;
+    try {
+      const { buffer, engine } = inflateRawSync(this.#pending.subarray(0, WHOLE_INPUT), { info: true, maxOutputLength: WHOLE_OUTPUT }) as unknown as { buffer: Buffer; engine: { bytesWritten: number } };
+      inflated = buffer;
+      consumed = engine.bytesWritten;
+    } catch {
+      // Cut short here (the member goes on in the next chunk), too large, or corrupt: the stream says which.
+      return undefined;
+    }
+    this.#pending = this.#pending.subarray(consumed);
+    if (inflated.length > 0) this.#deliver(inflated);
+    while (this.#queued > READ_AHEAD && !this.#stopped) await new Promise<void>((resolve) => (this.#wakeFeeder = resolve));
+    return { crc: crc32(inflated) >>> 0, size: inflated.length % 0x1_0000_0000 };
   }
 
   /** Inflates one member's deflate data from `pending` (and the source); returns its CRC-32 and length. */

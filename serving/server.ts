@@ -11,6 +11,7 @@ import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import pino, { type Logger } from 'pino';
+import { logDestination } from '../monitor/runtime/log-destination.ts';
 import { buildApp, type ModelSlot } from './app.ts';
 import { CaptureWriter } from './capture/write-capture.ts';
 import { loadConfig, type ServingConfig } from './config.ts';
@@ -115,7 +116,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2), env 
     return;
   }
   // A synchronous destination: the last lines before process.exit() are not lost.
-  const logger = pino({ level: config.logLevel, name: 'mpm-serve' }, pino.destination({ dest: 1, sync: true }));
+  const logger = pino({ level: config.logLevel, name: 'mpm-serve' }, logDestination(1));
   // In the images: make the capture folder writable for the image user and drop root, before listening.
   await dropPrivileges(config, logger, env).catch((error: unknown) => {
     logger.fatal({ err: error }, (error as Error).message);

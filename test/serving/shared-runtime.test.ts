@@ -15,6 +15,7 @@ const SHARED = [
   'monitor/runtime/own-folder.ts',
   'monitor/runtime/module-worker.ts',
   'monitor/runtime/wasm-instance.ts',
+  'monitor/runtime/log-destination.ts',
 ];
 
 /** The module specifiers a TypeScript file imports (static imports and re-exports). */

@@ -68,13 +68,7 @@ export class PayloadDecoder {
   requestRecords(payload: ParsedPayload, expected?: number): PayloadRecord[] {
     this.#flattener = this.#requests;
     this.#requests.reuse();
-    if (payload.kind === 'csv') {
-      // One line of one value per record of the request (SageMaker's XGBoost before 1.2: `0.2,0.8,0.6`), as the
-      // model-quality reader reads it (decode-capture-line.ts).
-      const only = payload.records.length === 1 ? payload.records[0]! : undefined;
-      if (only !== undefined && expected !== undefined && expected > 1 && only.length === expected) return only.map((value) => ({ values: [value] }));
-      return payload.records.map((values) => ({ values }));
-    }
+    if (payload.kind === 'csv') return payload.records.map((values) => ({ values }));
     if (payload.kind === 'jsonlines') return payload.items.map((item) => this.#record(item));
     return this.#requestJson(payload.value, expected, false);
   }

@@ -86,8 +86,7 @@ export const datasetFormat = (): Rule<DatasetFormat> =>
 export const workers = (): Rule<number> =>
   (value) => {
     if (value.trim().toLowerCase() === 'auto') return availableParallelism();
-    const n = Number(value.trim());
-    return DECIMAL.test(value.trim()) && Number.isInteger(n) && n >= 1 && n <= 256 ? n : invalid('a whole number between 1 and 256, or auto');
+    return integer('a whole number between 1 and 256, or auto', 1, 256)(value);
   };
 
 /** A comma-separated list of distinct, non-empty labels (trimmed). */

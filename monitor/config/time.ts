@@ -9,6 +9,13 @@ const ISO_UTC = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?Z$/
 /** Days in each month of a common year. */
 const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
+/** Whether the fields name a real day and time of day (no 2024-02-30, no 24:00); a negative field is not one. */
+function isCalendarTime(y: number, mo: number, d: number, h: number, mi: number, sec: number): boolean {
+  if (mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59) return false;
+  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  return d <= MONTH_DAYS[mo - 1]! + (mo === 2 && leap ? 1 : 0);
+}
+
 /** The two ASCII digits at s[i], s[i+1] as a number, or -1. */
 function twoDigits(s: string, i: number): number {
   const a = s.charCodeAt(i) - 48;
@@ -29,10 +36,9 @@ function plainContractTime(s: string): number | undefined {
   const h = twoDigits(s, 11);
   const mi = twoDigits(s, 14);
   const sec = twoDigits(s, 17);
-  if (c < 0 || yy < 0 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59) return undefined;
+  if (c < 0 || yy < 0) return undefined;
   const y = c * 100 + yy;
-  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
-  if (d > MONTH_DAYS[mo - 1]! + (mo === 2 && leap ? 1 : 0)) return undefined;
+  if (!isCalendarTime(y, mo, d, h, mi, sec)) return undefined;
   // Date.UTC reads years 0-99 as 1900-1999; the general path refuses them, and so does this one (by leaving them to it).
   return y < 100 ? undefined : Date.UTC(y, mo - 1, d, h, mi, sec);
 }
@@ -73,9 +79,7 @@ export function parseInferenceTime(raw: unknown): number | undefined {
   if (m === null) return undefined;
   // Date.parse rolls 2026-02-30 over into March and 24:00 into the next day: a date that is not one is unreadable.
   const [y, mo, d, h, mi] = [m[1], m[2], m[3], m[4], m[5]].map(Number) as [number, number, number, number, number];
-  const sec = m[7] === undefined ? 0 : Number(m[7]);
-  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
-  if (mo < 1 || mo > 12 || d < 1 || d > MONTH_DAYS[mo - 1]! + (mo === 2 && leap ? 1 : 0) || h > 23 || mi > 59 || sec > 59) return undefined;
+  if (!isCalendarTime(y, mo, d, h, mi, m[7] === undefined ? 0 : Number(m[7]))) return undefined;
   const ms = Date.parse(raw);
   return Number.isFinite(ms) ? ms : undefined;
 }

@@ -16,7 +16,7 @@ import { UnreadableInput } from '../ingest/open-input.ts';
 import { DEFAULT_READ_LIMITS, type ReadLimits } from '../ingest/read-limits.ts';
 import { noteUnreadable, type UnreadableFiles } from '../ingest/unreadable-files.ts';
 import { partitionSpan, walkFiles, type SkippedFiles, type TimeRange } from '../ingest/walk.ts';
-import { bytesLost, cellOf, findColumn, ID_COLUMN_FALLBACKS, openRows, type Row, type RowFile, type RowLayout } from '../ingest/table-rows.ts';
+import { bytesLost, cellOf, fieldOf, findColumn, ID_COLUMN_FALLBACKS, openRows, type Row, type RowFile, type RowLayout } from '../ingest/table-rows.ts';
 import { hashKey, hashKeyAscii, type KeyHash } from '../join/key-hash.ts';
 import { LabelRowScanner, plainIndex, TokenKind, tokenValue } from './label-row-scan.ts';
 import { LabelTokenCache } from './label-token-cache.ts';
@@ -196,7 +196,8 @@ function addJsonRow(row: unknown, sink: Sink, gt: GroundTruthOptions, where: { f
     return;
   }
   formats.records = (formats.records ?? 0) + 1;
-  sink.add(fieldOf(obj, gt.idField, ID_COLUMN_FALLBACKS), fieldOf(obj, gt.indexField, INDEX_FALLBACKS), fieldOf(obj, gt.labelField, LABEL_FALLBACKS), where);
+  // The configured names, then the alternatives a CSV header's columns are found by ({"inferenceId", "label"} too).
+  sink.add(fieldOf(obj, [gt.idField, ...ID_COLUMN_FALLBACKS]), fieldOf(obj, [gt.indexField, ...INDEX_FALLBACKS]), fieldOf(obj, [gt.labelField, ...LABEL_FALLBACKS]), where);
 }
 
 /** Whether a scanned row has the id, index and label fields; else JSON.parse's way looks for their alternatives (fieldOf). */
@@ -204,15 +205,6 @@ function hasAllFields(scanner: LabelRowScanner): boolean {
   return scanner.kind[0] !== TokenKind.Absent && scanner.kind[1] !== TokenKind.Absent && scanner.kind[2] !== TokenKind.Absent;
 }
 
-/**
- * A JSON row's field: the configured name when the row has it, else the first usual alternative it has, as a CSV
- * header's columns are found (so {"inferenceId", "label"} reads as it does in a CSV file).
- */
-function fieldOf(obj: Record<string, unknown>, name: string, fallbacks: readonly string[]): unknown {
-  if (Object.hasOwn(obj, name)) return obj[name];
-  for (const f of fallbacks) if (Object.hasOwn(obj, f)) return obj[f];
-  return undefined;
-}
 
 /**
  * Reads one ground-truth file into the sink. A file that cannot be read or used to its end (not gzip, cut short, a

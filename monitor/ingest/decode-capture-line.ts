@@ -151,17 +151,20 @@ function readPredictions(output: CapturedPayload, o: ResponseOptions, raw: RawPr
     predictions = explodeResponse(payload, o, raw);
   } catch (error) {
     if (!(error instanceof RecordProblem) || requestCounts === undefined) throw error;
-    let again: Prediction[] | undefined;
+    let counts: number[];
     try {
-      again = oneValuePerRecord(payload, requestCounts(), o, raw);
+      counts = requestCounts();
     } catch {
       throw error;
     }
-    if (again === undefined) throw error;
-    return again;
+    return oneValuePerRecord(payload, counts, o, raw) ?? throwAgain(error);
   }
   if (requestCounts === undefined || requestCounts().includes(predictions.length)) return predictions;
   return oneValuePerRecord(payload, requestCounts(), o, raw) ?? predictions;
+}
+
+function throwAgain(error: unknown): never {
+  throw error;
 }
 
 /**

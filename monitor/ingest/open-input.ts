@@ -84,28 +84,21 @@ async function* plainOrGzip(raw: AsyncIterable<Buffer | string> & { destroy?: ()
     throw new UnreadableInput(reasonOf(error), { cause: error });
   }
   const head = first.done === true ? undefined : typeof first.value === 'string' ? Buffer.from(first.value) : first.value;
-  const rest = { [Symbol.asyncIterator]: () => source, destroy: raw.destroy?.bind(raw) };
+  // The file's chunks again, the first one included; destroying them releases the file.
+  const chunks = (async function* (): AsyncGenerator<Buffer | string> {
+    if (head !== undefined) yield head;
+    yield* { [Symbol.asyncIterator]: () => source };
+  })();
+  const release = { destroy: (): void => raw.destroy?.() };
   if (head !== undefined && head.length >= 2 && head[0] === GZIP_MAGIC_0 && head[1] === GZIP_MAGIC_1) {
     // The decompressor keeps slices of its input across reads: each chunk is copied (a reused buffer would change).
     const copies = (async function* (): AsyncGenerator<Buffer> {
-      yield Buffer.from(head);
-      for await (const chunk of rest) yield Buffer.from(chunk);
+      for await (const chunk of chunks) yield Buffer.from(chunk);
     })();
-    yield* gunzipChunks(Object.assign(copies, { destroy: () => raw.destroy?.() }) as unknown as Readable, progress, limits);
+    yield* gunzipChunks(Object.assign(copies, release) as unknown as Readable, progress, limits);
     return;
   }
-  let handedOver = false;
-  try {
-    if (head !== undefined) {
-      progress.rawBytes += head.length;
-      yield head;
-    }
-    handedOver = true;
-  } finally {
-    // A reader that stops at the first chunk still releases the file (rawChunks does from then on).
-    if (!handedOver) raw.destroy?.();
-  }
-  yield* rawChunks(rest, progress);
+  yield* rawChunks(Object.assign(chunks, release), progress);
 }
 
 /** The gunzipped bytes, with every way of failing turned into UnreadableInput. */

@@ -10,7 +10,7 @@ import type { Storage, StorageFile } from '../storage/storage.ts';
 import { toPrediction, type Prediction, type ResponseOptions } from './explode-response.ts';
 import { type InputErrorTally, RecordProblem } from './input-errors.ts';
 import { compilePath, getPath, asColumnIndex, type CompiledPath } from './json-path.ts';
-import { bytesLost, cellOf, ID_COLUMN_FALLBACKS, openRows, pickColumn, type RowFile, type RowLayout } from './table-rows.ts';
+import { bytesLost, cellOf, fieldOf, ID_COLUMN_FALLBACKS, openRows, pickColumn, type RowFile, type RowLayout } from './table-rows.ts';
 import { UnreadableInput } from './open-input.ts';
 import { DEFAULT_READ_LIMITS, type ReadLimits } from './read-limits.ts';
 import { noteUnreadable, type UnreadableFiles } from './unreadable-files.ts';
@@ -95,8 +95,7 @@ function objectCells(columns: TabularColumns): Cells {
   };
   const get = (obj: Record<string, unknown>, path: CompiledPath | undefined, fallbacks: readonly string[]): unknown => {
     if (path) return getPath(obj, path);
-    const key = fallbacks.find((f) => Object.hasOwn(obj, f) && obj[f] !== undefined);
-    return key === undefined ? undefined : obj[key];
+    return fieldOf(obj, fallbacks);
   };
   return (v) => {
     const obj = v as Record<string, unknown>;

@@ -109,6 +109,12 @@ export function findColumn(names: readonly string[], candidates: readonly string
   return candidates.find((c) => names.includes(c));
 }
 
+/** A JSON object's value under the first of `names` it has as its own key (a configured name, then the usual alternatives). */
+export function fieldOf(obj: Record<string, unknown>, names: readonly string[]): unknown {
+  for (const name of names) if (Object.hasOwn(obj, name)) return obj[name];
+  return undefined;
+}
+
 /** A row's cell by column name or index: CSV cells by the header, objects by key. */
 export function cellOf(row: unknown, column: string | number | undefined, columns?: readonly string[]): unknown {
   if (column === undefined || row === null || typeof row !== 'object') return undefined;

@@ -197,6 +197,28 @@ describe('checks', () => {
     expect(d.simple).toBeCloseTo(0.5, 12);
   });
 
+  it('whole CSV cells in a Fractional column are Integral to data_type_check; whole JSON numbers are not', () => {
+    // A fare in steps of 0.5 written as CSV text: "7" and "7.5". Deequ's pattern types "7" Integral, and the
+    // built-in analyzer flags such columns (the SDK's sample violations: fare_amount 0.4994994994994995).
+    const fares = (n: number, asText: boolean): unknown[][] => Array.from({ length: n }, (_, i) => [asText ? String(5 + i * 0.5) : 5 + i * 0.5]);
+    const csv = rowsProfile(['fare'], fares(999, true));
+    const { statistics, constraints } = baselineFiles(csv);
+    expect(constraints.features[0]!.inferredType).toBe('Fractional');
+    const fromText = checkDataQuality(csv.summary(), { statistics, constraints });
+    expect(fromText.features[0]!.typeMatch).toBe(499 / 999);
+    expect(fromText.violations).toEqual([
+      { feature_name: 'fare', constraint_check_type: 'data_type_check', description: 'Data type match requirement is not met. Expected data type: Fractional, Expected match: 100.0%. Observed: Only 49.94994994994995% of data is Fractional.' },
+    ]);
+    // The same values as JSON numbers: 7 may have been written 7.0, and Spark reads a column with fractions as doubles.
+    const json = checkDataQuality(rowsProfile(['fare'], fares(999, false)).summary(), { statistics, constraints });
+    expect(json.features[0]!.typeMatch).toBe(1);
+    expect(json.violations).toEqual([]);
+    // Whole text still satisfies an Integral baseline, and a merged profile keeps the count of whole text.
+    const merged = rowsProfile(['fare'], fares(10, true));
+    merged.merge(rowsProfile(['fare'], fares(10, false)));
+    expect(merged.summary().features[0]!.counts).toEqual({ integral: 10, integralText: 5, fractional: 10, boolean: 0, string: 0 });
+  });
+
   it('ChiSquared flags drift when the p-value is below the threshold, and says so', () => {
     const { statistics, constraints } = baselineFiles(baselineProfile(), (c) => ({ ...c, monitoring_config: { ...c.monitoring_config, distribution_constraints: { ...c.monitoring_config.distribution_constraints, categorical_drift_method: 'ChiSquared' } } }));
     const rows: unknown[][] = [];

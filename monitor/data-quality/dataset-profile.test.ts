@@ -55,12 +55,13 @@ describe('DatasetProfile', () => {
       const r = (i * 7919) % 13;
       values.push(r === 0 ? -0 : r === 1 ? '3.0' : r === 2 ? String(i) : r === 3 ? i + 0.5 : r === 4 ? 2 ** 40 + i : r === 5 ? `${i}.25` : r === 6 ? 1e300 : r === 7 ? -i : i);
     }
-    const expected = { integral: 0, fractional: 0, boolean: 0, string: 0 };
+    const expected = { integral: 0, fractional: 0, boolean: 0, string: 0, integralText: 0 };
     const p = new DatasetProfile();
     values.forEach((v, i) => {
       const kind = typeof v === 'number' ? numberKind(v) : textKind(v as string);
       if (kind === KIND.integral) expected.integral++;
       else expected.fractional++;
+      if (kind === KIND.integral && typeof v === 'string') expected.integralText++;
       p.addRow(['x'], [v]);
       if (i % 997 === 0 || i === 1023 || i === 1024) expect(p.feature('x')!.counts).toEqual(expected);
     });
@@ -82,7 +83,7 @@ describe('DatasetProfile', () => {
     const s = p.summary();
     expect(s.itemCount).toBe(4);
     const [a, b, c] = s.features;
-    expect(a).toMatchObject({ name: 'a', deequType: 'Fractional', inferredType: 'Fractional', present: 3, occurrences: 3, counts: { integral: 2, fractional: 1, boolean: 0, string: 0 } });
+    expect(a).toMatchObject({ name: 'a', deequType: 'Fractional', inferredType: 'Fractional', present: 3, occurrences: 3, counts: { integral: 2, fractional: 1, boolean: 0, string: 0, integralText: 1 } });
     expect(a!.numeric).toMatchObject({ count: 3, sum: 5.5, min: 1, max: 2.5 });
     // "3" is Integral text, mixed with strings: String.
     expect(b).toMatchObject({ deequType: 'String', present: 3, counts: { string: 2, integral: 1 } });
@@ -189,6 +190,15 @@ describe('DatasetProfile', () => {
     const rows = Array.from({ length: 3000 }, (_, i): Row => ({ names: ['a', 'b'], values: [i % 17, `c${i % 5}`] }));
     const save = (): string => JSON.stringify(profileOf(rows).save(), (_k, v) => (ArrayBuffer.isView(v) ? Array.from(v as Float64Array) : v));
     expect(save()).toBe(save());
+  });
+
+  it('keeps the count of whole text values through save and load; a state saved before that count existed reads as none', () => {
+    const p = profileOf([{ names: ['a'], values: ['7'] }, { names: ['a'], values: [8] }, { names: ['a'], values: ['7.5'] }]);
+    const state = p.save();
+    expect(DatasetProfile.load(state).summary().features[0]!.counts).toEqual({ integral: 2, integralText: 1, fractional: 1, boolean: 0, string: 0 });
+    const feature = state.parts!.f0!;
+    const older = { ...state, parts: { ...state.parts, f0: { ...feature, arrays: { ...feature.arrays, counts: (feature.arrays.counts as Float64Array).subarray(0, 5) } } } };
+    expect(DatasetProfile.load(older).summary().features[0]!.counts).toEqual({ integral: 2, integralText: 0, fractional: 1, boolean: 0, string: 0 });
   });
 
   it('counts numeric values exactly up to the category cap and estimates past it, whatever the batches (narrow whole numbers, wide ones, fractions)', () => {

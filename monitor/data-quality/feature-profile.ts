@@ -82,7 +82,7 @@ export class FeatureProfile {
   occurrences = 0;
   /** The dataset profile's row counter when this feature last got a value (duplicate detection; not saved). */
   lastRow = 0;
-  readonly #counts: TypeCounts = { fractional: 0, integral: 0, boolean: 0, string: 0 };
+  readonly #counts: TypeCounts = { fractional: 0, integral: 0, boolean: 0, string: 0, integralText: 0 };
   #sum: ExactSum | undefined;
   #squares: ExactSum | undefined;
   #min = Infinity;
@@ -176,8 +176,10 @@ export class FeatureProfile {
 
   /** A number read from text: typed by its text now ("3.0" is Fractional), its value buffered. */
   #addNumberText(x: number, kind: number): void {
-    if (kind === KIND.integral) this.#counts.integral++;
-    else this.#counts.fractional++;
+    if (kind === KIND.integral) {
+      this.#counts.integral++;
+      this.#counts.integralText++;
+    } else this.#counts.fractional++;
     this.#batchFromText++;
     if (Number.isInteger(x)) this.#batchFromTextWhole++;
     this.#pushNumber(x);
@@ -356,6 +358,7 @@ export class FeatureProfile {
     this.#counts.integral += other.#counts.integral;
     this.#counts.boolean += other.#counts.boolean;
     this.#counts.string += other.#counts.string;
+    this.#counts.integralText += other.#counts.integralText;
     if (other.#sum !== undefined) {
       if (this.#sum === undefined) this.#startNumbers();
       this.#sum!.merge(other.#sum);
@@ -428,7 +431,7 @@ export class FeatureProfile {
       parts.textDistinct = this.#textDistinct!.save();
     }
     const numbers = this.#numbers === undefined ? undefined : [...this.#numbers].sort(([a], [b]) => a - b);
-    const arrays: AccumulatorState['arrays'] = { counts: Float64Array.of(this.occurrences, this.counts.fractional, this.counts.integral, this.counts.boolean, this.counts.string) };
+    const arrays: AccumulatorState['arrays'] = { counts: Float64Array.of(this.occurrences, this.counts.fractional, this.counts.integral, this.counts.boolean, this.counts.string, this.counts.integralText) };
     if (numbers !== undefined) {
       arrays.numberValues = Float64Array.from(numbers, ([x]) => x);
       arrays.numberCounts = Float64Array.from(numbers, ([, c]) => c);
@@ -448,12 +451,14 @@ export class FeatureProfile {
     if (typeof meta?.name !== 'string') throw new InputError('state: a feature profile has no name');
     const profile = new FeatureProfile(meta.name);
     const counts = stateArray(state, 'counts', Float64Array);
-    if (counts.length !== 5) throw new InputError('state: a feature profile has no type counts');
+    // Five counts before the whole-text count was kept (session 18): such a state reads as having none.
+    if (counts.length !== 5 && counts.length !== 6) throw new InputError('state: a feature profile has no type counts');
     profile.occurrences = counts[0]!;
     profile.counts.fractional = counts[1]!;
     profile.counts.integral = counts[2]!;
     profile.counts.boolean = counts[3]!;
     profile.counts.string = counts[4]!;
+    profile.counts.integralText = counts[5] ?? 0;
     const parts = state.parts ?? {};
     if (parts.sum && parts.squares && parts.sketch) {
       if (typeof meta.min !== 'number' || typeof meta.max !== 'number') throw new InputError('state: a numeric feature profile lacks min or max');

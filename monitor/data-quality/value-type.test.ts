@@ -14,7 +14,7 @@ function deequKind(s: string): number {
   return KIND.string;
 }
 
-const counts = (c: Partial<TypeCounts>): TypeCounts => ({ fractional: 0, integral: 0, boolean: 0, string: 0, ...c });
+const counts = (c: Partial<TypeCounts>): TypeCounts => ({ fractional: 0, integral: 0, boolean: 0, string: 0, integralText: 0, ...c });
 
 describe("Deequ's value types", () => {
   it.each([
@@ -95,6 +95,11 @@ describe("Deequ's value types", () => {
     expect(typeMatchShare('String', c)).toBe(1);
     expect(typeMatchShare('Unknown', c)).toBeNaN();
     expect(typeMatchShare('Integral', counts({}))).toBeNaN();
+    // Whole text ("7" in a CSV cell) is Integral to Deequ's pattern and does not satisfy Fractional; a whole JSON
+    // number does (it may have been written 7.0).
+    const text = counts({ integral: 6, integralText: 4, fractional: 2, string: 2 });
+    expect(typeMatchShare('Fractional', text)).toBe(0.4);
+    expect(typeMatchShare('Integral', text)).toBe(0.6);
   });
 });
 

@@ -33,6 +33,8 @@ export interface TypeCounts {
   integral: number;
   boolean: number;
   string: number;
+  /** Of the Integral values, those typed from text (a CSV cell, a JSON string): "7" rather than the JSON number 7. */
+  integralText: number;
 }
 
 const ZERO = 48;
@@ -171,9 +173,12 @@ export function fileType(type: DeequType): InferredType {
 }
 
 /**
- * The share of present values that satisfy an expected type, for data_type_check: Integral values satisfy Integral;
- * Integral and Fractional values satisfy Fractional (a whole number is a valid fractional value, and a JSON 3.0
- * parses as 3); every present value satisfies String. NaN when nothing is present or the type is Unknown.
+ * The share of present values that satisfy an expected type, for data_type_check (Deequ's hasDataType ratio):
+ * Integral values satisfy Integral; Fractional values and whole JSON numbers satisfy Fractional, whole text ("7", a
+ * CSV cell written without a decimal point) does not: Deequ's pattern types it Integral, and the built-in analyzer
+ * flags such columns (the SDK's sample violations: fare_amount 0.4995 of a CSV). A whole JSON number does, because a
+ * parsed 3.0 cannot be told from 3 and Spark reads a JSON column holding fractions as doubles ("3.0" to Deequ).
+ * Every present value satisfies String. NaN when nothing is present or the type is Unknown.
  */
 export function typeMatchShare(expected: InferredType, counts: TypeCounts): number {
   const present = counts.integral + counts.fractional + counts.boolean + counts.string;
@@ -182,7 +187,7 @@ export function typeMatchShare(expected: InferredType, counts: TypeCounts): numb
     case 'Integral':
       return counts.integral / present;
     case 'Fractional':
-      return (counts.integral + counts.fractional) / present;
+      return (counts.integral - counts.integralText + counts.fractional) / present;
     case 'String':
       return 1;
   }

@@ -219,6 +219,19 @@ describe('checks', () => {
     expect(merged.summary().features[0]!.counts).toEqual({ integral: 10, integralText: 5, fractional: 10, boolean: 0, string: 0 });
   });
 
+  it('compares numeric text with a String baseline by its spelling (zip codes with leading zeros)', () => {
+    const zips = ['02134', '02139', '10001', 'N/A'];
+    const base = rowsProfile(['zip'], Array.from({ length: 400 }, (_, i) => [zips[i % 4]]));
+    const { statistics, constraints } = baselineFiles(base);
+    expect(constraints.features[0]!.domains).toEqual(['02134', '02139', '10001', 'N/A']);
+    // An hour of numeric-looking zips only: Integral by type, yet every value is in the baseline's domain.
+    const current = rowsProfile(['zip'], Array.from({ length: 300 }, (_, i) => [zips[i % 3]])).summary();
+    const result = checkDataQuality(current, { statistics, constraints });
+    expect(result.violations.filter((v) => v.constraint_check_type === 'categorical_values_check')).toEqual([]);
+    // The categories drift by N/A's quarter only (not by every value, as "2134" against "02134" would).
+    expect(result.features[0]!.drift).toMatchObject({ kind: 'categorical', distance: { simple: 0.25 } });
+  });
+
   it('ChiSquared flags drift when the p-value is below the threshold, and says so', () => {
     const { statistics, constraints } = baselineFiles(baselineProfile(), (c) => ({ ...c, monitoring_config: { ...c.monitoring_config, distribution_constraints: { ...c.monitoring_config.distribution_constraints, categorical_drift_method: 'ChiSquared' } } }));
     const rows: unknown[][] = [];

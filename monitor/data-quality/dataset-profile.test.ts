@@ -28,7 +28,7 @@ const value = fc.oneof(
   fc.constant(null),
   fc.integer({ min: -1000, max: 1000 }),
   fc.double({ min: -1e6, max: 1e6, noNaN: true }),
-  fc.constantFrom('Paris', 'Oslo', 'Lima', '42', '-3.5', 'true', 'false', '', 'N/A', '1e3'),
+  fc.constantFrom('Paris', 'Oslo', 'Lima', '42', '-3.5', 'true', 'false', '', 'N/A', '1e3', '042', '42.0', '1000'),
   fc.boolean(),
 );
 const row = fc.record({
@@ -123,6 +123,26 @@ describe('DatasetProfile', () => {
     expect(s.features[0]).toMatchObject({ deequType: 'String', present: 4, counts: { integral: 1, string: 3 } });
     expect(s.features[0]!.categorical!.buckets.map((b) => b.value)).toEqual(['1', 'Infinity', 'abc', '{"nested":1}']);
     expect(s.problems).toEqual({ row_width_mismatch: 1 });
+  });
+
+  it('keeps the spelling of numeric text in the categories and distinct count of a String feature ("05" is not "5")', () => {
+    const rows = ['05', '5', '5.0', '5', 'abc', '+5', '007', ' 7', '7', '1e3', '1000'].map((v): Row => ({ names: ['zip'], values: [v] }));
+    const whole = profileOf(rows);
+    const f = whole.summary().features[0]!;
+    expect(f.deequType).toBe('String');
+    expect(new Map(f.categorical!.buckets.map((b) => [b.value, b.count]))).toEqual(
+      new Map([['5', 2], ['05', 1], ['5.0', 1], ['+5', 1], ['abc', 1], ['007', 1], [' 7', 1], ['7', 1], ['1e3', 1], ['1000', 1]]),
+    );
+    expect(f.distinct).toBe(10);
+    // Halves merged, and a saved and loaded profile, give the same.
+    const merged = profileOf(rows.slice(0, 4));
+    merged.merge(profileOf(rows.slice(4)));
+    expect(exactPart(merged.summary())).toEqual(exactPart(whole.summary()));
+    expect(exactPart(DatasetProfile.load(merged.save()).summary())).toEqual(exactPart(whole.summary()));
+    // A numeric feature keeps counting by value.
+    const numeric = profileOf(['05', '5', '5.0'].map((v): Row => ({ names: ['n'], values: [v] }))).summary().features[0]!;
+    expect(numeric).toMatchObject({ deequType: 'Fractional', distinct: 1 });
+    expect(numeric.categorical!.buckets).toEqual([{ value: '05', count: 1 }, { value: '5', count: 1 }, { value: '5.0', count: 1 }]);
   });
 
   it('profiles at most maxFeatures columns; values of further columns are counted, not profiled', () => {

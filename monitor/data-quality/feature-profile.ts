@@ -20,7 +20,7 @@ import { giveFloats, takeFloats } from './float-pool.ts';
 import { HyperLogLog } from './hyperloglog.ts';
 import { KllSketch } from './kll-sketch.ts';
 import { hashNumber, hashText } from './value-hash.ts';
-import { KIND, determineType, fileType, parsedNumber, textKindAndNumber, type DeequType, type InferredType, type TypeCounts } from './value-type.ts';
+import { KIND, determineType, fileType, parsedNumber, parsedRespelled, textKindAndNumber, textNumber, type DeequType, type InferredType, type TypeCounts } from './value-type.ts';
 
 export const FEATURE_KIND = 'dq.feature';
 /**
@@ -100,6 +100,11 @@ export class FeatureProfile {
   /** Exact counts of numeric values while there are at most CATEGORY_CAP of them; then a HyperLogLog of them. */
   #numbers: Map<number, number> | undefined = new Map();
   #numberSketch: HyperLogLog | undefined;
+  /**
+   * Numeric text spelled otherwise than its number's String ("05", "5.0"; value-type.ts parsedRespelled), by
+   * spelling: the categories give those values back their text (Deequ counts a string column's raw text).
+   */
+  #spellings: CategoryTable | undefined;
   /** Text and boolean values. */
   #text: CategoryTable | undefined;
   #textDistinct: DistinctCounter | undefined;
@@ -168,8 +173,10 @@ export class FeatureProfile {
     const kind = textKindAndNumber(value);
     if (kind === KIND.integral || kind === KIND.fractional) {
       const x = parsedNumber;
-      if (Number.isFinite(x)) this.#addNumberText(x, kind);
-      else this.#addText(value);
+      if (Number.isFinite(x)) {
+        this.#addNumberText(x, kind);
+        if (parsedRespelled) (this.#spellings ??= new CategoryTable()).add(value);
+      } else this.#addText(value);
     } else if (kind === KIND.boolean) this.#addBoolean(value as 'true' | 'false');
     else this.#addText(value);
   }
@@ -376,6 +383,7 @@ export class FeatureProfile {
       if (this.#numbers !== undefined) this.#numbersToSketch();
       this.#numberSketch!.merge(other.#numberSketch!);
     }
+    if (other.#spellings !== undefined) (this.#spellings ??= new CategoryTable()).merge(other.#spellings);
     if (other.#text !== undefined) {
       if (this.#text === undefined) this.#startText();
       this.#text!.merge(other.#text);
@@ -410,11 +418,33 @@ export class FeatureProfile {
       const merged = new Map<string, number>();
       for (const { value, count } of this.#text?.entries() ?? []) merged.set(value, count);
       for (const [x, c] of this.#numbers ?? []) merged.set(String(x), (merged.get(String(x)) ?? 0) + c);
+      const before = merged.size;
+      this.#respell(merged);
+      // A String feature's distinct values are its raw texts ("05" and "5" are two), as Deequ counts a string column.
+      if (deequType === 'String' || deequType === 'Boolean') out.distinct += merged.size - before;
       const buckets = [...merged].map(([value, count]) => ({ value, count })).sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
       const numbersLost = this.#numbers === undefined && this.counts.integral + this.counts.fractional > 0;
-      out.categorical = { buckets: buckets.slice(0, CATEGORY_CAP), approximate: (this.#text?.approximate ?? false) || numbersLost || buckets.length > CATEGORY_CAP };
+      const approximate = (this.#text?.approximate ?? false) || (this.#spellings?.approximate ?? false) || numbersLost || buckets.length > CATEGORY_CAP;
+      out.categorical = { buckets: buckets.slice(0, CATEGORY_CAP), approximate };
     }
     return out;
+  }
+
+  /**
+   * Gives numeric text spelled otherwise than its number ("05", "5.0") its own category, moving its count from its
+   * number's ("5"). Needs the exact value table (past CATEGORY_CAP numbers the categories are approximate anyway).
+   */
+  #respell(merged: Map<string, number>): void {
+    if (this.#spellings === undefined || this.#numbers === undefined) return;
+    for (const { value, count } of this.#spellings.entries()) {
+      const number = String(textNumber(value) + 0); // a cut spelling ("…") reads as NaN and is not moved
+      const have = merged.get(number) ?? 0;
+      const moved = Math.min(count, have);
+      if (moved === 0) continue;
+      if (moved === have) merged.delete(number);
+      else merged.set(number, have - moved);
+      merged.set(value, (merged.get(value) ?? 0) + moved);
+    }
   }
 
   save(): AccumulatorState {
@@ -430,6 +460,7 @@ export class FeatureProfile {
       parts.text = this.#text.save();
       parts.textDistinct = this.#textDistinct!.save();
     }
+    if (this.#spellings !== undefined) parts.spellings = this.#spellings.save();
     const numbers = this.#numbers === undefined ? undefined : [...this.#numbers].sort(([a], [b]) => a - b);
     const arrays: AccumulatorState['arrays'] = { counts: Float64Array.of(this.occurrences, this.counts.fractional, this.counts.integral, this.counts.boolean, this.counts.string, this.counts.integralText) };
     if (numbers !== undefined) {
@@ -481,6 +512,7 @@ export class FeatureProfile {
       profile.#text = CategoryTable.load(parts.text);
       profile.#textDistinct = DistinctCounter.load(parts.textDistinct);
     }
+    if (parts.spellings) profile.#spellings = CategoryTable.load(parts.spellings);
     return profile;
   }
 }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { determineType, fileType, KIND, numberKind, parsedNumber, textKind, textKindAndNumber, textNumber, typeMatchShare, type TypeCounts } from './value-type.ts';
+import { determineType, fileType, KIND, numberKind, parsedNumber, parsedRespelled, textKind, textKindAndNumber, textNumber, typeMatchShare, type TypeCounts } from './value-type.ts';
 
 // Deequ's StatefulDataType patterns, verbatim.
 const FRACTIONAL = /^(-|\+)? ?\d+((\.\d+)|((?:\.\d+)?[Ee][-+]?\d+))$/;
@@ -123,6 +123,32 @@ describe('the one-pass kind and number', () => {
       fc.property(fc.bigInt({ min: -(10n ** 20n), max: 10n ** 20n }), fc.nat(25), (m, k) => {
         const digits = (m < 0n ? -m : m).toString().padStart(k + 1, '0');
         check(`${m < 0n ? '-' : ''}${digits.slice(0, digits.length - k)}${k > 0 ? `.${digits.slice(digits.length - k)}` : ''}`);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
+
+describe('numeric text spelled otherwise than its number', () => {
+  it('is exactly the text whose number String() writes differently', () => {
+    const check = (s: string): void => {
+      const kind = textKind(s);
+      if (kind !== KIND.integral && kind !== KIND.fractional) return;
+      textKindAndNumber(s);
+      const x = textNumber(s);
+      expect(parsedNumber).toBe(x);
+      expect(parsedRespelled, s).toBe(String(x) !== s);
+    };
+    for (const s of ['0', '-0', '00', '05', '5', '5.0', '5.50', '+5', '- 5', ' 5', '1e3', '0.5', '-0.5', '0.0', '-0.0', '0.000001', '0.0000001', '123456789012345', '1234567890123456', '12345678901234567890', '0.1', '100', '1.5E2']) check(s);
+    const piece = fc.constantFrom('0', '1', '9', '-', '+', ' ', '.', 'e', 'E', '00', '10', '3.4', '000001');
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 10 }).map((p) => p.join('')), check),
+      { numRuns: 5000 },
+    );
+    fc.assert(
+      fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.nat(20), (x, k) => {
+        check(String(x));
+        if (Math.abs(x) < 1e21) check(x.toFixed(k));
       }),
       { numRuns: 3000 },
     );

@@ -102,11 +102,20 @@ const MAX_FAST_DIGITS = 15;
 
 /** The number textKind's last numeric answer stands for (set by textKindAndNumber). */
 export let parsedNumber = 0;
+/**
+ * Whether that numeric text is spelled otherwise than String(parsedNumber) writes it: "05", "5.0", "+5", "- 5",
+ * "1e3", "-0", "0.0000001" (set by textKindAndNumber). Such text keeps its spelling as a category, as Deequ's
+ * histogram of a string column counts raw text.
+ */
+export let parsedRespelled = false;
 
 /**
- * textKind and, for Integral and Fractional text, its number (in `parsedNumber`), in one pass. Plain decimals of up
- * to 15 significant digits are computed as mantissa / 10^k, one correctly rounded division of exact operands
- * (Clinger's fast path), so the result equals Number(text); other numbers go through textNumber.
+ * textKind and, for Integral and Fractional text, its number (in `parsedNumber`) and whether String writes that
+ * number otherwise (`parsedRespelled`), in one pass. Plain decimals of up to 15 significant digits are computed as
+ * mantissa / 10^k, one correctly rounded division of exact operands (Clinger's fast path), so the result equals
+ * Number(text); other numbers go through textNumber. Such a decimal, without sign, space, leading or trailing zero,
+ * is written back unchanged by String when its value is 0 or at least 1e-6 (a double holds 15 significant digits,
+ * and no shorter decimal reads as the same double); anything else is compared with String's text.
  */
 export function textKindAndNumber(s: string): ValueKind {
   const n = s.length;
@@ -114,7 +123,8 @@ export function textKindAndNumber(s: string): ValueKind {
   const first = s.charCodeAt(0);
   const negative = first === 45;
   if (negative || first === 43) i = 1;
-  if (s.charCodeAt(i) === 32) i++;
+  const spaced = s.charCodeAt(i) === 32;
+  if (spaced) i++;
   let mantissa = 0;
   let digits = 0;
   const start = i;
@@ -126,8 +136,11 @@ export function textKindAndNumber(s: string): ValueKind {
     i++;
   }
   if (i === start) return wordKind(s);
+  // Spelled otherwise whatever follows: a plus, a space, a leading zero ("05", "00.5").
+  const marked = first === 43 || spaced || (s.charCodeAt(start) === ZERO && i - start > 1);
   if (i === n) {
     parsedNumber = digits <= MAX_FAST_DIGITS ? (negative ? -mantissa : mantissa) : textNumber(s);
+    parsedRespelled = marked || (negative && mantissa === 0) || (digits > MAX_FAST_DIGITS && String(parsedNumber) !== s);
     return KIND.integral;
   }
   if (s.charCodeAt(i) === 46) {
@@ -142,12 +155,18 @@ export function textKindAndNumber(s: string): ValueKind {
     if (i === fracStart) return wordKind(s);
     if (i === n) {
       const scale = i - fracStart;
-      parsedNumber = digits <= MAX_FAST_DIGITS && scale <= 22 ? (negative ? -mantissa : mantissa) / POW10[scale]! : textNumber(s);
+      const x = digits <= MAX_FAST_DIGITS && scale <= 22 ? (negative ? -mantissa : mantissa) / POW10[scale]! : textNumber(s);
+      parsedNumber = x;
+      if (marked || s.charCodeAt(n - 1) === ZERO) parsedRespelled = true;
+      else parsedRespelled = digits > MAX_FAST_DIGITS ? String(x) !== s : x !== 0 && Math.abs(x) < 1e-6;
       return KIND.fractional;
     }
   }
   const kind = textKind(s);
-  if (kind === KIND.fractional || kind === KIND.integral) parsedNumber = textNumber(s);
+  if (kind === KIND.fractional || kind === KIND.integral) {
+    parsedNumber = textNumber(s);
+    parsedRespelled = String(parsedNumber) !== s;
+  }
   return kind;
 }
 

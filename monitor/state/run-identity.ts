@@ -56,10 +56,14 @@ async function processingJobName(file: string): Promise<string | undefined> {
   return typeof name === 'string' && NAME.test(name) ? name : undefined;
 }
 
-/** The run's name: the processing job's, else MPM_RUN_ID, else "run-" and the window start (compact UTC). */
-export async function readRunIdentity(config: MonitorConfig): Promise<RunIdentity> {
+/**
+ * The run's name: the processing job's, else MPM_RUN_ID, else "run-" and the window start (compact UTC). The job's
+ * name wins over MPM_RUN_ID: every execution of a schedule is a new job, while a run id set in the schedule's
+ * environment would be shared by all of them, and the leader would merge parts an earlier execution left.
+ */
+export async function readRunIdentity(config: Pick<MonitorConfig, 'paths' | 'runId' | 'window'>): Promise<RunIdentity> {
   const host = await readHosts(config.paths.resourceConfigFile);
-  const jobName = config.runId === undefined ? await processingJobName(config.paths.jobConfigFile) : undefined;
+  const jobName = await processingJobName(config.paths.jobConfigFile);
   if (jobName !== undefined) return { job: { name: jobName, source: 'processing_job' }, host };
   if (config.runId !== undefined) return { job: { name: config.runId, source: 'run_id' }, host };
   if (host.hosts.length > 1) {

@@ -14,6 +14,7 @@ import { assertWritableFolder } from '../storage/local.ts';
 import { isS3Uri } from '../storage/s3-uri.ts';
 import type { Storage } from '../storage/storage.ts';
 import { readStateFile } from '../state/read-state-file.ts';
+import { planCaptureDeal, type CaptureDeal } from '../state/input-distribution.ts';
 import { readHosts, readRunIdentity, type RunIdentity } from '../state/run-identity.ts';
 import { runStateHeader, saveRun, type LoadedRun, type RunParts } from '../state/run-state.ts';
 import { pack, type UnpackedState } from '../state/state-file.ts';
@@ -34,6 +35,8 @@ export interface StatePlan {
   folder: string;
   /** True when this host merges and reports (hosts[0]); a one-instance run leads itself. */
   leader: boolean;
+  /** This host's share of a capture that reaches every host whole (state/input-distribution.ts). */
+  deal?: CaptureDeal;
 }
 
 /** The folder of a run: the window start's hour, then the job's name. */
@@ -67,7 +70,8 @@ export async function planState(ctx: RunContext): Promise<StatePlan | undefined>
   const current = identity.host.current_host;
   if (!isS3Uri(config.stateUri)) await assertWritableFolder(config.stateUri, 'MPM_STATE_URI');
   const storage = await openStorage(config.stateUri, { s3EndpointUrl: config.s3EndpointUrl });
-  return { storage, identity, folder: runFolder(config.window.start, identity.job.name), leader: current === hosts[0] };
+  const deal = planCaptureDeal(config, identity.host);
+  return { storage, identity, folder: runFolder(config.window.start, identity.job.name), leader: current === hosts[0], ...(deal ? { deal } : {}) };
 }
 
 /** Packs and writes one state file atomically (a host that dies half-way leaves no partial file). */

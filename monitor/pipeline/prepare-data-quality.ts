@@ -4,6 +4,7 @@
  * writable and the storages are opened, all before the first record is read. Model-quality settings that mean
  * nothing here are named in one warning.
  */
+import type { CaptureDeal } from '../state/input-distribution.ts';
 import type { MonitorConfig } from '../config/load-config.ts';
 import type { CaptureRowOptions } from '../data-quality/capture-rows.ts';
 import { ANALYZER_FALLBACKS, parseDataQualityConstraints, type DataQualityConstraints, type MonitoringConfig } from '../data-quality/load-constraints.ts';
@@ -24,6 +25,8 @@ export interface PreparedDataQualityRun {
   rows: CaptureRowOptions;
   output: Storage;
   capture: Storage;
+  /** A host's share of a capture every host sees whole (set from the state plan). */
+  captureDeal?: CaptureDeal;
 }
 
 /** Settings a data-quality run does not read (given explicitly, they are named in one warning). */

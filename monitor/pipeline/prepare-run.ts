@@ -2,6 +2,7 @@
  * @module The first stage: everything that can be checked is checked before the first record is read. The
  * constraints file is read and validated, the output folder must be writable, the storages are opened.
  */
+import type { CaptureDeal } from '../state/input-distribution.ts';
 import { assertS3Reachable } from '../config/network-isolation.ts';
 import { readConstraints } from '../constraints/read-constraints.ts';
 import type { ConstraintSet } from '../constraints/parse-constraints.ts';
@@ -25,6 +26,8 @@ export interface PreparedRun {
   collectReference?: boolean;
   /** MPM_PREDICTION_STORE, opened and checked. */
   store?: PredictionStore;
+  /** A host's share of a capture every host sees whole (set from the state plan). */
+  captureDeal?: CaptureDeal;
 }
 
 export async function prepareRun(ctx: RunContext): Promise<PreparedRun> {

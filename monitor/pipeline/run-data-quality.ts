@@ -61,6 +61,7 @@ export async function runDataQuality(config: MonitorConfig, deps: RunDeps, hooks
   try {
     const [prepared, statePlan] = await ctx.stage('validate', async () => [await prepareDataQuality(ctx), await planState(ctx)] as const);
     output = prepared.output;
+    if (statePlan?.deal) prepared.captureDeal = statePlan.deal;
     const scan = await ctx.stage('capture', () => scanDataQuality(ctx, prepared));
     if (statePlan && !statePlan.leader) return await dataQualityWorkerRun(ctx, statePlan, scan, prepared);
     if (statePlan && statePlan.identity.host.hosts.length > 1) await ctx.stage('merge_hosts', () => mergeDataQualityHosts(ctx, statePlan, scan, prepared));

@@ -57,6 +57,7 @@ export async function runModelQuality(config: MonitorConfig, deps: RunDeps, hook
     const [prepared, statePlan] = await ctx.stage('validate', async () => [await prepareRun(ctx), await planState(ctx)] as const);
     if (labelsStarted === undefined && readsLabelsOnThread(config, hooks.collectReference)) labelsStarted = startLabels(config, ctx.log);
     prepared.collectReference = hooks.collectReference;
+    if (statePlan?.deal) prepared.captureDeal = statePlan.deal;
     output = prepared.output;
     refuseJoinedRecordsOnHosts(config, statePlan);
     // The scan's threads load their modules while the ground truth is read.

@@ -127,6 +127,7 @@ export async function scanStage(ctx: RunContext, prepared: PreparedRun, labels: 
         s3EndpointUrl: config.s3EndpointUrl,
         samplesPerReason: config.samplesPerReason,
         onFile: progressLogger(ctx),
+        ...(prepared.captureDeal ? { deal: prepared.captureDeal } : {}),
       }).then(({ summary, part, sinks, prunedFolders }) => ({ capture: summary, results: part, sinks, prunedFolders }));
   ctx.facts.capture = outcome.capture;
   const { capture, results } = outcome;

@@ -7,6 +7,7 @@ import type { Storage } from '../storage/storage.ts';
 import type { InputErrorTally } from '../ingest/input-errors.ts';
 import type { MergeableAccumulator } from '../state/accumulator-state.ts';
 import { captureRoot, walkCaptureFiles } from './capture-files.ts';
+import { dealFiles } from '../state/input-distribution.ts';
 import { emptyCaptureSummary, type CaptureSummary } from './capture-summary.ts';
 import { lineHandler, readCaptureFile } from './read-capture-file.ts';
 import { HeldParts } from './held-parts.ts';
@@ -32,9 +33,17 @@ export async function scanCapture<Part extends MergeableAccumulator<Part>>(
 ): Promise<ScanResult<Part>> {
   const root = await captureRoot(storage, options.endpointName);
   const summary = emptyCaptureSummary(root === '' ? storage.location : storage.describe(root));
-  const files = [];
+  let files = [];
   const prunedFolders: string[] = [];
   for await (const file of walkCaptureFiles(storage, root, options.window, summary, prunedFolders)) files.push(file);
+  if (options.deal !== undefined) {
+    files = dealFiles(files, options.deal);
+    // Every host listed the same tree: what the listing counts (ignored and skipped entries) is the leader's to say.
+    if (options.deal.index !== 0 && options.deal.replicated.includes('')) {
+      summary.ignored_files = 0;
+      delete summary.skipped_files;
+    }
+  }
   const run = plan.startPart();
   if (Math.min(options.workers, files.length) < 2) await options.started?.stop();
   if (Math.min(options.workers, files.length) >= 2) {

@@ -3,6 +3,7 @@
  * file: each file builds its own part (an accumulator), and the parts merge in path order into the run's. Model
  * quality's plan joins labels (join/join-plan.ts); another analysis brings its own plan and part.
  */
+import type { CaptureDeal } from '../state/input-distribution.ts';
 import type { Worker } from 'node:worker_threads';
 import type { CaptureLineOptions, CaptureRecord } from '../ingest/decode-capture-line.ts';
 import type { CaptureSummary } from './capture-summary.ts';
@@ -97,5 +98,7 @@ export interface ScanOptions {
   sinkPartitionsLater?: Promise<LabelStore>;
   /** Called before each file is merged (progress), with what was counted so far. */
   onFile?(path: string, index: number, summary: CaptureSummary): void;
+  /** A host of a multi-instance job whose capture reaches every host whole reads only its share of the files. */
+  deal?: CaptureDeal;
 }
 

@@ -17,16 +17,16 @@ export interface HostProcess {
 
 /**
  * Writes the files of host `name` under `root`/hosts (a resourceconfig.json naming `host` of `hosts` only when
- * `hosts` is given: a one-instance run has none) and returns the arguments that point at them and at the host's own
- * message file and CloudWatch folder beside `out`.
+ * `hosts` is given: a one-instance run has none; a processingjobconfig.json of `jobConfig`, else `{}`) and returns the
+ * arguments that point at them and at the host's own message file and CloudWatch folder beside `out`.
  */
-export function hostArgs(root: string, name: string, out: string, o: { host?: string; hosts?: string[] }): string[] {
+export function hostArgs(root: string, name: string, out: string, o: { host?: string; hosts?: string[]; jobConfig?: unknown }): string[] {
   const dir = path.join(root, 'hosts', name);
   mkdirSync(dir, { recursive: true });
   const resourceConfig = path.join(dir, 'resourceconfig.json');
   if (o.hosts) writeFileSync(resourceConfig, JSON.stringify({ current_host: o.host, hosts: o.hosts, network_interface_name: 'eth0' }));
   const jobConfig = path.join(dir, 'processingjobconfig.json');
-  writeFileSync(jobConfig, '{}');
+  writeFileSync(jobConfig, JSON.stringify(o.jobConfig ?? {}));
   return [
     ...['--resource-config-file', resourceConfig, '--job-config-file', jobConfig, '--log-level', 'warn'],
     ...['--message-file', path.join(out, '..', `${name}.message`), '--cloudwatch-metrics-dir', path.join(out, '..', 'cloudwatch')],

@@ -19,7 +19,7 @@ const HOSTS = ['algo-1', 'algo-2', 'algo-3'];
 let root: string;
 
 /** Runs the monitor as `host` of `hosts` (no resourceconfig.json for a one-instance run). */
-function runHost(name: string, o: { capture: string; out: string; host?: string; hosts?: string[]; wait?: number; runId?: string; extra?: string[] }): Promise<HostProcess> {
+function runHost(name: string, o: { capture: string; out: string; host?: string; hosts?: string[]; wait?: number; runId?: string; extra?: string[]; jobConfig?: unknown }): Promise<HostProcess> {
   const args = [
     ...['--problem-type', 'BinaryClassification', '--start-time', WINDOW.start, '--end-time', WINDOW.end, '--sagemaker-endpoint-name', 'mh-ep'],
     ...['--dataset-source', o.capture, '--ground-truth-source', path.join(root, 'groundtruth'), '--output-path', o.out],
@@ -136,4 +136,39 @@ describe('several instances', () => {
     const b = hostOutputs(path.join(base, 'single', 'output'), 'e-single');
     for (const file of ['statistics.json', 'constraint_violations.json', 'cloudwatch', 'message']) expect(a.get(file), file).toBe(b.get(file));
   });
+
+  it('capture given to every host whole (FullyReplicated): the hosts deal the files among themselves, and the leader writes the one-instance run', async () => {
+    const base = path.join(root, 'replicated');
+    const single = await runHost('r-single', { capture: writeWhole(path.join(base, 'single', 'capture')), out: path.join(base, 'single', 'output'), runId: 'r-single' });
+    expect(single.code, single.stderr).toBe(0);
+    // Each host has the whole capture at its own path; processingjobconfig.json says the input is FullyReplicated.
+    const jobConfig = (capture: string) => ({ ProcessingJobName: 'replicated-job', ProcessingInputs: [{ InputName: 'endpoint_input_1', S3Input: { LocalPath: capture, S3DataDistributionType: 'FullyReplicated' } }] });
+    const runs = [];
+    for (const host of ['algo-2', 'algo-3', 'algo-1']) {
+      const capture = writeWhole(path.join(base, host, 'capture'));
+      runs.push(await runHost(`r-${host}`, { capture, out: path.join(base, host, 'output'), host, hosts: HOSTS, jobConfig: jobConfig(capture) }));
+    }
+    runs.forEach((run) => expect(run.code, run.stderr).toBe(0));
+    const one = hostOutputs(path.join(base, 'single', 'output'), 'r-single');
+    const merged = hostOutputs(path.join(base, 'algo-1', 'output'), 'r-algo-1');
+    for (const file of ['statistics.json', 'constraint_violations.json', 'cloudwatch', 'message']) expect(merged.get(file), file).toBe(one.get(file));
+    // Each worker read a third of the 9 files; the state folder is named after the processing job.
+    for (const host of ['algo-2', 'algo-3']) expect(readFileSync(path.join(base, host, `r-${host}.message`), 'utf8')).toContain('3 capture files');
+    expect(readdirSync(path.join(root, 'state/2026/01/15/08/replicated-job/hosts')).sort()).toEqual(['algo-2.mpmstate', 'algo-3.mpmstate']);
+  });
+
+  it('ground truth sharded between the hosts (ShardedByS3Key) is refused: every host needs every label', async () => {
+    const base = path.join(root, 'sharded-labels');
+    mkdirSync(path.join(base, 'nothing'), { recursive: true });
+    const jobConfig = { ProcessingJobName: 'sharded-labels-job', ProcessingInputs: [{ InputName: 'groundtruth_input_1', S3Input: { LocalPath: path.join(root, 'groundtruth', '2026'), S3DataDistributionType: 'ShardedByS3Key' } }] };
+    const run = await runHost('s-algo-2', { capture: path.join(base, 'nothing'), out: path.join(base, 'output'), host: 'algo-2', hosts: HOSTS, jobConfig });
+    expect(run.code, run.stderr).toBe(2);
+    expect(readFileSync(path.join(base, 's-algo-2.message'), 'utf8')).toMatch(/^Failed: config: .*processingjobconfig\.json input "groundtruth_input_1" mounts ground truth \(.*\) with S3DataDistributionType ShardedByS3Key: each of the 3 hosts would read part of the labels; expected FullyReplicated/);
+  });
 });
+
+/** Writes the whole window's capture under `dir` and returns `dir`. */
+function writeWhole(dir: string): string {
+  writeCapture(dir, inputs.capture);
+  return dir;
+}

@@ -78,6 +78,16 @@ describe('preflight', () => {
     expect(aws.requests).toHaveLength(0);
   });
 
+  it('several instances reading the capture from S3: each lists it whole and reads its share (no capture input)', async () => {
+    const argv = ['--endpoint-name', 'ep', '--image-uri', 'img', '--role-arn', 'arn:aws:iam::123456789012:role/r', '--scheduler-role-arn', 'arn:aws:iam::123456789012:role/s', '--s3-prefix', 's3://my-bucket/p', '--capture-access', 's3', '--instance-count', '2', '--dry-run'];
+    const run = await spawnScript('create-scheduler-job', argv, {});
+    expect(run.code, run.stderr).toBe(0);
+    const text = run.stdout;
+    expect(text).toContain('"InstanceCount": 2');
+    expect(text).not.toContain('endpoint_input');
+    expect(text).toContain('"dataset_source": "s3://my-bucket/p/data-capture');
+  });
+
   it('--dry-run needs neither region nor credentials', async () => {
     const run = await spawnScript('create-schedule', [...argvWithoutRegion(scriptCase('create-schedule').argv), '--dry-run'], {});
     expect(run.code).toBe(0);
@@ -97,7 +107,6 @@ describe('usage errors (exit 2, before any request)', () => {
     ['create-scheduler-job', ['--endpoint-name', 'ep', '--image-uri', 'img', '--role-arn', 'arn:aws:iam::123456789012:role/r', '--scheduler-role-arn', 'arn:aws:iam::123456789012:role/s', '--s3-prefix', 's3://my-bucket/p', '--job-name-prefix', 'a'.repeat(41)], `create-scheduler-job: --job-name-prefix: "${'a'.repeat(41)}" has 41 characters; at most 40 leave room for Scheduler's execution id in the 63-character job name\n`],
     ['invoke-endpoint', ['--endpoint-name', 'ep', '--s3-prefix', 's3://my-bucket/p', '--data-file', 'test/fixtures/aws-dry-run/records.csv', '--label-key', 'label'], 'invoke-endpoint: --data-file: record 1 of test/fixtures/aws-dry-run/records.csv has no "label"; set --label-key to the label\'s name\n'],
     ['create-schedule', ['--endpoint-name', 'ep', '--image-uri', 'img', '--role-arn', 'arn:aws:iam::123456789012:role/r', '--capture-uri', 's3://my-bucket/c', '--ground-truth-uri', 's3://my-bucket/g', '--output-uri', 's3://my-bucket/o', '--no-baseline', '--instance-count', '2'], "create-schedule: --instance-count: 2 instances need a state location where the first merges the others' states; give --state-uri or --s3-prefix\n"],
-    ['create-scheduler-job', ['--endpoint-name', 'ep', '--image-uri', 'img', '--role-arn', 'arn:aws:iam::123456789012:role/r', '--scheduler-role-arn', 'arn:aws:iam::123456789012:role/s', '--s3-prefix', 's3://my-bucket/p', '--capture-access', 's3', '--instance-count', '2'], 'create-scheduler-job: --instance-count: several instances need --capture-access mount (SageMaker shards a mounted input between them; read from S3, every instance would read all the capture)\n'],
     ['create-schedule', ['--endpoint-name', 'ep', '--image-uri', 'img', '--role-arn', 'arn:aws:iam::123456789012:role/r', '--capture-uri', 's3://my-bucket/c', '--ground-truth-uri', 's3://my-bucket/g', '--output-uri', 's3://my-bucket/o', '--no-baseline', '--evaluation-delay-hours', '24'], 'create-schedule: --evaluation-delay-hours: 24 judges each hour from the prediction store; give --prediction-store-uri or --s3-prefix (the store then is {s3-prefix}/prediction-store)\n'],
     ['create-schedule', ['--endpoint-name', 'ep', '--image-uri', 'img', '--role-arn', 'arn:aws:iam::123456789012:role/r', '--s3-prefix', 's3://my-bucket/p', '--evaluation-delay-hours', '1.5'], 'create-schedule: --evaluation-delay-hours: 1.5 is not a whole number of hours between 0 and 8784\n'],
     ['create-scheduler-job', ['--endpoint-name', 'ep', '--image-uri', 'img', '--role-arn', 'arn:aws:iam::123456789012:role/r', '--scheduler-role-arn', 'arn:aws:iam::123456789012:role/s', '--s3-prefix', 's3://my-bucket/p', '--prediction-store-uri', '/tmp/store'], 'create-scheduler-job: --prediction-store-uri: "/tmp/store" is not a valid s3:// URI; expected s3://bucket/prefix (bucket: 3-63 lower-case letters, digits, dots, hyphens)\n'],

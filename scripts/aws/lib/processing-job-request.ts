@@ -67,10 +67,10 @@ export function buildScheduledProcessingJob(spec: MonitoringJobSpec, opts: Sched
   }
   const inputs: ProcessingInput[] = [];
   // The trailing slash keeps endpoint "a" from also matching the capture of endpoint "a-2".
+  // Read from S3 (--capture-access s3), every instance lists the whole capture and reads its share of the files
+  // (the monitor deals them: monitor/state/input-distribution.ts).
   if (opts.captureAccess === 'mount') {
     inputs.push(s3Input('endpoint_input', `${joinS3(spec.captureUri, spec.endpointName)}/`, `${CAPTURE_LOCAL_PATH}/${spec.endpointName}`, captureDistribution(spec)));
-  } else if (spec.instanceCount > 1) {
-    throw new UsageError('--instance-count: several instances need --capture-access mount (SageMaker shards a mounted input between them; read from S3, every instance would read all the capture)');
   }
   const baselineEnv: Record<string, string> = {};
   if (spec.constraintsUri) {

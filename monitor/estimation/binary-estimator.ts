@@ -145,7 +145,7 @@ export class BinaryEstimator implements MergeableAccumulator<BinaryEstimator> {
       true_negative_rate: ratio(tn, tn + fp),
     };
     const notEstimated: Record<string, string> = {};
-    const auc = this.#auc();
+    const { auc, errorBound } = this.#auc();
     if (auc === undefined) notEstimated.auc = 'the expected confusion matrix has a single class: ROC AUC is undefined';
     else values.auc = auc;
     const metrics: Record<string, EstimatedMetric> = {};
@@ -166,19 +166,33 @@ export class BinaryEstimator implements MergeableAccumulator<BinaryEstimator> {
       for (const predicted of order) row[predicted] = cell(actual, predicted);
       matrix[actual] = row;
     }
-    return { ...base, metrics, not_estimated: notEstimated, expected_confusion_matrix: matrix };
+    const grid = this.#scores.gridBits;
+    const approximation = grid === null || auc === undefined ? {} : { score_approximation: { grid: 2 ** grid, max_score_entries: this.#scores.limit, auc_error_bound: errorBound } };
+    return { ...base, metrics, not_estimated: notEstimated, expected_confusion_matrix: matrix, ...approximation };
   }
 
-  /** The expected AUC: distinct uncalibrated scores from the highest, each adding c * p positives, c - c * p negatives. */
-  #auc(): number | undefined {
+  /**
+   * The expected AUC: distinct uncalibrated scores from the highest, each adding c * p positives, c - c * p negatives.
+   * On a grid (past MAX_SCORE_ENTRIES distinct scores) records on one grid point tie; the error that can make is at
+   * most 0.5 * Σ positives * negatives over the points / (P * N), as for the realized auc.
+   */
+  #auc(): { auc: number | undefined; errorBound: number } {
     const { scores, counts } = this.#scores.run();
     const sums = new RankingSums();
+    let tied = 0;
+    let positives = 0;
+    let total = 0;
     for (let d = scores.length - 1; d >= 0; d--) {
       const p = this.#map === undefined ? scores[d]! : predictIsotonic(this.#map, scores[d]!);
       const expectedPositives = counts[d]! * p;
-      sums.step(expectedPositives, counts[d]! - expectedPositives);
+      const expectedNegatives = counts[d]! - expectedPositives;
+      sums.step(expectedPositives, expectedNegatives);
+      tied += expectedPositives * expectedNegatives;
+      positives += expectedPositives;
+      total += counts[d]!;
     }
-    return sums.auc();
+    const pairs = positives * (total - positives);
+    return { auc: sums.auc(), errorBound: pairs > 0 ? (0.5 * tied) / pairs : 0 };
   }
 }
 

@@ -43,6 +43,11 @@ export interface EstimationResult {
   not_estimated: Record<string, string>;
   /** The expected confusion matrix {actual: {predicted: expected count}} (not in top-score mode). */
   expected_confusion_matrix?: ConfusionMatrix;
+  /**
+   * Binary, past MAX_SCORE_ENTRIES distinct scores: the grid the scores were floored to for the estimated auc, and a
+   * bound on that auc's error from the grid (expected positive and negative records on one grid point tie).
+   */
+  score_approximation?: { grid: number; max_score_entries: number; auc_error_bound: number };
 }
 
 /** Reasons a prediction is left out of the estimate. */

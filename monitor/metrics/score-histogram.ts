@@ -16,43 +16,12 @@
  * of one pass. rank() then reports the grid and a bound on the auc's error (see `Ranking.aucErrorBound`).
  */
 import { EMPTY_RUN, lowerBound, mergeRuns, runOf, type SortedRun } from './sorted-run.ts';
+import { coarsenRun, EXACT, FIRST_GRID_BITS, LAST_GRID_BITS, MAX_SCORE_ENTRIES, onGrid } from './score-grid.ts';
 import { RankingSums, type RankedCounts } from './ranking-metrics.ts';
 import { STATE_COUNT, SUBSAMPLE_COUNT } from './subsample.ts';
 import type { AccumulatorState } from '../state/accumulator-state.ts';
 import { expectState, stateArray } from '../state/accumulator-state.ts';
 import { InputError } from '../errors.ts';
-
-/** (score, code) pairs kept exactly at most: 2^20, 16 MiB in the runs and in a state file. */
-export const MAX_SCORE_ENTRIES = 1 << 20;
-/** The first grid above the bound: 2^-30 (finer than any score printed with 9 decimals). */
-export const FIRST_GRID_BITS = 30;
-/** No grid: every distinct score is kept. */
-const EXACT = Number.POSITIVE_INFINITY;
-
-/** `x` floored to a multiple of 2^-bits (exact powers of two, so no rounding error); x itself when already on it. */
-function onGrid(x: number, bits: number): number {
-  if (bits === EXACT || !(Math.abs(x) < 2 ** (53 - bits))) return x;
-  const scale = 2 ** bits;
-  return Math.floor(x * scale) / scale + 0;
-}
-
-/** A run with its scores floored to the grid, equal scores combined (floors keep the order). */
-function coarsenRun(run: SortedRun, bits: number): SortedRun {
-  const n = run.scores.length;
-  if (n === 0) return run;
-  const scores = new Float64Array(n);
-  const counts = new Float64Array(n);
-  let k = -1;
-  for (let i = 0; i < n; i++) {
-    const x = onGrid(run.scores[i]!, bits);
-    if (k >= 0 && scores[k] === x) counts[k]! += run.counts[i]!;
-    else {
-      scores[++k] = x;
-      counts[k] = run.counts[i]!;
-    }
-  }
-  return { scores: scores.slice(0, k + 1), counts: counts.slice(0, k + 1) };
-}
 
 /** Bit 0: positive record; bits 1..5: subsample mask. */
 const CODES = 2 << SUBSAMPLE_COUNT;
@@ -128,7 +97,7 @@ export class ScoreHistogram {
   /** Coarsens the grid, one bit at a time, until the runs hold at most `limit` pairs. */
   #fit(): void {
     let total = this.#runs.reduce((sum, run) => sum + run.scores.length, 0);
-    while (total > this.limit && this.#bits > -1100) {
+    while (total > this.limit && this.#bits > LAST_GRID_BITS) {
       this.#coarsen(this.#bits === EXACT ? FIRST_GRID_BITS : this.#bits - 1);
       total = this.#runs.reduce((sum, run) => sum + run.scores.length, 0);
     }
@@ -181,7 +150,7 @@ export class ScoreHistogram {
   static load(state: AccumulatorState, limit: number = MAX_SCORE_ENTRIES): ScoreHistogram {
     if (state.version !== 1) expectState(state, 'score-histogram', 2);
     const gridBits = state.version === 1 ? null : (state.meta as { grid_bits?: unknown } | null)?.grid_bits;
-    if (gridBits !== null && !(typeof gridBits === 'number' && Number.isInteger(gridBits) && gridBits <= FIRST_GRID_BITS && gridBits >= -1100)) {
+    if (gridBits !== null && !(typeof gridBits === 'number' && Number.isInteger(gridBits) && gridBits <= FIRST_GRID_BITS && gridBits >= LAST_GRID_BITS)) {
       throw new InputError(`state: a score histogram state has an invalid grid ${JSON.stringify(gridBits)}`);
     }
     const offsets = stateArray(state, 'offsets', Uint32Array);

@@ -5,7 +5,7 @@
  * so a reader of a week's report knows how exact its auc is and what it cost.
  */
 import type { JoinResults } from '../join/join-results.ts';
-import { MAX_SCORE_ENTRIES } from '../metrics/score-histogram.ts';
+import { MAX_SCORE_ENTRIES } from '../metrics/score-grid.ts';
 
 /** The auc section of a binary roll-up report. */
 export interface AucNote {

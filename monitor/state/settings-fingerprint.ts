@@ -8,7 +8,7 @@ import { CATEGORY_CAP, CATEGORY_MAX_LENGTH } from '../data-quality/category-tabl
 import { DISTINCT_EXACT_CAP } from '../data-quality/distinct-counter.ts';
 import { HLL_PRECISION } from '../data-quality/hyperloglog.ts';
 import { KLL_SKETCH_SIZE, KLL_SHRINKING_FACTOR } from '../data-quality/kll-sketch.ts';
-import { FIRST_GRID_BITS, MAX_SCORE_ENTRIES } from '../metrics/score-histogram.ts';
+import { FIRST_GRID_BITS, MAX_SCORE_ENTRIES } from '../metrics/score-grid.ts';
 
 /**
  * Settings (by their contract or MPM_* name) that change what the accumulators hold. Left out on purpose: the window

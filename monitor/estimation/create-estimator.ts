@@ -25,7 +25,10 @@ export interface EstimatorOptions {
   negativeLabel: string;
   /** The baseline's mpm_calibration, when the baseline constraints have one. */
   calibration?: CalibrationArtefact;
-  /** Multiclass without an artefact: the class of each vector position (default "0", "1", ...). */
+  /**
+   * Multiclass: the class of each vector position (MPM_CLASS_LABELS). Without an artefact the default is "0", "1",
+   * ...; with a vector artefact they are its classes in the run's order (the artefact's order when not given).
+   */
   classes?: readonly string[];
 }
 
@@ -36,7 +39,7 @@ export function createEstimator(options: EstimatorOptions): Estimator | undefine
   if (problemType === 'BinaryClassification') {
     return wrap(new BinaryEstimator({ positiveLabel: options.positiveLabel, negativeLabel: options.negativeLabel, calibration }));
   }
-  if (calibration?.mode === 'multiclass_vectors') return wrap(new MulticlassEstimator({ calibration }));
+  if (calibration?.mode === 'multiclass_vectors') return wrap(new MulticlassEstimator({ calibration, ...(options.classes ? { classes: options.classes } : {}) }));
   if (calibration?.mode === 'multiclass_top_score') return wrap(new TopScoreEstimator({ calibration }));
   if (calibration !== undefined) throw new RangeError(`estimation: a ${calibration.mode} calibration cannot estimate a multiclass problem`);
   return new UncalibratedMulticlass(options.classes);

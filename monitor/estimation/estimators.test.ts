@@ -94,6 +94,26 @@ describe.each(kinds)('the %s estimate', (_name, makeOptions) => {
   });
 });
 
+describe('vector estimate with the run\'s classes in another order than the calibration\'s', () => {
+  it('reads each vector by class name: the same estimate as vectors sent in the calibration\'s order', () => {
+    const calibration = vectorArtefact();
+    const inOrder = createEstimator({ problemType: 'MulticlassClassification', positiveLabel: '1', negativeLabel: '0', calibration })!;
+    const reversed = createEstimator({ problemType: 'MulticlassClassification', positiveLabel: '1', negativeLabel: '0', calibration, classes: [...CLASSES].reverse() })!;
+    const random = createSeededRandom(9);
+    for (let i = 0; i < 300; i++) {
+      const raw = CLASSES.map(() => random.next() + 0.05);
+      const total = raw.reduce((a, b) => a + b, 0);
+      const vector = raw.map((v) => v / total);
+      const label = CLASSES[vector.indexOf(Math.max(...vector))]!;
+      inOrder.add({ label, probabilities: vector });
+      reversed.add({ label, probabilities: [...vector].reverse() });
+    }
+    expect(JSON.stringify(reversed.result())).toBe(JSON.stringify(inOrder.result()));
+    expect(inOrder.result().estimated_records).toBe(300);
+    expect(() => createEstimator({ problemType: 'MulticlassClassification', positiveLabel: '1', negativeLabel: '0', calibration, classes: ['a', 'b', 'z'] })).toThrow("differ from the calibration's classes");
+  });
+});
+
 describe('binary estimate', () => {
   it('counts the predicted label the realized metrics count: threshold 0.3, and scores that are the predicted label\'s confidence', () => {
     const estimator = createEstimator({ problemType: 'BinaryClassification', positiveLabel: '1', negativeLabel: '0' })!;

@@ -23,7 +23,10 @@ export const MULTICLASS_ESTIMATOR_VERSION = 1;
 export const MULTICLASS_METRICS = ['accuracy', 'weighted_precision', 'weighted_recall', 'weighted_f1', 'macro_precision', 'macro_recall', 'macro_f1'] as const;
 
 export interface MulticlassEstimatorOptions {
-  /** The class of each vector position (default: the calibration's classes). */
+  /**
+   * The class of each position of the run's vectors (MPM_CLASS_LABELS; default: the calibration's classes). With a
+   * calibration they must be its classes, in any order: each vector is read by class name.
+   */
   classes?: readonly string[];
   /** The baseline's artefact (mode "multiclass_vectors"); without it the vectors are taken as calibrated. */
   calibration?: CalibrationArtefact;
@@ -39,16 +42,20 @@ export class MulticlassEstimator implements MergeableAccumulator<MulticlassEstim
   readonly #predicted: Float64Array;
   readonly #skipped = new SkipCounts();
   readonly #scratch: Float64Array;
+  /** With a calibration whose classes the run lists in another order: the run's vector position of each class. */
+  readonly #positions: Int32Array | undefined;
 
   constructor(options: MulticlassEstimatorOptions) {
     const calibration = options.calibration;
     if (calibration !== undefined && calibration.mode !== 'multiclass_vectors') {
       throw new RangeError(`estimation: a ${calibration.mode} calibration cannot estimate from probability vectors`);
     }
-    const classes = options.classes ?? calibration?.classes;
+    const classes = calibration?.classes ?? options.classes;
     if (classes === undefined || classes.length < 2) throw new RangeError('estimation: the vector estimate needs the class of each vector position (at least 2)');
-    if (calibration?.classes !== undefined && classes.join('\u0000') !== calibration.classes.join('\u0000')) {
-      throw new RangeError('estimation: the classes given differ from the calibration\'s classes');
+    const run = options.classes;
+    if (calibration?.classes !== undefined && run !== undefined && run.join('\u0000') !== classes.join('\u0000')) {
+      if (run.length !== classes.length || !classes.every((c) => run.includes(c))) throw new RangeError('estimation: the classes given differ from the calibration\'s classes');
+      this.#positions = Int32Array.from(classes, (c) => run.indexOf(c));
     }
     this.classes = [...classes];
     this.#calibration = calibration;
@@ -72,8 +79,9 @@ export class MulticlassEstimator implements MergeableAccumulator<MulticlassEstim
     if (vector.length !== k) return this.#skipped.add('probabilities_length_mismatch');
     const q = this.#scratch;
     let sum = 0;
+    const positions = this.#positions;
     for (let c = 0; c < k; c++) {
-      const v = vector[c]!;
+      const v = vector[positions === undefined ? c : positions[c]!]!;
       if (!Number.isFinite(v)) return this.#skipped.add('invalid_probabilities');
       const map = this.#maps[c];
       if (map === undefined && (v < 0 || v > 1)) return this.#skipped.add('probabilities_out_of_range');

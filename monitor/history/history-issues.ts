@@ -8,6 +8,7 @@ export const HISTORY_ISSUE_REASONS = {
   invalid_json: 'a report file is not valid JSON',
   too_large: 'a report file is larger than the --max-file-mb limit',
   unexpected_shape: 'a report file is JSON but not in the schema expected for its name; that file was ignored',
+  no_report: 'every report file of the folder was ignored (unreadable, not JSON, or of another shape), so it shows no run',
   no_window: 'the folder is not in the yyyy/mm/dd/hh layout and its files name no window or evaluation time, so the run cannot be placed in time',
   too_deep: 'folders nested deeper than the walk goes (12 levels below the source)',
   not_listable: 'a folder could not be listed',

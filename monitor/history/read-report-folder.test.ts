@@ -124,13 +124,19 @@ describe('broken and unusual folders', () => {
     await folder('loose/no-layout', { 'constraint_violations.json': '{"violations": []}' });
     await folder('loose/evaluated', { 'statistics.json': '{"dataset": {"item_count": 5, "evaluation_time": "2026-01-15T09:20:00.000Z"}, "regression_metrics": {}}' });
     await folder('loose/too-big', { 'statistics.json': `{"pad": "${'x'.repeat(2 << 20)}"}` });
+    // Objects of no report's shape (an empty statistics.json, a run report of unknown keys) are no run: no green cell.
+    await folder('ep/sched/2026/01/15/08', { 'statistics.json': '{}' });
+    await folder('ep/sched/2026/01/15/09', { 'monitoring_report.json': '{"__proto__": {"status": "Failed"}, "constructor": 1, "junk": true}' });
     const { runs, issues } = await readAll(dir);
     expect(Object.fromEntries(issues.list().map((i) => [i.reason, i.samples.map((s) => s.path)]))).toEqual({
       invalid_json: ['ep/sched/2026/01/15/05/statistics.json'],
       too_large: ['loose/too-big/statistics.json'],
-      unexpected_shape: ['ep/sched/2026/01/15/06/statistics.json'],
-      no_window: ['loose/no-layout', 'loose/too-big'],
+      unexpected_shape: ['ep/sched/2026/01/15/06/statistics.json', 'ep/sched/2026/01/15/08/statistics.json', 'ep/sched/2026/01/15/09/monitoring_report.json'],
+      no_report: ['ep/sched/2026/01/15/08', 'ep/sched/2026/01/15/09', 'loose/too-big'],
+      no_window: ['loose/no-layout'],
     });
+    expect(runs.map((r) => r.path)).not.toContain('ep/sched/2026/01/15/08');
+    expect(runs.map((r) => r.path)).not.toContain('ep/sched/2026/01/15/09');
     const byPath = new Map(runs.map((r) => [r.path, r]));
     expect(byPath.get('ep/sched/2026/01/15/05')).toMatchObject({ status: 'CompletedWithViolations', window: { start: H(4), end: H(5) }, metrics: [] });
     // A byte-order mark before the run report is accepted; the failed run keeps its verdict and message.

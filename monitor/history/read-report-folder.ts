@@ -34,6 +34,27 @@ export const REPORT_FILES = {
 } as const;
 
 const NAMES = new Set<string>(Object.values(REPORT_FILES));
+
+/**
+ * What makes each file one of its kind (an object with none of these is ignored as unexpected_shape): statistics.json
+ * a dataset, features or a metrics section; constraint_violations.json its violations list; constraints.json features,
+ * a *_constraints section or a monitoring_config; monitoring_report.json a status, window, analysis or join.
+ */
+const SHAPES: Record<string, { fields: string; fits(json: Json): boolean }> = {
+  [REPORT_FILES.statistics]: {
+    fields: '"dataset", "features", a *_metrics section or "mpm_estimated_metrics"',
+    fits: (j) => isObject(j.dataset) || Array.isArray(j.features) || modelQualitySection(j) !== undefined || isObject(j.mpm_estimated_metrics),
+  },
+  [REPORT_FILES.violations]: { fields: 'a "violations" list', fits: (j) => Array.isArray(j.violations) },
+  [REPORT_FILES.constraints]: {
+    fields: '"features", a *_constraints section or "monitoring_config"',
+    fits: (j) => Array.isArray(j.features) || isObject(j.monitoring_config) || Object.keys(j).some((k) => k.endsWith('_constraints')),
+  },
+  [REPORT_FILES.runReport]: {
+    fields: '"status", "window", "analysis_type" or "join"',
+    fits: (j) => typeof j.status === 'string' || isObject(j.window) || typeof j.analysis_type === 'string' || isObject(j.join),
+  },
+};
 const HOUR = 3_600_000;
 
 /** The report files among a folder's files (by name), or an empty list when it is not a report folder. */
@@ -165,7 +186,12 @@ export async function readReportFolder(ctx: ReadFolderContext, folder: ReportFol
   const byName = new Map(folder.files.map((f) => [baseName(f.path), f]));
   const load = async (name: string): Promise<Json | undefined> => {
     const file = byName.get(name);
-    return file ? readJson(ctx, file) : undefined;
+    const json = file ? await readJson(ctx, file) : undefined;
+    if (json === undefined || file === undefined) return undefined;
+    const expected = SHAPES[name]!;
+    if (expected.fits(json)) return json;
+    ctx.issues.add('unexpected_shape', file.path, `it has none of ${expected.fields}`);
+    return undefined;
   };
   const [statistics, violations, constraints, report] = await Promise.all([
     load(REPORT_FILES.statistics),
@@ -174,6 +200,11 @@ export async function readReportFolder(ctx: ReadFolderContext, folder: ReportFol
     load(REPORT_FILES.runReport),
   ]);
   const files: FolderFiles = { statistics, violations, constraints, report };
+  // A folder whose files were all ignored says nothing of a run: it is not a green cell.
+  if (!statistics && !violations && !constraints && !report) {
+    if (folder.files.some((f) => NAMES.has(baseName(f.path)))) ctx.issues.add('no_report', folder.path === '' ? '(the source itself)' : folder.path);
+    return undefined;
+  }
   const layout = parseReportPath([...ctx.rootSegments, ...folder.path.split('/').filter((s) => s !== '')], ctx.folderWindow);
   const dataset = isObject(statistics?.dataset) ? statistics.dataset : undefined;
   const evaluationTime = timeOf(report?.evaluation_time) ?? timeOf(dataset?.evaluation_time);

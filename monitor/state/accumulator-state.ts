@@ -57,3 +57,16 @@ export function stateCount(value: unknown, what = 'record count'): number {
   if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return value;
   throw new InputError(`state: ${JSON.stringify(value)} is not a valid ${what}`);
 }
+
+/**
+ * Runs `load`, giving an InputError that does not name `file` (an accumulator's own check: "state: expected a
+ * mq.join state of version 1, ...") the file, as every other state error does.
+ */
+export function namingFile<T>(file: string, load: () => T): T {
+  try {
+    return load();
+  } catch (error) {
+    if (!(error instanceof InputError) || error.message.includes(file)) throw error;
+    throw new InputError(`state: ${file}: ${error.message.replace(/^state: /, '')}`, { cause: error });
+  }
+}

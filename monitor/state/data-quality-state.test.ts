@@ -150,3 +150,12 @@ describe('data-quality state: hosts\' parts merge into the one-instance statisti
     );
   }, 120_000);
 });
+
+describe('data-quality state: errors', () => {
+  it("an accumulator's own refusal (an unknown version) names the state file", () => {
+    const read = unpack(pack(saveDataQualityRun({ profile: new DatasetProfile(), capture: emptyCaptureSummary('/in'), tally: new InputErrorTally(5) }), HEADER));
+    const profile = read.states[DATA_QUALITY_STATES.profile]!;
+    const states = { ...read.states, [DATA_QUALITY_STATES.profile]: { ...profile, version: 99 } };
+    expect(() => loadDataQualityRun(states, 's3://b/state/hosts/algo-2.mpmstate')).toThrow(/^state: s3:\/\/b\/state\/hosts\/algo-2\.mpmstate: expected a dq\.profile state of version 1, found "dq\.profile" version 99$/);
+  });
+});

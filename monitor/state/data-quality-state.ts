@@ -9,7 +9,7 @@ import { DatasetProfile } from '../data-quality/dataset-profile.ts';
 import { InputError } from '../errors.ts';
 import type { InputErrorTally, ReasonTally } from '../ingest/input-errors.ts';
 import type { CaptureSummary } from '../scan/capture-summary.ts';
-import type { AccumulatorState } from './accumulator-state.ts';
+import { namingFile, type AccumulatorState } from './accumulator-state.ts';
 import type { RunIdentity } from './run-identity.ts';
 import { loadCaptureState, loadTally, saveCapture, saveTally, stateHeader } from './run-state.ts';
 import { resultSettings } from './settings-fingerprint.ts';
@@ -61,9 +61,9 @@ export function loadDataQualityRun(states: Record<string, AccumulatorState>, fil
     if (state === undefined) throw new InputError(`state: ${file} holds no "${name}" state; expected a data-quality run's state file`);
     return state;
   };
-  return {
+  return namingFile(file, () => ({
     profile: DatasetProfile.load(need(DATA_QUALITY_STATES.profile)),
     ...loadCaptureState(need(DATA_QUALITY_STATES.capture)),
     inputErrors: loadTally(need(DATA_QUALITY_STATES.inputErrors)),
-  };
+  }));
 }

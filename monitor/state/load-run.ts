@@ -6,7 +6,7 @@
 import { InputError } from '../errors.ts';
 import { JoinResults, type JoinExtras } from '../join/join-results.ts';
 import type { AccumulatorState } from './accumulator-state.ts';
-import { expectState, stateCount } from './accumulator-state.ts';
+import { expectState, namingFile, stateCount } from './accumulator-state.ts';
 import { loadCaptureState, loadTally, RUN_STATES, type LoadedRun } from './run-state.ts';
 import { loadStoreParts } from './store-parts-state.ts';
 
@@ -16,8 +16,12 @@ function need(states: Record<string, AccumulatorState>, name: string, file: stri
   return state;
 }
 
-/** Loads a run's states (extras: the estimator options of the run that merges them). */
+/** Loads a run's states (extras: the estimator options of the run that merges them); its errors name the file. */
 export function loadRun(states: Record<string, AccumulatorState>, file: string, extras: JoinExtras): LoadedRun {
+  return namingFile(file, () => loadRunStates(states, file, extras));
+}
+
+function loadRunStates(states: Record<string, AccumulatorState>, file: string, extras: JoinExtras): LoadedRun {
   const labels = Object.hasOwn(states, RUN_STATES.labels) ? states[RUN_STATES.labels] : undefined;
   let labelsUsed: LoadedRun['labelsUsed'];
   if (labels !== undefined) {

@@ -5,7 +5,7 @@
  */
 import { InputError } from '../errors.ts';
 import type { Storage } from '../storage/storage.ts';
-import { MAX_HEADER_BYTES, STATE_CONTAINER_VERSION, STATE_MAGIC, unpack, type UnpackedState } from './state-file.ts';
+import { hex, MAX_HEADER_BYTES, STATE_CONTAINER_VERSION, STATE_MAGIC, unpack, type UnpackedState } from './state-file.ts';
 
 /** Largest state file read by default: 4 GiB (Node's largest Buffer). */
 export const DEFAULT_MAX_STATE_BYTES = 4 * 1024 ** 3;
@@ -15,7 +15,7 @@ const CHECKSUM_BYTES = 32;
 
 /** The total size a preamble declares, or why it cannot be read (checked before the rest is read). */
 export function declaredStateSize(preamble: Uint8Array): number | string {
-  if (!STATE_MAGIC.every((b, i) => preamble[i] === b)) return 'not an mpm state file (wrong magic)';
+  if (!STATE_MAGIC.every((b, i) => preamble[i] === b)) return `not an mpm state file: it starts with ${hex(preamble.subarray(0, 8))}, expected ${hex(STATE_MAGIC)}`;
   const view = new DataView(preamble.buffer, preamble.byteOffset, PREAMBLE_BYTES);
   const version = view.getUint32(8, true);
   if (version !== STATE_CONTAINER_VERSION) return `container version ${version} is not supported; this mpm reads version ${STATE_CONTAINER_VERSION}`;

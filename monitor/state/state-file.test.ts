@@ -423,5 +423,6 @@ describe('readStateFile', () => {
     await expect(readStateFile(storage, 'missing.mpmstate')).rejects.toThrow(/missing\.mpmstate: cannot be read/);
     await writeFile(path.join(dir, 'text.mpmstate'), 'x'.repeat(100));
     await expect(readStateFile(storage, 'text.mpmstate')).rejects.toThrow(InputError);
+    await expect(readStateFile(storage, 'text.mpmstate')).rejects.toThrow(/text\.mpmstate: not an mpm state file: it starts with 78 78 78 78 78 78 78 78, expected /);
   });
 });

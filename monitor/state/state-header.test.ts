@@ -65,7 +65,7 @@ describe('checkMergeable', () => {
     const right = { header: other({ positive_label: 'yes' }), file: 's3://b/state/job-0800/algo-2.mpmstate' };
     expect(() => assertMergeable(left, right, 'hosts')).toThrow(InputError);
     expect(() => assertMergeable(left, right, 'hosts')).toThrow(
-      'state: s3://b/state/job-0800/algo-1.mpmstate and s3://b/state/job-0800/algo-2.mpmstate cannot be merged: their positive_label differs (null against "yes"); states made with other settings hold other numbers',
+      'state: s3://b/state/job-0800/algo-1.mpmstate and s3://b/state/job-0800/algo-2.mpmstate cannot be merged: states made with other settings hold other numbers (their positive_label differs: null against "yes")',
     );
     expect(() => assertMergeable(left, { header: other({}), file: 'x' }, 'hosts')).not.toThrow();
   });
@@ -113,7 +113,7 @@ describe('result_settings in the header', () => {
     const right = { header: withSettings({ ...resolved, MPM_SEED: undefined, MPM_CLASS_LABELS: 'x,y', dataset_format: '{"csv":{}}' }), file: 'b.mpmstate' };
     expect(differingSettings(left.header.result_settings!, right.header.result_settings!).map((d) => d.name)).toEqual(['MPM_CLASS_LABELS', 'MPM_SEED', 'dataset_format']);
     expect(() => assertMergeable(left, right, 'hosts')).toThrow(
-      /cannot be merged: their settings_fingerprint differs \(.*\); states made with other settings hold other numbers: MPM_CLASS_LABELS null against "x,y", MPM_SEED "0" against null, dataset_format null against "\{\\"csv\\":\{\}\}"$/,
+      /cannot be merged: states made with other settings hold other numbers: MPM_CLASS_LABELS null against "x,y", MPM_SEED "0" against null, dataset_format null against "\{\\"csv\\":\{\}\}" \(their settings_fingerprint differs: .*\)$/,
     );
   });
 

@@ -218,7 +218,9 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
 export function assertMergeable(left: { header: StateHeader; file: string }, right: { header: StateHeader; file: string }, purpose: MergePurpose): void {
   const outcome = checkMergeable(left.header, right.header, purpose);
   if (outcome.mergeable) return;
-  throw new InputError(
-    `state: ${left.file} and ${right.file} cannot be merged: their ${outcome.field} differs (${describe(outcome.left)} against ${describe(outcome.right)}); ${outcome.reason}`,
-  );
+  // The reason first (it names the settings that differ): a job keeps only the first 1 KB of its message.
+  const a = describe(outcome.left);
+  const b = describe(outcome.right);
+  const values = a === b ? `is ${a} in both` : `differs: ${a} against ${b}`;
+  throw new InputError(`state: ${left.file} and ${right.file} cannot be merged: ${outcome.reason} (their ${outcome.field} ${values})`);
 }

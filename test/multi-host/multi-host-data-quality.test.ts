@@ -131,7 +131,7 @@ describe('several instances, data quality', () => {
     expect(worker.code, worker.stderr).toBe(0);
     const leader = await runHost('x-algo-1', { capture: path.join(base, 'shard-0'), out: path.join(base, 'algo-1', 'output'), host: 'algo-1', hosts, runId: 'dq-mismatch' });
     expect(leader.code).toBe(3);
-    expect(readFileSync(path.join(base, 'algo-1', 'x-algo-1.message'), 'utf8')).toMatch(/cannot be merged: their settings_fingerprint differs .*: MPM_MAX_FEATURES "1000" against "7"/);
+    expect(readFileSync(path.join(base, 'algo-1', 'x-algo-1.message'), 'utf8')).toMatch(/cannot be merged: states made with other settings hold other numbers: MPM_MAX_FEATURES "1000" against "7" \(their settings_fingerprint differs: /);
     expect(existsSync(path.join(base, 'algo-1', 'output', 'statistics.json'))).toBe(false);
   });
 });

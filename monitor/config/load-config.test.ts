@@ -184,6 +184,8 @@ describe('loadConfig errors name the variable, the value and what was expected',
     ['a baseline_constraints file that does not exist', { baseline_constraints: '/nonexistent/constraints.json' }, 'config: baseline_constraints "/nonexistent/constraints.json" does not exist; expected the path of a constraints.json file'],
     ['a baseline_statistics file that does not exist', { baseline_statistics: '/nonexistent/statistics.json' }, 'config: baseline_statistics "/nonexistent/statistics.json" does not exist; expected the path of a statistics.json file'],
     ['a blank positive_label', { positive_label: '  ' }, 'config: positive_label "" is not valid; expected a label such as 1 or true'],
+    // A wait past any processing job's run would never end in practice.
+    ['MPM_HOST_WAIT_SECONDS', { MPM_HOST_WAIT_SECONDS: '1e12' }, "config: MPM_HOST_WAIT_SECONDS \"1e12\" is not valid; expected a number of seconds > 0 and at most 432000 (5 days, a processing job's longest run), e.g. 1800"],
     ['MPM_LOG_LEVEL', { MPM_LOG_LEVEL: 'verbose' }, 'config: MPM_LOG_LEVEL "verbose" is not valid; expected one of fatal, error, warn, info, debug, trace, silent'],
   ];
   it.each(cases)('%s', (_, env, message) => {

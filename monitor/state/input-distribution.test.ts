@@ -46,8 +46,10 @@ describe('planCaptureDeal', () => {
     expect(planCaptureDeal(config(path.join(dir, 'absent.json')), host('algo-1'))).toBeUndefined();
   });
 
-  it('deals a capture every host reads from S3 itself, and a mount that holds dataset_source', () => {
-    expect(planCaptureDeal(config(path.join(dir, 'absent.json'), 's3://bucket/capture'), host('algo-3'))).toEqual({ index: 2, count: 3, replicated: [''] });
+  it("deals a capture every host of a processing job reads from S3 itself, and a mount that holds dataset_source", () => {
+    expect(planCaptureDeal(config(jobConfig([]), 's3://bucket/capture'), host('algo-3'))).toEqual({ index: 2, count: 3, replicated: [''] });
+    // Without a job (docker run, the CLI) each host may have been given an S3 prefix of its own.
+    expect(planCaptureDeal(config(path.join(dir, 'absent.json'), 's3://bucket/capture'), host('algo-3'))).toBeUndefined();
     expect(planCaptureDeal(config(jobConfig([{ name: 'all', localPath: '/opt/ml/processing' }])), host('algo-1'))).toEqual({ index: 0, count: 3, replicated: [''] });
   });
 

@@ -3,11 +3,12 @@
  * every instance every object of an input whose S3DataDistributionType is FullyReplicated (the default, and Model
  * Monitor's EndpointInput default), and deals whole objects between the instances under ShardedByS3Key. A capture
  * that reaches every host whole (a FullyReplicated input mounted at or under dataset_source, or a dataset_source
- * that is an s3:// URI each host lists itself) is dealt by the hosts themselves: in path order, the k-th such file
- * goes to hosts[k mod N]. Without that, N hosts would each count the whole capture and the leader's merge would count
- * every record N times. Ground truth must reach every host whole: a sharded ground-truth input is refused.
- * Inputs are read from processingjobconfig.json (its ProcessingInputs); without the file (docker run, the CLI) each
- * host is taken to have been given its own shard, as before.
+ * that is an s3:// URI each host of a processing job lists itself) is dealt by the hosts themselves: in path order,
+ * the k-th such file goes to hosts[k mod N]. Without that, N hosts would each count the whole capture and the leader's
+ * merge would count every record N times. Ground truth must reach every host whole: a sharded ground-truth input is
+ * refused. Inputs are read from processingjobconfig.json (its ProcessingInputs; the hosts of a job, which it names,
+ * share one environment); without a job (docker run, the CLI) each host is taken to have been given its own shard,
+ * as before, an s3:// prefix of its own included.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -35,16 +36,17 @@ interface MountedInput {
   distribution: string;
 }
 
-/** The S3 inputs of processingjobconfig.json with their local path and distribution; [] without the file. */
-function mountedInputs(file: string): MountedInput[] {
-  if (!existsSync(file)) return [];
-  let parsed: { ProcessingInputs?: unknown };
+/** The processing job of processingjobconfig.json: whether it names one, and its S3 inputs; none without the file. */
+function processingJob(file: string): { named: boolean; inputs: MountedInput[] } {
+  if (!existsSync(file)) return { named: false, inputs: [] };
+  let parsed: { ProcessingInputs?: unknown; ProcessingJobName?: unknown };
   try {
     const text = readCappedFileSync(file, MAX_CONFIG_FILE_BYTES);
-    parsed = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text) as { ProcessingInputs?: unknown };
+    parsed = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text) as typeof parsed;
   } catch (error) {
     throw new ConfigError(`config: ${file} cannot be read as processingjobconfig.json (${(error as Error).message})`);
   }
+  const named = typeof parsed?.ProcessingJobName === 'string' && parsed.ProcessingJobName !== '';
   const inputs = Array.isArray(parsed?.ProcessingInputs) ? (parsed.ProcessingInputs as unknown[]) : [];
   const out: MountedInput[] = [];
   for (const input of inputs) {
@@ -53,7 +55,7 @@ function mountedInputs(file: string): MountedInput[] {
     const distribution = s3.S3DataDistributionType ?? 'FullyReplicated';
     out.push({ name: typeof name === 'string' ? name : '(unnamed)', localPath: s3.LocalPath, distribution: typeof distribution === 'string' ? distribution : showValue(distribution) });
   }
-  return out;
+  return { named, inputs: out };
 }
 
 /** Where `mount` sits in `root`: '' when it holds all of root, a relative folder inside it, undefined when apart. */
@@ -72,7 +74,7 @@ export function planCaptureDeal(config: Pick<MonitorConfig, 'datasetSource' | 'g
   const count = host.hosts.length;
   if (count < 2) return undefined;
   const index = host.hosts.indexOf(host.current_host);
-  const inputs = mountedInputs(config.paths.jobConfigFile);
+  const { named, inputs } = processingJob(config.paths.jobConfigFile);
   const labels = config.groundTruth.location;
   if (!isS3Uri(labels)) {
     for (const input of inputs) {
@@ -82,7 +84,7 @@ export function planCaptureDeal(config: Pick<MonitorConfig, 'datasetSource' | 'g
       );
     }
   }
-  if (isS3Uri(config.datasetSource)) return { index, count, replicated: [''] };
+  if (isS3Uri(config.datasetSource)) return named ? { index, count, replicated: [''] } : undefined;
   const replicated: string[] = [];
   for (const input of inputs) {
     const place = placeIn(config.datasetSource, input.localPath);

@@ -112,6 +112,13 @@ describe('vector estimate with the run\'s classes in another order than the cali
     expect(inOrder.result().estimated_records).toBe(300);
     expect(() => createEstimator({ problemType: 'MulticlassClassification', positiveLabel: '1', negativeLabel: '0', calibration, classes: ['a', 'b', 'z'] })).toThrow("differ from the calibration's classes");
   });
+
+  it('says why nothing was estimated when every predicted label is none of the classes (a run without MPM_CLASS_LABELS)', () => {
+    const estimator = createEstimator({ problemType: 'MulticlassClassification', positiveLabel: '1', negativeLabel: '0', calibration: vectorArtefact() })!;
+    estimator.add({ label: '0', probabilities: [0.7, 0.2, 0.1] });
+    estimator.add({ label: '2', probabilities: [0.1, 0.2, 0.7] });
+    expect(estimator.result().not_estimated.accuracy).toBe('no prediction in the window could be estimated (skipped: unknown_predicted_class 2; the classes are a, b, c)');
+  });
 });
 
 describe('binary estimate', () => {

@@ -143,7 +143,9 @@ export class MulticlassEstimator implements MergeableAccumulator<MulticlassEstim
       skipped,
     };
     if (n === 0) {
-      const why = predictions === 0 ? 'no predictions in the window' : 'no prediction in the window has a usable probability vector';
+      // Say why every prediction was left out: unknown_predicted_class means labels that are not the classes'.
+      const reasons = Object.entries(skipped).filter(([, count]) => count > 0).map(([reason, count]) => `${reason} ${count}`);
+      const why = predictions === 0 ? 'no predictions in the window' : `no prediction in the window could be estimated (skipped: ${reasons.join(', ')}; the classes are ${this.classes.slice(0, 10).join(', ')}${k > 10 ? ', ...' : ''})`;
       return { ...base, metrics: {}, not_estimated: Object.fromEntries(MULTICLASS_METRICS.map((m) => [m, why])) };
     }
     const cells = this.#cells.values();

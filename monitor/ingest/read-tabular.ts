@@ -15,6 +15,7 @@ import { UnreadableInput } from './open-input.ts';
 import { DEFAULT_READ_LIMITS, type ReadLimits } from './read-limits.ts';
 import { noteUnreadable, type UnreadableFiles } from './unreadable-files.ts';
 import { walkFiles } from './walk.ts';
+import { dealListed, type CaptureDeal } from '../state/input-distribution.ts';
 
 export interface TabularColumns {
   /** inference_attribute: the predicted label or value (name, JSONPath or column index). */
@@ -117,6 +118,7 @@ export async function readTabular(
   tally: InputErrorTally,
   onRow: (row: TabularRow) => void,
   limits: ReadLimits = DEFAULT_READ_LIMITS,
+  deal?: CaptureDeal,
 ): Promise<TabularSummary> {
   const summary: TabularSummary = { location: storage.location, files: 0, rows: 0, bytes: 0 };
   const accept =
@@ -135,7 +137,7 @@ export async function readTabular(
       tally.add(error.reason, { ...where, detail: error.detail });
     }
   };
-  for await (const entry of walkFiles(storage, '', { accept: (p) => accept.test(p) })) {
+  for await (const entry of dealListed(walkFiles(storage, '', { accept: (p) => accept.test(p) }), deal)) {
     summary.files++;
     summary.bytes += entry.size ?? 0;
     await readTabularFile(storage, entry, format, columns, limits, tally, summary, emit);

@@ -15,8 +15,7 @@ import { scanCapture } from '../scan/scan-capture.ts';
 import type { DataQualityPlan } from '../data-quality/data-quality-plan.ts';
 import type { PreparedDataQualityRun } from './prepare-data-quality.ts';
 import type { RunContext } from './run-context.ts';
-import { dealFiles, type CaptureDeal } from '../state/input-distribution.ts';
-import type { StorageFile } from '../storage/storage.ts';
+import { dealListed } from '../state/input-distribution.ts';
 
 export interface DataQualityScan {
   capture: CaptureSummary;
@@ -35,13 +34,6 @@ function layoutOf(format: TabularFormat): RowLayout {
 const TABLE_FILES = { csv: /\.csv(\.gz)?$|\.out$/i, parquet: /\.parquet$/i, json: /\.(jsonl|json|jsonlines|ndjson|out)(\.gz)?$/i } as const;
 
 /** Every row of every file of a tabular dataset (in path order) into the plan's profile. */
-/** The listed files this host reads of a dataset every host sees whole (in path order, as dealFiles deals them). */
-async function* dealListed(files: AsyncIterable<StorageFile>, deal: CaptureDeal): AsyncGenerator<StorageFile> {
-  const batch: StorageFile[] = [];
-  for await (const file of files) batch.push(file);
-  yield* dealFiles(batch, deal);
-}
-
 async function scanTable(ctx: RunContext, prepared: PreparedDataQualityRun, plan: DataQualityPlan, format: TabularFormat): Promise<DataQualityScan> {
   const storage = prepared.capture;
   const profile = plan.startPart();
@@ -49,8 +41,7 @@ async function scanTable(ctx: RunContext, prepared: PreparedDataQualityRun, plan
   const width = Math.max(rowsInit.baselineNames?.length ?? 0, rowsInit.columnNames?.length ?? 0);
   const profiler = new TableRowProfiler(profile, new CaptureRowBuilder(rowsInit), width > 0 ? width : undefined);
   const capture = emptyCaptureSummary(storage.location);
-  const listed = walkFiles(storage, '', { accept: (p) => TABLE_FILES[format.kind].test(p) });
-  for await (const entry of prepared.captureDeal ? dealListed(listed, prepared.captureDeal) : listed) {
+  for await (const entry of dealListed(walkFiles(storage, '', { accept: (p) => TABLE_FILES[format.kind].test(p) }), prepared.captureDeal)) {
     capture.files++;
     capture.bytes += entry.size ?? 0;
     const display = storage.describe(entry.path);

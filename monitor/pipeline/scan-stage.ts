@@ -68,6 +68,7 @@ async function scanTabular(storage: Storage, format: TabularFormat, ctx: RunCont
       plan.add(results, { status: 'ok', id: row.id ?? `row-${rowNumber}`, idSource: 'inferenceId', predictions: [row.prediction], labels });
     },
     readLimitsOf(config),
+    prepared.captureDeal,
   );
   const capture: CaptureSummary = { ...emptyCaptureSummary(summary.location), files: summary.files, bytes: summary.bytes, lines: summary.rows, requests: summary.rows, predictions: summary.rows };
   if (summary.unreadable_files !== undefined) capture.unreadable_files = summary.unreadable_files;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../errors.ts';
-import { dealFiles, planCaptureDeal } from './input-distribution.ts';
+import { dealFiles, dealListed, planCaptureDeal } from './input-distribution.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'mpm-inputs-'));
 let n = 0;
@@ -37,6 +37,19 @@ describe('planCaptureDeal', () => {
     const job = jobConfig([{ name: 'capture', localPath: DATA, distribution: 'FullyReplicated' }]);
     const read = ['algo-1', 'algo-2', 'algo-3', 'algo-4'].flatMap((h) => dealFiles(listed, planCaptureDeal(config(job), host(h, 4))!).map((f) => f.path));
     expect(read.sort()).toEqual(listed.map((f) => f.path));
+  });
+
+  it('deals a walked listing (tabular datasets) the same way, and passes it through without a deal', async () => {
+    async function* walk() {
+      for (const f of files(['a.csv', 'b.csv', 'c.csv', 'd.csv'])) yield f;
+    }
+    const collect = async (deal: Parameters<typeof dealListed>[1]) => {
+      const out: string[] = [];
+      for await (const f of dealListed(walk(), deal)) out.push(f.path);
+      return out;
+    };
+    expect(await collect(undefined)).toEqual(['a.csv', 'b.csv', 'c.csv', 'd.csv']);
+    expect(await collect({ index: 1, count: 2, replicated: [''] })).toEqual(['b.csv', 'd.csv']);
   });
 
   it('does not deal: one instance, sharded capture, no processingjobconfig.json (docker run gives each host its shard)', () => {

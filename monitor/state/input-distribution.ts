@@ -104,3 +104,11 @@ export function dealFiles(files: StorageFile[], deal: CaptureDeal): StorageFile[
   let k = 0;
   return files.filter((file) => !isReplicated(deal, file.path) || k++ % deal.count === deal.index);
 }
+
+/** dealFiles over a listing (tabular datasets are walked, not listed first); every file when there is no deal. */
+export async function* dealListed(files: AsyncIterable<StorageFile>, deal: CaptureDeal | undefined): AsyncGenerator<StorageFile> {
+  if (deal === undefined) return yield* files;
+  const listed: StorageFile[] = [];
+  for await (const file of files) listed.push(file);
+  yield* dealFiles(listed, deal);
+}

@@ -102,6 +102,12 @@ export async function scanStage(ctx: RunContext, prepared: PreparedRun, labels: 
   // the estimator sees the settled negative class). While the labels load, the conventional partner is assumed.
   (known ?? loading)?.binary?.settle(prepared.response);
   const later = loading?.labels.then(({ store, codec }) => ({ store: store!, codec }));
+  // What the store's sinks wait for. Made here, before the scan, so that a label read that rejects (failed, or a
+  // binary negative class other than the one assumed, which restarts the scan) is never an unhandled rejection,
+  // whichever awaits it first: the scan's join, or a sink not yet opened.
+  const partitionsLater = sink?.partitionsLater && loading ? loading.labels.then((labelsRead) => labelsRead.partitions!) : undefined;
+  later?.catch(() => undefined);
+  partitionsLater?.catch(() => undefined);
   const plan = known ? joinPlan(accumulator, known.codec, known.store, joinExtras(ctx, prepared), onJoined) : joinPlan(accumulator, new LabelCodec(config.problemType), undefined, joinExtras(ctx, prepared), undefined, later);
   const tally = loading?.tally ?? ctx.tally;
   const format = config.datasetFormat;
@@ -119,7 +125,7 @@ export async function scanStage(ctx: RunContext, prepared: PreparedRun, labels: 
           ...(sink?.store || onJoined ? { keepRaw: true } : {}),
         } satisfies CaptureLineOptions,
         sink,
-        ...(sink?.partitionsLater && loading ? { sinkPartitionsLater: loading.labels.then((known) => known.partitions!) } : {}),
+        ...(partitionsLater ? { sinkPartitionsLater: partitionsLater } : {}),
         endpointName: config.endpointName,
         // The joined records are written by the main thread's join: their scan reads on it.
         workers: onJoined === undefined ? config.workers : 1,

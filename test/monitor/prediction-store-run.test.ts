@@ -251,6 +251,35 @@ describe('MPM_PREDICTION_STORE in the monitoring job (local folder)', () => {
     expect(Object.keys(fresh.expected_confusion_matrix['legit']!)).toEqual(['fraud', 'legit']);
   });
 
+  it('labels 1 and "no" with positive label 1 (not the assumed 0): the storing run reads the capture again and judges as without the store', async () => {
+    // The capture is read assuming 0 while the labels load; "no" changes the negative class and the scan restarts.
+    // The restarted scan stores the hour once, like a run that read the labels first.
+    const spelt = path.join(tmp, 'groundtruth-no');
+    for (const entry of readdirSync(path.join(root, 'groundtruth'), { recursive: true, withFileTypes: true })) {
+      if (!entry.isFile()) continue;
+      const to = path.join(spelt, path.relative(path.join(root, 'groundtruth'), entry.parentPath), entry.name);
+      mkdirSync(path.dirname(to), { recursive: true });
+      writeFileSync(to, readFileSync(path.join(entry.parentPath, entry.name), 'utf8').replace(/"groundTruthLabel":0/g, '"groundTruthLabel":"no"'));
+    }
+    const env = { ground_truth_source: spelt };
+    for (const workers of ['1', '2']) {
+      const spentStore = path.join(tmp, `store-no-${workers}`);
+      const [stored, plain] = [await run(spentStore, H, { ...env, MPM_WORKERS: workers }), await run(spentStore, H, { ...env, MPM_WORKERS: workers, MPM_PREDICTION_STORE: '' })];
+      expect(stored.exitCode, stored.stderr.slice(-3000)).toBe(0);
+      expect(plain.exitCode, plain.stderr.slice(-3000)).toBe(0);
+      expect(statistics(stored)).toEqual(statistics(plain));
+      expect(stored.stderr).toContain('reading the capture again');
+      const report = stored.outputs['monitoring_report.json'] as Report;
+      expect(report.prediction_store.records).toBe(facts.predictions);
+      expect(report.label_arrival.labelled).toBe(facts.labelled);
+      expect(report.input_errors.total).toBe((plain.outputs['monitoring_report.json'] as Report).input_errors.total);
+      // The first scan's parts are gone: the folder holds the parts its manifest lists, and nothing else.
+      const manifest = JSON.parse(readFileSync(path.join(hourFolder(spentStore, H), 'manifest.json'), 'utf8')) as { parts: Array<{ file: string }>; records: number };
+      expect(manifest.records).toBe(facts.predictions);
+      expect(parquetFiles(hourFolder(spentStore, H)).sort(), `MPM_WORKERS=${workers}`).toEqual(manifest.parts.map((p) => p.file).sort());
+    }
+  });
+
   it('MPM_JOINED_RECORDS_OUTPUT=Enabled writes the judged window\'s joined records, from capture (two workers) and from the store', async () => {
     const live = path.join(tmp, 'joined-live');
     const delayed = path.join(tmp, 'joined-delayed');

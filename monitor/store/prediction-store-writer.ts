@@ -3,8 +3,9 @@
  * hour), each part streams to storage as its row groups fill, and at the end each hour of the window gets a manifest
  * listing its parts and what the capture read said about it. A rerun of a window replaces each hour's manifest (its
  * parts have new names, so a smaller rerun never merges stale parts) and then removes the parts the replaced
- * manifest listed. Every hour of the window gets a manifest, an hour without traffic one with no parts: "stored,
- * empty" is then told apart from "never stored".
+ * manifest listed; a variant stored in one of those hours that the rerun no longer sees gets an empty manifest.
+ * Every hour of the window gets a manifest, an hour without traffic one with no parts: "stored, empty" is then told
+ * apart from "never stored".
  *
  * Several writers of one window (hosts, worker threads) each call {@link PredictionStoreWriter.closeParts}; one of
  * them passes all the results to {@link commitHours}. A single writer calls {@link PredictionStoreWriter.finish}.
@@ -308,6 +309,7 @@ export async function commitHours(storage: Storage, written: readonly WrittenHou
       mergeCaptureFacts(m.capture, w.capture, o.samplesPerReason, o.captureLocations);
     }
   }
+  await supersedeOtherVariants(storage, merged, o.endpoint);
   const now = o.now ?? (() => new Date());
   const manifests: HourManifest[] = [];
   for (const w of [...merged.values()].sort((a, b) => a.hour - b.hour || (a.variant < b.variant ? -1 : 1))) {
@@ -335,6 +337,30 @@ export async function commitHours(storage: Storage, written: readonly WrittenHou
     manifests.push(manifest);
   }
   return manifests;
+}
+
+/**
+ * A run stores its window's hours for the whole endpoint: a variant stored in one of those hours by an earlier run
+ * but not seen by this one (its traffic ended, its capture was removed) gets an empty manifest of this run, and its
+ * parts are removed like any replaced part, so the hour never merges what an earlier run stored. (A run reading one
+ * variant's folder stores its records under the default variant: variants are told apart only by a capture read
+ * above their folders, and such a run sees every variant.)
+ */
+async function supersedeOtherVariants(storage: Storage, merged: Map<string, WrittenHour>, endpoint: string): Promise<void> {
+  const hours = new Set([...merged.values()].map((w) => w.hour));
+  if (hours.size === 0) return;
+  let stored: string[];
+  try {
+    stored = (await storage.listChildren(endpoint)).dirs.map((d) => d.slice(endpoint.length + 1)).filter((v) => SEGMENT.test(v));
+  } catch {
+    return; // No endpoint folder yet: nothing stored to supersede.
+  }
+  for (const hour of hours) {
+    for (const variant of stored) {
+      if (merged.has(key(variant, hour))) continue;
+      if (await storage.exists(manifestPath({ endpoint, variant, hour }))) merged.set(key(variant, hour), { variant, hour, parts: [], capture: emptyCaptureFacts() });
+    }
+  }
 }
 
 /** The part files the current manifest of an hour lists ([] when there is none, or it cannot be read). */

@@ -235,6 +235,32 @@ describe('prediction store: reruns and crashes', () => {
     expect(strip(await readAll(await openStoredHour(storage, { endpoint: 'churn-ep', hour: H })))).toEqual(expected([RECORDS[1]!], ''));
   });
 
+  it('a rerun that no longer sees a variant empties that variant\'s hour: the hour never merges the stale variant', async () => {
+    const storage = await freshStore();
+    const options = { endpoint: 'churn-ep', window: { start: H, end: H + HOUR }, extraction: BINARY, now: NOW };
+    const first = PredictionStoreWriter.open(storage, { ...options, runId: 'run-1' });
+    RECORDS.slice(0, 2).forEach((r) => first.add(r, 'Blue'));
+    RECORDS.slice(2).forEach((r) => first.add(r, 'Green'));
+    await first.finish();
+    // Another hour of Green, outside the rerun's window, stays.
+    const later = PredictionStoreWriter.open(storage, { ...options, window: { start: H + HOUR, end: H + 2 * HOUR }, runId: 'run-1b' });
+    later.add({ ...RECORDS[0]!, inferenceTime: H + HOUR + 1 }, 'Green');
+    await later.finish();
+    expect((await readAll(await openStoredHour(storage, { endpoint: 'churn-ep', hour: H }))).length).toBe(5);
+    // The rerun of hour H sees only Blue (Green's capture of the hour is gone).
+    const rerun = PredictionStoreWriter.open(storage, { ...options, runId: 'run-2' });
+    RECORDS.slice(0, 2).forEach((r) => rerun.add(r, 'Blue'));
+    const manifests = await rerun.finish();
+    expect(manifests.map((m) => [m.variant, m.run_id, m.requests, m.parts.length])).toEqual([
+      ['Blue', 'run-2', 2, 1],
+      ['Green', 'run-2', 0, 0],
+    ]);
+    const hour = (await openStoredHour(storage, { endpoint: 'churn-ep', hour: H }))!;
+    expect(strip(await readAll(hour))).toEqual(expected(RECORDS.slice(0, 2), ''));
+    expect(await readdir(path.join(storage.location, 'churn-ep/Green/2024/05/06/21'))).toEqual(['manifest.json']);
+    expect((await readAll((await openStoredHour(storage, { endpoint: 'churn-ep', hour: H + HOUR }))!)).length).toBe(1);
+  });
+
   it('a writer that aborts leaves no hour, no part and no temporary file', async () => {
     const storage = await freshStore();
     const writer = PredictionStoreWriter.open(storage, { endpoint: 'churn-ep', window: { start: H, end: H + HOUR }, extraction: BINARY, rowGroupRows: 2 });

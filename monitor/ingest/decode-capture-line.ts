@@ -5,7 +5,7 @@ import type { DatasetFormat } from '../config/dataset-format.ts';
 import { parseInferenceTime } from '../config/time.ts';
 import { decodePayload, payloadLines, type CapturedPayload, type DecodedPayload } from './decode-payload.ts';
 import { countRequestRecords } from './count-request.ts';
-import { explodeResponse, type Prediction, type RawPrediction, type ResponseOptions } from './explode-response.ts';
+import { explodeResponse, UninterpretedReadings, type Prediction, type RawPrediction, type ResponseOptions } from './explode-response.ts';
 import { RecordProblem } from './input-errors.ts';
 import { decodeGroundTruthData } from './ground-truth-data.ts';
 import { describeValue } from './describe-value.ts';
@@ -42,6 +42,20 @@ export type DecodedLine =
 
 /** One capture record read in the window: its key, its predictions and, in merged capture, its labels. */
 export type CaptureRecord = Extract<DecodedLine, { status: 'ok' }>;
+
+/**
+ * A record that is an input error of this run only because of its settings (UninterpretedReadings: a binary label
+ * outside the two classes), whose readings are whole: with keepRaw, `record` (no predictions, its `raw` readings)
+ * is what the prediction store keeps of it, as a run that read it without those settings would have.
+ */
+export class RejectedRecord extends RecordProblem {
+  constructor(
+    problem: RecordProblem,
+    readonly record: CaptureRecord,
+  ) {
+    super(problem.reason, problem.detail);
+  }
+}
 
 /** A note about a record that is read all the same. */
 export type LineWarning = 'no_inference_time';
@@ -127,7 +141,15 @@ export function decodeCaptureRecord(
   let counts: number[] | undefined;
   const requestCounts = (): number[] => (counts ??= countRequest(input!));
   const bytes = fromBytes !== undefined && output.data === fromBytes.placeholder ? fromBytes : undefined;
-  const predictions = bytes?.readJson(output, raw) ?? readPredictions(bytes === undefined ? output : { ...output, data: bytes.data() }, o.response, raw, checkCount ? requestCounts : undefined);
+  let predictions: Prediction[];
+  try {
+    predictions = bytes?.readJson(output, raw) ?? readPredictions(bytes === undefined ? output : { ...output, data: bytes.data() }, o.response, raw, checkCount ? requestCounts : undefined);
+  } catch (error) {
+    if (error instanceof UninterpretedReadings && (!checkCount || countAgrees(requestCounts, error.readings.length))) {
+      throw new RejectedRecord(error, { status: 'ok', id, idSource, inferenceTime: time, predictions: [], raw: error.readings, ...(typeof eventId === 'string' && eventId !== '' ? { eventId } : {}) });
+    }
+    throw error;
+  }
   if (checkCount && !requestCounts().includes(predictions.length)) {
     throw new RecordProblem('count_mismatch', `request has ${requestCounts()[0]} records, response has ${predictions.length} predictions`);
   }
@@ -137,6 +159,15 @@ export function decodeCaptureRecord(
     return { status: 'ok', id, idSource, inferenceTime: time, predictions, labels, raw, ...(typeof eventId === 'string' && eventId !== '' ? { eventId } : {}) };
   }
   return { status: 'ok', id, idSource, inferenceTime: time, predictions, labels };
+}
+
+/** Whether the request's record counts include `n` (false when the request cannot be counted). */
+function countAgrees(requestCounts: () => number[], n: number): boolean {
+  try {
+    return requestCounts().includes(n);
+  } catch {
+    return false;
+  }
 }
 
 /**

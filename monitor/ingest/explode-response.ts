@@ -6,6 +6,7 @@
 import type { DecodedPayload } from './decode-payload.ts';
 import { checkPayloadIndexes, extractResponse, rawPrediction, type ExtractOptions, type RawPrediction, type RawVisitor } from './extract-response.ts';
 import { visitFlatResponse, type FlatResponse } from './flat-response.ts';
+import { RecordProblem } from './input-errors.ts';
 import { interpretPrediction, type InterpretOptions, type Prediction } from './interpret-prediction.ts';
 
 export { negativeLabelFor, interpretPrediction as toPrediction, type Prediction } from './interpret-prediction.ts';
@@ -28,17 +29,47 @@ export function explodeFlatResponse(flat: FlatResponse, o: ResponseOptions, raw?
   return explodeReadings((visit) => visitFlatResponse(flat, visit), o, raw);
 }
 
+/**
+ * A response whose readings are whole but that the run's settings cannot interpret: a binary label outside the two
+ * classes (prediction_not_binary, the one interpretation problem that depends on the settings). The record is an
+ * input error of this run, yet the prediction store keeps what the response said (`readings`, every record's,
+ * payload indexes checked): a judgement with other settings (another positive label) reads it as a run with those
+ * settings would have.
+ */
+export class UninterpretedReadings extends RecordProblem {
+  constructor(
+    problem: RecordProblem,
+    readonly readings: RawPrediction[],
+  ) {
+    super(problem.reason, problem.detail);
+  }
+}
+
 /** The predictions of the readings `read` visits, interpreted, their payload indexes checked. */
 function explodeReadings(read: (visit: RawVisitor) => void, o: ResponseOptions, raw: RawPrediction[] | undefined): Prediction[] {
   const predictions: Prediction[] = [];
-  read(
-    raw === undefined
-      ? (index, label, score, vector) => void predictions.push(interpretPrediction(index, label, score, vector, o))
-      : (index, label, score, vector) => {
-          predictions.push(interpretPrediction(index, label, score, vector, o));
-          raw.push(rawPrediction(index, label, score, vector));
-        },
-  );
+  if (raw === undefined) {
+    read((index, label, score, vector) => void predictions.push(interpretPrediction(index, label, score, vector, o)));
+    checkPayloadIndexes(predictions);
+    return predictions;
+  }
+  let rejected: RecordProblem | undefined;
+  read((index, label, score, vector) => {
+    raw.push(rawPrediction(index, label, score, vector));
+    if (rejected !== undefined) return;
+    try {
+      predictions.push(interpretPrediction(index, label, score, vector, o));
+    } catch (error) {
+      if (!(error instanceof RecordProblem) || error.reason !== 'prediction_not_binary') throw error;
+      // The rest is still read, for the store; it is not interpreted (the first problem is the record's).
+      rejected = error;
+    }
+  });
+  if (rejected !== undefined) {
+    checkPayloadIndexes(raw);
+    // A copy: the caller may clear `raw` to try another reading of the response.
+    throw new UninterpretedReadings(rejected, raw.slice());
+  }
   checkPayloadIndexes(predictions);
   return predictions;
 }

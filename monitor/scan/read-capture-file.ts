@@ -6,7 +6,7 @@
  * and a line longer than MPM_MAX_LINE_BYTES is skipped unread (issue 14).
  */
 import type { Storage, StorageFile } from '../storage/storage.ts';
-import type { CaptureLineOptions, CaptureRecord, DecodedLine } from '../ingest/decode-capture-line.ts';
+import { RejectedRecord, type CaptureLineOptions, type CaptureRecord, type DecodedLine } from '../ingest/decode-capture-line.ts';
 import { decodeCaptureLineBytes } from '../ingest/decode-capture-bytes.ts';
 import type { MergeableAccumulator } from '../state/accumulator-state.ts';
 import type { ReadLimits } from '../ingest/read-limits.ts';
@@ -21,29 +21,46 @@ import type { CaptureSummary } from './capture-summary.ts';
 /** What reads one line of a file: the shared decoder and a record plan's add, or a line plan's own decode. */
 type LineHandler = (bytes: Buffer, warn: () => void) => LineRead | DecodedLine;
 
-/** The shared decoder's line handler: each record read goes to `onRecord`. */
-export function recordLines(lineOptions: CaptureLineOptions, onRecord: (record: CaptureRecord) => void): LineHandler {
+/**
+ * What sees each record a scan reads besides its plan (the prediction store's sink). `rejected`: the record is an
+ * input error of this run's settings (a RejectedRecord, thrown on to the tally after this call), and `record` holds
+ * only what the response said.
+ */
+export type RecordObserver = (record: CaptureRecord, rejected: boolean) => void;
+
+/** The shared decoder's line handler: each record read goes to `onRecord`, a rejected one to `onRejected`. */
+export function recordLines(lineOptions: CaptureLineOptions, onRecord: (record: CaptureRecord) => void, onRejected?: (record: CaptureRecord) => void): LineHandler {
   return (bytes, warn) => {
-    // From the line's bytes: the request is counted where it lies, never built as a string (issue 15).
-    const decoded = decodeCaptureLineBytes(bytes, lineOptions, warn);
+    let decoded: DecodedLine;
+    try {
+      // From the line's bytes: the request is counted where it lies, never built as a string (issue 15).
+      decoded = decodeCaptureLineBytes(bytes, lineOptions, warn);
+    } catch (error) {
+      if (error instanceof RejectedRecord) onRejected?.(error.record);
+      throw error;
+    }
     if (decoded.status === 'ok') onRecord(decoded);
     return decoded;
   };
 }
 
-/** The line handler of `plan` for one file whose part is `part`; `onRecord` also sees each decoded record. */
+/** The line handler of `plan` for one file whose part is `part`; `observe` also sees each decoded record. */
 export function lineHandler<Part extends MergeableAccumulator<Part>>(
   plan: ScanPlan<Part>,
   part: Part,
   lineOptions: CaptureLineOptions | undefined,
-  onRecord?: (record: CaptureRecord) => void,
+  observe?: RecordObserver,
 ): LineHandler {
   if ('readLine' in plan) return (bytes, warn) => plan.readLine(part, bytes, warn);
   if (lineOptions === undefined) throw new Error(`scan: the plan ${plan.name} reads decoded records and needs lineOptions`);
-  return recordLines(lineOptions, (record) => {
-    plan.add(part, record);
-    onRecord?.(record);
-  });
+  return recordLines(
+    lineOptions,
+    (record) => {
+      plan.add(part, record);
+      observe?.(record, false);
+    },
+    observe && ((record) => observe(record, true)),
+  );
 }
 
 /** Counts one line that was read (requests, their records, records keyed by eventId). */

@@ -35,7 +35,7 @@ export async function scanWithSink<Part extends MergeableAccumulator<Part>>(
       const part = plan.startPart();
       const fileSummary = emptyCaptureSummary('');
       const fileTally = new InputErrorTally(options.samplesPerReason);
-      await readCaptureFile(storage, file, fileTally, fileSummary, lineHandler(plan, part, options.lineOptions, (record) => sink.add(file.path, record)), options.lineOptions?.limits);
+      await readCaptureFile(storage, file, fileTally, fileSummary, lineHandler(plan, part, options.lineOptions, (record, rejected) => sink.add(file.path, record, rejected)), options.lineOptions?.limits);
       addFileCounts(summary, fileSummary);
       tally.addFrom(fileTally.byReason);
       await sink.fileDone(file.path, fileSummary, fileTally);

@@ -53,7 +53,7 @@ async function readOne(request: ScanWorkerRequest): Promise<void> {
   const tally = new InputErrorTally(init.samplesPerReason);
   const summary = emptyCaptureSummary('');
   const part = plan.startPart();
-  const onRecord = sink === undefined ? undefined : (record: CaptureRecord): void => sink!.add(request.path, record);
+  const onRecord = sink === undefined ? undefined : (record: CaptureRecord, rejected: boolean): void => sink!.add(request.path, record, rejected);
   await readCaptureFile(storage, { path: request.path, size: request.size }, tally, summary, lineHandler(plan, part, init.lineOptions, onRecord), init.lineOptions?.limits);
   await sink?.fileDone(request.path, summary, tally);
   const post = (acked: boolean): void => {

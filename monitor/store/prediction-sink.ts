@@ -90,6 +90,8 @@ export interface PredictionSinkResult {
 /** A scan's sink in one thread. Use {@link PredictionSink.open}. */
 export class PredictionSink {
   private unstored = 0;
+  /** Rejected records (see add) of the file being read that were stored. */
+  private storedRejected = 0;
   private readonly key: KeyHash = { lo: 0, hi: 0 };
   /** Predictions read before the partitions came (partitionsLater), and when they are counted. */
   private readonly waiting = new WaitingLags();
@@ -137,13 +139,19 @@ export class PredictionSink {
     return this.waiting.byteLength;
   }
 
-  /** One decoded record of capture file `path`. */
-  add(path: string, record: CaptureRecord): void {
+  /**
+   * One decoded record of capture file `path`. A `rejected` record (an input error of this run's settings alone,
+   * prediction_not_binary) is stored as the response said it, and its input error is left out of the hour's facts
+   * (fileDone): a judgement of the hour interprets it again, and counts it then if its settings reject it too. It has
+   * no label arrival: this run judges no prediction of it.
+   */
+  add(path: string, record: CaptureRecord, rejected = false): void {
     if (this.writer !== undefined) {
       const stored = storeRecordOf(record);
       if (stored === undefined || !this.writer.add(stored, this.writer.variantOfFile(path))) this.unstored++;
+      else if (rejected) this.storedRejected++;
     }
-    if (this.lag === undefined) return;
+    if (this.lag === undefined || rejected) return;
     if (this.partitions !== undefined) addLabelLag(this.lag, this.partitions, record, this.key);
     else {
       const predictionHour = predictionHourOf(record);
@@ -164,8 +172,13 @@ export class PredictionSink {
       facts.lines += summary.lines;
       facts.skipped.outside_window += summary.skipped.outside_window;
       facts.skipped.shadow_traffic += summary.skipped.shadow_traffic;
-      for (const [reason, t] of tally.byReason) for (let i = 0; i < t.count; i++) writer.addInputError(place, reason as InputErrorReason, t.samples[i] ?? { file: path });
+      for (const [reason, t] of tally.byReason) {
+        // The file's stored rejected records: in the store, not among its input errors (see add).
+        const stored = reason === 'prediction_not_binary' ? Math.min(this.storedRejected, t.count) : 0;
+        for (let i = stored; i < t.count; i++) writer.addInputError(place, reason as InputErrorReason, t.samples[i] ?? { file: path });
+      }
     }
+    this.storedRejected = 0;
     if (writer.needsDrain) await writer.drain();
   }
 

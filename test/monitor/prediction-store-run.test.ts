@@ -280,6 +280,57 @@ describe('MPM_PREDICTION_STORE in the monitoring job (local folder)', () => {
     }
   });
 
+  it('a prediction its settings reject (label "yes" beside a score) is stored as said: evaluate with other settings judges it as a fresh run with them', async () => {
+    // Three requests of hour H answer their first record with a label the run's classes (1, 0) do not know.
+    const capture = path.join(tmp, 'capture-yes');
+    cpSync(path.join(root, 'capture'), capture, { recursive: true });
+    const dir = path.join(capture, 'ep/AllTraffic', folder(H));
+    for (const file of readdirSync(dir)) {
+      const lines = readFileSync(path.join(dir, file), 'utf8').split('\n');
+      for (const at of [2, 7]) if (lines[at]?.startsWith('{')) lines[at] = lines[at]!.replace('[{\\"payload_index\\":0,', '[{\\"payload_index\\":0,\\"label\\":\\"yes\\",');
+      writeFileSync(path.join(dir, file), lines.join('\n'));
+    }
+    const yesStore = path.join(tmp, 'store-yes');
+    const live = await run(yesStore, H, { dataset_source: capture });
+    expect(live.exitCode, live.stderr.slice(-3000)).toBe(0);
+    const report = live.outputs['monitoring_report.json'] as Report & { input_errors: { by_reason?: Record<string, { count: number }> } };
+    const rejected = JSON.stringify(report.input_errors).match(/"prediction_not_binary":\{"count":(\d+)/)?.[1];
+    expect(Number(rejected)).toBe(6);
+    // Every record is in the store, the rejected ones too.
+    expect(report.prediction_store.records).toBe(facts.predictions);
+    const two = await run(path.join(tmp, 'store-yes-2'), H, { dataset_source: capture, MPM_WORKERS: '2' });
+    expect((two.outputs['monitoring_report.json'] as Report).prediction_store.records).toBe(facts.predictions);
+    expect(statistics(two)).toEqual(statistics(live));
+    const evaluate = (out: string, env: Record<string, string> = {}): Promise<MonitorRun> =>
+      runMonitor({
+        args: ['evaluate', '--from', iso(H), '--to', iso(H + HOUR)],
+        env: { problem_type: 'BinaryClassification', ground_truth_source: path.join(root, 'groundtruth'), output_path: out, sagemaker_endpoint_name: 'ep', MPM_MIN_RECORDS_FOR_STD: '20', MPM_MAX_INPUT_ERROR_RATE: '0.2', MPM_PREDICTION_STORE: yesStore, ...env },
+        timeoutMs: 60_000 * slowdown(),
+      });
+    const judged = (out: string): { stats: unknown; report: Report } => {
+      const stats = JSON.parse(readFileSync(path.join(out, 'ep/evaluate', folder(H), 'statistics.json'), 'utf8')) as { dataset: Record<string, unknown> };
+      delete stats.dataset.evaluation_time;
+      return { stats, report: JSON.parse(readFileSync(path.join(out, 'ep/evaluate', folder(H), 'monitoring_report.json'), 'utf8')) as Report };
+    };
+    // The same settings: the same verdict and the same input errors as the live run.
+    const same = await evaluate(path.join(tmp, 'evaluate-yes'));
+    expect(same.exitCode, same.stderr.slice(-3000)).toBe(0);
+    const sameJudged = judged(path.join(tmp, 'evaluate-yes'));
+    expect(sameJudged.stats).toEqual(statistics(live));
+    expect(sameJudged.report.input_errors.total).toBe(report.input_errors.total);
+    // A threshold makes the score decide: the stored hour now reads as a fresh run with that threshold reads the capture.
+    const threshold = { probability_threshold_attribute: '0.5' };
+    const [fresh, again] = [await run(yesStore, H, { dataset_source: capture, MPM_PREDICTION_STORE: '', ...threshold }), await evaluate(path.join(tmp, 'evaluate-yes-threshold'), threshold)];
+    expect(fresh.exitCode, fresh.stderr.slice(-3000)).toBe(0);
+    expect(again.exitCode, again.stderr.slice(-3000)).toBe(0);
+    const freshReport = fresh.outputs['monitoring_report.json'] as Report;
+    expect(freshReport.input_errors.total).toBe(report.input_errors.total - 6);
+    const againJudged = judged(path.join(tmp, 'evaluate-yes-threshold'));
+    expect(againJudged.stats).toEqual(statistics(fresh));
+    expect(againJudged.report.input_errors.total).toBe(freshReport.input_errors.total);
+    expect(againJudged.report.join.joined).toBe(freshReport.join.joined);
+  });
+
   it('MPM_JOINED_RECORDS_OUTPUT=Enabled writes the judged window\'s joined records, from capture (two workers) and from the store', async () => {
     const live = path.join(tmp, 'joined-live');
     const delayed = path.join(tmp, 'joined-delayed');

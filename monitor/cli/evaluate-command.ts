@@ -30,6 +30,11 @@ function hoursToJudge(config: MonitorConfig): number[] {
   if (config.endpointName === undefined) throw new ConfigError('config: evaluate reads the store of one endpoint, but sagemaker_endpoint_name is unset; expected the endpoint name');
   const { evaluateFrom: from, evaluateTo: to } = config;
   if (from === undefined || to === undefined) throw new ConfigError('config: evaluate needs --from and --to (MPM_EVALUATE_FROM, MPM_EVALUATE_TO); expected whole UTC hours, e.g. --from 2024-05-06T00:00:00Z --to 2024-05-07T00:00:00Z');
+  // Named as the user gave them (hoursOfWindow names a job's start_time and end_time).
+  for (const [flag, at] of [['--from', from], ['--to', to]] as const) {
+    if (at % HOUR_MS !== 0) throw new ConfigError(`config: ${flag} ${showValue(formatContractTime(at))} is not a whole UTC hour; expected a whole hour, e.g. ${formatContractTime(Math.floor(at / HOUR_MS) * HOUR_MS)} (the store keeps whole hours)`);
+  }
+  if (to <= from) throw new ConfigError(`config: --to ${showValue(formatContractTime(to))} is not after --from ${showValue(formatContractTime(from))}; expected a range of at least one hour`);
   const hours = hoursOfWindow({ start: from, end: to });
   if (hours.length > MAX_HOURS) throw new ConfigError(`config: --to ${showValue(formatContractTime(to))} is ${hours.length} hours after --from; expected at most ${MAX_HOURS} hours per call`);
   return hours;
@@ -76,7 +81,7 @@ export async function evaluateCommand(argv: string[], env: NodeJS.ProcessEnv): P
     const judged = outcome.report.evaluation;
     process.stdout.write(`${formatContractTime(hour)} ${outcome.status}${judged?.missing_hours.length ? ' (not in the store)' : ''} ${outcome.report.violations?.length ?? 0} violations -> ${hourOutputPath(config, hour)}\n`);
   }
-  const summary = `${hours.length} hours judged from the prediction store: ${counts.Completed} Completed, ${counts.CompletedWithViolations} CompletedWithViolations, ${counts.Failed} Failed`;
+  const summary = `${hours.length} ${hours.length === 1 ? 'hour' : 'hours'} judged from the prediction store: ${counts.Completed} Completed, ${counts.CompletedWithViolations} CompletedWithViolations, ${counts.Failed} Failed`;
   // A failed hour makes the call a failure, and the message file says so first, with the first failed hour's reason.
   const message = firstFailure === undefined ? summary : failedMessage(`${summary}; ${firstFailure}`);
   log.info(counts, message);

@@ -379,6 +379,13 @@ describe('MPM_PREDICTION_STORE in the monitoring job (local folder)', () => {
     const noStore = await run('', H, { MPM_EVALUATION_DELAY_HOURS: '2' });
     expect(noStore.exitCode).toBe(2);
     expect(noStore.message).toContain('MPM_PREDICTION_STORE is unset');
+    // evaluate names its own flags.
+    const evaluate = (from: number, to: number): Promise<MonitorRun> =>
+      runMonitor({ args: ['evaluate', '--from', iso(from), '--to', iso(to)], env: { problem_type: 'BinaryClassification', ground_truth_source: path.join(root, 'groundtruth'), output_path: '{out}', sagemaker_endpoint_name: 'ep', MPM_PREDICTION_STORE: store } });
+    const [halfFrom, backwards] = [await evaluate(H + 1_800_000, H + HOUR), await evaluate(H + HOUR, H)];
+    expect([halfFrom.exitCode, backwards.exitCode]).toEqual([2, 2]);
+    expect(halfFrom.message).toBe(`Failed: config: --from "${iso(H + 1_800_000)}" is not a whole UTC hour; expected a whole hour, e.g. ${iso(H)} (the store keeps whole hours)`);
+    expect(backwards.message).toBe(`Failed: config: --to "${iso(H)}" is not after --from "${iso(H + HOUR)}"; expected a range of at least one hour`);
   });
 });
 

@@ -7,7 +7,9 @@
 import type { MonitorConfig } from '../config/load-config.ts';
 import { formatContractTime } from '../config/time.ts';
 import { ConfigError, showValue } from '../errors.ts';
+import { assertNotAFile } from '../storage/local.ts';
 import { openStorage } from '../storage/open-storage.ts';
+import { isS3Uri } from '../storage/s3-uri.ts';
 import type { Storage } from '../storage/storage.ts';
 import type { ExtractionSettings, HourManifest } from '../store/hour-manifest.ts';
 import { LabelLagAccumulator, type LabelLagSummary } from '../store/label-lag.ts';
@@ -56,6 +58,8 @@ export async function openPredictionStore(config: MonitorConfig, now: Date): Pro
   if (config.evaluationDelayHours > 0 && (config.window.start === undefined || config.window.end === undefined)) {
     throw new ConfigError('config: MPM_EVALUATION_DELAY_HOURS judges the window that many hours before this run\'s, but the run has no window; expected start_time and end_time (or MPM_SCHEDULED_TIME)');
   }
+  // A file there would read as a store holding no hour: every hour "not in the store", a silent misreading.
+  if (!isS3Uri(location)) await assertNotAFile(location, 'MPM_PREDICTION_STORE', 'the prediction store');
   const storage = await openStorage(location, { s3EndpointUrl: config.s3EndpointUrl });
   return { storage, endpoint: config.endpointName, runId: newRunId(now) };
 }

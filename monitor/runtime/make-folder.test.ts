@@ -1,4 +1,4 @@
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -27,6 +27,13 @@ describe('makeFolder', () => {
     await writeFile(path.join(d, 'file'), 'x');
     await expect(makeFolder(path.join(d, 'file/sub'))).rejects.toThrow(`ENOTDIR: not a directory, mkdir '${path.join(d, 'file/sub')}'`);
     await expect(makeFolder(path.join(d, 'file'))).rejects.toThrow(`EEXIST: file already exists, mkdir '${path.join(d, 'file')}'`);
+  });
+
+  it('rejects with ELOOP, not EEXIST, when the folder or one on its way is a symbolic-link loop', async () => {
+    const d = await tmp();
+    await symlink(path.join(d, 'loop'), path.join(d, 'loop'));
+    await expect(makeFolder(path.join(d, 'loop'))).rejects.toMatchObject({ code: 'ELOOP' });
+    await expect(makeFolder(path.join(d, 'loop/a/b'))).rejects.toMatchObject({ code: 'ELOOP' });
   });
 
   // Node's own mkdir(..., { recursive: true }) never settles on these paths (procfs answers ENOENT, the parent then

@@ -18,7 +18,11 @@ export async function makeFolder(folder: string, mode = 0o777): Promise<string[]
   for (let p = target; ; p = path.dirname(p)) {
     const kind = await stat(p).then(
       (s) => (s.isDirectory() ? 'folder' : 'other'),
-      (error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? 'missing' : 'other'),
+      (error: NodeJS.ErrnoException) => {
+        // A symbolic-link loop: mkdir would say only EEXIST (the name is taken); the loop is the reason.
+        if (error.code === 'ELOOP') throw error;
+        return error.code === 'ENOENT' ? 'missing' : 'other';
+      },
     );
     if (kind === 'folder') break;
     if (kind === 'other') {

@@ -137,12 +137,18 @@ export class LocalStorage implements Storage {
     }
   }
 
+  /**
+   * Whether `rel` exists: false when it (or a folder on its way) is missing; an error that hides the answer (a
+   * symbolic-link loop, no permission to look) is an InputError naming the path, as S3's is, rather than "missing".
+   */
   async exists(rel: string): Promise<boolean> {
     try {
       await stat(this.abs(rel));
       return true;
-    } catch {
-      return false;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR' || typeof code !== 'string') return false;
+      throw new InputError(`storage: cannot tell whether ${this.describe(rel)} exists (${code})`, { cause: error });
     }
   }
 

@@ -4,7 +4,7 @@
  * a stored hour judged with the same interpretation as the live run.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -358,6 +358,16 @@ describe('prediction store: bad files are input errors naming them', () => {
     const error = await failure(storage);
     expect(error).toBeInstanceOf(InputError);
     expect((error as Error).message).toContain(part);
+  });
+
+  it('an hour folder that is a symbolic-link loop is an input error naming it, not a missing hour', async () => {
+    const storage = await freshStore();
+    const folder = path.join(storage.location, 'churn-ep/AllTraffic/2024/05/06');
+    await mkdir(folder, { recursive: true });
+    await symlink(path.join(folder, '21'), path.join(folder, '21'));
+    const error = await openStoredHour(storage, { endpoint: 'churn-ep', hour: H }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as Error).message).toBe(`storage: cannot tell whether ${storage.describe('churn-ep/AllTraffic/2024/05/06/21/manifest.json')} exists (ELOOP)`);
   });
 
   it('a manifest that is a folder', async () => {

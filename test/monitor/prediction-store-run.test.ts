@@ -379,6 +379,12 @@ describe('MPM_PREDICTION_STORE in the monitoring job (local folder)', () => {
     const noStore = await run('', H, { MPM_EVALUATION_DELAY_HOURS: '2' });
     expect(noStore.exitCode).toBe(2);
     expect(noStore.message).toContain('MPM_PREDICTION_STORE is unset');
+    // A store path that is a file is a configuration error, not a store holding no hour.
+    const file = path.join(tmp, 'store-is-a-file');
+    writeFileSync(file, 'not a store\n');
+    const notAFolder = await run(file, H);
+    expect(notAFolder.exitCode).toBe(2);
+    expect(notAFolder.message).toBe(`Failed: config: MPM_PREDICTION_STORE ${JSON.stringify(file)} is a file, not a folder; expected the folder (or s3:// URI) holding the prediction store`);
     // evaluate names its own flags.
     const evaluate = (from: number, to: number): Promise<MonitorRun> =>
       runMonitor({ args: ['evaluate', '--from', iso(from), '--to', iso(to)], env: { problem_type: 'BinaryClassification', ground_truth_source: path.join(root, 'groundtruth'), output_path: '{out}', sagemaker_endpoint_name: 'ep', MPM_PREDICTION_STORE: store } });

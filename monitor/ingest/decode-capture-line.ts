@@ -117,21 +117,8 @@ export function decodeCaptureRecord(
     warn('no_inference_time');
   }
 
-  const inferenceId = meta.inferenceId;
   const eventId = meta.eventId;
-  let id: string;
-  let idSource: 'inferenceId' | 'eventId';
-  // Ids are strings and never coerced: "007" and "7" are different keys.
-  if (typeof inferenceId === 'string' && inferenceId !== '') {
-    id = inferenceId;
-    idSource = 'inferenceId';
-  } else if (typeof inferenceId === 'number') {
-    id = String(inferenceId);
-    idSource = 'inferenceId';
-  } else if (typeof eventId === 'string' && eventId !== '') {
-    id = eventId;
-    idSource = 'eventId';
-  } else throw new RecordProblem('missing_event_id');
+  const { id, idSource } = recordKey(meta.inferenceId, eventId);
 
   const output = captureData.endpointOutput;
   if (!output || typeof output !== 'object' || output.data === undefined || output.data === null) throw new RecordProblem('missing_endpoint_output');
@@ -159,6 +146,14 @@ export function decodeCaptureRecord(
     return { status: 'ok', id, idSource, inferenceTime: time, predictions, labels, raw, ...(typeof eventId === 'string' && eventId !== '' ? { eventId } : {}) };
   }
   return { status: 'ok', id, idSource, inferenceTime: time, predictions, labels };
+}
+
+/** The key a record joins its labels by: its inferenceId, else its eventId. Ids are strings, never coerced ("007" and "7" differ). */
+function recordKey(inferenceId: unknown, eventId: unknown): { id: string; idSource: 'inferenceId' | 'eventId' } {
+  if (typeof inferenceId === 'string' && inferenceId !== '') return { id: inferenceId, idSource: 'inferenceId' };
+  if (typeof inferenceId === 'number') return { id: String(inferenceId), idSource: 'inferenceId' };
+  if (typeof eventId === 'string' && eventId !== '') return { id: eventId, idSource: 'eventId' };
+  throw new RecordProblem('missing_event_id');
 }
 
 /** Whether the request's record counts include `n` (false when the request cannot be counted). */

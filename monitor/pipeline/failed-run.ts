@@ -19,7 +19,7 @@ export async function failedRun(ctx: RunContext, error: unknown, output: Storage
   if (end.known) log.error((error as Error).message);
   else log.error({ err: error }, 'internal error');
   const facts = ctx.facts;
-  const report = buildRunReport({ config, ...analysis, ...end, constraints: facts.constraints, capture: facts.capture, groundTruth: facts.groundTruth, tally: ctx.tally, timings: ctx.timings });
+  const report = buildRunReport({ config, ...analysis, ...end, constraints: facts.constraints, capture: facts.capture, groundTruth: facts.groundTruth, store: facts.store, tally: ctx.tally, timings: ctx.timings });
   let storage = output;
   try {
     storage ??= await openStorage(config.outputPath, { s3EndpointUrl: config.s3EndpointUrl });

@@ -8,6 +8,7 @@ import type { ConstraintSet } from '../constraints/parse-constraints.ts';
 import type { GroundTruthSummary } from '../ground-truth/read-ground-truth.ts';
 import { InputErrorTally } from '../ingest/input-errors.ts';
 import type { CaptureSummary } from '../scan/capture-summary.ts';
+import type { StoreReport } from '../store/store-report.ts';
 
 export interface RunDeps {
   log: Logger;
@@ -21,6 +22,8 @@ export interface RunFacts {
   groundTruth?: GroundTruthSummary;
   /** The bytes the ground-truth files were listed with (the error gate weighs unreadable bytes against them). */
   groundTruthBytes?: number;
+  /** What the run committed to the prediction store: a run that fails after the commit still reports it. */
+  store?: StoreReport;
 }
 
 export class RunContext {

@@ -109,6 +109,7 @@ export async function commitStore(ctx: RunContext, store: PredictionStore, sinks
   const report = storeReport(store, config.window, manifests, sinks.reduce((n, s) => n + s.unstored, 0));
   report.input_errors = manifests.reduce((n, m) => n + Object.values(m.capture.input_errors).reduce((k, e) => k + e.count, 0), 0);
   log.info({ location: report.location, hours: report.hours.length, records: report.records, bytes: report.bytes }, 'predictions stored');
+  ctx.facts.store = report;
   return report;
 }
 

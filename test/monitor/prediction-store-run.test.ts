@@ -361,6 +361,14 @@ describe('MPM_PREDICTION_STORE in the monitoring job (local folder)', () => {
     expect(stamp(judged)).toBe(iso(H + HOUR));
   });
 
+  it('a run that fails after storing (its input errors above the limit) still reports what it stored', async () => {
+    const failing = await run(path.join(tmp, 'store-failing'), H, { MPM_MAX_INPUT_ERROR_RATE: '0' });
+    expect(failing.exitCode, failing.stderr.slice(-3000)).toBe(3);
+    const report = failing.outputs['monitoring_report.json'] as Report;
+    expect(report.prediction_store.records).toBe(facts.predictions);
+    expect(report.prediction_store.input_errors).toBe(1);
+  });
+
   it('a stored hour that is missing is an insufficient-data violation naming the hour', async () => {
     const delayed = await run(path.join(tmp, 'empty-store'), H + HOUR, { MPM_EVALUATION_DELAY_HOURS: '1' });
     expect(delayed.exitCode, delayed.stderr.slice(-3000)).toBe(0);

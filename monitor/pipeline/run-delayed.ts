@@ -20,7 +20,7 @@ import type { RunOutcome } from './outcome.ts';
 import { prepareRun, type PreparedRun } from './prepare-run.ts';
 import { joinsGroundTruth, readLabels, type Labels } from './read-labels.ts';
 import { labelsOfThread, startLabels, type LabelsStarted } from './labels-on-thread.ts';
-import { warmUpStoreReader } from '../store/store-warm-up.ts';
+import { firstHourRecords, storeReaderWarm, warmUpStoreReader } from '../store/store-warm-up.ts';
 import { RunContext, type RunDeps } from './run-context.ts';
 import { concludeRun } from './conclude-run.ts';
 import { failedRun } from './failed-run.ts';
@@ -73,8 +73,8 @@ async function labelsForJudgement(ctx: RunContext, store: PredictionStore, start
   if (!readsJudgedLabelsOnThread(config)) return ctx.stage('ground_truth', () => readLabels(ctx));
   const warmUp = (): Promise<unknown> => ctx.stage('store_warm_up', () => warmUpStoreReader(store.storage, store.endpoint, config.window).catch(() => false));
   if (started === undefined) {
-    // `evaluate`, one hour after another: a thread of its own per hour cost more to start (about 50 ms, most of an
-    // hour without traffic) than it hid; the warm-up, then the labels, on this thread.
+    // `evaluate` of a small hour, or of an hour after the first (warm-up then costs only its own decode, ~35 ms): a
+    // thread of its own cost more to start (about 50 ms) than it hid; the warm-up, then the labels, on this thread.
     await warmUp();
     return ctx.stage('ground_truth', () => readLabels(ctx));
   }
@@ -147,13 +147,36 @@ export async function runDelayedModelQuality(config: MonitorConfig, deps: RunDep
   }
 }
 
-/** `evaluate`: one hour (config.window) judged from the store, its reports written into config.outputPath. */
-export async function evaluateStoredWindow(config: MonitorConfig, deps: RunDeps): Promise<RunOutcome> {
+/**
+ * The stored predictions of a first hour from which `evaluate` reads its labels on their own thread during the
+ * store's first (cold) warm-up: the warm-up then costs about 0.3 s (parquet-wasm's compilation and first decode),
+ * the thread about 50 ms to start, and the labels of such an hour take longer than that to read.
+ */
+const LABELS_ON_THREAD_RECORDS = 100_000;
+
+/** Whether `evaluate` reads this hour's labels on their own thread (see LABELS_ON_THREAD_RECORDS). */
+async function evaluateReadsLabelsOnThread(config: MonitorConfig, store: PredictionStore): Promise<boolean> {
+  if (storeReaderWarm()) return false;
+  // A damaged store is the judgement's to report, with its path.
+  const records = await firstHourRecords(store.storage, store.endpoint, config.window).catch(() => 0);
+  return records >= LABELS_ON_THREAD_RECORDS;
+}
+
+/**
+ * `evaluate`: one hour (config.window) judged from the store, its reports written into config.outputPath. The labels
+ * are read on their own thread when `labelsOnThread` says so (tests), else as LABELS_ON_THREAD_RECORDS decides.
+ */
+export async function evaluateStoredWindow(config: MonitorConfig, deps: RunDeps, labelsOnThread?: boolean): Promise<RunOutcome> {
   const ctx = new RunContext(config, deps);
+  let labels: LabelsStarted | undefined;
   try {
     const prepared = await ctx.stage('validate', () => prepareRun(ctx));
-    return await judgeStoredWindow(config, deps, prepared, { delay: 0, timings: ctx.timings });
+    const onThread = readsJudgedLabelsOnThread(config) && (labelsOnThread ?? (await evaluateReadsLabelsOnThread(config, prepared.store!)));
+    if (onThread) labels = startLabels(config, ctx.log);
+    return await judgeStoredWindow(config, deps, prepared, { delay: 0, timings: ctx.timings, labels });
   } catch (error) {
     return failedRun(ctx, error, undefined);
+  } finally {
+    await labels?.thread.stop();
   }
 }

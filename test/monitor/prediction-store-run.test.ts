@@ -14,6 +14,9 @@ import { startS3Server, TEST_CREDENTIALS, TEST_REGION, type S3TestServer } from 
 import { LocalStorage } from '../../monitor/storage/local.ts';
 import { openStoredHour } from '../../monitor/store/prediction-store-reader.ts';
 import { readParquetTable } from '../../monitor/ingest/parquet.ts';
+import { pino } from 'pino';
+import { loadConfig } from '../../monitor/config/load-config.ts';
+import { evaluateStoredWindow } from '../../monitor/pipeline/run-delayed.ts';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'mpm-store-run-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -201,6 +204,24 @@ describe('MPM_PREDICTION_STORE in the monitoring job (local folder)', () => {
     expect(stats).toEqual(statistics(undelayed));
     expect((read(H, 'monitoring_report.json') as Report).window).toMatchObject({ start_time: iso(H), end_time: iso(H + HOUR) });
     expect((read(H - HOUR, 'monitoring_report.json') as Report).evaluation!.missing_hours).toEqual([iso(H - HOUR)]);
+  });
+
+  it('evaluate gives the same report whether it reads an hour\'s labels on their own thread or on its own', async () => {
+    const judge = async (labelsOnThread: boolean): Promise<Record<string, unknown>> => {
+      const out = path.join(tmp, `evaluate-thread-${labelsOnThread}`);
+      writeFileSync(path.join(tmp, 'none.json'), '{}');
+      const env = { problem_type: 'BinaryClassification', ground_truth_source: path.join(root, 'groundtruth'), output_path: out, sagemaker_endpoint_name: 'ep', MPM_MIN_RECORDS_FOR_STD: '20', MPM_MAX_INPUT_ERROR_RATE: '0.2', MPM_PREDICTION_STORE: store, start_time: iso(H), end_time: iso(H + HOUR), MPM_JOB_CONFIG_FILE: path.join(tmp, 'none.json'), MPM_MESSAGE_FILE: path.join(out, 'message') };
+      const outcome = await evaluateStoredWindow(loadConfig({ flags: {}, env }), { log: pino({ level: 'silent' }), now: () => new Date(0) }, labelsOnThread);
+      expect(outcome.exitCode, outcome.message).toBe(0);
+      const report = JSON.parse(JSON.stringify(outcome.report)) as Record<string, unknown>;
+      expect(Object.keys(report.timings_ms as object)).toContain('ground_truth');
+      // Its own time and where it wrote: the rest must be equal.
+      for (const key of ['timings_ms', 'outputs', 'report_html']) delete report[key];
+      return { report, statistics: JSON.parse(readFileSync(path.join(out, 'statistics.json'), 'utf8')) as unknown };
+    };
+    const [onThread, here] = [await judge(true), await judge(false)];
+    expect((onThread.report as Report).join.joined).toBe(facts.labelled);
+    expect(onThread).toEqual(here);
   });
 
   it('evaluate over a damaged hour fails, and its message says so first, with that hour and its reason', async () => {

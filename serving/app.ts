@@ -12,12 +12,18 @@
 
 import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { CaptureWriter } from './capture/write-capture.ts';
+import { clientErrorHandler } from './client-errors.ts';
+import { missingContentType } from './codec/media-type.ts';
 import { ModelNotReadyError, PayloadTooLargeError, ServingError } from './errors.ts';
 import { createInvoker, type Invoker } from './invoke.ts';
+import { checkContentEncoding, inferenceIdOf } from './request-headers.ts';
 import type { LoadedModel } from './model/load-model.ts';
 
 /** SageMaker's InvokeEndpoint request limit: 6 MB. */
 export const MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
+
+/** How long a request (headers and body) may take to arrive: SageMaker's own invocation timeout, 60 s. */
+export const REQUEST_TIMEOUT_MS = 60_000;
 
 /** Where the app finds the model; `current` stays undefined while it loads. */
 export interface ModelSlot {
@@ -34,19 +40,26 @@ export interface AppOptions {
   readonly loggerInstance?: FastifyServerOptions['loggerInstance'];
   /** Request body limit in bytes. Default MAX_PAYLOAD_BYTES. */
   readonly bodyLimit?: number;
+  /** Time for a request's headers and body to arrive, in ms (then 408). Default REQUEST_TIMEOUT_MS. */
+  readonly requestTimeoutMs?: number;
 }
 
-const INFERENCE_ID_HEADER = 'x-amzn-sagemaker-inference-id';
 const EMPTY_BODY = Buffer.alloc(0);
 
 /** Builds the app; call `listen()` on it (server.ts) or `inject()` (tests). */
 export function buildApp(options: AppOptions): FastifyInstance {
   const bodyLimit = options.bodyLimit ?? MAX_PAYLOAD_BYTES;
+  const requestTimeoutMs = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
   const app = Fastify({
     bodyLimit,
     ...(options.loggerInstance ? { loggerInstance: options.loggerInstance } : { logger: options.logger ?? false }),
-    // Long invocations of a few seconds must not be cut; SageMaker itself times out at 60 s.
-    requestTimeout: 0,
+    // A request's headers and body must arrive within the limit (a client that stops sending would hold its
+    // connection, and a shutdown, forever); the model's own time after that is not limited.
+    requestTimeout: requestTimeoutMs,
+    // Given to the server's constructor too: Node 20 ignores a requestTimeout set after it. Checked every few
+    // seconds (Node's default, 30 s, would let a request overstay the limit by that much).
+    http: { requestTimeout: requestTimeoutMs, connectionsCheckingInterval: Math.min(5000, requestTimeoutMs) },
+    clientErrorHandler: clientErrorHandler(requestTimeoutMs),
     // fastify's two info lines per request would flood the log at thousands of requests/s; see the onResponse hook.
     logController: new LogController({ disableRequestLogging: true }),
   });
@@ -94,15 +107,17 @@ export function buildApp(options: AppOptions): FastifyInstance {
   app.post('/invocations', async (request, reply) => {
     const contentType = request.headers['content-type'];
     const body = request.body as Buffer | undefined;
+    // The headers first: a bad inference id or a compressed body is refused before the model runs.
+    const inferenceId = inferenceIdOf(request.raw);
+    checkContentEncoding(request.raw);
     const result = currentInvoker()({ body, contentType, accept: request.headers.accept });
-    const inferenceId = request.headers[INFERENCE_ID_HEADER];
     // A Buffer, so fastify keeps the Content-Type exactly as set (for a JSON string it would append "; charset=utf-8"),
     // and the captured observedContentType is what was sent. Capture records these very bytes.
     const answer = Buffer.from(result.body, 'utf8');
     options.capture?.record({
       input: { contentType: contentType ?? '', body: body ?? EMPTY_BODY },
       output: { contentType: result.contentType, body: answer },
-      inferenceId: typeof inferenceId === 'string' ? inferenceId : undefined,
+      inferenceId,
     });
     // Backpressure: when the disk falls behind, the answer waits for capture to catch up.
     const backlog = options.capture?.whenWritable();
@@ -122,6 +137,11 @@ export function buildApp(options: AppOptions): FastifyInstance {
     if (error instanceof ServingError) {
       if (error.statusCode >= 500) request.log.error({ err: error }, error.message);
       return reply.code(error.statusCode).send({ error: error.name, message: error.message });
+    }
+    if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      // An empty Content-Type header: the answer to a missing one, naming the supported types.
+      const e = missingContentType();
+      return reply.code(e.statusCode).send({ error: e.name, message: e.message });
     }
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
       const e = new PayloadTooLargeError(`request body is larger than SageMaker's 6 MB limit (${bodyLimit} bytes)`);

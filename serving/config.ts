@@ -18,6 +18,8 @@ const EnvSchema = z.object({
   SM_MODEL_DIR: z.string().min(1).default('/opt/ml/model'),
   MPM_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   MPM_SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().positive().default(30),
+  // Time for a request's headers and body to arrive (then 408); SageMaker's own invocation timeout is 60 s.
+  MPM_REQUEST_TIMEOUT_SECONDS: z.coerce.number().min(1).max(3600).default(60),
   MPM_CAPTURE_DIR: z.string().min(1).optional(),
   MPM_ENDPOINT_NAME: z.string().regex(/^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/, 'must be a SageMaker endpoint name (letters, digits, hyphens)').default('local-endpoint'),
   MPM_VARIANT_NAME: z.string().regex(/^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/, 'must be a SageMaker variant name (letters, digits, hyphens)').default('AllTraffic'),
@@ -50,6 +52,8 @@ export interface ServingConfig {
   readonly modelDir: string;
   readonly logLevel: string;
   readonly shutdownTimeoutMs: number;
+  /** MPM_REQUEST_TIMEOUT_SECONDS in ms: a request's headers and body must arrive within it. */
+  readonly requestTimeoutMs: number;
   /** In the images: keep root instead of dropping to the image user (MPM_RUN_AS_ROOT, default false). */
   readonly runAsRoot: boolean;
   /** Present when capture is enabled (MPM_CAPTURE_DIR is set). */
@@ -82,6 +86,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     modelDir: e.SM_MODEL_DIR,
     logLevel: e.MPM_LOG_LEVEL,
     shutdownTimeoutMs: e.MPM_SHUTDOWN_TIMEOUT_SECONDS * 1000,
+    requestTimeoutMs: e.MPM_REQUEST_TIMEOUT_SECONDS * 1000,
     runAsRoot: e.MPM_RUN_AS_ROOT,
     ...(e.MPM_CAPTURE_DIR
       ? {

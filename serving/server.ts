@@ -1,6 +1,7 @@
 /**
  * @module The serving entry point: reads the settings, listens, loads the model, and shuts down gracefully on SIGTERM
- * (in-flight requests finish, capture files are flushed, then the process exits 0).
+ * (in-flight requests finish, capture files are flushed, then the process exits 0; past MPM_SHUTDOWN_TIMEOUT_SECONDS
+ * the connections still open are closed, capture is flushed, and it exits 1).
  *
  *   mpm-serve [serve] [--port 8080] [--model-dir /opt/ml/model] [--capture-dir DIR]
  *
@@ -27,6 +28,11 @@ export interface RunningServer {
   readonly ready: Promise<LoadedModel>;
   /** Stops accepting connections, lets in-flight requests finish, flushes capture. */
   close(): Promise<void>;
+  /**
+   * Closes every connection still open (a request whose body never finishes arriving included: it was never
+   * answered) and flushes capture, so every answered request's line is on disk. For a shutdown that timed out.
+   */
+  forceClose(): Promise<void>;
 }
 
 /** Listens first (so /ping can answer 503 while loading), then loads the model. */
@@ -39,7 +45,7 @@ export async function startServer(config: ServingConfig, logger: Logger): Promis
       })
     : undefined;
   const slot: { current: LoadedModel | undefined } = { current: undefined };
-  const app = buildApp({ model: slot satisfies ModelSlot, capture, loggerInstance: logger });
+  const app = buildApp({ model: slot satisfies ModelSlot, capture, loggerInstance: logger, requestTimeoutMs: config.requestTimeoutMs });
   const url = await app.listen({ port: config.port, host: config.host });
   logger.info({ url, modelDir: config.modelDir, capture: config.capture?.root ?? 'off', captureThread: config.capture?.escapeOnThread }, 'listening');
   // Say now, not at the first flush, when capture cannot write (the folder is created here when missing). Serving goes
@@ -63,8 +69,15 @@ export async function startServer(config: ServingConfig, logger: Logger): Promis
       await app.close();
       await capture?.close();
     },
+    async forceClose() {
+      app.server.closeAllConnections();
+      await capture?.close();
+    },
   };
 }
+
+/** After a shutdown timed out: how long the capture flush may take before the process exits anyway. */
+const CAPTURE_FLUSH_GRACE_MS = 10_000;
 
 const USAGE = `usage: mpm-serve [serve] [--port N] [--model-dir DIR] [--capture-dir DIR] [--run-as-root]
 Serves an XGBoost model on the SageMaker inference contract (GET /ping, POST /invocations).
@@ -128,15 +141,25 @@ export async function main(argv: readonly string[] = process.argv.slice(2), env 
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down: finishing in-flight requests');
+    let timedOut = false;
     const timer = setTimeout(() => {
-      logger.error({ timeoutMs: config.shutdownTimeoutMs }, 'shutdown timed out; exiting');
-      process.exit(1);
+      timedOut = true;
+      logger.error({ timeoutMs: config.shutdownTimeoutMs }, 'shutdown timed out: closing the connections still open, flushing capture, exiting 1');
+      // The flush is bounded too: a disk that no longer answers must not hold the exit.
+      setTimeout(() => process.exit(1), CAPTURE_FLUSH_GRACE_MS).unref();
+      server.forceClose().then(
+        () => process.exit(1),
+        (err: unknown) => {
+          logger.error({ err }, 'capture could not be flushed');
+          process.exit(1);
+        },
+      );
     }, config.shutdownTimeoutMs);
     timer.unref();
     try {
       await server.close();
       logger.info('stopped');
-      process.exit(0);
+      process.exit(timedOut ? 1 : 0);
     } catch (err) {
       logger.error({ err }, 'shutdown failed');
       process.exit(1);

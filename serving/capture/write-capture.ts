@@ -132,6 +132,8 @@ export class CaptureWriter {
   private readonly pool: ChunkPool;
   private readonly batch: LineBuffer;
   private batchLines = 0;
+  /** The close under way (close() is called by the shutdown, and again by a shutdown that timed out). */
+  private closing: Promise<void> | undefined;
   /** A flush was asked for while a write ran: the writing loop takes the batch when that write ends. */
   private flushWanted = false;
   private readonly jobs: Job[] = [];
@@ -224,8 +226,12 @@ export class CaptureWriter {
     return new Promise((done) => this.enqueue({ kind: 'barrier', done }));
   }
 
-  /** Flushes, closes the file and stops the timer. Later record() calls throw. */
-  async close(): Promise<void> {
+  /** Flushes, closes the file and stops the timer. Later record() calls throw. A second call waits for the first. */
+  close(): Promise<void> {
+    return (this.closing ??= this.closeOnce());
+  }
+
+  private async closeOnce(): Promise<void> {
     this.closed = true;
     if (this.timer) clearInterval(this.timer);
     this.retire();

@@ -70,12 +70,12 @@ function decodeColumns(columns: Record<string, unknown>, schema: FeatureSchema):
     if (!schema.index.has(key)) throw unknownFeature(schema, key, 'columnar object');
     const column = columns[key];
     if (!Array.isArray(column)) {
-      throw new BadRequestError(`columnar object: column ${JSON.stringify(key)} must be an array of values, got ${showValue(column)}`);
+      throw new BadRequestError(`columnar object: column ${showValue(key, 200)} must be an array of values, got ${showValue(column)}`);
     }
     if (length === -1) length = column.length;
     else if (column.length !== length) {
       throw new BadRequestError(
-        `columnar object: column ${JSON.stringify(key)} has ${column.length} values, column ${JSON.stringify(keys[0])} has ${length}; every column needs one value per record`,
+        `columnar object: column ${showValue(key, 200)} has ${column.length} values, column ${showValue(keys[0], 200)} has ${length}; every column needs one value per record`,
       );
     }
   }

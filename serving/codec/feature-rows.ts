@@ -104,7 +104,7 @@ export function unknownFeature(schema: FeatureSchema, key: string, label: string
   const known = schema.named
     ? `the model's ${schema.names.length} features are: ${schema.names.join(', ')}`
     : `the model has no feature names, so records name features f0 to f${schema.names.length - 1}`;
-  return new BadRequestError(`${label}: unknown feature ${JSON.stringify(key)}${hint}; ${known}`);
+  return new BadRequestError(`${label}: unknown feature ${showValue(key, 200)}${hint}; ${known}`);
 }
 
 function listNames(names: readonly string[]): string {

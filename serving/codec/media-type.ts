@@ -50,11 +50,14 @@ export function parseMediaType(text: string): MediaType {
   return { type: head.trim().toLowerCase(), params };
 }
 
+/** The 415 of a request without a Content-Type (no header, or an empty one). */
+export function missingContentType(): UnsupportedMediaTypeError {
+  return new UnsupportedMediaTypeError(`request has no Content-Type; supported types are: ${SUPPORTED_TYPES.join(', ')}`);
+}
+
 /** The request format for a Content-Type header; 415 when it is missing or not supported. */
 export function requestFormat(contentType: string | undefined): PayloadFormat {
-  if (!contentType) {
-    throw new UnsupportedMediaTypeError(`request has no Content-Type; supported types are: ${SUPPORTED_TYPES.join(', ')}`);
-  }
+  if (!contentType) throw missingContentType();
   const format = FORMAT_BY_TYPE[parseMediaType(contentType).type];
   if (!format) {
     throw new UnsupportedMediaTypeError(

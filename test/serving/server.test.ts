@@ -120,6 +120,31 @@ describe('mpm-serve process', () => {
     expect(lines[0].captureData.endpointOutput.data).toBe(result.text);
   });
 
+  it('a shutdown that times out (an upload that never ends) closes it, flushes the answered requests\' capture and exits 1', async () => {
+    const captureDir = await mkdtemp(join(tmpdir(), 'mpm-serve-'));
+    scratch.push(captureDir);
+    // Only the shutdown can flush; the stalled upload outlasts the 1 s shutdown timeout, not the request timeout.
+    const s = startServer({ SM_MODEL_DIR: DEMO_MODEL_DIR, MPM_CAPTURE_DIR: captureDir, MPM_CAPTURE_FLUSH_MS: '600000', MPM_SHUTDOWN_TIMEOUT_SECONDS: '1' });
+    const url = String((await waitForLog(s, 'listening'))['url']);
+    await waitForLog(s, 'model loaded');
+    const answered = await fetch(`${url}/invocations`, { method: 'POST', body, headers: { 'content-type': 'application/json', 'x-amzn-sagemaker-inference-id': 'answered-1' } });
+    expect(answered.status).toBe(200);
+    const { port } = new URL(url);
+    const stalled = request({ host: '127.0.0.1', port: Number(port), method: 'POST', path: '/invocations', headers: { 'content-type': 'application/json', 'content-length': 1000 } });
+    const closed = new Promise<void>((resolve) => stalled.on('error', () => resolve()).on('close', () => resolve()));
+    stalled.write('[{"a":1},');
+    await new Promise((r) => setTimeout(r, 200));
+    const killedAt = Date.now();
+    s.child.kill('SIGTERM');
+    expect(await s.exit).toBe(1);
+    expect(Date.now() - killedAt).toBeLessThan(8000);
+    await closed;
+    expect(s.logs.map((l) => l['msg'])).toContain('shutdown timed out: closing the connections still open, flushing capture, exiting 1');
+    const files = (await readdir(captureDir, { recursive: true, withFileTypes: true })).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+    const lines = (await Promise.all(files.map((f) => readFile(f, 'utf8')))).join('').trimEnd().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.eventMetadata.inferenceId)).toEqual(['answered-1']);
+  });
+
   it('exits 1 with a clear log line when the model cannot be loaded', async () => {
     const s = startServer({ SM_MODEL_DIR: join(REPO_ROOT, 'does-not-exist') });
     expect(await s.exit).toBe(1);
@@ -138,8 +163,8 @@ describe('mpm-serve process', () => {
 });
 
 describe('configuration', () => {
-  it('defaults to the SageMaker contract: port 8080, /opt/ml/model, no capture, and the image drops root', () => {
-    expect(loadConfig({})).toEqual({ port: 8080, host: '0.0.0.0', modelDir: '/opt/ml/model', logLevel: 'info', shutdownTimeoutMs: 30_000, runAsRoot: false });
+  it('defaults to the SageMaker contract: port 8080, /opt/ml/model, no capture, requests within 60 s, and the image drops root', () => {
+    expect(loadConfig({})).toEqual({ port: 8080, host: '0.0.0.0', modelDir: '/opt/ml/model', logLevel: 'info', shutdownTimeoutMs: 30_000, requestTimeoutMs: 60_000, runAsRoot: false });
   });
 
   it('reads MPM_RUN_AS_ROOT as true or false in any case, --run-as-root as true, and names a bad value', () => {

@@ -15,6 +15,7 @@ import type { CaptureWriter } from './capture/write-capture.ts';
 import { clientErrorHandler } from './client-errors.ts';
 import { missingContentType } from './codec/media-type.ts';
 import { ModelNotReadyError, PayloadTooLargeError, ServingError } from './errors.ts';
+import { answerExpectContinue } from './expect-continue.ts';
 import { createInvoker, type Invoker } from './invoke.ts';
 import { checkContentEncoding, inferenceIdOf } from './request-headers.ts';
 import type { LoadedModel } from './model/load-model.ts';
@@ -63,6 +64,9 @@ export function buildApp(options: AppOptions): FastifyInstance {
     // fastify's two info lines per request would flood the log at thousands of requests/s; see the onResponse hook.
     logController: new LogController({ disableRequestLogging: true }),
   });
+
+  const tooLarge = `request body is larger than SageMaker's 6 MB limit (${bodyLimit} bytes)`;
+  answerExpectContinue(app.server, bodyLimit, tooLarge);
 
   // Once close() has started, answers close their connection: a keep-alive socket left open after the last in-flight
   // request would hold the shutdown until the client's idle timeout.
@@ -144,7 +148,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
       return reply.code(e.statusCode).send({ error: e.name, message: e.message });
     }
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      const e = new PayloadTooLargeError(`request body is larger than SageMaker's 6 MB limit (${bodyLimit} bytes)`);
+      const e = new PayloadTooLargeError(tooLarge);
       return reply.code(e.statusCode).send({ error: e.name, message: e.message });
     }
     if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {

@@ -1,7 +1,9 @@
 /**
- * @module Decodes a text/csv request: one record per line, one value per feature in the model's order, no quoting
- * (values are numbers). An empty field or `nan` is a missing value; blank lines are skipped. A first line made only of
- * the model's feature names is read as a header and gives the column order.
+ * @module Decodes a text/csv request: one record per line, one value per feature in the model's order (values are
+ * numbers; a field wrapped in double quotes, as CSV writers that quote everything produce, is read without them, but
+ * commas inside quotes are not). An empty field or `nan` is a missing value; blank lines are skipped. A first line of
+ * names, at least one of them a feature name of the model, is read as a header and gives the column order; a first
+ * line of words that name no feature is data, and is refused as "not a number".
  */
 
 import { BadRequestError } from '../errors.ts';
@@ -21,14 +23,14 @@ export function decodeCsv(text: string, schema: FeatureSchema): FeatureRows {
     if (line.endsWith('\r')) line = line.slice(0, -1);
     if (line.trim() === '') continue;
     const fields = line.split(',');
-    if (rows.numRows === 0 && order === undefined && isHeader(fields)) {
+    if (rows.numRows === 0 && order === undefined && isHeader(fields, schema)) {
       order = headerOrder(fields, schema, n + 1);
       continue;
     }
     const label = `record ${rows.numRows} (line ${n + 1})`;
     if (fields.length !== width) throw new BadRequestError(`${label}: has ${fields.length} values, the model expects ${width} features`);
     for (let c = 0; c < width; c++) {
-      const field = fields[c]!.trim();
+      const field = unquoted(fields[c]!);
       let value: number;
       if (field === '' || field.toLowerCase() === 'nan') value = NaN;
       else if (NUMBER.test(field)) value = Number(field);
@@ -44,18 +46,30 @@ export function decodeCsv(text: string, schema: FeatureSchema): FeatureRows {
   return rows;
 }
 
-/** A header has a name in every field; a line with some numbers is data (and gets a "not a number" message). */
-function isHeader(fields: readonly string[]): boolean {
-  return fields.every((f) => {
-    const t = f.trim();
-    return t !== '' && t.toLowerCase() !== 'nan' && !NUMBER.test(t);
-  });
+/** A field without its surrounding spaces and double quotes. */
+function unquoted(field: string): string {
+  const t = field.trim();
+  return t.length >= 2 && t.startsWith('"') && t.endsWith('"') ? t.slice(1, -1).trim() : t;
+}
+
+/**
+ * A header has a name in every field and names at least one feature; a line with some numbers, or of words none of
+ * which is a feature (`abc` sent to a one-feature model), is data (and gets a "not a number" message).
+ */
+function isHeader(fields: readonly string[], schema: FeatureSchema): boolean {
+  let namesAFeature = false;
+  for (const f of fields) {
+    const t = unquoted(f);
+    if (t === '' || t.toLowerCase() === 'nan' || NUMBER.test(t)) return false;
+    if (schema.index.has(t)) namesAFeature = true;
+  }
+  return namesAFeature;
 }
 
 function headerOrder(fields: readonly string[], schema: FeatureSchema, lineNumber: number): number[] {
   const label = `header (line ${lineNumber})`;
   const order = fields.map((f) => {
-    const name = f.trim().replace(/^"(.*)"$/, '$1');
+    const name = unquoted(f);
     const i = schema.index.get(name);
     if (i === undefined) throw unknownFeature(schema, name, label);
     return i;

@@ -109,6 +109,18 @@ describe('POST /invocations: request content types', () => {
     expectSeedResults((await invoke(withHeader, { 'content-type': 'text/csv; charset=utf-8' })).json());
   });
 
+  it('reads text/csv quoted everywhere (a quote-all writer), and refuses a first line of words that name no feature as data', async () => {
+    const quoted = ROWS.map((r) => r.map((v) => `"${v}"`).join(',')).join('\n');
+    expectSeedResults((await invoke(quoted, { 'content-type': 'text/csv' })).json());
+    // A single quoted record is data, not a header of unknown features.
+    expectSeedResults((await invoke(ROWS[0]!.map((v) => `"${v}"`).join(','), { 'content-type': 'text/csv' })).json(), 1);
+    const header = [NAMES.map((n) => `"${n}"`).join(','), quoted].join('\n');
+    expectSeedResults((await invoke(header, { 'content-type': 'text/csv' })).json());
+    const words = await invoke(NAMES.map((_, i) => `w${i}`).join(','), { 'content-type': 'text/csv' });
+    expect(words.statusCode).toBe(400);
+    expect(words.json().message).toMatch(/^record 0 \(line 1\): feature "[^"]+" \(column 1\) is not a number: "w0"/);
+  });
+
   it('reads application/jsonlines: one record (object, array or {"features"}) per line', async () => {
     const lines = ROWS.map((r, i) => JSON.stringify(i % 3 === 0 ? records([r])[0] : i % 3 === 1 ? r : { features: r })).join('\n');
     expectSeedResults((await invoke(lines, { 'content-type': 'application/jsonlines' })).json());

@@ -2,7 +2,8 @@
  * The invocation's headers over a real socket (inject() does not read header bytes as Node's parser does): the
  * inference id as the caller's UTF-8, refused when empty, sent twice or not UTF-8; a compressed body refused with
  * 415; an empty Content-Type answered like a missing one; parser errors and a request that stops arriving answered in
- * the server's error shape; an unknown feature name of megabytes not echoed back whole.
+ * the server's error shape; an unknown feature name of megabytes not echoed back whole; `Expect: 100-continue` told
+ * 413 before any upload when the declared body is over the limit, and told to continue otherwise.
  */
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
@@ -116,5 +117,32 @@ describe('invocation headers over a socket', () => {
     expect(stalled).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/);
     expect(JSON.parse(stalled.slice(stalled.indexOf('\r\n\r\n') + 4))).toEqual({ error: 'RequestTimeout', message: expect.stringMatching(/not received within 1 s/) });
     expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it('answers Expect: 100-continue with 413 before the upload when the declared body is over the limit', async () => {
+    // No body is sent: an answer that waited for it (or said 100 first) would not come before the server's 1 s limit.
+    const refused = await raw('POST /invocations HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: 100000000\r\n\r\n');
+    expect(refused).toMatch(/^HTTP\/1\.1 413 Payload Too Large\r\n/);
+    expect(refused).not.toMatch(/100 Continue/);
+    expect(JSON.parse(refused.slice(refused.indexOf('\r\n\r\n') + 4))).toEqual({ error: 'PayloadTooLargeError', message: expect.stringMatching(/larger than SageMaker's 6 MB limit/) });
+  });
+
+  it('answers Expect: 100-continue within the limit with 100, then takes the body', async () => {
+    const bytes = Buffer.from(body);
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1');
+      let text = '';
+      socket.setEncoding('utf8');
+      socket.on('data', (d: string) => {
+        // The body goes only once the server has said to continue.
+        if (text === '' && d.startsWith('HTTP/1.1 100 Continue\r\n\r\n')) socket.write(bytes);
+        text += d;
+      });
+      socket.on('close', () => resolve(text));
+      socket.on('error', reject);
+      socket.write(`POST /invocations HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: ${bytes.length}\r\n\r\n`);
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200 OK\r\n/);
+    expect(JSON.parse(answer.slice(answer.lastIndexOf('\r\n\r\n') + 4))).toHaveLength(2);
   });
 });

@@ -14,6 +14,9 @@ import { parseCommandLine, flagsFrom, unknownOptions } from './command-options.t
 import { writeMessage } from './job-command.ts';
 import { createLogger } from './logger.ts';
 import { failedMessage } from '../report/status-message.ts';
+import { EvaluateMetricsFile } from './evaluate-metrics-file.ts';
+import type { PublishSummary } from '../publish/publish-metrics.ts';
+import type { Logger } from 'pino';
 
 const USAGE =
   '$0 --from T1 --to T2 [options]\n\nJudges every hour in [T1, T2) from the prediction store (MPM_PREDICTION_STORE) with the ground truth present now, ' +
@@ -73,13 +76,24 @@ export async function evaluateCommand(argv: string[], env: NodeJS.ProcessEnv): P
   const counts = { Completed: 0, CompletedWithViolations: 0, Failed: 0 };
   let exitCode = 0;
   let firstFailure: string | undefined;
+  // Each hour's run replaces the CloudWatch metrics file; the call's file holds every hour's lines.
+  const metricsFile = config.publishCloudWatchMetrics ? new EvaluateMetricsFile(config.paths.cloudwatchDir) : undefined;
   for (const hour of hours) {
     const outcome = await evaluateStoredWindow(hourConfig(config, hour), { log, now: () => new Date() });
+    await collectMetrics(metricsFile, outcome.report.publish, log);
     counts[outcome.status]++;
     if (outcome.status === 'Failed') firstFailure ??= `the first, ${formatContractTime(hour)}: ${outcome.message.replace(/^Failed: /, '')}`;
     if (outcome.exitCode !== 0 && exitCode === 0) exitCode = outcome.exitCode;
     const judged = outcome.report.evaluation;
     process.stdout.write(`${formatContractTime(hour)} ${outcome.status}${judged?.missing_hours.length ? ' (not in the store)' : ''} ${outcome.report.violations?.length ?? 0} violations -> ${hourOutputPath(config, hour)}\n`);
+  }
+  if (metricsFile) {
+    try {
+      const lines = await metricsFile.finish();
+      log.debug({ lines }, 'CloudWatch metrics of every hour written');
+    } catch (error) {
+      log.error({ err: error }, 'the CloudWatch metrics file of every hour could not be written');
+    }
   }
   const summary = `${hours.length} ${hours.length === 1 ? 'hour' : 'hours'} judged from the prediction store: ${counts.Completed} Completed, ${counts.CompletedWithViolations} CompletedWithViolations, ${counts.Failed} Failed`;
   // A failed hour makes the call a failure, and the message file says so first, with the first failed hour's reason.
@@ -87,4 +101,14 @@ export async function evaluateCommand(argv: string[], env: NodeJS.ProcessEnv): P
   log.info(counts, message);
   await writeMessage(config.paths.messageFile, message, log);
   return exitCode;
+}
+
+/** Adds an hour's CloudWatch lines to the call's file; a failure is logged, as a job's failure to publish is. */
+async function collectMetrics(file: EvaluateMetricsFile | undefined, publish: PublishSummary | undefined, log: Logger): Promise<void> {
+  if (!file) return;
+  try {
+    await file.add(publish);
+  } catch (error) {
+    log.error({ err: error }, 'the CloudWatch metrics of an hour could not be added to the metrics file');
+  }
 }

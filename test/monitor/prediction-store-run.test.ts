@@ -189,11 +189,11 @@ describe('MPM_PREDICTION_STORE in the monitoring job (local folder)', () => {
     expect(parquetFiles(hourFolder(store, H + HOUR)).length).toBe(1);
   });
 
-  it('evaluate --from --to judges each stored hour into its own report folder; a missing hour says so', async () => {
+  it('evaluate --from --to judges each stored hour into its own report folder; a missing hour says so; the metrics file holds every hour', async () => {
     const out = path.join(tmp, 'evaluate');
     const r = await runMonitor({
       args: ['evaluate', '--from', iso(H - HOUR), '--to', iso(H + HOUR)],
-      env: { problem_type: 'BinaryClassification', ground_truth_source: path.join(root, 'groundtruth'), output_path: out, sagemaker_endpoint_name: 'ep', sagemaker_monitoring_schedule_name: 'sched', MPM_MIN_RECORDS_FOR_STD: '20', MPM_MAX_INPUT_ERROR_RATE: '0.2', MPM_PREDICTION_STORE: store },
+      env: { problem_type: 'BinaryClassification', ground_truth_source: path.join(root, 'groundtruth'), output_path: out, sagemaker_endpoint_name: 'ep', sagemaker_monitoring_schedule_name: 'sched', MPM_MIN_RECORDS_FOR_STD: '20', MPM_MAX_INPUT_ERROR_RATE: '0.2', MPM_PREDICTION_STORE: store, publish_cloudwatch_metrics: 'Enabled' },
       timeoutMs: 60_000 * slowdown(),
     });
     expect(r.exitCode, r.stderr.slice(-3000)).toBe(0);
@@ -204,6 +204,14 @@ describe('MPM_PREDICTION_STORE in the monitoring job (local folder)', () => {
     expect(stats).toEqual(statistics(undelayed));
     expect((read(H, 'monitoring_report.json') as Report).window).toMatchObject({ start_time: iso(H), end_time: iso(H + HOUR) });
     expect((read(H - HOUR, 'monitoring_report.json') as Report).evaluation!.missing_hours).toEqual([iso(H - HOUR)]);
+    // One CloudWatch file for the call, with each hour's metrics stamped with that hour's end (each hour's run
+    // replaced the file: only the last hour's were left).
+    const metrics = r.cloudwatch as Array<{ MetricName: string; Timestamp: string }>;
+    const linesOf = (hour: number): number => (read(hour, 'monitoring_report.json') as { publish: { file: { lines: number } } }).publish.file.lines;
+    expect(metrics.filter((m) => m.Timestamp === iso(H)).length).toBe(linesOf(H - HOUR));
+    expect(metrics.filter((m) => m.Timestamp === iso(H + HOUR)).length).toBe(linesOf(H));
+    expect(metrics.length).toBe(linesOf(H - HOUR) + linesOf(H));
+    expect(metrics.find((m) => m.MetricName === 'joined_records' && m.Timestamp === iso(H + HOUR))).toMatchObject({ Value: facts.labelled });
   });
 
   it('evaluate gives the same report whether it reads an hour\'s labels on their own thread or on its own', async () => {

@@ -146,6 +146,18 @@ describe('broken and unusual folders', () => {
     expect(byPath.get('loose/evaluated')).toMatchObject({ windowSource: 'evaluation_time', window: { start: H(8), end: H(9) }, endpoint: null, schedule: null, problemType: 'Regression' });
   });
 
+  it('a window without predictions has no coverage (its run report says 0): a gap, not a fall to 0%', async () => {
+    const report = (predictions: number, joined: number): string =>
+      JSON.stringify({ status: 'CompletedWithViolations', window: { start_time: '2026-01-15T10:00:00Z', end_time: '2026-01-15T11:00:00Z' }, join: { predictions, joined, ground_truth_coverage: predictions === 0 ? 0 : joined / predictions } });
+    await folder('quiet/ep/sched/2026/01/15/11', { 'monitoring_report.json': report(0, 0) });
+    await folder('quiet/ep/sched/2026/01/15/12', { 'monitoring_report.json': report(40, 0) });
+    const { runs } = await readAll(path.join(dir, 'quiet'));
+    expect(runs.map((r) => [r.predictions, r.coverage])).toEqual([
+      [0, null],
+      [40, 0],
+    ]);
+  });
+
   it('a source pointed at the schedule folder still knows the endpoint and schedule from its own path', async () => {
     const { runs } = await readAll(path.join(MIXED, 'churn-endpoint/churn-mq-schedule'));
     expect(runs.map((r) => [r.path, r.endpoint, r.schedule])).toEqual([

@@ -231,7 +231,8 @@ export async function readReportFolder(ctx: ReadFolderContext, folder: ReportFol
     itemCount: numberOrNull(dataset?.item_count) ?? numberOrNull(reportMetrics?.item_count),
     predictions,
     joined,
-    coverage: numberOrNull(join?.ground_truth_coverage) ?? (predictions !== null && joined !== null && predictions > 0 ? joined / predictions : null),
+    // A window without predictions has no coverage (its report says 0): a gap in the chart, not a fall to 0%.
+    coverage: predictions === 0 ? null : (numberOrNull(join?.ground_truth_coverage) ?? (predictions !== null && joined !== null && predictions > 0 ? joined / predictions : null)),
     files: [...byName.keys()].filter((n) => NAMES.has(n)).sort(),
   };
 }

@@ -37,9 +37,11 @@ export function collectMetrics(result: ModelQualityResult, join: JoinSummary, ta
   const metrics: PublishableMetric[] = Object.entries(result.scalars).map(([name, m]) => ({ name, value: m.value, unit: 'None' }));
   // The label-free estimates, as estimated_<metric> (published whether or not labels have come).
   if (estimate !== undefined) metrics.push(...estimatedCloudWatchMetrics(estimate));
+  metrics.push({ name: HEALTH_METRICS.joined, value: join.joined, unit: 'Count' });
+  // A window without predictions has no coverage: a 0% point would set off a low-coverage alarm in every hour without
+  // traffic (the predictions metric, 0, says what happened; the alarm's missing-data rule decides).
+  if (join.predictions > 0) metrics.push({ name: HEALTH_METRICS.coverage, value: (100 * join.joined) / join.predictions, unit: 'Percent' });
   metrics.push(
-    { name: HEALTH_METRICS.joined, value: join.joined, unit: 'Count' },
-    { name: HEALTH_METRICS.coverage, value: join.predictions === 0 ? 0 : (100 * join.joined) / join.predictions, unit: 'Percent' },
     { name: HEALTH_METRICS.predictions, value: join.predictions, unit: 'Count' },
     { name: HEALTH_METRICS.withoutLabel, value: join.predictions_without_label, unit: 'Count' },
     { name: HEALTH_METRICS.inputErrors, value: tally.total(), unit: 'Count' },

@@ -29,6 +29,14 @@ describe('the prediction store on the report page', () => {
     expect(rest).toContain('<tr data-share="0.5"><th scope="row">50.0% of the labels</th><td class="num">not reached</td></tr>');
   });
 
+  it('a fresh window without predictions: a note that says so, not an empty table', () => {
+    const { report, statistics } = golden('prediction-store-missing-hour');
+    const fresh = { ...(report.evaluation!.fresh_window_estimate as object), predictions: 0, metrics: {}, not_estimated: { accuracy: 'no predictions in the window' } };
+    const html = renderEvaluation({ ...report, evaluation: { ...report.evaluation!, fresh_window_estimate: fresh } }, statistics);
+    expect(html).not.toContain('<table class="compare">');
+    expect(html).toContain('<p class="note" data-fact="fresh not estimated">The fresh window (2024-05-06T22:00:00Z to 2024-05-06T23:00:00Z) gave no estimate: it holds no predictions.</p>');
+  });
+
   it('an undelayed run with the store: no evaluation section, the stored hours per variant and the bytes per record', () => {
     const { report, statistics } = golden('prediction-store-window');
     expect(renderEvaluation(report, statistics)).toBe('');

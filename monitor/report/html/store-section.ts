@@ -38,9 +38,16 @@ function moreRows(total: number, what: string, where: string): string {
 
 /** The judged metrics (statistics.json) beside the fresh window's estimate: a delayed run's two verdicts. */
 function freshBesideJudged(evaluation: EvaluationReport, statistics: ModelQualityStatistics | undefined, report: RunReport): string {
-  const fresh = evaluation.fresh_window_estimate as { metrics?: Record<string, ShownEstimate>; not_estimated_reason?: string; window?: { start_time?: string; end_time?: string } } | undefined;
+  const fresh = evaluation.fresh_window_estimate as
+    | { metrics?: Record<string, ShownEstimate>; not_estimated_reason?: string; not_estimated?: Record<string, string>; predictions?: number; window?: { start_time?: string; end_time?: string } }
+    | undefined;
   if (fresh === undefined) return '';
   if (fresh.not_estimated_reason !== undefined) return `<p class="note" data-fact="fresh not estimated">The fresh window was not estimated: ${escapeHtml(fresh.not_estimated_reason)}.</p>`;
+  if (Object.keys(fresh.metrics ?? {}).length === 0) {
+    // No metric to set beside the judged ones (a fresh hour without traffic): say why instead of an empty table.
+    const why = fresh.predictions === 0 ? ['it holds no predictions'] : [...new Set(Object.values(fresh.not_estimated ?? {}))].slice(0, 3);
+    return `<p class="note" data-fact="fresh not estimated">The fresh window (${escapeHtml(windowText(fresh.window ?? evaluation.stored_window))}) gave no estimate: ${escapeHtml(why.join('; ') || 'no metric could be estimated')}.</p>`;
+  }
   const judged = metricSection(statistics, report) ?? {};
   const rows = Object.entries(fresh.metrics ?? {}).map(([name, e]) => {
     const value = (judged[name] as { value?: unknown } | undefined)?.value;

@@ -145,14 +145,60 @@ function driftDescription(d: DriftComparison): string {
 
 const valueText = (v: number): string => `Value: ${javaDouble(v)} does not meet the constraint requirement! `;
 
+/** What the baseline expects of one feature (constraints.json, or statistics.json's types under the global config). */
+type ExpectedFeature = { name: string; inferredType?: string; completeness?: number; isNonNegative?: boolean; domains?: string[]; config: MonitoringConfig };
+
+/** A baseline feature the window has: type, completeness, drift, domain and sign, each adding its violation. */
+function checkPresentFeature(
+  b: ExpectedFeature,
+  f: FeatureSummary,
+  check: FeatureCheck,
+  add: (type: DataQualityCheckType, description: string) => void,
+  current: DatasetSummary,
+  hasConstraints: boolean,
+  statsByName: Map<string, BaselineFeature> | undefined,
+): void {
+  const cfg = b.config;
+  if (hasConstraints && b.inferredType !== undefined && b.inferredType !== 'Unknown' && f.present > 0) {
+    const t = b.inferredType as InferredType;
+    const share = typeMatchShare(t, f.counts);
+    if (Number.isFinite(share)) {
+      check.typeMatch = share;
+      if (share < cfg.datatypeCheckThreshold) {
+        add('data_type_check', `Data type match requirement is not met. Expected data type: ${t}, Expected match: ${javaDouble(cfg.datatypeCheckThreshold * 100)}%. Observed: Only ${javaDouble(share * 100)}% of data is ${t}.`);
+      }
+    }
+  }
+  if (current.itemCount > 0) {
+    check.completeness = f.present / current.itemCount;
+    if (b.completeness !== undefined) {
+      check.expectedCompleteness = b.completeness;
+      if (check.completeness < b.completeness) add('completeness_check', valueText(check.completeness));
+    }
+  }
+  if (statsByName !== undefined) {
+    check.drift = compareDistributions(statsByName.get(b.name), f, cfg);
+    if (check.drift.status === 'violated') add('baseline_drift_check', driftDescription(check.drift));
+  }
+  if (b.domains !== undefined && b.domains.length > 0 && f.categorical !== undefined && f.present > 0) {
+    const domain = new Set(b.domains);
+    let inside = 0;
+    for (const bucket of f.categorical.buckets) if (domain.has(bucket.value)) inside += bucket.count;
+    check.domainShare = inside / f.present;
+    if (check.domainShare < cfg.domainContentThreshold) add('categorical_values_check', valueText(check.domainShare));
+  }
+  if (b.isNonNegative !== undefined && f.numeric !== undefined) {
+    check.nonNegative = { expected: b.isNonNegative, min: f.numeric.min, holds: !b.isNonNegative || f.numeric.min >= 0 };
+  }
+}
+
 /** Runs every check. */
 export function checkDataQuality(current: DatasetSummary, options: CheckOptions): DataQualityCheckResult {
   const excluded = new Set(options.excludeFeatures ?? []);
   const global = options.constraints?.config ?? options.config ?? ANALYZER_FALLBACKS;
   const currentByName = new Map(current.features.filter((f) => !excluded.has(f.name)).map((f) => [f.name, f]));
   const statsByName = new Map((options.statistics?.features ?? []).map((f) => [f.name, f]));
-  type Expected = { name: string; inferredType?: string; completeness?: number; isNonNegative?: boolean; domains?: string[]; config: MonitoringConfig };
-  const expected: Expected[] = options.constraints
+  const expected: ExpectedFeature[] = options.constraints
     ? options.constraints.features
     : (options.statistics?.features ?? []).map((f) => ({ name: f.name, inferredType: f.inferredType, config: global }));
   const baselineFeatures = expected.filter((f) => !excluded.has(f.name));
@@ -173,37 +219,7 @@ export function checkDataQuality(current: DatasetSummary, options: CheckOptions)
       add('missing_column_check', `Column ${JSON.stringify(b.name)} of the baseline is missing from the current dataset: ${counts}.`);
       continue;
     }
-    if (options.constraints !== undefined && b.inferredType !== undefined && b.inferredType !== 'Unknown' && f.present > 0) {
-      const t = b.inferredType as InferredType;
-      const share = typeMatchShare(t, f.counts);
-      if (Number.isFinite(share)) {
-        check.typeMatch = share;
-        if (share < cfg.datatypeCheckThreshold) {
-          add('data_type_check', `Data type match requirement is not met. Expected data type: ${t}, Expected match: ${javaDouble(cfg.datatypeCheckThreshold * 100)}%. Observed: Only ${javaDouble(share * 100)}% of data is ${t}.`);
-        }
-      }
-    }
-    if (current.itemCount > 0) {
-      check.completeness = f.present / current.itemCount;
-      if (b.completeness !== undefined) {
-        check.expectedCompleteness = b.completeness;
-        if (check.completeness < b.completeness) add('completeness_check', valueText(check.completeness));
-      }
-    }
-    if (options.statistics !== undefined) {
-      check.drift = compareDistributions(statsByName.get(b.name), f, cfg);
-      if (check.drift.status === 'violated') add('baseline_drift_check', driftDescription(check.drift));
-    }
-    if (b.domains !== undefined && b.domains.length > 0 && f.categorical !== undefined && f.present > 0) {
-      const domain = new Set(b.domains);
-      let inside = 0;
-      for (const bucket of f.categorical.buckets) if (domain.has(bucket.value)) inside += bucket.count;
-      check.domainShare = inside / f.present;
-      if (check.domainShare < cfg.domainContentThreshold) add('categorical_values_check', valueText(check.domainShare));
-    }
-    if (b.isNonNegative !== undefined && f.numeric !== undefined) {
-      check.nonNegative = { expected: b.isNonNegative, min: f.numeric.min, holds: !b.isNonNegative || f.numeric.min >= 0 };
-    }
+    checkPresentFeature(b, f, check, add, current, options.constraints !== undefined, options.statistics !== undefined ? statsByName : undefined);
   }
 
   const known = new Set(baselineFeatures.map((f) => f.name));

@@ -50,10 +50,13 @@ export function hourOutputPath(config: MonitorConfig, hour: number): string {
   return `${config.outputPath.replace(/\/+$/, '')}/${folder}`;
 }
 
-/** The configuration of one hour: its window, its report folder, its metric time (the hour's end, unless set). */
+/**
+ * The configuration of one hour: its window, its report folder, its metric time: the hour's end. A metric_time in
+ * the settings (a schedule's job config carries one) is not used: one stamp for every hour would fold the hours into
+ * one CloudWatch point.
+ */
 function hourConfig(config: MonitorConfig, hour: number): MonitorConfig {
-  const userTime = ['flag', 'environment', 'job-config'].includes(config.sources.metric_time ?? 'unset');
-  return { ...config, window: { start: hour, end: hour + HOUR_MS }, metricTime: userTime ? config.metricTime : undefined, evaluationDelayHours: 0, outputPath: hourOutputPath(config, hour) };
+  return { ...config, window: { start: hour, end: hour + HOUR_MS }, metricTime: undefined, evaluationDelayHours: 0, outputPath: hourOutputPath(config, hour) };
 }
 
 export async function evaluateCommand(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
@@ -73,6 +76,7 @@ export async function evaluateCommand(argv: string[], env: NodeJS.ProcessEnv): P
     return error instanceof MonitorError ? error.exitCode : 1;
   }
   log = createLogger(config.logLevel);
+  if (config.metricTime !== undefined) log.warn({ metric_time: formatContractTime(config.metricTime) }, 'metric_time is not used by evaluate: each hour\'s metrics are stamped with that hour\'s end');
   const counts = { Completed: 0, CompletedWithViolations: 0, Failed: 0 };
   let exitCode = 0;
   let firstFailure: string | undefined;

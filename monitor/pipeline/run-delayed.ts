@@ -33,7 +33,9 @@ const SET_BY_USER = new Set(['flag', 'environment', 'job-config']);
 /**
  * The configuration of the judged window: the window moved `delay` hours back, the labels read up to this run's
  * lookahead (every label present now), and the metric time of the judged window (or of this run with
- * MPM_DELAYED_METRIC_TIME=run; a metric_time the user set is kept).
+ * MPM_DELAYED_METRIC_TIME=run). A metric_time equal to the run's start_time is the window's own stamp (Model Monitor
+ * passes metric_time = start_time to every execution; MPM_SCHEDULED_TIME derives it so) and moves with the window;
+ * any other metric_time the user set is kept.
  */
 export function judgedConfigOf(config: MonitorConfig, delay: number): MonitorConfig {
   const shift = delay * HOUR_MS;
@@ -41,7 +43,7 @@ export function judgedConfigOf(config: MonitorConfig, delay: number): MonitorCon
   const window = { start: start === undefined ? undefined : start - shift, end: end === undefined ? undefined : end - shift };
   let metricTime = config.metricTime;
   if (config.delayedMetricTime === 'run') metricTime = config.metricTime ?? config.window.end;
-  else if (!SET_BY_USER.has(config.sources.metric_time ?? 'unset') && metricTime !== undefined) metricTime -= shift;
+  else if (metricTime !== undefined && (!SET_BY_USER.has(config.sources.metric_time ?? 'unset') || metricTime === start)) metricTime -= shift;
   return { ...config, window, metricTime, groundTruth: { ...config.groundTruth, lookaheadHours: config.groundTruth.lookaheadHours + delay } };
 }
 

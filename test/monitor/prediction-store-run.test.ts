@@ -193,7 +193,8 @@ describe('MPM_PREDICTION_STORE in the monitoring job (local folder)', () => {
     const out = path.join(tmp, 'evaluate');
     const r = await runMonitor({
       args: ['evaluate', '--from', iso(H - HOUR), '--to', iso(H + HOUR)],
-      env: { problem_type: 'BinaryClassification', ground_truth_source: path.join(root, 'groundtruth'), output_path: out, sagemaker_endpoint_name: 'ep', sagemaker_monitoring_schedule_name: 'sched', MPM_MIN_RECORDS_FOR_STD: '20', MPM_MAX_INPUT_ERROR_RATE: '0.2', MPM_PREDICTION_STORE: store, publish_cloudwatch_metrics: 'Enabled' },
+      // A schedule's settings carry a metric_time: evaluate stamps each hour with its own end all the same.
+      env: { problem_type: 'BinaryClassification', ground_truth_source: path.join(root, 'groundtruth'), output_path: out, sagemaker_endpoint_name: 'ep', sagemaker_monitoring_schedule_name: 'sched', MPM_MIN_RECORDS_FOR_STD: '20', MPM_MAX_INPUT_ERROR_RATE: '0.2', MPM_PREDICTION_STORE: store, publish_cloudwatch_metrics: 'Enabled', metric_time: iso(H) },
       timeoutMs: 60_000 * slowdown(),
     });
     expect(r.exitCode, r.stderr.slice(-3000)).toBe(0);
@@ -388,6 +389,12 @@ describe('MPM_PREDICTION_STORE in the monitoring job (local folder)', () => {
     expect(stamp(now)).not.toEqual(stamp(judged));
     expect(stamp(now)).toBe(iso(H + 2 * HOUR));
     expect(stamp(judged)).toBe(iso(H + HOUR));
+    // Model Monitor passes metric_time = start_time to every execution: that stamp moves with the judged window (it
+    // was kept, so the judged hour's points carried the fresh hour's start); another metric_time is kept.
+    const service = await run(store, H + HOUR, { MPM_EVALUATION_DELAY_HOURS: '1', metric_time: iso(H + HOUR) });
+    expect(service.exitCode, service.stderr.slice(-3000)).toBe(0);
+    expect(stamp(service)).toBe(iso(H));
+    expect(stamp(await run(store, H + HOUR, { MPM_EVALUATION_DELAY_HOURS: '1', metric_time: iso(H + 7 * HOUR) }))).toBe(iso(H + 7 * HOUR));
   });
 
   it('a run that fails after storing (its input errors above the limit) still reports what it stored', async () => {

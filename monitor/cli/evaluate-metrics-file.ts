@@ -4,12 +4,12 @@
  * temporary file beside it, which replaces the file once the last hour is done. Without it a call over a day left
  * only the last hour's metrics. Memory holds one hour's lines.
  */
-import { randomBytes } from 'node:crypto';
 import { open, readFile, rename, rm, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { OutputError } from '../errors.ts';
 import { CLOUDWATCH_METRICS_FILE } from '../publish/cloudwatch-file.ts';
 import type { PublishSummary } from '../publish/publish-metrics.ts';
+import { temporaryName } from '../storage/local.ts';
 
 export class EvaluateMetricsFile {
   private readonly file: string;
@@ -19,7 +19,7 @@ export class EvaluateMetricsFile {
 
   constructor(cloudwatchDir: string) {
     this.file = path.resolve(cloudwatchDir, CLOUDWATCH_METRICS_FILE);
-    this.tmp = `${this.file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+    this.tmp = temporaryName(this.file);
   }
 
   /** Adds the lines an hour's run wrote (nothing when it wrote no file, or failed to). */

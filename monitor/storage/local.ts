@@ -259,7 +259,7 @@ function notRegular(what: string): NodeJS.ErrnoException {
 }
 
 /** A temporary sibling of `file`, unique per process and call, so concurrent writes never share one. */
-function temporaryName(file: string): string {
+export function temporaryName(file: string): string {
   return `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
 }
 

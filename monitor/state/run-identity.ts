@@ -3,10 +3,11 @@
  * MPM_RUN_ID, else the window start) and the instances of the job (/opt/ml/config/resourceconfig.json: current_host
  * and hosts; absent, one instance). Several hosts share one job name and one window; hosts[0] leads.
  */
-import { readFile } from 'node:fs/promises';
 import type { MonitorConfig } from '../config/load-config.ts';
 import { formatContractTime } from '../config/time.ts';
 import { ConfigError, showValue } from '../errors.ts';
+import { MAX_CONFIG_FILE_BYTES } from '../ingest/read-limits.ts';
+import { readCappedFile } from '../storage/read-capped-file.ts';
 
 /** The run's name and its place among the job's instances. */
 export interface RunIdentity {
@@ -19,24 +20,28 @@ export const SINGLE_HOST = 'algo-1';
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
-async function readJson(file: string): Promise<unknown | undefined> {
+/**
+ * The JSON of `file` (named by `variable`), undefined when it does not exist. Read like processingjobconfig.json:
+ * a regular file of at most 16 MiB, so a FIFO or /dev/zero named by mistake is refused instead of hanging the run.
+ */
+async function readJson(file: string, variable: string): Promise<unknown | undefined> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = await readCappedFile(file, MAX_CONFIG_FILE_BYTES);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new ConfigError(`config: ${file} cannot be read (${(error as Error).message})`);
+    throw new ConfigError(`config: ${variable} ${showValue(file)} cannot be read (${(error as Error).message}); expected a JSON file`);
   }
   try {
-    return JSON.parse(text) as unknown;
+    return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text) as unknown;
   } catch (error) {
-    throw new ConfigError(`config: ${file} is not valid JSON (${(error as Error).message})`);
+    throw new ConfigError(`config: ${variable} ${showValue(file)} is not valid JSON (${(error as Error).message})`);
   }
 }
 
 /** current_host and hosts of resourceconfig.json, checked; one instance when the file does not exist. */
 export async function readHosts(file: string): Promise<RunIdentity['host']> {
-  const json = await readJson(file);
+  const json = await readJson(file, 'MPM_RESOURCE_CONFIG_FILE');
   if (json === undefined) return { current_host: SINGLE_HOST, hosts: [SINGLE_HOST] };
   const { current_host: current, hosts } = (json ?? {}) as { current_host?: unknown; hosts?: unknown };
   const expected = `expected SageMaker's resourceconfig.json: {"current_host": "algo-1", "hosts": ["algo-1", ...]}`;
@@ -51,7 +56,7 @@ export async function readHosts(file: string): Promise<RunIdentity['host']> {
 
 /** ProcessingJobName of processingjobconfig.json, when the file exists and names a job. */
 async function processingJobName(file: string): Promise<string | undefined> {
-  const json = (await readJson(file)) as { ProcessingJobName?: unknown } | undefined;
+  const json = (await readJson(file, 'MPM_JOB_CONFIG_FILE')) as { ProcessingJobName?: unknown } | undefined;
   const name = json?.ProcessingJobName;
   return typeof name === 'string' && NAME.test(name) ? name : undefined;
 }

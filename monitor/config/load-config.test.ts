@@ -183,13 +183,24 @@ describe('loadConfig errors name the variable, the value and what was expected',
     ],
     ['a baseline_constraints file that does not exist', { baseline_constraints: '/nonexistent/constraints.json' }, 'config: baseline_constraints "/nonexistent/constraints.json" does not exist; expected the path of a constraints.json file'],
     ['a baseline_statistics file that does not exist', { baseline_statistics: '/nonexistent/statistics.json' }, 'config: baseline_statistics "/nonexistent/statistics.json" does not exist; expected the path of a statistics.json file'],
-    ['a blank positive_label', { positive_label: '  ' }, 'config: positive_label "" is not valid; expected a label such as 1 or true'],
+    // Other schemes were taken for relative folders ("./S3:/bucket/reports"), so reports were never uploaded.
+    ['an upper-case S3 scheme', { output_path: 'S3://bucket/reports' }, 'config: output_path "S3://bucket/reports" has the scheme "S3:", which is not supported; expected a local path or an s3:// URI (lower-case s3://bucket/prefix)'],
+    ['an s3: with one slash', { dataset_source: 's3:/bucket/capture' }, 'config: dataset_source "s3:/bucket/capture" has the scheme "s3:", which is not supported; expected a local path or an s3:// URI (lower-case s3://bucket/prefix)'],
+    ['another scheme', { MPM_STATE_URI: 'ftp://host/state' }, 'config: MPM_STATE_URI "ftp://host/state" has the scheme "ftp:", which is not supported; expected a local path or an s3:// URI (lower-case s3://bucket/prefix)'],
+    ['an S3 location without a bucket', { baseline_constraints: 's3://' }, 'config: baseline_constraints "s3://" is not a valid S3 location (the bucket name is empty); expected s3://bucket or s3://bucket/prefix/'],
+    ['an s3:// URI for a file of the container', { CLOUDWATCH_METRICS_DIRECTORY: 's3://bucket/metrics' }, 'config: CLOUDWATCH_METRICS_DIRECTORY "s3://bucket/metrics" has the scheme "s3:", which is not supported; expected a local path (this setting names a file or folder of the container)'],
+    ['a blank positive_label given as a flag', {}, 'config: positive_label "  " is not valid; expected a label such as 1 or true'],
     // A wait past any processing job's run would never end in practice.
     ['MPM_HOST_WAIT_SECONDS', { MPM_HOST_WAIT_SECONDS: '1e12' }, "config: MPM_HOST_WAIT_SECONDS \"1e12\" is not valid; expected a number of seconds > 0 and at most 432000 (5 days, a processing job's longest run), e.g. 1800"],
     ['MPM_LOG_LEVEL', { MPM_LOG_LEVEL: 'verbose' }, 'config: MPM_LOG_LEVEL "verbose" is not valid; expected one of fatal, error, warn, info, debug, trace, silent'],
   ];
-  it.each(cases)('%s', (_, env, message) => {
-    expect(errorOf(env)).toBe(message);
+  it.each(cases)('%s', (name, env, message) => {
+    expect(errorOf(env, name.endsWith('given as a flag') ? { positive_label: '  ' } : {})).toBe(message);
+  });
+
+  it('treats a value of only spaces in the environment as unset, like an empty one (the default applies)', () => {
+    expect(load({ positive_label: '   ' }).positiveLabel).toBe('1');
+    expect(loadConfig({ flags: {}, env: { MPM_JOB_CONFIG_FILE: '  ' } }).paths.jobConfigFile).toBe('/opt/ml/config/processingjobconfig.json');
   });
 
   it('lists every problem at once, one per line', () => {

@@ -80,9 +80,10 @@ function resolver(inputs: ConfigInputs, jobEnv: Record<string, string>, sources:
     if (fromFlag !== undefined) return (record('flag'), fromFlag);
     if (env !== undefined) {
       const fromEnv = inputs.env[env];
-      if (fromEnv !== undefined && fromEnv !== '') return (record('environment'), fromEnv);
+      // Blank (empty or only spaces) is unset: the job config or the default applies.
+      if (fromEnv !== undefined && fromEnv.trim() !== '') return (record('environment'), fromEnv);
       const fromJob = jobEnv[env];
-      if (fromJob !== undefined && fromJob !== '') return (record('job-config'), fromJob);
+      if (fromJob !== undefined && fromJob.trim() !== '') return (record('job-config'), fromJob);
     }
     const fallback = 'default' in spec ? spec.default : undefined;
     record(fallback === undefined ? 'unset' : 'default');
@@ -176,7 +177,9 @@ function derive(
 export function loadConfig(inputs: ConfigInputs): MonitorConfig {
   const problems: string[] = [];
   const sources: Record<string, SettingSource> = {};
-  const jobFileGiven = inputs.flags.MPM_JOB_CONFIG_FILE ?? inputs.env.MPM_JOB_CONFIG_FILE;
+  // A blank MPM_JOB_CONFIG_FILE is unset, like every other optional setting: the default path, read when it exists.
+  const given = (value: string | undefined): string | undefined => (value === undefined || value.trim() === '' ? undefined : value);
+  const jobFileGiven = given(inputs.flags.MPM_JOB_CONFIG_FILE) ?? given(inputs.env.MPM_JOB_CONFIG_FILE);
   const variables = new Set(SETTING_TABLE.flatMap((s) => ('env' in s ? [s.env] : [])));
   const jobEnv = readJobConfigEnvironment(jobFileGiven ?? JOB_CONFIG_FILE, jobFileGiven !== undefined, problems, variables);
   const resolved: Record<string, string> = {};

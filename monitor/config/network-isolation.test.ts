@@ -40,7 +40,7 @@ describe('assertS3Reachable', () => {
   it('refuses the store and ground truth on S3 under isolation, naming each', () => {
     let error: unknown;
     try {
-      check({ MPM_PREDICTION_STORE: 's3://b/store', ground_truth_s3_uri_path: 's3://b/gt', MPM_EVALUATION_DELAY_HOURS: '24' }, true);
+      check({ MPM_PREDICTION_STORE: 's3://bkt/store', ground_truth_s3_uri_path: 's3://bkt/gt', MPM_EVALUATION_DELAY_HOURS: '24' }, true);
     } catch (e) {
       error = e;
     }
@@ -48,18 +48,18 @@ describe('assertS3Reachable', () => {
     expect((error as ConfigError).exitCode).toBe(2);
     const message = (error as Error).message;
     expect(message).toMatch(/^config: the processing job runs with network isolation \(NetworkConfig\.EnableNetworkIsolation in .*job-\w+\.json\), so the container cannot reach S3, /);
-    expect(message).toContain('but this run reads or writes MPM_PREDICTION_STORE "s3://b/store", ground_truth_s3_uri_path "s3://b/gt" directly');
+    expect(message).toContain('but this run reads or writes MPM_PREDICTION_STORE "s3://bkt/store", ground_truth_s3_uri_path "s3://bkt/gt" directly');
     expect(message).toContain("a delayed run reads the judged hour's ground truth and predictions from S3 itself");
   });
 
   it('passes local locations under isolation, and S3 locations without it', () => {
     expect(() => check({ MPM_PREDICTION_STORE: '/data/store', ground_truth_source: '/data/gt', MPM_EVALUATION_DELAY_HOURS: '24' }, true)).not.toThrow();
-    expect(() => check({ MPM_PREDICTION_STORE: 's3://b/store', ground_truth_s3_uri_path: 's3://b/gt' }, false)).not.toThrow();
+    expect(() => check({ MPM_PREDICTION_STORE: 's3://bkt/store', ground_truth_s3_uri_path: 's3://bkt/gt' }, false)).not.toThrow();
   });
 
   it('also names an s3:// capture, output or state location', () => {
-    expect(() => check({ ground_truth_source: '/data/gt', dataset_source: 's3://b/capture', MPM_STATE_URI: 's3://b/state' }, true)).toThrow(
-      /reads or writes dataset_source "s3:\/\/b\/capture", MPM_STATE_URI "s3:\/\/b\/state" directly \(SageMaker mounts only the job's inputs\); expected/,
+    expect(() => check({ ground_truth_source: '/data/gt', dataset_source: 's3://bkt/capture', MPM_STATE_URI: 's3://bkt/state' }, true)).toThrow(
+      /reads or writes dataset_source "s3:\/\/bkt\/capture", MPM_STATE_URI "s3:\/\/bkt\/state" directly \(SageMaker mounts only the job's inputs\); expected/,
     );
   });
 });

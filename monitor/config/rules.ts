@@ -9,6 +9,7 @@ import { parseDatasetFormat, type DatasetFormat } from './dataset-format.ts';
 import { parseContractTime } from './time.ts';
 import { canonicalLabel } from '../metrics/labels.ts';
 import { parseCategoricalDriftMethod, type CategoricalDriftMethod } from '../data-quality/load-constraints.ts';
+import { parseS3Uri } from '../storage/s3-uri.ts';
 
 /** Why a rule refused a setting's text. */
 export class Refusal {
@@ -36,6 +37,30 @@ export function fail(message: string): Refusal {
 
 /** Any text, as given. */
 export const text = (): Rule<string> => (value) => value;
+
+/** A URI scheme and its slash ("S3:/", "ftp://", "s3:/"): what a local path never starts with by intent. */
+const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]+):\//;
+
+/**
+ * A location: a local path or, with `s3`, an s3:// URI checked in full. Any other scheme ("S3://b", "s3:/b",
+ * "ftp://h") is refused: it used to be taken for a relative folder named "S3:", so reports went to the working
+ * directory and were never uploaded.
+ */
+export function location(s3: boolean): Rule<string> {
+  const expected = s3 ? 'a local path or an s3:// URI (lower-case s3://bucket/prefix)' : 'a local path (this setting names a file or folder of the container)';
+  return (value) => {
+    const scheme = SCHEME.exec(value);
+    if (scheme === null) return value;
+    if (!s3 || !value.startsWith('s3://')) return fail(`has the scheme "${scheme[1]}:", which is not supported; expected ${expected}`);
+    try {
+      parseS3Uri(value);
+    } catch (error) {
+      const why = /\((.*)\); expected/.exec((error as Error).message)?.[1] ?? (error as Error).message;
+      return fail(`is not a valid S3 location (${why}); expected s3://bucket or s3://bucket/prefix/`);
+    }
+    return value;
+  };
+}
 
 /** One of `choices`, matched exactly or, with `caseInsensitive`, in any case. */
 export function oneOf<const T extends string>(choices: readonly T[], caseInsensitive = false): Rule<T> {

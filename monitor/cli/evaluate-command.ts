@@ -84,8 +84,12 @@ export async function evaluateCommand(argv: string[], env: NodeJS.ProcessEnv): P
   const metricsFile = config.publishCloudWatchMetrics ? new EvaluateMetricsFile(config.paths.cloudwatchDir) : undefined;
   for (const hour of hours) {
     const outcome = await evaluateStoredWindow(hourConfig(config, hour), { log, now: () => new Date() });
-    await collectMetrics(metricsFile, outcome.report.publish, log);
+    const notCollected = await collectMetrics(metricsFile, outcome.report.publish, log);
     counts[outcome.status]++;
+    if (notCollected !== undefined) {
+      firstFailure ??= `${formatContractTime(hour)}: ${notCollected}`;
+      if (exitCode === 0) exitCode = 4;
+    }
     if (outcome.status === 'Failed') firstFailure ??= `the first, ${formatContractTime(hour)}: ${outcome.message.replace(/^Failed: /, '')}`;
     if (outcome.exitCode !== 0 && exitCode === 0) exitCode = outcome.exitCode;
     const judged = outcome.report.evaluation;
@@ -96,7 +100,11 @@ export async function evaluateCommand(argv: string[], env: NodeJS.ProcessEnv): P
       const lines = await metricsFile.finish();
       log.debug({ lines }, 'CloudWatch metrics of every hour written');
     } catch (error) {
-      log.error({ err: error }, 'the CloudWatch metrics file of every hour could not be written');
+      // The call's metrics file is an output like a report file: not written, the call fails (exit 4).
+      const reason = `cloudwatch: the metrics file of every hour could not be written (${(error as Error).message})`;
+      log.error(reason);
+      firstFailure ??= `the call's metrics file: ${reason}`;
+      if (exitCode === 0) exitCode = 4;
     }
   }
   const summary = `${hours.length} ${hours.length === 1 ? 'hour' : 'hours'} judged from the prediction store: ${counts.Completed} Completed, ${counts.CompletedWithViolations} CompletedWithViolations, ${counts.Failed} Failed`;
@@ -107,12 +115,15 @@ export async function evaluateCommand(argv: string[], env: NodeJS.ProcessEnv): P
   return exitCode;
 }
 
-/** Adds an hour's CloudWatch lines to the call's file; a failure is logged, as a job's failure to publish is. */
-async function collectMetrics(file: EvaluateMetricsFile | undefined, publish: PublishSummary | undefined, log: Logger): Promise<void> {
-  if (!file) return;
+/** Adds an hour's CloudWatch lines to the call's file; gives why it could not (the call then fails, exit 4). */
+async function collectMetrics(file: EvaluateMetricsFile | undefined, publish: PublishSummary | undefined, log: Logger): Promise<string | undefined> {
+  if (!file) return undefined;
   try {
     await file.add(publish);
+    return undefined;
   } catch (error) {
-    log.error({ err: error }, 'the CloudWatch metrics of an hour could not be added to the metrics file');
+    const reason = `cloudwatch: the hour's metrics could not be added to the metrics file (${(error as Error).message})`;
+    log.error(reason);
+    return reason;
   }
 }

@@ -22,9 +22,9 @@ export class EvaluateMetricsFile {
     this.tmp = temporaryName(this.file);
   }
 
-  /** Adds the lines an hour's run wrote (nothing when it wrote no file, or failed to). */
+  /** Adds the lines an hour's run wrote (nothing when it wrote no file: a failed hour). */
   async add(publish: PublishSummary | undefined): Promise<void> {
-    if (publish?.file === undefined || publish.file.error !== undefined) return;
+    if (publish?.file === undefined) return;
     const text = await readFile(this.file, 'utf8');
     this.handle ??= await open(this.tmp, 'wx');
     await this.handle.write(text);

@@ -9,7 +9,8 @@ import type { MonitorConfig } from '../config/load-config.ts';
 import type { CaptureRowOptions } from '../data-quality/capture-rows.ts';
 import { ANALYZER_FALLBACKS, parseDataQualityConstraints, type DataQualityConstraints, type MonitoringConfig } from '../data-quality/load-constraints.ts';
 import { parseDataQualityStatistics, type BaselineStatistics } from '../data-quality/load-statistics.ts';
-import { assertNotAFile, assertWritableFolder } from '../storage/local.ts';
+import { assertNotAFile } from '../storage/local.ts';
+import { assertOutputFolders } from './output-folders.ts';
 import { openStorage } from '../storage/open-storage.ts';
 import { readLocationText } from '../storage/read-location-text.ts';
 import { isS3Uri } from '../storage/s3-uri.ts';
@@ -96,7 +97,7 @@ export async function prepareDataQuality(ctx: RunContext): Promise<PreparedDataQ
   const baseline = await readDataQualityBaseline(ctx);
   const options = { s3EndpointUrl: config.s3EndpointUrl };
   const output = await openStorage(config.outputPath, options);
-  if (!isS3Uri(config.outputPath)) await assertWritableFolder(config.outputPath, 'output_path');
+  await assertOutputFolders(config);
   if (!isS3Uri(config.datasetSource)) await assertNotAFile(config.datasetSource, 'dataset_source', 'the capture');
   const capture = await openStorage(config.datasetSource, options);
   return { ...baseline, rows: rowOptionsOf(config), output, capture };

@@ -10,7 +10,8 @@ import type { ResponseOptions } from '../ingest/explode-response.ts';
 import { responseOptionsOf } from '../ingest/response-options.ts';
 import { removeStaleOutputs } from '../report/owned-outputs.ts';
 import { dropPrivileges } from '../runtime/drop-privileges.ts';
-import { assertNotAFile, assertWritableFolder } from '../storage/local.ts';
+import { assertNotAFile } from '../storage/local.ts';
+import { assertOutputFolders } from './output-folders.ts';
 import { openStorage } from '../storage/open-storage.ts';
 import { isS3Uri } from '../storage/s3-uri.ts';
 import type { Storage } from '../storage/storage.ts';
@@ -42,7 +43,7 @@ export async function prepareRun(ctx: RunContext): Promise<PreparedRun> {
   const options = { s3EndpointUrl: config.s3EndpointUrl };
   const output = await openStorage(config.outputPath, options);
   // An output folder that cannot be written is found now, not after an hour of reading.
-  if (!isS3Uri(config.outputPath)) await assertWritableFolder(config.outputPath, 'output_path');
+  await assertOutputFolders(config);
   // A previous run's results must not outlive this run, whatever becomes of it (issue 14, item 5).
   await removeStaleOutputs(output, { inputs: [config.baselineConstraints, config.baselineStatistics] });
   if (!isS3Uri(config.datasetSource)) await assertNotAFile(config.datasetSource, 'dataset_source', 'the capture');

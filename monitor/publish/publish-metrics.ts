@@ -19,7 +19,7 @@ import type { EstimationResult } from '../estimation/estimation-result.ts';
 export interface PublishSummary {
   timestamp: string;
   metrics: number;
-  file?: { path: string; lines: number; skipped: number; error?: string };
+  file?: { path: string; lines: number; skipped: number };
   putMetricData?: PublishToCloudWatchResult;
 }
 
@@ -66,7 +66,8 @@ export async function publishMetrics(
 
 /**
  * Publishes `metrics` to the metrics file and/or PutMetricData (in `namespace`, else the model-metrics default),
- * stamped with metric_time, else end_time, else the evaluation time. Never throws: failures go into the summary.
+ * stamped with metric_time, else end_time, else the evaluation time. A PutMetricData failure goes into the summary
+ * (the run goes on); a metrics file that cannot be written throws OutputError.
  */
 export async function publishMetricList(
   config: MonitorConfig,
@@ -79,13 +80,10 @@ export async function publishMetricList(
   const ctx: PublishContext = { timestamp, endpointName: config.endpointName, scheduleName: config.scheduleName };
   const summary: PublishSummary = { timestamp: timestamp.toISOString(), metrics: metrics.length };
   if (config.publishCloudWatchMetrics) {
-    try {
-      const written = await writeCloudWatchMetricsFile(config.paths.cloudwatchDir, metrics, ctx);
-      summary.file = { path: written.file, lines: written.lines, skipped: written.skipped.length };
-    } catch (error) {
-      summary.file = { path: config.paths.cloudwatchDir, lines: 0, skipped: 0, error: (error as Error).message };
-      deps.log.error({ err: error }, 'the CloudWatch metrics file could not be written');
-    }
+    // The file is one of the job's outputs (the service publishes from it): failing to write it fails the run (exit
+    // 4, OutputError), as a report file does. It used to be logged while the run said Completed, publishing nothing.
+    const written = await writeCloudWatchMetricsFile(config.paths.cloudwatchDir, metrics, ctx);
+    summary.file = { path: written.file, lines: written.lines, skipped: written.skipped.length };
   }
   if (config.cloudwatch.putMetricData) {
     summary.putMetricData = await publishToCloudWatch(metrics, ctx, { namespace, endpointUrl: config.cloudwatch.endpointUrl });

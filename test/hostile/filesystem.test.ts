@@ -150,8 +150,9 @@ describe('item 9: output folders where mkdir cannot succeed', () => {
     expect(run.message).toMatch(/^Failed: output: output_path "\/proc\/mpm-\d+\/out" is not a writable folder \(ENOENT: no such file or directory, mkdir '\/proc\/mpm-\d+'\)/);
   });
 
-  // Publishing never fails the job (publish-metrics.ts): the run ends, and the run report says why the file is missing.
-  it('ends in bounded time with a CloudWatch metrics folder under /proc, the failure recorded in the run report', async () => {
+  // The metrics file is an output of the job (the service publishes from it): a folder that cannot hold it fails the
+  // run before any input is read, as output_path does. It used to end Completed with nothing published.
+  it('fails with exit 4 before reading input for a CloudWatch metrics folder under /proc, naming the variable', async () => {
     const root = tempFolder();
     const good = goodTraffic(10);
     writeTree(root, { [`capture/${CAPTURE_DIR}/a.jsonl`]: good.capture.join('\n'), [`groundtruth/${HOUR}/labels.jsonl`]: good.labels.join('\n') });
@@ -161,9 +162,9 @@ describe('item 9: output folders where mkdir cannot succeed', () => {
       timeoutMs: 30_000,
     });
     expect(run.timedOut).toBe(false);
-    expect(run.exitCode).toBe(0);
-    const publish = (run.outputs['monitoring_report.json'] as { publish: { file: { error?: string } } }).publish;
-    expect(publish.file.error).toMatch(/^cloudwatch: cannot write the metrics file \/proc\/mpm-\d+\/cloudwatch\/cloudwatch_metrics\.jsonl: ENOENT: no such file or directory, mkdir '\/proc\/mpm-\d+'$/);
+    expect(run.exitCode).toBe(4);
+    expect(run.message).toMatch(/^Failed: output: CLOUDWATCH_METRICS_DIRECTORY "\/proc\/mpm-\d+\/cloudwatch" is not a writable folder \(ENOENT: no such file or directory, mkdir '\/proc\/mpm-\d+'\)/);
+    expect(run.outputNames).not.toContain('statistics.json');
   });
 });
 

@@ -3,9 +3,10 @@
  * A stopped job (StopProcessingJob, docker stop) gets SIGTERM, then SIGKILL 30 s later: it says why in the message.
  */
 import type { Logger } from 'pino';
-import { loadConfig, type MonitorConfig } from '../config/load-config.ts';
+import { InvalidConfiguration, loadConfig, type MonitorConfig } from '../config/load-config.ts';
 import { failedMessage } from '../report/status-message.ts';
 import { writeMessageFile, writeMessageFileSync } from '../report/write-message.ts';
+import { clearEarlierResults } from './clear-earlier-results.ts';
 import { parseCommandLine, flagsFrom, unknownOptions } from './command-options.ts';
 import { createLogger } from './logger.ts';
 import { MonitorError } from '../errors.ts';
@@ -40,6 +41,7 @@ export async function jobCommand(argv: string[], env: NodeJS.ProcessEnv): Promis
   } catch (error) {
     const err = error as Error;
     bootLog.error(err.message);
+    if (error instanceof InvalidConfiguration) await clearEarlierResults(error.output, bootLog);
     await writeMessage(flags.MPM_MESSAGE_FILE ?? env.MPM_MESSAGE_FILE ?? '/opt/ml/output/message', failedMessage(err.message), bootLog);
     return error instanceof MonitorError ? error.exitCode : 1;
   }

@@ -173,7 +173,18 @@ function derive(
   };
 }
 
-/** Resolves and validates the whole configuration. Throws one ConfigError listing every problem. */
+/** The ConfigError of loadConfig, with output_path when that setting was valid. */
+export class InvalidConfiguration extends ConfigError {
+  constructor(
+    message: string,
+    /** The output folder, and the input files that may lie in it (never removed). */
+    readonly output?: { outputPath: string; inputs: Array<string | undefined> },
+  ) {
+    super(message);
+  }
+}
+
+/** Resolves and validates the whole configuration. Throws one InvalidConfiguration listing every problem. */
 export function loadConfig(inputs: ConfigInputs): MonitorConfig {
   const problems: string[] = [];
   const sources: Record<string, SettingSource> = {};
@@ -186,7 +197,10 @@ export function loadConfig(inputs: ConfigInputs): MonitorConfig {
   const values = applyRules(resolver(inputs, jobEnv, sources), problems, resolved) as SettingValues;
   const derived = derive(values, sources, resolved, problems);
   if (problems.length > 0) {
-    throw new ConfigError(problems.length === 1 ? problems[0]! : `${problems.length} configuration problems:\n- ${problems.join('\n- ')}`);
+    const message = problems.length === 1 ? problems[0]! : `${problems.length} configuration problems:\n- ${problems.join('\n- ')}`;
+    // output_path itself valid: the job command clears an earlier run's results from it, as a later failure does.
+    const output = values.outputPath === undefined ? undefined : { outputPath: values.outputPath, inputs: [resolved.baseline_constraints, resolved.baseline_statistics] };
+    throw new InvalidConfiguration(message, output);
   }
   return { ...values, ...derived, createViolationTests: values.createViolationTests ?? false, sources, resolved };
 }

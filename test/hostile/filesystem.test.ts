@@ -54,6 +54,21 @@ describe('item 5: a reused output folder', () => {
     expect(failed.exitCode).toBe(3);
     expect(readFileSync(path.join(out, 'constraints.json'), 'utf8')).toBe(CONSTRAINTS);
   });
+
+  // A configuration error used to leave the earlier run's "Completed" results beside this run's "Failed" message.
+  it('removes an earlier run\'s results when the configuration is refused, keeping other files and a baseline in output_path', async () => {
+    const root = tempFolder();
+    const out = path.join(root, 'out');
+    const good = goodTraffic(20);
+    writeTree(root, { [`capture/${CAPTURE_DIR}/a.jsonl`]: good.capture.join('\n'), [`groundtruth/${HOUR}/labels.jsonl`]: good.labels.join('\n'), 'out/notes.txt': 'not mpm\'s' });
+    const first = await runMonitor({ env: runArgs(root, 'BinaryClassification', { output_path: out }) });
+    expect(first.exitCode, first.stderr.slice(-2000)).toBe(0);
+    writeFileSync(path.join(out, 'constraints.json'), CONSTRAINTS);
+    const refused = await runMonitor({ env: runArgs(root, 'BinaryClassification', { output_path: out, MPM_SEED: 'abc', baseline_constraints: `${out}/constraints.json` }) });
+    expect(refused.exitCode).toBe(2);
+    expect(refused.message).toMatch(/^Failed: config: MPM_SEED "abc" is not valid/);
+    expect(readdirSync(out).sort()).toEqual(['constraints.json', 'notes.txt']);
+  });
 });
 
 describe('item 6: links, loops and special files in the input tree', () => {

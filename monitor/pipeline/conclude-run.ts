@@ -67,6 +67,7 @@ export async function concludeRun(
     config,
     ...end,
     constraints: prepared.constraints,
+    baselineMetrics: prepared.baseline,
     constraintResults: verdict.constraintResults,
     estimatedChecks: verdict.estimatedChecks,
     estimate: verdict.estimate,

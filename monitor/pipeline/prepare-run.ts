@@ -1,7 +1,8 @@
 /**
  * @module The first stage: everything that can be checked is checked before the first record is read. The
- * constraints file is read and validated, the output folder must be writable, the storages are opened.
+ * constraints file (and baseline_statistics) is read and validated, the output folder must be writable, the storages are opened.
  */
+import { readBaselineMetrics, type BaselineMetrics } from '../baseline/read-baseline-metrics.ts';
 import type { CaptureDeal } from '../state/input-distribution.ts';
 import { assertS3Reachable } from '../config/network-isolation.ts';
 import { readConstraints } from '../constraints/read-constraints.ts';
@@ -29,6 +30,8 @@ export interface PreparedRun {
   store?: PredictionStore;
   /** A host's share of a capture every host sees whole (set from the state plan). */
   captureDeal?: CaptureDeal;
+  /** baseline_statistics: the baseline's metrics, shown beside the window's in the run report. */
+  baseline?: BaselineMetrics;
 }
 
 export async function prepareRun(ctx: RunContext): Promise<PreparedRun> {
@@ -40,6 +43,7 @@ export async function prepareRun(ctx: RunContext): Promise<PreparedRun> {
   const response = responseOptionsOf(config);
   const constraints = await readConstraints(config);
   ctx.facts.constraints = constraints;
+  const baseline = await readBaselineMetrics(config, ctx.log);
   const options = { s3EndpointUrl: config.s3EndpointUrl };
   const output = await openStorage(config.outputPath, options);
   // An output folder that cannot be written is found now, not after an hour of reading.
@@ -51,5 +55,5 @@ export async function prepareRun(ctx: RunContext): Promise<PreparedRun> {
   if (gt !== '' && !isS3Uri(gt)) await assertNotAFile(gt, config.groundTruth.variable, 'the ground truth');
   const capture = await openStorage(config.datasetSource, options);
   const store = await openPredictionStore(config, ctx.deps.now());
-  return { constraints, response, output, capture, store };
+  return { constraints, response, output, capture, store, baseline };
 }

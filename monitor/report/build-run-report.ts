@@ -3,6 +3,7 @@
  * the join went, the metrics, every constraint's result, where the files went, and how long each stage took.
  * It carries a version because other programs read it.
  */
+import type { BaselineMetrics } from '../baseline/read-baseline-metrics.ts';
 import type { MonitorConfig } from '../config/load-config.ts';
 import { formatContractTime } from '../config/time.ts';
 import type { ConstraintResult, Violation } from '../constraints/evaluate.ts';
@@ -43,6 +44,8 @@ export interface RunReport {
   input_errors: { total: number; by_reason: Record<string, ReasonTally>; limit: number };
   metrics?: { section: string; item_count: number; scalars: Record<string, MetricValue>; not_computed?: Record<string, string> };
   constraints?: { source: string; schema: string; results: ConstraintResult[]; estimated_results?: EstimatedConstraintResult[] };
+  /** baseline_statistics of a model-quality run: the baseline's values, shown beside the window's (judges nothing). */
+  baseline_statistics?: BaselineMetrics;
   /** The label-free estimate of the window: how it was made (statistics.json mpm_estimated_metrics has the values). */
   estimate?: { mode: string; calibration_source: string; calibrated: boolean; predictions: number; estimated_records: number; skipped: Record<string, number>; not_estimated?: Record<string, string> };
   violations?: Violation[];
@@ -119,6 +122,7 @@ export interface RunReportParts {
   message: string;
   exitCode: number;
   constraints?: ConstraintSet;
+  baselineMetrics?: BaselineMetrics;
   constraintResults?: ConstraintResult[];
   estimatedChecks?: EstimatedCheck[];
   estimate?: EstimationResult;
@@ -179,6 +183,7 @@ export function buildRunReport(p: RunReportParts): RunReport {
           ...(p.estimatedChecks && p.estimatedChecks.length > 0 ? { estimated_results: p.estimatedChecks.map(estimatedResult) } : {}),
         }
       : undefined,
+    baseline_statistics: p.baselineMetrics,
     estimate: p.estimate
       ? {
           mode: p.estimate.mode,

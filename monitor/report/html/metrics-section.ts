@@ -1,6 +1,6 @@
 /**
  * @module The metrics table: each metric of the statistics section with its standard deviation, the best constant
- * classifier's value beside it, and, where a constraint targets it, the threshold, the margin and the result.
+ * classifier's value beside it (and the baseline's, with baseline_statistics), and, where a constraint targets it, the threshold, the margin and the result.
  * Metrics that could not be computed are listed with the reason.
  */
 import type { ConstraintResult } from '../../constraints/evaluate.ts';
@@ -66,6 +66,9 @@ export function renderMetrics(report: RunReport, statistics: ModelQualityStatist
   // Without any constraint, the three constraint columns are left out rather than shown empty.
   const constrained = results.length > 0;
   const hasConstant = names.some((n) => isMetricValue(section[`${n}${CONSTANT}`]));
+  // baseline_statistics: the baseline's value and the window's change from it.
+  const baseline = report.baseline_statistics?.metrics ?? {};
+  const hasBaseline = names.some((n) => Object.hasOwn(baseline, n));
   const rows = names.map((name) => {
     const m = section[name];
     const constant = section[`${name}${CONSTANT}`];
@@ -73,14 +76,18 @@ export function renderMetrics(report: RunReport, statistics: ModelQualityStatist
     const value = isMetricValue(m)
       ? `<td class="num" data-field="value">${formatMetric(m.value)}</td><td class="num" data-field="std">${std(m)}</td>`
       : `<td class="why" colspan="2">not computed: ${escapeHtml(notComputed[name] ?? 'no value')}</td>`;
+    const base = Object.hasOwn(baseline, name) ? baseline[name] : undefined;
+    const change = base !== undefined && isMetricValue(m) ? ` (${formatSigned(m.value - base.value)})` : '';
+    const baselineCell = hasBaseline ? `<td class="num" data-field="baseline">${base !== undefined ? `${formatMetric(base.value)}${escapeHtml(change)}` : ''}</td>` : '';
     const constantCell = hasConstant ? `<td class="num" data-field="constant">${isMetricValue(constant) ? formatMetric(constant.value) : ''}</td>` : '';
-    return `<tr data-metric="${escapeHtml(name)}"><th scope="row" class="mono">${escapeHtml(name)}</th>${value}${constantCell}${constrained ? constraintCells(mine) : ''}</tr>`;
+    return `<tr data-metric="${escapeHtml(name)}"><th scope="row" class="mono">${escapeHtml(name)}</th>${value}${baselineCell}${constantCell}${constrained ? constraintCells(mine) : ''}</tr>`;
   });
   const head =
-    `<tr><th>Metric</th><th class="num">Value</th><th class="num">Std dev</th>${hasConstant ? '<th class="num">Constant classifier</th>' : ''}` +
+    `<tr><th>Metric</th><th class="num">Value</th><th class="num">Std dev</th>${hasBaseline ? '<th class="num">Baseline (change)</th>' : ''}${hasConstant ? '<th class="num">Constant classifier</th>' : ''}` +
     `${constrained ? '<th class="num">Constraint</th><th class="num">Margin</th><th>Result</th>' : ''}</tr>`;
   const notes =
     'Std dev: standard deviation of the metric over 5 deterministic subsamples; “–” below 200 records. ' +
+    (hasBaseline ? `Baseline: the value in baseline_statistics (${report.baseline_statistics!.source}), and this window's change from it. ` : '') +
     (hasConstant ? 'Constant classifier: the same metric for a model that always predicts the most frequent class (binary: the positive label). ' : '') +
     (constrained ? 'Margin: how far the value is from alerting (negative: past the threshold), also in standard deviations.' : 'No constraint was given, so nothing was checked.');
   return `<h2 id="metrics">Metrics</h2><div class="table-scroll"><table class="metrics"><thead>${head}</thead><tbody>${rows.join('')}</tbody></table></div><p class="note">${escapeHtml(notes)}</p>`;

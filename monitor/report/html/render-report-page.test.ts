@@ -124,6 +124,17 @@ describe('renderReportPage', () => {
     expect(html).toContain('No confusion matrix: no records were judged.');
   });
 
+  it('shows baseline_statistics beside each value with the change, and no baseline column without it', () => {
+    const { statistics } = multiclass(['a', 'b']);
+    const baseline = { source: `s3://bucket/${HOSTILE}/statistics.json`, section: 'multiclass_classification_metrics', metrics: { accuracy: { value: 0.8 } } };
+    const html = renderReportPage({ report: report({ baseline_statistics: baseline }), statistics });
+    const row = /<tr data-metric="accuracy">.*?<\/tr>/.exec(html)?.[0] ?? '';
+    expect(row).toContain(`<td class="num" data-field="baseline">${formatMetric(0.8)} (\u2212${formatMetric(0.05)})</td>`);
+    expect(html).toContain('<th class="num">Baseline (change)</th>');
+    expect(html).not.toContain(HOSTILE);
+    expect(renderReportPage({ report: report(), statistics })).not.toContain('data-field="baseline"');
+  });
+
   it('says why a failed run has no metrics', () => {
     const html = renderReportPage({ report: report({ status: 'Failed', message: 'Failed: input: too many errors', metrics: undefined }) });
     expect(html).toContain('<h1 class="status">Failed</h1>');

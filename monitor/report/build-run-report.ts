@@ -143,6 +143,17 @@ export interface RunReportParts {
   joinedRecords?: JoinedRecordsReport;
 }
 
+/** The constraints checked and their results (the estimated ones too). */
+function constraintsSection(p: RunReportParts): RunReport['constraints'] {
+  if (!p.constraints) return undefined;
+  return {
+    source: p.constraints.source,
+    schema: p.constraints.schema,
+    results: p.constraintResults ?? [],
+    ...(p.estimatedChecks && p.estimatedChecks.length > 0 ? { estimated_results: p.estimatedChecks.map(estimatedResult) } : {}),
+  };
+}
+
 export function buildRunReport(p: RunReportParts): RunReport {
   const { config } = p;
   return {
@@ -175,14 +186,7 @@ export function buildRunReport(p: RunReportParts): RunReport {
           not_computed: (p.result.extra as { not_computed?: Record<string, string> }).not_computed,
         }
       : undefined,
-    constraints: p.constraints
-      ? {
-          source: p.constraints.source,
-          schema: p.constraints.schema,
-          results: p.constraintResults ?? [],
-          ...(p.estimatedChecks && p.estimatedChecks.length > 0 ? { estimated_results: p.estimatedChecks.map(estimatedResult) } : {}),
-        }
-      : undefined,
+    constraints: constraintsSection(p),
     baseline_statistics: p.baselineMetrics,
     estimate: p.estimate
       ? {

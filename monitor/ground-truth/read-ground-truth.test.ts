@@ -78,6 +78,15 @@ describe('readGroundTruth formats', () => {
     expect([label('q', 0), label('q', 1), label('r', 0)]).toEqual(['1', '2', '5']);
   });
 
+  // mpm's choice (README "Keys"): unquoted CSV cells are trimmed, as hand-written CSV pads them; a quoted cell keeps
+  // its spaces, so an id whose spaces matter can be written exactly.
+  it('trims unquoted CSV cells and keeps the spaces of a quoted one', async () => {
+    const root = tree({ 'l.csv': 'InferenceId, payload_index, groundTruthLabel\n abc , 0, 1\n"7 ",0,2\n' });
+    const { label, tally } = await read(root);
+    expect(tally.total()).toBe(0);
+    expect([label('abc', 0), label('7 ', 0), label('7', 0)]).toEqual(['1', '2', undefined]);
+  });
+
   // pandas writes numeric ids as int64 (the seed's notes: "pandas turns numeric-string ids into int64"); they used to
   // be rejected as "no inference id" because the column yields bigints.
   it('reads Parquet whose id, index and label columns are int64', async () => {

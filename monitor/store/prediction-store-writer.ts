@@ -125,7 +125,8 @@ export class PredictionStoreWriter {
    * The variant and hour a capture file belongs to, from its path ({endpoint}/{variant}/yyyy/mm/dd/hh/file): for
    * attributing the lines and input errors of the file, which have no inference time of their own. The hour is the
    * file's hour folder, moved into the window when it lies outside (a file of 10:59 holding 11:00 records); with a
-   * one-hour window it is always that hour.
+   * one-hour window it is always that hour; a file in a day folder or at the root goes to the first window hour its
+   * folder overlaps (the window's first hour at the root).
    */
   placeOfFile(path: string): { variant: string; hour: number } | undefined {
     if (path !== this.placed.path) this.placed = { path, place: this.findPlaceOfFile(path) };
@@ -138,10 +139,14 @@ export class PredictionStoreWriter {
     const hourly = span !== undefined && span.end - span.start === HOUR_MS;
     const named = hourly && parts.length >= 6 ? parts[parts.length - 6]! : undefined;
     const variant = named !== undefined && SEGMENT.test(named) ? named : this.defaultVariant;
-    let hour = hourly ? span.start : undefined;
-    if (this.hours.length === 1) hour = this.hours[0];
-    else if (this.hours.length > 0 && hour !== undefined) hour = Math.min(Math.max(hour, this.hours[0]!), this.hours[this.hours.length - 1]!);
-    return hour === undefined ? undefined : { variant, hour };
+    if (this.hours.length === 0) return hourly ? { variant, hour: span.start } : undefined;
+    // A path that names no hour (a day folder, a file at the root) still counts somewhere: into the first hour of the
+    // window its folder overlaps, else the window's first hour. Its lines and errors used to be dropped from every
+    // stored hour of a window of several, so a judgement from the store passed the error gate the run had failed.
+    const first = this.hours[0]!;
+    const last = this.hours[this.hours.length - 1]!;
+    const from = span === undefined ? first : span.start - (span.start % HOUR_MS);
+    return { variant, hour: Math.min(Math.max(from, first), last) };
   }
 
   /** The variant of the records of a capture file: the folder above yyyy/mm/dd/hh, else the default variant. */

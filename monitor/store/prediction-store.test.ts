@@ -188,6 +188,10 @@ describe('prediction store: hours and windows', () => {
     const place = writer.placeOfFile(file)!;
     expect(place).toEqual({ variant: 'Blue', hour: H + HOUR });
     expect(writer.placeOfFile('churn-ep/Blue/2024/05/07/03/a.jsonl')).toEqual({ variant: 'Blue', hour: H + HOUR }); // moved into the window
+    // A path naming no hour still counts (its lines and errors were dropped from every hour of a several-hour window).
+    expect(writer.placeOfFile('churn-ep/Blue/flat.jsonl')).toEqual({ variant: 'AllTraffic', hour: H });
+    expect(writer.placeOfFile('churn-ep/Blue/2024/05/06/day.jsonl')).toEqual({ variant: 'AllTraffic', hour: H });
+    expect(writer.placeOfFile('churn-ep/Blue/2024/05/07/day.jsonl')).toEqual({ variant: 'AllTraffic', hour: H + HOUR });
     for (let i = 0; i < 4; i++) writer.countLine(place);
     writer.countSkipped(place, 'shadow_traffic');
     writer.addInputError(place, 'invalid_json', { file, line: 2, detail: 'Unexpected end' });

@@ -55,7 +55,7 @@ export function hostStatePath(folder: string, host: string): string {
  * Reads the run's identity and opens the state location; undefined when the run keeps no state. Several hosts
  * without a state location is a configuration error (their parts would have nowhere to meet).
  */
-export async function planState(ctx: RunContext): Promise<StatePlan | undefined> {
+export async function planState(ctx: Pick<RunContext, 'config'>): Promise<StatePlan | undefined> {
   const { config } = ctx;
   const { hosts } = await readHosts(config.paths.resourceConfigFile);
   if (config.stateUri === undefined) {

@@ -2,8 +2,8 @@
  * @module A model-quality run that judges a matured window (MPM_EVALUATION_DELAY_HOURS > 0): the fresh window's
  * capture is scanned once into the prediction store (with its label-free estimate), then the window that many hours
  * earlier is judged from the store with the labels present now. statistics.json, the violations, the CloudWatch
- * timestamp and the run report describe the judged window; the report says which window was stored. `evaluate`
- * judges stored hours the same way, without a fresh window.
+ * timestamp, the run report and (with MPM_STATE_URI) the run state describe the judged window; the report says which
+ * window was stored. `evaluate` judges stored hours the same way, without a fresh window.
  */
 import type { MonitorConfig } from '../config/load-config.ts';
 import { estimatedMetricsSection } from '../estimation/estimated-statistics.ts';
@@ -27,6 +27,7 @@ import { failedRun } from './failed-run.ts';
 import { scanStage } from './scan-stage.ts';
 import { commitStore, contractWindow, sinkInit, type PredictionStore } from './store-predictions.ts';
 import { refuseDelayedOnHosts } from './host-store.ts';
+import { planState, writeRunState, type StatePlan } from './host-states.ts';
 
 const SET_BY_USER = new Set(['flag', 'environment', 'job-config']);
 
@@ -57,6 +58,8 @@ export interface StoredRunContext {
   timings?: Record<string, number>;
   /** The judged window's labels, already being read on their own thread (labelsForJudgement's). */
   labels?: LabelsStarted;
+  /** MPM_STATE_URI: where the judged window's run state goes (planned for the judged window, checked up front). */
+  statePlan?: StatePlan;
 }
 
 /** Whether the judged window's labels are read on their own thread (ground truth beside SageMaker capture). */
@@ -108,7 +111,12 @@ export async function judgeStoredWindow(config: MonitorConfig, deps: RunDeps, pr
       ...(around.freshEstimate === undefined ? {} : { fresh_window_estimate: around.freshEstimate(prepared.response.negativeLabel) }),
     };
     const extras = { store: around.stored, labelArrival: judged.labelArrival, evaluation, violations: judged.violations, labelsWithoutPrediction: labels.store?.unused(), joinedRecords };
-    return await concludeRun(ctx, prepared, judged.scan, extras);
+    // The judged window's state, under its own hour, so rollup sees the matured judgement (it replaces an earlier one
+    // of the same hour by written_at). Only the first host writes it: every host of an evaluate judges alike.
+    const plan = around.statePlan;
+    const parts = { results: judged.scan.results, capture: judged.scan.capture, tally: ctx.tally };
+    const writeState = plan?.leader ? () => writeRunState(ctx, plan, parts, labels.codec.labels, prepared.response.positiveLabel) : undefined;
+    return await concludeRun(ctx, prepared, judged.scan, extras, {}, writeState);
   } catch (error) {
     await joined?.writer.abort().catch(() => undefined);
     return failedRun(ctx, error, prepared.output);
@@ -121,12 +129,12 @@ export async function runDelayedModelQuality(config: MonitorConfig, deps: RunDep
   let output: Storage | undefined;
   let labels: LabelsStarted | undefined;
   try {
-    const prepared = await ctx.stage('validate', async () => {
+    const judged = judgedConfigOf(config, config.evaluationDelayHours);
+    const [prepared, statePlan] = await ctx.stage('validate', async () => {
       await refuseDelayedOnHosts(config);
-      return prepareRun(ctx);
+      return [await prepareRun(ctx), await planState({ config: judged })] as const;
     });
     output = prepared.output;
-    const judged = judgedConfigOf(config, config.evaluationDelayHours);
     // The judged window's labels are read on their own thread during the fresh window's scan (after the prepare
     // stage: it reads no input as root). Their table is held through the scan.
     if (readsJudgedLabelsOnThread(judged)) labels = startLabels(judged, ctx.log);
@@ -141,7 +149,7 @@ export async function runDelayedModelQuality(config: MonitorConfig, deps: RunDep
       estimate === undefined
         ? undefined
         : (negativeLabel: string) => estimatedMetricsSection(renameClass(estimate, scannedNegative, negativeLabel), contractWindow(config.window));
-    return await judgeStoredWindow(judged, deps, prepared, { delay: config.evaluationDelayHours, stored, freshEstimate, timings: ctx.timings, labels });
+    return await judgeStoredWindow(judged, deps, prepared, { delay: config.evaluationDelayHours, stored, freshEstimate, timings: ctx.timings, labels, statePlan });
   } catch (error) {
     return failedRun(ctx, error, output);
   } finally {
@@ -172,10 +180,10 @@ export async function evaluateStoredWindow(config: MonitorConfig, deps: RunDeps,
   const ctx = new RunContext(config, deps);
   let labels: LabelsStarted | undefined;
   try {
-    const prepared = await ctx.stage('validate', () => prepareRun(ctx));
+    const [prepared, statePlan] = await ctx.stage('validate', async () => [await prepareRun(ctx), await planState(ctx)] as const);
     const onThread = readsJudgedLabelsOnThread(config) && (labelsOnThread ?? (await evaluateReadsLabelsOnThread(config, prepared.store!)));
     if (onThread) labels = startLabels(config, ctx.log);
-    return await judgeStoredWindow(config, deps, prepared, { delay: 0, timings: ctx.timings, labels });
+    return await judgeStoredWindow(config, deps, prepared, { delay: 0, timings: ctx.timings, labels, statePlan });
   } catch (error) {
     return failedRun(ctx, error, undefined);
   } finally {

@@ -215,6 +215,25 @@ describe('MPM_PREDICTION_STORE in the monitoring job (local folder)', () => {
     expect(metrics.find((m) => m.MetricName === 'joined_records' && m.Timestamp === iso(H + HOUR))).toMatchObject({ Value: facts.labelled });
   });
 
+  // Without it, a schedule judging matured hours left nothing for rollup: no state of any judged hour was written.
+  it('with MPM_STATE_URI, a delayed run and evaluate write the judged hour\'s state, and rollup gives the undelayed statistics', async () => {
+    const stateOf = (dir: string): string => path.join(dir, folder(H), `run-${iso(H).replace(/[-:]/g, '')}`, 'run.mpmstate');
+    const delayedState = path.join(tmp, 'state-delayed');
+    const delayed = await run(store, H + HOUR, { MPM_EVALUATION_DELAY_HOURS: '1', MPM_STATE_URI: delayedState });
+    expect(delayed.exitCode, delayed.stderr.slice(-3000)).toBe(0);
+    expect(readdirSync(path.dirname(stateOf(delayedState)))).toEqual(['run.mpmstate']);
+    expect((delayed.outputs['monitoring_report.json'] as { outputs: { state: string } }).outputs.state).toBe(stateOf(delayedState));
+    const evaluatedState = path.join(tmp, 'state-evaluated');
+    const env = { problem_type: 'BinaryClassification', ground_truth_source: path.join(root, 'groundtruth'), sagemaker_endpoint_name: 'ep', MPM_MIN_RECORDS_FOR_STD: '20', MPM_MAX_INPUT_ERROR_RATE: '0.2', MPM_PREDICTION_STORE: store };
+    const evaluated = await runMonitor({ args: ['evaluate', '--from', iso(H), '--to', iso(H + HOUR)], env: { ...env, output_path: path.join(tmp, 'evaluate-state'), MPM_STATE_URI: evaluatedState }, timeoutMs: 60_000 * slowdown() });
+    expect(evaluated.exitCode, evaluated.stderr.slice(-3000)).toBe(0);
+    expect(readdirSync(path.dirname(stateOf(evaluatedState)))).toEqual(['run.mpmstate']);
+    const rollup = await runMonitor({ args: ['rollup', '--from', iso(H), '--to', iso(H + HOUR)], env: { ...env, output_path: '{out}', MPM_STATE_URI: delayedState }, timeoutMs: 60_000 * slowdown() });
+    expect(rollup.exitCode, rollup.stderr.slice(-3000)).toBe(0);
+    const metrics = (r: MonitorRun): unknown => (r.outputs['statistics.json'] as { binary_classification_metrics: unknown }).binary_classification_metrics;
+    expect(metrics(rollup)).toEqual(metrics(undelayed));
+  });
+
   it('evaluate gives the same report whether it reads an hour\'s labels on their own thread or on its own', async () => {
     const judge = async (labelsOnThread: boolean): Promise<Record<string, unknown>> => {
       const out = path.join(tmp, `evaluate-thread-${labelsOnThread}`);

@@ -252,3 +252,17 @@ describe('parseDatasetFormat', () => {
     expect(() => parseDatasetFormat(raw)).toThrow(`config: dataset_format ${JSON.stringify(raw)} ${why}; ${EXPECTED}`);
   });
 });
+
+describe('misspelled variables', () => {
+  it('names a variable that looks like a setting (a typo of an MPM_ name, a contract name in another case) and the setting meant', () => {
+    const job = file('typo-job.json', JSON.stringify({ Environment: { MPM_SEEED: '1' } }));
+    const config = load({ MPM_MAX_INPUT_ERROR_RTE: '0.5', PROBLEM_TYPE: 'Regression', mpm_seed: '2', MPM_IMAGE_USER: 'mpm', HOME: '/root', MPM_SEED: '3' }, { MPM_JOB_CONFIG_FILE: job });
+    expect(config.misspelled).toEqual([
+      'MPM_MAX_INPUT_ERROR_RTE (environment) is not a setting and is ignored; did you mean MPM_MAX_INPUT_ERROR_RATE?',
+      'PROBLEM_TYPE (environment) is not a setting and is ignored; did you mean problem_type?',
+      'mpm_seed (environment) is not a setting and is ignored; did you mean MPM_SEED?',
+      'MPM_SEEED (processingjobconfig.json "Environment") is not a setting and is ignored; did you mean MPM_SEED?',
+    ]);
+    expect(config.seed).toBe(3);
+  });
+});

@@ -10,6 +10,7 @@ import type { Rule } from './rules.ts';
 import { Refusal } from './rules.ts';
 import { SETTING_TABLE, type SettingEntry, type SettingName } from './settings.ts';
 // Issue 14: strings only in "Environment", read with a size cap and never through a FIFO or device.
+import { misspelledVariables } from './misspelled-variables.ts';
 import { readJobConfigEnvironment } from './job-config-environment.ts';
 
 export type SettingSource = 'flag' | 'environment' | 'job-config' | 'default' | 'unset';
@@ -45,6 +46,8 @@ export type MonitorConfig = Omit<SettingValues, 'createViolationTests' | 'ground
   sources: Record<string, SettingSource>;
   /** The resolved string of every setting that has a value (after precedence and defaults). */
   resolved: Partial<Record<SettingName, string>>;
+  /** Variables that look like a misspelled setting (ignored): the commands log them as warnings. */
+  misspelled: string[];
 };
 
 /** A flag's value by the setting's variable name, or by its flag for command-line-only settings (e.g. "k"). */
@@ -202,5 +205,12 @@ export function loadConfig(inputs: ConfigInputs): MonitorConfig {
     const output = values.outputPath === undefined ? undefined : { outputPath: values.outputPath, inputs: [resolved.baseline_constraints, resolved.baseline_statistics] };
     throw new InvalidConfiguration(message, output);
   }
-  return { ...values, ...derived, createViolationTests: values.createViolationTests ?? false, sources, resolved };
+  const misspelled = misspelledVariables(
+    [
+      { where: 'environment', names: Object.keys(inputs.env) },
+      { where: 'processingjobconfig.json "Environment"', names: Object.keys(jobEnv) },
+    ],
+    [...variables],
+  );
+  return { ...values, ...derived, createViolationTests: values.createViolationTests ?? false, sources, resolved, misspelled };
 }

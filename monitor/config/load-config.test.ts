@@ -253,6 +253,14 @@ describe('parseDatasetFormat', () => {
   });
 });
 
+describe('enumerations', () => {
+  it('ignores spaces around a choice, reads analysis_type in any case, and sends only bias and explainability to Clarify', () => {
+    expect(load({ problem_type: ' Regression ', analysis_type: 'model_quality' })).toMatchObject({ problemType: 'Regression', analysisType: 'MODEL_QUALITY' });
+    expect(errorOf({ analysis_type: 'bogus' })).toBe('config: analysis_type "bogus" is not valid; expected MODEL_QUALITY or DATA_QUALITY');
+    expect(errorOf({ analysis_type: 'model_explainability' })).toMatch(/use SageMaker Clarify for MODEL_EXPLAINABILITY\)$/);
+  });
+});
+
 describe('misspelled variables', () => {
   it('names a variable that looks like a setting (a typo of an MPM_ name, a contract name in another case) and the setting meant', () => {
     const job = file('typo-job.json', JSON.stringify({ Environment: { MPM_SEEED: '1' } }));

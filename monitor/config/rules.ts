@@ -62,9 +62,12 @@ export function location(s3: boolean): Rule<string> {
   };
 }
 
-/** One of `choices`, matched exactly or, with `caseInsensitive`, in any case. */
+/** One of `choices` (spaces around the text ignored, as for numbers), matched exactly or, with `caseInsensitive`, in any case. */
 export function oneOf<const T extends string>(choices: readonly T[], caseInsensitive = false): Rule<T> {
-  return (value) => choices.find((c) => (caseInsensitive ? c.toLowerCase() === value.toLowerCase() : c === value)) ?? invalid(`one of ${choices.join(', ')}`);
+  return (value) => {
+    const text = value.trim();
+    return choices.find((c) => (caseInsensitive ? c.toLowerCase() === text.toLowerCase() : c === text)) ?? invalid(`one of ${choices.join(', ')}`);
+  };
 }
 
 /** Enabled or Disabled, in any case, as a boolean. */

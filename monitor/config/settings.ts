@@ -81,10 +81,14 @@ export const ANALYSIS_TYPES = ['MODEL_QUALITY', 'DATA_QUALITY'] as const;
 
 /** analysis_type: the analyses mpm performs (bias and explainability are SageMaker Clarify's). */
 const analysisType = (): Rule<(typeof ANALYSIS_TYPES)[number]> =>
-  (value) =>
-    value === 'MODEL_QUALITY' || value === 'DATA_QUALITY'
-      ? value
-      : fail(`is not supported; expected MODEL_QUALITY or DATA_QUALITY (mpm judges model quality and data quality; use SageMaker Clarify for ${value})`);
+  (value) => {
+    const text = value.trim().toUpperCase();
+    if (text === 'MODEL_QUALITY' || text === 'DATA_QUALITY') return text;
+    // Only the analyses Clarify performs are sent there; anything else is simply not an analysis type.
+    return text === 'MODEL_BIAS' || text === 'MODEL_EXPLAINABILITY'
+      ? fail(`is not supported; expected MODEL_QUALITY or DATA_QUALITY (mpm judges model quality and data quality; use SageMaker Clarify for ${text})`)
+      : invalid('MODEL_QUALITY or DATA_QUALITY');
+  };
 
 /** MPM_RUN_AS_ROOT: true or false in any case; a bare --run-as-root (empty text, which only a flag can give) is true. */
 const trueOrFalse = (): Rule<boolean> =>

@@ -76,7 +76,7 @@ export async function evaluateCommand(argv: string[], env: NodeJS.ProcessEnv): P
     return error instanceof MonitorError ? error.exitCode : 1;
   }
   log = createLogger(config.logLevel);
-  for (const warning of config.misspelled) log.warn(warning);
+  for (const warning of config.warnings) log.warn(warning);
   if (config.metricTime !== undefined) log.warn({ metric_time: formatContractTime(config.metricTime) }, 'metric_time is not used by evaluate: each hour\'s metrics are stamped with that hour\'s end');
   const counts = { Completed: 0, CompletedWithViolations: 0, Failed: 0 };
   let exitCode = 0;

@@ -47,7 +47,7 @@ export async function jobCommand(argv: string[], env: NodeJS.ProcessEnv): Promis
   }
 
   const log = createLogger(config.logLevel);
-  for (const warning of config.misspelled) log.warn(warning);
+  for (const warning of config.warnings) log.warn(warning);
   const onTerm = (): void => {
     try {
       // Written through a link, device or pipe, never blocking on a pipe nobody reads (issue 14, item 10).

@@ -28,7 +28,7 @@ export async function suggestCommand(argv: string[], env: NodeJS.ProcessEnv): Pr
   try {
     const config = loadConfig({ flags: flagsFrom('suggest-baseline', parsed), env });
     log = createLogger(config.logLevel);
-    for (const warning of config.misspelled) log.warn(warning);
+    for (const warning of config.warnings) log.warn(warning);
     await dropPrivileges(config, { log, env, command: 'suggest-baseline' });
     if (config.analysisType === 'DATA_QUALITY') {
       const suggestion = await suggestDataQualityBaseline(config, { log, now: () => new Date() });

@@ -47,7 +47,8 @@ export function parseDatasetFormat(raw: string): DatasetFormat {
     case 'sagemakercapturejson':
     case 'sagemakermergejson': {
       const names = lower('captureIndexNames') ?? ['endpointInput', 'endpointOutput'];
-      if (!Array.isArray(names) || names.some((n) => n !== 'endpointInput' && n !== 'endpointOutput')) {
+      if (!Array.isArray(names)) fail(raw, `has captureIndexNames ${showValue(names)}: expected an array such as ["endpointInput","endpointOutput"]`);
+      if ((names as unknown[]).some((n) => n !== 'endpointInput' && n !== 'endpointOutput')) {
         fail(raw, `has captureIndexNames ${showValue(names)}: only "endpointInput" and "endpointOutput" are valid`);
       }
       return {

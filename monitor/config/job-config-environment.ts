@@ -41,7 +41,11 @@ export function readJobConfigEnvironment(file: string, explicit: boolean, proble
     problems.push(`config: ${file} is not valid JSON (${jsonErrorDetail(error)}); expected SageMaker's processingjobconfig.json`);
     return {};
   }
-  const envMap = parsed?.Environment;
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    problems.push(`config: ${file} holds ${describeValue(parsed)}; expected SageMaker's processingjobconfig.json, a JSON object (its "Environment" an object of strings)`);
+    return {};
+  }
+  const envMap = parsed.Environment;
   if (envMap === undefined || envMap === null) return {};
   if (typeof envMap !== 'object' || Array.isArray(envMap)) {
     problems.push(`config: ${file} has "Environment" ${describeValue(envMap)}; expected an object of strings`);

@@ -215,6 +215,8 @@ describe('loadConfig errors name the variable, the value and what was expected',
     );
     const bad = file('bad-job.json', '{"Environment":');
     expect(errorOf({}, { MPM_JOB_CONFIG_FILE: bad })).toMatch(new RegExp(`^config: ${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not valid JSON \\(.+\\); expected SageMaker's processingjobconfig.json$`));
+    const array = file('array-job.json', '[]');
+    expect(errorOf({}, { MPM_JOB_CONFIG_FILE: array })).toBe(`config: ${array} holds []; expected SageMaker's processingjobconfig.json, a JSON object (its "Environment" an object of strings)`);
     const list = file('list-job.json', '{"Environment":["a"]}');
     expect(errorOf({}, { MPM_JOB_CONFIG_FILE: list })).toBe(`config: ${list} has "Environment" ["a"]; expected an object of strings`);
   });
@@ -246,6 +248,7 @@ describe('parseDatasetFormat', () => {
     ['{"csv":{},"json":{}}', 'has 2 keys'],
     ['{"avro":{}}', 'has the unknown key "avro"'],
     ['{"sagemakerCaptureJson":{"captureIndexNames":["input"]}}', 'has captureIndexNames ["input"]: only "endpointInput" and "endpointOutput" are valid'],
+    ['{"sagemakerCaptureJson":{"captureIndexNames":"endpointInput"}}', 'has captureIndexNames "endpointInput": expected an array such as ["endpointInput","endpointOutput"]'],
     ['{"csv":{"header":"yes"}}', 'has header = "yes", not true or false'],
     ['{"csv":{"output_columns_position":"MIDDLE"}}', 'has output_columns_position "MIDDLE", not START or END'],
   ])('rejects %s', (raw, why) => {
@@ -261,11 +264,27 @@ describe('enumerations', () => {
   });
 });
 
+describe('column names', () => {
+  it('refuses a name given twice in MPM_DATA_QUALITY_COLUMNS', () => {
+    expect(errorOf({ MPM_DATA_QUALITY_COLUMNS: 'a, b,a' })).toBe('config: MPM_DATA_QUALITY_COLUMNS "a, b,a" is not valid; expected distinct names; "a" is given twice');
+  });
+});
+
+describe('windows that may not mean what they say', () => {
+  it('warns of a scheduled time beside an explicit window, and of a window open on one side', () => {
+    const both = load({ MPM_SCHEDULED_TIME: '2024-05-07T05:00:00Z', start_time: '2024-05-06T22:00:00Z', end_time: '2024-05-06T23:00:00Z' });
+    expect(both.window).toEqual({ start: Date.UTC(2024, 4, 6, 22), end: Date.UTC(2024, 4, 6, 23) });
+    expect(both.warnings).toEqual(['MPM_SCHEDULED_TIME "2024-05-07T05:00:00Z" is ignored: start_time/end_time set the window']);
+    expect(load({ start_time: '2024-05-06T22:00:00Z' }).warnings).toEqual(['only start_time is set: the window holds every record from "2024-05-06T22:00:00Z" on']);
+    expect(load({ MPM_SCHEDULED_TIME: '2024-05-07T05:00:00Z' }).warnings).toEqual([]);
+  });
+});
+
 describe('misspelled variables', () => {
   it('names a variable that looks like a setting (a typo of an MPM_ name, a contract name in another case) and the setting meant', () => {
     const job = file('typo-job.json', JSON.stringify({ Environment: { MPM_SEEED: '1' } }));
     const config = load({ MPM_MAX_INPUT_ERROR_RTE: '0.5', PROBLEM_TYPE: 'Regression', mpm_seed: '2', MPM_IMAGE_USER: 'mpm', HOME: '/root', MPM_SEED: '3' }, { MPM_JOB_CONFIG_FILE: job });
-    expect(config.misspelled).toEqual([
+    expect(config.warnings).toEqual([
       'MPM_MAX_INPUT_ERROR_RTE (environment) is not a setting and is ignored; did you mean MPM_MAX_INPUT_ERROR_RATE?',
       'PROBLEM_TYPE (environment) is not a setting and is ignored; did you mean problem_type?',
       'mpm_seed (environment) is not a setting and is ignored; did you mean MPM_SEED?',

@@ -46,8 +46,8 @@ export type MonitorConfig = Omit<SettingValues, 'createViolationTests' | 'ground
   sources: Record<string, SettingSource>;
   /** The resolved string of every setting that has a value (after precedence and defaults). */
   resolved: Partial<Record<SettingName, string>>;
-  /** Variables that look like a misspelled setting (ignored): the commands log them as warnings. */
-  misspelled: string[];
+  /** What the settings may not mean as written (a misspelled variable, a conflicting window): the commands log them. */
+  warnings: string[];
 };
 
 /** A flag's value by the setting's variable name, or by its flag for command-line-only settings (e.g. "k"). */
@@ -131,6 +131,7 @@ function derive(
   sources: Record<string, SettingSource>,
   resolved: Record<string, string>,
   problems: string[],
+  warnings: string[],
 ): Pick<MonitorConfig, 'window' | 'groundTruth' | 'metricTime' | 'baselineConstraints' | 'baselineStatistics'> {
   let { start, end } = values.window;
   const scheduled = values.scheduledTime;
@@ -138,6 +139,11 @@ function derive(
     // A scheduler fires just after the hour it should judge: the window is the last full hour before it.
     end = Math.floor(scheduled / 3_600_000) * 3_600_000;
     start = end - 3_600_000;
+  } else if (scheduled !== undefined) {
+    warnings.push(`MPM_SCHEDULED_TIME ${showValue(resolved.MPM_SCHEDULED_TIME)} is ignored: start_time/end_time set the window`);
+  }
+  if ((start === undefined) !== (end === undefined)) {
+    warnings.push(start === undefined ? `only end_time is set: the window holds every record before ${showValue(resolved.end_time)}` : `only start_time is set: the window holds every record from ${showValue(resolved.start_time)} on`);
   }
   if (start !== undefined && end !== undefined && !(start < end)) {
     problems.push(`config: start_time ${showValue(resolved.start_time)} is not before end_time ${showValue(resolved.end_time)}; expected start_time < end_time`);
@@ -198,7 +204,8 @@ export function loadConfig(inputs: ConfigInputs): MonitorConfig {
   const jobEnv = readJobConfigEnvironment(jobFileGiven ?? JOB_CONFIG_FILE, jobFileGiven !== undefined, problems, variables);
   const resolved: Record<string, string> = {};
   const values = applyRules(resolver(inputs, jobEnv, sources), problems, resolved) as SettingValues;
-  const derived = derive(values, sources, resolved, problems);
+  const warnings: string[] = [];
+  const derived = derive(values, sources, resolved, problems, warnings);
   if (problems.length > 0) {
     const message = problems.length === 1 ? problems[0]! : `${problems.length} configuration problems:\n- ${problems.join('\n- ')}`;
     // output_path itself valid: the job command clears an earlier run's results from it, as a later failure does.
@@ -212,5 +219,5 @@ export function loadConfig(inputs: ConfigInputs): MonitorConfig {
     ],
     [...variables],
   );
-  return { ...values, ...derived, createViolationTests: values.createViolationTests ?? false, sources, resolved, misspelled };
+  return { ...values, ...derived, createViolationTests: values.createViolationTests ?? false, sources, resolved, warnings: [...warnings, ...misspelled] };
 }

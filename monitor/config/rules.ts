@@ -143,6 +143,11 @@ export const nameList = (allowEmpty: boolean): Rule<string[]> =>
     } else names = text === '' ? [] : text.split(',').map((s) => s.trim());
     if (names === undefined) return invalid('a JSON array of names, e.g. ["a","b"], or names separated by commas');
     if (!allowEmpty && names.some((n) => n === '')) return invalid('names separated by commas, none empty');
+    // Column names must be distinct: two columns of one name would be profiled as one feature.
+    if (!allowEmpty) {
+      const twice = names.find((n, i) => names!.indexOf(n) !== i);
+      if (twice !== undefined) return invalid(`distinct names; ${JSON.stringify(twice)} is given twice`);
+    }
     return allowEmpty ? names.filter((n) => n !== '') : names;
   };
 

@@ -43,6 +43,10 @@ export async function prepareRun(ctx: RunContext): Promise<PreparedRun> {
   const response = responseOptionsOf(config);
   const constraints = await readConstraints(config);
   ctx.facts.constraints = constraints;
+  if (constraints.schema !== 'none' && constraints.constraints.length === 0 && constraints.estimated.length === 0) {
+    // A file of no constraint ({} or an empty section) checks nothing: the run would say "no violations" regardless.
+    ctx.log.warn({ baseline_constraints: constraints.source }, 'the constraints file holds no constraint: nothing is checked');
+  }
   const baseline = await readBaselineMetrics(config, ctx.log);
   const options = { s3EndpointUrl: config.s3EndpointUrl };
   const output = await openStorage(config.outputPath, options);

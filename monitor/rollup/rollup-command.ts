@@ -37,7 +37,7 @@ export async function rollupCommand(argv: string[], env: NodeJS.ProcessEnv): Pro
   try {
     const config = loadConfig({ flags: flagsFrom('job', parsed), env });
     log = createLogger(config.logLevel);
-    for (const warning of config.misspelled) log.warn(warning);
+    for (const warning of config.warnings) log.warn(warning);
     const summary = await rollUp(config, { log, now: () => new Date() });
     process.stdout.write(
       `Roll-up of ${summary.hours.length} hours (${summary.window.start_time} to ${summary.window.end_time}), ${summary.missing_hours.length} missing, ` +

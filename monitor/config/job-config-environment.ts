@@ -38,17 +38,17 @@ export function readJobConfigEnvironment(file: string, explicit: boolean, proble
   try {
     parsed = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text) as { Environment?: unknown };
   } catch (error) {
-    problems.push(`config: ${file} is not valid JSON (${jsonErrorDetail(error)}); expected SageMaker's processingjobconfig.json`);
+    problems.push(`config: MPM_JOB_CONFIG_FILE ${showValue(file)} is not valid JSON (${jsonErrorDetail(error)}); expected SageMaker's processingjobconfig.json`);
     return {};
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    problems.push(`config: ${file} holds ${describeValue(parsed)}; expected SageMaker's processingjobconfig.json, a JSON object (its "Environment" an object of strings)`);
+    problems.push(`config: MPM_JOB_CONFIG_FILE ${showValue(file)} holds ${describeValue(parsed)}; expected SageMaker's processingjobconfig.json, a JSON object (its "Environment" an object of strings)`);
     return {};
   }
   const envMap = parsed.Environment;
   if (envMap === undefined || envMap === null) return {};
   if (typeof envMap !== 'object' || Array.isArray(envMap)) {
-    problems.push(`config: ${file} has "Environment" ${describeValue(envMap)}; expected an object of strings`);
+    problems.push(`config: MPM_JOB_CONFIG_FILE ${showValue(file)} has "Environment" ${describeValue(envMap)}; expected an object of strings`);
     return {};
   }
   // No prototype: the keys come from the file.

@@ -214,11 +214,11 @@ describe('loadConfig errors name the variable, the value and what was expected',
       `config: MPM_JOB_CONFIG_FILE "${path.join(dir, 'missing.json')}" does not exist; expected the path of processingjobconfig.json`,
     );
     const bad = file('bad-job.json', '{"Environment":');
-    expect(errorOf({}, { MPM_JOB_CONFIG_FILE: bad })).toMatch(new RegExp(`^config: ${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not valid JSON \\(.+\\); expected SageMaker's processingjobconfig.json$`));
+    expect(errorOf({}, { MPM_JOB_CONFIG_FILE: bad })).toMatch(new RegExp(`^config: MPM_JOB_CONFIG_FILE "${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}" is not valid JSON \\(.+\\); expected SageMaker's processingjobconfig.json$`));
     const array = file('array-job.json', '[]');
-    expect(errorOf({}, { MPM_JOB_CONFIG_FILE: array })).toBe(`config: ${array} holds []; expected SageMaker's processingjobconfig.json, a JSON object (its "Environment" an object of strings)`);
+    expect(errorOf({}, { MPM_JOB_CONFIG_FILE: array })).toBe(`config: MPM_JOB_CONFIG_FILE "${array}" holds []; expected SageMaker's processingjobconfig.json, a JSON object (its "Environment" an object of strings)`);
     const list = file('list-job.json', '{"Environment":["a"]}');
-    expect(errorOf({}, { MPM_JOB_CONFIG_FILE: list })).toBe(`config: ${list} has "Environment" ["a"]; expected an object of strings`);
+    expect(errorOf({}, { MPM_JOB_CONFIG_FILE: list })).toBe(`config: MPM_JOB_CONFIG_FILE "${list}" has "Environment" ["a"]; expected an object of strings`);
   });
 
   it('reports a bad value from the job config like one from the environment', () => {

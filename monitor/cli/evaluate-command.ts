@@ -22,7 +22,7 @@ const USAGE =
   '$0 --from T1 --to T2 [options]\n\nJudges every hour in [T1, T2) from the prediction store (MPM_PREDICTION_STORE) with the ground truth present now, ' +
   'one report folder per hour: {output_path}/{endpoint}/{schedule}/yyyy/mm/dd/hh/ (statistics.json, constraint_violations.json, ' +
   'monitoring_report.json, report.html). Takes the settings of the monitoring job; labels are read up to --ground-truth-lookahead-hours ' +
-  'after each hour. Exit code: the worst of the hours.';
+  'after each hour. T1 and T2 are whole UTC hours YYYY-MM-DDTHH:00:00Z or dates YYYY-MM-DD (midnight). Exit code: the worst of the hours.';
 
 /** At most a year and a day of hours in one call. */
 const MAX_HOURS = 8_784;
@@ -32,7 +32,7 @@ function hoursToJudge(config: MonitorConfig): number[] {
   if (config.predictionStore === undefined) throw new ConfigError('config: evaluate reads the prediction store, but MPM_PREDICTION_STORE is unset; expected a folder or s3:// URI');
   if (config.endpointName === undefined) throw new ConfigError('config: evaluate reads the store of one endpoint, but sagemaker_endpoint_name is unset; expected the endpoint name');
   const { evaluateFrom: from, evaluateTo: to } = config;
-  if (from === undefined || to === undefined) throw new ConfigError('config: evaluate needs --from and --to (MPM_EVALUATE_FROM, MPM_EVALUATE_TO); expected whole UTC hours, e.g. --from 2024-05-06T00:00:00Z --to 2024-05-07T00:00:00Z');
+  if (from === undefined || to === undefined) throw new ConfigError('config: evaluate needs --from and --to (MPM_EVALUATE_FROM, MPM_EVALUATE_TO); expected whole UTC hours or dates, e.g. --from 2024-05-06T00:00:00Z --to 2024-05-07T00:00:00Z or --from 2024-05-06 --to 2024-05-07');
   // Named as the user gave them (hoursOfWindow names a job's start_time and end_time).
   for (const [flag, at] of [['--from', from], ['--to', to]] as const) {
     if (at % HOUR_MS !== 0) throw new ConfigError(`config: ${flag} ${showValue(formatContractTime(at))} is not a whole UTC hour; expected a whole hour, e.g. ${formatContractTime(Math.floor(at / HOUR_MS) * HOUR_MS)} (the store keeps whole hours)`);

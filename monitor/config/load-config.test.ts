@@ -280,6 +280,13 @@ describe('windows that may not mean what they say', () => {
   });
 });
 
+describe('evaluate\'s span', () => {
+  it('takes a date for --from/--to as its midnight UTC, as rollup does', () => {
+    expect(load({ MPM_EVALUATE_FROM: '2024-01-01', MPM_EVALUATE_TO: '2024-01-02T05:00:00Z' })).toMatchObject({ evaluateFrom: Date.UTC(2024, 0, 1), evaluateTo: Date.UTC(2024, 0, 2, 5) });
+    expect(errorOf({ MPM_EVALUATE_FROM: '2024-02-30' })).toMatch(/^config: MPM_EVALUATE_FROM "2024-02-30" is not valid; expected an ISO-8601 UTC time YYYY-MM-DDTHH:MM:SSZ or a date YYYY-MM-DD/);
+  });
+});
+
 describe('misspelled variables', () => {
   it('names a variable that looks like a setting (a typo of an MPM_ name, a contract name in another case) and the setting meant', () => {
     const job = file('typo-job.json', JSON.stringify({ Environment: { MPM_SEEED: '1' } }));

@@ -99,6 +99,14 @@ export const integer = (expected: string, min: number, max = Number.MAX_SAFE_INT
 export const time = (): Rule<number> =>
   (value) => parseContractTime(value) ?? invalid('an ISO-8601 UTC time YYYY-MM-DDTHH:MM:SSZ, e.g. 2024-05-06T22:00:00Z');
 
+/** A contract timestamp, or a date YYYY-MM-DD meaning its midnight UTC (evaluate's --from/--to, as rollup's). */
+export const timeOrDate = (): Rule<number> =>
+  (value) => {
+    const text = value.trim();
+    const date = /^\d{4}-\d{2}-\d{2}$/.test(text) ? parseContractTime(`${text}T00:00:00Z`) : parseContractTime(value);
+    return date ?? invalid('an ISO-8601 UTC time YYYY-MM-DDTHH:MM:SSZ or a date YYYY-MM-DD (its midnight UTC), e.g. 2024-05-06T22:00:00Z');
+  };
+
 /** The contract's dataset_format JSON string (parseDatasetFormat's own message on failure). */
 export const datasetFormat = (): Rule<DatasetFormat> =>
   (value) => {

@@ -7,7 +7,7 @@
 import { PROBLEM_TYPES } from '../metrics/types.ts';
 import { compilePath, asColumnIndex } from '../ingest/json-path.ts';
 import { DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_GZIP_RATIO, DEFAULT_MAX_LINE_BYTES, MAX_STRING_BYTES } from '../ingest/read-limits.ts';
-import { datasetFormat, driftMethod, enabled, fail, integer, invalid, labelList, location, nameList, number, oneOf, text, time, unsupported, workers, type Rule } from './rules.ts';
+import { datasetFormat, driftMethod, enabled, fail, integer, invalid, labelList, location, nameList, number, oneOf, text, time, timeOrDate, unsupported, workers, type Rule } from './rules.ts';
 import { MAX_FEATURES } from '../data-quality/dataset-profile.ts';
 
 /** The commands of mpm-monitor: the monitoring job (the default) and the others. */
@@ -158,8 +158,8 @@ export const SETTING_TABLE = [
   setting({ env: 'MPM_SAMPLES_PER_REASON', flag: 'samples-per-reason', key: 'samplesPerReason', group: 'mpm', commands: BOTH, rule: integer('a whole number between 0 and 1000', 0, 1000), default: '5', description: 'Sample locations kept per input-error reason in the run report' }),
   setting({ env: 'MPM_RUN_AS_ROOT', flag: 'run-as-root', key: 'runAsRoot', group: 'mpm', commands: BOTH, rule: trueOrFalse(), default: 'false', description: 'The images start as root, make the folders the job writes writable for their unprivileged user (uid 10001) and drop to it before reading any input; true keeps root for the whole run (for platforms that need it; docs/containers.md)' }),
   setting({ env: 'MPM_PREDICTION_STORE', flag: 'prediction-store', key: 'predictionStore', group: 'mpm', commands: JOB, rule: location(true), writes: 'folder', description: 'Folder (or s3:// URI) of the prediction store: every run writes its window\'s exploded predictions there as Parquet, {endpoint}/{variant}/yyyy/mm/dd/hh/ (hour-aligned windows; docs/prediction-store.md)' }),
-  setting({ env: 'MPM_EVALUATE_FROM', flag: 'from', key: 'evaluateFrom', group: 'mpm', commands: EVALUATE, rule: time(), description: 'evaluate: the first hour judged from the prediction store (a whole UTC hour, inclusive)' }),
-  setting({ env: 'MPM_EVALUATE_TO', flag: 'to', key: 'evaluateTo', group: 'mpm', commands: EVALUATE, rule: time(), description: 'evaluate: the end of the hours judged (a whole UTC hour, exclusive)' }),
+  setting({ env: 'MPM_EVALUATE_FROM', flag: 'from', key: 'evaluateFrom', group: 'mpm', commands: EVALUATE, rule: timeOrDate(), description: 'evaluate: the first hour judged from the prediction store (a whole UTC hour, or a date: its midnight; inclusive)' }),
+  setting({ env: 'MPM_EVALUATE_TO', flag: 'to', key: 'evaluateTo', group: 'mpm', commands: EVALUATE, rule: timeOrDate(), description: 'evaluate: the end of the hours judged (a whole UTC hour, or a date: its midnight; exclusive)' }),
   setting({ env: 'MPM_EVALUATION_DELAY_HOURS', flag: 'evaluation-delay-hours', key: 'evaluationDelayHours', group: 'mpm', commands: JOB, rule: integer('a whole number of hours between 0 and 8784, e.g. 24', 0, 8784), default: '0', description: 'Labels arrive late: store the fresh window, then judge the window this many hours earlier from the prediction store with the labels present now (0: judge the fresh window)' }),
   setting({ env: 'MPM_DELAYED_METRIC_TIME', flag: 'delayed-metric-time', key: 'delayedMetricTime', group: 'mpm', commands: JOB, rule: oneOf(['judged', 'run'] as const), default: 'judged', description: 'With an evaluation delay: stamp the CloudWatch metrics with the judged window (judged) or with this run\'s window (run, for alarms that look at recent periods only)' }),
   setting({ env: 'MPM_JOINED_RECORDS_OUTPUT', flag: 'joined-records-output', key: 'joinedRecordsOutput', group: 'mpm', commands: JOB, rule: enabled(), default: 'Disabled', description: 'Enabled: write the judged window\'s joined records (keys, time, prediction, label) as joined_records.parquet beside the reports' }),

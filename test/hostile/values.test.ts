@@ -185,3 +185,23 @@ describe('item 11: the smaller ones', () => {
     expect(run.message).not.toContain('SOMETHING_ELSE');
   });
 });
+
+describe('settings that may not mean what they say', () => {
+  // Each used to pass without a word: the default ran instead of the misspelled value, and a file of no constraint
+  // gave "no violations" with nothing checked.
+  it('warns of a misspelled variable and of a constraints file that holds no constraint; the run goes on', async () => {
+    const root = tempFolder();
+    const good = goodTraffic(20);
+    writeTree(root, { [`capture/${CAPTURE_DIR}/a.jsonl`]: good.capture.join('\n'), [`groundtruth/${HOUR}/labels.jsonl`]: good.labels.join('\n'), 'constraints.json': '{}' });
+    const run = await runMonitor({ env: { ...runArgs(root), baseline_constraints: `${root}/constraints.json`, MPM_MAX_INPUT_ERROR_RTE: '0.5' } });
+    expect(run.exitCode, run.stderr.slice(-2000)).toBe(0);
+    const warnings = run.stderr
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { level: number; msg: string })
+      .filter((l) => l.level === 40)
+      .map((l) => l.msg);
+    expect(warnings).toContain('MPM_MAX_INPUT_ERROR_RTE (environment) is not a setting and is ignored; did you mean MPM_MAX_INPUT_ERROR_RATE?');
+    expect(warnings).toContain('the constraints file holds no constraint: nothing is checked');
+  });
+});

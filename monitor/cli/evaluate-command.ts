@@ -11,7 +11,7 @@ import { ConfigError, MonitorError, showValue } from '../errors.ts';
 import { evaluateStoredWindow } from '../pipeline/run-delayed.ts';
 import { HOUR_MS, hoursOfWindow } from '../store/store-layout.ts';
 import { parseCommandLine, flagsFrom, unknownOptions } from './command-options.ts';
-import { writeMessage } from './job-command.ts';
+import { earlyMessageFile, writeMessage } from './job-command.ts';
 import { createLogger } from './logger.ts';
 import { failedMessage } from '../report/status-message.ts';
 import { EvaluateMetricsFile } from './evaluate-metrics-file.ts';
@@ -72,7 +72,7 @@ export async function evaluateCommand(argv: string[], env: NodeJS.ProcessEnv): P
     hours = hoursToJudge(config);
   } catch (error) {
     log.error((error as Error).message);
-    await writeMessage(flags.MPM_MESSAGE_FILE ?? env.MPM_MESSAGE_FILE ?? '/opt/ml/output/message', failedMessage((error as Error).message), log);
+    await writeMessage(earlyMessageFile(flags.MPM_MESSAGE_FILE, env.MPM_MESSAGE_FILE), failedMessage((error as Error).message), log);
     return error instanceof MonitorError ? error.exitCode : 1;
   }
   log = createLogger(config.logLevel);

@@ -28,6 +28,14 @@ export async function writeMessage(file: string, message: string, log: Logger): 
   }
 }
 
+/**
+ * The message file of a run whose configuration was refused (no config to read it from): the flag, else the variable,
+ * else SageMaker's path; a blank value is unset, as for every setting.
+ */
+export function earlyMessageFile(flag: string | undefined, variable: string | undefined): string {
+  return [flag, variable].find((v) => v !== undefined && v.trim() !== '') ?? '/opt/ml/output/message';
+}
+
 export async function jobCommand(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const parsed = await parseCommandLine(argv, 'job', 'mpm-monitor', USAGE);
   const flags = flagsFrom('job', parsed);
@@ -42,7 +50,7 @@ export async function jobCommand(argv: string[], env: NodeJS.ProcessEnv): Promis
     const err = error as Error;
     bootLog.error(err.message);
     if (error instanceof InvalidConfiguration) await clearEarlierResults(error.output, bootLog);
-    await writeMessage(flags.MPM_MESSAGE_FILE ?? env.MPM_MESSAGE_FILE ?? '/opt/ml/output/message', failedMessage(err.message), bootLog);
+    await writeMessage(earlyMessageFile(flags.MPM_MESSAGE_FILE, env.MPM_MESSAGE_FILE), failedMessage(err.message), bootLog);
     return error instanceof MonitorError ? error.exitCode : 1;
   }
 

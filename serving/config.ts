@@ -7,7 +7,18 @@ import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { ConfigError } from './errors.ts';
 
-const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+/**
+ * A number written in decimal, spaces around it ignored. z.coerce.number took "0x1F90" for 8080 and "  " for 0 (a
+ * port of 0, a flush interval of 0), silently.
+ */
+const decimal = (number: z.ZodNumber) =>
+  z
+    .string()
+    .trim()
+    .regex(/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/, 'expected a decimal number')
+    .transform(Number)
+    .pipe(number);
+const integer = (min: number, max: number) => decimal(z.number().int().min(min).max(max));
 const list = z
   .string()
   .transform((s) => s.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean));
@@ -17,14 +28,14 @@ const EnvSchema = z.object({
   MPM_BIND_HOST: z.string().min(1).default('0.0.0.0'),
   SM_MODEL_DIR: z.string().min(1).default('/opt/ml/model'),
   MPM_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  MPM_SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().positive().default(30),
+  MPM_SHUTDOWN_TIMEOUT_SECONDS: decimal(z.number().positive()).default(30),
   // Time for a request's headers and body to arrive (then 408); SageMaker's own invocation timeout is 60 s.
-  MPM_REQUEST_TIMEOUT_SECONDS: z.coerce.number().min(1).max(3600).default(60),
+  MPM_REQUEST_TIMEOUT_SECONDS: decimal(z.number().min(1).max(3600)).default(60),
   MPM_CAPTURE_DIR: z.string().min(1).optional(),
   MPM_ENDPOINT_NAME: z.string().regex(/^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/, 'must be a SageMaker endpoint name (letters, digits, hyphens)').default('local-endpoint'),
   MPM_VARIANT_NAME: z.string().regex(/^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/, 'must be a SageMaker variant name (letters, digits, hyphens)').default('AllTraffic'),
-  MPM_CAPTURE_SAMPLING_PERCENTAGE: z.coerce.number().min(0).max(100).default(100),
-  MPM_CAPTURE_ROTATE_SECONDS: z.coerce.number().positive().default(60),
+  MPM_CAPTURE_SAMPLING_PERCENTAGE: decimal(z.number().min(0).max(100)).default(100),
+  MPM_CAPTURE_ROTATE_SECONDS: decimal(z.number().positive()).default(60),
   MPM_CAPTURE_ROTATE_BYTES: integer(1, 2 ** 40).default(16 * 1024 * 1024),
   MPM_CAPTURE_FLUSH_MS: integer(0, 3_600_000).default(1000),
   MPM_CAPTURE_JSON_CONTENT_TYPES: list.default(['application/json']),
@@ -73,7 +84,8 @@ export interface ServingConfig {
 
 /** Reads the settings from an environment (process.env by default); throws ConfigError listing every bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): ServingConfig {
-  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  // A blank variable (empty or only spaces) is unset, as in the monitor.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
   const parsed = EnvSchema.safeParse(present);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}=${JSON.stringify(present[String(i.path[0])] ?? '')}: ${i.message}`);

@@ -204,6 +204,13 @@ describe('configuration', () => {
     );
   });
 
+  it('reads numbers in decimal only, and a blank variable as unset', () => {
+    expect(() => loadConfig({ SAGEMAKER_BIND_TO_PORT: '0x1F90' })).toThrow('config: invalid environment: SAGEMAKER_BIND_TO_PORT="0x1F90": expected a decimal number');
+    expect(loadConfig({ SAGEMAKER_BIND_TO_PORT: '  ', MPM_CAPTURE_DIR: '/c', MPM_CAPTURE_FLUSH_MS: ' ' })).toMatchObject({ port: 8080, capture: { flushIntervalMs: 1000 } });
+    expect(loadConfig({ SAGEMAKER_BIND_TO_PORT: ' 9000 ', MPM_SHUTDOWN_TIMEOUT_SECONDS: '2.5' })).toMatchObject({ port: 9000, shutdownTimeoutMs: 2500 });
+    expect(() => loadConfig({ MPM_SHUTDOWN_TIMEOUT_SECONDS: 'Infinity' })).toThrow('MPM_SHUTDOWN_TIMEOUT_SECONDS="Infinity": expected a decimal number');
+  });
+
   it('lets flags override the environment and accepts the "serve" command', () => {
     const config = configFromArgs(['serve', '--port', '9000', '--model-dir', '/m', '--capture-dir', '/c'], { SAGEMAKER_BIND_TO_PORT: '8081' });
     expect(config).toMatchObject({ port: 9000, modelDir: '/m', capture: { root: '/c' } });

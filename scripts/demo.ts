@@ -189,6 +189,8 @@ async function main(): Promise<void> {
       ground_truth_source: groundTruth,
       output_path: out,
       baseline_constraints: constraintsFile,
+      // The baseline's own metrics, shown beside each hour's in report.html (they judge nothing).
+      baseline_statistics: path.join(dirs.baseline, 'result', 'statistics.json'),
       problem_type: 'MulticlassClassification',
       analysis_type: 'MODEL_QUALITY',
       sagemaker_endpoint_name: ENDPOINT,

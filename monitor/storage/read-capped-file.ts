@@ -15,6 +15,11 @@ function notRegular(file: string): Error {
 
 /** Reads `file` (at most `maxBytes`) as UTF-8 text. */
 export async function readCappedFile(file: string, maxBytes: number): Promise<string> {
+  return (await readCappedBytes(file, maxBytes)).toString('utf8');
+}
+
+/** Reads `file` (a regular file of at most `maxBytes`) whole. */
+export async function readCappedBytes(file: string, maxBytes: number): Promise<Buffer> {
   // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever.
   const handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
@@ -29,7 +34,7 @@ export async function readCappedFile(file: string, maxBytes: number): Promise<st
       length += bytesRead;
     }
     if (length > maxBytes) throw tooBig(file, maxBytes);
-    return buffer.toString('utf8', 0, length);
+    return buffer.subarray(0, length);
   } finally {
     await handle.close();
   }

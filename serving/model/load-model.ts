@@ -7,8 +7,9 @@
  * length marker such as `L` for UBJSON).
  */
 
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { readCappedBytes } from '../../monitor/storage/read-capped-file.ts';
 import { ModelError } from '../errors.ts';
 import { compiledTrees } from './compile-trees.ts';
 import { parseModel, type XGBoostModel } from './parse-model.ts';
@@ -27,6 +28,9 @@ export interface LoadedModel {
 
 const PREFERRED_NAMES = ['xgboost-model', 'xgboost-model.json', 'xgboost-model.ubj'];
 
+/** The largest model file read: 2 GiB (a JSON model past about 512 MB cannot become one string anyway). */
+const MAX_MODEL_BYTES = 2 ** 31 - 1;
+
 /** Loads the model from a directory, or from a file when `path` is one. */
 export async function loadModel(path: string): Promise<LoadedModel> {
   let info;
@@ -36,7 +40,13 @@ export async function loadModel(path: string): Promise<LoadedModel> {
     throw new ModelError(`model: ${path} does not exist; set SM_MODEL_DIR to the directory holding xgboost-model`, { cause });
   }
   const file = info.isDirectory() ? await chooseModelFile(path) : path;
-  const bytes = await readFile(file);
+  let bytes: Buffer;
+  try {
+    // A regular file only: SM_MODEL_DIR naming a FIFO waited for a writer forever, /dev/zero read until memory ran out.
+    bytes = await readCappedBytes(file, MAX_MODEL_BYTES);
+  } catch (cause) {
+    throw new ModelError(`model: ${file} cannot be read (${(cause as Error).message}); expected an xgboost model file`, { cause });
+  }
   const format = detectFormat(bytes, file);
   let doc: unknown;
   try {

@@ -3,6 +3,7 @@
  * cannot serve.
  */
 
+import { execFileSync } from 'node:child_process';
 import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -61,6 +62,14 @@ describe('loadModel', () => {
     await expect(loadModel(join(dir, 'nope'))).rejects.toThrow(
       `model: ${join(dir, 'nope')} does not exist; set SM_MODEL_DIR to the directory holding xgboost-model`,
     );
+  });
+
+  // SM_MODEL_DIR naming a FIFO waited for a writer forever; /dev/zero read until memory ran out.
+  it('refuses a model path that is a FIFO or a device at once, naming it', async () => {
+    const fifo = join(dir, 'xgboost-model');
+    execFileSync('mkfifo', [fifo]);
+    await expect(loadModel(fifo)).rejects.toThrow(/^model: .*xgboost-model cannot be read \(.*is not a regular file .*\); expected an xgboost model file$/);
+    await expect(loadModel('/dev/zero')).rejects.toThrow(/^model: \/dev\/zero cannot be read \(.*is not a regular file/);
   });
 
   it('explains pickled and legacy binary models', () => {

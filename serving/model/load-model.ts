@@ -68,7 +68,12 @@ export async function loadModel(path: string): Promise<LoadedModel> {
 
 /** Picks the model file inside a directory (see the module comment for the order). */
 export async function chooseModelFile(dir: string): Promise<string> {
-  const names = (await readdir(dir, { withFileTypes: true })).filter((d) => d.isFile()).map((d) => d.name);
+  const names: string[] = [];
+  for (const d of await readdir(dir, { withFileTypes: true })) {
+    // A link counts when it leads to a regular file (a model.tar.gz may hold one); a dangling link or a loop does not.
+    const isFile = d.isFile() || (d.isSymbolicLink() && (await stat(join(dir, d.name)).catch(() => undefined))?.isFile() === true);
+    if (isFile) names.push(d.name);
+  }
   for (const name of PREFERRED_NAMES) if (names.includes(name)) return join(dir, name);
   const candidates = names.filter((n) => n.endsWith('.json') || n.endsWith('.ubj')).sort();
   if (candidates.length === 1) return join(dir, candidates[0]!);

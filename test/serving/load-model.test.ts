@@ -4,7 +4,7 @@
  */
 
 import { execFileSync } from 'node:child_process';
-import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -46,6 +46,13 @@ describe('loadModel', () => {
     expect(await chooseModelFile(dir)).toBe(join(dir, 'xgboost-model.ubj'));
     await copyFile(`${CASE}/model.json`, join(dir, 'xgboost-model.json'));
     expect(await chooseModelFile(dir)).toBe(join(dir, 'xgboost-model.json'));
+  });
+
+  it('follows a link to a model file, and ignores a dangling one', async () => {
+    await copyFile(`${CASE}/model.json`, join(dir, 'real.bin'));
+    await symlink(join(dir, 'real.bin'), join(dir, 'xgboost-model'));
+    await symlink(join(dir, 'nowhere'), join(dir, 'dangling.json'));
+    expect((await loadModel(dir)).path).toBe(join(dir, 'xgboost-model'));
   });
 
   it('refuses a folder with several candidate files or none', async () => {

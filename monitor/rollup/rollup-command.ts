@@ -1,9 +1,12 @@
 /**
  * @module `mpm-monitor rollup --from --to`: the job's settings (problem type, positive label, constraints, output
  * path, MPM_STATE_URI …) plus the span, and the roll-up of the stored run states of that span. Exit codes as the
- * job's: 2 configuration error, 3 no state or states that cannot be merged, 4 cannot write, 1 internal.
+ * job's: 2 configuration error, 3 no state or states that cannot be merged, 4 cannot write, 1 internal. The message
+ * file says it as the job's does (Completed, CompletedWithViolations or Failed: …), for a roll-up run as a processing job.
  */
-import { loadConfig } from '../config/load-config.ts';
+import { loadConfig, type MonitorConfig } from '../config/load-config.ts';
+import { earlyMessageFile, writeMessage } from '../cli/job-command.ts';
+import { completedMessage, failedMessage } from '../report/status-message.ts';
 import { parseCommandLine, flagsFrom } from '../cli/command-options.ts';
 import { createLogger } from '../cli/logger.ts';
 import { MonitorError } from '../errors.ts';
@@ -34,8 +37,10 @@ function spanFlags(argv: string[]): string[] {
 export async function rollupCommand(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const parsed = await parseCommandLine(spanFlags(argv), 'job', 'mpm-monitor rollup', USAGE);
   let log = createLogger(env.MPM_LOG_LEVEL);
+  const flags = flagsFrom('job', parsed);
+  let config: MonitorConfig | undefined;
   try {
-    const config = loadConfig({ flags: flagsFrom('job', parsed), env });
+    config = loadConfig({ flags, env });
     log = createLogger(config.logLevel);
     for (const warning of config.warnings) log.warn(warning);
     const summary = await rollUp(config, { log, now: () => new Date() });
@@ -43,9 +48,13 @@ export async function rollupCommand(argv: string[], env: NodeJS.ProcessEnv): Pro
       `Roll-up of ${summary.hours.length} hours (${summary.window.start_time} to ${summary.window.end_time}), ${summary.missing_hours.length} missing, ` +
         `${summary.violations} violations: ${Object.values(summary.outputs).join(', ')}\n`,
     );
+    await writeMessage(config.paths.messageFile, completedMessage(summary.violations), log);
     return 0;
   } catch (error) {
-    log.error((error as Error).message);
-    return error instanceof MonitorError ? error.exitCode : 1;
+    const known = error instanceof MonitorError;
+    const reason = known ? (error as Error).message : `internal error: ${(error as Error).message}`;
+    log.error(reason);
+    await writeMessage(config?.paths.messageFile ?? earlyMessageFile(flags.MPM_MESSAGE_FILE, env.MPM_MESSAGE_FILE), failedMessage(reason), log);
+    return known ? (error as MonitorError).exitCode : 1;
   }
 }

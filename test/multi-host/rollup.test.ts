@@ -57,6 +57,8 @@ describe('mpm-monitor rollup', () => {
     expect(await main(['rollup', '--from', '2026-01-15T08:00:00Z', '--to', '2026-01-15T10:00:00Z', ...jobArgs(out, [])])).toBe(0);
     expect(statistics(out)).toBe(statistics(path.join(root, 'whole', 'out')));
     expect(readFileSync(path.join(out, 'constraint_violations.json'), 'utf8')).toBe(readFileSync(path.join(root, 'whole', 'out', 'constraint_violations.json'), 'utf8'));
+    // The message file says what the job's would (for a roll-up run as a processing job).
+    expect(readFileSync(path.join(out, '..', 'message'), 'utf8')).toBe(readFileSync(path.join(root, 'whole', 'message'), 'utf8'));
     const report = JSON.parse(readFileSync(path.join(out, 'rollup_report.json'), 'utf8')) as {
       hours: { hour: string; job: string; superseded: string[] }[];
       missing_hours: string[];
@@ -87,6 +89,7 @@ describe('mpm-monitor rollup', () => {
     expect(report.missing_hours).toHaveLength(22);
     expect(report.missing_hours).not.toContain('2026-01-15T09:00:00Z');
     expect(await main(['rollup', '--from', '2026-01-16', '--to', '2026-01-17', ...jobArgs(path.join(root, 'none', 'out'), [])])).toBe(3);
+    expect(readFileSync(path.join(root, 'none', 'message'), 'utf8')).toMatch(/^Failed: input: no model-quality run state in /);
     const other = jobArgs(path.join(root, 'other', 'out'), []).map((a) => (a === 'BinaryClassification' ? 'MulticlassClassification' : a));
     expect(await main(['rollup', '--from', '2026-01-15', '--to', '2026-01-16', ...other])).toBe(2);
   });

@@ -8,7 +8,7 @@ import { showValue } from '../errors.ts';
 import { describeValue } from '../ingest/describe-value.ts';
 import { jsonErrorDetail } from '../ingest/json-error.ts';
 import { MAX_CONFIG_FILE_BYTES } from '../ingest/read-limits.ts';
-import { readCappedFileSync } from '../storage/read-capped-file.ts';
+import { readCappedFileSync } from '../runtime/read-capped-file.ts';
 
 /** JSON's name for the type of a value, for messages. */
 function jsonType(value: unknown): string {

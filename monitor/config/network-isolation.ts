@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { ConfigError, showValue } from '../errors.ts';
 import { MAX_CONFIG_FILE_BYTES } from '../ingest/read-limits.ts';
-import { readCappedFileSync } from '../storage/read-capped-file.ts';
+import { readCappedFileSync } from '../runtime/read-capped-file.ts';
 import { isS3Uri } from '../storage/s3-uri.ts';
 import type { MonitorConfig } from './load-config.ts';
 

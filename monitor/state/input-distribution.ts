@@ -16,7 +16,7 @@ import type { MonitorConfig } from '../config/load-config.ts';
 import { ConfigError, showValue } from '../errors.ts';
 import { MAX_CONFIG_FILE_BYTES } from '../ingest/read-limits.ts';
 import { isS3Uri } from '../storage/s3-uri.ts';
-import { readCappedFileSync } from '../storage/read-capped-file.ts';
+import { readCappedFileSync } from '../runtime/read-capped-file.ts';
 import type { StorageFile } from '../storage/storage.ts';
 import type { RunIdentity } from './run-identity.ts';
 

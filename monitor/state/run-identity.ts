@@ -7,7 +7,7 @@ import type { MonitorConfig } from '../config/load-config.ts';
 import { formatContractTime } from '../config/time.ts';
 import { ConfigError, showValue } from '../errors.ts';
 import { MAX_CONFIG_FILE_BYTES } from '../ingest/read-limits.ts';
-import { readCappedFile } from '../storage/read-capped-file.ts';
+import { readCappedFile } from '../runtime/read-capped-file.ts';
 
 /** The run's name and its place among the job's instances. */
 export interface RunIdentity {

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeFolder } from '../runtime/make-folder.ts';
-import { readCappedFile, readCappedFileSync } from './read-capped-file.ts';
+import { readCappedFile, readCappedFileSync } from '../runtime/read-capped-file.ts';
 import { execFileSync } from 'node:child_process';
 
 const dirs: string[] = [];

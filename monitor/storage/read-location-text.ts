@@ -6,7 +6,7 @@ import { ConfigError, showValue } from '../errors.ts';
 import { openStorage } from './open-storage.ts';
 import { isS3Uri } from './s3-uri.ts';
 import { MAX_CONFIG_FILE_BYTES } from '../ingest/read-limits.ts';
-import { readCappedFile } from './read-capped-file.ts';
+import { readCappedFile } from '../runtime/read-capped-file.ts';
 
 /** The text at `location`; `variable` and `expected` word the error ("baseline_constraints", "a constraints.json"). */
 export async function readLocationText(location: string, variable: string, expected: string, s3EndpointUrl?: string): Promise<string> {

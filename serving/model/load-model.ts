@@ -9,7 +9,7 @@
 
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { readCappedBytes } from '../../monitor/storage/read-capped-file.ts';
+import { readCappedBytes } from '../../monitor/runtime/read-capped-file.ts';
 import { ModelError } from '../errors.ts';
 import { compiledTrees } from './compile-trees.ts';
 import { parseModel, type XGBoostModel } from './parse-model.ts';

@@ -278,8 +278,8 @@ if (optedOut) {
       expect(s[3]!.trim().split(' ').sort()).toEqual(['monitor', 'serving']);
       expect(s.filter((l) => l.startsWith('present:'))).toEqual([]);
       expect(s.at(-1)).toBe('0'); // no model baked in
-      // Of the monitor, the server image holds only the privilege step, the worker starter, the WebAssembly loader and
-      // the log destination both share (Node alone).
+      // Of the monitor, the server image holds only the privilege step, the worker starter, the WebAssembly loader, the
+      // log destination and the capped file read (the model file) both share (Node alone).
       const shared = await docker(['run', '--rm', '--network', 'none', '--entrypoint', 'sh', SERVING_IMAGE, '-c', 'cd /app/dist && find monitor -type f | sort']);
       expect(shared.stdout.trim().split('\n')).toEqual([
         'monitor/runtime/least-privilege.js',
@@ -287,6 +287,7 @@ if (optedOut) {
         'monitor/runtime/make-folder.js',
         'monitor/runtime/module-worker.js',
         'monitor/runtime/own-folder.js',
+        'monitor/runtime/read-capped-file.js',
         'monitor/runtime/wasm-instance.js',
       ]);
     });

@@ -1,6 +1,7 @@
 /**
- * @module Reads a whole local file that must be small (processingjobconfig.json, a constraints file), refusing what
- * is not a regular file (a FIFO would block forever, /dev/zero never end) or is larger than the cap, before reading it.
+ * @module Reads a whole local file of bounded size (processingjobconfig.json, a constraints file; the server's model
+ * file), refusing what is not a regular file (a FIFO would block forever, /dev/zero never end) or is larger than the
+ * cap, before reading it. Shared with the server image: Node alone.
  */
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';

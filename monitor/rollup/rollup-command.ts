@@ -9,7 +9,8 @@ import { earlyMessageFile, writeMessage } from '../cli/job-command.ts';
 import { completedMessage, failedMessage } from '../report/status-message.ts';
 import { parseCommandLine, flagsFrom } from '../cli/command-options.ts';
 import { createLogger } from '../cli/logger.ts';
-import { MonitorError } from '../errors.ts';
+import { ConfigError, MonitorError, showValue } from '../errors.ts';
+import { parseContractTime } from '../config/time.ts';
 import { rollUp } from './roll-up.ts';
 
 const USAGE =
@@ -34,12 +35,31 @@ function spanFlags(argv: string[]): string[] {
   return out;
 }
 
+/**
+ * The span's own checks, named as the user typed them (the job's checks would name start_time and end_time, and warn
+ * of a window open on one side).
+ */
+function checkSpan(flags: ReturnType<typeof flagsFrom>): void {
+  const from = flags.start_time;
+  const to = flags.end_time;
+  const blank = (v: string | undefined): boolean => v === undefined || v.trim() === '';
+  if (blank(from) || blank(to)) throw new ConfigError('config: a roll-up needs --from and --to; expected UTC times YYYY-MM-DDTHH:MM:SSZ or dates YYYY-MM-DD');
+  const [start, end] = [parseContractTime(from!), parseContractTime(to!)];
+  for (const [flag, text, time] of [['--from', from!, start], ['--to', to!, end]] as const) {
+    if (time === undefined) throw new ConfigError(`config: ${flag} ${showValue(text)} is not valid; expected a UTC time YYYY-MM-DDTHH:MM:SSZ or a date YYYY-MM-DD`);
+  }
+  if (!(start! < end!)) {
+    throw new ConfigError(`config: --to ${showValue(to!)} is not after --from ${showValue(from!)}; expected a span from --from up to --to`);
+  }
+}
+
 export async function rollupCommand(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const parsed = await parseCommandLine(spanFlags(argv), 'job', 'mpm-monitor rollup', USAGE);
   let log = createLogger(env.MPM_LOG_LEVEL);
   const flags = flagsFrom('job', parsed);
   let config: MonitorConfig | undefined;
   try {
+    checkSpan(flags);
     config = loadConfig({ flags, env });
     log = createLogger(config.logLevel);
     for (const warning of config.warnings) log.warn(warning);

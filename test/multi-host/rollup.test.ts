@@ -92,5 +92,11 @@ describe('mpm-monitor rollup', () => {
     expect(readFileSync(path.join(root, 'none', 'message'), 'utf8')).toMatch(/^Failed: input: no model-quality run state in /);
     const other = jobArgs(path.join(root, 'other', 'out'), []).map((a) => (a === 'BinaryClassification' ? 'MulticlassClassification' : a));
     expect(await main(['rollup', '--from', '2026-01-15', '--to', '2026-01-16', ...other])).toBe(2);
+    // The span's errors name --from and --to, as typed (they named start_time and end_time).
+    const reversed = path.join(root, 'reversed', 'out');
+    expect(await main(['rollup', '--from', '2026-01-16', '--to', '2026-01-15', ...jobArgs(reversed, [])])).toBe(2);
+    expect(readFileSync(path.join(reversed, '..', 'message'), 'utf8')).toBe('Failed: config: --to "2026-01-15T00:00:00Z" is not after --from "2026-01-16T00:00:00Z"; expected a span from --from up to --to');
+    expect(await main(['rollup', '--from', 'yesterday', '--to', '2026-01-15', ...jobArgs(reversed, [])])).toBe(2);
+    expect(readFileSync(path.join(reversed, '..', 'message'), 'utf8')).toMatch(/^Failed: config: --from "yesterday" is not valid; expected a UTC time/);
   });
 });

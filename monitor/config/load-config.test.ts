@@ -259,6 +259,8 @@ describe('parseDatasetFormat', () => {
 describe('enumerations', () => {
   it('ignores spaces around a choice, reads analysis_type in any case, and sends only bias and explainability to Clarify', () => {
     expect(load({ problem_type: ' Regression ', analysis_type: 'model_quality' })).toMatchObject({ problemType: 'Regression', analysisType: 'MODEL_QUALITY' });
+    // Every choice in any case, as Enabled/Disabled always were: the value is the choice's own spelling.
+    expect(load({ problem_type: 'binaryclassification', MPM_LOG_LEVEL: 'INFO', MPM_ON_INSUFFICIENT_DATA: 'Fail' })).toMatchObject({ problemType: 'BinaryClassification', logLevel: 'info', onInsufficientData: 'fail' });
     expect(errorOf({ analysis_type: 'bogus' })).toBe('config: analysis_type "bogus" is not valid; expected MODEL_QUALITY or DATA_QUALITY');
     expect(errorOf({ analysis_type: 'model_explainability' })).toMatch(/use SageMaker Clarify for MODEL_EXPLAINABILITY\)$/);
   });

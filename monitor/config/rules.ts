@@ -62,17 +62,20 @@ export function location(s3: boolean): Rule<string> {
   };
 }
 
-/** One of `choices` (spaces around the text ignored, as for numbers), matched exactly or, with `caseInsensitive`, in any case. */
-export function oneOf<const T extends string>(choices: readonly T[], caseInsensitive = false): Rule<T> {
+/**
+ * One of `choices`, in any case and with spaces around it ignored (as for numbers): `binaryclassification`, `INFO` and
+ * ` Fail ` are the choices they spell. Only `enabled()` and `START`/`END` were read so; the rest wanted the exact case.
+ */
+export function oneOf<const T extends string>(choices: readonly T[]): Rule<T> {
   return (value) => {
-    const text = value.trim();
-    return choices.find((c) => (caseInsensitive ? c.toLowerCase() === text.toLowerCase() : c === text)) ?? invalid(`one of ${choices.join(', ')}`);
+    const text = value.trim().toLowerCase();
+    return choices.find((c) => c.toLowerCase() === text) ?? invalid(`one of ${choices.join(', ')}`);
   };
 }
 
 /** Enabled or Disabled, in any case, as a boolean. */
 export const enabled = (): Rule<boolean> => {
-  const choice = oneOf(['Enabled', 'Disabled'] as const, true);
+  const choice = oneOf(['Enabled', 'Disabled'] as const);
   return (value) => {
     const v = choice(value);
     return v instanceof Refusal ? v : v === 'Enabled';

@@ -6,10 +6,11 @@
  */
 import { loadConfig, type MonitorConfig } from '../config/load-config.ts';
 import { earlyMessageFile, writeMessage } from '../cli/job-command.ts';
-import { completedMessage, failedMessage } from '../report/status-message.ts';
+import { completedMessage } from '../report/status-message.ts';
+import { failed } from '../pipeline/outcome.ts';
 import { parseCommandLine, flagsFrom } from '../cli/command-options.ts';
 import { createLogger } from '../cli/logger.ts';
-import { ConfigError, MonitorError, showValue } from '../errors.ts';
+import { ConfigError, showValue } from '../errors.ts';
 import { parseContractTime } from '../config/time.ts';
 import { rollUp } from './roll-up.ts';
 
@@ -71,10 +72,10 @@ export async function rollupCommand(argv: string[], env: NodeJS.ProcessEnv): Pro
     await writeMessage(config.paths.messageFile, completedMessage(summary.violations), log);
     return 0;
   } catch (error) {
-    const known = error instanceof MonitorError;
-    const reason = known ? (error as Error).message : `internal error: ${(error as Error).message}`;
-    log.error(reason);
-    await writeMessage(config?.paths.messageFile ?? earlyMessageFile(flags.MPM_MESSAGE_FILE, env.MPM_MESSAGE_FILE), failedMessage(reason), log);
-    return known ? (error as MonitorError).exitCode : 1;
+    // How a run ends when it fails (pipeline/outcome.ts): the reason, an internal error said so, its exit code.
+    const end = failed(error);
+    log.error(end.message.replace(/^Failed: /, ''));
+    await writeMessage(config?.paths.messageFile ?? earlyMessageFile(flags.MPM_MESSAGE_FILE, env.MPM_MESSAGE_FILE), end.message, log);
+    return end.exitCode;
   }
 }

@@ -74,7 +74,7 @@ export async function rollupCommand(argv: string[], env: NodeJS.ProcessEnv): Pro
   } catch (error) {
     // How a run ends when it fails (pipeline/outcome.ts): the reason, an internal error said so, its exit code.
     const end = failed(error);
-    log.error(end.message.replace(/^Failed: /, ''));
+    log.error(end.known ? (error as Error).message : end.message);
     await writeMessage(config?.paths.messageFile ?? earlyMessageFile(flags.MPM_MESSAGE_FILE, env.MPM_MESSAGE_FILE), end.message, log);
     return end.exitCode;
   }

@@ -6,6 +6,7 @@
 import type { Argv } from 'yargs';
 import { settingsOf, type Command, type SettingEntry, type SettingGroup } from '../config/settings.ts';
 import type { FlagValues } from '../config/load-config.ts';
+import { ConfigError, showValue } from '../errors.ts';
 
 const GROUP_TITLES: Record<SettingGroup, string> = {
   contract: 'SageMaker Model Monitor contract (environment variable in brackets):',
@@ -51,18 +52,73 @@ function commandParser(yargs: (args: string[]) => Argv, argv: string[], command:
   return parser;
 }
 
-/** The flags given on the command line, keyed by variable (or by flag for command-line-only settings). */
-export function flagsFrom(command: Command, argv: Record<string, unknown>): FlagValues {
+/**
+ * A switch's value: yargs reads `--switch=TRUE` (or ` true`) as false, so a `=value` typed last is read here in any
+ * case and with spaces around it; a value other than true or false is left to {@link checkFlags}.
+ */
+function switchValue(flag: string, parsed: unknown, args: readonly string[]): boolean {
+  for (let i = args.length - 1; i >= 0; i--) {
+    const arg = args[i]!;
+    for (const name of spellings(flag)) {
+      if (arg === `--${name}`) return true;
+      if (arg === `--no-${name}`) return false;
+      if (arg.startsWith(`--${name}=`)) {
+        const value = arg.slice(name.length + 3).trim().toLowerCase();
+        if (value === 'true' || value === 'false') return value === 'true';
+      }
+    }
+  }
+  return parsed === true;
+}
+
+/**
+ * The flags given on the command line, keyed by variable (or by flag for command-line-only settings). `args` is the
+ * command line as typed (for the switches' values).
+ */
+export function flagsFrom(command: Command, argv: Record<string, unknown>, args: readonly string[] = []): FlagValues {
   const flags: Record<string, string> = {};
   for (const s of settingsOf(command)) {
     const v = argv[s.flag];
     const key = 'env' in s ? s.env : s.flag;
     if ('switch' in s) {
-      if (v === true) flags[key] = 'true';
+      if (switchValue(s.flag, v, args)) flags[key] = 'true';
     } else if (typeof v === 'string') flags[key] = v;
     else if (Array.isArray(v) && v.length > 0) flags[key] = String(v[v.length - 1]);
   }
   return flags as FlagValues;
+}
+
+/** The spellings yargs accepts for `flag`: as declared, and in camel case. */
+function spellings(flag: string): string[] {
+  const camel = flag.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+  return camel === flag ? [flag] : [flag, camel];
+}
+
+/**
+ * Refuses what yargs would read silently in a way the user did not mean: a switch given a value other than true or
+ * false (`--create-violation-tests=maybe` reads as false), and a flag given twice with different values (one of them
+ * would be dropped). `args` is the command line as typed; `parsed` what yargs made of it.
+ */
+export function checkFlags(command: Command, args: readonly string[], parsed: Record<string, unknown>): void {
+  for (const s of settingsOf(command)) {
+    if ('switch' in s) {
+      for (const name of spellings(s.flag)) {
+        const prefix = `--${name}=`;
+        for (const arg of args) {
+          if (!arg.startsWith(prefix)) continue;
+          const value = arg.slice(prefix.length);
+          if (!/^\s*(true|false)\s*$/i.test(value)) throw new ConfigError(`config: --${s.flag} ${showValue(value)} is not valid; expected the switch alone, or =true or =false`);
+        }
+      }
+      continue;
+    }
+    const value = parsed[s.flag];
+    if (!Array.isArray(value)) continue;
+    const distinct = [...new Set(value.map(String))];
+    if (distinct.length > 1) {
+      throw new ConfigError(`config: --${s.flag} is given ${value.length} times with different values (${distinct.map((v) => showValue(v)).join(', ')}); expected it once`);
+    }
+  }
 }
 
 /** Options on the command line that no setting of `command` declares (and stray arguments). */

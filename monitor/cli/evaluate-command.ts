@@ -10,7 +10,7 @@ import { formatContractTime } from '../config/time.ts';
 import { ConfigError, MonitorError, showValue } from '../errors.ts';
 import { evaluateStoredWindow } from '../pipeline/run-delayed.ts';
 import { HOUR_MS, hoursOfWindow } from '../store/store-layout.ts';
-import { parseCommandLine, flagsFrom, unknownOptions } from './command-options.ts';
+import { checkFlags, parseCommandLine, flagsFrom, unknownOptions } from './command-options.ts';
 import { earlyMessageFile, writeMessage } from './job-command.ts';
 import { createLogger } from './logger.ts';
 import { failedMessage } from '../report/status-message.ts';
@@ -66,8 +66,9 @@ export async function evaluateCommand(argv: string[], env: NodeJS.ProcessEnv): P
   if (unknown.length > 0 || (parsed._ as unknown[]).length > 0) log.warn({ unknown, args: parsed._ }, 'ignoring unknown arguments');
   let config: MonitorConfig;
   let hours: number[];
-  const flags = flagsFrom('evaluate', parsed);
+  const flags = flagsFrom('evaluate', parsed, argv);
   try {
+    checkFlags('evaluate', argv, parsed);
     config = loadConfig({ flags, env });
     hours = hoursToJudge(config);
   } catch (error) {

@@ -7,7 +7,7 @@ import { InvalidConfiguration, loadConfig, type MonitorConfig } from '../config/
 import { failedMessage } from '../report/status-message.ts';
 import { writeMessageFile, writeMessageFileSync } from '../report/write-message.ts';
 import { clearEarlierResults } from './clear-earlier-results.ts';
-import { parseCommandLine, flagsFrom, unknownOptions } from './command-options.ts';
+import { checkFlags, parseCommandLine, flagsFrom, unknownOptions } from './command-options.ts';
 import { createLogger } from './logger.ts';
 import { MonitorError } from '../errors.ts';
 
@@ -38,13 +38,14 @@ export function earlyMessageFile(flag: string | undefined, variable: string | un
 
 export async function jobCommand(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const parsed = await parseCommandLine(argv, 'job', 'mpm-monitor', USAGE);
-  const flags = flagsFrom('job', parsed);
+  const flags = flagsFrom('job', parsed, argv);
   const bootLog = createLogger(env.MPM_LOG_LEVEL);
   const unknown = unknownOptions('job', parsed);
   if (unknown.length > 0 || (parsed._ as unknown[]).length > 0) bootLog.warn({ unknown, args: parsed._ }, 'ignoring unknown arguments');
 
   let config: MonitorConfig;
   try {
+    checkFlags('job', argv, parsed);
     config = loadConfig({ flags, env });
   } catch (error) {
     const err = error as Error;

@@ -5,7 +5,7 @@ import { loadConfig } from '../config/load-config.ts';
 import { suggestBaseline } from '../baseline/suggest-baseline.ts';
 import { suggestDataQualityBaseline, type DataQualitySuggestion } from '../baseline/suggest-data-quality-baseline.ts';
 import { MonitorError } from '../errors.ts';
-import { parseCommandLine, flagsFrom } from './command-options.ts';
+import { checkFlags, parseCommandLine, flagsFrom } from './command-options.ts';
 import { createLogger } from './logger.ts';
 import { dropPrivileges } from '../runtime/drop-privileges.ts';
 
@@ -26,7 +26,8 @@ export async function suggestCommand(argv: string[], env: NodeJS.ProcessEnv): Pr
   const parsed = await parseCommandLine(argv, 'suggest-baseline', 'mpm-monitor suggest-baseline', USAGE);
   let log = createLogger(env.MPM_LOG_LEVEL);
   try {
-    const config = loadConfig({ flags: flagsFrom('suggest-baseline', parsed), env });
+    checkFlags('suggest-baseline', argv, parsed);
+    const config = loadConfig({ flags: flagsFrom('suggest-baseline', parsed, argv), env });
     log = createLogger(config.logLevel);
     for (const warning of config.warnings) log.warn(warning);
     await dropPrivileges(config, { log, env, command: 'suggest-baseline' });

@@ -8,7 +8,7 @@ import { loadConfig, type MonitorConfig } from '../config/load-config.ts';
 import { earlyMessageFile, writeMessage } from '../cli/job-command.ts';
 import { completedMessage } from '../report/status-message.ts';
 import { failed } from '../pipeline/outcome.ts';
-import { parseCommandLine, flagsFrom } from '../cli/command-options.ts';
+import { checkFlags, parseCommandLine, flagsFrom } from '../cli/command-options.ts';
 import { createLogger } from '../cli/logger.ts';
 import { ConfigError, showValue } from '../errors.ts';
 import { parseContractTime } from '../config/time.ts';
@@ -55,11 +55,13 @@ function checkSpan(flags: ReturnType<typeof flagsFrom>): void {
 }
 
 export async function rollupCommand(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const parsed = await parseCommandLine(spanFlags(argv), 'job', 'mpm-monitor rollup', USAGE);
+  const args = spanFlags(argv);
+  const parsed = await parseCommandLine(args, 'job', 'mpm-monitor rollup', USAGE);
   let log = createLogger(env.MPM_LOG_LEVEL);
-  const flags = flagsFrom('job', parsed);
+  const flags = flagsFrom('job', parsed, args);
   let config: MonitorConfig | undefined;
   try {
+    checkFlags('job', args, parsed);
     checkSpan(flags);
     config = loadConfig({ flags, env });
     log = createLogger(config.logLevel);

@@ -1,0 +1,57 @@
+/**
+ * @module The command line as yargs reads it and as mpm reads it: switches given a value, flags given twice.
+ */
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../errors.ts';
+import { checkFlags, flagsFrom, parseCommandLine } from './command-options.ts';
+
+async function read(args: string[]): Promise<{ flags: Record<string, string>; check: () => void }> {
+  const parsed = await parseCommandLine(args, 'job', 'mpm-monitor', 'usage');
+  return { flags: flagsFrom('job', parsed, args) as Record<string, string>, check: () => checkFlags('job', args, parsed) };
+}
+
+describe('switches', () => {
+  it.each([
+    [['--create-violation-tests'], true],
+    [['--create-violation-tests=true'], true],
+    [['--create-violation-tests=TRUE'], true],
+    [['--create-violation-tests= True '], true],
+    [['--createViolationTests=true'], true],
+    [['--create-violation-tests=false'], false],
+    [['--create-violation-tests=False'], false],
+    [['--no-create-violation-tests'], false],
+    [['--create-violation-tests', '--create-violation-tests=false'], false],
+    [['--create-violation-tests=false', '--create-violation-tests'], true],
+    [[], false],
+  ])('%j reads as %s', async (args, on) => {
+    const { flags, check } = await read(args);
+    expect(check).not.toThrow();
+    expect(flags['create-violation-tests'] === 'true').toBe(on);
+  });
+
+  it.each([['--create-violation-tests=maybe'], ['--create-violation-tests=1'], ['--create-violation-tests='], ['--createViolationTests=yes']])('%s is refused naming the switch and the value', async (arg) => {
+    const { check } = await read([arg]);
+    expect(check).toThrow(ConfigError);
+    expect(check).toThrow(`--create-violation-tests ${JSON.stringify(arg.slice(arg.indexOf('=') + 1))} is not valid; expected the switch alone, or =true or =false`);
+  });
+});
+
+describe('a flag given more than once', () => {
+  it('is refused when the values differ, naming the flag and each value', async () => {
+    const { check } = await read(['--problem-type', 'Regression', '--problem-type=BinaryClassification']);
+    expect(check).toThrow(ConfigError);
+    expect(check).toThrow('--problem-type is given 2 times with different values ("Regression", "BinaryClassification"); expected it once');
+  });
+
+  it('is read once when every value is the same', async () => {
+    const { flags, check } = await read(['--problem-type', 'Regression', '--problem-type', 'Regression']);
+    expect(check).not.toThrow();
+    expect(flags['problem_type']).toBe('Regression');
+  });
+
+  it('a flag given once is read as given', async () => {
+    const { flags, check } = await read(['--output-path', '/tmp/x']);
+    expect(check).not.toThrow();
+    expect(flags['output_path']).toBe('/tmp/x');
+  });
+});

@@ -11,6 +11,7 @@ import { ConfigError, showValue } from '../errors.ts';
 import { jsonErrorDetail } from '../ingest/json-error.ts';
 import { metricNames, sectionName } from '../metrics/metric-names.ts';
 import { readLocationText } from '../storage/read-location-text.ts';
+import { withoutBom } from '../runtime/without-bom.ts';
 
 /** The baseline's scalar metrics (value and standard deviation, as the file has them). */
 export interface BaselineMetrics {
@@ -27,7 +28,7 @@ export function parseBaselineMetrics(text: string, source: string, problemType: 
   const expected = `expected a model-quality statistics.json with a "${section}" section (what a ${problemType} baseline job writes)`;
   let json: unknown;
   try {
-    json = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+    json = JSON.parse(withoutBom(text));
   } catch (error) {
     throw new ConfigError(`config: baseline_statistics ${showValue(source)} is not valid JSON (${jsonErrorDetail(error)}); ${expected}`);
   }

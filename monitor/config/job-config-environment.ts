@@ -9,6 +9,7 @@ import { describeValue } from '../ingest/describe-value.ts';
 import { jsonErrorDetail } from '../ingest/json-error.ts';
 import { MAX_CONFIG_FILE_BYTES } from '../ingest/read-limits.ts';
 import { readCappedFileSync } from '../runtime/read-capped-file.ts';
+import { withoutBom } from '../runtime/without-bom.ts';
 
 /** JSON's name for the type of a value, for messages. */
 function jsonType(value: unknown): string {
@@ -36,7 +37,7 @@ export function readJobConfigEnvironment(file: string, explicit: boolean, proble
   }
   let parsed: { Environment?: unknown };
   try {
-    parsed = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text) as { Environment?: unknown };
+    parsed = JSON.parse(withoutBom(text)) as { Environment?: unknown };
   } catch (error) {
     problems.push(`config: MPM_JOB_CONFIG_FILE ${showValue(file)} is not valid JSON (${jsonErrorDetail(error)}); expected SageMaker's processingjobconfig.json`);
     return {};

@@ -10,6 +10,7 @@ import { MAX_CONFIG_FILE_BYTES } from '../ingest/read-limits.ts';
 import { readCappedFileSync } from '../runtime/read-capped-file.ts';
 import { isS3Uri } from '../storage/s3-uri.ts';
 import type { MonitorConfig } from './load-config.ts';
+import { withoutBom } from '../runtime/without-bom.ts';
 
 /**
  * Whether processingjobconfig.json (the job's CreateProcessingJob request) has
@@ -20,7 +21,7 @@ export function networkIsolationOn(jobConfigFile: string): boolean {
   if (!existsSync(jobConfigFile)) return false;
   try {
     const text = readCappedFileSync(jobConfigFile, MAX_CONFIG_FILE_BYTES);
-    const parsed = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text) as { NetworkConfig?: { EnableNetworkIsolation?: unknown } } | null;
+    const parsed = JSON.parse(withoutBom(text)) as { NetworkConfig?: { EnableNetworkIsolation?: unknown } } | null;
     const flag = parsed?.NetworkConfig?.EnableNetworkIsolation;
     return flag === true || (typeof flag === 'string' && flag.toLowerCase() === 'true');
   } catch {

@@ -12,6 +12,7 @@ import type { ProblemType } from '../metrics/types.ts';
 import { isOperator, OPERATORS, type Constraint } from './operators.ts';
 import { isEstimatedMetricName, readEstimatedConstraints, type EstimatedConstraint } from '../estimation/estimated-constraints.ts';
 import { CALIBRATION_KEY, parseCalibrationArtefact, type CalibrationArtefact } from '../estimation/calibration-artefact.ts';
+import { withoutBom } from '../runtime/without-bom.ts';
 
 /**
  * Problems listed in one error, at most, and unknown metric names quoted: a file of 100,000 unknown names used to
@@ -67,7 +68,7 @@ export function parseConstraints(text: string, source: string, problemType: Prob
   let doc: unknown;
   try {
     // A byte-order mark at the start is no part of the JSON (editors on Windows write one).
-    doc = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+    doc = JSON.parse(withoutBom(text));
   } catch (error) {
     throw new ConfigError(`config: ${where} is not valid JSON (${jsonErrorDetail(error)}); expected a model-quality constraints file`);
   }

@@ -14,6 +14,7 @@ import { readParquetTable } from './parquet.ts';
 import { DEFAULT_READ_LIMITS, MAX_STRING_BYTES, type ReadLimits } from './read-limits.ts';
 import { forEachLineRange } from './read-lines.ts';
 import { asColumnIndex } from './json-path.ts';
+import { withoutBom } from '../runtime/without-bom.ts';
 
 /** How a file's rows are laid out. `json-auto`: a JSON array when the file starts with "[", else JSON Lines. */
 export type RowLayout = 'csv-header' | 'csv' | 'json-array' | 'json-lines' | 'json-auto' | 'parquet';
@@ -80,7 +81,7 @@ async function readAllText(chunks: AsyncIterable<Buffer>, max: number): Promise<
   }
   const text = Buffer.concat(parts, bytes).toString('utf8');
   // A byte-order mark at the start is no part of the JSON.
-  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  return withoutBom(text);
 }
 
 /**

@@ -19,6 +19,7 @@ import { isS3Uri } from '../storage/s3-uri.ts';
 import { readCappedFileSync } from '../runtime/read-capped-file.ts';
 import type { StorageFile } from '../storage/storage.ts';
 import type { RunIdentity } from './run-identity.ts';
+import { withoutBom } from '../runtime/without-bom.ts';
 
 /** Which of the listed capture files this host reads. */
 export interface CaptureDeal {
@@ -42,7 +43,7 @@ function processingJob(file: string): { named: boolean; inputs: MountedInput[] }
   let parsed: { ProcessingInputs?: unknown; ProcessingJobName?: unknown };
   try {
     const text = readCappedFileSync(file, MAX_CONFIG_FILE_BYTES);
-    parsed = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text) as typeof parsed;
+    parsed = JSON.parse(withoutBom(text)) as typeof parsed;
   } catch (error) {
     throw new ConfigError(`config: ${file} cannot be read as processingjobconfig.json (${(error as Error).message})`);
   }

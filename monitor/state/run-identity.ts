@@ -8,6 +8,7 @@ import { formatContractTime } from '../config/time.ts';
 import { ConfigError, showValue } from '../errors.ts';
 import { MAX_CONFIG_FILE_BYTES } from '../ingest/read-limits.ts';
 import { readCappedFile } from '../runtime/read-capped-file.ts';
+import { withoutBom } from '../runtime/without-bom.ts';
 
 /** The run's name and its place among the job's instances. */
 export interface RunIdentity {
@@ -33,7 +34,7 @@ async function readJson(file: string, variable: string): Promise<unknown | undef
     throw new ConfigError(`config: ${variable} ${showValue(file)} cannot be read (${(error as Error).message}); expected a JSON file`);
   }
   try {
-    return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text) as unknown;
+    return JSON.parse(withoutBom(text)) as unknown;
   } catch (error) {
     throw new ConfigError(`config: ${variable} ${showValue(file)} is not valid JSON (${(error as Error).message})`);
   }

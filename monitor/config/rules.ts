@@ -85,12 +85,18 @@ export const enabled = (): Rule<boolean> => {
 /** A number written in decimal (`0.05`, `1e-3`, `200`): not `0x1`, `0b1` or `Infinity`, which Number() also reads. */
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
+/** The finite number `text` writes in decimal (spaces around it ignored), else undefined. */
+export function readDecimal(text: string): number | undefined {
+  const trimmed = text.trim();
+  const n = Number(trimmed);
+  return DECIMAL.test(trimmed) && Number.isFinite(n) ? n : undefined;
+}
+
 /** A finite decimal number for which `ok` holds. */
 export function number(expected: string, ok: (n: number) => boolean = () => true): Rule<number> {
   return (value) => {
-    const text = value.trim();
-    const n = Number(text);
-    return !DECIMAL.test(text) || !Number.isFinite(n) || !ok(n) ? invalid(expected) : n;
+    const n = readDecimal(value);
+    return n === undefined || !ok(n) ? invalid(expected) : n;
   };
 }
 

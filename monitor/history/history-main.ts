@@ -6,15 +6,31 @@
 import yargs from 'yargs';
 import pino from 'pino';
 import { logDestination } from '../runtime/log-destination.ts';
+import { readDecimal } from '../config/rules.ts';
 import { parseContractTime } from '../config/time.ts';
 import { ConfigError, MonitorError, showValue } from '../errors.ts';
 import { buildHistory, HISTORY_PAGE_FILE, HISTORY_TABLE_FILE, type HistoryOptions } from './build-history.ts';
 import { DEFAULT_FOLDER_WINDOW } from './report-path.ts';
 
+/** Report files larger than this many MB are skipped and listed, unless --max-file-mb says otherwise. */
+const MAX_FILE_MB = 64;
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
+/**
+ * A flag's one value: yargs gives an array for a flag typed several times; the same value repeated is read once,
+ * different values are refused (one of them would be dropped).
+ */
+function single(flag: string, value: unknown): unknown {
+  if (!Array.isArray(value)) return value;
+  const distinct = [...new Set(value.map(String))];
+  if (distinct.length > 1) throw new ConfigError(`config: --${flag} is given ${value.length} times with different values (${distinct.map((v) => showValue(v)).join(', ')}); expected it once`);
+  return value[0];
+}
+
 /** A time flag: YYYY-MM-DDTHH:MM:SSZ (UTC) or a date YYYY-MM-DD (its midnight, UTC). */
-function parseTimeFlag(flag: string, value: unknown): number | undefined {
+function parseTimeFlag(flag: string, given: unknown): number | undefined {
+  const value = single(flag, given);
   if (value === undefined) return undefined;
   const text = String(value);
   const ms = /^\d{4}-\d{2}-\d{2}$/.test(text) ? parseContractTime(`${text}T00:00:00Z`) : parseContractTime(text);
@@ -22,13 +38,17 @@ function parseTimeFlag(flag: string, value: unknown): number | undefined {
   return ms;
 }
 
-function parseNumberFlag(flag: string, value: unknown, check: (n: number) => boolean, expected: string): number {
-  const n = typeof value === 'number' ? value : Number(value);
-  if (typeof value === 'boolean' || !Number.isFinite(n) || !check(n)) throw new ConfigError(`config: --${flag} ${showValue(value)} is not valid; expected ${expected}`);
+/** A number flag (read as text: yargs' numbers would show "abc" as null and read 0x10 as 16), in decimal. */
+function parseNumberFlag(flag: string, given: unknown, fallback: number, check: (n: number) => boolean, expected: string): number {
+  const value = single(flag, given);
+  if (value === undefined) return fallback;
+  const n = typeof value === 'string' ? readDecimal(value) : undefined;
+  if (n === undefined || !check(n)) throw new ConfigError(`config: --${flag} ${showValue(value)} is not valid; expected ${expected}`);
   return n;
 }
 
-function stringFlag(flag: string, value: unknown): string | undefined {
+function stringFlag(flag: string, given: unknown): string | undefined {
+  const value = single(flag, given);
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || value.trim() === '') throw new ConfigError(`config: --${flag} ${showValue(value)} is not valid; expected a non-empty text`);
   return value;
@@ -59,13 +79,12 @@ async function parseArgs(argv: string[]): Promise<Parsed> {
     .option('endpoint', { type: 'string', description: 'Only this endpoint' })
     .option('schedule', { type: 'string', description: 'Only this monitoring schedule' })
     .option('title', { type: 'string', description: 'Title of the page (default "Monitoring history")' })
-    .option('max-file-mb', { type: 'number', default: 64, description: 'Report files larger than this are skipped and listed' })
+    .option('max-file-mb', { type: 'string', description: `Report files larger than this are skipped and listed (default: ${MAX_FILE_MB})` })
     .option('folder-window-offset-hours', {
-      type: 'number',
-      default: DEFAULT_FOLDER_WINDOW.offsetHours,
-      description: 'Folders without monitoring_report.json: window start relative to the folder\'s hour (-1: the hour before, as an hourly schedule judges)',
+      type: 'string',
+      description: `Folders without monitoring_report.json: window start relative to the folder's hour (-1: the hour before, as an hourly schedule judges) (default: ${DEFAULT_FOLDER_WINDOW.offsetHours})`,
     })
-    .option('folder-window-hours', { type: 'number', default: DEFAULT_FOLDER_WINDOW.hours, description: 'Folders without monitoring_report.json: window length in hours' })
+    .option('folder-window-hours', { type: 'string', description: `Folders without monitoring_report.json: window length in hours (default: ${DEFAULT_FOLDER_WINDOW.hours})` })
     .option('s3-endpoint-url', { type: 'string', description: 'Endpoint of an S3-compatible server [AWS_ENDPOINT_URL_S3]' })
     .option('log-level', { type: 'string', description: 'pino log level [MPM_LOG_LEVEL] (default: info)' })
     .strict()
@@ -95,10 +114,10 @@ function optionsFrom(parsed: Parsed, env: NodeJS.ProcessEnv): HistoryOptions {
     schedule: stringFlag('schedule', parsed.schedule),
     title: stringFlag('title', parsed.title),
     s3EndpointUrl: stringFlag('s3-endpoint-url', parsed['s3-endpoint-url']) ?? env.AWS_ENDPOINT_URL_S3,
-    maxFileBytes: parseNumberFlag('max-file-mb', parsed['max-file-mb'], (n) => n > 0 && n <= 4096, 'a size in MB between 0 and 4096') * 1024 * 1024,
+    maxFileBytes: parseNumberFlag('max-file-mb', parsed['max-file-mb'], MAX_FILE_MB, (n) => n > 0 && n <= 4096, 'a size in MB between 0 and 4096') * 1024 * 1024,
     folderWindow: {
-      offsetHours: parseNumberFlag('folder-window-offset-hours', parsed['folder-window-offset-hours'], (n) => Number.isInteger(n) && Math.abs(n) <= 24 * 366, 'a whole number of hours, e.g. -1'),
-      hours: parseNumberFlag('folder-window-hours', parsed['folder-window-hours'], (n) => Number.isInteger(n) && n >= 1 && n <= 24 * 366, 'a whole number of hours >= 1'),
+      offsetHours: parseNumberFlag('folder-window-offset-hours', parsed['folder-window-offset-hours'], DEFAULT_FOLDER_WINDOW.offsetHours, (n) => Number.isInteger(n) && Math.abs(n) <= 24 * 366, 'a whole number of hours, e.g. -1'),
+      hours: parseNumberFlag('folder-window-hours', parsed['folder-window-hours'], DEFAULT_FOLDER_WINDOW.hours, (n) => Number.isInteger(n) && n >= 1 && n <= 24 * 366, 'a whole number of hours >= 1'),
     },
   };
   if (options.from !== undefined && options.to !== undefined && options.from >= options.to) {
@@ -119,10 +138,15 @@ export async function historyMain(argv: string[], env: NodeJS.ProcessEnv = proce
     return error instanceof MonitorError ? error.exitCode : 2;
   }
   if (parsed.help) return 0;
-  const levelText = (parsed['log-level'] as string | undefined) ?? env.MPM_LOG_LEVEL ?? 'info';
+  // The flag, else MPM_LOG_LEVEL (blank is unset); any case, spaces around it ignored, as the job reads it. A bad
+  // one is refused once the log exists to say so.
+  const flagLevel = Array.isArray(parsed['log-level']) ? parsed['log-level'][0] : parsed['log-level'];
+  const [levelSource, levelGiven] = flagLevel !== undefined ? ['--log-level', String(flagLevel)] : env.MPM_LOG_LEVEL?.trim() ? ['MPM_LOG_LEVEL', env.MPM_LOG_LEVEL] : ['', 'info'];
+  const levelText = levelGiven.trim().toLowerCase();
   const log = pino({ name: 'mpm-monitor history', level: LOG_LEVELS.includes(levelText) ? levelText : 'info', base: undefined }, io.stderr ?? logDestination(2));
   try {
-    if (!LOG_LEVELS.includes(levelText)) throw new ConfigError(`config: --log-level ${showValue(levelText)} is not valid; expected one of ${LOG_LEVELS.join(', ')}`);
+    single('log-level', parsed['log-level']);
+    if (!LOG_LEVELS.includes(levelText)) throw new ConfigError(`config: ${levelSource} ${showValue(levelGiven)} is not valid; expected one of ${LOG_LEVELS.join(', ')}`);
     const result = await buildHistory(optionsFrom(parsed, env), log);
     stdout.write(
       `history: ${result.runs} runs in ${result.series} series from ${result.folders} report folders` +

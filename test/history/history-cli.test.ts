@@ -110,8 +110,13 @@ describe('mpm-monitor history command line', () => {
       [['--source', MIXED], 'config: --output-path is required'],
       [['--source', MIXED, '--output-path', dir, '--from', 'yesterday'], 'config: --from "yesterday" is not valid; expected a UTC time YYYY-MM-DDTHH:MM:SSZ or a date YYYY-MM-DD'],
       [['--source', MIXED, '--output-path', dir, '--from', '2026-01-16', '--to', '2026-01-15T00:00:00Z'], 'config: --from "2026-01-16" is not before --to "2026-01-15T00:00:00Z"'],
-      [['--source', MIXED, '--output-path', dir, '--max-file-mb', '0'], 'config: --max-file-mb 0 is not valid; expected a size in MB between 0 and 4096'],
-      [['--source', MIXED, '--output-path', dir, '--folder-window-hours', '0.5'], 'config: --folder-window-hours 0.5 is not valid; expected a whole number of hours >= 1'],
+      [['--source', MIXED, '--output-path', dir, '--max-file-mb', '0'], 'config: --max-file-mb "0" is not valid; expected a size in MB between 0 and 4096'],
+      // The value as typed (a number option of yargs showed "abc" as null), in decimal only (yargs read 0x10 as 16).
+      [['--source', MIXED, '--output-path', dir, '--max-file-mb', 'abc'], 'config: --max-file-mb "abc" is not valid; expected a size in MB between 0 and 4096'],
+      [['--source', MIXED, '--output-path', dir, '--max-file-mb', '0x10'], 'config: --max-file-mb "0x10" is not valid'],
+      [['--source', MIXED, '--output-path', dir, '--folder-window-hours', '0.5'], 'config: --folder-window-hours "0.5" is not valid; expected a whole number of hours >= 1'],
+      [['--source', MIXED, '--output-path', dir, '--endpoint', 'a', '--endpoint', 'b'], 'config: --endpoint is given 2 times with different values ("a", "b"); expected it once'],
+      [['--source', MIXED, '--output-path', dir, '--log-level', 'loud'], 'config: --log-level "loud" is not valid; expected one of fatal, error, warn, info, debug, trace, silent'],
       [['--source', 's3://', '--output-path', dir], 'storage: "s3://" is not a valid S3 location (the bucket name is empty)'],
       [['--source', MIXED, '--output-path', dir, '--bogus', '1'], 'config: Unknown argument: bogus; see mpm-monitor history --help'],
     ];
@@ -120,6 +125,13 @@ describe('mpm-monitor history command line', () => {
       expect(code, args.join(' ')).toBe(2);
       expect(stderr, args.join(' ')).toContain(message);
     }
+  });
+
+  it('a flag repeated with the same value, a log level in capitals and numbers with spaces are read', async () => {
+    const out = path.join(dir, 'lenient');
+    const { code, stderr } = await history(['--source', MIXED, '--source', MIXED, '--output-path', out, '--log-level', ' SILENT ', '--max-file-mb', ' 8 ', '--folder-window-hours', '1']);
+    expect(code, stderr).toBe(0);
+    expect(stderr).toBe('');
   });
 
   it('nothing to read is exit 3, an output that cannot be written exit 4', async () => {

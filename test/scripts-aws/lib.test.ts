@@ -1,9 +1,11 @@
 /**
  * The scripts' small pure pieces: S3 locations, the ground-truth layout, the clock, names, Scheduler's context
- * attributes and the error classification.
+ * attributes, the error classification and the command line as typed.
  */
 import { describe, expect, it } from 'vitest';
 import { compactStamp, hourPath, resolveNow } from '../../scripts/aws/lib/clock.ts';
+import { refusedArgv } from '../../scripts/aws/lib/define-script.ts';
+import { main as invokeEndpoint } from '../../scripts/aws/invoke-endpoint.ts';
 import { ApiCallError, UsageError } from '../../scripts/aws/lib/errors.ts';
 import { formatGroundTruth, groundTruthLocation, groundTruthRows } from '../../scripts/aws/lib/ground-truth.ts';
 import { parseKeyValues } from '../../scripts/aws/lib/key-values.ts';
@@ -13,6 +15,7 @@ import { defaultLocation, resolveLocation } from '../../scripts/aws/lib/s3-layou
 import { joinS3, parseS3Uri } from '../../scripts/aws/lib/s3-uri.ts';
 import { EXECUTION_ID, SCHEDULED_TIME, substituteContext } from '../../scripts/aws/lib/scheduler-context.ts';
 import { createProcessingJobTargetArn, partitionOf } from '../../scripts/aws/lib/scheduler-request.ts';
+import { runScript } from './helpers/run-script.ts';
 
 describe('S3 locations', () => {
   it('parses bucket and key, and joins parts with single slashes', () => {
@@ -109,5 +112,33 @@ describe('isNotFound', () => {
     expect(isNotFound(apiError('ValidationException', 'Cannot delete endpoint: it has monitoring schedules'))).toBe(false);
     expect(isNotFound(apiError('AccessDeniedException', 'not authorized'))).toBe(false);
     expect(isNotFound(new Error('Could not find'))).toBe(false);
+  });
+});
+
+describe('the command line as typed', () => {
+  const options = { requests: { type: 'number' }, name: { type: 'string' }, wait: { type: 'boolean' }, env: { type: 'array', string: true } } as const;
+
+  it('refuses a number flag that is not a decimal number, quoting it as typed', () => {
+    expect(refusedArgv(options, ['--requests', 'abc'])).toBe('--requests: "abc" is not a number (expected decimal digits, e.g. 10)');
+    expect(refusedArgv(options, ['--requests=0x10'])).toBe('--requests: "0x10" is not a number (expected decimal digits, e.g. 10)');
+    expect(refusedArgv(options, ['--requests='])).toContain('"" is not a number');
+    expect(refusedArgv(options, ['--requests', '12', '--requests=-1.5e2'])).toContain('given 2 times');
+    expect(refusedArgv(options, ['--requests', ' 12 '])).toBeUndefined();
+  });
+
+  it('refuses a single-valued flag given twice with different values, not a repeatable one or the same value', () => {
+    expect(refusedArgv(options, ['--name', 'a', '--name=b'])).toBe('--name is given 2 times with different values ("a", "b"); give it once');
+    expect(refusedArgv(options, ['--wait', '--no-wait'])).toBe('--wait is given 2 times with different values ("true", "false"); give it once');
+    expect(refusedArgv(options, ['--name', 'a', '--name', 'a'])).toBeUndefined();
+    expect(refusedArgv(options, ['--env', 'A=1', '--env', 'B=2'])).toBeUndefined();
+    expect(refusedArgv(options, ['--bogus', '1', '--bogus', '2'])).toBeUndefined(); // yargs' strict mode names it
+  });
+
+  it('a script reads a flag repeated with the same value once, and says what was refused with exit 2', async () => {
+    const same = await runScript(invokeEndpoint, ['--endpoint-name', 'x', '--s3-prefix', 's3://my-bucket/p', '--requests', '3', '--requests=3', '--dry-run']);
+    expect(same.code, same.stderr).toBe(0);
+    const bad = await runScript(invokeEndpoint, ['--endpoint-name', 'x', '--s3-prefix', 's3://my-bucket/p', '--requests', 'many', '--dry-run']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('invoke-endpoint: --requests: "many" is not a number');
   });
 });

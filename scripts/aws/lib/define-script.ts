@@ -128,6 +128,11 @@ async function parseArgs<O extends Record<string, Options>>(
     // A fixed width keeps --help identical everywhere (tests compare it).
     .wrap(110);
   for (const [command, description] of spec.examples ?? []) parser = parser.example(command, description);
+  const refused = refusedArgv({ ...spec.options, ...COMMON_OPTIONS }, argv);
+  if (refused !== undefined) {
+    io.stderr(`${spec.name}: ${refused}\nRun with --help to see the flags.\n`);
+    return new UsageError(refused).exitCode;
+  }
   const fullArgv = [...argvFromEnv({ ...spec.options, ...COMMON_OPTIONS }, argv, io.env), ...argv];
   const result = await new Promise<{ err?: Error; argv: Record<string, unknown>; output: string }>((resolve) => {
     void parser.parse(fullArgv, {}, (err, parsedArgv, output) => {
@@ -138,11 +143,63 @@ async function parseArgs<O extends Record<string, Options>>(
     io.stderr(`${spec.name}: ${result.err.message}\nRun with --help to see the flags.\n`);
     return new UsageError(result.err.message).exitCode;
   }
+  // A single-valued flag repeated with the same value (refusedArgv let it through) is read once.
+  for (const [flag, option] of Object.entries({ ...spec.options, ...COMMON_OPTIONS })) {
+    if (option.type === 'array') continue;
+    const camel = flag.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+    for (const key of new Set([flag, camel])) {
+      const value = result.argv[key];
+      if (Array.isArray(value)) result.argv[key] = value[value.length - 1];
+    }
+  }
   if (result.argv.help) {
     io.stdout(`${result.output}\n`);
     return 0;
   }
   return result.argv as InferredOptionTypes<O> & CommonArgs;
+}
+
+/** A number written in decimal (`30`, `0.5`, `1e3`): not `0x10` or `Infinity`, which yargs' numbers also read. */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/**
+ * What yargs would read silently otherwise than typed: a number flag's value that is not a decimal number (yargs
+ * gives NaN, so the message could only say "NaN"), and a single-valued flag given twice with different values (yargs
+ * makes an array of them, or keeps the last of a switch). Returns the message, or undefined when all is well.
+ */
+export function refusedArgv(options: Record<string, Options>, argv: readonly string[]): string | undefined {
+  const values = new Map<string, string[]>();
+  for (let i = 0; i < argv.length; i++) {
+    const match = /^--(no-)?([^=]+)(?:=(.*))?$/s.exec(argv[i]!);
+    if (!match) continue;
+    const flag = flagNamed(options, match[2]!);
+    if (flag === undefined) continue; // yargs' strict mode names unknown flags
+    const option = options[flag]!;
+    if (option.type === 'array') continue;
+    let value: string;
+    if (match[1] !== undefined) value = 'false';
+    else if (match[3] !== undefined) value = match[3];
+    else if (option.type === 'boolean') value = 'true';
+    else {
+      const next = argv[i + 1];
+      if (next === undefined || next.startsWith('--')) continue; // yargs says the value is missing
+      value = next;
+      i++;
+    }
+    if (option.type === 'number' && !DECIMAL.test(value.trim())) return `--${flag}: ${JSON.stringify(value)} is not a number (expected decimal digits, e.g. 10)`;
+    values.set(flag, [...(values.get(flag) ?? []), value]);
+  }
+  for (const [flag, given] of values) {
+    const distinct = [...new Set(given)];
+    if (distinct.length > 1) return `--${flag} is given ${given.length} times with different values (${distinct.map((v) => JSON.stringify(v)).join(', ')}); give it once`;
+  }
+  return undefined;
+}
+
+/** The declared flag `name` stands for (as declared, or in camel case), if any. */
+function flagNamed(options: Record<string, Options>, name: string): string | undefined {
+  if (name in options) return name;
+  return Object.keys(options).find((flag) => flag.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase()) === name);
 }
 
 /**

@@ -84,6 +84,10 @@ const OBJECTIVES: readonly Objective[] = [
   { name: 'reg:absoluteerror', task: 'regression', probToMargin: identity, transform: noTransform },
   { name: 'reg:pseudohubererror', task: 'regression', probToMargin: identity, transform: noTransform },
   { name: 'reg:squaredlogerror', task: 'regression', probToMargin: identity, transform: noTransform },
+  // xgboost 2.0's quantile and 3.1's expectile losses: the prediction is the margin. One alpha gives one output; several
+  // alphas make a multi-output model (learner_model_param.num_target > 1), which parse-model.ts refuses.
+  { name: 'reg:quantileerror', task: 'regression', probToMargin: identity, transform: noTransform },
+  { name: 'reg:expectileerror', task: 'regression', probToMargin: identity, transform: noTransform },
   { name: 'count:poisson', task: 'regression', probToMargin: logBase, transform: expInPlace },
   { name: 'reg:gamma', task: 'regression', probToMargin: logBase, transform: expInPlace },
   { name: 'reg:tweedie', task: 'regression', probToMargin: logBase, transform: expInPlace },

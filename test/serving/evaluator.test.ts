@@ -179,6 +179,32 @@ describe('the xgboost evaluator', () => {
   });
 });
 
+describe('objectives of later xgboost versions', () => {
+  const squared = cases.find((x) => x.name === 'reg-squarederror')!;
+  type LaterDoc = { learner: { objective: Record<string, unknown>; learner_model_param: Record<string, string> } };
+  const doc = (): LaterDoc => readJsonModel(readFileSync(squared.modelPath('json'), 'utf8')) as LaterDoc;
+
+  it.each([
+    ['reg:quantileerror', { quantile_loss_param: { quantile_alpha: '[0.9]' } }],
+    ['reg:expectileerror', { expectile_loss_param: { expectile_alpha: '[0.2]' } }],
+  ])('predicts the margin for %s with one alpha, as xgboost (no transform, base_score as saved)', (name, params) => {
+    const model = doc();
+    model.learner.objective = { name, ...params };
+    const parsed = parseModel(model);
+    expect(parsed.objective.name).toBe(name);
+    const result = predictRows(parsed, toMatrix(squared.rows), 'compiled');
+    // The trees and base_score of the reg:squarederror case, whose identity link xgboost gave these predictions.
+    expect(maxDifference(result.outputs, squared.predictions, 1)).toBeLessThanOrEqual(TOLERANCE);
+  });
+
+  it('refuses a quantile model of several alphas (a multi-output model) saying so', () => {
+    const model = doc();
+    model.learner.objective = { name: 'reg:quantileerror', quantile_loss_param: { quantile_alpha: '[0.1,0.5,0.9]' } };
+    model.learner.learner_model_param.num_target = '3';
+    expect(() => parseModel(model)).toThrow('model: learner_model_param.num_target is 3: multi-output models are not supported (one target only)');
+  });
+});
+
 describe('objectives at their edges (values from xgboost 1.7.4)', () => {
   it('caps the sigmoid exponent at 88.7 as xgboost does: a margin of -100 is 3.0066e-39, not 0', () => {
     const sigmoid = (margin: number): number => {

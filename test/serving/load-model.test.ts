@@ -90,10 +90,10 @@ describe('loadModel', () => {
 
   it('names an unsupported objective and the supported ones', async () => {
     const doc = await modelDoc();
-    doc.learner.objective.name = 'reg:quantileerror';
+    doc.learner.objective.name = 'reg:cubicerror';
     await writeFile(join(dir, 'xgboost-model.json'), JSON.stringify(doc));
     await expect(loadModel(dir)).rejects.toThrow(
-      'model: objective "reg:quantileerror" is not supported; supported objectives are: multi:softprob, multi:softmax, binary:logistic,',
+      'model: objective "reg:cubicerror" is not supported; supported objectives are: multi:softprob, multi:softmax, binary:logistic,',
     );
   });
 

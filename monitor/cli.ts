@@ -13,6 +13,10 @@ import { jobCommand } from './cli/job-command.ts';
 
 /** Runs the command named by argv[0] (or the monitoring job) with the given arguments and environment. */
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  if (argv[0] === '--version' || argv[0] === '-V') {
+    process.stdout.write(`${(await import('./cli/package-version.ts')).packageVersion()}\n`);
+    return 0;
+  }
   // Each command loads only its own modules: start-up is mostly module loading.
   if (argv[0] === 'suggest-baseline') return (await import('./cli/suggest-command.ts')).suggestCommand(argv.slice(1), env);
   if (argv[0] === 'evaluate') return (await import('./cli/evaluate-command.ts')).evaluateCommand(argv.slice(1), env);

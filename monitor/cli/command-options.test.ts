@@ -55,3 +55,27 @@ describe('a flag given more than once', () => {
     expect(flags['output_path']).toBe('/tmp/x');
   });
 });
+
+describe('arguments that are not options', () => {
+  async function check(args: string[], takesCommand: boolean, command: 'job' | 'evaluate' = 'job'): Promise<() => void> {
+    const parsed = await parseCommandLine(args, command, 'mpm-monitor', 'usage');
+    return () => checkFlags(command, args, parsed, takesCommand);
+  }
+
+  it('a first word that is no command is refused, naming the command it is close to', async () => {
+    expect(await check(['evalute'], true)).toThrow('config: "evalute" is not a command (did you mean evaluate?); expected options only (the monitoring job), or first one of the commands suggest-baseline, evaluate, rollup, history');
+    expect(await check(['Rollup', '--output-path', 'x'], true)).toThrow('(did you mean rollup?)');
+    expect(await check(['report'], true)).toThrow('config: "report" is not a command; expected options only');
+  });
+
+  it('a word after the options, or after a command, is an unexpected argument', async () => {
+    expect(await check(['--output-path', '/tmp/x', 'stray'], true)).toThrow('config: unexpected argument "stray"; expected options only (--name value or --name=value)');
+    expect(await check(['stray'], false, 'evaluate')).toThrow('config: unexpected argument "stray"');
+  });
+
+  it('a value after a switch says the switch takes none', async () => {
+    expect(await check(['--create-violation-tests', 'TRUE'], true)).toThrow('config: "TRUE" after --create-violation-tests is not an option; expected the switch alone, or --create-violation-tests=true or =false');
+    // yargs itself reads a lower-case true or false after a switch as its value.
+    expect(await check(['--create-violation-tests', 'false'], true)).not.toThrow();
+  });
+});

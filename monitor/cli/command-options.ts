@@ -6,7 +6,11 @@
 import type { Argv } from 'yargs';
 import { settingsOf, type Command, type SettingEntry, type SettingGroup } from '../config/settings.ts';
 import type { FlagValues } from '../config/load-config.ts';
+import { editDistance } from '../config/edit-distance.ts';
 import { ConfigError, showValue } from '../errors.ts';
+
+/** The commands mpm-monitor takes as its first argument; without one it runs the monitoring job. */
+export const COMMANDS = ['suggest-baseline', 'evaluate', 'rollup', 'history'] as const;
 
 const GROUP_TITLES: Record<SettingGroup, string> = {
   contract: 'SageMaker Model Monitor contract (environment variable in brackets):',
@@ -96,10 +100,27 @@ function spellings(flag: string): string[] {
 
 /**
  * Refuses what yargs would read silently in a way the user did not mean: a switch given a value other than true or
- * false (`--create-violation-tests=maybe` reads as false), and a flag given twice with different values (one of them
- * would be dropped). `args` is the command line as typed; `parsed` what yargs made of it.
+ * false (`--create-violation-tests=maybe` reads as false), a flag given twice with different values (one of them
+ * would be dropped), and an argument that is not an option (`mpm-monitor evalute` ran the monitoring job with the
+ * defaults; with `takesCommand`, the message names the commands and the one probably meant). `args` is the command
+ * line as typed; `parsed` what yargs made of it.
  */
-export function checkFlags(command: Command, args: readonly string[], parsed: Record<string, unknown>): void {
+export function checkFlags(command: Command, args: readonly string[], parsed: Record<string, unknown>, takesCommand = false): void {
+  const stray = ((parsed._ as unknown[] | undefined) ?? []).map(String);
+  if (stray.length > 0) {
+    const word = stray[0]!;
+    const at = args.indexOf(word);
+    const before = at > 0 ? args[at - 1]! : '';
+    const afterSwitch = settingsOf(command).find((s) => 'switch' in s && spellings(s.flag).some((name) => before === `--${name}`));
+    if (afterSwitch !== undefined) {
+      throw new ConfigError(`config: ${showValue(word)} after --${afterSwitch.flag} is not an option; expected the switch alone, or --${afterSwitch.flag}=true or =false`);
+    }
+    if (takesCommand && at === 0) {
+      const near = COMMANDS.find((c) => editDistance(word.toLowerCase(), c, 2) <= 2);
+      throw new ConfigError(`config: ${showValue(word)} is not a command${near ? ` (did you mean ${near}?)` : ''}; expected options only (the monitoring job), or first one of the commands ${COMMANDS.join(', ')}`);
+    }
+    throw new ConfigError(`config: unexpected argument ${showValue(word)}; expected options only (--name value or --name=value)`);
+  }
   for (const s of settingsOf(command)) {
     if ('switch' in s) {
       for (const name of spellings(s.flag)) {

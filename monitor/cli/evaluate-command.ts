@@ -63,7 +63,7 @@ export async function evaluateCommand(argv: string[], env: NodeJS.ProcessEnv): P
   const parsed = await parseCommandLine(argv, 'evaluate', 'mpm-monitor evaluate', USAGE);
   let log = createLogger(env.MPM_LOG_LEVEL);
   const unknown = unknownOptions('evaluate', parsed);
-  if (unknown.length > 0 || (parsed._ as unknown[]).length > 0) log.warn({ unknown, args: parsed._ }, 'ignoring unknown arguments');
+  if (unknown.length > 0) log.warn({ unknown }, 'ignoring unknown options');
   let config: MonitorConfig;
   let hours: number[];
   const flags = flagsFrom('evaluate', parsed, argv);

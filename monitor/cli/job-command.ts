@@ -12,7 +12,7 @@ import { createLogger } from './logger.ts';
 import { MonitorError } from '../errors.ts';
 
 const USAGE =
-  '$0 [options]\n$0 suggest-baseline [options]   (see suggest-baseline --help)\n\nJudges the model quality of a SageMaker endpoint whose requests carry many records: streams the data capture, ' +
+  '$0 [options]\n$0 suggest-baseline|evaluate|rollup|history [options]   (see <command> --help)\n$0 --version\n\nJudges the model quality of a SageMaker endpoint whose requests carry many records: streams the data capture, ' +
   'explodes multi-record payloads, joins ground truth on (inferenceId, payload_index), computes metrics, checks constraints and writes ' +
   'statistics.json, constraint_violations.json, monitoring_report.json and /opt/ml/output/message. With --analysis-type DATA_QUALITY it ' +
   'profiles every record of every request instead and checks it against the baseline statistics and constraints (no ground truth).\n\n' +
@@ -41,11 +41,11 @@ export async function jobCommand(argv: string[], env: NodeJS.ProcessEnv): Promis
   const flags = flagsFrom('job', parsed, argv);
   const bootLog = createLogger(env.MPM_LOG_LEVEL);
   const unknown = unknownOptions('job', parsed);
-  if (unknown.length > 0 || (parsed._ as unknown[]).length > 0) bootLog.warn({ unknown, args: parsed._ }, 'ignoring unknown arguments');
+  if (unknown.length > 0) bootLog.warn({ unknown }, 'ignoring unknown options');
 
   let config: MonitorConfig;
   try {
-    checkFlags('job', argv, parsed);
+    checkFlags('job', argv, parsed, true);
     config = loadConfig({ flags, env });
   } catch (error) {
     const err = error as Error;

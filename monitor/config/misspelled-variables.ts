@@ -4,24 +4,7 @@
  * in place of the value the user meant. They are warned about, naming the setting meant; nothing else is: the
  * environment holds many variables that are not mpm's (MPM_IMAGE_USER of the image, the platform's own).
  */
-
-/** Edit distance of two short names, stopping early past `limit`. */
-function distance(a: string, b: string, limit: number): number {
-  if (Math.abs(a.length - b.length) > limit) return limit + 1;
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    let best = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      row[j] = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + cost);
-      best = Math.min(best, row[j]!);
-    }
-    if (best > limit) return limit + 1;
-    previous = row;
-  }
-  return previous[b.length]!;
-}
+import { editDistance } from './edit-distance.ts';
 
 /** The setting a variable name was probably meant as, when it is not one itself. */
 function meant(name: string, known: readonly string[], knownSet: ReadonlySet<string>): string | undefined {
@@ -35,7 +18,7 @@ function meant(name: string, known: readonly string[], knownSet: ReadonlySet<str
   let best: { name: string; d: number } | undefined;
   for (const k of known) {
     if (!k.startsWith('MPM_')) continue;
-    const d = distance(name.toUpperCase(), k, limit);
+    const d = editDistance(name.toUpperCase(), k, limit);
     if (d <= limit && (best === undefined || d < best.d)) best = { name: k, d };
   }
   return best?.name;

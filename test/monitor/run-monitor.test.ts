@@ -57,3 +57,19 @@ describe('mpm-monitor --help', () => {
     expect(help).toContain('--create-violation-tests');
   });
 });
+
+describe('mpm-monitor --version and a mistyped command', () => {
+  it('--version prints the package version and exits 0, running nothing', async () => {
+    const run = await runMonitor({ args: ['--version'] });
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+    expect(run.outputs).toEqual({});
+  });
+
+  it('a mistyped command is a configuration error (exit 2) that says which command was meant, not a monitoring job', async () => {
+    const run = await runMonitor({ args: ['evalute', '--output-path', '{out}'] });
+    expect(run.exitCode).toBe(2);
+    expect(run.message).toBe('Failed: config: "evalute" is not a command (did you mean evaluate?); expected options only (the monitoring job), or first one of the commands suggest-baseline, evaluate, rollup, history');
+    expect(run.outputs['statistics.json']).toBeUndefined();
+  });
+});

@@ -66,6 +66,7 @@ describe('arguments that are not options', () => {
     expect(await check(['evalute'], true)).toThrow('config: "evalute" is not a command (did you mean evaluate?); expected options only (the monitoring job), or first one of the commands suggest-baseline, evaluate, rollup, history');
     expect(await check(['Rollup', '--output-path', 'x'], true)).toThrow('(did you mean rollup?)');
     expect(await check(['report'], true)).toThrow('config: "report" is not a command; expected options only');
+    expect(await check(['version'], true)).toThrow('(did you mean --version?)');
   });
 
   it('a word after the options, or after a command, is an unexpected argument', async () => {

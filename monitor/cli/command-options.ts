@@ -116,7 +116,8 @@ export function checkFlags(command: Command, args: readonly string[], parsed: Re
       throw new ConfigError(`config: ${showValue(word)} after --${afterSwitch.flag} is not an option; expected the switch alone, or --${afterSwitch.flag}=true or =false`);
     }
     if (takesCommand && at === 0) {
-      const near = COMMANDS.find((c) => editDistance(word.toLowerCase(), c, 2) <= 2);
+      const folded = word.toLowerCase();
+      const near = folded === 'help' || folded === 'version' ? `--${folded}` : COMMANDS.find((c) => editDistance(folded, c, 2) <= 2);
       throw new ConfigError(`config: ${showValue(word)} is not a command${near ? ` (did you mean ${near}?)` : ''}; expected options only (the monitoring job), or first one of the commands ${COMMANDS.join(', ')}`);
     }
     throw new ConfigError(`config: unexpected argument ${showValue(word)}; expected options only (--name value or --name=value)`);

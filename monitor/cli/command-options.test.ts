@@ -3,7 +3,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../errors.ts';
-import { checkFlags, flagsFrom, parseCommandLine } from './command-options.ts';
+import { checkFlags, describeUnknownOption, flagsFrom, parseCommandLine, refuseUnknownOptions, unknownOptions } from './command-options.ts';
 
 async function read(args: string[]): Promise<{ flags: Record<string, string>; check: () => void }> {
   const parsed = await parseCommandLine(args, 'job', 'mpm-monitor', 'usage');
@@ -78,5 +78,24 @@ describe('arguments that are not options', () => {
     expect(await check(['--create-violation-tests', 'TRUE'], true)).toThrow('config: "TRUE" after --create-violation-tests is not an option; expected the switch alone, or --create-violation-tests=true or =false');
     // yargs itself reads a lower-case true or false after a switch as its value.
     expect(await check(['--create-violation-tests', 'false'], true)).not.toThrow();
+  });
+});
+
+describe('unknown options', () => {
+  it('are listed as typed (not also in camel case), and named with the flag they are close to', async () => {
+    const args = ['--expected-record', '250', '--bogus-thing=1'];
+    const parsed = await parseCommandLine(args, 'suggest-baseline', 'mpm-monitor suggest-baseline', 'usage');
+    expect(unknownOptions('suggest-baseline', parsed)).toEqual(['expected-record', 'bogus-thing']);
+    expect(describeUnknownOption('suggest-baseline', 'expected-record')).toBe('--expected-record (did you mean --expected-records?)');
+    expect(describeUnknownOption('suggest-baseline', 'bogus-thing')).toBe('--bogus-thing');
+  });
+
+  it('are refused by the commands people type, naming each', async () => {
+    const parsed = await parseCommandLine(['--expected-record', '250'], 'suggest-baseline', 'mpm-monitor suggest-baseline', 'usage');
+    expect(() => refuseUnknownOptions('suggest-baseline', parsed, 'mpm-monitor suggest-baseline')).toThrow(
+      'config: --expected-record (did you mean --expected-records?) is not an option of mpm-monitor suggest-baseline; see mpm-monitor suggest-baseline --help',
+    );
+    const known = await parseCommandLine(['--expected-records', '250', '--expectedRecords', '250'], 'suggest-baseline', 'mpm-monitor suggest-baseline', 'usage');
+    expect(() => refuseUnknownOptions('suggest-baseline', known, 'mpm-monitor suggest-baseline')).not.toThrow();
   });
 });

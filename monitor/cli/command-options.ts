@@ -143,12 +143,36 @@ export function checkFlags(command: Command, args: readonly string[], parsed: Re
   }
 }
 
-/** Options on the command line that no setting of `command` declares (and stray arguments). */
+/**
+ * Options on the command line that no setting of `command` declares, as typed (yargs also keys `--expected-record` as
+ * `expectedRecord`: that copy is left out).
+ */
 export function unknownOptions(command: Command, argv: Record<string, unknown>): string[] {
   const known = new Set(['_', '$0', 'help', 'h']);
+  for (const s of settingsOf(command)) for (const name of spellings(s.flag)) known.add(name);
+  const keys = Object.keys(argv).filter((k) => !known.has(k));
+  const typed = new Set(keys);
+  return keys.filter((k) => !(/[A-Z]/.test(k) && typed.has(k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`))));
+}
+
+/** "--name (did you mean --flag?)" for an unknown option close to one of `command`'s flags. */
+export function describeUnknownOption(command: Command, name: string): string {
+  const limit = name.length >= 8 ? 2 : 1;
+  let best: { flag: string; d: number } | undefined;
   for (const s of settingsOf(command)) {
-    known.add(s.flag);
-    known.add(s.flag.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase()));
+    const d = editDistance(name.toLowerCase(), s.flag, limit);
+    if (d <= limit && (best === undefined || d < best.d)) best = { flag: s.flag, d };
   }
-  return Object.keys(argv).filter((k) => !known.has(k));
+  return `--${name}${best ? ` (did you mean --${best.flag}?)` : ''}`;
+}
+
+/**
+ * Refuses options `command` does not declare: for the commands people type (suggest-baseline, evaluate, rollup), a
+ * mistyped option silently ignored runs with the default in its place (`--expected-record 250`). The job itself only
+ * warns: a schedule's ContainerArguments may carry options mpm does not know.
+ */
+export function refuseUnknownOptions(command: Command, parsed: Record<string, unknown>, commandLine: string): void {
+  const unknown = unknownOptions(command, parsed);
+  if (unknown.length === 0) return;
+  throw new ConfigError(`config: ${unknown.map((name) => describeUnknownOption(command, name)).join(', ')} ${unknown.length === 1 ? 'is not an option' : 'are not options'} of ${commandLine}; see ${commandLine} --help`);
 }

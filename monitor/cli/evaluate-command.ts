@@ -10,7 +10,7 @@ import { formatContractTime } from '../config/time.ts';
 import { ConfigError, MonitorError, showValue } from '../errors.ts';
 import { evaluateStoredWindow } from '../pipeline/run-delayed.ts';
 import { HOUR_MS, hoursOfWindow } from '../store/store-layout.ts';
-import { checkFlags, parseCommandLine, flagsFrom, unknownOptions } from './command-options.ts';
+import { checkFlags, parseCommandLine, flagsFrom, refuseUnknownOptions } from './command-options.ts';
 import { earlyMessageFile, writeMessage } from './job-command.ts';
 import { createLogger } from './logger.ts';
 import { failedMessage } from '../report/status-message.ts';
@@ -62,13 +62,12 @@ function hourConfig(config: MonitorConfig, hour: number): MonitorConfig {
 export async function evaluateCommand(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const parsed = await parseCommandLine(argv, 'evaluate', 'mpm-monitor evaluate', USAGE);
   let log = createLogger(env.MPM_LOG_LEVEL);
-  const unknown = unknownOptions('evaluate', parsed);
-  if (unknown.length > 0) log.warn({ unknown }, 'ignoring unknown options');
   let config: MonitorConfig;
   let hours: number[];
   const flags = flagsFrom('evaluate', parsed, argv);
   try {
     checkFlags('evaluate', argv, parsed);
+    refuseUnknownOptions('evaluate', parsed, 'mpm-monitor evaluate');
     config = loadConfig({ flags, env });
     hours = hoursToJudge(config);
   } catch (error) {

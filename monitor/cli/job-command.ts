@@ -7,7 +7,7 @@ import { InvalidConfiguration, loadConfig, type MonitorConfig } from '../config/
 import { failedMessage } from '../report/status-message.ts';
 import { writeMessageFile, writeMessageFileSync } from '../report/write-message.ts';
 import { clearEarlierResults } from './clear-earlier-results.ts';
-import { checkFlags, parseCommandLine, flagsFrom, unknownOptions } from './command-options.ts';
+import { checkFlags, describeUnknownOption, parseCommandLine, flagsFrom, unknownOptions } from './command-options.ts';
 import { createLogger } from './logger.ts';
 import { MonitorError } from '../errors.ts';
 
@@ -41,7 +41,7 @@ export async function jobCommand(argv: string[], env: NodeJS.ProcessEnv): Promis
   const flags = flagsFrom('job', parsed, argv);
   const bootLog = createLogger(env.MPM_LOG_LEVEL);
   const unknown = unknownOptions('job', parsed);
-  if (unknown.length > 0) bootLog.warn({ unknown }, 'ignoring unknown options');
+  if (unknown.length > 0) bootLog.warn({ unknown }, `ignoring unknown options: ${unknown.map((name) => describeUnknownOption('job', name)).join(', ')}`);
 
   let config: MonitorConfig;
   try {

@@ -5,7 +5,7 @@ import { loadConfig } from '../config/load-config.ts';
 import { suggestBaseline } from '../baseline/suggest-baseline.ts';
 import { suggestDataQualityBaseline, type DataQualitySuggestion } from '../baseline/suggest-data-quality-baseline.ts';
 import { MonitorError } from '../errors.ts';
-import { checkFlags, parseCommandLine, flagsFrom } from './command-options.ts';
+import { checkFlags, parseCommandLine, flagsFrom, refuseUnknownOptions } from './command-options.ts';
 import { createLogger } from './logger.ts';
 import { dropPrivileges } from '../runtime/drop-privileges.ts';
 
@@ -27,6 +27,7 @@ export async function suggestCommand(argv: string[], env: NodeJS.ProcessEnv): Pr
   let log = createLogger(env.MPM_LOG_LEVEL);
   try {
     checkFlags('suggest-baseline', argv, parsed);
+    refuseUnknownOptions('suggest-baseline', parsed, 'mpm-monitor suggest-baseline');
     const config = loadConfig({ flags: flagsFrom('suggest-baseline', parsed, argv), env });
     log = createLogger(config.logLevel);
     for (const warning of config.warnings) log.warn(warning);

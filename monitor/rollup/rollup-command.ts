@@ -8,7 +8,7 @@ import { loadConfig, type MonitorConfig } from '../config/load-config.ts';
 import { earlyMessageFile, writeMessage } from '../cli/job-command.ts';
 import { completedMessage } from '../report/status-message.ts';
 import { failed } from '../pipeline/outcome.ts';
-import { checkFlags, parseCommandLine, flagsFrom } from '../cli/command-options.ts';
+import { checkFlags, parseCommandLine, flagsFrom, refuseUnknownOptions } from '../cli/command-options.ts';
 import { createLogger } from '../cli/logger.ts';
 import { ConfigError, showValue } from '../errors.ts';
 import { parseContractTime } from '../config/time.ts';
@@ -62,6 +62,7 @@ export async function rollupCommand(argv: string[], env: NodeJS.ProcessEnv): Pro
   let config: MonitorConfig | undefined;
   try {
     checkFlags('job', args, parsed);
+    refuseUnknownOptions('job', parsed, 'mpm-monitor rollup');
     checkSpan(flags);
     config = loadConfig({ flags, env });
     log = createLogger(config.logLevel);

@@ -10,6 +10,7 @@ import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, r
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { settingsOf, type Command } from '../../monitor/config/settings.ts';
 
 /** The repository root (the child's working directory). */
 export const REPO_ROOT = realpathSync(fileURLToPath(new URL('../..', import.meta.url)));
@@ -121,17 +122,19 @@ export async function runMonitor(options: RunMonitorOptions = {}): Promise<Monit
 
   const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? tmp };
   for (const [k, v] of Object.entries(options.env ?? {})) env[k] = substitute(v, placeholders);
-  const args = [
-    ...(options.entry ?? ['--import', 'tsx', 'monitor/cli.ts']),
-    ...(options.args ?? []).map((a) => substitute(a, placeholders)),
-    // The /opt/ml paths as flags: they win over anything a case sets, so a test never writes to /opt/ml.
-    '--message-file',
-    messageFile,
-    '--cloudwatch-metrics-dir',
-    cloudwatchDir,
-    '--job-config-file',
-    jobConfigFile,
-  ];
+  // The /opt/ml paths as flags: they win over anything a case sets, so a test never writes to /opt/ml. Only the flags
+  // the command declares (an option it does not know is refused by suggest-baseline, evaluate and rollup).
+  const first = options.args?.[0];
+  const command: Command = first === 'suggest-baseline' || first === 'evaluate' ? first : 'job';
+  const declared = new Set(settingsOf(command).map((s) => s.flag));
+  const redirects = (
+    [
+      ['message-file', messageFile],
+      ['cloudwatch-metrics-dir', cloudwatchDir],
+      ['job-config-file', jobConfigFile],
+    ] as const
+  ).flatMap(([flag, value]) => (declared.has(flag) ? [`--${flag}`, value] : []));
+  const args = [...(options.entry ?? ['--import', 'tsx', 'monitor/cli.ts']), ...(options.args ?? []).map((a) => substitute(a, placeholders)), ...redirects];
 
   await options.prepare?.(placeholders);
   // MPM_TEST_SLOWDOWN multiplies every child timeout on a machine shared with other work (default 1).

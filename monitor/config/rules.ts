@@ -7,6 +7,7 @@
 import { availableParallelism } from 'node:os';
 import { parseDatasetFormat, type DatasetFormat } from './dataset-format.ts';
 import { parseContractTime } from './time.ts';
+import { readDecimal } from './decimal.ts';
 import { canonicalLabel } from '../metrics/labels.ts';
 import { parseCategoricalDriftMethod, type CategoricalDriftMethod } from '../data-quality/load-constraints.ts';
 import { parseS3Uri } from '../storage/s3-uri.ts';
@@ -81,16 +82,6 @@ export const enabled = (): Rule<boolean> => {
     return v instanceof Refusal ? v : v === 'Enabled';
   };
 };
-
-/** A number written in decimal (`0.05`, `1e-3`, `200`): not `0x1`, `0b1` or `Infinity`, which Number() also reads. */
-const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-
-/** The finite number `text` writes in decimal (spaces around it ignored), else undefined. */
-export function readDecimal(text: string): number | undefined {
-  const trimmed = text.trim();
-  const n = Number(trimmed);
-  return DECIMAL.test(trimmed) && Number.isFinite(n) ? n : undefined;
-}
 
 /** A finite decimal number for which `ok` holds. */
 export function number(expected: string, ok: (n: number) => boolean = () => true): Rule<number> {

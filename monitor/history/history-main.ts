@@ -6,7 +6,7 @@
 import yargs from 'yargs';
 import pino from 'pino';
 import { logDestination } from '../runtime/log-destination.ts';
-import { readDecimal } from '../config/rules.ts';
+import { readDecimal } from '../config/decimal.ts';
 import { parseContractTime } from '../config/time.ts';
 import { ConfigError, MonitorError, showValue } from '../errors.ts';
 import { buildHistory, HISTORY_PAGE_FILE, HISTORY_TABLE_FILE, type HistoryOptions } from './build-history.ts';

@@ -2,9 +2,7 @@
  * @module Canonical form of class labels, so that "1", 1, " 1 " and "1.0" from a response, a ground-truth file or a
  * config value are the same label.
  */
-
-/** Plain decimal numbers, with optional sign, fraction and exponent (no hex, no "Infinity", no spaces inside). */
-const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+import { DECIMAL } from '../config/decimal.ts';
 
 /**
  * The canonical string of a label value, or undefined when the value is not a usable label.

@@ -10,6 +10,7 @@ import { operationName, type ApiCall } from './api-call.ts';
 import { connectAws, regionFromFlagsOrEnv, type AwsClients } from './aws-clients.ts';
 import { ScriptError, UsageError } from './errors.ts';
 import { processIo, type ScriptIo } from './script-io.ts';
+import { DECIMAL } from '../../../monitor/config/decimal.ts';
 
 /** Flags every script accepts. */
 export const COMMON_OPTIONS = {
@@ -159,9 +160,6 @@ async function parseArgs<O extends Record<string, Options>>(
   return result.argv as InferredOptionTypes<O> & CommonArgs;
 }
 
-/** A number written in decimal (`30`, `0.5`, `1e3`): not `0x10` or `Infinity`, which yargs' numbers also read. */
-const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-
 /**
  * What yargs would read silently otherwise than typed: a number flag's value that is not a decimal number (yargs
  * gives NaN, so the message could only say "NaN"), and a single-valued flag given twice with different values (yargs
@@ -186,6 +184,7 @@ export function refusedArgv(options: Record<string, Options>, argv: readonly str
       value = next;
       i++;
     }
+    // Decimal only: yargs' numbers also read 0x10 as 16, and "abc" as NaN.
     if (option.type === 'number' && !DECIMAL.test(value.trim())) return `--${flag}: ${JSON.stringify(value)} is not a number (expected decimal digits, e.g. 10)`;
     values.set(flag, [...(values.get(flag) ?? []), value]);
   }

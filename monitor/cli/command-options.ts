@@ -6,7 +6,7 @@
 import type { Argv } from 'yargs';
 import { settingsOf, type Command, type SettingEntry, type SettingGroup } from '../config/settings.ts';
 import type { FlagValues } from '../config/load-config.ts';
-import { editDistance } from '../config/edit-distance.ts';
+import { closest } from '../config/edit-distance.ts';
 import { ConfigError, showValue } from '../errors.ts';
 
 /** The commands mpm-monitor takes as its first argument; without one it runs the monitoring job. */
@@ -117,7 +117,7 @@ export function checkFlags(command: Command, args: readonly string[], parsed: Re
     }
     if (takesCommand && at === 0) {
       const folded = word.toLowerCase();
-      const near = folded === 'help' || folded === 'version' ? `--${folded}` : COMMANDS.find((c) => editDistance(folded, c, 2) <= 2);
+      const near = folded === 'help' || folded === 'version' ? `--${folded}` : closest(folded, COMMANDS, 2);
       throw new ConfigError(`config: ${showValue(word)} is not a command${near ? ` (did you mean ${near}?)` : ''}; expected options only (the monitoring job), or first one of the commands ${COMMANDS.join(', ')}`);
     }
     throw new ConfigError(`config: unexpected argument ${showValue(word)}; expected options only (--name value or --name=value)`);
@@ -157,13 +157,8 @@ export function unknownOptions(command: Command, argv: Record<string, unknown>):
 
 /** "--name (did you mean --flag?)" for an unknown option close to one of `command`'s flags. */
 export function describeUnknownOption(command: Command, name: string): string {
-  const limit = name.length >= 8 ? 2 : 1;
-  let best: { flag: string; d: number } | undefined;
-  for (const s of settingsOf(command)) {
-    const d = editDistance(name.toLowerCase(), s.flag, limit);
-    if (d <= limit && (best === undefined || d < best.d)) best = { flag: s.flag, d };
-  }
-  return `--${name}${best ? ` (did you mean --${best.flag}?)` : ''}`;
+  const near = closest(name.toLowerCase(), settingsOf(command).map((s) => s.flag), name.length >= 8 ? 2 : 1);
+  return `--${name}${near ? ` (did you mean --${near}?)` : ''}`;
 }
 
 /**

@@ -25,3 +25,13 @@ export function editDistance(a: string, b: string, limit: number): number {
   }
   return previous[b.length]!;
 }
+
+/** The candidate fewest edits from `name`, at most `limit` (the first of equals), or undefined: a "did you mean". */
+export function closest(name: string, candidates: Iterable<string>, limit: number): string | undefined {
+  let best: { name: string; d: number } | undefined;
+  for (const candidate of candidates) {
+    const d = editDistance(name, candidate, limit);
+    if (d <= limit && (best === undefined || d < best.d)) best = { name: candidate, d };
+  }
+  return best?.name;
+}

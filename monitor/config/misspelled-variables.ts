@@ -4,7 +4,7 @@
  * in place of the value the user meant. They are warned about, naming the setting meant; nothing else is: the
  * environment holds many variables that are not mpm's (MPM_IMAGE_USER of the image, the platform's own).
  */
-import { editDistance } from './edit-distance.ts';
+import { closest } from './edit-distance.ts';
 
 /** The setting a variable name was probably meant as, when it is not one itself. */
 function meant(name: string, known: readonly string[], knownSet: ReadonlySet<string>): string | undefined {
@@ -15,13 +15,7 @@ function meant(name: string, known: readonly string[], knownSet: ReadonlySet<str
   if (!name.toUpperCase().startsWith('MPM_')) return undefined;
   // Up to two edits for a long name, one for a short one: close enough to be a typo, far enough from other names.
   const limit = name.length >= 12 ? 2 : 1;
-  let best: { name: string; d: number } | undefined;
-  for (const k of known) {
-    if (!k.startsWith('MPM_')) continue;
-    const d = editDistance(name.toUpperCase(), k, limit);
-    if (d <= limit && (best === undefined || d < best.d)) best = { name: k, d };
-  }
-  return best?.name;
+  return closest(name.toUpperCase(), known.filter((k) => k.startsWith('MPM_')), limit);
 }
 
 /** "NAME (in where) is not a setting; did you mean X?" for each variable that looks like a misspelled setting. */

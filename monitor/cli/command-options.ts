@@ -8,6 +8,7 @@ import { settingsOf, type Command, type SettingEntry, type SettingGroup } from '
 import type { FlagValues } from '../config/load-config.ts';
 import { closest } from '../config/edit-distance.ts';
 import { ConfigError, showValue } from '../errors.ts';
+import { oneValue } from './one-value.ts';
 
 /** The commands mpm-monitor takes as its first argument; without one it runs the monitoring job. */
 export const COMMANDS = ['suggest-baseline', 'evaluate', 'rollup', 'history'] as const;
@@ -57,22 +58,31 @@ function commandParser(yargs: (args: string[]) => Argv, argv: string[], command:
 }
 
 /**
- * A switch's value: yargs reads `--switch=TRUE` (or ` true`) as false, so a `=value` typed last is read here in any
- * case and with spaces around it; a value other than true or false is left to {@link checkFlags}.
+ * What a switch was given, in order, as typed: "true" for `--switch`, "false" for `--no-switch`, the value of
+ * `--switch=value`. yargs reads `--switch=TRUE` (or `= true`) as false, so the switch is read from these.
  */
-function switchValue(flag: string, parsed: unknown, args: readonly string[]): boolean {
-  for (let i = args.length - 1; i >= 0; i--) {
-    const arg = args[i]!;
+function typedSwitch(flag: string, args: readonly string[]): string[] {
+  const values: string[] = [];
+  for (const arg of args) {
     for (const name of spellings(flag)) {
-      if (arg === `--${name}`) return true;
-      if (arg === `--no-${name}`) return false;
-      if (arg.startsWith(`--${name}=`)) {
-        const value = arg.slice(name.length + 3).trim().toLowerCase();
-        if (value === 'true' || value === 'false') return value === 'true';
-      }
+      if (arg === `--${name}`) values.push('true');
+      else if (arg === `--no-${name}`) values.push('false');
+      else if (arg.startsWith(`--${name}=`)) values.push(arg.slice(name.length + 3));
     }
   }
-  return parsed === true;
+  return values;
+}
+
+/** true or false for a switch's typed value (any case, spaces around it ignored), else undefined. */
+function switchWord(value: string): boolean | undefined {
+  const word = value.trim().toLowerCase();
+  return word === 'true' ? true : word === 'false' ? false : undefined;
+}
+
+/** A switch's value: the last true or false typed ({@link checkFlags} refuses any other). */
+function switchValue(flag: string, parsed: unknown, args: readonly string[]): boolean {
+  const typed = typedSwitch(flag, args).map(switchWord).filter((v) => v !== undefined);
+  return typed.length > 0 ? typed[typed.length - 1]! : parsed === true;
 }
 
 /**
@@ -123,23 +133,12 @@ export function checkFlags(command: Command, args: readonly string[], parsed: Re
     throw new ConfigError(`config: unexpected argument ${showValue(word)}; expected options only (--name value or --name=value)`);
   }
   for (const s of settingsOf(command)) {
-    if ('switch' in s) {
-      for (const name of spellings(s.flag)) {
-        const prefix = `--${name}=`;
-        for (const arg of args) {
-          if (!arg.startsWith(prefix)) continue;
-          const value = arg.slice(prefix.length);
-          if (!/^\s*(true|false)\s*$/i.test(value)) throw new ConfigError(`config: --${s.flag} ${showValue(value)} is not valid; expected the switch alone, or =true or =false`);
-        }
-      }
+    if (!('switch' in s)) {
+      oneValue(s.flag, parsed[s.flag]);
       continue;
     }
-    const value = parsed[s.flag];
-    if (!Array.isArray(value)) continue;
-    const distinct = [...new Set(value.map(String))];
-    if (distinct.length > 1) {
-      throw new ConfigError(`config: --${s.flag} is given ${value.length} times with different values (${distinct.map((v) => showValue(v)).join(', ')}); expected it once`);
-    }
+    const bad = typedSwitch(s.flag, args).find((value) => switchWord(value) === undefined);
+    if (bad !== undefined) throw new ConfigError(`config: --${s.flag} ${showValue(bad)} is not valid; expected the switch alone, or =true or =false`);
   }
 }
 

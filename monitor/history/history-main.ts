@@ -9,6 +9,7 @@ import { logDestination } from '../runtime/log-destination.ts';
 import { readDecimal } from '../config/decimal.ts';
 import { parseContractTime } from '../config/time.ts';
 import { ConfigError, MonitorError, showValue } from '../errors.ts';
+import { oneValue } from '../cli/one-value.ts';
 import { buildHistory, HISTORY_PAGE_FILE, HISTORY_TABLE_FILE, type HistoryOptions } from './build-history.ts';
 import { DEFAULT_FOLDER_WINDOW } from './report-path.ts';
 
@@ -17,20 +18,9 @@ const MAX_FILE_MB = 64;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
-/**
- * A flag's one value: yargs gives an array for a flag typed several times; the same value repeated is read once,
- * different values are refused (one of them would be dropped).
- */
-function single(flag: string, value: unknown): unknown {
-  if (!Array.isArray(value)) return value;
-  const distinct = [...new Set(value.map(String))];
-  if (distinct.length > 1) throw new ConfigError(`config: --${flag} is given ${value.length} times with different values (${distinct.map((v) => showValue(v)).join(', ')}); expected it once`);
-  return value[0];
-}
-
 /** A time flag: YYYY-MM-DDTHH:MM:SSZ (UTC) or a date YYYY-MM-DD (its midnight, UTC). */
 function parseTimeFlag(flag: string, given: unknown): number | undefined {
-  const value = single(flag, given);
+  const value = oneValue(flag, given);
   if (value === undefined) return undefined;
   const text = String(value);
   const ms = /^\d{4}-\d{2}-\d{2}$/.test(text) ? parseContractTime(`${text}T00:00:00Z`) : parseContractTime(text);
@@ -40,7 +30,7 @@ function parseTimeFlag(flag: string, given: unknown): number | undefined {
 
 /** A number flag (read as text: yargs' numbers would show "abc" as null and read 0x10 as 16), in decimal. */
 function parseNumberFlag(flag: string, given: unknown, fallback: number, check: (n: number) => boolean, expected: string): number {
-  const value = single(flag, given);
+  const value = oneValue(flag, given);
   if (value === undefined) return fallback;
   const n = typeof value === 'string' ? readDecimal(value) : undefined;
   if (n === undefined || !check(n)) throw new ConfigError(`config: --${flag} ${showValue(value)} is not valid; expected ${expected}`);
@@ -48,7 +38,7 @@ function parseNumberFlag(flag: string, given: unknown, fallback: number, check: 
 }
 
 function stringFlag(flag: string, given: unknown): string | undefined {
-  const value = single(flag, given);
+  const value = oneValue(flag, given);
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || value.trim() === '') throw new ConfigError(`config: --${flag} ${showValue(value)} is not valid; expected a non-empty text`);
   return value;
@@ -145,7 +135,7 @@ export async function historyMain(argv: string[], env: NodeJS.ProcessEnv = proce
   const levelText = levelGiven.trim().toLowerCase();
   const log = pino({ name: 'mpm-monitor history', level: LOG_LEVELS.includes(levelText) ? levelText : 'info', base: undefined }, io.stderr ?? logDestination(2));
   try {
-    single('log-level', parsed['log-level']);
+    oneValue('log-level', parsed['log-level']);
     if (!LOG_LEVELS.includes(levelText)) throw new ConfigError(`config: ${levelSource} ${showValue(levelGiven)} is not valid; expected one of ${LOG_LEVELS.join(', ')}`);
     const result = await buildHistory(optionsFrom(parsed, env), log);
     stdout.write(

@@ -147,8 +147,7 @@ async function parseArgs<O extends Record<string, Options>>(
   // A single-valued flag repeated with the same value (refusedArgv let it through) is read once.
   for (const [flag, option] of Object.entries({ ...spec.options, ...COMMON_OPTIONS })) {
     if (option.type === 'array') continue;
-    const camel = flag.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
-    for (const key of new Set([flag, camel])) {
+    for (const key of new Set([flag, camelOf(flag)])) {
       const value = result.argv[key];
       if (Array.isArray(value)) result.argv[key] = value[value.length - 1];
     }
@@ -198,7 +197,12 @@ export function refusedArgv(options: Record<string, Options>, argv: readonly str
 /** The declared flag `name` stands for (as declared, or in camel case), if any. */
 function flagNamed(options: Record<string, Options>, name: string): string | undefined {
   if (name in options) return name;
-  return Object.keys(options).find((flag) => flag.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase()) === name);
+  return Object.keys(options).find((flag) => camelOf(flag) === name);
+}
+
+/** yargs' camel-case key of a kebab-case flag (`--role-arn` is also `roleArn`). */
+function camelOf(flag: string): string {
+  return flag.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 }
 
 /**

@@ -5,6 +5,7 @@
 
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
+import { DECIMAL } from '../monitor/runtime/decimal.ts';
 import { ConfigError } from './errors.ts';
 
 /**
@@ -15,7 +16,7 @@ const decimal = (number: z.ZodNumber) =>
   z
     .string()
     .trim()
-    .regex(/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/, 'expected a decimal number')
+    .regex(DECIMAL, 'expected a decimal number')
     .transform(Number)
     .pipe(number);
 const integer = (min: number, max: number) => decimal(z.number().int().min(min).max(max));

@@ -7,7 +7,7 @@
 import { availableParallelism } from 'node:os';
 import { parseDatasetFormat, type DatasetFormat } from './dataset-format.ts';
 import { parseContractTime } from './time.ts';
-import { readDecimal } from './decimal.ts';
+import { readDecimal } from '../runtime/decimal.ts';
 import { canonicalLabel } from '../metrics/labels.ts';
 import { parseCategoricalDriftMethod, type CategoricalDriftMethod } from '../data-quality/load-constraints.ts';
 import { parseS3Uri } from '../storage/s3-uri.ts';

@@ -6,7 +6,7 @@
 import yargs from 'yargs';
 import pino from 'pino';
 import { logDestination } from '../runtime/log-destination.ts';
-import { readDecimal } from '../config/decimal.ts';
+import { readDecimal } from '../runtime/decimal.ts';
 import { parseContractTime } from '../config/time.ts';
 import { ConfigError, MonitorError, showValue } from '../errors.ts';
 import { oneValue } from '../cli/one-value.ts';

@@ -2,7 +2,7 @@
  * @module Canonical form of class labels, so that "1", 1, " 1 " and "1.0" from a response, a ground-truth file or a
  * config value are the same label.
  */
-import { DECIMAL } from '../config/decimal.ts';
+import { DECIMAL } from '../runtime/decimal.ts';
 
 /**
  * The canonical string of a label value, or undefined when the value is not a usable label.

@@ -279,9 +279,10 @@ if (optedOut) {
       expect(s.filter((l) => l.startsWith('present:'))).toEqual([]);
       expect(s.at(-1)).toBe('0'); // no model baked in
       // Of the monitor, the server image holds only the privilege step, the worker starter, the WebAssembly loader, the
-      // log destination and the capped file read (the model file) both share (Node alone).
+      // log destination, the capped file read (the model file) and the decimal-number rule (settings) both share (Node alone).
       const shared = await docker(['run', '--rm', '--network', 'none', '--entrypoint', 'sh', SERVING_IMAGE, '-c', 'cd /app/dist && find monitor -type f | sort']);
       expect(shared.stdout.trim().split('\n')).toEqual([
+        'monitor/runtime/decimal.js',
         'monitor/runtime/least-privilege.js',
         'monitor/runtime/log-destination.js',
         'monitor/runtime/make-folder.js',

@@ -10,7 +10,7 @@ import { operationName, type ApiCall } from './api-call.ts';
 import { connectAws, regionFromFlagsOrEnv, type AwsClients } from './aws-clients.ts';
 import { ScriptError, UsageError } from './errors.ts';
 import { processIo, type ScriptIo } from './script-io.ts';
-import { DECIMAL } from '../../../monitor/config/decimal.ts';
+import { DECIMAL } from '../../../monitor/runtime/decimal.ts';
 
 /** Flags every script accepts. */
 export const COMMON_OPTIONS = {

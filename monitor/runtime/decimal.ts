@@ -1,6 +1,6 @@
 /**
  * @module Numbers as people write them in settings, flags and labels: decimal only. Number() also reads `0x1F`,
- * `0b1`, `Infinity` and a blank as 0, which no setting means.
+ * `0b1`, `Infinity` and a blank as 0, which no setting means. Shared with the server image (its settings): Node alone.
  */
 
 /** A number written in decimal (`0.05`, `1e-3`, `200`, `-7`). */

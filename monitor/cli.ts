@@ -14,7 +14,7 @@ import { jobCommand } from './cli/job-command.ts';
 /** Runs the command named by argv[0] (or the monitoring job) with the given arguments and environment. */
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   if (argv[0] === '--version' || argv[0] === '-V') {
-    process.stdout.write(`${(await import('./cli/package-version.ts')).packageVersion()}\n`);
+    process.stdout.write(`${(await import('./runtime/package-version.ts')).packageVersion()}\n`);
     return 0;
   }
   // Each command loads only its own modules: start-up is mostly module loading.

@@ -3,7 +3,8 @@
  * (in-flight requests finish, capture files are flushed, then the process exits 0; past MPM_SHUTDOWN_TIMEOUT_SECONDS
  * the connections still open are closed, capture is flushed, and it exits 1).
  *
- *   mpm-serve [serve] [--port 8080] [--model-dir /opt/ml/model] [--capture-dir DIR]
+ *   mpm-serve [serve] [--port 8080] [--model-dir /opt/ml/model] [--capture-dir DIR] [--run-as-root]
+ *   mpm-serve --version
  *
  * `serve` is what SageMaker passes (`docker run IMAGE serve`); flags override the environment variables of config.ts.
  */
@@ -13,6 +14,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import pino, { type Logger } from 'pino';
 import { logDestination } from '../monitor/runtime/log-destination.ts';
+import { packageVersion } from '../monitor/runtime/package-version.ts';
 import { buildApp, type ModelSlot } from './app.ts';
 import { CaptureWriter } from './capture/write-capture.ts';
 import { loadConfig, type ServingConfig } from './config.ts';
@@ -79,30 +81,46 @@ export async function startServer(config: ServingConfig, logger: Logger): Promis
 /** After a shutdown timed out: how long the capture flush may take before the process exits anyway. */
 const CAPTURE_FLUSH_GRACE_MS = 10_000;
 
-const USAGE = `usage: mpm-serve [serve] [--port N] [--model-dir DIR] [--capture-dir DIR] [--run-as-root]
+const USAGE = `usage: mpm-serve [serve] [--port N] [--model-dir DIR] [--capture-dir DIR] [--run-as-root] [--version]
 Serves an XGBoost model on the SageMaker inference contract (GET /ping, POST /invocations).
 Environment: SAGEMAKER_BIND_TO_PORT, SM_MODEL_DIR, MPM_CAPTURE_DIR, MPM_ENDPOINT_NAME, MPM_VARIANT_NAME, MPM_RUN_AS_ROOT, ... (docs/serving.md)`;
 
-/** Parses argv over the environment into a config; throws ConfigError for bad arguments. */
-export function configFromArgs(argv: readonly string[], env: Record<string, string | undefined>): ServingConfig | 'help' {
+/**
+ * Parses argv over the environment into a config; throws ConfigError for bad arguments. A flag given twice with
+ * different values is refused (node:util's parseArgs would keep the last without a word); the same value twice is
+ * read once.
+ */
+export function configFromArgs(argv: readonly string[], env: Record<string, string | undefined>): ServingConfig | 'help' | 'version' {
   let parsed;
   try {
     parsed = parseArgs({
       args: [...argv],
       allowPositionals: true,
+      tokens: true,
       options: {
         port: { type: 'string' },
         'model-dir': { type: 'string' },
         'capture-dir': { type: 'string' },
         'run-as-root': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'V' },
       },
     });
   } catch (cause) {
     throw new ConfigError(`mpm-serve: ${(cause as Error).message}\n${USAGE}`, { cause });
   }
-  const { values, positionals } = parsed;
+  const { values, positionals, tokens } = parsed;
   if (values.help) return 'help';
+  if (values.version) return 'version';
+  const given = new Map<string, string>();
+  for (const token of tokens) {
+    if (token.kind !== 'option' || token.value === undefined) continue;
+    const earlier = given.get(token.name);
+    if (earlier !== undefined && earlier !== token.value) {
+      throw new ConfigError(`mpm-serve: --${token.name} is given twice with different values (${JSON.stringify(earlier)}, ${JSON.stringify(token.value)}); expected it once\n${USAGE}`);
+    }
+    given.set(token.name, token.value);
+  }
   if (positionals.length > 1 || (positionals.length === 1 && positionals[0] !== 'serve')) {
     throw new ConfigError(`mpm-serve: unknown command ${JSON.stringify(positionals.join(' '))}; this image only serves ("serve")\n${USAGE}`);
   }
@@ -117,7 +135,7 @@ export function configFromArgs(argv: readonly string[], env: Record<string, stri
 
 /** Runs the server until SIGTERM/SIGINT; exits 1 when the config is bad or the model cannot be loaded. */
 export async function main(argv: readonly string[] = process.argv.slice(2), env = process.env): Promise<void> {
-  let config: ServingConfig | 'help';
+  let config: ServingConfig | 'help' | 'version';
   try {
     config = configFromArgs(argv, env);
   } catch (error) {
@@ -126,6 +144,10 @@ export async function main(argv: readonly string[] = process.argv.slice(2), env 
   }
   if (config === 'help') {
     process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  if (config === 'version') {
+    process.stdout.write(`${packageVersion()}\n`);
     return;
   }
   // A synchronous destination: the last lines before process.exit() are not lost.

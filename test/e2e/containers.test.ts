@@ -279,7 +279,8 @@ if (optedOut) {
       expect(s.filter((l) => l.startsWith('present:'))).toEqual([]);
       expect(s.at(-1)).toBe('0'); // no model baked in
       // Of the monitor, the server image holds only the privilege step, the worker starter, the WebAssembly loader, the
-      // log destination, the capped file read (the model file) and the decimal-number rule (settings) both share (Node alone).
+      // log destination, the capped file read (the model file), the decimal-number rule (settings) and the version
+      // (--version) both share (Node alone).
       const shared = await docker(['run', '--rm', '--network', 'none', '--entrypoint', 'sh', SERVING_IMAGE, '-c', 'cd /app/dist && find monitor -type f | sort']);
       expect(shared.stdout.trim().split('\n')).toEqual([
         'monitor/runtime/decimal.js',
@@ -288,9 +289,15 @@ if (optedOut) {
         'monitor/runtime/make-folder.js',
         'monitor/runtime/module-worker.js',
         'monitor/runtime/own-folder.js',
+        'monitor/runtime/package-version.js',
         'monitor/runtime/read-capped-file.js',
         'monitor/runtime/wasm-instance.js',
       ]);
+      // --version from the package.json each image keeps at /app: printed alone, nothing started.
+      const version = (JSON.parse(await readFile(join(REPO, 'package.json'), 'utf8')) as { version: string }).version;
+      for (const image of [MONITOR_IMAGE, SERVING_IMAGE]) {
+        expect((await docker(['run', '--rm', '--network', 'none', image, '--version'])).stdout, image).toBe(`${version}\n`);
+      }
     });
 
     it('serving: answers /ping and multi-record /invocations from a root-owned read-only model as the image user, and captures every request into a root-owned folder', async () => {

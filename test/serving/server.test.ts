@@ -3,9 +3,10 @@
  * a request in flight (it finishes, its capture line is flushed, the exit code is 0), and failures at startup.
  */
 
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { request } from 'node:http';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -160,6 +161,19 @@ describe('mpm-serve process', () => {
     expect(await train.exit).toBe(2);
     expect(train.stderr.join('')).toContain('mpm-serve: unknown command "train"; this image only serves ("serve")');
   });
+
+  it('prints the version for --version and exits 0 without listening or reading the model', () => {
+    const version = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'serving/server.ts', '--version'], {
+      cwd: REPO_ROOT,
+      env: { PATH: process.env['PATH'] ?? '', SM_MODEL_DIR: join(REPO_ROOT, 'does-not-exist') },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(run.status).toBe(0);
+    expect(run.stdout).toBe(`${version}\n`);
+    expect(run.stderr).toBe('');
+  });
 });
 
 describe('configuration', () => {
@@ -216,5 +230,19 @@ describe('configuration', () => {
     expect(config).toMatchObject({ port: 9000, modelDir: '/m', capture: { root: '/c' } });
     expect(configFromArgs(['--help'], {})).toBe('help');
     expect(() => configFromArgs(['--nope'], {})).toThrow("mpm-serve: Unknown option '--nope'");
+  });
+
+  it('refuses a flag given twice with different values, and reads the same value twice once', () => {
+    // node:util's parseArgs keeps the last of repeated options: the first port would be dropped without a word.
+    expect(() => configFromArgs(['serve', '--port', '9000', '--port', '9001'], {})).toThrow(
+      'mpm-serve: --port is given twice with different values ("9000", "9001"); expected it once',
+    );
+    expect(() => configFromArgs(['--capture-dir=/a', '--capture-dir', '/b'], {})).toThrow('--capture-dir is given twice with different values ("/a", "/b")');
+    expect(configFromArgs(['--port', '9000', '--port=9000'], {})).toMatchObject({ port: 9000 });
+  });
+
+  it('answers --version and -V with the version only, before reading any setting', () => {
+    expect(configFromArgs(['--version'], { SAGEMAKER_BIND_TO_PORT: 'not a port' })).toBe('version');
+    expect(configFromArgs(['-V'], {})).toBe('version');
   });
 });

@@ -1,6 +1,7 @@
 /**
  * @module The server image copies, of the monitor, only the privilege step in monitor/runtime/, the worker starter,
- * the WebAssembly loader, the log destination, the capped file read and the decimal-number rule (Dockerfile.serving):
+ * the WebAssembly loader, the log destination, the capped file read, the decimal-number rule and the version
+ * (Dockerfile.serving):
  * the server must import nothing else of the monitor, and those files nothing but Node and each other, or the image
  * fails at its first start. Checked here on the sources, in seconds, before the container test builds the image.
  */
@@ -18,6 +19,7 @@ const SHARED = [
   'monitor/runtime/log-destination.ts',
   'monitor/runtime/read-capped-file.ts',
   'monitor/runtime/decimal.ts',
+  'monitor/runtime/package-version.ts',
 ];
 
 /** The module specifiers a TypeScript file imports (static imports and re-exports). */

@@ -1,6 +1,8 @@
 /**
- * @module The version mpm-monitor prints for --version: the `version` of mpm's package.json, found by walking up from
- * this module (monitor/cli/ in a clone, dist/monitor/ in a build or an image, which keep package.json at the top).
+ * @module The version mpm-monitor and mpm-serve print for --version: the `version` of mpm's package.json, found by
+ * walking up from this module (monitor/runtime/ in a clone; dist/monitor/ in a build or the monitor's image, whose bundle
+ * holds it; dist/monitor/runtime/ in the server's image, which copies it; all keep package.json at the top). Node alone:
+ * the server's image shares it.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';

@@ -1,7 +1,9 @@
 /**
  * The evaluator agrees with xgboost itself: every case under test/fixtures/xgboost (written by
  * scripts/covertype/make_xgboost_fixtures.py with Debian's xgboost 1.7) is loaded from JSON and from UBJSON and scored;
- * margins and predictions must match xgboost's to 1e-6.
+ * margins and predictions must match xgboost's to 1e-6 (relative to the value where it is above 1: float32 keeps 7
+ * digits). MPM_XGBOOST_FIXTURES names another folder of cases to run instead (scripts/fixtures/xgboost_random.py writes
+ * random models there: a cross-check beyond the committed ones); only the per-case comparisons run then.
  */
 
 import { spawnSync } from 'node:child_process';
@@ -18,12 +20,13 @@ import { listXGBoostCases, REPO_ROOT, toMatrix, type XGBoostCase } from './helpe
 
 const TOLERANCE = 1e-6;
 
+/** The largest difference from xgboost's values, relative to max(1, |value|). */
 function maxDifference(actual: Float32Array, expected: (number | number[])[], groups: number): number {
   let worst = 0;
   expected.forEach((e, r) => {
     const row = Array.isArray(e) ? e : [e];
     expect(row.length).toBe(groups);
-    row.forEach((v, g) => (worst = Math.max(worst, Math.abs(actual[r * groups + g]! - v))));
+    row.forEach((v, g) => (worst = Math.max(worst, Math.abs(actual[r * groups + g]! - v) / Math.max(1, Math.abs(v)))));
   });
   return worst;
 }
@@ -37,10 +40,13 @@ function xgboostPrediction(c: XGBoostCase, outputs: Float32Array, groups: number
   });
 }
 
-const cases = listXGBoostCases();
+const RANDOM_CASES = process.env['MPM_XGBOOST_FIXTURES'];
+const cases = listXGBoostCases(RANDOM_CASES?.replace(/\/$/, ''));
+/** Tests of particular committed cases: not run over another folder. */
+const committed = it.skipIf(RANDOM_CASES !== undefined);
 
 describe('the xgboost evaluator', () => {
-  it('has fixture cases for every required objective', () => {
+  committed('has fixture cases for every required objective', () => {
     const objectives = new Set(cases.map((c) => c.objective));
     for (const o of ['multi:softprob', 'multi:softmax', 'binary:logistic', 'reg:squarederror']) expect(objectives).toContain(o);
   });
@@ -59,7 +65,7 @@ describe('the xgboost evaluator', () => {
     }
   }
 
-  it('reads the same model from JSON and UBJSON', async () => {
+  committed('reads the same model from JSON and UBJSON', async () => {
     const c = cases.find((x) => x.name === 'categorical')!;
     const a = (await loadModel(c.modelPath('json'))).model;
     const b = (await loadModel(c.modelPath('ubj'))).model;
@@ -69,7 +75,7 @@ describe('the xgboost evaluator', () => {
     expect(Array.from(b.baseMargin)).toEqual(Array.from(a.baseMargin));
   });
 
-  it('sends a negative category, or one past the bit field, the default way in a model before 1.7.3 and left from 1.7.3 on', async () => {
+  committed('sends a negative category, or one past the bit field, the default way in a model before 1.7.3 and left from 1.7.3 on', async () => {
     const c = cases.find((x) => x.name === 'categorical')!;
     const text = readFileSync(c.modelPath('json'), 'utf8');
     type TreeDoc = { categories_nodes: number[]; default_left: number[] };
@@ -112,7 +118,7 @@ describe('the xgboost evaluator', () => {
     expect(margins(parseModel({ ...manyDoc, version: [1, 7, 2] }), many.rows).filter((m, i) => Math.abs(m - want[i]!) > 1e-5).length).toBeGreaterThan(10);
   });
 
-  it('compiles the trees it can and walks the others in their place, bit for bit', async () => {
+  committed('compiles the trees it can and walks the others in their place, bit for bit', async () => {
     const deep = cases.find((x) => x.name === 'deep-trees')!;
     const { model } = await loadModel(deep.modelPath('json'));
     const trees = compiledTrees(model)!;
@@ -127,7 +133,7 @@ describe('the xgboost evaluator', () => {
     expect(compiledTrees((await loadModel(cases.find((x) => x.name === 'dart')!.modelPath('json'))).model)).toBeDefined();
   });
 
-  it('walks a model whose tree is deeper than the compiler nests, and compiles a NaN threshold as the walk reads it', async () => {
+  committed('walks a model whose tree is deeper than the compiler nests, and compiles a NaN threshold as the walk reads it', async () => {
     const c = cases.find((x) => x.name === 'reg-squarederror')!;
     const doc = readJsonModel(readFileSync(c.modelPath('json'), 'utf8')) as { learner: { gradient_booster: { model: { trees: Array<Record<string, unknown>> } } } };
     // A chain of 70 splits on feature 0 (each left child a leaf), appended as one more tree.
@@ -159,7 +165,7 @@ describe('the xgboost evaluator', () => {
     expect(Array.from(predictRows(nanModel, toMatrix(c.rows)).margins)).toEqual(Array.from(predictRows(nanModel, toMatrix(c.rows), 'walked').margins));
   });
 
-  it('walks the trees, with the same predictions, where code generation is refused', async () => {
+  committed('walks the trees, with the same predictions, where code generation is refused', async () => {
     const c = cases.find((x) => x.name === 'demo-covertype')!;
     const script = `
       const { loadModel } = await import('${REPO_ROOT}serving/model/load-model.ts');
@@ -179,7 +185,7 @@ describe('the xgboost evaluator', () => {
   });
 });
 
-describe('objectives of later xgboost versions', () => {
+describe.skipIf(RANDOM_CASES !== undefined)('objectives of later xgboost versions', () => {
   const squared = cases.find((x) => x.name === 'reg-squarederror')!;
   type LaterDoc = { learner: { objective: Record<string, unknown>; learner_model_param: Record<string, string> } };
   const doc = (): LaterDoc => readJsonModel(readFileSync(squared.modelPath('json'), 'utf8')) as LaterDoc;

@@ -27,13 +27,13 @@ export interface XGBoostCase {
   modelPath(format: 'json' | 'ubj'): string;
 }
 
-/** Every case folder under test/fixtures/xgboost that holds an expected.json. */
-export function listXGBoostCases(): XGBoostCase[] {
-  return readdirSync(XGBOOST_FIXTURES, { withFileTypes: true })
+/** Every case folder under `folder` (default test/fixtures/xgboost) that holds an expected.json. */
+export function listXGBoostCases(folder = XGBOOST_FIXTURES): XGBoostCase[] {
+  return readdirSync(folder, { withFileTypes: true })
     .filter((d) => d.isDirectory())
     .map((d) => d.name)
     .sort()
-    .map((name) => readXGBoostCase(`${XGBOOST_FIXTURES}/${name}`, name));
+    .map((name) => readXGBoostCase(`${folder}/${name}`, name));
 }
 
 /** Reads one case folder. */

@@ -30,6 +30,7 @@ import autocannon from 'autocannon';
 import { loadModel } from '../serving/model/load-model.ts';
 import { predictRows } from '../serving/model/predict.ts';
 import { FEATURE_NAMES, generateCovertype } from './covertype/generate.ts';
+import { servingPayload } from './bench/serving-payload.ts';
 import { SERVING_NODE_FLAGS } from '../serving/node-flags.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -90,10 +91,6 @@ async function cpuSeconds(pid: number, mainThread = false): Promise<number> {
 }
 const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
 
-function payload(size: number, seed: number): string {
-  const { rows } = generateCovertype({ n: size, seed });
-  return JSON.stringify(rows.map((r) => Object.fromEntries(FEATURE_NAMES.map((n, i) => [n, r[i]]))));
-}
 
 async function load(url: string, body: string, seconds: number) {
   return autocannon({
@@ -229,9 +226,9 @@ async function benchServers(): Promise<{ lines: string[]; lost: string[] }> {
   const name = (s: BenchServer) => `capture ${s.capture ? 'on' : 'off'}`;
   try {
     // Warm-up: JIT and heap settle before anything is measured.
-    for (const s of servers) await phase(s, 50, payload(50, 1), Math.min(3, duration));
+    for (const s of servers) await phase(s, 50, servingPayload(50, 1), Math.min(3, duration));
     for (const size of sizes) {
-      const body = payload(size, 1000 + size);
+      const body = servingPayload(size, 1000 + size);
       for (let r = 0; r < repeat; r++) {
         for (const s of r % 2 === 0 ? servers : [...servers].reverse()) {
           const result = await phase(s, size, body, duration);
@@ -244,7 +241,7 @@ async function benchServers(): Promise<{ lines: string[]; lost: string[] }> {
     const largest = Math.max(...sizes);
     for (let i = 0; i < soakRounds; i++) {
       for (const s of servers) {
-        const r = await phase(s, largest, payload(largest, 5000 + i), duration);
+        const r = await phase(s, largest, servingPayload(largest, 5000 + i), duration);
         soak.get(s)!.push(`${r.rssAfter.toFixed(0)}${r.failures ? ` (${r.failures} failed)` : ''}`);
       }
     }

@@ -21,7 +21,7 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_CAPTURE_CONTENT_TYPES } from '../../serving/capture/capture-line.ts';
 import { appendCaptureLine } from '../../serving/capture/encode-capture-line.ts';
 import { ChunkPool, LineBuffer } from '../../serving/capture/line-buffer.ts';
-import { FEATURE_NAMES, generateCovertype } from '../covertype/generate.ts';
+import { servingPayload } from './serving-payload.ts';
 
 const { values } = parseArgs({
   options: { records: { type: 'string' }, gb: { type: 'string' }, 'slice-gb': { type: 'string' }, dir: { type: 'string' } },
@@ -37,13 +37,6 @@ for (const [name, v] of [['--records', records], ['--gb', totalBytes], ['--slice
 const FILE_BYTES = 16 * 2 ** 20;
 const WRITE_BYTES = 256 * 1024;
 
-/** The body bench-serving sends (scripts/bench-serving.ts `payload`), and a response of as many predictions. */
-function request(size: number): { input: Buffer; output: Buffer } {
-  const { rows } = generateCovertype({ n: size, seed: 1000 + size });
-  const input = JSON.stringify(rows.map((r) => Object.fromEntries(FEATURE_NAMES.map((n, i) => [n, r[i]]))));
-  const output = JSON.stringify(Array.from({ length: size }, (_, i) => ({ payload_index: i, label: String(1 + (i % 7)), score: 0.8125 })));
-  return { input: Buffer.from(input), output: Buffer.from(output) };
-}
 
 /** Whether a virtio balloon with free page reporting (feature bit 5) is present: freed guest pages go back to the host. */
 function balloonReporting(): string {
@@ -59,12 +52,9 @@ function balloonReporting(): string {
   }
 }
 
-const cpuMicros = (from: NodeJS.CpuUsage) => {
-  const d = process.cpuUsage(from);
-  return { user: d.user, system: d.system };
-};
-
-const { input, output } = request(records);
+// The body bench-serving sends for this size, and a response of as many predictions.
+const input = Buffer.from(servingPayload(records, 1000 + records));
+const output = Buffer.from(JSON.stringify(Array.from({ length: records }, (_, i) => ({ payload_index: i, label: String(1 + (i % 7)), score: 0.8125 }))));
 const event = (i: number) => ({
   input: { contentType: 'application/json', body: input },
   output: { contentType: 'application/json', body: output },
@@ -73,24 +63,24 @@ const event = (i: number) => ({
   inferenceTime: new Date(Date.UTC(2026, 0, 15, 10, 0, 0)),
 });
 
-// Encode: lines built into pooled chunks, handed back at once (nothing written).
+// Encode: lines built into pooled chunks, handed back at once (nothing written). Returns the bytes of a line.
 const pool = new ChunkPool();
 const out = new LineBuffer(pool);
+function encodeLines(count: number): number {
+  let lineBytes = 0;
+  for (let i = 0; i < count; i++) {
+    const before = out.length;
+    appendCaptureLine(out, event(i), DEFAULT_CAPTURE_CONTENT_TYPES);
+    lineBytes = out.length - before;
+    if (out.length >= WRITE_BYTES) pool.give(out.take().chunks);
+  }
+  return lineBytes;
+}
 const encodeRounds = 5_000;
-for (let i = 0; i < 500; i++) {
-  appendCaptureLine(out, event(i), DEFAULT_CAPTURE_CONTENT_TYPES);
-  if (out.length >= WRITE_BYTES) pool.give(out.take().chunks);
-}
-pool.give(out.take().chunks);
-let lineBytes = 0;
+encodeLines(500); // warm-up
 const encodeCpu = process.cpuUsage();
-for (let i = 0; i < encodeRounds; i++) {
-  const before = out.length;
-  appendCaptureLine(out, event(i), DEFAULT_CAPTURE_CONTENT_TYPES);
-  lineBytes = out.length - before;
-  if (out.length >= WRITE_BYTES) pool.give(out.take().chunks);
-}
-const encode = cpuMicros(encodeCpu);
+const lineBytes = encodeLines(encodeRounds);
+const encode = process.cpuUsage(encodeCpu);
 
 // Write: the bytes of whole lines, in 256 KiB writes, into new 16 MiB files.
 const lines = Math.max(1, Math.floor(WRITE_BYTES / lineBytes));
@@ -119,8 +109,8 @@ try {
       inFile += block.length;
       requests += lines;
     }
-    const d = cpuMicros(cpu);
-    slices.push({ fromGb: sliceStart / 2 ** 30, toGb: written / 2 ** 30, ...d, requests, wallMs: performance.now() - t0 });
+    const { user, system } = process.cpuUsage(cpu);
+    slices.push({ fromGb: sliceStart / 2 ** 30, toGb: written / 2 ** 30, user, system, requests, wallMs: performance.now() - t0 });
   }
 } finally {
   if (fd >= 0) closeSync(fd);

@@ -56,8 +56,9 @@ def to_json_rows(x):
     return [[None if np.isnan(v) else float(v) for v in row] for row in x]
 
 
-def write_case(name, booster, x_test, names, types, note):
-    folder = os.path.join(ROOT, name)
+def write_case(name, booster, x_test, names, types, note, root=ROOT):
+    """Writes the case folder `name` under `root` (scripts/fixtures/xgboost_random.py writes elsewhere)."""
+    folder = os.path.join(root, name)
     os.makedirs(folder, exist_ok=True)
     booster.save_model(os.path.join(folder, "model.json"))
     booster.save_model(os.path.join(folder, "model.ubj"))

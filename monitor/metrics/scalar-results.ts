@@ -77,7 +77,9 @@ function standardDeviation(
 
 /**
  * The section object in SageMaker's key order: scalar keys from `scalars`, the others (confusion matrix, curves) from
- * `others`; keys without a value are left out.
+ * `others`; keys without a value are left out, and so is a confusion matrix without rows (a window that judged no
+ * record): the SageMaker Python SDK's model-card parser reads a matrix's column names from its last row and fails on
+ * `{}` (sagemaker/model_card/evaluation_metric_parsers.py, ClassificationParser), while it skips a missing one.
  */
 export function layoutSection(
   problemType: ProblemType,
@@ -87,7 +89,8 @@ export function layoutSection(
   const section: Record<string, unknown> = {};
   for (const key of sectionKeys(problemType)) {
     const value = NON_SCALAR_KEYS.has(key) ? others[key] : scalars[key];
-    if (value !== undefined) section[key] = value;
+    if (value === undefined || (key === 'confusion_matrix' && Object.keys(value as object).length === 0)) continue;
+    section[key] = value;
   }
   return section;
 }

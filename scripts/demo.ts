@@ -131,6 +131,7 @@ async function main(): Promise<void> {
       '--problem-type', 'MulticlassClassification',
       '--output-path', path.join(dirs.baseline, 'result'),
       '--expected-records', String(REQUESTS_PER_HOUR * 25),
+      '--message-file', path.join(dirs.baseline, 'result', 'message'),
     ],
     {},
   );
@@ -274,7 +275,8 @@ async function main(): Promise<void> {
 async function dataQualityDemo(dirs: { capture: string; baseline: string; runs: string }, validation: string): Promise<boolean> {
   const baselineDir = path.join(dirs.baseline, 'data-quality');
   const suggest = await runMonitor(
-    ['suggest-baseline', '--analysis-type', 'DATA_QUALITY', '--dataset-source', validation, '--dataset-format', '{"json":{"lines":true}}', '--output-path', baselineDir],
+    ['suggest-baseline', '--analysis-type', 'DATA_QUALITY', '--dataset-source', validation, '--dataset-format', '{"json":{"lines":true}}', '--output-path', baselineDir,
+      '--message-file', path.join(baselineDir, 'message')],
     {},
   );
   if (suggest.code !== 0) throw new Error(`suggest-baseline --analysis-type DATA_QUALITY failed (exit ${suggest.code}):\n${suggest.stderr}`);

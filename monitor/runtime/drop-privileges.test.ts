@@ -24,8 +24,11 @@ describe('the written locations', () => {
     ]);
   });
 
-  it('of suggest-baseline are its own marked settings only', () => {
-    expect(writtenLocations(load().resolved, 'suggest-baseline')).toEqual([{ variable: 'output_path', value: '/opt/ml/processing/output', kind: 'folder' }]);
+  it('of suggest-baseline are its own marked settings only (its output and its message file, not the CloudWatch folder)', () => {
+    expect(writtenLocations(load().resolved, 'suggest-baseline')).toEqual([
+      { variable: 'output_path', value: '/opt/ml/processing/output', kind: 'folder' },
+      { variable: 'MPM_MESSAGE_FILE', value: '/opt/ml/output/message', kind: 'file' },
+    ]);
   });
 
   it('follow the marker alone: every marked setting with a value is listed, so a new one needs no edit here', () => {

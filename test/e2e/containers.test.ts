@@ -645,22 +645,22 @@ if (optedOut) {
       expect(r.message).toMatch(/^Failed: .*baseline_constraints/);
     });
 
-    it('monitor: suggest-baseline as a processing job re-owns only its output_path and writes the baseline as the image user', async () => {
+    it('monitor: suggest-baseline as a processing job re-owns only its output_path and message folder and writes the baseline as the image user', async () => {
       const { dataset_format, dataset_source, start_time, end_time, problem_type } = contractEnvironment();
       const env = { dataset_format: dataset_format!, dataset_source: dataset_source!, start_time: start_time!, end_time: end_time!, problem_type: problem_type! };
       const r = await runMonitor('suggest', { env, args: ['suggest-baseline', '--output-path', '/opt/ml/processing/output'] });
       expect(r.code, r.log).toBe(0);
       const [u, g] = imageUser.split(':');
       // One decision, one line: the model-quality pipeline it runs does not decide (nor check the job's folders) again.
-      expect(privilegeLines(r.log)).toEqual([`dropped root: running as uid ${u} gid ${g}; written folders: /opt/ml/processing/output (was 0:0 0755)`]);
+      expect(privilegeLines(r.log)).toEqual([`dropped root: running as uid ${u} gid ${g}; written folders: /opt/ml/processing/output (was 0:0 0755), /opt/ml/output (was 0:0 0755)`]);
       expect(r.statistics?.dataset.item_count, r.log).toBe(sent.records);
       const constraints = JSON.parse(await readFile(join(r.dirs.output, 'constraints.json'), 'utf8'));
       expect(constraints.multiclass_classification_constraints.accuracy.comparison_operator).toBe('LessThanThreshold');
       expect(r.written['processing-output/constraints.json']).toBe(imageUser);
       expect(new Set(Object.values(r.written))).toEqual(new Set([imageUser]));
-      // /opt/ml/output is not suggest-baseline's: it stays root's, and nothing was written there.
-      expect(Object.keys(r.written).filter((f) => f.startsWith('ml-output/'))).toEqual([]);
-      expect(await ownerOf(r.dirs.mlOutput)).toBe('0:0 755');
+      // The baselining job's ExitMessage: the message file is suggest-baseline's too; the CloudWatch folder is not.
+      expect(r.message).toBe('Completed: Job completed successfully with no violations.');
+      expect(Object.keys(r.written).filter((f) => f.startsWith('ml-output/'))).toEqual(['ml-output/message']);
       expect(await ownerOf(r.dirs.output)).toBe(`${imageUser} 755`);
     });
 

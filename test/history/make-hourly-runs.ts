@@ -74,7 +74,7 @@ export async function makeHourlyRuns(dir: string, setClock: (ms: number) => void
   setClock(FIRST_HOUR - HOUR);
   const baselineExit = await main(
     ['suggest-baseline', '--dataset-source', work.baseline, '--dataset-format', '{"csv":{"header":true}}', '--ground-truth-attribute', 'label', '--problem-type', 'MulticlassClassification',
-      '--output-path', path.join(work.baseline, 'result'), '--expected-records', '250', '--log-level', 'silent'],
+      '--output-path', path.join(work.baseline, 'result'), '--expected-records', '250', '--log-level', 'silent', '--message-file', path.join(work.baseline, 'message')],
     silent,
   );
   if (baselineExit !== 0) throw new Error(`suggest-baseline failed with exit ${baselineExit}`);

@@ -118,14 +118,15 @@ describe.skipIf(!isRoot)(`the monitor in image mode (needs root${isRoot ? '' : '
     expect(await ownerOf(r.out)).toBe('0:0');
   });
 
-  it('suggest-baseline drops once, re-owning only its own written folder (not the job\'s message or metrics folders)', async () => {
+  it('suggest-baseline drops once, re-owning only its own written folders (its output and its message file\'s, not the job\'s metrics folder)', async () => {
     const root = await mkdtemp(path.join(tmpdir(), 'mpm-image-mode-'));
     scratch.push(root);
     await chmod(root, 0o755);
     const out = path.join(root, 'baseline-output');
+    const mlOutput = path.join(root, 'ml-output');
     // suggest-baseline runs the model-quality pipeline, whose prepare stage opens with the drop too: already the image
-    // user then, it must not check the job's written locations (the message file's folder, /opt/ml/output, is not
-    // suggest-baseline's and on SageMaker is root's) nor log a second line.
+    // user then, it must not check the job's written locations (the CloudWatch folder is not suggest-baseline's) nor
+    // log a second line. The message file is its own, as a baselining job's ExitMessage.
     const r = await spawnImageMode([
       '--import', 'tsx', 'monitor/cli.ts', 'suggest-baseline',
       '--dataset-source', path.join(CASE, 'capture'),
@@ -133,11 +134,16 @@ describe.skipIf(!isRoot)(`the monitor in image mode (needs root${isRoot ? '' : '
       '--job-config-file', path.join(CASE, 'case.json'),
       '--start-time', '2024-05-06T22:00:00Z', '--end-time', '2024-05-06T23:00:00Z',
       '--output-path', out,
+      '--message-file', path.join(mlOutput, 'message'),
     ]);
     expect(r.code, r.stderr).toBe(0);
-    expect(logLine(r.stderr, /dropped root|running as/).map((l) => JSON.parse(l).msg)).toEqual([`dropped root: running as uid 10001 gid 10002; written folders: ${out} (created)`]);
+    expect(logLine(r.stderr, /dropped root|running as/).map((l) => JSON.parse(l).msg)).toEqual([
+      `dropped root: running as uid 10001 gid 10002; written folders: ${out} (created), ${mlOutput} (created)`,
+    ]);
     expect(await ownerOf(path.join(out, 'constraints.json'))).toBe('10001:10002');
     expect(await ownerOf(path.join(out, 'statistics.json'))).toBe('10001:10002');
+    expect(await readFile(path.join(mlOutput, 'message'), 'utf8')).toBe('Completed: Job completed successfully with no violations.');
+    expect(await ownerOf(path.join(mlOutput, 'message'))).toBe('10001:10002');
   });
 
   it('reads no ground truth as root: the label thread starts only once root is dropped, so a root-only label file is unreadable', async () => {

@@ -25,11 +25,12 @@ function writeParquet(file: string, columns: Record<string, { type: 'Int32Array'
   if (run.status !== 0) throw new Error(run.stderr);
 }
 
-function cli(args: string[]): { status: number | null; stdout: string; stderr: string } {
+/** The CLI with `env` (the message file is redirected by the caller: its default is /opt/ml/output/message). */
+function cli(args: string[], env: Record<string, string> = {}): { status: number | null; stdout: string; stderr: string } {
   return spawnSync(process.execPath, ['--import', 'tsx', 'monitor/cli.ts', ...args], {
     cwd: ROOT,
     encoding: 'utf8',
-    env: { PATH: process.env.PATH ?? '', MPM_LOG_LEVEL: 'error', MPM_JOB_CONFIG_FILE: path.join(ROOT, 'package.json') },
+    env: { PATH: process.env.PATH ?? '', MPM_LOG_LEVEL: 'error', MPM_JOB_CONFIG_FILE: path.join(ROOT, 'package.json'), ...env },
   });
 }
 
@@ -47,9 +48,11 @@ describe('suggest-baseline', () => {
     const run = cli([
       'suggest-baseline', '--dataset-source', path.join(dir, 'jsonl'), '--dataset-format', '{"json":{"lines":true}}',
       '--inference-attribute', 'predicted', '--ground-truth-attribute', 'actual', '--problem-type', 'MulticlassClassification',
-      '--output-path', path.join(dir, 'out-jsonl'), '--expected-records', '100',
+      '--output-path', path.join(dir, 'out-jsonl'), '--expected-records', '100', '--message-file', path.join(dir, 'out-jsonl-message'),
     ]);
     expect(run.status, run.stderr).toBe(0);
+    // A baselining job's ExitMessage, as the monitoring job writes it.
+    expect(readFileSync(path.join(dir, 'out-jsonl-message'), 'utf8')).toBe('Completed: Job completed successfully with no violations.');
     const constraints = JSON.parse(readFileSync(path.join(dir, 'out-jsonl/constraints.json'), 'utf8'));
     const accuracy = constraints.multiclass_classification_constraints.accuracy;
     expect(accuracy.comparison_operator).toBe('LessThanThreshold');
@@ -72,6 +75,7 @@ describe('suggest-baseline', () => {
     const run = cli([
       'suggest-baseline', '--dataset-source', path.join(dir, 'parquet'), '--dataset-format', '{"parquet":{}}',
       '--ground-truth-attribute', 'label', '--problem-type', 'BinaryClassification', '--output-path', path.join(dir, 'out-parquet'),
+      '--message-file', path.join(dir, 'out-parquet-message'),
     ]);
     expect(run.status, run.stderr).toBe(0);
     const constraints = JSON.parse(readFileSync(path.join(dir, 'out-parquet/constraints.json'), 'utf8')).binary_classification_constraints;
@@ -81,7 +85,9 @@ describe('suggest-baseline', () => {
   });
 
   it("keeps the seed's path: --from-accuracy writes one accuracy constraint, and the monitor reads it", () => {
-    const run = cli(['suggest-baseline', '--from-accuracy', '0.8043', '--problem-type', 'MulticlassClassification', '--output-path', path.join(dir, 'seed')]);
+    const run = cli(['suggest-baseline', '--from-accuracy', '0.8043', '--problem-type', 'MulticlassClassification', '--output-path', path.join(dir, 'seed')], {
+      MPM_MESSAGE_FILE: path.join(dir, 'seed-message'),
+    });
     expect(run.status, run.stderr).toBe(0);
     expect(JSON.parse(readFileSync(path.join(dir, 'seed/constraints.json'), 'utf8'))).toEqual({
       version: 0,
@@ -97,9 +103,21 @@ describe('suggest-baseline', () => {
     expect(readFileSync(path.join(dir, 'judged/message'), 'utf8')).toMatch(/^CompletedWithViolations: Job completed successfully with 1 violations?\.$/);
   });
 
-  it('rejects a bad --k with a message naming it', () => {
-    const run = cli(['suggest-baseline', '--k', '-1', '--output-path', path.join(dir, 'bad')]);
+  it('rejects a bad --k with a message naming it, in the log and the message file', () => {
+    const run = cli(['suggest-baseline', '--k', '-1', '--output-path', path.join(dir, 'bad')], { MPM_MESSAGE_FILE: path.join(dir, 'bad-message') });
     expect(run.status).toBe(2);
     expect(run.stderr).toContain('--k -1 is not valid; expected a number >= 0');
+    expect(readFileSync(path.join(dir, 'bad-message'), 'utf8')).toMatch(/^Failed: config: --k -1 is not valid; expected a number >= 0/);
+  });
+
+  it('says why in the message file when the baseline cannot be computed (no labelled record)', () => {
+    mkdirSync(path.join(dir, 'empty'));
+    writeFileSync(path.join(dir, 'empty/validation.jsonl'), '');
+    const run = cli(
+      ['suggest-baseline', '--dataset-source', path.join(dir, 'empty'), '--dataset-format', '{"json":{"lines":true}}', '--inference-attribute', 'predicted',
+        '--ground-truth-attribute', 'actual', '--output-path', path.join(dir, 'out-empty'), '--message-file', path.join(dir, 'empty-message')],
+    );
+    expect(run.status).not.toBe(0);
+    expect(readFileSync(path.join(dir, 'empty-message'), 'utf8')).toMatch(/^Failed: \S/);
   });
 });

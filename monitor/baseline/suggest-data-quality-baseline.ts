@@ -11,9 +11,7 @@ import { InputError, OutputError } from '../errors.ts';
 import type { RunOutcome } from '../pipeline/outcome.ts';
 import type { RunDeps } from '../pipeline/run-context.ts';
 import { runDataQuality } from '../pipeline/run-data-quality.ts';
-import { writeJson } from '../report/json-file.ts';
 import { REPORT_FILES } from '../report/report-files.ts';
-import { openStorage } from '../storage/open-storage.ts';
 
 export interface DataQualitySuggestion {
   constraintsFile: string;
@@ -35,12 +33,8 @@ export async function suggestDataQualityBaseline(config: MonitorConfig, deps: Ru
   if (suggestion === undefined || records === 0) {
     throw new InputError(`input: the baseline dataset at ${config.datasetSource} has no records; suggest-baseline needs at least 1`);
   }
-  const output = await openStorage(config.outputPath, { s3EndpointUrl: config.s3EndpointUrl });
-  let file: string;
-  try {
-    file = await writeJson(output, REPORT_FILES.constraints, suggestion);
-  } catch (error) {
-    throw new OutputError(`output: cannot write ${REPORT_FILES.constraints} to ${output.location} (${(error as Error).message})`, { cause: error });
-  }
+  // The run wrote constraints.json: every data-quality run writes the constraints of the features it observed.
+  const file = outcome.report.outputs?.constraints;
+  if (file === undefined) throw new OutputError(`output: ${REPORT_FILES.constraints} was not written to ${config.outputPath}`);
   return { constraintsFile: file, statisticsFile: outcome.report.outputs?.statistics, constraints: suggestion, records };
 }

@@ -17,7 +17,7 @@ export interface RemoveStaleOptions {
 }
 
 /** Whether a storage location and a configured input location name the same file. */
-function sameLocation(location: string, input: string): boolean {
+export function sameLocation(location: string, input: string): boolean {
   return input.startsWith('s3://') ? location === input : path.resolve(location) === path.resolve(input);
 }
 

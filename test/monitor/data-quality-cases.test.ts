@@ -1,10 +1,10 @@
 /**
  * @module What the data-quality golden cases cannot show alone: the violations case's baseline is exactly what
  * suggest-baseline wrote (dq-suggest-capture), one and two worker threads write the same files over dq-json-records'
- * two capture files, and report.html of a data-quality run is the data-quality page (violations first, features
- * ranked by drift).
+ * two capture files, report.html of a data-quality run is the data-quality page (violations first, features
+ * ranked by drift), and the constraints.json a run writes never replaces the baseline it reads.
  */
-import { readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runMonitor } from '../helpers/run-monitor.ts';
@@ -50,5 +50,25 @@ describe('data-quality golden cases', () => {
     expect(features).toBeGreaterThan(violations);
     // age drifted most (KS 0.33), so it is the first feature drawn.
     expect(html.slice(features).indexOf('>age<')).toBeLessThan(html.slice(features).indexOf('>plan<'));
+  });
+
+  it("writes the observed features' constraints.json, but never over the baseline constraints it reads from output_path", async () => {
+    const c = loadCase('dq-baseline-violations');
+    const baseline = read('dq-baseline-violations', 'baseline', 'constraints.json');
+    const run = await runMonitor({
+      env: { dataset_source: '{case}/capture', output_path: '{out}', baseline_constraints: '{out}/constraints.json', ...c.spec.env },
+      placeholders: { case: c.dir },
+      prepare: ({ out }) => {
+        mkdirSync(out!, { recursive: true });
+        copyFileSync(path.join(c.dir, 'baseline', 'constraints.json'), path.join(out!, 'constraints.json'));
+      },
+    });
+    expect(run.exitCode, run.stderr.slice(-2000)).toBe(0);
+    // The baseline is read and left as it was; the run's other files are written beside it.
+    expect(run.outputs['constraints.json']).toEqual(JSON.parse(baseline));
+    expect((run.outputs['monitoring_report.json'] as { outputs: Record<string, string> }).outputs).not.toHaveProperty('constraints');
+    expect((run.outputs['constraint_violations.json'] as { violations: unknown[] }).violations).toHaveLength(7);
+    // Elsewhere (the golden case) the run writes the observed constraints: the drifted hour's, not the baseline's.
+    expect(read('dq-baseline-violations', 'expected', 'constraints.json')).not.toBe(baseline);
   });
 });

@@ -2,6 +2,7 @@
  * @module Configuration: precedence (flag > environment > processingjobconfig.json "Environment" > default), the
  * contract's formats, and the exact text of every configuration error (variable, value, what was expected).
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -300,5 +301,46 @@ describe('misspelled variables', () => {
       'MPM_SEEED (processingjobconfig.json "Environment") is not a setting and is ignored; did you mean MPM_SEED?',
     ]);
     expect(config.seed).toBe(3);
+  });
+});
+
+describe('analysis_type when it is not set', () => {
+  // SageMaker's data-quality jobs pass no analysis_type: the baseline files say which analysis the run is.
+  const dqConstraints = file('dq-constraints.json', JSON.stringify({ version: 0, features: [{ name: 'age', inferred_type: 'Integral', completeness: 1 }] }));
+  const dqStatistics = file('dq-statistics.json', JSON.stringify({ version: 0, dataset: { item_count: 3 }, features: [] }));
+  const mqConstraints = file('mq-constraints.json', JSON.stringify({ version: 0, multiclass_classification_constraints: { accuracy: { threshold: 0.8, comparison_operator: 'LessThanThreshold' } } }));
+  const seedConstraints = file('seed-constraints.json', JSON.stringify({ accuracy: { threshold: 0.8043 } }));
+  const notJson = file('not-json.json', '{"features": [');
+
+  it('is DATA_QUALITY when baseline_constraints is a data-quality constraints file, and says so', () => {
+    const config = load({ baseline_constraints: dqConstraints });
+    expect(config.analysisType).toBe('DATA_QUALITY');
+    expect(config.sources.analysis_type).toBe('baseline');
+    expect(config.warnings).toContain(`analysis_type is not set: running DATA_QUALITY, because baseline_constraints "${dqConstraints}" is a data-quality constraints file (set analysis_type to choose)`);
+  });
+
+  it('is DATA_QUALITY when only baseline_statistics is a data-quality file', () => {
+    expect(load({ baseline_statistics: dqStatistics }).analysisType).toBe('DATA_QUALITY');
+  });
+
+  it('stays MODEL_QUALITY for model-quality baselines (SageMaker schema or the seed), no baseline, or a file that says nothing', () => {
+    for (const env of [{ baseline_constraints: mqConstraints }, { baseline_constraints: seedConstraints }, {}, { baseline_constraints: notJson }, { baseline_constraints: mqConstraints, baseline_statistics: dqStatistics }]) {
+      const config = load(env);
+      expect(config.analysisType, JSON.stringify(env)).toBe('MODEL_QUALITY');
+      expect(config.sources.analysis_type, JSON.stringify(env)).toBe('default');
+    }
+  });
+
+  it('is never inferred over a value someone set', () => {
+    const config = load({ analysis_type: 'MODEL_QUALITY', baseline_constraints: dqConstraints });
+    expect(config.analysisType).toBe('MODEL_QUALITY');
+    expect(config.sources.analysis_type).toBe('environment');
+  });
+
+  it.skipIf(process.platform === 'win32')('does not wait on a FIFO given as the baseline: the default stands', () => {
+    const fifo = path.join(dir, 'constraints.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const config = load({ baseline_constraints: fifo });
+    expect(config.analysisType).toBe('MODEL_QUALITY');
   });
 });

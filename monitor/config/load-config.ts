@@ -12,8 +12,10 @@ import { SETTING_TABLE, type SettingEntry, type SettingName } from './settings.t
 // Issue 14: strings only in "Environment", read with a size cap and never through a FIFO or device.
 import { misspelledVariables } from './misspelled-variables.ts';
 import { readJobConfigEnvironment } from './job-config-environment.ts';
+import { inferredAnalysisType } from './infer-analysis-type.ts';
 
-export type SettingSource = 'flag' | 'environment' | 'job-config' | 'default' | 'unset';
+/** Where a setting's value came from; 'baseline': analysis_type unset, read from the baseline files' kind. */
+export type SettingSource = 'flag' | 'environment' | 'job-config' | 'default' | 'unset' | 'baseline';
 
 type ValueOf<S> = S extends { rule: Rule<infer V> } ? (S extends { default: string } ? V : V | undefined) : never;
 type TopLevel = { [S in SettingEntry as S extends { section: string } ? never : S['key']]: ValueOf<S> };
@@ -206,6 +208,18 @@ export function loadConfig(inputs: ConfigInputs): MonitorConfig {
   const values = applyRules(resolver(inputs, jobEnv, sources), problems, resolved) as SettingValues;
   const warnings: string[] = [];
   const derived = derive(values, sources, resolved, problems, warnings);
+  if (sources.analysis_type === 'default') {
+    // SageMaker's data-quality jobs pass no analysis_type: a data-quality baseline they name says what the run is (a
+    // file found only at the default path does not: a pipeline may have left it there, read-baseline-metrics.ts).
+    const named = (file: string | undefined, variable: string): string | undefined => (sources[variable] === 'default' ? undefined : file);
+    const inferred = inferredAnalysisType({ constraints: named(derived.baselineConstraints, 'baseline_constraints'), statistics: named(derived.baselineStatistics, 'baseline_statistics') });
+    if (inferred !== undefined) {
+      values.analysisType = inferred.analysisType;
+      sources.analysis_type = 'baseline';
+      resolved.analysis_type = inferred.analysisType;
+      warnings.push(`analysis_type is not set: running ${inferred.analysisType}, because ${inferred.because} (set analysis_type to choose)`);
+    }
+  }
   if (problems.length > 0) {
     const message = problems.length === 1 ? problems[0]! : `${problems.length} configuration problems:\n- ${problems.join('\n- ')}`;
     // output_path itself valid: the job command clears an earlier run's results from it, as a later failure does.

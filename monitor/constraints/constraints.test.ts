@@ -82,7 +82,7 @@ describe('parseConstraints', () => {
 
   it('rejects a data-quality constraints file', () => {
     expect(errorOf('{"version":0,"features":[],"monitoring_config":{}}', 'BinaryClassification')).toBe(
-      `config: ${WHERE} is a data-quality constraints file (it has "features"); expected model-quality constraints with a "binary_classification_constraints" section`,
+      `config: ${WHERE} is a data-quality constraints file (it has "features"); expected model-quality constraints with a "binary_classification_constraints" section (analysis_type is MODEL_QUALITY; set analysis_type=DATA_QUALITY to judge data quality against this file)`,
     );
   });
 

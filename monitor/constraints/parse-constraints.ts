@@ -45,7 +45,7 @@ function sectionFor(problemType: ProblemType): string {
 /** The metric entries of a constraints document: its SageMaker section, or the seed's flat map. */
 function constraintEntries(obj: Record<string, unknown>, where: string, problemType: ProblemType): { entries: Record<string, unknown>; schema: ConstraintSet['schema'] } {
   if ('features' in obj || 'monitoring_config' in obj) {
-    throw new ConfigError(`config: ${where} is a data-quality constraints file (it has "features"); expected model-quality constraints with a "${sectionFor(problemType)}" section`);
+    throw new ConfigError(`config: ${where} is a data-quality constraints file (it has "features"); expected model-quality constraints with a "${sectionFor(problemType)}" section (analysis_type is MODEL_QUALITY; set analysis_type=DATA_QUALITY to judge data quality against this file)`);
   }
   const sectionKeys = Object.keys(obj).filter((k) => Object.hasOwn(SECTIONS, k));
   if (sectionKeys.length === 0) {

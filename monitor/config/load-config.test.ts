@@ -324,7 +324,8 @@ describe('analysis_type when it is not set', () => {
   });
 
   it('stays MODEL_QUALITY for model-quality baselines (SageMaker schema or the seed), no baseline, or a file that says nothing', () => {
-    for (const env of [{ baseline_constraints: mqConstraints }, { baseline_constraints: seedConstraints }, {}, { baseline_constraints: notJson }, { baseline_constraints: mqConstraints, baseline_statistics: dqStatistics }]) {
+    const envs: Array<Record<string, string>> = [{ baseline_constraints: mqConstraints }, { baseline_constraints: seedConstraints }, {}, { baseline_constraints: notJson }, { baseline_constraints: mqConstraints, baseline_statistics: dqStatistics }];
+    for (const env of envs) {
       const config = load(env);
       expect(config.analysisType, JSON.stringify(env)).toBe('MODEL_QUALITY');
       expect(config.sources.analysis_type, JSON.stringify(env)).toBe('default');

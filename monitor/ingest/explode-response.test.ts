@@ -136,6 +136,27 @@ describe('explodeResponse, binary', () => {
     ]);
   });
 
+  it("takes the positive label's column by the two classes' sorted order once the negative class is known (scikit-learn's classes_)", () => {
+    const vectors = { predictions: [{ score: [0.9, 0.1] }, { score: [0.2, 0.8] }] };
+    const settled = (positiveLabel: string, negativeLabel: string) => options('BinaryClassification', { positiveLabel, negativeLabel, binaryStrict: true });
+    // Labels 1/2, positive 1: column 0 is P(1), as predict_proba orders [1, 2] (it was column 1, P(2): every metric inverted).
+    expect(explode(vectors, settled('1', '2'))).toEqual([
+      { index: 0, label: '1', score: 0.9 },
+      { index: 1, label: '2', score: 0.2 },
+    ]);
+    // Positive 2 of 1/2, cat of cat/dog, -1 of -1/1 (numbers by value: -1 < 1), true of false/true.
+    expect(explode(vectors, settled('2', '1')).map((p) => p.score)).toEqual([0.1, 0.8]);
+    expect(explode(vectors, settled('cat', 'dog')).map((p) => p.label)).toEqual(['cat', 'dog']);
+    expect(explode(vectors, settled('-1', '1')).map((p) => p.score)).toEqual([0.9, 0.2]);
+    expect(explode(vectors, settled('10', '9')).map((p) => p.score)).toEqual([0.1, 0.8]);
+    expect(explode(vectors, settled('true', 'false')).map((p) => p.score)).toEqual([0.1, 0.8]);
+    // 0/1 as before: the label is its own column.
+    expect(explode(vectors, settled('1', '0')).map((p) => p.score)).toEqual([0.1, 0.8]);
+    expect(explode(vectors, settled('0', '1')).map((p) => p.score)).toEqual([0.9, 0.2]);
+    // MPM_CLASS_LABELS names the columns whatever the order.
+    expect(explode(vectors, options('BinaryClassification', { positiveLabel: '1', negativeLabel: '2', binaryStrict: true, classLabels: ['2', '1'] })).map((p) => p.score)).toEqual([0.1, 0.8]);
+  });
+
   it('reads "label,score" CSV lines whose two numbers sum to 1 as a label and its score (the serving container)', () => {
     // A confident class 0 (`0,0.9995`, `0,1.0`) is class 0, not the vector [0, 1].
     const csv = '0,0.9995\n0,1.0\n2,0.7\n1,0.6';

@@ -61,6 +61,29 @@ export function asNumber(v: unknown): number | undefined {
   return undefined;
 }
 
+/** Two class labels in the order of scikit-learn's `classes_` (numbers by value, else code units). */
+function classOrder(a: string, b: string): number {
+  const x = asNumber(a);
+  const y = asNumber(b);
+  if (x !== undefined && y !== undefined && x !== y) return x - y;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * The column of a binary probability vector that holds the positive label's probability: its position in
+ * MPM_CLASS_LABELS; else, once the negative class is known (learnt from the ground truth or the positive label's
+ * conventional partner), its place among the two classes sorted as scikit-learn's `classes_` and a label encoder
+ * order them (1/2 with positive 1: column 0; cat/dog with positive cat: column 0; 0/1: the label itself); else its
+ * class index (1 for labels 0/1), else the last.
+ */
+function positiveColumn(length: number, o: InterpretOptions): number {
+  const named = o.classLabels?.length === length ? o.classLabels.indexOf(o.positiveLabel) : -1;
+  if (named >= 0) return named;
+  if (length === 2 && o.binaryStrict) return classOrder(o.positiveLabel, o.negativeLabel) < 0 ? 0 : 1;
+  const pos = Number(o.positiveLabel);
+  return Number.isInteger(pos) && pos >= 0 && pos < length ? pos : length - 1;
+}
+
 /** Index of the largest value (the first one on ties). */
 export function argmax(v: number[]): number {
   let best = 0;
@@ -91,11 +114,7 @@ export function interpretPrediction(index: number, labelRaw: unknown, score: num
   }
   if (o.problemType === 'BinaryClassification') {
     if (vector !== undefined && score === undefined) {
-      // Two probabilities: the positive label's column is its position in MPM_CLASS_LABELS, else its class index
-      // (1 for labels 0/1), else the last.
-      const named = o.classLabels?.length === vector.length ? o.classLabels.indexOf(o.positiveLabel) : -1;
-      const pos = Number(o.positiveLabel);
-      const col = named >= 0 ? named : Number.isInteger(pos) && pos >= 0 && pos < vector.length ? pos : vector.length - 1;
+      const col = positiveColumn(vector.length, o);
       score = vector[col];
       if (labelRaw === undefined) labelRaw = argmax(vector) === col ? o.positiveLabel : o.negativeLabel;
     }

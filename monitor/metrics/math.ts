@@ -24,6 +24,17 @@ export function fBeta(precision: number, recall: number, beta: number): number {
 
 /** Population standard deviation (ddof = 0) of `values`, as `numpy.std` computes it (mean first, then squares). */
 export function populationStd(values: readonly number[]): number {
+  const std = unscaledStd(values);
+  if (Number.isFinite(std)) return std;
+  // Finite values whose squares (or sum) overflow, e.g. subsample mse values near 1e300: the same computation on
+  // values divided by the largest magnitude, scaled back (only then, so that ordinary values keep their exact bits).
+  let scale = 0;
+  for (const v of values) scale = Math.max(scale, Math.abs(v));
+  if (!Number.isFinite(scale) || scale === 0) return std;
+  return unscaledStd(values.map((v) => v / scale)) * scale;
+}
+
+function unscaledStd(values: readonly number[]): number {
   let sum = 0;
   for (const v of values) sum += v;
   const mean = sum / values.length;

@@ -87,6 +87,17 @@ describe('the standard deviation itself', () => {
     expect(result.scalars.accuracy!.standard_deviation).toBe(populationStd(accuracies));
   });
 
+  it("stays finite for finite subsample values whose squares overflow (mse near 1e300), as numpy's std of the scaled values", () => {
+    const values = [1.058e300, 0.855e300, 1.055e300, 1.01e300, 0.964e300];
+    const scaled = values.map((v) => v / 1e300);
+    const mean = scaled.reduce((a, b) => a + b, 0) / scaled.length;
+    const expected = Math.sqrt(scaled.reduce((a, v) => a + (v - mean) ** 2, 0) / scaled.length) * 1e300;
+    expect(populationStd(values) / expected).toBeCloseTo(1, 12);
+    // Ordinary values keep the plain computation's bits; an infinite value still gives a non-finite result.
+    expect(populationStd([1, 2, 3, 4])).toBe(Math.sqrt(1.25));
+    expect(Number.isFinite(populationStd([1, Infinity]))).toBe(false);
+  });
+
   it('is "NaN" for a metric a subsample cannot compute (AUC without a positive record)', () => {
     // One positive record, kept out of subsample 0: every subsample has recall (0 by convention), only 4 have an AUC.
     let keyHash = 0;

@@ -9,6 +9,7 @@ import { syntheticViolation } from '../constraints/synthetic.ts';
 import { InputError } from '../errors.ts';
 import type { JoinResults } from '../join/join-results.ts';
 import type { ModelQualityResult } from '../metrics/types.ts';
+import { disjointLabelsWarning } from '../metrics/label-overlap.ts';
 import { checkEstimatedConstraints, describeEstimatedCheck, type EstimatedCheck } from '../estimation/estimated-constraints.ts';
 import type { EstimationResult } from '../estimation/estimation-result.ts';
 import type { RunContext } from './run-context.ts';
@@ -26,6 +27,13 @@ export interface Verdict {
 export function judgeModelQuality(ctx: RunContext, constraints: ConstraintSet, results: JoinResults): Verdict {
   const { config } = ctx;
   const result = results.metrics.result();
+  // Metrics of a window whose two label sets never meet are all "wrong": say so (statistics.json's mpm_extra_metrics
+  // and the run report carry it too).
+  const disjoint = disjointLabelsWarning(result);
+  if (disjoint !== undefined) {
+    ctx.log.warn(disjoint);
+    (result.extra as { warnings?: string[] }).warnings = [disjoint];
+  }
   const notComputed = ((result.extra as { not_computed?: Record<string, string> }).not_computed ?? {}) as Record<string, string>;
   const constraintResults: ConstraintResult[] = [];
   const violations: Violation[] = [];

@@ -42,7 +42,7 @@ export interface RunReport {
   ground_truth?: GroundTruthSummary & { lookahead_hours: number };
   join?: JoinSummary & { labels_without_prediction?: number; ground_truth_coverage: number };
   input_errors: { total: number; by_reason: Record<string, ReasonTally>; limit: number };
-  metrics?: { section: string; item_count: number; scalars: Record<string, MetricValue>; not_computed?: Record<string, string> };
+  metrics?: { section: string; item_count: number; scalars: Record<string, MetricValue>; not_computed?: Record<string, string>; warnings?: string[] };
   constraints?: { source: string; schema: string; results: ConstraintResult[]; estimated_results?: EstimatedConstraintResult[] };
   /** baseline_statistics of a model-quality run: the baseline's values, shown beside the window's (judges nothing). */
   baseline_statistics?: BaselineMetrics;
@@ -184,6 +184,7 @@ export function buildRunReport(p: RunReportParts): RunReport {
           item_count: p.result.itemCount,
           scalars: p.result.scalars,
           not_computed: (p.result.extra as { not_computed?: Record<string, string> }).not_computed,
+          warnings: (p.result.extra as { warnings?: string[] }).warnings,
         }
       : undefined,
     constraints: constraintsSection(p),

@@ -1,0 +1,37 @@
+/**
+ * @module A classification window whose predicted labels and ground-truth labels have nothing in common: every
+ * record is wrong, and the metrics say only that. It is almost always a reading problem, not a model, e.g. probability
+ * vectors, whose classes are named by position ("0", "1", ...) unless MPM_CLASS_LABELS names them, against labels
+ * "oak" and "pine"; or labels spelt differently on the two sides. The run still judges the window as read; this
+ * names the two sets, so the warning says what to look at.
+ */
+import type { ModelQualityResult } from './types.ts';
+
+/** Labels shown of each set at most. */
+const SHOWN = 5;
+
+function listed(labels: string[]): string {
+  const head = labels.slice(0, SHOWN).map((l) => JSON.stringify(l));
+  return labels.length > SHOWN ? `${head.join(', ')} and ${labels.length - SHOWN} more` : head.join(', ');
+}
+
+/** The warning for a window whose predicted and actual labels are disjoint; undefined otherwise (or without records). */
+export function disjointLabelsWarning(result: Pick<ModelQualityResult, 'metrics'>): string | undefined {
+  const matrix = result.metrics.confusion_matrix as Record<string, Record<string, number>> | undefined;
+  if (matrix === undefined) return undefined;
+  const actual = new Set<string>();
+  const predicted = new Set<string>();
+  for (const [row, cells] of Object.entries(matrix)) {
+    for (const [column, count] of Object.entries(cells)) {
+      if (count <= 0) continue;
+      actual.add(row);
+      predicted.add(column);
+    }
+  }
+  if (actual.size === 0 || [...predicted].some((label) => actual.has(label))) return undefined;
+  return (
+    `no predicted label is a ground-truth label: predicted ${listed([...predicted])}; ground truth ${listed([...actual])}. ` +
+    'Every joined record counts as wrong. Probability vectors name their classes by position (0, 1, ...) unless MPM_CLASS_LABELS ' +
+    'lists the labels in column order; otherwise check how each side spells the labels (docs/metrics.md, label canonicalisation)'
+  );
+}

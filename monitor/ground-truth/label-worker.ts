@@ -24,6 +24,7 @@ try {
     store: read.store.share(),
     labels: [...codec.labels],
     negative: binary?.negative,
+    positiveSeen: binary?.positiveSeen,
     summary: read.summary,
     bytes: read.bytes,
     tally: [...tally.byReason.entries()],

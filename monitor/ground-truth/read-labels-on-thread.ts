@@ -37,6 +37,8 @@ export type LabelThreadMessage =
       labels: string[];
       /** BinaryClassification: the negative class learnt from the labels, if any. */
       negative?: string;
+      /** BinaryClassification: whether a label was the positive one. */
+      positiveSeen?: boolean;
       summary: GroundTruthSummary;
       bytes: number;
       tally: Array<[string, ReasonTally]>;
@@ -85,7 +87,7 @@ export function readLabelsOnThread(init: LabelThreadInit): LabelThread {
         store,
         ...(init.partitions ? { partitions: store } : {}),
         codec: LabelCodec.withLabels(init.problemType, message.labels),
-        binary: init.binaryPositive === undefined ? undefined : Object.assign(new BinaryClasses(init.binaryPositive), { negative: message.negative }),
+        binary: init.binaryPositive === undefined ? undefined : Object.assign(new BinaryClasses(init.binaryPositive), { negative: message.negative, positiveSeen: message.positiveSeen === true }),
         summary: message.summary,
         bytes: message.bytes,
         tally: message.tally,

@@ -32,4 +32,17 @@ describe('BinaryClasses', () => {
     expect(conventionalNegative('__proto__')).toBeUndefined();
     expect(conventionalNegative('toString')).toBeUndefined();
   });
+
+  it('warns when labels were read and none was the positive label (a misspelt positive_label)', () => {
+    const classes = new BinaryClasses('yes');
+    for (const label of ['0', '1', '0']) classes.accept(label);
+    expect(classes.unseenPositive(3)).toBe(
+      'positive_label "yes" is none of the 3 ground-truth labels read (the first other label read is "0"): check its spelling and case ("Yes" and "yes" are different labels); without a positive record recall is 0 and auc is not computed',
+    );
+    const seen = new BinaryClasses('1');
+    seen.accept('0');
+    seen.accept('1');
+    expect(seen.unseenPositive(2)).toBeUndefined();
+    expect(new BinaryClasses('1').unseenPositive(0)).toBeUndefined();
+  });
 });

@@ -47,6 +47,8 @@ export interface BinaryResponseOptions {
 export class BinaryClasses {
   /** The negative class, once known. */
   negative: string | undefined;
+  /** Whether a ground-truth label was the positive label (a positive label never seen is most likely misspelt). */
+  positiveSeen = false;
 
   /** @param positive the canonical positive label. */
   constructor(readonly positive: string) {}
@@ -56,10 +58,21 @@ export class BinaryClasses {
    * becomes the negative class.
    */
   accept(label: string): boolean {
-    if (label === this.positive || label === this.negative) return true;
+    if (label === this.positive) return (this.positiveSeen = true);
+    if (label === this.negative) return true;
     if (this.negative !== undefined) return false;
     this.negative = label;
     return true;
+  }
+
+  /** A warning when labels were read and none was the positive label; undefined otherwise. */
+  unseenPositive(labels: number): string | undefined {
+    if (this.positiveSeen || labels === 0) return undefined;
+    const other = this.negative === undefined ? '' : ` (the first other label read is ${describeValue(this.negative)})`;
+    return (
+      `positive_label ${describeValue(this.positive)} is none of the ${labels} ground-truth labels read${other}: check its spelling and case ` +
+      '("Yes" and "yes" are different labels); without a positive record recall is 0 and auc is not computed'
+    );
   }
 
   /** The message of a label outside the classes. */

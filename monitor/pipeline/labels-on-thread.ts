@@ -97,7 +97,7 @@ export function labelsOfThread(ctx: RunContext, started: LabelsStarted): Promise
   const labels = started.thread.read.then(
     (read): Labels => {
       answered();
-      noteGroundTruth(ctx, read);
+      noteGroundTruth(ctx, read, read.binary);
       return { codec: read.codec, store: read.store, binary: read.binary, ...(read.partitions ? { partitions: read.partitions } : {}) };
     },
     (error: unknown) => {

@@ -61,11 +61,13 @@ export function groundTruthOptions(config: MonitorConfig, log: Logger, location:
   return { format, idField, indexField, labelField, range, limits: readLimitsOf(config) };
 }
 
-/** What the run learns from a ground-truth read (in its report, of a failed run too). */
-export function noteGroundTruth(ctx: RunContext, read: { summary: GroundTruthSummary; bytes: number }): void {
+/** What the run learns from a ground-truth read (in its report, of a failed run too); a positive label never read warns. */
+export function noteGroundTruth(ctx: RunContext, read: { summary: GroundTruthSummary; bytes: number }, binary?: BinaryClasses): void {
   ctx.facts.groundTruth = read.summary;
   ctx.facts.groundTruthBytes = read.bytes;
   ctx.log.info({ files: read.summary.files, labels: read.summary.labels }, 'ground truth read');
+  const unseen = binary?.unseenPositive(read.summary.labels);
+  if (unseen !== undefined) ctx.log.warn(unseen);
 }
 
 export async function readLabels(ctx: RunContext): Promise<Labels> {
@@ -77,6 +79,6 @@ export async function readLabels(ctx: RunContext): Promise<Labels> {
   const options = groundTruthOptions(config, log, storage.location);
   const partitions = config.predictionStore !== undefined;
   const read = await readGroundTruth(storage, { ...options, binary }, codec, ctx.tally, undefined, partitions);
-  noteGroundTruth(ctx, read);
+  noteGroundTruth(ctx, read, binary);
   return { codec, store: read.store, ...(partitions ? { partitions: read.store } : {}), binary };
 }

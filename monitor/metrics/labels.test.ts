@@ -41,4 +41,12 @@ describe('canonicalLabel', () => {
       expect(canonicalLabel(raw)).toBeUndefined();
     },
   );
+
+  // A failing decimal match used to try every split of a digit run (quadratic): 200 KB of digits and a letter took
+  // about a minute. It is now linear; with the old pattern this test ran into its timeout.
+  it('reads a label of 200,000 digits followed by a letter in linear time, as text', () => {
+    const label = `${'1'.repeat(200_000)}x`;
+    expect(canonicalLabel(label)).toBe(label);
+    expect(canonicalLabel('1'.repeat(400))).toBe(String(Number('1'.repeat(400))));
+  });
 });

@@ -6,10 +6,9 @@
  * line of words that name no feature is data, and is refused as "not a number".
  */
 
+import { DECIMAL as NUMBER } from '../../monitor/runtime/decimal.ts';
 import { BadRequestError } from '../errors.ts';
 import { FeatureRows, unknownFeature, type FeatureSchema } from './feature-rows.ts';
-
-const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 /** Decodes a CSV body. */
 export function decodeCsv(text: string, schema: FeatureSchema): FeatureRows {

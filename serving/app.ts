@@ -13,7 +13,7 @@
 import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { CaptureWriter } from './capture/write-capture.ts';
 import { clientErrorHandler } from './client-errors.ts';
-import { missingContentType } from './codec/media-type.ts';
+import { malformedContentType, missingContentType } from './codec/media-type.ts';
 import { ModelNotReadyError, PayloadTooLargeError, ServingError } from './errors.ts';
 import { answerExpectContinue } from './expect-continue.ts';
 import { createInvoker, type Invoker } from './invoke.ts';
@@ -143,8 +143,9 @@ export function buildApp(options: AppOptions): FastifyInstance {
       return reply.code(error.statusCode).send({ error: error.name, message: error.message });
     }
     if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
-      // An empty Content-Type header: the answer to a missing one, naming the supported types.
-      const e = missingContentType();
+      // A Content-Type header fastify cannot parse: empty (the answer to a missing one), or malformed (quoted).
+      const header = request.headers['content-type'];
+      const e = header === undefined || header.trim() === '' ? missingContentType() : malformedContentType(header);
       return reply.code(e.statusCode).send({ error: e.name, message: e.message });
     }
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {

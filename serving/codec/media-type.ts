@@ -55,6 +55,11 @@ export function missingContentType(): UnsupportedMediaTypeError {
   return new UnsupportedMediaTypeError(`request has no Content-Type; supported types are: ${SUPPORTED_TYPES.join(', ')}`);
 }
 
+/** The 415 of a Content-Type header that is no media type (`json`, `application/json, text/csv`, `application /json`). */
+export function malformedContentType(header: string): UnsupportedMediaTypeError {
+  return new UnsupportedMediaTypeError(`Content-Type ${JSON.stringify(header.slice(0, 200))} is not a media type (type/subtype); supported types are: ${SUPPORTED_TYPES.join(', ')}`);
+}
+
 /** The request format for a Content-Type header; 415 when it is missing or not supported. */
 export function requestFormat(contentType: string | undefined): PayloadFormat {
   if (!contentType) throw missingContentType();

@@ -100,6 +100,15 @@ describe('invocation headers over a socket', () => {
     expect(r.json).toEqual({ error: 'UnsupportedMediaTypeError', message: expect.stringMatching(/^request has no Content-Type; supported types are: /) });
   });
 
+  it('answers a Content-Type that is no media type with 415 quoting it, not as a missing one', async () => {
+    for (const header of ['application/json, text/csv', 'json', 'application /json']) {
+      const r = await invoke([['Content-Type', header]]);
+      expect(r.status, header).toBe(415);
+      expect(r.json.error, header).toBe('UnsupportedMediaTypeError');
+      expect(r.json.message, header).toContain(`Content-Type ${JSON.stringify(header)} is not a media type (type/subtype); supported types are: `);
+    }
+  });
+
   it('does not echo an unknown feature name of megabytes back whole', async () => {
     const r = await invoke([json], JSON.stringify([{ ['k'.repeat(5_000_000)]: 1 }]));
     expect(r.status).toBe(400);

@@ -72,20 +72,46 @@ export function requestFormat(contentType: string | undefined): PayloadFormat {
   return format;
 }
 
+/** The response formats in order of preference on a tie. */
+const FORMATS: readonly PayloadFormat[] = ['json', 'csv', 'jsonlines'];
+
+/** How specifically a media range names `type`: 3 exactly, 2 as `x/*`, 1 as `*\/*`, 0 not at all. */
+function specificity(range: string, type: string): number {
+  if (range === type) return 3;
+  if (range === '*/*') return 1;
+  return range.endsWith('/*') && type.startsWith(range.slice(0, -1)) ? 2 : 0;
+}
+
 /**
- * Picks the response type from an Accept header: the highest q among supported types (earliest on ties); `*\/*`,
- * `application/*` and a missing header mean JSON, `text/*` CSV. A `verbose=true` parameter asks for probabilities.
+ * Picks the response type from an Accept header, as RFC 9110 12.5.1 says: each supported type takes the q of the most
+ * specific range that matches it (so `application/json;q=0, *\/*` refuses JSON and answers CSV), and the type with the
+ * highest q wins; on a tie, the one whose range comes first in the header, then JSON, CSV, JSON Lines in that order
+ * (`*\/*`, `application/*` and a missing header mean JSON, `text/*` CSV). A `verbose=true` parameter (any case) on
+ * the deciding range asks for probabilities.
  */
 export function negotiateResponse(accept: string | undefined): ResponseType {
   if (accept === undefined || accept.trim() === '') return { format: 'json', contentType: CONTENT_TYPE_OF.json, verbose: false };
-  let best: { format: PayloadFormat; q: number; verbose: boolean } | undefined;
-  for (const item of accept.split(',')) {
-    if (item.trim() === '') continue;
-    const media = parseMediaType(item);
-    const q = media.params['q'] === undefined ? 1 : Number(media.params['q']);
-    if (!(q > 0)) continue;
-    const format = FORMAT_BY_TYPE[media.type] ?? WILDCARDS[media.type];
-    if (format && (!best || q > best.q)) best = { format, q, verbose: media.params['verbose'] === 'true' };
+  const ranges = accept
+    .split(',')
+    .filter((item) => item.trim() !== '')
+    .map((item) => {
+      const media = parseMediaType(item);
+      const q = media.params['q'] === undefined ? 1 : Number(media.params['q']);
+      return { type: media.type, q: Number.isFinite(q) ? q : 0, verbose: media.params['verbose']?.toLowerCase() === 'true' };
+    });
+  let best: { format: PayloadFormat; q: number; position: number; verbose: boolean } | undefined;
+  for (const format of FORMATS) {
+    // A format is named exactly by any of its types (application/jsonl too), by a wildcard through its canonical one.
+    const canonical = CONTENT_TYPE_OF[format];
+    let match: { q: number; position: number; verbose: boolean; specificity: number } | undefined;
+    ranges.forEach((range, position) => {
+      const level = FORMAT_BY_TYPE[range.type] === format ? 3 : specificity(range.type, canonical);
+      if (level > 0 && (match === undefined || level > match.specificity)) match = { ...range, position, specificity: level };
+    });
+    if (match === undefined || !(match.q > 0)) continue;
+    if (best === undefined || match.q > best.q || (match.q === best.q && match.position < best.position)) {
+      best = { format, q: match.q, position: match.position, verbose: match.verbose };
+    }
   }
   if (!best) {
     throw new NotAcceptableError(
@@ -94,9 +120,3 @@ export function negotiateResponse(accept: string | undefined): ResponseType {
   }
   return { format: best.format, contentType: CONTENT_TYPE_OF[best.format], verbose: best.verbose };
 }
-
-const WILDCARDS: Readonly<Record<string, PayloadFormat>> = {
-  '*/*': 'json',
-  'application/*': 'json',
-  'text/*': 'csv',
-};

@@ -197,6 +197,18 @@ describe('POST /invocations: Accept types', () => {
     expect(csv.headers['content-type']).toBe('text/csv');
   });
 
+  it('lets the most specific range decide a type (RFC 9110 12.5.1): q=0 on JSON refuses it even beside */*', async () => {
+    const notJson = await invoke(body, headers('application/json;q=0, */*'));
+    expect(notJson.statusCode).toBe(200);
+    expect(notJson.headers['content-type']).toBe('text/csv');
+    // A wildcard with a lower q than the exact type does not lower it; a tie goes to the range written first.
+    expect((await invoke(body, headers('*/*;q=0.1, application/jsonlines'))).headers['content-type']).toBe('application/jsonlines');
+    expect((await invoke(body, headers('text/csv, application/json'))).headers['content-type']).toBe('text/csv');
+    expect((await invoke(body, headers('application/json;q=0, text/csv;q=0, application/jsonlines;q=0, */*'))).statusCode).toBe(406);
+    // verbose=TRUE is read in any case.
+    expect((await invoke(body, headers('application/json; verbose=TRUE'))).json()[0].probabilities).toHaveLength(7);
+  });
+
   it('answers 406 when no Accept type is supported', async () => {
     const res = await invoke(body, headers('application/xml'));
     expect(res.statusCode).toBe(406);

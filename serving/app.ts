@@ -10,7 +10,7 @@
  * their status with the same shape; anything else is logged and becomes a plain 500.
  */
 
-import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import type { CaptureWriter } from './capture/write-capture.ts';
 import { clientErrorHandler } from './client-errors.ts';
 import { malformedContentType, missingContentType } from './codec/media-type.ts';
@@ -63,6 +63,10 @@ export function buildApp(options: AppOptions): FastifyInstance {
     clientErrorHandler: clientErrorHandler(requestTimeoutMs),
     // fastify's two info lines per request would flood the log at thousands of requests/s; see the onResponse hook.
     logController: new LogController({ disableRequestLogging: true }),
+    // A URL fastify cannot decode (`/%`) never reaches a route or the error handler: answered in the error shape too.
+    frameworkErrors: (error, _request, reply) => {
+      void (reply as unknown as FastifyReply).code(400).send({ error: 'BadRequest', message: error.message });
+    },
   });
 
   const tooLarge = `request body is larger than SageMaker's 6 MB limit (${bodyLimit} bytes)`;

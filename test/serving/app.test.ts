@@ -72,6 +72,12 @@ describe('other routes', () => {
     expect(res.statusCode).toBe(404);
     expect(res.json().message).toBe('GET /invocations is not a route; routes are GET /ping, POST /invocations, GET /execution-parameters');
   });
+
+  it('answers a URL that cannot be decoded in the error shape', async () => {
+    const res = await app.inject({ method: 'POST', url: '/%' });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toEqual({ error: 'BadRequest', message: expect.stringContaining('/%') });
+  });
 });
 
 describe('POST /invocations: request content types', () => {

@@ -168,8 +168,10 @@ describe('loadConfig errors name the variable, the value and what was expected',
     // Number() reads 0x1 as 1, which would turn the error limit off.
     ['MPM_MAX_INPUT_ERROR_RATE in hex', { MPM_MAX_INPUT_ERROR_RATE: '0x1' }, 'config: MPM_MAX_INPUT_ERROR_RATE "0x1" is not valid; expected a share between 0 and 1, e.g. 0.05'],
     ['MPM_WORKERS in binary', { MPM_WORKERS: '0b10' }, 'config: MPM_WORKERS "0b10" is not valid; expected a whole number between 1 and 256, or auto'],
-    ['a negative lookahead', { MPM_GROUND_TRUTH_LOOKAHEAD_HOURS: '-1' }, 'config: MPM_GROUND_TRUTH_LOOKAHEAD_HOURS "-1" is not valid; expected a whole number of hours >= 0, e.g. 24'],
-    ['a fractional lookahead', { MPM_GROUND_TRUTH_LOOKAHEAD_HOURS: '1.5' }, 'config: MPM_GROUND_TRUTH_LOOKAHEAD_HOURS "1.5" is not valid; expected a whole number of hours >= 0, e.g. 24'],
+    ['a negative lookahead', { MPM_GROUND_TRUTH_LOOKAHEAD_HOURS: '-1' }, 'config: MPM_GROUND_TRUTH_LOOKAHEAD_HOURS "-1" is not valid; expected a whole number of hours from 0 to 876000 (100 years), e.g. 24'],
+    // 2.5e9 hours after end_time is past the last date JavaScript can hold: it crashed with "Invalid time value".
+    ['a lookahead past any date', { MPM_GROUND_TRUTH_LOOKAHEAD_HOURS: '2500000000' }, 'config: MPM_GROUND_TRUTH_LOOKAHEAD_HOURS "2500000000" is not valid; expected a whole number of hours from 0 to 876000 (100 years), e.g. 24'],
+    ['a fractional lookahead', { MPM_GROUND_TRUTH_LOOKAHEAD_HOURS: '1.5' }, 'config: MPM_GROUND_TRUTH_LOOKAHEAD_HOURS "1.5" is not valid; expected a whole number of hours from 0 to 876000 (100 years), e.g. 24'],
     ['MPM_MIN_JOINED_RECORDS', { MPM_MIN_JOINED_RECORDS: '-3' }, 'config: MPM_MIN_JOINED_RECORDS "-3" is not valid; expected a whole number >= 0, e.g. 1'],
     ['MPM_ON_INSUFFICIENT_DATA', { MPM_ON_INSUFFICIENT_DATA: 'ignore' }, 'config: MPM_ON_INSUFFICIENT_DATA "ignore" is not valid; expected one of violation, fail'],
     ['MPM_SEED', { MPM_SEED: '4294967296' }, 'config: MPM_SEED "4294967296" is not valid; expected a whole number between 0 and 4294967295'],

@@ -13,6 +13,7 @@ import { createLogger } from '../cli/logger.ts';
 import { ConfigError, showValue } from '../errors.ts';
 import { parseContractTime } from '../config/time.ts';
 import { rollUp } from './roll-up.ts';
+import { HOUR_MS, MAX_STORE_HOURS } from '../store/store-layout.ts';
 
 const USAGE =
   '$0 --from <time or date> --to <time or date> --state-uri <folder or s3://> --output-path <folder or s3://> [job options]\n\n' +
@@ -51,6 +52,11 @@ function checkSpan(flags: ReturnType<typeof flagsFrom>): void {
   }
   if (!(start! < end!)) {
     throw new ConfigError(`config: --to ${showValue(to!)} is not after --from ${showValue(from!)}; expected a span from --from up to --to`);
+  }
+  // The states are listed hour by hour: from 1970 to 9999 would be 70 million listings (hours, or S3 calls).
+  const hours = Math.ceil((end! - start!) / HOUR_MS);
+  if (hours > MAX_STORE_HOURS) {
+    throw new ConfigError(`config: --to ${showValue(to!)} is ${hours} hours after --from ${showValue(from!)}; expected at most ${MAX_STORE_HOURS} hours (a year and a day) per roll-up`);
   }
 }
 

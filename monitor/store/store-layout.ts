@@ -67,6 +67,9 @@ export function checkSegment(value: string, what: string): void {
   }
 }
 
+/** The most hours one window, evaluate call or roll-up may span: a leap year and a day (8,784 hours). */
+export const MAX_STORE_HOURS = 8_784;
+
 /** Whether `time` is a whole UTC hour. */
 export function isWholeHour(time: number): boolean {
   return time % HOUR_MS === 0;
@@ -94,6 +97,14 @@ export function hoursOfWindow(window: { start?: number; end?: number }): number[
   if (window.start === undefined || window.end === undefined) return [];
   if (window.end <= window.start) {
     throw new ConfigError(`config: end_time ${showValue(formatContractTime(window.end))} is not after start_time ${showValue(formatContractTime(window.start))}; expected a window of at least one hour`);
+  }
+  // Checked before any list is built: a window from 1970 to 9999 would be 70 million hours (and manifests).
+  const count = (window.end - window.start) / HOUR_MS;
+  if (count > MAX_STORE_HOURS) {
+    throw new ConfigError(
+      `config: the window from start_time ${showValue(formatContractTime(window.start))} to end_time ${showValue(formatContractTime(window.end))} is ${count} hours; ` +
+        `expected at most ${MAX_STORE_HOURS} hours (a year and a day) with the prediction store, which keeps one folder per hour`,
+    );
   }
   const hours: number[] = [];
   for (let h = window.start; h < window.end; h += HOUR_MS) hours.push(h);

@@ -455,6 +455,15 @@ describe('MPM_PREDICTION_STORE in the monitoring job (local folder)', () => {
     expect([halfFrom.exitCode, backwards.exitCode]).toEqual([2, 2]);
     expect(halfFrom.message).toBe(`Failed: config: --from "${iso(H + 1_800_000)}" is not a whole UTC hour; expected a whole hour, e.g. ${iso(H)} (the store keeps whole hours)`);
     expect(backwards.message).toBe(`Failed: config: --to "${iso(H)}" is not after --from "${iso(H + HOUR)}"; expected a range of at least one hour`);
+    // Spans are counted before any list of hours is built: 1970 to 9999 ran out of memory (the job) or took 1.4 GB (evaluate).
+    const [first, last] = [Date.parse('1970-01-01T00:00:00Z'), Date.parse('9999-12-31T00:00:00Z')];
+    const hours = (last - first) / HOUR;
+    const wide = await runMonitor({ env: { problem_type: 'BinaryClassification', dataset_source: path.join(root, 'capture'), ground_truth_source: path.join(root, 'groundtruth'), output_path: '{out}', start_time: iso(first), end_time: iso(last), sagemaker_endpoint_name: 'ep', MPM_PREDICTION_STORE: store } });
+    expect(wide.exitCode).toBe(2);
+    expect(wide.message).toBe(`Failed: config: the window from start_time "${iso(first)}" to end_time "${iso(last)}" is ${hours} hours; expected at most 8784 hours (a year and a day) with the prediction store, which keeps one folder per hour`);
+    const evaluateWide = await evaluate(first, last);
+    expect(evaluateWide.exitCode).toBe(2);
+    expect(evaluateWide.message).toBe(`Failed: config: --to "${iso(last)}" is ${hours} hours after --from; expected at most 8784 hours per call`);
   });
 });
 

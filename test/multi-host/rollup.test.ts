@@ -96,6 +96,11 @@ describe('mpm-monitor rollup', () => {
     const reversed = path.join(root, 'reversed', 'out');
     expect(await main(['rollup', '--from', '2026-01-16', '--to', '2026-01-15', ...jobArgs(reversed, [])])).toBe(2);
     expect(readFileSync(path.join(reversed, '..', 'message'), 'utf8')).toBe('Failed: config: --to "2026-01-15T00:00:00Z" is not after --from "2026-01-16T00:00:00Z"; expected a span from --from up to --to');
+    // The states are listed hour by hour: a span is counted first (1970 to 9999 listed hours for hours).
+    expect(await main(['rollup', '--from', '1970-01-01', '--to', '9999-01-01', ...jobArgs(reversed, [])])).toBe(2);
+    expect(readFileSync(path.join(reversed, '..', 'message'), 'utf8')).toBe(
+      `Failed: config: --to "9999-01-01T00:00:00Z" is ${(Date.parse('9999-01-01T00:00:00Z') - Date.parse('1970-01-01T00:00:00Z')) / 3_600_000} hours after --from "1970-01-01T00:00:00Z"; expected at most 8784 hours (a year and a day) per roll-up`,
+    );
     expect(await main(['rollup', '--from', 'yesterday', '--to', '2026-01-15', ...jobArgs(reversed, [])])).toBe(2);
     expect(readFileSync(path.join(reversed, '..', 'message'), 'utf8')).toMatch(/^Failed: config: --from "yesterday" is not valid; expected a UTC time/);
   });

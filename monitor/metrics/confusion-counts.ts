@@ -10,6 +10,13 @@ import { STATE_COUNT, SUBSAMPLE_COUNT } from './subsample.ts';
 
 const INITIAL_CAPACITY = 4;
 
+/**
+ * The most distinct labels a window's confusion counts hold: 6 dense matrices of 2,048² doubles are 201 MB, and
+ * statistics.json's matrix 4 million cells. More is almost always a misreading (a regression model judged as
+ * multiclass, the default problem_type, makes every distinct value a class: 8,000 of them took 24 GB and were killed).
+ */
+export const MAX_CLASSES = 2_048;
+
 /** Per-label totals of one state, indexed by label code. */
 export interface Marginals {
   /** Records whose actual label has this code (scikit-learn's support, `true_sum`). */
@@ -28,9 +35,19 @@ export class ConfusionCounts {
   #capacity = INITIAL_CAPACITY;
   #cells = new Float64Array(STATE_COUNT * INITIAL_CAPACITY * INITIAL_CAPACITY);
 
-  /** Makes room for codes below `size`. */
+  /**
+   * Makes room for codes below `size`.
+   *
+   * @throws InputError past MAX_CLASSES labels.
+   */
   ensure(size: number): void {
     if (size <= this.#capacity) return;
+    if (size > MAX_CLASSES) {
+      throw new InputError(
+        `input: the labels and predictions hold more than ${MAX_CLASSES} distinct classes; a confusion matrix over them grows with the square of their number. ` +
+          'Check problem_type (a regression model judged as MulticlassClassification, the default, makes every distinct value a class) and how the labels are read',
+      );
+    }
     let capacity = this.#capacity;
     while (capacity < size) capacity *= 2;
     const old = this.#cells;

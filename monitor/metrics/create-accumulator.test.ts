@@ -4,6 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, MonitorError } from '../errors.ts';
 import { createAccumulator } from './create-accumulator.ts';
+import { MAX_CLASSES } from './confusion-counts.ts';
+import { InputError } from '../errors.ts';
 import type { AccumulatorOptions, Observation } from './types.ts';
 
 const binary = (actual: string, predicted: string, keyHash: number, score?: number): Observation =>
@@ -72,6 +74,14 @@ describe('degenerate inputs', () => {
       expect(result.metrics).toEqual({});
     },
   );
+
+  it('refuses more than MAX_CLASSES distinct labels with an input error, before the dense counts grow past it', () => {
+    const accumulator = createAccumulator({ problemType: 'MulticlassClassification' });
+    // 2,048 classes fit (1,024 records of two fresh labels each).
+    for (let i = 0; i < MAX_CLASSES / 2; i++) accumulator.update({ actual: `a${i}`, predicted: `p${i}`, keyHash: i });
+    expect(() => accumulator.update({ actual: 'one more', predicted: 'p0', keyHash: 0 })).toThrow(InputError);
+    expect(() => accumulator.update({ actual: 'a0', predicted: 'yet another', keyHash: 0 })).toThrow(/more than 2048 distinct classes.*Check problem_type/);
+  });
 
   it('binary: a label other than the positive one counts as negative, and accuracy needs an exact match', () => {
     const accumulator = createAccumulator({ problemType: 'BinaryClassification' });

@@ -95,6 +95,9 @@ class Sink {
     // 64-bit integer ids (Parquet int64) keep every digit as text.
     const key = typeof id === 'bigint' ? String(id) : id;
     if (key === undefined || key === null || key === '' || (typeof key !== 'string' && typeof key !== 'number')) return fail('gt_missing_field', 'no inference id');
+    // Ids are text: a JSON number id keeps its digits only when it is a whole number JSON parses exactly
+    // (9007199254740993 reads as ...992, and joined that record's predictions).
+    if (typeof key === 'number' && !Number.isSafeInteger(key)) return fail('gt_invalid_id', `inference id ${describeValue(key)} is a number that is not a whole number below 2^53 in size; write ids as strings`);
     if (label === undefined || label === null) return fail('gt_missing_field', 'no label');
     let idx = 0;
     if (index !== undefined && index !== null && index !== '') {

@@ -24,6 +24,7 @@ export const INPUT_ERROR_REASONS = {
   missing_ground_truth_in_record: 'a merged record has no usable groundTruthData',
   gt_invalid_json: 'a ground-truth line or file is not valid JSON',
   gt_missing_field: 'a ground-truth row lacks the id, payload index or label field',
+  gt_invalid_id: 'a ground-truth inference id is a JSON number that is not a whole number of at most 2^53 - 1 in size, which a JSON reader cannot keep exactly: write ids as strings',
   gt_invalid_payload_index: 'a ground-truth payload_index is not a whole number >= 0',
   gt_invalid_label: 'a ground-truth label is empty, not a finite number for a regression problem, or an array or object',
   gt_label_not_binary: 'BinaryClassification: a ground-truth label is neither positive_label nor the negative class',

@@ -124,6 +124,29 @@ describe('item 11: the smaller ones', () => {
     expect(report.join?.joined).toBe(200);
   });
 
+  it('counts a numeric ground-truth id JSON cannot carry exactly as gt_invalid_id instead of joining another record', async () => {
+    const root = tempFolder();
+    const { capture, labels } = goodTraffic(100);
+    writeTree(root, {
+      [`capture/${CAPTURE_DIR}/a.jsonl`]: [...capture, captureLine('9007199254740992', [0, 0]), captureLine('9007199254740993', [1, 1]), captureLine('12', [1, 0])].join('\n'),
+      // 9007199254740993 parses as ...992: its labels (1, 1) would join the ...992 record, whose predictions are 0.
+      [`groundtruth/${HOUR}/labels.jsonl`]: [
+        ...labels,
+        '{"InferenceId":9007199254740993,"payload_index":0,"groundTruthLabel":1}',
+        '{"InferenceId":9007199254740993,"payload_index":1,"groundTruthLabel":1}',
+        '{"InferenceId":12,"payload_index":0,"groundTruthLabel":1}',
+        '{"InferenceId":12,"payload_index":1,"groundTruthLabel":0}',
+      ].join('\n'),
+    });
+    const run = await runMonitor({ env: runArgs(root) });
+    expect(run.exitCode, run.stderr.slice(-2000)).toBe(0);
+    const report = reportOf(run);
+    expect(report.input_errors.by_reason.gt_invalid_id?.count).toBe(2);
+    expect(report.input_errors.by_reason.gt_invalid_id?.samples[0]?.detail).toBe('inference id 9007199254740992 is a number that is not a whole number below 2^53 in size; write ids as strings');
+    // A safe whole number id is read as its digits and joins (12); nothing joins the ...992 record.
+    expect(report.join?.joined).toBe(202);
+  });
+
   it('counts a third BinaryClassification label as gt_label_not_binary and keeps a 2x2 matrix', async () => {
     const root = tempFolder();
     const { capture, labels } = goodTraffic(100);

@@ -70,6 +70,15 @@ describe('forEachLine', () => {
     expect(total).toBe(3);
   });
 
+  it('skips a line of spaces and tabs as it skips an empty one (it was an invalid_json input error), and keeps a line with one character', async () => {
+    const { lines, total } = await collect(['a\n   \t \r\n\t\n', ' b \n', '  ']);
+    expect(lines).toEqual([
+      [1, 'a'],
+      [4, ' b '],
+    ]);
+    expect(total).toBe(5);
+  });
+
   it('gives the same lines for every cut of the input into two chunks, CRLF and a multi-byte character included', async () => {
     const text = '{"a":"é"}\r\n\r\n{"b":"€ 2"}\n{"c":3}\r\nlast';
     const expected = [
@@ -270,7 +279,8 @@ describe('forEachLine', () => {
           pieces.forEach((piece, i) => {
             const text = piece.length > 0 && piece[piece.length - 1] === 0x0d ? piece.subarray(0, -1) : piece;
             if (text.length > max) expected.tooLong.push([i + 1, text.length]);
-            else if (text.length > 0) expected.lines.push([i + 1, text.toString('utf8')]);
+            // Blank lines (nothing, or only spaces, tabs and carriage returns) are skipped.
+            else if (!text.every((b) => b === 0x20 || b === 0x09 || b === 0x0d)) expected.lines.push([i + 1, text.toString('utf8')]);
           });
           expected.total = pieces.length;
           expect(await collect(chunks, max)).toEqual(expected);

@@ -132,14 +132,24 @@ class LineSplitter {
     }
     if (end > start && line[end - 1] === CR) end--;
     if (end - start > this.options.maxLineBytes) this.options.onTooLong?.(lineNumber, end - start);
-    else if (end > start) this.onLine(line, start, end, lineNumber);
+    else if (!blank(line, start, end)) this.onLine(line, start, end, lineNumber);
     if (line === this.#carry && line.length > CARRY_KEEP_BYTES) this.#carry = EMPTY;
   }
 }
 
+/** Whether bytes[start, end) holds only spaces, tabs and carriage returns (JSON's whitespace on one line), or nothing. */
+function blank(bytes: Buffer, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const b = bytes[i]!;
+    if (b !== 0x20 && b !== 0x09 && b !== CR) return false;
+  }
+  return true;
+}
+
 /**
- * Calls onLine(line, lineNumber) for every non-empty line of the stream, in order. Line numbers start at 1 and count
- * empty lines too, so they match what an editor shows. A UTF-8 byte-order mark at the start of the stream and a
+ * Calls onLine(line, lineNumber) for every line of the stream that is not blank (empty, or only spaces and tabs, as an
+ * empty line is: a line of spaces was an invalid_json input error while an empty line was skipped), in order. Line numbers start at 1 and count
+ * blank lines too, so they match what an editor shows. A UTF-8 byte-order mark at the start of the stream and a
  * trailing "\r" on each line are dropped.
  *
  * `line` is a view of the stream's bytes, valid only during the call (copy it to keep it): callers decode it themselves,

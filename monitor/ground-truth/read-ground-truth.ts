@@ -190,9 +190,10 @@ function addJsonRow(row: unknown, sink: Sink, gt: GroundTruthOptions, where: { f
     const meta = (obj.eventMetadata ?? {}) as Record<string, unknown>;
     const id = meta.eventId ?? meta.inferenceId;
     const labels = decodeGroundTruthData(obj.groundTruthData);
-    if (labels === undefined) {
+    if (!(labels instanceof Map)) {
       sink.rows++;
-      sink.tally.add('gt_missing_field', { ...where, detail: 'groundTruthData has no data' });
+      if (labels === undefined) sink.tally.add('gt_missing_field', { ...where, detail: 'groundTruthData has no data' });
+      else sink.tally.add('gt_undecodable_data', { ...where, detail: labels.problem });
       return;
     }
     for (const [index, label] of labels) sink.add(id, index, label, where);

@@ -6,7 +6,7 @@
  * (a line or a request that is not valid JSON), it hands the line to that path, so reasons and details are the same.
  */
 import { decodeCaptureLine, decodeCaptureRecord, parseRequestCounts, type CaptureLineOptions, type DecodedLine, type LineWarning } from './decode-capture-line.ts';
-import { payloadKindOf, plainPayloadKind, type CapturedPayload } from './decode-payload.ts';
+import { BASE64, payloadKindOf, plainPayloadKind, type CapturedPayload } from './decode-payload.ts';
 import { explodeFlatResponse } from './explode-response.ts';
 import { flatResponseApplies, snapshotFlatResponse } from './flat-response.ts';
 import { INVALID_LINE, locateRequest, type RequestLocation } from './locate-request.ts';
@@ -27,7 +27,6 @@ export function parseLineWithoutRequest(line: Buffer, at: RequestLocation | unde
   return JSON.parse(at === undefined ? line.toString('utf8') : line.toString('utf8', 0, at.start - 1) + PLACEHOLDER_JSON + line.toString('utf8', at.end + 1));
 }
 
-const BASE64 = /^[A-Za-z0-9+/\r\n]*={0,2}[\r\n]*$/;
 
 /**
  * Decodes one capture line given as bytes (UTF-8, no line terminator), exactly as decodeCaptureLine decodes its

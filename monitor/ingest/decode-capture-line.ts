@@ -218,6 +218,7 @@ function oneValuePerRecord(payload: DecodedPayload, counts: number[], o: Respons
 function mergedLabels(groundTruthData: unknown, response: ResponseOptions): Map<number, unknown> {
   const labels = decodeGroundTruthData(groundTruthData);
   if (labels === undefined) throw new RecordProblem('missing_ground_truth_in_record');
+  if (!(labels instanceof Map)) throw new RecordProblem('missing_ground_truth_in_record', labels.problem);
   if (response.binaryStrict) {
     for (const value of labels.values()) {
       const label = canonicalLabel(value);

@@ -44,7 +44,12 @@ export function payloadKindOf(contentType: string): PayloadKind | undefined {
   }
 }
 
-const BASE64 = /^[A-Za-z0-9+/\r\n]*={0,2}[\r\n]*$/;
+/**
+ * Base64 text as capture writes it (line breaks allowed). Linear in the text's length: the padding's line breaks are
+ * matched only after padding. (It was `[A-Za-z0-9+/\r\n]*={0,2}[\r\n]*`, where the two runs of line breaks overlap: a
+ * payload of 40,000 line breaks and one bad character took 0.9 s, a 6 MB one hours.)
+ */
+export const BASE64 = /^[A-Za-z0-9+/\r\n]*(?:={1,2}[\r\n]*)?$/;
 
 /**
  * Decodes a payload. The content type decides the kind; when it is missing or unknown, the encoding does

@@ -81,7 +81,8 @@ describe('decoders on values nested deep or spread wide', () => {
 
   it('keeps a deep ground-truth label as the value it is (an unusable label), never as text', () => {
     const labels = decodeGroundTruthData({ data: [deep(5_000)], encoding: 'JSON' });
-    expect(Array.isArray(labels?.get(0))).toBe(true);
+    expect(labels).toBeInstanceOf(Map);
+    expect(Array.isArray((labels as Map<number, unknown>).get(0))).toBe(true);
   });
 
   it('reads a probability vector of 300,000 classes and a wildcard path over 300,000 items (no spread of the array)', () => {

@@ -25,6 +25,7 @@ export const INPUT_ERROR_REASONS = {
   gt_invalid_json: 'a ground-truth line or file is not valid JSON',
   gt_missing_field: 'a ground-truth row lacks the id, payload index or label field',
   gt_invalid_id: 'a ground-truth inference id is a JSON number that is not a whole number of at most 2^53 - 1 in size, which a JSON reader cannot keep exactly: write ids as strings',
+  gt_undecodable_data: "a ground-truth row's groundTruthData.data could not be decoded (not valid base64, or not valid JSON when its encoding is JSON)",
   gt_invalid_payload_index: 'a ground-truth payload_index is not a whole number >= 0',
   gt_invalid_label: 'a ground-truth label is empty, not a finite number for a regression problem, or an array or object',
   gt_label_not_binary: 'BinaryClassification: a ground-truth label is neither positive_label nor the negative class',

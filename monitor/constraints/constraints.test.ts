@@ -108,7 +108,7 @@ describe('parseConstraints', () => {
       `config: ${WHERE} is not valid:\n` +
         '- constraint on mae has threshold "high"; expected a finite number\n' +
         `- constraint on r2 has comparison_operator "Below"; expected one of ${ops}\n` +
-        `- constraint on mse has comparison_operator undefined; expected one of ${ops}\n` +
+        `- constraint on mse has no comparison_operator; expected one of ${ops}\n` +
         '- constraint on rmse is 3; expected {"threshold": number, "comparison_operator": "LessThanThreshold"}',
     );
   });

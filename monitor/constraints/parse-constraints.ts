@@ -96,10 +96,10 @@ export function parseConstraints(text: string, source: string, problemType: Prob
     const { threshold, comparison_operator: op } = spec as Record<string, unknown>;
     // Thresholds may be written as strings, in scientific notation too.
     const t = typeof threshold === 'number' ? threshold : typeof threshold === 'string' && threshold.trim() !== '' ? Number(threshold) : NaN;
-    if (!Number.isFinite(t)) problems.push(`constraint on ${metric} has threshold ${describeValue(threshold)}; expected a finite number`);
+    if (!Number.isFinite(t)) problems.push(`constraint on ${metric} has ${threshold === undefined ? 'no threshold' : `threshold ${describeValue(threshold)}`}; expected a finite number`);
     const operator = op === undefined && schema === 'seed' ? 'LessThanThreshold' : op;
     if (!isOperator(operator)) {
-      problems.push(`constraint on ${metric} has comparison_operator ${describeValue(op)}; expected one of ${Object.keys(OPERATORS).join(', ')}`);
+      problems.push(`constraint on ${metric} has ${op === undefined ? 'no comparison_operator' : `comparison_operator ${describeValue(op)}`}; expected one of ${Object.keys(OPERATORS).join(', ')}`);
       continue;
     }
     if (Number.isFinite(t)) constraints.push({ metric, threshold: t, operator });

@@ -111,7 +111,7 @@ function readCaptureRecord(
   const { start, end } = o.window;
   const windowed = start !== undefined || end !== undefined;
   if (windowed) {
-    if (time === undefined) throw new RecordProblem('invalid_inference_time', `inferenceTime ${JSON.stringify(meta.inferenceTime)}`);
+    if (time === undefined) throw new RecordProblem('invalid_inference_time', meta.inferenceTime === undefined ? 'no inferenceTime' : `inferenceTime ${JSON.stringify(meta.inferenceTime)}`);
     if ((start !== undefined && time < start) || (end !== undefined && time >= end)) return { status: 'skipped', reason: 'outside_window' };
   }
   let read: PayloadRecord[] | undefined;

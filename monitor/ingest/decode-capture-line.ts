@@ -111,7 +111,7 @@ export function decodeCaptureRecord(
   const time = parseInferenceTime(meta.inferenceTime);
   const { start, end } = o.window;
   if (start !== undefined || end !== undefined) {
-    if (time === undefined) throw new RecordProblem('invalid_inference_time', `inferenceTime ${describeValue(meta.inferenceTime)}`);
+    if (time === undefined) throw new RecordProblem('invalid_inference_time', meta.inferenceTime === undefined ? 'no inferenceTime' : `inferenceTime ${describeValue(meta.inferenceTime)}`);
     if ((start !== undefined && time < start) || (end !== undefined && time >= end)) return { status: 'skipped', reason: 'outside_window' };
   } else if (time === undefined) {
     warn('no_inference_time');

@@ -24,9 +24,6 @@ const USAGE =
   'monitoring_report.json, report.html). Takes the settings of the monitoring job; labels are read up to --ground-truth-lookahead-hours ' +
   'after each hour. T1 and T2 are whole UTC hours YYYY-MM-DDTHH:00:00Z or dates YYYY-MM-DD (midnight). Exit code: the worst of the hours.';
 
-/** At most a year and a day of hours in one call. */
-const MAX_HOURS = MAX_STORE_HOURS;
-
 /** The hours to judge, checked: the store set, from and to whole hours, from before to. */
 function hoursToJudge(config: MonitorConfig): number[] {
   if (config.predictionStore === undefined) throw new ConfigError('config: evaluate reads the prediction store, but MPM_PREDICTION_STORE is unset; expected a folder or s3:// URI');
@@ -40,7 +37,7 @@ function hoursToJudge(config: MonitorConfig): number[] {
   if (to <= from) throw new ConfigError(`config: --to ${showValue(formatContractTime(to))} is not after --from ${showValue(formatContractTime(from))}; expected a range of at least one hour`);
   // Counted before the list is built (from 1970 to 9999 the list alone took 1.4 GB).
   const count = (to - from) / HOUR_MS;
-  if (count > MAX_HOURS) throw new ConfigError(`config: --to ${showValue(formatContractTime(to))} is ${count} hours after --from; expected at most ${MAX_HOURS} hours per call`);
+  if (count > MAX_STORE_HOURS) throw new ConfigError(`config: --to ${showValue(formatContractTime(to))} is ${count} hours after --from; expected at most ${MAX_STORE_HOURS} hours per call`);
   return hoursOfWindow({ start: from, end: to });
 }
 

@@ -98,7 +98,7 @@ export async function prepareDataQuality(ctx: RunContext): Promise<PreparedDataQ
   const options = { s3EndpointUrl: config.s3EndpointUrl };
   const output = await openStorage(config.outputPath, options);
   await assertOutputFolders(config);
-  if (!isS3Uri(config.datasetSource)) await assertNotAFile(config.datasetSource, 'dataset_source', 'the capture');
+  if (!isS3Uri(config.datasetSource)) await assertNotAFile(config.datasetSource, 'dataset_source', 'the capture', (m) => ctx.log.warn(m));
   const capture = await openStorage(config.datasetSource, options);
   return { ...baseline, rows: rowOptionsOf(config), output, capture };
 }

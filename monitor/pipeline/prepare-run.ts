@@ -54,9 +54,9 @@ export async function prepareRun(ctx: RunContext): Promise<PreparedRun> {
   await assertOutputFolders(config);
   // A previous run's results must not outlive this run, whatever becomes of it (issue 14, item 5).
   await removeStaleOutputs(output, { inputs: [config.baselineConstraints, config.baselineStatistics] });
-  if (!isS3Uri(config.datasetSource)) await assertNotAFile(config.datasetSource, 'dataset_source', 'the capture');
+  if (!isS3Uri(config.datasetSource)) await assertNotAFile(config.datasetSource, 'dataset_source', 'the capture', (m) => ctx.log.warn(m));
   const gt = config.groundTruth.location;
-  if (gt !== '' && !isS3Uri(gt)) await assertNotAFile(gt, config.groundTruth.variable, 'the ground truth');
+  if (gt !== '' && !isS3Uri(gt)) await assertNotAFile(gt, config.groundTruth.variable, 'the ground truth', (m) => ctx.log.warn(m));
   const capture = await openStorage(config.datasetSource, options);
   const store = await openPredictionStore(config, ctx.deps.now());
   return { constraints, response, output, capture, store, baseline };

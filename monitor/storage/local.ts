@@ -294,10 +294,13 @@ export async function assertWritableFolder(folder: string, variable: string): Pr
 /**
  * Refuses an input location that is a file where a folder of files is read (dataset_source, ground_truth_source):
  * listed as a folder it held nothing, and the run reported an empty hour without saying the path was wrong. A
- * missing folder stays an empty one (an hour without traffic), reported by the run's own checks.
+ * missing folder stays an empty one (an hour without traffic), reported by the run's own checks; `onMissing` hears
+ * of it, so that the run can say the path does not exist (a typo reads as an empty hour otherwise).
  */
-export async function assertNotAFile(location: string, variable: string, holds: string): Promise<void> {
-  const stats = await stat(location).catch(() => undefined);
+export async function assertNotAFile(location: string, variable: string, holds: string, onMissing?: (message: string) => void): Promise<void> {
+  let missing = false;
+  const stats = await stat(location).catch((error: NodeJS.ErrnoException) => void (missing = error.code === 'ENOENT'));
+  if (missing) onMissing?.(`${variable} ${JSON.stringify(location)} does not exist: read as holding no files (an hour without ${holds === 'the capture' ? 'traffic' : 'labels'}); check the path if it should`);
   if (stats !== undefined && !stats.isDirectory()) {
     throw new ConfigError(`config: ${variable} ${JSON.stringify(location)} is a file, not a folder; expected the folder (or s3:// URI) holding ${holds}`);
   }

@@ -128,6 +128,18 @@ describe('folders that cannot be listed', () => {
     }
   }, 60_000);
 
+  it('warns that a dataset_source or ground_truth_source does not exist, and reads it as empty (an hour without traffic or labels)', async () => {
+    const root = tempFolder();
+    const missing = path.join(root, 'no-such-folder');
+    for (const variable of ['dataset_source', 'ground_truth_source']) {
+      const run = await runMonitor({ env: { ...runArgs(root), [variable]: missing }, timeoutMs: 30_000 });
+      expect(run.exitCode, run.stderr.slice(-2000)).toBe(0);
+      // The log is JSON: the message's quotes are escaped there.
+      expect(run.stderr).toContain(JSON.stringify(`${variable} "${missing}" does not exist: read as holding no files`).slice(1, -1));
+      expect(run.message).toMatch(/^CompletedWithViolations: /);
+    }
+  }, 60_000);
+
   it('refuses a dataset_source or ground_truth_source that is a file, naming the variable (exit 2)', async () => {
     const root = tempFolder();
     writeTree(root, { 'capture.jsonl': goodTraffic(5).capture.join('\n') });

@@ -39,16 +39,16 @@ export interface DataQualityHooks {
  * Writes statistics.json, constraint_violations.json and, when records were profiled, constraints.json: the
  * constraints of the features observed (the contract's "constraints on the features observed"; the built-in analyzer
  * writes one in monitoring runs too), as suggest-baseline would suggest them from this profile, so a window or a
- * roll-up can become the next baseline. Never over the baseline constraints this run reads (`keep`), if it lies there.
+ * roll-up can become the next baseline. Never over the baseline constraints file this run reads (`keep`), if it lies there.
  * Returns where each went.
  */
-export async function writeDataQualityFiles(output: Storage, result: DataQualityResult, keep: ReadonlyArray<string | undefined> = []): Promise<Record<string, string>> {
+export async function writeDataQualityFiles(output: Storage, result: DataQualityResult, keep?: string): Promise<Record<string, string>> {
   try {
     const written: Record<string, string> = {
       statistics: await writeJson(output, REPORT_FILES.statistics, result.statistics),
       constraint_violations: await writeJson(output, REPORT_FILES.violations, { violations: result.checks.violations }),
     };
-    const over = keep.some((input) => input !== undefined && sameLocation(output.describe(REPORT_FILES.constraints), input));
+    const over = keep !== undefined && sameLocation(output.describe(REPORT_FILES.constraints), keep);
     if (result.summary.itemCount > 0 && !over) written.constraints = await writeJson(output, REPORT_FILES.constraints, result.suggestion);
     return written;
   } catch (error) {
@@ -78,7 +78,7 @@ export async function runDataQuality(config: MonitorConfig, deps: RunDeps, hooks
     const result = await ctx.stage('verdict', () => judgeDataQuality(ctx, prepared, scan));
     hooks.onResult?.(result);
     const evaluationTime = deps.now();
-    const outputs = await ctx.stage('write_reports', () => writeDataQualityFiles(prepared.output, result, [config.baselineConstraints]));
+    const outputs = await ctx.stage('write_reports', () => writeDataQualityFiles(prepared.output, result, config.baselineConstraints));
     const namespace = config.cloudwatch.namespace ?? defaultNamespace('DATA_QUALITY', config.endpointName);
     const publish = await ctx.stage('publish', () => publishMetricList(config, result.metrics, namespace, deps, evaluationTime));
     if (statePlan) outputs.state = (await ctx.stage('write_state', () => writeDataQualityRunState(ctx, statePlan, scan, prepared))).file;

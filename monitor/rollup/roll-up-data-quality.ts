@@ -38,7 +38,7 @@ export async function rollUpDataQuality(config: MonitorConfig, deps: RunDeps): P
   });
   const result = dataQualityResult(merged!.profile, { ...baseline, rows: rowOptionsOf(config) });
   const output = await openStorage(config.outputPath, { s3EndpointUrl: config.s3EndpointUrl });
-  const outputs = await writeDataQualityFiles(output, result, [config.baselineConstraints]);
+  const outputs = await writeDataQualityFiles(output, result, config.baselineConstraints);
   const summary = { ...collected, violations: result.checks.violations.length, outputs };
   outputs.rollup_report = await writeJson(output, ROLLUP_REPORT_FILE, {
     ...summary,

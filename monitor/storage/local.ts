@@ -300,7 +300,7 @@ export async function assertWritableFolder(folder: string, variable: string): Pr
 export async function assertNotAFile(location: string, variable: string, holds: string, onMissing?: (message: string) => void): Promise<void> {
   let missing = false;
   const stats = await stat(location).catch((error: NodeJS.ErrnoException) => void (missing = error.code === 'ENOENT'));
-  if (missing) onMissing?.(`${variable} ${JSON.stringify(location)} does not exist: read as holding no files (an hour without ${holds === 'the capture' ? 'traffic' : 'labels'}); check the path if it should`);
+  if (missing) onMissing?.(`${variable} ${JSON.stringify(location)} does not exist: read as holding no files; check the path if it should hold ${holds}`);
   if (stats !== undefined && !stats.isDirectory()) {
     throw new ConfigError(`config: ${variable} ${JSON.stringify(location)} is a file, not a folder; expected the folder (or s3:// URI) holding ${holds}`);
   }

@@ -81,8 +81,15 @@ export class LocalStorage implements Storage {
         let info: Stats;
         try {
           info = await stat(full);
-        } catch {
-          return void skipped.push({ path: rel, why: 'broken_link' });
+        } catch (error) {
+          if (entry.isSymbolicLink()) return void skipped.push({ path: rel, why: 'broken_link' });
+          // A file or folder that cannot be examined (a path past PATH_MAX, an I/O error) is no link: listed as it
+          // is, so reading it fails and names it (an unreadable file, a folder that cannot be listed), where it used
+          // to be counted as a broken link and lost without a word. One that vanished since the listing holds nothing.
+          if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+          if (entry.isDirectory()) dirs.push(rel);
+          else files.push({ path: rel, size: 0 });
+          return;
         }
         if (info.isDirectory()) dirs.push(rel);
         else if (info.isFile()) files.push({ path: rel, size: info.size });

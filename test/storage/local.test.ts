@@ -84,6 +84,25 @@ describe('LocalStorage and the walk, with links and special files', () => {
     ]);
   });
 
+  it('lists a file or folder past PATH_MAX as what it is, so reading it fails naming it (it was a "broken link")', async () => {
+    const root = await mkdtemp(path.join(tmpdir(), 'mpm-local-deep-'));
+    roots.push(root);
+    // 20 folders of 200 characters (built by relative steps: no call takes the whole path), then a file of 246
+    // characters and a folder of 200: both paths pass Linux's PATH_MAX of 4096, the folder they are in does not.
+    const dir = 'd'.repeat(200);
+    const file = `${'f'.repeat(240)}.jsonl`;
+    execFileSync('bash', ['-c', `cd "$1" && for i in $(seq 20); do mkdir "$2" && cd "$2"; done && echo '{}' > "$3" && mkdir "$2"`, '_', root, dir, file]);
+    const parent = Array.from({ length: 20 }, () => dir).join('/');
+    expect(path.join(root, parent).length).toBeLessThan(4096);
+    const storage = new LocalStorage(root);
+    const listing = await storage.listChildren(parent);
+    expect(listing.skipped).toBeUndefined();
+    expect(listing.files).toEqual([{ path: `${parent}/${file}`, size: 0 }]);
+    expect(listing.dirs).toEqual([`${parent}/${dir}`]);
+    await expect(storage.openRead(`${parent}/${file}`)).rejects.toThrow(/ENAMETOOLONG/);
+    await expect(storage.listChildren(`${parent}/${dir}`)).rejects.toThrow(/^cannot list the folder .*d{200} \(ENAMETOOLONG\)/);
+  });
+
   it('reads a root that is itself a link (a linked dataset_source), and refuses to open a FIFO', async () => {
     const { root } = await tree();
     await symlink(path.join(root, 'data'), path.join(root, 'linked'));

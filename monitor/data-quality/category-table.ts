@@ -8,7 +8,7 @@
  * CATEGORY_CAP × 257 characters. Keys live in a Map and are saved as an array: a category named "__proto__" is data.
  */
 import type { AccumulatorState } from '../state/accumulator-state.ts';
-import { expectState, stateArray } from '../state/accumulator-state.ts';
+import { expectState, stateCountArray } from '../state/accumulator-state.ts';
 import { InputError } from '../errors.ts';
 
 /** Categories counted exactly (Deequ's Histogram.MaximumAllowedDetailBins, the most buckets it reports). */
@@ -107,15 +107,15 @@ export class CategoryTable {
   static load(state: AccumulatorState): CategoryTable {
     expectState(state, CATEGORY_KIND, CATEGORY_VERSION);
     const meta = state.meta as { total?: unknown; approximate?: unknown; values?: unknown } | null;
-    const counts = stateArray(state, 'counts', Float64Array);
+    const counts = stateCountArray(state, 'counts');
     const values = meta?.values;
     if (!Array.isArray(values) || values.length !== counts.length || values.length > CATEGORY_CAP || !values.every((v) => typeof v === 'string')) {
       throw new InputError('state: category table values and counts do not agree');
     }
-    if (typeof meta!.total !== 'number' || typeof meta!.approximate !== 'boolean') throw new InputError('state: category table lacks its total');
+    if (!Number.isSafeInteger(meta!.total) || (meta!.total as number) < counts.reduce((a, b) => a + b, 0) || typeof meta!.approximate !== 'boolean') throw new InputError('state: category table lacks its total');
     const table = new CategoryTable();
     values.forEach((v, i) => table.#counts.set(v as string, counts[i]!));
-    table.#total = meta!.total;
+    table.#total = meta!.total as number;
     table.#approximate = meta!.approximate;
     return table;
   }

@@ -301,6 +301,11 @@ export class KllSketch {
     expectState(state, KLL_KIND, KLL_VERSION);
     const meta = state.meta as { k?: unknown; c?: unknown } | null;
     if (typeof meta?.k !== 'number' || typeof meta.c !== 'number') throw new InputError('state: kll state has no numeric k and c');
+    // A state's sketch merges with the run's own (KllSketch() defaults): another size is no sketch this version kept,
+    // and a bad one ended as an internal error (RangeError) naming no file.
+    if (meta.k !== KLL_SKETCH_SIZE || meta.c !== KLL_SHRINKING_FACTOR) {
+      throw new InputError(`state: kll state has k=${meta.k}, c=${meta.c}; this version keeps sketches of k=${KLL_SKETCH_SIZE}, c=${KLL_SHRINKING_FACTOR}`);
+    }
     const lengths = stateArray(state, 'lengths', Int32Array);
     const items = stateArray(state, 'items', Float64Array);
     const compressions = stateArray(state, 'compressions', Int32Array);
@@ -309,6 +314,7 @@ export class KllSketch {
     if (levels < 1 || compressions.length !== levels || offsets.length !== levels || lengths.reduce((a, b) => a + b, 0) !== items.length || lengths.some((n) => n < 0)) {
       throw new InputError('state: kll state arrays do not agree in size');
     }
+    if (!items.every(Number.isFinite)) throw new InputError('state: kll state holds an item that is not a finite number');
     const sketch = new KllSketch(meta.k, meta.c);
     while (sketch.#buffers.length < levels) sketch.#expand();
     let k = 0;

@@ -11,9 +11,9 @@
 import { fBeta, ratio } from '../metrics/math.ts';
 import { RankingSums } from '../metrics/ranking-metrics.ts';
 import { InputError } from '../errors.ts';
-import { expectState, stateArray, type AccumulatorState, type MergeableAccumulator } from '../state/accumulator-state.ts';
+import { expectState, isCountArray, stateArray, type AccumulatorState, type MergeableAccumulator } from '../state/accumulator-state.ts';
 import type { CalibrationArtefact } from './calibration-artefact.ts';
-import { calibrationFingerprint, dataKeyed, isCountArray, SkipCounts, type EstimationInput, type EstimationResult } from './estimation-result.ts';
+import { calibrationFingerprint, dataKeyed, SkipCounts, type EstimationInput, type EstimationResult } from './estimation-result.ts';
 import { predictIsotonic, type IsotonicMap } from './isotonic-regression.ts';
 import { binomialStandardError, estimatedMetric, hanleyMcNeilStandardError, standardError, type EstimatedMetric } from './sampling-error.ts';
 import { ScoreCounts } from './score-counts.ts';

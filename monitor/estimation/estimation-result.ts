@@ -5,6 +5,7 @@
  */
 import type { ConfusionMatrix } from '../metrics/types.ts';
 import { InputError } from '../errors.ts';
+import { isCountArray } from '../state/accumulator-state.ts';
 import type { CalibrationArtefact, EstimationMode } from './calibration-artefact.ts';
 import type { EstimatedMetric } from './sampling-error.ts';
 
@@ -95,9 +96,6 @@ export class SkipCounts {
 }
 
 /** Whether every entry is a non-negative safe integer (a count read from a state). */
-export function isCountArray(array: Float64Array): boolean {
-  return array.every((x) => Number.isSafeInteger(x) && x >= 0);
-}
 
 /**
  * A short fingerprint of what changes an estimate (mode, labels, maps, error components): estimators merge only

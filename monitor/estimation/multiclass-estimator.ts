@@ -9,9 +9,9 @@
  */
 import { multiclassScalars, perClassMetrics } from '../metrics/multiclass-metrics.ts';
 import { InputError } from '../errors.ts';
-import { expectState, stateArray, type AccumulatorState, type MergeableAccumulator } from '../state/accumulator-state.ts';
+import { expectState, isCountArray, stateArray, type AccumulatorState, type MergeableAccumulator } from '../state/accumulator-state.ts';
 import type { CalibrationArtefact, SamplingErrorComponents } from './calibration-artefact.ts';
-import { calibrationFingerprint, dataKeyed, isCountArray, SkipCounts, type EstimationInput, type EstimationResult } from './estimation-result.ts';
+import { calibrationFingerprint, dataKeyed, SkipCounts, type EstimationInput, type EstimationResult } from './estimation-result.ts';
 import { predictIsotonic, type IsotonicMap } from './isotonic-regression.ts';
 import { binomialStandardError, estimatedMetric, standardError, type EstimatedMetric } from './sampling-error.ts';
 import { UnitIntervalSums } from './unit-interval-sums.ts';

@@ -4,7 +4,7 @@
  */
 import type { ConfusionMatrix } from './types.ts';
 import type { AccumulatorState } from '../state/accumulator-state.ts';
-import { expectState, stateArray } from '../state/accumulator-state.ts';
+import { expectState, stateCountArray } from '../state/accumulator-state.ts';
 import { InputError } from '../errors.ts';
 import { STATE_COUNT, SUBSAMPLE_COUNT } from './subsample.ts';
 
@@ -140,7 +140,7 @@ export class ConfusionCounts {
   static load(state: AccumulatorState): ConfusionCounts {
     expectState(state, 'confusion-counts', 1);
     const size = (state.meta as { size?: unknown } | null)?.size;
-    const cells = stateArray(state, 'cells', Float64Array);
+    const cells = stateCountArray(state, 'cells');
     if (typeof size !== 'number' || !Number.isInteger(size) || size < 0 || cells.length !== STATE_COUNT * size * size) {
       throw new InputError(`state: confusion counts of size ${JSON.stringify(size)} do not match ${cells.length} cells`);
     }

@@ -11,7 +11,7 @@
  */
 
 import type { AccumulatorState } from '../state/accumulator-state.ts';
-import { expectState, stateArray } from '../state/accumulator-state.ts';
+import { expectState, stateCountArray } from '../state/accumulator-state.ts';
 import { InputError } from '../errors.ts';
 
 /** Smallest bin width exponent: 2^-30 ≈ 9.3e-10. */
@@ -46,6 +46,7 @@ export interface HistogramSummary {
 }
 
 const mod = (i: number, n: number): number => ((i % n) + n) % n;
+const isCount = (x: unknown): x is number => Number.isSafeInteger(x) && (x as number) >= 0;
 
 /** A histogram over `dims` (1 or 2) axes sharing one bin width, with at most `bins` bins per axis. */
 export class GridHistogram {
@@ -103,14 +104,14 @@ export class GridHistogram {
   static load(state: AccumulatorState): GridHistogram {
     expectState(state, 'grid-histogram', 1);
     const meta = state.meta as { dims?: unknown; bins?: unknown; k?: unknown; lo?: unknown; hi?: unknown; total?: unknown; out_of_range?: unknown };
-    const counts = stateArray(state, 'counts', Float64Array);
+    const counts = stateCountArray(state, 'counts');
     const dims = meta.dims;
     const bins = meta.bins;
     const bounds = (b: unknown): b is Array<number | null> => Array.isArray(b) && b.length === dims && b.every((x) => x === null || typeof x === 'number');
     if ((dims !== 1 && dims !== 2) || typeof bins !== 'number' || !Number.isInteger(bins) || bins < 2 || counts.length !== bins ** dims) {
       throw new InputError('state: a grid-histogram state has an invalid shape');
     }
-    if (typeof meta.k !== 'number' || !Number.isInteger(meta.k) || !bounds(meta.lo) || !bounds(meta.hi) || typeof meta.total !== 'number' || typeof meta.out_of_range !== 'number') {
+    if (typeof meta.k !== 'number' || !Number.isInteger(meta.k) || !bounds(meta.lo) || !bounds(meta.hi) || !isCount(meta.total) || !isCount(meta.out_of_range)) {
       throw new InputError('state: a grid-histogram state has invalid bounds or totals');
     }
     const histogram = new GridHistogram(dims, bins);
@@ -120,8 +121,8 @@ export class GridHistogram {
     // JSON writes ±Infinity (an empty axis) as null.
     meta.lo.forEach((v, d) => (histogram.#lo[d] = v ?? Infinity));
     meta.hi.forEach((v, d) => (histogram.#hi[d] = v ?? -Infinity));
-    histogram.#total = meta.total;
-    histogram.#outOfRange = meta.out_of_range;
+    histogram.#total = meta.total as number;
+    histogram.#outOfRange = meta.out_of_range as number;
     return histogram;
   }
 

@@ -20,7 +20,7 @@ import { coarsenRun, EXACT, FIRST_GRID_BITS, LAST_GRID_BITS, MAX_SCORE_ENTRIES, 
 import { RankingSums, type RankedCounts } from './ranking-metrics.ts';
 import { STATE_COUNT, SUBSAMPLE_COUNT } from './subsample.ts';
 import type { AccumulatorState } from '../state/accumulator-state.ts';
-import { expectState, stateArray } from '../state/accumulator-state.ts';
+import { expectState, stateArray, stateCountArray } from '../state/accumulator-state.ts';
 import { InputError } from '../errors.ts';
 
 /** Bit 0: positive record; bits 1..5: subsample mask. */
@@ -155,7 +155,7 @@ export class ScoreHistogram {
     }
     const offsets = stateArray(state, 'offsets', Uint32Array);
     const scores = stateArray(state, 'scores', Float64Array);
-    const counts = stateArray(state, 'counts', Float64Array);
+    const counts = stateCountArray(state, 'counts');
     if (offsets.length !== CODES + 1 || offsets[CODES] !== scores.length || counts.length !== scores.length || offsets[0] !== 0) {
       throw new InputError('state: a score histogram state has offsets that do not match its scores');
     }

@@ -52,6 +52,29 @@ export function stateArray<T extends StateArray>(state: AccumulatorState, name: 
   return array as T;
 }
 
+/** Whether every entry is a non-negative safe whole number (a count). */
+export function isCountArray(array: ArrayLike<number>): boolean {
+  for (let i = 0; i < array.length; i++) {
+    const x = array[i]!;
+    if (!(Number.isSafeInteger(x) && x >= 0)) return false;
+  }
+  return true;
+}
+
+/**
+ * The Float64Array `name` of `state` whose entries are counts: each a non-negative safe whole number. A negative,
+ * fractional, huge or NaN count (a tampered or broken file: the checksum is no signature) would merge into results
+ * that look valid (an accuracy of 2.95), so it is refused here.
+ */
+export function stateCountArray(state: AccumulatorState, name: string): Float64Array {
+  const array = stateArray(state, name, Float64Array);
+  for (let i = 0; i < array.length; i++) {
+    const x = array[i]!;
+    if (!(Number.isSafeInteger(x) && x >= 0)) throw new InputError(`state: ${state.kind} state has ${x} at ${name}[${i}]; expected a count (a whole number >= 0)`);
+  }
+  return array;
+}
+
 /** A non-negative whole count read from a state's meta; throws when it is anything else. */
 export function stateCount(value: unknown, what = 'record count'): number {
   if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return value;

@@ -256,6 +256,38 @@ describe('DatasetProfile', () => {
     }
   });
 
+  it('keeps frequent numbers among the categories past 1,000 distinct ones, within the Misra-Gries bound, through merges and states', () => {
+    // A String feature (one text value) whose ten frequent numbers (0-9, 100 each) are hidden among 2,000 numbers
+    // seen once: the numeric value table used to give way to a HyperLogLog alone, and the ten vanished.
+    let a = 7;
+    const rand = (): number => ((a = (Math.imul(a, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+    const values: unknown[] = [...Array.from({ length: 1000 }, (_, i) => i % 10), ...Array.from({ length: 2000 }, (_, i) => 10 + i + rand()), ...Array.from({ length: 10 }, () => 'x')];
+    for (let i = values.length - 1; i > 0; i--) {
+      const j = Math.floor(rand() * (i + 1));
+      [values[i], values[j]] = [values[j], values[i]];
+    }
+    const rows = values.map((v): Row => ({ names: ['t'], values: [v] }));
+    const whole = profileOf(rows);
+    const parts = [0, 1, 2].map((k) => profileOf(rows.filter((_, i) => i % 3 === k)));
+    const merged = DatasetProfile.load(parts[0]!.save());
+    merged.merge(DatasetProfile.load(parts[1]!.save()));
+    merged.merge(parts[2]!);
+    for (const profile of [whole, merged, DatasetProfile.load(whole.save())]) {
+      const f = profile.summary().features[0]!;
+      expect(f.inferredType).toBe('String');
+      expect(f.categorical!.approximate).toBe(true);
+      const counts = new Map(f.categorical!.buckets.map((b) => [b.value, b.count]));
+      const kept = f.categorical!.buckets.reduce((sum, b) => sum + b.count, 0);
+      // Each kept count is low by at most (values - kept) / 1001; x (10 of 3,010) may fall below it.
+      const bound = (values.length - kept) / 1001;
+      for (let d = 0; d < 10; d++) {
+        expect(counts.get(String(d))).toBeLessThanOrEqual(100);
+        expect(counts.get(String(d))).toBeGreaterThanOrEqual(100 - bound);
+      }
+      expect(Math.abs(f.distinct - 2011) / 2011).toBeLessThan(0.05);
+    }
+  });
+
   it('keeps memory flat in the number of records', () => {
     const p = new DatasetProfile();
     const names = ['u', 'id'];

@@ -7,16 +7,18 @@
  * final type needs.
  *
  * Memory per feature is bounded whatever the number of records: the KLL sketch (about 6,000 numbers), two exact sums
- * (32 KB each once used), the numeric value table (at most CATEGORY_CAP entries, dropped for a HyperLogLog past it),
+ * (32 KB each once used), the numeric value table (exact up to CATEGORY_CAP values; past it a frequent-items summary of
+ * at most 2 × CATEGORY_CAP entries beside a HyperLogLog of the distinct values),
  * the category table (CATEGORY_CAP keys of at most 257 characters) and a distinct counter (exact set or 4 KB).
  */
 import type { AccumulatorState } from '../state/accumulator-state.ts';
-import { expectState, stateArray } from '../state/accumulator-state.ts';
+import { expectState, stateArray, stateCountArray } from '../state/accumulator-state.ts';
 import { InputError } from '../errors.ts';
 import { ExactSum, centralMoment } from '../metrics/exact-sum.ts';
 import { CATEGORY_CAP, CategoryTable, type CategoryCount } from './category-table.ts';
 import { DistinctCounter } from './distinct-counter.ts';
 import { giveFloats, takeFloats } from './float-pool.ts';
+import { FrequentNumbers } from './frequent-numbers.ts';
 import { HyperLogLog } from './hyperloglog.ts';
 import { KllSketch } from './kll-sketch.ts';
 import { hashNumber, hashText } from './value-hash.ts';
@@ -97,8 +99,13 @@ export class FeatureProfile {
    */
   #batchFromText = 0;
   #batchFromTextWhole = 0;
-  /** Exact counts of numeric values while there are at most CATEGORY_CAP of them; then a HyperLogLog of them. */
-  #numbers: Map<number, number> | undefined = new Map();
+  /**
+   * Counts of numeric values: exact up to CATEGORY_CAP values, then a frequent-items summary (frequent-numbers.ts).
+   * It used to be dropped for the HyperLogLog alone past the cap: a String feature's numeric values then vanished
+   * from its categories past 1,000 distinct numbers, and with them the drift of its most frequent values.
+   */
+  #numbers = new FrequentNumbers();
+  /** The distinct numeric values, once the table has passed CATEGORY_CAP (its counts are lower bounds then). */
   #numberSketch: HyperLogLog | undefined;
   /**
    * Numeric text spelled otherwise than its number's String ("05", "5.0"; value-type.ts parsedRespelled), by
@@ -255,66 +262,56 @@ export class FeatureProfile {
     this.#counts.fractional += direct - directIntegers;
   }
 
-  /** Adds `count` occurrences of x to the value table, or to the HyperLogLog once the table has given way. */
+  /** Adds `count` occurrences of x to the value table (and past the cap to the HyperLogLog). */
   #countValue(x: number, count: number): void {
     if (count === 0) return;
-    const key = x + 0;
-    const numbers = this.#numbers;
-    if (numbers === undefined) {
-      this.#numberSketch!.add(hashNumber(key));
-      return;
+    if (this.#numberSketch !== undefined) {
+      this.#numberSketch.add(hashNumber(x + 0));
+      this.#numbers.add(x, count);
+    } else {
+      this.#numbers.add(x, count);
+      if (this.#numbers.approximate) this.#startNumberSketch();
     }
-    numbers.set(key, (numbers.get(key) ?? 0) + count);
-    if (numbers.size > CATEGORY_CAP) this.#numbersToSketch();
+  }
+
+  /**
+   * Starts the HyperLogLog when the table first passes CATEGORY_CAP, from the values it holds then: exactly the
+   * distinct values seen so far (the first reduction comes at twice the cap).
+   */
+  #startNumberSketch(): void {
+    const sketch = new HyperLogLog();
+    for (const [x] of this.#numbers.entries()) sketch.add(hashNumber(x));
+    this.#numberSketch = sketch;
   }
 
   /**
    * The value table's update for a batch of whole numbers over [lo, hi], a narrow range (flags, codes: most tabular
-   * columns): counted in a shared tally first, then one table (or HyperLogLog) update per distinct value. The table
-   * ends the same as value by value: it holds the same counts, and it gives way to the HyperLogLog exactly when its
-   * distinct values pass CATEGORY_CAP.
+   * columns): counted in a shared tally first, then one table update per distinct value (in value order: past the
+   * cap, a reduction may fall between other values than value by value would, within the same error bound).
    */
   #tallyNumbers(xs: Float64Array, n: number, lo: number, hi: number): void {
     const range = hi - lo + 1;
     for (let i = 0; i < n; i++) tally[xs[i]! - lo]!++;
-    const numbers = this.#numbers;
-    let v = 0;
-    for (; numbers !== undefined && v < range; v++) {
+    for (let v = 0; v < range; v++) {
       const c = tally[v]!;
       if (c === 0) continue;
       tally[v] = 0;
-      const key = lo + v;
-      numbers.set(key, (numbers.get(key) ?? 0) + c);
-      if (numbers.size > CATEGORY_CAP) {
-        this.#numbersToSketch();
-        v++;
-        break;
-      }
-    }
-    // Past the cap (or once the table has given way), the batch's distinct values go to the HyperLogLog once each:
-    // it keeps a maximum per register, so a value added again changes nothing.
-    for (; v < range; v++) {
-      if (tally[v] === 0) continue;
-      tally[v] = 0;
-      this.#numberSketch!.add(hashNumber(lo + v));
+      this.#countValue(lo + v, c);
     }
   }
 
-  /** The exact value table while it holds at most CATEGORY_CAP values, then the HyperLogLog. */
+  /** Counts each value in the table (and past the cap in the HyperLogLog). */
   #countNumbers(xs: Float64Array, n: number): void {
-    let i = 0;
     const numbers = this.#numbers;
-    if (numbers !== undefined) {
-      while (i < n) {
-        const key = xs[i++]! + 0;
-        numbers.set(key, (numbers.get(key) ?? 0) + 1);
-        if (numbers.size > CATEGORY_CAP) {
-          this.#numbersToSketch();
-          break;
-        }
-      }
+    let i = 0;
+    // While exact: only the table (the HyperLogLog starts from its values when the table passes the cap).
+    while (i < n && this.#numberSketch === undefined) {
+      numbers.add(xs[i++]!, 1);
+      if (numbers.approximate) this.#startNumberSketch();
     }
-    if (i < n) this.#numberSketch!.addNumbers(xs, i, n);
+    if (i === n) return;
+    this.#numberSketch!.addNumbers(xs, i, n);
+    while (i < n) numbers.add(xs[i++]!, 1);
   }
 
   #addBoolean(text: 'true' | 'false'): void {
@@ -331,13 +328,6 @@ export class FeatureProfile {
     if (this.#text === undefined) this.#startText();
     this.#text!.add(text);
     this.#textDistinct!.add(hashText(text));
-  }
-
-  #numbersToSketch(): void {
-    const sketch = new HyperLogLog();
-    for (const x of this.#numbers!.keys()) sketch.add(hashNumber(x));
-    this.#numbers = undefined;
-    this.#numberSketch = sketch;
   }
 
   /**
@@ -374,15 +364,18 @@ export class FeatureProfile {
       this.#min = Math.min(this.#min, other.#min);
       this.#max = Math.max(this.#max, other.#max);
     }
-    if (other.#numbers !== undefined) {
-      if (this.#numbers !== undefined) {
-        for (const [x, c] of other.#numbers) this.#numbers.set(x, (this.#numbers.get(x) ?? 0) + c);
-        if (this.#numbers.size > CATEGORY_CAP) this.#numbersToSketch();
-      } else for (const x of other.#numbers.keys()) this.#numberSketch!.add(hashNumber(x));
-    } else {
-      if (this.#numbers !== undefined) this.#numbersToSketch();
-      this.#numberSketch!.merge(other.#numberSketch!);
+    // Counts add (Misra-Gries summaries merge so: Agarwal et al., "Mergeable summaries"); the distinct values of an
+    // exact side reach the other's HyperLogLog by their keys.
+    if (this.#numberSketch !== undefined && other.#numberSketch === undefined) for (const [x] of other.#numbers.entries()) this.#numberSketch.add(hashNumber(x));
+    else if (other.#numberSketch !== undefined) {
+      if (this.#numberSketch === undefined) this.#startNumberSketch();
+      this.#numberSketch!.merge(other.#numberSketch);
     }
+    const sketched = this.#numberSketch !== undefined;
+    // Both exact: the merged table passing the cap starts the HyperLogLog from its values, which are then every
+    // distinct value of both (no reduction before twice the cap, and two exact tables hold at most that).
+    this.#numbers.merge(other.#numbers);
+    if (!sketched && this.#numbers.approximate) this.#startNumberSketch();
     if (other.#spellings !== undefined) (this.#spellings ??= new CategoryTable()).merge(other.#spellings);
     if (other.#text !== undefined) {
       if (this.#text === undefined) this.#startText();
@@ -395,9 +388,8 @@ export class FeatureProfile {
   distinct(): { count: number; exact: boolean } {
     this.#flush();
     const textExact = this.#textDistinct?.exact ?? true;
-    if (this.#numbers !== undefined && textExact) return { count: this.#numbers.size + (this.#textDistinct?.count() ?? 0), exact: true };
-    if (this.#numbers !== undefined) return { count: this.#numbers.size + this.#textDistinct!.count(), exact: false };
-    return { count: Math.round(this.#numberSketch!.estimate()) + (this.#textDistinct?.count() ?? 0), exact: false };
+    if (this.#numberSketch === undefined) return { count: this.#numbers.size + (this.#textDistinct?.count() ?? 0), exact: textExact };
+    return { count: Math.round(this.#numberSketch.estimate()) + (this.#textDistinct?.count() ?? 0), exact: false };
   }
 
   /** The summary at the end of a window. */
@@ -417,14 +409,14 @@ export class FeatureProfile {
       // categorical checks compare them with a String baseline even when the current values look numeric.
       const merged = new Map<string, number>();
       for (const { value, count } of this.#text?.entries() ?? []) merged.set(value, count);
-      for (const [x, c] of this.#numbers ?? []) merged.set(String(x), (merged.get(String(x)) ?? 0) + c);
+      for (const [x, c] of this.#numbers.entries()) merged.set(String(x), (merged.get(String(x)) ?? 0) + c);
       const before = merged.size;
       this.#respell(merged);
       // A String feature's distinct values are its raw texts ("05" and "5" are two), as Deequ counts a string column.
       if (deequType === 'String' || deequType === 'Boolean') out.distinct += merged.size - before;
       const buckets = [...merged].map(([value, count]) => ({ value, count })).sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
-      const numbersLost = this.#numbers === undefined && this.counts.integral + this.counts.fractional > 0;
-      const approximate = (this.#text?.approximate ?? false) || (this.#spellings?.approximate ?? false) || numbersLost || buckets.length > CATEGORY_CAP;
+      const numbersApproximate = this.#numberSketch !== undefined;
+      const approximate = (this.#text?.approximate ?? false) || (this.#spellings?.approximate ?? false) || numbersApproximate || buckets.length > CATEGORY_CAP;
       out.categorical = { buckets: buckets.slice(0, CATEGORY_CAP), approximate };
     }
     return out;
@@ -435,7 +427,7 @@ export class FeatureProfile {
    * number's ("5"). Needs the exact value table (past CATEGORY_CAP numbers the categories are approximate anyway).
    */
   #respell(merged: Map<string, number>): void {
-    if (this.#spellings === undefined || this.#numbers === undefined) return;
+    if (this.#spellings === undefined || this.#numberSketch !== undefined) return;
     for (const { value, count } of this.#spellings.entries()) {
       const number = String(textNumber(value) + 0); // a cut spelling ("…") reads as NaN and is not moved
       const have = merged.get(number) ?? 0;
@@ -461,12 +453,10 @@ export class FeatureProfile {
       parts.textDistinct = this.#textDistinct!.save();
     }
     if (this.#spellings !== undefined) parts.spellings = this.#spellings.save();
-    const numbers = this.#numbers === undefined ? undefined : [...this.#numbers].sort(([a], [b]) => a - b);
+    const numbers = [...this.#numbers.entries()].sort(([a], [b]) => a - b);
     const arrays: AccumulatorState['arrays'] = { counts: Float64Array.of(this.occurrences, this.counts.fractional, this.counts.integral, this.counts.boolean, this.counts.string, this.counts.integralText) };
-    if (numbers !== undefined) {
-      arrays.numberValues = Float64Array.from(numbers, ([x]) => x);
-      arrays.numberCounts = Float64Array.from(numbers, ([, c]) => c);
-    }
+    arrays.numberValues = Float64Array.from(numbers, ([x]) => x);
+    arrays.numberCounts = Float64Array.from(numbers, ([, c]) => c);
     return {
       kind: FEATURE_KIND,
       version: FEATURE_VERSION,
@@ -481,7 +471,7 @@ export class FeatureProfile {
     const meta = state.meta as { name?: unknown; min?: unknown; max?: unknown } | null;
     if (typeof meta?.name !== 'string') throw new InputError('state: a feature profile has no name');
     const profile = new FeatureProfile(meta.name);
-    const counts = stateArray(state, 'counts', Float64Array);
+    const counts = stateCountArray(state, 'counts');
     // Five counts before the whole-text count was kept (session 18): such a state reads as having none.
     if (counts.length !== 5 && counts.length !== 6) throw new InputError('state: a feature profile has no type counts');
     profile.occurrences = counts[0]!;
@@ -492,7 +482,9 @@ export class FeatureProfile {
     profile.counts.integralText = counts[5] ?? 0;
     const parts = state.parts ?? {};
     if (parts.sum && parts.squares && parts.sketch) {
-      if (typeof meta.min !== 'number' || typeof meta.max !== 'number') throw new InputError('state: a numeric feature profile lacks min or max');
+      if (typeof meta.min !== 'number' || typeof meta.max !== 'number' || !(meta.min <= meta.max) || !Number.isFinite(meta.min) || !Number.isFinite(meta.max)) {
+        throw new InputError('state: a numeric feature profile lacks a finite min and max (min <= max)');
+      }
       profile.#sum = ExactSum.load(parts.sum);
       profile.#squares = ExactSum.load(parts.squares);
       profile.#sketch = KllSketch.load(parts.sketch);
@@ -500,13 +492,18 @@ export class FeatureProfile {
       profile.#max = meta.max;
     }
     if (parts.numberSketch) {
-      profile.#numbers = undefined;
       profile.#numberSketch = HyperLogLog.load(parts.numberSketch);
-    } else {
+      profile.#numbers.markApproximate();
+    }
+    // A state written before the summary was kept past the cap has the HyperLogLog alone: its table reads as empty.
+    if (parts.numberSketch === undefined || state.arrays.numberValues !== undefined) {
       const values = stateArray(state, 'numberValues', Float64Array);
-      const numberCounts = stateArray(state, 'numberCounts', Float64Array);
-      if (values.length !== numberCounts.length || values.length > CATEGORY_CAP) throw new InputError('state: a feature profile has a bad numeric value table');
-      values.forEach((x, i) => profile.#numbers!.set(x, numberCounts[i]!));
+      const numberCounts = stateCountArray(state, 'numberCounts');
+      const cap = parts.numberSketch === undefined ? CATEGORY_CAP : 2 * CATEGORY_CAP;
+      if (values.length !== numberCounts.length || values.length > cap || !values.every(Number.isFinite)) throw new InputError('state: a feature profile has a bad numeric value table');
+      values.forEach((x, i) => {
+        if (numberCounts[i]! > 0) profile.#numbers.add(x, numberCounts[i]!);
+      });
     }
     if (parts.text && parts.textDistinct) {
       profile.#text = CategoryTable.load(parts.text);

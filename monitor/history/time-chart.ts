@@ -83,6 +83,9 @@ export function mergePoints(points: ChartPoint[], format: (v: number) => string,
 }
 
 /** Splits points where the gap to the previous window start exceeds 1.5 cadences. */
+/** Most value ticks on a chart's axis (niceTicks asks for about 4; the bound holds whatever the values). */
+const MAX_VALUE_TICKS = 20;
+
 function segments<T extends { start: number }>(points: T[], cadence: number): T[][] {
   const out: T[][] = [];
   let current: T[] = [];
@@ -125,14 +128,18 @@ function yDomain(chart: TimeChart, points: ChartPoint[], estimates: ChartPoint[]
   const rough = niceTicks(min, max, 4);
   const step = rough.length > 1 ? rough[1]! - rough[0]! : max - min;
   // Round the ends out to the tick step, so the outermost points do not sit on the frame, and tick every step.
+  // Near Number.MAX_VALUE the rounded ends overflow: they stay at the values then (the tick loop went on to Infinity
+  // and ended the process on V8's array size limit, writing no page).
   let low = Math.floor(min / step) * step;
   let high = Math.ceil(max / step) * step;
+  if (!Number.isFinite(low)) low = min;
+  if (!Number.isFinite(high)) high = max;
   if (unit) {
     low = Math.max(0, low);
     high = Math.min(1, high);
   }
   const ticks: number[] = [];
-  for (let i = 0; low + i * step <= high + step * 1e-9; i++) ticks.push(Number((low + i * step).toPrecision(12)));
+  for (let i = 0; low + i * step <= high + step * 1e-9 && Number.isFinite(low + i * step) && i <= MAX_VALUE_TICKS; i++) ticks.push(Number((low + i * step).toPrecision(12)));
   return { domain: [low, high], ticks };
 }
 

@@ -4,7 +4,7 @@
  * OutputError (4) with a message that names the flag or location.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { PassThrough } from 'node:stream';
 import path from 'node:path';
@@ -142,6 +142,24 @@ describe('mpm-monitor history command line', () => {
     const blocked = await history(['--source', MIXED, '--output-path', path.join(dir, 'a-file', 'out')]);
     expect(blocked.code).toBe(4);
     expect(blocked.stderr).toContain(`history: cannot write history.html and history.parquet to ${path.join(dir, 'a-file', 'out')}`);
+  });
+
+  it('values near Number.MAX_VALUE draw a page (the y axis ran to Infinity and V8 ended the process)', async () => {
+    const source = path.join(dir, 'huge');
+    // One series whose rounded axis end overflows (3.2 and 1.7e308), one whose width does (±MAX_VALUE).
+    const values = [3.2, 1.7e308, Number.MAX_VALUE, -Number.MAX_VALUE];
+    for (const [i, value] of values.entries()) {
+      const folder = path.join(source, i < 2 ? 'ep' : 'ep2', 'sch', '2026', '01', '15', String(i).padStart(2, '0'));
+      await mkdir(folder, { recursive: true });
+      await writeFile(path.join(folder, 'statistics.json'), JSON.stringify({ regression_metrics: { mse: { value, standard_deviation: 0 } } }));
+    }
+    const out = path.join(dir, 'huge-out');
+    const run = await history(['--source', source, '--output-path', out, '--log-level', 'silent']);
+    expect(run.code).toBe(0);
+    const page = await readFile(path.join(out, 'history.html'), 'utf8');
+    expect(page).not.toMatch(/NaN|Infinity/);
+    const { rows } = await parquetAsCsv(await readFile(path.join(out, 'history.parquet')));
+    expect(rows.filter((r) => r.metric === 'mse').map((r) => Number(r.value))).toEqual(values);
   });
 
   it('filters by window and series, and says how many runs it left out', async () => {

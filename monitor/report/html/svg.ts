@@ -17,7 +17,9 @@ export function niceTicks(min: number, max: number, count = 5): number[] {
   const power = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw) ?? 10 * power;
   const ticks: number[] = [];
-  for (let t = Math.ceil(min / step) * step; t <= max + step * 1e-9; t += step) ticks.push(Math.abs(t) < step * 1e-9 ? 0 : t);
+  // Near Number.MAX_VALUE, max + step·1e-9 is Infinity and so is t past it: the loop stops at the first infinite t
+  // (it pushed Infinity until V8's array size limit ended the process).
+  for (let t = Math.ceil(min / step) * step; t <= max + step * 1e-9 && Number.isFinite(t); t += step) ticks.push(Math.abs(t) < step * 1e-9 ? 0 : t);
   return ticks;
 }
 
@@ -25,6 +27,11 @@ export function niceTicks(min: number, max: number, count = 5): number[] {
 export function scale(domain: readonly [number, number], range: readonly [number, number]): (v: number) => number {
   const [d0, d1] = domain;
   const [r0, r1] = range;
+  // Halved when the domain's width overflows (values near ±Number.MAX_VALUE), so k stays finite and nonzero.
+  if (!Number.isFinite(d1 - d0) && Number.isFinite(d0) && Number.isFinite(d1)) {
+    const half = (r1 - r0) / (d1 / 2 - d0 / 2);
+    return (v) => r0 + (v / 2 - d0 / 2) * half;
+  }
   const k = d1 === d0 ? 0 : (r1 - r0) / (d1 - d0);
   return (v) => r0 + (v - d0) * k;
 }

@@ -75,7 +75,7 @@ export async function rollupCommand(argv: string[], env: NodeJS.ProcessEnv): Pro
     for (const warning of config.warnings) log.warn(warning);
     const summary = await rollUp(config, { log, now: () => new Date() });
     process.stdout.write(
-      `Roll-up of ${summary.hours.length} hours (${summary.window.start_time} to ${summary.window.end_time}), ${summary.missing_hours.length} missing, ` +
+      `Roll-up of ${rolledHours(summary.hours)} (${summary.window.start_time} to ${summary.window.end_time}), ${summary.missing_hours.length} missing, ` +
         `${summary.violations} violations: ${Object.values(summary.outputs).join(', ')}\n`,
     );
     await writeMessage(config.paths.messageFile, completedMessage(summary.violations), log);
@@ -87,4 +87,11 @@ export async function rollupCommand(argv: string[], env: NodeJS.ProcessEnv): Pro
     await writeMessage(config?.paths.messageFile ?? earlyMessageFile(flags.MPM_MESSAGE_FILE, env.MPM_MESSAGE_FILE), end.message, log);
     return end.exitCode;
   }
+}
+
+/** "2 hours", or "1 hour in 2 states" when runs over parts of an hour were merged. */
+function rolledHours(hours: ReadonlyArray<{ hour: string }>): string {
+  const distinct = new Set(hours.map((h) => h.hour)).size;
+  const text = `${distinct} hour${distinct === 1 ? '' : 's'}`;
+  return distinct === hours.length ? text : `${text} in ${hours.length} states`;
 }

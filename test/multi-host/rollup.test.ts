@@ -47,6 +47,16 @@ beforeAll(async () => {
   expect(await main(jobArgs(path.join(root, 'run-08b', 'out'), ['--start-time', '2026-01-15T08:00:00Z', '--end-time', '2026-01-15T09:00:00Z', '--run-id', 'hourly-08-late']))).toBe(0);
   // One run over both hours, to compare with (its state elsewhere: a two-hour window would overlap the hours).
   expect(await main(jobArgs(path.join(root, 'whole', 'out'), ['--start-time', '2026-01-15T08:00:00Z', '--end-time', '2026-01-15T10:00:00Z', '--run-id', 'whole'], 'state-whole'))).toBe(0);
+  // Hour 09 judged in two halves (states in one hour folder), and in two windows that overlap.
+  for (const [state, from, to] of [
+    ['state-halves', '09:00', '09:30'],
+    ['state-halves', '09:30', '10:00'],
+    ['state-overlap', '09:00', '09:40'],
+    ['state-overlap', '09:20', '10:00'],
+  ] as const) {
+    const window = ['--start-time', `2026-01-15T${from}:00Z`, '--end-time', `2026-01-15T${to}:00Z`, '--run-id', `part-${from.replace(':', '')}`];
+    expect(await main(jobArgs(path.join(root, `${state}-${from.replace(':', '')}`, 'out'), window, state))).toBe(0);
+  }
 }, 600_000);
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -79,6 +89,24 @@ describe('mpm-monitor rollup', () => {
     expect(report.auc.score_entries).toBeGreaterThan(0);
     expect(report.auc.score_bytes).toBe(report.auc.score_entries * 16);
     expect(report.auc.note).toMatch(/within auc_error_bound/);
+  });
+
+  it('merges runs over parts of one hour (only a state of the same window replaces another); refuses parts that overlap', async () => {
+    // The latest state of the hour folder used to win whatever its window: the first half was dropped, exit 0.
+    const out = path.join(root, 'rollup-halves', 'out');
+    expect(await main(['rollup', '--from', '2026-01-15T09:00:00Z', '--to', '2026-01-15T10:00:00Z', ...jobArgs(out, [], 'state-halves')])).toBe(0);
+    expect(statistics(out)).toBe(statistics(path.join(root, 'run-09', 'out')));
+    const report = JSON.parse(readFileSync(path.join(out, 'rollup_report.json'), 'utf8')) as { hours: { hour: string; job: string; superseded: string[] }[] };
+    expect(report.hours.map((h) => [h.hour, h.job, h.superseded])).toEqual([
+      ['2026-01-15T09:00:00Z', 'part-0900', []],
+      ['2026-01-15T09:00:00Z', 'part-0930', []],
+    ]);
+    const overlap = path.join(root, 'rollup-overlap', 'out');
+    expect(await main(['rollup', '--from', '2026-01-15T09:00:00Z', '--to', '2026-01-15T10:00:00Z', ...jobArgs(overlap, [], 'state-overlap')])).toBe(3);
+    const states = path.join(root, 'state-overlap', '2026', '01', '15', '09');
+    expect(readFileSync(path.join(overlap, '..', 'message'), 'utf8')).toBe(
+      `Failed: input: the run states ${path.join(states, 'part-0900', 'run.mpmstate')} (2026-01-15T09:00:00Z to 2026-01-15T09:40:00Z) and ${path.join(states, 'part-0920', 'run.mpmstate')} (2026-01-15T09:20:00Z to 2026-01-15T10:00:00Z) cover overlapping windows of one hour; neither replaces the other (only a state of the same window does) and merging both would count records twice: remove the one that should not count`,
+    );
   });
 
   it('lists the hours without a state; fails on a span without any; refuses another problem type', async () => {

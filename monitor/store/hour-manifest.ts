@@ -13,6 +13,9 @@ import { parseContractTime } from '../config/time.ts';
 import { STORE_SCHEMA_VERSION } from './store-version.ts';
 import { formatHour, HOUR_MS, type HourAddress } from './store-layout.ts';
 
+/** Most parts a manifest may list: one per writer of a run. */
+export const MAX_PARTS = 25_600;
+
 export const MANIFEST_FORMAT = 'mpm-prediction-store';
 
 /** One writer's Parquet part of an hour. */
@@ -167,10 +170,16 @@ export function parseManifest(text: string, location: string, a: HourAddress): H
   check(m.extraction !== null && typeof m.extraction === 'object', 'extraction is missing');
   check(['BinaryClassification', 'MulticlassClassification', 'Regression'].includes(m.extraction.problem_type), `extraction.problem_type ${JSON.stringify(m.extraction.problem_type)} is not a problem type`);
   check(Array.isArray(m.parts), 'parts is not a list');
+  // One part per writer: a run has at most 256 workers on each of at most 100 instances. A longer list is no
+  // manifest a run wrote (200,000 parts were read for minutes), and a part listed twice was counted twice.
+  check(m.parts.length <= MAX_PARTS, `it lists ${m.parts.length} parts, more than the ${MAX_PARTS} writers of a run (256 workers on 100 instances)`);
+  const files = new Set<string>();
   let requests = 0;
   let records = 0;
   for (const p of m.parts) {
     check(p !== null && typeof p === 'object' && typeof p.file === 'string' && /^[^/\\]+\.parquet$/.test(p.file) && !p.file.startsWith('.'), `part ${JSON.stringify(p?.file)} is not a file name in the hour folder`);
+    check(!files.has(p.file), `part ${p.file} is listed twice (its records would count twice)`);
+    files.add(p.file);
     check(isCount(p.records) && isCount(p.requests) && isCount(p.bytes) && isCount(p.row_groups), `part ${p.file} lacks its counts`);
     check(typeof p.sha256 === 'string' && /^[0-9a-f]{64}$/.test(p.sha256), `part ${p.file} lacks its sha256`);
     requests += p.requests;

@@ -6,7 +6,7 @@
  * hour); a corrupt manifest or part, or a part that disagrees with its manifest, is an InputError naming its path.
  */
 import { createHash } from 'node:crypto';
-import { DataType, tableFromIPC, type Data, type Table } from 'apache-arrow';
+import { DataType, Precision, TimeUnit, tableFromIPC, type Data, type Table } from 'apache-arrow';
 import { InputError } from '../errors.ts';
 import type { RawPrediction } from '../ingest/extract-response.ts';
 import type { Storage } from '../storage/storage.ts';
@@ -175,23 +175,37 @@ function stringReader(data: Data, location: string, name: string): (i: number) =
   };
 }
 
-/** Reads row i of an Int64 or Timestamp column as a number (exact below 2^53, as it was written). */
-function int64Reader(data: Data, location: string, name: string): (i: number) => number {
-  if (!DataType.isInt(data.type) && !DataType.isTimestamp(data.type)) throw new InputError(`store: ${location}: column ${name} is ${data.type}, not 64-bit integers`);
+/**
+ * Reads row i of a signed 64-bit integer column (payload_index) or a millisecond timestamp column (inference_time)
+ * as a number (exact below 2^53, as it was written). The type is checked exactly: a part rewritten by another tool
+ * with int32 indexes or microsecond times was read as 64-bit halves or as milliseconds, and judged wrong with exit 0.
+ * A payload_index below 0 is no index a run stores.
+ */
+function int64Reader(data: Data, location: string, name: 'payload_index' | 'inference_time'): (i: number) => number {
+  const type = data.type as { bitWidth?: number; isSigned?: boolean; unit?: TimeUnit };
+  const ok = name === 'payload_index' ? DataType.isInt(data.type) && type.bitWidth === 64 && type.isSigned === true : DataType.isTimestamp(data.type) && type.unit === TimeUnit.MILLISECOND;
+  if (!ok) throw new InputError(`store: ${location}: column ${name} is ${data.type}, not ${name === 'payload_index' ? 'Int64' : 'Timestamp<MILLISECOND>'}`);
   if (data.nullCount > 0) throw new InputError(`store: ${location}: column ${name} has ${data.nullCount} nulls`);
-  const values = data.values as BigInt64Array | Int32Array;
-  const halves = values instanceof BigInt64Array ? new Int32Array(values.buffer, values.byteOffset, values.length * 2) : values;
+  const values = data.values as BigInt64Array;
+  const halves = new Int32Array(values.buffer, values.byteOffset, values.length * 2);
+  if (name === 'payload_index') {
+    for (let i = 0; i < values.length; i++) {
+      if (halves[2 * i + 1]! < 0) throw new InputError(`store: ${location}: row ${i + 1} of its row group has payload_index ${values[i]}, below 0`);
+    }
+  }
   return (i) => halves[2 * i + 1]! * 4294967296 + (halves[2 * i]! >>> 0);
 }
 
+const isFloat64 = (type: DataType | undefined): boolean => type !== undefined && DataType.isFloat(type) && (type as { precision?: Precision }).precision === Precision.DOUBLE;
+
 function float64Reader(data: Data, location: string, name: string): (i: number) => number | undefined {
-  if (!DataType.isFloat(data.type)) throw new InputError(`store: ${location}: column ${name} is ${data.type}, not float64`);
+  if (!isFloat64(data.type)) throw new InputError(`store: ${location}: column ${name} is ${data.type}, not float64`);
   const values = data.values as Float64Array;
   return (i) => (isValid(data, i) ? values[i] : undefined);
 }
 
 function listReader(data: Data, location: string, name: string): (i: number) => number[] | undefined {
-  if (!DataType.isList(data.type) || !DataType.isFloat(data.children[0]?.type)) throw new InputError(`store: ${location}: column ${name} is ${data.type}, not a list of float64`);
+  if (!DataType.isList(data.type) || !isFloat64(data.children[0]?.type)) throw new InputError(`store: ${location}: column ${name} is ${data.type}, not a list of float64`);
   const offsets = data.valueOffsets as Int32Array;
   const child = data.children[0]!;
   const values = child.values as Float64Array;

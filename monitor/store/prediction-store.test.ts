@@ -7,12 +7,14 @@ import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Float32, Int32, Int64, makeVector, Table, tableFromIPC, tableToIPC, Timestamp, TimeUnit, type Vector } from 'apache-arrow';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, InputError } from '../errors.ts';
 import { decodePayload } from '../ingest/decode-payload.ts';
 import { explodeResponse, negativeLabelFor, type ResponseOptions } from '../ingest/explode-response.ts';
 import { extractRawPredictions } from '../ingest/extract-response.ts';
 import { InputErrorTally } from '../ingest/input-errors.ts';
+import { loadParquetWasm } from '../ingest/parquet.ts';
 import { LocalStorage } from '../storage/local.ts';
 import type { ExtractionSettings } from './hour-manifest.ts';
 import type { StoreRecord } from './prediction-part-writer.ts';
@@ -346,6 +348,44 @@ describe('prediction store: bad files are input errors naming them', () => {
     const error = await failure(storage);
     expect(error).toBeInstanceOf(InputError);
     expect((error as Error).message).toContain(`${part} is not a readable Parquet file`);
+  });
+
+  it('a part rewritten by another tool with other column types, or a negative payload_index, is refused naming it', async () => {
+    // int32 indexes were read as 64-bit halves, float32 scores as raw bits, microsecond times as milliseconds: exit 0.
+    const pw = await loadParquetWasm('write');
+    for (const [column, type, values, message] of [
+      ['payload_index', new Int32(), (n: number) => Int32Array.from({ length: n }, (_, i) => i), 'column payload_index is Int32, not Int64'],
+      ['payload_index', new Int64(), (n: number) => BigInt64Array.from({ length: n }, (_, i) => (i === 0 ? -5n : BigInt(i))), 'row 1 of its row group has payload_index -5, below 0'],
+      ['score', new Float32(), (n: number) => Float32Array.from({ length: n }, () => 0.5), 'column score is Float32, not float64'],
+      ['inference_time', new Timestamp(TimeUnit.MICROSECOND, 'UTC'), (n: number) => BigInt64Array.from({ length: n }, () => BigInt(H) * 1000n), 'column inference_time is Timestamp<MICROSECOND, UTC>, not Timestamp<MILLISECOND>'],
+    ] as const) {
+      const { storage, part, manifest } = await stored();
+      const table = tableFromIPC(pw.readParquet(new Uint8Array(await readFile(part))).intoIPCStream());
+      const columns: Record<string, Vector> = {};
+      for (const field of table.schema.fields) columns[field.name] = field.name === column ? makeVector({ type, data: values(table.numRows) } as never) : table.getChild(field.name)!;
+      const rewritten = new Table(columns);
+      rewritten.schema.metadata.set(...[...table.schema.metadata.entries()][0]!);
+      const bytes = pw.writeParquet(pw.Table.fromIPCStream(tableToIPC(rewritten, 'stream')));
+      await writeFile(part, bytes);
+      const m = JSON.parse(await readFile(manifest, 'utf8'));
+      m.parts[0].bytes = bytes.length;
+      m.parts[0].sha256 = createHash('sha256').update(bytes).digest('hex');
+      await writeFile(manifest, JSON.stringify(m));
+      const error = await failure(storage);
+      expect(error).toBeInstanceOf(InputError);
+      expect((error as Error).message).toBe(`store: ${part}: ${message}`);
+    }
+  });
+
+  it('a manifest listing a part twice, or more parts than a run has writers', async () => {
+    const { storage, manifest } = await stored();
+    const m = JSON.parse(await readFile(manifest, 'utf8'));
+    const twice = { ...m, parts: [m.parts[0], m.parts[0]], requests: 2 * m.requests, records: 2 * m.records };
+    await writeFile(manifest, JSON.stringify(twice));
+    await expect(openStoredHour(storage, { endpoint: 'churn-ep', hour: H })).rejects.toThrow(`is not a valid manifest: part ${m.parts[0].file} is listed twice (its records would count twice)`);
+    const many = { ...m, parts: Array.from({ length: 25_601 }, (_, i) => ({ ...m.parts[0], file: `p${i}.parquet` })), requests: 25_601 * m.requests, records: 25_601 * m.records };
+    await writeFile(manifest, JSON.stringify(many));
+    await expect(openStoredHour(storage, { endpoint: 'churn-ep', hour: H })).rejects.toThrow('is not a valid manifest: it lists 25601 parts, more than the 25600 writers of a run');
   });
 
   it('a manifest that is not JSON, of another schema version, or listing a missing part', async () => {

@@ -7,6 +7,7 @@
  * per record of the request; (3) CSV with a header; (4) Parquet. Files are read oldest partition first, then by
  * name, so that for a key read twice the latest label wins (and the duplicate is counted).
  */
+import { loneSurrogateAt } from '../ingest/lone-surrogate.ts';
 import type { MonitorConfig } from '../config/load-config.ts';
 import type { Storage, StorageFile } from '../storage/storage.ts';
 import { describeValue } from '../ingest/describe-value.ts';
@@ -98,6 +99,8 @@ class Sink {
     // Ids are text: a JSON number id keeps its digits only when it is a whole number JSON parses exactly
     // (9007199254740993 reads as ...992, and joined that record's predictions).
     if (typeof key === 'number' && !Number.isSafeInteger(key)) return fail('gt_invalid_id', `inference id ${describeValue(key)} is a number that is not a whole number below 2^53 in size; write ids as strings`);
+    // As a capture id: a lone surrogate (a \ud800 escape) is no text any file holds, and can match no stored id.
+    if (typeof key === 'string' && loneSurrogateAt(key) >= 0) return fail('gt_invalid_id', 'inference id holds a lone surrogate: not valid Unicode');
     if (label === undefined || label === null) return fail('gt_missing_field', 'no label');
     let idx = 0;
     if (index !== undefined && index !== null && index !== '') {

@@ -79,6 +79,18 @@ describe('decodeCaptureLine key', () => {
   it('counts a record with neither id', () => {
     expect(problemOf(line({ eventId: undefined })).reason).toBe('missing_event_id');
   });
+
+  it('counts a record whose id is not valid Unicode, or a number JSON cannot keep exactly (the store turned both lone surrogates into one U+FFFD)', () => {
+    for (const id of ['\ud800', 'ab\udc00', '\ude00\ud83d']) {
+      expect(problemOf(line({ inferenceId: id }))).toMatchObject({ reason: 'invalid_inference_id', detail: expect.stringMatching(/^inferenceId holds a lone surrogate \\u(d800|dc00|de00) at character \d: not valid Unicode$/) });
+    }
+    expect(problemOf(line({ inferenceId: undefined, eventId: 'e\ud800' }))).toMatchObject({ reason: 'invalid_inference_id', detail: expect.stringMatching(/^eventId holds/) });
+    expect(problemOf(line({ inferenceId: 9007199254740993 })).reason).toBe('invalid_inference_id');
+    expect(problemOf(line({ inferenceId: 1.5 })).reason).toBe('invalid_inference_id');
+    // A pair (an emoji) is valid text, and a safe whole number keeps its digits.
+    expect(decode(line({ inferenceId: 'r\ud83d\ude00' })).decoded).toMatchObject({ id: 'r\ud83d\ude00' });
+    expect(decode(line({ inferenceId: 9007199254740991 })).decoded).toMatchObject({ id: '9007199254740991' });
+  });
 });
 
 describe('decodeCaptureLine records', () => {

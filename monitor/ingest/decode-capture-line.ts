@@ -9,6 +9,7 @@ import { explodeResponse, UninterpretedReadings, type Prediction, type RawPredic
 import { RecordProblem } from './input-errors.ts';
 import { decodeGroundTruthData } from './ground-truth-data.ts';
 import { describeValue } from './describe-value.ts';
+import { loneSurrogateAt } from './lone-surrogate.ts';
 import { jsonErrorDetail } from './json-error.ts';
 import { canonicalLabel } from '../metrics/labels.ts';
 import type { ReadLimits } from './read-limits.ts';
@@ -148,12 +149,26 @@ export function decodeCaptureRecord(
   return { status: 'ok', id, idSource, inferenceTime: time, predictions, labels };
 }
 
-/** The key a record joins its labels by: its inferenceId, else its eventId. Ids are strings, never coerced ("007" and "7" differ). */
+/**
+ * The key a record joins its labels by: its inferenceId, else its eventId. Ids are strings, never coerced ("007" and
+ * "7" differ). A key that is not valid Unicode (a lone surrogate from a `\ud800` escape) is an input error: no UTF-8
+ * file can hold it, so the prediction store wrote it as U+FFFD, two such ids became one and a delayed judging lost
+ * their labels. A numeric id keeps its digits only when JSON parses it exactly, as for ground-truth ids.
+ */
 function recordKey(inferenceId: unknown, eventId: unknown): { id: string; idSource: 'inferenceId' | 'eventId' } {
-  if (typeof inferenceId === 'string' && inferenceId !== '') return { id: inferenceId, idSource: 'inferenceId' };
-  if (typeof inferenceId === 'number') return { id: String(inferenceId), idSource: 'inferenceId' };
-  if (typeof eventId === 'string' && eventId !== '') return { id: eventId, idSource: 'eventId' };
+  if (typeof inferenceId === 'string' && inferenceId !== '') return { id: wellFormed(inferenceId, 'inferenceId'), idSource: 'inferenceId' };
+  if (typeof inferenceId === 'number') {
+    if (!Number.isSafeInteger(inferenceId)) throw new RecordProblem('invalid_inference_id', `inferenceId ${describeValue(inferenceId)} is a number that is not a whole number below 2^53 in size; write ids as strings`);
+    return { id: String(inferenceId), idSource: 'inferenceId' };
+  }
+  if (typeof eventId === 'string' && eventId !== '') return { id: wellFormed(eventId, 'eventId'), idSource: 'eventId' };
   throw new RecordProblem('missing_event_id');
+}
+
+function wellFormed(id: string, field: string): string {
+  const at = loneSurrogateAt(id);
+  if (at >= 0) throw new RecordProblem('invalid_inference_id', `${field} holds a lone surrogate \\u${id.charCodeAt(at).toString(16)} at character ${at}: not valid Unicode`);
+  return id;
 }
 
 /** Whether the request's record counts include `n` (false when the request cannot be counted). */

@@ -9,6 +9,8 @@ export const INPUT_ERROR_REASONS = {
   missing_endpoint_output: 'captureData.endpointOutput is missing or has no data',
   missing_endpoint_input: 'captureData.endpointInput is missing or has no data (data quality reads the request)',
   missing_event_id: 'eventMetadata has neither inferenceId nor eventId',
+  invalid_inference_id:
+    'the id a record joins by (eventMetadata.inferenceId, else eventId) is text that is not valid Unicode (a lone UTF-16 surrogate such as \\ud800, which no UTF-8 file holds: the prediction store would change it) or a JSON number that is not a whole number of at most 2^53 - 1 in size',
   invalid_inference_time: 'eventMetadata.inferenceTime is missing or not a time, so the record cannot be placed in the window',
   undecodable_payload: 'a payload could not be decoded (bad base64, or not valid JSON/CSV for its content type)',
   unsupported_content_type: 'a payload has a content type mpm cannot read',
@@ -24,7 +26,7 @@ export const INPUT_ERROR_REASONS = {
   missing_ground_truth_in_record: 'a merged record has no usable groundTruthData',
   gt_invalid_json: 'a ground-truth line or file is not valid JSON',
   gt_missing_field: 'a ground-truth row lacks the id, payload index or label field',
-  gt_invalid_id: 'a ground-truth inference id is a JSON number that is not a whole number of at most 2^53 - 1 in size, which a JSON reader cannot keep exactly: write ids as strings',
+  gt_invalid_id: 'a ground-truth inference id is a JSON number that is not a whole number of at most 2^53 - 1 in size, which a JSON reader cannot keep exactly (write ids as strings), or text that is not valid Unicode (a lone UTF-16 surrogate)',
   gt_undecodable_data: "a ground-truth row's groundTruthData.data could not be decoded (not valid base64, or not valid JSON when its encoding is JSON)",
   gt_invalid_payload_index: 'a ground-truth payload_index is not a whole number >= 0',
   gt_invalid_label: 'a ground-truth label is empty, not a finite number for a regression problem, or an array or object',

@@ -147,6 +147,21 @@ describe('item 11: the smaller ones', () => {
     expect(report.join?.joined).toBe(202);
   });
 
+  it('counts capture and ground-truth ids that are not valid Unicode (lone surrogates) as input errors: no UTF-8 store can keep them apart', async () => {
+    const root = tempFolder();
+    const { capture, labels } = goodTraffic(100);
+    writeTree(root, {
+      [`capture/${CAPTURE_DIR}/a.jsonl`]: [...capture, captureLine('\ud800', [1, 0]), captureLine('\udc00', [0, 1])].join('\n'),
+      [`groundtruth/${HOUR}/labels.jsonl`]: [...labels, labelRow('\ud800', 0, 1), labelRow('\ud800', 1, 0), labelRow('\udc00', 0, 0), labelRow('\udc00', 1, 1)].join('\n'),
+    });
+    const run = await runMonitor({ env: runArgs(root) });
+    expect(run.exitCode, run.stderr.slice(-2000)).toBe(0);
+    const report = reportOf(run);
+    expect(report.input_errors.by_reason.invalid_inference_id).toMatchObject({ count: 2, samples: [{ line: 101, detail: 'inferenceId holds a lone surrogate \\ud800 at character 0: not valid Unicode' }, { line: 102 }] });
+    expect(report.input_errors.by_reason.gt_invalid_id?.count).toBe(4);
+    expect(report.join?.joined).toBe(200);
+  });
+
   it('counts a third BinaryClassification label as gt_label_not_binary and keeps a 2x2 matrix', async () => {
     const root = tempFolder();
     const { capture, labels } = goodTraffic(100);

@@ -288,6 +288,18 @@ describe('DatasetProfile', () => {
     }
   });
 
+  it('leaves out a null-only column that is the parent of nested ones ("addr": null beside "addr.zip"), and keeps one without', () => {
+    // Flattened records: {"addr": {"zip": 1}}, {"addr": null}, {"gone": null}. addr was an Unknown feature: an extra
+    // column against a baseline without it, a missing one against a baseline with it.
+    const rows: Row[] = [{ names: ['addr.zip', 'gone'], values: [1, null] }, { names: ['addr', 'gone'], values: [null, null] }];
+    const f = profileOf(rows).summary().features;
+    expect(f.map((x) => [x.name, x.present])).toEqual([['addr.zip', 1], ['gone', 0]]);
+    // Null everywhere in this window, but nested under a baseline column: still no column of its own.
+    const p = new DatasetProfile({ columns: ['addr.zip'] });
+    p.addRow(['addr'], [null]);
+    expect(p.summary().features.map((x) => x.name)).toEqual([]);
+  });
+
   it('keeps memory flat in the number of records', () => {
     const p = new DatasetProfile();
     const names = ['u', 'id'];

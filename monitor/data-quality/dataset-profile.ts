@@ -198,7 +198,8 @@ export class DatasetProfile {
   /** The summary at the end of the window. */
   summary(): DatasetSummary {
     const features: FeatureSummary[] = [];
-    for (const f of this.#features.values()) if (f.occurrences > 0) features.push(f.summary());
+    const parents = this.#nullParents();
+    for (const f of this.#features.values()) if (f.occurrences > 0 && !parents.has(f.name)) features.push(f.summary());
     return {
       itemCount: this.#itemCount,
       features,
@@ -207,6 +208,24 @@ export class DatasetProfile {
       problems: Object.fromEntries([...this.#problems].sort(([a], [b]) => (a < b ? -1 : 1))),
       maxFeatures: this.maxFeatures,
     };
+  }
+
+  /**
+   * Columns that only ever held null and are the parent of nested columns ("addr" beside "addr.zip"): a record with
+   * "addr": null has no address, which "addr.zip" already counts as missing, as Spark reads a null struct. Such a
+   * column used to appear as an Unknown feature, an extra column against a baseline without it and a missing one
+   * against a baseline with it. A column that is null everywhere and has no nested columns stays (Spark keeps it).
+   */
+  #nullParents(): Set<string> {
+    const parents = new Set<string>();
+    const empty = [...this.#features.values()].filter((f) => f.occurrences > 0 && f.present === 0);
+    if (empty.length === 0) return parents;
+    const names = [...this.#features.keys()];
+    for (const f of empty) {
+      const prefix = `${f.name}.`;
+      if (names.some((n) => n.startsWith(prefix))) parents.add(f.name);
+    }
+    return parents;
   }
 
   save(): AccumulatorState {

@@ -29,7 +29,15 @@ import type { BaselineFeature, BaselineStatistics } from './load-statistics.ts';
 import { typeMatchShare, type InferredType } from './value-type.ts';
 
 /** SageMaker's data-quality check types. */
-export type DataQualityCheckType = 'data_type_check' | 'completeness_check' | 'baseline_drift_check' | 'missing_column_check' | 'extra_column_check' | 'categorical_values_check';
+export type DataQualityCheckType =
+  | 'data_type_check'
+  | 'completeness_check'
+  | 'baseline_drift_check'
+  | 'missing_column_check'
+  | 'extra_column_check'
+  | 'categorical_values_check'
+  /** mpm's: a window without records (feature_name "item_count"), as model quality's too few joined records. */
+  | 'InsufficientDataCheck';
 
 /** A violation as constraint_violations.json lists it. */
 export interface DataQualityViolation {

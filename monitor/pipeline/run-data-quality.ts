@@ -11,7 +11,7 @@ import type { MonitorConfig } from '../config/load-config.ts';
 import { dataQualityResult, type DataQualityResult } from '../data-quality/analysis.ts';
 import { dataQualitySection } from '../data-quality/run-report-section.ts';
 import { syntheticDataQualityViolations } from '../data-quality/synthetic-violations.ts';
-import { OutputError } from '../errors.ts';
+import { InputError, OutputError } from '../errors.ts';
 import { defaultNamespace } from '../publish/cloudwatch-api.ts';
 import { publishMetricList } from '../publish/publish-metrics.ts';
 import { buildRunReport } from '../report/build-run-report.ts';
@@ -61,6 +61,13 @@ function judgeDataQuality(ctx: RunContext, prepared: PreparedDataQualityRun, sca
   const { config } = ctx;
   gateInputErrors({ tally: ctx.tally, capture: scan.capture, limit: config.maxInputErrorRate });
   const result = dataQualityResult(scan.profile, { statistics: prepared.statistics, constraints: prepared.constraints, config: prepared.config, rows: prepared.rows });
+  if (result.summary.itemCount === 0 && (prepared.statistics !== undefined || prepared.constraints !== undefined)) {
+    // No record to compare: every baseline column "missing" paged an outage or a wrong prefix as schema drift.
+    const { files, lines, requests } = scan.capture;
+    const why = `Not judged: the window holds no records (${files} files, ${lines} lines, ${requests} requests read), so no column can be compared with the baseline.`;
+    if (config.onInsufficientData === 'fail') throw new InputError(`input: ${why}`);
+    result.checks.violations.splice(0, result.checks.violations.length, { feature_name: 'item_count', constraint_check_type: 'InsufficientDataCheck', description: why });
+  }
   if (config.createViolationTests) result.checks.violations.push(...syntheticDataQualityViolations());
   return result;
 }

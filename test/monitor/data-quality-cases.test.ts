@@ -71,4 +71,19 @@ describe('data-quality golden cases', () => {
     // Elsewhere (the golden case) the run writes the observed constraints: the drifted hour's, not the baseline's.
     expect(read('dq-baseline-violations', 'expected', 'constraints.json')).not.toBe(baseline);
   });
+
+  it('a window without records is one InsufficientDataCheck violation (or exit 3 with MPM_ON_INSUFFICIENT_DATA=fail), not every baseline column missing', async () => {
+    const c = loadCase('dq-baseline-violations');
+    const env = { ...c.spec.env, dataset_source: '{out}/../empty', output_path: '{out}', baseline_constraints: '{case}/baseline/constraints.json' };
+    const why = 'Not judged: the window holds no records (0 files, 0 lines, 0 requests read), so no column can be compared with the baseline.';
+    const prepare = ({ out }: { out?: string }): void => void mkdirSync(path.join(out!, '..', 'empty'), { recursive: true });
+    const run = await runMonitor({ env, placeholders: { case: c.dir }, prepare });
+    expect(run.exitCode, run.stderr.slice(-2000)).toBe(0);
+    expect(run.outputs['constraint_violations.json']).toEqual({ violations: [{ feature_name: 'item_count', constraint_check_type: 'InsufficientDataCheck', description: why }] });
+    const failed = await runMonitor({ env: { ...env, MPM_ON_INSUFFICIENT_DATA: 'fail' }, placeholders: { case: c.dir }, prepare });
+    expect(failed.exitCode).toBe(3);
+    expect(failed.message).toBe(`Failed: input: ${why}`);
+    // The setting is read, so it is not named among the ignored model-quality settings.
+    expect(failed.stderr).not.toContain('these model-quality settings are ignored');
+  });
 });

@@ -300,6 +300,20 @@ describe('DatasetProfile', () => {
     expect(p.summary().features.map((x) => x.name)).toEqual([]);
   });
 
+  it('names the columns given twice in a row (the first value kept), through merges and states', () => {
+    const a = profileOf([{ names: ['label', 'x', 'label'], values: ['req', 1, 'resp'] }]);
+    const b = profileOf([{ names: ['a.b', 'a.b', 'x'], values: [1, 2, 3] }]);
+    expect(a.summary()).toMatchObject({ duplicateValues: 1, duplicateColumns: ['label'] });
+    const merged = DatasetProfile.load(a.save());
+    merged.merge(DatasetProfile.load(b.save()));
+    expect(merged.summary()).toMatchObject({ duplicateValues: 2, duplicateColumns: ['label', 'a.b'] });
+    expect(merged.summary().features.find((f) => f.name === 'label')!.categorical!.buckets).toEqual([{ value: 'req', count: 1 }]);
+    // A state written before the names were kept reads as naming none.
+    const older = a.save();
+    delete (older.meta as Record<string, unknown>).duplicateColumns;
+    expect(DatasetProfile.load(older).summary()).toMatchObject({ duplicateValues: 1, duplicateColumns: [] });
+  });
+
   it('keeps memory flat in the number of records', () => {
     const p = new DatasetProfile();
     const names = ['u', 'id'];

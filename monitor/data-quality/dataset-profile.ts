@@ -21,6 +21,9 @@ const UNPROFILED_SAMPLE = 10;
 export const DATASET_KIND = 'dq.profile';
 export const DATASET_VERSION = 1;
 
+/** Columns given twice in a row that a profile names (the count of values says how many more there were). */
+const MAX_DUPLICATE_NAMES = 10;
+
 export interface DatasetProfileOptions {
   /** Columns profiled first, in this order (the baseline's features), whether or not they appear. */
   columns?: readonly string[];
@@ -46,6 +49,8 @@ export interface DatasetSummary {
   features: FeatureSummary[];
   /** Values dropped because their row already had a value for the column. */
   duplicateValues: number;
+  /** The first MAX_DUPLICATE_NAMES columns given twice in a row, in the order met (the run names them in a warning). */
+  duplicateColumns: string[];
   unprofiled: UnprofiledColumns;
   /** Row problems by reason (from the row builder), e.g. row_width_mismatch. */
   problems: Record<string, number>;
@@ -57,6 +62,7 @@ export class DatasetProfile {
   #features = new Map<string, FeatureProfile>();
   #itemCount = 0;
   #duplicateValues = 0;
+  #duplicateColumns: string[] = [];
   #unprofiledValues = 0;
   #unprofiledNames = new DistinctCounter();
   #unprofiledExamples: string[] = [];
@@ -147,11 +153,20 @@ export class DatasetProfile {
       }
       if (slot.lastRow === row) {
         this.#duplicateValues++;
+        this.#duplicateColumn(slot.name);
         continue;
       }
       slot.lastRow = row;
       slot.add(value);
     }
+  }
+
+  /**
+   * Notes a column given twice in one row (a request key named as a response field, "a.b" beside {"a": {"b": ...}},
+   * a CSV header naming a column twice): the first value is kept, and the run names the columns in a warning.
+   */
+  #duplicateColumn(name: string): void {
+    if (this.#duplicateColumns.length < MAX_DUPLICATE_NAMES && !this.#duplicateColumns.includes(name)) this.#duplicateColumns.push(name);
   }
 
   /** Counts a problem of the current row's construction (row_width_mismatch, ...). */
@@ -168,6 +183,7 @@ export class DatasetProfile {
   merge(other: DatasetProfile): void {
     this.#itemCount += other.#itemCount;
     this.#duplicateValues += other.#duplicateValues;
+    for (const name of other.#duplicateColumns) this.#duplicateColumn(name);
     this.#unprofiledValues += other.#unprofiledValues;
     this.#unprofiledNames.merge(other.#unprofiledNames);
     for (const name of other.#unprofiledExamples) this.#example(name);
@@ -204,6 +220,7 @@ export class DatasetProfile {
       itemCount: this.#itemCount,
       features,
       duplicateValues: this.#duplicateValues,
+      duplicateColumns: [...this.#duplicateColumns],
       unprofiled: { columns: this.#unprofiledNames.count(), values: this.#unprofiledValues, examples: [...this.#unprofiledExamples] },
       problems: Object.fromEntries([...this.#problems].sort(([a], [b]) => (a < b ? -1 : 1))),
       maxFeatures: this.maxFeatures,
@@ -239,6 +256,7 @@ export class DatasetProfile {
         features: this.#features.size,
         itemCount: this.#itemCount,
         duplicateValues: this.#duplicateValues,
+        duplicateColumns: [...this.#duplicateColumns],
         unprofiledValues: this.#unprofiledValues,
         unprofiledExamples: [...this.#unprofiledExamples],
         problems: [...this.#problems].map(([reason, n]) => [reason, n]),
@@ -265,6 +283,10 @@ export class DatasetProfile {
     if (!Array.isArray(examples) || !examples.every((e) => typeof e === 'string')) throw new InputError('state: data-quality profile has invalid unprofiled examples');
     if (!Array.isArray(problems) || !problems.every((p) => Array.isArray(p) && typeof p[0] === 'string' && typeof p[1] === 'number')) throw new InputError('state: data-quality profile has invalid problems');
     profile.#unprofiledExamples = examples as string[];
+    // Kept since session 26: an older state names none.
+    const duplicates = meta?.duplicateColumns ?? [];
+    if (!Array.isArray(duplicates) || duplicates.length > MAX_DUPLICATE_NAMES || !duplicates.every((e) => typeof e === 'string')) throw new InputError('state: data-quality profile has invalid duplicate columns');
+    profile.#duplicateColumns = duplicates as string[];
     for (const [reason, n] of problems as Array<[string, number]>) profile.#problems.set(reason, n);
     const parts = state.parts ?? {};
     if (!parts.unprofiledNames) throw new InputError('state: data-quality profile lacks its unprofiled names');

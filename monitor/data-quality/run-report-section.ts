@@ -31,6 +31,8 @@ export interface DataQualityRunSection {
   features: number;
   /** Values dropped because their row already had a value for the column. */
   duplicate_values: number;
+  /** The columns those values were given for (the first ten), when any. */
+  duplicate_columns?: string[];
   unprofiled_columns: UnprofiledColumns;
   row_problems: Record<string, number>;
   max_features: number;
@@ -98,6 +100,7 @@ export function dataQualitySection(p: DataQualitySectionParts): DataQualityRunSe
     item_count: p.summary.itemCount,
     features: p.summary.features.length,
     duplicate_values: p.summary.duplicateValues,
+    ...(p.summary.duplicateColumns.length > 0 ? { duplicate_columns: p.summary.duplicateColumns } : {}),
     unprofiled_columns: p.summary.unprofiled,
     row_problems: p.summary.problems,
     max_features: p.summary.maxFeatures,

@@ -61,6 +61,14 @@ function judgeDataQuality(ctx: RunContext, prepared: PreparedDataQualityRun, sca
   const { config } = ctx;
   gateInputErrors({ tally: ctx.tally, capture: scan.capture, limit: config.maxInputErrorRate });
   const result = dataQualityResult(scan.profile, { statistics: prepared.statistics, constraints: prepared.constraints, config: prepared.config, rows: prepared.rows });
+  const { duplicateValues, duplicateColumns } = result.summary;
+  if (duplicateValues > 0) {
+    ctx.log.warn(
+      { duplicate_values: duplicateValues, columns: duplicateColumns },
+      `data quality: ${duplicateValues} values were left out because their record already had a value for the column (the first is kept): ` +
+        `${duplicateColumns.map((c) => JSON.stringify(c)).join(', ')}; a request key named as a response field, "a.b" beside {"a": {"b": ...}}, or a header naming a column twice`,
+    );
+  }
   if (result.summary.itemCount === 0 && (prepared.statistics !== undefined || prepared.constraints !== undefined)) {
     // No record to compare: every baseline column "missing" paged an outage or a wrong prefix as schema drift.
     const { files, lines, requests } = scan.capture;

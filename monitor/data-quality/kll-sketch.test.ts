@@ -274,6 +274,17 @@ describe('KllSketch (Deequ QuantileNonSample semantics)', () => {
     expect(b.rank(0.5)).toBe(a.rank(0.5));
   });
 
+  it('makes finite bucket bounds when max − min overflows (values near ±Number.MAX_VALUE were null bounds)', () => {
+    const s = new KllSketch();
+    for (const x of [1.7e308, 1.7e308, 1, -1.7e308]) s.update(x);
+    const buckets = s.buckets(-1.7e308, 1.7e308);
+    expect(buckets.every((b) => Number.isFinite(b.lower_bound) && Number.isFinite(b.upper_bound) && b.lower_bound < b.upper_bound)).toBe(true);
+    expect([buckets[0]!.lower_bound, buckets[9]!.upper_bound]).toEqual([-1.7e308, 1.7e308]);
+    expect(buckets.map((b) => b.count)).toEqual([1, 0, 0, 0, 0, 1, 0, 0, 0, 2]);
+    // Ordinary ranges keep the plain formula's bits.
+    expect(new KllSketch().buckets(0, 0.3).map((b) => b.upper_bound)).toEqual(Array.from({ length: 10 }, (_, i) => 0 + ((0.3 - 0) * (i + 1)) / 10));
+  });
+
   it('makes the 10 equal-width buckets of KLLSketch.computeMetricFrom; only the last includes its upper bound', () => {
     const s = new KllSketch();
     for (const v of [0, 1, 1, 2, 5, 9, 10, 10]) s.update(v);

@@ -243,9 +243,13 @@ export class KllSketch {
    */
   buckets(min: number, max: number, count = KLL_BUCKET_COUNT): KllBucket[] {
     const out: KllBucket[] = [];
+    // When max − min overflows (values near ±Number.MAX_VALUE), the bounds are computed on halves: they were
+    // Infinity and NaN, written as null.
+    const wide = !Number.isFinite(max - min);
+    const bound = (i: number): number => (wide ? 2 * (min / 2 + ((max / 2 - min / 2) / count) * i) : min + ((max - min) * i) / count);
     for (let i = 0; i < count; i++) {
-      const lower = min + ((max - min) * i) / count;
-      const upper = min + ((max - min) * (i + 1)) / count;
+      const lower = bound(i);
+      const upper = bound(i + 1);
       const below = this.rankExclusive(lower);
       out.push({ lower_bound: lower, upper_bound: upper, count: (i === count - 1 ? this.rank(upper) : this.rankExclusive(upper)) - below });
     }

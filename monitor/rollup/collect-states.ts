@@ -53,8 +53,12 @@ export async function collectStates(
   const hours: RollupSummary['hours'] = [];
   const missing = await forEachHourState(states, start, end, analysis, (h: HourState) => {
     const { header } = h.state;
+    // Every state against the roll-up's own settings first (a ConfigError, exit 2, whichever hour differs: only the
+    // first hour's was compared, so the same mismatch in a later hour was an InputError, exit 3), then with the
+    // previous state (windows that overlap, settings the roll-up takes from the states).
+    const taken = compareWithRollup(config, header, h.file, derived);
     if (previous) assertMergeable(previous, { header, file: h.file }, 'windows');
-    else fromStates = compareWithRollup(config, header, h.file, derived);
+    else fromStates = taken;
     previous = { header, file: h.file };
     onState(h.state, h.file);
     hours.push({ hour: h.hour, state: h.file, job: header.job.name, written_at: header.written_at ?? null, superseded: h.superseded });

@@ -57,6 +57,11 @@ beforeAll(async () => {
     const window = ['--start-time', `2026-01-15T${from}:00Z`, '--end-time', `2026-01-15T${to}:00Z`, '--run-id', `part-${from.replace(':', '')}`];
     expect(await main(jobArgs(path.join(root, `${state}-${from.replace(':', '')}`, 'out'), window, state))).toBe(0);
   }
+  // Hour 08 with the default seed, hour 09 with another.
+  for (const [hour, extra] of [['08', []], ['09', ['--seed', '7']]] as const) {
+    const window = ['--start-time', `2026-01-15T${hour}:00:00Z`, '--end-time', `2026-01-15T${String(Number(hour) + 1).padStart(2, '0')}:00:00Z`, '--run-id', `seed-${hour}`];
+    expect(await main(jobArgs(path.join(root, `seed-${hour}`, 'out'), [...window, ...extra], 'state-seed'))).toBe(0);
+  }
 }, 600_000);
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -107,6 +112,14 @@ describe('mpm-monitor rollup', () => {
     expect(readFileSync(path.join(overlap, '..', 'message'), 'utf8')).toBe(
       `Failed: input: the run states ${path.join(states, 'part-0900', 'run.mpmstate')} (2026-01-15T09:00:00Z to 2026-01-15T09:40:00Z) and ${path.join(states, 'part-0920', 'run.mpmstate')} (2026-01-15T09:20:00Z to 2026-01-15T10:00:00Z) cover overlapping windows of one hour; neither replaces the other (only a state of the same window does) and merging both would count records twice: remove the one that should not count`,
     );
+  });
+
+  it("a state whose settings differ from the roll-up's is a configuration error in any hour (a later hour's was exit 3)", async () => {
+    const out = path.join(root, 'rollup-seed', 'out');
+    expect(await main(['rollup', '--from', '2026-01-15T08:00:00Z', '--to', '2026-01-15T10:00:00Z', ...jobArgs(out, [], 'state-seed')])).toBe(2);
+    expect(readFileSync(path.join(out, '..', 'message'), 'utf8')).toMatch(new RegExp(`^Failed: config: the roll-up's settings differ from those of ${path.join(root, 'state-seed', '2026', '01', '15', '09', 'seed-09', 'run.mpmstate')}: .*MPM_SEED`));
+    // Given the seed of hour 09, hour 08 is the one that differs: the same exit.
+    expect(await main(['rollup', '--from', '2026-01-15T08:00:00Z', '--to', '2026-01-15T10:00:00Z', ...jobArgs(out, ['--seed', '7'], 'state-seed')])).toBe(2);
   });
 
   it('lists the hours without a state; fails on a span without any; refuses another problem type', async () => {

@@ -66,6 +66,9 @@ export async function judgeFromStore(ctx: RunContext, prepared: PreparedRun, sto
     addStored(capture, storedCaptureSummary(stored));
     for await (const batch of stored.batches()) join.addBatch(batch);
     join.flush();
+    const rejected = join.takeRejected();
+    capture.requests -= rejected.requests;
+    capture.predictions -= rejected.predictions;
   }
   if (out.missingHours.length > 0 && config.onInsufficientData === 'fail') throw new InputError(`input: ${out.violations.map((v) => v.description).join(' ')}`);
   ctx.facts.capture = capture;

@@ -85,6 +85,10 @@ export class StoredJoin {
   private readonly gathering: Prediction[] = [];
   /** The first prediction of the record the settings could not interpret: the whole record is then an input error. */
   private problem: RecordProblem | undefined;
+  /** Rows of the record being gathered. */
+  private rows = 0;
+  /** Records (and their rows) that became input errors since the last {@link takeRejected}. */
+  private rejected = { requests: 0, predictions: 0 };
 
   /** Records queued for the join (objects reused from one queue to the next; the join copies what it keeps). */
   private readonly records: JoinRecord[] = [];
@@ -122,6 +126,7 @@ export class StoredJoin {
         this.endRecord();
         this.start(batch, i, iid, eid, t);
       }
+      this.rows++;
       if (this.problem !== undefined) continue;
       try {
         this.gathering.push(interpretPrediction(index(i), label, score(i), vector(i), this.options));
@@ -138,8 +143,19 @@ export class StoredJoin {
     this.drain();
   }
 
+  /**
+   * The requests and predictions that became input errors since the last call: a live run counts them as errors, not
+   * in capture.requests and capture.predictions, so a judgement from the store takes them back out of the stored counts.
+   */
+  takeRejected(): { requests: number; predictions: number } {
+    const out = this.rejected;
+    this.rejected = { requests: 0, predictions: 0 };
+    return out;
+  }
+
   private start(batch: StoredBatch, i: number, iid: string | null, eid: string | null, t: number): void {
     this.open = true;
+    this.rows = 0;
     this.inferenceId = iid;
     this.eventId = eid;
     this.inferenceTime = t;
@@ -153,6 +169,8 @@ export class StoredJoin {
     this.open = false;
     if (this.problem !== undefined) {
       this.tally.add(this.problem.reason, { file: this.location, line: this.row, detail: this.problem.detail });
+      this.rejected.requests++;
+      this.rejected.predictions += this.rows;
       this.problem = undefined;
       this.gathering.length = 0;
       return;

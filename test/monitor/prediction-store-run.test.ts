@@ -367,6 +367,8 @@ describe('MPM_PREDICTION_STORE in the monitoring job (local folder)', () => {
     const sameJudged = judged(path.join(tmp, 'evaluate-yes'));
     expect(sameJudged.stats).toEqual(statistics(live));
     expect(sameJudged.report.input_errors.total).toBe(report.input_errors.total);
+    // The rejected requests are errors, not capture requests, in both reports (the store's counts held them).
+    expect(sameJudged.report.capture).toMatchObject({ requests: report.capture.requests, predictions: report.capture.predictions });
     // A threshold makes the score decide: the stored hour now reads as a fresh run with that threshold reads the capture.
     const threshold = { probability_threshold_attribute: '0.5' };
     const [fresh, again] = [await run(yesStore, H, { dataset_source: capture, MPM_PREDICTION_STORE: '', ...threshold }), await evaluate(path.join(tmp, 'evaluate-yes-threshold'), threshold)];

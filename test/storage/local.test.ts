@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { link, mkdtemp, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { walkFiles } from '../../monitor/ingest/walk.ts';
 import { LocalStorage } from '../../monitor/storage/local.ts';
 import { describeStorageContract } from '../contracts/storage.contract.ts';
@@ -86,7 +86,8 @@ describe('LocalStorage and the walk, with links and special files', () => {
 
   it('lists a file or folder past PATH_MAX as what it is, so reading it fails naming it (it was a "broken link")', async () => {
     const root = await mkdtemp(path.join(tmpdir(), 'mpm-local-deep-'));
-    roots.push(root);
+    // Removed by rm -rf, which walks by relative steps: fs.rm's paths pass PATH_MAX here (ENAMETOOLONG).
+    onTestFinished(() => void execFileSync('rm', ['-rf', root]));
     // 20 folders of 200 characters (built by relative steps: no call takes the whole path), then a file of 246
     // characters and a folder of 200: both paths pass Linux's PATH_MAX of 4096, the folder they are in does not.
     const dir = 'd'.repeat(200);

@@ -36,9 +36,6 @@ export class FrequentNumbers {
   #counts = new Float64Array(FIRST_SLOTS);
   #size = 0;
   #approximate = false;
-  /** The arrays a reduction fills (the last ones it emptied), so the reductions of a long stream allocate nothing. */
-  #spareKeys: Float64Array<ArrayBuffer> | undefined;
-  #spareCounts: Float64Array<ArrayBuffer> | undefined;
 
   /** Distinct values held. */
   get size(): number {
@@ -111,9 +108,8 @@ export class FrequentNumbers {
   #rehash(slots: number, cut: number): void {
     const oldKeys = this.#keys;
     const oldCounts = this.#counts;
-    const reuse = this.#spareKeys !== undefined && this.#spareKeys.length === slots;
-    const keys = reuse ? this.#spareKeys! : new Float64Array(slots);
-    const counts = reuse ? this.#spareCounts!.fill(0) : new Float64Array(slots);
+    const keys = new Float64Array(slots);
+    const counts = new Float64Array(slots);
     const mask = slots - 1;
     let size = 0;
     for (let j = 0; j < oldKeys.length; j++) {
@@ -128,10 +124,6 @@ export class FrequentNumbers {
     this.#keys = keys;
     this.#counts = counts;
     this.#size = size;
-    if (slots === oldKeys.length) {
-      this.#spareKeys = oldKeys;
-      this.#spareCounts = oldCounts;
-    }
   }
 }
 

@@ -83,6 +83,12 @@ describe('statistics.json', () => {
     ]);
   });
 
+  it('warns about a feature whose inferred_type statistics.json does not use (its drift went unchecked silently)', () => {
+    const stats = parseDataQualityStatistics('{"version":0.0,"dataset":{"item_count":2},"features":[{"name":"flag","inferred_type":"Boolean"},{"name":"n","inferred_type":"Integral"}]}', 's');
+    expect(stats.warnings).toEqual(['feature "flag": inferred_type "Boolean" is none of Integral, Fractional, String, Unknown; its type and drift checks cannot be evaluated']);
+    expect(stats.features[0]!.inferredType).toBe('Boolean');
+  });
+
   it('loads its own output, sketch included, and reads Jackson numbers (2048.0, "NaN")', () => {
     const { statistics } = baselineFiles(baselineProfile());
     const age = statistics.features.find((f) => f.name === 'age')!;

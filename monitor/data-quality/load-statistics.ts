@@ -90,8 +90,15 @@ function categoriesOf(v: unknown, name: string, warnings: string[]): CategoryCou
   return out;
 }
 
+/** The inferred types statistics.json uses (SageMaker's analyzer writes booleans as String). */
+const FILE_TYPES: ReadonlySet<string> = new Set(['Integral', 'Fractional', 'String', 'Unknown']);
+
 function featureOf(f: Json, name: string, warnings: string[]): BaselineFeature {
   const feature: BaselineFeature = { name, inferredType: typeof f.inferred_type === 'string' ? f.inferred_type : 'Unknown' };
+  // Kept as written, but said: a type statistics.json does not use (Boolean, a typo) checks no drift, silently so far.
+  if (!FILE_TYPES.has(feature.inferredType)) {
+    warnings.push(`feature ${showValue(name)}: inferred_type ${showValue(feature.inferredType)} is none of ${[...FILE_TYPES].join(', ')}; its type and drift checks cannot be evaluated`);
+  }
   const numerical = isObject(f.numerical_statistics) ? f.numerical_statistics : undefined;
   const strings = isObject(f.string_statistics) ? f.string_statistics : undefined;
   const common = isObject(numerical?.common) ? numerical.common : isObject(strings?.common) ? strings.common : undefined;

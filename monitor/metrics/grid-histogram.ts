@@ -11,7 +11,7 @@
  */
 
 import type { AccumulatorState } from '../state/accumulator-state.ts';
-import { expectState, stateCountArray } from '../state/accumulator-state.ts';
+import { expectState, isCount, stateCountArray } from '../state/accumulator-state.ts';
 import { InputError } from '../errors.ts';
 
 /** Smallest bin width exponent: 2^-30 ≈ 9.3e-10. */
@@ -46,7 +46,6 @@ export interface HistogramSummary {
 }
 
 const mod = (i: number, n: number): number => ((i % n) + n) % n;
-const isCount = (x: unknown): x is number => Number.isSafeInteger(x) && (x as number) >= 0;
 
 /** A histogram over `dims` (1 or 2) axes sharing one bin width, with at most `bins` bins per axis. */
 export class GridHistogram {
@@ -121,8 +120,8 @@ export class GridHistogram {
     // JSON writes ±Infinity (an empty axis) as null.
     meta.lo.forEach((v, d) => (histogram.#lo[d] = v ?? Infinity));
     meta.hi.forEach((v, d) => (histogram.#hi[d] = v ?? -Infinity));
-    histogram.#total = meta.total as number;
-    histogram.#outOfRange = meta.out_of_range as number;
+    histogram.#total = meta.total;
+    histogram.#outOfRange = meta.out_of_range;
     return histogram;
   }
 

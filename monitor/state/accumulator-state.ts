@@ -52,12 +52,14 @@ export function stateArray<T extends StateArray>(state: AccumulatorState, name: 
   return array as T;
 }
 
-/** Whether every entry is a non-negative safe whole number (a count). */
+/** Whether x is a count: a non-negative safe whole number. */
+export function isCount(x: unknown): x is number {
+  return Number.isSafeInteger(x) && (x as number) >= 0;
+}
+
+/** Whether every entry is a count. */
 export function isCountArray(array: ArrayLike<number>): boolean {
-  for (let i = 0; i < array.length; i++) {
-    const x = array[i]!;
-    if (!(Number.isSafeInteger(x) && x >= 0)) return false;
-  }
+  for (let i = 0; i < array.length; i++) if (!isCount(array[i])) return false;
   return true;
 }
 
@@ -70,14 +72,14 @@ export function stateCountArray(state: AccumulatorState, name: string): Float64A
   const array = stateArray(state, name, Float64Array);
   for (let i = 0; i < array.length; i++) {
     const x = array[i]!;
-    if (!(Number.isSafeInteger(x) && x >= 0)) throw new InputError(`state: ${state.kind} state has ${x} at ${name}[${i}]; expected a count (a whole number >= 0)`);
+    if (!isCount(x)) throw new InputError(`state: ${state.kind} state has ${x} at ${name}[${i}]; expected a count (a whole number >= 0)`);
   }
   return array;
 }
 
 /** A non-negative whole count read from a state's meta; throws when it is anything else. */
 export function stateCount(value: unknown, what = 'record count'): number {
-  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return value;
+  if (isCount(value)) return value;
   throw new InputError(`state: ${JSON.stringify(value)} is not a valid ${what}`);
 }
 

@@ -14,7 +14,7 @@ import { STORE_SCHEMA_VERSION } from './store-version.ts';
 import { formatHour, HOUR_MS, type HourAddress } from './store-layout.ts';
 
 /** Most parts a manifest may list: one per writer of a run. */
-export const MAX_PARTS = 25_600;
+const MAX_PARTS = 25_600;
 
 export const MANIFEST_FORMAT = 'mpm-prediction-store';
 

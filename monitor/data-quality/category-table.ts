@@ -8,7 +8,7 @@
  * CATEGORY_CAP × 257 characters. Keys live in a Map and are saved as an array: a category named "__proto__" is data.
  */
 import type { AccumulatorState } from '../state/accumulator-state.ts';
-import { expectState, stateCountArray } from '../state/accumulator-state.ts';
+import { expectState, isCount, stateCountArray } from '../state/accumulator-state.ts';
 import { InputError } from '../errors.ts';
 
 /** Categories counted exactly (Deequ's Histogram.MaximumAllowedDetailBins, the most buckets it reports). */
@@ -112,10 +112,11 @@ export class CategoryTable {
     if (!Array.isArray(values) || values.length !== counts.length || values.length > CATEGORY_CAP || !values.every((v) => typeof v === 'string')) {
       throw new InputError('state: category table values and counts do not agree');
     }
-    if (!Number.isSafeInteger(meta!.total) || (meta!.total as number) < counts.reduce((a, b) => a + b, 0) || typeof meta!.approximate !== 'boolean') throw new InputError('state: category table lacks its total');
+    const total = meta!.total;
+    if (!isCount(total) || total < counts.reduce((a, b) => a + b, 0) || typeof meta!.approximate !== 'boolean') throw new InputError('state: category table lacks its total (a count at least the sum of its counts)');
     const table = new CategoryTable();
     values.forEach((v, i) => table.#counts.set(v as string, counts[i]!));
-    table.#total = meta!.total as number;
+    table.#total = total;
     table.#approximate = meta!.approximate;
     return table;
   }

@@ -5,6 +5,7 @@
  * is left out with a warning, so the checks that need it say they could not be evaluated rather than the run
  * failing. A file that is not a data-quality statistics.json at all is a ConfigError naming it.
  */
+import { INFERRED_TYPES } from './value-type.ts';
 import { ConfigError, showValue } from '../errors.ts';
 import type { CategoryCount } from './category-table.ts';
 import { KllSketch, type KllBucket } from './kll-sketch.ts';
@@ -91,7 +92,7 @@ function categoriesOf(v: unknown, name: string, warnings: string[]): CategoryCou
 }
 
 /** The inferred types statistics.json uses (SageMaker's analyzer writes booleans as String). */
-const FILE_TYPES: ReadonlySet<string> = new Set(['Integral', 'Fractional', 'String', 'Unknown']);
+const FILE_TYPES: ReadonlySet<string> = new Set(INFERRED_TYPES);
 
 function featureOf(f: Json, name: string, warnings: string[]): BaselineFeature {
   const feature: BaselineFeature = { name, inferredType: typeof f.inferred_type === 'string' ? f.inferred_type : 'Unknown' };

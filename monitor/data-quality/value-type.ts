@@ -25,7 +25,8 @@ export type ValueKind = (typeof KIND)[keyof typeof KIND];
 /** A feature's inferred type as Deequ names it. */
 export type DeequType = 'Unknown' | 'Fractional' | 'Integral' | 'Boolean' | 'String';
 /** The types statistics.json and constraints.json carry. */
-export type InferredType = 'Unknown' | 'Fractional' | 'Integral' | 'String';
+export const INFERRED_TYPES = ['Integral', 'Fractional', 'String', 'Unknown'] as const;
+export type InferredType = (typeof INFERRED_TYPES)[number];
 
 /** Per-kind value counts of a feature. */
 export interface TypeCounts {

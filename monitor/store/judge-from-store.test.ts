@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { decodeCaptureLine, type CaptureLineOptions } from '../ingest/decode-capture-line.ts';
+import { decodeCaptureLine, RejectedRecord, type CaptureLineOptions } from '../ingest/decode-capture-line.ts';
 import { negativeLabelFor, type ResponseOptions } from '../ingest/explode-response.ts';
 import { InputErrorTally } from '../ingest/input-errors.ts';
 import { joinPlan } from '../join/join-plan.ts';
@@ -155,6 +155,53 @@ describe('judging an hour from the store', () => {
     expect([...tally.byReason]).toEqual([...recordTally.byReason]);
     expect(part.save()).toEqual(recordPart.save());
   });
+  it('two requests with the same ids and time (a line written twice) stay two: an input error of one keeps the other', async () => {
+    const root = await mkdtemp(path.join(tmpdir(), 'mpm-judge-'));
+    roots.push(root);
+    const storage = new LocalStorage(root);
+    // Classes known (as a run learns them from the labels): a third class is an input error.
+    const response: ResponseOptions = { problemType: 'BinaryClassification', positiveLabel: '1', negativeLabel: '0', binaryStrict: true };
+    const lineOptions: CaptureLineOptions = { response, window: { start: H, end: H + 3_600_000 }, format: { kind: 'sagemakerCaptureJson', captureIndexNames: ['endpointInput', 'endpointOutput'] }, checkRequestCount: false, keepRaw: true };
+    const meta = { eventId: 'ev-1', inferenceId: 'req-1', inferenceTime: new Date(H + 5000).toISOString() };
+    const line = (predictions: unknown[]) => JSON.stringify({ captureData: { endpointOutput: { observedContentType: 'application/json', mode: 'OUTPUT', data: JSON.stringify(predictions), encoding: 'JSON' } }, eventMetadata: meta, eventVersion: '0' });
+    // The same ids and time three times: a good request, one predicting a third class (an input error), then the
+    // first again with its indexes in another order.
+    const lines = [
+      line([{ payload_index: 0, label: 1, score: 0.9 }, { payload_index: 1, label: 0, score: 0.2 }]),
+      line([{ payload_index: 0, label: 2, score: 0.9 }, { payload_index: 1, label: 1, score: 0.8 }]),
+      line([{ payload_index: 1, label: 0, score: 0.2 }, { payload_index: 0, label: 1, score: 0.9 }]),
+    ];
+    const accumulator = { problemType: 'BinaryClassification' as const, positiveLabel: '1', seed: 1, minRecordsForStd: 2 };
+    const codec = new LabelCodec('BinaryClassification');
+    const labelled = [{ id: 'req-1', labels: [1, 0] }];
+    const live = JoinResults.create(accumulator);
+    const liveLabels = labelTables(labelled, codec).labels;
+    const liveStage = new JoinStage('BinaryClassification', live, liveLabels, codec);
+    const liveTally = new InputErrorTally(5);
+    const writer = PredictionStoreWriter.open(storage, { endpoint: 'ep', window: lineOptions.window, extraction: { problem_type: 'BinaryClassification', inference_attribute: null, probability_attribute: null }, rowGroupRows: 64 });
+    for (const [n, l] of lines.entries()) {
+      try {
+        const decoded = decodeCaptureLine(l, lineOptions, () => undefined);
+        if (decoded.status !== 'ok') throw new Error('unexpected skip');
+        liveStage.add(decoded);
+        writer.add(storeRecordOf(decoded)!);
+      } catch (error) {
+        if (!(error instanceof RejectedRecord)) throw error;
+        liveTally.add(error.reason, { file: 'capture', line: n + 1 });
+        writer.add(storeRecordOf(error.record)!);
+      }
+    }
+    await writer.finish();
+    const hour = (await openStoredHour(storage, { endpoint: 'ep', hour: H }))!;
+    const recordTally = new InputErrorTally(5);
+    expect((await recordsOf(hour, response, recordTally)).map((r) => r.predictions.length)).toEqual([2, 2]);
+    expect(recordTally.byReason.get('prediction_not_binary')!.count).toBe(1);
+    const { part, tally } = await judgeColumns('BinaryClassification', labelled, hour, response, accumulator, codec);
+    expect(tally.byReason.get('prediction_not_binary')!.count).toBe(1);
+    expect(liveTally.byReason.get('prediction_not_binary')!.count).toBe(1);
+    expect(part.save()).toEqual(live.save());
+    expect(live.save()).not.toEqual(JoinResults.create(accumulator).save());
+  });
 });
 
 /** A label's partition hour in the tests: some in no dated folder (-1), the rest 0 to 3 hours after H. */
@@ -190,9 +237,9 @@ async function judgeColumns(problemType: ProblemType, lines: Array<{ id: string;
   return { part, arrival, tally, labelStore: labels };
 }
 
-async function recordsOf(hour: StoredHour, response: ResponseOptions): Promise<CaptureRecord[]> {
+async function recordsOf(hour: StoredHour, response: ResponseOptions, tally = new InputErrorTally(5)): Promise<CaptureRecord[]> {
   const out: CaptureRecord[] = [];
-  for await (const record of storedJoinRecords(hour, response, new InputErrorTally(5))) out.push(record);
+  for await (const record of storedJoinRecords(hour, response, tally)) out.push(record);
   return out;
 }
 

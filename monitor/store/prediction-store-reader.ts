@@ -14,6 +14,7 @@ import { emptyCaptureFacts, mergeCaptureFacts, parseManifest, type HourCaptureFa
 import { loadParquetWasm } from '../ingest/parquet.ts';
 import { FfiScratch, tableFromFfi } from './arrow-ffi.ts';
 import { LABEL_TYPES, loadLabel, PREDICTION_SCHEMA } from './prediction-schema.ts';
+import { RequestIndexes } from './request-rows.ts';
 import { SCHEMA_VERSION_KEY, STORE_SCHEMA_VERSION } from './store-version.ts';
 import { checkSegment, formatHour, hourFolder, manifestPath, type HourAddress } from './store-layout.ts';
 
@@ -324,9 +325,13 @@ async function* readPartBatches(storage: Storage, path: string, entry: PartEntry
   if (before !== entry.records) throw new InputError(`store: ${location} holds ${before} rows; its manifest lists ${entry.records}`);
 }
 
-/** Reads one part record by record (a record is the rows of one request: the same ids and time, one after another; never across parts). */
+/**
+ * Reads one part record by record (a record is the rows of one request: the same ids and time, one after another,
+ * no payload index twice (request-rows.ts); never across parts).
+ */
 async function* readPart(storage: Storage, path: string, entry: PartEntry): AsyncGenerator<StoredRecord> {
   let pending: StoredRecord | undefined;
+  const indexes = new RequestIndexes();
   for await (const batch of readPartBatches(storage, path, entry)) {
     const { inferenceId, eventId, index, time, score, vector } = batch;
     for (let i = 0; i < batch.rows; i++) {
@@ -338,11 +343,13 @@ async function* readPart(storage: Storage, path: string, entry: PartEntry): Asyn
       if (s !== undefined) p.score = s;
       const v = vector(i);
       if (v !== undefined) p.vector = v;
-      if (pending !== undefined && pending.inferenceId === (iid ?? undefined) && pending.eventId === (eid ?? undefined) && pending.inferenceTime === t) {
+      if (pending !== undefined && pending.inferenceId === (iid ?? undefined) && pending.eventId === (eid ?? undefined) && pending.inferenceTime === t && indexes.add(p.index)) {
         pending.predictions.push(p);
         continue;
       }
       if (pending !== undefined) yield pending;
+      indexes.clear();
+      indexes.add(p.index);
       pending = { inferenceTime: t, predictions: [p], file: batch.location, row: batch.before + i + 1 };
       if (iid !== null) pending.inferenceId = iid;
       if (eid !== null) pending.eventId = eid;

@@ -19,6 +19,7 @@ import type { LabelLagAccumulator } from './label-lag.ts';
 import { addLag } from './prediction-sink.ts';
 import { checkedLabel, type StoredBatch } from './prediction-store-reader.ts';
 import type { JoinRecord } from './stored-hour-source.ts';
+import { RequestIndexes } from './request-rows.ts';
 import { HOUR_MS } from './store-layout.ts';
 
 /** The label arrival of a judged window: counts, and each label's partition (a table tagged with them: the labels'). */
@@ -87,6 +88,8 @@ export class StoredJoin {
   private problem: RecordProblem | undefined;
   /** Rows of the record being gathered. */
   private rows = 0;
+  /** The payload indexes of the record being gathered (a repeated one starts the next request: request-rows.ts). */
+  private readonly indexes = new RequestIndexes();
   /** Records (and their rows) that became input errors since the last {@link takeRejected}. */
   private rejected = { requests: 0, predictions: 0 };
 
@@ -122,14 +125,16 @@ export class StoredJoin {
       const eid = eventId(i);
       const t = time(i);
       const label = checkedLabel(batch, i, iid, eid);
-      if (!this.open || iid !== this.inferenceId || eid !== this.eventId || t !== this.inferenceTime) {
+      const payloadIndex = index(i);
+      if (!this.open || iid !== this.inferenceId || eid !== this.eventId || t !== this.inferenceTime || !this.indexes.add(payloadIndex)) {
         this.endRecord();
         this.start(batch, i, iid, eid, t);
+        this.indexes.add(payloadIndex);
       }
       this.rows++;
       if (this.problem !== undefined) continue;
       try {
-        this.gathering.push(interpretPrediction(index(i), label, score(i), vector(i), this.options));
+        this.gathering.push(interpretPrediction(payloadIndex, label, score(i), vector(i), this.options));
       } catch (error) {
         if (!(error instanceof RecordProblem)) throw error;
         this.problem = error;
@@ -156,6 +161,7 @@ export class StoredJoin {
   private start(batch: StoredBatch, i: number, iid: string | null, eid: string | null, t: number): void {
     this.open = true;
     this.rows = 0;
+    this.indexes.clear();
     this.inferenceId = iid;
     this.eventId = eid;
     this.inferenceTime = t;

@@ -30,12 +30,29 @@ export function inferenceIdOf(raw: IncomingMessage): string | undefined {
   if (count > 1) throw new BadRequestError(`X-Amzn-SageMaker-Inference-Id was sent ${count} times; expected one inference id per request`);
   if (value.trim() === '') throw new BadRequestError('X-Amzn-SageMaker-Inference-Id is empty; expected an inference id of at least one printable character, or no header');
   // eslint-disable-next-line no-control-regex
-  if (!/[^\x00-\x7f]/.test(value)) return value;
+  if (!/[^\x00-\x7f]/.test(value)) return checkedId(value);
+  let id: string;
   try {
-    return utf8.decode(Buffer.from(value, 'latin1'));
+    id = utf8.decode(Buffer.from(value, 'latin1'));
   } catch {
     throw new BadRequestError(`X-Amzn-SageMaker-Inference-Id ${showValue(value)} is not valid UTF-8; expected the id as UTF-8 text`);
   }
+  return checkedId(id);
+}
+
+/** SageMaker's InvokeEndpoint InferenceId: 1 to 64 characters, the first not a space, all printable (`\A\S[\p{Print}]*\z`). */
+const MAX_INFERENCE_ID_LENGTH = 64;
+
+/**
+ * `id` when InvokeEndpoint would take it: at most 64 characters (UTF-16 code units, as the API counts them), no
+ * control character (a tab inside the value; Node refuses the others in a header), no space first (Node strips
+ * those). Characters past ASCII are kept as read: whether the API's `\p{Print}` takes them is not documented.
+ */
+function checkedId(id: string): string {
+  if (id.length > MAX_INFERENCE_ID_LENGTH) throw new BadRequestError(`X-Amzn-SageMaker-Inference-Id ${showValue(id)} has ${id.length} characters; expected at most ${MAX_INFERENCE_ID_LENGTH}, as InvokeEndpoint's InferenceId`);
+  // eslint-disable-next-line no-control-regex
+  if (/^\s|[\x00-\x1f\x7f-\x9f]/.test(id)) throw new BadRequestError(`X-Amzn-SageMaker-Inference-Id ${showValue(id)} holds a control character or starts with a space; expected printable characters, as InvokeEndpoint's InferenceId`);
+  return id;
 }
 
 /** 415 when the body comes with a content coding other than identity (the server does not decompress). */

@@ -87,6 +87,19 @@ describe('invocation headers over a socket', () => {
     expect((await capturedIds()).length).toBe(before);
   });
 
+  it("refuses an inference id InvokeEndpoint would refuse (over 64 characters, a tab), and takes 64 characters", async () => {
+    const before = (await capturedIds()).length;
+    const long = await invoke([json, ['X-Amzn-SageMaker-Inference-Id', 'x'.repeat(65)]]);
+    const tab = await invoke([json, ['X-Amzn-SageMaker-Inference-Id', 'a\tb']]);
+    expect([long.status, tab.status]).toEqual([400, 400]);
+    expect(long.json.message).toMatch(/has 65 characters; expected at most 64/);
+    expect(tab.json.message).toMatch(/holds a control character/);
+    expect((await capturedIds()).length).toBe(before);
+    const max = await invoke([json, ['X-Amzn-SageMaker-Inference-Id', asSent('é'.repeat(64))]]);
+    expect(max.status).toBe(200);
+    expect(await capturedIds()).toContain('é'.repeat(64));
+  });
+
   it('refuses a compressed body with 415 and takes identity', async () => {
     const gzip = await invoke([json, ['Content-Encoding', 'gzip']]);
     expect(gzip.status).toBe(415);

@@ -110,6 +110,18 @@ describe('DatasetProfile', () => {
     expect(t.features[0]!.numeric!.sum).toBe(0.6);
   });
 
+  it('gives mean and std_dev of values past 1e154, whose squares or sum pass Number.MAX_VALUE while the results fit', () => {
+    const wide = profileOf([1e200, -1e200, 3e200].map((v) => ({ names: ['x'], values: [v] }))).summary().features[0]!.numeric!;
+    expect(wide.sum).toBe(3e200);
+    expect(wide.mean).toBe(1e200);
+    expect(wide.stdDev / (Math.sqrt(8 / 3) * 1e200)).toBeCloseTo(1, 14);
+    // The sum itself is past the largest double (written as null); mean and std_dev are not.
+    const huge = profileOf([1.7e308, 1.7e308, 1.6e308].map((v) => ({ names: ['x'], values: [v] }))).summary().features[0]!.numeric!;
+    expect(huge.sum).toBe(Infinity);
+    expect(huge.mean / ((1.7e308 / 3) * 2 + 1.6e308 / 3)).toBeCloseTo(1, 14);
+    expect(huge.stdDev / (Math.sqrt(2 / 9) * 1e307)).toBeCloseTo(1, 12);
+  });
+
   it('treats bad values as data: wrong types, non-numeric text, a column twice, objects', () => {
     const p = profileOf([
       { names: ['n', 'n'], values: [1, 2] },

@@ -14,7 +14,7 @@
 import type { AccumulatorState } from '../state/accumulator-state.ts';
 import { expectState, stateArray, stateCountArray } from '../state/accumulator-state.ts';
 import { InputError } from '../errors.ts';
-import { ExactSum, centralMoment } from '../metrics/exact-sum.ts';
+import { ExactSum, meanOf, populationStdDev } from '../metrics/exact-sum.ts';
 import { CATEGORY_CAP, CategoryTable, type CategoryCount } from './category-table.ts';
 import { DistinctCounter } from './distinct-counter.ts';
 import { giveFloats, takeFloats } from './float-pool.ts';
@@ -402,7 +402,7 @@ export class FeatureProfile {
     if ((deequType === 'Integral' || deequType === 'Fractional') && this.#sum !== undefined) {
       const n = this.counts.integral + this.counts.fractional;
       const sum = this.#sum.value();
-      out.numeric = { count: n, sum, mean: sum / n, stdDev: Math.sqrt(centralMoment(n, this.#sum, this.#squares!) / n), min: this.#min, max: this.#max, sketch: this.#sketch! };
+      out.numeric = { count: n, sum, mean: meanOf(n, this.#sum), stdDev: populationStdDev(n, this.#sum, this.#squares!), min: this.#min, max: this.#max, sketch: this.#sketch! };
     }
     if (this.present > 0) {
       // Categories of every value, whatever the type: statistics.json writes them for String features, and the

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { centralMoment, ExactSum, roundQuotient, roundScaled } from './exact-sum.ts';
+import { centralMoment, ExactSum, meanOf, populationStdDev, roundQuotient, roundScaled } from './exact-sum.ts';
 
 /** Reference: the exact value of a double as (integer, exponent) with BigInt, summed and rounded by roundScaled. */
 function referenceSum(values: number[]): number {
@@ -242,5 +242,53 @@ describe('centralMoment', () => {
         expect(centralMoment(values.length, s, q)).toBe(roundQuotient(n * sq - sum * sum, n, -20));
       }),
     );
+  });
+});
+
+describe('meanOf and populationStdDev', () => {
+  const sums = (values: number[]): [ExactSum, ExactSum] => {
+    const s = new ExactSum();
+    const q = new ExactSum();
+    for (const v of values) {
+      s.add(v);
+      q.addSquare(v);
+    }
+    return [s, q];
+  };
+
+  it('keep the bits of the plain computation wherever it does not overflow', () => {
+    fc.assert(
+      fc.property(fc.array(fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e150, max: 1e150 }), { minLength: 1, maxLength: 40 }), (values) => {
+        const [s, q] = sums(values);
+        const n = values.length;
+        expect(meanOf(n, s)).toBe(s.value() / n);
+        expect(populationStdDev(n, s, q)).toBe(Math.sqrt(centralMoment(n, s, q) / n));
+      }),
+    );
+  });
+
+  it('give the true values when the squares or the sum pass Number.MAX_VALUE but the results fit', () => {
+    // Whole numbers k times 2^900: std = sqrt(n·Σk² − (Σk)²) / n · 2^900, to the last place or so.
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: -1_000_000, max: 1_000_000 }), { minLength: 2, maxLength: 40 }), (ints) => {
+        const values = ints.map((k) => k * 2 ** 900);
+        const [s, q] = sums(values);
+        const n = ints.length;
+        const sum = ints.reduce((a, b) => a + b, 0);
+        const sq = ints.reduce((a, b) => a + b * b, 0);
+        const expected = (Math.sqrt(n * sq - sum * sum) / n) * 2 ** 900;
+        const std = populationStdDev(n, s, q);
+        if (expected === 0) expect(std).toBe(0);
+        else expect(Math.abs(std - expected) / expected).toBeLessThan(4e-16);
+      }),
+    );
+    const [s, q] = sums([1e200, -1e200, 3e200]);
+    expect(Math.sqrt(centralMoment(3, s, q) / 3)).toBe(Infinity);
+    expect(populationStdDev(3, s, q) / (Math.sqrt(8 / 3) * 1e200)).toBeCloseTo(1, 14);
+    expect(meanOf(3, s)).toBe(1e200);
+    const [big, bigSquares] = sums([1.7e308, 1.7e308, 1.6e308]);
+    expect(big.value()).toBe(Infinity);
+    expect(meanOf(3, big) / ((1.7e308 / 3) * 2 + 1.6e308 / 3)).toBeCloseTo(1, 14);
+    expect(populationStdDev(3, big, bigSquares) / (Math.sqrt(2 / 9) * 1e307)).toBeCloseTo(1, 12);
   });
 });

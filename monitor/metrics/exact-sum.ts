@@ -305,6 +305,50 @@ export function centralMoment(count: number, sum: ExactSum, sumOfSquares: ExactS
   return roundQuotient(numerator, n, -2 * SCALE);
 }
 
+/**
+ * The mean Σx / n of `count` terms as a double computes it from the rounded sum (the bits every report has had),
+ * unless that sum passes Number.MAX_VALUE while the mean fits: then the exact sum divided, rounded once.
+ */
+export function meanOf(count: number, sum: ExactSum): number {
+  const plain = sum.value() / count;
+  const s = sum.scaled();
+  if (Number.isFinite(plain) || s === undefined || count <= 0) return plain;
+  return roundQuotient(s, BigInt(count), -SCALE);
+}
+
+/**
+ * The population standard deviation sqrt(M2 / n) as a double computes it from M2 (the bits every report has had),
+ * unless M2 passes Number.MAX_VALUE while the deviation fits (terms past about 1e154): then from the exact sums.
+ * n²·M2 = n·Σx²·2^S − (Σx·2^S)² in units of 2^-2S, so the deviation is its integer square root · 2^-S / n.
+ */
+export function populationStdDev(count: number, sum: ExactSum, sumOfSquares: ExactSum): number {
+  const m2 = centralMoment(count, sum, sumOfSquares);
+  const plain = Math.sqrt(m2 / count);
+  if (Number.isFinite(plain) || Number.isNaN(plain)) return plain;
+  const s = sum.scaled()!;
+  const n = BigInt(count);
+  const numerator = n * sumOfSquares.scaled()! * (1n << BigInt(SCALE)) - s * s;
+  // At least 70 bits of root (the numerator is scaled by 2^2S, so this is a safeguard); an even shift halves exactly.
+  let extra = Math.max(0, 140 - bitLength(numerator));
+  extra += extra & 1;
+  const shifted = numerator << BigInt(extra);
+  const root = integerSquareRoot(shifted);
+  // An inexact root lies strictly between root and root + 1: root + 1/2 stands in for it (a sticky bit).
+  if (root * root === shifted) return roundQuotient(root, n, -SCALE - extra / 2);
+  return roundQuotient((root << 1n) | 1n, n, -SCALE - extra / 2 - 1);
+}
+
+/** floor(sqrt(n)) for n >= 0 (Newton's iteration from above). */
+function integerSquareRoot(n: bigint): bigint {
+  if (n < 2n) return n;
+  let x = 1n << BigInt((bitLength(n) + 1) >> 1);
+  for (;;) {
+    const y = (x + n / x) >> 1n;
+    if (y >= x) return x;
+    x = y;
+  }
+}
+
 /** (numerator / denominator) · 2^exponent, rounded once; denominator > 0. */
 export function roundQuotient(numerator: bigint, denominator: bigint, exponent: number): number {
   if (numerator === 0n) return 0;

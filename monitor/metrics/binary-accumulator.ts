@@ -15,6 +15,26 @@ import { ScoreHistogram } from './score-histogram.ts';
 import { STATE_COUNT, subsampleMask } from './subsample.ts';
 import type { ModelQualityAccumulator, ModelQualityResult, Observation } from './types.ts';
 
+/** Scored negative predictions needed before their scores are read as a sign of the wrong binary-score mode. */
+const MIN_SCORED_NEGATIVES = 20;
+/** Share of them scored >= 0.5 past which the scores look like the predicted label's confidence. */
+const CONFIDENCE_SHARE = 0.95;
+
+/**
+ * A warning when the scores look like the confidence of the predicted label read as the positive class's probability
+ * (MPM_BINARY_SCORE=positive, the default, against a response such as the seed's {label, score of that label}):
+ * nearly every prediction of the negative class then carries a score >= 0.5, where a probability of the positive
+ * class would mostly lie below it. auc, the curves and the estimate are then inverted for those records.
+ */
+export function scoreReadingWarning(scoredNegatives: number, atLeastHalf: number, positiveLabel: string): string | undefined {
+  if (scoredNegatives < MIN_SCORED_NEGATIVES || atLeastHalf < CONFIDENCE_SHARE * scoredNegatives) return undefined;
+  return (
+    `${atLeastHalf} of ${scoredNegatives} scored predictions of the negative class carry a score >= 0.5: the scores look like the confidence ` +
+    `of the predicted label, but they are read as the probability of positive_label ${JSON.stringify(positiveLabel)} (MPM_BINARY_SCORE=positive), ` +
+    'which inverts auc, the curves and the estimate for those records. If the response scores its own predicted label, set MPM_BINARY_SCORE=predicted'
+  );
+}
+
 /** The positive label always has code 0 (it is entered first), which keeps the hot path to integer compares. */
 const POSITIVE = 0;
 
@@ -26,6 +46,9 @@ export class BinaryAccumulator implements ModelQualityAccumulator {
   readonly #scores = new ScoreHistogram();
   #itemCount = 0;
   #scoredCount = 0;
+  /** Scored records predicted as the negative class, and those of them scored >= 0.5 (see scoreReadingWarning). */
+  #scoredNegatives = 0;
+  #negativesAtLeastHalf = 0;
 
   constructor(options: ResolvedOptions) {
     this.options = options;
@@ -43,6 +66,10 @@ export class BinaryAccumulator implements ModelQualityAccumulator {
     if (score !== undefined && Number.isFinite(score)) {
       this.#scores.add(score, actual === POSITIVE, mask);
       this.#scoredCount++;
+      if (predicted !== POSITIVE) {
+        this.#scoredNegatives++;
+        if (score >= 0.5) this.#negativesAtLeastHalf++;
+      }
     }
     this.#itemCount++;
   }
@@ -55,13 +82,21 @@ export class BinaryAccumulator implements ModelQualityAccumulator {
     this.#scores.addFrom(source.#scores);
     this.#itemCount += source.#itemCount;
     this.#scoredCount += source.#scoredCount;
+    this.#scoredNegatives += source.#scoredNegatives;
+    this.#negativesAtLeastHalf += source.#negativesAtLeastHalf;
   }
 
   save(): AccumulatorState {
     return {
       kind: 'mq.binary',
       version: 1,
-      meta: { options: { ...this.options }, item_count: this.#itemCount, scored_count: this.#scoredCount },
+      meta: {
+        options: { ...this.options },
+        item_count: this.#itemCount,
+        scored_count: this.#scoredCount,
+        scored_negative_predictions: this.#scoredNegatives,
+        negative_predictions_scored_at_least_half: this.#negativesAtLeastHalf,
+      },
       arrays: {},
       parts: { labels: this.#labels.save(), counts: this.#counts.save(this.#labels.size), scores: this.#scores.save() },
     };
@@ -69,7 +104,7 @@ export class BinaryAccumulator implements ModelQualityAccumulator {
 
   static load(state: AccumulatorState): BinaryAccumulator {
     expectState(state, 'mq.binary', 1);
-    const meta = state.meta as { item_count?: unknown; scored_count?: unknown };
+    const meta = state.meta as { item_count?: unknown; scored_count?: unknown; scored_negative_predictions?: unknown; negative_predictions_scored_at_least_half?: unknown };
     const accumulator = new BinaryAccumulator(optionsFromState(state.meta));
     const { labels, counts, scores } = state.parts ?? {};
     if (!labels || !counts || !scores) throw new InputError('state: a binary accumulator state lacks labels, counts or scores');
@@ -78,6 +113,10 @@ export class BinaryAccumulator implements ModelQualityAccumulator {
     accumulator.#scores.addFrom(ScoreHistogram.load(scores));
     accumulator.#itemCount = countOf(meta.item_count);
     accumulator.#scoredCount = countOf(meta.scored_count);
+    // States written before these counts existed read as none (no warning from them).
+    accumulator.#scoredNegatives = meta.scored_negative_predictions === undefined ? 0 : countOf(meta.scored_negative_predictions);
+    accumulator.#negativesAtLeastHalf = meta.negative_predictions_scored_at_least_half === undefined ? 0 : countOf(meta.negative_predictions_scored_at_least_half);
+    if (accumulator.#negativesAtLeastHalf > accumulator.#scoredNegatives) throw new InputError('state: a binary accumulator state counts more negative predictions scored >= 0.5 than scored negative predictions');
     return accumulator;
   }
 
@@ -132,6 +171,8 @@ export class BinaryAccumulator implements ModelQualityAccumulator {
       extra.score_approximation = { grid: 2 ** ranking.gridBits, max_score_entries: this.#scores.limit, auc_error_bound: ranking.aucErrorBound };
     }
     if (Object.keys(notComputed).length > 0) extra.not_computed = notComputed;
+    const reading = scoreReadingWarning(this.#scoredNegatives, this.#negativesAtLeastHalf, this.options.positiveLabel);
+    if (reading !== undefined) extra.warnings = [reading];
     return {
       problemType: 'BinaryClassification',
       itemCount: this.#itemCount,

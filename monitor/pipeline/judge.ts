@@ -30,10 +30,10 @@ export function judgeModelQuality(ctx: RunContext, constraints: ConstraintSet, r
   // Metrics of a window whose two label sets never meet are all "wrong": say so (statistics.json's mpm_extra_metrics
   // and the run report carry it too).
   const disjoint = disjointLabelsWarning(result);
-  if (disjoint !== undefined) {
-    ctx.log.warn(disjoint);
-    (result.extra as { warnings?: string[] }).warnings = [disjoint];
-  }
+  const extra = result.extra as { warnings?: string[] };
+  if (disjoint !== undefined) extra.warnings = [disjoint, ...(extra.warnings ?? [])];
+  // The accumulator's own warnings (the binary score read the wrong way) and this one reach the log too.
+  for (const warning of extra.warnings ?? []) ctx.log.warn(warning);
   const notComputed = ((result.extra as { not_computed?: Record<string, string> }).not_computed ?? {}) as Record<string, string>;
   const constraintResults: ConstraintResult[] = [];
   const violations: Violation[] = [];

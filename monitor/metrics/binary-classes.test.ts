@@ -13,6 +13,15 @@ describe('BinaryClasses', () => {
     expect(classes.describeOutsider('0')).toBe('label "0" is neither positive_label "1" nor the negative class "2"');
   });
 
+  it('says to set positive_label when two other labels came and the positive one never did (true/false against "1")', () => {
+    const classes = new BinaryClasses('1');
+    expect(classes.accept('true')).toBe(true);
+    expect(classes.accept('false')).toBe(false);
+    expect(classes.describeOutsider('false')).toBe(
+      'label "false" is neither positive_label "1" nor the negative class "true"; no label read so far is positive_label "1": set positive_label to the positive one of "true" and "false"',
+    );
+  });
+
   it('settles the response options: the learnt class, else the conventional partner, else no check', () => {
     const learnt = new BinaryClasses('fraud');
     learnt.accept('legit');

@@ -77,7 +77,10 @@ export class BinaryClasses {
 
   /** The message of a label outside the classes. */
   describeOutsider(label: string): string {
-    return `label ${describeValue(label)} is neither positive_label ${describeValue(this.positive)} nor the negative class ${describeValue(this.negative ?? '')}`;
+    const message = `label ${describeValue(label)} is neither positive_label ${describeValue(this.positive)} nor the negative class ${describeValue(this.negative ?? '')}`;
+    // Two other labels and no positive one so far: positive_label is most likely not set to this data's (true/false, yes/no).
+    if (this.positiveSeen || this.negative === undefined) return message;
+    return `${message}; no label read so far is positive_label ${describeValue(this.positive)}: set positive_label to the positive one of ${describeValue(this.negative)} and ${describeValue(label)}`;
   }
 
   /**

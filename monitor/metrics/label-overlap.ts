@@ -35,3 +35,36 @@ export function disjointLabelsWarning(result: Pick<ModelQualityResult, 'metrics'
     'lists the labels in column order; otherwise check how each side spells the labels (docs/metrics.md, label canonicalisation)'
   );
 }
+
+/** Joined records needed, and the share of them predicting labels no ground truth has, before the next warning. */
+const MIN_JOINED = 20;
+const FOREIGN_SHARE = 0.1;
+
+/**
+ * The warning for a window where at least a tenth of the joined predictions are labels that no ground-truth label of
+ * the window is, while the sets do meet: e.g. probability vectors named by position (0, 1, 2) against labels 1, 2, 3
+ * (a model whose classes_ are 1..3), where only the overlapping names can ever be right. undefined otherwise.
+ */
+export function foreignPredictionsWarning(result: Pick<ModelQualityResult, 'metrics'>): string | undefined {
+  const matrix = result.metrics.confusion_matrix as Record<string, Record<string, number>> | undefined;
+  if (matrix === undefined) return undefined;
+  const actual = new Set<string>();
+  const byPredicted = new Map<string, number>();
+  let total = 0;
+  for (const [row, cells] of Object.entries(matrix)) {
+    for (const [column, count] of Object.entries(cells)) {
+      if (count <= 0) continue;
+      actual.add(row);
+      byPredicted.set(column, (byPredicted.get(column) ?? 0) + count);
+      total += count;
+    }
+  }
+  const foreign = [...byPredicted].filter(([label]) => !actual.has(label));
+  const foreignCount = foreign.reduce((sum, [, count]) => sum + count, 0);
+  if (total < MIN_JOINED || foreignCount < FOREIGN_SHARE * total || foreignCount === total) return undefined;
+  return (
+    `${foreignCount} of ${total} joined predictions (${((100 * foreignCount) / total).toFixed(1)}%) are labels no ground-truth label of the window is: ` +
+    `${listed(foreign.map(([label]) => label))}; ground truth ${listed([...actual])}. Probability vectors name their classes by position (0, 1, ...) ` +
+    'unless MPM_CLASS_LABELS lists the labels in column order; otherwise check how each side spells the labels (docs/metrics.md, label canonicalisation)'
+  );
+}

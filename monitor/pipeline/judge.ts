@@ -9,7 +9,7 @@ import { syntheticViolation } from '../constraints/synthetic.ts';
 import { InputError } from '../errors.ts';
 import type { JoinResults } from '../join/join-results.ts';
 import type { ModelQualityResult } from '../metrics/types.ts';
-import { disjointLabelsWarning } from '../metrics/label-overlap.ts';
+import { disjointLabelsWarning, foreignPredictionsWarning } from '../metrics/label-overlap.ts';
 import { checkEstimatedConstraints, describeEstimatedCheck, type EstimatedCheck } from '../estimation/estimated-constraints.ts';
 import type { EstimationResult } from '../estimation/estimation-result.ts';
 import type { RunContext } from './run-context.ts';
@@ -27,9 +27,10 @@ export interface Verdict {
 export function judgeModelQuality(ctx: RunContext, constraints: ConstraintSet, results: JoinResults): Verdict {
   const { config } = ctx;
   const result = results.metrics.result();
-  // Metrics of a window whose two label sets never meet are all "wrong": say so (statistics.json's mpm_extra_metrics
-  // and the run report carry it too).
-  const disjoint = disjointLabelsWarning(result);
+  // Metrics of a window whose two label sets never meet are all "wrong", and those of one where many predictions are
+  // labels the ground truth never has are mostly so: say so (statistics.json's mpm_extra_metrics and the run report
+  // carry it too).
+  const disjoint = disjointLabelsWarning(result) ?? foreignPredictionsWarning(result);
   const extra = result.extra as { warnings?: string[] };
   if (disjoint !== undefined) extra.warnings = [disjoint, ...(extra.warnings ?? [])];
   // The accumulator's own warnings (the binary score read the wrong way) and this one reach the log too.

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { RecordProblem } from '../ingest/input-errors.ts';
 import { CaptureRowBuilder, type CaptureRowOptions, type RowSink } from './capture-rows.ts';
-import { parseCsvRecords } from './csv-records.ts';
+import { parseCsvRecords } from '../ingest/csv-records.ts';
 import { decodeDataQualityLine } from './decode-capture-rows.ts';
 import { DatasetProfile } from './dataset-profile.ts';
 import { PayloadDecoder } from './payload-records.ts';

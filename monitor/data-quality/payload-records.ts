@@ -20,7 +20,7 @@
 import type { DecodedPayload } from '../ingest/decode-payload.ts';
 import { parsePayloadJson, payloadLines } from '../ingest/decode-payload.ts';
 import { RecordProblem } from '../ingest/input-errors.ts';
-import { parseCsvRecords, type CsvRecord } from './csv-records.ts';
+import { parseCsvRecords, type CsvRecord } from '../ingest/csv-records.ts';
 import { RecordFlattener } from './flatten-record.ts';
 import { jsonText } from './json-text.ts';
 

@@ -7,6 +7,7 @@
  * accepts either count; so is a columnar object, which may be one record whose fields are arrays or objects
  * ({"features": [...]}, {"input_ids": [...], "attention_mask": [...]}).
  */
+import { csvRecordTexts } from './csv-records.ts';
 import { parsePayloadJson, payloadLines, type DecodedPayload } from './decode-payload.ts';
 
 export interface RequestCount {
@@ -56,6 +57,7 @@ export function countJson(top: unknown): number[] {
 
 /** Counts the records of a decoded request; throws RecordProblem when the payload is not readable. */
 export function countRequestRecords(payload: DecodedPayload): RequestCount {
-  if (payload.kind === 'csv' || payload.kind === 'jsonlines') return { counts: [payloadLines(payload.text).length] };
+  if (payload.kind === 'csv') return { counts: [csvRecordTexts(payload.text).length] };
+  if (payload.kind === 'jsonlines') return { counts: [payloadLines(payload.text).length] };
   return { counts: countJson(parsePayloadJson(payload.text, 'endpointInput')) };
 }

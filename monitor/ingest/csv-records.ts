@@ -1,9 +1,17 @@
 /**
- * @module The records of a CSV payload (a request or response of text/csv), cell by cell, for the full decode of
- * data quality. One record per line (\n or \r\n); blank lines are skipped. A field may be quoted ("a,b", with ""
- * for a quote) and then holds commas and line breaks. Unquoted cells are trimmed. An empty cell is missing (null),
- * as Spark's CSV reader reads it. A line without quotes takes the fast path (split on commas).
+ * @module The records of a CSV payload (a request or response of text/csv). One record per line (\n or \r\n); blank
+ * lines are skipped. A field may be quoted ("a,b", with "" for a quote) and then holds commas and line breaks: RFC
+ * 4180, as Python's csv and Spark read it. A quote opens a field only at its start (spaces before it allowed); one
+ * inside an unquoted field (`5" screen`) is text. A payload that ends inside a quoted field was not quoted CSV (a
+ * stray quote at a field's start): it is read line by line, its quotes as text, so one stray quote cannot merge the
+ * rest of the payload into one record.
+ *
+ * - parseCsvRecords: every record's cells (data quality's full decode); unquoted cells are trimmed, an empty cell is
+ *   missing (null), as Spark's CSV reader reads it.
+ * - csvRecordTexts / csvCells: the record count of a request and the cells of a response's records (model quality).
+ * A payload without quotes takes the fast path (split on line breaks and commas) in both.
  */
+import { payloadLines } from './decode-payload.ts';
 
 /** One CSV record: its cells, null where empty. */
 export type CsvRecord = Array<string | null>;
@@ -32,23 +40,25 @@ function blank(line: string): boolean {
 
 /** Splits a CSV payload into records. */
 export function parseCsvRecords(text: string): CsvRecord[] {
+  return text.includes('"') ? parseQuoted(text) : plainRecords(text);
+}
+
+/** Records split on line breaks and cells on commas, quotes read as text. */
+function plainRecords(text: string): CsvRecord[] {
   const records: CsvRecord[] = [];
-  if (!text.includes('"')) {
-    let start = 0;
-    while (start <= text.length) {
-      let end = text.indexOf('\n', start);
-      if (end < 0) end = text.length;
-      const line = text.charCodeAt(end - 1) === 13 ? text.slice(start, end - 1) : text.slice(start, end);
-      if (!blank(line)) {
-        const cells: Array<string | null> = line.split(',');
-        for (let i = 0; i < cells.length; i++) cells[i] = cell(cells[i]!);
-        records.push(cells);
-      }
-      start = end + 1;
+  let start = 0;
+  while (start <= text.length) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    const line = text.charCodeAt(end - 1) === 13 ? text.slice(start, end - 1) : text.slice(start, end);
+    if (!blank(line)) {
+      const cells: Array<string | null> = line.split(',');
+      for (let i = 0; i < cells.length; i++) cells[i] = cell(cells[i]!);
+      records.push(cells);
     }
-    return records;
+    start = end + 1;
   }
-  return parseQuoted(text);
+  return records;
 }
 
 /** The general path: a small state machine over the whole payload. */
@@ -87,7 +97,7 @@ function parseQuoted(text: string): CsvRecord[] {
       }
       continue;
     }
-    if (c === '"' && field.trim() === '') {
+    if (c === '"' && !wasQuoted && field.trim() === '') {
       quoted = true;
       wasQuoted = true;
       field = '';
@@ -110,6 +120,89 @@ function parseQuoted(text: string): CsvRecord[] {
       i++;
     }
   }
+  // Ended inside a quoted field: the quote was text, not CSV quoting (see the module note).
+  if (quoted) return plainRecords(text);
   if (field !== '' || record.length > 0 || wasQuoted) endRecord();
   return records;
+}
+
+const QUOTE = 0x22;
+const COMMA = 0x2c;
+const NEWLINE = 0x0a;
+
+/** Whether the UTF-16 code unit is one String.prototype.trim removes before a quote that opens a field. */
+function isFieldSpace(c: number): boolean {
+  return c <= SPACE ? c === SPACE || (c >= TAB && c <= 13) : c > 0x7f && String.fromCharCode(c).trim() === '';
+}
+
+/**
+ * The texts of a CSV payload's non-blank records (a record is blank when trim() leaves nothing), with quoted line
+ * breaks kept inside their record and a closing \r dropped: decode-payload.ts's payloadLines when the payload holds
+ * no quote. Their number is the request's record count.
+ */
+export function csvRecordTexts(text: string): string[] {
+  if (!text.includes('"')) return payloadLines(text);
+  const out: string[] = [];
+  let start = 0;
+  let quoted = false;
+  let fieldBlank = true;
+  const push = (end: number): void => {
+    const record = text.charCodeAt(end - 1) === 13 ? text.slice(start, end - 1) : text.slice(start, end);
+    if (record.trim() !== '') out.push(record);
+  };
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (quoted) {
+      if (c === QUOTE) {
+        if (text.charCodeAt(i + 1) === QUOTE) i++;
+        else quoted = false;
+      }
+      continue;
+    }
+    if (c === QUOTE && fieldBlank) {
+      quoted = true;
+      fieldBlank = false;
+    } else if (c === COMMA) fieldBlank = true;
+    else if (c === NEWLINE) {
+      push(i);
+      start = i + 1;
+      fieldBlank = true;
+    } else if (!isFieldSpace(c)) fieldBlank = false;
+  }
+  if (quoted) return payloadLines(text);
+  push(text.length);
+  return out;
+}
+
+/**
+ * The cells of one record of csvRecordTexts: split on the commas outside quotes, a quoted cell unquoted ("" read as
+ * one quote, text after its closing quote kept), an unquoted cell trimmed.
+ */
+export function csvCells(record: string): string[] {
+  if (!record.includes('"')) return record.split(',').map((c) => c.trim());
+  const cells: string[] = [];
+  let field = '';
+  let quoted = false;
+  let wasQuoted = false;
+  for (let i = 0; i < record.length; i++) {
+    const c = record[i]!;
+    if (quoted) {
+      if (c !== '"') field += c;
+      else if (record[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else quoted = false;
+    } else if (c === '"' && !wasQuoted && field.trim() === '') {
+      quoted = true;
+      wasQuoted = true;
+      field = '';
+    } else if (c === ',') {
+      cells.push(wasQuoted ? field : field.trim());
+      field = '';
+      wasQuoted = false;
+    } else field += c;
+  }
+  if (quoted) return record.split(',').map((c) => c.trim());
+  cells.push(wasQuoted ? field : field.trim());
+  return cells;
 }

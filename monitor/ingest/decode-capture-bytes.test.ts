@@ -123,6 +123,22 @@ describe('decodeCaptureLineBytes against decodeCaptureLine', () => {
     }
   });
 
+  it('counts a CSV request with quoted line breaks and commas as its records (RFC 4180), by bytes as by text', () => {
+    const quoted = '"great product\nwould buy again",4.5\n"a, b",3\n';
+    for (const escape of ['plain', 'unicode-structural', 'unicode-all'] as const) {
+      agree(line({ request: quoted, contentType: 'text/csv', encoding: 'CSV', escape }));
+      agree(line({ request: quoted.replace('\n"a, b",3\n', ''), contentType: 'text/csv', encoding: 'CSV', escape, response: '[{"label":1}]' }));
+    }
+    agree(line({ request: b64(quoted), contentType: 'text/csv', encoding: 'BASE64' }));
+    // Two records: the response's two predictions are read, no count mismatch.
+    const decoded = decodeCaptureLineBytes(Buffer.from(line({ request: quoted, contentType: 'text/csv', encoding: 'CSV' })), options(true), () => undefined);
+    expect(decoded.status === 'ok' && decoded.predictions.length).toBe(2);
+    // A stray quote at a field's start that never closes is text: the lines are the records.
+    agree(line({ request: '"5 inch,1\n2,3\n', contentType: 'text/csv', encoding: 'CSV' }));
+    const stray = decodeCaptureLineBytes(Buffer.from(line({ request: '"5 inch,1\n2,3\n', contentType: 'text/csv', encoding: 'CSV' })), options(true), () => undefined);
+    expect(stray.status === 'ok' && stray.predictions.length).toBe(2);
+  });
+
   it('decodes BASE64 requests first, and refuses bad base64 and unreadable content types as today', () => {
     agree(line({ request: b64('[{"a":1},{"a":2}]'), encoding: 'BASE64' }));
     agree(line({ request: b64('[{"a":1}]'), encoding: 'BASE64' }));

@@ -106,7 +106,20 @@ export function countRequestInLine(input: CapturedPayload, line: Buffer, at: Req
     return scan.status === 'ok' ? scan.counts : slow();
   }
   const lines = at.lines ?? requestScans.lines(line, at.start, line.length);
-  return lines.status === 'ok' ? [lines.count] : slow();
+  if (lines.status !== 'ok') return slow();
+  // A CSV request with a quote may hold quoted line breaks (csv-records.ts): counted from its text.
+  return kind === 'csv' && holdsQuote(line, at.start, lines.end) ? slow() : [lines.count];
+}
+
+/**
+ * Whether the content of a JSON string, bytes[start, end), holds a quote: escaped as \" (any quote byte before the
+ * closing one), or as \u0022 (an escaped backslash before "u0022" also matches: only a slower exact count follows).
+ */
+function holdsQuote(bytes: Buffer, start: number, end: number): boolean {
+  const quote = bytes.indexOf(0x22, start);
+  if (quote >= 0 && quote < end) return true;
+  const escape = bytes.indexOf('\\u0022', start, 'latin1');
+  return escape >= 0 && escape < end;
 }
 
 /**
@@ -121,7 +134,8 @@ function countBase64Request(input: CapturedPayload, data: string, kind: ReturnTy
     return scan.status === 'ok' ? scan.counts : parseRequestCounts({ ...input, data });
   }
   const lines = requestScans.lines(escaped, 0, escaped.length);
-  return lines.status === 'ok' ? [lines.count] : parseRequestCounts({ ...input, data });
+  if (lines.status !== 'ok' || (kind === 'csv' && holdsQuote(escaped, 0, lines.end))) return parseRequestCounts({ ...input, data });
+  return [lines.count];
 }
 
 /**

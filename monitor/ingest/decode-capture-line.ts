@@ -3,7 +3,8 @@
  */
 import type { DatasetFormat } from '../config/dataset-format.ts';
 import { parseInferenceTime } from '../config/time.ts';
-import { decodePayload, payloadLines, type CapturedPayload, type DecodedPayload } from './decode-payload.ts';
+import { csvCells, csvRecordTexts } from './csv-records.ts';
+import { decodePayload, type CapturedPayload, type DecodedPayload } from './decode-payload.ts';
 import { countRequestRecords } from './count-request.ts';
 import { explodeResponse, UninterpretedReadings, type Prediction, type RawPrediction, type ResponseOptions } from './explode-response.ts';
 import { RecordProblem } from './input-errors.ts';
@@ -215,9 +216,9 @@ function throwAgain(error: unknown): never {
  */
 function oneValuePerRecord(payload: DecodedPayload, counts: number[], o: ResponseOptions, raw: RawPrediction[] | undefined): Prediction[] | undefined {
   if (payload.kind !== 'csv' || o.inferenceColumn !== undefined || o.probabilityColumn !== undefined) return undefined;
-  const lines = payloadLines(payload.text);
+  const lines = csvRecordTexts(payload.text);
   if (lines.length !== 1) return undefined;
-  const cells = lines[0]!.split(',');
+  const cells = csvCells(lines[0]!);
   if (cells.length < 2 || !counts.includes(cells.length)) return undefined;
   // `raw` is cleared for the new reading; when it fails too, the record is an input error and `raw` is dropped with it.
   if (raw !== undefined) raw.length = 0;

@@ -173,6 +173,28 @@ describe('explodeResponse, binary', () => {
     ]);
   });
 
+  it('reads one-hot rows (`1,0`, and `0,1` when binary) as probabilities: no model writes a label with score 0', () => {
+    // Binary: P(0), P(1) in the sorted classes' order, as predict_proba writes certain rows with %g.
+    expect(explode('1,0\n0,1', binary, 'csv')).toEqual([
+      { index: 0, label: '0', score: 0 },
+      { index: 1, label: '1', score: 1 },
+    ]);
+    // Multiclass: `1,0` is class 0 for sure; `0,1` stays class 0 with confidence 1 (the serving container's CSV).
+    expect(explode('1,0\n0,1', multi, 'csv')).toEqual([
+      { index: 0, label: '0', score: 1, probabilities: [1, 0] },
+      { index: 1, label: '0', score: 1 },
+    ]);
+    // Regression keeps reading the first cell.
+    expect(explode('1,0', regression, 'csv')).toEqual([{ index: 0, value: 1 }]);
+  });
+
+  it('reads quoted CSV cells: a label holding a comma or a quote is one cell', () => {
+    expect(explode('"a, b",0.9\n"say ""hi""",0.8\n', multi, 'csv')).toEqual([
+      { index: 0, label: 'a, b', score: 0.9 },
+      { index: 1, label: 'say "hi"', score: 0.8 },
+    ]);
+  });
+
   it('pairs string positive labels with their negative', () => {
     expect(negativeLabelFor('yes')).toBe('no');
     expect(negativeLabelFor('1')).toBe('0');

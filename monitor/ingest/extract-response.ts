@@ -14,6 +14,7 @@
  */
 import { canonicalLabel } from '../metrics/labels.ts';
 import type { ProblemType } from '../metrics/types.ts';
+import { csvCells, csvRecordTexts } from './csv-records.ts';
 import { parsePayloadJson, payloadLines, type DecodedPayload } from './decode-payload.ts';
 import { RecordProblem } from './input-errors.ts';
 import { describeValue } from './describe-value.ts';
@@ -69,6 +70,12 @@ const INTEGER_CELL = /^[+-]?\d+$/;
 function isProbabilityPair(cells: readonly string[]): boolean {
   const vector = numericVector(cells);
   return vector !== undefined && isProbabilityVector(vector);
+}
+
+/** A two-cell row that can only be class probabilities: `1,0` in a classification problem, `0,1` in a binary one. */
+function isOneHotRow(v: number[], problemType: ExtractOptions['problemType']): boolean {
+  if (problemType === 'Regression') return false;
+  return (v[0] === 1 && v[1] === 0) || (problemType === 'BinaryClassification' && v[0] === 0 && v[1] === 1);
 }
 
 /** Several numbers in [0, 1] that sum to 1 are class probabilities. */
@@ -222,8 +229,7 @@ function fromJson(value: unknown, o: ExtractOptions, visit: RawVisitor): void {
 }
 
 function fromCsv(text: string, o: ExtractOptions, visit: RawVisitor): void {
-  const lines = payloadLines(text);
-  const rows = lines.map((line) => line.split(',').map((c) => c.trim().replace(/^"(.*)"$/, '$1')));
+  const rows = csvRecordTexts(text).map(csvCells);
   const probabilities = holdsProbabilities(
     rows.filter((cells) => cells.length === 1).map((cells) => cells[0]),
     o,
@@ -246,8 +252,11 @@ function fromCsv(text: string, o: ExtractOptions, visit: RawVisitor): void {
       const vector = numericVector(cells);
       // Two cells that sum to 1 are "label,score" when the first is a whole number (`0,0.9995`: class 0, confident;
       // the serving container's CSV), unless another line of the response is a pair of fractions (`0.3,0.7`): then
-      // the response is two-class probabilities and `0,1` one of them.
-      const labelAndScore = cells.length === 2 && !fractionPairs && INTEGER_CELL.test(cells[0]!);
+      // the response is two-class probabilities and `0,1` one of them. A one-hot row is probabilities too (certain
+      // predict_proba rows written as `%g`): `1,0` as label,score would be a label with score 0, which no model
+      // writes; `0,1` in a binary problem a negative label with P(positive) = 1. (`0,1` stays label,score for
+      // multiclass: class 0 with confidence 1, the serving container's CSV.)
+      const labelAndScore = cells.length === 2 && !fractionPairs && INTEGER_CELL.test(cells[0]!) && !(vector !== undefined && isOneHotRow(vector, o.problemType));
       if (vector !== undefined && isProbabilityVector(vector) && !labelAndScore) {
         visit(i, undefined, undefined, vector);
       } else if (cells.length >= 2 && asNumber(cells[1]) !== undefined) {

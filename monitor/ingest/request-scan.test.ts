@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { countRequestRecords } from './count-request.ts';
-import type { PayloadKind } from './decode-payload.ts';
+import { payloadLines, type PayloadKind } from './decode-payload.ts';
 import { countRequestLines, scanJsonRequest, skipJsonString } from './request-scan.ts';
 import { requestScans, WASM_MAX_BYTES, wasmCountRequestLines, wasmScanJsonRequest, wasmSkipJsonString } from './request-scan-wasm.ts';
 import { jsonLiteral, type LiteralEscape } from '../../test/helpers/json-literal.ts';
@@ -15,7 +15,10 @@ import { expectCommittedBuild, hasWasmToolchain } from '../../test/helpers/wasm-
 
 type Outcome = number[] | 'invalid_request' | 'invalid_line';
 
-/** Today's answer: JSON.parse of the line-level string, then count-request.ts. */
+/**
+ * Today's answer: JSON.parse of the line-level string, then count-request.ts; for lines, payloadLines (a CSV request
+ * holding a quote is counted from its text by decode-capture-bytes.ts, csv-records.ts: not the scan's concern).
+ */
 function expected(literal: Buffer, kind: PayloadKind): Outcome {
   let text: string;
   try {
@@ -23,6 +26,7 @@ function expected(literal: Buffer, kind: PayloadKind): Outcome {
   } catch {
     return 'invalid_line';
   }
+  if (kind !== 'json') return [payloadLines(text).length];
   try {
     return countRequestRecords({ text, kind }).counts;
   } catch {

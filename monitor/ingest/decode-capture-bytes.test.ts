@@ -152,6 +152,12 @@ describe('decodeCaptureLineBytes against decodeCaptureLine', () => {
     agree(Buffer.from(line({ requestLiteral: JSON.stringify(Buffer.from([0x5b, 0x22, 0xff, 0x22, 0x2c, 0x31, 0x5d]).toString('base64')), encoding: 'BASE64' })));
   });
 
+  it('refuses a request or response that starts with a byte order mark with the same detail, naming it', () => {
+    agree(line({ request: '\ufeff[{"a":1},{"a":2}]' }));
+    agree(line({ request: b64('\ufeff[{"a":1},{"a":2}]'), encoding: 'BASE64' }));
+    agree(line({ response: '\ufeff' + TWO }));
+  });
+
   it('refuses requests that are not JSON with the same detail (undecodable_payload)', () => {
     for (const request of ['[{"a":1},{"a":2}', '[{"a":1},]', '["unterminated', '{"a" 1}', '', 'not json', '[1] [2]', '[\u0001]']) agree(line({ request }));
     agree(line({ request: '[1,2]', encoding: 'XML' }));

@@ -77,6 +77,8 @@ describe('payloadLines and parsePayloadJson', () => {
     const p = problemOf(() => parsePayloadJson('{', 'endpointOutput'));
     expect(p.reason).toBe('undecodable_payload');
     expect(p.detail).toMatch(/^endpointOutput is not valid JSON: /);
+    // An invisible byte order mark is named.
+    expect(problemOf(() => parsePayloadJson('\ufeff[{"label":1}]', 'endpointOutput')).detail).toMatch(/ \(it starts with a byte order mark, U\+FEFF: write the payload without one\)$/);
   });
 
   it('plainPayloadKind is the kind decodePayload gives, for every payload that needs no BASE64 decode', () => {

@@ -116,6 +116,8 @@ export function parsePayloadJson(text: string, which: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new RecordProblem('undecodable_payload', `${which} is not valid JSON: ${jsonErrorDetail(error)}`);
+    // A byte order mark is no JSON (Python's json refuses it too); say it is there, since it is invisible in the data.
+    const bom = text.charCodeAt(0) === 0xfeff ? ' (it starts with a byte order mark, U+FEFF: write the payload without one)' : '';
+    throw new RecordProblem('undecodable_payload', `${which} is not valid JSON: ${jsonErrorDetail(error)}${bom}`);
   }
 }

@@ -116,6 +116,17 @@ describe('binary CBPE over 200 seeded windows of 1000 predictions', () => {
     expect(coverage.accuracy!.within3 / WINDOWS).toBeGreaterThanOrEqual(0.95);
   });
 
+  it('holds every metric\'s band when the window has a tenth of the reference\'s predicted positives (its own shares)', () => {
+    // Scores shifted low (Beta(2, 7) against the reference's Beta(2, 2)): about 35 predicted positives per window
+    // against 500 in the reference's share. A standard error from the reference's share held precision in 45% of
+    // windows; the window's own share holds it.
+    const coverage = binaryCoverage(artefact, [2, 7], truth, 15);
+    for (const metric of ['accuracy', 'precision', 'recall', 'f1', 'true_negative_rate', 'auc']) {
+      expect(coverage[metric]!.within3 / coverage[metric]!.windows, metric).toBeGreaterThanOrEqual(0.95);
+      expect(spreadRatio(coverage[metric]!), metric).toBeLessThan(1.33);
+    }
+  });
+
   it('shows concept drift as a gap: labels from a shifted P(y | s) leave the band in most windows', () => {
     // The same scores, but positives now half as likely at every score: the model is worse than it believes.
     const coverage = binaryCoverage(artefact, [2, 2], (s) => truth(s) / 2, 14);

@@ -145,14 +145,31 @@ export class BinaryEstimator implements MergeableAccumulator<BinaryEstimator> {
       true_negative_rate: ratio(tn, tn + fp),
     };
     const notEstimated: Record<string, string> = {};
+    if (positives === 0) {
+      // No predicted positive: precision is 0/0 (the realized metric's zero-division rule would say 0, a number an
+      // estimated_precision constraint could fire on); f1 follows it.
+      delete values.precision;
+      delete values.f1;
+      notEstimated.precision = notEstimated.f1 = 'no prediction of the positive label in the window: precision is undefined';
+    }
     const { auc, errorBound } = this.#auc();
     if (auc === undefined) notEstimated.auc = 'the expected confusion matrix has a single class: ROC AUC is undefined';
     else values.auc = auc;
     const metrics: Record<string, EstimatedMetric> = {};
     const components = this.options.calibration?.sampling_error;
+    // The share of the window each metric is about (its own predicted positives, expected positives, ...).
+    const windowFraction: Record<string, number> = {
+      precision: positives / n,
+      recall: (tp + fn) / n,
+      f1: (tp + fp + fn) / n,
+      true_negative_rate: (tn + fp) / n,
+      auc: Math.min(tp + fn, fp + tn) / n,
+    };
     for (const [metric, value] of Object.entries(values)) {
       const spec = components?.[metric];
-      if (spec !== undefined) metrics[metric] = estimatedMetric(value, standardError(spec, n), spec.method);
+      // A reference whose records behind a metric were all right (or all wrong) has no spread: its band would be
+      // zero-wide, a certainty it does not have. The window's own plug-in error stands in.
+      if (spec !== undefined && !('std' in spec && spec.std === 0)) metrics[metric] = estimatedMetric(value, standardError(spec, n, windowFraction[metric]), spec.method);
       else metrics[metric] = plugIn(metric, value, { tp, fp, fn, tn, n });
     }
     const matrix = dataKeyed<Record<string, number>>();

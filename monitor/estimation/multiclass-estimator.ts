@@ -172,8 +172,12 @@ export class MulticlassEstimator implements MergeableAccumulator<MulticlassEstim
     const components = this.#calibration?.sampling_error;
     const metrics: Record<string, EstimatedMetric> = {};
     for (const [metric, value] of Object.entries(values)) {
-      const spec = components?.[metric] ?? plugInComponents(metric, value, n, marginals, codes);
-      const method = components?.[metric] === undefined ? 'plug_in_binomial' : spec.method;
+      // A reference spread of 0 (its records behind the metric all right or all wrong) would give a zero-wide band: the
+      // window's own plug-in error stands in, as without a reference.
+      const reference = components?.[metric];
+      const usable = reference !== undefined && !('std' in reference && reference.std === 0) ? reference : undefined;
+      const spec = usable ?? plugInComponents(metric, value, n, marginals, codes);
+      const method = usable === undefined ? 'plug_in_binomial' : spec.method;
       metrics[metric] = estimatedMetric(value, standardError(spec, n), method);
     }
     const matrix = dataKeyed<Record<string, number>>();

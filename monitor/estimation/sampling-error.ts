@@ -12,15 +12,23 @@ export const BAND_STANDARD_ERRORS = 3;
 /** How a standard error was obtained: a method of the baseline artefact, or a plug-in from the window. */
 export type StandardErrorMethod = SamplingErrorComponents['method'] | 'plug_in_binomial' | 'plug_in_hanley_mcneil';
 
-/** The standard error for n records; NaN when the components cannot give one (or n is 0). */
-export function standardError(components: SamplingErrorComponents, n: number): number {
+/**
+ * The standard error for n records; NaN when the components cannot give one (or n is 0). `windowFraction`: the share
+ * of the window's records the metric is about (its predicted positives for precision, its expected positives for
+ * recall, ...), used instead of the reference's share by `reference_std_fraction`. NannyML divides by the reference's
+ * share, which under covariate shift (a window with a tenth of the reference's predicted positives) made the precision
+ * band about 4 times too narrow; the spread per record is still the reference's.
+ */
+export function standardError(components: SamplingErrorComponents, n: number, windowFraction?: number): number {
   if (!(n > 0)) return NaN;
   const num = (x: number | null): number => (x === null ? NaN : x);
   switch (components.method) {
     case 'reference_std':
       return num(components.std) / Math.sqrt(n);
-    case 'reference_std_fraction':
-      return num(components.std) / Math.sqrt(n * num(components.fraction));
+    case 'reference_std_fraction': {
+      const fraction = windowFraction !== undefined && windowFraction > 0 ? windowFraction : num(components.fraction);
+      return num(components.std) / Math.sqrt(n * fraction);
+    }
     case 'class_variances': {
       let sum = 0;
       let terms = 0;

@@ -15,24 +15,44 @@ function listed(labels: string[]): string {
   return labels.length > SHOWN ? `${head.join(', ')} and ${labels.length - SHOWN} more` : head.join(', ');
 }
 
-/** The warning for a window whose predicted and actual labels are disjoint; undefined otherwise (or without records). */
-export function disjointLabelsWarning(result: Pick<ModelQualityResult, 'metrics'>): string | undefined {
+/** The likely causes both warnings name. */
+const WHAT_TO_CHECK =
+  'Probability vectors name their classes by position (0, 1, ...) unless MPM_CLASS_LABELS lists the labels in column order; ' +
+  'otherwise check how each side spells the labels (docs/metrics.md, label canonicalisation)';
+
+/** What the confusion matrix says of the two label sets: the actual labels, and each predicted label's count. */
+interface LabelSets {
+  actual: Set<string>;
+  predicted: Map<string, number>;
+  total: number;
+}
+
+/** The label sets of a result's confusion matrix (cells with records only); undefined without a matrix. */
+function labelSets(result: Pick<ModelQualityResult, 'metrics'>): LabelSets | undefined {
   const matrix = result.metrics.confusion_matrix as Record<string, Record<string, number>> | undefined;
   if (matrix === undefined) return undefined;
-  const actual = new Set<string>();
-  const predicted = new Set<string>();
+  const sets: LabelSets = { actual: new Set(), predicted: new Map(), total: 0 };
   for (const [row, cells] of Object.entries(matrix)) {
     for (const [column, count] of Object.entries(cells)) {
       if (count <= 0) continue;
-      actual.add(row);
-      predicted.add(column);
+      sets.actual.add(row);
+      sets.predicted.set(column, (sets.predicted.get(column) ?? 0) + count);
+      sets.total += count;
     }
   }
-  if (actual.size === 0 || [...predicted].some((label) => actual.has(label))) return undefined;
+  return sets;
+}
+
+/** The warning for a window whose predicted and actual labels are disjoint; undefined otherwise (or without records). */
+export function disjointLabelsWarning(result: Pick<ModelQualityResult, 'metrics'>): string | undefined {
+  const sets = labelSets(result);
+  if (sets === undefined) return undefined;
+  const { actual } = sets;
+  const predicted = [...sets.predicted.keys()];
+  if (actual.size === 0 || predicted.some((label) => actual.has(label))) return undefined;
   return (
-    `no predicted label is a ground-truth label: predicted ${listed([...predicted])}; ground truth ${listed([...actual])}. ` +
-    'Every joined record counts as wrong. Probability vectors name their classes by position (0, 1, ...) unless MPM_CLASS_LABELS ' +
-    'lists the labels in column order; otherwise check how each side spells the labels (docs/metrics.md, label canonicalisation)'
+    `no predicted label is a ground-truth label: predicted ${listed(predicted)}; ground truth ${listed([...actual])}. ` +
+    `Every joined record counts as wrong. ${WHAT_TO_CHECK}`
   );
 }
 
@@ -46,25 +66,14 @@ const FOREIGN_SHARE = 0.1;
  * (a model whose classes_ are 1..3), where only the overlapping names can ever be right. undefined otherwise.
  */
 export function foreignPredictionsWarning(result: Pick<ModelQualityResult, 'metrics'>): string | undefined {
-  const matrix = result.metrics.confusion_matrix as Record<string, Record<string, number>> | undefined;
-  if (matrix === undefined) return undefined;
-  const actual = new Set<string>();
-  const byPredicted = new Map<string, number>();
-  let total = 0;
-  for (const [row, cells] of Object.entries(matrix)) {
-    for (const [column, count] of Object.entries(cells)) {
-      if (count <= 0) continue;
-      actual.add(row);
-      byPredicted.set(column, (byPredicted.get(column) ?? 0) + count);
-      total += count;
-    }
-  }
+  const sets = labelSets(result);
+  if (sets === undefined) return undefined;
+  const { actual, predicted: byPredicted, total } = sets;
   const foreign = [...byPredicted].filter(([label]) => !actual.has(label));
   const foreignCount = foreign.reduce((sum, [, count]) => sum + count, 0);
   if (total < MIN_JOINED || foreignCount < FOREIGN_SHARE * total || foreignCount === total) return undefined;
   return (
     `${foreignCount} of ${total} joined predictions (${((100 * foreignCount) / total).toFixed(1)}%) are labels no ground-truth label of the window is: ` +
-    `${listed(foreign.map(([label]) => label))}; ground truth ${listed([...actual])}. Probability vectors name their classes by position (0, 1, ...) ` +
-    'unless MPM_CLASS_LABELS lists the labels in column order; otherwise check how each side spells the labels (docs/metrics.md, label canonicalisation)'
+    `${listed(foreign.map(([label]) => label))}; ground truth ${listed([...actual])}. ${WHAT_TO_CHECK}`
   );
 }

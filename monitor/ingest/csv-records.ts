@@ -175,34 +175,10 @@ export function csvRecordTexts(text: string): string[] {
 }
 
 /**
- * The cells of one record of csvRecordTexts: split on the commas outside quotes, a quoted cell unquoted ("" read as
- * one quote, text after its closing quote kept), an unquoted cell trimmed.
+ * The cells of one record of csvRecordTexts, as parseCsvRecords reads them (a quoted cell unquoted, "" read as one
+ * quote, an unquoted cell trimmed), an empty cell as ''.
  */
 export function csvCells(record: string): string[] {
-  if (!record.includes('"')) return record.split(',').map((c) => c.trim());
-  const cells: string[] = [];
-  let field = '';
-  let quoted = false;
-  let wasQuoted = false;
-  for (let i = 0; i < record.length; i++) {
-    const c = record[i]!;
-    if (quoted) {
-      if (c !== '"') field += c;
-      else if (record[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else quoted = false;
-    } else if (c === '"' && !wasQuoted && field.trim() === '') {
-      quoted = true;
-      wasQuoted = true;
-      field = '';
-    } else if (c === ',') {
-      cells.push(wasQuoted ? field : field.trim());
-      field = '';
-      wasQuoted = false;
-    } else field += c;
-  }
-  if (quoted) return record.split(',').map((c) => c.trim());
-  cells.push(wasQuoted ? field : field.trim());
-  return cells;
+  const [cells] = parseCsvRecords(record);
+  return cells === undefined ? [''] : cells.map((c) => c ?? '');
 }

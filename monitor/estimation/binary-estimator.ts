@@ -15,7 +15,7 @@ import { expectState, isCountArray, stateArray, type AccumulatorState, type Merg
 import type { CalibrationArtefact } from './calibration-artefact.ts';
 import { calibrationFingerprint, dataKeyed, SkipCounts, type EstimationInput, type EstimationResult } from './estimation-result.ts';
 import { predictIsotonic, type IsotonicMap } from './isotonic-regression.ts';
-import { binomialStandardError, estimatedMetric, hanleyMcNeilStandardError, standardError, type EstimatedMetric } from './sampling-error.ts';
+import { binomialStandardError, estimatedMetric, hanleyMcNeilStandardError, standardError, usableComponents, type EstimatedMetric } from './sampling-error.ts';
 import { ScoreCounts } from './score-counts.ts';
 import { UnitIntervalSums } from './unit-interval-sums.ts';
 
@@ -166,10 +166,8 @@ export class BinaryEstimator implements MergeableAccumulator<BinaryEstimator> {
       auc: Math.min(tp + fn, fp + tn) / n,
     };
     for (const [metric, value] of Object.entries(values)) {
-      const spec = components?.[metric];
-      // A reference whose records behind a metric were all right (or all wrong) has no spread: its band would be
-      // zero-wide, a certainty it does not have. The window's own plug-in error stands in.
-      if (spec !== undefined && !('std' in spec && spec.std === 0)) metrics[metric] = estimatedMetric(value, standardError(spec, n, windowFraction[metric]), spec.method);
+      const spec = usableComponents(components?.[metric]);
+      if (spec !== undefined) metrics[metric] = estimatedMetric(value, standardError(spec, n, windowFraction[metric]), spec.method);
       else metrics[metric] = plugIn(metric, value, { tp, fp, fn, tn, n });
     }
     const matrix = dataKeyed<Record<string, number>>();

@@ -13,7 +13,7 @@ import { expectState, isCountArray, stateArray, type AccumulatorState, type Merg
 import type { CalibrationArtefact, SamplingErrorComponents } from './calibration-artefact.ts';
 import { calibrationFingerprint, dataKeyed, SkipCounts, type EstimationInput, type EstimationResult } from './estimation-result.ts';
 import { predictIsotonic, type IsotonicMap } from './isotonic-regression.ts';
-import { binomialStandardError, estimatedMetric, standardError, type EstimatedMetric } from './sampling-error.ts';
+import { binomialStandardError, estimatedMetric, standardError, usableComponents, type EstimatedMetric } from './sampling-error.ts';
 import { UnitIntervalSums } from './unit-interval-sums.ts';
 
 export const MULTICLASS_ESTIMATOR_KIND = 'estimation.multiclass';
@@ -172,10 +172,7 @@ export class MulticlassEstimator implements MergeableAccumulator<MulticlassEstim
     const components = this.#calibration?.sampling_error;
     const metrics: Record<string, EstimatedMetric> = {};
     for (const [metric, value] of Object.entries(values)) {
-      // A reference spread of 0 (its records behind the metric all right or all wrong) would give a zero-wide band: the
-      // window's own plug-in error stands in, as without a reference.
-      const reference = components?.[metric];
-      const usable = reference !== undefined && !('std' in reference && reference.std === 0) ? reference : undefined;
+      const usable = usableComponents(components?.[metric]);
       const spec = usable ?? plugInComponents(metric, value, n, marginals, codes);
       const method = usable === undefined ? 'plug_in_binomial' : spec.method;
       metrics[metric] = estimatedMetric(value, standardError(spec, n), method);

@@ -48,6 +48,15 @@ export function standardError(components: SamplingErrorComponents, n: number, wi
 }
 
 /**
+ * The reference's components of a metric when they can give a band: a spread of exactly 0 (every reference record
+ * behind the metric right, or every one wrong) would give a zero-wide band, a certainty it does not have, so the
+ * caller takes the window's plug-in error instead (undefined).
+ */
+export function usableComponents(components: SamplingErrorComponents | undefined): SamplingErrorComponents | undefined {
+  return components !== undefined && !('std' in components && components.std === 0) ? components : undefined;
+}
+
+/**
  * Plug-in standard error of a share `value` among `relevant` records (binomial): what reference_std(_fraction) gives
  * when the reference looks like the window.
  */

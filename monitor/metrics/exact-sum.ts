@@ -296,13 +296,16 @@ export function roundScaled(integer: bigint, exponent: number): number {
  * x² and rounded once. NaN when n is 0 or a sum is not finite.
  */
 export function centralMoment(count: number, sum: ExactSum, sumOfSquares: ExactSum): number {
+  const numerator = momentNumerator(count, sum, sumOfSquares);
+  return numerator === undefined ? NaN : roundQuotient(numerator, BigInt(count), -2 * SCALE);
+}
+
+/** n·M2 in units of 2^-2S, exactly: Σx = s·2^-S, Σx² = q·2^-S give n·M2 = (n·q·2^S − s²)·2^-2S; undefined when not finite. */
+function momentNumerator(count: number, sum: ExactSum, sumOfSquares: ExactSum): bigint | undefined {
   const s = sum.scaled();
   const q = sumOfSquares.scaled();
-  if (count <= 0 || s === undefined || q === undefined) return NaN;
-  const n = BigInt(count);
-  // Σx = s·2^-S, Σx² = q·2^-S: n·M2 = (n·q·2^S − s²)·2^-2S.
-  const numerator = n * q * (1n << BigInt(SCALE)) - s * s;
-  return roundQuotient(numerator, n, -2 * SCALE);
+  if (count <= 0 || s === undefined || q === undefined) return undefined;
+  return BigInt(count) * q * (1n << BigInt(SCALE)) - s * s;
 }
 
 /**
@@ -319,15 +322,14 @@ export function meanOf(count: number, sum: ExactSum): number {
 /**
  * The population standard deviation sqrt(M2 / n) as a double computes it from M2 (the bits every report has had),
  * unless M2 passes Number.MAX_VALUE while the deviation fits (terms past about 1e154): then from the exact sums.
- * n²·M2 = n·Σx²·2^S − (Σx·2^S)² in units of 2^-2S, so the deviation is its integer square root · 2^-S / n.
+ * sqrt(M2 / n) = sqrt(n·M2) / n, and momentNumerator is n·M2 in units of 2^-2S: its integer square root · 2^-S / n.
  */
 export function populationStdDev(count: number, sum: ExactSum, sumOfSquares: ExactSum): number {
   const m2 = centralMoment(count, sum, sumOfSquares);
   const plain = Math.sqrt(m2 / count);
   if (Number.isFinite(plain) || Number.isNaN(plain)) return plain;
-  const s = sum.scaled()!;
   const n = BigInt(count);
-  const numerator = n * sumOfSquares.scaled()! * (1n << BigInt(SCALE)) - s * s;
+  const numerator = momentNumerator(count, sum, sumOfSquares)!;
   // At least 70 bits of root (the numerator is scaled by 2^2S, so this is a safeguard); an even shift halves exactly.
   let extra = Math.max(0, 140 - bitLength(numerator));
   extra += extra & 1;
